@@ -1,0 +1,3 @@
+"""listener: a self-hosted social-listening daemon."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,141 @@
+"""The plain data that flows between the parts: what a source found, a stored mention, fetch state.
+
+These are frozen dataclasses, not ORM objects: every arrow in the flow
+(source → pipeline → store → alerts) is a function call on values. Datetimes are
+always timezone-aware UTC (see ``listener.clock``).
+
+- ``RawItem``   — what a source adapter extracted from one entry, still source-shaped
+                  (HTML not stripped, URL not canonicalised, no brand yet).
+- ``Mention``   — a normalised, brand-matched, judged item; the unit that is stored,
+                  searched and alerted on. Its id is ``"<source name>:<native id>"``.
+- ``Author``    — who wrote it, as far as the source tells.
+- ``SourceState`` — per-source fetch state persisted after every poll, failures included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """The person or account behind a mention. Every field is optional: feeds often say nothing."""
+
+    handle: str | None = None
+    name: str | None = None
+    url: str | None = None
+    followers: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Engagement:
+    """Public reaction counts at fetch time; ``None`` means the source does not report it."""
+
+    likes: int | None = None
+    shares: int | None = None
+    replies: int | None = None
+    views: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RawItem:
+    """One entry as a source adapter mapped it, before normalisation.
+
+    ``html`` and ``title`` may hold markup; the pipeline strips it. ``published_at``
+    may be ``None`` when the source gives no usable date (the pipeline falls back to
+    fetch time).
+    """
+
+    native_id: str
+    url: str | None = None
+    title: str | None = None
+    html: str = ""
+    author: Author = field(default_factory=Author)
+    published_at: datetime | None = None
+    language: str | None = None
+    engagement: Engagement = field(default_factory=Engagement)
+    rating: float | None = None
+    parent_id: str | None = None
+    thread_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class SentimentLabel(StrEnum):
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+    NEGATIVE = "negative"
+    UNKNOWN = "unknown"  # the model cannot read this language; not the same as neutral
+
+
+@dataclass(frozen=True, slots=True)
+class Judgments:
+    """What the judges concluded about a mention. Later issues add complaint, feeling, topic…"""
+
+    sentiment: float | None = None  # VADER-style compound score in [-1, 1]
+    sentiment_label: SentimentLabel = SentimentLabel.UNKNOWN
+    model: str = ""  # which judge produced this, for re-scoring later
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A stored mention of one or more brands."""
+
+    id: str  # "<source name>:<native id>"
+    source: str  # the source's configured name
+    source_type: str  # "rss", "reddit", …
+    native_id: str
+    url: str | None
+    canonical_url: str | None  # scheme/host lowercased, fragment and tracking parameters removed
+    author: Author
+    title: str  # plain text
+    text: str  # plain text: HTML stripped, entities decoded, whitespace collapsed
+    html: str  # the raw markup as the source delivered it (capped in length)
+    language: str | None
+    published_at: datetime
+    fetched_at: datetime
+    engagement: Engagement
+    rating: float | None
+    parent_id: str | None
+    thread_id: str | None
+    brands: tuple[str, ...]
+    matched_terms: tuple[str, ...]
+    content_hash: str
+    judgments: Judgments = field(default_factory=Judgments)
+
+
+class SourceHealth(StrEnum):
+    OK = "ok"
+    NEW = "new"  # never polled yet
+    FAILING = "failing"  # transient errors, backing off
+    PARKED = "parked"  # a permanent error (401/403/404…): not polled until a person acts
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    """Fetch state of one source, persisted after every poll so a restart resumes exactly."""
+
+    source: str
+    etag: str | None = None
+    last_modified: str | None = None
+    cursor: str | None = None  # opaque to everything but the source that wrote it
+    next_check_at: datetime | None = None
+    last_attempt_at: datetime | None = None
+    last_success_at: datetime | None = None
+    error_count: int = 0  # consecutive failures; 0 after a success
+    last_error: str | None = None
+    parked_reason: str | None = None
+    items_total: int = 0  # new mentions stored from this source, ever
+    last_new_items: int = 0  # new mentions stored by the last successful poll
+
+    @property
+    def health(self) -> SourceHealth:
+        if self.parked_reason:
+            return SourceHealth.PARKED
+        if self.error_count:
+            return SourceHealth.FAILING
+        if self.last_success_at is None:
+            return SourceHealth.NEW
+        return SourceHealth.OK

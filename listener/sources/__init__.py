@@ -1,0 +1,50 @@
+"""Source types by name.
+
+Built-in types register here as plain entries; third-party packages add theirs through
+the ``listener.sources`` entry-point group, each entry point naming a module that
+exposes ``Options`` and ``poll`` like the built-in ones.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import import_module
+from importlib.metadata import entry_points
+from types import ModuleType
+
+from listener.sources.base import SourceType
+
+# type name -> module path. Modules are imported on first use so that `listener check`
+# stays fast and a broken optional source cannot stop the others from loading.
+BUILTIN_SOURCE_MODULES: dict[str, str] = {
+    "rss": "listener.sources.rss",
+}
+
+ENTRY_POINT_GROUP = "listener.sources"
+
+
+def _source_type_from_module(name: str, module: ModuleType) -> SourceType:
+    return SourceType(name=name, options_model=module.Options, poll=module.poll)
+
+
+@cache
+def source_types() -> dict[str, SourceType]:
+    """Every known source type, built-in first; a plugin cannot replace a built-in name."""
+    types = {
+        name: _source_type_from_module(name, import_module(path))
+        for name, path in BUILTIN_SOURCE_MODULES.items()
+    }
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name not in types:
+            types[ep.name] = _source_type_from_module(ep.name, ep.load())
+    return types
+
+
+def get_source_type(name: str) -> SourceType:
+    """The source type called ``name``; ``KeyError`` lists the known ones."""
+    types = source_types()
+    try:
+        return types[name]
+    except KeyError:
+        known = ", ".join(sorted(types))
+        raise KeyError(f"unknown source type {name!r}; known types: {known}") from None

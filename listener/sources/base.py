@@ -1,0 +1,79 @@
+"""The contract between the scheduler and a source adapter.
+
+A source type is one module in ``listener/sources/`` exposing:
+
+- ``Options`` — a pydantic model of the settings that type accepts (``extra="forbid"``,
+  so a typo is a config error naming the key and line);
+- ``async def poll(ctx: PollContext, state: SourceState) -> PollResult`` — fetch once,
+  map what was found to ``RawItem`` values, and report the new fetch state.
+
+A poll raises ``listener.sources.errors.SourceError`` subclasses on failure; backoff,
+parking and logging are the scheduler's job, not the source's.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import httpx
+from pydantic import BaseModel, ConfigDict
+
+from listener.clock import Clock, utcnow
+from listener.models import RawItem, SourceState
+
+
+class SourceOptions(BaseModel):
+    """Base for every source type's options: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+OptionsT = TypeVar("OptionsT", bound=SourceOptions)
+
+
+@dataclass(frozen=True)
+class PollContext(Generic[OptionsT]):
+    """Everything a poll may use, passed as one value instead of a growing signature."""
+
+    source: str  # the configured source name, for log fields and ids
+    options: OptionsT
+    http: httpx.AsyncClient
+    clock: Clock = utcnow
+    log: logging.Logger = field(default_factory=lambda: logging.getLogger("listener.sources"))
+    max_response_bytes: int = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class PollResult:
+    """The outcome of one successful poll.
+
+    ``etag``/``last_modified``/``cursor`` are the state to persist (``None`` keeps
+    nothing; sources copy forward what they want kept). ``min_next_check_s`` is the
+    server's own hint of how long to wait (feed TTL, ``Cache-Control: max-age``,
+    ``Retry-After`` on a success); the scheduler never polls sooner than it.
+    ``problems`` are non-fatal parse troubles (an ill-formed feed that still gave
+    entries): logged and counted, not failures.
+    """
+
+    items: list[RawItem]
+    etag: str | None = None
+    last_modified: str | None = None
+    cursor: str | None = None
+    not_modified: bool = False
+    min_next_check_s: float | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+PollFunction = Callable[[PollContext[Any], SourceState], Awaitable[PollResult]]
+
+
+@dataclass(frozen=True)
+class SourceType:
+    """A registered source type: its name, its options model and its poll coroutine."""
+
+    name: str
+    options_model: type[SourceOptions]
+    poll: PollFunction
