@@ -1,0 +1,47 @@
+"""Log set-up: one line per event, ``key=value`` fields whose names carry their units.
+
+Call sites pass fields with ``extra={"fields": {...}}`` so they stay machine-readable:
+``log.warning("source failing", extra={"fields": {"source": name, "retry_in_s": 60}})``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+
+def _quote(value: Any) -> str:
+    text = str(value)
+    if not text or any(c in text for c in ' "=\n'):
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    return text
+
+
+class KeyValueFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        when = datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        line = f"{when} {record.levelname:<7} {record.name}: {record.getMessage()}"
+        fields: dict[str, Any] = getattr(record, "fields", {}) or {}
+        if fields:
+            line += " " + " ".join(f"{key}={_quote(value)}" for key, value in fields.items())
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+def configure_logging(level: str | int = "INFO") -> None:
+    """Send listener's logs to stderr in key=value form; quieten chatty libraries."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(KeyValueFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("httpx", "httpcore", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def fields(**values: Any) -> dict[str, Any]:
+    """``extra=`` payload for a structured log call."""
+    return {"fields": values}

@@ -1,0 +1,53 @@
+"""Counters an operator can scrape and tests can assert on.
+
+One ``Metrics`` per daemon, on its own Prometheus registry (not the global one), so tests and
+several daemons in one process never share counts. Names carry their unit.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.polls = Counter(
+            "listener_polls",
+            "Polls by outcome: ok, not_modified, transient_error, rate_limited, parked",
+            ["source", "outcome"],
+            registry=self.registry,
+        )
+        self.items_fetched = Counter(
+            "listener_items_fetched", "Entries a source returned", ["source"], registry=self.registry
+        )
+        self.mentions_stored = Counter(
+            "listener_mentions_stored", "New mentions stored", ["source"], registry=self.registry
+        )
+        self.dropped = Counter(
+            "listener_items_dropped",
+            "Entries not stored, by reason",
+            ["source", "reason"],
+            registry=self.registry,
+        )
+        self.feed_problems = Counter(
+            "listener_source_problems",
+            "Non-fatal problems in what a source returned (ill-formed feed that still had entries)",
+            ["source"],
+            registry=self.registry,
+        )
+        self.poll_duration = Histogram(
+            "listener_poll_duration_seconds",
+            "Time from the start of a poll to its mentions being stored",
+            ["source"],
+            registry=self.registry,
+        )
+
+    def value(self, name: str, **labels: str) -> float:
+        """A counter's current value (0 when never incremented), e.g. ``value("listener_polls_total", ...)``."""
+        found = self.registry.get_sample_value(name, labels)
+        return found or 0.0
+
+    def exposition(self) -> bytes:
+        """The Prometheus text format of every metric, for a ``/metrics`` endpoint."""
+        return generate_latest(self.registry)

@@ -1,0 +1,65 @@
+"""Pipeline stage 1: a source's ``RawItem`` becomes a ``Mention`` of plain, capped, UTC data.
+
+Brands, matched terms and judgments are filled by the later stages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from listener.clock import ensure_utc
+from listener.models import Author, Mention, RawItem
+from listener.text import canonical_url, cap, content_hash, html_to_text
+
+MAX_TITLE_CHARS = 500
+# Raw markup is kept for display and re-processing, but never unbounded: a 50 MB post
+# would otherwise be copied through every stage and into the database.
+RAW_HTML_FACTOR = 4
+
+
+def normalize(
+    item: RawItem,
+    *,
+    source: str,
+    source_type: str,
+    fetched_at: datetime,
+    max_text_chars: int,
+) -> Mention | None:
+    """The item as a brand-less ``Mention``; ``None`` when it carries no text at all."""
+    raw_html = item.html[: max_text_chars * RAW_HTML_FACTOR]
+    title = cap(html_to_text(item.title[: MAX_TITLE_CHARS * RAW_HTML_FACTOR] if item.title else ""),
+                MAX_TITLE_CHARS)  # fmt: skip
+    text = cap(html_to_text(raw_html), max_text_chars)
+    if not title and not text:
+        return None
+    published = ensure_utc(item.published_at) if item.published_at else fetched_at
+    return Mention(
+        id=f"{source}:{item.native_id}",
+        source=source,
+        source_type=source_type,
+        native_id=item.native_id,
+        url=item.url,
+        canonical_url=canonical_url(item.url),
+        author=_clean_author(item.author),
+        title=title,
+        text=text,
+        html=raw_html,
+        language=item.language.strip().lower().replace("_", "-") if item.language else None,
+        # A date in the future is a feed's clock error; it would sort above everything forever.
+        published_at=min(published, fetched_at),
+        fetched_at=fetched_at,
+        engagement=item.engagement,
+        rating=item.rating,
+        parent_id=item.parent_id,
+        thread_id=item.thread_id,
+        brands=(),
+        matched_terms=(),
+        content_hash=content_hash(title, text),
+    )
+
+
+def _clean_author(author: Author) -> Author:
+    handle = author.handle.strip().lstrip("@") if author.handle else None
+    name = html_to_text(author.name) if author.name else None
+    return replace(author, handle=handle or None, name=name or None)

@@ -1,0 +1,32 @@
+"""Values the pipeline stages share: why an item was dropped, and what a batch produced."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from listener.models import Mention
+
+
+class DropReason(StrEnum):
+    EMPTY = "empty"  # neither title nor text
+    NOT_MATCHED = "not_matched"  # no brand query matched
+    OWN_ACCOUNT = "own_account"  # written by the brand's own account
+    LANGUAGE = "language"  # outside every matching brand's languages
+    ALREADY_STORED = "already_stored"  # same source and native id as a stored mention
+    DUPLICATE_URL = "duplicate_url"  # same canonical URL as a stored mention
+    DUPLICATE_CONTENT = "duplicate_content"  # same text for the same brand within the window
+
+
+@dataclass
+class BatchReport:
+    """What one batch of items from one source became."""
+
+    received: int = 0
+    stored: list[Mention] = field(default_factory=list)
+    dropped: Counter[DropReason] = field(default_factory=Counter)
+
+    def drop(self, reason: DropReason, count: int = 1) -> None:
+        if count:
+            self.dropped[reason] += count
