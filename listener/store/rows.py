@@ -1,0 +1,194 @@
+"""Mapping between the plain models and SQLite rows (flat columns, JSON for nested values)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+from datetime import datetime
+from typing import Any
+
+from listener.clock import ensure_utc
+from listener.models import Author, Engagement, Judgments, Mention, SentimentLabel, SourceState
+from listener.query import extract_handles, extract_hashtags
+from listener.store.base import AuthorRecord
+
+
+def ts(value: datetime) -> str:
+    """Stored time: fixed-width ISO 8601 in UTC, so text order is time order.
+
+    Not ``clock.to_iso``: that truncates to seconds, and a mention must round-trip exactly.
+    Fixed microseconds also keep ``…:05+00:00`` from sorting after ``…:05.5+00:00``.
+    """
+    return ensure_utc(value).isoformat(timespec="microseconds")
+
+
+def ts_or_none(value: datetime | None) -> str | None:
+    return None if value is None else ts(value)
+
+
+def parse_ts(value: str) -> datetime:
+    return ensure_utc(datetime.fromisoformat(value))
+
+
+def parse_ts_or_none(value: str | None) -> datetime | None:
+    return None if value is None else parse_ts(value)
+
+
+# Literal SQL, no column lists pasted in: rows are read by name (sqlite3.Row), and the
+# insert's column order is the order of mention_to_row.
+INSERT_MENTION = """
+INSERT INTO mentions (
+    id, source, source_type, native_id, url, canonical_url,
+    author_handle, author_name, author_url, author_followers,
+    title, body, html, lang, published_at, fetched_at, engagement, rating,
+    parent_id, thread_id, brands, matched_terms, content_hash, judgments,
+    sentiment, sentiment_label, author, handles, hashtags
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO NOTHING
+"""
+SELECT_MENTION = "SELECT m.* FROM mentions m WHERE m.id = ?"
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _shallow(obj: Any) -> dict[str, Any]:
+    # dataclasses.asdict deep-copies every value: a third of insert time for flat records.
+    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+
+
+def mention_to_row(m: Mention) -> tuple[Any, ...]:
+    searchable = f"{m.title}\n{m.text}"
+    return (
+        m.id, m.source, m.source_type, m.native_id, m.url, m.canonical_url,
+        m.author.handle, m.author.name, m.author.url, m.author.followers,
+        m.title, m.text, m.html, m.language, ts(m.published_at), ts(m.fetched_at),
+        _json(_shallow(m.engagement)), m.rating, m.parent_id, m.thread_id,
+        _json(list(m.brands)), _json(list(m.matched_terms)), m.content_hash,
+        _json(_shallow(m.judgments)),
+        m.judgments.sentiment, str(m.judgments.sentiment_label),
+        " ".join(p for p in (m.author.handle, m.author.name) if p),
+        " ".join(extract_handles(searchable)), " ".join(extract_hashtags(searchable)),
+    )  # fmt: skip
+
+
+def _known_fields(cls: type[Any], data: dict[str, Any]) -> dict[str, Any]:
+    # Rows written by a newer listener may carry fields this one lacks; JSON has no tuples.
+    names = {f.name for f in dataclasses.fields(cls)}
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in names}
+
+
+def _judgments(text: str) -> Judgments:
+    data = _known_fields(Judgments, json.loads(text))
+    label = SentimentLabel(data.pop("sentiment_label", SentimentLabel.UNKNOWN))
+    return Judgments(sentiment_label=label, **data)
+
+
+def row_to_mention(row: sqlite3.Row) -> Mention:
+    return Mention(
+        id=row["id"],
+        source=row["source"],
+        source_type=row["source_type"],
+        native_id=row["native_id"],
+        url=row["url"],
+        canonical_url=row["canonical_url"],
+        author=Author(
+            handle=row["author_handle"],
+            name=row["author_name"],
+            url=row["author_url"],
+            followers=row["author_followers"],
+        ),
+        title=row["title"],
+        text=row["body"],
+        html=row["html"],
+        language=row["lang"],
+        published_at=parse_ts(row["published_at"]),
+        fetched_at=parse_ts(row["fetched_at"]),
+        engagement=Engagement(**_known_fields(Engagement, json.loads(row["engagement"]))),
+        rating=row["rating"],
+        parent_id=row["parent_id"],
+        thread_id=row["thread_id"],
+        brands=tuple(json.loads(row["brands"])),
+        matched_terms=tuple(json.loads(row["matched_terms"])),
+        content_hash=row["content_hash"],
+        judgments=_judgments(row["judgments"]),
+    )
+
+
+# "Latest followers" is by fetch time: a count observed later wins, whatever the order in
+# which batches arrive. In an upsert's SET, authors.* are the old values throughout.
+UPSERT_AUTHOR = """
+INSERT INTO authors (source_type, handle_key, handle, name, url, followers, followers_at,
+                     first_seen_at, last_seen_at, mention_count)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+ON CONFLICT (source_type, handle_key) DO UPDATE SET
+    handle = excluded.handle,
+    name = coalesce(excluded.name, authors.name),
+    url = coalesce(excluded.url, authors.url),
+    followers = iif(excluded.followers_at >= coalesce(authors.followers_at, ''),
+                    excluded.followers, authors.followers),
+    followers_at = iif(excluded.followers_at >= coalesce(authors.followers_at, ''),
+                       excluded.followers_at, authors.followers_at),
+    first_seen_at = min(authors.first_seen_at, excluded.first_seen_at),
+    last_seen_at = max(authors.last_seen_at, excluded.last_seen_at),
+    mention_count = authors.mention_count + 1
+"""
+
+
+def author_params(m: Mention, handle: str) -> tuple[Any, ...]:
+    # followers_at stays NULL when this mention reports no count, so it never wins.
+    followers_at = ts(m.fetched_at) if m.author.followers is not None else None
+    published = ts(m.published_at)
+    return (
+        m.source_type, handle.lower(), handle, m.author.name, m.author.url,
+        m.author.followers, followers_at, published, published,
+    )  # fmt: skip
+
+
+def row_to_author(row: sqlite3.Row) -> AuthorRecord:
+    return AuthorRecord(
+        source_type=row["source_type"],
+        handle=row["handle"],
+        name=row["name"],
+        url=row["url"],
+        followers=row["followers"],
+        first_seen_at=parse_ts(row["first_seen_at"]),
+        last_seen_at=parse_ts(row["last_seen_at"]),
+        mention_count=row["mention_count"],
+    )
+
+
+UPSERT_STATE = """
+INSERT OR REPLACE INTO source_state (
+    source, etag, last_modified, cursor, next_check_at, last_attempt_at, last_success_at,
+    error_count, last_error, parked_reason, items_total, last_new_items
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+SELECT_STATES = "SELECT * FROM source_state"
+
+
+def state_to_row(s: SourceState) -> tuple[Any, ...]:
+    return (
+        s.source, s.etag, s.last_modified, s.cursor, ts_or_none(s.next_check_at),
+        ts_or_none(s.last_attempt_at), ts_or_none(s.last_success_at),
+        s.error_count, s.last_error, s.parked_reason, s.items_total, s.last_new_items,
+    )  # fmt: skip
+
+
+def row_to_state(row: sqlite3.Row) -> SourceState:
+    return SourceState(
+        source=row["source"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        cursor=row["cursor"],
+        next_check_at=parse_ts_or_none(row["next_check_at"]),
+        last_attempt_at=parse_ts_or_none(row["last_attempt_at"]),
+        last_success_at=parse_ts_or_none(row["last_success_at"]),
+        error_count=row["error_count"],
+        last_error=row["last_error"],
+        parked_reason=row["parked_reason"],
+        items_total=row["items_total"],
+        last_new_items=row["last_new_items"],
+    )

@@ -1,0 +1,173 @@
+"""SQLite schema: ordered migrations, applied at open, version kept in ``PRAGMA user_version``.
+
+A migration is ``(version, step)`` where ``step`` is a tuple of SQL statements or a
+callable taking the connection. Each runs in its own ``BEGIN IMMEDIATE`` transaction
+together with the ``user_version`` bump (the header field is transactional), so a crash
+mid-migration leaves the database at the previous version, never half-migrated. Append
+new migrations; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+
+from listener.store.base import SchemaTooNewError
+
+MigrationStep = tuple[str, ...] | Callable[[sqlite3.Connection], None]
+Migration = tuple[int, MigrationStep]
+
+# unicode61 splits words at every character outside its token categories. Its default
+# (L* N* Co) leaves out combining marks, so Bengali/Devanagari/Telugu vowel signs (Mc/Mn)
+# would cut words apart; M* keeps them inside, Pc keeps snake_case tags whole.
+# remove_diacritics 2 makes "cafe" find "Café". https://sqlite.org/fts5.html#unicode61_tokenizer
+FTS_TOKENIZE = "unicode61 remove_diacritics 2 categories 'L* N* Co M* Pc'"
+
+_V1: tuple[str, ...] = (
+    # seq is an INTEGER PRIMARY KEY, i.e. an alias of rowid: the external-content FTS index
+    # refers to mentions by rowid, and VACUUM may renumber rowids that are not aliased.
+    """CREATE TABLE mentions (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL COLLATE NOCASE,
+        source_type TEXT NOT NULL COLLATE NOCASE,
+        native_id TEXT NOT NULL,
+        url TEXT,
+        canonical_url TEXT,
+        author_handle TEXT,
+        author_name TEXT,
+        author_url TEXT,
+        author_followers INTEGER,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        html TEXT NOT NULL,
+        lang TEXT COLLATE NOCASE,
+        published_at TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        engagement TEXT NOT NULL,
+        rating REAL,
+        parent_id TEXT,
+        thread_id TEXT,
+        brands TEXT NOT NULL,
+        matched_terms TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        judgments TEXT NOT NULL,
+        sentiment REAL,
+        sentiment_label TEXT NOT NULL,
+        author TEXT NOT NULL,
+        handles TEXT NOT NULL,
+        hashtags TEXT NOT NULL
+    )""",
+    "CREATE INDEX mentions_published ON mentions(published_at)",
+    "CREATE INDEX mentions_source ON mentions(source, published_at)",
+    "CREATE INDEX mentions_source_type ON mentions(source_type, published_at)",
+    "CREATE INDEX mentions_lang ON mentions(lang)",
+    "CREATE INDEX mentions_sentiment ON mentions(sentiment_label, published_at)",
+    "CREATE INDEX mentions_canonical_url ON mentions(canonical_url)",
+    "CREATE INDEX mentions_content_hash ON mentions(content_hash)",
+    """CREATE TABLE mention_brands (
+        brand TEXT NOT NULL COLLATE NOCASE,
+        mention_id TEXT NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+        PRIMARY KEY (brand, mention_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX mention_brands_mention ON mention_brands(mention_id)",
+    """CREATE TABLE content_hashes (
+        brand TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (brand, content_hash)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX content_hashes_seen ON content_hashes(seen_at)",
+    """CREATE TABLE authors (
+        source_type TEXT NOT NULL,
+        handle_key TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        name TEXT,
+        url TEXT,
+        followers INTEGER,
+        followers_at TEXT,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        mention_count INTEGER NOT NULL,
+        PRIMARY KEY (source_type, handle_key)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE source_state (
+        source TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        cursor TEXT,
+        next_check_at TEXT,
+        last_attempt_at TEXT,
+        last_success_at TEXT,
+        error_count INTEGER NOT NULL,
+        last_error TEXT,
+        parked_reason TEXT,
+        items_total INTEGER NOT NULL,
+        last_new_items INTEGER NOT NULL
+    )""",
+    # External content: the index stores no copy of the text, mentions does.
+    # https://sqlite.org/fts5.html#external_content_tables
+    f"""CREATE VIRTUAL TABLE mentions_fts USING fts5(
+        title, body, author, handles, hashtags,
+        content='mentions', content_rowid='seq',
+        tokenize="{FTS_TOKENIZE}"
+    )""",
+    # The trigger recipe from the same section of the FTS5 docs. A 'delete' must carry the
+    # OLD values exactly as indexed, or the index keeps stale tokens; the update trigger
+    # fires only when an indexed column changes, so re-judging a mention does not reindex it.
+    """CREATE TRIGGER mentions_ai AFTER INSERT ON mentions BEGIN
+        INSERT INTO mentions_fts(rowid, title, body, author, handles, hashtags)
+        VALUES (new.seq, new.title, new.body, new.author, new.handles, new.hashtags);
+    END""",
+    """CREATE TRIGGER mentions_ad AFTER DELETE ON mentions BEGIN
+        INSERT INTO mentions_fts(mentions_fts, rowid, title, body, author, handles, hashtags)
+        VALUES ('delete', old.seq, old.title, old.body, old.author, old.handles, old.hashtags);
+    END""",
+    """CREATE TRIGGER mentions_au AFTER UPDATE OF title, body, author, handles, hashtags
+    ON mentions BEGIN
+        INSERT INTO mentions_fts(mentions_fts, rowid, title, body, author, handles, hashtags)
+        VALUES ('delete', old.seq, old.title, old.body, old.author, old.handles, old.hashtags);
+        INSERT INTO mentions_fts(rowid, title, body, author, handles, hashtags)
+        VALUES (new.seq, new.title, new.body, new.author, new.handles, new.hashtags);
+    END""",
+)
+
+MIGRATIONS: tuple[Migration, ...] = ((1, _V1),)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    return version
+
+
+def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Bring the database up to the last migration's version; return that version.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``) so the transactions
+    here are the only ones. Raises ``SchemaTooNewError`` for a database from the future.
+    """
+    known = migrations[-1][0] if migrations else 0
+    current = schema_version(conn)
+    for version, step in migrations:
+        if current >= version:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read under the write lock: another process may have migrated meanwhile.
+            current = schema_version(conn)
+            if current < version:
+                if callable(step):
+                    step(conn)
+                else:
+                    for statement in step:
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {int(version)}")
+                current = version
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    if current > known:
+        raise SchemaTooNewError(current, known)
+    return current

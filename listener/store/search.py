@@ -1,0 +1,128 @@
+"""Search SQL for the SQLite engine: the brand query language compiled to FTS5 plus filters.
+
+Every value is a bound parameter; the only text pasted into the SQL is fixed fragments from
+this module. The FTS5 expressions come from ``listener.query.to_fts5``, which quotes every
+user string (datasette's lesson: unescaped input turns into FTS syntax errors or worse),
+and they are bound as the MATCH parameter too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from listener.models import SentimentLabel
+from listener.query import FieldFilter, FtsQuery, to_fts5
+from listener.store.rows import ts
+
+# bm25() column weights, in FTS column order (title, body, author, handles, hashtags): a
+# word in the title says more about what a post is about than one deep in its body.
+# snippet(): column 1 (body), markers bound, at most 24 tokens (FTS5 caps it at 64).
+_RANKED_SELECT = """
+SELECT m.*,
+       bm25(mentions_fts, 5.0, 1.0, 0.5, 2.0, 2.0) AS score,
+       snippet(mentions_fts, 1, ?, ?, '…', 24) AS snip,
+       highlight(mentions_fts, 0, ?, ?) AS title_hl
+FROM mentions_fts JOIN mentions m ON m.seq = mentions_fts.rowid"""
+_PLAIN_SELECT = "SELECT m.* FROM mentions m"
+PLAIN_SNIPPET_CHARS = 200
+_LIKE_ESCAPE = "\\"
+
+
+@dataclass
+class _Where:
+    clauses: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+
+    def add(self, clause: str, *params: Any) -> None:
+        self.clauses.append(clause)
+        self.params.extend(params)
+
+    def sql(self) -> str:
+        return (" WHERE " + " AND ".join(self.clauses)) if self.clauses else ""
+
+
+@dataclass(frozen=True)
+class SearchSql:
+    sql: str
+    params: tuple[Any, ...]
+    ranked: bool  # True when the rows carry score, snippet and title_hl from FTS5
+    fts_expressions: tuple[str, ...]  # the MATCH operands, to tell FTS5 errors apart
+
+
+def _like_prefix(value: str) -> str:
+    escaped = value.replace(_LIKE_ESCAPE, _LIKE_ESCAPE * 2).replace("%", "\\%").replace("_", "\\_")
+    return escaped + "-%"
+
+
+def _field_filter(where: _Where, f: FieldFilter) -> None:
+    if not f.values:
+        where.add("0")  # "one of nothing" matches nothing
+        return
+    marks = ", ".join("?" for _ in f.values)
+    if f.name == "lang":
+        # "pt" means Portuguese in any region: pt, pt-BR, pt-pt… LIKE is ASCII case-insensitive.
+        parts = [f"m.lang IN ({marks})"] + ["m.lang LIKE ? ESCAPE '\\'" for _ in f.values]
+        where.add("(" + " OR ".join(parts) + ")", *f.values, *map(_like_prefix, f.values))
+    elif f.name == "source":
+        # Both columns are COLLATE NOCASE, so IN compares case-insensitively.
+        where.add(f"(m.source IN ({marks}) OR m.source_type IN ({marks}))", *f.values, *f.values)
+    else:
+        raise ValueError(f"unsupported search filter {f.name!r}")
+
+
+def build_search(
+    query: str | None,
+    *,
+    brand: str | None,
+    source: str | None,
+    sentiment: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+    offset: int,
+    highlight: tuple[str, str],
+) -> SearchSql:
+    """Compile a search to one SELECT (one statement, so one consistent WAL snapshot)."""
+    if limit < 0 or offset < 0:
+        raise ValueError("limit and offset must not be negative")
+    fts = to_fts5(query) if query and query.strip() else FtsQuery(None, None, ())
+    where = _Where()
+    head_params: list[Any] = []
+    if fts.match is not None:
+        open_mark, close_mark = highlight
+        select = _RANKED_SELECT
+        head_params += [open_mark, close_mark, open_mark, close_mark]
+        where.add("mentions_fts MATCH ?", fts.match)
+        order = " ORDER BY score, m.published_at DESC, m.seq DESC"
+    else:
+        select = _PLAIN_SELECT
+        order = " ORDER BY m.published_at DESC, m.seq DESC"
+    if fts.exclude is not None:
+        where.add("m.seq NOT IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)",
+                  fts.exclude)  # fmt: skip
+    for f in fts.filters:
+        _field_filter(where, f)
+    if brand is not None:
+        where.add(
+            "EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = m.id AND b.brand = ?)",
+            brand,
+        )
+    if source is not None:
+        where.add("(m.source = ? OR m.source_type = ?)", source, source)
+    if sentiment is not None:
+        try:
+            label = SentimentLabel(sentiment.lower())
+        except ValueError:
+            choices = ", ".join(s.value for s in SentimentLabel)
+            raise ValueError(f"sentiment must be one of {choices}, not {sentiment!r}") from None
+        where.add("m.sentiment_label = ?", label.value)
+    if since is not None:
+        where.add("m.published_at >= ?", ts(since))
+    if until is not None:
+        where.add("m.published_at < ?", ts(until))
+    sql = select + where.sql() + order + " LIMIT ? OFFSET ?"
+    params = (*head_params, *where.params, limit, offset)
+    expressions = tuple(e for e in (fts.match, fts.exclude) if e is not None)
+    return SearchSql(sql, params, ranked=fts.match is not None, fts_expressions=expressions)

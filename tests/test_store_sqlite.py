@@ -1,0 +1,551 @@
+"""The SQLite store, on real database files."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+import threading
+import time
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from listener.models import Author, Engagement, Judgments, Mention, SentimentLabel, SourceState
+from listener.query import FtsQuery, QueryError
+from listener.store import (
+    SchemaTooNewError,
+    SearchHit,
+    SQLiteStore,
+    Store,
+    StoreError,
+    open_store,
+)
+from listener.store import search as store_search
+from listener.store.schema import MIGRATIONS
+
+T0 = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
+MARK = ("\x02", "\x03")
+
+
+def make_mention(n: int = 1, **overrides: Any) -> Mention:
+    """A plausible mention; ``n`` makes id, url and hash unique; anything can be overridden."""
+    values: dict[str, Any] = {
+        "id": f"news:{n}",
+        "source": "news",
+        "source_type": "rss",
+        "native_id": str(n),
+        "url": f"https://example.com/a/{n}?utm_source=x",
+        "canonical_url": f"https://example.com/a/{n}",
+        "author": Author(handle=f"user{n}", name=f"User {n}"),
+        "title": f"Post number {n}",
+        "text": f"Some ordinary text for post {n}.",
+        "html": f"<p>Some ordinary text for post {n}.</p>",
+        "language": "en",
+        "published_at": T0 + timedelta(minutes=n),
+        "fetched_at": T0 + timedelta(minutes=n, seconds=30),
+        "engagement": Engagement(),
+        "rating": None,
+        "parent_id": None,
+        "thread_id": None,
+        "brands": ("acme",),
+        "matched_terms": ("acme",),
+        "content_hash": f"hash{n}",
+        "judgments": Judgments(),
+    }
+    values.update(overrides)
+    return Mention(**values)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Any:
+    with open_store(tmp_path / "listener.db") as s:
+        yield s
+
+
+def texts(hits: list[SearchHit]) -> list[str]:
+    return [h.mention.id for h in hits]
+
+
+# -- opening, schema, migrations -------------------------------------------------------
+
+
+def test_new_database_is_wal_with_latest_schema(tmp_path: Path) -> None:
+    path = tmp_path / "fresh.db"
+    with open_store(path) as s:
+        assert s.schema_version == MIGRATIONS[-1][0]
+        raw = sqlite3.connect(path)
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == MIGRATIONS[-1][0]
+        raw.close()
+
+
+def test_store_satisfies_protocol(store: SQLiteStore) -> None:
+    contract: Store = store  # checked by mypy; at runtime, at least the methods exist
+    assert callable(contract.search)
+
+
+def test_opening_an_empty_file_migrates_from_version_zero(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    path.touch()
+    with open_store(path) as s:
+        assert s.count_mentions() == 0
+        assert s.schema_version == MIGRATIONS[-1][0]
+
+
+def test_reopen_is_idempotent_and_keeps_data(tmp_path: Path) -> None:
+    path = tmp_path / "again.db"
+    with open_store(path) as s:
+        s.insert_mentions([make_mention(1)])
+    for _ in range(2):
+        with open_store(path) as s:
+            assert s.count_mentions() == 1
+            assert s.schema_version == MIGRATIONS[-1][0]
+            assert texts(s.search("ordinary")) == ["news:1"]
+
+
+def test_older_database_is_migrated_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with open_store(path) as s:
+        s.insert_mentions([make_mention(1)])
+
+    def add_column(conn: sqlite3.Connection) -> None:
+        conn.execute("ALTER TABLE mentions ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0")
+
+    newer = (*MIGRATIONS, (2, ("CREATE TABLE notes (id INTEGER PRIMARY KEY)",)), (3, add_column))
+    with SQLiteStore(path, migrations=newer) as s:
+        assert s.schema_version == 3
+        assert s.get_mention("news:1") == make_mention(1)
+    raw = sqlite3.connect(path)
+    assert raw.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
+    assert raw.execute("SELECT flagged FROM mentions").fetchall() == [(0,)]
+    raw.close()
+
+
+def test_failed_migration_leaves_previous_version(tmp_path: Path) -> None:
+    path = tmp_path / "half.db"
+    open_store(path).close()
+    broken = (*MIGRATIONS, (2, ("CREATE TABLE notes (id INTEGER)", "THIS IS NOT SQL")))
+    with pytest.raises(sqlite3.OperationalError):
+        SQLiteStore(path, migrations=broken)
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == MIGRATIONS[-1][0]
+    assert raw.execute("SELECT name FROM sqlite_master WHERE name = 'notes'").fetchall() == []
+    raw.close()
+
+
+def test_database_from_a_newer_listener_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    open_store(path).close()
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA user_version = 99")
+    raw.close()
+    with pytest.raises(SchemaTooNewError, match=r"newer listener \(schema 99\); upgrade listener"):
+        open_store(path)
+
+
+def test_closed_store_refuses_calls(tmp_path: Path) -> None:
+    s = open_store(tmp_path / "closed.db")
+    s.close()
+    s.close()  # twice is harmless
+    with pytest.raises(StoreError, match="closed"):
+        s.count_mentions()
+    with pytest.raises(StoreError, match="closed"):
+        s.insert_mentions([make_mention(1)])
+
+
+# -- mentions --------------------------------------------------------------------------
+
+
+def test_insert_returns_only_new_rows_in_input_order(store: SQLiteStore) -> None:
+    a, b, c = make_mention(1), make_mention(2), make_mention(3)
+    assert store.insert_mentions([b, a]) == [b, a]
+    assert store.insert_mentions([c, a, b, c]) == [c]
+    assert store.insert_mentions([a, b, c]) == []
+    assert store.count_mentions() == 3
+
+
+def test_every_field_round_trips(store: SQLiteStore) -> None:
+    plus2 = timezone(timedelta(hours=2))
+    full = make_mention(
+        7,
+        url="https://example.com/x?y=1",
+        canonical_url="https://example.com/x",
+        author=Author(handle="Zoë_K", name="Zoë Kravitz", url="https://x.test/zoe", followers=42),
+        title="Café déjà vu — “quotes” 🎉",
+        text="Line with 'quotes', ; semicolons; -- and NUL-free unicode: পরিষেবা नमस्ते",
+        html="<p>raw &amp; markup</p>",
+        language="pt-BR",
+        published_at=datetime(2024, 2, 29, 23, 59, 59, 123456, tzinfo=plus2),
+        fetched_at=datetime(2024, 3, 1, 0, 0, 0, 1, tzinfo=UTC),
+        engagement=Engagement(likes=3, shares=0, replies=None, views=1_000_000),
+        rating=4.5,
+        parent_id="news:6",
+        thread_id="news:1",
+        brands=("acme", "globex"),
+        matched_terms=("acme", "#globex"),
+        content_hash="f" * 64,
+        judgments=Judgments(sentiment=-0.6249, sentiment_label=SentimentLabel.NEGATIVE, model="v"),
+    )
+    sparse = make_mention(
+        8, url=None, canonical_url=None, author=Author(), language=None, brands=(),
+        matched_terms=(), title="",
+    )  # fmt: skip
+    store.insert_mentions([full, sparse])
+    for original in (full, sparse):
+        loaded = store.get_mention(original.id)
+        assert loaded == original
+        assert loaded is not None
+        for f in dataclasses.fields(Mention):
+            assert getattr(loaded, f.name) == getattr(original, f.name), f.name
+        assert loaded.published_at.tzinfo is UTC
+        assert isinstance(loaded.brands, tuple)
+        assert isinstance(loaded.judgments.sentiment_label, SentimentLabel)
+    assert store.get_mention("news:404") is None
+
+
+def test_authors_count_mentions_and_keep_latest_followers(store: SQLiteStore) -> None:
+    def by(n: int, handle: str, followers: int | None, fetched_min: int) -> Mention:
+        return make_mention(
+            n,
+            author=Author(handle=handle, name=None if n == 3 else "Ann", followers=followers),
+            fetched_at=T0 + timedelta(minutes=fetched_min),
+        )
+
+    store.insert_mentions([by(1, "ann", 10, 1), by(2, "Ann", 30, 30)])
+    # Fetched earlier but stored later: its follower count is older news.
+    store.insert_mentions([by(3, "ANN", 20, 5), by(4, "ann", None, 60)])
+    store.insert_mentions([by(1, "ann", 999, 99)])  # already stored: counts nothing
+    store.insert_mentions([make_mention(5, author=Author(handle=None, name="Anonymous"))])
+
+    author = store.get_author("rss", "aNN")
+    assert author is not None
+    assert author.mention_count == 4
+    assert author.followers == 30
+    assert author.name == "Ann"  # a mention without a name does not erase it
+    assert author.first_seen_at == T0 + timedelta(minutes=1)
+    assert author.last_seen_at == T0 + timedelta(minutes=4)
+    assert store.get_author("reddit", "ann") is None  # the key includes the source type
+    assert store.get_author("rss", "Anonymous") is None
+
+
+def test_existing_ids_and_canonical_urls_in_one_batch(store: SQLiteStore) -> None:
+    store.insert_mentions([make_mention(1), make_mention(2, canonical_url=None)])
+    many_ids = [f"news:{i}" for i in range(3, 40_000)]  # past any SQLite variable limit
+    assert store.existing_ids(["news:1", "news:2", "news:9", *many_ids]) == {"news:1", "news:2"}
+    assert store.existing_ids([]) == set()
+    assert store.existing_canonical_urls(
+        ["https://example.com/a/1", "https://example.com/a/2"]
+    ) == {"https://example.com/a/1"}
+    assert store.existing_canonical_urls([]) == set()
+
+
+def test_content_hash_window_respects_since(store: SQLiteStore) -> None:
+    seen = T0 + timedelta(minutes=1, seconds=30)  # make_mention(1)'s fetched_at
+    store.insert_mentions([make_mention(1, brands=("acme", "globex"), content_hash="h")])
+    asked = [("acme", "h"), ("globex", "h"), ("acme", "other"), ("initech", "h")]
+    assert store.recent_content_hashes(asked, since=seen) == {("acme", "h"), ("globex", "h")}
+    assert store.recent_content_hashes(asked, since=seen - timedelta(days=1)) == {
+        ("acme", "h"), ("globex", "h"),
+    }  # fmt: skip
+    assert store.recent_content_hashes(asked, since=seen + timedelta(microseconds=1)) == set()
+    # Seeing the same text again later moves the window forward.
+    later = seen + timedelta(hours=5)
+    store.insert_mentions([make_mention(2, content_hash="h", fetched_at=later)])
+    assert store.recent_content_hashes(asked, since=later) == {("acme", "h")}
+    assert store.recent_content_hashes([], since=seen) == set()
+
+
+def test_fts_index_stays_in_sync_with_updates_and_deletes(store: SQLiteStore) -> None:
+    store.insert_mentions([make_mention(i) for i in range(1, 6)])
+    raw = sqlite3.connect(store.path)
+    raw.execute("PRAGMA foreign_keys = ON")
+    with raw:
+        raw.execute("UPDATE mentions SET body = 'walrus' WHERE id = 'news:1'")
+        raw.execute("UPDATE mentions SET sentiment = 0.5 WHERE id = 'news:2'")
+        raw.execute("DELETE FROM mentions WHERE id = 'news:3'")
+    # FTS5's own check that an external-content index matches its content table.
+    raw.execute("INSERT INTO mentions_fts(mentions_fts, rank) VALUES ('integrity-check', 1)")
+    assert raw.execute("SELECT count(*) FROM mention_brands").fetchone()[0] == 4
+    raw.close()
+    assert texts(store.search("walrus")) == ["news:1"]
+    assert texts(store.search("ordinary")) == ["news:5", "news:4", "news:2"]
+
+
+def test_insert_is_fast(store: SQLiteStore) -> None:
+    batch = [make_mention(i, text=f"Acme is great, post {i} #launch @acme") for i in range(5000)]
+    started = time.perf_counter()
+    assert len(store.insert_mentions(batch)) == 5000
+    elapsed = time.perf_counter() - started
+    assert 5000 / elapsed > 1000, f"{5000 / elapsed:.0f} mentions/s"
+
+
+# -- source state ----------------------------------------------------------------------
+
+
+def test_source_state_round_trips(store: SQLiteStore) -> None:
+    full = SourceState(
+        source="news",
+        etag='W/"abc"',
+        last_modified="Wed, 01 May 2024 12:00:00 GMT",
+        cursor='{"after": "t3_x"}',
+        next_check_at=T0 + timedelta(minutes=5, microseconds=7),
+        last_attempt_at=T0,
+        last_success_at=T0 - timedelta(hours=1),
+        error_count=2,
+        last_error="HTTP 503",
+        parked_reason=None,
+        items_total=120,
+        last_new_items=4,
+    )
+    assert store.load_source_state("news") is None
+    store.save_source_state(full)
+    store.save_source_state(SourceState(source="blog"))
+    assert store.load_source_state("news") == full
+    assert store.load_source_state("blog") == SourceState(source="blog")
+    recovered = dataclasses.replace(full, error_count=0, last_error=None, last_success_at=T0)
+    store.save_source_state(recovered)
+    assert store.source_states() == [SourceState(source="blog"), recovered]
+
+
+# -- concurrency -----------------------------------------------------------------------
+
+
+def test_readers_never_see_a_partial_batch(store: SQLiteStore) -> None:
+    batch_size, batches = 20, 25
+    stop = threading.Event()
+    problems: list[str] = []
+    observed: list[int] = []
+
+    all_ids = [f"news:{i}" for i in range(batch_size * batches)]
+
+    def read() -> None:
+        try:
+            while not stop.is_set():
+                count = store.count_mentions()
+                known = len(store.existing_ids(all_ids))
+                found = len(store.search("ordinary", limit=10_000))
+                for n in (count, known, found):
+                    observed.append(n)
+                    if n % batch_size:
+                        problems.append(f"saw {n} rows")
+                time.sleep(0.001)
+        except Exception as exc:  # pragma: no cover - reported below
+            problems.append(repr(exc))
+
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    for t in readers:
+        t.start()
+    try:
+        for b in range(batches):
+            start = b * batch_size
+            store.insert_mentions([make_mention(start + i) for i in range(batch_size)])
+            time.sleep(0.002)  # let readers interleave with the writer
+    finally:
+        stop.set()
+        for t in readers:
+            t.join()
+    assert problems == []
+    assert store.count_mentions() == batch_size * batches
+    assert any(0 < n < batch_size * batches for n in observed), "readers never overlapped"
+
+
+# -- search ----------------------------------------------------------------------------
+
+
+def test_title_match_ranks_above_body_only_match(store: SQLiteStore) -> None:
+    in_body = make_mention(1, title="Weekly roundup", text="Shipping news: the anvil arrived late.")
+    in_title = make_mention(2, title="Anvil review", text="Shipping news: it arrived late again.")
+    newer_body = make_mention(3, title="Another roundup", text="Shipping news: an anvil, late.")
+    store.insert_mentions([in_body, in_title, newer_body])
+    hits = store.search("anvil")
+    assert texts(hits)[0] == "news:2"
+    assert set(texts(hits)) == {"news:1", "news:2", "news:3"}
+    scores = [h.score for h in hits]
+    assert all(s is not None for s in scores)
+    assert scores[0] is not None and scores[1] is not None and scores[0] > scores[1]
+
+
+def test_no_query_lists_everything_newest_first(store: SQLiteStore) -> None:
+    long_text = "word " * 100
+    store.insert_mentions([make_mention(1), make_mention(3, text=long_text), make_mention(2)])
+    for query in (None, "", "   "):
+        hits = store.search(query)
+        assert texts(hits) == ["news:3", "news:2", "news:1"]
+    first = store.search(None)[0]
+    assert first.score is None
+    assert first.title_highlighted == "Post number 3"
+    assert first.snippet.endswith("…") and len(first.snippet) <= 201
+    assert long_text.startswith(first.snippet[:-1])
+    assert texts(store.search(None, limit=1, offset=1)) == ["news:2"]
+    assert store.search(None, limit=0) == []
+    with pytest.raises(ValueError):
+        store.search(None, limit=-1)
+
+
+def test_snippet_and_title_mark_the_matched_word(store: SQLiteStore) -> None:
+    store.insert_mentions(
+        [make_mention(1, title="Acme anvil", text="I bought an anvil from Acme and it broke.")]
+    )
+    (hit,) = store.search("anvil")
+    assert "\x02anvil\x03 from" in hit.snippet
+    assert hit.title_highlighted == "Acme \x02anvil\x03"
+    (hit,) = store.search("anvil", highlight=("<b>", "</b>"))
+    assert "an <b>anvil</b> from" in hit.snippet
+
+
+def test_brand_source_sentiment_and_time_filters(store: SQLiteStore) -> None:
+    neg = Judgments(sentiment=-0.7, sentiment_label=SentimentLabel.NEGATIVE)
+    pos = Judgments(sentiment=0.8, sentiment_label=SentimentLabel.POSITIVE)
+    store.insert_mentions(
+        [
+            make_mention(1, brands=("acme",), judgments=neg),
+            make_mention(2, brands=("globex",), judgments=pos),
+            make_mention(3, brands=("acme", "globex"), judgments=neg),
+            make_mention(
+                4, id="reddit-main:4", source="reddit-main", source_type="reddit", judgments=pos
+            ),
+        ]
+    )
+    assert texts(store.search(None, brand="globex")) == ["news:3", "news:2"]
+    assert texts(store.search(None, brand="GLOBEX")) == ["news:3", "news:2"]
+    assert texts(store.search(None, brand="initech")) == []
+    assert texts(store.search(None, source="reddit")) == ["reddit-main:4"]  # by type
+    assert texts(store.search(None, source="Reddit-Main")) == ["reddit-main:4"]  # by name
+    assert texts(store.search(None, source="rss")) == ["news:3", "news:2", "news:1"]
+    assert texts(store.search(None, sentiment="negative")) == ["news:3", "news:1"]
+    assert texts(store.search("ordinary", sentiment="positive")) == ["reddit-main:4", "news:2"]
+    assert store.search(None, sentiment="unknown") == []
+    with pytest.raises(ValueError, match="sentiment must be one of"):
+        store.search(None, sentiment="angry")
+    # since is inclusive, until exclusive, both on published_at (T0 + n minutes).
+    two, four = T0 + timedelta(minutes=2), T0 + timedelta(minutes=4)
+    assert texts(store.search(None, since=two, until=four)) == ["news:3", "news:2"]
+    assert texts(store.search("ordinary", since=four)) == ["reddit-main:4"]
+    assert texts(store.search(None, brand="acme", sentiment="negative", until=two)) == ["news:1"]
+
+
+def test_lang_and_source_filters_in_the_query(store: SQLiteStore) -> None:
+    store.insert_mentions(
+        [
+            make_mention(1, language="pt"),
+            make_mention(2, language="pt-BR"),
+            make_mention(3, language="en"),
+            make_mention(4, language=None),
+            make_mention(5, language="ptx"),
+            make_mention(6, id="r:6", source="r", source_type="reddit", language="en"),
+        ]
+    )
+    assert texts(store.search("ordinary lang:pt")) == ["news:2", "news:1"]
+    assert texts(store.search("lang:PT-br")) == ["news:2"]
+    assert texts(store.search("ordinary (lang:en OR lang:pt)")) == [
+        "r:6", "news:3", "news:2", "news:1",
+    ]  # fmt: skip
+    assert texts(store.search("ordinary source:reddit")) == ["r:6"]
+    assert texts(store.search("source:news lang:en")) == ["news:3"]
+    assert texts(store.search("source:r")) == ["r:6"]
+
+
+def test_pure_negation_keeps_everything_else(store: SQLiteStore) -> None:
+    store.insert_mentions(
+        [
+            make_mention(1, text="Acme is hiring, job offer inside"),
+            make_mention(2, text="Acme broke my anvil"),
+            make_mention(3, text="Acme job fair", language="fr"),
+            make_mention(4, text="Nothing to see"),
+        ]
+    )
+    assert texts(store.search("-job")) == ["news:4", "news:2"]
+    assert texts(store.search("NOT job NOT anvil")) == ["news:4"]
+    assert texts(store.search("acme -job")) == ["news:2"]
+    assert texts(store.search("lang:en -job")) == ["news:4", "news:2"]
+
+
+def test_handles_and_hashtags(store: SQLiteStore) -> None:
+    store.insert_mentions(
+        [
+            make_mention(1, text="Thanks @Acme for the fix #Launch"),
+            make_mention(2, text="acme launch went fine"),
+        ]
+    )
+    assert texts(store.search("@acme")) == ["news:1"]
+    assert texts(store.search("#launch")) == ["news:1"]
+    assert texts(store.search("launch")) == ["news:2", "news:1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        ("গ্রাহক পরিষেবা খুব খারাপ ছিল", "পরিষেবা"),  # Bengali: vowel signs inside the word
+        ("ग्राहक सेवा बहुत खराब है", "खराब"),  # Devanagari
+        ("కస్టమర్ సేవ చాలా బాగుంది", "బాగుంది"),  # Telugu
+    ],
+)
+def test_indic_words_are_found_whole_and_not_as_substrings(
+    store: SQLiteStore, text: str, query: str
+) -> None:
+    store.insert_mentions([make_mention(1, text=text), make_mention(2)])
+    (hit,) = store.search(query)
+    assert hit.mention.id == "news:1"
+    assert f"\x02{query}\x03" in hit.snippet
+    # Cut before a vowel sign: the tokenizer without M* would have split the word here.
+    prefix = query[:2]
+    assert store.search(prefix) == []
+
+
+def test_diacritics_are_ignored(store: SQLiteStore) -> None:
+    store.insert_mentions([make_mention(1, title="Café Zoë", text="Crème brûlée at the café.")])
+    for query in ("cafe", "CAFÉ", "creme brulee", "zoe"):
+        assert texts(store.search(query)) == ["news:1"], query
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '"unterminated',
+        "NEAR(",
+        "NEAR(a b, 2)",
+        "*",
+        "a*",
+        "a OR",
+        "OR",
+        "AND AND",
+        "{title}:x",
+        "title:x",
+        "^x",
+        "(",
+        ")",
+        "-",
+        "a -",
+        "'; DROP TABLE mentions; --",
+        "x\x00y",
+        "@",
+        "#",
+        "lang:",
+        "ordinary OR -x",
+    ],
+)
+def test_hostile_input_is_a_clean_error_or_a_literal_search(store: SQLiteStore, query: str) -> None:
+    store.insert_mentions([make_mention(1), make_mention(2, text="NEAR the title x")])
+    try:
+        hits = store.search(query)
+    except QueryError as err:
+        assert err.message
+        assert err.column >= 1
+    else:
+        assert all(isinstance(h, SearchHit) for h in hits)
+    assert store.count_mentions() == 2
+
+
+def test_an_fts_syntax_error_surfaces_as_a_query_error(
+    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Simulates a translation bug in to_fts5 (our own seam, not a library internal): the
+    # search box must still get a QueryError, not a database error.
+    store.insert_mentions([make_mention(1)])
+    for broken in (FtsQuery('"unterminated', None, ()), FtsQuery(None, "NEAR(", ())):
+        monkeypatch.setattr(store_search, "to_fts5", lambda query, fts=broken: fts)
+        with pytest.raises(QueryError, match="search cannot run this query"):
+            store.search("anything")
