@@ -1,0 +1,299 @@
+"""HTTP helpers every source shares: one client, one conditional GET, one error mapping.
+
+Sources never retry or sleep: ``fetch`` turns every way a request can go wrong into the
+``listener.sources.errors`` hierarchy, carrying the server's own ``Retry-After`` hint, and
+the scheduler decides when to ask again.
+
+    outcome                                   raised / returned
+    timeout, connection error, 5xx, 408       TransientError(retry_after_s=Retry-After or None)
+    429, or 503 with Retry-After              RateLimited(retry_after_s)
+    401, 403, 404, 410, other 4xx, bad url    PermanentError (the source is parked)
+    body over ctx.max_response_bytes          TransientError
+    304 Not Modified                          FetchResponse(not_modified=True)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
+
+import httpx
+
+from listener import __version__
+from listener.sources.base import PollContext
+from listener.sources.errors import PermanentError, RateLimited, TransientError
+
+DEFAULT_USER_AGENT = f"listener/{__version__} (self-hosted social listening)"
+
+# httpx timeouts apply per operation (connect, each read), so a server that drips one byte
+# at a time never trips them; this caps the whole request, body included.
+DEFAULT_DEADLINE_S = 120.0
+
+# What a status means for the next poll is data, as scrapy keeps RETRY_HTTP_CODES.
+# 408 Request Timeout and 425 Too Early are 4xx but say "try again" (RFC 9110 §15.5.9, RFC 8470).
+TRANSIENT_4XX = frozenset({408, 425})
+PERMANENT_ADVICE: dict[int, str] = {
+    401: "the server wants credentials — check the url and headers in settings.yaml",
+    403: "access denied — check the credentials in settings.yaml, or the site blocks this client",
+    404: "check the url in settings.yaml",
+    410: "the server says it is gone for good — remove or replace it in settings.yaml",
+}
+
+# Query parameters whose values must never reach a log line or an error message: names
+# ending like a credential (api_key, accessToken, X-Api-Key, sig) or mentioning a secret.
+# Matching on the ending keeps harmless names such as "keywords" or "author" readable.
+_SECRET_PARAM = re.compile(
+    r"(key|token|passw(or)?d|pwd|sig|signature|auth|credentials?)$|secret|password", re.I
+)
+
+
+@dataclass(frozen=True)
+class FetchResponse:
+    """A successful (2xx) or not-modified (304) response, body fully read and size-checked.
+
+    ``etag``/``last_modified`` are the validators to persist: the server's new ones, or on a
+    304 that omits them, the ones that were sent.
+    """
+
+    status: int
+    url: str  # final URL, after redirects
+    headers: httpx.Headers
+    content: bytes
+    not_modified: bool
+    etag: str | None
+    last_modified: str | None
+
+
+def build_client(
+    *, timeout_s: float = 20.0, user_agent: str = DEFAULT_USER_AGENT
+) -> httpx.AsyncClient:
+    """The one client a daemon shares across sources (connection pooling, same identity)."""
+    return httpx.AsyncClient(
+        follow_redirects=True,
+        max_redirects=10,
+        # A slow handshake is a dead host; don't let it eat the whole read budget.
+        timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 10.0)),
+        headers={"User-Agent": user_agent},
+    )
+
+
+async def fetch(
+    ctx: PollContext[Any],
+    url: str,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    params: httpx.QueryParams | Mapping[str, str] | None = None,
+    deadline_s: float | None = DEFAULT_DEADLINE_S,
+) -> FetchResponse:
+    """Conditional GET of ``url``; raises a ``SourceError`` subclass for anything but 2xx/304."""
+    request_headers = httpx.Headers(headers or {})
+    if etag:
+        request_headers["If-None-Match"] = etag
+    if last_modified:
+        request_headers["If-Modified-Since"] = last_modified
+    shown = redact_url(url)
+    try:
+        async with asyncio.timeout(deadline_s):
+            return await _get(ctx, url, request_headers, params, etag, last_modified)
+    except TimeoutError as exc:  # only our deadline: httpx raises its own TimeoutException
+        raise TransientError(f"no complete response from {shown} within {deadline_s:g} s") from exc
+    except httpx.TimeoutException as exc:
+        raise TransientError(f"timed out fetching {shown} ({type(exc).__name__})") from exc
+    except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+        raise PermanentError(
+            f"cannot fetch {shown}: {exc} — check the url in settings.yaml"
+        ) from exc
+    except httpx.TooManyRedirects as exc:
+        raise TransientError(f"too many redirects fetching {shown}") from exc
+    except (httpx.TransportError, httpx.DecodingError) as exc:
+        # Connection refused/reset, DNS failure, a broken chunked or gzip stream.
+        raise TransientError(f"could not fetch {shown}: {type(exc).__name__}: {exc}") from exc
+
+
+async def _get(
+    ctx: PollContext[Any],
+    url: str,
+    headers: httpx.Headers,
+    params: httpx.QueryParams | Mapping[str, str] | None,
+    sent_etag: str | None,
+    sent_last_modified: str | None,
+) -> FetchResponse:
+    async with ctx.http.stream(
+        "GET", url, headers=headers, params=params, follow_redirects=True
+    ) as response:
+        final_url = str(response.url)
+        if response.status_code == 304:
+            # miniflux refreshes Last-Modified even on a 304; a 304 may omit validators
+            # it did not change (RFC 9110 §15.4.5), so keep the ones we sent.
+            return FetchResponse(
+                status=304,
+                url=final_url,
+                headers=response.headers,
+                content=b"",
+                not_modified=True,
+                etag=response.headers.get("ETag") or sent_etag,
+                last_modified=response.headers.get("Last-Modified") or sent_last_modified,
+            )
+        _raise_for_status(response, url, ctx.clock())
+        content = await _read_capped(response, ctx.max_response_bytes)
+        return FetchResponse(
+            status=response.status_code,
+            url=final_url,
+            headers=response.headers,
+            content=content,
+            not_modified=False,
+            etag=response.headers.get("ETag"),
+            last_modified=response.headers.get("Last-Modified"),
+        )
+
+
+def _raise_for_status(response: httpx.Response, requested_url: str, now: datetime) -> None:
+    status = response.status_code
+    if 200 <= status < 300:
+        return
+    shown = redact_url(str(response.url))
+    if str(response.url) != requested_url:
+        shown += f" (redirected from {redact_url(requested_url)})"
+    # The standard phrase, not the server's: they vary ("NOT FOUND"), HTTP/2 sends none.
+    reason = _phrase(status) or response.reason_phrase
+    what = f"HTTP {status} {reason}".rstrip() + f" from {shown}"
+    retry_after_s = parse_retry_after(response.headers.get("Retry-After"), now)
+    if status == 429 or (status == 503 and retry_after_s is not None):
+        raise RateLimited(_with_wait(what, retry_after_s), retry_after_s=retry_after_s)
+    if status >= 500 or status in TRANSIENT_4XX:
+        raise TransientError(_with_wait(what, retry_after_s), retry_after_s=retry_after_s)
+    if status in PERMANENT_ADVICE:
+        raise PermanentError(f"{what} — {PERMANENT_ADVICE[status]}")
+    if status >= 400:
+        raise PermanentError(what)
+    # 1xx leftovers and 3xx that could not be followed (no Location, 300 Multiple Choices).
+    raise TransientError(f"unexpected {what}")
+
+
+def _with_wait(message: str, retry_after_s: float | None) -> str:
+    return message if retry_after_s is None else f"{message}; retry after {retry_after_s:g} s"
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+async def _read_capped(response: httpx.Response, limit: int) -> bytes:
+    """Read the body, giving up as soon as it passes ``limit`` bytes.
+
+    Content-Length is checked first so an honest server costs nothing; counting while
+    streaming catches an absent or lying one, and a gzip body that inflates past the cap.
+    """
+    shown = redact_url(str(response.url))
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise TransientError(
+            f"response from {shown} declares {int(declared)} bytes, over the {limit} byte limit"
+        )
+    chunks: list[bytes] = []
+    total = 0
+    async for chunk in response.aiter_bytes():
+        total += len(chunk)
+        if total > limit:
+            raise TransientError(f"response from {shown} exceeded the {limit} byte limit")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (RFC 9110 §10.2.3), or ``None``.
+
+    Either delay-seconds (a non-negative integer) or an HTTP-date; a date already past
+    means "now" (0.0). Negative numbers and anything unparsable give ``None``.
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(int(value))
+    when = _parse_http_date(value)
+    if when is None:
+        return None
+    return max(0.0, (when - now).total_seconds())
+
+
+def cache_hint_s(headers: Mapping[str, str], now: datetime) -> float | None:
+    """How long the server says the response stays fresh, in seconds, or ``None``.
+
+    ``Cache-Control: max-age`` (less ``Age``) wins over ``Expires`` (RFC 9111 §5.3);
+    ``no-cache``/``no-store`` mean there is no hint. ``Expires`` is measured against the
+    server's own ``Date`` so a skewed local clock does not matter.
+    """
+    headers = httpx.Headers(headers)
+    directives = _cache_control(headers.get("Cache-Control", ""))
+    if "no-cache" in directives or "no-store" in directives:
+        return None
+    max_age = directives.get("max-age")
+    if max_age is not None:
+        if not max_age.isdigit():
+            return None
+        age = headers.get("Age", "").strip()
+        fresh = int(max_age) - (int(age) if age.isdigit() else 0)  # RFC 9111 §4.2.3
+        return float(fresh) if fresh > 0 else None
+    expires = _parse_http_date(headers.get("Expires", ""))
+    if expires is None:  # an invalid Expires (often "0") means already stale, RFC 9111 §5.3
+        return None
+    origin = _parse_http_date(headers.get("Date", "")) or now
+    fresh_s = (expires - origin).total_seconds()
+    return fresh_s if fresh_s > 0 else None
+
+
+def _cache_control(value: str) -> dict[str, str | None]:
+    directives: dict[str, str | None] = {}
+    for part in value.split(","):
+        name, sep, arg = part.strip().partition("=")
+        if name:
+            # Recipients should accept the quoted-string form too (RFC 9111 §5.2).
+            directives[name.strip().lower()] = arg.strip().strip('"') if sep else None
+    return directives
+
+
+def _parse_http_date(value: str) -> datetime | None:
+    """An HTTP-date (RFC 9110 §5.6.7, all three historic forms) as aware UTC, or ``None``."""
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if parsed.tzinfo is None:  # "-0000" means UTC with no source zone (RFC 5322 §3.3)
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def redact_url(url: str) -> str:
+    """``url`` fit for a log line or an error message: secret-looking query values and any
+    userinfo password replaced by ``REDACTED``; everything else kept verbatim."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparsable url>"
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, _, hostport = netloc.rpartition("@")
+        user, has_password, _ = userinfo.partition(":")
+        netloc = f"{user}:REDACTED@{hostport}" if has_password else netloc
+    pairs = []
+    for pair in parts.query.split("&") if parts.query else []:
+        name, sep, _ = pair.partition("=")
+        if sep and _SECRET_PARAM.search(unquote_plus(name)):
+            pair = f"{name}=REDACTED"
+        pairs.append(pair)
+    return urlunsplit((parts.scheme, netloc, parts.path, "&".join(pairs), parts.fragment))
