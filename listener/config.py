@@ -1,0 +1,415 @@
+"""Settings: the strict models of ``settings.yaml``, read and validated once at start.
+
+Every model forbids unknown keys, so a typo stops the start with the key path and the line
+(``settings.yaml:14: sources[1].intervall: unknown key (did you mean 'interval'?)``), reported
+together with every other problem in the file. Nothing here touches the network. Secrets stay
+out of the file: string values may say ``${VAR}`` or ``${VAR:-default}`` (``listener.yamlfile``).
+
+A source entry is written flat — ``{name, type, interval, enabled, url: ...}`` — and every key
+that is not one of those four belongs to that source type's ``Options`` model.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from datetime import timedelta
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SerializeAsAny,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
+
+from listener.query import QueryError, parse
+from listener.sources import get_source_type, source_types
+from listener.sources.base import SourceOptions
+from listener.yamlfile import ConfigError as ConfigError  # re-exported: callers catch it here
+from listener.yamlfile import Problem as Problem
+from listener.yamlfile import combine_errors, load_model
+
+DEFAULT_CONFIG = Path("settings.yaml")
+CONFIG_ENV = "LISTENER_CONFIG"
+# Polling a server more often than this is impolite: feeds rarely change that fast, and
+# hammering them gets the source rate-limited or blocked for everyone on the machine.
+MIN_INTERVAL = timedelta(seconds=30)
+
+# ---- durations and sizes ---------------------------------------------------------------
+
+DURATION_FORMS = '"30s", "10m", "1h", "1h30m", "2d", or a whole number of seconds'
+_DURATION = re.compile(r"(?:([0-9]+)d)?\s*(?:([0-9]+)h)?\s*(?:([0-9]+)m)?\s*(?:([0-9]+)s)?")
+_SIZE = re.compile(r"([0-9]+)\s*(b|kb|mb|gb|kib|mib|gib)?")
+# KB/MB/GB are decimal and KiB/MiB/GiB binary, as in IEC 80000-13.
+_SIZE_UNITS = {
+    "b": 1,
+    "kb": 10**3,
+    "mb": 10**6,
+    "gb": 10**9,
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": 2**30,
+}
+SIZE_FORMS = '"10MiB", "512KB", "1GB", or a whole number of bytes'
+
+
+def parse_duration(text: str) -> timedelta:
+    """``"1h30m"`` → 90 minutes. Units d, h, m, s, largest first; a bare number is seconds."""
+    cleaned = text.strip().lower()
+    if re.fullmatch(r"[0-9]+", cleaned):
+        return timedelta(seconds=int(cleaned))
+    match = _DURATION.fullmatch(cleaned)
+    if match is None or not any(match.groups()):
+        raise ValueError(f"invalid duration {text!r}: use {DURATION_FORMS}")
+    days, hours, minutes, seconds = (int(group or 0) for group in match.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+
+
+def format_duration(value: timedelta) -> str:
+    """The inverse of ``parse_duration`` for whole seconds: 5400 s → ``"1h30m"``."""
+    seconds = int(value.total_seconds())
+    if seconds <= 0:
+        return f"{seconds}s"
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts)
+
+
+def parse_size(text: str) -> int:
+    """``"10MiB"`` → 10485760 bytes; ``"512KB"`` → 512000; a bare number is bytes."""
+    match = _SIZE.fullmatch(text.strip().lower())
+    if match is None:
+        raise ValueError(f"invalid size {text!r}: use {SIZE_FORMS}")
+    return int(match.group(1)) * _SIZE_UNITS[match.group(2) or "b"]
+
+
+def _duration_input(value: object) -> object:
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return timedelta(seconds=value)
+    if isinstance(value, str):
+        return parse_duration(value)
+    raise ValueError(f"expected a duration: {DURATION_FORMS}")
+
+
+def _size_input(value: object) -> object:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return parse_size(value)
+    raise ValueError(f"expected a size: {SIZE_FORMS}")
+
+
+def _at_least(minimum: timedelta) -> AfterValidator:
+    def check(value: timedelta) -> timedelta:
+        if value < minimum:
+            raise ValueError(f"must be at least {format_duration(minimum)}")
+        return value
+
+    return AfterValidator(check)
+
+
+Duration = Annotated[timedelta, BeforeValidator(_duration_input)]
+PositiveDuration = Annotated[Duration, _at_least(timedelta(seconds=1))]
+ByteSize = Annotated[int, BeforeValidator(_size_input), Field(ge=1024)]
+
+# ---- the models ----------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _handle(value: str) -> str:
+    handle = value.strip().removeprefix("@").lower()
+    if not handle or any(char.isspace() for char in handle):
+        raise ValueError(f"{value!r} is not an account handle (write it like '@acme')")
+    return handle
+
+
+def _language(value: str) -> str:
+    tag = value.strip().lower()
+    if not re.fullmatch(r"[a-z]{2,3}", tag):
+        raise ValueError(
+            f"{value!r} is not a primary language tag:"
+            " use two- or three-letter codes like 'en' or 'bn' (not 'en-US')"
+        )
+    return tag
+
+
+class BrandSettings(_Strict):
+    """A brand to listen for: mentions matching ``query`` are kept, judged and stored."""
+
+    name: str
+    query: str
+    own_handles: list[Annotated[str, AfterValidator(_handle)]] = []  # their posts are ignored
+    languages: list[Annotated[str, AfterValidator(_language)]] = []  # empty: every language
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_empty(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return value.strip()
+
+    @field_validator("query")
+    @classmethod
+    def _query_parses(cls, value: str) -> str:
+        try:
+            parse(value)
+        except QueryError as exc:
+            # Lead with the column, as compilers do; the parser's "at column N" then repeats it.
+            message = exc.message.replace(f" at column {exc.column}", "", 1)
+            raise ValueError(f"column {exc.column}: {message}") from None
+        return value
+
+
+_SOURCE_KEYS = frozenset({"name", "type", "interval", "enabled"})
+
+
+class SourceSettings(_Strict):
+    """One place to poll. ``options`` is the type's own model (``listener.sources.<type>``)."""
+
+    name: str
+    type: str
+    interval: Duration
+    enabled: bool = True
+    options: SerializeAsAny[SourceOptions]  # validated last: which model applies depends on `type`
+
+    @model_validator(mode="before")
+    @classmethod
+    def _gather_options(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping) or isinstance(data.get("options"), SourceOptions):
+            return data  # built in code with a ready Options value
+        common = {key: value for key, value in data.items() if key in _SOURCE_KEYS}
+        options = {key: value for key, value in data.items() if key not in _SOURCE_KEYS}
+        return {**common, "options": options}
+
+    @field_validator("name")
+    @classmethod
+    def _name_fits_ids(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", value):
+            raise ValueError(
+                f"{value!r} is not a valid source name: use lowercase letters, digits, '_', '.'"
+                " and '-', starting with a letter or digit, because the name becomes part of"
+                " every mention id ('<source>:<id>')"
+            )
+        return value
+
+    @field_validator("type")
+    @classmethod
+    def _type_registered(cls, value: str) -> str:
+        known = sorted(source_types())
+        if value not in known:
+            close = get_close_matches(value, known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ValueError(
+                f"unknown source type {value!r}{hint}; known types: {', '.join(known)}"
+            )
+        return value
+
+    @field_validator("interval")
+    @classmethod
+    def _polite_interval(cls, value: timedelta) -> timedelta:
+        if value < MIN_INTERVAL:
+            raise ValueError(
+                f"must be at least {format_duration(MIN_INTERVAL)}: checking a server more often"
+                " is impolite and gets the source rate-limited or blocked"
+            )
+        return value
+
+    @field_validator("options", mode="before")
+    @classmethod
+    def _options_for_type(cls, value: Any, info: ValidationInfo) -> SourceOptions:
+        type_name = info.data.get("type")
+        if type_name is None:
+            return SourceOptions()  # `type` is wrong or missing, already reported
+        return get_source_type(type_name).options_model.model_validate(value)
+
+
+class StorageSettings(_Strict):
+    # Relative to the settings file's folder (given as validation context), not the CWD.
+    sqlite: Path | None = Field(default=Path("data/listener.db"), validate_default=True)
+    elasticsearch: str | None = None  # for scale-out; SQLite still keeps state and the outbox
+
+    @field_validator("sqlite")
+    @classmethod
+    def _resolve_sqlite(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        if value is None:
+            return None
+        if value == Path():
+            raise ValueError("must be a file path, like 'data/listener.db'")
+        base = (info.context or {}).get("base_dir") or Path.cwd()
+        return Path(base) / value.expanduser()
+
+    @field_validator("elasticsearch")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        # The URL may carry a password, so the message does not repeat it.
+        try:
+            parts = urlsplit(value)
+            ok = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ValueError("must be an http(s) URL, like 'http://localhost:9200'")
+        return value
+
+
+class AlertsSettings(_Strict):
+    enabled: bool = False
+
+
+class WebSettings(_Strict):
+    enabled: bool = False
+    host: str = Field(default="127.0.0.1", min_length=1)
+    port: int = Field(default=8650, ge=1, le=65535)
+
+
+class PipelineSettings(_Strict):
+    # Content-hash duplicates of a mention, per brand, within this window are dropped.
+    dedupe_window: Annotated[Duration, _at_least(timedelta(0))] = timedelta(days=7)
+    # Text is capped before any slow work (judges, FTS): internet text is data, not a payload.
+    max_text_chars: int = Field(default=20000, ge=100)
+
+
+class SchedulerSettings(_Strict):
+    jitter: float = Field(default=0.1, ge=0.0, le=0.5)  # fraction of the interval
+    backoff_base: PositiveDuration = timedelta(minutes=1)
+    backoff_max: PositiveDuration = timedelta(hours=6)
+    # Server hints (feed TTL, Cache-Control, Retry-After) may stretch a check up to this.
+    max_interval: PositiveDuration = timedelta(hours=24)
+    http_timeout: PositiveDuration = timedelta(seconds=20)
+    max_response_bytes: ByteSize = 10 * 2**20
+    concurrency: int = Field(default=4, ge=1, le=256)
+    user_agent: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _backoff_order(self) -> SchedulerSettings:
+        if self.backoff_max < self.backoff_base:
+            raise ValueError("backoff_max must not be shorter than backoff_base")
+        return self
+
+
+_SECTIONS = ("storage", "alerts", "web", "pipeline", "scheduler")
+
+
+class Settings(_Strict):
+    brands: list[BrandSettings]
+    sources: list[SourceSettings] = []
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+    alerts: AlertsSettings = Field(default_factory=AlertsSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+    pipeline: PipelineSettings = Field(default_factory=PipelineSettings)
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    config_path: Path = Field(default=DEFAULT_CONFIG, exclude=True)  # set by load_settings
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_sections(cls, data: Any) -> Any:
+        # An absent or empty section (`storage:` with every line commented out) is validated
+        # from {} so its defaults see the context — the settings file's folder.
+        if not isinstance(data, Mapping):
+            return data
+        filled = dict(data)
+        for name in _SECTIONS:
+            if filled.get(name) is None:
+                filled[name] = {}
+        if "sources" in filled and filled["sources"] is None:
+            filled["sources"] = []
+        return filled
+
+    @field_validator("brands", "sources", mode="wrap")
+    @classmethod
+    def _unique_names(
+        cls, value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
+    ) -> Any:
+        # A wrap validator, so a duplicate name is reported together with the entries' own
+        # problems instead of only once everything else is fixed.
+        kind = "brand" if info.field_name == "brands" else "source"
+        if kind == "brand" and value == []:
+            raise ValueError("at least one brand is needed: it is what the daemon listens for")
+        duplicates: list[tuple[int, str, int]] = []
+        first: dict[str, int] = {}
+        for index, item in enumerate(value if isinstance(value, list) else []):
+            name = item.get("name") if isinstance(item, Mapping) else getattr(item, "name", None)
+            if isinstance(name, str):
+                name = name.strip() if kind == "brand" else name
+                if name in first:
+                    duplicates.append((index, name, first[name]))
+                first.setdefault(name, index)
+        caught: ValidationError | None = None
+        result = None
+        try:
+            result = handler(value)
+        except ValidationError as exc:
+            caught = exc
+        messages = [
+            (
+                (index, "name"),
+                f"duplicate {kind} name {name!r}, already used by {info.field_name}[{at}]",
+            )
+            for index, name, at in duplicates
+        ]
+        if caught is not None or messages:
+            raise combine_errors(caught, messages)
+        return result
+
+
+# ---- loading -------------------------------------------------------------------------
+
+
+def resolve_config_path(cli_value: str | None, environ: Mapping[str, str] | None = None) -> Path:
+    """Where the settings are: ``--config``, else ``$LISTENER_CONFIG``, else ``./settings.yaml``."""
+    env = os.environ if environ is None else environ
+    chosen = cli_value or env.get(CONFIG_ENV) or str(DEFAULT_CONFIG)
+    return Path(chosen).expanduser()
+
+
+def load_settings(path: Path, *, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read, interpolate and validate the settings file; ``ConfigError`` lists every problem."""
+    return load_model(
+        path,
+        Settings,
+        environ=os.environ if environ is None else environ,
+        missing_hint=f"pass --config PATH or set {CONFIG_ENV}"
+        " (the repository's settings.yaml is a working example)",
+        injected={"config_path": path.absolute()},
+        file_loc=_file_loc,
+        allowed_keys=_allowed_keys,
+    )
+
+
+def _file_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    # A source's options are written flat in the file: sources[0].options.url → sources[0].url
+    if len(loc) >= 3 and loc[0] == "sources" and loc[2] == "options":
+        return loc[:2] + loc[3:]
+    return loc
+
+
+def _allowed_keys(model: type[BaseModel], raw: Any) -> list[str]:
+    keys = [name for name, info in model.model_fields.items() if not info.exclude]
+    if model is SourceSettings:
+        keys.remove("options")
+        type_name = raw.get("type") if isinstance(raw, Mapping) else None
+        if isinstance(type_name, str) and type_name in source_types():
+            keys += list(get_source_type(type_name).options_model.model_fields)
+    return keys
