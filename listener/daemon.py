@@ -136,14 +136,20 @@ class Daemon:
             await self.close()
             log.info("listener stopped")
 
-    async def drain(self) -> None:
-        """Let polls already under way finish, up to ``DRAIN_TIMEOUT_S``; cancel the rest."""
-        self._stopping = True
+    async def wait_for_polls(self, timeout_s: float | None = None) -> set[asyncio.Task[PollSummary | None]]:
+        """Wait for the polls now running or queued; return those still unfinished at the timeout."""
         tasks = list(self._in_flight.values())
         if not tasks:
-            return
-        log.info("finishing polls in flight", extra=fields(polls=len(tasks)))
-        _done, pending = await asyncio.wait(tasks, timeout=DRAIN_TIMEOUT_S)
+            return set()
+        _done, pending = await asyncio.wait(tasks, timeout=timeout_s)
+        return pending
+
+    async def drain(self) -> None:
+        """Stop starting polls; let those under way finish, up to ``DRAIN_TIMEOUT_S``; cancel the rest."""
+        self._stopping = True
+        if self._in_flight:
+            log.info("finishing polls in flight", extra=fields(polls=len(self._in_flight)))
+        pending = await self.wait_for_polls(DRAIN_TIMEOUT_S)
         for task in pending:
             task.cancel()
         if pending:

@@ -1,0 +1,116 @@
+"""Mentions per second through the whole pipeline into SQLite, next to the judgments alone.
+
+    python bench/ingest.py [--data PATH] [--limit N] [--batch N]
+
+Reads real tweets (one per line) from ``../shared/datasets/tweeteval_sentiment/test_text.txt``
+or ``--data``; exits cleanly with a message when they are absent. Runs on one core
+(CPU affinity pinned where the OS allows) so the figure is comparable across machines.
+
+The brand query is a pure negation of a nonsense word, so every text matches and is
+normalised, matched, deduplicated, judged and stored: the worst case for throughput.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from listener.config import load_settings
+from listener.models import Author, RawItem
+from listener.pipeline import Pipeline
+from listener.sentiment import judge_sentiment
+from listener.store import open_store
+
+DEFAULT_DATA = (
+    Path(__file__).resolve().parents[2] / "shared" / "datasets" / "tweeteval_sentiment" / "test_text.txt"
+)
+SETTINGS = """\
+brands:
+  - name: Bench
+    query: '-zzqxjv'
+sources: []
+storage:
+  sqlite: bench.db
+"""
+
+
+def pin_to_one_core() -> str:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+        return "pinned to one core"
+    return "not pinned (no sched_setaffinity here)"
+
+
+def load_texts(path: Path, limit: int) -> list[str]:
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    return [line for line in lines if line][:limit]
+
+
+def items_for(texts: list[str]) -> list[RawItem]:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    return [
+        RawItem(
+            native_id=str(i),
+            url=f"https://example.org/status/{i}",
+            html=text,
+            author=Author(handle=f"user{i % 997}", name=f"User {i % 997}"),
+            published_at=start + timedelta(seconds=i),
+        )
+        for i, text in enumerate(texts)
+    ]
+
+
+def bench_judgments(texts: list[str]) -> float:
+    started = time.perf_counter()
+    for text in texts:
+        judge_sentiment(text)
+    return len(texts) / (time.perf_counter() - started)
+
+
+def bench_pipeline(texts: list[str], batch: int) -> tuple[float, int]:
+    with tempfile.TemporaryDirectory() as folder:
+        config = Path(folder) / "settings.yaml"
+        config.write_text(SETTINGS, encoding="utf-8")
+        settings = load_settings(config)
+        assert settings.storage.sqlite is not None
+        with open_store(settings.storage.sqlite) as store:
+            pipeline = Pipeline(settings, store)
+            items = items_for(texts)
+            stored = 0
+            started = time.perf_counter()
+            for offset in range(0, len(items), batch):
+                stored += len(pipeline.process("bench", "rss", items[offset : offset + batch]).stored)
+            elapsed = time.perf_counter() - started
+    return len(texts) / elapsed, stored
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="one text per line")
+    parser.add_argument("--limit", type=int, default=5000, help="texts to use")
+    parser.add_argument("--batch", type=int, default=100, help="items per pipeline batch (one poll)")
+    args = parser.parse_args()
+    if not args.data.exists():
+        print(f"skipped: no data at {args.data} (pass --data FILE with one text per line)")
+        return 0
+    texts = load_texts(args.data, args.limit)
+    affinity = pin_to_one_core()
+    judge_sentiment("warm up the lexicon")
+    judged_per_s = bench_judgments(texts)
+    pipeline_per_s, stored = bench_pipeline(texts, args.batch)
+    print(f"ingest benchmark: {len(texts)} texts from {args.data.name}, batches of {args.batch}, {affinity}")
+    print(f"{'stage':<42}{'texts/s':>12}")
+    print(f"{'judgments alone (sentiment)':<42}{judged_per_s:>12,.0f}")
+    print(f"{'whole pipeline into SQLite (' + str(stored) + ' stored)':<42}{pipeline_per_s:>12,.0f}")
+    print(f"{'pipeline cost beyond judging, per text':<42}"
+          f"{(1 / pipeline_per_s - 1 / judged_per_s) * 1e6:>10,.0f}µs")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""The ``listener`` command as a user runs it: settings files on disk, a local feed server."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pytest_httpserver import HTTPServer
+
+from listener.cli import main
+from tests.helpers import FeedHandler, rss_feed
+
+FEED = rss_feed(
+    [
+        ("c1", "Acme anvils arrived broken", "My <b>Acme</b> anvil arrived smashed. Terrible."),
+        ("c2", "Weather today", "Sunny, nothing about brands"),
+        ("c3", "Love my Acme rocket", "Best purchase ever, thank you"),
+    ]
+)
+
+
+def write_config(folder: Path, url: str, extra: str = "") -> Path:
+    path = folder / "settings.yaml"
+    path.write_text(
+        "brands:\n"
+        "  - name: Acme\n"
+        "    query: '\"acme\" OR @acme'\n"
+        "sources:\n"
+        "  - name: acme-news\n"
+        "    type: rss\n"
+        "    interval: 10m\n"
+        f"    url: {url}\n"
+        f"{extra}"
+        "storage:\n"
+        "  sqlite: data/listener.db\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def config(httpserver: HTTPServer, tmp_path: Path) -> Path:
+    httpserver.expect_request("/feed.xml").respond_with_handler(FeedHandler(FEED))
+    return write_config(tmp_path, httpserver.url_for("/feed.xml"))
+
+
+def test_check_accepts_the_minimal_settings(config: Path) -> None:
+    code, out, _ = invoke("check", "--config", str(config))
+    assert code == 0
+    assert "OK" in out and "1 brand" in out and "1 source" in out
+
+
+def test_check_reports_a_typo_with_key_and_line_and_exits_2(tmp_path: Path) -> None:
+    path = write_config(tmp_path, "https://example.org/feed.xml")
+    path.write_text(path.read_text().replace("interval: 10m", "intervall: 10m"))
+    code, _, err = invoke("check", "--config", str(path))
+    assert code == 2
+    assert "settings.yaml:7" in err and "sources[0].intervall" in err
+
+
+def test_config_comes_from_the_environment_when_not_given(config: Path) -> None:
+    result = CliRunner(env={"LISTENER_CONFIG": str(config)}).invoke(main, ["check"])
+    assert result.exit_code == 0, result.output
+
+
+def test_poll_once_prints_a_summary_per_source(config: Path) -> None:
+    code, out, _ = invoke("poll", "--once", "--config", str(config))
+    assert code == 0, out
+    assert "acme-news: ok — fetched 3, new 2, dropped: not_matched 1" in out
+
+
+def test_poll_rejects_an_unknown_source_name(config: Path) -> None:
+    code, _, err = invoke("poll", "--once", "--source", "nope", "--config", str(config))
+    assert code == 2 and "no source named nope" in err and "acme-news" in err
+
+
+def test_search_shows_highlighted_snippets_and_filters(config: Path) -> None:
+    invoke("poll", "--once", "--config", str(config))
+    code, out, _ = invoke("search", "smashed", "--config", str(config))
+    assert code == 0
+    assert "[smashed]" in out and "Acme anvils arrived broken" in out
+    assert "rocket" not in out
+
+    code, out, _ = invoke(
+        "search", "acme", "--sentiment", "positive", "--json", "--config", str(config)
+    )
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [row["title"] for row in rows] == ["Love my Acme rocket"]
+    assert rows[0]["brands"] == ["Acme"] and rows[0]["sentiment_label"] == "positive"
+
+
+def test_search_points_at_the_column_of_a_bad_query(config: Path) -> None:
+    invoke("poll", "--once", "--config", str(config))
+    code, _, err = invoke("search", "(acme OR", "--config", str(config))
+    assert code == 2 and "^" in err
+
+
+def test_sources_shows_why_a_source_fails(tmp_path: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/down").respond_with_handler(FeedHandler(b"", status=503))
+    config = write_config(tmp_path, httpserver.url_for("/down"))
+    code, out, _ = invoke("poll", "--once", "--config", str(config))
+    assert code == 1 and "transient_error" in out
+    code, out, _ = invoke("sources", "--config", str(config))
+    assert code == 0
+    assert "failing" in out and "503" in out
+
+
+def test_unpark_lets_a_parked_source_be_polled_again(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    handler = FeedHandler(FEED, status=401)
+    httpserver.expect_request("/private").respond_with_handler(handler)
+    config = write_config(tmp_path, httpserver.url_for("/private"))
+    invoke("poll", "--once", "--config", str(config))
+    _, out, _ = invoke("sources", "--config", str(config))
+    assert "parked" in out and "401" in out
+    code, out, _ = invoke("unpark", "acme-news", "--config", str(config))
+    assert code == 0 and "unparked" in out
+    _, out, _ = invoke("sources", "--config", str(config))
+    assert "parked —" not in out
+
+
+def test_run_polls_at_once_and_stops_cleanly_on_sigterm(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/feed.xml").respond_with_handler(FeedHandler(FEED))
+    # A second source that can never be reached: the daemon must report it and keep going.
+    unreachable = "  - name: offline\n    type: rss\n    interval: 10m\n    url: http://127.0.0.1:9/feed.xml\n"
+    config = write_config(tmp_path, httpserver.url_for("/feed.xml"), extra=unreachable)
+    listener = Path(sys.executable).with_name("listener")
+    daemon = subprocess.Popen(
+        [str(listener), "run", "--config", str(config)],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        deadline = time.monotonic() + 20
+        found = ""
+        while time.monotonic() < deadline and "smashed" not in found:
+            time.sleep(0.3)
+            found = invoke("search", "smashed", "--config", str(config))[1]
+        assert "smashed" in found
+        daemon.send_signal(signal.SIGTERM)
+        _, err = daemon.communicate(timeout=20)
+    finally:
+        daemon.kill()
+    assert daemon.returncode == 0, err
+    assert "listener started" in err and "listener stopped" in err
+    assert "source failing" in err and "offline" in err
