@@ -1,0 +1,313 @@
+"""Lexer and recursive-descent parser for the brand query language (grammar in ``listener.query``).
+
+The lexer records each lexeme's 1-based column so every error can point at the character
+that caused it; the parser keeps each leaf's text as the user wrote it, which is what the
+matcher reports as "matched terms".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum, auto
+
+import regex
+
+from listener.query_ast import (
+    FIELDS,
+    And,
+    Field,
+    Handle,
+    Hashtag,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    QueryError,
+    Term,
+    quote,
+)
+from listener.query_text import normalize, normalize_language, tokenize
+
+
+class _Kind(Enum):
+    LPAREN = auto()
+    RPAREN = auto()
+    OR = auto()
+    AND = auto()
+    NOT = auto()
+    MINUS = auto()
+    PHRASE = auto()
+    WORD = auto()
+    FIELD = auto()
+    EOF = auto()
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexeme:
+    kind: _Kind
+    raw: str  # exactly as typed, quotes included
+    column: int
+    value: str = ""  # a phrase's or field's decoded content
+    name: str = ""  # a field's name
+
+
+_KEYWORDS = {"OR": _Kind.OR, "AND": _Kind.AND, "NOT": _Kind.NOT}
+_OPERAND_KINDS = frozenset(
+    {_Kind.LPAREN, _Kind.NOT, _Kind.MINUS, _Kind.PHRASE, _Kind.WORD, _Kind.FIELD}
+)
+_WORD_END = frozenset('()"')
+_FIELD_NAME = regex.compile(r"[A-Za-z_]+")
+_HANDLE_PART = r"[\p{L}\p{N}_][\p{L}\p{M}\p{N}_.\-]*"
+_HANDLE = regex.compile(rf"{_HANDLE_PART}(?:@{_HANDLE_PART})?")
+_HASHTAG = regex.compile(r"[\p{L}\p{M}\p{N}\p{Pc}]+")
+
+
+def _read_quoted(query: str, start: int) -> tuple[str, int]:
+    """Decode the quoted string opening at ``query[start]``; return it and the index after it."""
+    out: list[str] = []
+    i = start + 1
+    while i < len(query):
+        ch = query[i]
+        if ch == "\\" and i + 1 < len(query):
+            out.append(query[i + 1])
+            i += 2
+            continue
+        if ch == '"':
+            return "".join(out), i + 1
+        out.append(ch)
+        i += 1
+    raise QueryError(
+        f"unterminated quote: '\"' at column {start + 1} is never closed", query, start + 1
+    )
+
+
+def _lex(query: str) -> list[_Lexeme]:
+    out: list[_Lexeme] = []
+    i, n = 0, len(query)
+    while i < n:
+        ch = query[i]
+        col = i + 1
+        if ch.isspace():
+            i += 1
+        elif ch in "()":
+            out.append(_Lexeme(_Kind.LPAREN if ch == "(" else _Kind.RPAREN, ch, col))
+            i += 1
+        elif ch == '"':
+            value, end = _read_quoted(query, i)
+            out.append(_Lexeme(_Kind.PHRASE, query[i:end], col, value=value))
+            i = end
+        elif ch == "-":
+            if i + 1 == n or query[i + 1].isspace() or query[i + 1] == ")":
+                raise QueryError(
+                    f"'-' at column {col} needs something right after it (as in -spam)", query, col
+                )
+            out.append(_Lexeme(_Kind.MINUS, ch, col))
+            i += 1
+        else:
+            j = i
+            while j < n and not query[j].isspace() and query[j] not in _WORD_END:
+                j += 1
+            word = query[i:j]
+            name, colon, rest = word.partition(":")
+            if word in _KEYWORDS:
+                out.append(_Lexeme(_KEYWORDS[word], word, col))
+            elif colon and _FIELD_NAME.fullmatch(name):
+                value = rest
+                if not rest and j < n and query[j] == '"':
+                    # source:"acme news" — the quoted value belongs to the field.
+                    value, j = _read_quoted(query, j)
+                out.append(_Lexeme(_Kind.FIELD, query[i:j], col, value=value, name=name))
+            else:
+                out.append(_Lexeme(_Kind.WORD, word, col))
+            i = j
+    out.append(_Lexeme(_Kind.EOF, "", n + 1))
+    return out
+
+
+class _Parser:
+    def __init__(self, query: str) -> None:
+        self.query = query
+        self.lexemes = _lex(query)
+        self.pos = 0
+        self.labels: dict[Node, str] = {}
+
+    def error(self, message: str, column: int) -> QueryError:
+        return QueryError(message, self.query, column)
+
+    def peek(self) -> _Lexeme:
+        return self.lexemes[self.pos]
+
+    def advance(self) -> _Lexeme:
+        lexeme = self.lexemes[self.pos]
+        self.pos += 1
+        return lexeme
+
+    def expect_operand_after(self, op: _Lexeme) -> None:
+        if self.peek().kind not in _OPERAND_KINDS:
+            where = "right " if op.kind is _Kind.MINUS else ""
+            raise self.error(
+                f"'{op.raw}' at column {op.column} needs something {where}after it", op.column
+            )
+
+    def parse(self) -> Node:
+        if self.peek().kind is _Kind.EOF:
+            raise self.error("empty query: nothing to search for", 1)
+        node = self.or_expr()
+        extra = self.peek()
+        if extra.kind is _Kind.RPAREN:
+            raise self.error(
+                f"unbalanced parenthesis: ')' at column {extra.column} has no matching '('",
+                extra.column,
+            )
+        return node
+
+    def or_expr(self) -> Node:
+        children = [self.and_expr()]
+        while self.peek().kind is _Kind.OR:
+            self.expect_operand_after(self.advance())
+            children.append(self.and_expr())
+        return _combine(Or, children)
+
+    def and_expr(self) -> Node:
+        children = [self.unary()]
+        while True:
+            lexeme = self.peek()
+            if lexeme.kind is _Kind.AND:
+                self.expect_operand_after(self.advance())
+            elif lexeme.kind not in _OPERAND_KINDS:
+                break
+            children.append(self.unary())
+        return _combine(And, children)
+
+    def unary(self) -> Node:
+        lexeme = self.peek()
+        if lexeme.kind in (_Kind.NOT, _Kind.MINUS):
+            self.advance()
+            self.expect_operand_after(lexeme)
+            return Not(self.unary(), lexeme.column)
+        return self.primary()
+
+    def primary(self) -> Node:
+        lexeme = self.advance()
+        kind = lexeme.kind
+        if kind is _Kind.LPAREN:
+            if self.peek().kind is _Kind.RPAREN:
+                raise self.error(
+                    f"empty parentheses at column {lexeme.column}: put a word between them",
+                    lexeme.column,
+                )
+            if self.peek().kind is not _Kind.EOF:
+                node = self.or_expr()
+                if self.peek().kind is _Kind.RPAREN:
+                    self.advance()
+                    return node
+            raise self.error(
+                f"unbalanced parenthesis: '(' at column {lexeme.column} is never closed",
+                lexeme.column,
+            )
+        if kind is _Kind.RPAREN:
+            raise self.error(
+                f"unbalanced parenthesis: ')' at column {lexeme.column} has no matching '('",
+                lexeme.column,
+            )
+        if kind in (_Kind.OR, _Kind.AND):
+            raise self.error(
+                f"'{lexeme.raw}' at column {lexeme.column} needs something before it",
+                lexeme.column,
+            )
+        if kind is _Kind.PHRASE:
+            leaf: Node = self.phrase(lexeme)
+        elif kind is _Kind.FIELD:
+            leaf = self.field(lexeme)
+        else:
+            leaf = self.word(lexeme)
+        self.labels.setdefault(leaf, lexeme.raw)
+        return leaf
+
+    def phrase(self, lexeme: _Lexeme) -> Phrase:
+        words = tokenize(lexeme.value)
+        if not words:
+            raise self.error(
+                f"empty phrase at column {lexeme.column}: the quotes hold no letters or digits",
+                lexeme.column,
+            )
+        return Phrase(tuple(words), lexeme.column)
+
+    def field(self, lexeme: _Lexeme) -> Field:
+        name = lexeme.name.lower()
+        if name not in FIELDS:
+            raise self.error(
+                f"unknown field '{lexeme.name}:' (known: {', '.join(FIELDS)}); "
+                f"to search for the text itself, put it in quotes: {quote(lexeme.raw)}",
+                lexeme.column,
+            )
+        value = lexeme.value.strip()
+        if not value:
+            raise self.error(
+                f"field '{name}:' at column {lexeme.column} has no value (as in {name}:en)",
+                lexeme.column,
+            )
+        value = normalize_language(value) if name == "lang" else value.casefold()
+        return Field(name, value, lexeme.column)
+
+    def word(self, lexeme: _Lexeme) -> Node:
+        raw, col = lexeme.raw, lexeme.column
+        if raw[0] in "@#":
+            return self.handle_or_tag(lexeme)
+        stem = raw.rstrip("*")
+        prefix = stem != raw
+        if "*" in stem:
+            star = col + stem.index("*")
+            raise self.error(f"'*' at column {star} is only allowed at the end of a word", star)
+        words = tokenize(stem)
+        if not words:
+            hint = " (a prefix looks like acm*)" if prefix else ""
+            raise self.error(
+                f"'{raw}' at column {col} has no letters or digits to search for{hint}", col
+            )
+        if prefix:
+            if len(words) > 1:
+                raise self.error(
+                    f"a prefix search needs a single word, but '{raw}' at column {col} has "
+                    f"{len(words)}; use a phrase, or drop the '*'",
+                    col,
+                )
+            return Term(words[0], True, col)
+        # A word with inner punctuation (wi-fi, don't) is the phrase of its tokens, exactly as
+        # the same characters in a mention's text would be tokenised.
+        return Term(words[0], False, col) if len(words) == 1 else Phrase(tuple(words), col)
+
+    def handle_or_tag(self, lexeme: _Lexeme) -> Handle | Hashtag:
+        raw, col = lexeme.raw, lexeme.column
+        body = normalize(raw[1:])
+        if raw[0] == "@":
+            body = body.rstrip(".")
+            if _HANDLE.fullmatch(body):
+                return Handle(body, col)
+            what = "a handle: letters, digits, '_', '.', '-' (and '@server')"
+        else:
+            if _HASHTAG.fullmatch(body):
+                return Hashtag(body, col)
+            what = "a hashtag: letters, digits and '_'"
+        raise self.error(f"'{raw}' at column {col} is not {what}", col)
+
+
+def _combine(kind: type[And] | type[Or], children: list[Node]) -> Node:
+    if len(children) == 1:
+        return children[0]
+    flat: list[Node] = []
+    for child in children:
+        # (a b) c and a (b c) mean the same; a flat tuple keeps evaluation shallow.
+        flat.extend(child.children if isinstance(child, kind) else (child,))
+    return kind(tuple(flat))
+
+
+def parse_labeled(query: str) -> tuple[Node, dict[Node, str]]:
+    """Parse ``query``; also return each leaf's text as written (for reporting matches)."""
+    parser = _Parser(query)
+    return parser.parse(), parser.labels
+
+
+def parse(query: str) -> Node:
+    """Parse ``query`` into a tree; raise ``QueryError`` (with a column) if it is malformed."""
+    return parse_labeled(query)[0]
