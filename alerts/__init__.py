@@ -1,1 +1,1 @@
-"""Alert rules, the durable outbox, delivery channels and reply drafts (built by the alerts issue)."""
+"""Alert rules, the durable outbox, delivery channels and reply drafts (the alerts issue)."""

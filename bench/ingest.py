@@ -27,7 +27,11 @@ from listener.sentiment import judge_sentiment
 from listener.store import open_store
 
 DEFAULT_DATA = (
-    Path(__file__).resolve().parents[2] / "shared" / "datasets" / "tweeteval_sentiment" / "test_text.txt"
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "datasets"
+    / "tweeteval_sentiment"
+    / "test_text.txt"
 )
 SETTINGS = """\
 brands:
@@ -84,7 +88,9 @@ def bench_pipeline(texts: list[str], batch: int) -> tuple[float, int]:
             stored = 0
             started = time.perf_counter()
             for offset in range(0, len(items), batch):
-                stored += len(pipeline.process("bench", "rss", items[offset : offset + batch]).stored)
+                stored += len(
+                    pipeline.process("bench", "rss", items[offset : offset + batch]).stored
+                )
             elapsed = time.perf_counter() - started
     return len(texts) / elapsed, stored
 
@@ -93,7 +99,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="one text per line")
     parser.add_argument("--limit", type=int, default=5000, help="texts to use")
-    parser.add_argument("--batch", type=int, default=100, help="items per pipeline batch (one poll)")
+    parser.add_argument(
+        "--batch", type=int, default=100, help="items per pipeline batch (one poll)"
+    )
     args = parser.parse_args()
     if not args.data.exists():
         print(f"skipped: no data at {args.data} (pass --data FILE with one text per line)")
@@ -103,10 +111,15 @@ def main() -> int:
     judge_sentiment("warm up the lexicon")
     judged_per_s = bench_judgments(texts)
     pipeline_per_s, stored = bench_pipeline(texts, args.batch)
-    print(f"ingest benchmark: {len(texts)} texts from {args.data.name}, batches of {args.batch}, {affinity}")
+    print(
+        f"ingest benchmark: {len(texts)} texts from {args.data.name}, "
+        f"batches of {args.batch}, {affinity}"
+    )
     print(f"{'stage':<42}{'texts/s':>12}")
     print(f"{'judgments alone (sentiment)':<42}{judged_per_s:>12,.0f}")
-    print(f"{'whole pipeline into SQLite (' + str(stored) + ' stored)':<42}{pipeline_per_s:>12,.0f}")
+    print(
+        f"{'whole pipeline into SQLite (' + str(stored) + ' stored)':<42}{pipeline_per_s:>12,.0f}"
+    )
     print(f"{'pipeline cost beyond judging, per text':<42}"
           f"{(1 / pipeline_per_s - 1 / judged_per_s) * 1e6:>10,.0f}µs")  # fmt: skip
     return 0

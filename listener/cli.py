@@ -20,16 +20,22 @@ import click
 
 from listener import __version__
 from listener.clock import ensure_utc, utcnow
-from listener.config import ConfigError, Settings, load_settings, parse_duration, resolve_config_path
+from listener.config import (
+    ConfigError,
+    Settings,
+    load_settings,
+    parse_duration,
+    resolve_config_path,
+)
 from listener.logs import configure_logging
 from listener.query import QueryError
-from listener.render import render_hit_text, render_poll_summary, render_sources_table, hit_as_json
+from listener.render import hit_as_json, render_hit_text, render_poll_summary, render_sources_table
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def config_option(func: F) -> F:
-    """``--config PATH`` on every command (default ``$LISTENER_CONFIG``, else ``./settings.yaml``)."""
+    """``--config PATH`` on every command (else ``$LISTENER_CONFIG``, else ``./settings.yaml``)."""
     return click.option(
         "--config",
         "config_path",
@@ -110,7 +116,9 @@ def run(ctx: click.Context, config_path: str | None) -> None:
 
 @main.command()
 @config_option
-@click.option("--source", "sources", multiple=True, metavar="NAME", help="Only this source (repeatable).")
+@click.option(
+    "--source", "sources", multiple=True, metavar="NAME", help="Only this source (repeatable)."
+)
 @click.option("--once", is_flag=True, default=True, help="One cycle, then exit (the only mode).")
 @click.pass_context
 def poll(ctx: click.Context, config_path: str | None, sources: tuple[str, ...], once: bool) -> None:
@@ -123,7 +131,8 @@ def poll(ctx: click.Context, config_path: str | None, sources: tuple[str, ...], 
     unknown = [name for name in sources if name not in known]
     if unknown:
         raise click.BadParameter(
-            f"no source named {', '.join(unknown)}; configured: {', '.join(sorted(known)) or 'none'}",
+            f"no source named {', '.join(unknown)}; "
+            f"configured: {', '.join(sorted(known)) or 'none'}",
             param_hint="--source",
         )
 
@@ -148,7 +157,9 @@ def poll(ctx: click.Context, config_path: str | None, sources: tuple[str, ...], 
 @click.option("--brand", help="Only mentions of this brand.")
 @click.option("--source", help="Only this source name or source type.")
 @click.option(
-    "--sentiment", type=click.Choice(["positive", "neutral", "negative", "unknown"]), help="Only this sentiment."
+    "--sentiment",
+    type=click.Choice(["positive", "neutral", "negative", "unknown"]),
+    help="Only this sentiment.",
 )
 @click.option("--since", help="Published at or after: 7d, 24h, or a date like 2026-11-01.")
 @click.option("--until", help="Published before: same forms as --since.")
@@ -174,7 +185,10 @@ def search(
     settings = _load(config_path)
     assert settings.storage.sqlite is not None
     if not Path(settings.storage.sqlite).exists():
-        click.echo(f"no mentions yet: {settings.storage.sqlite} does not exist (run `listener poll --once`)")
+        click.echo(
+            f"no mentions yet: {settings.storage.sqlite} does not exist "
+            "(run `listener poll --once`)"
+        )
         return
     with open_store(settings.storage.sqlite) as store:
         try:

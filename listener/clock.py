@@ -26,7 +26,7 @@ def ensure_utc(value: datetime) -> datetime:
 
 
 def to_iso(value: datetime | None) -> str | None:
-    """Serialise for storage: ISO 8601 in UTC with a ``Z``-free ``+00:00`` offset, sortable as text."""
+    """ISO 8601 in UTC with a ``+00:00`` offset, to whole seconds."""
     if value is None:
         return None
     return ensure_utc(value).isoformat(timespec="seconds")

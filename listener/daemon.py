@@ -52,7 +52,9 @@ class Daemon:
         self.metrics = Metrics()
         self._clock = clock
         if settings.storage.sqlite is None:
-            raise ValueError("storage.sqlite must be set: it keeps source state even with Elasticsearch")
+            raise ValueError(
+                "storage.sqlite must be set: it keeps source state even with Elasticsearch"
+            )
         self.store: SQLiteStore = open_store(settings.storage.sqlite)
         self._http = http or build_client(
             timeout_s=settings.scheduler.http_timeout.total_seconds(),
@@ -94,7 +96,10 @@ class Daemon:
             if due:
                 task = asyncio.create_task(self._scheduled_poll(source), name=f"poll:{source.name}")
                 self._in_flight[source.name] = task
-                task.add_done_callback(lambda _t, name=source.name: self._in_flight.pop(name, None))
+                task.add_done_callback(self._forget_task)
+
+    def _forget_task(self, task: asyncio.Task[PollSummary | None]) -> None:
+        self._in_flight.pop(task.get_name().removeprefix("poll:"), None)
 
     async def _poll_in_slot(self, source: SourceSettings) -> PollSummary:
         async with self._slots:
@@ -136,8 +141,10 @@ class Daemon:
             await self.close()
             log.info("listener stopped")
 
-    async def wait_for_polls(self, timeout_s: float | None = None) -> set[asyncio.Task[PollSummary | None]]:
-        """Wait for the polls now running or queued; return those still unfinished at the timeout."""
+    async def wait_for_polls(
+        self, timeout_s: float | None = None
+    ) -> set[asyncio.Task[PollSummary | None]]:
+        """Wait for the polls running or queued; return those unfinished at the timeout."""
         tasks = list(self._in_flight.values())
         if not tasks:
             return set()
@@ -145,7 +152,7 @@ class Daemon:
         return pending
 
     async def drain(self) -> None:
-        """Stop starting polls; let those under way finish, up to ``DRAIN_TIMEOUT_S``; cancel the rest."""
+        """Start no more polls; let those under way finish (up to ``DRAIN_TIMEOUT_S``)."""
         self._stopping = True
         if self._in_flight:
             log.info("finishing polls in flight", extra=fields(polls=len(self._in_flight)))

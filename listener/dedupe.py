@@ -41,7 +41,9 @@ def dedupe(
 ) -> list[Mention]:
     """The mentions not seen before; every dropped one is counted in ``report`` by reason."""
     stored_ids = lookups.existing_ids([m.id for m in mentions])
-    urls = [m.canonical_url for m in mentions if m.canonical_url and _is_page_specific(m.canonical_url)]
+    urls = [
+        m.canonical_url for m in mentions if m.canonical_url and _is_page_specific(m.canonical_url)
+    ]
     stored_urls = lookups.existing_canonical_urls(urls) if urls else set()
     pairs = [(brand, m.content_hash) for m in mentions for brand in m.brands]
     seen_pairs = lookups.recent_content_hashes(pairs, since) if pairs else set()

@@ -19,7 +19,10 @@ class Metrics:
             registry=self.registry,
         )
         self.items_fetched = Counter(
-            "listener_items_fetched", "Entries a source returned", ["source"], registry=self.registry
+            "listener_items_fetched",
+            "Entries a source returned",
+            ["source"],
+            registry=self.registry,
         )
         self.mentions_stored = Counter(
             "listener_mentions_stored", "New mentions stored", ["source"], registry=self.registry
@@ -44,7 +47,7 @@ class Metrics:
         )
 
     def value(self, name: str, **labels: str) -> float:
-        """A counter's current value (0 when never incremented), e.g. ``value("listener_polls_total", ...)``."""
+        """A sample's current value, 0 when never incremented."""
         found = self.registry.get_sample_value(name, labels)
         return found or 0.0
 

@@ -28,7 +28,9 @@ def terminal_safe(text: str | None) -> str:
     """``text`` without control and bidi-override characters (our highlight markers excepted)."""
     if not text:
         return ""
-    return _UNSAFE.sub(lambda m: m.group() if m.group() in (HIGHLIGHT_START, HIGHLIGHT_END) else "", text)
+    return _UNSAFE.sub(
+        lambda m: m.group() if m.group() in (HIGHLIGHT_START, HIGHLIGHT_END) else "", text
+    )
 
 
 def _highlight(text: str, color: bool) -> str:
@@ -45,7 +47,10 @@ def render_hit_text(hit: SearchHit, *, color: bool) -> str:
     m = hit.mention
     label = m.judgments.sentiment_label.value
     score = f" {m.judgments.sentiment:+.2f}" if m.judgments.sentiment is not None else ""
-    head = f"{m.published_at:%Y-%m-%d %H:%M} {terminal_safe(m.source)} · {', '.join(m.brands)} · {label}{score}"
+    head = (
+        f"{m.published_at:%Y-%m-%d %H:%M} {terminal_safe(m.source)} · "
+        f"{', '.join(m.brands)} · {label}{score}"
+    )
     author = m.author.handle or m.author.name
     if author:
         head += f" · {terminal_safe(author)}"
@@ -91,10 +96,13 @@ def render_poll_summary(summary: PollSummary) -> str:
         when = summary.state.next_check_at
         retry = f"; next try {when:%H:%M:%S} UTC" if when else "; parked until a person acts"
         return f"{summary.source}: {summary.outcome.value} — {terminal_safe(summary.error)}{retry}"
-    drops = ", ".join(f"{reason.value} {count}" for reason, count in sorted(summary.dropped.items()))
+    drops = ", ".join(
+        f"{reason.value} {count}" for reason, count in sorted(summary.dropped.items())
+    )
     line = (
         f"{summary.source}: {summary.outcome.value} — fetched {summary.fetched}, "
-        f"new {len(summary.stored)}" + (f", dropped: {drops}" if drops else "")
+        f"new {len(summary.stored)}"
+        + (f", dropped: {drops}" if drops else "")
         + f" ({summary.duration_s:.1f}s)"
     )
     for problem in summary.problems:
@@ -139,7 +147,10 @@ def render_sources_table(
     if not rows:
         return "no sources configured"
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in [header, *rows]]
+    lines = [
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
+        for row in [header, *rows]
+    ]
     if notes:
         lines += ["", *notes]
     return "\n".join(lines)

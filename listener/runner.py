@@ -238,4 +238,6 @@ class SourceRunner:
             self._metrics.feed_problems.labels(source).inc()
             if (source, problem) not in self._reported_problems:
                 self._reported_problems.add((source, problem))
-                log.warning("source returned ill-formed data", extra=fields(source=source, problem=problem))
+                log.warning(
+                    "source returned ill-formed data", extra=fields(source=source, problem=problem)
+                )

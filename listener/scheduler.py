@@ -46,7 +46,7 @@ def backoff_delay_s(policy: SchedulePolicy, consecutive_failures: int) -> float:
     """Seconds to wait after the ``consecutive_failures``-th failure in a row (1-based)."""
     step = max(policy.interval, policy.backoff_base).total_seconds()
     exponent = min(max(consecutive_failures - 1, 0), 30)  # 2**30 intervals is beyond any cap
-    return min(step * 2**exponent, max(policy.backoff_max, policy.interval).total_seconds())
+    return min(step * 2.0**exponent, max(policy.backoff_max, policy.interval).total_seconds())
 
 
 def next_check_after_failure(

@@ -20,7 +20,9 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 from listener.models import Judgments, SentimentLabel
 
 MODEL_NAME = "vader-3.3"
-MAX_SCORED_CHARS = 2_000  # a long post's first 2,000 characters carry its tone; scoring stays < 1 ms
+MAX_SCORED_CHARS = (
+    2_000  # a long post's first 2,000 characters carry its tone; scoring stays < 1 ms
+)
 NEUTRAL_BAND = 0.05  # VADER authors' recommended thresholds
 
 _LETTER = regex.compile(r"\p{L}")

@@ -97,7 +97,7 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def canonical_url(url: str | None) -> str | None:
-    """The URL with scheme and host lowercased, default port, fragment and tracking parameters removed.
+    """The URL with scheme and host lowercased; default port, fragment and tracking removed.
 
     Remaining query parameters keep their order: some sites give order meaning.
     Returns ``None`` for a missing URL and the URL unchanged when it cannot be parsed.

@@ -32,4 +32,4 @@ class RateLimited(TransientError):
 
 
 class PermanentError(SourceError):
-    """Retrying will not help; the source is parked until its settings change or a person unparks it."""
+    """Retrying will not help: the source is parked until a person fixes and unparks it."""

@@ -34,6 +34,6 @@ __all__ = [
 
 
 def open_store(path: str | Path) -> SQLiteStore:
-    """Open (creating its folder, the file and the schema as needed) the SQLite store at ``path``."""
+    """Open the SQLite store at ``path``, creating its folder, file and schema as needed."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     return SQLiteStore(path)
