@@ -25,7 +25,9 @@ class KeyValueFormatter(logging.Formatter):
         line = f"{when} {record.levelname:<7} {record.name}: {record.getMessage()}"
         fields: dict[str, Any] = getattr(record, "fields", {}) or {}
         if fields:
-            line += " " + " ".join(f"{key}={_quote(value)}" for key, value in fields.items())
+            line += " " + " ".join(
+                f"{key}={_quote(value)}" for key, value in fields.items() if value is not None
+            )
         if record.exc_info:
             line += "\n" + self.formatException(record.exc_info)
         return line

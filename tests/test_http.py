@@ -10,6 +10,7 @@ from datetime import timedelta
 from email.utils import format_datetime
 from typing import Any
 
+import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -19,6 +20,7 @@ from listener.sources.http import (
     DEFAULT_USER_AGENT,
     FetchResponse,
     cache_hint_s,
+    describe_transport_error,
     fetch,
     parse_retry_after,
     redact_url,
@@ -275,7 +277,7 @@ def test_connection_refused_is_transient() -> None:
     with socket.socket() as sock:  # a port that was free a moment ago and is closed now
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    with pytest.raises(TransientError, match="could not fetch"):
+    with pytest.raises(TransientError, match=r"cannot reach 127\.0\.0\.1:\d+: connection refused"):
         get(f"http://127.0.0.1:{port}/feed")
 
 
@@ -368,3 +370,10 @@ def test_cache_hint_s_reads_header_names_case_insensitively() -> None:
 )
 def test_redact_url_hides_secrets_and_keeps_the_rest_verbatim(url: str, expected: str) -> None:
     assert redact_url(url) == expected
+
+
+def test_a_host_name_that_does_not_resolve_is_described_as_such() -> None:
+    # No lookup is made here (tests never touch a resolver): the message is what httpx raises.
+    dns = httpx.ConnectError("[Errno -2] Name or service not known")
+    described = describe_transport_error(dns, "https://feeds.example.org/x?token=s3cret")
+    assert described.startswith("cannot reach feeds.example.org: the name does not resolve")

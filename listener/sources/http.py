@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -116,7 +117,43 @@ async def fetch(
         raise TransientError(f"too many redirects fetching {shown}") from exc
     except (httpx.TransportError, httpx.DecodingError) as exc:
         # Connection refused/reset, DNS failure, a broken chunked or gzip stream.
-        raise TransientError(f"could not fetch {shown}: {type(exc).__name__}: {exc}") from exc
+        raise TransientError(describe_transport_error(exc, url)) from exc
+
+
+# Substrings of the resolver's messages on Linux, macOS and musl: the host name did not resolve.
+_DNS_FAILURES = (
+    "name or service not known",
+    "temporary failure in name resolution",
+    "nodename nor servname",
+    "no address associated",
+    "name does not resolve",
+)
+
+
+def describe_transport_error(exc: BaseException, url: str) -> str:
+    """What went wrong below HTTP, in words an operator can act on."""
+    parts = httpx.URL(url)
+    where = parts.host + (f":{parts.port}" if parts.port else "")
+    causes = _cause_chain(exc)
+    if any(isinstance(c, socket.gaierror) for c in causes) or any(
+        marker in str(c).lower() for c in causes for marker in _DNS_FAILURES
+    ):
+        return (
+            f"cannot reach {where}: the name does not resolve (no network, or a typo in the url?)"
+        )
+    if any(isinstance(c, ConnectionRefusedError) for c in causes):
+        return f"cannot reach {where}: connection refused (is the server up?)"
+    return f"could not fetch {redact_url(url)}: {type(exc).__name__}: {exc}"
+
+
+def _cause_chain(exc: BaseException) -> list[BaseException]:
+    # httpx wraps httpcore wraps anyio's "All connection attempts failed" wraps the OSError.
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
 
 
 async def _get(
