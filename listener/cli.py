@@ -109,7 +109,9 @@ def run(ctx: click.Context, config_path: str | None) -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        await Daemon(settings).run(stop)
+        daemon = Daemon(settings)
+        loop.add_signal_handler(signal.SIGHUP, daemon.request_reload)
+        await daemon.run(stop)
 
     asyncio.run(serve())
 

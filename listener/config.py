@@ -23,7 +23,6 @@ from urllib.parse import urlsplit
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     SerializeAsAny,
@@ -34,100 +33,22 @@ from pydantic import (
     model_validator,
 )
 
+from listener.config_errors import ConfigError as ConfigError  # re-exported: callers catch it
+from listener.config_errors import combine_errors, load_model
 from listener.query import QueryError, parse
 from listener.sources import get_source_type, source_types
 from listener.sources.base import SourceOptions
-from listener.yamlfile import ConfigError as ConfigError  # re-exported: callers catch it here
+from listener.units import ByteSize, Duration, PositiveDuration, at_least
+from listener.units import format_duration as format_duration  # re-exported: the CLI and tests
+from listener.units import parse_duration as parse_duration  # import these from here
+from listener.units import parse_size as parse_size
 from listener.yamlfile import Problem as Problem
-from listener.yamlfile import combine_errors, load_model
 
 DEFAULT_CONFIG = Path("settings.yaml")
 CONFIG_ENV = "LISTENER_CONFIG"
 # Polling a server more often than this is impolite: feeds rarely change that fast, and
 # hammering them gets the source rate-limited or blocked for everyone on the machine.
 MIN_INTERVAL = timedelta(seconds=30)
-
-# ---- durations and sizes ---------------------------------------------------------------
-
-DURATION_FORMS = '"30s", "10m", "1h", "1h30m", "2d", or a whole number of seconds'
-_DURATION = re.compile(r"(?:([0-9]+)d)?\s*(?:([0-9]+)h)?\s*(?:([0-9]+)m)?\s*(?:([0-9]+)s)?")
-_SIZE = re.compile(r"([0-9]+)\s*(b|kb|mb|gb|kib|mib|gib)?")
-# KB/MB/GB are decimal and KiB/MiB/GiB binary, as in IEC 80000-13.
-_SIZE_UNITS = {
-    "b": 1,
-    "kb": 10**3,
-    "mb": 10**6,
-    "gb": 10**9,
-    "kib": 2**10,
-    "mib": 2**20,
-    "gib": 2**30,
-}
-SIZE_FORMS = '"10MiB", "512KB", "1GB", or a whole number of bytes'
-
-
-def parse_duration(text: str) -> timedelta:
-    """``"1h30m"`` → 90 minutes. Units d, h, m, s, largest first; a bare number is seconds."""
-    cleaned = text.strip().lower()
-    if re.fullmatch(r"[0-9]+", cleaned):
-        return timedelta(seconds=int(cleaned))
-    match = _DURATION.fullmatch(cleaned)
-    if match is None or not any(match.groups()):
-        raise ValueError(f"invalid duration {text!r}: use {DURATION_FORMS}")
-    days, hours, minutes, seconds = (int(group or 0) for group in match.groups())
-    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
-
-
-def format_duration(value: timedelta) -> str:
-    """The inverse of ``parse_duration`` for whole seconds: 5400 s → ``"1h30m"``."""
-    seconds = int(value.total_seconds())
-    if seconds <= 0:
-        return f"{seconds}s"
-    parts = []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        count, seconds = divmod(seconds, size)
-        if count:
-            parts.append(f"{count}{unit}")
-    return "".join(parts)
-
-
-def parse_size(text: str) -> int:
-    """``"10MiB"`` → 10485760 bytes; ``"512KB"`` → 512000; a bare number is bytes."""
-    match = _SIZE.fullmatch(text.strip().lower())
-    if match is None:
-        raise ValueError(f"invalid size {text!r}: use {SIZE_FORMS}")
-    return int(match.group(1)) * _SIZE_UNITS[match.group(2) or "b"]
-
-
-def _duration_input(value: object) -> object:
-    if isinstance(value, timedelta):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return timedelta(seconds=value)
-    if isinstance(value, str):
-        return parse_duration(value)
-    raise ValueError(f"expected a duration: {DURATION_FORMS}")
-
-
-def _size_input(value: object) -> object:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        return parse_size(value)
-    raise ValueError(f"expected a size: {SIZE_FORMS}")
-
-
-def _at_least(minimum: timedelta) -> AfterValidator:
-    def check(value: timedelta) -> timedelta:
-        if value < minimum:
-            raise ValueError(f"must be at least {format_duration(minimum)}")
-        return value
-
-    return AfterValidator(check)
-
-
-Duration = Annotated[timedelta, BeforeValidator(_duration_input)]
-PositiveDuration = Annotated[Duration, _at_least(timedelta(seconds=1))]
-ByteSize = Annotated[int, BeforeValidator(_size_input), Field(ge=1024)]
 
 # ---- the models ----------------------------------------------------------------------
 
@@ -286,7 +207,7 @@ class WebSettings(_Strict):
 
 class PipelineSettings(_Strict):
     # Content-hash duplicates of a mention, per brand, within this window are dropped.
-    dedupe_window: Annotated[Duration, _at_least(timedelta(0))] = timedelta(days=7)
+    dedupe_window: Annotated[Duration, at_least(timedelta(0))] = timedelta(days=7)
     # Text is capped before any slow work (judges, FTS): internet text is data, not a payload.
     max_text_chars: int = Field(default=20000, ge=100)
 
@@ -298,6 +219,9 @@ class SchedulerSettings(_Strict):
     # Server hints (feed TTL, Cache-Control, Retry-After) may stretch a check up to this.
     max_interval: PositiveDuration = timedelta(hours=24)
     http_timeout: PositiveDuration = timedelta(seconds=20)
+    # One poll of one source (fetch plus storing) taking longer is abandoned as a transient
+    # error, so a hung poll cannot hold a concurrency slot forever.
+    poll_timeout: Annotated[Duration, at_least(timedelta(seconds=10))] = timedelta(minutes=5)
     max_response_bytes: ByteSize = 10 * 2**20
     concurrency: int = Field(default=4, ge=1, le=256)
     user_agent: str | None = Field(default=None, min_length=1)

@@ -5,6 +5,7 @@ source: an APScheduler interval job ticks every few seconds, reads the states, a
 a poll task for each due source, at most ``scheduler.concurrency`` at a time. A slow or
 failing source holds only its own task, so it never delays another.
 
+Each tick first checks whether ``settings.yaml`` changed (see ``listener.reload``).
 On SIGINT/SIGTERM the tick stops, polls that are already fetching or storing finish (up to
 a grace period), queued ones are not started, and the store is closed.
 """
@@ -26,9 +27,10 @@ from listener.config import Settings, SourceSettings
 from listener.logs import fields
 from listener.metrics import Metrics
 from listener.pipeline import Pipeline
+from listener.reload import SettingsWatcher
 from listener.runner import PollSummary, SourceRunner
 from listener.scheduler import is_due
-from listener.sources.http import build_client
+from listener.sources.http import DEFAULT_USER_AGENT, build_client
 from listener.store import SQLiteStore, open_store
 
 log = logging.getLogger("listener.daemon")
@@ -48,9 +50,9 @@ class Daemon:
         http: httpx.AsyncClient | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        self.settings = settings
         self.metrics = Metrics()
         self._clock = clock
+        self._rng = rng
         if settings.storage.sqlite is None:
             raise ValueError(
                 "storage.sqlite must be set: it keeps source state even with Elasticsearch"
@@ -58,20 +60,41 @@ class Daemon:
         self.store: SQLiteStore = open_store(settings.storage.sqlite)
         self._http = http or build_client(
             timeout_s=settings.scheduler.http_timeout.total_seconds(),
-            user_agent=settings.scheduler.user_agent or f"listener/{__version__}",
+            user_agent=settings.scheduler.user_agent or DEFAULT_USER_AGENT,
         )
+        self._in_flight: dict[str, asyncio.Task[PollSummary | None]] = {}
+        self._stopping = False
+        self._watcher = SettingsWatcher(settings)
+        self._apply(settings)
+
+    def _apply(self, settings: Settings) -> None:
+        """Make ``settings`` the running ones: brands, sources, schedule and pipeline."""
+        self.settings = settings
         self.runner = SourceRunner(
             scheduler=settings.scheduler,
             store=self.store,
-            pipeline=Pipeline(settings, self.store, clock=clock),
+            pipeline=Pipeline(settings, self.store, clock=self._clock),
             http=self._http,
             metrics=self.metrics,
-            clock=clock,
-            rng=rng,
+            clock=self._clock,
+            rng=self._rng,
         )
+        # Polls under way keep the semaphore they hold; new ones use the new limit.
         self._slots = asyncio.Semaphore(settings.scheduler.concurrency)
-        self._in_flight: dict[str, asyncio.Task[PollSummary | None]] = {}
-        self._stopping = False
+
+    def request_reload(self) -> None:
+        """Re-read the settings file at the next tick (wired to SIGHUP)."""
+        self._watcher.request_reload()
+
+    async def reload_if_changed(self) -> bool:
+        """Apply an edited settings file; ``True`` when new settings took effect."""
+        if not self._watcher.changed():
+            return False
+        fresh = await asyncio.to_thread(self._watcher.load, self.settings)
+        if fresh is None:
+            return False
+        self._apply(fresh)
+        return True
 
     async def poll_once(self, names: Sequence[str] | None = None) -> list[PollSummary]:
         """Poll the named sources (default: every enabled one) now, parked ones included."""
@@ -82,6 +105,7 @@ class Daemon:
         """Start a poll for every enabled source that is due and not already running."""
         if self._stopping:
             return
+        await self.reload_if_changed()
         now = self._clock()
         states = {s.source: s for s in await asyncio.to_thread(self.store.source_states)}
         for source in self.settings.sources:

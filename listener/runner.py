@@ -106,8 +106,14 @@ class SourceRunner:
             log=logging.getLogger(f"listener.sources.{source.type}"),
             max_response_bytes=self._scheduler.max_response_bytes,
         )
+        timeout_s = self._scheduler.poll_timeout.total_seconds()
         try:
-            result = await source_type.poll(ctx, state)
+            try:
+                # A hung source must not hold its concurrency slot forever.
+                async with asyncio.timeout(timeout_s):
+                    result = await source_type.poll(ctx, state)
+            except TimeoutError:
+                raise TransientError(f"poll took longer than {timeout_s:g} s; abandoned") from None
             report = await asyncio.to_thread(
                 self._pipeline.process, source.name, source.type, result.items
             )

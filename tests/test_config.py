@@ -311,6 +311,18 @@ def test_an_interval_under_30s_is_refused_for_politeness(tmp_path: Path) -> None
     assert "at least 30s" in problem.message and "impolite" in problem.message
 
 
+def test_poll_timeout_defaults_to_5m_parses_durations_and_is_at_least_10s(
+    tmp_path: Path,
+) -> None:
+    assert load(tmp_path, MINIMAL).scheduler.poll_timeout == timedelta(minutes=5)
+    settings = load(tmp_path, MINIMAL + "scheduler:\n  poll_timeout: 90s\n")
+    assert settings.scheduler.poll_timeout == timedelta(seconds=90)
+
+    problem = only_problem(tmp_path, MINIMAL + "scheduler:\n  poll_timeout: 9s\n")
+
+    assert problem == Problem("scheduler.poll_timeout", 12, "must be at least 10s")
+
+
 def test_duplicate_source_names(tmp_path: Path) -> None:
     text = MINIMAL.replace(
         "storage:", "  - {name: acme-news, type: rss, interval: 1h, url: https://e.org/}\nstorage:"

@@ -8,6 +8,8 @@ parking.
 from __future__ import annotations
 
 import asyncio
+import socket
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -228,3 +230,25 @@ def test_drops_are_counted_by_reason_in_metrics(
     assert value("listener_items_dropped_total", source="news", reason="duplicate_content") == 1
     assert value("listener_mentions_stored_total", source="news") == 1
     assert value("listener_polls_total", source="news", outcome="ok") == 1
+
+
+def test_a_hung_source_is_abandoned_at_the_poll_timeout(
+    write_settings: Callable[[str], Settings], clock: SettableClock
+) -> None:
+    # The kernel completes the handshake on a listening socket; nobody ever answers.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/feed"
+        settings = write_settings(
+            "brands:\n  - name: Slack\n    query: slack\n"
+            f"sources:\n  - name: hung\n    type: rss\n    interval: 10m\n    url: {url}\n"
+            "storage:\n  sqlite: data/listener.db\n"
+            "scheduler:\n  poll_timeout: 10s\n  http_timeout: 60s\n"
+        )
+        started = time.monotonic()
+        [summary] = poll(settings, clock)
+    assert 9 <= time.monotonic() - started < 30
+    assert summary.outcome is PollOutcome.TRANSIENT_ERROR
+    assert summary.error == "poll took longer than 10 s; abandoned"
+    assert summary.state.error_count == 1

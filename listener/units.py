@@ -1,0 +1,96 @@
+"""Durations and sizes as written in settings: ``"1h30m"``, ``"10MiB"``, or a bare number.
+
+``parse_duration``/``format_duration``/``parse_size`` are plain functions (the CLI's ``--since``
+uses them too); ``Duration``, ``PositiveDuration`` and ``ByteSize`` are the pydantic field types
+that accept those forms, and ``at_least`` adds a lower bound to a duration field.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, Field
+
+DURATION_FORMS = '"30s", "10m", "1h", "1h30m", "2d", or a whole number of seconds'
+_DURATION = re.compile(r"(?:([0-9]+)d)?\s*(?:([0-9]+)h)?\s*(?:([0-9]+)m)?\s*(?:([0-9]+)s)?")
+_SIZE = re.compile(r"([0-9]+)\s*(b|kb|mb|gb|kib|mib|gib)?")
+# KB/MB/GB are decimal and KiB/MiB/GiB binary, as in IEC 80000-13.
+_SIZE_UNITS = {
+    "b": 1,
+    "kb": 10**3,
+    "mb": 10**6,
+    "gb": 10**9,
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": 2**30,
+}
+SIZE_FORMS = '"10MiB", "512KB", "1GB", or a whole number of bytes'
+
+
+def parse_duration(text: str) -> timedelta:
+    """``"1h30m"`` → 90 minutes. Units d, h, m, s, largest first; a bare number is seconds."""
+    cleaned = text.strip().lower()
+    if re.fullmatch(r"[0-9]+", cleaned):
+        return timedelta(seconds=int(cleaned))
+    match = _DURATION.fullmatch(cleaned)
+    if match is None or not any(match.groups()):
+        raise ValueError(f"invalid duration {text!r}: use {DURATION_FORMS}")
+    days, hours, minutes, seconds = (int(group or 0) for group in match.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+
+
+def format_duration(value: timedelta) -> str:
+    """The inverse of ``parse_duration`` for whole seconds: 5400 s → ``"1h30m"``."""
+    seconds = int(value.total_seconds())
+    if seconds <= 0:
+        return f"{seconds}s"
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts)
+
+
+def parse_size(text: str) -> int:
+    """``"10MiB"`` → 10485760 bytes; ``"512KB"`` → 512000; a bare number is bytes."""
+    match = _SIZE.fullmatch(text.strip().lower())
+    if match is None:
+        raise ValueError(f"invalid size {text!r}: use {SIZE_FORMS}")
+    return int(match.group(1)) * _SIZE_UNITS[match.group(2) or "b"]
+
+
+def _duration_input(value: object) -> object:
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return timedelta(seconds=value)
+    if isinstance(value, str):
+        return parse_duration(value)
+    raise ValueError(f"expected a duration: {DURATION_FORMS}")
+
+
+def _size_input(value: object) -> object:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return parse_size(value)
+    raise ValueError(f"expected a size: {SIZE_FORMS}")
+
+
+def at_least(minimum: timedelta) -> AfterValidator:
+    """A lower bound for a ``Duration`` field: ``Annotated[Duration, at_least(...)]``."""
+
+    def check(value: timedelta) -> timedelta:
+        if value < minimum:
+            raise ValueError(f"must be at least {format_duration(minimum)}")
+        return value
+
+    return AfterValidator(check)
+
+
+Duration = Annotated[timedelta, BeforeValidator(_duration_input)]
+PositiveDuration = Annotated[Duration, at_least(timedelta(seconds=1))]
+ByteSize = Annotated[int, BeforeValidator(_size_input), Field(ge=1024)]
