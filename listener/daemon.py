@@ -16,7 +16,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -37,6 +37,7 @@ log = logging.getLogger("listener.daemon")
 
 TICK_SECONDS = 2.0
 DRAIN_TIMEOUT_S = 30.0
+HASH_PRUNE_EVERY = timedelta(hours=1)
 
 
 class Daemon:
@@ -64,6 +65,7 @@ class Daemon:
         )
         self._in_flight: dict[str, asyncio.Task[PollSummary | None]] = {}
         self._stopping = False
+        self._hashes_pruned_at: datetime | None = None
         self._watcher = SettingsWatcher(settings)
         self._apply(settings)
 
@@ -107,6 +109,7 @@ class Daemon:
             return
         await self.reload_if_changed()
         now = self._clock()
+        await self._forget_old_hashes(now)
         states = {s.source: s for s in await asyncio.to_thread(self.store.source_states)}
         for source in self.settings.sources:
             if not source.enabled or source.name in self._in_flight:
@@ -121,6 +124,15 @@ class Daemon:
                 task = asyncio.create_task(self._scheduled_poll(source), name=f"poll:{source.name}")
                 self._in_flight[source.name] = task
                 task.add_done_callback(self._forget_task)
+
+    async def _forget_old_hashes(self, now: datetime) -> None:
+        # The duplicate-content table only needs the dedupe window; prune it hourly so it
+        # stays bounded however long the daemon runs.
+        if self._hashes_pruned_at and now - self._hashes_pruned_at < HASH_PRUNE_EVERY:
+            return
+        self._hashes_pruned_at = now
+        before = now - self.settings.pipeline.dedupe_window
+        await asyncio.to_thread(self.store.forget_content_hashes, before)
 
     def _forget_task(self, task: asyncio.Task[PollSummary | None]) -> None:
         self._in_flight.pop(task.get_name().removeprefix("poll:"), None)

@@ -44,7 +44,8 @@ class Engagement:
 class RawItem:
     """One entry as a source adapter mapped it, before normalisation.
 
-    ``html`` and ``title`` may hold markup; the pipeline strips it. ``published_at``
+    ``html`` and ``title`` are always HTML (a source escapes plain text it received), so the
+    pipeline can strip tags and decode entities without mangling "AT&T" or "1 < 2". ``published_at``
     may be ``None`` when the source gives no usable date (the pipeline falls back to
     fetch time).
     """

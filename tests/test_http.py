@@ -366,6 +366,12 @@ def test_cache_hint_s_reads_header_names_case_insensitively() -> None:
         ("https://bob@x.test/feed", "https://bob@x.test/feed"),
         ("https://x.test/feed.xml", "https://x.test/feed.xml"),
         ("https://x.test/f?flag&token=", "https://x.test/f?flag&token=REDACTED"),
+        # Google Alerts feeds have no auth: the ids in the path are the secret.
+        (
+            "https://www.google.com/alerts/feeds/01234567890/987654321",
+            "https://www.google.com/alerts/feeds/REDACTED",
+        ),
+        ("https://notgoogle.com/alerts/feeds/1/2", "https://notgoogle.com/alerts/feeds/1/2"),
     ],
 )
 def test_redact_url_hides_secrets_and_keeps_the_rest_verbatim(url: str, expected: str) -> None:

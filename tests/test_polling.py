@@ -252,3 +252,26 @@ def test_a_hung_source_is_abandoned_at_the_poll_timeout(
     assert summary.outcome is PollOutcome.TRANSIENT_ERROR
     assert summary.error == "poll took longer than 10 s; abandoned"
     assert summary.state.error_count == 1
+
+
+def test_the_tick_forgets_content_hashes_older_than_the_dedupe_window(
+    httpserver: HTTPServer, write_settings: Callable[[str], Settings], clock: SettableClock
+) -> None:
+    feed = FeedHandler(rss_feed([("p1", "Slack", "pruned later")]))
+    httpserver.expect_request("/feed").respond_with_handler(feed)
+    settings = settings_for(write_settings, {"news": httpserver.url_for("/feed")})
+    [summary] = poll(settings, clock)
+    pair = ("Slack", summary.stored[0].content_hash)
+
+    async def tick_at(days: float) -> set[tuple[str, str]]:
+        clock.advance(days=days)
+        daemon = Daemon(settings, clock=clock)
+        try:
+            await daemon.tick()
+            await daemon.wait_for_polls()
+            return daemon.store.recent_content_hashes([pair], since=clock.now - timedelta(days=30))
+        finally:
+            await daemon.close()
+
+    assert asyncio.run(tick_at(6)) == {pair}  # inside the 7-day window: kept
+    assert asyncio.run(tick_at(2)) == set()  # 8 days later: forgotten

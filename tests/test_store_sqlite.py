@@ -257,6 +257,16 @@ def test_content_hash_window_respects_since(store: SQLiteStore) -> None:
     assert store.recent_content_hashes([], since=seen) == set()
 
 
+def test_forgetting_old_content_hashes_keeps_those_inside_the_window(store: SQLiteStore) -> None:
+    early = T0 + timedelta(minutes=1, seconds=30)
+    late = early + timedelta(days=10)
+    store.insert_mentions([make_mention(1, brands=("acme",), content_hash="old")])
+    store.insert_mentions([make_mention(2, brands=("acme",), content_hash="new", fetched_at=late)])
+    assert store.forget_content_hashes(before=late - timedelta(days=7)) == 1
+    asked = [("acme", "old"), ("acme", "new")]
+    assert store.recent_content_hashes(asked, since=T0) == {("acme", "new")}
+
+
 def test_fts_index_stays_in_sync_with_updates_and_deletes(store: SQLiteStore) -> None:
     store.insert_mentions([make_mention(i) for i in range(1, 6)])
     raw = sqlite3.connect(store.path)

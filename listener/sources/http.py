@@ -333,4 +333,15 @@ def redact_url(url: str) -> str:
         if sep and _SECRET_PARAM.search(unquote_plus(name)):
             pair = f"{name}=REDACTED"
         pairs.append(pair)
-    return urlunsplit((parts.scheme, netloc, parts.path, "&".join(pairs), parts.fragment))
+    path = parts.path
+    if _is_google_host(parts.hostname) and path.startswith(_GOOGLE_ALERTS_PATH):
+        # A Google Alerts feed has no auth: its address is the secret.
+        path = _GOOGLE_ALERTS_PATH + "REDACTED"
+    return urlunsplit((parts.scheme, netloc, path, "&".join(pairs), parts.fragment))
+
+
+_GOOGLE_ALERTS_PATH = "/alerts/feeds/"
+
+
+def _is_google_host(host: str | None) -> bool:
+    return bool(host) and (host == "google.com" or (host or "").endswith(".google.com"))

@@ -177,6 +177,12 @@ class SQLiteStore:
             )
             return {(r[0], r[1]) for r in found}
 
+    def forget_content_hashes(self, before: datetime) -> int:
+        with self._write() as conn:
+            return conn.execute(
+                "DELETE FROM content_hashes WHERE seen_at < ?", (rows.ts(before),)
+            ).rowcount
+
     def get_mention(self, mention_id: str) -> Mention | None:
         with self._read() as conn:
             row = conn.execute(rows.SELECT_MENTION, (mention_id,)).fetchone()
