@@ -14,7 +14,6 @@ from werkzeug import Request, Response
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RSS_FIXTURES = FIXTURES / "rss"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 class SettableClock:
