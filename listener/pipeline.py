@@ -7,22 +7,32 @@ either stored or dropped with a reason (``BatchReport``), and the counts feed th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Protocol
 
 from listener.brands import compile_brands, match_brands
 from listener.clock import Clock, utcnow
 from listener.config import Settings
 from listener.dedupe import DedupeLookups, dedupe
+from listener.logs import fields
 from listener.models import Mention, RawItem
 from listener.normalize import normalize
 from listener.pipeline_types import BatchReport, DropReason
 from listener.sentiment import judge_sentiment
 
+log = logging.getLogger("listener.pipeline")
+
 
 class PipelineStore(DedupeLookups, Protocol):
-    def insert_mentions(self, mentions: Sequence[Mention]) -> list[Mention]: ...
+    def insert_mentions(
+        self,
+        mentions: Sequence[Mention],
+        *,
+        recheck: Callable[[DedupeLookups], Sequence[Mention]] | None = None,
+    ) -> list[Mention]: ...
 
 
 def judge(mention: Mention) -> Mention:
@@ -45,28 +55,41 @@ class Pipeline:
         now = self._clock()
         matched: list[Mention] = []
         for item in items:
-            mention = normalize(
-                item,
-                source=source,
-                source_type=source_type,
-                fetched_at=now,
-                max_text_chars=self._settings.max_text_chars,
-            )
-            if mention is None:
-                report.drop(DropReason.EMPTY)
-                continue
-            outcome = match_brands(mention, self._brands)
+            try:
+                outcome = self._normalize_and_match(item, source, source_type, now)
+            except Exception:  # one malformed item must not cost the rest of the batch
+                log.exception(
+                    "item could not be processed", extra=fields(source=source, item=item.native_id)
+                )
+                outcome = DropReason.MALFORMED
             if isinstance(outcome, DropReason):
                 report.drop(outcome)
-                continue
-            matched.append(outcome)
+            else:
+                matched.append(outcome)
 
-        fresh = dedupe(
-            matched, self._store, since=now - self._settings.dedupe_window, report=report
-        )
+        since = now - self._settings.dedupe_window
+        # First pass on reader connections: skip judging what is already known.
+        fresh = dedupe(matched, self._store, source=source, since=since, report=report)
         judged = [judge(mention) for mention in fresh]
-        report.stored = self._store.insert_mentions(judged)
-        # Another writer (a second daemon, a manual `poll --once`) may have stored some
-        # between our lookup and our insert; they are duplicates, not losses.
-        report.drop(DropReason.ALREADY_STORED, len(judged) - len(report.stored))
+
+        def recheck(lookups: DedupeLookups) -> Sequence[Mention]:
+            # Second pass inside the store's write transaction: another source or process
+            # may have stored the same article since the first pass.
+            return dedupe(judged, lookups, source=source, since=since, report=report)
+
+        report.stored = self._store.insert_mentions(judged, recheck=recheck)
         return report
+
+    def _normalize_and_match(
+        self, item: RawItem, source: str, source_type: str, now: datetime
+    ) -> Mention | DropReason:
+        mention = normalize(
+            item,
+            source=source,
+            source_type=source_type,
+            fetched_at=now,
+            max_text_chars=self._settings.max_text_chars,
+        )
+        if mention is None:
+            return DropReason.EMPTY
+        return match_brands(mention, self._brands)

@@ -11,6 +11,7 @@ from listener.models import Mention
 
 class DropReason(StrEnum):
     EMPTY = "empty"  # neither title nor text
+    MALFORMED = "malformed"  # the item could not be processed (logged with its id)
     NOT_MATCHED = "not_matched"  # no brand query matched
     OWN_ACCOUNT = "own_account"  # written by the brand's own account
     LANGUAGE = "language"  # outside every matching brand's languages

@@ -10,10 +10,13 @@ Use::
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from listener.store.base import (
     DEFAULT_HIGHLIGHT,
     AuthorRecord,
+    DuplicateLookups,
+    Recheck,
     SchemaTooNewError,
     SearchHit,
     Store,
@@ -24,6 +27,8 @@ from listener.store.sqlite import SQLiteStore
 __all__ = [
     "DEFAULT_HIGHLIGHT",
     "AuthorRecord",
+    "DuplicateLookups",
+    "Recheck",
     "SQLiteStore",
     "SchemaTooNewError",
     "SearchHit",
@@ -37,3 +42,9 @@ def open_store(path: str | Path) -> SQLiteStore:
     """Open the SQLite store at ``path``, creating its folder, file and schema as needed."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     return SQLiteStore(path)
+
+
+if TYPE_CHECKING:
+    # Nothing else assigns the engine to the contract: this line makes mypy prove that
+    # SQLiteStore implements all of Store, signatures included.
+    _SQLITE_IS_A_STORE: type[Store] = SQLiteStore

@@ -13,7 +13,7 @@ engine sees the query.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -72,22 +72,53 @@ class AuthorRecord:
     mention_count: int
 
 
-class Store(Protocol):
-    """The storage contract. Every method is synchronous and thread-safe: async callers
-    use ``asyncio.to_thread``."""
+class DuplicateLookups(Protocol):
+    """The duplicate checks a store answers: a store's own reader methods, and the object
+    ``insert_mentions`` hands to its ``recheck`` inside the write transaction.
 
-    def insert_mentions(self, mentions: Sequence[Mention]) -> list[Mention]:
-        """Store mentions in one transaction; return only those that were new, in input order."""
+    Structurally a ``listener.dedupe.DedupeLookups`` (which this package does not import:
+    dedupe sits above the store). Parameters are ``Iterable`` where dedupe passes
+    ``Sequence``, so anything typed against ``DedupeLookups`` accepts these.
+    """
+
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        """Of the given mention ids, those stored."""
         ...
 
-    def existing_ids(self, ids: Iterable[str]) -> set[str]: ...
-
-    def existing_canonical_urls(self, urls: Iterable[str]) -> set[str]: ...
+    def existing_canonical_urls(
+        self, urls: Iterable[str], *, exclude_source: str | None = None
+    ) -> set[str]:
+        """Of the given canonical URLs, those stored; with ``exclude_source``, only those
+        stored by another source (within one source the native id is what identifies a
+        mention: a comments feed may give all its comments one canonical URL)."""
+        ...
 
     def recent_content_hashes(
         self, pairs: Iterable[tuple[str, str]], since: datetime
     ) -> set[tuple[str, str]]:
         """Of the given (brand, content hash) pairs, those seen at or after ``since``."""
+        ...
+
+
+# The duplicate checks re-run inside insert_mentions' write transaction: given lookups that
+# see everything committed so far (by any thread or process), return the mentions to insert.
+Recheck = Callable[[DuplicateLookups], Sequence[Mention]]
+
+
+class Store(DuplicateLookups, Protocol):
+    """The storage contract. Every method is synchronous and thread-safe: async callers
+    use ``asyncio.to_thread``."""
+
+    def insert_mentions(
+        self, mentions: Sequence[Mention], *, recheck: Recheck | None = None
+    ) -> list[Mention]:
+        """Store mentions in one transaction; return only those that were new, in order.
+
+        With ``recheck``, the store first calls it inside that transaction, holding the
+        database's write lock, and inserts only the mentions it returns (in its order):
+        no other writer, thread or process, can store anything between its checks and
+        the insert. It must not call back into this store's write methods.
+        """
         ...
 
     def forget_content_hashes(self, before: datetime) -> int:

@@ -17,7 +17,7 @@ from listener.store.base import AuthorRecord
 def ts(value: datetime) -> str:
     """Stored time: fixed-width ISO 8601 in UTC, so text order is time order.
 
-    Not ``clock.to_iso``: that truncates to seconds, and a mention must round-trip exactly.
+    Microseconds are kept: a mention must round-trip exactly.
     Fixed microseconds also keep ``…:05+00:00`` from sorting after ``…:05.5+00:00``.
     """
     return ensure_utc(value).isoformat(timespec="microseconds")

@@ -132,7 +132,15 @@ _V1: tuple[str, ...] = (
     END""",
 )
 
-MIGRATIONS: tuple[Migration, ...] = ((1, _V1),)
+# existing_canonical_urls(exclude_source=...) reads source next to canonical_url: with both
+# in one index the lookup never touches the (wide) mentions rows. It also serves every
+# lookup by canonical_url alone, so the one-column index goes.
+_V2: tuple[str, ...] = (
+    "CREATE INDEX mentions_canonical_url_source ON mentions(canonical_url, source)",
+    "DROP INDEX mentions_canonical_url",
+)
+
+MIGRATIONS: tuple[Migration, ...] = ((1, _V1), (2, _V2))
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

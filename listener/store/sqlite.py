@@ -6,6 +6,12 @@ from a small pool. In WAL mode readers never block the writer nor wait for it, a
 statement sees one committed snapshot, so a reader never sees half a batch
 (https://sqlite.org/wal.html). Every method is safe to call from worker threads
 (``asyncio.to_thread``).
+
+"A mention is stored once" cannot rest on checks made through readers: two sources polled
+at once (or a ``poll --once`` next to the daemon) would both find an article new, then both
+insert it. So ``insert_mentions`` lets its caller re-run the checks inside the write
+transaction; ``BEGIN IMMEDIATE`` holds SQLite's write lock, which also excludes other
+processes, and the checks see everything committed before it.
 """
 
 from __future__ import annotations
@@ -19,12 +25,12 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from listener.models import Mention, SourceState
 from listener.query import QueryError
 from listener.store import rows
-from listener.store.base import DEFAULT_HIGHLIGHT, AuthorRecord, SearchHit, StoreError
+from listener.store.base import DEFAULT_HIGHLIGHT, AuthorRecord, Recheck, SearchHit, StoreError
 from listener.store.schema import MIGRATIONS, Migration, migrate
 from listener.store.search import PLAIN_SNIPPET_CHARS, build_search
 
@@ -62,12 +68,83 @@ def _json_list(values: Iterable[object]) -> str:
     return json.dumps(list(values), ensure_ascii=False)
 
 
+# -- duplicate lookups: shared by the reader methods and the in-transaction recheck -----
+
+
+def _existing_ids(conn: sqlite3.Connection, ids: Iterable[str]) -> set[str]:
+    found = conn.execute(
+        "SELECT id FROM mentions WHERE id IN (SELECT value FROM json_each(?))", (_json_list(ids),)
+    )
+    return {r[0] for r in found}
+
+
+def _existing_canonical_urls(
+    conn: sqlite3.Connection, urls: Iterable[str], exclude_source: str | None
+) -> set[str]:
+    # source compares under its column collation (NOCASE, as everywhere a source is named),
+    # so the (canonical_url, source) index answers this without reading any mention row.
+    found = conn.execute(
+        "SELECT DISTINCT canonical_url FROM mentions"
+        " WHERE canonical_url IN (SELECT value FROM json_each(:urls))"
+        " AND (:exclude IS NULL OR source != :exclude)",
+        {"urls": _json_list(u for u in urls if u), "exclude": exclude_source},
+    )
+    return {r[0] for r in found}
+
+
+def _recent_content_hashes(
+    conn: sqlite3.Connection, pairs: Iterable[tuple[str, str]], since: datetime
+) -> set[tuple[str, str]]:
+    found = conn.execute(
+        "SELECT brand, content_hash FROM content_hashes"
+        " WHERE (brand, content_hash) IN"
+        "   (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')"
+        "    FROM json_each(?))"
+        " AND seen_at >= ?",
+        (_json_list([brand, digest] for brand, digest in pairs), rows.ts(since)),
+    )
+    return {(r[0], r[1]) for r in found}
+
+
+class _TransactionLookups:
+    """``DuplicateLookups`` on the writer connection, inside one insert's transaction.
+
+    Valid only while the recheck runs: kept past it, it would query the writer connection
+    without holding the writer lock.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn: sqlite3.Connection | None = conn
+
+    def _live(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise StoreError("recheck lookups are usable only while the recheck runs")
+        return self._conn
+
+    def end(self) -> None:
+        self._conn = None
+
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        return _existing_ids(self._live(), ids)
+
+    def existing_canonical_urls(
+        self, urls: Iterable[str], *, exclude_source: str | None = None
+    ) -> set[str]:
+        return _existing_canonical_urls(self._live(), urls, exclude_source)
+
+    def recent_content_hashes(
+        self, pairs: Iterable[tuple[str, str]], since: datetime
+    ) -> set[tuple[str, str]]:
+        return _recent_content_hashes(self._live(), pairs, since)
+
+
 class SQLiteStore:
     """The SQLite implementation of ``listener.store.Store``."""
 
     def __init__(self, path: str | Path, *, migrations: Sequence[Migration] = MIGRATIONS) -> None:
         self.path = Path(path)
         self._write_lock = threading.Lock()
+        self._writing_thread: int | None = None  # who holds _write_lock, to refuse re-entry
         self._pool_lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
         self._closed = False
@@ -82,17 +159,26 @@ class SQLiteStore:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
+        # Only this thread can have set _writing_thread to its own id, so reading it
+        # unlocked is safe. A recheck that writes through the store would deadlock.
+        if self._writing_thread == threading.get_ident():
+            raise StoreError("a recheck cannot write through the store it is checking for")
         with self._write_lock:
             self._check_open()
             conn = self._writer
             conn.execute("BEGIN IMMEDIATE")
+            self._writing_thread = threading.get_ident()
             try:
                 yield conn
+                conn.execute("COMMIT")
             except BaseException:
-                if conn.in_transaction:  # SQLite may already have rolled back (e.g. disk full)
+                # SQLite may already have rolled back (e.g. disk full); a failed COMMIT
+                # must not leave the transaction open for the next writer.
+                if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
+            finally:
+                self._writing_thread = None
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -119,13 +205,20 @@ class SQLiteStore:
 
     # -- mentions ------------------------------------------------------------------
 
-    def insert_mentions(self, mentions: Sequence[Mention]) -> list[Mention]:
+    def insert_mentions(
+        self, mentions: Sequence[Mention], *, recheck: Recheck | None = None
+    ) -> list[Mention]:
+        # Building a row extracts handles and hashtags from up to max_text_chars of text:
+        # done here, before the lock, so sources storing at once do not queue behind it.
+        prepared = [(m, rows.mention_to_row(m)) for m in mentions]
         new: list[Mention] = []
         with self._write() as conn:
+            if recheck is not None:
+                prepared = _rechecked(conn, recheck, prepared)
             # A tight loop of cached prepared statements in one transaction: rowcount tells
             # which rows were new, which executemany cannot.
-            for m in mentions:
-                if conn.execute(rows.INSERT_MENTION, rows.mention_to_row(m)).rowcount != 1:
+            for m, row in prepared:
+                if conn.execute(rows.INSERT_MENTION, row).rowcount != 1:
                     continue
                 new.append(m)
                 seen_at = rows.ts(m.fetched_at)
@@ -145,37 +238,20 @@ class SQLiteStore:
         return new
 
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
-        wanted = _json_list(ids)
         with self._read() as conn:
-            found = conn.execute(
-                "SELECT id FROM mentions WHERE id IN (SELECT value FROM json_each(?))", (wanted,)
-            )
-            return {r[0] for r in found}
+            return _existing_ids(conn, ids)
 
-    def existing_canonical_urls(self, urls: Iterable[str]) -> set[str]:
-        wanted = _json_list(u for u in urls if u)
+    def existing_canonical_urls(
+        self, urls: Iterable[str], *, exclude_source: str | None = None
+    ) -> set[str]:
         with self._read() as conn:
-            found = conn.execute(
-                "SELECT DISTINCT canonical_url FROM mentions"
-                " WHERE canonical_url IN (SELECT value FROM json_each(?))",
-                (wanted,),
-            )
-            return {r[0] for r in found}
+            return _existing_canonical_urls(conn, urls, exclude_source)
 
     def recent_content_hashes(
         self, pairs: Iterable[tuple[str, str]], since: datetime
     ) -> set[tuple[str, str]]:
-        wanted = _json_list([brand, digest] for brand, digest in pairs)
         with self._read() as conn:
-            found = conn.execute(
-                "SELECT brand, content_hash FROM content_hashes"
-                " WHERE (brand, content_hash) IN"
-                "   (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')"
-                "    FROM json_each(?))"
-                " AND seen_at >= ?",
-                (wanted, rows.ts(since)),
-            )
-            return {(r[0], r[1]) for r in found}
+            return _recent_content_hashes(conn, pairs, since)
 
     def forget_content_hashes(self, before: datetime) -> int:
         with self._write() as conn:
@@ -280,6 +356,25 @@ class SQLiteStore:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _rechecked(
+    conn: sqlite3.Connection, recheck: Recheck, prepared: list[tuple[Mention, tuple[Any, ...]]]
+) -> list[tuple[Mention, tuple[Any, ...]]]:
+    """The (mention, row) pairs to insert: those ``recheck`` keeps, in its order."""
+    lookups = _TransactionLookups(conn)
+    try:
+        kept = recheck(lookups)
+    finally:
+        lookups.end()
+    by_id = {m.id: (m, row) for m, row in prepared}
+    chosen: list[tuple[Mention, tuple[Any, ...]]] = []
+    for m in kept:
+        known = by_id.get(m.id)
+        # A recheck normally returns some of the very objects it was given; anything else
+        # (a changed copy, a mention not in the batch) gets its row built here.
+        chosen.append(known if known is not None and known[0] == m else (m, rows.mention_to_row(m)))
+    return chosen
 
 
 def _fts_rejects(conn: sqlite3.Connection, expression: str) -> bool:
