@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, TypeVar
 
 from werkzeug import Response
@@ -16,15 +15,15 @@ from listener.models import SourceState
 from listener.sources import rss
 from listener.sources.base import PollContext, PollResult, SourceOptions
 from listener.sources.http import build_client
+from tests.helpers import RSS_FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures" / "rss"
 FIXED_NOW = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
 
 T = TypeVar("T")
 
 
 def fixture_bytes(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
+    return (RSS_FIXTURES / name).read_bytes()
 
 
 class Verbatim304(Response):

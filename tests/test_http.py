@@ -22,6 +22,7 @@ from listener.sources.http import (
     cache_hint_s,
     describe_transport_error,
     fetch,
+    is_google_host,
     parse_retry_after,
     redact_url,
 )
@@ -372,10 +373,28 @@ def test_cache_hint_s_reads_header_names_case_insensitively() -> None:
             "https://www.google.com/alerts/feeds/REDACTED",
         ),
         ("https://notgoogle.com/alerts/feeds/1/2", "https://notgoogle.com/alerts/feeds/1/2"),
+        ("https://www.google.de/alerts/feeds/1/2", "https://www.google.de/alerts/feeds/REDACTED"),
     ],
 )
 def test_redact_url_hides_secrets_and_keeps_the_rest_verbatim(url: str, expected: str) -> None:
     assert redact_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["google.com", "www.google.com", "news.google.com", "www.google.de", "www.google.co.uk"],
+)
+def test_google_hosts_are_recognised(host: str) -> None:
+    assert is_google_host(host)
+    assert is_google_host(host.upper())
+
+
+@pytest.mark.parametrize(
+    "host",
+    [None, "", "notgoogle.com", "google.com.evil.example", "google", "googleusercontent.com"],
+)
+def test_other_hosts_are_not_google(host: str | None) -> None:
+    assert not is_google_host(host)
 
 
 def test_a_host_name_that_does_not_resolve_is_described_as_such() -> None:

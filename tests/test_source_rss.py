@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import feedparser
 import pytest
 from pydantic import ValidationError
 from pytest_httpserver import HTTPServer
@@ -18,7 +19,8 @@ from werkzeug import Response
 from listener.models import Author, SourceState
 from listener.sources import get_source_type, rss
 from listener.sources.errors import PermanentError, SourceError, TransientError
-from tests.rss_helpers import FIXTURES, Verbatim304, fixture_bytes, poll_feed
+from tests.helpers import RSS_FIXTURES
+from tests.rss_helpers import Verbatim304, fixture_bytes, poll_feed
 
 BASE = "{base}"  # stands for the local server's root URL in expectations
 
@@ -228,7 +230,7 @@ def strip_html(text: str) -> str:
 
 
 def test_every_fixture_feed_has_an_expectation() -> None:
-    on_disk = {str(p.relative_to(FIXTURES)) for p in FIXTURES.rglob("*.xml")}
+    on_disk = {str(p.relative_to(RSS_FIXTURES)) for p in RSS_FIXTURES.rglob("*.xml")}
     assert on_disk == set(CASES)
 
 
@@ -295,12 +297,88 @@ def test_google_alerts_links_are_unwrapped_and_titles_lose_their_highlight_marku
     assert items[1].url == "https://investorplace.com/2019/07/slack-stock-truly-compelling/"
 
 
+def test_unsplittable_google_redirect_keeps_its_wrapped_link(httpserver: HTTPServer) -> None:
+    wrapped = "https://www.google.com/url?rct=j&url=http://[oops/x&ct=ga"
+    body = b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>"
+    body += f"<item><guid>poisoned</guid><link>{html.escape(wrapped)}</link></item>".encode()
+    body += b"<item><guid>good</guid><link>https://www.google.com/url?rct=j&amp;"
+    body += b"url=https://example.org/fine&amp;ct=ga</link></item></channel></rss>"
+    result = poll_feed(serve(httpserver, "/alerts/feeds/1/2", body, "application/rss+xml"))
+    assert [(i.native_id, i.url) for i in result.items] == [
+        ("poisoned", wrapped),
+        ("good", "https://example.org/fine"),
+    ]
+    assert result.problems == []
+
+
+# --- entries that cannot be mapped ----------------------------------------------------
+
+
+def test_an_entry_that_cannot_be_mapped_is_skipped_and_reported(httpserver: HTTPServer) -> None:
+    # feedparser passes an RSS enclosure url through verbatim; resolving this one raises
+    # ValueError ("Invalid IPv6 URL"). It must cost that entry only, on every poll.
+    body = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+    <item><guid>poisoned</guid><title>Bad</title><link>https://example.com/bad</link>
+    <enclosure url="http://[oops/x.mp3" type="audio/mpeg" length="1"/></item>
+    <item><guid>good</guid><title>Good</title><link>https://example.com/good</link></item>
+    </channel></rss>"""
+    url = serve(httpserver, "/poisoned", body, "application/rss+xml")
+    for _ in range(2):
+        result = poll_feed(url)
+        assert [(i.native_id, i.title) for i in result.items] == [("good", "Good")]
+        assert len(result.problems) == 1
+        assert "entry 'poisoned' skipped: ValueError" in result.problems[0]
+        assert url in result.problems[0]
+
+
+# --- entry ids ------------------------------------------------------------------------
+
+
 def test_entry_ids_do_not_depend_on_the_feed_url(httpserver: HTTPServer) -> None:
     # feedparser resolves <id> against the feed URL; Reddit's "t3_…" ids must survive a move.
     body = fixture_bytes("reddit_r_rust_rss__feed-rs.xml")
     first = poll_feed(serve(httpserver, "/r/rust/.rss", body, "application/atom+xml"))
     moved = poll_feed(serve(httpserver, "/elsewhere/deep/feed", body, "application/atom+xml"))
     assert [i.native_id for i in first.items] == [i.native_id for i in moved.items] == ["t3_glvkc5"]
+
+
+@pytest.fixture
+def parse_calls(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Counts feedparser.parse calls (the library's, not ours: rss exposes nothing for it)."""
+    calls: list[object] = []
+    real_parse = feedparser.parse
+
+    def counting_parse(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[0])
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(feedparser, "parse", counting_parse)
+    return calls
+
+
+def test_feed_whose_guids_are_their_links_is_parsed_once(
+    httpserver: HTTPServer, parse_calls: list[object]
+) -> None:
+    # Its ids start with the server's own origin, but an id that is its entry's link says
+    # nothing about rebasing: a second parse would only double the slowest step.
+    base = httpserver.url_for("").rstrip("/")
+    items = "".join(
+        f"<item><title>{n}</title><guid>{base}/post/{n}</guid><link>{base}/post/{n}</link></item>"
+        for n in (1, 2)
+    )
+    body = f"<rss version='2.0'><channel><title>t</title>{items}</channel></rss>".encode()
+    result = poll_feed(serve(httpserver, "/blog/feed", body, "application/rss+xml"))
+    assert [i.native_id for i in result.items] == [f"{base}/post/1", f"{base}/post/2"]
+    assert len(parse_calls) == 1
+
+
+def test_feed_with_rebased_ids_is_parsed_again_for_the_raw_ids(
+    httpserver: HTTPServer, parse_calls: list[object]
+) -> None:
+    body = fixture_bytes("reddit_r_rust_rss__feed-rs.xml")
+    result = poll_feed(serve(httpserver, "/r/rust/.rss", body, "application/atom+xml"))
+    assert [i.native_id for i in result.items] == ["t3_glvkc5"]
+    assert len(parse_calls) == 2
 
 
 # --- encodings ------------------------------------------------------------------------

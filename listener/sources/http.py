@@ -334,14 +334,18 @@ def redact_url(url: str) -> str:
             pair = f"{name}=REDACTED"
         pairs.append(pair)
     path = parts.path
-    if _is_google_host(parts.hostname) and path.startswith(_GOOGLE_ALERTS_PATH):
+    if is_google_host(parts.hostname) and path.startswith(_GOOGLE_ALERTS_PATH):
         # A Google Alerts feed has no auth: its address is the secret.
         path = _GOOGLE_ALERTS_PATH + "REDACTED"
     return urlunsplit((parts.scheme, netloc, path, "&".join(pairs), parts.fragment))
 
 
 _GOOGLE_ALERTS_PATH = "/alerts/feeds/"
+# google.com, google.de, google.co.uk, and any subdomain of those (www., news.…).
+_GOOGLE_HOST = re.compile(r"(?:[a-z0-9-]+\.)*google\.[a-z]{2,3}(?:\.[a-z]{2})?")
 
 
-def _is_google_host(host: str | None) -> bool:
-    return bool(host) and (host == "google.com" or (host or "").endswith(".google.com"))
+def is_google_host(host: str | None) -> bool:
+    """Whether ``host`` (as ``urlsplit(...).hostname`` gives it) is one of Google's sites:
+    google.com or a country domain (google.de, google.co.uk), or a subdomain of one."""
+    return host is not None and _GOOGLE_HOST.fullmatch(host.lower().rstrip(".")) is not None

@@ -3,7 +3,8 @@
 One conditional GET per poll (``listener.sources.http.fetch``), parsed by feedparser from
 bytes, each entry mapped to a ``RawItem``. Ill-formed feeds are common in the wild, so a
 feed that still yields entries is a success with ``problems``; only a document that gives
-no entries *and* could not be parsed (truncated, an HTML error page) is an error.
+no entries *and* could not be parsed (truncated, an HTML error page) is an error. Likewise an
+entry that cannot be mapped is skipped and reported in ``problems``, the others kept.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pydantic import AfterValidator, Field
 from listener.models import Author, RawItem, SourceState
 from listener.sources.base import PollContext, PollResult, SourceOptions
 from listener.sources.errors import TransientError
-from listener.sources.http import cache_hint_s, fetch, redact_url
+from listener.sources.http import cache_hint_s, fetch, is_google_host, redact_url
 
 
 def _http_url(value: str) -> str:
@@ -56,7 +57,8 @@ _EPOCH = re.compile(r"\d{9,11}")
 # RSS 2.0 <author> is "email (Name)"; feedparser splits it wrongly when the TLD is long
 # ("jonas@insanity.industries (Jonas)" gives name "stries (Jonas").
 _RSS_AUTHOR = re.compile(r"\s*[^\s@()]+@[^\s()]+\s*\((?P<name>[^()]+)\)\s*")
-_GOOGLE_HOST = re.compile(r"(?:www\.)?google\.[a-z]{2,3}(?:\.[a-z]{2})?")
+# How much of an entry's id a "skipped" problem quotes.
+_MAX_ID_SHOWN = 200
 
 
 async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
@@ -82,7 +84,14 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
     # Parsing a large feed takes long enough to stall the event loop (and the web UI on it).
     parsed = await asyncio.to_thread(_parse, response.content, response.url, content_type)
     problems = _problems(parsed, response.url, content_type)
-    items = [_raw_item(entry, parsed.feed, response.url) for entry in parsed.entries]
+    items = []
+    for position, entry in enumerate(parsed.entries, start=1):
+        # One entry that cannot be mapped must not cost the others: failing the poll would
+        # fail every retry too, for as long as that entry stays in the feed.
+        try:
+            items.append(_raw_item(entry, parsed.feed, response.url))
+        except Exception as exc:
+            problems.append(_skipped(entry, position, response.url, exc))
     ttl_s = _ttl_s(parsed.feed)
     hints = [h for h in (hint, ttl_s) if h is not None]
     return PollResult(
@@ -103,8 +112,10 @@ def _parse(content: bytes, url: str, content_type: str | None) -> Any:
     # "https://host/r/sub/t3_x"), which would tie ids to the feed URL and re-alert every entry
     # when it moves. Where an id may have been so resolved, read the raw ids from a second
     # parse without a base; entries line up because the same bytes give the same entries.
+    # Parsing is the slow step, so only when it can matter: an id that is its entry's own
+    # link (a blog's permalink guid) is taken as written, whatever its host.
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
-    if any(str(entry.get("id", "")).startswith(origin) for entry in parsed.entries):
+    if any(_maybe_rebased_id(entry, origin) for entry in parsed.entries):
         del headers["content-location"]
         unresolved = feedparser.parse(content, response_headers=headers)
         if len(unresolved.entries) == len(parsed.entries):
@@ -112,6 +123,20 @@ def _parse(content: bytes, url: str, content_type: str | None) -> Any:
                 if "id" in raw:
                     entry["id"] = raw["id"]
     return parsed
+
+
+def _maybe_rebased_id(entry: Any, origin: str) -> bool:
+    entry_id = str(entry.get("id") or "")
+    return entry_id.startswith(origin) and entry_id != entry.get("link")
+
+
+def _skipped(entry: Any, position: int, feed_url: str, exc: Exception) -> str:
+    """The problem to report for an entry that could not be mapped; names it by its id
+    when it has one, so the message stays the same while the feed's other entries come
+    and go (problems are logged once per distinct text)."""
+    entry_id = str(entry.get("id") or "").strip()
+    which = repr(entry_id[:_MAX_ID_SHOWN]) if entry_id else str(position)
+    return f"feed {redact_url(feed_url)}: entry {which} skipped: {type(exc).__name__}: {exc}"
 
 
 def _feedparser_content_type(value: str | None) -> str:
@@ -185,15 +210,19 @@ def _as_html(detail: Any) -> str:
 
 def _unwrap_google_redirect(url: str) -> str:
     """Google Alerts links are https://www.google.com/url?...&url=REAL&...; the wrapper's
-    cd/usg parameters change between fetches, the real article URL does not."""
-    parts = urlsplit(url)
-    if parts.path != "/url" or not _GOOGLE_HOST.fullmatch(parts.hostname or ""):
-        return url
-    query = parse_qs(parts.query)
-    for name in ("url", "q"):
-        target = (query.get(name) or [""])[0]
-        if urlsplit(target).scheme in ("http", "https"):
-            return target
+    cd/usg parameters change between fetches, the real article URL does not. A link that
+    cannot be split (``url=http://[oops``: urlsplit raises ValueError) stays wrapped."""
+    try:
+        parts = urlsplit(url)
+        if parts.path != "/url" or not is_google_host(parts.hostname):
+            return url
+        query = parse_qs(parts.query)
+        for name in ("url", "q"):
+            target = (query.get(name) or [""])[0]
+            if urlsplit(target).scheme in ("http", "https"):
+                return target
+    except ValueError:
+        pass
     return url
 
 
