@@ -51,6 +51,11 @@ class _Lexeme:
     name: str = ""  # a field's name
 
 
+# How deeply parentheses and NOT/- may nest. The parser recurses once (or a few frames) per
+# level, so without a cap a pasted "((((…" or "----…" would end in RecursionError instead of
+# a QueryError; 100 is far beyond any real query and far below Python's recursion limit.
+MAX_DEPTH = 100
+
 _KEYWORDS = {"OR": _Kind.OR, "AND": _Kind.AND, "NOT": _Kind.NOT}
 _OPERAND_KINDS = frozenset(
     {_Kind.LPAREN, _Kind.NOT, _Kind.MINUS, _Kind.PHRASE, _Kind.WORD, _Kind.FIELD}
@@ -129,6 +134,7 @@ class _Parser:
         self.query = query
         self.lexemes = _lex(query)
         self.pos = 0
+        self.depth = 0  # parentheses and NOT/- currently open around the parse position
         self.labels: dict[Node, str] = {}
 
     def error(self, message: str, column: int) -> QueryError:
@@ -141,6 +147,17 @@ class _Parser:
         lexeme = self.lexemes[self.pos]
         self.pos += 1
         return lexeme
+
+    def enter(self, lexeme: _Lexeme) -> None:
+        """Open one nesting level at ``lexeme`` (a '(' or a NOT/-); the caller closes it."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(
+                f"query nested too deeply (more than {MAX_DEPTH} levels): '{lexeme.raw}' at "
+                f"column {lexeme.column} opens level {self.depth}; remove redundant "
+                "parentheses or negations",
+                lexeme.column,
+            )
 
     def expect_operand_after(self, op: _Lexeme) -> None:
         if self.peek().kind not in _OPERAND_KINDS:
@@ -184,7 +201,10 @@ class _Parser:
         if lexeme.kind in (_Kind.NOT, _Kind.MINUS):
             self.advance()
             self.expect_operand_after(lexeme)
-            return Not(self.unary(), lexeme.column)
+            self.enter(lexeme)
+            node = Not(self.unary(), lexeme.column)
+            self.depth -= 1
+            return node
         return self.primary()
 
     def primary(self) -> Node:
@@ -197,9 +217,11 @@ class _Parser:
                     lexeme.column,
                 )
             if self.peek().kind is not _Kind.EOF:
+                self.enter(lexeme)
                 node = self.or_expr()
                 if self.peek().kind is _Kind.RPAREN:
                     self.advance()
+                    self.depth -= 1
                     return node
             raise self.error(
                 f"unbalanced parenthesis: '(' at column {lexeme.column} is never closed",

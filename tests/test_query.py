@@ -745,3 +745,78 @@ def test_prepared_text_keeps_indic_marks_in_nfc() -> None:
     doc = prepare(BENGALI_LONGER)
     assert all(unicodedata.is_normalized("NFC", t) for t in doc.tokens)
     assert "হয়ে" in doc.tokens
+
+
+# ---------------------------------------------------------------- nesting depth and query size
+
+
+def _alternating(depth: int) -> str:
+    """``depth`` nested groups alternating OR and AND: (w3 ((w1 (w0 OR acme)) OR w2)) …"""
+    query = "acme"
+    for i in range(depth):
+        query = f"(w{i} {query})" if i % 2 else f"(w{i} OR {query})"
+    return query
+
+
+TOO_DEEP_CASES = [
+    # (query, column of the lexeme that opens level 101, that lexeme)
+    ("(" * 2000 + "acme" + ")" * 2000, 101, "'('"),
+    ("-" * 5000 + "acme", 101, "'-'"),
+    ("NOT " * 3000 + "acme", 401, "'NOT'"),
+    ("-(" * 60 + "acme" + ")" * 60, 101, "'-'"),  # parentheses and negations add up
+    ("(" * 101 + "acme", 101, "'('"),  # too deep is reported before "never closed"
+    # The innermost of 101 groups (its '(' is the last one) is the level too many.
+    ("x " + _alternating(101), ("x " + _alternating(101)).rindex("(") + 1, "'('"),
+]
+
+
+@pytest.mark.parametrize(("query", "column", "lexeme"), TOO_DEEP_CASES, ids=lambda v: str(v)[:12])
+def test_too_deep_nesting_is_a_query_error(query: str, column: int, lexeme: str) -> None:
+    for entry_point in (parse, compile_query, to_fts5):
+        with pytest.raises(QueryError) as caught:
+            entry_point(query)
+        err = caught.value
+        assert (err.query, err.column) == (query, column)
+        assert err.message.startswith("query nested too deeply (more than 100 levels)")
+        assert f"{lexeme} at column {column}" in err.message
+        assert str(err).splitlines()[-1] == "  " + " " * (column - 1) + "^"
+
+
+DEPTH_LIMIT_CASES = [
+    ("(" * 100 + "acme" + ")" * 100, ("acme",)),
+    ("-" * 100 + "acme", ()),  # an even number of negations: matches, reports nothing
+    ("NOT " * 100 + "acme", ()),  # an even number of negations: matches, reports nothing
+    ("-(" * 50 + "acme" + ")" * 50, ()),  # an even number of negations: matches, reports nothing
+    ("(" * 99 + "-acme" + ")" * 99, None),
+    (_alternating(100), (*(f"w{i}" for i in range(99, -1, -1)), "acme")),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), DEPTH_LIMIT_CASES, ids=lambda v: str(v)[:12])
+def test_nesting_up_to_the_limit_still_works(query: str, expected: tuple[str, ...] | None) -> None:
+    node = parse(query)
+    text = "acme " + " ".join(f"w{i}" for i in range(100))
+    assert compile_query(query).match(prepare(text)) == expected
+    assert _without_columns(parse(format_query(node))) == _without_columns(node)
+    assert compile_query(node).node == node
+    to_fts5(query)  # translates (SQLite's own FTS5 parser has a lower nesting limit)
+
+
+@pytest.mark.parametrize("joiner", [" OR ", " ", " AND "])
+def test_long_flat_query_stays_flat(joiner: str) -> None:
+    words = [f"w{i}" for i in range(20000)]
+    query = joiner.join(words)
+    node = parse(query)
+    assert isinstance(node, Or if joiner == " OR " else And)
+    assert [c.word for c in node.children if isinstance(c, Term)] == words
+    hit = prepare("x w19999 w7") if joiner == " OR " else prepare(" ".join(reversed(words)))
+    reported = ("w7", "w19999") if joiner == " OR " else tuple(words)
+    assert compile_query(query).match(hit) == reported
+    assert compile_query(query).match(prepare("w20000 nothing")) is None
+    assert compile_query(node).match(hit) == reported
+    assert format_query(node) == query.replace(" AND ", " ")
+    rows: list[Row] = [(1, "", "x w19999 w7", "en", "s", "t"), (2, "", "w20000", "en", "s", "t")]
+    if joiner != " OR ":
+        rows[0] = (1, "", " ".join(words), "en", "s", "t")
+    db = _fts_db(rows, normalized=False)
+    assert _search(db, to_fts5(query)) == {1} == _stream(rows, query)
