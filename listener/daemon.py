@@ -2,12 +2,12 @@
 
 Which source is due is data (each source's persisted ``next_check_at``), not a timer per
 source: an APScheduler interval job ticks every few seconds, reads the states, and starts
-a poll task for each due source, at most ``scheduler.concurrency`` at a time. A slow or
-failing source holds only its own task, so it never delays another.
+a poll task for each due source, longest-waiting first, at most ``scheduler.concurrency``
+at a time. A slow or failing source holds only its own task, so it never delays another.
 
 Each tick first checks whether ``settings.yaml`` changed (see ``listener.reload``).
 On SIGINT/SIGTERM the tick stops, polls that are already fetching or storing finish (up to
-a grace period), queued ones are not started, and the store is closed.
+a grace period), and the store is closed.
 """
 
 from __future__ import annotations
@@ -54,35 +54,31 @@ class Daemon:
         self.metrics = Metrics()
         self._clock = clock
         self._rng = rng
-        if settings.storage.sqlite is None:
-            raise ValueError(
-                "storage.sqlite must be set: it keeps source state even with Elasticsearch"
-            )
         self.store: SQLiteStore = open_store(settings.storage.sqlite)
         self._http = http or build_client(
             timeout_s=settings.scheduler.http_timeout.total_seconds(),
             user_agent=settings.scheduler.user_agent or DEFAULT_USER_AGENT,
         )
-        self._in_flight: dict[str, asyncio.Task[PollSummary | None]] = {}
+        self._in_flight: dict[str, asyncio.Task[PollSummary]] = {}
         self._stopping = False
         self._hashes_pruned_at: datetime | None = None
         self._watcher = SettingsWatcher(settings)
-        self._apply(settings)
-
-    def _apply(self, settings: Settings) -> None:
-        """Make ``settings`` the running ones: brands, sources, schedule and pipeline."""
         self.settings = settings
         self.runner = SourceRunner(
             scheduler=settings.scheduler,
             store=self.store,
-            pipeline=Pipeline(settings, self.store, clock=self._clock),
+            pipeline=Pipeline(settings, self.store, clock=clock),
             http=self._http,
             metrics=self.metrics,
-            clock=self._clock,
-            rng=self._rng,
+            clock=clock,
+            rng=rng,
         )
-        # Polls under way keep the semaphore they hold; new ones use the new limit.
-        self._slots = asyncio.Semaphore(settings.scheduler.concurrency)
+
+    def _apply(self, settings: Settings) -> None:
+        """Make ``settings`` the running ones: brands, sources, schedule and pipeline."""
+        self.settings = settings
+        pipeline = Pipeline(settings, self.store, clock=self._clock)
+        self.runner.reconfigure(scheduler=settings.scheduler, pipeline=pipeline)
 
     def request_reload(self) -> None:
         """Re-read the settings file at the next tick (wired to SIGHUP)."""
@@ -101,29 +97,46 @@ class Daemon:
     async def poll_once(self, names: Sequence[str] | None = None) -> list[PollSummary]:
         """Poll the named sources (default: every enabled one) now, parked ones included."""
         chosen = [s for s in self.settings.sources if (s.name in names if names else s.enabled)]
-        return list(await asyncio.gather(*(self._poll_in_slot(s) for s in chosen)))
+        slots = asyncio.Semaphore(self.settings.scheduler.concurrency)
+
+        async def in_slot(source: SourceSettings) -> PollSummary:
+            async with slots:
+                return await self.runner.poll(source)
+
+        return list(await asyncio.gather(*(in_slot(s) for s in chosen)))
 
     async def tick(self) -> None:
-        """Start a poll for every enabled source that is due and not already running."""
+        """Start polls for due sources, longest-waiting first, up to the concurrency limit."""
         if self._stopping:
             return
-        await self.reload_if_changed()
-        now = self._clock()
-        await self._forget_old_hashes(now)
-        states = {s.source: s for s in await asyncio.to_thread(self.store.source_states)}
+        try:
+            await self.reload_if_changed()
+            now = self._clock()
+            await self._forget_old_hashes(now)
+            due = await self._due_sources(now)
+        except Exception:  # the database may be locked or full; the next tick tries again
+            log.exception("tick failed")
+            return
+        # Counting running polls here (rather than a semaphore) keeps the limit exact across
+        # reloads and leaves nothing queued to cancel at shutdown.
+        free = self.settings.scheduler.concurrency - len(self._in_flight)
+        for source in due[: max(free, 0)]:
+            task = asyncio.create_task(self.runner.poll(source), name=f"poll:{source.name}")
+            self._in_flight[source.name] = task
+            task.add_done_callback(self._forget_task)
+
+    async def _due_sources(self, now: datetime) -> list[SourceSettings]:
+        stored = {s.source: s for s in await asyncio.to_thread(self.store.source_states)}
+        waiting: list[tuple[datetime, SourceSettings]] = []
         for source in self.settings.sources:
             if not source.enabled or source.name in self._in_flight:
                 continue
-            state = states.get(source.name)
-            due = is_due(
-                state.next_check_at if state else None,
-                parked=bool(state and state.parked_reason),
-                now=now,
-            )
-            if due:
-                task = asyncio.create_task(self._scheduled_poll(source), name=f"poll:{source.name}")
-                self._in_flight[source.name] = task
-                task.add_done_callback(self._forget_task)
+            state = self.runner.unsaved.get(source.name) or stored.get(source.name)
+            next_check = state.next_check_at if state else None
+            if is_due(next_check, parked=bool(state and state.parked_reason), now=now):
+                waiting.append((next_check or datetime.min.replace(tzinfo=UTC), source))
+        waiting.sort(key=lambda pair: pair[0])
+        return [source for _, source in waiting]
 
     async def _forget_old_hashes(self, now: datetime) -> None:
         # The duplicate-content table only needs the dedupe window; prune it hourly so it
@@ -134,18 +147,8 @@ class Daemon:
         before = now - self.settings.pipeline.dedupe_window
         await asyncio.to_thread(self.store.forget_content_hashes, before)
 
-    def _forget_task(self, task: asyncio.Task[PollSummary | None]) -> None:
+    def _forget_task(self, task: asyncio.Task[PollSummary]) -> None:
         self._in_flight.pop(task.get_name().removeprefix("poll:"), None)
-
-    async def _poll_in_slot(self, source: SourceSettings) -> PollSummary:
-        async with self._slots:
-            return await self.runner.poll(source)
-
-    async def _scheduled_poll(self, source: SourceSettings) -> PollSummary | None:
-        async with self._slots:
-            if self._stopping:  # queued behind the concurrency limit when shutdown began
-                return None
-            return await self.runner.poll(source)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Tick until ``stop`` is set, then drain and close."""
@@ -177,10 +180,15 @@ class Daemon:
             await self.close()
             log.info("listener stopped")
 
+    @property
+    def polls_in_flight(self) -> list[str]:
+        """Names of the sources being polled right now."""
+        return sorted(self._in_flight)
+
     async def wait_for_polls(
         self, timeout_s: float | None = None
-    ) -> set[asyncio.Task[PollSummary | None]]:
-        """Wait for the polls running or queued; return those unfinished at the timeout."""
+    ) -> set[asyncio.Task[PollSummary]]:
+        """Wait for the polls under way; return those unfinished at the timeout."""
         tasks = list(self._in_flight.values())
         if not tasks:
             return set()

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 
@@ -92,13 +92,52 @@ class SourceRunner:
         self._clock = clock
         self._rng = rng or random.Random()
         self._reported_problems: set[tuple[str, str]] = set()
+        # States whose save failed (disk full, database locked by another process): kept
+        # here so the schedule still holds and a failing save cannot turn into a poll loop.
+        self.unsaved: dict[str, SourceState] = {}
+
+    def reconfigure(self, *, scheduler: SchedulerSettings, pipeline: Pipeline) -> None:
+        """Use new settings from now on (a reload); what was logged once stays logged once."""
+        self._scheduler = scheduler
+        self._pipeline = pipeline
 
     async def poll(self, source: SourceSettings) -> PollSummary:
         """Poll ``source`` once, whatever its schedule says (parked sources included)."""
         started = time.monotonic()
-        state = self._store.load_source_state(source.name) or SourceState(source=source.name)
-        source_type = get_source_type(source.type)
-        ctx = PollContext(
+        state = self.unsaved.get(source.name) or SourceState(source=source.name)
+        timeout_s = self._scheduler.poll_timeout.total_seconds()
+        try:
+            if source.name not in self.unsaved:
+                stored_state = await asyncio.to_thread(self._store.load_source_state, source.name)
+                state = stored_state or state
+            try:
+                # A hung source must not hold its concurrency slot forever.
+                async with asyncio.timeout(timeout_s):
+                    result = await get_source_type(source.type).poll(self._context(source), state)
+            except TimeoutError:
+                raise TransientError(f"poll took longer than {timeout_s:g} s; abandoned") from None
+            report = await asyncio.to_thread(
+                self._pipeline.process, source.name, source.type, result.items
+            )
+        except SourceError as error:
+            summary = self._failed(source, state, error, time.monotonic() - started)
+        except Exception as error:  # a bug in a source or the store must not stop the daemon
+            log.exception("unexpected error while polling", extra=fields(source=source.name))
+            wrapped = TransientError(f"internal error: {type(error).__name__}: {error}")
+            summary = self._failed(source, state, wrapped, time.monotonic() - started)
+        else:
+            duration = time.monotonic() - started
+            self._metrics.poll_duration.labels(source.name).observe(duration)
+            summary = replace(
+                self._succeeded(source, state, result, report.stored, report.dropped),
+                fetched=report.received,
+                duration_s=duration,
+            )
+        await self._save(summary.state)
+        return summary
+
+    def _context(self, source: SourceSettings) -> PollContext[Any]:
+        return PollContext(
             source=source.name,
             options=source.options,
             http=self._http,
@@ -106,27 +145,18 @@ class SourceRunner:
             log=logging.getLogger(f"listener.sources.{source.type}"),
             max_response_bytes=self._scheduler.max_response_bytes,
         )
-        timeout_s = self._scheduler.poll_timeout.total_seconds()
+
+    async def _save(self, state: SourceState) -> None:
         try:
-            try:
-                # A hung source must not hold its concurrency slot forever.
-                async with asyncio.timeout(timeout_s):
-                    result = await source_type.poll(ctx, state)
-            except TimeoutError:
-                raise TransientError(f"poll took longer than {timeout_s:g} s; abandoned") from None
-            report = await asyncio.to_thread(
-                self._pipeline.process, source.name, source.type, result.items
+            await asyncio.to_thread(self._store.save_source_state, state)
+        except Exception:
+            log.exception(
+                "could not save the source's state; keeping it in memory until a save succeeds",
+                extra=fields(source=state.source),
             )
-        except SourceError as error:
-            return self._failed(source, state, error, time.monotonic() - started)
-        except Exception as error:  # a bug in a source or the store must not stop the daemon
-            log.exception("unexpected error while polling", extra=fields(source=source.name))
-            wrapped = TransientError(f"internal error: {type(error).__name__}: {error}")
-            return self._failed(source, state, wrapped, time.monotonic() - started)
-        summary = self._succeeded(source, state, result, report.stored, report.dropped)
-        duration = time.monotonic() - started
-        self._metrics.poll_duration.labels(source.name).observe(duration)
-        return replace(summary, fetched=report.received, duration_s=duration)
+            self.unsaved[state.source] = state
+        else:
+            self.unsaved.pop(state.source, None)
 
     def _succeeded(
         self,
@@ -152,7 +182,6 @@ class SourceRunner:
             items_total=state.items_total + len(stored),
             last_new_items=len(stored),
         )
-        self._store.save_source_state(new_state)
         if state.error_count or state.parked_reason:
             log.info(
                 "source recovered",
@@ -205,7 +234,6 @@ class SourceRunner:
             last_error=message,
             parked_reason=parked,
         )
-        self._store.save_source_state(new_state)
         self._metrics.polls.labels(source.name, outcome.value).inc()
         return PollSummary(
             source=source.name,

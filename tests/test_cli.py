@@ -7,12 +7,14 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from listener.cli import main
 from tests.helpers import FeedHandler, rss_feed
@@ -160,3 +162,30 @@ def test_run_polls_at_once_and_stops_cleanly_on_sigterm(
     assert daemon.returncode == 0, err
     assert "listener started" in err and "listener stopped" in err
     assert "source failing" in err and "offline" in err
+
+
+def test_sigterm_during_a_poll_lets_it_finish_and_store_before_exiting(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    requested = threading.Event()
+
+    def slow_feed(request: Request) -> Response:
+        requested.set()
+        time.sleep(2)  # the signal arrives while this poll is in flight
+        return Response(FEED, content_type="application/xml")
+
+    httpserver.expect_request("/slow.xml").respond_with_handler(slow_feed)
+    config = write_config(tmp_path, httpserver.url_for("/slow.xml"))
+    listener = Path(sys.executable).with_name("listener")
+    daemon = subprocess.Popen(
+        [str(listener), "run", "--config", str(config)], stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert requested.wait(20), "the daemon never polled"
+        daemon.send_signal(signal.SIGTERM)
+        _, err = daemon.communicate(timeout=30)
+    finally:
+        daemon.kill()
+    assert daemon.returncode == 0, err
+    assert "finishing polls in flight" in err
+    assert "smashed" in invoke("search", "smashed", "--config", str(config))[1]

@@ -8,14 +8,17 @@ parking.
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
+import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
 
 from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
-from listener.config import Settings
+from listener.config import Settings, load_settings
 from listener.daemon import Daemon
 from listener.pipeline_types import DropReason
 from listener.runner import PollOutcome, PollSummary
@@ -275,3 +278,41 @@ def test_the_tick_forgets_content_hashes_older_than_the_dedupe_window(
 
     assert asyncio.run(tick_at(6)) == {pair}  # inside the 7-day window: kept
     assert asyncio.run(tick_at(2)) == set()  # 8 days later: forgotten
+
+
+def test_the_tick_never_runs_more_polls_than_the_concurrency_limit_even_across_a_reload(
+    httpserver: HTTPServer, write_settings: Callable[[str], Settings], clock: SettableClock
+) -> None:
+    release = threading.Event()
+
+    def slow(request: Request) -> Response:
+        release.wait(10)
+        return Response(rss_feed([("x", "Slack", "slow")]), content_type="application/xml")
+
+    httpserver.expect_request("/slow").respond_with_handler(slow)
+    feeds = {f"s{i}": httpserver.url_for("/slow") + f"?{i}" for i in range(3)}
+    settings = settings_for(write_settings, feeds)
+    path = settings.config_path
+    path.write_text(path.read_text() + "scheduler:\n  concurrency: 1\n", encoding="utf-8")
+
+    async def scenario() -> tuple[list[str], list[str], list[str]]:
+        daemon = Daemon(load_settings(path), clock=clock)
+        try:
+            await daemon.tick()
+            first = daemon.polls_in_flight
+            # A reload (any edit) must not grant a fresh set of slots.
+            path.write_text(path.read_text().replace("query: 'slack'", "query: 'slack OR x'"))
+            os.utime(path, ns=(0, path.stat().st_mtime_ns + 10**9))
+            await daemon.tick()
+            second = daemon.polls_in_flight
+            release.set()
+            await daemon.wait_for_polls()
+            await daemon.tick()
+            third = daemon.polls_in_flight
+            await daemon.wait_for_polls()
+            return first, second, third
+        finally:
+            await daemon.close()
+
+    first, second, third = asyncio.run(scenario())
+    assert first == ["s0"] and second == ["s0"] and third == ["s1"]
