@@ -81,7 +81,6 @@ def bench_pipeline(texts: list[str], batch: int) -> tuple[float, int]:
         config = Path(folder) / "settings.yaml"
         config.write_text(SETTINGS, encoding="utf-8")
         settings = load_settings(config)
-        assert settings.storage.sqlite is not None
         with open_store(settings.storage.sqlite) as store:
             pipeline = Pipeline(settings, store)
             items = items_for(texts)

@@ -185,7 +185,6 @@ def search(
     from listener.store import open_store
 
     settings = _load(config_path)
-    assert settings.storage.sqlite is not None
     if not Path(settings.storage.sqlite).exists():
         click.echo(
             f"no mentions yet: {settings.storage.sqlite} does not exist "
@@ -224,7 +223,6 @@ def sources(config_path: str | None) -> None:
     from listener.store import open_store
 
     settings = _load(config_path)
-    assert settings.storage.sqlite is not None
     states = {}
     if Path(settings.storage.sqlite).exists():
         with open_store(settings.storage.sqlite) as store:
@@ -242,7 +240,6 @@ def unpark(config_path: str | None, name: str) -> None:
     from listener.store import open_store
 
     settings = _load(config_path)
-    assert settings.storage.sqlite is not None
     with open_store(settings.storage.sqlite) as store:
         state = store.load_source_state(name)
         if state is None or not state.parked_reason:

@@ -23,17 +23,3 @@ def ensure_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
-
-
-def to_iso(value: datetime | None) -> str | None:
-    """ISO 8601 in UTC with a ``+00:00`` offset, to whole seconds."""
-    if value is None:
-        return None
-    return ensure_utc(value).isoformat(timespec="seconds")
-
-
-def from_iso(value: str | None) -> datetime | None:
-    """Parse what ``to_iso`` wrote (or any ISO 8601 string) back to an aware UTC datetime."""
-    if not value:
-        return None
-    return ensure_utc(datetime.fromisoformat(value))

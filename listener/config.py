@@ -166,14 +166,20 @@ class SourceSettings(_Strict):
 
 class StorageSettings(_Strict):
     # Relative to the settings file's folder (given as validation context), not the CWD.
-    sqlite: Path | None = Field(default=Path("data/listener.db"), validate_default=True)
-    elasticsearch: str | None = None  # for scale-out; SQLite still keeps state and the outbox
+    # Always set: even with Elasticsearch, SQLite keeps source state and the outbox.
+    sqlite: Path = Field(default=Path("data/listener.db"), validate_default=True)
+    elasticsearch: str | None = None  # for scale-out
+
+    @field_validator("sqlite", mode="before")
+    @classmethod
+    def _require_sqlite(cls, value: object) -> object:
+        if value is None or value == "":
+            raise ValueError("must be a file path, like 'data/listener.db' (SQLite keeps state)")
+        return value
 
     @field_validator("sqlite")
     @classmethod
-    def _resolve_sqlite(cls, value: Path | None, info: ValidationInfo) -> Path | None:
-        if value is None:
-            return None
+    def _resolve_sqlite(cls, value: Path, info: ValidationInfo) -> Path:
         if value == Path():
             raise ValueError("must be a file path, like 'data/listener.db'")
         base = (info.context or {}).get("base_dir") or Path.cwd()
@@ -219,8 +225,8 @@ class SchedulerSettings(_Strict):
     # Server hints (feed TTL, Cache-Control, Retry-After) may stretch a check up to this.
     max_interval: PositiveDuration = timedelta(hours=24)
     http_timeout: PositiveDuration = timedelta(seconds=20)
-    # One poll of one source (fetch plus storing) taking longer is abandoned as a transient
-    # error, so a hung poll cannot hold a concurrency slot forever.
+    # Fetching one source (all its requests) taking longer is abandoned as a transient error,
+    # so a hung server cannot hold a concurrency slot forever. Storing is ours and not cut off.
     poll_timeout: Annotated[Duration, at_least(timedelta(seconds=10))] = timedelta(minutes=5)
     max_response_bytes: ByteSize = 10 * 2**20
     concurrency: int = Field(default=4, ge=1, le=256)

@@ -11,12 +11,20 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+import regex
+
+# Control characters, including C1 (U+0080–U+009F: U+009B starts a terminal escape), and
+# bidi overrides: log values often carry internet text (a server's reason phrase, a feed's
+# parse error), and a log is read in a terminal.
+_UNSAFE = regex.compile(r"[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
 
 def _quote(value: Any) -> str:
-    text = str(value)
-    if not text or any(c in text for c in ' "=\n'):
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-    return text
+    text = str(value).replace("\\", "\\\\")
+    safe = _UNSAFE.sub(lambda m: "\\n" if m.group() == "\n" else f"\\u{ord(m.group()):04x}", text)
+    if not safe or safe != text or any(c in safe for c in ' "='):
+        return '"' + safe.replace('"', '\\"') + '"'
+    return safe
 
 
 class KeyValueFormatter(logging.Formatter):

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from listener.clock import ensure_utc
 from listener.models import Author, Mention, RawItem
+from listener.query_text import normalize_language
 from listener.text import canonical_url, cap, content_hash, html_to_text
 
 MAX_TITLE_CHARS = 500
@@ -45,7 +46,7 @@ def normalize(
         title=title,
         text=text,
         html=raw_html,
-        language=item.language.strip().lower().replace("_", "-") if item.language else None,
+        language=normalize_language(item.language) if item.language else None,
         # A date in the future is a feed's clock error; it would sort above everything forever.
         published_at=min(published, fetched_at),
         fetched_at=fetched_at,

@@ -18,9 +18,9 @@ import regex
 from listener.config import SourceSettings
 from listener.models import SourceState
 from listener.runner import PollSummary
-from listener.store import SearchHit
+from listener.store import DEFAULT_HIGHLIGHT, SearchHit
 
-HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"  # the store's snippet markers
+HIGHLIGHT_START, HIGHLIGHT_END = DEFAULT_HIGHLIGHT  # the store's snippet markers
 _UNSAFE = regex.compile(r"[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -48,7 +48,7 @@ def render_hit_text(hit: SearchHit, *, color: bool) -> str:
     label = m.judgments.sentiment_label.value
     score = f" {m.judgments.sentiment:+.2f}" if m.judgments.sentiment is not None else ""
     head = (
-        f"{m.published_at:%Y-%m-%d %H:%M} {terminal_safe(m.source)} · "
+        f"{m.published_at:%Y-%m-%d %H:%M} UTC {terminal_safe(m.source)} · "
         f"{', '.join(m.brands)} · {label}{score}"
     )
     author = m.author.handle or m.author.name
@@ -94,7 +94,9 @@ def hit_as_json(hit: SearchHit) -> dict[str, Any]:
 def render_poll_summary(summary: PollSummary) -> str:
     if summary.error:
         when = summary.state.next_check_at
-        retry = f"; next try {when:%H:%M:%S} UTC" if when else "; parked until a person acts"
+        retry = (
+            f"; next try {when:%Y-%m-%d %H:%M:%S} UTC" if when else "; parked until a person acts"
+        )
         return f"{summary.source}: {summary.outcome.value} — {terminal_safe(summary.error)}{retry}"
     drops = ", ".join(
         f"{reason.value} {count}" for reason, count in sorted(summary.dropped.items())
@@ -127,7 +129,7 @@ def relative(when: datetime | None, now: datetime) -> str:
 def render_sources_table(
     sources: Sequence[SourceSettings], states: Mapping[str, SourceState], *, now: datetime
 ) -> str:
-    header = ("SOURCE", "TYPE", "STATUS", "LAST SUCCESS", "ERRORS", "NEXT CHECK", "ITEMS")
+    header = ("SOURCE", "TYPE", "STATUS", "LAST SUCCESS", "ERRORS", "NEXT CHECK", "ITEMS (LAST)")
     rows: list[tuple[str, ...]] = []
     notes: list[str] = []
     for source in sources:
@@ -138,7 +140,7 @@ def render_sources_table(
             next_check = "now"
         rows.append(
             (source.name, source.type, status, relative(state.last_success_at, now),
-             str(state.error_count), next_check, str(state.items_total))
+             str(state.error_count), next_check, f"{state.items_total} (+{state.last_new_items})")
         )  # fmt: skip
         if state.parked_reason:
             notes.append(f"{source.name}: parked — {terminal_safe(state.parked_reason)}")

@@ -3,7 +3,8 @@
 The next check is computed, then clamped (as miniflux does):
 
 - after a success: the source's interval ± jitter, stretched up to the server's own hint
-  (feed ``<ttl>``, ``Cache-Control: max-age``, ``Expires``), never beyond ``max_interval``;
+  (feed ``<ttl>``, ``Cache-Control: max-age``, ``Expires``) — a hint counts up to
+  ``max_interval``, the interval the user chose always counts in full;
 - after a transient failure: exponential backoff — interval × 2^(failures−1), at least the
   interval, at most ``backoff_max`` — and never sooner than the server's ``Retry-After``;
 - after a permanent failure: no next check; the source is parked until a person acts.
@@ -37,8 +38,8 @@ def next_check_after_success(
 ) -> datetime:
     delay = _jittered(policy.interval.total_seconds(), policy.jitter, rng)
     if server_hint_s is not None:
-        delay = max(delay, server_hint_s)
-    delay = min(delay, policy.max_interval.total_seconds())
+        # The ceiling bounds the server's hint, never the interval the user chose.
+        delay = max(delay, min(server_hint_s, policy.max_interval.total_seconds()))
     return now + timedelta(seconds=delay)
 
 

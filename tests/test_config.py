@@ -248,6 +248,12 @@ def test_interpolation_does_not_mutate_or_read_the_process_environment(tmp_path:
 # ---- problems: key path, line, message ---------------------------------------------------
 
 
+def test_an_empty_sqlite_path_is_a_config_error_not_a_crash_later(tmp_path: Path) -> None:
+    problem = only_problem(tmp_path, MINIMAL.replace("sqlite: data/listener.db", "sqlite: null"))
+    assert problem.key_path == "storage.sqlite" and problem.line == 10
+    assert "must be a file path" in problem.message
+
+
 def test_unknown_top_level_key_suggests_the_close_one(tmp_path: Path) -> None:
     problem = only_problem(tmp_path, MINIMAL + "schedular:\n  jitter: 0.2\n")
 

@@ -38,6 +38,18 @@ def test_server_hint_stretches_the_next_check_but_not_past_the_ceiling() -> None
     assert capped == NOW + timedelta(hours=24)
 
 
+def test_the_ceiling_never_shortens_an_interval_the_user_chose() -> None:
+    slow = SchedulePolicy(
+        interval=timedelta(days=2),
+        jitter=0,
+        backoff_base=timedelta(minutes=1),
+        backoff_max=timedelta(hours=6),
+        max_interval=timedelta(hours=24),
+    )
+    when = next_check_after_success(slow, NOW, None, random.Random(1))
+    assert when == NOW + timedelta(days=2)
+
+
 def test_backoff_doubles_from_the_interval_and_is_capped() -> None:
     assert [backoff_delay_s(POLICY, n) for n in (1, 2, 3, 4)] == [600, 1200, 2400, 4800]
     assert backoff_delay_s(POLICY, 50) == 6 * 3600
