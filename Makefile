@@ -24,6 +24,7 @@ test: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(PY) bench/ingest.py
+	$(PY) bench/judgments.py
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
