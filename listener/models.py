@@ -71,13 +71,61 @@ class SentimentLabel(StrEnum):
     UNKNOWN = "unknown"  # the model cannot read this language; not the same as neutral
 
 
+class Urgency(StrEnum):
+    LOW = "low"  # praise, chatter, a question that can wait
+    NORMAL = "normal"
+    HIGH = "high"  # time pressure, safety, legal or press threat, large audience
+
+
+class Flag(StrEnum):
+    SPAM = "spam"  # promotion, giveaways, link farms
+    BOT = "bot"  # automated-looking account or text
+    ABUSE = "abuse"  # insults or profanity aimed at people
+    THREAT = "threat"  # violence or harm threatened: a person must see it first
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One named conclusion (a feeling, a topic, a flag) and the words or signals behind it."""
+
+    name: str
+    evidence: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Judgments:
-    """What the judges concluded about a mention. Later issues add complaint, feeling, topic…"""
+    """What the judges concluded about a mention, each conclusion with its evidence.
 
-    sentiment: float | None = None  # VADER-style compound score in [-1, 1]
+    Every field is a pure function of the mention, the settings and (for the complaint
+    score) the brand's learned model, so a mention can be judged again at any time.
+    """
+
+    sentiment: float | None = None  # compound score in [-1, 1]; None = not scored
     sentiment_label: SentimentLabel = SentimentLabel.UNKNOWN
     model: str = ""  # which judge produced this, for re-scoring later
+    sentiment_evidence: tuple[str, ...] = ()  # "😡", "sarcasm: 'nice work' + 'days late'", "★1/5"
+    language: str | None = None  # detected: "en", "bn", "hi-Latn" (romanised Hindi); None = unsure
+    script: str | None = None  # the dominant writing system: "Latin", "Bengali", "Devanagari"…
+    complaint: bool = False
+    complaint_score: float | None = None  # probability-like, 0…1; None = not judged
+    complaint_evidence: tuple[str, ...] = ()
+    complaint_by: str = ""  # "rules", "rules+learned", "learned", "person"
+    feelings: tuple[Finding, ...] = ()  # frustrated, angry, disappointed, confused, anxious…
+    topics: tuple[Finding, ...] = ()  # delivery, billing, product_quality… and settings' own
+    urgency: Urgency = Urgency.NORMAL
+    urgency_evidence: tuple[str, ...] = ()
+    flags: tuple[Finding, ...] = ()  # names are Flag values
+    reach: int = 0  # estimated audience: followers plus weighted engagement
+    reach_evidence: tuple[str, ...] = ()
+
+    def flagged(self, flag: Flag) -> bool:
+        return any(f.name == flag for f in self.flags)
+
+    def feeling_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.feelings)
+
+    def topic_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.topics)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,1 @@
+"""The judges: language, complaint, feeling, topic, urgency, flags and reach of a mention."""

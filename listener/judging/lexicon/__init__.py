@@ -1,0 +1,2 @@
+"""Word lists and tables the judges read. All written for this project; none derived from
+the labelled datasets in ../shared (those are for measuring only)."""
