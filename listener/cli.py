@@ -1,4 +1,6 @@
-"""The ``listener`` command: run, poll --once, search, sources, unpark, check.
+"""The ``listener`` command: run, poll --once, search, show, label, sources, unpark, check.
+
+Reading and labelling mentions (search, show, label) are in ``listener.cli_mentions``.
 
 Exit codes: 0 success, 1 a runtime failure, 2 bad settings or a bad query (the message
 names the key and line, or the query column).
@@ -7,66 +9,19 @@ names the key and line, or the query column).
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import signal
 import sys
-from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from listener import __version__
-from listener.clock import ensure_utc, utcnow
-from listener.config import (
-    ConfigError,
-    Settings,
-    load_settings,
-    parse_duration,
-    resolve_config_path,
-)
+from listener.cli_common import config_option, load_or_exit
+from listener.cli_mentions import label, search, show
+from listener.clock import utcnow
 from listener.logs import configure_logging
-from listener.query import QueryError
-from listener.render import hit_as_json, render_hit_text, render_poll_summary, render_sources_table
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def config_option(func: F) -> F:
-    """``--config PATH`` on every command (else ``$LISTENER_CONFIG``, else ``./settings.yaml``)."""
-    return click.option(
-        "--config",
-        "config_path",
-        metavar="PATH",
-        help="Settings file [default: $LISTENER_CONFIG or ./settings.yaml].",
-    )(func)
-
-
-def _load(config_path: str | None) -> Settings:
-    path = resolve_config_path(config_path, os.environ)
-    try:
-        return load_settings(path)
-    except ConfigError as error:
-        click.echo(str(error), err=True)
-        sys.exit(2)
-
-
-def _parse_when(value: str | None, flag: str) -> datetime | None:
-    """``--since 7d`` (that long ago), ``--since 2026-11-01`` or a full ISO 8601 time."""
-    if not value:
-        return None
-    try:
-        return utcnow() - parse_duration(value)
-    except ValueError:
-        pass
-    try:
-        return ensure_utc(datetime.fromisoformat(value))
-    except ValueError:
-        raise click.BadParameter(
-            "use a duration such as 7d or 24h, or a date such as 2026-11-01", param_hint=flag
-        ) from None
+from listener.render import render_poll_summary, render_sources_table
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -83,7 +38,7 @@ def main(ctx: click.Context, verbose: int) -> None:
 @config_option
 def check(config_path: str | None) -> None:
     """Validate the settings file and exit (2 when it has problems)."""
-    settings = _load(config_path)
+    settings = load_or_exit(config_path)
     types = sorted({s.type for s in settings.sources})
     click.echo(
         f"{settings.config_path}: OK — {len(settings.brands)} brand(s) "
@@ -102,7 +57,7 @@ def run(ctx: click.Context, config_path: str | None) -> None:
 
     # A service logs its transitions at INFO by default; -vv adds every poll's detail.
     configure_logging("DEBUG" if ctx.obj["verbose"] >= 2 else "INFO")
-    settings = _load(config_path)
+    settings = load_or_exit(config_path)
 
     async def serve() -> None:
         stop = asyncio.Event()
@@ -128,7 +83,7 @@ def poll(ctx: click.Context, config_path: str | None, sources: tuple[str, ...], 
     from listener.daemon import Daemon
 
     configure_logging(["WARNING", "INFO", "DEBUG"][min(ctx.obj["verbose"], 2)])
-    settings = _load(config_path)
+    settings = load_or_exit(config_path)
     known = {s.name for s in settings.sources}
     unknown = [name for name in sources if name not in known]
     if unknown:
@@ -155,74 +110,11 @@ def poll(ctx: click.Context, config_path: str | None, sources: tuple[str, ...], 
 
 @main.command()
 @config_option
-@click.argument("query", required=False, default="")
-@click.option("--brand", help="Only mentions of this brand.")
-@click.option("--source", help="Only this source name or source type.")
-@click.option(
-    "--sentiment",
-    type=click.Choice(["positive", "neutral", "negative", "unknown"]),
-    help="Only this sentiment.",
-)
-@click.option("--since", help="Published at or after: 7d, 24h, or a date like 2026-11-01.")
-@click.option("--until", help="Published before: same forms as --since.")
-@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
-def search(
-    config_path: str | None,
-    query: str,
-    brand: str | None,
-    source: str | None,
-    sentiment: str | None,
-    since: str | None,
-    until: str | None,
-    limit: int,
-    as_json: bool,
-) -> None:
-    """Search stored mentions with the brand query language, best matches first.
-
-    QUERY examples: 'acme', '"acme anvil" -refund', '@acme OR #acme', 'late lang:en'.
-    """
-    from listener.store import open_store
-
-    settings = _load(config_path)
-    if not Path(settings.storage.sqlite).exists():
-        click.echo(
-            f"no mentions yet: {settings.storage.sqlite} does not exist "
-            "(run `listener poll --once`)"
-        )
-        return
-    with open_store(settings.storage.sqlite) as store:
-        try:
-            hits = store.search(
-                query or None,
-                brand=brand,
-                source=source,
-                sentiment=sentiment,
-                since=_parse_when(since, "--since"),
-                until=_parse_when(until, "--until"),
-                limit=limit,
-            )
-        except QueryError as error:
-            click.echo(f"bad query:\n{error}", err=True)
-            sys.exit(2)
-    if as_json:
-        for hit in hits:
-            click.echo(json.dumps(hit_as_json(hit), ensure_ascii=False))
-        return
-    color = sys.stdout.isatty()
-    for hit in hits:
-        click.echo(render_hit_text(hit, color=color))
-    if not hits:
-        click.echo("no mentions match", err=True)
-
-
-@main.command()
-@config_option
 def sources(config_path: str | None) -> None:
     """Health of every configured source: last success, errors, next check, items."""
     from listener.store import open_store
 
-    settings = _load(config_path)
+    settings = load_or_exit(config_path)
     states = {}
     if Path(settings.storage.sqlite).exists():
         with open_store(settings.storage.sqlite) as store:
@@ -239,7 +131,7 @@ def unpark(config_path: str | None, name: str) -> None:
 
     from listener.store import open_store
 
-    settings = _load(config_path)
+    settings = load_or_exit(config_path)
     with open_store(settings.storage.sqlite) as store:
         state = store.load_source_state(name)
         if state is None or not state.parked_reason:
@@ -247,6 +139,10 @@ def unpark(config_path: str | None, name: str) -> None:
             return
         store.save_source_state(replace(state, parked_reason=None, next_check_at=None))
     click.echo(f"{name} unparked; the running daemon polls it within seconds")
+
+
+for _command in (search, show, label):
+    main.add_command(_command)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Text for the terminal: search hits, poll summaries, the sources table.
+"""Text for the terminal: search hits, one mention in full, poll summaries, the sources table;
+and the JSON of mentions and hits.
 
 Everything shown here came from the internet, so it is made terminal-safe first: control
 characters (ANSI escape sequences could recolour, retitle or hide output) and bidi
@@ -7,16 +8,18 @@ overrides are removed before any colour of ours is added.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 import click
 import regex
 
 from listener.config import SourceSettings
-from listener.models import SourceState
+from listener.models import Finding, Judgments, Mention, SentimentLabel, SourceState, Urgency
 from listener.runner import PollSummary
 from listener.store import DEFAULT_HIGHLIGHT, SearchHit
 
@@ -43,19 +46,53 @@ def _plain(text: str) -> str:
     return text.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
 
 
+def _signed(value: float) -> str:
+    # A real minus sign: "−0.62" lines up with "+0.62" and reads as a number, not a dash.
+    return f"{'−' if value < 0 else '+'}{abs(value):.2f}"
+
+
+def _red(text: str, color: bool) -> str:
+    return click.style(text, fg="red", bold=True) if color else text
+
+
+def judgments_line(m: Mention, *, color: bool = False) -> str:
+    """The judgments in one line, only those that say something, e.g.
+    ``negative −0.62 · COMPLAINT 0.81 · frustrated, angry · delivery · urgency high · en``."""
+    j = m.judgments
+    parts = [
+        j.sentiment_label.value + (f" {_signed(j.sentiment)}" if j.sentiment is not None else "")
+    ]
+    marked = j.complaint_by == "person"  # a person's label, not a judge's estimate
+    if j.complaint:
+        score = f" {j.complaint_score:.2f}" if j.complaint_score is not None else ""
+        parts.append(_red(f"COMPLAINT{score}", color) + (" (marked)" if marked else ""))
+    elif marked:
+        parts.append("not a complaint (marked)")
+    # Names come from the judges and the settings, the language from the source too: all
+    # made safe before any colour of ours goes in.
+    for names in (j.feeling_names(), j.topic_names()):
+        if names:
+            parts.append(terminal_safe(", ".join(names)))
+    if j.urgency != Urgency.NORMAL:
+        parts.append(f"urgency {j.urgency.value}")
+    if j.flags:
+        parts.append(_red("flagged " + terminal_safe(", ".join(f.name for f in j.flags)), color))
+    language = j.language or m.language
+    if language:
+        parts.append(terminal_safe(language))
+    return " · ".join(parts)
+
+
 def render_hit_text(hit: SearchHit, *, color: bool) -> str:
     m = hit.mention
-    label = m.judgments.sentiment_label.value
-    score = f" {m.judgments.sentiment:+.2f}" if m.judgments.sentiment is not None else ""
-    head = (
-        f"{m.published_at:%Y-%m-%d %H:%M} UTC {terminal_safe(m.source)} · "
-        f"{', '.join(m.brands)} · {label}{score}"
-    )
+    # The id leads (it starts with the source name): it is what `listener show` and
+    # `listener label` take.
+    head = f"{m.published_at:%Y-%m-%d %H:%M} UTC {terminal_safe(m.id)} · {', '.join(m.brands)}"
     author = m.author.handle or m.author.name
     if author:
         head += f" · {terminal_safe(author)}"
     title = _highlight(terminal_safe(hit.title_highlighted or m.title), color)
-    lines = [click.style(head, dim=True) if color else head]
+    lines = [click.style(head, dim=True) if color else head, f"  {judgments_line(m, color=color)}"]
     if title:
         lines.append(f"  {title}")
     snippet = _highlight(terminal_safe(hit.snippet), color)
@@ -66,20 +103,136 @@ def render_hit_text(hit: SearchHit, *, color: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def hit_as_json(hit: SearchHit) -> dict[str, Any]:
-    m = hit.mention
+def _evidence(items: Sequence[str]) -> list[str]:
+    return [f"      · {terminal_safe(item)}" for item in items]
+
+
+def _findings(title: str, findings: Sequence[Finding]) -> list[str]:
+    if not findings:
+        return [f"  {title:<10} none"]
+    lines = []
+    for i, f in enumerate(findings):
+        because = f": {', '.join(f.evidence)}" if f.evidence else ""
+        lines.append(f"  {title if i == 0 else '':<10} {terminal_safe(f.name + because)}")
+    return lines
+
+
+def _judgment_lines(m: Mention) -> list[str]:
+    j = m.judgments
+    if j.sentiment_label == SentimentLabel.UNKNOWN and j.sentiment is None:
+        sentiment = "unknown (not scored)"
+    else:
+        score = f" {_signed(j.sentiment)}" if j.sentiment is not None else ""
+        sentiment = f"{j.sentiment_label.value}{score}"
+    if j.complaint_score is None and not j.complaint_by:
+        complaint = "not judged"
+    else:
+        score = f" {j.complaint_score:.2f}" if j.complaint_score is not None else ""
+        complaint = f"{'yes' if j.complaint else 'no'}{score}" + (
+            f" (by {j.complaint_by})" if j.complaint_by else ""
+        )
+    script = f" ({j.script} script)" if j.script else ""
+    lines = [
+        "judgments" + (f" (by {terminal_safe(j.model)})" if j.model else ""),
+        f"  {'sentiment':<10} {sentiment}",
+        *_evidence(j.sentiment_evidence),
+        f"  {'language':<10} {terminal_safe((j.language or 'unsure') + script)}",
+        f"  {'complaint':<10} {terminal_safe(complaint)}",
+        *_evidence(j.complaint_evidence),
+        *_findings("feelings", j.feelings),
+        *_findings("topics", j.topics),
+        f"  {'urgency':<10} {j.urgency.value}",
+        *_evidence(j.urgency_evidence),
+        *_findings("flags", j.flags),
+        f"  {'reach':<10} {j.reach:,}",
+        *_evidence(j.reach_evidence),
+    ]
+    return lines
+
+
+def render_mention(m: Mention, *, color: bool) -> str:
+    """One mention in full: where it came from, its text, and every judgment with evidence."""
+    author = " · ".join(
+        terminal_safe(part)
+        for part in (
+            m.author.handle, m.author.name, m.author.url,
+            f"{m.author.followers:,} followers" if m.author.followers is not None else None,
+        )
+        if part
+    )  # fmt: skip
+    matched = f" (matched {', '.join(m.matched_terms)})" if m.matched_terms else ""
+    facts = [
+        ("source", f"{m.source} ({m.source_type})"),
+        ("author", author or "unknown"),
+        ("url", m.url or "none"),
+        ("published", f"{m.published_at:%Y-%m-%d %H:%M:%S} UTC"),
+        ("fetched", f"{m.fetched_at:%Y-%m-%d %H:%M:%S} UTC"),
+        ("brands", ", ".join(m.brands) + matched),
+        ("language", m.language or "not given"),
+    ]
+    head = terminal_safe(m.id)
+    lines = [click.style(head, bold=True) if color else head]
+    lines += [f"  {name:<10} {terminal_safe(value)}" for name, value in facts]
+    lines.append("")
+    if m.title:
+        lines.append(terminal_safe(m.title))
+    if m.text and m.text != m.title:
+        lines.append(terminal_safe(m.text))
+    lines.append("")
+    lines += _judgment_lines(m)
+    return "\n".join(lines)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Finding):
+        return {"name": str(value.name), "evidence": list(value.evidence)}
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, tuple):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def judgments_as_json(j: Judgments) -> dict[str, Any]:
+    """Every judgment, nested findings and evidence included (enums as their values)."""
+    return {f.name: _json_value(getattr(j, f.name)) for f in dataclasses.fields(j)}
+
+
+def mention_as_json(m: Mention) -> dict[str, Any]:
+    """A mention as JSON (all but its raw HTML), with its full judgments."""
     return {
         "id": m.id,
         "source": m.source,
         "source_type": m.source_type,
+        "native_id": m.native_id,
         "url": m.url,
+        "canonical_url": m.canonical_url,
         "published_at": m.published_at.isoformat(),
+        "fetched_at": m.fetched_at.isoformat(),
         "brands": list(m.brands),
         "matched_terms": list(m.matched_terms),
-        "author": {"handle": m.author.handle, "name": m.author.name, "url": m.author.url},
+        "author": {
+            "handle": m.author.handle,
+            "name": m.author.name,
+            "url": m.author.url,
+            "followers": m.author.followers,
+        },
         "title": m.title,
         "text": m.text,
         "language": m.language,
+        "engagement": dataclasses.asdict(m.engagement),
+        "rating": m.rating,
+        "parent_id": m.parent_id,
+        "thread_id": m.thread_id,
+        "judgments": judgments_as_json(m.judgments),
+    }
+
+
+def hit_as_json(hit: SearchHit) -> dict[str, Any]:
+    m = hit.mention
+    return {
+        **mention_as_json(m),
+        # Flat copies of the sentiment, as before judgments grew: scripts read them.
         "sentiment": m.judgments.sentiment,
         "sentiment_label": m.judgments.sentiment_label.value,
         "score": hit.score,

@@ -23,46 +23,14 @@ from listener.store import (
     StoreError,
     open_store,
 )
+from listener.store import lookups as store_lookups
 from listener.store import rows as store_rows
 from listener.store import search as store_search
-from listener.store import sqlite as store_sqlite
 from listener.store.schema import MIGRATIONS
+from tests.store_helpers import T0, make_mention, write_old_database
 
-T0 = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 LATEST = MIGRATIONS[-1][0]
 MARK = ("\x02", "\x03")
-
-
-def make_mention(n: int = 1, *, source: str = "news", **overrides: Any) -> Mention:
-    """A plausible mention; ``n`` makes id, url and hash unique; anything can be overridden.
-
-    The id follows ``source``; the canonical URL does not, so two sources can share one.
-    """
-    values: dict[str, Any] = {
-        "id": f"{source}:{n}",
-        "source": source,
-        "source_type": "rss",
-        "native_id": str(n),
-        "url": f"https://example.com/a/{n}?utm_source=x",
-        "canonical_url": f"https://example.com/a/{n}",
-        "author": Author(handle=f"user{n}", name=f"User {n}"),
-        "title": f"Post number {n}",
-        "text": f"Some ordinary text for post {n}.",
-        "html": f"<p>Some ordinary text for post {n}.</p>",
-        "language": "en",
-        "published_at": T0 + timedelta(minutes=n),
-        "fetched_at": T0 + timedelta(minutes=n, seconds=30),
-        "engagement": Engagement(),
-        "rating": None,
-        "parent_id": None,
-        "thread_id": None,
-        "brands": ("acme",),
-        "matched_terms": ("acme",),
-        "content_hash": f"hash{n}",
-        "judgments": Judgments(),
-    }
-    values.update(overrides)
-    return Mention(**values)
 
 
 @pytest.fixture
@@ -172,23 +140,24 @@ def _url_lookup_plan(conn: sqlite3.Connection) -> str:
             return []
 
     explain: Any = Explain()
-    store_sqlite._existing_canonical_urls(explain, ["https://example.com/a/1"], "news")
+    store_lookups.existing_canonical_urls_on(explain, ["https://example.com/a/1"], "news")
     return "\n".join(plans)
 
 
 def test_version_1_database_gains_the_url_source_index(tmp_path: Path) -> None:
     path = tmp_path / "v1.db"
     post = "https://blog.example/post/"
-    with SQLiteStore(path, migrations=MIGRATIONS[:1]) as s:
-        assert s.schema_version == 1
-        s.insert_mentions([make_mention(1, source="blog", canonical_url=post), make_mention(2)])
+    write_old_database(
+        path, 1, [make_mention(1, source="blog", canonical_url=post), make_mention(2)]
+    )
     raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
     # Before: the URL index alone, so every candidate row is read from the table for its source.
     assert "COVERING" not in _url_lookup_plan(raw)
     raw.close()
 
     with open_store(path) as s:
-        assert s.schema_version == LATEST == 2
+        assert s.schema_version == LATEST
         assert s.get_mention("blog:1") == make_mention(1, source="blog", canonical_url=post)
         assert s.existing_canonical_urls([post], exclude_source="blog") == set()
         assert s.existing_canonical_urls([post], exclude_source="news") == {post}

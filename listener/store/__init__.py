@@ -16,11 +16,14 @@ from listener.store.base import (
     DEFAULT_HIGHLIGHT,
     AuthorRecord,
     DuplicateLookups,
+    LabelledMention,
     Recheck,
     SchemaTooNewError,
     SearchHit,
     Store,
+    StoredModel,
     StoreError,
+    UnknownMention,
 )
 from listener.store.sqlite import SQLiteStore
 
@@ -28,12 +31,15 @@ __all__ = [
     "DEFAULT_HIGHLIGHT",
     "AuthorRecord",
     "DuplicateLookups",
+    "LabelledMention",
     "Recheck",
     "SQLiteStore",
     "SchemaTooNewError",
     "SearchHit",
     "Store",
     "StoreError",
+    "StoredModel",
+    "UnknownMention",
     "open_store",
 ]
 

@@ -5,7 +5,8 @@ later, Elasticsearch. Nothing here names an engine type, so callers never learn 
 they hold. Errors::
 
     StoreError                 any failure the store reports on purpose
-    └── SchemaTooNewError      the database was written by a newer listener
+    ├── SchemaTooNewError      the database was written by a newer listener
+    └── UnknownMention         no mention has the given id (also a ``KeyError``)
 
 Bad search syntax is ``listener.query.QueryError`` (a ``ValueError``), raised before any
 engine sees the query.
@@ -19,7 +20,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
-from listener.models import Mention, SourceState
+from listener.models import Judgments, Mention, SourceState
 
 # Control characters, not "[" "]" or "<mark>": a mention's text cannot be trusted to lack
 # those, while a consumer can escape the text first and then turn these into colour or
@@ -41,6 +42,19 @@ class SchemaTooNewError(StoreError):
         )
         self.found = found
         self.known = known
+
+
+class UnknownMention(StoreError, KeyError):
+    """No stored mention has this id. A ``KeyError`` too, for callers that treat the store
+    as a mapping of ids."""
+
+    def __init__(self, mention_id: str) -> None:
+        super().__init__(f"no mention with id {mention_id!r}")
+        self.mention_id = mention_id
+
+    def __str__(self) -> str:
+        # KeyError's own __str__ would print the message in quotes.
+        return str(self.args[0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +84,27 @@ class AuthorRecord:
     first_seen_at: datetime  # published_at of their earliest stored mention
     last_seen_at: datetime  # published_at of their latest stored mention
     mention_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledMention:
+    """A mention a person marked as a complaint or not: training data for the complaint judge."""
+
+    mention: Mention
+    is_complaint: bool
+    labeled_at: datetime
+    labeled_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredModel:
+    """A brand's learned complaint model as its trainer serialised it (opaque to the store)."""
+
+    brand: str
+    model: bytes
+    labels: int  # how many labelled mentions it was trained on
+    positives: int  # of those, how many were complaints
+    trained_at: datetime
 
 
 class DuplicateLookups(Protocol):
@@ -137,6 +172,38 @@ class Store(DuplicateLookups, Protocol):
 
     def count_mentions(self) -> int: ...
 
+    def update_judgments(self, mention_id: str, judgments: Judgments) -> Mention:
+        """Replace a mention's judgments (and what is searched of them); return the mention.
+
+        Raises ``UnknownMention`` when no mention has this id.
+        """
+        ...
+
+    def set_complaint_label(
+        self, mention_id: str, is_complaint: bool, *, by: str, at: datetime
+    ) -> Mention:
+        """Record a person's verdict on whether a mention is a complaint; return the mention.
+
+        In one transaction: the label is stored (replacing an earlier one) and the mention's
+        judgments say the person decided (``complaint_by="person"``, score 1.0 or 0.0, the
+        label first in the evidence). Raises ``UnknownMention`` when no mention has this id.
+        """
+        ...
+
+    def labelled_mentions(self, brand: str | None = None) -> list[LabelledMention]:
+        """Every labelled mention (of ``brand`` only, when given), oldest label first."""
+        ...
+
+    def save_complaint_model(
+        self, brand: str, model: bytes, *, labels: int, positives: int, trained_at: datetime
+    ) -> None:
+        """Store ``brand``'s learned complaint model, replacing its previous one."""
+        ...
+
+    def complaint_models(self) -> dict[str, StoredModel]:
+        """Every stored complaint model, by brand."""
+        ...
+
     def search(
         self,
         query: str | None,
@@ -144,6 +211,12 @@ class Store(DuplicateLookups, Protocol):
         brand: str | None = None,
         source: str | None = None,
         sentiment: str | None = None,
+        complaint: bool | None = None,
+        feeling: str | None = None,
+        topic: str | None = None,
+        language: str | None = None,
+        urgency: str | None = None,
+        flag: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
         limit: int = 20,
@@ -153,7 +226,11 @@ class Store(DuplicateLookups, Protocol):
         """Search in the brand query language; ``None``/empty lists everything, newest first.
 
         ``source`` matches a source name or type; ``sentiment`` is a ``SentimentLabel``
-        value; ``since`` is inclusive and ``until`` exclusive, on ``published_at``.
+        value; ``complaint`` keeps complaints (True) or the rest (False); ``feeling`` and
+        ``topic`` are names (any case); ``language`` is a language tag that also matches its
+        regional and script variants ("hi" finds "hi-Latn"); ``urgency`` is an ``Urgency``
+        and ``flag`` a ``Flag`` value. ``since`` is inclusive and ``until`` exclusive, on
+        ``published_at``. A bad filter value is a ``ValueError`` naming the allowed ones.
         """
         ...
 

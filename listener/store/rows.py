@@ -6,10 +6,20 @@ import dataclasses
 import json
 import sqlite3
 from datetime import datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from listener.clock import ensure_utc
-from listener.models import Author, Engagement, Judgments, Mention, SentimentLabel, SourceState
+from listener.models import (
+    Author,
+    Engagement,
+    Finding,
+    Judgments,
+    Mention,
+    SentimentLabel,
+    SourceState,
+    Urgency,
+)
 from listener.query import extract_handles, extract_hashtags
 from listener.store.base import AuthorRecord
 
@@ -42,11 +52,21 @@ INSERT INTO mentions (
     id, source, source_type, native_id, url, canonical_url,
     author_handle, author_name, author_url, author_followers,
     title, body, html, lang, published_at, fetched_at, engagement, rating,
-    parent_id, thread_id, brands, matched_terms, content_hash, judgments,
-    sentiment, sentiment_label, author, handles, hashtags
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    parent_id, thread_id, brands, matched_terms, content_hash,
+    judgments, sentiment, sentiment_label, complaint, complaint_score, urgency, reach,
+    author, handles, hashtags
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+          ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO NOTHING
 """
+# Same columns, same order as judgment_columns.
+UPDATE_JUDGMENTS = """
+UPDATE mentions SET judgments = ?, sentiment = ?, sentiment_label = ?,
+    complaint = ?, complaint_score = ?, urgency = ?, reach = ?
+WHERE id = ?
+"""
+INSERT_TAG = "INSERT OR IGNORE INTO mention_tags (mention_id, kind, value) VALUES (?, ?, ?)"
+DELETE_TAGS = "DELETE FROM mention_tags WHERE mention_id = ?"
 SELECT_MENTION = "SELECT m.* FROM mentions m WHERE m.id = ?"
 
 
@@ -67,8 +87,7 @@ def mention_to_row(m: Mention) -> tuple[Any, ...]:
         m.title, m.text, m.html, m.language, ts(m.published_at), ts(m.fetched_at),
         _json(_shallow(m.engagement)), m.rating, m.parent_id, m.thread_id,
         _json(list(m.brands)), _json(list(m.matched_terms)), m.content_hash,
-        _json(_shallow(m.judgments)),
-        m.judgments.sentiment, str(m.judgments.sentiment_label),
+        *judgment_columns(m.judgments),
         " ".join(p for p in (m.author.handle, m.author.name) if p),
         " ".join(extract_handles(searchable)), " ".join(extract_hashtags(searchable)),
     )  # fmt: skip
@@ -80,10 +99,75 @@ def _known_fields(cls: type[Any], data: dict[str, Any]) -> dict[str, Any]:
     return {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in names}
 
 
-def _judgments(text: str) -> Judgments:
+# -- judgments: JSON for all of it, flat columns and tags for what search filters on -----
+
+_FINDING_FIELDS = ("feelings", "topics", "flags")
+TAG_KINDS: dict[str, str] = {"feelings": "feeling", "topics": "topic", "flags": "flag"}
+
+
+def judgments_to_json(j: Judgments) -> str:
+    # Tuples become lists and StrEnums their values by themselves; only Findings need help.
+    data = _shallow(j)
+    for name in _FINDING_FIELDS:
+        data[name] = [{"name": f.name, "evidence": f.evidence} for f in data[name]]
+    return _json(data)
+
+
+def _findings(value: Any) -> tuple[Finding, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(
+        Finding(str(item["name"]), tuple(item.get("evidence") or ()))
+        for item in value
+        if isinstance(item, dict) and item.get("name") is not None
+    )
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _enum(cls: type[E], value: Any, default: E) -> E:
+    # A value written by a newer listener that this one does not know reads as the default,
+    # so an older listener can still list and search a shared database.
+    try:
+        return cls(value)
+    except ValueError:
+        return default
+
+
+def judgments_from_json(text: str) -> Judgments:
+    """Judgments as ``judgments_to_json`` wrote them; keys an older listener did not write
+    (sentiment only, before schema 3) take their defaults."""
     data = _known_fields(Judgments, json.loads(text))
-    label = SentimentLabel(data.pop("sentiment_label", SentimentLabel.UNKNOWN))
-    return Judgments(sentiment_label=label, **data)
+    for name in _FINDING_FIELDS:
+        if name in data:
+            data[name] = _findings(list(data[name]))
+    if "sentiment_label" in data:
+        data["sentiment_label"] = _enum(
+            SentimentLabel, data["sentiment_label"], SentimentLabel.UNKNOWN
+        )
+    if "urgency" in data:
+        data["urgency"] = _enum(Urgency, data["urgency"], Urgency.NORMAL)
+    return Judgments(**data)
+
+
+def judgment_columns(j: Judgments) -> tuple[Any, ...]:
+    """The judgments' JSON and flat columns, in INSERT_MENTION's and UPDATE_JUDGMENTS' order."""
+    return (
+        judgments_to_json(j), j.sentiment, str(j.sentiment_label),
+        int(j.complaint), j.complaint_score, str(j.urgency), j.reach,
+    )  # fmt: skip
+
+
+def tag_rows(mention_id: str, j: Judgments) -> list[tuple[str, str, str]]:
+    """``mention_tags`` rows: one per distinct feeling, topic and flag name, lowercased so a
+    search for "Delivery" finds "delivery"."""
+    found = dict.fromkeys(
+        (mention_id, kind, finding.name.lower())
+        for field_name, kind in TAG_KINDS.items()
+        for finding in getattr(j, field_name)
+    )
+    return list(found)
 
 
 def row_to_mention(row: sqlite3.Row) -> Mention:
@@ -113,7 +197,7 @@ def row_to_mention(row: sqlite3.Row) -> Mention:
         brands=tuple(json.loads(row["brands"])),
         matched_terms=tuple(json.loads(row["matched_terms"])),
         content_hash=row["content_hash"],
-        judgments=_judgments(row["judgments"]),
+        judgments=judgments_from_json(row["judgments"]),
     )
 
 

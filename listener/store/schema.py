@@ -140,7 +140,62 @@ _V2: tuple[str, ...] = (
     "DROP INDEX mentions_canonical_url",
 )
 
-MIGRATIONS: tuple[Migration, ...] = ((1, _V1), (2, _V2))
+# Judgments beyond sentiment. The searchable ones get columns (complaint, urgency, reach) or
+# tag rows (feelings, topics, flags: several per mention); the JSON keeps the evidence.
+# People's complaint labels and each brand's model learned from them live beside mentions.
+_V3: tuple[str, ...] = (
+    "ALTER TABLE mentions ADD COLUMN complaint INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE mentions ADD COLUMN complaint_score REAL",
+    "ALTER TABLE mentions ADD COLUMN urgency TEXT NOT NULL DEFAULT 'normal'",
+    "ALTER TABLE mentions ADD COLUMN reach INTEGER NOT NULL DEFAULT 0",
+    "CREATE INDEX mentions_complaint ON mentions(complaint, published_at)",
+    # kind first: "every mention with topic X" is a prefix scan, and so is the EXISTS of a
+    # search filter; the mention_id index serves rewriting one mention's tags.
+    """CREATE TABLE mention_tags (
+        mention_id TEXT NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (kind, value, mention_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX mention_tags_mention ON mention_tags(mention_id)",
+    """CREATE TABLE complaint_labels (
+        mention_id TEXT PRIMARY KEY REFERENCES mentions(id) ON DELETE CASCADE,
+        is_complaint INTEGER NOT NULL,
+        labeled_at TEXT NOT NULL,
+        labeled_by TEXT NOT NULL
+    )""",
+    """CREATE TABLE complaint_models (
+        brand TEXT PRIMARY KEY,
+        trained_at TEXT NOT NULL,
+        labels INTEGER NOT NULL,
+        positives INTEGER NOT NULL,
+        model BLOB NOT NULL
+    )""",
+    # Rows written before this version carry only sentiment in their JSON, so the defaults
+    # above are already right for them; rows that do carry more are filled in from it.
+    # json_extract turns JSON true/false into 1/0.
+    """UPDATE mentions SET
+        complaint = coalesce(json_extract(judgments, '$.complaint'), 0),
+        complaint_score = json_extract(judgments, '$.complaint_score'),
+        urgency = coalesce(json_extract(judgments, '$.urgency'), 'normal'),
+        reach = coalesce(json_extract(judgments, '$.reach'), 0)
+    WHERE json_extract(judgments, '$.complaint') IS NOT NULL
+       OR json_extract(judgments, '$.complaint_score') IS NOT NULL
+       OR json_extract(judgments, '$.urgency') IS NOT NULL
+       OR json_extract(judgments, '$.reach') IS NOT NULL""",
+    # json_each over a missing path yields no rows, so old JSON adds no tags. Names are
+    # stored lowercase, as the store writes them (ASCII: topic names are [a-z0-9_]).
+    """INSERT OR IGNORE INTO mention_tags (mention_id, kind, value)
+    SELECT m.id, k.kind, lower(json_extract(f.value, '$.name'))
+    FROM mentions m
+    JOIN (SELECT 'feeling' AS kind, '$.feelings' AS path
+          UNION ALL SELECT 'topic', '$.topics'
+          UNION ALL SELECT 'flag', '$.flags') k
+    JOIN json_each(m.judgments, k.path) f
+    WHERE json_extract(f.value, '$.name') IS NOT NULL""",
+)
+
+MIGRATIONS: tuple[Migration, ...] = ((1, _V1), (2, _V2), (3, _V3))
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from listener.models import SentimentLabel
+from listener.models import Flag, SentimentLabel, Urgency
 from listener.query import FieldFilter, FtsQuery, to_fts5
 from listener.store.rows import ts
 
@@ -72,12 +73,65 @@ def _field_filter(where: _Where, f: FieldFilter) -> None:
         raise ValueError(f"unsupported search filter {f.name!r}")
 
 
+def _choice(kind: type[StrEnum], value: str, what: str) -> str:
+    try:
+        return kind(value.strip().lower()).value
+    except ValueError:
+        choices = ", ".join(v.value for v in kind)
+        raise ValueError(f"{what} must be one of {choices}, not {value!r}") from None
+
+
+def _name(value: str, what: str) -> str:
+    # Feelings and topics are open-ended (users define their own topics), so any name is
+    # accepted; tags are stored lowercase.
+    name = value.strip().lower()
+    if not name:
+        raise ValueError(f"{what} must not be empty")
+    return name
+
+
+_TAG_EXISTS = (
+    "EXISTS (SELECT 1 FROM mention_tags t WHERE t.kind = ? AND t.value = ? AND t.mention_id = m.id)"
+)
+
+
+def _judgment_filters(
+    where: _Where,
+    *,
+    complaint: bool | None,
+    feeling: str | None,
+    topic: str | None,
+    language: str | None,
+    urgency: str | None,
+    flag: str | None,
+) -> None:
+    if complaint is not None:
+        where.add("m.complaint = ?", int(complaint))
+    if feeling is not None:
+        where.add(_TAG_EXISTS, "feeling", _name(feeling, "feeling"))
+    if topic is not None:
+        where.add(_TAG_EXISTS, "topic", _name(topic, "topic"))
+    if flag is not None:
+        where.add(_TAG_EXISTS, "flag", _choice(Flag, flag, "flag"))
+    if urgency is not None:
+        where.add("m.urgency = ?", _choice(Urgency, urgency, "urgency"))
+    if language is not None:
+        # The same test as the query language's lang: ("hi" also finds hi-IN and hi-Latn).
+        _field_filter(where, FieldFilter("lang", (_name(language, "language"),)))
+
+
 def build_search(
     query: str | None,
     *,
     brand: str | None,
     source: str | None,
     sentiment: str | None,
+    complaint: bool | None = None,
+    feeling: str | None = None,
+    topic: str | None = None,
+    language: str | None = None,
+    urgency: str | None = None,
+    flag: str | None = None,
     since: datetime | None,
     until: datetime | None,
     limit: int,
@@ -118,6 +172,10 @@ def build_search(
             choices = ", ".join(s.value for s in SentimentLabel)
             raise ValueError(f"sentiment must be one of {choices}, not {sentiment!r}") from None
         where.add("m.sentiment_label = ?", label.value)
+    _judgment_filters(
+        where, complaint=complaint, feeling=feeling, topic=topic, language=language,
+        urgency=urgency, flag=flag,
+    )  # fmt: skip
     if since is not None:
         where.add("m.published_at >= ?", ts(since))
     if until is not None:

@@ -16,21 +16,30 @@ processes, and the checks see everything committed before it.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 
-from listener.models import Mention, SourceState
+from listener.models import Judgments, Mention, SourceState
 from listener.query import QueryError
-from listener.store import rows
-from listener.store.base import DEFAULT_HIGHLIGHT, AuthorRecord, Recheck, SearchHit, StoreError
+from listener.store import labelling, lookups, rows
+from listener.store.base import (
+    DEFAULT_HIGHLIGHT,
+    AuthorRecord,
+    LabelledMention,
+    Recheck,
+    SearchHit,
+    StoredModel,
+    StoreError,
+    UnknownMention,
+)
 from listener.store.schema import MIGRATIONS, Migration, migrate
 from listener.store.search import PLAIN_SNIPPET_CHARS, build_search
 
@@ -60,82 +69,6 @@ def _connect(path: Path, *, reader: bool) -> sqlite3.Connection:
             raise StoreError(f"{path}: cannot switch to WAL journal mode (got {mode!r})")
         conn.execute("PRAGMA synchronous = NORMAL")
     return conn
-
-
-def _json_list(values: Iterable[object]) -> str:
-    # A whole batch travels as one JSON parameter, read back with json_each(): one query per
-    # call whatever the batch size, and no SQLITE_MAX_VARIABLE_NUMBER to hit.
-    return json.dumps(list(values), ensure_ascii=False)
-
-
-# -- duplicate lookups: shared by the reader methods and the in-transaction recheck -----
-
-
-def _existing_ids(conn: sqlite3.Connection, ids: Iterable[str]) -> set[str]:
-    found = conn.execute(
-        "SELECT id FROM mentions WHERE id IN (SELECT value FROM json_each(?))", (_json_list(ids),)
-    )
-    return {r[0] for r in found}
-
-
-def _existing_canonical_urls(
-    conn: sqlite3.Connection, urls: Iterable[str], exclude_source: str | None
-) -> set[str]:
-    # source compares under its column collation (NOCASE, as everywhere a source is named),
-    # so the (canonical_url, source) index answers this without reading any mention row.
-    found = conn.execute(
-        "SELECT DISTINCT canonical_url FROM mentions"
-        " WHERE canonical_url IN (SELECT value FROM json_each(:urls))"
-        " AND (:exclude IS NULL OR source != :exclude)",
-        {"urls": _json_list(u for u in urls if u), "exclude": exclude_source},
-    )
-    return {r[0] for r in found}
-
-
-def _recent_content_hashes(
-    conn: sqlite3.Connection, pairs: Iterable[tuple[str, str]], since: datetime
-) -> set[tuple[str, str]]:
-    found = conn.execute(
-        "SELECT brand, content_hash FROM content_hashes"
-        " WHERE (brand, content_hash) IN"
-        "   (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')"
-        "    FROM json_each(?))"
-        " AND seen_at >= ?",
-        (_json_list([brand, digest] for brand, digest in pairs), rows.ts(since)),
-    )
-    return {(r[0], r[1]) for r in found}
-
-
-class _TransactionLookups:
-    """``DuplicateLookups`` on the writer connection, inside one insert's transaction.
-
-    Valid only while the recheck runs: kept past it, it would query the writer connection
-    without holding the writer lock.
-    """
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn: sqlite3.Connection | None = conn
-
-    def _live(self) -> sqlite3.Connection:
-        if self._conn is None:
-            raise StoreError("recheck lookups are usable only while the recheck runs")
-        return self._conn
-
-    def end(self) -> None:
-        self._conn = None
-
-    def existing_ids(self, ids: Iterable[str]) -> set[str]:
-        return _existing_ids(self._live(), ids)
-
-    def existing_canonical_urls(
-        self, urls: Iterable[str], *, exclude_source: str | None = None
-    ) -> set[str]:
-        return _existing_canonical_urls(self._live(), urls, exclude_source)
-
-    def recent_content_hashes(
-        self, pairs: Iterable[tuple[str, str]], since: datetime
-    ) -> set[tuple[str, str]]:
-        return _recent_content_hashes(self._live(), pairs, since)
 
 
 class SQLiteStore:
@@ -214,7 +147,7 @@ class SQLiteStore:
         new: list[Mention] = []
         with self._write() as conn:
             if recheck is not None:
-                prepared = _rechecked(conn, recheck, prepared)
+                prepared = lookups.rechecked(conn, recheck, prepared)
             # A tight loop of cached prepared statements in one transaction: rowcount tells
             # which rows were new, which executemany cannot.
             for m, row in prepared:
@@ -235,23 +168,24 @@ class SQLiteStore:
                     )
                 if m.author.handle:
                     conn.execute(rows.UPSERT_AUTHOR, rows.author_params(m, m.author.handle))
+                conn.executemany(rows.INSERT_TAG, rows.tag_rows(m.id, m.judgments))
         return new
 
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
         with self._read() as conn:
-            return _existing_ids(conn, ids)
+            return lookups.existing_ids_on(conn, ids)
 
     def existing_canonical_urls(
         self, urls: Iterable[str], *, exclude_source: str | None = None
     ) -> set[str]:
         with self._read() as conn:
-            return _existing_canonical_urls(conn, urls, exclude_source)
+            return lookups.existing_canonical_urls_on(conn, urls, exclude_source)
 
     def recent_content_hashes(
         self, pairs: Iterable[tuple[str, str]], since: datetime
     ) -> set[tuple[str, str]]:
         with self._read() as conn:
-            return _recent_content_hashes(conn, pairs, since)
+            return lookups.recent_content_hashes_on(conn, pairs, since)
 
     def forget_content_hashes(self, before: datetime) -> int:
         with self._write() as conn:
@@ -276,6 +210,46 @@ class SQLiteStore:
                 (source_type, handle.lower()),
             ).fetchone()
         return None if row is None else rows.row_to_author(row)
+
+    # -- judgments and labels ------------------------------------------------------
+
+    def update_judgments(self, mention_id: str, judgments: Judgments) -> Mention:
+        with self._write() as conn:
+            mention = _mention_in(conn, mention_id)
+            _write_judgments(conn, mention_id, judgments)
+        return replace(mention, judgments=judgments)
+
+    def set_complaint_label(
+        self, mention_id: str, is_complaint: bool, *, by: str, at: datetime
+    ) -> Mention:
+        if not by.strip():
+            raise ValueError("a label needs the name of who set it")
+        with self._write() as conn:
+            mention = _mention_in(conn, mention_id)
+            judgments = labelling.person_verdict(mention.judgments, is_complaint, by)
+            conn.execute(labelling.UPSERT_LABEL, (mention_id, int(is_complaint), rows.ts(at), by))
+            _write_judgments(conn, mention_id, judgments)
+        return replace(mention, judgments=judgments)
+
+    def labelled_mentions(self, brand: str | None = None) -> list[LabelledMention]:
+        where, params = (labelling.LABELLED_BRAND, (brand,)) if brand is not None else ("", ())
+        with self._read() as conn:
+            found = conn.execute(
+                labelling.SELECT_LABELLED + where + labelling.LABELLED_ORDER, params
+            ).fetchall()
+        return [labelling.row_to_labelled(r) for r in found]
+
+    def save_complaint_model(
+        self, brand: str, model: bytes, *, labels: int, positives: int, trained_at: datetime
+    ) -> None:
+        params = (brand, rows.ts(trained_at), labels, positives, model)
+        with self._write() as conn:
+            conn.execute(labelling.UPSERT_MODEL, params)
+
+    def complaint_models(self) -> dict[str, StoredModel]:
+        with self._read() as conn:
+            found = conn.execute(labelling.SELECT_MODELS).fetchall()
+        return {r["brand"]: labelling.row_to_model(r) for r in found}
 
     # -- source state --------------------------------------------------------------
 
@@ -302,6 +276,12 @@ class SQLiteStore:
         brand: str | None = None,
         source: str | None = None,
         sentiment: str | None = None,
+        complaint: bool | None = None,
+        feeling: str | None = None,
+        topic: str | None = None,
+        language: str | None = None,
+        urgency: str | None = None,
+        flag: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
         limit: int = 20,
@@ -309,8 +289,9 @@ class SQLiteStore:
         highlight: tuple[str, str] = DEFAULT_HIGHLIGHT,
     ) -> list[SearchHit]:
         compiled = build_search(
-            query, brand=brand, source=source, sentiment=sentiment, since=since, until=until,
-            limit=limit, offset=offset, highlight=highlight,
+            query, brand=brand, source=source, sentiment=sentiment, complaint=complaint,
+            feeling=feeling, topic=topic, language=language, urgency=urgency, flag=flag,
+            since=since, until=until, limit=limit, offset=offset, highlight=highlight,
         )  # fmt: skip
         with self._read() as conn:
             try:
@@ -358,23 +339,19 @@ class SQLiteStore:
         self.close()
 
 
-def _rechecked(
-    conn: sqlite3.Connection, recheck: Recheck, prepared: list[tuple[Mention, tuple[Any, ...]]]
-) -> list[tuple[Mention, tuple[Any, ...]]]:
-    """The (mention, row) pairs to insert: those ``recheck`` keeps, in its order."""
-    lookups = _TransactionLookups(conn)
-    try:
-        kept = recheck(lookups)
-    finally:
-        lookups.end()
-    by_id = {m.id: (m, row) for m, row in prepared}
-    chosen: list[tuple[Mention, tuple[Any, ...]]] = []
-    for m in kept:
-        known = by_id.get(m.id)
-        # A recheck normally returns some of the very objects it was given; anything else
-        # (a changed copy, a mention not in the batch) gets its row built here.
-        chosen.append(known if known is not None and known[0] == m else (m, rows.mention_to_row(m)))
-    return chosen
+def _mention_in(conn: sqlite3.Connection, mention_id: str) -> Mention:
+    row = conn.execute(rows.SELECT_MENTION, (mention_id,)).fetchone()
+    if row is None:
+        raise UnknownMention(mention_id)
+    return rows.row_to_mention(row)
+
+
+def _write_judgments(conn: sqlite3.Connection, mention_id: str, judgments: Judgments) -> None:
+    """Rewrite a mention's judgments: JSON, flat columns and tags, inside the caller's
+    transaction (so a search never sees new columns with old tags)."""
+    conn.execute(rows.UPDATE_JUDGMENTS, (*rows.judgment_columns(judgments), mention_id))
+    conn.execute(rows.DELETE_TAGS, (mention_id,))
+    conn.executemany(rows.INSERT_TAG, rows.tag_rows(mention_id, judgments))
 
 
 def _fts_rejects(conn: sqlite3.Connection, expression: str) -> bool:

@@ -1,0 +1,75 @@
+"""People's complaint labels and the brands' learned complaint models: SQL and row mapping.
+
+A label is a person's verdict on one mention; it outranks every judge, so storing one also
+rewrites the mention's complaint judgment (``person_verdict``). The models are opaque bytes
+to the store: ``listener.judging`` trains, serialises and reads them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+
+from listener.models import Judgments
+from listener.store.base import LabelledMention, StoredModel
+from listener.store.rows import parse_ts, row_to_mention
+
+PERSON = "person"  # complaint_by when a person decided
+_MARKED = ("marked a complaint by ", "marked not a complaint by ")
+
+UPSERT_LABEL = """
+INSERT INTO complaint_labels (mention_id, is_complaint, labeled_at, labeled_by)
+VALUES (?, ?, ?, ?)
+ON CONFLICT (mention_id) DO UPDATE SET
+    is_complaint = excluded.is_complaint,
+    labeled_at = excluded.labeled_at,
+    labeled_by = excluded.labeled_by
+"""
+# The label's columns are renamed so they cannot shadow a mention column of the same name.
+SELECT_LABELLED = """
+SELECT m.*, l.is_complaint AS label_is_complaint, l.labeled_at AS label_at,
+       l.labeled_by AS label_by
+FROM complaint_labels l JOIN mentions m ON m.id = l.mention_id"""
+LABELLED_BRAND = (
+    " WHERE EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = m.id AND b.brand = ?)"
+)
+LABELLED_ORDER = " ORDER BY l.labeled_at, m.seq"
+
+UPSERT_MODEL = """
+INSERT OR REPLACE INTO complaint_models (brand, trained_at, labels, positives, model)
+VALUES (?, ?, ?, ?, ?)
+"""
+SELECT_MODELS = "SELECT * FROM complaint_models ORDER BY brand"
+
+
+def person_verdict(j: Judgments, is_complaint: bool, by: str) -> Judgments:
+    """``j`` with the complaint decided by a person: their verdict leads the evidence, an
+    earlier person's verdict is dropped, and what the judges had found stays below it."""
+    marked = f"marked {'a complaint' if is_complaint else 'not a complaint'} by {by}"
+    earlier = tuple(line for line in j.complaint_evidence if not line.startswith(_MARKED))
+    return dataclasses.replace(
+        j,
+        complaint=is_complaint,
+        complaint_score=1.0 if is_complaint else 0.0,
+        complaint_by=PERSON,
+        complaint_evidence=(marked, *earlier),
+    )
+
+
+def row_to_labelled(row: sqlite3.Row) -> LabelledMention:
+    return LabelledMention(
+        mention=row_to_mention(row),
+        is_complaint=bool(row["label_is_complaint"]),
+        labeled_at=parse_ts(row["label_at"]),
+        labeled_by=row["label_by"],
+    )
+
+
+def row_to_model(row: sqlite3.Row) -> StoredModel:
+    return StoredModel(
+        brand=row["brand"],
+        model=bytes(row["model"]),
+        labels=row["labels"],
+        positives=row["positives"],
+        trained_at=parse_ts(row["trained_at"]),
+    )
