@@ -8,7 +8,7 @@ either stored or dropped with a reason (``BatchReport``), and the counts feed th
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
@@ -17,11 +17,12 @@ from listener.brands import compile_brands, match_brands
 from listener.clock import Clock, utcnow
 from listener.config import Settings
 from listener.dedupe import DedupeLookups, dedupe
+from listener.judging.judge import Judge
+from listener.judging.learning import ComplaintModel
 from listener.logs import fields
 from listener.models import Mention, RawItem
 from listener.normalize import normalize
 from listener.pipeline_types import BatchReport, DropReason
-from listener.sentiment import judge_sentiment
 
 log = logging.getLogger("listener.pipeline")
 
@@ -35,17 +36,23 @@ class PipelineStore(DedupeLookups, Protocol):
     ) -> list[Mention]: ...
 
 
-def judge(mention: Mention) -> Mention:
-    """Stage 4: attach the judgments. Title and text together: headlines carry tone too."""
-    return replace(mention, judgments=judge_sentiment(f"{mention.title}\n{mention.text}".strip()))
+def judge(judge: Judge, mention: Mention) -> Mention:
+    """Stage 4: attach the judgments (title and text together: headlines carry tone too).
+
+    A language the source did not state is filled in from the judge's detection, so
+    ``lang:`` searches and the brands' language lists see it.
+    """
+    judgments = judge.judge(mention)
+    return replace(mention, judgments=judgments, language=mention.language or judgments.language)
 
 
 class Pipeline:
-    """Runs batches through the stages. Holds only what is compiled once: the brand matchers."""
+    """Runs batches through the stages. Holds what is compiled once: brand matchers, the judge."""
 
     def __init__(self, settings: Settings, store: PipelineStore, *, clock: Clock = utcnow) -> None:
         self._settings = settings.pipeline
         self._brands = compile_brands(settings.brands)
+        self._judge = Judge(settings.judgments, settings.brands)
         self._store = store
         self._clock = clock
 
@@ -70,7 +77,7 @@ class Pipeline:
         since = now - self._settings.dedupe_window
         # First pass on reader connections: skip judging what is already known.
         fresh = dedupe(matched, self._store, source=source, since=since, report=report)
-        judged = [judge(mention) for mention in fresh]
+        judged = [judge(self._judge, mention) for mention in fresh]
 
         def recheck(lookups: DedupeLookups) -> Sequence[Mention]:
             # Second pass inside the store's write transaction: another source or process
@@ -79,6 +86,10 @@ class Pipeline:
 
         report.stored = self._store.insert_mentions(judged, recheck=recheck)
         return report
+
+    def use_models(self, models: Mapping[str, ComplaintModel]) -> None:
+        """Judge from now on with these learned complaint models (brand name → model)."""
+        self._judge = self._judge.with_models(models)
 
     def _normalize_and_match(
         self, item: RawItem, source: str, source_type: str, now: datetime

@@ -1,0 +1,123 @@
+"""Is this a complaint? Owned features, weighed by hand, each reported as evidence.
+
+A complaint (Olshtain & Weinbach; Preoţiuc-Pietro et al. 2019) states a breach of
+expectation and asks, openly or not, for something to be put right. What that sounds like
+in a post to a brand: something that does not work, a promise broken, waiting, wanting
+money back, a broken product, having to ask again, a question aimed at the brand, a
+negative tone with the brand's handle in it, sarcasm. Each is a feature here with a weight
+chosen by reasoning, not fitted to any dataset; the score is a logistic of their sum, so it
+reads as a probability and blends cleanly with a brand's learned model (``learning``).
+
+Praise and thanks pull the score down unless a concrete failure is named too.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from listener.models import SentimentLabel
+from listener.sentiment import Sentiment
+
+BIAS = -2.2
+# Weight of each complaint cue family when present (lexicon.english.COMPLAINT_CUES).
+FAMILY_WEIGHTS: Mapping[str, float] = {
+    "problem": 1.4,
+    "expectation": 1.0,
+    "delay": 0.6,
+    "refund": 0.6,
+    "defect": 1.0,
+    "repeat": 0.5,
+    "service": 0.5,
+}
+NEGATIVE_TONE = 1.0  # plus up to 1.0 more for a strongly negative score
+POSITIVE_TONE = -0.8  # a clearly positive text (≥ 0.5) that names no failure
+PRAISE = -1.0
+ADDRESSED = 0.8  # the post names the brand's (or a support desk's) handle
+REQUEST = 0.4  # "please help", "can you…" to the brand
+QUESTION = 0.4  # a question with the brand's handle in it
+SARCASM = 1.0
+# Bengali/Telugu/Hindi cue families (lexicon.indic): each family present adds this.
+INDIC_FAMILY = 1.3
+INDIC_POSITIVE = -1.0
+MAX_INDIC_FAMILIES = 3
+
+_FAILURES = ("problem", "defect", "delay")
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintSignals:
+    """What the complaint rules look at, gathered by the judge from the other judges."""
+
+    cues: Mapping[str, tuple[str, ...]]  # complaint cue family → words found
+    sentiment: Sentiment
+    addressed_to: str | None = None  # the brand or support handle the post names
+    question: bool = False
+    sarcasm: tuple[str, ...] = ()
+    indic_cues: Mapping[str, tuple[str, ...]] | None = None  # family → words, non-English
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintVerdict:
+    score: float  # 0…1
+    evidence: tuple[str, ...]
+    features: dict[str, float]  # named feature values, for the learning path
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def judge_complaint(signals: ComplaintSignals) -> ComplaintVerdict:
+    """Score how likely the post is a complaint, with the evidence for the score."""
+    features: dict[str, float] = {}
+    evidence: list[str] = []
+    z = BIAS
+
+    def add(name: str, weight: float, why: str | None, value: float = 1.0) -> None:
+        nonlocal z
+        z += weight * value
+        features[name] = value
+        if why:
+            evidence.append(why)
+
+    for family, weight in FAMILY_WEIGHTS.items():
+        words = signals.cues.get(family, ())
+        if words:
+            add(f"cue:{family}", weight, f"{family}: {', '.join(repr(w) for w in words[:3])}")
+    failure_named = any(signals.cues.get(family) for family in _FAILURES)
+
+    sentiment = signals.sentiment
+    score = sentiment.score
+    if sentiment.label is SentimentLabel.NEGATIVE:
+        strength = min(1.0, -score) if score is not None else 0.5
+        add("tone:negative", NEGATIVE_TONE, f"negative tone ({_signed(score)})")
+        add("tone:strength", 1.0, None, strength)
+    elif score is not None and score >= 0.5 and not failure_named and not signals.sarcasm:
+        add("tone:positive", POSITIVE_TONE, None)
+    praise = signals.cues.get("praise", ())
+    if praise and not failure_named and not signals.sarcasm:
+        add("cue:praise", PRAISE, None)
+
+    if signals.addressed_to:
+        add("addressed", ADDRESSED, f"addressed to @{signals.addressed_to}")
+        if signals.cues.get("request"):
+            add("request", REQUEST, f"asks the brand: {signals.cues['request'][0]!r}")
+        if signals.question:
+            add("question", QUESTION, "a question to the brand")
+    if signals.sarcasm:
+        add("sarcasm", SARCASM, "sarcasm: " + "; ".join(signals.sarcasm))
+
+    indic = signals.indic_cues or {}
+    complaint_families = [f for f in indic if f != "positive" and indic[f]]
+    for family in complaint_families[:MAX_INDIC_FAMILIES]:
+        add(f"indic:{family}", INDIC_FAMILY, f"{family}: {', '.join(indic[family][:3])}")
+    if indic.get("positive") and not complaint_families:
+        add("indic:positive", INDIC_POSITIVE, None)
+
+    return ComplaintVerdict(_sigmoid(z), tuple(evidence), features)
+
+
+def _signed(score: float | None) -> str:
+    return "cue words" if score is None else f"{score:+.2f}"

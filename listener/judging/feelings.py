@@ -1,0 +1,54 @@
+"""Feeling and need: frustrated, angry, disappointed, confused, anxious (urgent), sarcastic.
+
+Each feeling comes with the words (or emoji, or signals) that triggered it, so a reply
+draft can acknowledge it in the person's own terms ("I can see why you'd be frustrated
+after waiting three weeks"). Words like "still" or "again" only mean frustration when the
+post is negative or a complaint; "I still love it" is not frustrated. Explicit feeling words
+("furious", "confused") count whatever the tone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from listener.judging.lexicon.emoji import EMOJI_FEELINGS
+from listener.models import Finding
+
+FEELINGS = ("frustrated", "angry", "disappointed", "confused", "anxious", "sarcastic")
+# Cue words that name a feeling outright, so they count even in an otherwise calm post.
+_EXPLICIT = re.compile(
+    r"frustrat|fed up|sick of|angry|furious|pissed|livid|outrage|disgust|disappoint|let down"
+    r"|confus|don't understand|makes no sense|worried|anxious|scared|urgent|emergency|asap"
+    r"|desperate|panic|stranded"
+)
+_SHOUT = re.compile(r"\b[A-Z]{4,}\b")
+
+
+def judge_feelings(
+    cues: Mapping[str, tuple[str, ...]],
+    *,
+    text: str,
+    negative: bool,
+    sarcasm: tuple[str, ...] = (),
+) -> tuple[Finding, ...]:
+    """The feelings in a post. ``cues``: feeling → cue words found (``lexicon.english``)."""
+    triggers: dict[str, list[str]] = {}
+    for feeling, words in cues.items():
+        kept = [w for w in words if negative or _EXPLICIT.search(w)]
+        if kept:
+            triggers.setdefault(feeling, []).extend(kept)
+    if not text.isascii():
+        for char in text[:2_000]:
+            emoji_feeling = EMOJI_FEELINGS.get(char)
+            if emoji_feeling and (negative or emoji_feeling != "sarcastic" or sarcasm):
+                seen = triggers.setdefault(emoji_feeling, [])
+                if char not in seen:
+                    seen.append(char)
+    if negative:
+        shouted = _SHOUT.findall(text[:2_000])
+        if len(shouted) >= 2 or (shouted and "!!" in text):
+            triggers.setdefault("angry", []).append("shouting: " + " ".join(shouted[:3]))
+    if sarcasm:
+        triggers.setdefault("sarcastic", []).extend(sarcasm)
+    return tuple(Finding(f, tuple(triggers[f])) for f in FEELINGS if f in triggers)

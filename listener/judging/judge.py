@@ -1,0 +1,232 @@
+"""The judge: every judgment of a mention, from the mention plus settings (plus learned models).
+
+Order matters and is fixed: language first (it decides whether the sentiment model can
+read the text and which cue lists apply), then one pass of the English cue lists, sarcasm,
+sentiment, complaint (rules, blended with the brand's learned model), feelings, topics,
+flags, reach and urgency last (it weighs all the others).
+
+A ``Judge`` compiles the cue lists once (the user's topics included); judging is then a
+pure function of the mention. ``with_models`` gives a judge that shares those compiled
+lists but uses newer learned models, so the daemon can swap models without recompiling.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from listener.config import BrandSettings, JudgmentSettings
+from listener.judging.complaint import ComplaintSignals, ComplaintVerdict, judge_complaint
+from listener.judging.cues import CueSet, prepare
+from listener.judging.feelings import judge_feelings
+from listener.judging.language import detect_language
+from listener.judging.learning import ComplaintModel, blend
+from listener.judging.lexicon.english import COMPLAINT_CUES, FEELING_CUES, TOPIC_CUES
+from listener.judging.lexicon.indic import INDIC_CUES, find_cues
+from listener.judging.sarcasm import SARCASM_CUES, sarcasm_evidence
+from listener.judging.signals import abuse_flags, reach, spam_flags, urgency
+from listener.models import Author, Engagement, Finding, Judgments, Mention, SentimentLabel
+from listener.query import extract_handles
+from listener.sentiment import MODEL_NAME, Sentiment, judge_sentiment
+
+# Handles of customer-care desks, whoever the brand: "@acme_support", "@AcmeCares", "@acmehelp".
+_CARE_HANDLE = re.compile(r"support|care|help|service|custserv|_cs$|desk", re.IGNORECASE)
+_HANDLE = re.compile(r"(?<![\w@])@(\w{1,30})")
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    language: str | None
+    script: str | None
+    found: dict[str, tuple[str, ...]]  # namespaced cue family → words ("complaint:delay")
+    sarcasm: tuple[str, ...]
+    sentiment: Sentiment
+    rules: ComplaintVerdict
+
+    @property
+    def extras(self) -> dict[str, float]:
+        return self.rules.features | {"rule_score": self.rules.score}
+
+
+class Judge:
+    """Judges mentions with compiled cue lists, the brands' handles and learned models."""
+
+    def __init__(
+        self,
+        settings: JudgmentSettings | None = None,
+        brands: Sequence[BrandSettings] = (),
+        models: Mapping[str, ComplaintModel] | None = None,
+    ) -> None:
+        self._settings = settings or JudgmentSettings()
+        families: dict[str, tuple[str, ...]] = {}
+        families |= {f"complaint:{k}": v for k, v in COMPLAINT_CUES.items()}
+        families |= {f"feeling:{k}": v for k, v in FEELING_CUES.items()}
+        families |= {f"sarcasm:{k}": v for k, v in SARCASM_CUES.items()}
+        topics = {k: tuple(v) for k, v in TOPIC_CUES.items()}
+        for name, terms in self._settings.topics.items():
+            topics[name] = topics.get(name, ()) + tuple(terms)  # extends a built-in topic
+        families |= {f"topic:{k}": v for k, v in topics.items()}
+        self._cues = CueSet(families)
+        self._brand_handles = {
+            brand.name: frozenset(brand.own_handles) | {h.lower() for h in _query_handles(brand)}
+            for brand in brands
+        }
+        self._models = dict(models or {})
+
+    def with_models(self, models: Mapping[str, ComplaintModel]) -> Judge:
+        judge = object.__new__(Judge)
+        judge.__dict__.update(self.__dict__)  # no __slots__: share the compiled cue lists
+        judge._models = dict(models)
+        return judge
+
+    def judge(self, mention: Mention) -> Judgments:
+        """Every judgment of ``mention``, each with its evidence."""
+        text = f"{mention.title}\n{mention.text}".strip()
+        return self.judge_text(
+            text,
+            language=mention.language,
+            rating=mention.rating,
+            author=mention.author,
+            engagement=mention.engagement,
+            brands=mention.brands,
+        )
+
+    def judge_text(
+        self,
+        text: str,
+        *,
+        language: str | None = None,
+        rating: float | None = None,
+        author: Author | None = None,
+        engagement: Engagement | None = None,
+        brands: Sequence[str] = (),
+    ) -> Judgments:
+        """Judge a bare text (with whatever is known about it): the bench and drafts use this."""
+        reading = self._read(text, language, rating, brands)
+        sentiment, rules = reading.sentiment, reading.rules
+        model = self._model_for(brands)
+        score, by = blend(
+            rules.score,
+            model,
+            text,
+            reading.extras,
+            min_labels=self._settings.learning.min_labels,
+            full_labels=self._settings.learning.full_labels,
+        )
+        is_complaint = score >= self._settings.complaint_threshold
+        negative = sentiment.label is SentimentLabel.NEGATIVE or is_complaint
+        feelings = judge_feelings(
+            _namespace(reading.found, "feeling:"),
+            text=text,
+            negative=negative,
+            sarcasm=reading.sarcasm,
+        )
+        topic_words = _namespace(reading.found, "topic:")
+        topics = tuple(
+            Finding(name, words)
+            for name, words in sorted(topic_words.items(), key=lambda item: -len(item[1]))
+        )
+        author = author or Author()
+        flags = spam_flags(text, author) + abuse_flags(text)
+        audience, reach_evidence = reach(author, engagement or Engagement())
+        level, urgency_evidence = urgency(
+            text,
+            complaint=is_complaint,
+            feelings=[f.name for f in feelings],
+            reach=audience,
+            flags=[f.name for f in flags],
+        )
+        complaint_evidence = rules.evidence
+        if by != "rules" and model is not None:
+            complaint_evidence += (f"brand model from {model.labels} labels ({by})",)
+        return Judgments(
+            sentiment=sentiment.score,
+            sentiment_label=sentiment.label,
+            model=MODEL_NAME,
+            sentiment_evidence=sentiment.evidence,
+            language=reading.language,
+            script=reading.script,
+            complaint=is_complaint,
+            complaint_score=round(score, 4),
+            complaint_evidence=complaint_evidence,
+            complaint_by=by,
+            feelings=feelings,
+            topics=topics,
+            urgency=level,
+            urgency_evidence=urgency_evidence,
+            flags=flags,
+            reach=audience,
+            reach_evidence=reach_evidence,
+        )
+
+    def rule_features(
+        self,
+        text: str,
+        *,
+        language: str | None = None,
+        rating: float | None = None,
+        brands: Sequence[str] = (),
+    ) -> dict[str, float]:
+        """The complaint rules' named features: the learning path's inputs beside the words."""
+        return self._read(text, language, rating, brands).extras
+
+    def _read(
+        self, text: str, language: str | None, rating: float | None, brands: Sequence[str]
+    ) -> _Reading:
+        """Language, cues, sarcasm, sentiment and the complaint rules: what the rest builds on."""
+        guess = detect_language(text)
+        lang = _primary(language) or guess.language
+        english = lang in (None, "en")
+        prepared = prepare(text)
+        found = self._cues.find(prepared)
+        cues = _namespace(found, "complaint:") if english else {}
+        indic = find_cues(text, lang) if lang is not None and lang in INDIC_CUES else {}
+        sarcasm = sarcasm_evidence(_namespace(found, "sarcasm:"), cues, prepared) if english else ()
+        sentiment = judge_sentiment(
+            text, language=lang, rating=rating, sarcasm=sarcasm, cue_families=indic
+        )
+        rules = judge_complaint(
+            ComplaintSignals(
+                cues=cues,
+                sentiment=sentiment,
+                addressed_to=self._addressed_to(text, brands),
+                question="?" in text,
+                sarcasm=sarcasm,
+                indic_cues=indic,
+            )
+        )
+        # Topic and feeling words are English; they also serve code-mixed Latin-script text.
+        latin = english or guess.script == "Latin"
+        return _Reading(lang, guess.script, found if latin else {}, sarcasm, sentiment, rules)
+
+    def _addressed_to(self, text: str, brands: Sequence[str]) -> str | None:
+        handles = _HANDLE.findall(text[:2_000])
+        if not handles:
+            return None
+        wanted = set().union(*(self._brand_handles.get(b, frozenset()) for b in brands))
+        for handle in handles:
+            if handle.lower() in wanted or _CARE_HANDLE.search(handle):
+                return str(handle)
+        return None
+
+    def _model_for(self, brands: Sequence[str]) -> ComplaintModel | None:
+        # A mention of several brands uses the model that learned from the most labels.
+        models = [self._models[b] for b in brands if b in self._models]
+        return max(models, key=lambda m: m.labels) if models else None
+
+
+def _namespace(found: Mapping[str, tuple[str, ...]], prefix: str) -> dict[str, tuple[str, ...]]:
+    return {k.removeprefix(prefix): v for k, v in found.items() if k.startswith(prefix)}
+
+
+def _primary(language: str | None) -> str | None:
+    """A source's language tag as the judges use it: "en-US" → "en"; "hi-Latn" is kept."""
+    if not language:
+        return None
+    tag = language.strip()
+    return tag if tag.lower() == "hi-latn" else tag.split("-")[0].split("_")[0].lower() or None
+
+
+def _query_handles(brand: BrandSettings) -> tuple[str, ...]:
+    return tuple(extract_handles(brand.query))

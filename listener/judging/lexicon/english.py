@@ -1,0 +1,212 @@
+"""English cue phrases: what complaints, feelings and topics sound like.
+
+Written for this project from customer-service experience and the complaint literature
+(breach of expectation, waiting, money back, broken things, having to ask again), not
+derived from any labelled dataset. Phrases are lowercase whole words; a trailing ``*``
+matches any ending. See ``listener.judging.cues`` for the matching rules.
+"""
+
+from __future__ import annotations
+
+# Word lists read better many to a line than one per line:
+# fmt: off
+
+# ---- complaint features ----------------------------------------------------------------
+
+COMPLAINT_CUES: dict[str, tuple[str, ...]] = {
+    # Something that should work does not: the most common complaint of all.
+    "problem": (
+        "not working", "isn't working", "is not working", "stopped working", "doesn't work",
+        "does not work", "didn't work", "won't work", "not work", "won't load", "won't open",
+        "won't turn on", "won't start", "won't let me", "will not let me", "can't", "cannot",
+        "can not", "unable to", "not able to", "couldn't", "won't", "keeps crashing", "crash*",
+        "freez*", "frozen", "stuck", "outage", "is down", "went down", "service down",
+        "no signal", "no internet", "no service", "no power", "no wifi", "no connection",
+        "lost connection", "disconnect*", "error", "errors", "glitch*", "bug", "bugs", "buggy",
+        "issue", "issues", "problem", "problems", "fail", "fails", "failed", "failing",
+        "failure", "not loading", "not responding", "unresponsive", "lagging", "keeps dropping",
+        "dropped", "missing", "lost", "wrong", "incorrect", "never got", "never received",
+        "didn't get", "haven't got", "haven't received", "have not received", "not received",
+        "no reply", "no response", "no answer", "no one", "nobody", "still no", "can't log in",
+        "locked out", "declined", "overcharged", "double charged", "charged twice",
+),
+    # A promise or a norm broken: what makes a problem a grievance.
+    "expectation": (
+        "supposed to", "was told", "were told", "promised", "should have", "should've",
+        "should be", "was meant to", "expected", "expect better", "expected better",
+        "unacceptable", "ridiculous", "disgrace*", "joke", "pathetic", "shocking", "appalling",
+        "terrible", "horrible", "awful", "worst", "useless", "poor", "rubbish", "garbage",
+        "trash", "not good enough", "not okay", "not ok", "not acceptable", "how is it",
+        "how is this", "how come", "why is", "why are", "why do", "why does", "why did",
+        "why can't", "why won't", "why isn't", "why has", "why have", "what happened",
+        "what's going on", "what is going on", "no excuse", "never again", "last time",
+        "used to be", "used to work", "disappointed", "disappointing", "let down", "fed up",
+        "sick of", "tired of", "annoyed", "annoying", "frustrat*", "angry", "furious",
+        "not happy", "unhappy", "complain*", "complaint", "unfair", "misleading", "lied",
+        "liar*", "scam*", "rip off", "ripoff", "ripped off", "con", "daylight robbery",
+),
+    "delay": (
+        "waiting", "waited", "wait", "still waiting", "been waiting", "on hold", "hold for",
+        "late", "delayed", "delay", "delays", "overdue", "hours", "days", "weeks", "months",
+        "since yesterday", "since last", "since this morning", "all day", "yet to", "still not",
+        "still haven't", "still hasn't", "still no", "how long", "when will", "taking forever",
+        "takes forever", "took forever", "forever", "ages", "slow", "slowest", "no show",
+        "didn't show", "didn't turn up", "never arrived", "not arrived", "hasn't arrived",
+        "hasn't come", "not delivered", "never delivered", "cancelled", "canceled", "missed",
+),
+    "refund": (
+        "refund*", "money back", "my money", "reimburs*", "return", "returned", "returning",
+        "cancel", "cancelled my", "canceled my", "cancellation", "cancel my", "chargeback",
+        "compensation", "compensate", "credit back", "charged", "charge", "overcharged",
+        "billed", "bill", "fee", "fees",
+),
+    "defect": (
+        "broken", "broke", "breaks", "damaged", "damage", "defect*", "faulty", "cracked",
+        "smashed", "leak*", "torn", "ripped", "dead", "died", "stopped", "malfunction*",
+        "doesn't fit", "wrong size", "wrong item", "wrong order", "missing item*", "expired",
+        "stale", "cold food", "raw", "undercooked", "mouldy", "moldy", "dirty", "filthy",
+        "disgusting", "inaccurate", "fake", "counterfeit",
+),
+    # Having to ask again: the strongest sign that a person needs a human answer.
+    "repeat": (
+        "still", "again", "yet again", "once again", "second time", "third time", "fourth time",
+        "2nd time", "3rd time", "4th time", "every time", "each time", "multiple times",
+        "several times", "many times", "numerous times", "countless", "keep getting", "keeps",
+        "keep", "constantly", "always", "for the last", "repeatedly", "same problem",
+        "same issue", "same thing", "called twice", "times now",
+),
+    "service": (
+        "customer service", "customer care", "customer support", "support team", "helpline",
+        "call centre", "call center", "your agent", "your staff", "your rep", "rude",
+        "unhelpful", "no help", "hung up", "hang up", "transferred", "chatbot",
+        "nobody answers", "no one answers", "ignored", "ignoring", "ghosted", "not responding",
+        "no reply", "no response", "dm'd", "dmed", "emailed", "called", "phoned", "contacted",
+),
+    # Asking the brand to act: not a complaint alone, but one when the rest is negative.
+    "request": (
+        "please help", "help me", "help please", "can you help", "could you help", "can you",
+        "could you", "can someone", "anyone", "fix this", "fix it", "sort this", "sort it",
+        "sort out", "resolve", "need help", "need to speak", "need an answer", "any update",
+        "any news", "respond", "get back to me", "dm me", "help", "assist", "assistance",
+),
+    # What a satisfied customer says: pulls the judgment away from "complaint".
+    "praise": (
+        "thank you", "thanks", "thank u", "thx", "ty", "love", "loving", "loved", "great",
+        "awesome", "amazing", "excellent", "brilliant", "fantastic", "perfect", "best",
+        "well done", "good job", "great job", "kudos", "shout out", "shoutout", "appreciate*",
+        "happy", "glad", "delighted", "impressed", "recommend", "congrat*", "enjoy*", "yay",
+        "wonderful", "beautiful", "cute", "lovely", "favourite", "favorite", "proud",
+),
+}
+
+# ---- sarcasm -------------------------------------------------------------------------------
+
+# Praise words said about a bad situation ("Nice work @UPS. Days late AND smashed. Awesome").
+SARCASM_PRAISE: tuple[str, ...] = (
+    "nice", "nice work", "nice job", "great", "great job", "great work", "great service",
+    "awesome", "amazing", "brilliant", "fantastic", "wonderful", "perfect", "lovely", "thanks",
+    "thank you", "love", "well done", "good job", "bravo", "impressive", "superb", "stellar",
+    "top notch", "excellent",
+)
+# Phrases that are sarcastic by themselves.
+SARCASM_MARKERS: tuple[str, ...] = (
+    "thanks for nothing", "thanks a lot", "thanks for that", "yeah right", "just great",
+    "just perfect", "just what i needed", "love how", "love that", "love it when", "gotta love",
+    "got to love", "gotta love it", "so much for", "way to go", "as usual", "what a joke",
+    "what a surprise", "big surprise", "shocker", "oh great", "oh good", "oh wonderful",
+    "oh joy", "how convenient", "how nice", "good one", "real smooth", "#sarcasm", "#not",
+    "#fail", "#epicfail", "#thanksfornothing", "cheers for that",
+)
+
+# ---- feelings ----------------------------------------------------------------------------
+
+FEELING_CUES: dict[str, tuple[str, ...]] = {
+    "frustrated": (
+        "frustrat*", "fed up", "sick of", "tired of", "sick and tired", "ugh", "argh",
+        "seriously", "ridiculous", "unbelievable", "annoyed", "annoying", "enough is enough",
+        "smh", "wtf", "give up", "giving up", "gave up", "pulling my hair", "at my wits end",
+        "again", "yet again", "still", "how many times", "every single time",
+        "for the last time", "over and over", "nightmare", "hassle", "headache", "exhausting",
+        "exhausted",
+),
+    "angry": (
+        "angry", "furious", "pissed", "pissed off", "livid", "outraged", "outrageous",
+        "disgusting", "disgusted", "disgrace*", "unacceptable", "appalling", "hate", "hated",
+        "infuriat*", "fuming", "mad", "rage", "scam*", "thieves", "robbery", "shameful",
+        "how dare", "never again", "worst", "pathetic", "incompetent", "liar*", "lied",
+),
+    "disappointed": (
+        "disappoint*", "let down", "let me down", "expected better", "expect better", "sad",
+        "saddened", "shame", "such a shame", "not impressed", "unimpressed", "underwhelm*",
+        "used to be", "used to love", "not what it used to be", "heartbroken", "gutted",
+        "bummed", "regret", "not worth", "waste of money", "waste of time", "what a waste",
+        "mediocre",
+),
+    "confused": (
+        "confus*", "don't understand", "do not understand", "doesn't make sense",
+        "makes no sense", "no idea", "how do i", "how can i", "how do you", "what does",
+        "what is this", "unclear", "which one", "not sure", "i'm lost", "puzzled", "baffled",
+        "why is", "why does", "what's going on", "what is going on", "what happened",
+        "is this normal", "am i missing", "where is", "where's my", "stumped",
+),
+    "anxious": (
+        "worried", "worry", "anxious", "scared", "afraid", "nervous", "stressed", "stressful",
+        "panic*", "urgent", "urgently", "asap", "emergency", "desperate*", "please help",
+        "stranded", "deadline", "need it today", "need it by", "running out of time",
+        "right now", "immediately", "as soon as possible", "can't afford", "my flight",
+        "my baby", "my kids", "medication", "hospital",
+),
+}
+
+# ---- topics ------------------------------------------------------------------------------
+
+TOPIC_CUES: dict[str, tuple[str, ...]] = {
+    "delivery": (
+        "deliver*", "shipping", "shipped", "shipment", "ship", "package", "parcel", "courier",
+        "tracking", "tracking number", "track my", "dispatch*", "arrive*", "arrival", "driver",
+        "postman", "doorstep", "left at", "order hasn't", "my order", "pick up", "pickup",
+        "collection", "in transit", "out for delivery", "lost in the post", "post", "mail",
+        "box", "ups", "fedex", "dhl", "usps", "royal mail",
+),
+    "billing": (
+        "refund*", "money back", "charge", "charged", "charges", "overcharged", "bill",
+        "billed", "billing", "invoice", "payment", "paid", "pay", "card", "credit card",
+        "debit", "direct debit", "transaction", "reimburs*", "chargeback", "receipt",
+        "statement", "fee", "fees", "subscription", "renewal", "auto renew", "cancel",
+        "cancellation", "compensation", "voucher", "credit",
+),
+    "product_quality": (
+        "broken", "broke", "damaged", "defect*", "faulty", "quality", "cheap", "cheaply made",
+        "cracked", "smashed", "leak*", "torn", "ripped", "stopped working", "doesn't work",
+        "not working", "fell apart", "falling apart", "battery", "screen", "wrong size",
+        "wrong item", "doesn't fit", "expired", "stale", "cold", "raw", "undercooked", "taste*",
+        "mouldy", "moldy", "inaccurate", "fake", "counterfeit", "malfunction*",
+),
+    "support": (
+        "customer service", "customer care", "customer support", "support", "helpline",
+        "call centre", "call center", "agent", "staff", "employee", "rep", "representative",
+        "manager", "rude", "unhelpful", "on hold", "hold", "hung up", "transferred", "chat",
+        "live chat", "chatbot", "no reply", "no response", "nobody answers", "service", "store",
+        "branch", "cashier", "waiter", "waitress",
+),
+    "website_app": (
+        "app", "apps", "website", "web site", "site", "webpage", "page", "online", "checkout",
+        "check out", "cart", "basket", "crash*", "bug", "bugs", "buggy", "glitch*", "error",
+        "error message", "update", "updated", "the update", "loading", "won't load", "link",
+        "download", "install", "ios", "android", "iphone", "browser", "server", "outage",
+        "is down", "offline", "wifi", "internet", "connection", "signal",
+),
+    "pricing": (
+        "price", "prices", "pricing", "priced", "expensive", "overpriced", "cost", "costs",
+        "costly", "afford*", "cheaper", "rip off", "ripoff", "price increase", "price hike",
+        "raised", "hike", "discount", "deal", "offer", "promo", "coupon", "sale", "value",
+        "worth", "daylight robbery",
+),
+    "account": (
+        "account", "login", "log in", "logged in", "logged out", "log on", "sign in", "signin",
+        "sign up", "password", "reset", "locked out", "locked", "suspended", "banned",
+        "verification", "verify", "verified", "2fa", "two factor", "otp", "code", "username",
+        "email address", "hacked", "profile", "id",
+),
+}
+# fmt: on

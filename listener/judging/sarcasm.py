@@ -1,0 +1,41 @@
+"""Sarcasm: praise said about a bad situation, or a phrase that is sarcastic by itself.
+
+"Nice work @UPS. Days late AND smashed. Awesome" reads as +0.89 to VADER. What gives it
+away is praise next to a concrete failure (late, smashed, broken, still waiting), or a
+fixed sarcastic phrase ("thanks for nothing", "gotta love", "#fail"), or an eye-roll emoji.
+This judge only says *whether* and *why*; the sentiment and complaint judges decide what
+that changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from listener.judging.lexicon.english import SARCASM_MARKERS, SARCASM_PRAISE
+
+# Cue families for the judge's one cue pass ("praise", "marker"); see ``sarcasm_evidence``.
+SARCASM_CUES: dict[str, tuple[str, ...]] = {"praise": SARCASM_PRAISE, "marker": SARCASM_MARKERS}
+# Complaint families that name a concrete failure (see lexicon.english.COMPLAINT_CUES).
+_FAILURE_FAMILIES = ("defect", "problem", "delay")  # most telling first
+_EYE_ROLL = frozenset("🙄🙃🤡")
+
+
+def sarcasm_evidence(
+    found: Mapping[str, tuple[str, ...]],
+    complaint_cues: Mapping[str, tuple[str, ...]],
+    prepared: str,
+) -> tuple[str, ...]:
+    """Why the text reads as sarcastic; empty when it does not.
+
+    ``found``: the ``SARCASM_CUES`` families found in it; ``complaint_cues``: the complaint
+    families found in it; ``prepared``: the text as the cue sets read it.
+    """
+    evidence = [f"sarcastic phrase '{marker}'" for marker in found.get("marker", ())]
+    failures = [word for family in _FAILURE_FAMILIES for word in complaint_cues.get(family, ())]
+    praise = found.get("praise", ())
+    if praise and failures:
+        evidence.append(f"praise '{praise[0]}' about '{failures[0]}'")
+    rolls = [char for char in prepared if char in _EYE_ROLL] if not prepared.isascii() else []
+    if rolls and (praise or failures):
+        evidence.append(f"eye-roll {rolls[0]}")
+    return tuple(evidence)
