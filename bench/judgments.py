@@ -179,16 +179,18 @@ def bengali(data: Path, judge: JudgeText) -> dict[str, float | None]:
     return dict(zip(keys, (unscored / len(rows), neutral / len(rows), cue_precision), strict=True))
 
 
-def tune_band(data: Path, bands: Sequence[float]) -> dict[float, float]:
-    """TweetEval *validation* macro-recall of our sentiment for each neutral band."""
+def tune_band(data: Path, bands: Sequence[tuple[float, float]]) -> dict[tuple[float, float], float]:
+    """TweetEval *validation* macro-recall for each (negative, positive) neutral band."""
     folder = data / "tweeteval_sentiment"
     texts = (folder / "val_text.txt").read_text(encoding="utf-8").splitlines()
     gold = [int(x) for x in (folder / "val_labels.txt").read_text().split()]
     scores = [Judge().judge_text(text).sentiment for text in texts]
-    results: dict[float, float] = {}
-    for band in bands:
-        predicted = [1 if s is None else LABELS.index(label_for(s, band)) for s in scores]
-        results[band] = sum(per_class(gold, predicted, k)[1] for k in range(3)) / 3
+    results: dict[tuple[float, float], float] = {}
+    for negative, positive in bands:
+        predicted = [
+            1 if s is None else LABELS.index(label_for(s, negative, positive)) for s in scores
+        ]
+        results[(negative, positive)] = sum(per_class(gold, predicted, k)[1] for k in range(3)) / 3
     return results
 
 
@@ -283,8 +285,10 @@ def main() -> int:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     if args.tune_band:
-        for band, recall in tune_band(args.data, [i / 100 for i in range(0, 41, 5)]).items():
-            print(f"  neutral band {band:.2f}: validation macro-recall {recall:.3f}")
+        grid = [(n / 100, p / 100) for n in range(0, 41, 5) for p in range(0, 61, 5)]
+        ranked = sorted(tune_band(args.data, grid).items(), key=lambda item: -item[1])
+        for (negative, positive), recall in ranked[:10]:
+            print(f"  negative ≤ −{negative:.2f}, positive ≥ {positive:.2f}: {recall:.3f}")
         return 0
     figures = measure(args.data)
     baseline = vader_figures(args.data)

@@ -255,8 +255,9 @@ class LearningSettings(_Strict):
 
 class JudgmentSettings(_Strict):
     # A mention is a complaint when its complaint score reaches this (0…1). Lower finds more
-    # complaints and more false alarms.
-    complaint_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
+    # complaints and more false alarms. Below even odds on purpose: an unanswered public
+    # complaint costs far more than a glance at a false alarm.
+    complaint_threshold: float = Field(default=0.4, gt=0.0, lt=1.0)
     # Your own topics beside the built-in ones: name → words or phrases (whole words; a
     # trailing * matches any ending).
     topics: dict[TopicName, TopicTerms] = {}

@@ -32,14 +32,18 @@ from listener.models import SentimentLabel
 MODEL_NAME = "vader-3.3+listener-1"
 MAX_SCORED_CHARS = 2_000  # a long post's first 2,000 characters carry its tone; < 1 ms
 # Chosen on TweetEval's *validation* split (bench/judgments.py --tune-band); VADER's
-# authors suggest 0.05. Tweets to brands often carry faint praise words ("thanks", "ok")
-# that do not make them positive.
-NEUTRAL_BAND = 0.10
+# authors suggest ±0.05. Asymmetric because faint praise words ("thanks", "ok", "lol")
+# make VADER call many plain posts positive, while a faint negative is usually meant.
+NEUTRAL_BAND = 0.10  # from −NEUTRAL_BAND down: negative
+POSITIVE_BAND = 0.35  # from here up: positive
 # A sarcastic text's score: negative, at least this strong.
 SARCASM_SCORE = -0.5
 # How much the stars count against the words when a review has both.
 STARS_WEIGHT = 0.6
 READABLE_LANGUAGES = frozenset({"en"})  # what VADER's lexicon is written in
+# Words VADER scores as positive that, in posts to brands, ask for service rather than
+# praise it: "please help, customer care won't answer" is not a happy post.
+REQUEST_WORDS = ("help", "please", "pls", "plz", "care", "support")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +58,8 @@ def _analyzer() -> SentimentIntensityAnalyzer:
     # Loading the lexicon takes ~50 ms; share one analyzer (read-only after this set-up).
     analyzer = SentimentIntensityAnalyzer()
     analyzer.lexicon.update(EMOJI_VALENCE)
+    for word in REQUEST_WORDS:
+        analyzer.lexicon.pop(word, None)
     for emoji in EMOJI_VALENCE:
         analyzer.emojis.pop(emoji, None)  # scored as itself, not as its description
     return analyzer
@@ -76,8 +82,10 @@ def _with_emoji_tokens(text: str) -> tuple[str, tuple[str, ...]]:
     return _emoji_pattern().sub(lambda m: f" {m.group()} ", text), found
 
 
-def label_for(score: float, band: float = NEUTRAL_BAND) -> SentimentLabel:
-    if score >= band:
+def label_for(
+    score: float, band: float = NEUTRAL_BAND, positive_band: float | None = None
+) -> SentimentLabel:
+    if score >= (band if positive_band is None else positive_band):
         return SentimentLabel.POSITIVE
     if score <= -band:
         return SentimentLabel.NEGATIVE
@@ -124,7 +132,9 @@ def judge_sentiment(
         score = stars if score is None else STARS_WEIGHT * stars + (1 - STARS_WEIGHT) * score
         evidence.append(f"review rating {rating:g}/5")
     if score is not None:
-        return Sentiment(round(score, 4), label_for(score), tuple(evidence))
+        return Sentiment(
+            round(score, 4), label_for(score, NEUTRAL_BAND, POSITIVE_BAND), tuple(evidence)
+        )
     return _cue_verdict(language, cue_families or {})
 
 

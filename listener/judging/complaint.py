@@ -14,29 +14,44 @@ Praise and thanks pull the score down unless a concrete failure is named too.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from listener.models import SentimentLabel
 from listener.sentiment import Sentiment
 
-BIAS = -2.2
+# With no evidence a post is not a complaint (~17%); one strong sign ("not working", "broken")
+# brings it near even, and any second sign over.
+BIAS = -1.6
 # Weight of each complaint cue family when present (lexicon.english.COMPLAINT_CUES).
 FAMILY_WEIGHTS: Mapping[str, float] = {
     "problem": 1.4,
     "expectation": 1.0,
     "delay": 0.6,
     "refund": 0.6,
-    "defect": 1.0,
+    "defect": 1.1,
     "repeat": 0.5,
-    "service": 0.5,
+    "service": 0.6,
+    "request": 0.3,
 }
-NEGATIVE_TONE = 1.0  # plus up to 1.0 more for a strongly negative score
+NEGATIVE_TONE = 1.2  # plus up to 1.0 more: a negative post about a brand is more often than
+# not a complaint (every mention the judge sees names a brand)
 POSITIVE_TONE = -0.8  # a clearly positive text (≥ 0.5) that names no failure
 PRAISE = -1.0
-ADDRESSED = 0.8  # the post names the brand's (or a support desk's) handle
-REQUEST = 0.4  # "please help", "can you…" to the brand
+ADDRESSED = 0.6  # the post names the brand's (or a support desk's) handle
+REQUEST = 0.3  # asking the brand to act, on top of the request cue itself
 QUESTION = 0.4  # a question with the brand's handle in it
+
+# "isn't covered", "not letting me", "don't see the refund", "never showed up": a negation
+# shortly before what a service should do. Read on text without apostrophes ("isnt").
+_NEGATED_ACTION = re.compile(
+    r"\b(?:not|no|never|cant|cannot|wont|didnt|doesnt|dont|isnt|wasnt|arent|werent|havent"
+    r"|hasnt|hadnt|couldnt|wouldnt|aint)\b(?:\s+\w+){0,3}?\s+"
+    r"(?:work|let|allow|receiv|get|got|see|show|load|arriv|respond|repl|cover|accept|updat"
+    r"|connect|open|turn|charg|deliver|refund|fix|help|answer|call|contact|sign|log|pay"
+    r"|process|send|sent|find|come|came|access|play|stream|print|download)\w*"
+)
 SARCASM = 1.0
 # Bengali/Telugu/Hindi cue families (lexicon.indic): each family present adds this.
 INDIC_FAMILY = 1.3
@@ -63,6 +78,12 @@ class ComplaintVerdict:
     score: float  # 0…1
     evidence: tuple[str, ...]
     features: dict[str, float]  # named feature values, for the learning path
+
+
+def negated_action(prepared: str) -> str | None:
+    """The first "negation + service verb" phrase in ``prepared`` text ("not letting me")."""
+    match = _NEGATED_ACTION.search(prepared.replace("'", ""))
+    return match.group() if match else None
 
 
 def _sigmoid(z: float) -> float:
@@ -103,7 +124,7 @@ def judge_complaint(signals: ComplaintSignals) -> ComplaintVerdict:
     if signals.addressed_to:
         add("addressed", ADDRESSED, f"addressed to @{signals.addressed_to}")
         if signals.cues.get("request"):
-            add("request", REQUEST, f"asks the brand: {signals.cues['request'][0]!r}")
+            add("request", REQUEST, None)
         if signals.question:
             add("question", QUESTION, "a question to the brand")
     if signals.sarcasm:

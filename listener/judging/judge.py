@@ -17,7 +17,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from listener.config import BrandSettings, JudgmentSettings
-from listener.judging.complaint import ComplaintSignals, ComplaintVerdict, judge_complaint
+from listener.judging.complaint import (
+    ComplaintSignals,
+    ComplaintVerdict,
+    judge_complaint,
+    negated_action,
+)
 from listener.judging.cues import CueSet, prepare
 from listener.judging.feelings import judge_feelings
 from listener.judging.language import detect_language
@@ -181,6 +186,9 @@ class Judge:
         prepared = prepare(text)
         found = self._cues.find(prepared)
         cues = _namespace(found, "complaint:") if english else {}
+        negated = negated_action(prepared) if english else None
+        if negated and not any(negated in word for word in cues.get("problem", ())):
+            cues["problem"] = (*cues.get("problem", ()), negated)
         indic = find_cues(text, lang) if lang is not None and lang in INDIC_CUES else {}
         sarcasm = sarcasm_evidence(_namespace(found, "sarcasm:"), cues, prepared) if english else ()
         sentiment = judge_sentiment(

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from listener.judging.lexicon.english import SARCASM_MARKERS, SARCASM_PRAISE
+from listener.judging.lexicon.english import SARCASM_MARKERS, SARCASM_PRAISE, SARCASM_STRONG
 
 # Cue families for the judge's one cue pass ("praise", "marker"); see ``sarcasm_evidence``.
-SARCASM_CUES: dict[str, tuple[str, ...]] = {"praise": SARCASM_PRAISE, "marker": SARCASM_MARKERS}
+SARCASM_CUES: dict[str, tuple[str, ...]] = {
+    "praise": SARCASM_PRAISE,
+    "strong": SARCASM_STRONG,
+    "marker": SARCASM_MARKERS,
+}
 # Complaint families that name a concrete failure (see lexicon.english.COMPLAINT_CUES).
-_FAILURE_FAMILIES = ("defect", "problem", "delay")  # most telling first
+# "problem" words ("issues", "cannot") are too general: "thank you for fixing my issues".
+_FAILURE_FAMILIES = ("defect", "delay")  # most telling first
 _EYE_ROLL = frozenset("🙄🙃🤡")
 
 
@@ -30,8 +35,10 @@ def sarcasm_evidence(
     ``found``: the ``SARCASM_CUES`` families found in it; ``complaint_cues``: the complaint
     families found in it; ``prepared``: the text as the cue sets read it.
     """
-    evidence = [f"sarcastic phrase '{marker}'" for marker in found.get("marker", ())]
+    evidence = [f"sarcastic phrase '{marker}'" for marker in found.get("strong", ())]
     failures = [word for family in _FAILURE_FAMILIES for word in complaint_cues.get(family, ())]
+    if failures:
+        evidence += [f"sarcastic phrase '{marker}'" for marker in found.get("marker", ())]
     praise = found.get("praise", ())
     if praise and failures:
         evidence.append(f"praise '{praise[0]}' about '{failures[0]}'")
