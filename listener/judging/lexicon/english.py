@@ -34,7 +34,8 @@ COMPLAINT_CUES: dict[str, tuple[str, ...]] = {
     "expectation": (
         "supposed to", "was told", "were told", "promised", "should have", "should've",
         "should be", "was meant to", "expected", "expect better", "expected better",
-        "smh", "#smh", "lacks", "uncooperative", "unacceptable", "ridiculous", "disgrace*", "joke", "pathetic", "shocking", "appalling",
+        "smh", "#smh", "lacks", "uncooperative", "unacceptable", "ridiculous", "disgrace*",
+        "joke", "pathetic", "shocking", "appalling",
         "terrible", "horrible", "awful", "worst", "useless", "poor", "rubbish", "garbage",
         "trash", "not good enough", "not okay", "not ok", "not acceptable", "how is it",
         "how is this", "how come", "why is", "why are", "why do", "why does", "why did",
@@ -61,7 +62,8 @@ COMPLAINT_CUES: dict[str, tuple[str, ...]] = {
         "billed", "bill", "fee", "fees",
 ),
     "defect": (
-        "broken", "broke", "breaks", "falling apart", "fell apart", "nasty", "damaged", "damage", "defect*", "faulty", "cracked",
+        "broken", "broke", "breaks", "falling apart", "fell apart", "nasty", "damaged",
+        "damage", "defect*", "faulty", "cracked",
         "smashed", "leak*", "torn", "ripped", "dead", "died", "stopped", "malfunction*",
         "doesn't fit", "wrong size", "wrong item", "wrong order", "missing item*", "expired",
         "stale", "cold food", "raw", "undercooked", "mouldy", "moldy", "dirty", "filthy",
@@ -118,7 +120,8 @@ SARCASM_STRONG: tuple[str, ...] = (
 # is sincere; "gotta love" a three-hour queue is not).
 SARCASM_MARKERS: tuple[str, ...] = (
     "thanks for nothing", "thanks a lot", "thanks for that", "yeah right", "just great",
-    "just perfect", "just what i needed", "love how", "love that", "love when", "nothing like", "wow just wow", "love it when", "gotta love",
+    "just perfect", "just what i needed", "love how", "love that", "love when", "nothing like",
+    "wow just wow", "love it when", "gotta love",
     "got to love", "gotta love it", "so much for", "way to go", "as usual", "what a joke",
     "what a surprise", "big surprise", "shocker", "oh great", "oh good", "oh wonderful",
     "oh joy", "how convenient", "how nice", "good one", "real smooth", "#sarcasm", "#not",
