@@ -5,7 +5,9 @@ source: an APScheduler interval job ticks every few seconds, reads the states, a
 a poll task for each due source, longest-waiting first, at most ``scheduler.concurrency``
 at a time. A slow or failing source holds only its own task, so it never delays another.
 
-Each tick first checks whether ``settings.yaml`` changed (see ``listener.reload``).
+Each tick first checks whether ``settings.yaml`` changed (see ``listener.reload``), and
+every ``judgments.learning.retrain_every`` whether people labelled mentions since the brands'
+complaint models were trained (see ``listener.judging.training``).
 On SIGINT/SIGTERM the tick stops, polls that are already fetching or storing finish (up to
 a grace period), and the store is closed.
 """
@@ -24,6 +26,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from listener import __version__
 from listener.clock import Clock, utcnow
 from listener.config import Settings, SourceSettings
+from listener.judging.learning import ComplaintModel
+from listener.judging.training import load_models, retrain_brands
 from listener.logs import fields
 from listener.metrics import Metrics
 from listener.pipeline import Pipeline
@@ -62,12 +66,17 @@ class Daemon:
         self._in_flight: dict[str, asyncio.Task[PollSummary]] = {}
         self._stopping = False
         self._hashes_pruned_at: datetime | None = None
+        self._models_checked_at: datetime | None = None
         self._watcher = SettingsWatcher(settings)
         self.settings = settings
+        self._models: dict[str, ComplaintModel] = load_models(self.store)
+        pipeline = Pipeline(settings, self.store, clock=clock)
+        pipeline.use_models(self._models)
+        self._pipeline = pipeline
         self.runner = SourceRunner(
             scheduler=settings.scheduler,
             store=self.store,
-            pipeline=Pipeline(settings, self.store, clock=clock),
+            pipeline=pipeline,
             http=self._http,
             metrics=self.metrics,
             clock=clock,
@@ -78,6 +87,8 @@ class Daemon:
         """Make ``settings`` the running ones: brands, sources, schedule and pipeline."""
         self.settings = settings
         pipeline = Pipeline(settings, self.store, clock=self._clock)
+        pipeline.use_models(self._models)
+        self._pipeline = pipeline
         self.runner.reconfigure(scheduler=settings.scheduler, pipeline=pipeline)
 
     def request_reload(self) -> None:
@@ -113,6 +124,7 @@ class Daemon:
             await self.reload_if_changed()
             now = self._clock()
             await self._forget_old_hashes(now)
+            await self._retrain_models(now)
             due = await self._due_sources(now)
         except Exception:  # the database may be locked or full; the next tick tries again
             log.exception("tick failed")
@@ -146,6 +158,20 @@ class Daemon:
         self._hashes_pruned_at = now
         before = now - self.settings.pipeline.dedupe_window
         await asyncio.to_thread(self.store.forget_content_hashes, before)
+
+    async def _retrain_models(self, now: datetime) -> None:
+        # Labels may come from the CLI in another process (which trains at once) or, later,
+        # from the inbox: either way the daemon picks up new models within one period.
+        every = self.settings.judgments.learning.retrain_every
+        if self._models_checked_at and now - self._models_checked_at < every:
+            return
+        self._models_checked_at = now
+        await asyncio.to_thread(retrain_brands, self.store, self.settings, only_changed=True)
+        models = await asyncio.to_thread(load_models, self.store)
+        if _fingerprint(models) != _fingerprint(self._models):
+            self._models = models
+            self._pipeline.use_models(models)
+            log.info("complaint models loaded", extra=fields(brands=",".join(sorted(models))))
 
     def _forget_task(self, task: asyncio.Task[PollSummary]) -> None:
         self._in_flight.pop(task.get_name().removeprefix("poll:"), None)
@@ -210,3 +236,7 @@ class Daemon:
     async def close(self) -> None:
         await self._http.aclose()
         self.store.close()
+
+
+def _fingerprint(models: dict[str, ComplaintModel]) -> dict[str, tuple[int, int, float]]:
+    return {brand: (m.labels, m.positives, m.intercept) for brand, m in models.items()}

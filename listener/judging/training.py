@@ -19,13 +19,16 @@ from typing import Protocol
 from listener.clock import Clock, utcnow
 from listener.config import Settings
 from listener.judging.judge import Judge
-from listener.judging.learning import ComplaintModel, train_complaint_model
+from listener.judging.learning import (
+    MIN_PER_CLASS,
+    ComplaintModel,
+    model_weight,
+    train_complaint_model,
+)
 from listener.logs import fields
 from listener.store.base import LabelledMention, StoredModel
 
 log = logging.getLogger("listener.training")
-
-MIN_PER_CLASS = 5  # fewer complaints (or non-complaints) than this teach a model nothing
 
 
 class LabelStore(Protocol):
@@ -74,7 +77,9 @@ def retrain_brands(
         store.save_complaint_model(
             brand, model.to_bytes(), labels=len(labelled), positives=positives, trained_at=clock()
         )
-        share = _model_share(len(labelled), learning.min_labels, learning.full_labels)
+        share = model_weight(
+            len(labelled), min_labels=learning.min_labels, full_labels=learning.full_labels
+        )
         report.append(
             f"{brand}: model trained on {len(labelled)} labels ({positives} complaints);"
             f" it now has {share:.0%} of the say, the rules the rest"
@@ -104,10 +109,3 @@ def _example(judge: Judge, item: LabelledMention) -> tuple[str, dict[str, float]
         text, language=mention.language, rating=mention.rating, brands=mention.brands
     )
     return text, extras, item.is_complaint
-
-
-def _model_share(labels: int, min_labels: int, full_labels: int) -> float:
-    # Mirrors learning.blend's weighting, for the message only.
-    if labels >= full_labels or full_labels <= min_labels:
-        return 1.0
-    return 0.5 + 0.5 * (labels - min_labels) / (full_labels - min_labels)
