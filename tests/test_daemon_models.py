@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+
 from pytest_httpserver import HTTPServer
 
 from listener.config import Settings
