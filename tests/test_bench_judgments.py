@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.judgments import auc, f1, measure, per_class
+from bench.judgments import auc, f1, measure, per_class, vader_figures
 
 
 def test_auc_on_known_rankings() -> None:
@@ -51,6 +51,7 @@ def test_measure_reads_each_dataset_format(tmp_path: Path) -> None:
     assert figures["complaints_precision"] == 1.0 and figures["complaints_recall"] == 1.0
     assert figures["complaints_auc"] == 1.0
     assert figures["bengali_unscored_rate"] == 0.5  # the Bengali text, not the English one
+    assert figures["bengali_neutral_rate"] == 0.0  # unscored is never reported as neutral
     assert figures["complaints_lodo_f1_learned"] is None
 
 
@@ -88,3 +89,10 @@ def test_json_output_has_the_issue_keys(tmp_path: Path) -> None:
         "complaints_recall", "complaints_f1", "complaints_auc", "complaints_lodo_f1_learned",
         "bengali_unscored_rate", "texts_per_s",
     } <= keys  # fmt: skip
+    assert {"tweeteval_macro_recall", "complaints_f1"} <= set(json.loads(result.stdout)["vader"])
+
+
+def test_plain_vader_calls_bengali_neutral_and_ours_does_not(tmp_path: Path) -> None:
+    data = write_datasets(tmp_path)
+    assert vader_figures(data)["bengali_neutral_rate"] == 0.5
+    assert measure(data)["bengali_neutral_rate"] == 0.0
