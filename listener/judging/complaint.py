@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from listener.models import SentimentLabel
@@ -45,9 +45,12 @@ QUESTION = 0.4  # a question with the brand's handle in it
 
 # "isn't covered", "not letting me", "don't see the refund", "never showed up": a negation
 # shortly before what a service should do. Read on text without apostrophes ("isnt").
+_NEGATIONS = (
+    "not", "no", "never", "cant", "cannot", "wont", "didnt", "doesnt", "dont", "isnt", "wasnt",
+    "arent", "werent", "havent", "hasnt", "hadnt", "couldnt", "wouldnt", "aint",
+)  # fmt: skip
 _NEGATED_ACTION = re.compile(
-    r"\b(?:not|no|never|cant|cannot|wont|didnt|doesnt|dont|isnt|wasnt|arent|werent|havent"
-    r"|hasnt|hadnt|couldnt|wouldnt|aint)\b(?:\s+\w+){0,3}?\s+"
+    r"\b(?:" + "|".join(_NEGATIONS) + r")\b(?:\s+\w+){0,3}?\s+"
     r"(?:work|let|allow|receiv|get|got|see|show|load|arriv|respond|repl|cover|accept|updat"
     r"|connect|open|turn|charg|deliver|refund|fix|help|answer|call|contact|sign|log|pay"
     r"|process|send|sent|find|come|came|access|play|stream|print|download)\w*"
@@ -80,8 +83,19 @@ class ComplaintVerdict:
     features: dict[str, float]  # named feature values, for the learning path
 
 
-def negated_action(prepared: str) -> str | None:
-    """The first "negation + service verb" phrase in ``prepared`` text ("not letting me")."""
+# A negation the pattern can find is a whole word, so ``cues.words_of`` lists it (with a "#"
+# in front when it follows one).
+_NEGATION_WORDS = frozenset(_NEGATIONS) | {f"#{word}" for word in _NEGATIONS}
+
+
+def negated_action(prepared: str, words: Collection[str] | None = None) -> str | None:
+    """The first "negation + service verb" phrase in ``prepared`` text ("not letting me").
+
+    ``words``: the text's ``cues.words_of``, if known; without a negation among them the
+    pattern (which tries every position of the text) is not run.
+    """
+    if words is not None and _NEGATION_WORDS.isdisjoint(words):
+        return None
     match = _NEGATED_ACTION.search(prepared.replace("'", ""))
     return match.group() if match else None
 
@@ -103,11 +117,12 @@ def judge_complaint(signals: ComplaintSignals) -> ComplaintVerdict:
         if why:
             evidence.append(why)
 
-    for family, weight in FAMILY_WEIGHTS.items():
-        words = signals.cues.get(family, ())
+    cues = signals.cues
+    for family, weight in FAMILY_WEIGHTS.items() if cues else ():  # many posts have no cue
+        words = cues.get(family, ())
         if words:
             add(f"cue:{family}", weight, f"{family}: {', '.join(repr(w) for w in words[:3])}")
-    failure_named = any(signals.cues.get(family) for family in _FAILURES)
+    failure_named = bool(cues) and any(cues.get(family) for family in _FAILURES)
 
     sentiment = signals.sentiment
     score = sentiment.score

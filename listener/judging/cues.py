@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 MAX_CUE_TEXT = 5_000  # cues are looked for in the first 5,000 characters: enough for any post
 MIN_STEM = 3  # "refund*" style stems are at least this long, so "a*" cannot match everything
@@ -27,7 +27,14 @@ _WORD = re.compile(r"#?\w+|/s\b")
 
 def prepare(text: str) -> str:
     """The form cue sets read: capped, lowercased, apostrophes made plain."""
-    return text[:MAX_CUE_TEXT].lower().translate(_APOSTROPHES)
+    # What translate(_APOSTROPHES) does, by replace: a scan in C that finds nothing in most
+    # texts, where translate looks every character up in the table.
+    lowered = text[:MAX_CUE_TEXT].lower()
+    if "`" in lowered:
+        lowered = lowered.replace("`", "'")
+    if not lowered.isascii():
+        lowered = lowered.replace("’", "'").replace("‘", "'")
+    return lowered
 
 
 def words_of(prepared: str) -> list[str]:
@@ -39,11 +46,19 @@ def _key(word: str) -> str:
     return word.replace("'", "")
 
 
-@dataclass(frozen=True, slots=True)
-class _Phrase:
+class _Phrase(NamedTuple):
     rest: tuple[str, ...]  # the words after the first
     prefix: bool  # the last word may have any ending
     families: tuple[str, ...]
+
+
+class _Group(NamedTuple):
+    """The phrases that start with one word."""
+
+    longer: list[_Phrase]  # of two words or more, longest first
+    seconds: frozenset[str]  # their second words, where it is a whole word…
+    second_stems: tuple[str, ...]  # …or a "stem*" (a phrase of two words)
+    alone: list[tuple[str, ...]]  # families where the word is the whole phrase
 
 
 class CueSet:
@@ -55,19 +70,20 @@ class CueSet:
             for phrase in phrases:
                 words, prefix = _parse(phrase, family)
                 by_phrase.setdefault((words, prefix), []).append(family)
-        self._starting: dict[str, list[_Phrase]] = {}  # first word → phrases, longest first
+        starting: dict[str, list[_Phrase]] = {}  # first word → phrases
         self._stems: dict[str, tuple[str, ...]] = {}  # one-word "stem*" → families
         for (words, prefix), names in by_phrase.items():
             if prefix and len(words) == 1:
                 self._stems[words[0]] = tuple(names)
             else:
                 entry = _Phrase(words[1:], prefix, tuple(names))
-                self._starting.setdefault(words[0], []).append(entry)
-        for entries in self._starting.values():
-            entries.sort(key=lambda e: -len(e.rest))
+                starting.setdefault(words[0], []).append(entry)
+        self._starting = {word: _group(entries) for word, entries in starting.items()}
         self._stem_lengths = sorted({len(stem) for stem in self._stems})
-        # Most words start no stem at all: one lookup of their first letters rules them out.
+        # Most words start no stem at all: one lookup of their first letters rules them out,
+        # and a word shorter than every stem needs no look-up.
         self._stem_heads = frozenset(stem[:MIN_STEM] for stem in self._stems)
+        self._shortest_stem = self._stem_lengths[0] if self._stems else 1 << 30
         self._families = frozenset(f for names in by_phrase.values() for f in names)
 
     @property
@@ -80,41 +96,75 @@ class CueSet:
         ``prepared`` is text passed through :func:`prepare`. At one position only the
         longest phrase of each family counts ("still waiting", not also "still").
         """
-        keys = words_of(prepared)
+        return self.find_words(words_of(prepared))
+
+    def find_words(self, keys: list[str]) -> dict[str, tuple[str, ...]]:
+        """:meth:`find` for the words of a prepared text (:func:`words_of`)."""
+        starting, heads, shortest = self._starting, self._stem_heads, self._shortest_stem
+        # A tweet has ~15 words and ~3 that start a phrase or a stem: find those in one
+        # comprehension, then do the per-word work only for them.
+        starts = [
+            i
+            for i, key in enumerate(keys)
+            if key in starting or (len(key) >= shortest and key[:MIN_STEM] in heads)
+        ]
         found: dict[str, list[str]] = {}
-
-        def record(families: tuple[str, ...], words: str, taken: set[str]) -> None:
-            for family in families:
-                if family in taken:
-                    continue
-                taken.add(family)
-                seen = found.setdefault(family, [])
-                if words not in seen:
-                    seen.append(words)
-
-        for i, key in enumerate(keys):
-            taken: set[str] = set()
-            for entry in self._starting.get(key, ()):
-                end = i + 1 + len(entry.rest)
-                if end <= len(keys) and _matches(entry, keys, i + 1):
-                    record(entry.families, " ".join(keys[i:end]), taken)
-            if key[:MIN_STEM] in self._stem_heads:
+        count = len(keys)
+        for i in starts:
+            key = keys[i]
+            taken: set[str] = set()  # at one position, one phrase per family: the longest
+            group = starting.get(key)
+            if group is not None:
+                # Common first words ("not", "my") start a dozen phrases: the next word
+                # rules most of them out at once.
+                if group.longer and i + 1 < count:
+                    after = keys[i + 1]
+                    if after in group.seconds or (
+                        group.second_stems and after.startswith(group.second_stems)
+                    ):
+                        for rest, prefix, families in group.longer:
+                            end = i + 1 + len(rest)
+                            if end <= count and _matches(rest, prefix, keys, i + 1, end):
+                                _record(found, families, " ".join(keys[i:end]), taken)
+                for families in group.alone:
+                    _record(found, families, key, taken)
+            if len(key) >= shortest and key[:MIN_STEM] in heads:
                 for length in self._stem_lengths:
                     if length > len(key):
                         break
-                    families = self._stems.get(key[:length])
-                    if families:
-                        record(families, key, taken)
+                    stem_families = self._stems.get(key[:length])
+                    if stem_families:
+                        _record(found, stem_families, key, taken)
         return {family: tuple(words) for family, words in found.items()}
 
 
-def _matches(entry: _Phrase, keys: list[str], start: int) -> bool:
-    last = len(entry.rest) - 1
-    for offset, word in enumerate(entry.rest):
-        key = keys[start + offset]
-        if key != word and not (entry.prefix and offset == last and key.startswith(word)):
-            return False
-    return True
+def _group(entries: list[_Phrase]) -> _Group:
+    longer = sorted((e for e in entries if e.rest), key=lambda e: -len(e.rest))
+    return _Group(
+        longer,
+        frozenset(e.rest[0] for e in longer if not (e.prefix and len(e.rest) == 1)),
+        tuple(e.rest[0] for e in longer if e.prefix and len(e.rest) == 1),
+        [e.families for e in entries if not e.rest],
+    )
+
+
+def _record(
+    found: dict[str, list[str]], families: tuple[str, ...], words: str, taken: set[str]
+) -> None:
+    for family in families:
+        if family in taken:
+            continue
+        taken.add(family)
+        seen = found.setdefault(family, [])
+        if words not in seen:
+            seen.append(words)
+
+
+def _matches(rest: tuple[str, ...], prefix: bool, keys: list[str], start: int, end: int) -> bool:
+    if not prefix:
+        return tuple(keys[start:end]) == rest
+    last = end - 1
+    return tuple(keys[start:last]) == rest[:-1] and keys[last].startswith(rest[-1])
 
 
 def _parse(phrase: str, family: str) -> tuple[tuple[str, ...], bool]:

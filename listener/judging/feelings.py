@@ -23,6 +23,9 @@ _EXPLICIT = re.compile(
     r"|desperate|panic|stranded"
 )
 _SHOUT = re.compile(r"\b[A-Z]{4,}\b")
+# Every emoji key is one code point (lexicon.emoji): a set intersection finds them in C
+# instead of a Python loop over every character of the text.
+_FEELING_EMOJI = frozenset(EMOJI_FEELINGS)
 
 
 def judge_feelings(
@@ -39,9 +42,11 @@ def judge_feelings(
         if kept:
             triggers.setdefault(feeling, []).extend(kept)
     if not text.isascii():
-        for char in text[:2_000]:
-            emoji_feeling = EMOJI_FEELINGS.get(char)
-            if emoji_feeling and (negative or emoji_feeling != "sarcastic" or sarcasm):
+        capped = text[:2_000]
+        # Each distinct emoji once, in order of first appearance: repeats changed nothing.
+        for char in sorted(_FEELING_EMOJI.intersection(capped), key=capped.index):
+            emoji_feeling = EMOJI_FEELINGS[char]
+            if negative or emoji_feeling != "sarcastic" or sarcasm:
                 seen = triggers.setdefault(emoji_feeling, [])
                 if char not in seen:
                     seen.append(char)

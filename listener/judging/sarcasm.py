@@ -9,6 +9,7 @@ that changes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from listener.judging.lexicon.english import SARCASM_MARKERS, SARCASM_PRAISE, SARCASM_STRONG
@@ -22,7 +23,7 @@ SARCASM_CUES: dict[str, tuple[str, ...]] = {
 # Complaint families that name a concrete failure (see lexicon.english.COMPLAINT_CUES).
 # "problem" words ("issues", "cannot") are too general: "thank you for fixing my issues".
 _FAILURE_FAMILIES = ("defect", "delay")  # most telling first
-_EYE_ROLL = frozenset("🙄🙃🤡")
+_EYE_ROLL = re.compile("[🙄🙃🤡]")
 
 
 def sarcasm_evidence(
@@ -42,7 +43,8 @@ def sarcasm_evidence(
     praise = found.get("praise", ())
     if praise and failures:
         evidence.append(f"praise '{praise[0]}' about '{failures[0]}'")
-    rolls = [char for char in prepared if char in _EYE_ROLL] if not prepared.isascii() else []
-    if rolls and (praise or failures):
-        evidence.append(f"eye-roll {rolls[0]}")
+    if (praise or failures) and not prepared.isascii():
+        roll = _EYE_ROLL.search(prepared)  # the first; a regex, not a loop over characters
+        if roll:
+            evidence.append(f"eye-roll {roll.group()}")
     return tuple(evidence)

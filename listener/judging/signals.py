@@ -5,10 +5,9 @@ evidence for every conclusion ("phrase 'follow & rt'", "6 hashtags", "complaint 
 reach"), so a person can see why a mention was flagged or escalated.
 
 Cost matters: these run on every mention. Text is cut to ``MAX_SIGNAL_TEXT`` characters and
-read once (lowercased, split into words) however many judges ask. A regex costs about 30 ns
-a character even when it finds nothing, so no judge scans the text unless a word it needs is
-in it: phrase lists are grouped by a key word (see ``_Lexicon``), the abuse and threat
-patterns by the nouns and verbs they cannot do without. Measured with
+read once (lowercased, split into words) however many judges ask, and no judge scans the text
+unless a word it needs is in it (``phrases``). Abuse, threats and profanity live in ``abuse``
+and are importable from here too. Measured with
 ``.venv/bin/python tests/test_signals.py`` on a shared 2-core VM where ``sum(range(100))``
 took 1.4 µs (about 3× a desktop): all five judges 25–30 µs for chatter or a plain complaint,
 50–58 µs for a sworn complaint with time pressure and a link.
@@ -17,164 +16,19 @@ took 1.4 µs (about 3× a desktop): all five judges 25–30 µs for chatter or a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
+from collections.abc import Sequence
 from operator import eq
-from typing import Any, NamedTuple
 
+from listener.judging.abuse import abuse_flags, profane_words
 from listener.judging.lexicon import signals_words as words
+from listener.judging.phrases import MAX_SIGNAL_TEXT, Lexicon, SignalText, read_text
 from listener.models import Author, Engagement, Finding, Flag, Urgency
 
-MAX_SIGNAL_TEXT = 5_000  # longer posts are judged on their start: enough for any real post
-
-_LETTERS = re.compile(r"[a-z]+")
-# Bytes that are not a-z become spaces: splitting the translated UTF-8 gives the same words as
-# _LETTERS.findall, three times faster (a regex scan costs ~30 ns a character).
-_WORD_BYTES = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
-_START, _END = r"(?<!\w)", r"(?!\w)"
-_COMMON = frozenset(words.COMMON_WORDS)
-_Fragments = Iterable[tuple[str, Iterable[str]]]  # (regex, words one of which it needs)
-
-
-class _Text(NamedTuple):
-    prepared: str  # capped, lowercased, plain apostrophes, single spaces
-    words: tuple[str, ...]  # its runs of letters a-z in order ("today's" → "today", "s")
-    vocabulary: frozenset[str]
-
-
-@lru_cache(maxsize=32)
-def _read(capped: str) -> _Text:
-    # Cached: the judge asks spam_flags, abuse_flags and urgency about the same text in a row.
-    lowered = capped.lower()
-    if not lowered.isascii():  # typographic apostrophes read as plain ones ("can’t")
-        lowered = lowered.replace("’", "'").replace("‘", "'")
-    prepared = " ".join(lowered.split())
-    found = tuple(prepared.encode("utf-8", "replace").translate(_WORD_BYTES).decode().split())
-    return _Text(prepared, found, frozenset(found))
-
-
-def _text(text: str) -> _Text:
-    return _read(text[:MAX_SIGNAL_TEXT])  # a short text slices to itself: its hash is cached
-
-
-def _key_word(phrase: str) -> str:
-    """The word whose absence from a text proves the phrase is not there: its longest
-    uncommon word. Never one written with an apostrophe: texts spell those both ways."""
-    found: list[str] = [t for w in phrase.split() if "'" not in w for t in _LETTERS.findall(w)]
-    if not found:
-        raise ValueError(f"phrase {phrase!r} has no plain word to look for")
-    return max(found, key=lambda word: (word not in _COMMON, len(word)))
-
-
-def _trie(phrases: Iterable[str]) -> str:
-    """One alternation for many literal phrases, factored by shared prefixes.
-
-    A flat ``a|b|c…`` makes the regex engine try every phrase at every word; a trie tries only
-    the branch the next character allows. An apostrophe is optional ("ill", "i'll"), and
-    longer phrases are tried first ("no heating" before "no heat").
-    """
-    root: dict[str, Any] = {}
-    for phrase in phrases:
-        node = root
-        for char in phrase:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _node_pattern(root)
-
-
-def _node_pattern(node: dict[str, Any]) -> str:
-    branches = [
-        ("'?" if char == "'" else re.escape(char)) + _node_pattern(child)
-        for char, child in sorted(node.items())
-        if char
-    ]
-    if "" in node:
-        return f"(?:{'|'.join(branches)}|)" if branches else ""
-    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
-
-
-def _any(*patterns: str) -> str:
-    return "(?:" + "|".join(patterns) + ")"
-
-
-def _literal(phrase: str) -> str:
-    return re.escape(phrase).replace("'", "'?")  # "i'll" also finds "ill"
-
-
-def _starts_word(prepared: str, start: int) -> bool:
-    return not start or not (prepared[start - 1].isalnum() or prepared[start - 1] == "_")
-
-
-class _Lexicon:
-    """Named families of phrases, found without scanning the text once per phrase.
-
-    One-word phrases are looked up in the text's words. Longer ones (and regex fragments) are
-    grouped by a key word, and only the groups whose key word the text contains are searched,
-    each by a small regex. Those regexes start with plain letters, which the engine skips to at
-    C speed; a leading look-behind would make it stop at every character, so the word boundary
-    before a match is checked in Python instead (the one after is in the regex).
-    """
-
-    def __init__(
-        self, families: Mapping[str, Iterable[str]], fragments: Mapping[str, _Fragments]
-    ) -> None:
-        self._word_family: dict[str, str] = {}
-        self._phrase_family: dict[str, str] = {}
-        by_key: dict[str, list[str]] = {}
-        for family, phrases in families.items():
-            for phrase in phrases:
-                if _LETTERS.fullmatch(phrase):
-                    self._word_family.setdefault(phrase, family)
-                else:
-                    self._phrase_family.setdefault(phrase.replace("'", ""), family)
-                    by_key.setdefault(_key_word(phrase), []).append(_literal(phrase))
-        # A fragment's family comes back as the name of the group it is in.
-        grouped: dict[str, dict[str, list[str]]] = {}
-        for family, parts in fragments.items():
-            for pattern, needs in parts:
-                for word in needs:
-                    grouped.setdefault(word, {}).setdefault(family, []).append(pattern)
-        self._regex_of = {
-            key: re.compile(
-                _any(
-                    *sorted(by_key.get(key, ()), key=len, reverse=True),
-                    *(f"(?P<{f}>{'|'.join(ps)})" for f, ps in grouped.get(key, {}).items()),
-                )
-                + _END
-            )
-            for key in by_key.keys() | grouped.keys()
-        }
-        self._keys, self._words = frozenset(self._regex_of), frozenset(self._word_family)
-
-    def find(self, text: _Text) -> list[tuple[str, str]]:
-        """(family, phrase as written) for each distinct phrase found; phrases before words."""
-        prepared, vocabulary = text.prepared, text.vocabulary
-        hits = [
-            (match.start(), match.group(), match.lastgroup)
-            for key in self._keys & vocabulary
-            for match in self._regex_of[key].finditer(prepared)
-            if _starts_word(prepared, match.start())
-        ]
-        found = {
-            phrase: family or self._phrase_family[phrase.replace("'", "")]
-            for _, phrase, family in sorted(hits, key=lambda hit: hit[0])
-        }
-        if not self._words.isdisjoint(vocabulary):
-            # "urgent care" found: "urgent" adds nothing.
-            within = {w for phrase in found for w in _LETTERS.findall(phrase)} if found else ()
-            for word in text.words:
-                if word in self._word_family and word not in within:
-                    found.setdefault(word, self._word_family[word])
-        return [(family, phrase) for phrase, family in found.items()]
-
-
-def _keys(phrases: Iterable[str]) -> frozenset[str]:
-    return frozenset(_key_word(phrase) for phrase in phrases)
-
+__all__ = ["MAX_SIGNAL_TEXT", "abuse_flags", "profane_words", "reach", "spam_flags", "urgency"]
 
 # ---- spam and bots ------------------------------------------------------------------------
 
-_PROMO = _Lexicon(
+_PROMO = Lexicon(
     {
         "strong": words.SPAM_STRONG,
         "weak": words.SPAM_WEAK,
@@ -211,7 +65,7 @@ def _count_signal(found: int, rule: tuple[int, int, str]) -> tuple[int, str] | N
     return (2 if found >= strong else 1), f"{found} {label}"
 
 
-def _repeated(text: _Text) -> str | None:
+def _repeated(text: SignalText) -> str | None:
     """A word said 4+ times in a row, or 2–3 words said 3+ times in a row, if any."""
     tokens = text.words
     duplicates = len(tokens) - len(text.vocabulary)
@@ -232,7 +86,7 @@ def spam_flags(text: str, author: Author) -> tuple[Finding, ...]:
     Each signal weighs 1 (weak: a customer may say "giveaway" or post six hashtags) or 2
     (strong: "follow & rt", a crypto airdrop, "bot" in the handle); a flag needs 2.
     """
-    read = _text(text)
+    read = read_text(text)
     prepared = read.prepared
     spam: list[tuple[int, str]] = []
     bot = _account_signals(author)
@@ -255,6 +109,8 @@ def spam_flags(text: str, author: Author) -> tuple[Finding, ...]:
             spam.append(signal)
     if repeat := _repeated(read):
         spam.append((1, f"repeated '{repeat}'"))
+    if not spam and not bot:
+        return ()
     return tuple(
         Finding(flag.value, tuple(reason for _, reason in found))
         for flag, found in ((Flag.SPAM, spam), (Flag.BOT, bot))
@@ -263,6 +119,8 @@ def spam_flags(text: str, author: Author) -> tuple[Finding, ...]:
 
 
 def _account_signals(author: Author) -> list[tuple[int, str]]:
+    if author.handle is None and author.name is None:
+        return []  # the usual bare text: nothing to read
     signals: list[tuple[int, str]] = []
     handle = (author.handle or "").lstrip("@").lower()
     if "bot" in handle and _BOT_HANDLE.search(handle):
@@ -273,135 +131,6 @@ def _account_signals(author: Author) -> list[tuple[int, str]]:
     if ("bot" in name or "automated" in name) and _BOT_NAME.search(name):
         signals.append((2, f"'bot' in name '{author.name}'"))
     return signals
-
-
-# ---- abuse, threats, profanity -------------------------------------------------------------
-
-_FUCKING = words.FUCK_RE + r"(?:ing|in'?)"
-_MODIFIERS = "(?:" + _any(_trie(words.INSULT_MODIFIERS), _FUCKING) + " ){0,3}"
-# "what a fool I was" is about oneself; "these pigs in blankets" is dinner.
-_NOUN = _trie(words.INSULT_NOUNS) + r"(?!\w)(?! i (?:am|was)\b| i'm\b| in blankets)"
-_PLURAL_NOUN = _trie(n for n in words.INSULT_NOUNS if n.endswith("s"))
-_ONE_WORD = r"(?:\w+ )?"
-_AIMS = _trie(words.INSULT_AIMS)
-# Insults: aimed ("you idiot", "useless clowns"), aimed by themselves ("morons"), or phrases.
-_INSULT = re.compile(
-    _START
-    + _any(
-        _AIMS + " " + _MODIFIERS + _NOUN,
-        _trie(words.INSULT_ADJECTIVES) + " " + _MODIFIERS + _PLURAL_NOUN,
-        # "treated like idiots" and "we're not idiots" are complaints, not insults.
-        r"(?<!like )(?<!not )(?<!as )" + _trie(words.INSULTS_ALONE),
-        _trie(words.ABUSE_PHRASES + words.SLURS),
-    )
-    + _END
-)
-_INSULT_KEYS = frozenset(words.INSULT_NOUNS + words.SLURS) | _keys(words.ABUSE_PHRASES)
-# Accusations made insults by swearing or scorn: "you fucking liars", "you useless lot".
-_ACCUSE = re.compile(
-    _START + _AIMS + " " + _any(_FUCKING, _trie(words.INSULT_ADJECTIVES)) + " " + _ONE_WORD
-    + _trie(words.ACCUSATIONS) + _END
-)  # fmt: skip
-_ACCUSE_KEYS, _SCORN = frozenset(words.ACCUSATIONS), frozenset(words.INSULT_ADJECTIVES)
-# Swearing at someone: "f*** you", "fuck off", "go fuck yourself", "shut the fuck up". Every
-# alternative starts with a plain letter, so the engine skips to candidates at C speed.
-_AT_YOU = (
-    r" (?:you|u|ya|y'?all|you all|off|your(?:self|selves)|all of you|your "
-    + _ONE_WORD
-    + "(?:company|staff|team|ceo|boss|support|people|employees|managers?|workers|mum|mom))"
-)
-_CURSE = re.compile(
-    _any(
-        *(head + _AT_YOU for head in words.FUCK_HEADS),
-        "go " + words.FUCK_RE + " your(?:self|selves)",
-        "shut the " + words.FUCK_RE + " up",
-    )
-    + _END
-)
-_CURSE_WORDS = frozenset({"you", "u", "ya", "y", "yall", "off", "yourself", "yourselves", "shut"})
-_FUCK_WORDS = frozenset(words.FUCK_WORDS)
-
-# A person hurt, not "kill it", "kill me", "shoot you an email", "cut her hair".
-_TARGET = (
-    _any(
-        _trie(words.THREAT_TARGETS),
-        "(?:your|ur|the|that|this|every|all your|all the) "
-        + _ONE_WORD
-        + _trie(words.THREAT_PEOPLE),
-    )
-    + r"(?!\w)(?! (?:a|an|the|some|off|out|to|back|with kindness|slack|loose|free)\b)"
-)
-_PLACE = (
-    "(?:down )?(?:your|ur|the|this|that|their|every|all your|all of your|all the) "
-    r"(?:\w+ ){0,2}?" + _trie(words.THREAT_PLACES) + r"(?!\w)(?!')(?: down| to the ground)?"
-)
-_THREAT = re.compile(
-    _START
-    + _any(
-        _trie(words.THREAT_INTENT) + " (?:" + _trie(words.THREAT_FILLERS) + " ){0,4}"
-        + _any(_trie(words.THREAT_VERBS) + " " + _TARGET,
-               _trie(words.THREAT_PLACE_ACTS) + " " + _PLACE),
-        _trie(words.THREAT_PLACE_ACTS_ALONE) + " " + _PLACE,
-        _trie(words.THREAT_PHRASES),
-        *(pattern for pattern, _ in words.THREAT_RE),
-    )
-    + _END
-)  # fmt: skip
-_THREAT_KEYS = _keys(
-    words.THREAT_VERBS + words.THREAT_PLACE_ACTS + words.THREAT_PLACE_ACTS_ALONE
-    + words.THREAT_PHRASES
-) | {word for _, needs in words.THREAT_RE for word in needs}  # fmt: skip
-
-_PROFANE = frozenset(words.PROFANE_WORDS)
-_OBFUSCATED = re.compile(r"(?<![\w*$@])" + _any(*words.OBFUSCATED_RE) + r"(?![\w*$])")
-_PIECES = frozenset(words.OBFUSCATED_PIECES)
-
-
-def _disguised(read: _Text) -> bool:
-    """Whether the text may hold a profanity spelled with symbols ("f*ck", "sh!t", "a$$")."""
-    prepared = read.prepared
-    if "*" in prepared or "$$" in prepared or "$h" in prepared:
-        return True
-    return not _PIECES.isdisjoint(read.vocabulary) and any(c in prepared for c in "!@#1")
-
-
-def abuse_flags(text: str) -> tuple[Finding, ...]:
-    """Finding("abuse") for insults aimed at people, Finding("threat") for threatened harm.
-
-    Swearing about a thing ("this is fucking ridiculous") is frustration, not abuse; slang
-    ("killer deal", "you killed it", "the bomb", "shoot me a DM") is not a threat: threats need
-    an intent and a person or place ("I'll burn your store down"), or a fixed phrase.
-    """
-    read = _text(text)
-    prepared, vocabulary = read.prepared, read.vocabulary
-    swearing = not _FUCK_WORDS.isdisjoint(vocabulary) or _disguised(read)
-    abuse: list[str] = []
-    if not _INSULT_KEYS.isdisjoint(vocabulary):
-        abuse += _INSULT.findall(prepared)
-    if not _ACCUSE_KEYS.isdisjoint(vocabulary) and (swearing or not _SCORN.isdisjoint(vocabulary)):
-        abuse += _ACCUSE.findall(prepared)
-    if swearing and not _CURSE_WORDS.isdisjoint(vocabulary):
-        abuse += [m.group() for m in _CURSE.finditer(prepared) if _starts_word(prepared, m.start())]
-    threat = _THREAT.findall(prepared) if not _THREAT_KEYS.isdisjoint(vocabulary) else []
-    return tuple(
-        Finding(flag.value, tuple(dict.fromkeys(found)))
-        for flag, found in ((Flag.ABUSE, abuse), (Flag.THREAT, threat))
-        if found
-    )
-
-
-def profane_words(text: str) -> tuple[str, ...]:
-    """Every profane or abusive word in the text, lowercased as written ("f*ck", "sh!t"), once.
-
-    Reply drafts use this to never echo them back. Plain spellings come first, in order.
-    """
-    read = _text(text)
-    found = []
-    if not _PROFANE.isdisjoint(read.vocabulary):
-        found = [word for word in read.words if word in _PROFANE]
-    if _disguised(read):
-        found += _OBFUSCATED.findall(read.prepared)
-    return tuple(dict.fromkeys(found))
 
 
 # ---- reach -----------------------------------------------------------------------------------
@@ -456,7 +185,7 @@ def reach(
 
 # ---- urgency ---------------------------------------------------------------------------------
 
-_URGENCY = _Lexicon(
+_URGENCY = Lexicon(
     {
         "safety": words.SAFETY,
         "stranded": words.STRANDED,
@@ -487,7 +216,7 @@ def urgency(
             return Urgency.HIGH, tuple(reasons)
         return (Urgency.NORMAL if complaint else Urgency.LOW), ("spam flag",)
     timing = []
-    for family, phrase in _URGENCY.find(_text(text)):
+    for family, phrase in _URGENCY.find(read_text(text)):
         if family == "time" and not complaint:
             timing.append(phrase)
         else:
