@@ -194,12 +194,6 @@ def test_romanised_hindi_declared_by_the_source_is_judged_the_same() -> None:
     assert judged(text, language="hi-Latn") == judged(text)
 
 
-@pytest.mark.xfail(
-    reason="judge._primary keeps a 'hi-Latn' tag only in that exact case: 'hi-latn' (as the"
-    " pipeline's normalize_language stores it) or 'hi_Latn' misses the Hinglish cue lists,"
-    " so the complaint is judged 'unknown' and not a complaint",
-    strict=True,
-)
 @pytest.mark.parametrize("tag", ["hi-latn", "HI-LATN", "hi_Latn"])
 def test_romanised_hindi_tag_is_read_in_any_case(tag: str) -> None:
     j = judged("bhai mera order abhi tak nahi aaya, paisa wapas chahiye", language=tag)
@@ -221,12 +215,6 @@ def test_a_regional_english_tag_is_english() -> None:
     assert j.language == "en" and j.sentiment is not None and j.complaint is True
 
 
-@pytest.mark.xfail(
-    reason="a declared language wins over the detected script: Bengali text from a feed that"
-    " says 'en' is scored by VADER as 0.0 'neutral' (never-neutral rule broken) and its"
-    " complaint is missed",
-    strict=True,
-)
 def test_bengali_script_from_a_feed_declaring_english_is_still_not_scored() -> None:
     j = judged("ডেলিভারি এখনো পাইনি, টাকা ফেরত চাই", language="en")
     assert j.sentiment is None and j.sentiment_label is not NEUTRAL
@@ -418,11 +406,6 @@ def test_confused_said_outright_is_confused() -> None:
     assert feeling(judged("I'm confused by the new menu layout"), "confused") == ("confused",)
 
 
-@pytest.mark.xfail(
-    reason='feelings._EXPLICIT lists "don\'t understand" but cue words arrive without'
-    " apostrophes ('dont understand'), so the explicit confusion is dropped in a calm post",
-    strict=True,
-)
 def test_dont_understand_said_calmly_is_confused() -> None:
     j = judged("I don't understand my new bill")
     assert j.sentiment_label is NEUTRAL  # calm: only explicit feeling words count

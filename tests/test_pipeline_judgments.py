@@ -150,11 +150,6 @@ def test_stored_judgments_are_exactly_what_the_judge_says_about_the_mention(
         assert judge.judge(as_received) == mention.judgments, mention.id
 
 
-@pytest.mark.xfail(
-    reason="normalize_language stores 'hi-Latn' as 'hi-latn', and judge._primary only keeps"
-    " the exact spelling 'hi-Latn': romanised Hindi declared by a source misses its cue lists",
-    strict=True,
-)
 def test_romanised_hindi_declared_by_the_source_is_judged_as_such(
     settings: Settings, clock: SettableClock
 ) -> None:

@@ -19,7 +19,7 @@ FEELINGS = ("frustrated", "angry", "disappointed", "confused", "anxious", "sarca
 # Cue words that name a feeling outright, so they count even in an otherwise calm post.
 _EXPLICIT = re.compile(
     r"frustrat|fed up|sick of|angry|furious|pissed|livid|outrage|disgust|disappoint|let down"
-    r"|confus|don't understand|makes no sense|worried|anxious|scared|urgent|emergency|asap"
+    r"|confus|don'?t understand|makes no sense|worried|anxious|scared|urgent|emergency|asap"
     r"|desperate|panic|stranded"
 )
 _SHOUT = re.compile(r"\b[A-Z]{4,}\b")

@@ -27,6 +27,7 @@ from listener.judging.complaint import (
 from listener.judging.cues import CueSet, prepare, words_of
 from listener.judging.feelings import judge_feelings
 from listener.judging.language import detect_language
+from listener.judging.language_tags import reading_language
 from listener.judging.learning import ComplaintModel, blend
 from listener.judging.lexicon.english import COMPLAINT_CUES, FEELING_CUES, TOPIC_CUES
 from listener.judging.lexicon.indic import INDIC_CUES, find_cues
@@ -195,7 +196,7 @@ class Judge:
     ) -> _Reading:
         """Language, cues, sarcasm, sentiment and the complaint rules: what the rest builds on."""
         guess = detect_language(text)
-        lang = _primary(language) or guess.language
+        lang = reading_language(language, guess)
         english = lang in (None, "en")
         prepared = prepare(text)
         words = words_of(prepared)  # read once: the cue pass and the negation check share them
@@ -256,14 +257,6 @@ def _by_namespace(
 def _is_care_handle(handle: str) -> bool:
     # Remembered: the same handles ("@AcmeSupport") come back in mention after mention.
     return _CARE_HANDLE.search(handle) is not None
-
-
-def _primary(language: str | None) -> str | None:
-    """A source's language tag as the judges use it: "en-US" → "en"; "hi-Latn" is kept."""
-    if not language:
-        return None
-    tag = language.strip()
-    return tag if tag.lower() == "hi-latn" else tag.split("-")[0].split("_")[0].lower() or None
 
 
 def _query_handles(brand: BrandSettings) -> tuple[str, ...]:
