@@ -28,14 +28,15 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 from listener.judging.lexicon.emoji import EMOJI_VALENCE, base_emoji
 from listener.models import SentimentLabel
 from listener.vader_fast import FastVader
+from listener.vader_reading import EXTRA_LEXICON, for_vader
 
 MODEL_NAME = "vader-3.3+listener-1"
 MAX_SCORED_CHARS = 2_000  # a long post's first 2,000 characters carry its tone; < 1 ms
 # Chosen on TweetEval's *validation* split (bench/judgments.py --tune-band); VADER's
 # authors suggest ±0.05. Asymmetric because faint praise words ("thanks", "ok", "lol")
 # make VADER call many plain posts positive, while a faint negative is usually meant.
-NEUTRAL_BAND = 0.10  # from −NEUTRAL_BAND down: negative
-POSITIVE_BAND = 0.35  # from here up: positive
+NEUTRAL_BAND = 0.05  # from −NEUTRAL_BAND down: negative
+POSITIVE_BAND = 0.40  # from here up: positive
 # A sarcastic text's score: negative, at least this strong.
 SARCASM_SCORE = -0.5
 # How much the stars count against the words when a review has both.
@@ -53,17 +54,25 @@ class Sentiment:
     evidence: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class _Vader:
+    scorer: FastVader
+    words: frozenset[str]  # the lexicon's entries: what ``vader_reading`` may mute
+
+
 @cache
-def _analyzer() -> FastVader:
+def _analyzer() -> _Vader:
     # Loading the lexicon takes ~50 ms; share one analyzer (read-only after this set-up).
     # VADER's own class only loads the tables: FastVader scores exactly as it does, faster.
     analyzer = SentimentIntensityAnalyzer()
     analyzer.lexicon.update(EMOJI_VALENCE)
+    for word, valence in EXTRA_LEXICON.items():
+        analyzer.lexicon.setdefault(word, valence)  # VADER's own value wins, should it gain one
     for word in REQUEST_WORDS:
         analyzer.lexicon.pop(word, None)
     for emoji in EMOJI_VALENCE:
         analyzer.emojis.pop(emoji, None)  # scored as itself, not as its description
-    return FastVader(analyzer.lexicon, analyzer.emojis)
+    return _Vader(FastVader(analyzer.lexicon, analyzer.emojis), frozenset(analyzer.lexicon))
 
 
 def load() -> None:
@@ -107,8 +116,9 @@ def stars_score(rating: float) -> float:
 
 def vader_score(text: str) -> tuple[float, tuple[str, ...]]:
     """VADER's compound score of the capped text (emoji included) and the emoji it counted."""
+    vader = _analyzer()
     prepared, emoji = _with_emoji_tokens(text[:MAX_SCORED_CHARS])
-    compound = float(_analyzer().compound(prepared))
+    compound = float(vader.scorer.compound(for_vader(prepared, vader.words)))
     counted = tuple(e for e in emoji if EMOJI_VALENCE.get(e, 0.0) != 0.0)
     return compound, counted
 
