@@ -110,10 +110,22 @@ def poll(ctx: click.Context, config_path: str | None, sources: tuple[str, ...], 
 
 @main.command()
 @config_option
-def sources(config_path: str | None) -> None:
+@click.option(
+    "--types",
+    "list_types",
+    is_flag=True,
+    help="List every source type instead: what it reads, its credentials and limits.",
+)
+def sources(config_path: str | None, list_types: bool) -> None:
     """Health of every configured source: last success, errors, next check, items."""
     from listener.store import open_store
 
+    if list_types:
+        from listener.render import render_source_types
+        from listener.sources import source_types
+
+        click.echo(render_source_types(source_types().values()))
+        return
     settings = load_or_exit(config_path)
     states = {}
     if Path(settings.storage.sqlite).exists():

@@ -27,6 +27,8 @@ class Author:
     handle: str | None = None
     name: str | None = None
     url: str | None = None
+    # The audience the author reaches: followers, or where a network has none, the nearest
+    # measure of standing it shows (Reddit karma, Stack Exchange reputation).
     followers: int | None = None
 
 
@@ -61,6 +63,10 @@ class RawItem:
     rating: float | None = None
     parent_id: str | None = None
     thread_id: str | None = None
+    # The source says the post was changed after it was first published / has been removed
+    # (by its author or a moderator). A deletion tombstones the stored mention.
+    edited_at: datetime | None = None
+    deleted: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 

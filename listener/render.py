@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -21,6 +21,7 @@ import regex
 from listener.config import SourceSettings
 from listener.models import Finding, Judgments, Mention, SentimentLabel, SourceState, Urgency
 from listener.runner import PollSummary
+from listener.sources.base import SourceType
 from listener.store import DEFAULT_HIGHLIGHT, SearchHit
 
 HIGHLIGHT_START, HIGHLIGHT_END = DEFAULT_HIGHLIGHT  # the store's snippet markers
@@ -309,3 +310,18 @@ def render_sources_table(
     if notes:
         lines += ["", *notes]
     return "\n".join(lines)
+
+
+def render_source_types(types: Iterable[SourceType]) -> str:
+    """``listener sources --types``: each type, what it reads, its credentials and limits."""
+    blocks = []
+    for kind in sorted(types, key=lambda t: t.name):
+        info = kind.info
+        lines = [f"{kind.name}: {info.summary}"]
+        credentials = info.credentials or ("none",)
+        lines.append("  credentials: " + credentials[0])
+        lines.extend("               " + c for c in credentials[1:])
+        if info.limits:
+            lines.append(f"  limits:      {info.limits}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)

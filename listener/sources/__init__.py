@@ -12,19 +12,23 @@ from importlib import import_module
 from importlib.metadata import entry_points
 from types import ModuleType
 
-from listener.sources.base import SourceType
+from listener.sources.base import SourceInfo, SourceType
 
 # type name -> module path. Modules are imported on first use so that `listener check`
 # stays fast and a broken optional source cannot stop the others from loading.
 BUILTIN_SOURCE_MODULES: dict[str, str] = {
     "rss": "listener.sources.rss",
+    "hackernews": "listener.sources.hackernews",
 }
 
 ENTRY_POINT_GROUP = "listener.sources"
 
 
 def _source_type_from_module(name: str, module: ModuleType) -> SourceType:
-    return SourceType(name=name, options_model=module.Options, poll=module.poll)
+    info = getattr(module, "INFO", None)
+    if not isinstance(info, SourceInfo):
+        info = SourceInfo(summary=f"plugin module {module.__name__}")
+    return SourceType(name=name, options_model=module.Options, poll=module.poll, info=info)
 
 
 @cache

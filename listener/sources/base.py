@@ -7,6 +7,9 @@ A source type is one module in ``listener/sources/`` exposing:
 - ``async def poll(ctx: PollContext, state: SourceState) -> PollResult`` — fetch once,
   map what was found to ``RawItem`` values, and report the new fetch state.
 
+- ``INFO`` — a ``SourceInfo``: what it reads, the credentials it needs, its limits and a
+  sample settings block (shown by ``listener sources --types``).
+
 A poll raises ``listener.sources.errors.SourceError`` subclasses on failure; backoff,
 parking and logging are the scheduler's job, not the source's.
 """
@@ -71,9 +74,20 @@ PollFunction = Callable[[PollContext[Any], SourceState], Awaitable[PollResult]]
 
 
 @dataclass(frozen=True)
+class SourceInfo:
+    """What a person needs to know to configure a source type."""
+
+    summary: str  # one line: what it reads
+    credentials: tuple[str, ...] = ()  # what to obtain, e.g. "bearer_token: an X app bearer token"
+    limits: str = ""  # the API's budget and caps, in its own terms
+    sample: str = ""  # a YAML block for settings.yaml's `sources:` list
+
+
+@dataclass(frozen=True)
 class SourceType:
-    """A registered source type: its name, its options model and its poll coroutine."""
+    """A registered source type: its name, its options model, its poll coroutine and info."""
 
     name: str
     options_model: type[SourceOptions]
     poll: PollFunction
+    info: SourceInfo = SourceInfo(summary="(no description)")

@@ -17,7 +17,8 @@ from __future__ import annotations
 import asyncio
 import re
 import socket
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -30,6 +31,7 @@ import httpx
 from listener import __version__
 from listener.sources.base import PollContext
 from listener.sources.errors import PermanentError, RateLimited, TransientError
+from listener.sources.ratelimit import read_budget
 
 DEFAULT_USER_AGENT = f"listener/{__version__} (self-hosted social listening)"
 
@@ -92,10 +94,14 @@ async def fetch(
     etag: str | None = None,
     last_modified: str | None = None,
     headers: Mapping[str, str] | None = None,
-    params: httpx.QueryParams | Mapping[str, str] | None = None,
+    params: httpx.QueryParams | Mapping[str, Any] | None = None,
     deadline_s: float | None = DEFAULT_DEADLINE_S,
+    method: str = "GET",
+    json_body: Any = None,
+    form: Mapping[str, str] | None = None,
 ) -> FetchResponse:
-    """Conditional GET of ``url``; raises a ``SourceError`` subclass for anything but 2xx/304."""
+    """Conditional GET of ``url`` (or another ``method``, with a JSON or form body: a login,
+    a token request); raises a ``SourceError`` subclass for anything but 2xx/304."""
     request_headers = httpx.Headers(headers or {})
     if etag:
         request_headers["If-None-Match"] = etag
@@ -104,7 +110,10 @@ async def fetch(
     shown = redact_url(url)
     try:
         async with asyncio.timeout(deadline_s):
-            return await _get(ctx, url, request_headers, params, etag, last_modified)
+            request = ctx.http.build_request(
+                method, url, headers=request_headers, params=params, json=json_body, data=form
+            )
+            return await _send(ctx, request, etag, last_modified)
     except TimeoutError as exc:  # only our deadline: httpx raises its own TimeoutException
         raise TransientError(f"no complete response from {shown} within {deadline_s:g} s") from exc
     except httpx.TimeoutException as exc:
@@ -156,17 +165,14 @@ def _cause_chain(exc: BaseException) -> list[BaseException]:
     return chain
 
 
-async def _get(
+async def _send(
     ctx: PollContext[Any],
-    url: str,
-    headers: httpx.Headers,
-    params: httpx.QueryParams | Mapping[str, str] | None,
+    request: httpx.Request,
     sent_etag: str | None,
     sent_last_modified: str | None,
 ) -> FetchResponse:
-    async with ctx.http.stream(
-        "GET", url, headers=headers, params=params, follow_redirects=True
-    ) as response:
+    url = str(request.url)
+    async with _streamed(ctx.http, request) as response:
         final_url = str(response.url)
         if response.status_code == 304:
             # miniflux refreshes Last-Modified even on a 304; a 304 may omit validators
@@ -193,6 +199,17 @@ async def _get(
         )
 
 
+@asynccontextmanager
+async def _streamed(
+    client: httpx.AsyncClient, request: httpx.Request
+) -> AsyncIterator[httpx.Response]:
+    response = await client.send(request, stream=True, follow_redirects=True)
+    try:
+        yield response
+    finally:
+        await response.aclose()
+
+
 def _raise_for_status(response: httpx.Response, requested_url: str, now: datetime) -> None:
     status = response.status_code
     if 200 <= status < 300:
@@ -204,7 +221,13 @@ def _raise_for_status(response: httpx.Response, requested_url: str, now: datetim
     reason = _phrase(status) or response.reason_phrase
     what = f"HTTP {status} {reason}".rstrip() + f" from {shown}"
     retry_after_s = parse_retry_after(response.headers.get("Retry-After"), now)
+    budget = read_budget(response.headers, now)
+    if retry_after_s is None and budget is not None and budget.exhausted:
+        retry_after_s = budget.reset_s  # GitHub, X: "0 left, resets at T" instead of Retry-After
     if status == 429 or (status == 503 and retry_after_s is not None):
+        raise RateLimited(_with_wait(what, retry_after_s), retry_after_s=retry_after_s)
+    if status == 403 and budget is not None and budget.exhausted:
+        # GitHub answers an exhausted primary limit with 403, not 429.
         raise RateLimited(_with_wait(what, retry_after_s), retry_after_s=retry_after_s)
     if status >= 500 or status in TRANSIENT_4XX:
         raise TransientError(_with_wait(what, retry_after_s), retry_after_s=retry_after_s)

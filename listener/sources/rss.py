@@ -24,7 +24,7 @@ import feedparser
 from pydantic import AfterValidator, Field
 
 from listener.models import Author, RawItem, SourceState
-from listener.sources.base import PollContext, PollResult, SourceOptions
+from listener.sources.base import PollContext, PollResult, SourceInfo, SourceOptions
 from listener.sources.errors import TransientError
 from listener.sources.http import cache_hint_s, fetch, is_google_host, redact_url
 
@@ -43,6 +43,18 @@ class Options(SourceOptions):
     url: Annotated[str, AfterValidator(_http_url)]
     headers: dict[str, str] = Field(default_factory=dict)
 
+
+INFO = SourceInfo(
+    summary="RSS 0.9x/1.0/2.0 and Atom feeds: news searches, blogs, Google Alerts, subreddit feeds",
+    credentials=("none (a Google Alerts feed address is itself the secret: use ${ENV})",),
+    limits="HTTP 429/503 with Retry-After; the feed's <ttl> and Cache-Control are honoured",
+    sample="""\
+- name: google-alerts
+  type: rss
+  interval: 30m
+  url: ${GOOGLE_ALERTS_FEED_URL}   # https://www.google.com/alerts/feeds/…
+""",
+)
 
 FEED_ACCEPT = (
     "application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, "
