@@ -128,3 +128,19 @@ def next_state(result: PollResult, state: SourceState | None = None) -> SourceSt
         last_modified=result.last_modified,
         cursor=result.cursor if result.cursor is not None else before.cursor,
     )
+
+
+@dataclass(frozen=True)
+class ReplayPlan:
+    """How one source type's captured answers are served for the all-sources test.
+
+    Each ``tests/test_source_<type>.py`` defines ``replay(server) -> ReplayPlan``: it
+    registers its captures on ``server`` and says which settings keys point the source at
+    them, a word its replayed posts contain (the brand query ORs these) and how many
+    mentions one ``listener poll --once`` must store from it.
+    """
+
+    options: dict[str, Any]  # the type's own keys in a settings.yaml source block
+    term: str  # a word in the replayed posts, for the brand query
+    mentions: int  # mentions one poll stores
+    environ: dict[str, str] = field(default_factory=dict)  # ${VARS} the options use

@@ -13,11 +13,29 @@ from pytest_httpserver import HTTPServer
 from listener.models import Author, Engagement
 from listener.sources import hackernews
 from listener.sources.errors import RateLimited, TransientError
-from tests.source_helpers import NOW, Capture, capture, next_state, poll_source, serve
+from tests.source_helpers import (
+    NOW,
+    Capture,
+    ReplayPlan,
+    capture,
+    next_state,
+    poll_source,
+    serve,
+)
 
 STORIES = "hackernews/extracted_2014__search_by_date_story_query_apple.json"
 COMMENTS = "hackernews/extracted_2014__search_by_date_comment_query_apple.json"
 PATH = "/api/v1/search_by_date"
+
+
+def replay(server: HTTPServer) -> ReplayPlan:
+    """The story capture, for the all-sources test (tests/test_sources_all.py)."""
+    serve(server, PATH, capture(STORIES))
+    return ReplayPlan(
+        options={"api_url": api(server), "query": "apple", "max_pages": 1},
+        term="apple",
+        mentions=1,
+    )
 
 
 def api(server: HTTPServer) -> str:

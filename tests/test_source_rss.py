@@ -21,6 +21,7 @@ from listener.sources import get_source_type, rss
 from listener.sources.errors import PermanentError, SourceError, TransientError
 from tests.helpers import RSS_FIXTURES
 from tests.rss_helpers import Verbatim304, fixture_bytes, poll_feed
+from tests.source_helpers import ReplayPlan
 
 BASE = "{base}"  # stands for the local server's root URL in expectations
 
@@ -568,3 +569,16 @@ def test_rss_is_registered_under_its_type_name() -> None:
     source_type = get_source_type("rss")
     assert source_type.options_model is rss.Options
     assert source_type.poll is rss.poll
+
+
+def replay(server: HTTPServer) -> ReplayPlan:
+    """The Google Alerts capture, for the all-sources test (tests/test_sources_all.py)."""
+    body = fixture_bytes("google_alerts_atom__feedjira.xml")
+    server.expect_request("/alerts/feeds/1/2").respond_with_data(
+        body, content_type="application/atom+xml"
+    )
+    return ReplayPlan(
+        options={"url": server.url_for("/alerts/feeds/1/2")},
+        term="slack",
+        mentions=len(feedparser.parse(body).entries),  # every alert names Slack
+    )
