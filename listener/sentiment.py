@@ -25,7 +25,9 @@ from functools import cache
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from listener.judging.language import script_shares
 from listener.judging.lexicon.emoji import EMOJI_VALENCE, base_emoji
+from listener.judging.lexicon.indic import find_cues
 from listener.models import SentimentLabel
 from listener.vader_fast import FastVader
 from listener.vader_reading import EXTRA_LEXICON, for_vader
@@ -42,6 +44,12 @@ SARCASM_SCORE = -0.5
 # How much the stars count against the words when a review has both.
 STARS_WEIGHT = 0.6
 READABLE_LANGUAGES = frozenset({"en"})  # what VADER's lexicon is written in
+# A text with at least this share of its letters in scripts VADER cannot read (Bengali words
+# around an English brand name, a bilingual post) is only partly read: VADER's "neutral" there
+# means it saw nothing, not that nothing was said. A quarter is more than a stray name.
+UNREAD_SHARE = 0.25
+# Scripts our cue lists read, for a partly read text whose language was not given as theirs.
+CUE_LANGUAGE_OF_SCRIPT = {"Bengali": "bn", "Devanagari": "hi", "Telugu": "te"}
 # Words VADER scores as positive that, in posts to brands, ask for service rather than
 # praise it: "please help, customer care won't answer" is not a happy post.
 REQUEST_WORDS = ("help", "please", "pls", "plz", "care", "support")
@@ -139,12 +147,17 @@ def judge_sentiment(
     readable = language is None or language in READABLE_LANGUAGES
     evidence: list[str] = []
     score: float | None = None
+    unread: _Unread | None = None
     if readable and text.strip():
         score, emoji = vader_score(text)
         evidence.extend(f"emoji {e}" for e in emoji)
         if sarcasm and score > -abs(SARCASM_SCORE):
             score = min(SARCASM_SCORE, -abs(score))
             evidence.extend(sarcasm)
+        if label_for(score, NEUTRAL_BAND, POSITIVE_BAND) is SentimentLabel.NEUTRAL:
+            unread = _unread_part(text, score)
+            if unread is not None:
+                score, evidence = None, []
     if rating is not None:
         stars = stars_score(rating)
         score = stars if score is None else STARS_WEIGHT * stars + (1 - STARS_WEIGHT) * score
@@ -153,10 +166,43 @@ def judge_sentiment(
         return Sentiment(
             round(score, 4), label_for(score, NEUTRAL_BAND, POSITIVE_BAND), tuple(evidence)
         )
-    return _cue_verdict(language, cue_families or {})
+    if unread is None:
+        return _cue_verdict(language, cue_families or {})
+    cue_language = CUE_LANGUAGE_OF_SCRIPT.get(unread.script or "")
+    families = cue_families or (find_cues(text, cue_language) if cue_language else {})
+    return _cue_verdict(cue_language or language, families, unread.why)
 
 
-def _cue_verdict(language: str | None, families: Mapping[str, tuple[str, ...]]) -> Sentiment:
+@dataclass(frozen=True, slots=True)
+class _Unread:
+    why: str  # the evidence line of an ``unknown`` verdict
+    script: str | None  # the script VADER could not read; None: there were no words at all
+
+
+def _unread_part(text: str, score: float) -> _Unread | None:
+    """Why a neutral VADER score says nothing about ``text``, or None when it is a verdict.
+
+    VADER scores 0 where it reads nothing: a post that is partly in a script it cannot read
+    ("India চুর", an English headline and its Bengali translation), or that has no words
+    and no emoji at all (a lone quote mark, a number) has not been read, so it is not neutral.
+    """
+    if text.isascii() and score != 0:
+        return None  # VADER read some words: ASCII text has no other script
+    shares = script_shares(text)
+    if not shares:
+        if score == 0 and _EMOJI_CHARS.isdisjoint(text):
+            return _Unread("not scored: no words to read", None)
+        return None
+    unread = {script: share for script, share in shares.items() if script != "Latin"}
+    if sum(unread.values()) < UNREAD_SHARE:
+        return None
+    script = max(unread, key=unread.__getitem__)
+    return _Unread(f"not scored: the model cannot read the {script} words", script)
+
+
+def _cue_verdict(
+    language: str | None, families: Mapping[str, tuple[str, ...]], why: str | None = None
+) -> Sentiment:
     """Unscored text: negative or positive by our cue lists, else ``unknown`` (never neutral)."""
     negative = [w for family, words in families.items() if family != "positive" for w in words]
     if negative:
@@ -164,7 +210,7 @@ def _cue_verdict(language: str | None, families: Mapping[str, tuple[str, ...]]) 
     positive = list(families.get("positive", ()))
     if positive:
         return Sentiment(None, SentimentLabel.POSITIVE, _cue_evidence(language, positive))
-    why = f"not scored: the model cannot read {language or 'this script'}"
+    why = why or f"not scored: the model cannot read {language or 'this script'}"
     return Sentiment(None, SentimentLabel.UNKNOWN, (why,))
 
 

@@ -17,7 +17,10 @@
    languages splits its vote), plus half a vote per distinct tell-tale letter (ñ, ç, ß, ł,
    ş…: ``LETTER_CUES``). A language is named only with ``MIN_SCORE`` votes from at least
    two distinct words or letters, and a runner-up at most ``MAX_RUNNER_UP`` of its votes;
-   otherwise ``language`` is None.
+   otherwise ``language`` is None — unless another script holds at least
+   ``SECOND_SCRIPT_SHARE`` of the letters: "India চুর" or "OnePlus 5T এর review চাই" is
+   Bengali with a few Latin names (Bengali syllables take fewer code points than English
+   words, so Latin can lead the count), and that script's language is the guess.
 
 Japanese mixes Han characters (kanji) with kana. When kana are at least ``KANA_SHARE`` of the
 Han + kana letters, both are pooled and reported as script ``"Japanese"`` (ISO 15924 "Jpan");
@@ -52,6 +55,9 @@ KANA_SHARE = 0.1  # below this, kana are a stray "の" in Chinese, not Japanese 
 MIN_SCORE = 1.0  # votes the winner needs (a word only it lists is one vote)…
 MAX_RUNNER_UP = 2 / 3  # …with the runner-up at most this share of them
 LETTER_VOTE = 0.5  # a tell-tale letter is weaker evidence than a function word
+# Undecided Latin text with at least this share of its letters in another script is read as
+# that script's language: a quarter of the letters is more than a stray name.
+SECOND_SCRIPT_SHARE = 0.25
 _UNITS = 20  # votes are counted in twentieths (see _pack)
 _CACHE_LIMIT = 50_000  # characters remembered; far more than real traffic uses
 
@@ -165,6 +171,7 @@ _FANCY_LETTERS = frozenset(
 )
 _ASCII = frozenset(map(chr, range(128)))
 _ASCII_NON_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
+_NON_LETTER_TEXT = "".join(c for c in map(chr, range(128)) if not c.isalpha())
 _CHAR_SCRIPT: dict[str, str] = {}  # cache: character → script, "" for a non-letter
 
 
@@ -193,6 +200,39 @@ def detect_language(text: str) -> LanguageGuess:
         if not any(tokens):
             return _NO_LETTERS
         return _latin(tokens, (), 1.0)
+    sample, chars, ranked = _letters(sample)
+    if not ranked:
+        return _NO_LETTERS
+    script, share = ranked[0]
+    if script != "Latin":
+        return _by_script(script, share, sample, chars)
+    if not chars.isdisjoint(_FANCY_LETTERS):
+        sample = unicodedata.normalize("NFKC", sample)
+    lowered = sample.lower().replace("’", "'")
+    if "İ" in chars:
+        lowered = lowered.replace("i̇", "i")  # Turkish "İ" lower-cases to i + combining dot
+    guess = _latin(_LATIN_WORD.findall(lowered), sorted(chars & _CUE_LETTERS), share)
+    if guess.language is None and len(ranked) > 1:
+        return _by_second_script(guess, ranked[1], sample, chars)
+    return guess
+
+
+def script_shares(text: str) -> dict[str, float]:
+    """Each script's share of the letters of ``text`` (read as ``detect_language`` reads it:
+    the first ``MAX_CHARS`` characters, without handles, hashtags and URLs), most first.
+
+    ``{}`` when there are no letters. Lets a judge see how much of a text is in a script
+    it cannot read, whichever language the text is said to be in.
+    """
+    sample = text[:MAX_CHARS]
+    if sample.isascii():
+        return {"Latin": 1.0} if _IGNORED.sub(" ", sample).strip(_NON_LETTER_TEXT) else {}
+    return dict(_letters(sample)[2])
+
+
+def _letters(sample: str) -> tuple[str, set[str], list[tuple[str, float]]]:
+    """The sample without handles and URLs, its distinct non-ASCII characters, and its
+    scripts with their shares of the letters, most first (empty: no letters)."""
     if "@" in sample or "#" in sample or "://" in sample or "www." in sample:
         sample = _IGNORED.sub(" ", sample)
     chars = set(sample)
@@ -203,16 +243,24 @@ def detect_language(text: str) -> LanguageGuess:
     scripts = {script for script in found if script}  # a handful at most
     ascii_letters = len(sample.encode("ascii", "ignore").translate(None, _ASCII_NON_LETTERS))
     if not scripts and not ascii_letters:
-        return _NO_LETTERS
-    script, share = _dominant(sample, chars, scripts, ascii_letters)
-    if script != "Latin":
-        return _by_script(script, share, sample, chars)
-    if not chars.isdisjoint(_FANCY_LETTERS):
-        sample = unicodedata.normalize("NFKC", sample)
-    lowered = sample.lower().replace("’", "'")
-    if "İ" in chars:
-        lowered = lowered.replace("i̇", "i")  # Turkish "İ" lower-cases to i + combining dot
-    return _latin(_LATIN_WORD.findall(lowered), sorted(chars & _CUE_LETTERS), share)
+        return sample, chars, []
+    return sample, chars, _ranked(sample, chars, scripts, ascii_letters)
+
+
+def _by_second_script(
+    guess: LanguageGuess, second: tuple[str, float], sample: str, chars: set[str]
+) -> LanguageGuess:
+    """Latin letters that name no language ("India", "OnePlus review") beside a real share of
+    another script's: that script's language is the only evidence, so it is the guess."""
+    script, share = second
+    if share < SECOND_SCRIPT_SHARE:
+        return guess
+    other = _by_script(script, share, sample, chars)
+    if other.language is None:
+        return guess
+    why = f"the Latin words name no language: read as {script} script"
+    evidence = (guess.evidence[0], *other.evidence, why)
+    return LanguageGuess("Latin", other.language, other.confidence, evidence)
 
 
 def _script_of(char: str) -> str:
@@ -238,28 +286,30 @@ def _classify(char: str) -> str:
     return unicodedata.name(char, "other").split()[0].title()  # a script we do not map
 
 
-def _dominant(
+def _ranked(
     sample: str, chars: set[str], scripts: set[str], ascii_letters: int
-) -> tuple[str, float]:
-    """(script with most letters, its share of all letters); Han and kana pooled for Japanese."""
+) -> list[tuple[str, float]]:
+    """Each script with its share of all letters, most first; Han and kana pooled for
+    Japanese."""
     if len(scripts) <= 1:
         script = next(iter(scripts), "Latin")
         if not ascii_letters or script == "Latin":
-            return ("Japanese" if script in ("Hiragana", "Katakana") else script), 1.0
+            return [("Japanese" if script in ("Hiragana", "Katakana") else script, 1.0)]
     counts: dict[str, int] = {}
     for char in chars:  # str.count runs in C: one call per distinct letter, not per letter
         script = _script_of(char)
         if script:
             counts[script] = counts.get(script, 0) + sample.count(char)
-    # Latin last: max() keeps the first of equals, and on a tie the other script says more
-    # (the Latin letters are often a brand or a leftover "http").
+    # Latin last: sorting is stable, and on a tie the other script says more (the Latin
+    # letters are often a brand or a leftover "http").
     counts["Latin"] = counts.pop("Latin", 0) + ascii_letters
     kana = counts.pop("Hiragana", 0) + counts.pop("Katakana", 0)
     if kana:
         han = counts.pop("Han", 0)
         counts["Japanese" if kana >= KANA_SHARE * (kana + han) else "Han"] = kana + han
-    script = max(counts, key=counts.__getitem__)
-    return script, counts[script] / sum(counts.values())
+    total = sum(counts.values())
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    return [(script, letters / total) for script, letters in ranked if letters]
 
 
 def _by_script(script: str, share: float, sample: str, chars: set[str]) -> LanguageGuess:
