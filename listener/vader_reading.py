@@ -25,7 +25,7 @@ Each rule was kept because it raised macro-recall on TweetEval's validation spli
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Mapping
+from collections.abc import Mapping, Set
 from types import MappingProxyType
 
 MUTE = "\u00b7"  # appended to a word that must not score; not ASCII punctuation, so kept
@@ -67,7 +67,10 @@ _LIKE_AS_VERB_AFTER = frozenset((
 _LIKE = re.compile(r"(\S*)(\s+)(like)\b", re.IGNORECASE)
 
 # Two or more capitalised words in a row, separated by spaces only: a name or a title.
-_NAME_RUN = re.compile(r"(?<![\w'’])[A-Z][a-z]+(?: +[A-Z][a-z]+)+(?![\w'’])")
+# The pattern starts with a capital so the regex engine skips to capitals (a leading ``\b``
+# or look-behind is tried at every character: twice the time); the look-behind after it
+# keeps "McDonald" from starting a run at its "D".
+_NAME_RUN = re.compile(r"[A-Z](?<!\w[A-Z])[a-z]+(?: +[A-Z][a-z]+)+\b")
 _HANDLES_AT_END = re.compile(r"(?:\s*@\w+)+\s*$")
 
 
@@ -102,7 +105,7 @@ def _like_replacement(match: re.Match[str]) -> str:
     return f"{before}{space}{like}{MUTE}"
 
 
-def mute_names(text: str, lexicon: Container[str]) -> str:
+def mute_names(text: str, lexicon: Set[str]) -> str:
     """Lexicon words inside a run of capitalised words ("Super Bowl") do not score.
 
     The first word of a run that starts a sentence ("Great service today") is an ordinary
@@ -111,7 +114,9 @@ def mute_names(text: str, lexicon: Container[str]) -> str:
     return _NAME_RUN.sub(lambda m: _muted_run(m, text, lexicon), text)
 
 
-def _muted_run(match: re.Match[str], text: str, lexicon: Container[str]) -> str:
+def _muted_run(match: re.Match[str], text: str, lexicon: Set[str]) -> str:
+    if lexicon.isdisjoint(match.group().lower().split(" ")):
+        return match.group()  # most names hold no lexicon word: nothing to mute
     words = match.group().split(" ")
     first = 1 if _starts_sentence(text, match.start()) else 0
     return " ".join(
@@ -124,7 +129,7 @@ def _starts_sentence(text: str, start: int) -> bool:
     return not before or not (before[-1].isalnum() or before[-1] == ",")
 
 
-def for_vader(text: str, lexicon: Container[str]) -> str:
+def for_vader(text: str, lexicon: Set[str]) -> str:
     """``text`` rewritten by every rule above, ready for VADER (with ``EXTRA_LEXICON``)."""
     text = join_phrases(split_hashtags(text))
     return mute_names(mute_like_preposition(text), lexicon)
