@@ -13,6 +13,11 @@ table). On top of it:
 - **unscored, not neutral**: VADER reads English. Text in another language or script gets
   no score (``unknown``) — except that our Bengali, Telugu and Hindi cue lists can still
   say "negative" (without a score) so a complaint in those languages reaches a person.
+  Text only partly in Latin letters (Bengali around an English brand name) is the same:
+  VADER's neutral there means it read nothing, so it gives way to the cue lists or
+  ``unknown``; so does text with no words and no emoji at all;
+- **reading posts as people do** (``listener.vader_reading``): hashtags split into words,
+  "can't wait" as eagerness, "like" as a preposition and words inside names unscored.
 
 VADER's own handling of contrast ("…, but …" weighs the second half more) is kept.
 """
