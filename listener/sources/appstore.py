@@ -15,11 +15,9 @@ one country's reviews newest first, about 50 a page. Caps and traps:
 - Deleted reviews simply vanish from the feed; there is no marker to read.
 - No rate-limit headers are documented; HTTP 429/503 are honoured like everywhere else.
 
-Incremental: the cursor keeps the newest ``updated`` seen (``since``) and the ids at the top
-of the feed (``seen``); a poll pages until it meets a review that old. A poll that runs out
-of ``max_pages`` first keeps a ``gap``: the next poll resumes at the page it stopped at
-(reviews only move down the feed as new ones arrive, so nothing unread moves above it) and
-closes the gap before it moves ``since`` on.
+Incremental (``page_walk.PageWalk``): the cursor keeps the newest ``updated`` seen and the ids
+at the top of the feed; a poll pages until it meets them. A poll that runs out of
+``max_pages`` first resumes, next time, at the page it stopped at.
 """
 
 from __future__ import annotations
@@ -40,10 +38,10 @@ from listener.sources.api import (
     require,
 )
 from listener.sources.base import PollContext, PollResult, SourceInfo
+from listener.sources.page_walk import PageWalk
 from listener.sources.timestamps import epoch, from_epoch, iso_z, parse_timestamp
 
 APPLE_MAX_PAGES = 10  # Apple's own cap: page=11 and later are never served
-SEEN_IDS_KEPT = 20  # ids at the top of the feed kept to recognise what was already read
 
 INFO = SourceInfo(
     summary="Apple App Store customer reviews of one app in one country (public JSON feed)",
@@ -72,105 +70,52 @@ class Options(ApiOptions):
 
 async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
     options = ctx.options
-    cursor = load_cursor(state)
-    gap = cursor.get("gap") if isinstance(cursor.get("gap"), dict) else None
-    boundary = gap or cursor
-    since = _int(boundary.get("since"))
-    if since is None and not cursor:
-        since = epoch(first_poll_since(ctx, options.lookback))
-    seen = {str(i) for i in boundary.get("seen") or ()}
-    first_page = (_int(gap.get("page")) or 1) if gap else 1
-
+    walk = PageWalk.from_cursor(
+        load_cursor(state), default_since=epoch(first_poll_since(ctx, options.lookback))
+    )
     items: list[RawItem] = []
     problems: list[str] = []
-    top: list[tuple[int | None, str]] = []  # (updated, id) in feed order, for the next cursor
     complete = False
-    page = first_page
-    last_page = min(APPLE_MAX_PAGES, first_page + options.max_pages - 1)
+    page = walk.first_page
+    last_page = min(APPLE_MAX_PAGES, walk.first_page + options.max_pages - 1)
     while page <= last_page:
         response = await get_json(ctx, _page_url(options, page))
         feed = require(response.data, "feed", dict, f"App Store feed page {page}")
         entries = feed.get("entry") or []
         entries = [entries] if isinstance(entries, dict) else entries
+        # Older feeds put the app itself first (im:name, no im:rating).
         reviews = [e for e in entries if isinstance(e, dict) and "im:rating" in e]
         for position, entry in enumerate(reviews):
             review_id = _label(entry.get("id"))
             updated = parse_timestamp(_label(entry.get("updated")))
             key = epoch(updated) if updated else None
-            if _already_read(review_id, key, since, seen):
+            if walk.reached(review_id, key):
                 complete = True
                 break
             try:
-                # A known id with a newer date: the author edited the review.
-                items.append(_raw_item(entry, options.country, edited=review_id in seen))
+                item = _raw_item(entry, options.country, edited=walk.edited(review_id))
             except ValueError as exc:
                 problems.append(f"page {page} review {position + 1} skipped: {exc}")
                 continue
-            top.append((key, review_id))
+            items.append(item)
+            walk.read(review_id, key)
         if complete or not reviews:
             complete = True
             break
         page += 1
 
     if not complete and page > APPLE_MAX_PAGES:
-        oldest = min((k for k, _ in top if k is not None), default=None)
         problems.append(
             f"page {APPLE_MAX_PAGES} of the App Store feed still held new reviews: Apple serves "
             f"no more than {APPLE_MAX_PAGES} pages, so reviews older than "
-            f"{_when(oldest)} were not fetched — poll more often"
+            f"{_when(walk.oldest)} were not fetched — poll more often"
         )
         complete = True  # nothing more can be read: close the gap
     return PollResult(
         items=items,
-        cursor=dump_cursor(_next_cursor(cursor, gap, top, complete, page, since)),
+        cursor=dump_cursor(walk.to_cursor(complete=complete, next_page=page)),
         problems=problems,
     )
-
-
-def _already_read(review_id: str, key: int | None, since: int | None, seen: set[str]) -> bool:
-    """Whether paging has reached what an earlier poll read: a review older than ``since``,
-    or a known id that was not updated since (a known id with a newer date is an edit)."""
-    if key is not None and since is not None and key < since:
-        return True
-    return review_id in seen and (key is None or since is None or key <= since)
-
-
-def _next_cursor(
-    cursor: dict[str, Any],
-    gap: dict[str, Any] | None,
-    top: list[tuple[int | None, str]],
-    complete: bool,
-    page: int,
-    since: int | None,
-) -> dict[str, Any]:
-    # What this poll read, as the boundary for later polls; inside a gap, the newest part
-    # was read by the poll that opened it and is kept there.
-    if gap is not None:
-        newest = {"since": gap.get("newest_since"), "seen": gap.get("newest_seen") or []}
-    elif top:
-        keys = [k for k, _ in top if k is not None]
-        newest = {
-            "since": max(keys, default=since),
-            "seen": [i for _, i in top[:SEEN_IDS_KEPT]],
-        }
-    else:
-        newest = {k: cursor[k] for k in ("since", "seen") if k in cursor}
-        if "since" not in newest and since is not None:
-            newest["since"] = since
-    newest = {k: v for k, v in newest.items() if v is not None}
-    if complete:
-        return newest
-    base = gap or {"since": since, "seen": sorted(cursor.get("seen") or [])}
-    return {
-        **newest,
-        "gap": {
-            "page": page,
-            "since": base.get("since"),
-            "seen": base.get("seen") or [],
-            "newest_since": newest.get("since"),
-            "newest_seen": newest.get("seen") or [],
-        },
-    }
 
 
 def _raw_item(entry: dict[str, Any], country: str, *, edited: bool = False) -> RawItem:
