@@ -713,3 +713,13 @@ def test_a_mention_of_two_brands_uses_the_model_with_more_labels(
     assert j.complaint_evidence[-1] == "brand model from 40 labels (learned)"
     only_zed = judge.judge_text(ZORBLE, brands=("Zed",))
     assert only_zed.complaint_evidence[-1] == "brand model from 30 labels (learned)"
+
+
+def test_a_mostly_english_post_with_a_bengali_complaint_still_reaches_a_person() -> None:
+    # Latin letters are the majority and the feed says "en": the Bengali part is read by
+    # the Bengali cue lists all the same.
+    j = judged("Ordered the Acme anvil last month, ডেলিভারি পাইনি টাকা ফেরত", language="en")
+    assert j.language == "en"
+    assert j.sentiment_label is NEGATIVE and j.sentiment is None
+    assert j.complaint is True
+    assert "refund: ফেরত" in j.complaint_evidence

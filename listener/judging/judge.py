@@ -26,7 +26,7 @@ from listener.judging.complaint import (
 )
 from listener.judging.cues import CueSet, prepare, words_of
 from listener.judging.feelings import judge_feelings
-from listener.judging.language import detect_language
+from listener.judging.language import detect_language, script_shares
 from listener.judging.language_tags import reading_language
 from listener.judging.learning import ComplaintModel, blend
 from listener.judging.lexicon.english import COMPLAINT_CUES, FEELING_CUES, TOPIC_CUES
@@ -35,7 +35,13 @@ from listener.judging.sarcasm import SARCASM_CUES, sarcasm_evidence
 from listener.judging.signals import abuse_flags, reach, spam_flags, urgency
 from listener.models import Author, Engagement, Finding, Judgments, Mention, SentimentLabel
 from listener.query import extract_handles
-from listener.sentiment import MODEL_NAME, Sentiment, judge_sentiment
+from listener.sentiment import (
+    CUE_LANGUAGE_OF_SCRIPT,
+    MODEL_NAME,
+    UNREAD_SHARE,
+    Sentiment,
+    judge_sentiment,
+)
 from listener.sentiment import load as load_sentiment
 
 # Handles of customer-care desks, whoever the brand: "@acme_support", "@AcmeCares", "@acmehelp".
@@ -205,7 +211,7 @@ class Judge:
         negated = negated_action(prepared, words) if english else None
         if negated and not any(negated in word for word in cues.get("problem", ())):
             cues["problem"] = (*cues.get("problem", ()), negated)
-        indic = find_cues(text, lang) if lang is not None and lang in INDIC_CUES else {}
+        indic = _indic_cues(text, lang)
         sarcasm = sarcasm_evidence(found.get("sarcasm", {}), cues, prepared) if english else ()
         sentiment = judge_sentiment(
             text, language=lang, rating=rating, sarcasm=sarcasm, cue_families=indic
@@ -257,6 +263,21 @@ def _by_namespace(
 def _is_care_handle(handle: str) -> bool:
     # Remembered: the same handles ("@AcmeSupport") come back in mention after mention.
     return _CARE_HANDLE.search(handle) is not None
+
+
+def _indic_cues(text: str, language: str | None) -> dict[str, tuple[str, ...]]:
+    """Bengali/Hindi/Telugu cue words: in text read as that language, and in the Indic part
+    of a mixed post read as another ("OnePlus 5T এর review চাই", a feed that says "en"), so
+    a complaint written half in Bengali still reaches a person."""
+    if language is not None and language in INDIC_CUES:
+        return dict(find_cues(text, language))
+    if text.isascii():
+        return {}
+    for script, share in script_shares(text).items():
+        cue_language = CUE_LANGUAGE_OF_SCRIPT.get(script)
+        if cue_language is not None and share >= UNREAD_SHARE:
+            return dict(find_cues(text, cue_language))
+    return {}
 
 
 def _query_handles(brand: BrandSettings) -> tuple[str, ...]:
