@@ -21,6 +21,9 @@ BUILTIN_SOURCE_MODULES: dict[str, str] = {
     "hackernews": "listener.sources.hackernews",
     "trustpilot": "listener.sources.trustpilot",
     "appstore": "listener.sources.appstore",
+    "youtube": "listener.sources.youtube",
+    "bluesky": "listener.sources.bluesky",
+    "mastodon": "listener.sources.mastodon",
 }
 
 ENTRY_POINT_GROUP = "listener.sources"
