@@ -24,6 +24,7 @@ BUILTIN_SOURCE_MODULES: dict[str, str] = {
     "youtube": "listener.sources.youtube",
     "bluesky": "listener.sources.bluesky",
     "mastodon": "listener.sources.mastodon",
+    "reddit": "listener.sources.reddit",
 }
 
 ENTRY_POINT_GROUP = "listener.sources"

@@ -1,0 +1,415 @@
+"""Reddit submissions and comments: the OAuth API (app-only), or without credentials the
+public RSS feeds.
+
+``mode: oauth`` (the default when ``client_id``/``client_secret`` are set) gets an app-only
+token (``client_credentials`` grant), keeps it in memory until shortly before it expires and
+reads ``/search`` (or ``/r/{subs}/new``, ``/r/{subs}/search``, ``/r/{subs}/comments`` when
+``subreddits`` are set) with ``sort=new&limit=100&raw_json=1``. Each listing is read newest
+first, paging with the ``after`` fullname until a post older than the cursor's ``created_utc``
+(or ``max_pages``); a gap left by the page limit is resumed with ``after`` on the next poll
+(``window.Window``). ``mode: rss`` reads the same listings as Atom feeds through the rss source.
+
+Caps and traps:
+- 100 queries/minute per OAuth client, averaged over 10 minutes; ``x-ratelimit-remaining`` is
+  a float string ("599.0") and ``x-ratelimit-reset`` seconds to the window's end. Both feed
+  ``min_next_check_s``; 429 is ``RateLimited``. Anonymous RSS gets ~10/minute: poll it slowly.
+- A listing goes back ~1,000 items at most, and search is not realtime: a post indexed late,
+  after the cursor moved past its time, is not seen.
+- A descriptive User-Agent is required ("python:listener:1.0 (by /u/you)"); the generic ones
+  are throttled hard.
+- Without ``raw_json=1`` the HTML fields come entity-escaped; an escaped one is unescaped once.
+- Deletions: a deleted post or comment keeps its id with ``[deleted]`` as body (and author);
+  a removed one says ``[removed]`` (newer posts also set ``removed_by_category``): both are
+  ``deleted=True``. A ``[deleted]`` author alone (the account was deleted) keeps the text and
+  is not a deletion. ``edited`` is ``false`` or an epoch float.
+- The API search covers submissions only; comments need ``subreddits`` (``/r/{subs}/comments``).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from pydantic import AfterValidator, Field, model_validator
+
+from listener import __version__
+from listener.models import Author, Engagement, RawItem, SourceState
+from listener.sources.api import (
+    ApiOptions,
+    BaseUrl,
+    JsonResponse,
+    Secret,
+    dump_cursor,
+    first_poll_since,
+    get_json,
+    load_cursor,
+    require,
+)
+from listener.sources.base import PollContext, PollResult, SourceInfo
+from listener.sources.errors import PermanentError, TransientError
+from listener.sources.ratelimit import RateBudget, pause_s
+from listener.sources.reddit_rss import poll_feeds
+from listener.sources.timestamps import epoch, parse_timestamp
+from listener.sources.window import Window
+
+WEB = "https://www.reddit.com"
+PAGE_LIMIT = 100  # the most a listing returns per request
+TOKEN_MARGIN = timedelta(seconds=60)  # renew a token this long before Reddit expires it
+DEFAULT_USER_AGENT = f"python:listener:{__version__} (self-hosted social listening)"
+# What Reddit puts in place of text (and author) that is gone.
+GONE = frozenset({"[deleted]", "[removed]"})
+
+INFO = SourceInfo(
+    summary="Reddit submissions and comments (OAuth API, or the public RSS feeds)",
+    credentials=(
+        "client_id, client_secret: a Reddit app (https://www.reddit.com/prefs/apps, type "
+        "'script'); without them the public RSS feeds are read (slow, ~10 requests/minute)",
+        "user_agent: 'python:<app>:<version> (by /u/<your username>)' as Reddit requires",
+    ),
+    limits="100 queries/minute per OAuth client (x-ratelimit-* headers), 429 beyond; listings "
+    "reach back ~1,000 items; search covers submissions only",
+    sample="""\
+- name: reddit
+  type: reddit
+  interval: 5m
+  query: acme
+  # subreddits: [acmecorp]        # read these instead: /new (and /comments with kinds)
+  # kinds: [posts, comments]      # comments need subreddits
+  client_id: ${REDDIT_CLIENT_ID}
+  client_secret: ${REDDIT_CLIENT_SECRET}
+  user_agent: "python:listener:1.0 (by /u/your_reddit_username)"
+  lookback: 1d
+""",
+)
+
+Kind = Literal["posts", "comments"]
+_SUBREDDIT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_]{1,20}")
+
+
+def _subreddit(value: str) -> str:
+    name = value.strip().removeprefix("/").removeprefix("r/")
+    if not _SUBREDDIT.fullmatch(name):
+        raise ValueError(f"{value!r} is not a subreddit name (write it as 'acme' or 'r/acme')")
+    return name
+
+
+class Options(ApiOptions):
+    mode: Literal["oauth", "rss"] | None = None  # None: oauth when credentials are given
+    query: str | None = Field(default=None, min_length=1)
+    subreddits: tuple[Annotated[str, AfterValidator(_subreddit)], ...] = ()
+    kinds: tuple[Kind, ...] = Field(default=("posts",), min_length=1)
+    client_id: Secret | None = None
+    client_secret: Secret | None = None
+    user_agent: str = Field(default=DEFAULT_USER_AGENT, min_length=8)
+    api_url: BaseUrl = "https://oauth.reddit.com"
+    auth_url: BaseUrl = WEB
+    rss_url: BaseUrl = WEB
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Options:
+        if not self.query and not self.subreddits:
+            raise ValueError("set query, subreddits or both")
+        if "comments" in self.kinds and not self.subreddits:
+            raise ValueError("kinds: comments needs subreddits (Reddit search finds posts only)")
+        if (self.client_id is None) != (self.client_secret is None):
+            raise ValueError("set both client_id and client_secret, or neither (RSS mode)")
+        if self.mode == "oauth" and self.client_id is None:
+            raise ValueError("mode oauth needs client_id and client_secret")
+        return self
+
+    @property
+    def use_oauth(self) -> bool:
+        return self.mode == "oauth" or (self.mode is None and self.client_id is not None)
+
+
+@dataclass(frozen=True)
+class Stream:
+    """One listing a poll reads: its cursor key, path, parameters and fullname prefix."""
+
+    kind: Kind
+    path: str
+    params: dict[str, str]
+
+    @property
+    def prefix(self) -> str:
+        return "t1" if self.kind == "comments" else "t3"
+
+
+def streams(options: Options) -> list[Stream]:
+    subs = "+".join(options.subreddits)  # one listing over several subreddits: "a+b"
+    found: list[Stream] = []
+    if "posts" in options.kinds:
+        if not subs:
+            query = {"q": options.query or "", "sort": "new", "type": "link"}
+            found.append(Stream("posts", "/search", query))
+        elif options.query:
+            query = {"q": options.query, "sort": "new", "restrict_sr": "on", "type": "link"}
+            found.append(Stream("posts", f"/r/{subs}/search", query))
+        else:
+            found.append(Stream("posts", f"/r/{subs}/new", {}))
+    if "comments" in options.kinds:
+        found.append(Stream("comments", f"/r/{subs}/comments", {}))
+    return found
+
+
+async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
+    options = ctx.options
+    if not options.use_oauth:
+        urls = [
+            f"{options.rss_url}{s.path}.rss?" + urlencode({**s.params, "limit": PAGE_LIMIT})
+            for s in streams(options)
+        ]
+        return await poll_feeds(ctx, state, urls, options.user_agent, options.lookback)
+    cursor = load_cursor(state)
+    since = epoch(first_poll_since(ctx, options.lookback))
+    items: list[RawItem] = []
+    problems: list[str] = []
+    new_cursor: dict[str, Any] = {}
+    reader = _Reader(ctx)
+    for stream in streams(options):
+        stream_cursor = cursor.get(stream.kind)
+        new_cursor[stream.kind] = await reader.read(
+            stream, stream_cursor if isinstance(stream_cursor, dict) else {}, since, items, problems
+        )
+    # What is left of the window, spread over the polls that may still need every page.
+    per_poll = 1 + len(new_cursor) * options.max_pages
+    return PollResult(
+        items=items,
+        cursor=dump_cursor(new_cursor),
+        min_next_check_s=pause_s(reader.budget, per_poll),
+        problems=problems,
+    )
+
+
+# Access tokens by (source, auth_url, client_id): a token lives an hour, a poll minutes.
+_TOKENS: dict[tuple[str, str, str], tuple[str, datetime]] = {}
+
+
+class _Reader:
+    """Reads listings for one poll: holds the token and the budget last announced."""
+
+    def __init__(self, ctx: PollContext[Options]) -> None:
+        self.ctx = ctx
+        self.budget: RateBudget | None = None
+
+    async def read(
+        self,
+        stream: Stream,
+        cursor: dict[str, Any],
+        default_since: int,
+        items: list[RawItem],
+        problems: list[str],
+    ) -> dict[str, Any]:
+        """Page through ``stream`` newest first; returns its new cursor."""
+        window = Window.from_cursor(cursor, default_since)
+        after = cursor.get("after") if window.upper is not None else None
+        resuming = isinstance(after, str)
+        keys: list[int] = []
+        complete = False
+        for page in range(self.ctx.options.max_pages):
+            if self.budget is not None and self.budget.exhausted:
+                break  # leave the rest to the next poll rather than earn a 429
+            params = {**stream.params, "limit": PAGE_LIMIT, "raw_json": 1, "after": after}
+            response = await self._get(stream.path, params)
+            where = f"Reddit {stream.path}"
+            listing = require(response.data, "data", dict, where)
+            children = require(listing, "children", list, where)
+            if not children and resuming and page == 0:
+                # The post the gap was to resume after has gone (deleted): ``after`` then
+                # lists nothing. Keep the gap and reach it from the top next time.
+                after = None
+                break
+            reached_since = False
+            for position, child in enumerate(children):
+                try:
+                    item, created = map_child(child)
+                except (KeyError, TypeError, ValueError) as exc:
+                    problems.append(f"{where}: item {_name(child, position)} skipped: {exc}")
+                    continue
+                if created < window.since:
+                    reached_since = True
+                elif window.upper is None or created <= window.upper:
+                    items.append(item)
+                    keys.append(created)
+            after = listing.get("after")
+            if reached_since or not children or not isinstance(after, str) or not after:
+                complete = True
+                break
+        new = window.after(keys, complete=complete)
+        stored = new.to_cursor()
+        if new.gap_until is not None and isinstance(after, str) and after:
+            stored["after"] = after  # where the next poll resumes the gap
+        return stored
+
+    async def _get(self, path: str, params: dict[str, Any]) -> JsonResponse:
+        options = self.ctx.options
+        token, fresh = await self._token()
+        try:
+            response = await get_json(
+                self.ctx,
+                options.api_url + path,
+                params=params,
+                headers={"Authorization": f"bearer {token}", "User-Agent": options.user_agent},
+            )
+        except PermanentError as exc:
+            if not str(exc).startswith("HTTP 401"):
+                raise
+            _TOKENS.pop(self._key(), None)  # expired or revoked: the next poll gets a new one
+            if fresh:
+                raise PermanentError(
+                    f"{exc}: Reddit rejected a token it had just issued — check that the app "
+                    "in client_id is of type 'script' and not suspended"
+                ) from exc
+            raise TransientError(
+                "Reddit rejected the cached access token; a new one is requested on the next poll"
+            ) from exc
+        self.budget = _budget(response)
+        return response
+
+    def _key(self) -> tuple[str, str, str]:
+        options = self.ctx.options
+        client_id = options.client_id.get_secret_value() if options.client_id else ""
+        return (self.ctx.source, options.auth_url, client_id)
+
+    async def _token(self) -> tuple[str, bool]:
+        """A valid access token, and whether it was fetched just now."""
+        now = self.ctx.clock()
+        cached = _TOKENS.get(self._key())
+        if cached is not None and now < cached[1]:
+            return cached[0], False
+        options = self.ctx.options
+        assert options.client_id is not None and options.client_secret is not None
+        pair = f"{options.client_id.get_secret_value()}:{options.client_secret.get_secret_value()}"
+        try:
+            response = await get_json(
+                self.ctx,
+                f"{options.auth_url}/api/v1/access_token",
+                method="POST",
+                form={"grant_type": "client_credentials"},
+                headers={
+                    "Authorization": "Basic " + base64.b64encode(pair.encode()).decode(),
+                    "User-Agent": options.user_agent,
+                },
+            )
+        except PermanentError as exc:
+            raise PermanentError(
+                f"{exc} — Reddit refused the app credentials: check client_id and "
+                "client_secret in settings.yaml (https://www.reddit.com/prefs/apps)"
+            ) from exc
+        data = response.data if isinstance(response.data, dict) else {}
+        token = data.get("access_token")
+        if not isinstance(token, str) or not token:
+            raise PermanentError(
+                f"Reddit gave no access token ({data.get('error') or 'no error given'}) — "
+                "check client_id and client_secret in settings.yaml"
+            )
+        expires_in = data.get("expires_in")
+        lifetime = timedelta(seconds=expires_in if isinstance(expires_in, int) else 3600)
+        _TOKENS[self._key()] = (token, now + max(timedelta(0), lifetime - TOKEN_MARGIN))
+        return token, True
+
+
+def _budget(response: JsonResponse) -> RateBudget | None:
+    """Reddit's budget; it sends no limit header, but remaining + used is the window's size."""
+    budget = response.budget
+    used = response.headers.get("x-ratelimit-used", "")
+    if budget is None or budget.remaining is None or budget.limit is not None:
+        return budget
+    try:
+        limit = budget.remaining + float(used)
+    except ValueError:
+        return budget
+    return RateBudget(remaining=budget.remaining, limit=limit, reset_s=budget.reset_s)
+
+
+def map_child(child: Any) -> tuple[RawItem, int]:
+    """A listing child (t3 submission or t1 comment) and its ``created_utc`` in seconds."""
+    kind, data = child["kind"], child["data"]
+    if kind not in ("t3", "t1"):
+        raise ValueError(f"kind {kind!r} is neither a submission nor a comment")
+    name = str(data["name"])
+    if not name.startswith(kind + "_"):
+        raise ValueError(f"name {name!r} is not a {kind} fullname")
+    created = parse_timestamp(data["created_utc"])
+    if created is None:
+        raise ValueError(f"created_utc {data['created_utc']!r} is not a time")
+    is_post = kind == "t3"
+    text = str(data.get("selftext" if is_post else "body") or "")
+    author = data.get("author")
+    handle = str(author) if isinstance(author, str) and author not in GONE else None
+    link_id = _text(data.get("link_id"))
+    extra = {
+        k: data[k]
+        for k in (
+            "subreddit",
+            "subreddit_id",
+            "author_fullname",
+            "link_title",
+            "ups",
+            "upvote_ratio",
+            "controversiality",
+            "over_18",
+            "link_flair_text",
+        )
+        if data.get(k) is not None
+    }
+    if is_post and not data.get("is_self") and data.get("url"):
+        extra["link_url"] = data["url"]  # a link post's url is its target, not the post
+    item = RawItem(
+        native_id=name,
+        url=_permalink(data, link_id),
+        # A comment has no title: its post's (link_title, in extra) is not its words.
+        title=html.escape(str(data["title"]), quote=False) if is_post else None,
+        html=_html(data.get("selftext_html" if is_post else "body_html"), text),
+        author=Author(handle=handle, url=f"{WEB}/user/{handle}" if handle else None),
+        published_at=created,
+        engagement=Engagement(
+            likes=_count(data.get("score")),
+            replies=_count(data.get("num_comments")) if is_post else None,
+        ),
+        parent_id=None if is_post else _text(data.get("parent_id")),
+        thread_id=name if is_post else link_id,
+        edited_at=parse_timestamp(data.get("edited")),
+        deleted=text.strip() in GONE or bool(data.get("removed_by_category")),
+        extra=extra,
+    )
+    return item, int(created.timestamp())
+
+
+def _permalink(data: dict[str, Any], link_id: str | None) -> str | None:
+    # Search results' permalinks end in "?ref=search_posts": the same post, a different URL.
+    permalink = (_text(data.get("permalink")) or "").partition("?")[0]
+    if permalink:
+        return WEB + permalink if permalink.startswith("/") else permalink
+    # Older comment listings (/api/info in 2016) carry no permalink: build the same one.
+    subreddit, comment = _text(data.get("subreddit")), _text(data.get("id"))
+    if link_id and subreddit and comment:
+        return f"{WEB}/r/{subreddit}/comments/{link_id.removeprefix('t3_')}/_/{comment}/"
+    return None
+
+
+def _html(value: Any, text: str) -> str:
+    """The rendered HTML, unescaped once when it came entity-escaped (no ``raw_json=1``);
+    a link post has none, and the Markdown source is escaped when the HTML is missing."""
+    if isinstance(value, str) and value:
+        return html.unescape(value) if value.lstrip().startswith("&lt;") else value
+    return html.escape(text, quote=False)
+
+
+def _name(child: Any, position: int) -> str:
+    data = child.get("data") if isinstance(child, dict) else None
+    name = data.get("name") if isinstance(data, dict) else None
+    return repr(name) if isinstance(name, str) else f"#{position + 1}"
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
