@@ -19,12 +19,14 @@ from listener.sources.base import SourceInfo, SourceType
 BUILTIN_SOURCE_MODULES: dict[str, str] = {
     "rss": "listener.sources.rss",
     "hackernews": "listener.sources.hackernews",
+    "yelp": "listener.sources.yelp",
     "trustpilot": "listener.sources.trustpilot",
     "appstore": "listener.sources.appstore",
     "youtube": "listener.sources.youtube",
     "bluesky": "listener.sources.bluesky",
     "mastodon": "listener.sources.mastodon",
     "reddit": "listener.sources.reddit",
+    "stackexchange": "listener.sources.stackexchange",
 }
 
 ENTRY_POINT_GROUP = "listener.sources"
