@@ -26,7 +26,6 @@ BUILTIN_SOURCE_MODULES: dict[str, str] = {
     "bluesky": "listener.sources.bluesky",
     "mastodon": "listener.sources.mastodon",
     "reddit": "listener.sources.reddit",
-    "stackexchange": "listener.sources.stackexchange",
 }
 
 ENTRY_POINT_GROUP = "listener.sources"

@@ -75,10 +75,11 @@ class PageWalk:
         newest = dict(self._newest)
         if self._gap is None and self._read:  # inside a gap, the gap's opener read the top
             keys = [k for k, _ in self._read if k is not None]
-            newest = {
-                "since": max(keys, default=self.since),
-                "seen": [i for _, i in self._read[:SEEN_IDS_KEPT]],
-            }
+            since = max(keys, default=self.since)
+            seen = [i for _, i in self._read[:SEEN_IDS_KEPT]]
+            if since == self.since:  # the same second as before: the old ids still count
+                seen += sorted(self.seen - set(seen))[: SEEN_IDS_KEPT - len(seen)]
+            newest = {"since": since, "seen": seen}
         newest = {k: v for k, v in newest.items() if v is not None}
         if complete:
             return newest
