@@ -26,6 +26,7 @@ BUILTIN_SOURCE_MODULES: dict[str, str] = {
     "bluesky": "listener.sources.bluesky",
     "mastodon": "listener.sources.mastodon",
     "reddit": "listener.sources.reddit",
+    "stackexchange": "listener.sources.stackexchange",
 }
 
 ENTRY_POINT_GROUP = "listener.sources"
