@@ -24,6 +24,7 @@ BUILTIN_SOURCE_MODULES: dict[str, str] = {
     "appstore": "listener.sources.appstore",
     "youtube": "listener.sources.youtube",
     "bluesky": "listener.sources.bluesky",
+    "x": "listener.sources.x",
     "mastodon": "listener.sources.mastodon",
     "reddit": "listener.sources.reddit",
     "stackexchange": "listener.sources.stackexchange",
