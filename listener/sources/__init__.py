@@ -27,6 +27,7 @@ BUILTIN_SOURCE_MODULES: dict[str, str] = {
     "x": "listener.sources.x",
     "mastodon": "listener.sources.mastodon",
     "reddit": "listener.sources.reddit",
+    "lemmy": "listener.sources.lemmy",
     "stackexchange": "listener.sources.stackexchange",
 }
 
