@@ -29,6 +29,7 @@ BUILTIN_SOURCE_MODULES: dict[str, str] = {
     "reddit": "listener.sources.reddit",
     "lemmy": "listener.sources.lemmy",
     "stackexchange": "listener.sources.stackexchange",
+    "discourse": "listener.sources.discourse",
 }
 
 ENTRY_POINT_GROUP = "listener.sources"
