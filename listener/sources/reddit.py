@@ -18,6 +18,7 @@ Caps and traps:
 - A descriptive User-Agent is required ("python:listener:1.0 (by /u/you)"); the generic ones
   are throttled hard.
 - Without ``raw_json=1`` the HTML fields come entity-escaped; an escaped one is unescaped once.
+  Search results' permalinks end in ``?ref=search_posts``: dropped, so a post has one URL.
 - Deletions: a deleted post or comment keeps its id with ``[deleted]`` as body (and author);
   a removed one says ``[removed]`` (newer posts also set ``removed_by_category``): both are
   ``deleted=True``. A ``[deleted]`` author alone (the account was deleted) keeps the text and
@@ -28,7 +29,6 @@ Caps and traps:
 from __future__ import annotations
 
 import base64
-import html
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,7 +38,7 @@ from urllib.parse import urlencode
 from pydantic import AfterValidator, Field, model_validator
 
 from listener import __version__
-from listener.models import Author, Engagement, RawItem, SourceState
+from listener.models import RawItem, SourceState
 from listener.sources.api import (
     ApiOptions,
     BaseUrl,
@@ -50,19 +50,18 @@ from listener.sources.api import (
     load_cursor,
     require,
 )
+from listener.sources.api_error_body import FailedResponse, get_json_explained
 from listener.sources.base import PollContext, PollResult, SourceInfo
-from listener.sources.errors import PermanentError, TransientError
+from listener.sources.errors import PermanentError, SourceError, TransientError
 from listener.sources.ratelimit import RateBudget, pause_s
+from listener.sources.reddit_map import WEB, child_name, map_child
 from listener.sources.reddit_rss import poll_feeds
-from listener.sources.timestamps import epoch, parse_timestamp
+from listener.sources.timestamps import epoch
 from listener.sources.window import Window
 
-WEB = "https://www.reddit.com"
 PAGE_LIMIT = 100  # the most a listing returns per request
 TOKEN_MARGIN = timedelta(seconds=60)  # renew a token this long before Reddit expires it
 DEFAULT_USER_AGENT = f"python:listener:{__version__} (self-hosted social listening)"
-# What Reddit puts in place of text (and author) that is gone.
-GONE = frozenset({"[deleted]", "[removed]"})
 
 INFO = SourceInfo(
     summary="Reddit submissions and comments (OAuth API, or the public RSS feeds)",
@@ -229,7 +228,7 @@ class _Reader:
                 try:
                     item, created = map_child(child)
                 except (KeyError, TypeError, ValueError) as exc:
-                    problems.append(f"{where}: item {_name(child, position)} skipped: {exc}")
+                    problems.append(f"{where}: item {child_name(child, position)} skipped: {exc}")
                     continue
                 if created < window.since:
                     reached_since = True
@@ -249,25 +248,27 @@ class _Reader:
     async def _get(self, path: str, params: dict[str, Any]) -> JsonResponse:
         options = self.ctx.options
         token, fresh = await self._token()
-        try:
-            response = await get_json(
-                self.ctx,
-                options.api_url + path,
-                params=params,
-                headers={"Authorization": f"bearer {token}", "User-Agent": options.user_agent},
-            )
-        except PermanentError as exc:
-            if not str(exc).startswith("HTTP 401"):
-                raise
+
+        def explain(failed: FailedResponse, default: SourceError) -> SourceError | None:
+            if failed.status != 401:
+                return None
             _TOKENS.pop(self._key(), None)  # expired or revoked: the next poll gets a new one
             if fresh:
-                raise PermanentError(
-                    f"{exc}: Reddit rejected a token it had just issued — check that the app "
-                    "in client_id is of type 'script' and not suspended"
-                ) from exc
-            raise TransientError(
+                return PermanentError(
+                    f"{default}: Reddit rejected a token it had just issued — check that the "
+                    "app in client_id is of type 'script' and not suspended"
+                )
+            return TransientError(
                 "Reddit rejected the cached access token; a new one is requested on the next poll"
-            ) from exc
+            )
+
+        response = await get_json_explained(
+            self.ctx,
+            options.api_url + path,
+            explain,
+            params=params,
+            headers={"Authorization": f"bearer {token}", "User-Agent": options.user_agent},
+        )
         self.budget = _budget(response)
         return response
 
@@ -325,91 +326,3 @@ def _budget(response: JsonResponse) -> RateBudget | None:
     except ValueError:
         return budget
     return RateBudget(remaining=budget.remaining, limit=limit, reset_s=budget.reset_s)
-
-
-def map_child(child: Any) -> tuple[RawItem, int]:
-    """A listing child (t3 submission or t1 comment) and its ``created_utc`` in seconds."""
-    kind, data = child["kind"], child["data"]
-    if kind not in ("t3", "t1"):
-        raise ValueError(f"kind {kind!r} is neither a submission nor a comment")
-    name = str(data["name"])
-    if not name.startswith(kind + "_"):
-        raise ValueError(f"name {name!r} is not a {kind} fullname")
-    created = parse_timestamp(data["created_utc"])
-    if created is None:
-        raise ValueError(f"created_utc {data['created_utc']!r} is not a time")
-    is_post = kind == "t3"
-    text = str(data.get("selftext" if is_post else "body") or "")
-    author = data.get("author")
-    handle = str(author) if isinstance(author, str) and author not in GONE else None
-    link_id = _text(data.get("link_id"))
-    extra = {
-        k: data[k]
-        for k in (
-            "subreddit",
-            "subreddit_id",
-            "author_fullname",
-            "link_title",
-            "ups",
-            "upvote_ratio",
-            "controversiality",
-            "over_18",
-            "link_flair_text",
-        )
-        if data.get(k) is not None
-    }
-    if is_post and not data.get("is_self") and data.get("url"):
-        extra["link_url"] = data["url"]  # a link post's url is its target, not the post
-    item = RawItem(
-        native_id=name,
-        url=_permalink(data, link_id),
-        # A comment has no title: its post's (link_title, in extra) is not its words.
-        title=html.escape(str(data["title"]), quote=False) if is_post else None,
-        html=_html(data.get("selftext_html" if is_post else "body_html"), text),
-        author=Author(handle=handle, url=f"{WEB}/user/{handle}" if handle else None),
-        published_at=created,
-        engagement=Engagement(
-            likes=_count(data.get("score")),
-            replies=_count(data.get("num_comments")) if is_post else None,
-        ),
-        parent_id=None if is_post else _text(data.get("parent_id")),
-        thread_id=name if is_post else link_id,
-        edited_at=parse_timestamp(data.get("edited")),
-        deleted=text.strip() in GONE or bool(data.get("removed_by_category")),
-        extra=extra,
-    )
-    return item, int(created.timestamp())
-
-
-def _permalink(data: dict[str, Any], link_id: str | None) -> str | None:
-    # Search results' permalinks end in "?ref=search_posts": the same post, a different URL.
-    permalink = (_text(data.get("permalink")) or "").partition("?")[0]
-    if permalink:
-        return WEB + permalink if permalink.startswith("/") else permalink
-    # Older comment listings (/api/info in 2016) carry no permalink: build the same one.
-    subreddit, comment = _text(data.get("subreddit")), _text(data.get("id"))
-    if link_id and subreddit and comment:
-        return f"{WEB}/r/{subreddit}/comments/{link_id.removeprefix('t3_')}/_/{comment}/"
-    return None
-
-
-def _html(value: Any, text: str) -> str:
-    """The rendered HTML, unescaped once when it came entity-escaped (no ``raw_json=1``);
-    a link post has none, and the Markdown source is escaped when the HTML is missing."""
-    if isinstance(value, str) and value:
-        return html.unescape(value) if value.lstrip().startswith("&lt;") else value
-    return html.escape(text, quote=False)
-
-
-def _name(child: Any, position: int) -> str:
-    data = child.get("data") if isinstance(child, dict) else None
-    name = data.get("name") if isinstance(data, dict) else None
-    return repr(name) if isinstance(name, str) else f"#{position + 1}"
-
-
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
