@@ -29,6 +29,7 @@ BUILTIN_SOURCE_MODULES: dict[str, str] = {
     "reddit": "listener.sources.reddit",
     "lemmy": "listener.sources.lemmy",
     "stackexchange": "listener.sources.stackexchange",
+    "github": "listener.sources.github",
     "discourse": "listener.sources.discourse",
 }
 
