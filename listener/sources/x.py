@@ -20,9 +20,10 @@ the stable native id (an edit replaces the mention rather than adding one). Post
 characters come truncated in ``text``, whole in ``note_tweet.text``. Retweets come as
 "RT @user: …" cut short (add ``-is:retweet`` to the query to leave them out). A deleted post
 simply stops appearing: search sends no tombstone. ``lang`` is ``und`` (and ``zxx``, ``qme``…
-for no words, media only…) when X could not tell. Budget: ``x-rate-limit-*`` headers (450
-requests per 15 minutes per app on the tiers that have recent search, fewer on lower
-tiers); a 429 (body ``{"errors":[{"code":88…}]}``) waits for ``x-rate-limit-reset``.
+for no words, media only…) when X could not tell. Budget: ``x-rate-limit-*`` headers (a 2022
+capture shows 450 requests per 15-minute window per app; today's allowances and monthly post
+caps depend on the paid tier) are fed to the scheduler; a 429 (body
+``{"errors":[{"code":88…}]}``) waits for ``x-rate-limit-reset``.
 """
 
 from __future__ import annotations
@@ -72,8 +73,8 @@ ACCESS_ADVICE = (
 INFO = SourceInfo(
     summary="Posts on X (Twitter) matching a search (API v2 recent search, last 7 days)",
     credentials=("bearer_token: an X app's bearer token (developer.x.com, a tier with search)",),
-    limits="recent search reaches 7 days back; 450 requests per 15 minutes per app on Basic "
-    "(fewer on Free), monthly post caps per tier; 100 posts per request",
+    limits="recent search reaches 7 days back; requests per 15-minute window and posts per "
+    "month depend on the paid tier (x-rate-limit-* headers are followed); 100 posts a request",
     sample="""\
 - name: x
   type: x
