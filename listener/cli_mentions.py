@@ -144,7 +144,10 @@ def show(config_path: str | None, mention_id: str, as_json: bool) -> None:
         click.echo(_unknown(mention_id), err=True)
         sys.exit(1)
     if as_json:
-        click.echo(json.dumps(mention_as_json(mention), ensure_ascii=False))
+        shown = mention_as_json(mention)
+        shown["edited_at"] = mention.edited_at.isoformat() if mention.edited_at else None
+        shown["deleted_at"] = mention.deleted_at.isoformat() if mention.deleted_at else None
+        click.echo(json.dumps(shown, ensure_ascii=False))
     else:
         click.echo(render_mention(mention, color=sys.stdout.isatty()))
 

@@ -27,6 +27,18 @@ class Metrics:
         self.mentions_stored = Counter(
             "listener_mentions_stored", "New mentions stored", ["source"], registry=self.registry
         )
+        self.mentions_updated = Counter(
+            "listener_mentions_updated",
+            "Stored mentions whose post was edited at the source: new words, judged again",
+            ["source"],
+            registry=self.registry,
+        )
+        self.mentions_tombstoned = Counter(
+            "listener_mentions_tombstoned",
+            "Stored mentions whose post was deleted at the source: words cleared",
+            ["source"],
+            registry=self.registry,
+        )
         self.dropped = Counter(
             "listener_items_dropped",
             "Entries not stored, by reason",

@@ -159,6 +159,11 @@ class Mention:
     matched_terms: tuple[str, ...]
     content_hash: str
     judgments: Judgments = field(default_factory=Judgments)
+    # When the source last said the post was edited (its clock), for the edit we hold.
+    edited_at: datetime | None = None
+    # Set when the post was deleted at its source: the mention is a tombstone, its words
+    # cleared, kept only so the id is never stored again.
+    deleted_at: datetime | None = None
 
 
 class SourceHealth(StrEnum):

@@ -19,6 +19,11 @@ MAX_TITLE_CHARS = 500
 RAW_HTML_FACTOR = 4
 
 
+def mention_id(source: str, native_id: str) -> str:
+    """A mention's id: its source's name and the source's own id for the post."""
+    return f"{source}:{native_id}"
+
+
 def normalize(
     item: RawItem,
     *,
@@ -36,7 +41,7 @@ def normalize(
         return None
     published = ensure_utc(item.published_at) if item.published_at else fetched_at
     return Mention(
-        id=f"{source}:{item.native_id}",
+        id=mention_id(source, item.native_id),
         source=source,
         source_type=source_type,
         native_id=item.native_id,
@@ -57,6 +62,10 @@ def normalize(
         brands=(),
         matched_terms=(),
         content_hash=content_hash(title, text),
+        # Not capped at fetch time like published_at: edits are only ever compared with
+        # later edits from the same source, so its clock's skew cancels out, while a capped
+        # future time would look like a new edit on every poll.
+        edited_at=ensure_utc(item.edited_at) if item.edited_at else None,
     )
 
 

@@ -2,13 +2,16 @@
 
 Each stage is a small function on plain data (see the sibling modules); this module only
 runs them in order over one batch from one source and accounts for every item: each is
-either stored or dropped with a reason (``BatchReport``), and the counts feed the metrics.
+stored, dropped with a reason, or changes a stored mention (``BatchReport``), and the
+counts feed the metrics. Before the stages, edits and deletions of stored posts are sorted
+out (``listener.revise``): a deletion tombstones its mention, a newer edit revises it and
+is judged again. Neither is a new mention, so neither alerts.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
@@ -21,8 +24,10 @@ from listener.judging.judge import Judge
 from listener.judging.learning import ComplaintModel
 from listener.logs import fields
 from listener.models import Mention, RawItem
-from listener.normalize import normalize
+from listener.normalize import mention_id, normalize
 from listener.pipeline_types import BatchReport, DropReason
+from listener.revise import revision_of, sort_items
+from listener.store.base import Revision
 
 log = logging.getLogger("listener.pipeline")
 
@@ -34,6 +39,10 @@ class PipelineStore(DedupeLookups, Protocol):
         *,
         recheck: Callable[[DedupeLookups], Sequence[Mention]] | None = None,
     ) -> list[Mention]: ...
+    def get_mention(self, mention_id: str) -> Mention | None: ...
+    def mention_revisions(self, ids: Iterable[str]) -> dict[str, Revision]: ...
+    def tombstone_mentions(self, ids: Iterable[str], at: datetime) -> int: ...
+    def revise_mentions(self, mentions: Sequence[Mention]) -> int: ...
 
 
 def judge(judge: Judge, mention: Mention) -> Mention:
@@ -60,8 +69,14 @@ class Pipeline:
         """Store the new mentions among ``items``; the report says what became of each item."""
         report = BatchReport(received=len(items))
         now = self._clock()
+        known = self._store.mention_revisions([mention_id(source, i.native_id) for i in items])
+        batch = sort_items(items, source=source, known=known, report=report)
+        if batch.tombstones:
+            report.tombstoned = self._store.tombstone_mentions(batch.tombstones, now)
+            # Another poller tombstoned the rest since we looked.
+            report.drop(DropReason.DELETED, len(batch.tombstones) - report.tombstoned)
         matched: list[Mention] = []
-        for item in items:
+        for item in batch.fresh:
             try:
                 outcome = self._normalize_and_match(item, source, source_type, now)
             except Exception:  # one malformed item must not cost the rest of the batch
@@ -85,11 +100,62 @@ class Pipeline:
             return dedupe(judged, lookups, source=source, since=since, report=report)
 
         report.stored = self._store.insert_mentions(judged, recheck=recheck)
+        report.updated = self._revise(batch.edits, source, source_type, now, report)
         return report
 
     def use_models(self, models: Mapping[str, ComplaintModel]) -> None:
         """Judge from now on with these learned complaint models (brand name → model)."""
         self._judge = self._judge.with_models(models)
+
+    def _revise(
+        self,
+        edits: Sequence[RawItem],
+        source: str,
+        source_type: str,
+        now: datetime,
+        report: BatchReport,
+    ) -> int:
+        """Revise the stored mentions of these edited posts; return how many were revised."""
+        revised: list[Mention] = []
+        for item in edits:
+            try:
+                outcome = self._revision(item, source, source_type, now)
+            except Exception:  # as for new items: one bad edit must not cost the batch
+                log.exception(
+                    "edit could not be processed", extra=fields(source=source, item=item.native_id)
+                )
+                outcome = DropReason.MALFORMED
+            if isinstance(outcome, DropReason):
+                report.drop(outcome)
+            else:
+                revised.append(outcome)
+        count = self._store.revise_mentions(revised) if revised else 0
+        # The store skips a revision when another poller stored this edit or a newer one
+        # (or a tombstone) since we looked: to this batch, that copy was already stored.
+        report.drop(DropReason.ALREADY_STORED, len(revised) - count)
+        return count
+
+    def _revision(
+        self, item: RawItem, source: str, source_type: str, now: datetime
+    ) -> Mention | DropReason:
+        stored = self._store.get_mention(mention_id(source, item.native_id))
+        edited = normalize(
+            item,
+            source=source,
+            source_type=source_type,
+            fetched_at=now,
+            max_text_chars=self._settings.max_text_chars,
+        )
+        if stored is None:  # gone since we looked; nothing to revise
+            return DropReason.ALREADY_STORED
+        if edited is None:  # edited down to nothing: keep the words we have
+            return DropReason.EMPTY
+        matched = match_brands(edited, self._brands)
+        if isinstance(matched, Mention):
+            revision = revision_of(stored, matched, matched=True)
+        else:
+            revision = revision_of(stored, edited, matched=False)
+        return judge(self._judge, revision)
 
     def _normalize_and_match(
         self, item: RawItem, source: str, source_type: str, now: datetime

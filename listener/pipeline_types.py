@@ -18,15 +18,21 @@ class DropReason(StrEnum):
     ALREADY_STORED = "already_stored"  # same source and native id as a stored mention
     DUPLICATE_URL = "duplicate_url"  # same canonical URL as a stored mention
     DUPLICATE_CONTENT = "duplicate_content"  # same text for the same brand within the window
+    # Deleted at the source with nothing stored to tombstone: never stored, already a
+    # tombstone, or a copy in a batch that also says the post is deleted.
+    DELETED = "deleted"
 
 
 @dataclass
 class BatchReport:
-    """What one batch of items from one source became."""
+    """What one batch of items from one source became: each item is stored, dropped,
+    updates a stored mention or tombstones one."""
 
     received: int = 0
     stored: list[Mention] = field(default_factory=list)
     dropped: Counter[DropReason] = field(default_factory=Counter)
+    updated: int = 0  # stored mentions whose post was edited: new words, judged again
+    tombstoned: int = 0  # stored mentions whose post was deleted: words cleared
 
     def drop(self, reason: DropReason, count: int = 1) -> None:
         if count:

@@ -171,10 +171,18 @@ def render_mention(m: Mention, *, color: bool) -> str:
         ("brands", ", ".join(m.brands) + matched),
         ("language", m.language or "not given"),
     ]
+    if m.edited_at is not None:
+        facts.append(("edited", f"{m.edited_at:%Y-%m-%d %H:%M:%S} UTC"))
     head = terminal_safe(m.id)
     lines = [click.style(head, bold=True) if color else head]
     lines += [f"  {name:<10} {terminal_safe(value)}" for name, value in facts]
     lines.append("")
+    if m.deleted_at is not None:
+        # A tombstone: its words are gone, and its judgments are about words nobody can
+        # see any more, so they are not shown either.
+        gone = f"deleted at the source (seen {m.deleted_at:%Y-%m-%d %H:%M:%S} UTC)"
+        lines.append(click.style(gone, fg="red") if color else gone)
+        return "\n".join(lines)
     if m.title:
         lines.append(terminal_safe(m.title))
     if m.text and m.text != m.title:
@@ -258,6 +266,8 @@ def render_poll_summary(summary: PollSummary) -> str:
     line = (
         f"{summary.source}: {summary.outcome.value} — fetched {summary.fetched}, "
         f"new {len(summary.stored)}"
+        + (f", updated {summary.updated}" if summary.updated else "")
+        + (f", deleted {summary.tombstoned}" if summary.tombstoned else "")
         + (f", dropped: {drops}" if drops else "")
         + f" ({summary.duration_s:.1f}s)"
     )

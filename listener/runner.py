@@ -52,6 +52,8 @@ class PollSummary:
     fetched: int = 0
     stored: list[Mention] = field(default_factory=list)
     dropped: dict[DropReason, int] = field(default_factory=dict)
+    updated: int = 0  # stored mentions revised by an edit at the source
+    tombstoned: int = 0  # stored mentions whose post was deleted at the source
     problems: tuple[str, ...] = ()
     error: str | None = None
     duration_s: float = 0.0
@@ -128,9 +130,13 @@ class SourceRunner:
         else:
             duration = time.monotonic() - started
             self._metrics.poll_duration.labels(source.name).observe(duration)
+            self._metrics.mentions_updated.labels(source.name).inc(report.updated)
+            self._metrics.mentions_tombstoned.labels(source.name).inc(report.tombstoned)
             summary = replace(
                 self._succeeded(source, state, result, report.stored, report.dropped),
                 fetched=report.received,
+                updated=report.updated,
+                tombstoned=report.tombstoned,
                 duration_s=duration,
             )
         await self._save(summary.state)

@@ -17,8 +17,11 @@ from listener.store.schema import MIGRATIONS
 
 T0 = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 
-# Columns that schema 3 added to mentions: an older database has none of them.
-_V3_COLUMNS = {"complaint", "complaint_score", "urgency", "reach"}
+# Columns each schema version added to mentions: an older database has none of them.
+_ADDED_COLUMNS = {
+    3: {"complaint", "complaint_score", "urgency", "reach"},
+    4: {"edited_at", "deleted_at"},
+}
 
 
 def make_mention(n: int = 1, *, source: str = "news", **overrides: Any) -> Mention:
@@ -56,8 +59,9 @@ def make_mention(n: int = 1, *, source: str = "news", **overrides: Any) -> Menti
 def write_old_database(
     path: Path, version: int, mentions: Sequence[Mention], *, judgments_json: str | None = None
 ) -> None:
-    """A database at schema ``version`` (< 3) holding ``mentions`` as that listener wrote
-    them: no judgment columns, and judgments JSON with sentiment only (or ``judgments_json``).
+    """A database at schema ``version`` (< 4) holding ``mentions`` as that listener wrote
+    them: only the columns of that version; before schema 3, judgments JSON with sentiment
+    only (or ``judgments_json``) and no tags.
 
     The rows go in through plain SQL: the store's own insert writes today's schema.
     """
@@ -65,14 +69,23 @@ def write_old_database(
     match = re.search(r"INSERT INTO mentions \((.*?)\)", store_rows.INSERT_MENTION, re.DOTALL)
     assert match is not None
     columns = [c.strip() for c in match.group(1).split(",")]
-    kept = [c for c in columns if c not in _V3_COLUMNS]
+    newer = set().union(*(cols for v, cols in _ADDED_COLUMNS.items() if v > version))
+    kept = [c for c in columns if c not in newer]
     raw = sqlite3.connect(path)
     with raw:
         for m in mentions:
             values = dict(zip(columns, store_rows.mention_to_row(m), strict=True))
             j = m.judgments
-            values["judgments"] = judgments_json or json.dumps(
-                {"sentiment": j.sentiment, "sentiment_label": j.sentiment_label, "model": j.model}
+            values["judgments"] = judgments_json or (
+                values["judgments"]
+                if version >= 3
+                else json.dumps(
+                    {
+                        "sentiment": j.sentiment,
+                        "sentiment_label": j.sentiment_label,
+                        "model": j.model,
+                    }
+                )
             )
             raw.execute(
                 f"INSERT INTO mentions ({', '.join(kept)}) VALUES ({', '.join('?' for _ in kept)})",
@@ -82,4 +95,6 @@ def write_old_database(
                 "INSERT INTO mention_brands (brand, mention_id) VALUES (?, ?)",
                 [(brand, m.id) for brand in m.brands],
             )
+            if version >= 3:
+                raw.executemany(store_rows.INSERT_TAG, store_rows.tag_rows(m.id, j))
     raw.close()

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import NamedTuple, Protocol, Self
 
 from listener.models import Judgments, Mention, SourceState
 
@@ -107,6 +107,15 @@ class StoredModel:
     trained_at: datetime
 
 
+class Revision(NamedTuple):
+    """Where a stored mention stands against later copies of its post: the source's time of
+    the edit it holds (``None``: never edited) and when it became a tombstone (``None``:
+    not deleted)."""
+
+    edited_at: datetime | None
+    deleted_at: datetime | None
+
+
 class DuplicateLookups(Protocol):
     """The duplicate checks a store answers: a store's own reader methods, and the object
     ``insert_mentions`` hands to its ``recheck`` inside the write transaction.
@@ -156,6 +165,28 @@ class Store(DuplicateLookups, Protocol):
         """
         ...
 
+    def mention_revisions(self, ids: Iterable[str]) -> dict[str, Revision]:
+        """Of the given mention ids, those stored, each with its edit and deletion times."""
+        ...
+
+    def tombstone_mentions(self, ids: Iterable[str], at: datetime) -> int:
+        """Mark these mentions deleted at their source (``deleted_at = at``) and clear the
+        author's words: title, text, markup, what search indexes of them, and the quotes
+        in the judgments' evidence. The rows stay, so the ids are never stored again.
+        Ids unknown or already tombstoned are skipped; return how many were tombstoned."""
+        ...
+
+    def revise_mentions(self, mentions: Sequence[Mention]) -> int:
+        """Replace stored mentions' words and judgments with these edits (each must carry
+        ``edited_at``), in one transaction: title, text, markup, language, engagement,
+        rating, brands, matched terms, content hash and judgments; search and tags follow.
+
+        A mention is skipped when it is unknown, a tombstone, or already holds an edit as
+        new or newer, so concurrent pollers cannot roll an edit back. A person's complaint
+        label still outranks the judges. Return how many were revised.
+        """
+        ...
+
     def forget_content_hashes(self, before: datetime) -> int:
         """Drop hashes seen before ``before`` (outside the dedupe window); return how many."""
         ...
@@ -166,11 +197,15 @@ class Store(DuplicateLookups, Protocol):
 
     def source_states(self) -> list[SourceState]: ...
 
-    def get_mention(self, mention_id: str) -> Mention | None: ...
+    def get_mention(self, mention_id: str) -> Mention | None:
+        """The mention with this id, tombstones included (their ``deleted_at`` is set)."""
+        ...
 
     def get_author(self, source_type: str, handle: str) -> AuthorRecord | None: ...
 
-    def count_mentions(self) -> int: ...
+    def count_mentions(self) -> int:
+        """How many mentions are stored, tombstones left out."""
+        ...
 
     def update_judgments(self, mention_id: str, judgments: Judgments) -> Mention:
         """Replace a mention's judgments (and what is searched of them); return the mention.
@@ -191,7 +226,8 @@ class Store(DuplicateLookups, Protocol):
         ...
 
     def labelled_mentions(self, brand: str | None = None) -> list[LabelledMention]:
-        """Every labelled mention (of ``brand`` only, when given), oldest label first."""
+        """Every labelled mention (of ``brand`` only, when given), oldest label first;
+        tombstones are left out (their words are gone, so nothing can learn from them)."""
         ...
 
     def save_complaint_model(
@@ -224,6 +260,7 @@ class Store(DuplicateLookups, Protocol):
         highlight: tuple[str, str] = DEFAULT_HIGHLIGHT,
     ) -> list[SearchHit]:
         """Search in the brand query language; ``None``/empty lists everything, newest first.
+        Tombstones (mentions deleted at their source) are never found.
 
         ``source`` matches a source name or type; ``sentiment`` is a ``SentimentLabel``
         value; ``complaint`` keeps complaints (True) or the rest (False); ``feeling`` and

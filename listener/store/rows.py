@@ -54,9 +54,9 @@ INSERT INTO mentions (
     title, body, html, lang, published_at, fetched_at, engagement, rating,
     parent_id, thread_id, brands, matched_terms, content_hash,
     judgments, sentiment, sentiment_label, complaint, complaint_score, urgency, reach,
-    author, handles, hashtags
+    author, handles, hashtags, edited_at, deleted_at
 ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-          ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO NOTHING
 """
 # Same columns, same order as judgment_columns.
@@ -80,17 +80,30 @@ def _shallow(obj: Any) -> dict[str, Any]:
 
 
 def mention_to_row(m: Mention) -> tuple[Any, ...]:
-    searchable = f"{m.title}\n{m.text}"
     return (
         m.id, m.source, m.source_type, m.native_id, m.url, m.canonical_url,
         m.author.handle, m.author.name, m.author.url, m.author.followers,
         m.title, m.text, m.html, m.language, ts(m.published_at), ts(m.fetched_at),
-        _json(_shallow(m.engagement)), m.rating, m.parent_id, m.thread_id,
-        _json(list(m.brands)), _json(list(m.matched_terms)), m.content_hash,
+        engagement_json(m), m.rating, m.parent_id, m.thread_id,
+        json_list(m.brands), json_list(m.matched_terms), m.content_hash,
         *judgment_columns(m.judgments),
         " ".join(p for p in (m.author.handle, m.author.name) if p),
-        " ".join(extract_handles(searchable)), " ".join(extract_hashtags(searchable)),
+        *words_columns(m), ts_or_none(m.edited_at), ts_or_none(m.deleted_at),
     )  # fmt: skip
+
+
+def engagement_json(m: Mention) -> str:
+    return _json(_shallow(m.engagement))
+
+
+def json_list(values: tuple[str, ...]) -> str:
+    return _json(list(values))
+
+
+def words_columns(m: Mention) -> tuple[str, str]:
+    """The ``handles`` and ``hashtags`` columns: searchable words taken from the text."""
+    searchable = f"{m.title}\n{m.text}"
+    return " ".join(extract_handles(searchable)), " ".join(extract_hashtags(searchable))
 
 
 def _known_fields(cls: type[Any], data: dict[str, Any]) -> dict[str, Any]:
@@ -198,6 +211,8 @@ def row_to_mention(row: sqlite3.Row) -> Mention:
         matched_terms=tuple(json.loads(row["matched_terms"])),
         content_hash=row["content_hash"],
         judgments=judgments_from_json(row["judgments"]),
+        edited_at=parse_ts_or_none(row["edited_at"]),
+        deleted_at=parse_ts_or_none(row["deleted_at"]),
     )
 
 

@@ -195,7 +195,17 @@ _V3: tuple[str, ...] = (
     WHERE json_extract(f.value, '$.name') IS NOT NULL""",
 )
 
-MIGRATIONS: tuple[Migration, ...] = ((1, _V1), (2, _V2), (3, _V3))
+# Posts change after we store them. edited_at is the source's own time of the last edit we
+# applied (compared only with later times from the same source); deleted_at marks a
+# tombstone: the author or a moderator removed the post, so its words are cleared and the
+# row stays only so its id is never stored (nor alerted on) again. Existing rows are
+# neither edited nor deleted, which NULL says.
+_V4: tuple[str, ...] = (
+    "ALTER TABLE mentions ADD COLUMN edited_at TEXT",
+    "ALTER TABLE mentions ADD COLUMN deleted_at TEXT",
+)
+
+MIGRATIONS: tuple[Migration, ...] = ((1, _V1), (2, _V2), (3, _V3), (4, _V4))
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

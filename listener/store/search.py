@@ -143,6 +143,9 @@ def build_search(
         raise ValueError("limit and offset must not be negative")
     fts = to_fts5(query) if query and query.strip() else FtsQuery(None, None, ())
     where = _Where()
+    # A tombstone's words are gone (the FTS index has none), but a filter-only search would
+    # still list it: deleted posts are never shown to someone searching.
+    where.add("m.deleted_at IS NULL")
     head_params: list[Any] = []
     if fts.match is not None:
         open_mark, close_mark = highlight

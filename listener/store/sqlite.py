@@ -29,12 +29,13 @@ from typing import Self
 
 from listener.models import Judgments, Mention, SourceState
 from listener.query import QueryError
-from listener.store import labelling, lookups, rows
+from listener.store import labelling, lookups, revisions, rows
 from listener.store.base import (
     DEFAULT_HIGHLIGHT,
     AuthorRecord,
     LabelledMention,
     Recheck,
+    Revision,
     SearchHit,
     StoredModel,
     StoreError,
@@ -187,6 +188,20 @@ class SQLiteStore:
         with self._read() as conn:
             return lookups.recent_content_hashes_on(conn, pairs, since)
 
+    def mention_revisions(self, ids: Iterable[str]) -> dict[str, Revision]:
+        with self._read() as conn:
+            return revisions.mention_revisions_on(conn, ids)
+
+    def tombstone_mentions(self, ids: Iterable[str], at: datetime) -> int:
+        with self._write() as conn:
+            return revisions.tombstone_on(conn, ids, at)
+
+    def revise_mentions(self, mentions: Sequence[Mention]) -> int:
+        if not mentions:
+            return 0
+        with self._write() as conn:
+            return revisions.revise_on(conn, mentions)
+
     def forget_content_hashes(self, before: datetime) -> int:
         with self._write() as conn:
             return conn.execute(
@@ -200,7 +215,9 @@ class SQLiteStore:
 
     def count_mentions(self) -> int:
         with self._read() as conn:
-            count: int = conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
+            count: int = conn.execute(
+                "SELECT count(*) FROM mentions WHERE deleted_at IS NULL"
+            ).fetchone()[0]
         return count
 
     def get_author(self, source_type: str, handle: str) -> AuthorRecord | None:
