@@ -31,7 +31,7 @@ def replay(server: HTTPServer) -> ReplayPlan:
             "api_url": server.url_for(""),
             "business_unit_id": UNIT,
             "api_key": "${TRUSTPILOT_API_KEY}",
-            "lookback": "30d",
+            "lookback": "3650d",  # the all-sources run uses the real clock
         },
         term="quillbrook",
         mentions=len(capture(PAGE).json()["reviews"]),  # each names Quillbrook

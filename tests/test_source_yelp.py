@@ -30,7 +30,7 @@ def replay(server: HTTPServer) -> ReplayPlan:
             "api_url": server.url_for("/v3"),
             "business_id": BUSINESS,
             "api_key": "${YELP_API_KEY}",
-            "lookback": "30d",
+            "lookback": "3650d",  # the all-sources run uses the real clock
         },
         term="tamaleria",
         mentions=len(capture(REVIEWS).json()["reviews"]),  # each names the tamaleria

@@ -19,6 +19,7 @@ from listener.sources.base import SourceInfo, SourceType
 BUILTIN_SOURCE_MODULES: dict[str, str] = {
     "rss": "listener.sources.rss",
     "hackernews": "listener.sources.hackernews",
+    "googleplay": "listener.sources.googleplay",
     "yelp": "listener.sources.yelp",
     "trustpilot": "listener.sources.trustpilot",
     "appstore": "listener.sources.appstore",
