@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pytest_httpserver import HTTPServer
 
 from listener.cli import main
 from listener.config import Settings
@@ -23,10 +24,12 @@ from listener.pipeline import Pipeline
 from listener.pipeline_types import BatchReport, DropReason
 from listener.render import render_poll_summary
 from listener.runner import PollOutcome, PollSummary
+from listener.sources import mastodon
 from listener.store import SQLiteStore, open_store
 from listener.store import rows as store_rows
 from listener.store.schema import MIGRATIONS
 from tests.helpers import SettableClock
+from tests.source_helpers import Capture, capture, serve
 from tests.store_helpers import make_mention, write_old_database
 
 SETTINGS = """\
@@ -353,3 +356,79 @@ def test_edit_times_from_a_skewed_clock_still_order(
     assert poll(pipeline, praise(html=COMPLAINT_HTML, edited_at=ahead)).updated == 0
     mention = store.get_mention(ID)
     assert mention is not None and mention.edited_at == ahead
+
+
+# -- end to end: `listener poll --once` against a local Mastodon -------------------------
+
+HOOT = "mastodon/extracted/mastodonpy__test_hashtag_tl__02.meta.json"
+
+
+def status(status_id: int, content: str, edited_at: str | None = None) -> dict[str, object]:
+    """The recorded #hoot status (tests/fixtures/mastodon) with our id, words and edit time."""
+    [recorded] = capture(HOOT).json()
+    url = f"https://social.example/@fan/{status_id}"
+    return {
+        **recorded,
+        "id": str(status_id),
+        "url": url,
+        "uri": url,
+        "language": "en",
+        "content": f"<p>{content}</p>",
+        "edited_at": edited_at,
+    }
+
+
+def answer(*statuses: dict[str, object], code: int = 200) -> Capture:
+    body = statuses[0] if len(statuses) == 1 else list(statuses)
+    return Capture(json.dumps(body).encode(), code)
+
+
+def test_poll_once_applies_edits_and_deletions_from_a_source(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    config = tmp_path / "settings.yaml"
+    config.write_text(
+        SETTINGS + "sources:\n"
+        "  - name: masto\n"
+        "    type: mastodon\n"
+        "    interval: 10m\n"
+        f"    instance_url: {httpserver.url_for('')}\n"
+        "    hashtags: [acme]\n"
+        "    recheck: 2\n",
+        encoding="utf-8",
+    )
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(main, [*args, "--config", str(config)])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    first_id = mastodon.snowflake_at(datetime.now(UTC)) + 1
+    doomed, edited = first_id, first_id + 1
+    praise_status = status(edited, "The new Acme anvil is great!")
+    serve(
+        httpserver,
+        "/api/v1/timelines/tag/acme",
+        answer(status(doomed, "Acme ships fast, thanks"), praise_status),
+    )
+    assert "masto: ok — fetched 2, new 2" in run("poll", "--once")
+
+    # The timeline has nothing new; the recheck finds one status gone and one edited.
+    httpserver.clear()
+    serve(httpserver, "/api/v1/timelines/tag/acme", Capture(b"[]"))
+    serve(httpserver, f"/api/v1/statuses/{doomed}", Capture(b'{"error":"Not found"}', 404))
+    complaint = "My Acme parcel is a week late and I'm fed up. Where is my refund?"
+    later = "2099-01-01T00:00:00.000Z"  # the instance's clock; only its order matters
+    serve(httpserver, f"/api/v1/statuses/{edited}", answer(status(edited, complaint, later)))
+    out = run("poll", "--once")
+    assert "masto: ok — fetched 2, new 0, updated 1, deleted 1" in out
+
+    found = [json.loads(line) for line in run("search", "acme", "--json").splitlines()]
+    assert [hit["id"] for hit in found] == [f"masto:{edited}"]
+    assert run("search", "thanks") == "" and run("search", "great") == ""
+    assert f"masto:{edited}" in run("search", "refund", "--complaint")
+    assert "deleted at the source" in run("show", f"masto:{doomed}")
+
+    # Polled again: the deletion and the edit are already applied; nothing changes.
+    again = run("poll", "--once")
+    assert "updated" not in again and "deleted 1" not in again
