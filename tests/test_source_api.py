@@ -9,8 +9,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from listener.models import SourceState
-from listener.sources.api import dump_cursor, get_json, load_cursor
-from listener.sources.errors import PermanentError, RateLimited
+from listener.sources.api import FailedResponse, dump_cursor, get_json, load_cursor
+from listener.sources.errors import PermanentError, RateLimited, SourceError
 from listener.sources.ratelimit import RateBudget, pause_s, read_budget, reset_seconds
 from listener.sources.timestamps import iso_z, parse_timestamp
 from listener.sources.window import Window
@@ -177,3 +177,54 @@ def test_a_plain_403_is_still_permanent(httpserver: HTTPServer) -> None:
     serve(httpserver, "/search", Capture(b"{}", 403, {"x-ratelimit-remaining": "10"}))
     with pytest.raises(PermanentError):
         run_with_ctx(lambda ctx: get_json(ctx, httpserver.url_for("/search")))
+
+
+# -- explain: APIs that say in the error body what went wrong -------------------------------
+
+
+def quota_explained(failed: FailedResponse, default: SourceError) -> SourceError | None:
+    """YouTube-style: a 403 whose body's reason says the day's quota is spent."""
+    reasons = [e.get("reason") for e in (failed.body or {}).get("error", {}).get("errors", [])]
+    if failed.status == 403 and "quotaExceeded" in reasons:
+        return RateLimited(f"quota spent ({failed.url})", retry_after_s=3600)
+    return None
+
+
+QUOTA_BODY = b'{"error": {"code": 403, "errors": [{"reason": "quotaExceeded"}]}}'
+
+
+def test_explain_turns_a_403_body_into_a_rate_limit(httpserver: HTTPServer) -> None:
+    serve(httpserver, "/comments", Capture(QUOTA_BODY, 403))
+    url = httpserver.url_for("/comments") + "?key=SECRET"
+    with pytest.raises(RateLimited) as raised:
+        run_with_ctx(lambda ctx: get_json(ctx, url, explain=quota_explained))
+    assert raised.value.retry_after_s == 3600
+    assert "SECRET" not in str(raised.value) and "key=REDACTED" in str(raised.value)
+    assert isinstance(raised.value.__cause__, PermanentError)  # the default, kept as cause
+
+
+def test_explain_returning_nothing_keeps_the_default_error(httpserver: HTTPServer) -> None:
+    serve(httpserver, "/comments", Capture(b"<html>forbidden</html>", 403))
+    with pytest.raises(PermanentError, match="403 Forbidden"):
+        run_with_ctx(
+            lambda ctx: get_json(ctx, httpserver.url_for("/comments"), explain=quota_explained)
+        )
+
+
+def test_explain_is_not_asked_about_a_success(httpserver: HTTPServer) -> None:
+    asked: list[int] = []
+
+    def explain(failed: FailedResponse, default: SourceError) -> SourceError | None:
+        asked.append(failed.status)
+        return None
+
+    serve(httpserver, "/ok", Capture(b'{"items": []}'))
+    response = run_with_ctx(lambda ctx: get_json(ctx, httpserver.url_for("/ok"), explain=explain))
+    assert response.data == {"items": []} and asked == []
+
+
+def test_params_add_to_the_query_a_configured_url_already_has(httpserver: HTTPServer) -> None:
+    recorder = serve(httpserver, "/feed", Capture(b"{}"))
+    url = httpserver.url_for("/feed") + "?lang=en&token=abc"
+    run_with_ctx(lambda ctx: get_json(ctx, url, params={"page": 2, "skip": None}))
+    assert recorder.args == [{"lang": "en", "token": "abc", "page": "2"}]

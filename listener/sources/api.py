@@ -20,7 +20,9 @@ from pydantic import AfterValidator, Field, SecretStr
 from listener.models import SourceState
 from listener.sources.base import PollContext, SourceOptions
 from listener.sources.errors import TransientError
-from listener.sources.http import fetch, redact_url
+from listener.sources.http import Explain, FailedResponse, fetch, redact_url
+
+__all__ = ["Explain", "FailedResponse"]  # re-exported: sources import them from here
 from listener.sources.ratelimit import RateBudget, read_budget
 from listener.units import Duration, at_least
 
@@ -76,11 +78,14 @@ async def get_json(
     method: str = "GET",
     json_body: Any = None,
     form: Mapping[str, str] | None = None,
+    explain: Explain | None = None,
 ) -> JsonResponse:
     """Request ``url`` and parse its JSON body; errors are ``SourceError`` subclasses.
 
     A body that is not JSON (an HTML error page from a proxy, a truncated reply) is a
     ``TransientError`` that names the content type, not a crash in the source's mapping.
+    ``explain`` sees a failed response's status, headers and JSON body first (see
+    ``http.Explain``), for APIs that say in the body what went wrong.
     """
     response = await fetch(
         ctx,
@@ -91,6 +96,7 @@ async def get_json(
         method=method,
         json_body=json_body,
         form=form,
+        explain=explain,
     )
     budget = read_budget(response.headers, ctx.clock())
     if response.not_modified:

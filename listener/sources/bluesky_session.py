@@ -8,31 +8,19 @@ after a new ``createSession``. Logins are scarce — bsky.social allows 30 per 5
 100–300 a day per account — so sessions are cached per source and identifier rather than
 created on every poll. They live in memory only: a restart logs in once more.
 
-Why not ``api.get_json`` alone: it turns every 400/401 into a ``PermanentError`` without the
-body, and here the body's ``error`` name decides between "refresh the token" (ExpiredToken),
-"the app password is wrong" (AuthenticationRequired) and "the query is bad" (BadQueryString).
+XRPC calls go through ``api.get_json`` with an ``explain`` that reads the error body: its
+``error`` name decides between "refresh the token" (ExpiredToken), "the app password is
+wrong" (AuthenticationRequired) and "the query is bad" (BadQueryString).
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
-from listener.sources.api import JsonResponse
+from listener.sources.api import FailedResponse, JsonResponse, get_json
 from listener.sources.base import PollContext
-from listener.sources.errors import PermanentError, TransientError
-from listener.sources.http import (
-    DEFAULT_DEADLINE_S,
-    _raise_for_status,  # the shared status mapping; only XRPC's 400/401 bodies are read first
-    _read_capped,
-    describe_transport_error,
-    redact_url,
-)
-from listener.sources.ratelimit import read_budget
+from listener.sources.errors import PermanentError, SourceError, TransientError
 
 # Error names that mean "this token is no longer good", not "you may not".
 TOKEN_ERRORS = frozenset({"ExpiredToken", "InvalidToken"})
@@ -77,51 +65,29 @@ async def xrpc(
     params: dict[str, Any] | None = None,
     json_body: Any = None,
 ) -> JsonResponse:
-    """One XRPC call: like ``get_json``, but a 400/401 raises ``XrpcError`` naming its error."""
-    headers = {"Accept": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = ctx.http.build_request(
-        method,
+    """One XRPC call: ``get_json``, but a 400/401 raises ``XrpcError`` naming its error."""
+    return await get_json(
+        ctx,
         url,
-        headers=headers,
-        params={k: v for k, v in (params or {}).items() if v is not None},
-        json=json_body,
+        method=method,
+        params=params,
+        json_body=json_body,
+        headers={"Authorization": f"Bearer {token}"} if token else None,
+        explain=_xrpc_error,
     )
-    try:
-        async with asyncio.timeout(DEFAULT_DEADLINE_S):
-            response = await ctx.http.send(request, stream=True, follow_redirects=True)
-            try:
-                if response.status_code in (400, 401):
-                    body = await _read_capped(response, 64 * 1024)
-                    raise _xrpc_error(response.status_code, body, url)
-                _raise_for_status(response, str(request.url), ctx.clock())
-                content = await _read_capped(response, ctx.max_response_bytes)
-            finally:
-                await response.aclose()
-    except TimeoutError as exc:
-        raise TransientError(f"no complete response from {redact_url(url)} in time") from exc
-    except httpx.HTTPError as exc:
-        raise TransientError(describe_transport_error(exc, url)) from exc
-    try:
-        data = json.loads(content)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        kind = response.headers.get("Content-Type", "no Content-Type")
-        raise TransientError(f"{redact_url(url)} did not return JSON ({kind}): {exc}") from exc
-    budget = read_budget(response.headers, ctx.clock())
-    return JsonResponse(data, response.headers, str(response.url), budget)
 
 
-def _xrpc_error(status: int, body: bytes, url: str) -> XrpcError:
-    try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        data = None
-    data = data if isinstance(data, dict) else {}
+def _xrpc_error(failed: FailedResponse, default: SourceError) -> SourceError | None:
+    """XRPC's 400/401 bodies name the error (``ExpiredToken``, ``BadQueryString``…)."""
+    if failed.status not in (400, 401):
+        return None
+    data = failed.body if isinstance(failed.body, dict) else {}
     error = str(data.get("error") or "")
     message = str(data.get("message") or "")
     said = ": ".join(part for part in (error, message) if part) or "no XRPC error body"
-    return XrpcError(f"HTTP {status} from {redact_url(url)}: {said}", status=status, error=error)
+    return XrpcError(
+        f"HTTP {failed.status} from {failed.url}: {said}", status=failed.status, error=error
+    )
 
 
 async def login(ctx: PollContext[Any], service_url: str, identifier: str, password: str) -> Session:

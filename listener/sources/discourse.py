@@ -37,14 +37,15 @@ from listener.models import Author, Engagement, RawItem, SourceState
 from listener.sources.api import (
     ApiOptions,
     BaseUrl,
+    FailedResponse,
     JsonResponse,
     Secret,
     dump_cursor,
     first_poll_since,
+    get_json,
     load_cursor,
     require,
 )
-from listener.sources.api_error_body import FailedResponse, get_json_explained
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError
 from listener.sources.page_walk import PageWalk
@@ -134,8 +135,8 @@ class _Poll:
                 self.headers["Api-Username"] = options.api_username
 
     async def get(self, path: str, params: dict[str, Any]) -> JsonResponse:
-        response = await get_json_explained(
-            self.ctx, self.ctx.options.forum_url + path, _explain, params=params,
+        response = await get_json(
+            self.ctx, self.ctx.options.forum_url + path, explain=_explain, params=params,
             headers=self.headers,
         )  # fmt: skip
         self.requests += 1

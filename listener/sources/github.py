@@ -39,13 +39,14 @@ from listener.models import Author, Engagement, RawItem, SourceState
 from listener.sources.api import (
     ApiOptions,
     BaseUrl,
+    FailedResponse,
     Secret,
     dump_cursor,
     first_poll_since,
+    get_json,
     load_cursor,
     require,
 )
-from listener.sources.api_error_body import FailedResponse, get_json_explained
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError
 from listener.sources.http import parse_retry_after
@@ -102,10 +103,10 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
     etag: str | None = None
     wait: float | None = None
     for page in range(1, min(options.max_pages, MAX_SEARCH_PAGES) + 1):
-        response = await get_json_explained(
+        response = await get_json(
             ctx,
             f"{options.api_url}/search/issues",
-            lambda failed, default: _explain(failed, default, ctx.clock()),
+            explain=lambda failed, default: _explain(failed, default, ctx.clock()),
             params={**params, "page": page},
             headers=headers,
             etag=state.etag if page == 1 else None,

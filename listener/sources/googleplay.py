@@ -33,6 +33,8 @@ from listener.models import Author, Engagement, RawItem, SourceState
 from listener.sources.api import (
     ApiOptions,
     BaseUrl,
+    Explain,
+    FailedResponse,
     Secret,
     dump_cursor,
     first_poll_since,
@@ -40,7 +42,6 @@ from listener.sources.api import (
     load_cursor,
     require,
 )
-from listener.sources.api_error_body import Explain, FailedResponse, get_json_explained
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, SourceError
 from listener.sources.page_walk import PageWalk
@@ -102,10 +103,10 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
     complete = False
     wait: float | None = None
     for _ in range(options.max_pages):
-        response = await get_json_explained(
+        response = await get_json(
             ctx,
             url,
-            _explain(options.package_name),
+            explain=_explain(options.package_name),
             params={"maxResults": PER_PAGE, "token": page_token},
             headers={"Authorization": f"Bearer {access_token}"},
         )

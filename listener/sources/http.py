@@ -15,9 +15,10 @@ the scheduler decides when to ask again.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import socket
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,7 +31,7 @@ import httpx
 
 from listener import __version__
 from listener.sources.base import PollContext
-from listener.sources.errors import PermanentError, RateLimited, TransientError
+from listener.sources.errors import PermanentError, RateLimited, SourceError, TransientError
 from listener.sources.ratelimit import read_budget
 
 DEFAULT_USER_AGENT = f"listener/{__version__} (self-hosted social listening)"
@@ -55,6 +56,28 @@ PERMANENT_ADVICE: dict[int, str] = {
 _SECRET_PARAM = re.compile(
     r"(key|token|passw(or)?d|pwd|sig|signature|auth|credentials?)$|secret|password", re.I
 )
+
+
+# Error bodies are a few hundred bytes; a proxy's HTML page is not worth reading in full.
+MAX_ERROR_BODY_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class FailedResponse:
+    """A 4xx/5xx answer: its status, headers and body (parsed JSON, or ``None``)."""
+
+    status: int
+    headers: httpx.Headers
+    body: Any
+    url: str = ""  # redacted: fit for an error message
+
+
+# Some APIs put the deciding fact in the error body, not the status: YouTube answers both
+# "quota used up" and "comments are off" with 403 and a ``reason``; Stack Exchange says
+# ``throttle_violation`` in a 502; Bluesky names ``ExpiredToken`` in a 400. A source passes
+# an ``explain`` that sees the failed response and the default error, and returns a more
+# precise error, or None to keep the default.
+Explain = Callable[[FailedResponse, SourceError], SourceError | None]
 
 
 @dataclass(frozen=True)
@@ -99,9 +122,11 @@ async def fetch(
     method: str = "GET",
     json_body: Any = None,
     form: Mapping[str, str] | None = None,
+    explain: Explain | None = None,
 ) -> FetchResponse:
     """Conditional GET of ``url`` (or another ``method``, with a JSON or form body: a login,
-    a token request); raises a ``SourceError`` subclass for anything but 2xx/304."""
+    a token request); raises a ``SourceError`` subclass for anything but 2xx/304, after
+    showing a failed response to ``explain`` when given."""
     request_headers = httpx.Headers(headers or {})
     if etag:
         request_headers["If-None-Match"] = etag
@@ -111,9 +136,13 @@ async def fetch(
     try:
         async with asyncio.timeout(deadline_s):
             request = ctx.http.build_request(
-                method, url, headers=request_headers, params=params, json=json_body, data=form
+                method,
+                _with_params(url, params),
+                headers=request_headers,
+                json=json_body,
+                data=form,
             )
-            return await _send(ctx, request, etag, last_modified)
+            return await _send(ctx, request, etag, last_modified, explain)
     except TimeoutError as exc:  # only our deadline: httpx raises its own TimeoutException
         raise TransientError(f"no complete response from {shown} within {deadline_s:g} s") from exc
     except httpx.TimeoutException as exc:
@@ -127,6 +156,14 @@ async def fetch(
     except (httpx.TransportError, httpx.DecodingError) as exc:
         # Connection refused/reset, DNS failure, a broken chunked or gzip stream.
         raise TransientError(describe_transport_error(exc, url)) from exc
+
+
+def _with_params(url: str, params: httpx.QueryParams | Mapping[str, Any] | None) -> httpx.URL:
+    """``url`` with ``params`` added to the query it already has. (httpx 0.29 replaces a
+    URL's query with ``params=`` instead of merging: a configured URL's own query — a feed
+    address, an API key in it — would silently vanish.)"""
+    merged = httpx.URL(url)
+    return merged.copy_merge_params(params) if params else merged
 
 
 # Substrings of the resolver's messages on Linux, macOS and musl: the host name did not resolve.
@@ -170,6 +207,7 @@ async def _send(
     request: httpx.Request,
     sent_etag: str | None,
     sent_last_modified: str | None,
+    explain: Explain | None = None,
 ) -> FetchResponse:
     url = str(request.url)
     async with _streamed(ctx.http, request) as response:
@@ -186,6 +224,8 @@ async def _send(
                 etag=response.headers.get("ETag") or sent_etag,
                 last_modified=response.headers.get("Last-Modified") or sent_last_modified,
             )
+        if explain is not None and response.status_code >= 400:
+            await _raise_explained(response, url, ctx.clock(), explain)
         _raise_for_status(response, url, ctx.clock())
         content = await _read_capped(response, ctx.max_response_bytes)
         return FetchResponse(
@@ -208,6 +248,36 @@ async def _streamed(
         yield response
     finally:
         await response.aclose()
+
+
+async def _raise_explained(
+    response: httpx.Response, url: str, now: datetime, explain: Explain
+) -> None:
+    """Raise what ``explain`` makes of a failed response, or the default error."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_ERROR_BODY_BYTES:
+            break
+    failed = FailedResponse(
+        response.status_code, response.headers, _json_or_none(chunks), redact_url(url)
+    )
+    try:
+        _raise_for_status(response, url, now)
+    except SourceError as default:
+        better = explain(failed, default)
+        if better is None:
+            raise
+        raise better from default
+
+
+def _json_or_none(chunks: list[bytes]) -> Any:
+    try:
+        return json.loads(b"".join(chunks))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
 
 
 def _raise_for_status(response: httpx.Response, requested_url: str, now: datetime) -> None:

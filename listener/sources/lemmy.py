@@ -32,12 +32,13 @@ from listener.models import Author, Engagement, RawItem, SourceState
 from listener.sources.api import (
     ApiOptions,
     BaseUrl,
+    FailedResponse,
     dump_cursor,
     first_poll_since,
+    get_json,
     load_cursor,
     require,
 )
-from listener.sources.api_error_body import FailedResponse, get_json_explained
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError
 from listener.sources.page_walk import PageWalk
@@ -103,10 +104,10 @@ async def _read(
     complete = False
     page = walk.first_page
     for page in range(walk.first_page, walk.first_page + options.max_pages):
-        response = await get_json_explained(
+        response = await get_json(
             ctx,
             f"{options.instance_url}/api/v3/search",
-            _explain,
+            explain=_explain,
             params={
                 "q": options.query,
                 "type_": _TYPE[kind],

@@ -42,6 +42,7 @@ from listener.models import RawItem, SourceState
 from listener.sources.api import (
     ApiOptions,
     BaseUrl,
+    FailedResponse,
     JsonResponse,
     Secret,
     dump_cursor,
@@ -50,7 +51,6 @@ from listener.sources.api import (
     load_cursor,
     require,
 )
-from listener.sources.api_error_body import FailedResponse, get_json_explained
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, SourceError, TransientError
 from listener.sources.ratelimit import RateBudget, pause_s
@@ -262,10 +262,10 @@ class _Reader:
                 "Reddit rejected the cached access token; a new one is requested on the next poll"
             )
 
-        response = await get_json_explained(
+        response = await get_json(
             self.ctx,
             options.api_url + path,
-            explain,
+            explain=explain,
             params=params,
             headers={"Authorization": f"bearer {token}", "User-Agent": options.user_agent},
         )

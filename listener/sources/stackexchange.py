@@ -36,13 +36,14 @@ from listener.models import Author, Engagement, RawItem, SourceState
 from listener.sources.api import (
     ApiOptions,
     BaseUrl,
+    FailedResponse,
     Secret,
     dump_cursor,
     first_poll_since,
+    get_json,
     load_cursor,
     require,
 )
-from listener.sources.api_error_body import FailedResponse, get_json_explained
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError, TransientError
 from listener.sources.ratelimit import RateBudget, longest, pause_s
@@ -124,10 +125,10 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
     complete = False
     wait: float | None = None
     for page in range(1, options.max_pages + 1):
-        response = await get_json_explained(
+        response = await get_json(
             ctx,
             f"{options.api_url}/search/advanced",
-            lambda failed, default: _explain(failed, default, where, ctx.clock()),
+            explain=lambda failed, default: _explain(failed, default, where, ctx.clock()),
             params={**params, "page": page},
         )
         data = response.data

@@ -34,13 +34,15 @@ from listener.models import Author, RawItem, SourceState
 from listener.sources.api import (
     ApiOptions,
     BaseUrl,
+    Explain,
+    FailedResponse,
     Secret,
     dump_cursor,
     first_poll_since,
+    get_json,
     load_cursor,
     require,
 )
-from listener.sources.api_error_body import Explain, FailedResponse, get_json_explained
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError
 from listener.sources.page_walk import PageWalk
@@ -90,10 +92,10 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
     walk = PageWalk.from_cursor(
         cursor, default_since=epoch(first_poll_since(ctx, options.lookback))
     )
-    response = await get_json_explained(
+    response = await get_json(
         ctx,
         f"{options.api_url}/businesses/{quote(options.business_id, safe='')}/reviews",
-        _explain(ctx),
+        explain=_explain(ctx),
         params={"locale": options.locale, "sort_by": options.sort_by},
         headers={"Authorization": f"Bearer {options.api_key.get_secret_value()}"},
     )

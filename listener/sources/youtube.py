@@ -35,13 +35,14 @@ from listener.models import Author, Engagement, RawItem, SourceState
 from listener.sources.api import (
     ApiOptions,
     BaseUrl,
+    FailedResponse,
     Secret,
     dump_cursor,
     first_poll_since,
+    get_json,
     load_cursor,
     require,
 )
-from listener.sources.api_error_body import FailedResponse, get_json_explained
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError, TransientError
 from listener.sources.timestamps import epoch, parse_timestamp
@@ -169,10 +170,10 @@ async def _poll_target(
     complete = False
     for _ in range(options.max_pages):
         try:
-            response = await get_json_explained(
+            response = await get_json(
                 ctx,
                 f"{options.api_url}/commentThreads",
-                lambda failed, default: _explain(failed, default, where, ctx.clock()),
+                explain=lambda failed, default: _explain(failed, default, where, ctx.clock()),
                 params={**params, "pageToken": token},
             )
         except _BadRequest as exc:
