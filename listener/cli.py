@@ -116,7 +116,8 @@ def poll(ctx: click.Context, config_path: str | None, sources: tuple[str, ...], 
     is_flag=True,
     help="List every source type instead: what it reads, its credentials and limits.",
 )
-def sources(config_path: str | None, list_types: bool) -> None:
+@click.option("--samples", is_flag=True, help="With --types: a settings block for each type.")
+def sources(config_path: str | None, list_types: bool, samples: bool) -> None:
     """Health of every configured source: last success, errors, next check, items."""
     from listener.store import open_store
 
@@ -124,7 +125,7 @@ def sources(config_path: str | None, list_types: bool) -> None:
         from listener.render import render_source_types
         from listener.sources import source_types
 
-        click.echo(render_source_types(source_types().values()))
+        click.echo(render_source_types(source_types().values(), samples=samples))
         return
     settings = load_or_exit(config_path)
     states = {}

@@ -322,8 +322,9 @@ def render_sources_table(
     return "\n".join(lines)
 
 
-def render_source_types(types: Iterable[SourceType]) -> str:
-    """``listener sources --types``: each type, what it reads, its credentials and limits."""
+def render_source_types(types: Iterable[SourceType], *, samples: bool = False) -> str:
+    """``listener sources --types``: each type, what it reads, its credentials and limits,
+    and with ``samples`` a settings block to start from."""
     blocks = []
     for kind in sorted(types, key=lambda t: t.name):
         info = kind.info
@@ -333,5 +334,8 @@ def render_source_types(types: Iterable[SourceType]) -> str:
         lines.extend("               " + c for c in credentials[1:])
         if info.limits:
             lines.append(f"  limits:      {info.limits}")
+        if samples and info.sample:
+            lines.append("  sample (under `sources:` in settings.yaml):")
+            lines.extend("    " + line for line in info.sample.rstrip().splitlines())
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

@@ -92,3 +92,11 @@ def test_every_type_polls_in_one_run(httpserver: HTTPServer, tmp_path: Path) -> 
         state = states[f"{kind}-replay"]
         assert state.last_error is None, f"{kind}: {state.last_error}"
         assert state.items_total == plan.mentions, f"{kind}: {result.output}"
+
+
+@pytest.mark.parametrize("kind", TYPES)
+def test_the_docs_show_each_types_sample(kind: str) -> None:
+    docs = (TESTS.parent / "docs" / "sources.md").read_text(encoding="utf-8")
+    info = source_types()[kind].info
+    assert f"## {kind}\n" in docs, f"docs/sources.md has no section for {kind}"
+    assert info.sample.rstrip() in docs, f"docs/sources.md shows an old sample for {kind}"
