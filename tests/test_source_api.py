@@ -13,6 +13,7 @@ from listener.sources.api import FailedResponse, dump_cursor, get_json, load_cur
 from listener.sources.errors import PermanentError, RateLimited, SourceError
 from listener.sources.ratelimit import RateBudget, pause_s, read_budget, reset_seconds
 from listener.sources.timestamps import iso_z, parse_timestamp
+from listener.sources.values import as_count, as_int, as_text
 from listener.sources.window import Window
 from tests.rss_helpers import run_with_ctx
 from tests.source_helpers import NOW, Capture, capture, serve
@@ -228,3 +229,13 @@ def test_params_add_to_the_query_a_configured_url_already_has(httpserver: HTTPSe
     url = httpserver.url_for("/feed") + "?lang=en&token=abc"
     run_with_ctx(lambda ctx: get_json(ctx, url, params={"page": 2, "skip": None}))
     assert recorder.args == [{"lang": "en", "token": "abc", "page": "2"}]
+
+
+# -- single JSON values -------------------------------------------------------------------
+
+
+def test_json_values() -> None:
+    assert as_count(7) == 7 and as_count(True) is None and as_count("7") is None
+    assert as_int("123456789012345678") == 123456789012345678 and as_int(5) == 5
+    assert as_int("12a") is None and as_int(False) is None and as_int(1.5) is None
+    assert as_text("hi") == "hi" and as_text("") is None and as_text(3) is None

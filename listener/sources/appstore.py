@@ -40,6 +40,7 @@ from listener.sources.api import (
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.page_walk import PageWalk
 from listener.sources.timestamps import epoch, from_epoch, iso_z, parse_timestamp
+from listener.sources.values import as_int
 
 APPLE_MAX_PAGES = 10  # Apple's own cap: page=11 and later are never served
 
@@ -122,7 +123,7 @@ def _raw_item(entry: dict[str, Any], country: str, *, edited: bool = False) -> R
     review_id = _label(entry.get("id"))
     if not review_id:
         raise ValueError("no id")
-    rating = _int(_label(entry.get("im:rating")))
+    rating = as_int(_label(entry.get("im:rating")))
     if rating is None or not 1 <= rating <= 5:
         raise ValueError(f"im:rating {_label(entry.get('im:rating'))!r} is not 1-5")
     content = _dict(entry.get("content"))
@@ -132,8 +133,8 @@ def _raw_item(entry: dict[str, Any], country: str, *, edited: bool = False) -> R
     link = _dict(entry.get("link"))
     title = _label(entry.get("title"))
     updated = parse_timestamp(_label(entry.get("updated")))
-    votes = _int(_label(entry.get("im:voteCount")))
-    helpful = _int(_label(entry.get("im:voteSum")))
+    votes = as_int(_label(entry.get("im:voteCount")))
+    helpful = as_int(_label(entry.get("im:voteSum")))
     extra: dict[str, Any] = {"country": country}
     if version := _label(entry.get("im:version")):
         extra["app_version"] = version
@@ -175,16 +176,6 @@ def _label(value: Any) -> str:
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    return None
 
 
 def _when(key: int | None) -> str:

@@ -44,6 +44,7 @@ from listener.sources.bluesky_session import XrpcError, authed
 from listener.sources.errors import PermanentError
 from listener.sources.ratelimit import pause_s
 from listener.sources.timestamps import epoch, iso_z, parse_timestamp
+from listener.sources.values import as_count
 from listener.sources.window import Window
 
 PAGE_SIZE = 100  # the lexicon's maximum
@@ -188,9 +189,9 @@ def _raw_item(post: Any) -> RawItem:
         or parse_timestamp(post.get("indexedAt")),
         language=langs[0] if isinstance(langs, list) and langs else None,
         engagement=Engagement(
-            likes=_count(post.get("likeCount")),
+            likes=as_count(post.get("likeCount")),
             shares=_shares(post.get("repostCount"), post.get("quoteCount")),
-            replies=_count(post.get("replyCount")),
+            replies=as_count(post.get("replyCount")),
         ),
         parent_id=_uri(reply.get("parent")),
         thread_id=_uri(reply.get("root")) or uri,
@@ -248,11 +249,7 @@ def _uri(ref: Any) -> str | None:
     return uri if isinstance(uri, str) and uri else None
 
 
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def _shares(reposts: Any, quotes: Any) -> int | None:
     """Reposts and quote posts both put the post in front of the sharer's followers."""
-    counts = [c for c in (_count(reposts), _count(quotes)) if c is not None]
+    counts = [c for c in (as_count(reposts), as_count(quotes)) if c is not None]
     return sum(counts) if counts else None

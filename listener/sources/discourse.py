@@ -51,6 +51,7 @@ from listener.sources.errors import PermanentError, RateLimited, SourceError
 from listener.sources.page_walk import PageWalk
 from listener.sources.ratelimit import RateBudget, pause_s
 from listener.sources.timestamps import epoch, parse_timestamp
+from listener.sources.values import as_count
 from listener.sources.window import Window
 
 ID_WINDOW = 50  # ids one /posts.json page spans
@@ -278,9 +279,9 @@ def raw_post(forum: str, post: dict[str, Any], topic: dict[str, Any] | None = No
         ),
         published_at=parse_timestamp(post.get("created_at")),
         engagement=Engagement(
-            likes=_count(post.get("like_count")) or _likes(post.get("actions_summary")),
-            replies=_count(post.get("reply_count")),
-            views=_count(post.get("reads")),
+            likes=as_count(post.get("like_count")) or _likes(post.get("actions_summary")),
+            replies=as_count(post.get("reply_count")),
+            views=as_count(post.get("reads")),
         ),
         parent_id=f"{topic_id}/{reply_to}" if reply_to and topic_id else None,
         thread_id=str(topic_id) if topic_id is not None else None,
@@ -317,9 +318,5 @@ def _section(cursor: dict[str, Any], name: str) -> dict[str, Any]:
 def _likes(actions: Any) -> int | None:
     for action in actions if isinstance(actions, list) else []:
         if isinstance(action, dict) and action.get("id") == LIKE:
-            return _count(action.get("count"))
+            return as_count(action.get("count"))
     return None
-
-
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None

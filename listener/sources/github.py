@@ -52,6 +52,7 @@ from listener.sources.errors import PermanentError, RateLimited, SourceError
 from listener.sources.http import parse_retry_after
 from listener.sources.ratelimit import pause_s
 from listener.sources.timestamps import iso_z, parse_timestamp
+from listener.sources.values import as_count
 
 PAGE_SIZE = 100
 RESULT_CAP = 1000  # search never serves more than this per query
@@ -194,8 +195,8 @@ def _raw_item(found: Any) -> RawItem | None:
         ),
         published_at=parse_timestamp(found.get("created_at")),
         engagement=Engagement(
-            likes=_count(reactions.get("total_count")) if isinstance(reactions, dict) else None,
-            replies=_count(found.get("comments")),
+            likes=as_count(reactions.get("total_count")) if isinstance(reactions, dict) else None,
+            replies=as_count(found.get("comments")),
         ),
         thread_id=str(item_id),
         extra={k: v for k, v in extra.items() if v is not None},
@@ -223,7 +224,3 @@ def _explain(failed: FailedResponse, default: SourceError, now: datetime) -> Sou
     if failed.status in (403, 404):
         return PermanentError(f"{default}: GitHub says: {said}")
     return None
-
-
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None

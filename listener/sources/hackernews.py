@@ -27,6 +27,7 @@ from listener.sources.api import (
 )
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.timestamps import epoch, parse_timestamp
+from listener.sources.values import as_count
 from listener.sources.window import Window
 
 ITEM_URL = "https://news.ycombinator.com/item?id={id}"
@@ -114,16 +115,12 @@ def _raw_item(hit: dict[str, Any]) -> RawItem:
         ),
         published_at=parse_timestamp(hit.get("created_at_i") or hit.get("created_at")),
         engagement=Engagement(
-            likes=_count(hit.get("points")), replies=_count(hit.get("num_comments"))
+            likes=as_count(hit.get("points")), replies=as_count(hit.get("num_comments"))
         ),
         parent_id=_id(hit.get("parent_id")),
         thread_id=_id(hit.get("story_id")) or object_id,
         extra={k: hit[k] for k in ("url", "story_title") if hit.get(k)},
     )
-
-
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _id(value: Any) -> str | None:

@@ -43,6 +43,7 @@ from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError
 from listener.sources.page_walk import PageWalk
 from listener.sources.timestamps import epoch, parse_timestamp
+from listener.sources.values import as_count
 
 PER_PAGE = 50  # Lemmy's largest search page
 
@@ -196,8 +197,8 @@ def map_view(view: Any, key_name: str, instance_url: str) -> RawItem:
         author=_author(view.get("creator")),
         published_at=published,
         engagement=Engagement(
-            likes=_count(counts.get("score")),
-            replies=_count(counts.get("comments" if is_post else "child_count")),
+            likes=as_count(counts.get("score")),
+            replies=as_count(counts.get("comments" if is_post else "child_count")),
         ),
         # Only a top-level comment's parent (the post) has an ap_id in the answer.
         parent_id=thread if not is_post and not ancestors else None,
@@ -223,7 +224,3 @@ def _qualified(name: str, actor_id: Any) -> str:
     """``name@instance``: the same name on two instances is two people (two communities)."""
     host = urlsplit(str(actor_id)).hostname if actor_id else None
     return f"{name}@{host}" if host else name
-
-
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -57,6 +57,7 @@ from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, TransientError
 from listener.sources.ratelimit import RateBudget, pause_s
 from listener.sources.timestamps import parse_timestamp
+from listener.sources.values import as_count, as_int, as_text
 from listener.sources.window import Window
 
 PAGE_LIMIT = 40  # Mastodon's maximum for timelines and search
@@ -165,14 +166,14 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
     new_cursor: dict[str, Any] = {}
     for tag in options.hashtags:
         key = f"tag:{tag.lower()}"
-        new_cursor[key] = str(await _read_tag(run, tag, _int(cursor.get(key)) or start))
+        new_cursor[key] = str(await _read_tag(run, tag, as_int(cursor.get(key)) or start))
     if options.query:
         search = cursor.get("search")
         window = Window.from_cursor(search if isinstance(search, dict) else {}, start)
         new_cursor["search"] = (await _read_search(run, options.query, window)).to_cursor()
     recent = [str(i.native_id) for i in run.items if not i.deleted]
     if options.recheck:
-        earlier = [str(i) for i in cursor.get("recent", []) if _int(i)]
+        earlier = [str(i) for i in cursor.get("recent", []) if as_int(i)]
         await _recheck(run, [i for i in earlier if i not in recent][: options.recheck])
         gone = {i.native_id for i in run.items if i.deleted}
         kept = {*recent, *earlier} - gone
@@ -194,7 +195,7 @@ async def _read_tag(run: _Poll, tag: str, min_id: int) -> int:
         keys = run.map(statuses, f"#{tag}")
         # rel="prev" is Mastodon's own "newer than this page" cursor; the page's newest id is
         # the same number, and the fallback when a proxy drops the Link header.
-        prev = _int(_link_param(response.headers.get("Link"), "prev", "min_id"))
+        prev = as_int(_link_param(response.headers.get("Link"), "prev", "min_id"))
         min_id = max([min_id, *keys, *([prev] if prev else [])])
         if len(statuses) < PAGE_LIMIT:
             break  # the newest end of the timeline
@@ -260,7 +261,7 @@ def raw_item(status: dict[str, Any]) -> RawItem:
         "uri": status.get("uri"),
         "visibility": status.get("visibility"),
         "sensitive": status.get("sensitive"),
-        "quotes": _count(status.get("quotes_count")),
+        "quotes": as_count(status.get("quotes_count")),
         "tags": [t.get("name") for t in status.get("tags") or [] if isinstance(t, dict)],
         "boosted_by": boosted_by,
     }
@@ -271,17 +272,17 @@ def raw_item(status: dict[str, Any]) -> RawItem:
         title=html.escape(spoiler, quote=False) if isinstance(spoiler, str) and spoiler else None,
         html=content,
         author=Author(
-            handle=_text(account.get("acct")),  # "user" on this instance, "user@domain" remote
-            name=_text(account.get("display_name")),
-            url=_text(account.get("url")),
-            followers=_count(account.get("followers_count")),
+            handle=as_text(account.get("acct")),  # "user" on this instance, "user@domain" remote
+            name=as_text(account.get("display_name")),
+            url=as_text(account.get("url")),
+            followers=as_count(account.get("followers_count")),
         ),
         published_at=parse_timestamp(status.get("created_at")),
-        language=_text(status.get("language")),
+        language=as_text(status.get("language")),
         engagement=Engagement(
-            likes=_count(status.get("favourites_count")),
-            shares=_count(status.get("reblogs_count")),
-            replies=_count(status.get("replies_count")),
+            likes=as_count(status.get("favourites_count")),
+            shares=as_count(status.get("reblogs_count")),
+            replies=as_count(status.get("replies_count")),
         ),
         parent_id=str(parent) if parent else None,
         # The API names a reply's parent, not its thread's root; a root is its own thread.
@@ -310,18 +311,3 @@ def _link_param(link: str | None, rel: str, name: str) -> str | None:
 def _account(status: dict[str, Any]) -> dict[str, Any]:
     account = status.get("account")
     return account if isinstance(account, dict) else {}
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value) if isinstance(value, int | str) and not isinstance(value, bool) else None
-    except ValueError:
-        return None
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None

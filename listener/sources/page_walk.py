@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from listener.sources.values import as_count
+
 SEEN_IDS_KEPT = 20  # ids at the top of the listing kept to recognise what was read
 
 
@@ -41,14 +43,14 @@ class PageWalk:
         """The walk a stored cursor continues (a first poll starts at ``default_since``)."""
         gap = cursor.get("gap") if isinstance(cursor.get("gap"), dict) else None
         boundary = gap or cursor
-        since = _int(boundary.get("since"))
+        since = as_count(boundary.get("since"))
         if since is None and not cursor:
             since = default_since
         seen = frozenset(str(i) for i in boundary.get("seen") or ())
         if gap is None:
             return cls(since, seen, _newest={"since": since, "seen": sorted(seen)})
         newest = {"since": gap.get("newest_since"), "seen": gap.get("newest_seen") or []}
-        return cls(since, seen, _int(gap.get("page")) or 1, _newest=newest, _gap=gap)
+        return cls(since, seen, as_count(gap.get("page")) or 1, _newest=newest, _gap=gap)
 
     def reached(self, item_id: str, key: int | None) -> bool:
         """Whether paging has met what an earlier poll read: an item older than ``since``,
@@ -93,7 +95,3 @@ class PageWalk:
                 "newest_seen": newest.get("seen") or [],
             },
         }
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None

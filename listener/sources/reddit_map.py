@@ -8,6 +8,7 @@ from typing import Any
 
 from listener.models import Author, Engagement, RawItem
 from listener.sources.timestamps import parse_timestamp
+from listener.sources.values import as_count, as_text
 
 WEB = "https://www.reddit.com"
 # What Reddit puts in place of text (and author) that is gone.
@@ -29,7 +30,7 @@ def map_child(child: Any) -> tuple[RawItem, int]:
     text = str(data.get("selftext" if is_post else "body") or "")
     author = data.get("author")
     handle = str(author) if isinstance(author, str) and author not in GONE else None
-    link_id = _text(data.get("link_id"))
+    link_id = as_text(data.get("link_id"))
     extra = {
         k: data[k]
         for k in (
@@ -56,10 +57,10 @@ def map_child(child: Any) -> tuple[RawItem, int]:
         author=Author(handle=handle, url=f"{WEB}/user/{handle}" if handle else None),
         published_at=created,
         engagement=Engagement(
-            likes=_count(data.get("score")),
-            replies=_count(data.get("num_comments")) if is_post else None,
+            likes=as_count(data.get("score")),
+            replies=as_count(data.get("num_comments")) if is_post else None,
         ),
-        parent_id=None if is_post else _text(data.get("parent_id")),
+        parent_id=None if is_post else as_text(data.get("parent_id")),
         thread_id=name if is_post else link_id,
         edited_at=parse_timestamp(data.get("edited")),
         deleted=text.strip() in GONE or bool(data.get("removed_by_category")),
@@ -70,11 +71,11 @@ def map_child(child: Any) -> tuple[RawItem, int]:
 
 def _permalink(data: dict[str, Any], link_id: str | None) -> str | None:
     # Search results' permalinks end in "?ref=search_posts": the same post, a different URL.
-    permalink = (_text(data.get("permalink")) or "").partition("?")[0]
+    permalink = (as_text(data.get("permalink")) or "").partition("?")[0]
     if permalink:
         return WEB + permalink if permalink.startswith("/") else permalink
     # Older comment listings (/api/info in 2016) carry no permalink: build the same one.
-    subreddit, comment = _text(data.get("subreddit")), _text(data.get("id"))
+    subreddit, comment = as_text(data.get("subreddit")), as_text(data.get("id"))
     if link_id and subreddit and comment:
         return f"{WEB}/r/{subreddit}/comments/{link_id.removeprefix('t3_')}/_/{comment}/"
     return None
@@ -93,11 +94,3 @@ def child_name(child: Any, position: int) -> str:
     data = child.get("data") if isinstance(child, dict) else None
     name = data.get("name") if isinstance(data, dict) else None
     return repr(name) if isinstance(name, str) else f"#{position + 1}"
-
-
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None

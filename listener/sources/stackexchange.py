@@ -48,6 +48,7 @@ from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError, TransientError
 from listener.sources.ratelimit import RateBudget, longest, pause_s
 from listener.sources.timestamps import epoch, parse_timestamp
+from listener.sources.values import as_count
 from listener.sources.window import Window
 
 PAGE_SIZE = 100  # the API's maximum
@@ -167,7 +168,7 @@ def _raw_item(question: Any, site: str) -> RawItem | None:
     found = question.get("owner")
     owner: dict[str, Any] = found if isinstance(found, dict) else {}
     name = owner.get("display_name")
-    score = _count(question.get("score"))
+    score = as_count(question.get("score"))
     tags = question.get("tags")
     extra: dict[str, Any] = {"site": site}
     if score is not None:
@@ -188,15 +189,15 @@ def _raw_item(question: Any, site: str) -> RawItem | None:
             name=html.unescape(str(name)) if name else None,
             url=owner.get("link") or None,
             # Stack Exchange has no followers; reputation is the standing it shows.
-            followers=_count(owner.get("reputation")),
+            followers=as_count(owner.get("reputation")),
         ),
         published_at=parse_timestamp(question.get("creation_date")),
         language=SITE_LANGUAGES.get(site),
         engagement=Engagement(
             # A negative score is not negative likes: the raw score is in extra.
             likes=max(score, 0) if score is not None else None,
-            replies=_count(question.get("answer_count")),
-            views=_count(question.get("view_count")),
+            replies=as_count(question.get("answer_count")),
+            views=as_count(question.get("view_count")),
         ),
         thread_id=str(question_id),
         edited_at=parse_timestamp(question.get("last_edit_date")),
@@ -250,10 +251,6 @@ def seconds_until_utc_midnight(now: datetime) -> float:
     now = now.astimezone(UTC)
     midnight = datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=UTC)
     return (midnight - now).total_seconds()
-
-
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _number(value: Any) -> float | None:

@@ -49,6 +49,7 @@ from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError
 from listener.sources.ratelimit import pause_s
 from listener.sources.timestamps import epoch, iso_z, parse_timestamp
+from listener.sources.values import as_count
 from listener.sources.window import Window
 
 RECENT_SEARCH_REACH = timedelta(days=7)
@@ -226,15 +227,15 @@ def _raw_item(tweet: Any, users: dict[str, dict[str, Any]]) -> RawItem:
             handle=username,
             name=user.get("name") or None,
             url=f"https://x.com/{username}" if username else None,
-            followers=_count(user_metrics.get("followers_count")),
+            followers=as_count(user_metrics.get("followers_count")),
         ),
         published_at=created,
         language=lang if isinstance(lang, str) and lang not in NO_LANGUAGE else None,
         engagement=Engagement(
-            likes=_count(metrics.get("like_count")),
+            likes=as_count(metrics.get("like_count")),
             shares=_shares(metrics.get("retweet_count"), metrics.get("quote_count")),
-            replies=_count(metrics.get("reply_count")),
-            views=_count(metrics.get("impression_count")),
+            replies=as_count(metrics.get("reply_count")),
+            views=as_count(metrics.get("impression_count")),
         ),
         parent_id=references.get("replied_to"),
         thread_id=str(tweet["conversation_id"]) if tweet.get("conversation_id") else versions[0],
@@ -244,11 +245,7 @@ def _raw_item(tweet: Any, users: dict[str, dict[str, Any]]) -> RawItem:
     )
 
 
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def _shares(retweets: Any, quotes: Any) -> int | None:
     """Retweets and quote posts both put the post in front of the sharer's followers."""
-    counts = [c for c in (_count(retweets), _count(quotes)) if c is not None]
+    counts = [c for c in (as_count(retweets), as_count(quotes)) if c is not None]
     return sum(counts) if counts else None

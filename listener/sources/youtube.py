@@ -46,6 +46,7 @@ from listener.sources.api import (
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError, TransientError
 from listener.sources.timestamps import epoch, parse_timestamp
+from listener.sources.values import as_count
 
 PAGE_SIZE = 100  # the API's maximum for commentThreads.list
 PACIFIC = ZoneInfo("America/Los_Angeles")  # where the daily quota resets
@@ -241,7 +242,7 @@ def _raw_item(thread: Any) -> RawItem | None:
         published_at=published,
         edited_at=updated if published and updated and updated > published else None,
         engagement=Engagement(
-            likes=_count(snippet.get("likeCount")), replies=_count(outer.get("totalReplyCount"))
+            likes=as_count(snippet.get("likeCount")), replies=as_count(outer.get("totalReplyCount"))
         ),
         thread_id=str(video_id or channel_id) if video_id or channel_id else None,
         extra={
@@ -295,7 +296,3 @@ def seconds_until_pacific_midnight(now: datetime) -> float:
     local = now.astimezone(PACIFIC)
     midnight = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=PACIFIC)
     return (midnight - now).total_seconds()
-
-
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
