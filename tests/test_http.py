@@ -19,13 +19,12 @@ from listener.sources.errors import PermanentError, RateLimited, SourceError, Tr
 from listener.sources.http import (
     DEFAULT_USER_AGENT,
     FetchResponse,
-    cache_hint_s,
     describe_transport_error,
     fetch,
     is_google_host,
-    parse_retry_after,
     redact_url,
 )
+from listener.sources.http_times import cache_hint_s, parse_retry_after
 from tests.rss_helpers import FIXED_NOW, Verbatim304, run_with_ctx
 
 MB = 1024 * 1024

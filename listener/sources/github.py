@@ -49,7 +49,7 @@ from listener.sources.api import (
 )
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError
-from listener.sources.http import parse_retry_after
+from listener.sources.http_times import parse_retry_after
 from listener.sources.ratelimit import pause_s
 from listener.sources.timestamps import iso_z, parse_timestamp
 from listener.sources.values import as_count

@@ -26,7 +26,8 @@ from pydantic import AfterValidator, Field
 from listener.models import Author, RawItem, SourceState
 from listener.sources.base import PollContext, PollResult, SourceInfo, SourceOptions
 from listener.sources.errors import TransientError
-from listener.sources.http import cache_hint_s, fetch, is_google_host, redact_url
+from listener.sources.http import fetch, is_google_host, redact_url
+from listener.sources.http_times import cache_hint_s
 
 
 def _http_url(value: str) -> str:
