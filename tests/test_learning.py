@@ -18,7 +18,16 @@ from pathlib import Path
 import pytest
 
 from bench.judgments import complaints_lodo
-from listener.judging.features import DIMS, MAX_CHARS, features, text_features, tokens
+from listener.judging.features import (
+    DIMS,
+    MAX_CHARS,
+    bucket,
+    context_features,
+    features,
+    shape,
+    text_features,
+    tokens,
+)
 from listener.judging.learning import (
     FEATURES_VERSION,
     ComplaintModel,
@@ -90,11 +99,35 @@ def test_placeholders_and_structure_tokens() -> None:
     assert "\x01nohandle" not in tokens("my parcel is late @acme")
 
 
-def test_features_have_unit_length_and_are_binary() -> None:
-    vector = text_features("late late late parcel, late again")
-    assert math.isclose(math.sqrt(sum(v * v for v in vector.values())), 1.0)
-    assert len(set(vector.values())) == 1  # a repeated word counts once
-    assert all(0 <= key < DIMS for key in vector)
+def test_words_have_unit_length_and_flags_stay_whole() -> None:
+    short = text_features("late late late parcel, late again")
+    long = text_features("late " + " ".join(f"word{chr(97 + i)}" for i in range(20)) + " again")
+    for vector in (short, long):
+        word_values = [v for v in vector.values() if v < 1.0]
+        assert math.isclose(math.sqrt(sum(v * v for v in word_values)), 1.0)
+        assert len(set(word_values)) == 1  # a repeated word counts once
+        assert all(0 <= key < DIMS for key in vector)
+    # "mentions nobody" weighs as much in a long text as in a short one
+    no_handle = bucket("\x01nohandle")
+    assert short[no_handle] == long[no_handle] == 1.0
+
+
+def test_shape_flags() -> None:
+    assert shape("sooo late??? why!", words=4) == {
+        "\x01elongated",
+        "\x01?x3",
+        "\x01!x1",
+        "\x01length:0",
+    }
+    assert shape("fine", words=1) == {"\x01length:0"}
+    assert "\x01length:6" in shape("word " * 100, words=100)  # long texts share one bucket
+
+
+def test_commerce_topic_is_a_context_feature() -> None:
+    topic = bucket("\x00context:commerce-topic")
+    assert topic in context_features("where is my parcel, the tracking says nothing", {})
+    assert topic not in context_features("what a match last night", {})
+    assert context_features("", {}) == {}
 
 
 def test_empty_and_huge_texts() -> None:
@@ -133,15 +166,15 @@ def test_bucket_layout_is_pinned() -> None:
     # changes the featurizer must bump FEATURES_VERSION and then update this fingerprint.
     vector = text_features("@acme Still waiting 3 weeks for my refund!! 😡 https://t.example")
     fingerprint = hashlib.sha256(json.dumps(sorted(vector.items())).encode()).hexdigest()
-    assert (FEATURES_VERSION, fingerprint[:16]) == ("hash-v1", "2e6c7398ec886cd6")
+    assert (FEATURES_VERSION, fingerprint[:16]) == ("hash-v2", "c2edb5cfb35021c7")
 
 
 def test_extras_never_collide_with_words() -> None:
-    words = text_features("refund")
-    extra = features("", {"refund": 0.7})
+    words = text_features("hello")
+    extra = features("", {"hello": 0.7})
     assert list(extra.values()) == [0.7]
     assert not set(words) & set(extra)
-    assert features("refund", {"x": math.nan, "y": math.inf}) == words  # bad values left out
+    assert features("hello", {"x": math.nan, "y": math.inf}) == words  # bad values left out
 
 
 # --- training and scoring ---------------------------------------------------------------------
@@ -327,7 +360,8 @@ def write_complaints(root: Path, rows: list[tuple[str, bool, str]]) -> None:
 
 def test_leave_one_domain_out_measure(tmp_path: Path) -> None:
     assert set(complaints_lodo(tmp_path).values()) == {None}  # no data: not measured
-    # Two domains saying the same things: each teaches the other perfectly.
+    # Two domains saying the same things: each teaches the other. Not perfectly: with 20
+    # labels the inner folds hold out four texts, so the words' trust is estimated roughly.
     rows = [
         (f"{text} ({domain})", complaint, domain)
         for domain in ("post", "shop")
@@ -336,9 +370,10 @@ def test_leave_one_domain_out_measure(tmp_path: Path) -> None:
     ]
     write_complaints(tmp_path, rows)
     figures = complaints_lodo(tmp_path)
-    assert figures["complaints_lodo_f1_learned"] == 1.0
-    assert figures["complaints_lodo_precision"] == figures["complaints_lodo_recall"] == 1.0
-    assert figures["complaints_lodo_f1_macro_domains"] == 1.0
+    assert figures["complaints_lodo_f1_learned"] is not None
+    assert figures["complaints_lodo_f1_learned"] >= 0.85
+    assert figures["complaints_lodo_precision"] == 1.0  # no praise is called a complaint
+    assert figures["complaints_lodo_f1_macro_domains"] >= 0.85
     seen: list[str] = []
 
     def extras(text: str) -> dict[str, float]:
@@ -349,3 +384,25 @@ def test_leave_one_domain_out_measure(tmp_path: Path) -> None:
     assert sorted(seen) == sorted(text for text, _, _ in rows)  # asked once for every row
     write_complaints(tmp_path, [(t, c, "shop") for t, c, _ in rows])
     assert set(complaints_lodo(tmp_path).values()) == {None}  # one domain: nothing held out
+
+
+def test_an_unseen_complaint_ranks_above_an_unseen_compliment(toy_model: ComplaintModel) -> None:
+    # Neither text is in the toy set; the words they share with it decide.
+    complaint = toy_model.score("@acme my parcel is broken and nobody replies")
+    compliment = toy_model.score("@acme lovely team, thanks for the great help")
+    assert complaint > compliment
+
+
+def test_the_rules_keep_their_say_beside_many_words() -> None:
+    # Two stages: the words' verdict is weighed beside the rules' features, so a model
+    # trained where the rule score tells the truth keeps reading it in a text of new words.
+    rng = random.Random(3)
+    vocabulary = [f"w{i}" for i in range(400)]
+    examples = []
+    for _ in range(200):
+        complaint = rng.random() < 0.5
+        text = " ".join(rng.choices(vocabulary, k=8))  # words that say nothing
+        examples.append((text, {"rule_score": 0.9 if complaint else 0.1}, complaint))
+    model = train_complaint_model(examples)
+    assert model.score("brand new words here", {"rule_score": 0.9}) > 0.7
+    assert model.score("brand new words here", {"rule_score": 0.1}) < 0.3
