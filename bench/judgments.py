@@ -46,7 +46,7 @@ from pathlib import Path
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from listener.judging.judge import Judge
-from listener.judging.learning import train_complaint_model
+from listener.judging.learning import MODEL_CUT, train_complaint_model
 from listener.models import Judgments, SentimentLabel
 from listener.sentiment import label_for
 
@@ -205,7 +205,8 @@ def complaints_lodo(data: Path, extras: Extras = no_extras) -> dict[str, float |
     bigrams or character n-grams, the marks, shape flags and commerce topic), the two-stage
     fit and the regularisation (``learning.regularisation``, ``CONTEXT_C``) were picked by
     these figures. Nothing is chosen on the held-out domain inside a fold: the inner folds
-    of ``train_complaint_model`` split the training domains only, and the cut is 0.5.
+    of ``train_complaint_model`` split the training domains only, and the cut is the one the
+    daemon uses once a model decides alone (``learning.MODEL_CUT``, 0.5).
     """
     path = data / "complaints" / "complaints-dev.csv"
     if not path.exists():
@@ -226,7 +227,7 @@ def complaints_lodo(data: Path, extras: Extras = no_extras) -> dict[str, float |
             return dict.fromkeys(LODO_KEYS)
         model = train_complaint_model(train)  # in memory only: the data is evaluation-only
         fold_gold = [int(c) for _, _, c in test]
-        fold_predicted = [int(model.score(t, x) >= 0.5) for t, x, _ in test]
+        fold_predicted = [int(model.score(t, x) >= MODEL_CUT) for t, x, _ in test]
         gold += fold_gold
         predicted += fold_predicted
         if any(fold_gold):

@@ -304,31 +304,41 @@ LIMITS = {"min_labels": 30, "full_labels": 300}
 
 
 def test_rules_alone_without_a_usable_model() -> None:
-    assert blend(0.3, None, "x", {}, **LIMITS) == (0.3, "rules")
-    assert blend(0.3, constant_model(0.9, 29, 14), "x", {}, **LIMITS) == (0.3, "rules")
-    assert blend(0.3, constant_model(0.9, 100, 4), "x", {}, **LIMITS) == (0.3, "rules")
-    assert blend(0.3, constant_model(0.9, 100, 96), "x", {}, **LIMITS) == (0.3, "rules")
+    assert blend(0.3, None, "x", {}, **LIMITS)[:2] == (0.3, "rules")
+    assert blend(0.3, constant_model(0.9, 29, 14), "x", {}, **LIMITS)[:2] == (0.3, "rules")
+    assert blend(0.3, constant_model(0.9, 100, 4), "x", {}, **LIMITS)[:2] == (0.3, "rules")
+    assert blend(0.3, constant_model(0.9, 100, 96), "x", {}, **LIMITS)[:2] == (0.3, "rules")
     old = ComplaintModel(intercept=2.0, weights={}, labels=500, positives=200, features_version="0")
-    assert blend(0.3, old, "x", {}, **LIMITS) == (0.3, "rules")
+    assert blend(0.3, old, "x", {}, **LIMITS)[:2] == (0.3, "rules")
 
 
 def test_learned_alone_from_full_labels() -> None:
     model = constant_model(0.9, 300, 120)
-    score, by = blend(0.1, model, "x", {}, **LIMITS)
+    score, by, cut = blend(0.1, model, "x", {}, **LIMITS, rules_cut=0.4)
     assert by == "learned" and score == pytest.approx(0.9)
+    assert cut == 0.5  # the model's own cut, not the rules'
+
     assert blend(0.1, constant_model(0.9, 5000, 120), "x", {}, **LIMITS)[1] == "learned"
 
 
 def test_the_model_gains_weight_with_labels() -> None:
     shares = []
     for labels in (30, 31, 100, 165, 299):
-        score, by = blend(0.0, constant_model(0.8, labels, 15), "x", {}, **LIMITS)
+        score, by, _ = blend(0.0, constant_model(0.8, labels, 15), "x", {}, **LIMITS)
         assert by == "rules+learned"
         shares.append(score / 0.8)
     assert shares[0] == pytest.approx(0.5)  # half the say at min_labels
     assert shares[3] == pytest.approx(0.75)  # halfway to full_labels
     assert all(a < b for a, b in pairwise(shares))
     assert shares[-1] < 1.0
+
+
+def test_the_cut_moves_from_the_rules_to_the_model_with_its_weight() -> None:
+    rules_only = blend(0.45, None, "x", {}, **LIMITS, rules_cut=0.4)
+    assert rules_only.cut == 0.4
+    halfway = blend(0.45, constant_model(0.55, 165, 15), "x", {}, **LIMITS, rules_cut=0.4)
+    assert halfway.by == "rules+learned"
+    assert halfway.cut == pytest.approx(0.25 * 0.4 + 0.75 * 0.5)  # 3/4 of the say at 165
 
 
 def test_model_weight_edges() -> None:

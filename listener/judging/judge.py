@@ -128,15 +128,16 @@ class Judge:
         reading = self._read(text, language, rating, brands)
         sentiment, rules = reading.sentiment, reading.rules
         model = self._model_for(brands)
-        score, by = blend(
+        score, by, cut = blend(
             rules.score,
             model,
             text,
             reading.extras if model is not None else {},  # without a model, never read
             min_labels=self._settings.learning.min_labels,
             full_labels=self._settings.learning.full_labels,
+            rules_cut=self._settings.complaint_threshold,
         )
-        is_complaint = score >= self._settings.complaint_threshold
+        is_complaint = score >= cut
         negative = sentiment.label is SentimentLabel.NEGATIVE or is_complaint
         feelings = judge_feelings(
             reading.found.get("feeling", {}),

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from listener.judging.features import (
     DIMS,
@@ -303,6 +303,21 @@ def model_weight(labels: int, *, min_labels: int, full_labels: int) -> float:
     return FIRST_WEIGHT + (1.0 - FIRST_WEIGHT) * (labels - min_labels) / (full_labels - min_labels)
 
 
+class Blend(NamedTuple):
+    """The complaint score, who gave it ("rules", "rules+learned", "learned"), and the cut
+    that score must reach to be a complaint."""
+
+    score: float
+    by: str
+    cut: float
+
+
+# The learned model is fitted with balanced class weights, so 0.5 is its natural cut; the
+# rules have their own (``judgments.complaint_threshold``). A blended score is cut at the
+# same blend of the two, so handing a brand over to its model moves the cut with it.
+MODEL_CUT = 0.5
+
+
 def blend(
     rule_score: float,
     model: ComplaintModel | None,
@@ -311,18 +326,23 @@ def blend(
     *,
     min_labels: int,
     full_labels: int,
-) -> tuple[float, str]:
-    """The complaint score and who gave it: "rules", "rules+learned" or "learned"."""
+    rules_cut: float = MODEL_CUT,
+) -> Blend:
+    """The complaint score, who gave it, and its cut (see ``Blend``)."""
     if (
         model is None
         or model.features_version != FEATURES_VERSION
         or min(model.positives, model.labels - model.positives) < MIN_PER_CLASS
     ):
-        return rule_score, "rules"
+        return Blend(rule_score, "rules", rules_cut)
     share = model_weight(model.labels, min_labels=min_labels, full_labels=full_labels)
     if share <= 0.0:
-        return rule_score, "rules"
+        return Blend(rule_score, "rules", rules_cut)
     learned = model.score(text, extras)
     if share >= 1.0:
-        return learned, "learned"
-    return (1.0 - share) * rule_score + share * learned, "rules+learned"
+        return Blend(learned, "learned", MODEL_CUT)
+    return Blend(
+        (1.0 - share) * rule_score + share * learned,
+        "rules+learned",
+        (1.0 - share) * rules_cut + share * MODEL_CUT,
+    )
