@@ -279,5 +279,5 @@ class SourceRunner:
             if (source, problem) not in self._reported_problems:
                 self._reported_problems.add((source, problem))
                 log.warning(
-                    "source returned ill-formed data", extra=fields(source=source, problem=problem)
+                    "source reported a problem", extra=fields(source=source, problem=problem)
                 )
