@@ -21,9 +21,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from listener.config import load_settings
+from listener.judging.judge import Judge
 from listener.models import Author, RawItem
 from listener.pipeline import Pipeline
-from listener.sentiment import judge_sentiment
 from listener.store import open_store
 
 DEFAULT_DATA = (
@@ -70,9 +70,12 @@ def items_for(texts: list[str]) -> list[RawItem]:
 
 
 def bench_judgments(texts: list[str]) -> float:
+    """Every judgment (language, sentiment, complaint, feelings, topics, flags, urgency,
+    reach) of each text, as the pipeline's judge stage runs them."""
+    judge = Judge()
     started = time.perf_counter()
     for text in texts:
-        judge_sentiment(text)
+        judge.judge_text(text)
     return len(texts) / (time.perf_counter() - started)
 
 
@@ -107,7 +110,7 @@ def main() -> int:
         return 0
     texts = load_texts(args.data, args.limit)
     affinity = pin_to_one_core()
-    judge_sentiment("warm up the lexicon")
+    Judge().judge_text("warm up the lexicons")
     judged_per_s = bench_judgments(texts)
     pipeline_per_s, stored = bench_pipeline(texts, args.batch)
     print(
@@ -115,7 +118,7 @@ def main() -> int:
         f"batches of {args.batch}, {affinity}"
     )
     print(f"{'stage':<42}{'texts/s':>12}")
-    print(f"{'judgments alone (sentiment)':<42}{judged_per_s:>12,.0f}")
+    print(f"{'judgments alone (all of them)':<42}{judged_per_s:>12,.0f}")
     print(
         f"{'whole pipeline into SQLite (' + str(stored) + ' stored)':<42}{pipeline_per_s:>12,.0f}"
     )
