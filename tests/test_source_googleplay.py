@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -21,7 +22,7 @@ from pytest_httpserver import HTTPServer
 
 from listener.models import Author, Engagement
 from listener.sources import googleplay
-from listener.sources.errors import PermanentError, RateLimited
+from listener.sources.errors import PermanentError, RateLimited, TransientError
 from tests.source_helpers import NOW, Capture, ReplayPlan, capture, next_state, poll_source, serve
 
 REVIEWS = "googleplay/synthetic_reviews_page1.json"
@@ -29,6 +30,13 @@ TOKEN = "googleplay/synthetic_token_response.json"
 PACKAGE = "com.ferrowick.app"
 PATH = f"/androidpublisher/v3/applications/{PACKAGE}/reviews"
 EMAIL = "listener@acme-play.iam.gserviceaccount.com"
+
+
+@pytest.fixture(autouse=True)
+def no_cached_tokens() -> Iterator[None]:
+    googleplay._TOKENS.clear()  # every test starts without a token, as a fresh daemon does
+    yield
+    googleplay._TOKENS.clear()
 
 
 @cache
@@ -234,3 +242,31 @@ def test_a_malformed_review_is_skipped_and_reported(httpserver: HTTPServer) -> N
 def test_options_are_checked(bad: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         googleplay.Options(**bad)
+
+
+def test_the_access_token_is_cached_until_shortly_before_it_expires(
+    httpserver: HTTPServer,
+) -> None:
+    token = serve(httpserver, "/token", capture(TOKEN), method="POST")  # expires_in 3599
+    serve(httpserver, PATH, capture(REVIEWS))
+    poll_source(googleplay, **options(httpserver))
+    poll_source(googleplay, now=NOW + timedelta(minutes=30), **options(httpserver))
+    assert len(token.requests) == 1  # about 60 review calls an hour: not one exchange each
+    poll_source(googleplay, now=NOW + timedelta(minutes=59), **options(httpserver))
+    assert len(token.requests) == 2  # within a minute of expiry: a new one
+
+
+def test_a_rejected_cached_token_is_dropped_and_the_next_poll_gets_a_new_one(
+    httpserver: HTTPServer,
+) -> None:
+    token = serve(httpserver, "/token", capture(TOKEN), method="POST")
+    reviews = serve(httpserver, PATH, capture(REVIEWS))
+    poll_source(googleplay, **options(httpserver))
+    body = b'{"error": {"code": 401, "status": "UNAUTHENTICATED", "message": "Invalid"}}'
+    reviews.capture = Capture(body, 401)
+    with pytest.raises(TransientError, match="new one is requested") as raised:
+        poll_source(googleplay, **options(httpserver))
+    assert not isinstance(raised.value, PermanentError)
+    reviews.capture = capture(REVIEWS)
+    assert len(poll_source(googleplay, **options(httpserver)).items) == 2
+    assert len(token.requests) == 2

@@ -11,7 +11,8 @@ access token from a service-account key (JWT bearer grant, RS256, scope
 - ``lastModified`` changes when the author edits the review (``edited_at`` when the id was
   seen before); a deleted review is simply gone.
 - Quota: about 60 review list calls an hour (Google's per-app quota); 429 / 403
-  ``RESOURCE_EXHAUSTED`` are honoured. One token exchange per poll (tokens are not cached).
+  ``RESOURCE_EXHAUSTED`` are honoured. The access token is kept in memory until shortly
+  before it expires (an exchange per poll would double the calls); a 401 drops it.
 - Paging: ``maxResults=100`` and ``tokenPagination.nextPageToken``, at most ``max_pages`` a
   poll; a poll cut short keeps the token in the cursor and the next resumes with it.
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import html
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +45,7 @@ from listener.sources.api import (
     require,
 )
 from listener.sources.base import PollContext, PollResult, SourceInfo
-from listener.sources.errors import PermanentError, SourceError
+from listener.sources.errors import PermanentError, SourceError, TransientError
 from listener.sources.page_walk import PageWalk
 from listener.sources.ratelimit import pause_s
 from listener.sources.timestamps import epoch, parse_timestamp
@@ -52,6 +54,7 @@ SCOPE = "https://www.googleapis.com/auth/androidpublisher"
 GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 PER_PAGE = 100
 TOKEN_LIFETIME_S = 3600
+TOKEN_MARGIN = timedelta(seconds=60)  # renew an access token this long before it expires
 
 INFO = SourceInfo(
     summary="Google Play reviews of your own app (official Play Developer API, last 7 days only)",
@@ -96,7 +99,7 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
     )
     gap = cursor.get("gap")
     page_token = gap.get("token") if isinstance(gap, dict) else None
-    access_token = await _access_token(ctx)
+    access_token, fresh = await _access_token(ctx)
     url = f"{options.api_url}/androidpublisher/v3/applications/{options.package_name}/reviews"
     items: list[RawItem] = []
     problems: list[str] = []
@@ -106,7 +109,7 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
         response = await get_json(
             ctx,
             url,
-            explain=_explain(options.package_name),
+            explain=_explain(ctx, fresh=fresh),
             params={"maxResults": PER_PAGE, "token": page_token},
             headers={"Authorization": f"Bearer {access_token}"},
         )
@@ -166,8 +169,22 @@ def _service_account(options: Options) -> dict[str, Any]:
     return key
 
 
-async def _access_token(ctx: PollContext[Options]) -> str:
-    """Exchange a signed JWT for an access token (RFC 7523 JWT bearer grant)."""
+# Access tokens by (source, token_url, client_email): a token lives an hour, a poll minutes.
+_TOKENS: dict[tuple[str, str, str], tuple[str, datetime]] = {}
+
+
+def _token_key(ctx: PollContext[Options]) -> tuple[str, str, str]:
+    options = ctx.options
+    email = str(_service_account(options)["client_email"])
+    return (ctx.source, options.token_url, email)
+
+
+async def _access_token(ctx: PollContext[Options]) -> tuple[str, bool]:
+    """A valid access token, and whether it was fetched just now: the cached one until
+    shortly before it expires, else a signed JWT exchanged for a new one (RFC 7523)."""
+    cached = _TOKENS.get(_token_key(ctx))
+    if cached is not None and ctx.clock() < cached[1]:
+        return cached[0], False
     options = ctx.options
     key = _service_account(options)
     now = epoch(ctx.clock())
@@ -197,12 +214,28 @@ async def _access_token(ctx: PollContext[Options]) -> str:
             f"Google refused the service-account key of {key['client_email']} ({exc}) — "
             "the key may be deleted or disabled: create a new one"
         ) from exc
-    token = require(response.data, "access_token", str, "OAuth token response")
-    return str(token)
+    token = str(require(response.data, "access_token", str, "OAuth token response"))
+    expires_in = response.data.get("expires_in")
+    lifetime = timedelta(
+        seconds=expires_in
+        if isinstance(expires_in, int) and not isinstance(expires_in, bool)
+        else TOKEN_LIFETIME_S
+    )
+    _TOKENS[_token_key(ctx)] = (token, ctx.clock() + max(timedelta(0), lifetime - TOKEN_MARGIN))
+    return token, True
 
 
-def _explain(package: str) -> Explain:
+def _explain(ctx: PollContext[Options], *, fresh: bool) -> Explain:
+    package = ctx.options.package_name
+
     def explain(failed: FailedResponse, default: SourceError) -> SourceError | None:
+        if failed.status == 401:
+            _TOKENS.pop(_token_key(ctx), None)  # expired or revoked: the next poll gets a new one
+            if not fresh:
+                return TransientError(
+                    "Google rejected the cached access token; a new one is requested on the "
+                    "next poll"
+                )
         error = failed.body.get("error") if isinstance(failed.body, dict) else None
         if not isinstance(error, dict) or failed.status not in (401, 403, 404):
             return None
