@@ -270,3 +270,32 @@ def test_a_rejected_cached_token_is_dropped_and_the_next_poll_gets_a_new_one(
     reviews.capture = capture(REVIEWS)
     assert len(poll_source(googleplay, **options(httpserver)).items) == 2
     assert len(token.requests) == 2
+
+
+def test_an_expired_saved_page_token_drops_the_gap_and_reads_from_the_top(
+    httpserver: HTTPServer,
+) -> None:
+    serve(httpserver, "/token", capture(TOKEN), method="POST")
+    pages = {
+        "": page(review("d", T - 10), next_token="p2"),
+        "p2": page(review("c", T - 20), next_token="p3"),
+    }
+    sent: list[str] = []
+
+    def answer(request):  # type: ignore[no-untyped-def]
+        sent.append(request.args.get("token", ""))
+        if request.args.get("token", "") in pages:
+            return pages[request.args.get("token", "")].response()
+        stale = b'{"error": {"code": 400, "status": "INVALID_ARGUMENT", "message": "Bad token"}}'
+        return Capture(stale, 400).response()
+
+    httpserver.expect_request(PATH).respond_with_handler(answer)
+    first = poll_source(googleplay, **options(httpserver, max_pages=2))
+    assert json.loads(first.cursor or "")["gap"]["token"] == "p3"
+    # By the next poll "p3" has gone stale, and a newer review "e" sits at the top.
+    pages[""] = page(review("e", T - 5), review("d", T - 10), next_token="p2")
+    second = poll_source(googleplay, next_state(first), **options(httpserver, max_pages=2))
+    assert sent[2:] == ["p3", ""]
+    assert [i.native_id for i in second.items] == ["e"]
+    assert len(second.problems) == 1 and "could not resume paging" in second.problems[0]
+    assert json.loads(second.cursor or "") == {"since": T - 5, "seen": ["e"]}

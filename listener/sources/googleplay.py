@@ -14,7 +14,9 @@ access token from a service-account key (JWT bearer grant, RS256, scope
   ``RESOURCE_EXHAUSTED`` are honoured. The access token is kept in memory until shortly
   before it expires (an exchange per poll would double the calls); a 401 drops it.
 - Paging: ``maxResults=100`` and ``tokenPagination.nextPageToken``, at most ``max_pages`` a
-  poll; a poll cut short keeps the token in the cursor and the next resumes with it.
+  poll; a poll cut short keeps the token in the cursor and the next resumes with it. A saved
+  token Google no longer accepts (400) gives up that gap: the poll reads from the top and
+  reports it, rather than parking the source.
 
 The unofficial web RPC (``batchexecute``, any app) is deliberately not used: it breaks
 Google Play's terms and changes without notice.
@@ -99,6 +101,7 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
     )
     gap = cursor.get("gap")
     page_token = gap.get("token") if isinstance(gap, dict) else None
+    resumed = page_token
     access_token, fresh = await _access_token(ctx)
     url = f"{options.api_url}/androidpublisher/v3/applications/{options.package_name}/reviews"
     items: list[RawItem] = []
@@ -106,13 +109,24 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
     complete = False
     wait: float | None = None
     for _ in range(options.max_pages):
-        response = await get_json(
-            ctx,
-            url,
-            explain=_explain(ctx, fresh=fresh),
-            params={"maxResults": PER_PAGE, "token": page_token},
-            headers={"Authorization": f"Bearer {access_token}"},
-        )
+        try:
+            response = await get_json(
+                ctx,
+                url,
+                explain=_explain(ctx, fresh=fresh),
+                params={"maxResults": PER_PAGE, "token": page_token},
+                headers={"Authorization": f"Bearer {access_token}"},
+            )
+        except _BadRequest as exc:
+            if page_token is None or page_token != resumed:
+                raise
+            # A saved page token can go stale between polls: give up the gap, not the source.
+            problems.append(f"could not resume paging ({exc}); reading from the top instead")
+            walk = PageWalk.from_cursor(
+                walk.to_cursor(complete=True, next_page=0), default_since=walk.since or 0
+            )
+            page_token = resumed = None
+            continue
         wait = pause_s(response.budget, options.max_pages)
         reviews = response.data.get("reviews", []) if isinstance(response.data, dict) else None
         if not isinstance(reviews, list):
@@ -225,10 +239,16 @@ async def _access_token(ctx: PollContext[Options]) -> tuple[str, bool]:
     return token, True
 
 
+class _BadRequest(PermanentError):
+    """A 400: a bad option, or a saved page token gone stale."""
+
+
 def _explain(ctx: PollContext[Options], *, fresh: bool) -> Explain:
     package = ctx.options.package_name
 
     def explain(failed: FailedResponse, default: SourceError) -> SourceError | None:
+        if failed.status == 400:
+            return _BadRequest(str(default))
         if failed.status == 401:
             _TOKENS.pop(_token_key(ctx), None)  # expired or revoked: the next poll gets a new one
             if not fresh:
