@@ -151,6 +151,33 @@ def test_an_empty_window_of_private_ids_does_not_end_the_paging(httpserver: HTTP
     assert [i.native_id for i in result.items] == ["500", "420"]
 
 
+def test_a_gap_over_a_long_run_of_private_ids_moves_on_each_poll(httpserver: HTTPServer) -> None:
+    # Public posts 1000 and 900..999 private (a busy stretch of private messages), 100 below.
+    seen: list[str | None] = []
+    public = {1000, 100}
+
+    def answer(request: Request) -> Response:
+        seen.append(request.args.get("before"))
+        top = int(request.args.get("before", 1000))
+        ids = [i for i in sorted(public, reverse=True) if top - 50 < i <= top]
+        return posts_page([{**recorded_posts()[0], "id": i} for i in ids]).response()
+
+    httpserver.expect_request("/posts.json").respond_with_handler(answer)
+    options = {"forum_url": forum(httpserver), "lookback": "3650d", "max_pages": 3}
+    state = next_state(poll_source(discourse, **options))
+    assert seen == [None, "999", "949"]
+    found: list[str] = []
+    for _ in range(10):
+        result = poll_source(discourse, state, **options)
+        found += [i.native_id for i in result.items]
+        state = next_state(result, state)
+        if json.loads(state.cursor or "")["posts"].get("gap_until") is None:
+            break
+    else:
+        raise AssertionError(f"the gap never closes: asked for {seen[-3:]}")
+    assert found == ["100"] and json.loads(state.cursor or "")["posts"]["since"] == 1000
+
+
 def test_edited_and_deleted_posts_are_marked(httpserver: HTTPServer) -> None:
     edited, user_deleted, hidden, staff_deleted = recorded_posts()
     edited.update(version=2, updated_at="2020-01-26T08:00:00.000-05:00")

@@ -184,7 +184,13 @@ async def _read_latest(run: _Poll, window: Window, floor: int) -> Window:
         if complete or before <= window.since:
             complete = True
             break
-    return window.after(keys, complete=complete)
+    if complete or before is None:
+        return window.after(keys, complete=complete)
+    # Stopped at max_pages: the gap goes on below ``before``, not below the oldest post read
+    # (empty windows of private ids are read too; without this a run of them longer than one
+    # poll's pages would be asked for again by every poll, and the gap would never close).
+    newest = max([*keys, *([window.newest] if window.newest is not None else [])], default=None)
+    return Window(since=window.since, newest=newest or window.since, gap_until=before + 1)
 
 
 async def _read_search(run: _Poll, query: str, walk: PageWalk) -> dict[str, Any]:
