@@ -135,6 +135,22 @@ def test_a_poll_stops_at_max_pages_and_the_next_fetches_the_gap(httpserver: HTTP
     assert json.loads(state.cursor or "") == {"since": START + 300}
 
 
+def test_hits_beyond_algolias_1000_are_left_as_a_gap_not_skipped(httpserver: HTTPServer) -> None:
+    # 5,000 matching hits: Algolia pages through the first 1,000 only (nbPages says 10 with
+    # 100 a page); here the last page it serves is page 1.
+    def answer(request):  # type: ignore[no-untyped-def]
+        first = int(request.args["page"]) == 0
+        hits = [hit(30, 300), hit(29, 290)] if first else [hit(28, 280), hit(27, 270)]
+        body = {"hits": hits, "page": int(request.args["page"]), "nbPages": 2, "nbHits": 5000}
+        return Capture(json.dumps(body).encode()).response()
+
+    httpserver.expect_request(PATH).respond_with_handler(answer)
+    options = {"api_url": api(httpserver), "query": "acme", "max_pages": 5}
+    cursor = json.loads(poll_source(hackernews, **options).cursor or "")
+    # The hits older than the 1,000th are fetched next, in the narrower window below them.
+    assert cursor == {"since": START, "gap_until": START + 270, "newest": START + 300}
+
+
 def test_a_429_with_retry_after_is_rate_limited(httpserver: HTTPServer) -> None:
     serve(httpserver, PATH, Capture(b"slow down", 429, {"Retry-After": "120"}))
     with pytest.raises(RateLimited) as raised:

@@ -4,8 +4,9 @@
 stored (the first poll starts ``lookback`` ago); each poll pages back through at most
 ``max_pages`` pages, and what it could not reach is fetched by the next (``window.Window``).
 
-Algolia pages only through the first 1,000 hits of a query, sends no rate-limit headers and
-blocks an IP past 10,000 requests an hour: polls stay small and HTTP 429 is honoured.
+Algolia pages only through the first 1,000 hits of a query (a window holding more is left as
+a gap below the oldest hit read, not closed), sends no rate-limit headers and blocks an IP
+past 10,000 requests an hour: polls stay small and HTTP 429 is honoured.
 """
 
 from __future__ import annotations
@@ -89,7 +90,12 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
                     keys.append(created)
         pages = response.data.get("nbPages")
         if not hits or not isinstance(pages, int) or page + 1 >= pages:
-            complete = True
+            # The last page Algolia serves is not the end of the window when it holds more
+            # than the 1,000 hits a query may page through: the rest is a gap for the next
+            # poll, whose narrower window (below the oldest hit read) reaches it.
+            total = response.data.get("nbHits")
+            beyond = isinstance(total, int) and total > (page + 1) * HITS_PER_PAGE
+            complete = not hits or not beyond
             break
     window = window.after(keys, complete=complete)
     return PollResult(items=items, cursor=dump_cursor(window.to_cursor()))
