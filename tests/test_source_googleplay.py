@@ -210,6 +210,14 @@ def test_a_quota_429_is_rate_limited(httpserver: HTTPServer) -> None:
     assert raised.value.retry_after_s == 3600
 
 
+def test_a_quota_403_is_rate_limited_not_parked(httpserver: HTTPServer) -> None:
+    serve(httpserver, "/token", capture(TOKEN), method="POST")
+    body = b'{"error": {"code": 403, "status": "RESOURCE_EXHAUSTED", "message": "Quota"}}'
+    serve(httpserver, PATH, Capture(body, 403))
+    with pytest.raises(RateLimited, match="quota"):
+        poll_source(googleplay, **options(httpserver))
+
+
 def test_a_key_file_is_read_and_a_missing_one_is_a_clear_error(
     httpserver: HTTPServer, tmp_path: Path
 ) -> None:

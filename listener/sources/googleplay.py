@@ -47,7 +47,7 @@ from listener.sources.api import (
     require,
 )
 from listener.sources.base import PollContext, PollResult, SourceInfo
-from listener.sources.errors import PermanentError, SourceError, TransientError
+from listener.sources.errors import PermanentError, RateLimited, SourceError, TransientError
 from listener.sources.page_walk import PageWalk
 from listener.sources.ratelimit import pause_s
 from listener.sources.timestamps import epoch, parse_timestamp
@@ -261,7 +261,12 @@ def _explain(ctx: PollContext[Options], *, fresh: bool) -> Explain:
             return None
         status = str(error.get("status") or "")
         if status == "RESOURCE_EXHAUSTED":
-            return None  # a quota: the status decides (429 is rate-limited)
+            # A quota, whether Google answers 429 or 403: wait, never park.
+            return RateLimited(
+                f"Play Developer API quota used up (HTTP {failed.status}): "
+                f"{error.get('message') or ''} — about 60 review calls an hour; poll less often",
+                retry_after_s=getattr(default, "retry_after_s", None),
+            )
         return PermanentError(
             f"Play Developer API answered HTTP {failed.status} {status}: "
             f"{error.get('message') or ''} — the service account must be invited to "
