@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from listener.models import SentimentLabel
-from listener.sentiment import judge_sentiment
+from listener.sentiment import judge_sentiment, only_asks
 from listener.vader_reading import plain_apostrophes
 
 
@@ -24,3 +24,20 @@ def test_an_escaped_emoji_half_is_left_as_it_was() -> None:
 def test_a_negation_with_a_curly_apostrophe_still_negates() -> None:
     assert label("I didn’t like it") is SentimentLabel.NEGATIVE
     assert label("I didn\\u2019t like it") is SentimentLabel.NEGATIVE
+
+
+def test_a_text_of_questions_only_asks() -> None:
+    assert only_asks("Is the new album any good?")
+    assert only_asks("@user is it any good? http://t.co/x.y #music")
+    assert not only_asks("Great show. Anyone going tomorrow?")
+    assert not only_asks("Really?!")
+    assert not only_asks("A plain statement")
+
+
+def test_a_question_leans_where_a_statement_says() -> None:
+    asked = judge_sentiment("Is the new album any good?", language="en")
+    said = judge_sentiment("The new album is good", language="en")
+    assert asked.score is not None and said.score is not None
+    assert 0 < asked.score < said.score
+    assert asked.label is SentimentLabel.NEUTRAL
+    assert said.label is SentimentLabel.POSITIVE
