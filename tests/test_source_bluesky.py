@@ -353,3 +353,16 @@ def test_the_app_password_is_hidden_in_reprs() -> None:
     opts = bluesky.Options(query="acme", identifier="me.bsky.social", app_password="secret-pw")
     assert "secret-pw" not in repr(opts)
     assert opts.service_url == "https://bsky.social"
+
+
+def test_a_post_with_an_author_of_the_wrong_shape_is_skipped_not_the_poll(
+    httpserver: HTTPServer,
+) -> None:
+    real = capture(SEARCH)
+    body = real.json()
+    body["posts"][0]["author"] = "did:plc:not-an-object"
+    serve(httpserver, CREATE_PATH, capture(SESSION), method="POST")
+    serve(httpserver, SEARCH_PATH, Capture(json.dumps(body).encode(), 200, real.headers))
+    result = poll_source(bluesky, **options(httpserver))
+    assert len(result.items) == len(body["posts"]) - 1
+    assert len(result.problems) == 1 and "AttributeError" in result.problems[0]

@@ -178,3 +178,10 @@ def test_a_response_without_hits_is_a_clear_error(httpserver: HTTPServer) -> Non
 def test_options_are_checked(bad: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         hackernews.Options(**bad)
+
+
+def test_a_hit_without_an_id_is_reported_and_the_rest_kept(httpserver: HTTPServer) -> None:
+    serve(httpserver, PATH, page([hit(1, 10), {"title": "acme", "created_at_i": START + 5}]))
+    result = poll_source(hackernews, api_url=api(httpserver), query="acme")
+    assert [item.native_id for item in result.items] == ["1"]
+    assert result.problems == ["HN search: skipped a hit without objectID"]

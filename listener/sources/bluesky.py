@@ -44,7 +44,7 @@ from listener.sources.bluesky_session import XrpcError, authed
 from listener.sources.errors import PermanentError
 from listener.sources.ratelimit import pause_s
 from listener.sources.timestamps import epoch, iso_z, parse_timestamp
-from listener.sources.values import as_count
+from listener.sources.values import MAPPING_ERRORS, as_count
 from listener.sources.window import Window
 
 PAGE_SIZE = 100  # the lexicon's maximum
@@ -114,7 +114,7 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
         for post in posts:
             try:
                 item = _raw_item(post)
-            except (KeyError, TypeError, ValueError) as exc:
+            except MAPPING_ERRORS as exc:
                 problems.append(f"skipped a malformed post ({type(exc).__name__}: {exc})")
                 continue
             items.append(item)

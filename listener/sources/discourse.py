@@ -51,7 +51,7 @@ from listener.sources.errors import PermanentError, RateLimited, SourceError
 from listener.sources.page_walk import PageWalk
 from listener.sources.ratelimit import RateBudget, pause_s
 from listener.sources.timestamps import epoch, parse_timestamp
-from listener.sources.values import as_count
+from listener.sources.values import MAPPING_ERRORS, as_count
 from listener.sources.window import Window
 
 ID_WINDOW = 50  # ids one /posts.json page spans
@@ -173,7 +173,7 @@ async def _read_latest(run: _Poll, window: Window, floor: int) -> Window:
                     continue
                 run.add(raw_post(run.ctx.options.forum_url, post))
                 keys.append(post_id)
-            except (KeyError, TypeError, ValueError) as exc:
+            except MAPPING_ERRORS as exc:
                 run.skip("/posts.json", post, exc)
         if ids:
             before = min(ids) - 1
@@ -215,7 +215,7 @@ async def _read_search(run: _Poll, query: str, walk: PageWalk) -> dict[str, Any]
                     break
                 walk.read(item.native_id, created)
                 run.add(item)
-            except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            except MAPPING_ERRORS as exc:
                 run.skip("/search.json", post, exc)
         grouped = data.get("grouped_search_result")
         more = isinstance(grouped, dict) and grouped.get("more_full_page_results")
@@ -241,7 +241,7 @@ def _legacy_topics(run: _Poll, groups: list[Any]) -> None:
                         thread_id=topic_id,
                     )
                 )
-            except (KeyError, TypeError, ValueError) as exc:
+            except MAPPING_ERRORS as exc:
                 run.skip("/search.json", topic, exc)
 
 

@@ -52,7 +52,7 @@ from listener.sources.errors import PermanentError, RateLimited, SourceError
 from listener.sources.http_times import parse_retry_after
 from listener.sources.ratelimit import pause_s
 from listener.sources.timestamps import iso_z, parse_timestamp
-from listener.sources.values import as_count
+from listener.sources.values import MAPPING_ERRORS, as_count, skipped
 
 PAGE_SIZE = 100
 RESULT_CAP = 1000  # search never serves more than this per query
@@ -126,7 +126,11 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
             etag = response.etag
             problems.extend(_envelope_problems(response.data, options.query, since))
         for found in require(response.data, "items", list, "GitHub search"):
-            item = _raw_item(found)
+            try:
+                item = _raw_item(found)
+            except MAPPING_ERRORS as exc:
+                problems.append(skipped("GitHub search", exc))
+                continue
             if item is None:
                 problems.append("GitHub search: skipped an item without id or updated_at")
                 continue

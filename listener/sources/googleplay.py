@@ -51,6 +51,7 @@ from listener.sources.errors import PermanentError, RateLimited, SourceError, Tr
 from listener.sources.page_walk import PageWalk
 from listener.sources.ratelimit import pause_s
 from listener.sources.timestamps import epoch, parse_timestamp
+from listener.sources.values import MAPPING_ERRORS
 
 SCOPE = "https://www.googleapis.com/auth/androidpublisher"
 GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -142,7 +143,7 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
                 break
             try:
                 item = _raw_item(review, options.package_name, edited=walk.edited(review_id))
-            except (ValueError, AttributeError, TypeError) as exc:
+            except MAPPING_ERRORS as exc:
                 problems.append(f"review {position + 1} skipped: {exc}")
                 continue
             items.append(item)

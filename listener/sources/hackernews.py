@@ -28,7 +28,7 @@ from listener.sources.api import (
 )
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.timestamps import epoch, parse_timestamp
-from listener.sources.values import as_count
+from listener.sources.values import MAPPING_ERRORS, as_count, skipped
 from listener.sources.window import Window
 
 ITEM_URL = "https://news.ycombinator.com/item?id={id}"
@@ -68,6 +68,7 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
         numeric += f",created_at_i<={window.upper}"
     items: list[RawItem] = []
     keys: list[int] = []
+    problems: list[str] = []
     complete = False
     for page in range(options.max_pages):
         response = await get_json(
@@ -83,11 +84,17 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
         )
         hits = require(response.data, "hits", list, "HN search")
         for hit in hits:
-            if isinstance(hit, dict) and hit.get("objectID"):
+            if not isinstance(hit, dict) or not hit.get("objectID"):
+                problems.append("HN search: skipped a hit without objectID")
+                continue
+            try:
                 items.append(_raw_item(hit))
-                created = hit.get("created_at_i")
-                if isinstance(created, int):
-                    keys.append(created)
+            except MAPPING_ERRORS as exc:
+                problems.append(skipped("HN search", exc))
+                continue
+            created = hit.get("created_at_i")
+            if isinstance(created, int):
+                keys.append(created)
         pages = response.data.get("nbPages")
         if not hits or not isinstance(pages, int) or page + 1 >= pages:
             # The last page Algolia serves is not the end of the window when it holds more
@@ -98,7 +105,7 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
             complete = not hits or not beyond
             break
     window = window.after(keys, complete=complete)
-    return PollResult(items=items, cursor=dump_cursor(window.to_cursor()))
+    return PollResult(items=items, cursor=dump_cursor(window.to_cursor()), problems=problems)
 
 
 def _raw_item(hit: dict[str, Any]) -> RawItem:
@@ -112,7 +119,7 @@ def _raw_item(hit: dict[str, Any]) -> RawItem:
     return RawItem(
         native_id=object_id,
         url=ITEM_URL.format(id=object_id),
-        # The title is plain text; RawItem wants HTML. Comments carry their story's title.
+        # The title is plain text; RawItem wants HTML.
         title=html.escape(str(title), quote=False) if title else None,
         html=str(body or ""),
         author=Author(

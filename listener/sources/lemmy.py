@@ -43,7 +43,7 @@ from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError
 from listener.sources.page_walk import PageWalk
 from listener.sources.timestamps import epoch, parse_timestamp
-from listener.sources.values import as_count
+from listener.sources.values import MAPPING_ERRORS, as_count
 
 PER_PAGE = 50  # Lemmy's largest search page
 
@@ -124,7 +124,7 @@ async def _read(
         for position, view in enumerate(views):
             try:
                 item = map_view(view, key_name, options.instance_url)
-            except (KeyError, TypeError, ValueError) as exc:
+            except MAPPING_ERRORS as exc:
                 problems.append(f"{where}: {key_name} {position + 1} skipped: {exc}")
                 continue
             key = epoch(item.published_at) if item.published_at else None

@@ -57,7 +57,7 @@ from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, TransientError
 from listener.sources.ratelimit import RateBudget, pause_s
 from listener.sources.timestamps import parse_timestamp
-from listener.sources.values import as_count, as_int, as_text
+from listener.sources.values import MAPPING_ERRORS, as_count, as_int, as_text
 from listener.sources.window import Window
 
 PAGE_LIMIT = 40  # Mastodon's maximum for timelines and search
@@ -145,7 +145,7 @@ class _Poll:
                     raise TypeError("not a JSON object")
                 item = raw_item(status)
                 keys.append(int(status["id"]))
-            except (KeyError, TypeError, ValueError) as exc:
+            except MAPPING_ERRORS as exc:
                 shown = status.get("id") if isinstance(status, dict) else type(status).__name__
                 self.problems.append(f"{where}: skipped status {shown!r}: {exc!r}")
                 continue

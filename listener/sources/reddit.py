@@ -57,6 +57,7 @@ from listener.sources.ratelimit import RateBudget, pause_s
 from listener.sources.reddit_map import WEB, child_name, map_child
 from listener.sources.reddit_rss import poll_feeds
 from listener.sources.timestamps import epoch
+from listener.sources.values import MAPPING_ERRORS
 from listener.sources.window import Window
 
 PAGE_LIMIT = 100  # the most a listing returns per request
@@ -227,7 +228,7 @@ class _Reader:
             for position, child in enumerate(children):
                 try:
                     item, created = map_child(child)
-                except (KeyError, TypeError, ValueError) as exc:
+                except MAPPING_ERRORS as exc:
                     problems.append(f"{where}: item {child_name(child, position)} skipped: {exc}")
                     continue
                 if created < window.since:

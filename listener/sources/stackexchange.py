@@ -48,7 +48,7 @@ from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError, TransientError
 from listener.sources.ratelimit import RateBudget, longest, pause_s
 from listener.sources.timestamps import epoch, parse_timestamp
-from listener.sources.values import as_count
+from listener.sources.values import MAPPING_ERRORS, as_count, skipped
 from listener.sources.window import Window
 
 PAGE_SIZE = 100  # the API's maximum
@@ -135,7 +135,11 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
         data = response.data
         questions = require(data, "items", list, where)
         for question in questions:
-            item = _raw_item(question, options.site)
+            try:
+                item = _raw_item(question, options.site)
+            except MAPPING_ERRORS as exc:
+                problems.append(skipped(where, exc))
+                continue
             if item is None:
                 problems.append(f"{where}: skipped an item that is not a question with an id")
                 continue

@@ -42,6 +42,7 @@ from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.page_walk import PageWalk
 from listener.sources.ratelimit import pause_s
 from listener.sources.timestamps import epoch, parse_timestamp
+from listener.sources.values import MAPPING_ERRORS
 
 PER_PAGE = 100
 REVIEW_URL = "https://www.trustpilot.com/reviews/{id}"
@@ -96,7 +97,7 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
                 break
             try:
                 item = _raw_item(review)
-            except (ValueError, AttributeError, TypeError) as exc:
+            except MAPPING_ERRORS as exc:
                 problems.append(f"page {page} review {position + 1} skipped: {exc}")
                 continue
             items.append(item)

@@ -27,3 +27,14 @@ def as_int(value: Any) -> int | None:
 def as_text(value: Any) -> str | None:
     """A non-empty string, else ``None``."""
     return value if isinstance(value, str) and value else None
+
+
+# What mapping one odd item can raise: a field of the wrong type (``"snippet": "x"`` where
+# an object was expected), a missing key, an unparsable number. A source catches these per
+# item, reports the item in ``PollResult.problems`` and keeps the rest of the poll.
+MAPPING_ERRORS = (AttributeError, KeyError, TypeError, ValueError, IndexError, OverflowError)
+
+
+def skipped(where: str, exc: Exception) -> str:
+    """The problem line for an item that could not be mapped."""
+    return f"{where}: skipped a malformed item ({type(exc).__name__}: {exc})"

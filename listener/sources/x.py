@@ -49,7 +49,7 @@ from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError
 from listener.sources.ratelimit import pause_s
 from listener.sources.timestamps import epoch, iso_z, parse_timestamp
-from listener.sources.values import as_count
+from listener.sources.values import MAPPING_ERRORS, as_count
 from listener.sources.window import Window
 
 RECENT_SEARCH_REACH = timedelta(days=7)
@@ -147,7 +147,7 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
             try:
                 items.append(_raw_item(tweet, users))
                 keys.append(int(tweet["id"]))
-            except (KeyError, TypeError, ValueError) as exc:
+            except MAPPING_ERRORS as exc:
                 problems.append(f"skipped a malformed post ({type(exc).__name__}: {exc})")
         problems.extend(_partial_errors(data.get("errors")))
         next_token = meta.get("next_token")

@@ -48,6 +48,7 @@ from listener.sources.errors import PermanentError, RateLimited, SourceError
 from listener.sources.page_walk import PageWalk
 from listener.sources.ratelimit import pause_s
 from listener.sources.timestamps import epoch, parse_timestamp
+from listener.sources.values import MAPPING_ERRORS
 
 EXCERPTS = 3  # what the reviews endpoint returns per business
 SHORT_WAIT_S = 10.0  # TOO_MANY_REQUESTS_PER_SECOND without a Retry-After
@@ -112,7 +113,7 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
             continue
         try:
             item = _raw_item(review, language, edited=walk.edited(review_id))
-        except (ValueError, AttributeError, TypeError) as exc:
+        except MAPPING_ERRORS as exc:
             problems.append(f"review {position + 1} skipped: {exc}")
             continue
         items.append(item)

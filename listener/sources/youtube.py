@@ -46,7 +46,7 @@ from listener.sources.api import (
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError, TransientError
 from listener.sources.timestamps import epoch, parse_timestamp
-from listener.sources.values import as_count
+from listener.sources.values import MAPPING_ERRORS, as_count, skipped
 
 PAGE_SIZE = 100  # the API's maximum for commentThreads.list
 PACIFIC = ZoneInfo("America/Los_Angeles")  # where the daily quota resets
@@ -185,7 +185,11 @@ async def _poll_target(
             return Target(target.kind, target.id, since=max(keys, default=target.since))
         threads = require(response.data, "items", list, where)
         for thread in threads:
-            item = _raw_item(thread)
+            try:
+                item = _raw_item(thread)
+            except MAPPING_ERRORS as exc:
+                problems.append(skipped(where, exc))
+                continue
             if item is None or item.published_at is None:
                 problems.append(f"{where}: skipped a thread without id or publishedAt")
                 continue
