@@ -127,7 +127,7 @@ def sources(config_path: str | None, list_types: bool, samples: bool) -> None:
 
         click.echo(render_source_types(source_types().values(), samples=samples))
         return
-    settings = load_or_exit(config_path)
+    settings = load_or_exit(config_path, polls=False)
     states = {}
     if Path(settings.storage.sqlite).exists():
         with open_store(settings.storage.sqlite) as store:
@@ -144,7 +144,7 @@ def unpark(config_path: str | None, name: str) -> None:
 
     from listener.store import open_store
 
-    settings = load_or_exit(config_path)
+    settings = load_or_exit(config_path, polls=False)
     with open_store(settings.storage.sqlite) as store:
         state = store.load_source_state(name)
         if state is None or not state.parked_reason:

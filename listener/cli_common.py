@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,6 +20,7 @@ from listener.config import (
     parse_duration,
     resolve_config_path,
 )
+from listener.yamlfile import ENV_REFERENCE
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,14 +35,36 @@ def config_option(func: F) -> F:
     )(func)
 
 
-def load_or_exit(config_path: str | None) -> Settings:
-    """The settings, or their problems on stderr and exit code 2."""
+def load_or_exit(config_path: str | None, *, polls: bool = True) -> Settings:
+    """The settings, or their problems on stderr and exit code 2.
+
+    ``polls=False`` for commands that only read the store (search, show, label, sources):
+    the sources' secrets are then not needed, so an unset ``${VAR}`` reads as a placeholder
+    instead of stopping a marketer's search in a shell without the daemon's environment.
+    """
     path = resolve_config_path(config_path, os.environ)
+    environ: Mapping[str, str] = os.environ if polls else _with_placeholders(path)
     try:
-        return load_settings(path)
+        return load_settings(path, environ=environ)
     except ConfigError as error:
         click.echo(str(error), err=True)
         sys.exit(2)
+
+
+def _with_placeholders(path: Path) -> dict[str, str]:
+    """The environment plus a placeholder for each ``${VAR}`` the file needs and the shell
+    lacks: a URL in the reserved ``.invalid`` domain (RFC 2606), which passes as an address
+    and as a non-empty secret. References with a default (``${VAR:-x}``) keep their default."""
+    environ = dict(os.environ)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return environ  # load_settings reports it
+    for match in ENV_REFERENCE.finditer(text):
+        name, default = match.group(1), match.group(2)
+        if name and default is None and not environ.get(name):
+            environ[name] = f"https://unset.invalid/{name}"
+    return environ
 
 
 def no_store_yet(settings: Settings) -> str | None:

@@ -82,7 +82,7 @@ def search(
     """
     from listener.store import open_store
 
-    settings = load_or_exit(config_path)
+    settings = load_or_exit(config_path, polls=False)
     if (missing := no_store_yet(settings)) is not None:
         click.echo(missing)
         return
@@ -134,7 +134,7 @@ def show(config_path: str | None, mention_id: str, as_json: bool) -> None:
     """Show one mention and every judgment about it, each with its evidence."""
     from listener.store import open_store
 
-    settings = load_or_exit(config_path)
+    settings = load_or_exit(config_path, polls=False)
     if (missing := no_store_yet(settings)) is not None:
         click.echo(missing, err=True)
         sys.exit(1)
@@ -164,7 +164,7 @@ def label(config_path: str | None, mention_id: str, verdict: str, by: str | None
     """
     from listener.store import open_store
 
-    settings = load_or_exit(config_path)
+    settings = load_or_exit(config_path, polls=False)
     if (missing := no_store_yet(settings)) is not None:
         click.echo(missing, err=True)
         sys.exit(1)

@@ -33,7 +33,7 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 # `$${` first, so an escaped reference is never read as a variable; the last branch catches a
 # `${` that is not a well-formed reference (e.g. `${1X}` or a missing `}`).
-_REFERENCE = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$\{")
+ENV_REFERENCE = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$\{")
 
 
 class Problem(NamedTuple):
@@ -223,7 +223,7 @@ class _Builder:
                 return ""
             return value
 
-        return _REFERENCE.sub(replace, text)
+        return ENV_REFERENCE.sub(replace, text)
 
     def _problem(self, path: str, node: Node, message: str) -> None:
         self.problems.append(Problem(path, node.start_mark.line + 1, message))

@@ -189,3 +189,30 @@ def test_sigterm_during_a_poll_lets_it_finish_and_store_before_exiting(
     assert daemon.returncode == 0, err
     assert "finishing polls in flight" in err
     assert "smashed" in invoke("search", "smashed", "--config", str(config))[1]
+
+
+def test_reading_commands_do_not_need_the_sources_secrets(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    # The daemon's environment holds the secrets; a shell used for searching may not.
+    httpserver.expect_request("/feed.xml").respond_with_handler(FeedHandler(FEED))
+    config = write_config(
+        tmp_path,
+        httpserver.url_for("/feed.xml"),
+        extra="    headers: {Authorization: 'Bearer ${FEED_TOKEN}'}\n"
+        "  - name: alerts\n    type: rss\n    interval: 10m\n    url: ${ALERTS_URL}\n"
+        "  - name: defaulted\n    type: rss\n    interval: 10m\n"
+        "    url: ${DEFAULTED_URL:-https://example.org/feed.xml}\n",
+    )
+    code, _, err = invoke("check", "--config", str(config))
+    assert code == 2 and "FEED_TOKEN is not set" in err and "ALERTS_URL is not set" in err
+
+    result = CliRunner(env={"FEED_TOKEN": "t", "ALERTS_URL": "http://127.0.0.1:9/x"}).invoke(
+        main, ["poll", "--once", "--source", "acme-news", "--config", str(config)]
+    )
+    assert result.exit_code == 0, result.output
+    code, out, err = invoke("search", "acme", "--config", str(config))
+    assert code == 0, err
+    assert "acme-news:c1" in out and "Love my [Acme] rocket" in out
+    code, out, _ = invoke("sources", "--config", str(config))
+    assert code == 0 and "acme-news" in out and "alerts" in out
