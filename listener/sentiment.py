@@ -19,7 +19,10 @@ table). On top of it:
 - **reading posts as people do** (``listener.vader_reading``): hashtags split into words,
   "can't wait" as eagerness, "like" as a preposition and words inside names unscored;
 - **questions ask**: a post whose every sentence is a question ("Is the new album any
-  good?") states no opinion as firmly as one that asserts it: its score is halved.
+  good?") states no opinion as firmly as one that asserts it: its score is halved;
+- **said with feeling**: a positive score in a post with an exclamation mark is positive
+  from the neutral band up, not only from ``POSITIVE_BAND`` (faint praise words make plain
+  posts score mildly positive; an exclamation mark says the praise is meant).
 
 Rules after the first ones were chosen on ``bench/sentiment_dev.py``'s development set
 (never on the TweetEval test split).
@@ -155,6 +158,11 @@ def only_asks(text: str) -> bool:
     return "." not in core and "!" not in core
 
 
+def _positive_band(text: str) -> float:
+    """Where positive starts: the neutral band when an exclamation mark says it is meant."""
+    return NEUTRAL_BAND if "!" in text else POSITIVE_BAND
+
+
 def judge_sentiment(
     text: str,
     *,
@@ -180,7 +188,7 @@ def judge_sentiment(
         if sarcasm and score > -abs(SARCASM_SCORE):
             score = min(SARCASM_SCORE, -abs(score))
             evidence.extend(sarcasm)
-        if label_for(score, NEUTRAL_BAND, POSITIVE_BAND) is SentimentLabel.NEUTRAL:
+        if label_for(score, NEUTRAL_BAND, _positive_band(text)) is SentimentLabel.NEUTRAL:
             unread = _unread_part(text, score)
             if unread is not None:
                 score, evidence = None, []
@@ -190,7 +198,7 @@ def judge_sentiment(
         evidence.append(f"review rating {rating:g}/5")
     if score is not None:
         return Sentiment(
-            round(score, 4), label_for(score, NEUTRAL_BAND, POSITIVE_BAND), tuple(evidence)
+            round(score, 4), label_for(score, NEUTRAL_BAND, _positive_band(text)), tuple(evidence)
         )
     if unread is None:
         return _cue_verdict(language, cue_families or {})

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from listener.models import SentimentLabel
-from listener.sentiment import judge_sentiment, only_asks
+from listener.sentiment import (
+    POSITIVE_BAND,
+    judge_sentiment,
+    only_asks,
+)
 from listener.vader_reading import plain_apostrophes
 
 
@@ -41,3 +45,15 @@ def test_a_question_leans_where_a_statement_says() -> None:
     assert 0 < asked.score < said.score
     assert asked.label is SentimentLabel.NEUTRAL
     assert said.label is SentimentLabel.POSITIVE
+
+
+def test_an_exclamation_mark_makes_faint_praise_meant() -> None:
+    plain = judge_sentiment("The show tonight was fine", language="en")
+    meant = judge_sentiment("The show tonight was fine!", language="en")
+    assert plain.score is not None and 0.05 <= plain.score < POSITIVE_BAND
+    assert plain.label is SentimentLabel.NEUTRAL
+    assert meant.label is SentimentLabel.POSITIVE
+
+
+def test_an_exclamation_mark_does_not_make_a_negative_post_positive() -> None:
+    assert label("Flight delayed again!") is SentimentLabel.NEGATIVE
