@@ -20,6 +20,8 @@ table). On top of it:
   "can't wait" as eagerness, "like" as a preposition and words inside names unscored;
 - **questions ask**: a post whose every sentence is a question ("Is the new album any
   good?") states no opinion as firmly as one that asserts it: its score is halved;
+- **a shared link** with no word of the poster's own (no I/we/you, no "!" or "?") passes on
+  a headline: the headline's words are not the poster's feeling, so its score is halved;
 - **said with feeling**: a positive score in a post with an exclamation mark is positive
   from the neutral band up, not only from ``POSITIVE_BAND`` (faint praise words make plain
   posts score mildly positive; an exclamation mark says the praise is meant).
@@ -72,6 +74,11 @@ REQUEST_WORDS = ("help", "please", "pls", "plz", "care", "support")
 QUESTION_WEIGHT = 0.5
 # Links, @handles and hashtags are no sentences: their dots do not end one.
 _ASIDES = re.compile(r"https?://\S+|[@#]\w+")
+# A post that only shares a link (a headline, a title): its score is multiplied by this.
+LINK_WEIGHT = 0.5
+_LINK = re.compile(r"https?://\S+")
+# The poster speaking for themselves or to someone: then the post is more than a headline.
+_PERSONAL = re.compile(r"\b(?:i|i'm|im|me|my|mine|we|us|our|you|your|u)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +165,16 @@ def only_asks(text: str) -> bool:
     return "." not in core and "!" not in core
 
 
+def shares_a_link(text: str) -> bool:
+    """Whether ``text`` is a link and words that are not the poster's own (a headline)."""
+    if "http" not in text:
+        return False
+    rest = _LINK.sub("", text)
+    if rest == text:
+        return False
+    return "!" not in rest and "?" not in rest and not _PERSONAL.search(rest)
+
+
 def _positive_band(text: str) -> float:
     """Where positive starts: the neutral band when an exclamation mark says it is meant."""
     return NEUTRAL_BAND if "!" in text else POSITIVE_BAND
@@ -182,6 +199,8 @@ def judge_sentiment(
     unread: _Unread | None = None
     if readable and text.strip():
         score, emoji = vader_score(text)
+        if score and shares_a_link(text):
+            score *= LINK_WEIGHT
         if score and only_asks(text):
             score *= QUESTION_WEIGHT
         evidence.extend(f"emoji {e}" for e in emoji)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from listener.models import SentimentLabel
 from listener.sentiment import (
+    LINK_WEIGHT,
     POSITIVE_BAND,
     judge_sentiment,
     only_asks,
+    shares_a_link,
 )
 from listener.vader_reading import plain_apostrophes
 
@@ -57,3 +59,14 @@ def test_an_exclamation_mark_makes_faint_praise_meant() -> None:
 
 def test_an_exclamation_mark_does_not_make_a_negative_post_positive() -> None:
     assert label("Flight delayed again!") is SentimentLabel.NEGATIVE
+
+
+def test_a_shared_headline_is_not_the_posters_feeling() -> None:
+    assert shares_a_link("Storm damage worse than feared http://t.co/abc")
+    assert not shares_a_link("I can't believe this http://t.co/abc")
+    assert not shares_a_link("Storm damage worse than feared!! http://t.co/abc")
+    assert not shares_a_link("Storm damage worse than feared")
+    shared = judge_sentiment("Great win for the home side http://t.co/abc", language="en")
+    said = judge_sentiment("Great win for the home side", language="en")
+    assert shared.score is not None and said.score is not None
+    assert abs(shared.score - said.score * LINK_WEIGHT) < 1e-3
