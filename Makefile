@@ -25,6 +25,7 @@ test: $(INSTALLED)
 bench: $(INSTALLED)
 	$(PY) bench/ingest.py
 	$(PY) bench/judgments.py
+	$(PY) bench/sentiment_dev.py
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

@@ -26,8 +26,10 @@ Figures (keys of the JSON object):
 - ``vader``: the same figures for plain VADER (compound ≥ 0.05 positive, ≤ −0.05 negative,
   "negative" as the complaint detector), the baseline to beat.
 
-``--tune-band`` prints TweetEval *validation* macro-recall for a range of neutral bands: how
-``sentiment.NEUTRAL_BAND`` was chosen without looking at the test split.
+``--tune-band`` prints TweetEval *validation* macro-recall for a range of neutral bands. The
+sentiment rules and bands were chosen on a wider development set that excludes the test
+split (``bench/sentiment_dev.py``: TweetEval validation and VADER's rated tweets, Amazon and
+NYT sentences); the test split is only measured.
 
 Nothing here trains anything that ships; the datasets stay in ``../shared``.
 """
