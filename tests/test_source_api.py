@@ -239,3 +239,14 @@ def test_json_values() -> None:
     assert as_int("123456789012345678") == 123456789012345678 and as_int(5) == 5
     assert as_int("12a") is None and as_int(False) is None and as_int(1.5) is None
     assert as_text("hi") == "hi" and as_text("") is None and as_text(3) is None
+
+
+def test_seconds_until_midnight_in_a_zone() -> None:
+    from zoneinfo import ZoneInfo
+
+    from listener.sources.timestamps import seconds_until_midnight
+
+    assert seconds_until_midnight(datetime(2026, 11, 22, 23, 0, tzinfo=UTC)) == 3600
+    # 08:00 UTC is midnight in California in winter (PST, UTC−8): a whole day to go.
+    pacific = ZoneInfo("America/Los_Angeles")
+    assert seconds_until_midnight(datetime(2026, 12, 4, 8, 0, tzinfo=UTC), pacific) == 86400

@@ -18,6 +18,7 @@ from listener.models import Author, Engagement
 from listener.sources import youtube
 from listener.sources.base import PollResult
 from listener.sources.errors import PermanentError, RateLimited
+from listener.sources.timestamps import seconds_until_midnight
 from tests.source_helpers import Capture, ReplayPlan, capture, next_state, poll_source, serve
 
 BY_VIDEO = "youtube/python-youtube__comment_threads_comment_threads_by_video_paged_1.json"
@@ -207,7 +208,7 @@ def test_an_exhausted_quota_waits_for_midnight_pacific(httpserver: HTTPServer) -
 
 def test_midnight_pacific_follows_daylight_saving() -> None:
     summer = datetime(2026, 7, 1, 6, 0, tzinfo=UTC)  # 23:00 PDT on 30 June
-    assert youtube.seconds_until_pacific_midnight(summer) == 3600
+    assert seconds_until_midnight(summer, youtube.PACIFIC) == 3600
 
 
 def test_comments_disabled_on_one_video_does_not_stop_the_others(httpserver: HTTPServer) -> None:

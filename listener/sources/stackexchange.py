@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 from pydantic import Field, field_validator, model_validator
@@ -47,7 +47,7 @@ from listener.sources.api import (
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError, TransientError
 from listener.sources.ratelimit import RateBudget, longest, pause_s
-from listener.sources.timestamps import epoch, parse_timestamp
+from listener.sources.timestamps import epoch, parse_timestamp, seconds_until_midnight
 from listener.sources.values import MAPPING_ERRORS, as_count, skipped
 from listener.sources.window import Window
 
@@ -218,7 +218,7 @@ def _quota_wait(data: Any, now: datetime, requests_per_poll: int) -> float | Non
     budget = RateBudget(
         remaining=remaining,
         limit=_number(data.get("quota_max")),
-        reset_s=seconds_until_utc_midnight(now),
+        reset_s=seconds_until_midnight(now),
     )
     return pause_s(budget, requests_per_poll)
 
@@ -248,13 +248,6 @@ def _explain(
     if isinstance(default, TransientError):
         return TransientError(f"{where}: {said}", retry_after_s=default.retry_after_s)
     return None
-
-
-def seconds_until_utc_midnight(now: datetime) -> float:
-    """Seconds to the next 00:00 UTC, when the daily quota starts again."""
-    now = now.astimezone(UTC)
-    midnight = datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=UTC)
-    return (midnight - now).total_seconds()
 
 
 def _number(value: Any) -> float | None:

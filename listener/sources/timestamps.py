@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta, tzinfo
 
 # More than 6 fraction digits: datetime.fromisoformat keeps at most microseconds.
 _LONG_FRACTION = re.compile(r"(\.\d{6})\d+")
@@ -59,3 +59,11 @@ def epoch(moment: datetime) -> int:
 def iso_z(moment: datetime) -> str:
     """``2026-12-04T19:06:00Z``: the form query parameters such as ``since=`` want."""
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def seconds_until_midnight(now: datetime, zone: tzinfo = UTC) -> float:
+    """Seconds from ``now`` to the next midnight in ``zone``: when daily API quotas reset
+    (Stack Exchange and Yelp at 00:00 UTC, YouTube at midnight Pacific time)."""
+    local = now.astimezone(zone)
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=zone)
+    return (midnight - now).total_seconds()

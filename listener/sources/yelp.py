@@ -24,7 +24,6 @@ returns only reviews newer than that (a known id with a newer date is an edit).
 from __future__ import annotations
 
 import html
-from datetime import datetime, time, timedelta
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -47,7 +46,7 @@ from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError
 from listener.sources.page_walk import PageWalk
 from listener.sources.ratelimit import pause_s
-from listener.sources.timestamps import epoch, parse_timestamp
+from listener.sources.timestamps import epoch, parse_timestamp, seconds_until_midnight
 from listener.sources.values import MAPPING_ERRORS
 
 EXCERPTS = 3  # what the reviews endpoint returns per business
@@ -152,7 +151,7 @@ def _explain(ctx: PollContext[Options]) -> Explain:
             wait = retry_after or SHORT_WAIT_S
             return RateLimited(f"{said} — retrying in {wait:g} s", retry_after_s=wait)
         if code == "ACCESS_LIMIT_REACHED":
-            wait = retry_after or _until_midnight_utc(ctx.clock())
+            wait = retry_after or max(60.0, seconds_until_midnight(ctx.clock()))
             return RateLimited(
                 f"{said} — the API key's daily quota is used up; retrying after midnight UTC "
                 "(poll less often, or ask Yelp for a higher limit)",
@@ -170,11 +169,6 @@ def _explain(ctx: PollContext[Options]) -> Explain:
         return None  # INTERNAL_ERROR and the unknown: the status decides
 
     return explain
-
-
-def _until_midnight_utc(now: datetime) -> float:
-    tomorrow = datetime.combine(now.date() + timedelta(days=1), time(), tzinfo=now.tzinfo)
-    return max(60.0, (tomorrow - now).total_seconds())
 
 
 def _raw_item(review: dict[str, Any], language: str | None, *, edited: bool) -> RawItem:

@@ -45,7 +45,7 @@ from listener.sources.api import (
 )
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError, TransientError
-from listener.sources.timestamps import epoch, parse_timestamp
+from listener.sources.timestamps import epoch, parse_timestamp, seconds_until_midnight
 from listener.sources.values import MAPPING_ERRORS, as_count, skipped
 
 PAGE_SIZE = 100  # the API's maximum for commentThreads.list
@@ -272,7 +272,7 @@ def _explain(
     reason = next((r for r in reasons if isinstance(r, str)), "")
     said = f"{error.get('message') or 'no message'} ({reason or error.get('status') or '?'})"
     if reason in QUOTA_REASONS:
-        wait = seconds_until_pacific_midnight(now)
+        wait = seconds_until_midnight(now, PACIFIC)
         return RateLimited(
             f"{where}: the project's daily YouTube quota is used up ({reason}); it resets "
             f"at midnight Pacific time, in {wait / 3600:.1f} h — or raise the quota in "
