@@ -221,11 +221,17 @@ def test_an_unexplained_server_error_stays_transient(httpserver: HTTPServer) -> 
         {"site": "stackoverflow", "query": "acme", "key": ""},
         {"site": "stackoverflow", "tagged": [""]},
         {"site": "stackoverflow", "q": "acme"},  # unknown key
+        {"site": "stackoverflow", "query": "acme", "max_pages": 26},  # past 25 needs a key
     ],
 )
 def test_options_are_checked(bad: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         stackexchange.Options(**bad)
+
+
+def test_a_key_allows_more_than_25_pages() -> None:
+    opts = stackexchange.Options(site="stackoverflow", query="acme", max_pages=30, key="k")  # type: ignore[arg-type]
+    assert opts.max_pages == 30
 
 
 def test_tags_may_be_written_the_api_way() -> None:

@@ -80,6 +80,9 @@ INFO = SourceInfo(
 )
 
 
+KEYLESS_MAX_PAGE = 25
+
+
 class Options(ApiOptions):
     site: str = Field(min_length=1, pattern=r"^[a-z0-9.-]+$")
     query: str | None = Field(default=None, min_length=1)
@@ -99,6 +102,13 @@ class Options(ApiOptions):
             raise ValueError("give query, tagged or both: there is nothing to search for")
         if any(not t.strip() or ";" in t for t in self.tagged):
             raise ValueError("tagged: each tag must be a non-empty name without ';'")
+        if self.key is None and self.max_pages > KEYLESS_MAX_PAGE:
+            # The API answers page 26+ without a key with bad_parameter, which would park
+            # the source at its first busy poll: say so now instead.
+            raise ValueError(
+                f"max_pages above {KEYLESS_MAX_PAGE} needs a key (the API serves pages past "
+                f"{KEYLESS_MAX_PAGE} only to registered apps)"
+            )
         return self
 
 
