@@ -41,9 +41,9 @@ from functools import cache
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from listener.judging.indic_cues import find_cues
 from listener.judging.language import script_shares
 from listener.judging.lexicon.emoji import EMOJI_VALENCE, base_emoji
-from listener.judging.lexicon.indic import find_cues
 from listener.models import SentimentLabel
 from listener.vader_fast import FastVader
 from listener.vader_reading import EXTRA_LEXICON, for_vader

@@ -2,14 +2,8 @@ import unicodedata
 
 import pytest
 
-from listener.judging.lexicon.indic import (
-    _LATIN_SPELLINGS,
-    FAMILIES,
-    INDIC_CUES,
-    MAX_MATCHED_CHARS,
-    find_cues,
-    matching_form,
-)
+from listener.judging.indic_cues import MAX_MATCHED_CHARS, find_cues, matching_form
+from listener.judging.lexicon.indic import FAMILIES, INDIC_CUES, LATIN_SPELLINGS
 
 COMPLAINT_FAMILIES = frozenset(FAMILIES) - {"positive"}
 SCRIPT_BLOCKS = {"bn": (0x0980, 0x09FF), "te": (0x0C00, 0x0C7F), "hi": (0x0900, 0x097F)}
@@ -129,14 +123,14 @@ def test_hinglish_cues_are_lowercase_ascii_words() -> None:
 
 
 def test_hinglish_spellings_belong_to_one_word_each() -> None:
-    spellings = [word for group in _LATIN_SPELLINGS for word in group]
+    spellings = [word for group in LATIN_SPELLINGS for word in group]
     assert sorted({word for word in spellings if spellings.count(word) > 1}) == []
-    assert [group for group in _LATIN_SPELLINGS if len(group) < 2] == []
+    assert [group for group in LATIN_SPELLINGS if len(group) < 2] == []
     # A group no cue uses would fold text for nothing.
     cue_words = {
         matching_form(word, "hi-Latn") for _, cue in _all_cues("hi-Latn") for word in cue.split()
     }
-    assert sorted({group[0] for group in _LATIN_SPELLINGS} - cue_words) == []
+    assert sorted({group[0] for group in LATIN_SPELLINGS} - cue_words) == []
 
 
 @pytest.mark.parametrize("language", list(INDIC_CUES))

@@ -26,11 +26,12 @@ from listener.judging.complaint import (
 )
 from listener.judging.cues import CueSet, prepare, words_of
 from listener.judging.feelings import judge_feelings
+from listener.judging.indic_cues import find_cues
 from listener.judging.language import detect_language, script_shares
 from listener.judging.language_tags import reading_language
 from listener.judging.learning import ComplaintModel, blend
 from listener.judging.lexicon.english import COMPLAINT_CUES, FEELING_CUES, TOPIC_CUES
-from listener.judging.lexicon.indic import INDIC_CUES, find_cues
+from listener.judging.lexicon.indic import INDIC_CUES
 from listener.judging.sarcasm import SARCASM_CUES, sarcasm_evidence
 from listener.judging.signals import abuse_flags, reach, spam_flags, urgency
 from listener.models import Author, Engagement, Finding, Judgments, Mention, SentimentLabel
