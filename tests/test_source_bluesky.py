@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -15,6 +15,7 @@ from werkzeug import Request, Response
 
 from listener.models import Author, Engagement
 from listener.sources import bluesky
+from listener.sources.bluesky_profiles import forget_profiles
 from listener.sources.bluesky_session import forget_sessions
 from listener.sources.errors import PermanentError, RateLimited
 from tests.source_helpers import (
@@ -32,25 +33,33 @@ QUOTES = "bluesky/extracted/bskyr__f_getquotes__00.meta.json"
 XRPC_ERROR = "bluesky/extracted/bskyr__r_post_errors__00.meta.json"  # 400 InvalidRequest
 SESSION = "bluesky/synthetic_create_session.json"  # accessJwt "access-1"
 REFRESHED = "bluesky/synthetic_refresh_session.json"  # accessJwt "access-2"
+# getProfiles for 17 of the search's 18 authors (traviscrum.bsky.social is left out).
+PROFILES = "bluesky/synthetic_get_profiles.json"
 
 SEARCH_PATH = "/xrpc/app.bsky.feed.searchPosts"
 CREATE_PATH = "/xrpc/com.atproto.server.createSession"
 REFRESH_PATH = "/xrpc/com.atproto.server.refreshSession"
+PROFILES_PATH = "/xrpc/app.bsky.actor.getProfiles"
 RECORDED = datetime(2025, 5, 20, 12, tzinfo=UTC)  # a day after the search was recorded
 
 
 @pytest.fixture(autouse=True)
 def no_cached_sessions() -> Iterator[None]:
-    # Sessions live in the module for the daemon's lifetime; each test logs in afresh.
+    # Sessions and follower counts live in the module for the daemon's lifetime; each test
+    # logs in afresh and knows no author yet.
     forget_sessions()
+    forget_profiles()
     yield
     forget_sessions()
+    forget_profiles()
 
 
 def replay(server: HTTPServer) -> ReplayPlan:
-    """The search capture behind a login, for the all-sources test (test_sources_all.py)."""
+    """The search capture behind a login, and its authors' profiles, for the all-sources
+    test (test_sources_all.py)."""
     serve(server, CREATE_PATH, capture(SESSION), method="POST")
     serve(server, SEARCH_PATH, capture(SEARCH))
+    serve(server, PROFILES_PATH, capture(PROFILES))
     return ReplayPlan(
         options={
             "service_url": server.url_for("").rstrip("/"),
@@ -79,7 +88,9 @@ def options(server: HTTPServer, **more: object) -> dict[str, object]:
 
 
 def logged_in(server: HTTPServer) -> None:
+    """A login that works, and profiles for the search capture's authors."""
     serve(server, CREATE_PATH, capture(SESSION), method="POST")
+    serve(server, PROFILES_PATH, capture(PROFILES))
 
 
 class Answers:
@@ -104,6 +115,39 @@ def answers(server: HTTPServer, path: str, *captures: Capture, method: str = "GE
     return handler
 
 
+def profile_lookups(server: HTTPServer) -> list[list[str]]:
+    """The ``actors`` of every getProfiles request the server saw, served or not."""
+    return [r.args.getlist("actors") for r, _ in server.log if r.path == PROFILES_PATH]
+
+
+def echo_profiles(request: Request) -> Response:
+    """getProfiles answering for every DID asked: followersCount is the DID's length."""
+    profiles = [
+        {"did": did, "handle": "x.bsky.social", "followersCount": len(did)}
+        for did in request.args.getlist("actors")
+    ]
+    return Response(json.dumps({"profiles": profiles}), content_type="application/json")
+
+
+def many_authors(count: int) -> Capture:
+    """The search capture's first post, written by ``count`` different accounts."""
+    real = capture(SEARCH)
+    body = real.json()
+    post = body["posts"][0]
+    body["posts"] = []
+    for n in range(count):
+        did = f"did:plc:author{n:04d}"
+        body["posts"].append(
+            {
+                **post,
+                "uri": f"at://{did}/app.bsky.feed.post/3lpk2u6qo{n:04d}",
+                "author": {**post["author"], "did": did, "handle": f"a{n}.bsky.social"},
+            }
+        )
+    del body["cursor"]
+    return Capture(json.dumps(body).encode(), 200, real.headers)
+
+
 def test_a_search_post_maps_to_a_mention(httpserver: HTTPServer) -> None:
     logged_in(httpserver)
     serve(httpserver, SEARCH_PATH, capture(SEARCH))
@@ -118,6 +162,7 @@ def test_a_search_post_maps_to_a_mention(httpserver: HTTPServer) -> None:
         handle="socpaperbot.bsky.social",
         name="Sociology papers (journals + SocArXiv)",
         url="https://bsky.app/profile/socpaperbot.bsky.social",
+        followers=1523,  # followersCount from getProfiles
     )
     # createdAt with 6 fraction digits; the post has no langs.
     assert first.published_at == datetime(2025, 5, 19, 17, 10, 9, 561858, tzinfo=UTC)
@@ -281,6 +326,9 @@ def test_a_low_budget_slows_the_next_poll(httpserver: HTTPServer) -> None:
     serve(httpserver, SEARCH_PATH, capture(SEARCH, headers=low))
     result = poll_source(bluesky, **options(httpserver, max_pages=1))
     assert result.min_next_check_s == pytest.approx(240 / 5)  # 10 left, 2 requests a poll
+    # Follower counts are an extra: with the budget this low they are not looked up.
+    assert not profile_lookups(httpserver) and not result.problems
+    assert all(item.author.followers is None for item in result.items)
     # The captured budget (2,983 of 3,000 left) asks for no pause.
     forget_sessions()
     httpserver.clear()
@@ -361,8 +409,96 @@ def test_a_post_with_an_author_of_the_wrong_shape_is_skipped_not_the_poll(
     real = capture(SEARCH)
     body = real.json()
     body["posts"][0]["author"] = "did:plc:not-an-object"
-    serve(httpserver, CREATE_PATH, capture(SESSION), method="POST")
+    logged_in(httpserver)
     serve(httpserver, SEARCH_PATH, Capture(json.dumps(body).encode(), 200, real.headers))
     result = poll_source(bluesky, **options(httpserver))
     assert len(result.items) == len(body["posts"]) - 1
     assert len(result.problems) == 1 and "AttributeError" in result.problems[0]
+
+
+def test_followers_come_from_get_profiles_newest_author_first(httpserver: HTTPServer) -> None:
+    logged_in(httpserver)
+    serve(httpserver, SEARCH_PATH, capture(SEARCH))
+    result = poll_source(bluesky, **options(httpserver))
+    [asked] = profile_lookups(httpserver)
+    dids = [p["author"]["did"] for p in capture(SEARCH).json()["posts"]]
+    assert asked == list(dict.fromkeys(dids))  # 18 authors, once each, newest post first
+    [call] = [r for r, _ in httpserver.log if r.path == PROFILES_PATH]
+    assert call.headers["Authorization"] == "Bearer access-1"  # the search's session
+    by_handle = {i.author.handle: i.author.followers for i in result.items}
+    assert by_handle["brendannyhan.bsky.social"] == 260
+    assert by_handle["coasttv.bsky.social"] == 18800
+    assert by_handle["mcpli.bsky.social"] == 0  # zero followers is a count, not unknown
+    # An account the AppView no longer shows is missing from the answer: no count.
+    assert by_handle["traviscrum.bsky.social"] is None
+    assert not result.problems
+
+
+def test_at_most_four_lookups_of_25_authors_a_poll(httpserver: HTTPServer) -> None:
+    serve(httpserver, CREATE_PATH, capture(SESSION), method="POST")
+    httpserver.expect_request(PROFILES_PATH).respond_with_handler(echo_profiles)
+    serve(httpserver, SEARCH_PATH, many_authors(130))
+    result = poll_source(bluesky, **options(httpserver))
+    lookups = profile_lookups(httpserver)
+    assert [len(actors) for actors in lookups] == [25, 25, 25, 25]
+    assert len(result.items) == 130 and not result.problems
+    counted = [i for i in result.items if i.author.followers is not None]
+    assert len(counted) == 100 and counted[0].author.followers == len("did:plc:author0000")
+    # The 30 authors left over are asked about by the next poll, the 100 known are not.
+    poll_source(bluesky, next_state(result), **options(httpserver))
+    assert [len(actors) for actors in profile_lookups(httpserver)[4:]] == [25, 5]
+
+
+def test_cached_profiles_are_not_looked_up_again_until_they_expire(
+    httpserver: HTTPServer,
+) -> None:
+    logged_in(httpserver)
+    serve(httpserver, SEARCH_PATH, capture(SEARCH))
+    first = poll_source(bluesky, **options(httpserver))
+    second = poll_source(bluesky, next_state(first), **options(httpserver))
+    assert len(profile_lookups(httpserver)) == 1
+    assert second.items[0].author.followers == 1523  # from the cache
+    later = NOW + timedelta(hours=7)  # past the 6 h the counts are kept
+    poll_source(bluesky, next_state(second), now=later, **options(httpserver))
+    assert len(profile_lookups(httpserver)) == 2
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        Capture(b"<html>Bad gateway</html>", 502, {"Content-Type": "text/html"}),
+        Capture(b'{"error":"InvalidRequest","message":"Error: actors must be a list"}', 400),
+        Capture(b'{"profiles": "none"}'),
+    ],
+)
+def test_a_failed_lookup_keeps_the_posts_and_reports_a_problem(
+    httpserver: HTTPServer, answer: Capture
+) -> None:
+    serve(httpserver, CREATE_PATH, capture(SESSION), method="POST")
+    serve(httpserver, PROFILES_PATH, answer)
+    serve(httpserver, SEARCH_PATH, capture(SEARCH))
+    result = poll_source(bluesky, **options(httpserver))
+    assert len(result.items) == 25
+    assert all(item.author.followers is None for item in result.items)
+    [problem] = result.problems
+    assert "getProfiles" in problem
+    # Nothing was learnt, so nothing is cached: the next poll asks again.
+    poll_source(bluesky, next_state(result), **options(httpserver))
+    assert len(profile_lookups(httpserver)) == 2
+
+
+def test_a_429_on_the_lookup_waits_for_the_reset_but_keeps_the_posts(
+    httpserver: HTTPServer,
+) -> None:
+    reset = str(int(NOW.timestamp()) + 120)
+    limited = Capture(
+        b'{"error":"RateLimitExceeded","message":"Rate Limit Exceeded"}',
+        429,
+        {"RateLimit-Limit": "3000", "RateLimit-Remaining": "0", "RateLimit-Reset": reset},
+    )
+    serve(httpserver, CREATE_PATH, capture(SESSION), method="POST")
+    serve(httpserver, PROFILES_PATH, limited)
+    serve(httpserver, SEARCH_PATH, capture(SEARCH))
+    result = poll_source(bluesky, **options(httpserver))
+    assert len(result.items) == 25 and len(result.problems) == 1
+    assert result.min_next_check_s == 120

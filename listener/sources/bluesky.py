@@ -15,7 +15,9 @@ is fetched by the next poll.
 Caps and traps: the API cursor "may not allow scrolling through the entire result set" (deep
 paging ends early; ``hitsTotal`` is rounded or absent); a deleted post silently drops out of
 search — no tombstone is ever sent; posts cannot be edited; a post view carries no follower
-count (that would take a ``getProfiles`` call per 25 authors); link text in ``record.text``
+count, so ``bluesky_profiles`` asks ``getProfiles`` about the new posts' authors after the
+search (25 a call, at most 4 calls a poll, cached 6 h, skipped when the budget is low; a
+failed lookup is a problem, not a failed poll); link text in ``record.text``
 is shortened ("example.com/pa...") and the full URL lives only in ``facets``, addressed by
 UTF-8 byte offsets; ``createdAt`` is what the author's client claimed. bsky.social announces
 ``RateLimit-*`` headers (3,000 requests per 5 minutes per IP), fed to the scheduler.
@@ -40,9 +42,10 @@ from listener.sources.api import (
     require,
 )
 from listener.sources.base import PollContext, PollResult, SourceInfo
+from listener.sources.bluesky_profiles import add_followers
 from listener.sources.bluesky_session import XrpcError, authed
 from listener.sources.errors import PermanentError
-from listener.sources.ratelimit import pause_s
+from listener.sources.ratelimit import longest, pause_s
 from listener.sources.timestamps import epoch, iso_z, parse_timestamp
 from listener.sources.values import MAPPING_ERRORS, as_count
 from listener.sources.window import Window
@@ -127,11 +130,22 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
             break
         params["cursor"] = cursor
     window = window.after(keys, complete=complete)
+    # One poll's pages and a login, kept back from the follower-count lookups.
+    per_poll = options.max_pages + 1
+    enriched = await add_followers(
+        ctx,
+        items,
+        budget,
+        service_url=options.service_url,
+        identifier=options.identifier,
+        password=options.app_password.get_secret_value(),
+        reserve=per_poll,
+    )
     return PollResult(
-        items=items,
+        items=enriched.items,
         cursor=dump_cursor(window.to_cursor()),
-        min_next_check_s=pause_s(budget, options.max_pages + 1),
-        problems=problems,
+        min_next_check_s=longest(pause_s(enriched.budget, per_poll), enriched.retry_after_s),
+        problems=problems + enriched.problems,
     )
 
 
