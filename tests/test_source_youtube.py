@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,7 +20,16 @@ from listener.sources import youtube
 from listener.sources.base import PollResult
 from listener.sources.errors import PermanentError, RateLimited
 from listener.sources.timestamps import seconds_until_midnight
-from tests.source_helpers import Capture, ReplayPlan, capture, next_state, poll_source, serve
+from listener.sources.youtube_authors import forget_channels
+from tests.source_helpers import (
+    NOW,
+    Capture,
+    ReplayPlan,
+    capture,
+    next_state,
+    poll_source,
+    serve,
+)
 
 BY_VIDEO = "youtube/python-youtube__comment_threads_comment_threads_by_video_paged_1.json"
 WITH_SEARCH = "youtube/python-youtube__comment_threads_comment_threads_with_search.json"
@@ -28,14 +38,27 @@ PERMISSION = "youtube/python-youtube__error_permission_resp.json"
 QUOTA = "youtube/synthetic_error_quota_exceeded.json"
 DISABLED = "youtube/synthetic_error_comments_disabled.json"
 BAD_KEY = "youtube/synthetic_error_key_invalid.json"
+# Statistics of BY_VIDEO's comment authors: one hidden, one at 0, one channel gone.
+CHANNELS = "youtube/synthetic_channels_statistics.json"
 PATH = "/youtube/v3/commentThreads"
+CHANNELS_PATH = "/youtube/v3/channels"
 VIDEO = "F1UP7wRCPH8"
 LONG_AGO = "4000d"  # the captures are from 2019: a look-back that reaches them
 
 
+@pytest.fixture(autouse=True)
+def no_cached_channels() -> Iterator[None]:
+    # Subscriber counts live in the module for the daemon's lifetime; each test starts bare.
+    forget_channels()
+    yield
+    forget_channels()
+
+
 def replay(server: HTTPServer) -> ReplayPlan:
-    """One page of real comments on one video, for the all-sources test."""
+    """One page of real comments on one video, and its authors' channels, for the
+    all-sources test."""
     serve(server, PATH, capture(BY_VIDEO))
+    serve(server, CHANNELS_PATH, capture(CHANNELS))
     term = "heroku"
     threads = capture(BY_VIDEO).json()["items"]
     texts = [t["snippet"]["topLevelComment"]["snippet"]["textOriginal"] for t in threads]
@@ -63,6 +86,7 @@ def options(server: HTTPServer, **more: Any) -> dict[str, Any]:
 
 def test_a_video_comment_thread_maps_to_a_mention(httpserver: HTTPServer) -> None:
     threads = serve(httpserver, PATH, capture(BY_VIDEO))
+    serve(httpserver, CHANNELS_PATH, capture(CHANNELS))
     result = poll_source(youtube, **options(httpserver, video_ids=[VIDEO], max_pages=1))
     assert len(result.items) == 5 and result.problems == []
     first, *_, last = result.items
@@ -71,7 +95,9 @@ def test_a_video_comment_thread_maps_to_a_mention(httpserver: HTTPServer) -> Non
     assert first.html == '<a href="http://google.com/">Google.com</a>'  # textDisplay: HTML
     assert first.title is None
     assert first.author == Author(
-        name="himani agarwal", url="http://www.youtube.com/channel/UCzj-CjKYmGlZ7vTL-vOe57A"
+        name="himani agarwal",
+        url="http://www.youtube.com/channel/UCzj-CjKYmGlZ7vTL-vOe57A",
+        followers=1520,  # statistics.subscriberCount, a string, from channels.list
     )
     assert first.extra["author_channel_id"] == "UCzj-CjKYmGlZ7vTL-vOe57A"
     assert first.published_at == datetime(2019, 11, 26, 15, 51, 44, tzinfo=UTC)
@@ -218,6 +244,7 @@ def test_comments_disabled_on_one_video_does_not_stop_the_others(httpserver: HTT
         return capture(BY_VIDEO).response()
 
     httpserver.expect_request(PATH).respond_with_handler(answer)
+    serve(httpserver, CHANNELS_PATH, capture(CHANNELS))
     result = poll_source(youtube, **options(httpserver, video_ids=["closed", VIDEO], max_pages=1))
     assert len(result.items) == 5
     [problem] = result.problems
@@ -244,6 +271,7 @@ def test_a_malformed_thread_is_skipped_and_reported(httpserver: HTTPServer) -> N
     body = capture(BY_VIDEO).json()
     body["items"].insert(1, {"kind": "youtube#commentThread", "id": "broken"})
     serve(httpserver, PATH, Capture(json.dumps(body).encode()))
+    serve(httpserver, CHANNELS_PATH, capture(CHANNELS))
     result = poll_source(youtube, **options(httpserver, video_ids=[VIDEO], max_pages=1))
     assert len(result.items) == 5
     assert result.problems == [
@@ -264,3 +292,97 @@ def test_a_malformed_thread_is_skipped_and_reported(httpserver: HTTPServer) -> N
 def test_options_are_checked(bad: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         youtube.Options(**bad)
+
+
+def channel_lookups(server: HTTPServer) -> list[list[str]]:
+    """The ids of every channels.list request the server saw, served or not."""
+    return [r.args["id"].split(",") for r, _ in server.log if r.path == CHANNELS_PATH]
+
+
+def many_authors(count: int) -> Capture:
+    """BY_VIDEO's first thread, written by ``count`` different channels, one a minute."""
+    body = capture(BY_VIDEO).json()
+    thread = body["items"][0]
+    body["items"] = []
+    for n in range(count):
+        copy = json.loads(json.dumps(thread))
+        copy["id"] = f"Ugthread{n:04d}"
+        snippet = copy["snippet"]["topLevelComment"]["snippet"]
+        snippet["authorChannelId"] = {"value": f"UCauthor{n:04d}"}
+        stamp = f"2019-11-26T{15 - n // 60:02d}:{59 - n % 60:02d}:00.000Z"
+        snippet["publishedAt"] = snippet["updatedAt"] = stamp
+        body["items"].append(copy)
+    del body["nextPageToken"]
+    return Capture(json.dumps(body).encode())
+
+
+def test_subscriber_counts_come_from_channels_list(httpserver: HTTPServer) -> None:
+    serve(httpserver, PATH, capture(BY_VIDEO))
+    channels = serve(httpserver, CHANNELS_PATH, capture(CHANNELS))
+    result = poll_source(youtube, **options(httpserver, video_ids=[VIDEO], max_pages=1))
+    [sent] = channels.args
+    authors = [i.extra["author_channel_id"] for i in result.items]
+    assert sent == {
+        "part": "statistics",
+        "id": ",".join(authors),  # newest comment's author first
+        "maxResults": "50",
+        "key": "k3y",
+    }
+    by_name = {i.author.name: i.author.followers for i in result.items}
+    assert by_name == {
+        "himani agarwal": 1520,
+        "el bojo loco": None,  # hiddenSubscriberCount: true
+        "Andres Jorquera": 37,
+        "Masum Khan": 0,  # no subscribers is a count
+        "matrix uduma": None,  # channel missing from the answer
+    }
+    assert result.problems == []
+
+
+def test_at_most_two_lookups_of_50_channels_a_poll(httpserver: HTTPServer) -> None:
+    serve(httpserver, PATH, many_authors(130))
+    serve(httpserver, CHANNELS_PATH, capture(CHANNELS))
+    opts = options(httpserver, video_ids=[VIDEO], max_pages=1)
+    first = poll_source(youtube, **opts)
+    assert len(first.items) == 130
+    lookups = channel_lookups(httpserver)
+    assert [len(ids) for ids in lookups] == [50, 50]
+    assert lookups[0][0] == "UCauthor0000"  # the newest comment's author
+    # The next poll asks about the 30 left over; the 100 answered are cached.
+    poll_source(youtube, **opts)
+    assert [len(ids) for ids in channel_lookups(httpserver)] == [50, 50, 30]
+
+
+def test_cached_counts_are_not_looked_up_again_until_they_expire(
+    httpserver: HTTPServer,
+) -> None:
+    serve(httpserver, PATH, capture(BY_VIDEO))
+    serve(httpserver, CHANNELS_PATH, capture(CHANNELS))
+    opts = options(httpserver, video_ids=[VIDEO], max_pages=1)
+    poll_source(youtube, **opts)
+    again = poll_source(youtube, **opts)
+    assert len(channel_lookups(httpserver)) == 1
+    assert again.items[0].author.followers == 1520
+    poll_source(youtube, now=NOW + timedelta(hours=7), **opts)
+    assert len(channel_lookups(httpserver)) == 2
+
+
+def test_an_exhausted_quota_on_the_lookup_keeps_the_comments(httpserver: HTTPServer) -> None:
+    serve(httpserver, PATH, capture(BY_VIDEO))
+    serve(httpserver, CHANNELS_PATH, capture(QUOTA, status=403))
+    result = poll_source(youtube, **options(httpserver, video_ids=[VIDEO], max_pages=1))
+    assert len(result.items) == 5
+    assert all(item.author.followers is None for item in result.items)
+    [problem] = result.problems
+    assert "channels.list" in problem and "quotaExceeded" in problem
+    assert "k3y" not in problem  # the key never reaches a message
+
+
+def test_a_failed_lookup_is_asked_again_next_poll(httpserver: HTTPServer) -> None:
+    serve(httpserver, PATH, capture(BY_VIDEO))
+    serve(httpserver, CHANNELS_PATH, Capture(b"<html>oops</html>", 503))
+    opts = options(httpserver, video_ids=[VIDEO], max_pages=1)
+    first = poll_source(youtube, **opts)
+    assert len(first.items) == 5 and "channels.list" in first.problems[0]
+    poll_source(youtube, **opts)
+    assert len(channel_lookups(httpserver)) == 2  # a failure is not cached

@@ -16,6 +16,9 @@ Caps and traps:
 - ``commentsDisabled`` (403) or a removed video (404) is a problem for that video only; the
   other videos and the channel are still polled.
 - Replies are not fetched (``totalReplyCount`` only): a brand named only in a reply is missed.
+- A comment carries no subscriber count: ``youtube_authors`` looks the new comments' author
+  channels up with ``channels.list`` (50 a call, at most 2 calls = 2 units a poll, cached
+  6 h). A failed lookup, an exhausted quota included, is a problem, not a failed poll.
 - Deleted comments simply disappear from the listing: no tombstone can be reported. An edit
   shows as ``updatedAt`` later than ``publishedAt`` (``edited_at``), but only while the comment
   is still within reach of the cursor: an old comment edited later is not fetched again.
@@ -47,6 +50,7 @@ from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError, TransientError
 from listener.sources.timestamps import epoch, parse_timestamp, seconds_until_midnight
 from listener.sources.values import MAPPING_ERRORS, as_count, skipped
+from listener.sources.youtube_authors import add_subscribers
 
 PAGE_SIZE = 100  # the API's maximum for commentThreads.list
 PACIFIC = ZoneInfo("America/Los_Angeles")  # where the daily quota resets
@@ -139,7 +143,15 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
         except _TargetProblem as exc:
             problems.append(str(exc))
         cursor[target.key] = target.cursor()
-    return PollResult(items=items, cursor=dump_cursor(cursor), problems=problems)
+    where = "YouTube channels.list (subscriber counts)"
+    items, lookup_problems = await add_subscribers(
+        ctx,
+        items,
+        api_url=options.api_url,
+        api_key=options.api_key.get_secret_value(),
+        explain=lambda failed, default: _explain(failed, default, where, ctx.clock()),
+    )
+    return PollResult(items=items, cursor=dump_cursor(cursor), problems=problems + lookup_problems)
 
 
 def _target(kind: Kind, target_id: str, saved: Any, default_since: int) -> Target:
