@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
 from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from listener.models import Author, Engagement
 from listener.sources import reddit
 from listener.sources.errors import PermanentError, RateLimited, TransientError
+from listener.sources.reddit_authors import forget_karma
 from tests.source_helpers import Capture, ReplayPlan, capture, next_state, poll_source, serve
 
 TOKEN = "reddit/extracted/praw__TestSubreddit.test_search__00.meta.json"
@@ -24,6 +27,10 @@ DELETED = "reddit/extracted/praw__TestComment.test_refresh__deleted_comment__01.
 EMPTY = "reddit/extracted/praw__TestListingGenerator.test_no_items__01.meta.json"
 RSS = "reddit/reddit_search_rss_sort_new__feed-rs.xml"
 TOKEN_PATH = "/api/v1/access_token"
+ABOUT_PATH = re.compile(r"^/user/([^/]+)/about$")
+ABOUT = "reddit/synthetic_user_about.json"  # total_karma 5513
+ABOUT_WITHOUT_TOTAL = "reddit/synthetic_user_about_without_total.json"  # 4211 + 16034
+ABOUT_SUSPENDED = "reddit/synthetic_user_about_suspended.json"
 UA = "python:listener-tests:1.0 (by /u/listener_tests)"
 # Just after the newest post of the /r/askreddit/new capture (2016-03-01 08:37:38 UTC).
 NEW_NOW = datetime(2016, 3, 1, 9, 0, tzinfo=UTC)
@@ -32,14 +39,18 @@ NEW_NOW = datetime(2016, 3, 1, 9, 0, tzinfo=UTC)
 @pytest.fixture(autouse=True)
 def no_cached_tokens() -> Iterator[None]:
     reddit._TOKENS.clear()  # every test starts without a token, as a fresh daemon does
+    forget_karma()  # and knows no author's karma
     yield
     reddit._TOKENS.clear()
+    forget_karma()
 
 
 def replay(server: HTTPServer) -> ReplayPlan:
-    """Token and search captures, for the all-sources test (tests/test_sources_all.py)."""
+    """Token and search captures, and the authors' karma, for the all-sources test
+    (tests/test_sources_all.py)."""
     serve(server, TOKEN_PATH, capture(TOKEN), method="POST")
     serve(server, "/search", capture(SEARCH))
+    karma(server)
     return ReplayPlan(
         options={
             **urls(server),
@@ -54,6 +65,26 @@ def replay(server: HTTPServer) -> ReplayPlan:
         mentions=6,  # all six search results say "PRAW" in title or text
         environ={"REDDIT_CLIENT_ID": "id", "REDDIT_CLIENT_SECRET": "secret"},
     )
+
+
+def karma(server: HTTPServer, **answers: Capture) -> list[str]:
+    """Answer ``/user/{name}/about`` with ``answers[name]``, else ``ABOUT``; returns the
+    names asked about, in order."""
+    asked: list[str] = []
+
+    def answer(request: Request) -> Response:
+        match = ABOUT_PATH.match(request.path)
+        assert match is not None
+        asked.append(match.group(1))
+        return answers.get(match.group(1), capture(ABOUT)).response()
+
+    server.expect_request(ABOUT_PATH).respond_with_handler(answer)
+    return asked
+
+
+def about_requests(server: HTTPServer) -> list[Request]:
+    """Every /user/…/about request the server saw, served or not."""
+    return [r for r, _ in server.log if ABOUT_PATH.match(r.path)]
 
 
 def urls(server: HTTPServer) -> dict[str, str]:
@@ -329,6 +360,7 @@ def test_a_malformed_child_is_skipped_and_reported(httpserver: HTTPServer) -> No
             post("good", NEW_NOW - timedelta(minutes=1)),
         ),
     )
+    karma(httpserver)
     result = poll_source(reddit, now=NEW_NOW, **oauth(httpserver, query="acme"))
     assert [i.native_id for i in result.items] == ["t3_good"]
     assert result.problems == [
@@ -407,3 +439,135 @@ def test_the_mode_follows_the_credentials() -> None:
     assert reddit.Options(query="a", client_id="i", client_secret="s").use_oauth
     assert not reddit.Options(query="a", client_id="i", client_secret="s", mode="rss").use_oauth
     assert reddit.Options(subreddits=["r/acme"]).subreddits == ("acme",)
+
+
+def test_reach_uses_karma_from_the_authors_about(httpserver: HTTPServer) -> None:
+    serve(httpserver, TOKEN_PATH, capture(TOKEN), method="POST")
+    serve(httpserver, "/search", capture(SEARCH))
+    asked = karma(
+        httpserver,
+        Doomhammer458=capture(ABOUT_WITHOUT_TOTAL),
+        Ouiski=capture(ABOUT_SUSPENDED),
+        DAsSNipez=Capture(b'{"message": "Not Found", "error": 404}', 404),
+    )
+    result = poll_source(reddit, **oauth(httpserver, query="praw", lookback="6000d"))
+    # Newest post's author first (nmtake, 2016-03) ... oldest last (DAsSNipez, 2013).
+    assert asked == [
+        "nmtake",
+        "GrinningMouth38",
+        "Doomhammer458",
+        "dClauzel",
+        "Ouiski",
+        "DAsSNipez",
+    ]
+    [first, *_] = about_requests(httpserver)
+    assert dict(first.args) == {"raw_json": "1"}
+    assert first.headers["Authorization"] == "bearer <ACCESS_TOKEN>"
+    assert first.headers["User-Agent"] == UA
+    by_name = {i.author.handle: i.author.followers for i in result.items}
+    assert by_name == {
+        "nmtake": 5513,  # total_karma
+        "GrinningMouth38": 5513,
+        "Doomhammer458": 20245,  # no total_karma: link + comment karma
+        "dClauzel": 5513,
+        "Ouiski": None,  # suspended
+        "DAsSNipez": None,  # 404: shadow-banned or gone
+    }
+    assert result.problems == []  # an unknown account is not a problem
+    # Every answer is cached, the suspended and the missing ones too.
+    poll_source(reddit, **oauth(httpserver, query="praw", lookback="6000d"))
+    assert len(asked) == 6
+
+
+def test_deleted_authors_are_never_looked_up(httpserver: HTTPServer) -> None:
+    serve(httpserver, TOKEN_PATH, capture(TOKEN), method="POST")
+    when = NEW_NOW - timedelta(minutes=5)
+    serve(
+        httpserver,
+        "/search",
+        listing(post("a", when, author="[deleted]"), post("b", when, author="[removed]")),
+    )
+    result = poll_source(reddit, now=NEW_NOW, **oauth(httpserver, query="acme"))
+    assert len(result.items) == 2 and not about_requests(httpserver) and not result.problems
+
+
+def many_authors(count: int) -> Capture:
+    """``count`` posts, one a minute, each by another author (author0 the newest)."""
+    return listing(
+        *(
+            post(f"p{n}", NEW_NOW - timedelta(minutes=1 + n), author=f"author{n}")
+            for n in range(count)
+        )
+    )
+
+
+def test_at_most_karma_lookups_authors_a_poll_newest_first(httpserver: HTTPServer) -> None:
+    serve(httpserver, TOKEN_PATH, capture(TOKEN), method="POST")
+    serve(httpserver, "/search", many_authors(15))
+    asked = karma(httpserver)
+    options = oauth(httpserver, query="acme", lookback="3d")
+    first = poll_source(reddit, now=NEW_NOW, **options)
+    assert asked == [f"author{n}" for n in range(10)]  # the default: 10 a poll
+    assert sum(1 for i in first.items if i.author.followers == 5513) == 10
+    # The next poll asks about the five left; the ten known are cached for a day.
+    poll_source(reddit, now=NEW_NOW, **options)
+    assert asked[10:] == [f"author{n}" for n in range(10, 15)]
+    poll_source(reddit, now=NEW_NOW + timedelta(hours=23), **options)
+    assert len(asked) == 15
+    poll_source(reddit, now=NEW_NOW + timedelta(hours=25), **options)
+    assert len(asked) == 25  # a day later the cache has expired: ten more lookups
+
+
+def test_karma_lookups_zero_turns_them_off(httpserver: HTTPServer) -> None:
+    serve(httpserver, TOKEN_PATH, capture(TOKEN), method="POST")
+    serve(httpserver, "/search", many_authors(3))
+    karma(httpserver)
+    options = oauth(httpserver, query="acme", karma_lookups=3)
+    assert len(poll_source(reddit, now=NEW_NOW, **options).items) == 3
+    assert len(about_requests(httpserver)) == 3
+    forget_karma()
+    result = poll_source(reddit, now=NEW_NOW, **{**options, "karma_lookups": 0})
+    assert len(about_requests(httpserver)) == 3  # none more
+    assert all(i.author.followers is None for i in result.items)
+
+
+def test_a_failed_lookup_keeps_the_posts_and_stops_the_lookups(httpserver: HTTPServer) -> None:
+    serve(httpserver, TOKEN_PATH, capture(TOKEN), method="POST")
+    serve(httpserver, "/search", many_authors(4))
+    asked = karma(httpserver, author0=Capture(b"<html>upstream error</html>", 502))
+    result = poll_source(reddit, now=NEW_NOW, **oauth(httpserver, query="acme"))
+    assert len(result.items) == 4 and asked == ["author0"]
+    assert all(i.author.followers is None for i in result.items)
+    [problem] = result.problems
+    assert "/about failed" in problem and "4 authors" in problem
+    poll_source(reddit, now=NEW_NOW, **oauth(httpserver, query="acme"))
+    assert asked[1] == "author0"  # a failure is not cached: asked again
+
+
+def test_a_429_on_a_lookup_keeps_the_posts_and_waits(httpserver: HTTPServer) -> None:
+    serve(httpserver, TOKEN_PATH, capture(TOKEN), method="POST")
+    serve(httpserver, "/search", many_authors(2))
+    spent = {"x-ratelimit-remaining": "0.0", "x-ratelimit-used": "600", "x-ratelimit-reset": "42"}
+    karma(httpserver, author0=Capture(b'{"message": "Too Many Requests"}', 429, spent))
+    result = poll_source(reddit, now=NEW_NOW, **oauth(httpserver, query="acme"))
+    assert len(result.items) == 2 and len(result.problems) == 1
+    assert result.min_next_check_s == 42
+
+
+def test_a_low_budget_skips_the_lookups(httpserver: HTTPServer) -> None:
+    serve(httpserver, TOKEN_PATH, capture(TOKEN), method="POST")
+    low = {"x-ratelimit-remaining": "50.0", "x-ratelimit-used": "550", "x-ratelimit-reset": "300"}
+    serve(httpserver, "/search", Capture(many_authors(3).body, 200, low))
+    result = poll_source(reddit, now=NEW_NOW, **oauth(httpserver, query="acme"))
+    assert len(result.items) == 3 and not about_requests(httpserver) and not result.problems
+
+
+def test_lookups_stop_when_the_budget_runs_low_midway(httpserver: HTTPServer) -> None:
+    serve(httpserver, TOKEN_PATH, capture(TOKEN), method="POST")
+    plenty = {"x-ratelimit-remaining": "100.0", "x-ratelimit-used": "500", "x-ratelimit-reset": "9"}
+    serve(httpserver, "/search", Capture(many_authors(5).body, 200, plenty))
+    low = {"x-ratelimit-remaining": "60.0", "x-ratelimit-used": "540", "x-ratelimit-reset": "9"}
+    asked = karma(httpserver, author1=Capture(capture(ABOUT).body, 200, low))
+    result = poll_source(reddit, now=NEW_NOW, **oauth(httpserver, query="acme"))
+    assert asked == ["author0", "author1"]  # 60 of 600 left after the second: stop
+    assert [i.author.followers for i in result.items] == [5513, 5513, None, None, None]

@@ -24,6 +24,10 @@ Caps and traps:
   ``deleted=True``. A ``[deleted]`` author alone (the account was deleted) keeps the text and
   is not a deletion. ``edited`` is ``false`` or an epoch float.
 - The API search covers submissions only; comments need ``subreddits`` (``/r/{subs}/comments``).
+- Reach on Reddit uses karma: listings show no follower count, so in OAuth mode the newest
+  posts' authors are looked up with ``/user/{name}/about`` (``reddit_authors``: at most
+  ``karma_lookups`` a poll, default 10, cached a day, none while the budget is low) and their
+  total karma becomes ``Author.followers``. RSS mode has no karma.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from listener.models import RawItem, SourceState
 from listener.sources.api import (
     ApiOptions,
     BaseUrl,
+    Explain,
     FailedResponse,
     JsonResponse,
     Secret,
@@ -53,7 +58,8 @@ from listener.sources.api import (
 )
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, SourceError, TransientError
-from listener.sources.ratelimit import RateBudget, pause_s
+from listener.sources.ratelimit import RateBudget, longest, pause_s
+from listener.sources.reddit_authors import add_karma
 from listener.sources.reddit_map import WEB, child_name, map_child
 from listener.sources.reddit_rss import poll_feeds
 from listener.sources.timestamps import epoch
@@ -72,7 +78,8 @@ INFO = SourceInfo(
         "user_agent: 'python:<app>:<version> (by /u/<your username>)' as Reddit requires",
     ),
     limits="100 queries/minute per OAuth client (x-ratelimit-* headers), 429 beyond; listings "
-    "reach back ~1,000 items; search covers submissions only",
+    "reach back ~1,000 items; search covers submissions only; reach uses the authors' karma "
+    "(OAuth only: up to karma_lookups /about requests a poll, cached a day)",
     sample="""\
 - name: reddit
   type: reddit
@@ -84,6 +91,7 @@ INFO = SourceInfo(
   client_secret: ${REDDIT_CLIENT_SECRET}
   user_agent: "python:listener:1.0 (by /u/your_reddit_username)"
   lookback: 1d
+  # karma_lookups: 10             # authors' karma (reach) looked up per poll; 0: none
 """,
 )
 
@@ -106,6 +114,9 @@ class Options(ApiOptions):
     client_id: Secret | None = None
     client_secret: Secret | None = None
     user_agent: str = Field(default=DEFAULT_USER_AGENT, min_length=8)
+    # Authors whose karma (Reddit's stand-in for followers) one poll may look up: one
+    # request each, from the same 100-a-minute budget as the listings.
+    karma_lookups: int = Field(default=10, ge=0, le=100)
     api_url: BaseUrl = "https://oauth.reddit.com"
     auth_url: BaseUrl = WEB
     rss_url: BaseUrl = WEB
@@ -177,12 +188,21 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
             stream, stream_cursor if isinstance(stream_cursor, dict) else {}, since, items, problems
         )
     # What is left of the window, spread over the polls that may still need every page.
+    # (Karma lookups are not counted: they stop before the budget gets this low.)
     per_poll = 1 + len(new_cursor) * options.max_pages
+    enriched = await add_karma(
+        ctx,
+        items,
+        get=reader.get,
+        budget=lambda: reader.budget,
+        lookups=options.karma_lookups,
+        reserve=per_poll,
+    )
     return PollResult(
-        items=items,
+        items=enriched.items,
         cursor=dump_cursor(new_cursor),
-        min_next_check_s=pause_s(reader.budget, per_poll),
-        problems=problems,
+        min_next_check_s=longest(pause_s(reader.budget, per_poll), enriched.retry_after_s),
+        problems=problems + enriched.problems,
     )
 
 
@@ -215,7 +235,7 @@ class _Reader:
             if self.budget is not None and self.budget.exhausted:
                 break  # leave the rest to the next poll rather than earn a 429
             params = {**stream.params, "limit": PAGE_LIMIT, "raw_json": 1, "after": after}
-            response = await self._get(stream.path, params)
+            response = await self.get(stream.path, params)
             where = f"Reddit {stream.path}"
             listing = require(response.data, "data", dict, where)
             children = require(listing, "children", list, where)
@@ -246,13 +266,16 @@ class _Reader:
             stored["after"] = after  # where the next poll resumes the gap
         return stored
 
-    async def _get(self, path: str, params: dict[str, Any]) -> JsonResponse:
+    async def get(
+        self, path: str, params: dict[str, Any], also: Explain | None = None
+    ) -> JsonResponse:
+        """An authenticated GET of ``path``; ``also`` explains failures other than a 401."""
         options = self.ctx.options
         token, fresh = await self._token()
 
         def explain(failed: FailedResponse, default: SourceError) -> SourceError | None:
             if failed.status != 401:
-                return None
+                return also(failed, default) if also is not None else None
             _TOKENS.pop(self._key(), None)  # expired or revoked: the next poll gets a new one
             if fresh:
                 return PermanentError(
