@@ -100,3 +100,4 @@ def test_the_docs_show_each_types_sample(kind: str) -> None:
     info = source_types()[kind].info
     assert f"## {kind}\n" in docs, f"docs/sources.md has no section for {kind}"
     assert info.sample.rstrip() in docs, f"docs/sources.md shows an old sample for {kind}"
+    assert info.limits in docs, f"docs/sources.md states old limits for {kind}"

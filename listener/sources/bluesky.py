@@ -60,7 +60,8 @@ INFO = SourceInfo(
         "app_password: an app password from https://bsky.app/settings/app-passwords",
     ),
     limits="3,000 requests per 5 minutes per IP; logins 30 per 5 minutes and 100-300 a day "
-    "per account (sessions are kept and refreshed); search paging may end before all hits",
+    "per account (sessions are kept and refreshed); search paging may end before all hits; "
+    "up to 4 getProfiles calls a poll for authors' follower counts (cached 6 h)",
     sample="""\
 - name: bluesky
   type: bluesky

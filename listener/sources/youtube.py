@@ -64,8 +64,9 @@ TARGET_REASONS = frozenset({"commentsDisabled", "videoNotFound", "channelNotFoun
 INFO = SourceInfo(
     summary="YouTube comments on chosen videos or a whole channel (YouTube Data API v3)",
     credentials=("api_key: a YouTube Data API v3 key from a Google Cloud project",),
-    limits="10,000 quota units a day per project (1 per page of 100 comment threads), "
-    "reset at midnight Pacific; replies are not fetched",
+    limits="10,000 quota units a day per project (1 per page of 100 comment threads, plus at "
+    "most 2 a poll for authors' subscriber counts), reset at midnight Pacific; replies are "
+    "not fetched",
     sample="""\
 - name: youtube-acme
   type: youtube
