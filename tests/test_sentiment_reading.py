@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from listener.models import SentimentLabel
 from listener.sentiment import judge_sentiment
 from listener.vader_reading import (
@@ -69,3 +71,21 @@ def test_every_rule_applies_together() -> None:
 def test_our_own_words_count() -> None:
     assert label("Flight canceled again, what a ripoff") is SentimentLabel.NEGATIVE
     assert label("So stoked for the launch") is SentimentLabel.POSITIVE
+
+
+def test_names_after_a_run_of_handles_are_read_in_linear_time() -> None:
+    # Each name run looked back for "@handles that open the post" with a $-anchored regex
+    # over everything before it: quadratic in the handles, times the number of names
+    # (~1 s for these 2,000 characters, the most VADER reads).
+    text = "@a " * 444 + "x Super Good " * 52
+    started = time.perf_counter()
+    read = for_vader(text, LEXICON)
+    assert time.perf_counter() - started < 0.05
+    assert read.count(f"Super{MUTE} Good{MUTE}") == 52
+    # What the look-back is for is unchanged: handles that open the post, then a sentence.
+    assert mute_names("@a @b\t@c_1 Happy Birthday Niall", LEXICON) == (
+        "@a @b\t@c_1 Happy Birthday Niall"
+    )
+    assert mute_names("x@a Happy Birthday", LEXICON) == f"x@a Happy{MUTE} Birthday"
+    assert mute_names("Hi, @a Happy Birthday", LEXICON) == f"Hi, @a Happy{MUTE} Birthday"
+    assert mute_names("Hi. @a @b Happy Birthday", LEXICON) == "Hi. @a @b Happy Birthday"
