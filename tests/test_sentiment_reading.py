@@ -89,3 +89,19 @@ def test_names_after_a_run_of_handles_are_read_in_linear_time() -> None:
     assert mute_names("x@a Happy Birthday", LEXICON) == f"x@a Happy{MUTE} Birthday"
     assert mute_names("Hi, @a Happy Birthday", LEXICON) == f"Hi, @a Happy{MUTE} Birthday"
     assert mute_names("Hi. @a @b Happy Birthday", LEXICON) == "Hi. @a @b Happy Birthday"
+
+
+def test_like_in_a_run_without_spaces_is_read_in_linear_time() -> None:
+    # "(\S*)" tried from every character of a long run without spaces, or of spaces:
+    # quadratic (~60 ms for 2,000 characters of "likelike…", the most VADER reads).
+    started = time.perf_counter()
+    assert mute_like_preposition("like" * 500) == "like" * 500
+    assert mute_like_preposition(" " * 1_990 + "x like") == " " * 1_990 + f"x like{MUTE}"
+    assert mute_like_preposition("a" * 1_996 + " like") == "a" * 1_996 + f" like{MUTE}"
+    assert time.perf_counter() - started < 0.02
+    # Filler likes one after another are each muted, as before; a verb "like" is kept.
+    assert mute_like_preposition("it was, like, like the worst") == (
+        f"it was, like{MUTE}, like{MUTE} the worst"
+    )
+    assert mute_like_preposition("like like  LIKE") == f"like like{MUTE}  LIKE{MUTE}"
+    assert mute_like_preposition("I like you like") == "I like you like"
