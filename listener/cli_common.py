@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,6 +23,7 @@ from listener.config import (
 from listener.yamlfile import ENV_REFERENCE
 
 F = TypeVar("F", bound=Callable[..., Any])
+_PLACEHOLDER_HOST = "unset.invalid"  # reserved, never resolves (RFC 2606)
 
 
 def config_option(func: F) -> F:
@@ -43,12 +44,25 @@ def load_or_exit(config_path: str | None, *, polls: bool = True) -> Settings:
     instead of stopping a marketer's search in a shell without the daemon's environment.
     """
     path = resolve_config_path(config_path, os.environ)
-    environ: Mapping[str, str] = os.environ if polls else _with_placeholders(path)
     try:
-        return load_settings(path, environ=environ)
+        return load_settings(path) if polls else _load_without_secrets(path)
     except ConfigError as error:
         click.echo(str(error), err=True)
         sys.exit(2)
+
+
+def _load_without_secrets(path: Path) -> Settings:
+    """The settings with placeholders for unset variables, unless a placeholder is what
+    fails them or ends up where reading commands look (the database's path, the brands):
+    then the settings read from the real environment, whose problems name the variables,
+    rather than a search for a database at a placeholder."""
+    try:
+        settings: Settings | None = load_settings(path, environ=_with_placeholders(path))
+    except ConfigError:
+        settings = None
+    if settings is None or _reads_a_placeholder(settings):
+        return load_settings(path)
+    return settings
 
 
 def _with_placeholders(path: Path) -> dict[str, str]:
@@ -63,8 +77,15 @@ def _with_placeholders(path: Path) -> dict[str, str]:
     for match in ENV_REFERENCE.finditer(text):
         name, default = match.group(1), match.group(2)
         if name and default is None and not environ.get(name):
-            environ[name] = f"https://unset.invalid/{name}"
+            environ[name] = f"https://{_PLACEHOLDER_HOST}/{name}"
     return environ
+
+
+def _reads_a_placeholder(settings: Settings) -> bool:
+    """Whether a placeholder ended up where reading commands look: the database's path
+    (every one opens it) or the brands (search filters by them)."""
+    read = settings.model_dump_json(include={"storage", "brands"})
+    return _PLACEHOLDER_HOST in read
 
 
 def no_store_yet(settings: Settings) -> str | None:

@@ -216,3 +216,45 @@ def test_reading_commands_do_not_need_the_sources_secrets(
     assert "acme-news:c1" in out and "Love my [Acme] rocket" in out
     code, out, _ = invoke("sources", "--config", str(config))
     assert code == 0 and "acme-news" in out and "alerts" in out
+
+
+def test_reading_commands_still_need_the_database_path(tmp_path: Path) -> None:
+    # Only what a reading command does not use may stand in for an unset variable: a
+    # placeholder database path read as "no mentions yet", and `unpark` created a new
+    # empty database at it (under ./https:/unset.invalid/) and said the source was not parked.
+    config = tmp_path / "settings.yaml"
+    config.write_text(
+        "brands:\n"
+        "  - name: Acme\n"
+        "    query: '\"acme\"'\n"
+        "sources:\n"
+        "  - name: feed\n"
+        "    type: rss\n"
+        "    interval: 10m\n"
+        "    url: ${FEED_URL}\n"
+        "storage:\n"
+        "  sqlite: ${LISTENER_DB}\n",
+        encoding="utf-8",
+    )
+    for command in (["search", "acme"], ["show", "feed:1"], ["sources"], ["unpark", "feed"]):
+        code, out, err = invoke(*command, "--config", str(config))
+        assert code == 2, (command, out, err)
+        assert "LISTENER_DB is not set" in err, (command, err)
+    assert [p.name for p in tmp_path.iterdir()] == ["settings.yaml"]
+
+    # With the database's path set, the sources' secrets are still not needed.
+    db = tmp_path / "listener.db"
+    result = CliRunner(env={"LISTENER_DB": str(db)}).invoke(
+        main, ["unpark", "feed", "--config", str(config)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "feed is not parked" in result.stdout and db.exists()
+
+    # A brand's query from an unset variable is named too, not reported as a bad query
+    # about the placeholder's "https:".
+    config.write_text(config.read_text().replace("'\"acme\"'", "${BRAND_QUERY}"))
+    result = CliRunner(env={"LISTENER_DB": str(db)}).invoke(
+        main, ["search", "acme", "--config", str(config)]
+    )
+    assert result.exit_code == 2 and "BRAND_QUERY is not set" in result.stderr
+    assert "unset.invalid" not in result.stderr
