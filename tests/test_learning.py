@@ -298,6 +298,15 @@ def test_inconsistent_headers_are_refused(
         ComplaintModel.from_bytes(resigned(toy_model.to_bytes(), change))
 
 
+def test_a_deeply_nested_header_is_refused_as_damaged() -> None:
+    # json.loads raises RecursionError, not ValueError, for deep nesting: load_models only
+    # skips a model that raises ValueError, so one such blob stopped every brand's models.
+    for raw in (b"[" * 100_000 + b"]" * 100_000, b'{"a":' * 100_000 + b"1" + b"}" * 100_000):
+        body = struct.pack("<8sI", b"LSTNCM1\n", len(raw)) + raw
+        with pytest.raises(ValueError, match="complaint model"):
+            ComplaintModel.from_bytes(body + struct.pack("<I", zlib.crc32(body)))
+
+
 # --- blending ---------------------------------------------------------------------------------
 
 LIMITS = {"min_labels": 30, "full_labels": 300}

@@ -142,7 +142,8 @@ class ComplaintModel:
 def _header(raw: bytes) -> dict[str, Any]:
     try:
         header = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    # Deep nesting ("[[[…") makes json raise RecursionError: damaged all the same.
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise ValueError(f"stored complaint model has an unreadable header: {error}") from None
     if not isinstance(header, dict):
         raise ValueError("stored complaint model has an unreadable header")
