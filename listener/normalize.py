@@ -11,12 +11,48 @@ from datetime import datetime
 from listener.clock import ensure_utc
 from listener.models import Author, Mention, RawItem
 from listener.query_text import normalize_language
-from listener.text import canonical_url, cap, content_hash, html_to_text
+from listener.text import canonical_url, cap, content_hash, html_to_text, valid_unicode
 
 MAX_TITLE_CHARS = 500
 # Raw markup is kept for display and re-processing, but never unbounded: a 50 MB post
 # would otherwise be copied through every stage and into the database.
 RAW_HTML_FACTOR = 4
+
+
+def scrub_item(item: RawItem) -> RawItem:
+    """``item`` with every text field valid Unicode (see ``text.valid_unicode``): run before
+    anything reads the item, so one post with a stray surrogate cannot fail its batch — the
+    id lookup would raise for the whole batch, every poll."""
+    author = item.author
+    fields = (item.native_id, item.url, item.title, item.html, item.language, item.parent_id,
+              item.thread_id, author.handle, author.name, author.url)  # fmt: skip
+    if all(value is None or value.isascii() or _encodes(value) for value in fields):
+        return item  # the common case: nothing to copy
+
+    def clean(value: str | None) -> str | None:
+        return None if value is None else valid_unicode(value)
+
+    return replace(
+        item,
+        native_id=valid_unicode(item.native_id),
+        url=clean(item.url),
+        title=clean(item.title),
+        html=valid_unicode(item.html),
+        language=clean(item.language),
+        parent_id=clean(item.parent_id),
+        thread_id=clean(item.thread_id),
+        author=replace(
+            author, handle=clean(author.handle), name=clean(author.name), url=clean(author.url)
+        ),
+    )
+
+
+def _encodes(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def mention_id(source: str, native_id: str) -> str:

@@ -24,7 +24,7 @@ from listener.judging.judge import Judge
 from listener.judging.learning import ComplaintModel
 from listener.logs import fields
 from listener.models import Mention, RawItem
-from listener.normalize import mention_id, normalize
+from listener.normalize import mention_id, normalize, scrub_item
 from listener.pipeline_types import BatchReport, DropReason
 from listener.revise import revision_of, sort_items
 from listener.store.base import Revision
@@ -69,6 +69,7 @@ class Pipeline:
         """Store the new mentions among ``items``; the report says what became of each item."""
         report = BatchReport(received=len(items))
         now = self._clock()
+        items = [scrub_item(item) for item in items]
         known = self._store.mention_revisions([mention_id(source, i.native_id) for i in items])
         batch = sort_items(items, source=source, known=known, report=report)
         if batch.tombstones:

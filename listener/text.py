@@ -125,3 +125,17 @@ def content_hash(title: str, text: str) -> str:
     """Fingerprint of what a mention says, blind to case and spacing, for exact-repost detection."""
     body = _WHITESPACE.sub(" ", f"{title}\n{text}").strip().casefold()
     return hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]
+
+
+def valid_unicode(text: str) -> str:
+    """``text`` with any lone surrogate replaced by U+FFFD.
+
+    JSON allows ``"\ud800"`` escapes and Python keeps them as lone surrogates, which no
+    encoder accepts: SQLite, hashing and the terminal would all raise on them. A surrogate
+    pair written as two escapes becomes the one character it stands for.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
