@@ -199,9 +199,10 @@ def judge_sentiment(
     unread: _Unread | None = None
     if readable and text.strip():
         score, emoji = vader_score(text)
-        if score and shares_a_link(text):
+        scored = text[:MAX_SCORED_CHARS]  # the part VADER read is the part these describe
+        if score and shares_a_link(scored):
             score *= LINK_WEIGHT
-        if score and only_asks(text):
+        if score and only_asks(scored):
             score *= QUESTION_WEIGHT
         evidence.extend(f"emoji {e}" for e in emoji)
         if sarcasm and score > -abs(SARCASM_SCORE):
