@@ -76,19 +76,13 @@ class Pipeline:
             report.tombstoned = self._store.tombstone_mentions(batch.tombstones, now)
             # Another poller tombstoned the rest since we looked.
             report.drop(DropReason.DELETED, len(batch.tombstones) - report.tombstoned)
-        matched: list[Mention] = []
-        for item in batch.fresh:
-            try:
-                outcome = self._normalize_and_match(item, source, source_type, now)
-            except Exception:  # one malformed item must not cost the rest of the batch
-                log.exception(
-                    "item could not be processed", extra=fields(source=source, item=item.native_id)
-                )
-                outcome = DropReason.MALFORMED
-            if isinstance(outcome, DropReason):
-                report.drop(outcome)
-            else:
-                matched.append(outcome)
+        matched = _each(
+            batch.fresh,
+            lambda item: self._normalize_and_match(item, source, source_type, now),
+            what="item",
+            source=source,
+            report=report,
+        )
 
         since = now - self._settings.dedupe_window
         # First pass on reader connections: skip judging what is already known.
@@ -117,19 +111,13 @@ class Pipeline:
         report: BatchReport,
     ) -> int:
         """Revise the stored mentions of these edited posts; return how many were revised."""
-        revised: list[Mention] = []
-        for item in edits:
-            try:
-                outcome = self._revision(item, source, source_type, now)
-            except Exception:  # as for new items: one bad edit must not cost the batch
-                log.exception(
-                    "edit could not be processed", extra=fields(source=source, item=item.native_id)
-                )
-                outcome = DropReason.MALFORMED
-            if isinstance(outcome, DropReason):
-                report.drop(outcome)
-            else:
-                revised.append(outcome)
+        revised = _each(
+            edits,
+            lambda item: self._revision(item, source, source_type, now),
+            what="edit",
+            source=source,
+            report=report,
+        )
         count = self._store.revise_mentions(revised) if revised else 0
         # The store skips a revision when another poller stored this edit or a newer one
         # (or a tombstone) since we looked: to this batch, that copy was already stored.
@@ -171,3 +159,29 @@ class Pipeline:
         if mention is None:
             return DropReason.EMPTY
         return match_brands(mention, self._brands)
+
+
+def _each(
+    items: Sequence[RawItem],
+    step: Callable[[RawItem], Mention | DropReason],
+    *,
+    what: str,
+    source: str,
+    report: BatchReport,
+) -> list[Mention]:
+    """``step`` on each item; drops are counted in ``report``. One malformed item must not
+    cost the rest of the batch: its error is logged and it is dropped as ``MALFORMED``."""
+    kept: list[Mention] = []
+    for item in items:
+        try:
+            outcome = step(item)
+        except Exception:
+            log.exception(
+                f"{what} could not be processed", extra=fields(source=source, item=item.native_id)
+            )
+            outcome = DropReason.MALFORMED
+        if isinstance(outcome, DropReason):
+            report.drop(outcome)
+        else:
+            kept.append(outcome)
+    return kept

@@ -40,7 +40,7 @@ from listener.sources.api import (
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.page_walk import PageWalk
 from listener.sources.timestamps import epoch, from_epoch, iso_z, parse_timestamp
-from listener.sources.values import as_int
+from listener.sources.values import MAPPING_ERRORS, as_int
 
 APPLE_MAX_PAGES = 10  # Apple's own cap: page=11 and later are never served
 
@@ -95,7 +95,7 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
                 break
             try:
                 item = _raw_item(entry, options.country, edited=walk.edited(review_id))
-            except ValueError as exc:
+            except MAPPING_ERRORS as exc:
                 problems.append(f"page {page} review {position + 1} skipped: {exc}")
                 continue
             items.append(item)
