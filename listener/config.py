@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -33,8 +33,10 @@ from pydantic import (
     model_validator,
 )
 
+from listener.config_alerts import AlertsSettings, ChannelBase, RuleBase
 from listener.config_errors import ConfigError as ConfigError  # re-exported: callers catch it
 from listener.config_errors import combine_errors, load_model
+from listener.config_replies import RepliesSettings
 from listener.query import QueryError, parse
 from listener.sources import get_source_type, source_types
 from listener.sources.base import SourceOptions
@@ -201,10 +203,6 @@ class StorageSettings(_Strict):
         return value
 
 
-class AlertsSettings(_Strict):
-    enabled: bool = False
-
-
 class WebSettings(_Strict):
     enabled: bool = False
     host: str = Field(default="127.0.0.1", min_length=1)
@@ -285,7 +283,7 @@ class SchedulerSettings(_Strict):
         return self
 
 
-_SECTIONS = ("storage", "alerts", "web", "pipeline", "judgments", "scheduler")
+_SECTIONS = ("storage", "alerts", "replies", "web", "pipeline", "judgments", "scheduler")
 
 
 class Settings(_Strict):
@@ -293,6 +291,7 @@ class Settings(_Strict):
     sources: list[SourceSettings] = []
     storage: StorageSettings = Field(default_factory=StorageSettings)
     alerts: AlertsSettings = Field(default_factory=AlertsSettings)
+    replies: RepliesSettings = Field(default_factory=RepliesSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     pipeline: PipelineSettings = Field(default_factory=PipelineSettings)
     judgments: JudgmentSettings = Field(default_factory=JudgmentSettings)
@@ -313,6 +312,22 @@ class Settings(_Strict):
         if "sources" in filled and filled["sources"] is None:
             filled["sources"] = []
         return filled
+
+    @model_validator(mode="after")
+    def _alert_brands_known(self) -> Settings:
+        known = {brand.name for brand in self.brands}
+        named = [(f"rules[{i}]", r.brands) for i, r in enumerate(self.alerts.rules)]
+        named += [(f"routes[{i}]", r.brands) for i, r in enumerate(self.alerts.routes)]
+        named += [(f"digests[{i}]", d.brands) for i, d in enumerate(self.alerts.digests)]
+        unknown = [
+            f"alerts.{where}: no brand is named {name!r} (brands: {', '.join(sorted(known))})"
+            for where, names in named
+            for name in names
+            if name not in known
+        ]
+        if unknown:
+            raise ValueError("; ".join(unknown))
+        return self
 
     @field_validator("brands", "sources", mode="wrap")
     @classmethod
@@ -379,6 +394,10 @@ def _file_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     # A source's options are written flat in the file: sources[0].options.url → sources[0].url
     if len(loc) >= 3 and loc[0] == "sources" and loc[2] == "options":
         return loc[:2] + loc[3:]
+    # A channel's or rule's model is picked by its `type`, which pydantic puts in the path:
+    # alerts.rules[0].spike.window → alerts.rules[0].window
+    if len(loc) >= 4 and loc[:2] in (("alerts", "channels"), ("alerts", "rules")):
+        return loc[:3] + loc[4:]
     return loc
 
 
@@ -389,4 +408,10 @@ def _allowed_keys(model: type[BaseModel], raw: Any) -> list[str]:
         type_name = raw.get("type") if isinstance(raw, Mapping) else None
         if isinstance(type_name, str) and type_name in source_types():
             keys += list(get_source_type(type_name).options_model.model_fields)
+    if issubclass(model, (ChannelBase, RuleBase)) and isinstance(raw, Mapping):
+        # The path walk picks the union's first model; the entry's `type` names the real one.
+        union = ChannelBase if issubclass(model, ChannelBase) else RuleBase
+        for candidate in union.__subclasses__():
+            if raw.get("type") in get_args(candidate.model_fields["type"].annotation):
+                return list(candidate.model_fields)
     return keys

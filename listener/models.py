@@ -189,6 +189,10 @@ class SourceState:
     parked_reason: str | None = None
     items_total: int = 0  # new mentions stored from this source, ever
     last_new_items: int = 0  # new mentions stored by the last successful poll
+    # Successful polls in a row that stored nothing new: a source that usually finds
+    # mentions and suddenly finds none may be broken in a way no error shows (the silent
+    # source alert watches this).
+    empty_polls: int = 0
 
     @property
     def health(self) -> SourceHealth:
@@ -199,3 +203,126 @@ class SourceState:
         if self.last_success_at is None:
             return SourceHealth.NEW
         return SourceHealth.OK
+
+
+# ---- alerts ------------------------------------------------------------------------------
+
+
+class AlertKind(StrEnum):
+    COMPLAINT = "complaint"  # one public complaint (and the follow-ups folded into it)
+    INCIDENT = "incident"  # a spike of negative (or all) mentions: one alert for the wave
+    SAVED_SEARCH = "saved_search"  # a mention matched a saved query
+    SENTIMENT_SHIFT = "sentiment_shift"  # the negative share over a window crossed a threshold
+    SILENT_SOURCE = "silent_source"  # a source stopped answering, or went unusually quiet
+    DIGEST = "digest"  # the hourly/daily summary; informational, no lifecycle
+
+
+class AlertState(StrEnum):
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    REPLIED = "replied"
+    RESOLVED = "resolved"
+    IGNORED = "ignored"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (AlertState.NEW, AlertState.ACKNOWLEDGED, AlertState.REPLIED)
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    CRITICAL = "critical"  # threat, press with a big audience: goes out even in quiet hours
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.LOW: 0, Severity.NORMAL: 1, Severity.HIGH: 2, Severity.CRITICAL: 3}
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyDraft:
+    """A reply a person may send after a glance; never posted automatically."""
+
+    approach: str  # "acknowledge", "solve_now", "take_private"
+    text: str
+    language: str  # the language the draft is written in ("en", "bn", "te", "hi")
+    note: str | None = None  # e.g. "no Telugu templates: drafted in English"
+    lint: dict[str, Any] = field(default_factory=dict)  # the draft linter's findings
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """Something a person should look at, with its lifecycle.
+
+    ``key`` makes creation idempotent: the rule that raises an alert derives it from what
+    the alert is about ("complaint:<mention id>", "incident:<brand>:<rule>:<window start>"),
+    so deciding twice (a retried batch, two daemons) stores one alert. ``mention_ids`` lists
+    the lead mention first, then those folded in (follow-ups, a wave's mentions).
+    ``details`` holds what the rule found (an incident's driving terms, a shift's figures),
+    as JSON-safe values.
+    """
+
+    id: int
+    key: str
+    kind: AlertKind
+    rule: str  # the rule's configured name
+    brand: str | None
+    severity: Severity
+    title: str  # one plain-text line
+    created_at: datetime
+    updated_at: datetime
+    state: AlertState = AlertState.NEW
+    mention_ids: tuple[str, ...] = ()
+    severity_reasons: tuple[str, ...] = ()  # "reach 120k", "author tagged vip", "threat"
+    details: dict[str, Any] = field(default_factory=dict)
+    drafts: tuple[ReplyDraft, ...] = ()
+    assignee: str | None = None
+    acknowledged_at: datetime | None = None
+    replied_at: datetime | None = None
+    closed_at: datetime | None = None  # resolved or ignored
+    escalated_at: datetime | None = None  # the SLA ran out before anyone acknowledged it
+    folded: int = 0  # follow-ups and wave mentions folded in after the alert was raised
+
+    @property
+    def lead_mention_id(self) -> str | None:
+        return self.mention_ids[0] if self.mention_ids else None
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"  # waiting to be sent (or retried, or for quiet hours to end)
+    SENT = "sent"
+    SUPPRESSED = "suppressed"  # over the channel's rate limit: summarised in the next digest
+    DROPPED = "dropped"  # a person gave up on it (`listener alerts outbox drop`)
+
+
+class DeliveryEvent(StrEnum):
+    NEW = "new"  # the alert was raised
+    ESCALATION = "escalation"  # its SLA ran out unacknowledged
+    DIGEST = "digest"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One outbox row: an alert to send to one channel for one event.
+
+    ``key`` ("<alert key>|<channel>|<event>") is unique: enqueuing twice stores one row,
+    and channels that can pass it on (webhook headers) let the receiver drop a repeat.
+    """
+
+    id: int
+    alert_id: int
+    channel: str
+    event: DeliveryEvent
+    key: str
+    status: DeliveryStatus
+    created_at: datetime
+    not_before: datetime  # quiet hours hold a delivery until they end
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    last_error: str | None = None
+    sent_at: datetime | None = None
+    reason: str | None = None  # why suppressed or dropped

@@ -6,7 +6,9 @@ they hold. Errors::
 
     StoreError                 any failure the store reports on purpose
     ├── SchemaTooNewError      the database was written by a newer listener
-    └── UnknownMention         no mention has the given id (also a ``KeyError``)
+    ├── UnknownMention         no mention has the given id (also a ``KeyError``)
+    ├── UnknownAlert           no alert has the given id (also a ``KeyError``)
+    └── UnknownDelivery        no outbox row has the given id (also a ``KeyError``)
 
 Bad search syntax is ``listener.query.QueryError`` (a ``ValueError``), raised before any
 engine sees the query.
@@ -14,13 +16,26 @@ engine sees the query.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from types import TracebackType
-from typing import NamedTuple, Protocol, Self
+from typing import Any, NamedTuple, Protocol, Self
 
-from listener.models import Judgments, Mention, SourceState
+from listener.models import (
+    Alert,
+    AlertKind,
+    AlertState,
+    Delivery,
+    DeliveryEvent,
+    DeliveryStatus,
+    Judgments,
+    Mention,
+    ReplyDraft,
+    Severity,
+    SourceState,
+)
 
 # Control characters, not "[" "]" or "<mark>": a mention's text cannot be trusted to lack
 # those, while a consumer can escape the text first and then turn these into colour or
@@ -42,6 +57,28 @@ class SchemaTooNewError(StoreError):
         )
         self.found = found
         self.known = known
+
+
+class UnknownAlert(StoreError, KeyError):
+    """No alert has this id."""
+
+    def __init__(self, alert_id: int) -> None:
+        super().__init__(f"no alert with id {alert_id}")
+        self.alert_id = alert_id
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class UnknownDelivery(StoreError, KeyError):
+    """No outbox row has this id."""
+
+    def __init__(self, delivery_id: int) -> None:
+        super().__init__(f"no outbox row with id {delivery_id}")
+        self.delivery_id = delivery_id
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 class UnknownMention(StoreError, KeyError):
@@ -154,9 +191,17 @@ class Store(DuplicateLookups, Protocol):
     use ``asyncio.to_thread``."""
 
     def insert_mentions(
-        self, mentions: Sequence[Mention], *, recheck: Recheck | None = None
+        self,
+        mentions: Sequence[Mention],
+        *,
+        recheck: Recheck | None = None,
+        on_stored: OnStored | None = None,
     ) -> list[Mention]:
         """Store mentions in one transaction; return only those that were new, in order.
+
+        With ``on_stored``, the store calls it inside that same transaction, after the
+        inserts, with the new mentions and an ``AlertTx``: the alerts and deliveries it
+        writes commit with the mentions, or nothing does (an exception rolls all back).
 
         With ``recheck``, the store first calls it inside that transaction, holding the
         database's write lock, and inserts only the mentions it returns (in its order):
@@ -271,6 +316,90 @@ class Store(DuplicateLookups, Protocol):
         """
         ...
 
+    # -- alerts (see AlertTx for what the rules do inside a transaction) --
+
+    def alert_transaction(self) -> AbstractContextManager[AlertTx]:
+        """One write transaction for the time-based rules; commits when the block ends
+        without an exception, rolls back otherwise."""
+        ...
+
+    def get_alert(self, alert_id: int) -> Alert | None: ...
+
+    def list_alerts(
+        self,
+        *,
+        states: Sequence[AlertState] = (),
+        kinds: Sequence[AlertKind] = (),
+        brand: str | None = None,
+        assignee: str | None = None,
+        since: datetime | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Alert]:
+        """Alerts newest first; empty filters match everything; ``since`` on ``created_at``."""
+        ...
+
+    def set_alert_state(
+        self, alert_id: int, state: AlertState, *, at: datetime, by: str | None = None
+    ) -> Alert:
+        """Move an alert to ``state`` and record the event. The first acknowledgement,
+        reply and close each set their timestamp (kept if the alert moves on and back);
+        moving a closed alert back to an open state reopens it (``closed_at`` cleared).
+        Raises ``UnknownAlert``."""
+        ...
+
+    def assign_alert(
+        self, alert_id: int, assignee: str | None, *, at: datetime, by: str | None = None
+    ) -> Alert:
+        """Set (or with ``None`` clear) the assignee and record the event."""
+        ...
+
+    def alert_events(self, alert_id: int) -> list[AlertEvent]:
+        """The alert's history, oldest first."""
+        ...
+
+    def author_mentions(
+        self, source_type: str, handle: str, *, before: datetime, limit: int = 5
+    ) -> list[Mention]:
+        """As ``AlertTx.author_mentions``, on a reader connection."""
+        ...
+
+    # -- the outbox --
+
+    def due_deliveries(self, now: datetime, *, limit: int = 100) -> list[Delivery]:
+        """Pending rows whose ``not_before`` has come, by channel then id (the order they
+        must go out in), including rows still waiting for a retry (``next_attempt_at`` in
+        the future) so the sender can hold back the rows queued behind them."""
+        ...
+
+    def mark_sent(self, delivery_id: int, *, at: datetime) -> None: ...
+
+    def mark_failed(
+        self, delivery_id: int, *, at: datetime, error: str, next_attempt_at: datetime
+    ) -> None:
+        """Count a failed attempt, keep the error (capped), and when to try again."""
+        ...
+
+    def drop_delivery(self, delivery_id: int, *, at: datetime, reason: str) -> Delivery:
+        """A person gives up on a pending row. Raises ``UnknownDelivery``; a row that is
+        not pending is a ``StoreError``."""
+        ...
+
+    def retry_delivery(self, delivery_id: int, *, at: datetime) -> Delivery:
+        """Make a pending or dropped row pending and due now. Raises ``UnknownDelivery``."""
+        ...
+
+    def list_deliveries(
+        self,
+        *,
+        statuses: Sequence[DeliveryStatus] = (),
+        channel: str | None = None,
+        alert_id: int | None = None,
+        limit: int = 100,
+    ) -> list[Delivery]:
+        """Outbox rows, newest first."""
+        ...
+
     def close(self) -> None: ...
 
     def __enter__(self) -> Self: ...
@@ -281,3 +410,165 @@ class Store(DuplicateLookups, Protocol):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None: ...
+
+
+# ---- alerts and their deliveries ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NewAlert:
+    """An alert a rule decided to raise; the store gives it its id and state."""
+
+    key: str  # unique: raising the same key twice stores one alert
+    kind: AlertKind
+    rule: str
+    brand: str | None
+    severity: Severity
+    title: str
+    created_at: datetime
+    mention_ids: tuple[str, ...] = ()
+    severity_reasons: tuple[str, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
+    drafts: tuple[ReplyDraft, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AlertEvent:
+    """One step in an alert's life, for its history: raised, folded, acknowledged, assigned…"""
+
+    alert_id: int
+    at: datetime
+    what: str  # "raised", "folded", "acknowledged", "replied", "resolved", "ignored",
+    # "assigned", "escalated", "reopened"
+    by: str | None = None  # who did it; None for the daemon
+    detail: str | None = None  # "assignee: dana", "mention x:123 folded in"
+
+
+class AlertTx(Protocol):
+    """Reads and writes of alerts inside ONE write transaction.
+
+    Handed to ``insert_mentions``' ``on_stored`` (so a mention, its alert and its deliveries
+    commit together or not at all) and yielded by ``Store.alert_transaction()`` for the
+    time-based rules. It sees everything committed before it, and its own writes.
+    Times compare as UTC instants. Mention reads leave tombstones out.
+    """
+
+    # -- alerts --
+    def add_alert(self, alert: NewAlert) -> Alert | None:
+        """Store a new alert (state ``new``) and its "raised" event; ``None`` when an
+        alert with this key exists already (nothing is written then)."""
+        ...
+
+    def alert_by_key(self, key: str) -> Alert | None: ...
+
+    def find_open_alert(
+        self,
+        *,
+        kinds: Sequence[AlertKind],
+        brand: str | None,
+        since: datetime,
+        rule: str | None = None,
+        author: tuple[str, str] | None = None,
+        thread_id: str | None = None,
+    ) -> Alert | None:
+        """The newest open alert (new/acknowledged/replied) of these kinds and brand,
+        updated at or after ``since``; with ``rule``, raised by that rule; with ``author``
+        ((source_type, handle), any case) or ``thread_id``, one that holds a mention by
+        that author or in that thread (either matches when both are given)."""
+        ...
+
+    def fold_into(
+        self,
+        alert_id: int,
+        mention_ids: Sequence[str],
+        *,
+        at: datetime,
+        severity: Severity | None = None,
+        severity_reasons: Sequence[str] = (),
+        details: Mapping[str, Any] | None = None,
+    ) -> Alert:
+        """Add mentions to an alert (after those it holds; ones it holds are skipped),
+        raise its severity when ``severity`` is higher (adding the reasons), replace its
+        details when given, bump ``folded`` and ``updated_at``, record a "folded" event."""
+        ...
+
+    def unacknowledged_alerts(
+        self, *, created_before: datetime, kinds: Sequence[AlertKind]
+    ) -> list[Alert]:
+        """Alerts still ``new``, never escalated, raised before ``created_before``."""
+        ...
+
+    def mark_escalated(self, alert_id: int, at: datetime) -> None: ...
+
+    def alerts_between(
+        self, since: datetime, until: datetime, *, brand: str | None = None
+    ) -> list[Alert]:
+        """Alerts raised in [since, until), oldest first (digests are left out)."""
+        ...
+
+    def open_alerts(self, *, brand: str | None = None) -> list[Alert]:
+        """Alerts in new/acknowledged/replied, oldest first (digests are left out)."""
+        ...
+
+    # -- deliveries --
+    def enqueue(
+        self,
+        alert_id: int,
+        channel: str,
+        event: DeliveryEvent,
+        *,
+        at: datetime,
+        not_before: datetime,
+        status: DeliveryStatus = DeliveryStatus.PENDING,
+        reason: str | None = None,
+    ) -> Delivery | None:
+        """Add an outbox row keyed "<alert key>|<channel>|<event>"; ``None`` when that key
+        exists already."""
+        ...
+
+    def deliveries_since(self, channel: str, since: datetime) -> int:
+        """Rows for ``channel`` created at or after ``since`` that were or will be sent
+        (pending or sent): what its rate limit counts."""
+        ...
+
+    def suppressed_between(self, since: datetime, until: datetime) -> list[Delivery]:
+        """Rows suppressed (rate limit, digest-only) created in [since, until), oldest first."""
+        ...
+
+    # -- mentions and sources, for the rules --
+    def mention_counts(
+        self,
+        brand: str,
+        since: datetime,
+        until: datetime,
+        *,
+        bucket: timedelta,
+        negative_only: bool,
+    ) -> dict[datetime, int]:
+        """Mentions of ``brand`` published in [since, until), counted per bucket: keys are
+        bucket starts (``since + k * bucket``); empty buckets are left out."""
+        ...
+
+    def mentions_between(
+        self,
+        brand: str,
+        since: datetime,
+        until: datetime,
+        *,
+        negative_only: bool,
+        limit: int = 500,
+    ) -> list[Mention]:
+        """Mentions of ``brand`` published in [since, until), newest first, at most ``limit``."""
+        ...
+
+    def author_mentions(
+        self, source_type: str, handle: str, *, before: datetime, limit: int = 5
+    ) -> list[Mention]:
+        """The author's mentions (handle any case) published before ``before``, newest first."""
+        ...
+
+    def source_states(self) -> list[SourceState]: ...
+
+
+# insert_mentions' hook: called inside its write transaction with the mentions that were new.
+OnStored = Callable[[AlertTx, list[Mention]], None]

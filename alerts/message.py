@@ -1,0 +1,91 @@
+"""What a channel is given to send: one alert, with everything a person needs to act.
+
+Plain values, already gathered from the store and settings (``alerts.compose`` builds
+them), so a channel only renders and sends: it knows nothing of how the alert was decided.
+Text from the internet (``MentionView.text``, titles, names) is raw here; each channel's
+template escapes it for that channel's markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from listener.models import AlertKind, AlertState, DeliveryEvent, ReplyDraft, Severity
+
+# Mention text shown in a message is cut to this many characters (the link has the rest).
+MESSAGE_TEXT_CHARS = 1200
+
+
+@dataclass(frozen=True, slots=True)
+class JudgmentLine:
+    """One judgment with the words behind it: ("complaint 0.82", ("never arrived", "😡"))."""
+
+    label: str
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MentionView:
+    id: str
+    source: str  # the configured source name
+    source_type: str
+    url: str | None
+    author_handle: str | None
+    author_name: str | None
+    author_url: str | None
+    followers: int | None
+    reach: int
+    title: str
+    text: str  # capped to MESSAGE_TEXT_CHARS
+    language: str | None
+    published_at: datetime
+    sentiment_label: str
+    judgments: tuple[JudgmentLine, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryItem:
+    published_at: datetime
+    source: str
+    url: str | None
+    excerpt: str  # capped, raw
+    complaint: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorHistory:
+    """What we know of the author before this mention: don't make them repeat themselves."""
+
+    mention_count: int  # earlier mentions stored
+    first_seen_at: datetime | None
+    tags: tuple[str, ...] = ()  # vip, loyal, press (from settings)
+    note: str | None = None
+    recent: tuple[HistoryItem, ...] = ()  # newest first
+    open_alerts: int = 0  # other open alerts about them
+
+
+@dataclass(frozen=True, slots=True)
+class AlertMessage:
+    alert_id: int
+    idempotency_key: str  # the delivery's key: the same for every retry of one delivery
+    event: DeliveryEvent
+    kind: AlertKind
+    rule: str
+    brand: str | None
+    severity: Severity
+    severity_reasons: tuple[str, ...]
+    state: AlertState
+    title: str  # one plain line, raw
+    created_at: datetime
+    link: str | None  # where to act: the web UI's alert page, else the post itself
+    mention: MentionView | None = None  # the lead mention (complaint, saved search)
+    history: AuthorHistory | None = None
+    drafts: tuple[ReplyDraft, ...] = ()
+    folded: int = 0
+    examples: tuple[MentionView, ...] = ()  # incidents and digests: a few of the mentions
+    # What the rule found, for incidents and shifts: {"terms": [...], "topics": {...},
+    # "sources": {...}, "count": 40, "baseline": 2.1, "window": "1h"}; digests: their sections.
+    details: dict[str, Any] = field(default_factory=dict)
+    assignee: str | None = None

@@ -1,0 +1,377 @@
+"""Settings of the ``alerts:`` section: channels, rules, routes, the SLA, digests, author tags.
+
+A channel or a rule is written flat with a ``type`` key that picks its model, like a
+source entry::
+
+    channels:
+      - {name: team-slack, type: slack, webhook_url: "${SLACK_WEBHOOK_URL}"}
+    rules:
+      - {type: complaint, cooldown: 2h}
+      - {type: spike, window: 1h, min_volume: 10}
+
+Rules run for every brand unless their ``brands`` list names some. With no ``routes``,
+every alert goes to every channel. Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time, timedelta
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
+
+from listener.models import AlertKind, Severity
+from listener.query import QueryError, parse
+from listener.units import Duration, PositiveDuration, at_least
+
+Secret = Annotated[SecretStr, Field(min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _name(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", value):
+        raise ValueError(
+            f"{value!r} is not a valid name: use lowercase letters, digits, '_', '.', '-'"
+        )
+    return value
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"{value!r} is not a time zone: use an IANA name like 'UTC' or 'Europe/London'"
+        ) from None
+    return value
+
+
+def _http_url(value: str) -> str:
+    if not re.match(r"https?://[^/\s]+", value):
+        raise ValueError("must be an http(s) URL")
+    return value
+
+
+Name = Annotated[str, AfterValidator(_name)]
+TimeZone = Annotated[str, AfterValidator(_timezone)]
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+SecretUrl = Annotated[SecretStr, Field(min_length=1)]  # webhook URLs carry their secret
+
+
+# ---- channels --------------------------------------------------------------------------
+
+
+class QuietHours(_Strict):
+    """Hold deliveries between ``start`` and ``end`` (local time in ``timezone``) until the end.
+
+    ``start`` after ``end`` spans midnight (22:00–07:00). Alerts of ``bypass`` severity
+    or above are sent anyway.
+    """
+
+    start: time
+    end: time
+    timezone: TimeZone = "UTC"
+    bypass: Severity = Severity.CRITICAL
+
+
+class ChannelBase(_Strict):
+    name: Name
+    enabled: bool = True
+    # More alerts than this within an hour are not sent one by one: the overflow is
+    # summarised in the next digest. null = no limit.
+    max_per_hour: int | None = Field(default=None, ge=1)
+    quiet_hours: QuietHours | None = None
+
+
+class SlackChannel(ChannelBase):
+    """Slack incoming webhook (https://api.slack.com/messaging/webhooks), Block Kit message."""
+
+    type: Literal["slack"]
+    webhook_url: SecretUrl
+
+
+class TeamsChannel(ChannelBase):
+    """Microsoft Teams workflow webhook ("Post to a channel when a webhook request is
+    received"), Adaptive Card message."""
+
+    type: Literal["teams"]
+    webhook_url: SecretUrl
+
+
+class DiscordChannel(ChannelBase):
+    """Discord channel webhook, embed message."""
+
+    type: Literal["discord"]
+    webhook_url: SecretUrl
+    username: str | None = Field(default=None, min_length=1, max_length=80)
+
+
+class EmailChannel(ChannelBase):
+    """Email over SMTP: HTML and plain-text parts."""
+
+    type: Literal["email"]
+    host: str = Field(min_length=1)
+    port: int = Field(default=587, ge=1, le=65535)
+    # starttls: plain connection upgraded with STARTTLS (port 587); tls: TLS from the
+    # first byte (port 465); none: no encryption (only for a relay on this machine).
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    username: str | None = None
+    password: Secret | None = None
+    sender: str = Field(min_length=3)  # the From address
+    to: list[str] = Field(min_length=1)
+    timeout: PositiveDuration = timedelta(seconds=20)
+
+
+class WebhookChannel(ChannelBase):
+    """Any HTTP endpoint: a JSON POST, signed with HMAC-SHA256 when ``secret`` is set."""
+
+    type: Literal["webhook"]
+    url: HttpUrl
+    secret: Secret | None = None
+    headers: dict[str, str] = {}
+
+
+class ConsoleChannel(ChannelBase):
+    """Print alerts on the daemon's standard output (for trying things out)."""
+
+    type: Literal["console"]
+
+
+class AppriseChannel(ChannelBase):
+    """Any service apprise knows (https://github.com/caronc/apprise/wiki): Telegram,
+    Pushover, Matrix, ntfy, … one URL each."""
+
+    type: Literal["apprise"]
+    urls: list[SecretStr] = Field(min_length=1)
+
+
+ChannelSettings = Annotated[
+    SlackChannel
+    | TeamsChannel
+    | DiscordChannel
+    | EmailChannel
+    | WebhookChannel
+    | ConsoleChannel
+    | AppriseChannel,
+    Field(discriminator="type"),
+]
+
+
+# ---- rules -----------------------------------------------------------------------------
+
+
+class RuleBase(_Strict):
+    type: str  # each rule narrows this to its Literal, which picks the model
+    # Defaults to the type; routes refer to rules by this name.
+    name: Name | None = None
+    brands: list[str] = []  # empty: every brand
+    enabled: bool = True
+
+    @property
+    def rule_name(self) -> str:
+        return self.name or self.type
+
+
+class ComplaintRule(RuleBase):
+    """A public complaint (not the brand's own accounts, not spam) raises an alert."""
+
+    type: Literal["complaint"]
+    min_severity: Severity = Severity.LOW
+    # Follow-ups by the same author, or in the same thread, within this time fold into
+    # the open alert instead of raising another.
+    cooldown: PositiveDuration = timedelta(hours=2)
+    # Mentions published longer ago than this (a first poll reaching back days) are stored
+    # and searchable but raise no alert: nobody can answer them "in real time" any more.
+    max_age: PositiveDuration = timedelta(days=2)
+    # While an incident of the brand is open, complaints below this severity fold into it
+    # rather than ping one by one: a wave reaches the team as one alert.
+    fold_into_incident_below: Severity = Severity.HIGH
+
+
+class SpikeRule(RuleBase):
+    """Volume in a window against its baseline: one incident alert for a wave."""
+
+    type: Literal["spike"]
+    measure: Literal["negative", "total"] = "negative"
+    window: Annotated[Duration, at_least(timedelta(minutes=5))] = timedelta(hours=1)
+    # How much history the baseline is drawn from. hour_of_week compares with the same
+    # hours of earlier weeks (falls back to ewma until it has two weeks); ewma weighs
+    # recent windows more.
+    baseline: Annotated[Duration, at_least(timedelta(days=1))] = timedelta(days=14)
+    method: Literal["hour_of_week", "ewma"] = "hour_of_week"
+    # How many standard deviations (Poisson) above the baseline: lower is more sensitive.
+    sensitivity: float = Field(default=3.0, gt=0.0, le=20.0)
+    min_volume: int = Field(default=10, ge=1)  # never an incident below this many mentions
+    cooldown: PositiveDuration = timedelta(hours=2)
+
+
+class SavedSearchRule(RuleBase):
+    """A query in the brand query language; matching mentions alert at once or in a digest."""
+
+    type: Literal["saved_search"]
+    name: Name  # required here: a saved search is known by name
+    query: str
+    delivery: Literal["instant", "digest"] = "instant"
+    min_severity: Severity = Severity.LOW
+
+    @field_validator("query")
+    @classmethod
+    def _query_parses(cls, value: str) -> str:
+        try:
+            parse(value)
+        except QueryError as exc:
+            raise ValueError(f"column {exc.column}: {exc.message}") from None
+        return value
+
+
+class SentimentShiftRule(RuleBase):
+    """The share of negative mentions over a window rises past ``threshold``."""
+
+    type: Literal["sentiment_shift"]
+    window: Annotated[Duration, at_least(timedelta(minutes=15))] = timedelta(hours=6)
+    threshold: float = Field(default=0.4, gt=0.0, lt=1.0)
+    min_volume: int = Field(default=20, ge=1)
+    cooldown: PositiveDuration = timedelta(hours=6)
+
+
+class SilentSourceRule(RuleBase):
+    """A source with no successful poll for ``intervals`` of its intervals, or with an
+    unusual run of empty polls."""
+
+    type: Literal["silent_source"]
+    sources: list[str] = []  # empty: every enabled source
+    intervals: int = Field(default=6, ge=2)
+    # Successful polls in a row that found nothing, for a source that has found mentions
+    # before. null: do not watch for empty runs.
+    empty_polls: int | None = Field(default=48, ge=2)
+
+
+RuleSettings = Annotated[
+    ComplaintRule | SpikeRule | SavedSearchRule | SentimentShiftRule | SilentSourceRule,
+    Field(discriminator="type"),
+]
+
+
+def default_rules() -> list[RuleSettings]:
+    return [
+        ComplaintRule(type="complaint"),
+        SpikeRule(type="spike"),
+        SilentSourceRule(type="silent_source"),
+    ]
+
+
+# ---- routing, SLA, digests, authors -----------------------------------------------------
+
+
+class Route(_Strict):
+    """Alerts of these rules (or kinds), brands and severities go to these channels."""
+
+    channels: list[Name] = Field(min_length=1)
+    rules: list[str] = []  # rule names; empty: every rule
+    kinds: list[AlertKind] = []  # empty: every kind
+    brands: list[str] = []
+    min_severity: Severity = Severity.LOW
+
+
+class SlaSettings(_Strict):
+    """An alert still new (not acknowledged) after ``ack_within`` is sent again to
+    ``escalate_to`` — the lead, the on-call phone — marked as an escalation."""
+
+    ack_within: PositiveDuration = timedelta(minutes=30)
+    escalate_to: list[Name] = Field(min_length=1)
+    min_severity: Severity = Severity.NORMAL
+    kinds: list[AlertKind] = [AlertKind.COMPLAINT, AlertKind.INCIDENT]
+
+
+class DigestSettings(_Strict):
+    """A summary per brand: volume and sentiment trend, top complaints, open alerts, SLA
+    breaches, and what was held back (rate limits, digest-only saved searches)."""
+
+    name: Name = "digest"
+    every: Literal["hourly", "daily"] = "daily"
+    at: time = time(9, 0)  # daily digests: the local time they are sent
+    timezone: TimeZone = "UTC"
+    channels: list[Name] = Field(min_length=1)
+    brands: list[str] = []
+
+
+AuthorTag = Literal["vip", "loyal", "press"]
+
+
+class TaggedAuthor(_Strict):
+    """An author who gets extra care: their alerts rank higher and say why."""
+
+    handle: str = Field(min_length=1)  # as the source shows it; '@' optional
+    source_type: str | None = None  # "x", "reddit", …; null: that handle on any source
+    tags: list[AuthorTag] = Field(min_length=1)
+    note: str | None = None  # shown on their alerts: "ordered every month since 2019"
+
+    @field_validator("handle")
+    @classmethod
+    def _plain_handle(cls, value: str) -> str:
+        return value.strip().removeprefix("@").lower()
+
+
+class RetrySettings(_Strict):
+    # A failed delivery is tried again after backoff_base, then twice as long each time,
+    # up to backoff_max, until it succeeds or a person drops it.
+    backoff_base: PositiveDuration = timedelta(seconds=30)
+    backoff_max: PositiveDuration = timedelta(minutes=15)
+
+
+class AlertsSettings(_Strict):
+    enabled: bool = False
+    channels: list[ChannelSettings] = []
+    rules: list[RuleSettings] = Field(default_factory=default_rules)
+    routes: list[Route] = []
+    sla: SlaSettings | None = None
+    digests: list[DigestSettings] = []
+    authors: list[TaggedAuthor] = []
+    retry: RetrySettings = Field(default_factory=RetrySettings)
+    # How often the time-based rules (spike, shift, silent source, SLA, digests) are checked.
+    evaluate_every: Annotated[Duration, at_least(timedelta(seconds=5))] = timedelta(seconds=30)
+    # Where the web UI is reachable from the team's browsers, for links in messages
+    # (e.g. https://listener.example.org). null: link to the post itself.
+    base_url: HttpUrl | None = None
+
+    @model_validator(mode="after")
+    def _names_known(self) -> AlertsSettings:
+        channels = [c.name for c in self.channels]
+        problems = [f"channel name {n!r} is used twice" for n in _repeated(channels)]
+        rules = [r.rule_name for r in self.rules]
+        problems += [f"rule name {n!r} is used twice; give one a `name:`" for n in _repeated(rules)]
+        referenced = [(f"routes[{i}]", n) for i, r in enumerate(self.routes) for n in r.channels]
+        referenced += [(f"digests[{i}]", n) for i, d in enumerate(self.digests) for n in d.channels]
+        if self.sla is not None:
+            referenced += [("sla", n) for n in self.sla.escalate_to]
+        for where, name in referenced:
+            if name not in channels:
+                known = ", ".join(channels) or "none are configured"
+                problems.append(f"{where}: no channel is named {name!r} (channels: {known})")
+        for i, route in enumerate(self.routes):
+            for rule in route.rules:
+                if rule not in rules:
+                    problems.append(
+                        f"routes[{i}]: no rule is named {rule!r} (rules: {', '.join(rules)})"
+                    )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def _repeated(names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [n for n in names if n in seen or seen.add(n)]  # type: ignore[func-returns-value]
