@@ -18,6 +18,8 @@ import click
 
 from listener import __version__
 from listener.cli_common import config_option, load_or_exit
+from listener.cli_alerts import alerts
+from listener.cli_draft import draft
 from listener.cli_mentions import label, search, show
 from listener.clock import utcnow
 from listener.logs import configure_logging
@@ -154,7 +156,7 @@ def unpark(config_path: str | None, name: str) -> None:
     click.echo(f"{name} unparked; the running daemon polls it within seconds")
 
 
-for _command in (search, show, label):
+for _command in (search, show, label, alerts, draft):
     main.add_command(_command)
 
 
