@@ -492,6 +492,13 @@ class AlertTx(Protocol):
         details when given, bump ``folded`` and ``updated_at``, record a "folded" event."""
         ...
 
+    def set_state(
+        self, alert_id: int, state: AlertState, *, at: datetime, by: str | None = None
+    ) -> Alert:
+        """As ``Store.set_alert_state``, inside this transaction (the daemon resolving a
+        silent-source alert once the source works again)."""
+        ...
+
     def unacknowledged_alerts(
         self, *, created_before: datetime, kinds: Sequence[AlertKind]
     ) -> list[Alert]:
