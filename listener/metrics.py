@@ -6,7 +6,7 @@ several daemons in one process never share counts. Names carry their unit.
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 
 class Metrics:
@@ -55,6 +55,18 @@ class Metrics:
             "listener_poll_duration_seconds",
             "Time from the start of a poll to its mentions being stored",
             ["source"],
+            registry=self.registry,
+        )
+        self.deliveries = Counter(
+            "listener_deliveries",
+            "Outbox delivery attempts by channel and outcome: sent, failed",
+            ["channel", "outcome"],
+            registry=self.registry,
+        )
+        self.outbox_pending = Gauge(
+            "listener_outbox_pending",
+            "Outbox rows due for a channel and not sent by the last flush (held or failing)",
+            ["channel"],
             registry=self.registry,
         )
 

@@ -1,0 +1,217 @@
+"""Gather one alert into the plain ``AlertMessage`` a channel renders.
+
+Everything a person needs to act comes together here, from the store and the settings:
+the lead mention with every judgment and the words behind it, what we know of the author
+before this mention (so nobody asks them to repeat themselves), a few examples of a wave,
+and where to act. Channels then only render and send.
+
+Text from the internet stays raw (each channel's template escapes it for its markup) but is
+cut to length here, before any template or network sees it. A mention that is gone (never
+stored, or deleted at its source) must not stop the alert going out: the message says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from alerts.message import (
+    MESSAGE_TEXT_CHARS,
+    AlertMessage,
+    AuthorHistory,
+    HistoryItem,
+    JudgmentLine,
+    MentionView,
+)
+from listener.config import Settings
+from listener.config_alerts import TaggedAuthor
+from listener.models import Alert, AlertKind, AlertState, Delivery, Finding, Mention
+from listener.store.base import Store
+
+DELETED_TEXT = "(deleted at its source)"
+EXCERPT_CHARS = 200  # an earlier mention in the author's history: a reminder, not the post
+EVIDENCE_CHARS = 160  # one piece of evidence (a quote from the post)
+EVIDENCE_ITEMS = 8
+HISTORY_ITEMS = 5
+EXAMPLE_ITEMS = 5
+OPEN_ALERTS_SCANNED = 200
+
+# Alerts about many mentions at once: they show a few examples instead of one lead post.
+WAVE_KINDS = frozenset({AlertKind.INCIDENT, AlertKind.DIGEST, AlertKind.SENTIMENT_SHIFT})
+_OPEN_STATES = tuple(s for s in AlertState if s.is_open)
+
+
+def compose(store: Store, settings: Settings, alert: Alert, delivery: Delivery) -> AlertMessage:
+    """The message for one delivery of ``alert``. Synchronous (the store is): async callers
+    run it in a thread."""
+    mention: MentionView | None = None
+    history: AuthorHistory | None = None
+    examples: tuple[MentionView, ...] = ()
+    lead = store.get_mention(alert.lead_mention_id) if alert.lead_mention_id else None
+    if alert.kind in WAVE_KINDS:
+        found = (store.get_mention(i) for i in _example_ids(alert))
+        examples = tuple(mention_view(m) for m in found if m is not None)
+    elif lead is not None:
+        mention = mention_view(lead)
+        history = author_history(store, settings, lead, alert)
+    return AlertMessage(
+        alert_id=alert.id,
+        idempotency_key=delivery.key,
+        event=delivery.event,
+        kind=alert.kind,
+        rule=alert.rule,
+        brand=alert.brand,
+        severity=alert.severity,
+        severity_reasons=alert.severity_reasons,
+        state=alert.state,
+        title=alert.title,
+        created_at=alert.created_at,
+        link=_link(settings, alert, lead),
+        mention=mention,
+        history=history,
+        drafts=alert.drafts,
+        folded=alert.folded,
+        examples=examples,
+        details=dict(alert.details),
+        assignee=alert.assignee,
+    )
+
+
+def cap(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, an ellipsis marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def mention_view(m: Mention) -> MentionView:
+    deleted = m.deleted_at is not None
+    return MentionView(
+        id=m.id,
+        source=m.source,
+        source_type=m.source_type,
+        url=m.url,
+        author_handle=m.author.handle,
+        author_name=m.author.name,
+        author_url=m.author.url,
+        followers=m.author.followers,
+        reach=m.judgments.reach,
+        title="" if deleted else cap(m.title, MESSAGE_TEXT_CHARS),
+        text=DELETED_TEXT if deleted else cap(m.text, MESSAGE_TEXT_CHARS),
+        language=m.judgments.language or m.language,
+        published_at=m.published_at,
+        sentiment_label=m.judgments.sentiment_label.value,
+        # A tombstone's judgments are about words nobody can read any more: not shown.
+        judgments=() if deleted else judgment_lines(m),
+    )
+
+
+def _evidence(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(cap(item, EVIDENCE_CHARS) for item in list(items)[:EVIDENCE_ITEMS])
+
+
+def _findings(kind: str, findings: Sequence[Finding]) -> list[JudgmentLine]:
+    return [JudgmentLine(f"{kind} {f.name}", _evidence(f.evidence)) for f in findings]
+
+
+def judgment_lines(m: Mention) -> tuple[JudgmentLine, ...]:
+    """Every judgment that says something, each with its evidence."""
+    j = m.judgments
+    score = f" {j.sentiment:+.2f}" if j.sentiment is not None else ""
+    lines = [
+        JudgmentLine(f"sentiment {j.sentiment_label.value}{score}", _evidence(j.sentiment_evidence))
+    ]
+    if j.complaint_score is not None or j.complaint_by:
+        verdict = "complaint" if j.complaint else "not a complaint"
+        value = f" {j.complaint_score:.2f}" if j.complaint_score is not None else ""
+        by = f" (by {j.complaint_by})" if j.complaint_by else ""
+        lines.append(JudgmentLine(verdict + value + by, _evidence(j.complaint_evidence)))
+    lines += _findings("feeling", j.feelings)
+    lines += _findings("topic", j.topics)
+    lines.append(JudgmentLine(f"urgency {j.urgency.value}", _evidence(j.urgency_evidence)))
+    lines += _findings("flag", j.flags)
+    lines.append(JudgmentLine(f"reach {j.reach:,}", _evidence(j.reach_evidence)))
+    language = j.language or m.language
+    if language:
+        lines.append(JudgmentLine(f"language {language}" + (f" ({j.script})" if j.script else "")))
+    return tuple(lines)
+
+
+def _plain_handle(handle: str) -> str:
+    return handle.strip().removeprefix("@").lower()
+
+
+def author_tags(
+    authors: Sequence[TaggedAuthor], source_type: str, handle: str
+) -> tuple[tuple[str, ...], str | None]:
+    """Tags and note the settings give this author (handle any case, '@' optional); an
+    entry without ``source_type`` matches the handle on every source."""
+    wanted = _plain_handle(handle)
+    tags: list[str] = []
+    note: str | None = None
+    for entry in authors:
+        if entry.handle != wanted or entry.source_type not in (None, source_type):
+            continue
+        tags += [t for t in entry.tags if t not in tags]
+        note = note or entry.note
+    return tuple(tags), note
+
+
+def author_history(
+    store: Store, settings: Settings, m: Mention, alert: Alert
+) -> AuthorHistory | None:
+    """What we know of the author before ``m``; ``None`` when the source names no author."""
+    handle = m.author.handle
+    if not handle:
+        return None
+    record = store.get_author(m.source_type, handle)
+    earlier = store.author_mentions(
+        m.source_type, handle, before=m.published_at, limit=HISTORY_ITEMS
+    )
+    tags, note = author_tags(settings.alerts.authors, m.source_type, handle)
+    # The record counts this mention too (and any stored since); "before" is what we show.
+    count = max(record.mention_count - 1, len(earlier)) if record is not None else len(earlier)
+    first_seen = record.first_seen_at if record is not None else None
+    if first_seen is None or first_seen >= m.published_at:
+        first_seen = earlier[-1].published_at if earlier else None
+    return AuthorHistory(
+        mention_count=count,
+        first_seen_at=first_seen,
+        tags=tags,
+        note=note,
+        recent=tuple(_history_item(e) for e in earlier),
+        open_alerts=_other_open_alerts(store, alert, {e.id for e in earlier}),
+    )
+
+
+def _history_item(m: Mention) -> HistoryItem:
+    words = m.text or m.title
+    return HistoryItem(
+        published_at=m.published_at,
+        source=m.source,
+        url=m.url,
+        excerpt=DELETED_TEXT if m.deleted_at is not None else cap(words, EXCERPT_CHARS),
+        complaint=m.judgments.complaint,
+    )
+
+
+def _other_open_alerts(store: Store, alert: Alert, mention_ids: set[str]) -> int:
+    """Open alerts (other than this one) about the author's recent mentions: the store has
+    no index of alerts by author, so this looks at the newest open alerts only."""
+    if not mention_ids:
+        return 0
+    open_alerts = store.list_alerts(states=_OPEN_STATES, limit=OPEN_ALERTS_SCANNED)
+    return sum(1 for a in open_alerts if a.id != alert.id and mention_ids & set(a.mention_ids))
+
+
+def _example_ids(alert: Alert) -> list[str]:
+    chosen = alert.details.get("example_ids")
+    if isinstance(chosen, list) and chosen:
+        ids = [str(i) for i in chosen]
+    else:
+        ids = list(alert.mention_ids)
+    return ids[:EXAMPLE_ITEMS]
+
+
+def _link(settings: Settings, alert: Alert, lead: Mention | None) -> str | None:
+    base = settings.alerts.base_url
+    if base:
+        return f"{base.rstrip('/')}/alerts/{alert.id}"
+    return lead.url if lead is not None else None

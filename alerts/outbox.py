@@ -1,0 +1,317 @@
+"""The outbox sender: deliver due outbox rows, in order per channel, retrying with backoff.
+
+The rules write one outbox row per channel in the same transaction as the mention, so
+nothing is lost when a channel is down; this module sends them. Per channel the rows go
+out strictly in the order they were queued: when the head row failed and waits for its
+retry, the rows behind it wait too (a later alert must not overtake an earlier one).
+Channels are independent: Slack being down never holds email back.
+
+A failure of any kind — the receiver's 500, a timeout, a bug in an edited template — is
+counted on the row with the next attempt time (``backoff_base`` doubling up to
+``backoff_max``, or longer when the receiver asked with ``Retry-After``), and that channel
+stops for this flush. Nothing is ever dropped here: only a person drops a row
+(``listener alerts outbox drop``).
+
+Logging follows transitions only: a channel's first failure (WARNING; ERROR when the
+channel says retrying cannot help), its recovery (INFO). Error texts are scrubbed of the
+channel's secrets (webhook URLs carry theirs) before they are logged or stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from pydantic import SecretStr
+
+from alerts.channels import get_channel_type
+from alerts.channels.base import DeliveryError, SendContext
+from alerts.compose import compose
+from alerts.templating import Templates
+from listener.clock import Clock, utcnow
+from listener.config import Settings
+from listener.config_alerts import ChannelSettings
+from listener.metrics import Metrics
+from listener.models import Delivery
+from listener.store.base import Store
+
+log = logging.getLogger("alerts.outbox")
+
+ERROR_CHARS = 500  # a stored and logged error: enough to act on, never a whole HTML page
+REDACTED = "[redacted]"
+_LONGEST_WAIT_S = 7 * 86400.0  # a Retry-After beyond a week is a receiver's mistake
+
+
+def build_templates(settings: Settings, override_dir: Path | None = None) -> Templates:
+    """The one template environment the daemon and the CLI send with: the built-in
+    ``templates/`` (after ``override_dir``, when an operator keeps edited copies) and
+    the channels' escaping filters for their markup."""
+    from alerts import escaping  # the channels' module; imported here so compose stays light
+
+    filters = getattr(escaping, "FILTERS", None) or {}
+    return Templates(override_dir, filters=filters)
+
+
+@dataclass
+class ChannelCounts:
+    sent: int = 0
+    failed: int = 0  # attempts that failed in this flush (at most one per channel)
+    held: int = 0  # due rows not tried: behind a waiting or failed row, or channel not configured
+
+
+@dataclass
+class FlushReport:
+    channels: dict[str, ChannelCounts] = field(default_factory=dict)
+
+    def counts(self, channel: str) -> ChannelCounts:
+        return self.channels.setdefault(channel, ChannelCounts())
+
+    @property
+    def sent(self) -> int:
+        return sum(c.sent for c in self.channels.values())
+
+    @property
+    def failed(self) -> int:
+        return sum(c.failed for c in self.channels.values())
+
+    @property
+    def held(self) -> int:
+        return sum(c.held for c in self.channels.values())
+
+    def merge(self, other: FlushReport) -> None:
+        """Add ``other``'s sends and failures; its held rows replace ours (they are what
+        is still waiting)."""
+        for name, theirs in other.channels.items():
+            mine = self.counts(name)
+            mine.sent += theirs.sent
+            mine.failed += theirs.failed
+            mine.held = theirs.held
+
+
+class OutboxSender:
+    """Sends the outbox. One per daemon (it remembers which channels are failing, so it
+    logs each outage once); the one-shot CLI makes its own."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings | Callable[[], Settings],
+        *,
+        http: httpx.AsyncClient,
+        templates: Templates,
+        clock: Clock = utcnow,
+        metrics: Metrics | None = None,
+        batch: int = 100,
+    ) -> None:
+        self._store = store
+        # A getter lets a reloaded settings file (SIGHUP) take effect at the next flush.
+        self._settings = settings if callable(settings) else (lambda: settings)
+        self._http = http
+        self._templates = templates
+        self._clock = clock
+        self._metrics = metrics
+        self._batch = batch
+        self._failing: dict[str, bool] = {}  # channel → its last failure was permanent
+        self._unconfigured_logged: set[str] = set()
+        self._pending_channels: set[str] = set()
+
+    async def flush(self) -> FlushReport:
+        """Send every row due now, channels side by side, rows within a channel in order."""
+        settings = self._settings()
+        now = self._clock()
+        rows = await asyncio.to_thread(self._store.due_deliveries, now, limit=self._batch)
+        configured = {c.name: c for c in settings.alerts.channels}
+        report = FlushReport()
+        jobs = []
+        for name, queue in _by_channel(rows).items():
+            channel = configured.get(name)
+            if channel is None or not channel.enabled:
+                report.counts(name).held += len(queue)
+                self._log_unconfigured(name, queue, disabled=channel is not None)
+                continue
+            jobs.append(self._send_channel(settings, channel, queue, now, report.counts(name)))
+        for outcome in await asyncio.gather(*jobs, return_exceptions=True):
+            if isinstance(outcome, BaseException) and not isinstance(outcome, Exception):
+                raise outcome  # cancellation: the daemon is stopping
+            if isinstance(outcome, Exception):
+                # Only the store can get here (sending is guarded): the row is unchanged
+                # and goes out at the next flush.
+                log.error("outbox: %s", outcome, exc_info=outcome)
+        self._set_pending(report)
+        return report
+
+    async def flush_until_idle(self, max_rounds: int = 20) -> FlushReport:
+        """Flush until nothing due now is left to send (the one-shot CLI): rows waiting for
+        a retry later are left for a later run, never waited for."""
+        total = FlushReport()
+        for _ in range(max_rounds):
+            report = await self.flush()
+            total.merge(report)
+            if report.sent == 0:
+                break
+        return total
+
+    async def _send_channel(
+        self,
+        settings: Settings,
+        channel: ChannelSettings,
+        queue: Sequence[Delivery],
+        now: datetime,
+        counts: ChannelCounts,
+    ) -> None:
+        for position, row in enumerate(queue):
+            if row.next_attempt_at is not None and row.next_attempt_at > now:
+                counts.held += len(queue) - position  # the head waits: so does everything behind
+                return
+            try:
+                await self._send_one(settings, channel, row)
+            except Exception as error:
+                await self._failed(settings, channel, row, error)
+                counts.failed += 1
+                counts.held += len(queue) - position - 1
+                return
+            await asyncio.to_thread(self._store.mark_sent, row.id, at=self._clock())
+            counts.sent += 1
+            self._count(channel.name, "sent")
+            if self._failing.pop(channel.name, None) is not None or row.attempts:
+                log.info(
+                    "channel %s recovered: delivery %d sent after %d failed attempt(s)",
+                    channel.name,
+                    row.id,
+                    row.attempts,
+                    extra={
+                        "channel": channel.name,
+                        "delivery_id": row.id,
+                        "attempts": row.attempts,
+                    },
+                )
+
+    async def _send_one(self, settings: Settings, channel: ChannelSettings, row: Delivery) -> None:
+        alert = await asyncio.to_thread(self._store.get_alert, row.alert_id)
+        if alert is None:
+            raise LookupError(f"alert {row.alert_id} is not in the store any more")
+        message = await asyncio.to_thread(compose, self._store, settings, alert, row)
+        kind = get_channel_type(channel.type)
+        context = SendContext(
+            http=self._http,
+            templates=self._templates,
+            clock=self._clock,
+            log=logging.getLogger(f"alerts.channels.{channel.type}"),
+        )
+        await kind.send(context, channel, message)
+
+    async def _failed(
+        self, settings: Settings, channel: ChannelSettings, row: Delivery, error: Exception
+    ) -> None:
+        retry = settings.alerts.retry
+        hint = error.retry_after_s if isinstance(error, DeliveryError) else None
+        permanent = isinstance(error, DeliveryError) and error.permanent
+        wait = backoff(row.attempts, retry.backoff_base, retry.backoff_max, hint)
+        at = self._clock()
+        text = describe(error, secrets_of(channel))
+        await asyncio.to_thread(
+            self._store.mark_failed, row.id, at=at, error=text, next_attempt_at=at + wait
+        )
+        self._count(channel.name, "failed")
+        previous = self._failing.get(channel.name)
+        self._failing[channel.name] = permanent
+        if previous == permanent:
+            return  # still failing the same way: said already
+        fields = {
+            "channel": channel.name,
+            "delivery_id": row.id,
+            "attempts": row.attempts + 1,
+            "retry_in_s": round(wait.total_seconds()),
+        }
+        if permanent:
+            log.error(
+                "channel %s refuses delivery %d: %s — retrying as is cannot help; fix the"
+                " channel's settings, or drop the row with `listener alerts outbox drop %d`",
+                channel.name, row.id, text, row.id, extra=fields,
+            )  # fmt: skip
+        else:
+            log.warning(
+                "channel %s failed (attempts %d): %s; retry in %ds",
+                channel.name, row.attempts + 1, text, fields["retry_in_s"], extra=fields,
+            )  # fmt: skip
+
+    def _log_unconfigured(self, name: str, queue: Sequence[Delivery], *, disabled: bool) -> None:
+        if name in self._unconfigured_logged:
+            return
+        self._unconfigured_logged.add(name)
+        why = "is disabled" if disabled else "is not configured any more"
+        log.warning(
+            "channel %s %s: %d outbox row(s) stay pending; enable it, or drop them with"
+            " `listener alerts outbox drop ID` (ids: `listener alerts outbox --channel %s`)",
+            name, why, len(queue), name, extra={"channel": name, "rows": len(queue)},
+        )  # fmt: skip
+
+    def _count(self, channel: str, outcome: str) -> None:
+        if self._metrics is not None:
+            self._metrics.deliveries.labels(channel=channel, outcome=outcome).inc()
+
+    def _set_pending(self, report: FlushReport) -> None:
+        if self._metrics is None:
+            return
+        for name in self._pending_channels - set(report.channels):
+            self._metrics.outbox_pending.labels(channel=name).set(0)
+        for name, counts in report.channels.items():
+            self._metrics.outbox_pending.labels(channel=name).set(counts.held + counts.failed)
+        self._pending_channels = set(report.channels)
+
+
+def backoff(
+    attempts: int, base: timedelta, maximum: timedelta, retry_after_s: float | None = None
+) -> timedelta:
+    """How long a row waits after its ``attempts + 1``-th failure: ``base`` doubling per
+    earlier failure up to ``maximum``, or the receiver's ``Retry-After`` when longer."""
+    # In float seconds: a large base doubled many times must not overflow timedelta.
+    doubled = base.total_seconds() * 2.0 ** min(attempts, 64)
+    wait = min(doubled, maximum.total_seconds())
+    if retry_after_s is not None and retry_after_s > 0:
+        wait = max(wait, min(retry_after_s, _LONGEST_WAIT_S))
+    return timedelta(seconds=wait)
+
+
+def describe(error: Exception, secrets: Iterable[str] = ()) -> str:
+    """The error as one capped line, with the channel's secrets taken out."""
+    text = str(error) if isinstance(error, DeliveryError) else f"{type(error).__name__}: {error}"
+    for secret in sorted(set(secrets), key=len, reverse=True):
+        if secret:
+            text = text.replace(secret, REDACTED)
+    text = " ".join(text.split())
+    return text if len(text) <= ERROR_CHARS else text[: ERROR_CHARS - 1] + "…"
+
+
+def secrets_of(channel: ChannelSettings) -> list[str]:
+    """Every secret in a channel's settings, and every URL (a webhook's URL is its key)."""
+    found: list[str] = []
+    for name, value in channel:
+        found += _secret_values(name, value)
+    return found
+
+
+def _secret_values(name: str, value: Any) -> list[str]:
+    if isinstance(value, SecretStr):
+        return [value.get_secret_value()]
+    if isinstance(value, str) and ("url" in name or "://" in value):
+        return [value]
+    if isinstance(value, Mapping):  # headers may carry tokens
+        return [v for v in value.values() if isinstance(v, str) and len(v) >= 8]
+    if isinstance(value, list | tuple):
+        return [s for item in value for s in _secret_values(name, item)]
+    return []
+
+
+def _by_channel(rows: Iterable[Delivery]) -> dict[str, list[Delivery]]:
+    """Rows grouped per channel, keeping the store's order (by id) within each."""
+    grouped: dict[str, list[Delivery]] = {}
+    for row in rows:
+        grouped.setdefault(row.channel, []).append(row)
+    return grouped
