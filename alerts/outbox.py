@@ -120,9 +120,17 @@ class OutboxSender:
         self._failing: dict[str, bool] = {}  # channel → its last failure was permanent
         self._unconfigured_logged: set[str] = set()
         self._pending_channels: set[str] = set()
+        self._lock = asyncio.Lock()
 
     async def flush(self) -> FlushReport:
-        """Send every row due now, channels side by side, rows within a channel in order."""
+        """Send every row due now, channels side by side, rows within a channel in order.
+
+        Calls never overlap (a second waits for the first): two flushes reading the same
+        due rows would send them twice."""
+        async with self._lock:
+            return await self._flush()
+
+    async def _flush(self) -> FlushReport:
         settings = self._settings()
         now = self._clock()
         rows = await asyncio.to_thread(self._store.due_deliveries, now, limit=self._batch)
@@ -310,8 +318,10 @@ def _secret_values(name: str, value: Any) -> list[str]:
 
 
 def _by_channel(rows: Iterable[Delivery]) -> dict[str, list[Delivery]]:
-    """Rows grouped per channel, keeping the store's order (by id) within each."""
+    """Rows grouped per channel, each channel's in the order they were queued (by id)."""
     grouped: dict[str, list[Delivery]] = {}
     for row in rows:
         grouped.setdefault(row.channel, []).append(row)
+    for queue in grouped.values():
+        queue.sort(key=lambda row: row.id)  # queued order, whatever order the store returned
     return grouped

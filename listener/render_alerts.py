@@ -45,6 +45,17 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def _span(seconds: float) -> str:
+    """``3d 4h``, ``2h 5m``, ``4m 10s``: the two largest units, for people."""
+    whole = max(round(seconds), 0)
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        if whole >= size or (unit == "s" and not parts):
+            parts.append(f"{whole // size}{unit}")
+            whole %= size
+    return " ".join(parts[:2])
+
+
 def time_to_first_response_s(alert: Alert) -> float | None:
     """Seconds from the alert to its first acknowledgement or reply, whichever came first."""
     answered = [t for t in (alert.acknowledged_at, alert.replied_at) if t is not None]
@@ -180,7 +191,7 @@ def render_alert(
         ("acknowledged", _when(alert.acknowledged_at)),
         ("replied", _when(alert.replied_at)),
         ("closed", _when(alert.closed_at)),
-        ("first response", f"{ttfr:.0f}s after the alert" if ttfr is not None else "none yet"),
+        ("first response", f"{_span(ttfr)} after the alert" if ttfr is not None else "none yet"),
     ]
     if alert.escalated_at is not None:
         facts.append(("SLA breached", f"escalated {_when(alert.escalated_at)}"))
