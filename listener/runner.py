@@ -187,6 +187,7 @@ class SourceRunner:
             parked_reason=None,
             items_total=state.items_total + len(stored),
             last_new_items=len(stored),
+            empty_polls=0 if stored else state.empty_polls + 1,  # a 304 stores nothing too
         )
         if state.error_count or state.parked_reason:
             log.info(

@@ -262,8 +262,8 @@ def row_to_author(row: sqlite3.Row) -> AuthorRecord:
 UPSERT_STATE = """
 INSERT OR REPLACE INTO source_state (
     source, etag, last_modified, cursor, next_check_at, last_attempt_at, last_success_at,
-    error_count, last_error, parked_reason, items_total, last_new_items
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    error_count, last_error, parked_reason, items_total, last_new_items, empty_polls
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 SELECT_STATES = "SELECT * FROM source_state"
 
@@ -273,6 +273,7 @@ def state_to_row(s: SourceState) -> tuple[Any, ...]:
         s.source, s.etag, s.last_modified, s.cursor, ts_or_none(s.next_check_at),
         ts_or_none(s.last_attempt_at), ts_or_none(s.last_success_at),
         s.error_count, s.last_error, s.parked_reason, s.items_total, s.last_new_items,
+        s.empty_polls,
     )  # fmt: skip
 
 
@@ -290,4 +291,5 @@ def row_to_state(row: sqlite3.Row) -> SourceState:
         parked_reason=row["parked_reason"],
         items_total=row["items_total"],
         last_new_items=row["last_new_items"],
+        empty_polls=row["empty_polls"],
     )

@@ -205,7 +205,84 @@ _V4: tuple[str, ...] = (
     "ALTER TABLE mentions ADD COLUMN deleted_at TEXT",
 )
 
-MIGRATIONS: tuple[Migration, ...] = ((1, _V1), (2, _V2), (3, _V3), (4, _V4))
+# Alerts and the outbox live beside the mentions they are about, so a mention, its alert and
+# its outbox rows commit in one transaction (DESIGN.md, invariants). Times are ts() text
+# like every other column, so comparisons and ORDER BY in SQL are time order.
+# alert_mentions holds mention ids without a foreign key: mentions are never deleted (only
+# tombstoned), and a rule that named a mention id not (yet) stored must not make the whole
+# batch fail on every retry; the alert keeps the id it was about either way.
+_V5: tuple[str, ...] = (
+    """CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        brand TEXT COLLATE NOCASE,
+        severity TEXT NOT NULL,
+        title TEXT NOT NULL,
+        state TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        severity_reasons TEXT NOT NULL,
+        details TEXT NOT NULL,
+        drafts TEXT NOT NULL,
+        assignee TEXT,
+        acknowledged_at TEXT,
+        replied_at TEXT,
+        closed_at TEXT,
+        escalated_at TEXT,
+        folded INTEGER NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX alerts_state_created ON alerts(state, created_at)",
+    "CREATE INDEX alerts_brand_kind_state ON alerts(brand, kind, state)",
+    # list_alerts without a state filter, and alerts_between, read by creation time alone.
+    "CREATE INDEX alerts_created ON alerts(created_at)",
+    """CREATE TABLE alert_mentions (
+        alert_id INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        mention_id TEXT NOT NULL,
+        PRIMARY KEY (alert_id, position),
+        UNIQUE (alert_id, mention_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX alert_mentions_mention ON alert_mentions(mention_id)",
+    # "by" is an SQL keyword: the column is actor.
+    """CREATE TABLE alert_events (
+        id INTEGER PRIMARY KEY,
+        alert_id INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+        at TEXT NOT NULL,
+        what TEXT NOT NULL,
+        actor TEXT,
+        detail TEXT
+    )""",
+    "CREATE INDEX alert_events_alert ON alert_events(alert_id, id)",
+    """CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY,
+        alert_id INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+        channel TEXT NOT NULL,
+        event TEXT NOT NULL,
+        key TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        not_before TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        last_error TEXT,
+        sent_at TEXT,
+        reason TEXT
+    )""",
+    # due_deliveries: the pending rows in send order; suppressed_between shares the prefix.
+    "CREATE INDEX deliveries_due ON deliveries(status, channel, id)",
+    # deliveries_since (a channel's rate limit) and list_deliveries by alert.
+    "CREATE INDEX deliveries_channel_created ON deliveries(channel, created_at)",
+    "CREATE INDEX deliveries_alert ON deliveries(alert_id)",
+    # An author's earlier mentions (shown on every alert, matched for follow-ups): without it
+    # author_mentions reads every mention of the source type. Handles compare without case.
+    "CREATE INDEX mentions_author ON mentions("
+    "source_type, author_handle COLLATE NOCASE, published_at)",
+    "ALTER TABLE source_state ADD COLUMN empty_polls INTEGER NOT NULL DEFAULT 0",
+)
+
+MIGRATIONS: tuple[Migration, ...] = ((1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5))
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -30,10 +30,12 @@ from typing import Self
 from listener.models import Judgments, Mention, SourceState
 from listener.query import QueryError
 from listener.store import labelling, lookups, revisions, rows
+from listener.store.alerts import SqliteAlertTx
 from listener.store.base import (
     DEFAULT_HIGHLIGHT,
     AuthorRecord,
     LabelledMention,
+    OnStored,
     Recheck,
     Revision,
     SearchHit,
@@ -43,6 +45,7 @@ from listener.store.base import (
 )
 from listener.store.schema import MIGRATIONS, Migration, migrate
 from listener.store.search import PLAIN_SNIPPET_CHARS, build_search
+from listener.store.sqlite_alerts import SQLiteAlerts
 
 BUSY_TIMEOUT_MS = 10_000
 _MAX_IDLE_READERS = 8
@@ -72,8 +75,9 @@ def _connect(path: Path, *, reader: bool) -> sqlite3.Connection:
     return conn
 
 
-class SQLiteStore:
-    """The SQLite implementation of ``listener.store.Store``."""
+class SQLiteStore(SQLiteAlerts):
+    """The SQLite implementation of ``listener.store.Store`` (alerts and the outbox in
+    ``listener.store.sqlite_alerts``)."""
 
     def __init__(self, path: str | Path, *, migrations: Sequence[Migration] = MIGRATIONS) -> None:
         self.path = Path(path)
@@ -140,7 +144,11 @@ class SQLiteStore:
     # -- mentions ------------------------------------------------------------------
 
     def insert_mentions(
-        self, mentions: Sequence[Mention], *, recheck: Recheck | None = None
+        self,
+        mentions: Sequence[Mention],
+        *,
+        recheck: Recheck | None = None,
+        on_stored: OnStored | None = None,
     ) -> list[Mention]:
         # Building a row extracts handles and hashtags from up to max_text_chars of text:
         # done here, before the lock, so sources storing at once do not queue behind it.
@@ -170,6 +178,10 @@ class SQLiteStore:
                 if m.author.handle:
                     conn.execute(rows.UPSERT_AUTHOR, rows.author_params(m, m.author.handle))
                 conn.executemany(rows.INSERT_TAG, rows.tag_rows(m.id, m.judgments))
+            if on_stored is not None and new:
+                # Before COMMIT, on the writer: an exception here rolls the mentions back
+                # too, so the batch is retried whole and its alerts are raised exactly once.
+                on_stored(SqliteAlertTx(conn), new)
         return new
 
     def existing_ids(self, ids: Iterable[str]) -> set[str]:

@@ -1,0 +1,294 @@
+"""``AlertTx`` on SQLite: the alert rules' reads and writes inside one write transaction.
+
+``SQLiteStore.insert_mentions`` hands one to its ``on_stored`` hook on the writer
+connection, after the mentions are inserted and before COMMIT, so a mention, its alert and
+its outbox rows are stored together or not at all (DESIGN.md, invariants);
+``SQLiteStore.alert_transaction`` yields one for the time-based rules. The object does not
+own the transaction: whoever opened it commits or rolls back.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from listener.models import (
+    Alert,
+    AlertKind,
+    AlertState,
+    Delivery,
+    DeliveryEvent,
+    DeliveryStatus,
+    Mention,
+    Severity,
+    SourceState,
+)
+from listener.store import alert_life, deliveries, rows, rule_reads
+from listener.store.alert_rows import (
+    INSERT_ALERT,
+    OPEN_STATES,
+    alert_on,
+    alert_params,
+    alerts_where,
+    dumps,
+    json_values,
+    record_event,
+)
+from listener.store.base import NewAlert
+
+_DIGEST = str(AlertKind.DIGEST)
+# How many folded mention ids an event names before it only counts them.
+_EVENT_IDS = 5
+
+# Who wrote what the alert is about: any of its mentions, by handle (any case, ASCII
+# folding as in author_mentions) on the same source type.
+_BY_AUTHOR = """EXISTS (SELECT 1 FROM alert_mentions am JOIN mentions m ON m.id = am.mention_id
+    WHERE am.alert_id = a.id AND m.source_type = :source_type
+    AND m.author_handle = :handle COLLATE NOCASE)"""
+# The same conversation. Sources fill thread_id with the native id of the thread's root
+# (HN story_id, Reddit link_id, Bluesky root URI, X conversation_id, Lemmy/Discourse/Stack
+# Exchange topic or question), and a root post carries its own native id there; Mastodon
+# leaves a reply's thread_id empty and names only its parent. So an alert is in thread T
+# when one of its mentions is in T (thread_id), is T (native_id), or replied to T
+# (parent_id). Thread ids are native ids, unique only within a source; brand, kind and the
+# time window keep a clash between two sources' equal numbers unlikely to matter.
+_IN_THREAD = """EXISTS (SELECT 1 FROM alert_mentions am JOIN mentions m ON m.id = am.mention_id
+    WHERE am.alert_id = a.id
+    AND (m.thread_id = :thread OR m.native_id = :thread OR m.parent_id = :thread))"""
+
+
+# NULL parameters keep what the alert has: the severity only rises, details only when given.
+_FOLD = """UPDATE alerts SET updated_at = :at, folded = folded + :added,
+    severity = coalesce(:severity, severity),
+    severity_reasons = coalesce(:reasons, severity_reasons),
+    details = coalesce(:details, details)
+WHERE id = :id"""
+
+
+def _kinds(kinds: Sequence[AlertKind]) -> str:
+    return json_values(str(AlertKind(k)) for k in kinds)
+
+
+# An empty kinds list means any kind, as an empty filter does in list_alerts.
+_KIND_FILTER = "(:kinds = '[]' OR a.kind IN (SELECT value FROM json_each(:kinds)))"
+
+
+class SqliteAlertTx:
+    """``listener.store.base.AlertTx`` on a connection that is inside a write transaction."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    # -- alerts ----------------------------------------------------------------------
+
+    def add_alert(self, alert: NewAlert) -> Alert | None:
+        inserted = self._conn.execute(INSERT_ALERT, alert_params(alert))
+        if inserted.rowcount != 1:
+            return None
+        alert_id = inserted.lastrowid or 0
+        self._add_mentions(alert_id, alert.mention_ids)
+        record_event(self._conn, alert_id, alert.created_at, "raised", None, alert.rule)
+        return alert_on(self._conn, alert_id)
+
+    def alert_by_key(self, key: str) -> Alert | None:
+        found = alerts_where(self._conn, "a.key = :key", {"key": key}, "a.id", limit=1)
+        return found[0] if found else None
+
+    def find_open_alert(
+        self,
+        *,
+        kinds: Sequence[AlertKind],
+        brand: str | None,
+        since: datetime,
+        rule: str | None = None,
+        author: tuple[str, str] | None = None,
+        thread_id: str | None = None,
+    ) -> Alert | None:
+        where = [
+            "a.state IN (SELECT value FROM json_each(:open))",
+            _KIND_FILTER,
+            "a.brand IS :brand",
+            "a.updated_at >= :since",
+            "(:rule IS NULL OR a.rule = :rule)",
+        ]
+        related = []
+        if author is not None:
+            related.append(_BY_AUTHOR)
+        if thread_id is not None:
+            related.append(_IN_THREAD)
+        if related:
+            where.append("(" + " OR ".join(related) + ")")
+        params: dict[str, Any] = {
+            "open": json_values(OPEN_STATES),
+            "kinds": _kinds(kinds),
+            "brand": brand,
+            "since": rows.ts(since),
+            "rule": rule,
+            "source_type": author[0] if author else None,
+            "handle": author[1] if author else None,
+            "thread": thread_id,
+        }
+        order = "a.created_at DESC, a.id DESC"
+        found = alerts_where(self._conn, " AND ".join(where), params, order, limit=1)
+        return found[0] if found else None
+
+    def fold_into(
+        self,
+        alert_id: int,
+        mention_ids: Sequence[str],
+        *,
+        at: datetime,
+        severity: Severity | None = None,
+        severity_reasons: Sequence[str] = (),
+        details: Mapping[str, Any] | None = None,
+    ) -> Alert:
+        alert = alert_on(self._conn, alert_id)
+        added = self._add_mentions(alert_id, mention_ids)
+        notes = [_mentions_note(added)]
+        params: dict[str, Any] = {
+            "at": rows.ts(at),
+            "added": len(added),
+            "id": alert_id,
+            "severity": None,
+            "reasons": None,
+            "details": None if details is None else dumps(dict(details)),
+        }
+        if severity is not None and Severity(severity).rank > alert.severity.rank:
+            reasons = list(dict.fromkeys((*alert.severity_reasons, *severity_reasons)))
+            params |= {"severity": str(severity), "reasons": dumps(reasons)}
+            notes.append(f"severity {alert.severity} -> {severity}")
+        self._conn.execute(_FOLD, params)
+        record_event(self._conn, alert_id, at, "folded", None, "; ".join(notes))
+        return alert_on(self._conn, alert_id)
+
+    def _add_mentions(self, alert_id: int, mention_ids: Sequence[str]) -> list[str]:
+        """Append mentions after those the alert holds; return the ones that were new."""
+        held = {
+            r[0]
+            for r in self._conn.execute(
+                "SELECT mention_id FROM alert_mentions WHERE alert_id = ?", (alert_id,)
+            )
+        }
+        added = [m for m in dict.fromkeys(mention_ids) if m not in held]
+        (last,) = self._conn.execute(
+            "SELECT coalesce(max(position), -1) FROM alert_mentions WHERE alert_id = ?",
+            (alert_id,),
+        ).fetchone()
+        self._conn.executemany(
+            "INSERT INTO alert_mentions (alert_id, position, mention_id) VALUES (?, ?, ?)",
+            [(alert_id, last + 1 + i, m) for i, m in enumerate(added)],
+        )
+        return added
+
+    def set_state(
+        self, alert_id: int, state: AlertState, *, at: datetime, by: str | None = None
+    ) -> Alert:
+        return alert_life.set_state_on(self._conn, alert_id, state, at=at, by=by)
+
+    def unacknowledged_alerts(
+        self, *, created_before: datetime, kinds: Sequence[AlertKind]
+    ) -> list[Alert]:
+        return alerts_where(
+            self._conn,
+            f"a.state = :new AND a.escalated_at IS NULL AND a.created_at < :before"
+            f" AND {_KIND_FILTER}",
+            {"new": str(AlertState.NEW), "before": rows.ts(created_before), "kinds": _kinds(kinds)},
+            "a.created_at, a.id",
+        )
+
+    def mark_escalated(self, alert_id: int, at: datetime) -> None:
+        alert_life.mark_escalated_on(self._conn, alert_id, at)
+
+    def alerts_between(
+        self, since: datetime, until: datetime, *, brand: str | None = None
+    ) -> list[Alert]:
+        return alerts_where(
+            self._conn,
+            "a.created_at >= :since AND a.created_at < :until AND a.kind != :digest"
+            " AND (:brand IS NULL OR a.brand = :brand)",
+            {"since": rows.ts(since), "until": rows.ts(until), "digest": _DIGEST, "brand": brand},
+            "a.created_at, a.id",
+        )
+
+    def open_alerts(self, *, brand: str | None = None) -> list[Alert]:
+        return alerts_where(
+            self._conn,
+            "a.state IN (SELECT value FROM json_each(:open)) AND a.kind != :digest"
+            " AND (:brand IS NULL OR a.brand = :brand)",
+            {"open": json_values(OPEN_STATES), "digest": _DIGEST, "brand": brand},
+            "a.created_at, a.id",
+        )
+
+    # -- deliveries ------------------------------------------------------------------
+
+    def enqueue(
+        self,
+        alert_id: int,
+        channel: str,
+        event: DeliveryEvent,
+        *,
+        at: datetime,
+        not_before: datetime,
+        status: DeliveryStatus = DeliveryStatus.PENDING,
+        reason: str | None = None,
+    ) -> Delivery | None:
+        return deliveries.enqueue_on(
+            self._conn, alert_id, channel, event,
+            at=at, not_before=not_before, status=status, reason=reason,
+        )  # fmt: skip
+
+    def deliveries_since(self, channel: str, since: datetime) -> int:
+        return deliveries.deliveries_since_on(self._conn, channel, since)
+
+    def suppressed_between(self, since: datetime, until: datetime) -> list[Delivery]:
+        return deliveries.suppressed_between_on(self._conn, since, until)
+
+    # -- mentions and sources, for the rules -------------------------------------------
+
+    def mention_counts(
+        self,
+        brand: str,
+        since: datetime,
+        until: datetime,
+        *,
+        bucket: timedelta,
+        negative_only: bool,
+    ) -> dict[datetime, int]:
+        return rule_reads.mention_counts_on(
+            self._conn, brand, since, until, bucket=bucket, negative_only=negative_only
+        )
+
+    def mentions_between(
+        self,
+        brand: str,
+        since: datetime,
+        until: datetime,
+        *,
+        negative_only: bool,
+        limit: int = 500,
+    ) -> list[Mention]:
+        return rule_reads.mentions_between_on(
+            self._conn, brand, since, until, negative_only=negative_only, limit=limit
+        )
+
+    def author_mentions(
+        self, source_type: str, handle: str, *, before: datetime, limit: int = 5
+    ) -> list[Mention]:
+        return rule_reads.author_mentions_on(
+            self._conn, source_type, handle, before=before, limit=limit
+        )
+
+    def source_states(self) -> list[SourceState]:
+        found = self._conn.execute(rows.SELECT_STATES + " ORDER BY source")
+        return [rows.row_to_state(r) for r in found]
+
+
+def _mentions_note(added: Sequence[str]) -> str:
+    if not added:
+        return "no new mentions"
+    named = ", ".join(added[:_EVENT_IDS])
+    more = f" and {len(added) - _EVENT_IDS} more" if len(added) > _EVENT_IDS else ""
+    noun = "mention" if len(added) == 1 else "mentions"
+    return f"{len(added)} {noun} folded in: {named}{more}"

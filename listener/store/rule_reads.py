@@ -1,0 +1,102 @@
+"""What the alert rules read of mentions, on one SQLite connection (writer or reader).
+
+Tombstones (``deleted_at`` set) are left out everywhere: their words are gone, and a post
+its author removed should neither make a spike nor show up as someone's history.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+from listener.clock import ensure_utc
+from listener.models import Mention, SentimentLabel
+from listener.store import rows
+
+_NEGATIVE = str(SentimentLabel.NEGATIVE)
+
+# Microseconds since the epoch of a ts() value ("YYYY-MM-DDTHH:MM:SS.ffffff+00:00"):
+# strftime('%s') drops the fraction, characters 21-26 are it. Integer arithmetic, so a
+# mention exactly on a bucket boundary lands in the later bucket, never by float rounding
+# in the earlier one (julianday() is a float of days).
+_MICROS = "(CAST(strftime('%s', m.published_at) AS INTEGER) * 1000000" \
+    " + CAST(substr(m.published_at, 21, 6) AS INTEGER))"  # fmt: skip
+
+_BRAND_WINDOW = (
+    " FROM mention_brands mb JOIN mentions m ON m.id = mb.mention_id"
+    " WHERE mb.brand = :brand AND m.published_at >= :since AND m.published_at < :until"
+    " AND m.deleted_at IS NULL AND (:negative = 0 OR m.sentiment_label = :label)"
+)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _epoch_micros(value: datetime) -> int:
+    return (ensure_utc(value) - _EPOCH) // timedelta(microseconds=1)
+
+
+def mention_counts_on(
+    conn: sqlite3.Connection,
+    brand: str,
+    since: datetime,
+    until: datetime,
+    *,
+    bucket: timedelta,
+    negative_only: bool,
+) -> dict[datetime, int]:
+    step = bucket // timedelta(microseconds=1)
+    if step <= 0:
+        raise ValueError(f"a count bucket must be longer than zero (got {bucket})")
+    start = ensure_utc(since)
+    found = conn.execute(
+        f"SELECT ({_MICROS} - :start) / :step AS k, count(*) AS n{_BRAND_WINDOW}"
+        " GROUP BY k ORDER BY k",
+        {
+            "brand": brand,
+            "since": rows.ts(since),
+            "until": rows.ts(until),
+            "negative": int(negative_only),
+            "label": _NEGATIVE,
+            "start": _epoch_micros(start),
+            "step": step,
+        },
+    )
+    return {start + k * bucket: n for k, n in found}
+
+
+def mentions_between_on(
+    conn: sqlite3.Connection,
+    brand: str,
+    since: datetime,
+    until: datetime,
+    *,
+    negative_only: bool,
+    limit: int,
+) -> list[Mention]:
+    found = conn.execute(
+        f"SELECT m.*{_BRAND_WINDOW} ORDER BY m.published_at DESC, m.seq DESC LIMIT :limit",
+        {
+            "brand": brand,
+            "since": rows.ts(since),
+            "until": rows.ts(until),
+            "negative": int(negative_only),
+            "label": _NEGATIVE,
+            "limit": limit,
+        },
+    )
+    return [rows.row_to_mention(r) for r in found]
+
+
+def author_mentions_on(
+    conn: sqlite3.Connection, source_type: str, handle: str, *, before: datetime, limit: int
+) -> list[Mention]:
+    # COLLATE NOCASE folds ASCII letters only; handles on the networks we read are ASCII or
+    # compared exactly by the network itself, and it lets the mentions_author index answer.
+    found = conn.execute(
+        "SELECT m.* FROM mentions m WHERE m.source_type = ?"
+        " AND m.author_handle = ? COLLATE NOCASE AND m.published_at < ?"
+        " AND m.deleted_at IS NULL ORDER BY m.published_at DESC, m.seq DESC LIMIT ?",
+        (source_type, handle, rows.ts(before), limit),
+    )
+    return [rows.row_to_mention(r) for r in found]
