@@ -1,0 +1,114 @@
+"""The silent-source rule: a source that stopped answering, or went unusually quiet.
+
+A configured, enabled source is silent when
+
+- it has not polled successfully for ``intervals`` × its interval, measured from its last
+  success; a source that never succeeded is silent once it has failed ``intervals`` times
+  in a row (its state keeps no first-attempt time, and each failure took at least an
+  interval — backoff only stretches them), or as soon as it is parked;
+- or, for a source that has found mentions before (``items_total`` > 0), its last
+  ``empty_polls`` successful polls in a row found nothing.
+
+One alert per silence episode: the key holds what stays constant while the episode lasts
+(the last success for an outage, the mention total for an empty run). Once the source works
+again its open silent-source alerts are resolved by "listener".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from alerts.rules.common import describe_duration
+from listener.config import SourceSettings
+from listener.config_alerts import SilentSourceRule
+from listener.models import Alert, AlertKind, AlertState, Severity, SourceState
+from listener.store.base import AlertTx, NewAlert
+
+RESOLVED_BY = "listener"
+
+
+def _silence(
+    rule: SilentSourceRule, source: SourceSettings, state: SourceState, now: datetime
+) -> tuple[str, str] | None:
+    """(episode key, title) when the source is silent, else None."""
+    name = source.name
+    limit = rule.intervals * source.interval
+    if state.parked_reason:
+        since = state.last_success_at.isoformat() if state.last_success_at else "never"
+        return (
+            f"silent:{name}:parked:{since}",
+            f"Source {name} is parked: {state.parked_reason[:200]}",
+        )
+    if state.last_success_at is not None:
+        if now - state.last_success_at >= limit:
+            return (
+                f"silent:{name}:down:{state.last_success_at.isoformat()}",
+                f"Source {name} has not polled successfully for {describe_duration(limit)}"
+                f" (last success {state.last_success_at:%Y-%m-%d %H:%M} UTC)",
+            )
+    elif state.error_count >= rule.intervals:
+        return (
+            f"silent:{name}:never",
+            f"Source {name} has never polled successfully ({state.error_count} failures)",
+        )
+    if (
+        rule.empty_polls is not None
+        and state.items_total > 0
+        and state.empty_polls >= rule.empty_polls
+        and state.error_count == 0
+    ):
+        return (
+            f"silent:{name}:empty:{state.items_total}",
+            f"Source {name} found nothing new in {state.empty_polls} polls in a row",
+        )
+    return None
+
+
+def check_silent(
+    tx: AlertTx, rule: SilentSourceRule, sources: Sequence[SourceSettings], *, now: datetime
+) -> list[Alert]:
+    """Raise alerts for silent sources and resolve those of sources that recovered."""
+    if not rule.enabled:
+        return []
+    states = {s.source: s for s in tx.source_states()}
+    watched = [s for s in sources if s.enabled and (not rule.sources or s.name in rule.sources)]
+    open_by_source: dict[str, list[Alert]] = {}
+    for alert in tx.open_alerts():
+        if alert.kind is AlertKind.SILENT_SOURCE and alert.rule == rule.rule_name:
+            open_by_source.setdefault(str(alert.details.get("source")), []).append(alert)
+    raised = []
+    for source in watched:
+        state = states.get(source.name)
+        if state is None:
+            continue  # never polled: the scheduler has not reached it yet
+        silence = _silence(rule, source, state, now)
+        if silence is None:
+            for alert in open_by_source.get(source.name, []):
+                tx.set_state(alert.id, AlertState.RESOLVED, at=now, by=RESOLVED_BY)
+            continue
+        key, title = silence
+        new = tx.add_alert(
+            NewAlert(
+                key=key,
+                kind=AlertKind.SILENT_SOURCE,
+                rule=rule.rule_name,
+                brand=None,
+                severity=Severity.NORMAL,
+                title=title,
+                created_at=now,
+                details={
+                    "source": source.name,
+                    "source_type": source.type,
+                    "last_success_at": (
+                        state.last_success_at.isoformat() if state.last_success_at else None
+                    ),
+                    "error_count": state.error_count,
+                    "last_error": (state.last_error or "")[:300] or None,
+                    "empty_polls": state.empty_polls,
+                },
+            )
+        )
+        if new is not None:
+            raised.append(new)
+    return raised
