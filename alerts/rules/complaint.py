@@ -80,7 +80,7 @@ def check_complaint(
             brand=brand,
             since=now - rule.cooldown,
             rule=rule.rule_name,
-            author=(mention.source_type, handle.lstrip("@")) if handle else None,
+            author=(mention.source_type, handle) if handle else None,
             thread_id=mention.thread_id,
         )
         if open_alert is not None:
