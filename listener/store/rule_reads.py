@@ -15,11 +15,12 @@ from listener.store import rows
 
 _NEGATIVE = str(SentimentLabel.NEGATIVE)
 
-# Microseconds since the epoch of a ts() value ("YYYY-MM-DDTHH:MM:SS.ffffff+00:00"):
-# strftime('%s') drops the fraction, characters 21-26 are it. Integer arithmetic, so a
-# mention exactly on a bucket boundary lands in the later bucket, never by float rounding
-# in the earlier one (julianday() is a float of days).
-_MICROS = "(CAST(strftime('%s', m.published_at) AS INTEGER) * 1000000" \
+# Microseconds since the epoch of a ts() value ("YYYY-MM-DDTHH:MM:SS.ffffff+00:00"): whole
+# seconds from its first 19 characters (strftime would round the fraction to milliseconds,
+# putting 12:09:59.999999 at 12:10:00), the fraction from characters 21-26. Integer
+# arithmetic, so a mention on either side of a bucket boundary lands in its own bucket;
+# julianday() is a float of days and could not promise that.
+_MICROS = "(CAST(strftime('%s', substr(m.published_at, 1, 19)) AS INTEGER) * 1000000" \
     " + CAST(substr(m.published_at, 21, 6) AS INTEGER))"  # fmt: skip
 
 _BRAND_WINDOW = (
