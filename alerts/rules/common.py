@@ -41,11 +41,16 @@ def at_least(severity: Severity, minimum: Severity) -> bool:
     return severity.rank >= minimum.rank
 
 
-def describe_duration(span: timedelta) -> str:
-    """1h -> "hour", 2h -> "2 hours", 30m -> "30 minutes", 1d -> "day"."""
+def span_text(span: timedelta) -> str:
+    """1h -> "1 hour", 2h -> "2 hours", 30m -> "30 minutes", 1d -> "1 day"."""
     seconds = int(span.total_seconds())
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if seconds % size == 0 and seconds >= size:
             n = seconds // size
-            return unit if n == 1 else f"{n} {unit}s"
+            return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
     return f"{seconds} seconds"
+
+
+def describe_duration(span: timedelta) -> str:
+    """As ``span_text`` but "hour", not "1 hour": for "in the last hour"."""
+    return span_text(span).removeprefix("1 ")

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from alerts.rules.common import describe_duration
+from alerts.rules.common import span_text
 from listener.config import SourceSettings
 from listener.config_alerts import SilentSourceRule
 from listener.models import Alert, AlertKind, AlertState, Severity, SourceState
@@ -44,7 +44,7 @@ def _silence(
         if now - state.last_success_at >= limit:
             return (
                 f"silent:{name}:down:{state.last_success_at.isoformat()}",
-                f"Source {name} has not polled successfully for {describe_duration(limit)}"
+                f"Source {name} has not polled successfully for {span_text(limit)}"
                 f" (last success {state.last_success_at:%Y-%m-%d %H:%M} UTC)",
             )
     elif state.error_count >= rule.intervals:
