@@ -1,4 +1,4 @@
-"""The pipeline: normalize → match brand query → dedupe → judge → store.
+"""The pipeline: normalize → match brand query → dedupe → judge → store (→ alert rules).
 
 Each stage is a small function on plain data (see the sibling modules); this module only
 runs them in order over one batch from one source and accounts for every item: each is
@@ -27,7 +27,7 @@ from listener.models import Mention, RawItem
 from listener.normalize import mention_id, normalize, scrub_item
 from listener.pipeline_types import BatchReport, DropReason
 from listener.revise import revision_of, sort_items
-from listener.store.base import Revision
+from listener.store.base import OnStored, Revision
 
 log = logging.getLogger("listener.pipeline")
 
@@ -38,6 +38,7 @@ class PipelineStore(DedupeLookups, Protocol):
         mentions: Sequence[Mention],
         *,
         recheck: Callable[[DedupeLookups], Sequence[Mention]] | None = None,
+        on_stored: OnStored | None = None,
     ) -> list[Mention]: ...
     def get_mention(self, mention_id: str) -> Mention | None: ...
     def mention_revisions(self, ids: Iterable[str]) -> dict[str, Revision]: ...
@@ -58,8 +59,18 @@ def judge(judge: Judge, mention: Mention) -> Mention:
 class Pipeline:
     """Runs batches through the stages. Holds what is compiled once: brand matchers, the judge."""
 
-    def __init__(self, settings: Settings, store: PipelineStore, *, clock: Clock = utcnow) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: PipelineStore,
+        *,
+        clock: Clock = utcnow,
+        on_stored: OnStored | None = None,
+    ) -> None:
+        """``on_stored`` runs inside the transaction that stores each batch's new mentions
+        (the alert rules), so a mention and its alerts are stored together or not at all."""
         self._settings = settings.pipeline
+        self._on_stored = on_stored
         self._brands = compile_brands(settings.brands)
         self._judge = Judge(settings.judgments, settings.brands)
         self._store = store
@@ -94,7 +105,9 @@ class Pipeline:
             # may have stored the same article since the first pass.
             return dedupe(judged, lookups, source=source, since=since, report=report)
 
-        report.stored = self._store.insert_mentions(judged, recheck=recheck)
+        report.stored = self._store.insert_mentions(
+            judged, recheck=recheck, on_stored=self._on_stored
+        )
         report.updated = self._revise(batch.edits, source, source_type, now, report)
         return report
 
