@@ -13,7 +13,8 @@ the latest period is built: after downtime the team gets one current digest, not
 - ``open_alerts``: how many are open, and the oldest;
 - ``sla_breaches``: alerts escalated in the period;
 - ``suppressed``: deliveries held back in the period (rate limits) with their reasons, and
-  the digest-only saved-search hits.
+  the digest-only saved-search hits;
+- ``sections``: all of the above as short lines for people (``alerts.digest_lines``).
 
 Positive counts come from reading the period's mentions (the store counts only all or
 negative ones), at most ``POSITIVE_SAMPLE``; ``positive_capped`` says when that cap was hit.
@@ -27,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from alerts.digest_lines import digest_lines
 from alerts.routing import DIGEST_ONLY, enqueue_to
 from listener.config_alerts import AlertsSettings, DigestSettings
 from listener.models import Alert, AlertKind, DeliveryEvent, SentimentLabel, Severity
@@ -148,6 +150,7 @@ def check_digests(
             if tx.alert_by_key(key) is not None:
                 continue
             details = sections(tx, brand, start, end)
+            details["sections"] = digest_lines(details)
             volume = details["volume"]
             alert = tx.add_alert(
                 NewAlert(

@@ -59,6 +59,16 @@ def test_a_daily_digest_is_built_once_with_its_sections(tmp_path: Path) -> None:
     assert d["open_alerts"]["count"] == 1
     assert d["open_alerts"]["oldest"]["title"].startswith("Complaint from @ann")
     assert d["sla_breaches"] == []
+    lines = {section["title"]: section["lines"] for section in d["sections"]}
+    assert lines["Volume and sentiment"] == [
+        "4 mentions: 3 negative, 1 positive",
+        "mentions +100% on the period before (2)",
+        "negative +50% on the period before (2)",
+    ]
+    assert lines["Top complaints"][1].startswith("[low] Complaint from @bob on feed")
+    assert lines["Top complaints"][1].endswith(", resolved)")
+    assert lines["SLA breaches"] == ["none"]
+    assert lines["Held back by rate limits"] == ["nothing"]
     [row] = h.deliveries(digest)
     assert (row.channel, row.event) == ("mail", DeliveryEvent.DIGEST)
     assert [a.kind for a in h.tick(minutes=10)] == []  # once per period
@@ -109,3 +119,5 @@ def test_saved_search_instant_alerts_and_digest_only_hits(tmp_path: Path) -> Non
     section = digest.details["suppressed"]
     assert section["count"] == 0  # nothing was rate limited
     assert [(i["rule"], i["id"]) for i in section["digest_only"]] == [("press", quiet.id)]
+    [hits] = [s["lines"] for s in digest.details["sections"] if "digest only" in s["title"]]
+    assert hits == [f"press: [low] {quiet.title} (#{quiet.id}, new)"]
