@@ -29,9 +29,10 @@ from tests.store_helpers import make_mention
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 
 
-def make_settings(**alerts: Any) -> Settings:
-    """Settings for brand "acme" (query ``acme``) with alerts enabled and two channels,
-    ``slack`` and ``mail`` (console channels: nothing is sent in these tests)."""
+def make_settings(*, other_brands: Sequence[str] = (), **alerts: Any) -> Settings:
+    """Settings for brand "acme" (query ``acme OR @acmehelp``; ``other_brands`` are named
+    after their query) with alerts enabled and two channels, ``slack`` and ``mail``
+    (console channels: nothing is sent in these tests)."""
     section: dict[str, Any] = {
         "enabled": True,
         "channels": [{"name": "slack", "type": "console"}, {"name": "mail", "type": "console"}],
@@ -39,7 +40,10 @@ def make_settings(**alerts: Any) -> Settings:
     section.update(alerts)
     return Settings.model_validate(
         {
-            "brands": [{"name": "acme", "query": "acme OR @acmehelp"}],
+            "brands": [
+                {"name": "acme", "query": "acme OR @acmehelp"},
+                *({"name": b, "query": b} for b in other_brands),
+            ],
             "sources": [
                 {"name": "feed", "type": "rss", "interval": "10m", "url": "https://e.org/f"},
                 {"name": "other", "type": "rss", "interval": "1h", "url": "https://e.org/g"},

@@ -3,6 +3,7 @@ same volume is no incident where it is usual for that hour of the week."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -149,3 +150,21 @@ def test_an_incident_closed_early_is_not_raised_again_in_its_cooldown(tmp_path: 
     h.clock.advance(minutes=1)
     h.feed(burst(5, end=h.clock.now))
     assert len(h.alerts(AlertKind.INCIDENT)) == 1
+
+
+def test_the_time_based_pass_finds_a_spike_stored_without_the_hook(tmp_path: Path) -> None:
+    h = Harness(tmp_path, make_settings())
+    h.history(burst())
+    [incident] = h.tick()
+    assert incident.kind is AlertKind.INCIDENT and incident.details["count"] == 40
+    assert len(h.deliveries(incident)) == 2
+
+
+def test_a_spike_rule_watches_only_its_brands(tmp_path: Path) -> None:
+    rules = [{"type": "spike", "brands": ["globex"]}]
+    h = Harness(tmp_path, make_settings(rules=rules, other_brands=["globex"]))
+    h.feed(burst())
+    assert h.alerts(AlertKind.INCIDENT) == []
+    h.feed([replace(m, brands=("globex",)) for m in burst(12)])
+    [incident] = h.alerts(AlertKind.INCIDENT)
+    assert incident.brand == "globex"
