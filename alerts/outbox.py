@@ -33,10 +33,12 @@ from pydantic import SecretStr
 from alerts.channels import get_channel_type
 from alerts.channels.base import DeliveryError, SendContext
 from alerts.compose import compose
+from alerts.escaping import FILTERS
 from alerts.templating import Templates
 from listener.clock import Clock, utcnow
 from listener.config import Settings
 from listener.config_alerts import ChannelSettings
+from listener.logs import fields
 from listener.metrics import Metrics
 from listener.models import Delivery
 from listener.store.base import Store
@@ -52,10 +54,7 @@ def build_templates(settings: Settings, override_dir: Path | None = None) -> Tem
     """The one template environment the daemon and the CLI send with: the built-in
     ``templates/`` (after ``override_dir``, when an operator keeps edited copies) and
     the channels' escaping filters for their markup."""
-    from alerts import escaping  # the channels' module; imported here so compose stays light
-
-    filters = getattr(escaping, "FILTERS", None) or {}
-    return Templates(override_dir, filters=filters)
+    return Templates(override_dir, filters=FILTERS)
 
 
 @dataclass
@@ -150,7 +149,7 @@ class OutboxSender:
             if isinstance(outcome, Exception):
                 # Only the store can get here (sending is guarded): the row is unchanged
                 # and goes out at the next flush.
-                log.error("outbox: %s", outcome, exc_info=outcome)
+                log.error("outbox flush failed", exc_info=outcome)
         self._set_pending(report)
         return report
 
@@ -189,15 +188,8 @@ class OutboxSender:
             self._count(channel.name, "sent")
             if self._failing.pop(channel.name, None) is not None or row.attempts:
                 log.info(
-                    "channel %s recovered: delivery %d sent after %d failed attempt(s)",
-                    channel.name,
-                    row.id,
-                    row.attempts,
-                    extra={
-                        "channel": channel.name,
-                        "delivery_id": row.id,
-                        "attempts": row.attempts,
-                    },
+                    "alert channel recovered",
+                    extra=fields(channel=channel.name, delivery_id=row.id, attempts=row.attempts),
                 )
 
     async def _send_one(self, settings: Settings, channel: ChannelSettings, row: Delivery) -> None:
@@ -231,34 +223,35 @@ class OutboxSender:
         self._failing[channel.name] = permanent
         if previous == permanent:
             return  # still failing the same way: said already
-        fields = {
-            "channel": channel.name,
-            "delivery_id": row.id,
-            "attempts": row.attempts + 1,
-            "retry_in_s": round(wait.total_seconds()),
-        }
+        facts = fields(
+            channel=channel.name,
+            delivery_id=row.id,
+            attempts=row.attempts + 1,
+            retry_in_s=round(wait.total_seconds()),
+            error=text,
+        )
         if permanent:
             log.error(
-                "channel %s refuses delivery %d: %s — retrying as is cannot help; fix the"
+                "alert channel refuses the message: retrying as is cannot help; fix the"
                 " channel's settings, or drop the row with `listener alerts outbox drop %d`",
-                channel.name, row.id, text, row.id, extra=fields,
-            )  # fmt: skip
+                row.id,
+                extra=facts,
+            )
         else:
-            log.warning(
-                "channel %s failed (attempts %d): %s; retry in %ds",
-                channel.name, row.attempts + 1, text, fields["retry_in_s"], extra=fields,
-            )  # fmt: skip
+            log.warning("alert channel failing; retrying with backoff", extra=facts)
 
     def _log_unconfigured(self, name: str, queue: Sequence[Delivery], *, disabled: bool) -> None:
         if name in self._unconfigured_logged:
             return
         self._unconfigured_logged.add(name)
-        why = "is disabled" if disabled else "is not configured any more"
+        why = "disabled" if disabled else "not configured"
         log.warning(
-            "channel %s %s: %d outbox row(s) stay pending; enable it, or drop them with"
+            "outbox rows for a %s channel stay pending: enable it, or drop them with"
             " `listener alerts outbox drop ID` (ids: `listener alerts outbox --channel %s`)",
-            name, why, len(queue), name, extra={"channel": name, "rows": len(queue)},
-        )  # fmt: skip
+            why,
+            name,
+            extra=fields(channel=name, rows=len(queue)),
+        )
 
     def _count(self, channel: str, outcome: str) -> None:
         if self._metrics is not None:

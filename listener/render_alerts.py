@@ -48,7 +48,7 @@ def _json_value(value: Any) -> Any:
 def _span(seconds: float) -> str:
     """``3d 4h``, ``2h 5m``, ``4m 10s``: the two largest units, for people."""
     whole = max(round(seconds), 0)
-    parts = []
+    parts: list[str] = []
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
         if whole >= size or (unit == "s" and not parts):
             parts.append(f"{whole // size}{unit}")
