@@ -334,3 +334,53 @@ def test_a_bug_in_an_edited_template_fails_its_channel_not_the_sender(
     head = min(team, key=lambda d: d.id)
     assert head.attempts == 2 and "no_such_name" in (head.last_error or "")
     assert max(team, key=lambda d: d.id).attempts == 0  # never overtook the broken head
+
+
+def test_a_refused_message_is_logged_as_an_error_once_and_kept_for_a_person(
+    store: Store,
+    settings: Settings,
+    clock: SettableClock,
+    hooks: Receiver,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    _, (row,) = raise_alert(store, 1, at=clock())
+    hooks.always = 404
+
+    async def scenario(sender: OutboxSender) -> None:
+        await sender.flush()
+        clock.advance(hours=1)
+        await sender.flush()
+
+    with caplog.at_level(logging.INFO, logger="alerts"):
+        run(store, settings, clock, scenario)
+    errors = [r for r in caplog.records if r.name.startswith("alerts")]
+    assert [r.levelno for r in errors] == [logging.ERROR]
+    assert f"outbox drop {row.id}" in errors[0].getMessage()
+    (kept,) = store.list_deliveries()
+    assert kept.status == DeliveryStatus.PENDING and kept.attempts == 2
+    assert "404" in (kept.last_error or "")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="due_deliveries' limit is for all channels together, ordered by channel: a channel"
+    " with a full batch of rows waiting (down, or removed) hides every channel after it",
+)
+def test_a_channel_with_a_full_batch_waiting_does_not_starve_the_next_channel(
+    store: Store, settings: Settings, clock: SettableClock, hooks: Receiver, backup: Receiver
+) -> None:
+    for n in range(1, 5):
+        raise_alert(store, n, at=clock(), channels=("backup",))
+    raise_alert(store, 5, at=clock(), channels=("hooks",))
+    backup.always = 500
+
+    async def main() -> None:
+        async with httpx.AsyncClient(timeout=5) as http:
+            sender = OutboxSender(
+                store, settings, http=http, templates=build_templates(settings),
+                clock=clock, batch=3,
+            )  # fmt: skip
+            await sender.flush()
+
+    asyncio.run(main())
+    assert hooks.alerts_seen() == [5]
