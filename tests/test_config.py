@@ -157,7 +157,7 @@ def test_sizes_and_durations_in_their_accepted_forms(tmp_path: Path) -> None:
 def test_every_setting_is_shown_in_the_repository_default() -> None:
     # The default file is the documentation: a setting missing from it is a setting nobody finds.
     shown = parse_yaml(REPO_SETTINGS.read_text(encoding="utf-8"), environ={}).data
-    for section in ("storage", "alerts", "web", "pipeline", "scheduler"):
+    for section in ("storage", "alerts", "replies", "web", "pipeline", "scheduler"):
         model = Settings.model_fields[section].annotation
         assert isinstance(model, type) and issubclass(model, BaseModel)
         assert set(shown[section]) == set(model.model_fields), section

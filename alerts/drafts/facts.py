@@ -1,0 +1,247 @@
+"""What a draft may say about this person and their problem, gathered once per mention.
+
+Everything here is taken from the judgments, the author and their history, never by
+quoting the post: a draft names the person, the thing they named and their feeling, and
+must not carry their words back (abuse, an order number, a phone number) into public.
+So the post's words are only *looked at* here — for names, topics, feelings, and the
+personal data and abusive words the linter must then not find in a draft.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import regex
+
+from alerts.drafts import things
+from alerts.drafts.markers import mirror_for
+from alerts.message import AuthorHistory
+from listener.judging.abuse import profane_words
+from listener.models import Flag, Mention, Urgency
+
+SCAN_CHARS = 5_000  # the post is capped to this before any pattern reads it
+_NAME_TOKEN = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’-]{1,29}")
+_HANDLE = regex.compile(r"@?([\p{L}\p{N}_.-]{1,40}(?:@[\w.-]{1,80})?)")
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "the", "mx", "prof"})
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"\+?\d[\d ().-]{6,}\d")
+_NUMBER = re.compile(r"\b[A-Za-z]{0,4}[-#]?\d{5,}\b")
+_ORDER_WORD = re.compile(r"\border\b", re.IGNORECASE)
+# Words of an abuse or threat finding that are not abusive themselves.
+_PLAIN = frozenset(
+    [
+        "you",
+        "your",
+        "yours",
+        "u",
+        "ur",
+        "ya",
+        "y'all",
+        "yall",
+        "all",
+        "of",
+        "off",
+        "go",
+        "to",
+        "i",
+        "i'll",
+        "ill",
+        "will",
+        "and",
+        "i'm",
+        "im",
+        "are",
+        "is",
+        "this",
+        "that",
+        "my",
+        "me",
+        "we",
+        "us",
+        "our",
+        "in",
+        "on",
+        "at",
+        "up",
+        "down",
+        "the",
+        "a",
+        "an",
+        "be",
+        "gonna",
+        "going",
+        "get",
+        "so",
+        "shut",
+    ]
+)
+# Which feeling a draft meets first when several were found.
+_FEELING_ORDER = ("angry", "frustrated", "anxious", "confused", "disappointed")
+LOYAL_TAGS = frozenset({"vip", "loyal"})
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryLine:
+    """The author's last contact, as a draft mentions it ("last week")."""
+
+    when: str  # today | yesterday | days | last_week | weeks | months | before
+    count: int  # the number for days / weeks / months
+    complaint: bool  # that contact was a complaint too
+    open_alerts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    seed: str  # the mention id: every phrasing choice is derived from it
+    language: str  # the language the drafts are written in
+    detected: str | None  # the language the post was judged to be in
+    note: str | None  # why the drafts are in another language than the post
+    name: str | None  # as the draft addresses them: "Dana" or "@dana"
+    topic: str | None
+    thing: str | None  # "your order", "the charge on your card", in the draft's language
+    feeling: str | None  # the feeling the drafts meet (see _FEELING_ORDER)
+    feeling_words: tuple[str, ...]  # the evidence behind it
+    mirror: str | None  # markers.MIRRORS key
+    urgent: bool
+    history: HistoryLine | None
+    loyal: bool
+    abuse_words: tuple[str, ...]  # never to appear in a draft
+    private_data: tuple[str, ...]  # emails, phone and order numbers from the post
+    threat: bool
+    press: bool
+
+
+def extract_facts(
+    mention: Mention,
+    *,
+    language: str,
+    note: str | None,
+    history: AuthorHistory | None,
+    public: bool,
+) -> Facts:
+    """The facts for drafts in ``language`` (already chosen) about ``mention``."""
+    judged = mention.judgments
+    text = unicodedata.normalize("NFC", f"{mention.title}\n{mention.text}"[:SCAN_CHARS])
+    abuse = _abuse_words(mention, text)
+    detected = judged.language or mention.language
+    topic, thing = _topic(mention, language, detected, text)
+    feeling, words = _feeling(mention, detected, text)
+    tags = frozenset(t.lower() for t in (history.tags if history else ()))
+    return Facts(
+        seed=mention.id,
+        language=language,
+        detected=detected,
+        note=note,
+        name=_name(mention, abuse, use_handle=public),
+        topic=topic,
+        thing=thing,
+        feeling=feeling,
+        feeling_words=words,
+        mirror=mirror_for(words) if language == "en" else None,
+        urgent=judged.urgency is Urgency.HIGH or feeling == "anxious",
+        history=_history(mention, history),
+        loyal=bool(tags & LOYAL_TAGS),
+        abuse_words=abuse,
+        private_data=_private_data(text),
+        threat=judged.flagged(Flag.THREAT),
+        press="press" in tags,
+    )
+
+
+def _name(mention: Mention, abuse: tuple[str, ...], *, use_handle: bool) -> str | None:
+    """A first name to address them by, else (in public, where handles are how people are
+    addressed) their @handle; never a word we must not echo."""
+    author = mention.author
+    if author.name:
+        for token in unicodedata.normalize("NFC", author.name[:200]).split():
+            token = token.strip(".,;:!?()[]\"'")
+            if token.lower() in _TITLES:
+                continue
+            if _NAME_TOKEN.fullmatch(token) and not _contains(token, abuse):
+                return token
+            break  # the first real word is not a name we can use: try the handle
+    if author.handle and use_handle:
+        found = _HANDLE.fullmatch(author.handle.strip()[:130])
+        if found and not _contains(found.group(1), abuse):
+            return "@" + found.group(1)
+    return None
+
+
+def _contains(value: str, words: tuple[str, ...]) -> bool:
+    lowered = value.lower()
+    return any(w in lowered for w in words)
+
+
+def _topic(
+    mention: Mention, language: str, detected: str | None, text: str
+) -> tuple[str | None, str | None]:
+    topics = mention.judgments.topics
+    if language == "en":
+        if topics:
+            return topics[0].name, things.english_thing(topics[0].name, topics[0].evidence)
+        if _ORDER_WORD.search(text):  # "order" alone is no cue for the judge, but it is named
+            return "delivery", "your order"
+        return None, None
+    for finding in topics:
+        thing = things.indic_thing(language, finding.name, text)
+        if thing:
+            return finding.name, thing
+    topic = things.indic_topic(language, text)
+    if topic is None:
+        return None, None
+    return topic, things.indic_thing(language, topic, text)
+
+
+def _feeling(
+    mention: Mention, detected: str | None, text: str
+) -> tuple[str | None, tuple[str, ...]]:
+    found = {f.name: f.evidence for f in mention.judgments.feelings}
+    if "sarcastic" in found and not any(f in found for f in _FEELING_ORDER):
+        return "frustrated", found["sarcastic"]  # sarcasm about a problem is frustration
+    for feeling in _FEELING_ORDER:
+        if feeling in found:
+            return feeling, found[feeling]
+    base = (detected or "").split("-")[0]
+    indic = things.indic_feeling(base, text)
+    return indic if indic else (None, ())
+
+
+def _history(mention: Mention, history: AuthorHistory | None) -> HistoryLine | None:
+    if history is None or (history.mention_count <= 0 and not history.recent):
+        return None
+    complaint = bool(history.recent) and history.recent[0].complaint
+    if not history.recent:
+        return HistoryLine("before", 0, complaint, history.open_alerts)
+    days = max(0, (mention.published_at - history.recent[0].published_at).days)
+    if days == 0:
+        when, count = "today", 0
+    elif days == 1:
+        when, count = "yesterday", 1
+    elif days < 7:
+        when, count = "days", days
+    elif days < 14:
+        when, count = "last_week", 1
+    elif days < 60:
+        when, count = "weeks", days // 7
+    elif days < 365:
+        when, count = "months", days // 30
+    else:
+        when, count = "before", 0
+    return HistoryLine(when, count, complaint, history.open_alerts)
+
+
+def _abuse_words(mention: Mention, text: str) -> tuple[str, ...]:
+    words: list[str] = list(profane_words(text))
+    for finding in mention.judgments.flags:
+        if finding.name in (Flag.ABUSE, Flag.THREAT):
+            for phrase in finding.evidence:
+                words += [w for w in phrase.lower().split() if w.strip(".,!?") not in _PLAIN]
+    return tuple(dict.fromkeys(w.lower() for w in words if len(w) > 1))
+
+
+def _private_data(text: str) -> tuple[str, ...]:
+    found = _EMAIL.findall(text) + _PHONE.findall(text) + _NUMBER.findall(text)
+    return tuple(dict.fromkeys(f.strip() for f in found if sum(c.isdigit() for c in f) >= 5
+                               or "@" in f))  # fmt: skip

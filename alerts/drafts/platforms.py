@@ -1,0 +1,115 @@
+"""Where a reply goes, how long it may be there, and how that network counts its length.
+
+Each network counts differently, and a draft that is one unit too long is a draft a person
+has to rewrite, so each is counted the way the network does:
+
+- X (twitter-text v3): NFC code points weighted 1 in the Latin, Indic and general
+  punctuation ranges and 2 elsewhere (CJK…); an emoji (a whole grapheme) weighs 2; every
+  URL weighs 23 whatever its length (t.co wraps it). Limit 280.
+- Bluesky: 300 graphemes (``regex``'s ``\\X``), so "👩‍👩‍👧" or a Telugu conjunct is one.
+- Mastodon: 500 code points, URLs 23 (the server's ``countable_text``).
+- Reddit, reviews, email and other forums: long, counted in graphemes.
+
+Email is the only private platform: personal data may be discussed there, never in public.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import regex
+
+_URL = regex.compile(r"https?://[^\s<>\"']+")
+_GRAPHEME = regex.compile(r"\X")
+_EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}]")
+# twitter-text v3 config: code points in these ranges weigh 100 (one unit), the rest 200.
+_X_LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+X_URL_LENGTH = 23
+
+
+def graphemes(text: str) -> int:
+    """User-perceived characters: an emoji sequence or an Indic conjunct counts once."""
+    return len(_GRAPHEME.findall(text))
+
+
+def _x_weight(char: str) -> int:
+    code = ord(char)
+    return 1 if any(lo <= code <= hi for lo, hi in _X_LIGHT) else 2
+
+
+def x_length(text: str) -> int:
+    """Length as X counts it (twitter-text v3 weighting, URLs 23, emoji 2)."""
+    text = unicodedata.normalize("NFC", text)
+    total = 0
+    position = 0
+    for url in _URL.finditer(text):
+        total += _x_plain(text[position : url.start()]) + X_URL_LENGTH
+        position = url.end()
+    return total + _x_plain(text[position:])
+
+
+def _x_plain(text: str) -> int:
+    total = 0
+    for grapheme in _GRAPHEME.findall(text):
+        if _EMOJI.search(grapheme):
+            total += 2
+        else:
+            total += sum(_x_weight(c) for c in grapheme)
+    return total
+
+
+def mastodon_length(text: str) -> int:
+    """Length as Mastodon counts it: code points, every URL 23."""
+    return len(_URL.sub("x" * X_URL_LENGTH, text))
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    name: str
+    limit: int
+    count: Callable[[str], int]
+    public: bool = True
+    short: bool = True  # one paragraph, no greeting line
+    dm: bool = True  # the network has direct messages
+
+
+PLATFORMS: dict[str, Platform] = {
+    "x": Platform("x", 280, x_length),
+    "bluesky": Platform("bluesky", 300, graphemes),
+    "mastodon": Platform("mastodon", 500, mastodon_length),
+    "reddit": Platform("reddit", 10_000, graphemes, short=False),
+    # Owner replies: Google Play allows 350 characters, the App Store 5,970, Trustpilot and
+    # Yelp more; 1,000 keeps a reply readable everywhere but Play, which maps to "review"
+    # too (a person trims the rare long one there).
+    "review": Platform("review", 1_000, graphemes, short=False, dm=False),
+    "email": Platform("email", 5_000, graphemes, public=False, short=False, dm=False),
+    "forum": Platform("forum", 2_000, graphemes, short=False, dm=False),
+}
+
+# Source types (listener/sources) → where a reply to their mentions is written.
+_OF_SOURCE_TYPE = {
+    "x": "x",
+    "bluesky": "bluesky",
+    "mastodon": "mastodon",
+    "reddit": "reddit",
+    "lemmy": "reddit",
+    "appstore": "review",
+    "googleplay": "review",
+    "trustpilot": "review",
+    "yelp": "review",
+    "email": "email",
+}
+
+
+def platform_for(platform: str | None, source_type: str | None) -> Platform:
+    """The platform named, else the one the mention's source type implies, else "forum"."""
+    if platform and platform in PLATFORMS:
+        return PLATFORMS[platform]
+    return PLATFORMS[_OF_SOURCE_TYPE.get(source_type or "", "forum")]
+
+
+def first_url(text: str) -> str | None:
+    found = _URL.search(text)
+    return found.group() if found else None

@@ -1,0 +1,158 @@
+"""Rendering a draft from ``templates/replies/<lang>/<approach>.j2`` and fitting it to the platform.
+
+The templates hold every word, so they can be edited; the code passes values only (the
+person's name, the thing they named…), never the post, and never compiles anything it was
+given as a template. Variety comes from ``pick(slot, options)``: each template lists a few
+phrasings per slot, and the choice is a hash of the mention id, the approach and the slot —
+the same mention always gets the same draft, and a hundred mentions get a hundred drafts.
+
+Placeholders in a phrasing (``{name}``, ``{thing}``…) are filled in one pass, so a value
+that itself holds "{thing}" stays those characters.
+
+Fitting: a template renders at a ``detail`` level from 4 (everything) down to 0, dropping
+optional sentences (closing line, feeling mirror, loyalty line, history line, in that
+order); the first level that fits the platform wins. Only if even level 0 is too long (a
+very long fix text on X) is the text cut, at a space, never inside a word.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from alerts.drafts.approaches import Plan
+from alerts.drafts.facts import Facts
+from alerts.drafts.platforms import Platform
+from alerts.templating import Templates
+
+DETAIL_LEVELS = (4, 3, 2, 1, 0)
+PARAGRAPH = "--"  # a template line of just this: a paragraph break on long platforms
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_SPACES = re.compile(r"\s+")
+
+
+class Picker:
+    """``pick(slot, options)`` for templates: a stable choice, placeholders filled."""
+
+    def __init__(self, seed: str, values: Mapping[str, str | None]) -> None:
+        self._seed = seed
+        self._values = values
+
+    def __call__(self, slot: str, options: Sequence[str], **extra: Any) -> str:
+        """One of ``options`` for this mention, placeholders filled (``extra`` adds some:
+        a template's own words, e.g. ``when="last week"``)."""
+        if isinstance(options, str):
+            options = [options]
+        if not options:
+            return ""
+        digest = hashlib.blake2b(f"{self._seed}|{slot}".encode(), digest_size=8).digest()
+        phrasing = options[int.from_bytes(digest, "big") % len(options)]
+        values = (
+            {**self._values, **{k: str(v) for k, v in extra.items()}} if extra else self._values
+        )
+        return _PLACEHOLDER.sub(lambda m: _value(values, m.group(1)), str(phrasing))
+
+
+def _value(values: Mapping[str, str | None], key: str) -> str:
+    if key not in values:
+        known = ", ".join(sorted(values))
+        raise ValueError(f"a reply template uses {{{key}}}; the placeholders are: {known}")
+    return values[key] or ""
+
+
+@lru_cache(maxsize=8)
+def templates_for(templates_dir: Path | None) -> Templates:
+    """One compiled template set per folder: compiling per draft would cost milliseconds."""
+    return Templates(templates_dir)
+
+
+def template_name(language: str, approach: str) -> str:
+    return f"replies/{language}/{approach}.j2"
+
+
+def context(
+    facts: Facts,
+    plan: Plan,
+    *,
+    platform: Platform,
+    brand: str | None,
+    sign_off: str | None,
+    refunds: bool,
+    compensation: bool,
+) -> dict[str, Any]:
+    """What a template sees. Plain strings, numbers, booleans and dicts of them."""
+    channel = asdict(plan.channel) if plan.channel else None
+    # On long platforms the name opens the reply on its own line ("Hi Dana,"); on short ones
+    # it goes inside the first sentence: "{name_}I'm sorry…" / "Sorry to hear that{_name}."
+    greet = bool(facts.name) and not platform.short
+    inline = facts.name if facts.name and not greet else None
+    values: dict[str, str | None] = {
+        "name": facts.name,
+        "name_": f"{inline}, " if inline else "",
+        "_name": f", {inline}" if inline else "",
+        "thing": facts.thing,
+        "brand": brand,
+        "fix_text": plan.fix_text,
+        "fix_url": plan.fix_url,
+        "channel": plan.channel.value if plan.channel else None,
+        "count": str(facts.history.count) if facts.history else None,
+    }
+    seed = f"{facts.seed}|{plan.approach}|{plan.variant}"
+    return {
+        **values,
+        "topic": facts.topic,
+        "feeling": facts.feeling,
+        "mirror": facts.mirror,
+        "urgent": facts.urgent,
+        "history": asdict(facts.history) if facts.history else None,
+        "loyal": facts.loyal,
+        "greet": greet,
+        "channel_kind": channel["kind"] if channel else None,
+        "platform": platform.name,
+        "short": platform.short,
+        "public": platform.public,
+        "sign_off": sign_off,
+        "refunds": refunds,
+        "compensation": compensation,
+        "variant": plan.variant,
+        "pick": Picker(seed, values),
+    }
+
+
+def render(templates: Templates, name: str, ctx: Mapping[str, Any], platform: Platform) -> str:
+    """The draft at the highest detail level that fits ``platform``."""
+    text = ""
+    for detail in DETAIL_LEVELS:
+        text = _join(templates.render(name, **ctx, detail=detail), short=platform.short)
+        if platform.count(text) <= platform.limit:
+            return text
+    return _cut(text, platform)
+
+
+def _join(rendered: str, *, short: bool) -> str:
+    """Template lines → one paragraph (short platforms) or paragraphs at ``--`` lines."""
+    paragraphs: list[list[str]] = [[]]
+    for line in rendered.splitlines():
+        line = _SPACES.sub(" ", line).strip()
+        if line == PARAGRAPH:
+            paragraphs.append([])
+        elif line:
+            paragraphs[-1].append(line)
+    parts = [" ".join(p) for p in paragraphs if p]
+    return (" " if short else "\n\n").join(parts)
+
+
+def _cut(text: str, platform: Platform) -> str:
+    """The longest start of ``text`` that ends at a space and fits, with an ellipsis."""
+    words = text.split(" ")
+    while len(words) > 1:
+        words.pop()
+        candidate = " ".join(words).rstrip(",;:—-") + "…"
+        if platform.count(candidate) <= platform.limit:
+            return candidate
+    return text[:1] + "…"
