@@ -361,11 +361,6 @@ def test_a_refused_message_is_logged_as_an_error_once_and_kept_for_a_person(
     assert "404" in (kept.last_error or "")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="due_deliveries' limit is for all channels together, ordered by channel: a channel"
-    " with a full batch of rows waiting (down, or removed) hides every channel after it",
-)
 def test_a_channel_with_a_full_batch_waiting_does_not_starve_the_next_channel(
     store: Store, settings: Settings, clock: SettableClock, hooks: Receiver, backup: Receiver
 ) -> None:

@@ -369,7 +369,8 @@ class Store(DuplicateLookups, Protocol):
     def due_deliveries(self, now: datetime, *, limit: int = 100) -> list[Delivery]:
         """Pending rows whose ``not_before`` has come, by channel then id (the order they
         must go out in), including rows still waiting for a retry (``next_attempt_at`` in
-        the future) so the sender can hold back the rows queued behind them."""
+        the future) so the sender can hold back the rows queued behind them. ``limit`` is
+        per channel, so a long queue on one channel never hides another's rows."""
         ...
 
     def mark_sent(self, delivery_id: int, *, at: datetime) -> None: ...

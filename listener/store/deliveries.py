@@ -72,10 +72,12 @@ def suppressed_between_on(
 def due_on(conn: sqlite3.Connection, now: datetime, limit: int) -> list[Delivery]:
     # next_attempt_at is deliberately not filtered: a row waiting for its retry must still
     # be seen, so the sender holds back the rows queued behind it on that channel and the
-    # channel's messages keep their order.
+    # channel's messages keep their order. The limit is per channel: one channel with a
+    # long queue (down for a day, or removed from the settings) must not hide the others.
     found = conn.execute(
-        "SELECT * FROM deliveries WHERE status = ? AND not_before <= ?"
-        " ORDER BY channel, id LIMIT ?",
+        "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY channel ORDER BY id) AS n"
+        " FROM deliveries WHERE status = ? AND not_before <= ?)"
+        " WHERE n <= ? ORDER BY channel, id",
         (_PENDING, ts(now), limit),
     )
     return [row_to_delivery(r) for r in found]
