@@ -55,7 +55,7 @@ _ZWSP = "\u200b"
 
 _SLACK_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _SLACK_SPECIAL = regex.compile(r"[&<>]")
-_SLACK_MENTION = regex.compile(r"@(?=(?:here|channel|everyone)\b)", regex.IGNORECASE)
+_SLACK_MENTION = regex.compile(r"(?<![\w.])@(?=(?:here|channel|everyone)\b)", regex.IGNORECASE)
 _SLACK_TOKEN = regex.compile(r"&(?:amp|lt|gt);|\X")
 
 _MARKDOWN_SPECIAL = regex.compile(r"([\\*_~`|>#\-\[\]()<])")
