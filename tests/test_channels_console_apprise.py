@@ -13,11 +13,12 @@ from pytest_httpserver import HTTPServer
 
 from alerts.channels import apprise as apprise_channel
 from alerts.channels import console
-from alerts.channels.base import DeliveryError
+from alerts.channels.base import DeliveryError, SendContext
 from alerts.message import AlertMessage
+from alerts.templating import Templates
 from listener.config_alerts import AppriseChannel, ConsoleChannel
 from listener.models import AlertKind, DeliveryEvent
-from tests.channel_messages import BENGALI, context, message
+from tests.channel_messages import BENGALI, NOW, context, message
 
 
 def _run(send: Any, settings: Any, msg: AlertMessage) -> None:
@@ -44,6 +45,18 @@ def test_console_marks_an_escalation(capsys: pytest.CaptureFixture[str]) -> None
         message(event=DeliveryEvent.ESCALATION),
     )
     assert "!! ESCALATED: not acknowledged within 34m — escalated" in capsys.readouterr().out
+
+
+def test_console_works_with_templates_built_without_the_filters(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    async def main() -> None:
+        async with httpx.AsyncClient() as http:
+            ctx = SendContext(http=http, templates=Templates(), clock=lambda: NOW)
+            await console.send(ctx, ConsoleChannel(name="c", type="console"), message())
+
+    asyncio.run(main())
+    assert "[HIGH] complaint" in capsys.readouterr().out
 
 
 def _apprise(*urls: str) -> AppriseChannel:

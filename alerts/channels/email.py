@@ -27,7 +27,7 @@ import aiosmtplib
 import regex
 
 from alerts.channels.base import DeliveryError, SendContext
-from alerts.channels.render import render_text, template_context
+from alerts.channels.render import ensure_filters, render_text, template_context
 from alerts.escaping import oneline
 from alerts.message import AlertMessage
 from listener.config_alerts import EmailChannel
@@ -50,6 +50,7 @@ def message_id(idempotency_key: str, sender: str) -> str:
 
 
 def build_email(ctx: SendContext, settings: EmailChannel, message: AlertMessage) -> EmailMessage:
+    ensure_filters(ctx)
     context = template_context(ctx, message)
     subject = oneline(ctx.templates.render(SUBJECT_TEMPLATE, **context), SUBJECT_CHARS)
     email = EmailMessage()

@@ -16,6 +16,7 @@ from typing import Any
 
 from alerts.channels.base import SendContext
 from alerts.channels.formatting import duration
+from alerts.escaping import FILTERS
 from alerts.message import AlertMessage
 from listener.clock import ensure_utc
 from listener.models import DeliveryEvent, Severity
@@ -40,7 +41,16 @@ def template_context(ctx: SendContext, message: AlertMessage) -> dict[str, Any]:
     }
 
 
+def ensure_filters(ctx: SendContext) -> None:
+    """The outbox builds its ``Templates`` with ``alerts.escaping.FILTERS``; an environment
+    built elsewhere (``listener check``, a script) gets them here, once, before the first
+    alert template compiles. Idempotent: the same functions under the same names."""
+    if "slack_text" not in ctx.templates.env.filters:
+        ctx.templates.add_filters(FILTERS)
+
+
 def render_text(ctx: SendContext, name: str, message: AlertMessage) -> str:
+    ensure_filters(ctx)
     return ctx.templates.render(name, **template_context(ctx, message))
 
 
