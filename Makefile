@@ -26,6 +26,7 @@ bench: $(INSTALLED)
 	$(PY) bench/ingest.py
 	$(PY) bench/judgments.py
 	$(PY) bench/sentiment_dev.py
+	$(PY) bench/drafts.py
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

@@ -9,10 +9,11 @@ the same mention always gets the same draft, and a hundred mentions get a hundre
 Placeholders in a phrasing (``{name}``, ``{thing}``…) are filled in one pass, so a value
 that itself holds "{thing}" stays those characters.
 
-Fitting: a template renders at a ``detail`` level from 4 (everything) down to 0, dropping
-optional sentences (closing line, feeling mirror, loyalty line, history line, in that
-order); the first level that fits the platform wins. Only if even level 0 is too long (a
-very long fix text on X) is the text cut, at a space, never inside a word.
+Fitting: a template renders at a ``detail`` level from 4 (everything) down to -1, dropping
+optional sentences (closing line, feeling mirror, loyalty line, history line, a second
+acknowledgement, in that order); the first level that fits the platform wins. Then a fix
+with a link gives up its sentence for the link alone. Only if even that is too long is the
+text cut, at a space, never inside a word — and the linter then says what went missing.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from alerts.drafts.facts import Facts
 from alerts.drafts.platforms import Platform
 from alerts.templating import Templates
 
-DETAIL_LEVELS = (4, 3, 2, 1, 0)
+DETAIL_LEVELS = (4, 3, 2, 1, 0, -1)
 PARAGRAPH = "--"  # a template line of just this: a paragraph break on long platforms
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _SPACES = re.compile(r"\s+")
@@ -127,10 +128,15 @@ def context(
 def render(templates: Templates, name: str, ctx: Mapping[str, Any], platform: Platform) -> str:
     """The draft at the highest detail level that fits ``platform``."""
     text = ""
-    for detail in DETAIL_LEVELS:
-        text = _join(templates.render(name, **ctx, detail=detail), short=platform.short)
-        if platform.count(text) <= platform.limit:
-            return text
+    # Last before cutting: a fix that has a link may give up its sentence for the link alone.
+    tries = (
+        [ctx, {**ctx, "fix_text": None}] if ctx.get("fix_text") and ctx.get("fix_url") else [ctx]
+    )
+    for values in tries:
+        for detail in DETAIL_LEVELS:
+            text = _join(templates.render(name, **values, detail=detail), short=platform.short)
+            if platform.count(text) <= platform.limit:
+                return text
     return _cut(text, platform)
 
 
