@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from alerts.service import Alerting
 from listener import __version__
 from listener.clock import Clock, utcnow
 from listener.config import Settings, SourceSettings
@@ -70,7 +71,11 @@ class Daemon:
         self._watcher = SettingsWatcher(settings)
         self.settings = settings
         self._models: dict[str, ComplaintModel] = load_models(self.store)
-        pipeline = Pipeline(settings, self.store, clock=clock)
+        self.alerting = Alerting(
+            settings, self.store, http=self._http, clock=clock, metrics=self.metrics
+        )
+        self._alerting_task: asyncio.Task[None] | None = None
+        pipeline = Pipeline(settings, self.store, clock=clock, on_stored=self.alerting.on_stored)
         pipeline.use_models(self._models)
         self._pipeline = pipeline
         self.runner = SourceRunner(
@@ -86,7 +91,10 @@ class Daemon:
     def _apply(self, settings: Settings) -> None:
         """Make ``settings`` the running ones: brands, sources, schedule and pipeline."""
         self.settings = settings
-        pipeline = Pipeline(settings, self.store, clock=self._clock)
+        self.alerting.reconfigure(settings)
+        pipeline = Pipeline(
+            settings, self.store, clock=self._clock, on_stored=self.alerting.on_stored
+        )
         pipeline.use_models(self._models)
         self._pipeline = pipeline
         self.runner.reconfigure(scheduler=settings.scheduler, pipeline=pipeline)
@@ -114,7 +122,15 @@ class Daemon:
             async with slots:
                 return await self.runner.poll(source)
 
-        return list(await asyncio.gather(*(in_slot(s) for s in chosen)))
+        summaries = list(await asyncio.gather(*(in_slot(s) for s in chosen)))
+        # One command takes a mention all the way to the channels: the time-based rules
+        # look once, then everything due is sent (retries due later wait for the daemon).
+        try:
+            await self.alerting.evaluate()
+        except Exception:
+            log.exception("alert rules failed")
+        await self.alerting.flush_until_idle()
+        return summaries
 
     async def tick(self) -> None:
         """Start polls for due sources, longest-waiting first, up to the concurrency limit."""
@@ -129,6 +145,7 @@ class Daemon:
         except Exception:  # the database may be locked or full; the next tick tries again
             log.exception("tick failed")
             return
+        self._alert_work()
         # Counting running polls here (rather than a semaphore) keeps the limit exact across
         # reloads and leaves nothing queued to cancel at shutdown.
         free = self.settings.scheduler.concurrency - len(self._in_flight)
@@ -172,6 +189,24 @@ class Daemon:
             self._models = models
             self._pipeline.use_models(models)
             log.info("complaint models loaded", extra=fields(brands=",".join(sorted(models))))
+
+    def _alert_work(self) -> None:
+        # In a task of its own: a channel timing out must not hold up polling. At most one
+        # runs at a time, so the outbox is never sent by two flushes at once.
+        if self._alerting_task is not None and not self._alerting_task.done():
+            return
+
+        async def work() -> None:
+            try:
+                await self.alerting.evaluate_if_due()
+            except Exception:  # logged; the next tick evaluates again
+                log.exception("alert rules failed")
+            try:
+                await self.alerting.flush()
+            except Exception:  # the store failed; rows stay pending for the next tick
+                log.exception("outbox flush failed")
+
+        self._alerting_task = asyncio.create_task(work(), name="alerts")
 
     def _forget_task(self, task: asyncio.Task[PollSummary]) -> None:
         self._in_flight.pop(task.get_name().removeprefix("poll:"), None)
@@ -227,6 +262,12 @@ class Daemon:
         if self._in_flight:
             log.info("finishing polls in flight", extra=fields(polls=len(self._in_flight)))
         pending = await self.wait_for_polls(DRAIN_TIMEOUT_S)
+        if self._alerting_task is not None and not self._alerting_task.done():
+            # A delivery cut off here is sent again after the restart (its row is still
+            # pending), so waiting is a courtesy, not a correctness need.
+            _done, unfinished = await asyncio.wait([self._alerting_task], timeout=DRAIN_TIMEOUT_S)
+            for flush in unfinished:
+                flush.cancel()
         for task in pending:
             task.cancel()
         if pending:
