@@ -93,7 +93,7 @@ def mention_view(m: Mention) -> MentionView:
         author_url=m.author.url,
         followers=m.author.followers,
         reach=m.judgments.reach,
-        title="" if deleted else cap(m.title, MESSAGE_TEXT_CHARS),
+        title="" if deleted or _repeats_text(m.title, m.text) else cap(m.title, MESSAGE_TEXT_CHARS),
         text=DELETED_TEXT if deleted else cap(m.text, MESSAGE_TEXT_CHARS),
         language=m.judgments.language or m.language,
         published_at=m.published_at,
@@ -215,3 +215,10 @@ def _link(settings: Settings, alert: Alert, lead: Mention | None) -> str | None:
     if base:
         return f"{base.rstrip('/')}/alerts/{alert.id}"
     return lead.url if lead is not None else None
+
+
+def _repeats_text(title: str, text: str) -> bool:
+    """Forums, comment feeds and social posts often title an entry with its first words;
+    shown above the text, such a title only says the same thing twice."""
+    head = title.strip().rstrip(".…").strip()
+    return bool(head) and text.startswith(head)

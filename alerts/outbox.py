@@ -51,10 +51,10 @@ _LONGEST_WAIT_S = 7 * 86400.0  # a Retry-After beyond a week is a receiver's mis
 
 
 def build_templates(settings: Settings, override_dir: Path | None = None) -> Templates:
-    """The one template environment the daemon and the CLI send with: the built-in
-    ``templates/`` (after ``override_dir``, when an operator keeps edited copies) and
-    the channels' escaping filters for their markup."""
-    return Templates(override_dir, filters=FILTERS)
+    """The one template environment the daemon and the CLI send and draft with: the
+    built-in ``templates/`` after the operator's edited copies (``override_dir``, else
+    ``replies.templates_dir``), and the channels' escaping filters for their markup."""
+    return Templates(override_dir or settings.replies.templates_dir, filters=FILTERS)
 
 
 @dataclass

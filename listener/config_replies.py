@@ -97,8 +97,8 @@ class RepliesSettings(_Strict):
     # English by default: its writers chose Latin letters, and Hinglish threads are answered
     # in English far more often than in Devanagari. Map it to "hi" to answer in Hindi.
     languages: dict[str, TemplateLanguage] = {"hi-Latn": "en", "bn-Latn": "en", "te-Latn": "en"}
-    # Your edited copies of templates/replies/… (same layout), searched before the built-in
-    # ones. Relative to the settings file's folder.
+    # Your edited copies of templates/ — replies/… and alerts/… (same layout) — searched
+    # before the built-in ones. Relative to the settings file's folder.
     templates_dir: Path | None = None
     brands: dict[str, BrandReplies] = {}
 

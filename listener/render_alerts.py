@@ -144,6 +144,19 @@ def _mention_line(mention_id: str, m: Mention | None, lead: bool) -> str:
     )
 
 
+def render_lint(lint: dict[str, Any]) -> str:
+    """The draft linter's verdict on one line: what passed, what failed, what was found."""
+    verdict = "lint ok" if lint.get("ok") else "lint FAILED"
+    size = f"{lint.get('length')}/{lint.get('limit')} chars" if "length" in lint else ""
+    passed = [k.removesuffix("_present") for k, v in lint.items() if v is True and k != "ok"]
+    failed = [k.removesuffix("_present") for k, v in lint.items() if v is False and k != "ok"]
+    found = [f"{k}: {', '.join(map(str, v))}" for k, v in lint.items() if isinstance(v, list) and v]
+    parts = [verdict, size]
+    parts += [f"✓ {' '.join(passed)}" if passed else ""]
+    parts += [f"✗ {' '.join(failed)}" if failed else "", *found]
+    return terminal_safe(" · ".join(p for p in parts if p))
+
+
 def _detail_lines(details: dict[str, Any]) -> list[str]:
     lines = []
     for key, value in details.items():
@@ -216,7 +229,7 @@ def render_alert(
             lines.append(f"  note: {terminal_safe(draft.note)}")
         lines += [f"  {terminal_safe(line)}" for line in draft.text.splitlines()]
         if draft.lint:
-            lines += [f"  lint {line.strip()}" for line in _detail_lines(draft.lint)]
+            lines.append(f"  {render_lint(draft.lint)}")
     if events:
         lines += ["", "history"]
         for e in events:

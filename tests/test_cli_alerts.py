@@ -197,3 +197,24 @@ def test_without_a_database_list_says_so_and_creates_nothing(settings: Settings)
     assert "does not exist" in result.output
     assert not Path(settings.storage.sqlite).exists()
     assert cli(settings, "ack", "1").exit_code == 1
+
+
+def test_a_drafts_lint_reads_on_one_line_with_what_failed_and_what_was_found() -> None:
+    from listener.render_alerts import render_lint
+
+    line = render_lint(
+        {
+            "ok": False,
+            "length": 301,
+            "limit": 280,
+            "length_ok": False,
+            "name_present": True,
+            "feeling_acknowledged": None,
+            "banned_phrases": ["please be advised"],
+            "echoed_abuse": [],
+        }
+    )
+
+    assert line == (
+        "lint FAILED · 301/280 chars · ✓ name · ✗ length_ok · banned_phrases: please be advised"
+    )

@@ -199,3 +199,21 @@ def test_judgment_lines_say_not_a_complaint_when_judged_so(
     assert mention is not None
     assert JudgmentLine("not a complaint 0.10 (by rules)") in mention.judgments
     assert JudgmentLine("sentiment neutral") in mention.judgments
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        ("acme parcel never came…", ""),  # the post's first words: said once, in the text
+        ("Parcel trouble", "Parcel trouble"),  # a real headline stays
+    ],
+)
+def test_a_title_that_only_repeats_the_texts_first_words_is_not_shown_twice(
+    store: Store, settings: Settings, clock: SettableClock, title: str, shown: str
+) -> None:
+    store.insert_mentions([make_mention(1, title=title, text="acme parcel never came, again")])
+    alert, (row,) = raise_alert(store, 1, at=clock(), mention_ids=("news:1",))
+
+    message = compose(store, settings, alert, row)
+
+    assert message.mention is not None and message.mention.title == shown
