@@ -2,6 +2,10 @@
 
     python bench/ingest.py [--data PATH] [--limit N] [--batch N]
 
+A third figure runs the pipeline with alerts on: the rules decide inside each batch's
+transaction (spike counts, complaint alerts with their reply drafts, outbox rows); delivery
+itself is network-bound and not measured here.
+
 Reads real tweets (one per line) from ``../shared/datasets/tweeteval_sentiment/test_text.txt``
 or ``--data``; exits cleanly with a message when they are absent. Runs on one core
 (CPU affinity pinned where the OS allows) so the figure is comparable across machines.
@@ -20,9 +24,14 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from listener.config import load_settings
+from alerts.decide import AlertDecider
+from alerts.drafts import draft_replies
+from alerts.message import AuthorHistory
+from alerts.outbox import build_templates
+from alerts.rules.complaint import Drafts
+from listener.config import Settings, load_settings
 from listener.judging.judge import Judge
-from listener.models import Author, RawItem
+from listener.models import Author, Mention, RawItem, ReplyDraft
 from listener.pipeline import Pipeline
 from listener.store import open_store
 
@@ -40,6 +49,11 @@ brands:
 sources: []
 storage:
   sqlite: bench.db
+"""
+ALERTS = """\
+alerts:
+  enabled: true
+  channels: [{name: console, type: console}]
 """
 
 
@@ -79,14 +93,21 @@ def bench_judgments(texts: list[str]) -> float:
     return len(texts) / (time.perf_counter() - started)
 
 
-def bench_pipeline(texts: list[str], batch: int) -> tuple[float, int]:
+def bench_pipeline(texts: list[str], batch: int, *, alerts: bool = False) -> tuple[float, int, int]:
+    """Mentions/s through the pipeline, how many were stored, and how many alerts were raised."""
     with tempfile.TemporaryDirectory() as folder:
         config = Path(folder) / "settings.yaml"
-        config.write_text(SETTINGS, encoding="utf-8")
+        config.write_text(SETTINGS + (ALERTS if alerts else ""), encoding="utf-8")
         settings = load_settings(config)
+        items = items_for(texts)
+        # The rules' clock: just after the last post, so every complaint is fresh enough.
+        now = max(i.published_at for i in items if i.published_at) + timedelta(minutes=1)
         with open_store(settings.storage.sqlite) as store:
-            pipeline = Pipeline(settings, store)
-            items = items_for(texts)
+            on_stored = None
+            if alerts:
+                decider = AlertDecider(settings, clock=lambda: now, drafts=_drafter(settings))
+                on_stored = decider.on_stored
+            pipeline = Pipeline(settings, store, clock=lambda: now, on_stored=on_stored)
             stored = 0
             started = time.perf_counter()
             for offset in range(0, len(items), batch):
@@ -94,7 +115,19 @@ def bench_pipeline(texts: list[str], batch: int) -> tuple[float, int]:
                     pipeline.process("bench", "rss", items[offset : offset + batch]).stored
                 )
             elapsed = time.perf_counter() - started
-    return len(texts) / elapsed, stored
+            raised = len(store.list_alerts(limit=len(texts)))
+    return len(texts) / elapsed, stored, raised
+
+
+def _drafter(settings: Settings) -> Drafts:
+    templates = build_templates(settings)
+
+    def drafts(mention: Mention, history: AuthorHistory | None) -> tuple[ReplyDraft, ...]:
+        return draft_replies(
+            mention, settings=settings.replies, history=history, templates=templates
+        )
+
+    return drafts
 
 
 def main() -> int:
@@ -112,7 +145,8 @@ def main() -> int:
     affinity = pin_to_one_core()
     Judge().judge_text("warm up the lexicons")
     judged_per_s = bench_judgments(texts)
-    pipeline_per_s, stored = bench_pipeline(texts, args.batch)
+    pipeline_per_s, stored, _ = bench_pipeline(texts, args.batch)
+    alerting_per_s, _, raised = bench_pipeline(texts, args.batch, alerts=True)
     print(
         f"ingest benchmark: {len(texts)} texts from {args.data.name}, "
         f"batches of {args.batch}, {affinity}"
@@ -122,6 +156,8 @@ def main() -> int:
     print(
         f"{'whole pipeline into SQLite (' + str(stored) + ' stored)':<42}{pipeline_per_s:>12,.0f}"
     )
+    with_alerts = f"... with alert rules + drafts ({raised} alerts)"
+    print(f"{with_alerts:<42}{alerting_per_s:>12,.0f}")
     print(f"{'pipeline cost beyond judging, per text':<42}"
           f"{(1 / pipeline_per_s - 1 / judged_per_s) * 1e6:>10,.0f}µs")  # fmt: skip
     return 0
