@@ -77,7 +77,7 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def _cut(text: str, limit: int, token: regex.Pattern[str]) -> str:
+def cut_tokens(text: str, limit: int, token: regex.Pattern[str]) -> str:
     """``text`` cut to at most ``limit`` units, whole ``token``s only, "…" marking the cut."""
     if limit <= 0:
         return ""
@@ -96,26 +96,26 @@ def _cut(text: str, limit: int, token: regex.Pattern[str]) -> str:
 
 def clip(value: Any, limit: int = 200) -> str:
     """``value`` cut to ``limit`` units at a grapheme boundary, "…" marking the cut."""
-    return _cut(_text(value), limit, _GRAPHEME)
+    return cut_tokens(_text(value), limit, _GRAPHEME)
 
 
 def plain_text(value: Any, limit: int | None = None) -> str:
     """Text safe to print: no control characters, ``\\n`` line ends."""
     text = _CONTROL.sub("", _NEWLINES.sub("\n", _text(value)))
-    return text if limit is None else _cut(text, limit, _GRAPHEME)
+    return text if limit is None else cut_tokens(text, limit, _GRAPHEME)
 
 
 def oneline(value: Any, limit: int | None = None) -> str:
     """Plain text on one line (a subject, a title): every run of whitespace is one space."""
     text = _SPACES.sub(" ", plain_text(value)).strip()
-    return text if limit is None else _cut(text, limit, _GRAPHEME)
+    return text if limit is None else cut_tokens(text, limit, _GRAPHEME)
 
 
 def slack_text(value: Any, limit: int | None = None) -> str:
     """Text for Slack mrkdwn (https://api.slack.com/reference/surfaces/formatting#escaping)."""
     text = _SLACK_SPECIAL.sub(lambda m: _SLACK_ENTITIES[m.group(0)], plain_text(value))
     text = _SLACK_MENTION.sub("@" + _ZWSP, text)
-    return text if limit is None else _cut(text, limit, _SLACK_TOKEN)
+    return text if limit is None else cut_tokens(text, limit, _SLACK_TOKEN)
 
 
 def _markdown(text: str) -> str:
@@ -126,13 +126,13 @@ def _markdown(text: str) -> str:
 def discord_text(value: Any, limit: int | None = None) -> str:
     """Text for Discord markdown (message content, embed descriptions and field values)."""
     text = _EVERYONE.sub("@" + _ZWSP, _markdown(plain_text(value)))
-    return text if limit is None else _cut(text, limit, _BACKSLASH_TOKEN)
+    return text if limit is None else cut_tokens(text, limit, _BACKSLASH_TOKEN)
 
 
 def teams_text(value: Any, limit: int | None = None) -> str:
     """Text for an Adaptive Card TextBlock or FactSet (markdown subset, Teams)."""
     text = _BLANK_LINES.sub("\n\n", _markdown(plain_text(value)).strip())
-    return text if limit is None else _cut(text, limit, _BACKSLASH_TOKEN)
+    return text if limit is None else cut_tokens(text, limit, _BACKSLASH_TOKEN)
 
 
 _URL_UNSAFE = regex.compile(r"[\s<>|\"'()\[\]`\\{}^]")

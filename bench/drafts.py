@@ -34,7 +34,7 @@ from typing import Any
 from alerts.drafts import draft_replies
 from listener.config_replies import RepliesSettings
 from listener.judging.judge import Judge
-from listener.models import Author, Engagement, Mention, ReplyDraft
+from listener.models import Mention, ReplyDraft, text_mention
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "complaints"
 FILE_NAME = "complaints-dev.csv"
@@ -66,27 +66,8 @@ def read_complaints(path: Path) -> list[tuple[str, str]]:
 
 
 def judged(judge: Judge, tweet_id: str, text: str) -> Mention:
-    mention = Mention(
-        id=f"x:{tweet_id}",
-        source="complaints",
-        source_type="x",
-        native_id=tweet_id,
-        url=None,
-        canonical_url=None,
-        author=Author(),
-        title="",
-        text=text,
-        html="",
-        language=None,
-        published_at=_WHEN,
-        fetched_at=_WHEN,
-        engagement=Engagement(),
-        rating=None,
-        parent_id=None,
-        thread_id=None,
-        brands=("Acme",),
-        matched_terms=(),
-        content_hash=tweet_id,
+    mention = text_mention(
+        text, source="x", source_type="x", native_id=tweet_id, at=_WHEN, brands=("Acme",)
     )
     return replace(mention, judgments=judge.judge(mention))
 

@@ -21,7 +21,7 @@ from listener.cli_common import config_option, load_or_exit
 from listener.clock import utcnow
 from listener.config import resolve_config_path
 from listener.config_replies import RepliesSettings
-from listener.models import Author, Engagement, Mention, ReplyDraft
+from listener.models import Author, Mention, ReplyDraft, text_mention
 
 PLATFORMS = ("x", "bluesky", "mastodon", "reddit", "review", "email")
 _DEFAULT_MAX_TEXT = 20_000
@@ -95,28 +95,15 @@ def _mention(text: str, author: str | None, lang: str | None, brand: str | None)
     person = Author(handle=who[1:] or None) if who.startswith("@") else Author(name=who or None)
     # A stable id: the same text and author give the same drafts every time.
     digest = hashlib.sha256(f"{who}\n{text}".encode()).hexdigest()[:16]
-    now = utcnow()
-    return Mention(
-        id=f"cli:{digest}",
+    return text_mention(
+        text,
         source="cli",
         source_type="cli",
         native_id=digest,
-        url=None,
-        canonical_url=None,
+        at=utcnow(),
         author=person,
-        title="",
-        text=text,
-        html="",
         language=lang,
-        published_at=now,
-        fetched_at=now,
-        engagement=Engagement(),
-        rating=None,
-        parent_id=None,
-        thread_id=None,
         brands=(brand,) if brand else (),
-        matched_terms=(),
-        content_hash=digest,
     )
 
 

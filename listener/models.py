@@ -326,3 +326,40 @@ class Delivery:
     last_error: str | None = None
     sent_at: datetime | None = None
     reason: str | None = None  # why suppressed or dropped
+
+
+def text_mention(
+    text: str,
+    *,
+    source: str,
+    source_type: str,
+    native_id: str,
+    at: datetime,
+    author: Author | None = None,
+    language: str | None = None,
+    brands: tuple[str, ...] = (),
+) -> Mention:
+    """A mention made of nothing but a text — what ``listener draft`` and the drafting
+    benchmark judge and draft for, where no source delivered a post."""
+    return Mention(
+        id=f"{source}:{native_id}",
+        source=source,
+        source_type=source_type,
+        native_id=native_id,
+        url=None,
+        canonical_url=None,
+        author=author or Author(),
+        title="",
+        text=text,
+        html="",
+        language=language,
+        published_at=at,
+        fetched_at=at,
+        engagement=Engagement(),
+        rating=None,
+        parent_id=None,
+        thread_id=None,
+        brands=brands,
+        matched_terms=(),
+        content_hash=native_id,
+    )

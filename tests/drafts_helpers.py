@@ -10,7 +10,7 @@ from pathlib import Path
 
 from listener.config_replies import RepliesSettings
 from listener.judging.judge import Judge
-from listener.models import Author, Engagement, Mention
+from listener.models import Author, Mention, text_mention
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 COMPLAINTS_CSV = (
@@ -84,27 +84,15 @@ def mention(
     brands: tuple[str, ...] = ("Acme",),
 ) -> Mention:
     """A mention as the pipeline stores it, judged by the real judge."""
-    plain = Mention(
-        id=id,
-        source="test",
+    plain = text_mention(
+        text,
+        source=id.partition(":")[0] if ":" in id else "test",
         source_type=source_type,
         native_id=id.partition(":")[2] or id,
-        url=None,
-        canonical_url=None,
+        at=NOW,
         author=Author(handle=handle, name=name),
-        title="",
-        text=text,
-        html="",
         language=language,
-        published_at=NOW,
-        fetched_at=NOW,
-        engagement=Engagement(),
-        rating=None,
-        parent_id=None,
-        thread_id=None,
         brands=brands,
-        matched_terms=(),
-        content_hash=id,
     )
     return replace(plain, judgments=judge().judge(plain))
 

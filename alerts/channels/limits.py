@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import regex
 
-from alerts.escaping import ELLIPSIS, units
+from alerts.escaping import cut_tokens
 
 # One unit of escaped text: a Slack entity, a backslash escape, or a grapheme.
 _TOKEN = regex.compile(r"&(?:amp|lt|gt);|\\\X|\X")
@@ -18,14 +18,4 @@ _TOKEN = regex.compile(r"&(?:amp|lt|gt);|\\\X|\X")
 
 def cut(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` UTF-16 units without splitting an escape or a grapheme."""
-    if units(text) <= limit:
-        return text
-    kept: list[str] = []
-    used = units(ELLIPSIS)
-    for piece in _TOKEN.findall(text):
-        size = units(piece)
-        if used + size > limit:
-            break
-        kept.append(piece)
-        used += size
-    return "".join(kept).rstrip() + ELLIPSIS
+    return cut_tokens(text, limit, _TOKEN)
