@@ -22,8 +22,8 @@ from alerts.message import (
     JudgmentLine,
     MentionView,
 )
+from alerts.rules.authors import author_tags
 from listener.config import Settings
-from listener.config_alerts import TaggedAuthor
 from listener.models import Alert, AlertKind, AlertState, Delivery, Finding, Mention
 from listener.store.base import Store
 
@@ -132,26 +132,6 @@ def judgment_lines(m: Mention) -> tuple[JudgmentLine, ...]:
     if language:
         lines.append(JudgmentLine(f"language {language}" + (f" ({j.script})" if j.script else "")))
     return tuple(lines)
-
-
-def _plain_handle(handle: str) -> str:
-    return handle.strip().removeprefix("@").lower()
-
-
-def author_tags(
-    authors: Sequence[TaggedAuthor], source_type: str, handle: str
-) -> tuple[tuple[str, ...], str | None]:
-    """Tags and note the settings give this author (handle any case, '@' optional); an
-    entry without ``source_type`` matches the handle on every source."""
-    wanted = _plain_handle(handle)
-    tags: list[str] = []
-    note: str | None = None
-    for entry in authors:
-        if entry.handle != wanted or entry.source_type not in (None, source_type):
-            continue
-        tags += [t for t in entry.tags if t not in tags]
-        note = note or entry.note
-    return tuple(tags), note
 
 
 def author_history(

@@ -37,7 +37,7 @@ from listener.config_alerts import AlertsSettings, ChannelBase, RuleBase
 from listener.config_errors import ConfigError as ConfigError  # re-exported: callers catch it
 from listener.config_errors import combine_errors, load_model
 from listener.config_replies import RepliesSettings
-from listener.query import QueryError, parse
+from listener.query import valid_query
 from listener.sources import get_source_type, source_types
 from listener.sources.base import SourceOptions
 from listener.units import ByteSize, Duration, PositiveDuration, at_least
@@ -94,13 +94,7 @@ class BrandSettings(_Strict):
     @field_validator("query")
     @classmethod
     def _query_parses(cls, value: str) -> str:
-        try:
-            parse(value)
-        except QueryError as exc:
-            # Lead with the column, as compilers do; the parser's "at column N" then repeats it.
-            message = exc.message.replace(f" at column {exc.column}", "", 1)
-            raise ValueError(f"column {exc.column}: {message}") from None
-        return value
+        return valid_query(value)
 
 
 _SOURCE_KEYS = frozenset({"name", "type", "interval", "enabled"})

@@ -31,7 +31,7 @@ from pydantic import (
 )
 
 from listener.models import AlertKind, Severity
-from listener.query import QueryError, parse
+from listener.query import valid_query
 from listener.units import Duration, PositiveDuration, at_least
 
 Secret = Annotated[SecretStr, Field(min_length=1)]
@@ -230,11 +230,7 @@ class SavedSearchRule(RuleBase):
     @field_validator("query")
     @classmethod
     def _query_parses(cls, value: str) -> str:
-        try:
-            parse(value)
-        except QueryError as exc:
-            raise ValueError(f"column {exc.column}: {exc.message}") from None
-        return value
+        return valid_query(value)
 
 
 class SentimentShiftRule(RuleBase):

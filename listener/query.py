@@ -99,4 +99,16 @@ __all__ = [
     "prepare",
     "to_fts5",
     "tokenize",
+    "valid_query",
 ]
+
+
+def valid_query(text: str) -> str:
+    """``text`` if it parses; else a ``ValueError`` that leads with the column, as compilers
+    do — the form settings validators report (a brand's query, a saved search)."""
+    try:
+        parse(text)
+    except QueryError as exc:
+        message = exc.message.replace(f" at column {exc.column}", "", 1)
+        raise ValueError(f"column {exc.column}: {message}") from None
+    return text
