@@ -17,8 +17,8 @@ from typing import Any
 import click
 
 from listener import __version__
-from listener.cli_common import config_option, load_or_exit
 from listener.cli_alerts import alerts
+from listener.cli_common import config_option, load_or_exit
 from listener.cli_draft import draft
 from listener.cli_mentions import label, search, show
 from listener.clock import utcnow
