@@ -62,6 +62,10 @@ def check_spike(
             details["count"] = int(details.get("count", 0)) + len(wave)
             tx.fold_into(current.id, wave, at=now, details=details)
         return None
+    if batch and not any(counts_for(rule, m) for m in batch):
+        # Nothing in this batch adds to the measure: the clock's evaluation will see the
+        # same counts, without holding the batch's write transaction for them.
+        return None
     found = measure(tx, rule, brand, now)
     if found.count < rule.min_volume or found.z < rule.sensitivity:
         return None
