@@ -167,3 +167,22 @@ def test_a_failing_rule_rolls_the_batch_back(tmp_path: Path) -> None:
         h.feed([m])
     assert h.store.get_mention(m.id) is None
     assert h.alerts() == []
+
+
+def test_a_follow_up_that_turns_high_raises_its_own_alert_instead_of_folding(
+    tmp_path: Path,
+) -> None:
+    # Folded, a threat after a grumble would change an alert the team already saw, silently.
+    h = Harness(tmp_path, make_settings())
+    first = judged("acme my order never came", handle="dana")
+    h.feed([first])
+    [seen] = h.alerts()
+    h.clock.advance(minutes=20)
+    threat = judged("acme you will regret this", handle="dana", flags=["threat"], at=h.clock.now)
+    h.feed([threat])
+
+    alerts = {a.lead_mention_id: a for a in h.alerts()}
+    assert alerts[first.id].mention_ids == (first.id,)  # nothing folded into the seen alert
+    assert alerts[first.id].severity is seen.severity
+    assert alerts[threat.id].severity is Severity.CRITICAL
+    assert len(h.deliveries(alerts[threat.id])) == 2  # the team hears about it

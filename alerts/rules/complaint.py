@@ -7,7 +7,11 @@ accounts never get here: ``listener.brands.match_brands`` drops their posts befo
 Where it goes, in order:
 
 1. a follow-up by the same author (source type + handle) or in the same thread within
-   ``cooldown`` folds into that open complaint alert, raising its severity when worse;
+   ``cooldown`` folds into that open complaint alert, raising its severity when worse —
+   unless it is worse AND high or critical (a threat after a grumble, a journalist joining
+   the thread): folded, it would change an alert the team has already seen and maybe
+   acknowledged, without a word to anyone, so it raises its own alert, whose history
+   shows the earlier contact;
 2. while an incident of the brand is open, a complaint below ``fold_into_incident_below``
    folds into the incident: a wave reaches the team as one alert;
 3. otherwise it raises ``complaint:<mention id>`` with reply drafts.
@@ -83,7 +87,7 @@ def check_complaint(
             author=(mention.source_type, handle) if handle else None,
             thread_id=mention.thread_id,
         )
-        if open_alert is not None:
+        if open_alert is not None and not _escalates(severity, open_alert):
             _fold(tx, open_alert, mention, severity, reasons, now)
             return None
     if incident_cooldown is not None and severity.rank < rule.fold_into_incident_below.rank:
@@ -110,6 +114,11 @@ def check_complaint(
             drafts=drafts(mention, history),
         )
     )
+
+
+def _escalates(severity: Severity, alert: Alert) -> bool:
+    """The follow-up is worse than the alert the team saw, and bad enough to need telling."""
+    return severity.rank > alert.severity.rank and severity.rank >= Severity.HIGH.rank
 
 
 def _fold(
