@@ -18,7 +18,14 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    select_autoescape,
+)
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -55,8 +62,12 @@ class Templates:
         return self.env.get_template(name).render(**context)
 
     def exists(self, name: str) -> bool:
+        """Whether a template of this name is there — broken or not: a syntax error must
+        surface when it renders, not make the template look absent."""
         try:
             self.env.get_template(name)
-        except Exception:  # TemplateNotFound, or a syntax error the caller will see on render
+        except TemplateNotFound:
             return False
+        except TemplateSyntaxError:
+            return True
         return True

@@ -23,7 +23,7 @@ from listener.cli_draft import draft
 from listener.cli_mentions import label, search, show
 from listener.clock import utcnow
 from listener.logs import configure_logging
-from listener.render import render_poll_summary, render_sources_table
+from listener.render import render_poll_summary, render_sources_table, terminal_safe
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -43,11 +43,19 @@ def check(config_path: str | None) -> None:
     settings = load_or_exit(config_path)
     types = sorted({s.type for s in settings.sources})
     click.echo(
-        f"{settings.config_path}: OK — {len(settings.brands)} brand(s) "
+        f"{settings.config_path}: settings OK — {len(settings.brands)} brand(s) "
         f"({', '.join(b.name for b in settings.brands)}), {len(settings.sources)} source(s)"
         + (f" ({', '.join(types)})" if types else "")
         + f", store {settings.storage.sqlite}"
     )
+    from alerts.template_check import check_templates
+
+    problems = check_templates(settings)
+    for problem in problems:
+        click.echo(f"template problem: {terminal_safe(problem)}", err=True)
+    if problems:
+        sys.exit(2)
+    click.echo("templates: OK — every configured channel's and every reply language's render")
 
 
 @main.command()

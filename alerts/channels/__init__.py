@@ -24,7 +24,12 @@ def channel_types() -> dict[str, ChannelType]:
     types = {}
     for name, path in BUILTIN_CHANNEL_MODULES.items():
         module = import_module(path)
-        types[name] = ChannelType(name=name, settings_model=module.SETTINGS, send=module.send)
+        types[name] = ChannelType(
+            name=name,
+            settings_model=module.SETTINGS,
+            send=module.send,
+            templates=tuple(module.TEMPLATES),
+        )
     return types
 
 

@@ -21,6 +21,7 @@ from listener.config_alerts import AppriseChannel
 SETTINGS = AppriseChannel
 TITLE_TEMPLATE = "alerts/apprise_title.txt.j2"
 BODY_TEMPLATE = "alerts/apprise_body.txt.j2"
+TEMPLATES = (TITLE_TEMPLATE, BODY_TEMPLATE)  # what `listener check` renders
 TITLE_CHARS = 250
 
 

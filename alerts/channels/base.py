@@ -2,7 +2,8 @@
 
 A channel type is one module in ``alerts/channels/`` exposing
 
-- ``SETTINGS`` — its settings model (from ``listener.config_alerts``), and
+- ``SETTINGS`` — its settings model (from ``listener.config_alerts``),
+- ``TEMPLATES`` — the template names it renders (``listener check`` tries them), and
 - ``async def send(ctx: SendContext, settings, message: AlertMessage) -> None``.
 
 ``send`` renders the message with its templates (``templates/alerts/``) and delivers it
@@ -53,3 +54,4 @@ class ChannelType:
     name: str
     settings_model: type[Any]
     send: Send
+    templates: tuple[str, ...] = ()  # the templates it renders, for `listener check`

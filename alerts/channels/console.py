@@ -16,6 +16,7 @@ from listener.config_alerts import ConsoleChannel
 
 SETTINGS = ConsoleChannel
 TEMPLATE = "alerts/console.txt.j2"
+TEMPLATES = (TEMPLATE,)  # what `listener check` renders
 
 
 async def send(ctx: SendContext, settings: ConsoleChannel, message: AlertMessage) -> None:

@@ -24,6 +24,7 @@ from listener.config_alerts import DiscordChannel
 
 SETTINGS = DiscordChannel
 TEMPLATE = "alerts/discord.json.j2"
+TEMPLATES = (TEMPLATE,)  # what `listener check` renders
 
 # https://discord.com/developers/docs/resources/message#embed-object-embed-limits
 CONTENT_CHARS = 2000

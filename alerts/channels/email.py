@@ -36,6 +36,8 @@ SETTINGS = EmailChannel
 SUBJECT_TEMPLATE = "alerts/email_subject.txt.j2"
 TEXT_TEMPLATE = "alerts/email.txt.j2"
 HTML_TEMPLATE = "alerts/email.html"
+# What `listener check` renders.
+TEMPLATES = (SUBJECT_TEMPLATE, TEXT_TEMPLATE, HTML_TEMPLATE)
 SUBJECT_CHARS = 200  # RFC 5322 asks for lines under 78; a subject is folded, not refused
 _DOMAIN = regex.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 

@@ -19,6 +19,7 @@ from listener.config_alerts import SlackChannel
 
 SETTINGS = SlackChannel
 TEMPLATE = "alerts/slack.json.j2"
+TEMPLATES = (TEMPLATE,)  # what `listener check` renders
 
 # https://api.slack.com/reference/block-kit/blocks
 MAX_BLOCKS = 50

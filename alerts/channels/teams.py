@@ -20,6 +20,7 @@ from listener.config_alerts import TeamsChannel
 
 SETTINGS = TeamsChannel
 TEMPLATE = "alerts/teams.json.j2"
+TEMPLATES = (TEMPLATE,)  # what `listener check` renders
 MAX_BYTES = 28_000  # https://learn.microsoft.com/microsoftteams/limits-specifications-teams
 
 

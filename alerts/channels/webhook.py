@@ -59,6 +59,7 @@ from listener.models import DeliveryEvent
 
 SETTINGS = WebhookChannel
 SCHEMA = 1
+TEMPLATES: tuple[str, ...] = ()  # a JSON schema of the message, no template
 EVENTS = {
     DeliveryEvent.NEW: "alert.new",
     DeliveryEvent.ESCALATION: "alert.escalation",
