@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from listener.config_alerts import RuleBase
-from listener.models import Severity
+from listener.models import AlertKind, Severity
+from listener.store.base import AlertTx
 
 TITLE_WORDS = 12
 TITLE_CHARS = 90
@@ -32,9 +33,21 @@ def first_words(text: str, *, words: int = TITLE_WORDS, chars: int = TITLE_CHARS
 
 def aligned(now: datetime, period: timedelta) -> datetime:
     """The start of the ``period``-long slot (counted from the Unix epoch) holding ``now``:
-    one key per slot makes "at most one alert per cooldown" hold across restarts."""
+    one key per slot keeps two daemons (or a retried batch) from raising the same alert
+    twice; ``raised_within`` makes it one per cooldown across a slot's end."""
     slots = (now - _EPOCH) // period
     return _EPOCH + slots * period
+
+
+def raised_within(
+    tx: AlertTx, kind: AlertKind, rule: str, brand: str, now: datetime, cooldown: timedelta
+) -> bool:
+    """Whether the rule raised an alert of this kind for the brand in the last ``cooldown``,
+    whatever became of it. The aligned key alone is not enough: an incident raised at 15:50
+    and ignored at 15:55 would be raised again, from the same mentions, at 16:00."""
+    # alerts_between's end is exclusive; an alert of this very batch has created_at == now.
+    found = tx.alerts_between(now - cooldown, now + timedelta(microseconds=1), brand=brand)
+    return any(a.kind is kind and a.rule == rule for a in found)
 
 
 def at_least(severity: Severity, minimum: Severity) -> bool:

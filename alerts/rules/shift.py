@@ -3,14 +3,15 @@
 It fires on the crossing — the share over the window ending now is at or above the
 threshold (with at least ``min_volume`` mentions) while the share over the window before
 was below it (or that window had no mentions) — so a brand that is always at 45% negative
-does not alert every evaluation. One alert per brand and rule per cooldown.
+does not alert every evaluation. One alert per brand and rule per cooldown, even when the
+team closed the last one (the same crossing holds for up to a window after it).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from alerts.rules.common import aligned, describe_duration
+from alerts.rules.common import aligned, describe_duration, raised_within
 from listener.config_alerts import SentimentShiftRule
 from listener.models import Alert, AlertKind, Severity
 from listener.store.base import AlertTx, NewAlert
@@ -38,6 +39,10 @@ def check_shift(
     if tx.find_open_alert(
         kinds=[AlertKind.SENTIMENT_SHIFT], brand=brand, since=now - rule.cooldown, rule=name
     ):
+        return None
+    if raised_within(tx, AlertKind.SENTIMENT_SHIFT, name, brand, now, rule.cooldown):
+        # Closed or ignored since: the crossing still holds for up to a window afterwards,
+        # and it is the one the team has seen.
         return None
     share = negative / total
     span = describe_duration(window)

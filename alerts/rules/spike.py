@@ -2,9 +2,11 @@
 
 Per brand: the count in the window ending now against the baseline (``alerts.rules.baseline``);
 an incident fires when count >= ``min_volume`` and z >= ``sensitivity``. At most one incident
-per brand and rule per cooldown: the key holds the cooldown-aligned time, and an open
-incident of the rule updated within the cooldown is folded into rather than raised again —
-new mentions of the measure join it and its count grows, so a long wave stays one alert.
+per brand and rule per cooldown: an open incident of the rule updated within the cooldown
+is folded into rather than raised again — new mentions of the measure join it and its
+count grows, so a long wave stays one alert — and one raised within the cooldown, even if
+closed or ignored since, keeps a new one from being raised (the key also holds the
+cooldown-aligned time, so two writers never store the same incident twice).
 
 The alert says what drives it: the top terms (``alerts.rules.terms``), topics, sources and
 a few example mentions (largest reach first).
@@ -18,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from alerts.rules.baseline import Baseline, measure
-from alerts.rules.common import aligned, describe_duration
+from alerts.rules.common import aligned, describe_duration, raised_within
 from alerts.rules.terms import driving_terms
 from alerts.severity import reach_of
 from listener.config_alerts import SpikeRule
@@ -69,9 +71,9 @@ def check_spike(
     found = measure(tx, rule, brand, now)
     if found.count < rule.min_volume or found.z < rule.sensitivity:
         return None
+    if raised_within(tx, AlertKind.INCIDENT, rule.rule_name, brand, now, rule.cooldown):
+        return None  # raised (and closed or ignored) within the cooldown: the same wave
     key = f"incident:{brand}:{rule.rule_name}:{aligned(now, rule.cooldown).isoformat()}"
-    if tx.alert_by_key(key) is not None:
-        return None  # raised (and closed) earlier in this cooldown
     negative = rule.measure == "negative"
     window = tx.mentions_between(
         brand, now - rule.window, now, negative_only=negative, limit=SAMPLE
