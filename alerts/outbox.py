@@ -12,6 +12,12 @@ counted on the row with the next attempt time (``backoff_base`` doubling up to
 stops for this flush. Nothing is ever dropped here: only a person drops a row
 (``listener alerts outbox drop``).
 
+Only one flush runs at a time per outbox, across processes too: the daemon's and a
+``listener poll --once`` next to it would otherwise read the same due rows and both send
+them. A flush holds an exclusive ``flock`` on a file beside the database for its whole run
+(the kernel lets it go when the process dies, even by SIGKILL, so a crash never leaves
+rows claimed); a flush that finds it taken sends nothing, since the holder is sending.
+
 Logging follows transitions only: a channel's first failure (WARNING; ERROR when the
 channel says retrying cannot help), its recovery (INFO). Error texts are scrubbed of the
 channel's secrets (webhook URLs carry theirs) before they are logged or stored.
@@ -21,6 +27,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -48,6 +56,49 @@ log = logging.getLogger("alerts.outbox")
 ERROR_CHARS = 500  # a stored and logged error: enough to act on, never a whole HTML page
 REDACTED = "[redacted]"
 _LONGEST_WAIT_S = 7 * 86400.0  # a Retry-After beyond a week is a receiver's mistake
+# How long a one-shot flush waits for another process's flush to end before leaving the
+# rows to it; a flush is bounded by the channels' timeouts.
+BUSY_WAIT_S = 120.0
+_BUSY_POLL_S = 0.2
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: one process at a time is the operator's to ensure
+    fcntl = None  # type: ignore[assignment]
+
+
+def outbox_lock_path(database: Path) -> Path:
+    """The lock file of the outbox stored in ``database``: beside it, as SQLite's own are."""
+    return database.with_name(database.name + "-outbox.lock")
+
+
+class OutboxLock:
+    """An exclusive, non-blocking lock on a file, one per flush. ``flock`` locks belong to
+    an open file, so two senders conflict in one process as much as in two."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self) -> bool:
+        if fcntl is None:
+            return True
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)  # closing the last descriptor releases the lock
 
 
 def build_templates(settings: Settings, override_dir: Path | None = None) -> Templates:
@@ -67,6 +118,7 @@ class ChannelCounts:
 @dataclass
 class FlushReport:
     channels: dict[str, ChannelCounts] = field(default_factory=dict)
+    busy: bool = False  # another process was flushing this outbox: nothing was read
 
     def counts(self, channel: str) -> ChannelCounts:
         return self.channels.setdefault(channel, ChannelCounts())
@@ -107,7 +159,11 @@ class OutboxSender:
         clock: Clock = utcnow,
         metrics: Metrics | None = None,
         batch: int = 100,
+        lock_path: Path | None = None,
     ) -> None:
+        """``lock_path`` (see ``outbox_lock_path``) keeps flushes of other processes on the
+        same outbox from overlapping with ours; without it only this sender's are kept
+        apart."""
         self._store = store
         # A getter lets a reloaded settings file (SIGHUP) take effect at the next flush.
         self._settings = settings if callable(settings) else (lambda: settings)
@@ -120,14 +176,27 @@ class OutboxSender:
         self._unconfigured_logged: set[str] = set()
         self._pending_channels: set[str] = set()
         self._lock = asyncio.Lock()
+        self._lock_path = lock_path
 
     async def flush(self) -> FlushReport:
         """Send every row due now, channels side by side, rows within a channel in order.
 
         Calls never overlap (a second waits for the first): two flushes reading the same
-        due rows would send them twice."""
+        due rows would send them twice. When another process is flushing the same outbox,
+        this one sends nothing and says so (``busy``): the other is sending these rows."""
         async with self._lock:
-            return await self._flush()
+            if self._lock_path is None:
+                return await self._flush()
+            held = OutboxLock(self._lock_path)
+            # Called here, not in a thread: it never blocks, and a cancellation must not
+            # leave a thread holding a lock nobody releases.
+            if not held.acquire():
+                log.debug("outbox busy: another process is sending it")
+                return FlushReport(busy=True)
+            try:
+                return await self._flush()
+            finally:
+                held.release()
 
     async def _flush(self) -> FlushReport:
         settings = self._settings()
@@ -157,8 +226,20 @@ class OutboxSender:
         """Flush until nothing due now is left to send (the one-shot CLI): rows waiting for
         a retry later are left for a later run, never waited for."""
         total = FlushReport()
-        for _ in range(max_rounds):
+        rounds = 0
+        deadline = time.monotonic() + BUSY_WAIT_S
+        while rounds < max_rounds:
             report = await self.flush()
+            if report.busy:
+                # Rows this command just queued may be newer than what the other process
+                # read: wait for it to finish, then send them ourselves.
+                if time.monotonic() >= deadline:
+                    log.info("outbox busy: another process is sending it; leaving rows to it")
+                    total.busy = True
+                    break
+                await asyncio.sleep(_BUSY_POLL_S)
+                continue
+            rounds += 1
             total.merge(report)
             if report.sent == 0:
                 break

@@ -23,7 +23,7 @@ import httpx
 from alerts.decide import AlertDecider
 from alerts.drafts import draft_replies
 from alerts.message import AuthorHistory
-from alerts.outbox import FlushReport, OutboxSender, build_templates
+from alerts.outbox import FlushReport, OutboxSender, build_templates, outbox_lock_path
 from listener.clock import Clock, utcnow
 from listener.config import Settings
 from listener.logs import fields
@@ -61,6 +61,8 @@ class Alerting:
             templates=self._templates,
             clock=clock,
             metrics=metrics,
+            # The daemon and `poll --once` (or two of those) may flush at the same moment.
+            lock_path=outbox_lock_path(store.path),
         )
         self._evaluated_at: datetime | None = None
 
