@@ -8,7 +8,8 @@
   the ``bypass`` severity or above.
 - **Rate limit** (``max_per_hour``): when the channel already has that many rows pending or
   sent in the last hour, the row is written as suppressed ("over max_per_hour (N)") and the
-  next digest lists it.
+  next digest lists it. A critical alert (a threat, press with an audience) is never held
+  back for a digest that may come tomorrow, or not at all; it still counts toward the limit.
 - **Digest-only saved searches**: rows written as suppressed ("digest only").
 
 Escalations (SLA) go only to the SLA's ``escalate_to`` channels. They honour quiet hours
@@ -24,10 +25,12 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from listener.config_alerts import AlertsSettings, ChannelSettings, QuietHours, Route
-from listener.models import Alert, AlertKind, Delivery, DeliveryEvent, DeliveryStatus
+from listener.models import Alert, AlertKind, Delivery, DeliveryEvent, DeliveryStatus, Severity
 from listener.store.base import AlertTx
 
 RATE_WINDOW = timedelta(hours=1)
+# Alerts of this severity are sent whatever the rate limit says (see the module doc).
+RATE_LIMIT_BYPASS = Severity.CRITICAL
 DIGEST_ONLY = "digest only"
 
 
@@ -73,9 +76,11 @@ def _digest_only(alert: Alert) -> bool:
     return alert.kind is AlertKind.SAVED_SEARCH and alert.details.get("delivery") == "digest"
 
 
-def _over_limit(tx: AlertTx, channel: ChannelSettings, now: datetime) -> bool:
+def _over_limit(tx: AlertTx, channel: ChannelSettings, alert: Alert, now: datetime) -> bool:
     limit = channel.max_per_hour
-    return limit is not None and tx.deliveries_since(channel.name, now - RATE_WINDOW) >= limit
+    if limit is None or alert.severity.rank >= RATE_LIMIT_BYPASS.rank:
+        return False
+    return tx.deliveries_since(channel.name, now - RATE_WINDOW) >= limit
 
 
 def enqueue_to(
@@ -97,7 +102,7 @@ def enqueue_to(
         status, reason = DeliveryStatus.PENDING, None
         if event is DeliveryEvent.NEW and _digest_only(alert):
             status, reason = DeliveryStatus.SUPPRESSED, DIGEST_ONLY
-        elif event is DeliveryEvent.NEW and _over_limit(tx, channel, now):
+        elif event is DeliveryEvent.NEW and _over_limit(tx, channel, alert, now):
             status = DeliveryStatus.SUPPRESSED
             reason = f"over max_per_hour ({channel.max_per_hour})"
         held = quiet_until(channel.quiet_hours, alert, now)
