@@ -226,6 +226,9 @@ class SavedSearchRule(RuleBase):
     query: str
     delivery: Literal["instant", "digest"] = "instant"
     min_severity: Severity = Severity.LOW
+    # As the complaint rule's: older posts (a first poll reaching back days) are stored and
+    # searchable but raise no alert.
+    max_age: PositiveDuration = timedelta(days=2)
 
     @field_validator("query")
     @classmethod

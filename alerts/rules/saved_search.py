@@ -2,7 +2,8 @@
 
 The query is compiled once (``listener.query.compile_query``) and matched against each new
 mention the way brands are (``listener.brands.match_brands``: title and text, language,
-source). Every match is an alert ``search:<rule>:<mention id>``:
+source). Every match published within ``max_age`` is an alert ``search:<rule>:<mention id>``
+(a first poll's backlog of old posts is stored and searchable, but raises nothing):
 
 - ``delivery: instant`` — routed like any alert;
 - ``delivery: digest`` — stored, but its deliveries are written as suppressed with the
@@ -53,7 +54,7 @@ class SavedSearch:
         authors_settings: list[TaggedAuthor],
     ) -> Alert | None:
         """Raise the alert for ``mention`` when it matches; return it."""
-        if mention.deleted_at is not None:
+        if mention.deleted_at is not None or now - mention.published_at > self.rule.max_age:
             return None
         found = self.matches(mention)
         if found is None:
