@@ -43,6 +43,9 @@ class AlertDecider:
     def __init__(self, settings: Settings, *, clock: Clock, drafts: Drafts | None = None) -> None:
         self._settings = settings
         self._clock = clock
+        # When the daemon started watching: the silent-source rule does not count the time
+        # it was stopped as the sources' silence.
+        self._started = clock()
         self._drafts = drafts or no_drafts
         rules = [r for r in settings.alerts.rules if r.enabled]
         self._complaints = [r for r in rules if isinstance(r, ComplaintRule)]
@@ -81,7 +84,7 @@ class AlertDecider:
         for brand in self._brands:
             raised += self._waves(tx, brand, now, ())
         for rule in self._silent:
-            raised += check_silent(tx, rule, self._settings.sources, now=now)
+            raised += check_silent(tx, rule, self._settings.sources, now=now, started=self._started)
         routed = self._route_all(tx, raised, now)
         if alerts.sla is not None:
             check_sla(

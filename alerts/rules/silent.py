@@ -3,15 +3,20 @@
 A configured, enabled source is silent when
 
 - it has not polled successfully for ``intervals`` × its interval, measured from its last
-  success; a source that never succeeded is silent once it has failed ``intervals`` times
-  in a row (its state keeps no first-attempt time, and each failure took at least an
-  interval — backoff only stretches them), or as soon as it is parked;
+  success — or from when the daemon started watching (``started``), if later, unless a poll
+  since then failed: time the daemon itself was stopped is not the source's silence, and
+  the first evaluation after a night's downtime runs before anything was polled;
+- a source that never succeeded is silent once it has failed ``intervals`` times in a row
+  (its state keeps no first-attempt time, and each failure took at least an interval —
+  backoff only stretches them), or as soon as it is parked;
 - or, for a source that has found mentions before (``items_total`` > 0), its last
   ``empty_polls`` successful polls in a row found nothing.
 
 One alert per silence episode: the key holds what stays constant while the episode lasts
-(the last success for an outage, the mention total for an empty run). Once the source works
-again its open silent-source alerts are resolved by "listener".
+(the last success for an outage, the mention total for an empty run). Once the source has
+polled successfully since the alert, and is not silent, its open silent-source alerts are
+resolved by "listener"; so are those of a source that was removed, disabled or is no longer
+watched by the rule (nobody is going to fix it, and the alert would stay open for ever).
 """
 
 from __future__ import annotations
@@ -29,11 +34,21 @@ RESOLVED_BY = "listener"
 
 
 def _silence(
-    rule: SilentSourceRule, source: SourceSettings, state: SourceState, now: datetime
+    rule: SilentSourceRule,
+    source: SourceSettings,
+    state: SourceState,
+    now: datetime,
+    started: datetime | None,
 ) -> tuple[str, str] | None:
     """(episode key, title) when the source is silent, else None."""
     name = source.name
     limit = rule.intervals * source.interval
+    # A failed poll since the start is news of its own; without one, the source has only
+    # been silent since the daemon started watching.
+    failing_now = state.error_count > 0 and (
+        started is None or (state.last_attempt_at is not None and state.last_attempt_at >= started)
+    )
+    watched_for = now - started if started is not None and not failing_now else None
     if state.parked_reason:
         since = state.last_success_at.isoformat() if state.last_success_at else "never"
         return (
@@ -41,7 +56,7 @@ def _silence(
             f"Source {name} is parked: {state.parked_reason[:200]}",
         )
     if state.last_success_at is not None:
-        if now - state.last_success_at >= limit:
+        if now - state.last_success_at >= limit and (watched_for is None or watched_for >= limit):
             return (
                 f"silent:{name}:down:{state.last_success_at.isoformat()}",
                 f"Source {name} has not polled successfully for {span_text(limit)}"
@@ -66,9 +81,15 @@ def _silence(
 
 
 def check_silent(
-    tx: AlertTx, rule: SilentSourceRule, sources: Sequence[SourceSettings], *, now: datetime
+    tx: AlertTx,
+    rule: SilentSourceRule,
+    sources: Sequence[SourceSettings],
+    *,
+    now: datetime,
+    started: datetime | None = None,
 ) -> list[Alert]:
-    """Raise alerts for silent sources and resolve those of sources that recovered."""
+    """Raise alerts for silent sources and resolve those of sources that recovered (or are
+    no longer watched). ``started``: when the daemon started watching (None: long ago)."""
     if not rule.enabled:
         return []
     states = {s.source: s for s in tx.source_states()}
@@ -77,15 +98,24 @@ def check_silent(
     for alert in tx.open_alerts():
         if alert.kind is AlertKind.SILENT_SOURCE and alert.rule == rule.rule_name:
             open_by_source.setdefault(str(alert.details.get("source")), []).append(alert)
+    names = {s.name for s in watched}
+    for name, gone in open_by_source.items():
+        if name not in names:
+            for alert in gone:
+                tx.set_state(alert.id, AlertState.RESOLVED, at=now, by=RESOLVED_BY)
     raised = []
     for source in watched:
         state = states.get(source.name)
         if state is None:
             continue  # never polled: the scheduler has not reached it yet
-        silence = _silence(rule, source, state, now)
+        silence = _silence(rule, source, state, now, started)
         if silence is None:
+            success = state.last_success_at
             for alert in open_by_source.get(source.name, []):
-                tx.set_state(alert.id, AlertState.RESOLVED, at=now, by=RESOLVED_BY)
+                # Not silent only because the daemon just started: still down until a
+                # poll succeeds.
+                if success is not None and success > alert.created_at:
+                    tx.set_state(alert.id, AlertState.RESOLVED, at=now, by=RESOLVED_BY)
             continue
         key, title = silence
         new = tx.add_alert(
