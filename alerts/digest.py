@@ -44,7 +44,10 @@ def latest_period(digest: DigestSettings, now: datetime) -> tuple[datetime, date
     zone = ZoneInfo(digest.timezone)
     local = now.astimezone(zone)
     if digest.every == "hourly":
-        end = local.replace(minute=0, second=0, microsecond=0)
+        # The top of the local hour (a :30 zone's hours start at :30 UTC), then UTC
+        # arithmetic: local wall-clock arithmetic made the hour clocks go forward an empty
+        # period (and skipped one) and the hour they go back two hours long.
+        end = local.replace(minute=0, second=0, microsecond=0).astimezone(UTC)
         return end - timedelta(hours=1), end
     end_day = local.date() if local.time().replace(tzinfo=None) >= digest.at else None
     if end_day is None:
