@@ -3,6 +3,7 @@ follow-ups folded within the cooldown, nothing for spam or stale posts."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 
@@ -157,16 +158,21 @@ def test_tagged_authors_rank_higher_and_drafts_are_attached(tmp_path: Path) -> N
     assert history is not None and history.tags == ("vip",) and history.mention_count == 0
 
 
-def test_a_failing_rule_rolls_the_batch_back(tmp_path: Path) -> None:
+def test_a_failing_rule_stores_the_mention_without_its_alert_and_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Rolled back, the same mention would fail again at every poll and stop its source.
     def broken(mention: Mention, history: AuthorHistory | None) -> tuple[ReplyDraft, ...]:
         raise RuntimeError("drafting failed")
 
     h = Harness(tmp_path, make_settings(), drafts=broken)
     m = judged()
-    with pytest.raises(RuntimeError, match="drafting failed"):
+    with caplog.at_level(logging.ERROR, logger="listener.store"):
         h.feed([m])
-    assert h.store.get_mention(m.id) is None
+    assert h.store.get_mention(m.id) is not None
     assert h.alerts() == []
+    [error] = [r for r in caplog.records if r.name == "listener.store"]
+    assert error.fields["mention_ids"] == m.id  # type: ignore[attr-defined]
 
 
 def test_a_follow_up_that_turns_high_raises_its_own_alert_instead_of_folding(

@@ -30,7 +30,7 @@ from typing import Self
 from listener.models import Judgments, Mention, SourceState
 from listener.query import QueryError
 from listener.store import labelling, lookups, revisions, rows
-from listener.store.alerts import SqliteAlertTx
+from listener.store.alerts import decide_alerts_on
 from listener.store.base import (
     DEFAULT_HIGHLIGHT,
     AuthorRecord,
@@ -179,9 +179,9 @@ class SQLiteStore(SQLiteAlerts):
                     conn.execute(rows.UPSERT_AUTHOR, rows.author_params(m, m.author.handle))
                 conn.executemany(rows.INSERT_TAG, rows.tag_rows(m.id, m.judgments))
             if on_stored is not None and new:
-                # Before COMMIT, on the writer: an exception here rolls the mentions back
-                # too, so the batch is retried whole and its alerts are raised exactly once.
-                on_stored(SqliteAlertTx(conn), new)
+                # Before COMMIT, on the writer, so the batch's mentions and alerts commit
+                # together and its alerts are raised exactly once.
+                decide_alerts_on(conn, on_stored, new)
         return new
 
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
