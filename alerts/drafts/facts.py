@@ -29,6 +29,12 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"\+?\d[\d ().-]{6,}\d")
 _NUMBER = re.compile(r"\b[A-Za-z]{0,4}[-#]?\d{5,}\b")
 _ORDER_WORD = re.compile(r"\border\b", re.IGNORECASE)
+# A handle runs words together ("AcmeIsShit", "cunt_99"): it is read as words split at
+# case changes, digits and punctuation, and a few roots that no ordinary name or word holds
+# are looked for anywhere in it ("fuckacme"). Roots that innocent names do hold ("shit" in
+# Yoshitaka, "cunt" in Scunthorpe, "dick" in Dickens) are matched as whole words only.
+_HANDLE_WORDS = regex.compile(r"\p{Lu}?\p{Ll}+|\p{Lu}+(?!\p{Ll})|\p{L}+")
+_PROFANE_ROOTS = ("fuck", "phuck", "motherf", "bitch", "nigger", "nigga", "asshole", "arsehole")
 # Words of an abuse or threat finding that are not abusive themselves.
 _PLAIN = frozenset(
     [
@@ -152,21 +158,32 @@ def extract_facts(
 
 def _name(mention: Mention, abuse: tuple[str, ...], *, use_handle: bool) -> str | None:
     """A first name to address them by, else (in public, where handles are how people are
-    addressed) their @handle; never a word we must not echo."""
+    addressed) their @handle; never a word we must not echo — from the post, or profane in
+    the name itself ("Shithead", "@fuckacme"), which a clean post does not reveal."""
     author = mention.author
     if author.name:
         for token in unicodedata.normalize("NFC", author.name[:200]).split():
             token = token.strip(".,;:!?()[]\"'")
             if token.lower() in _TITLES:
                 continue
-            if _NAME_TOKEN.fullmatch(token) and not _contains(token, abuse):
+            if _NAME_TOKEN.fullmatch(token) and not _unusable(token, abuse):
                 return token
             break  # the first real word is not a name we can use: try the handle
     if author.handle and use_handle:
         found = _HANDLE.fullmatch(author.handle.strip()[:130])
-        if found and not _contains(found.group(1), abuse):
+        if found and not _unusable(found.group(1), abuse):
             return "@" + found.group(1)
     return None
+
+
+def _unusable(value: str, abuse: tuple[str, ...]) -> bool:
+    """A name or handle the brand must not write: the post's abusive words, or profanity."""
+    if _contains(value, abuse):
+        return True
+    lowered = value.lower()
+    if any(root in lowered for root in _PROFANE_ROOTS):
+        return True
+    return bool(profane_words(" ".join(_HANDLE_WORDS.findall(value))))
 
 
 def _contains(value: str, words: tuple[str, ...]) -> bool:

@@ -12,7 +12,8 @@ never a pass in disguise. ``ok`` is true when nothing failed.
   Required where there is room (500 units and more); on X and Bluesky they are reported
   but may give way to length, since a reply that apologises and offers a next step in 280
   characters beats one cut mid-thought;
-- ``banned_phrases`` — stock lines found; ``echoed_abuse`` — their abusive words repeated;
+- ``banned_phrases`` — stock lines found; ``echoed_abuse`` — their abusive words repeated,
+  or any profane word (a display name can bring one into a clean post's draft);
 - ``personal_data`` — their email, phone or order number repeated in a public reply;
 - ``promises`` — a refund or compensation promised that the policy does not allow;
 - ``markup_safe`` — no control or bidi characters, HTML tags, template syntax or
@@ -36,6 +37,7 @@ from alerts.drafts.markers import (
 )
 from alerts.drafts.platforms import PLATFORMS, Platform, platform_for
 from listener.config_replies import ReplyPolicy
+from listener.judging.abuse import profane_words
 
 _UNSAFE = re.compile(
     r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"  # controls, bidi
@@ -85,7 +87,7 @@ def lint_draft(
             None if not facts.loyal else bool(compiled(LOYALTY_MARKERS[language]).search(text))
         ),
         "banned_phrases": [p for p in dict.fromkeys(banned) if normalise(p) in plain],
-        "echoed_abuse": [w for w in facts.abuse_words if _has_word(plain, w)],
+        "echoed_abuse": _echoed_abuse(text, plain, facts),
         "personal_data": (
             [d for d in facts.private_data if d.lower() in plain] if place.public else []
         ),
@@ -107,6 +109,13 @@ _OPTIONAL_CHECKS = ("name_present", "topic_present", "feeling_acknowledged")
 _WHERE_ROOM = ("history_present", "loyalty_present")
 ROOMY = 500  # a platform with at least this limit has room for history and loyalty lines
 _FOUND_LISTS = ("banned_phrases", "echoed_abuse", "personal_data", "promises")
+
+
+def _echoed_abuse(text: str, plain: str, facts: Facts) -> list[str]:
+    """The post's abusive words repeated, and any profanity at all: a draft never swears,
+    whether the words came from the post, a display name or an edited template."""
+    echoed = [w for w in facts.abuse_words if _has_word(plain, w)]
+    return list(dict.fromkeys([*echoed, *profane_words(text)]))
 
 
 def _has_word(plain: str, word: str) -> bool:
