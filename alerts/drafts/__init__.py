@@ -59,8 +59,8 @@ def draft_replies(
     banned = (*BANNED_PHRASES, *replies.banned_phrases)
     notes = _notes(facts)
     drafts = []
-    for plan in plan_drafts(facts, replies, place):
-        text, failure = _render(chosen, facts, plan, place, brand, replies)
+    for position, plan in enumerate(plan_drafts(facts, replies, place)):
+        text, failure = _render(chosen, facts, plan, place, brand, replies, position)
         lint = lint_draft(text, facts=facts, platform=place, banned=banned, policy=replies.policy)
         draft_note = "; ".join(n for n in (*notes, failure) if n) or None
         drafts.append(ReplyDraft(plan.approach, text, facts.language, draft_note, lint))
@@ -115,6 +115,7 @@ def _render(
     place: Platform,
     brand: str | None,
     replies: RepliesSettings,
+    position: int,
 ) -> tuple[str, str | None]:
     """The draft text, and why the built-in template was used when an edited one failed."""
     ctx = context(
@@ -125,6 +126,7 @@ def _render(
         sign_off=replies.sign_off,
         refunds=replies.policy.refunds,
         compensation=replies.policy.compensation,
+        position=position,
     )
     name = template_name(facts.language, plan.approach)
     try:

@@ -4,7 +4,8 @@ The templates hold every word, so they can be edited; the code passes values onl
 person's name, the thing they named…), never the post, and never compiles anything it was
 given as a template. Variety comes from ``pick(slot, options)``: each template lists a few
 phrasings per slot, and the choice is a hash of the mention id, the approach and the slot —
-the same mention always gets the same draft, and a hundred mentions get a hundred drafts.
+the same mention always gets the same draft, and a hundred mentions get a hundred drafts;
+the drafts of one alert take different phrasings of each slot (``Picker``).
 
 Placeholders in a phrasing (``{name}``, ``{thing}``…) are filled in one pass, so a value
 that itself holds "{thing}" stays those characters.
@@ -38,11 +39,17 @@ _SPACES = re.compile(r"\s+")
 
 
 class Picker:
-    """``pick(slot, options)`` for templates: a stable choice, placeholders filled."""
+    """``pick(slot, options)`` for templates: a stable choice, placeholders filled.
 
-    def __init__(self, seed: str, values: Mapping[str, str | None]) -> None:
+    ``offset`` is the draft's place among the alert's drafts: the choice is the mention's
+    own (a hash of its id and the slot) moved on by the offset, so the drafts of one alert
+    never share a phrasing of a slot that has enough of them — the second phrasing of an
+    acknowledgement is never the first one again, and no two drafts open alike."""
+
+    def __init__(self, seed: str, values: Mapping[str, str | None], offset: int = 0) -> None:
         self._seed = seed
         self._values = values
+        self._offset = offset
 
     def __call__(self, slot: str, options: Sequence[str], **extra: Any) -> str:
         """One of ``options`` for this mention, placeholders filled (``extra`` adds some:
@@ -52,7 +59,7 @@ class Picker:
         if not options:
             return ""
         digest = hashlib.blake2b(f"{self._seed}|{slot}".encode(), digest_size=8).digest()
-        phrasing = options[int.from_bytes(digest, "big") % len(options)]
+        phrasing = options[(int.from_bytes(digest, "big") + self._offset) % len(options)]
         values = (
             {**self._values, **{k: str(v) for k, v in extra.items()}} if extra else self._values
         )
@@ -85,8 +92,10 @@ def context(
     sign_off: str | None,
     refunds: bool,
     compensation: bool,
+    position: int = 0,
 ) -> dict[str, Any]:
-    """What a template sees. Plain strings, numbers, booleans and dicts of them."""
+    """What a template sees. Plain strings, numbers, booleans and dicts of them.
+    ``position`` is the draft's place among the alert's drafts (see ``Picker``)."""
     channel = asdict(plan.channel) if plan.channel else None
     # On long platforms the name opens the reply on its own line ("Hi Dana,"); on short ones
     # it goes inside the first sentence: "{name_}I'm sorry…" / "Sorry to hear that{_name}."
@@ -103,7 +112,6 @@ def context(
         "channel": plan.channel.value if plan.channel else None,
         "count": str(facts.history.count) if facts.history else None,
     }
-    seed = f"{facts.seed}|{plan.approach}|{plan.variant}"
     return {
         **values,
         "topic": facts.topic,
@@ -121,7 +129,7 @@ def context(
         "refunds": refunds,
         "compensation": compensation,
         "variant": plan.variant,
-        "pick": Picker(seed, values),
+        "pick": Picker(facts.seed, values, position),
     }
 
 
