@@ -30,6 +30,7 @@ from pydantic import (
     model_validator,
 )
 
+from listener.config_errors import Loc, combine_errors
 from listener.models import AlertKind, Severity
 from listener.query import valid_query
 from listener.units import Duration, PositiveDuration, at_least
@@ -348,29 +349,59 @@ class AlertsSettings(_Strict):
 
     @model_validator(mode="after")
     def _names_known(self) -> AlertsSettings:
+        # Each problem at its own entry, so the message points at the line to fix.
+        problems: list[tuple[Loc, str]] = []
         channels = [c.name for c in self.channels]
-        problems = [f"channel name {n!r} is used twice" for n in _repeated(channels)]
+        for i in _repeated_at(channels):
+            problems.append((("channels", i), f"channel name {channels[i]!r} is used twice"))
         rules = [r.rule_name for r in self.rules]
-        problems += [f"rule name {n!r} is used twice; give one a `name:`" for n in _repeated(rules)]
-        referenced = [(f"routes[{i}]", n) for i, r in enumerate(self.routes) for n in r.channels]
-        referenced += [(f"digests[{i}]", n) for i, d in enumerate(self.digests) for n in d.channels]
+        for i in _repeated_at(rules):
+            problems.append(
+                (("rules", i), f"rule name {rules[i]!r} is used twice; give one a `name:`")
+            )
+        # A digest's key holds its name: the second of two namesakes would never be built.
+        digests = [d.name for d in self.digests]
+        for i in _repeated_at(digests):
+            problems.append((("digests", i, "name"), f"digest name {digests[i]!r} is used twice"))
+        referenced: list[tuple[Loc, str]] = [
+            (("routes", i, "channels", k), n)
+            for i, r in enumerate(self.routes)
+            for k, n in enumerate(r.channels)
+        ]
+        referenced += [
+            (("digests", i, "channels", k), n)
+            for i, d in enumerate(self.digests)
+            for k, n in enumerate(d.channels)
+        ]
         if self.sla is not None:
-            referenced += [("sla", n) for n in self.sla.escalate_to]
-        for where, name in referenced:
+            referenced += [
+                (("sla", "escalate_to", k), n) for k, n in enumerate(self.sla.escalate_to)
+            ]
+        known = ", ".join(dict.fromkeys(channels)) or "none are configured"
+        for loc, name in referenced:
             if name not in channels:
-                known = ", ".join(channels) or "none are configured"
-                problems.append(f"{where}: no channel is named {name!r} (channels: {known})")
+                problems.append((loc, f"no channel is named {name!r} (channels: {known})"))
+        rule_names = ", ".join(dict.fromkeys(rules))
         for i, route in enumerate(self.routes):
-            for rule in route.rules:
+            for k, rule in enumerate(route.rules):
                 if rule not in rules:
                     problems.append(
-                        f"routes[{i}]: no rule is named {rule!r} (rules: {', '.join(rules)})"
+                        (
+                            ("routes", i, "rules", k),
+                            f"no rule is named {rule!r} (rules: {rule_names})",
+                        )
                     )
         if problems:
-            raise ValueError("; ".join(problems))
+            raise combine_errors(None, problems)
         return self
 
 
-def _repeated(names: list[str]) -> list[str]:
+def _repeated_at(names: list[str]) -> list[int]:
+    """The indexes of names used before them in the list."""
     seen: set[str] = set()
-    return [n for n in names if n in seen or seen.add(n)]  # type: ignore[func-returns-value]
+    found = []
+    for i, name in enumerate(names):
+        if name in seen:
+            found.append(i)
+        seen.add(name)
+    return found
