@@ -13,11 +13,12 @@ Nothing happens unless ``alerts.enabled``; each rule honours its ``enabled`` and
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from alerts.digest import check_digests
-from alerts.routing import route
+from alerts.routing import channels_for, route
 from alerts.rules.common import watches
 from alerts.rules.complaint import Drafts, check_complaint, no_drafts
 from alerts.rules.saved_search import SavedSearch
@@ -35,8 +36,11 @@ from listener.config_alerts import (
     SilentSourceRule,
     SpikeRule,
 )
+from listener.logs import fields
 from listener.models import Alert, DeliveryEvent, Mention
 from listener.store.base import AlertTx
+
+log = logging.getLogger("alerts.decide")
 
 
 class AlertDecider:
@@ -55,6 +59,7 @@ class AlertDecider:
         # Compiled once: a saved search's query is parsed at start, not per mention.
         self._searches = [SavedSearch(r) for r in rules if isinstance(r, SavedSearchRule)]
         self._brands = [b.name for b in settings.brands]
+        self._unrouted: set[str] = set()  # rules whose alerts matched no route (logged once)
         self._query_words = {b.name: query_words(b.query) for b in settings.brands}
 
     @property
@@ -141,7 +146,24 @@ class AlertDecider:
         alerts = [a for a in raised if a is not None]
         for alert in alerts:
             route(tx, alert, DeliveryEvent.NEW, self._settings.alerts, now)
+            self._warn_unrouted(alert)
         return alerts
+
+    def _warn_unrouted(self, alert: Alert) -> None:
+        """Say once per rule (per start) when routes send its alert to no channel: a route
+        list written for complaints silently leaves silent-source alerts in the inbox."""
+        settings = self._settings.alerts
+        if not settings.routes or alert.rule in self._unrouted:
+            return
+        if channels_for(alert, DeliveryEvent.NEW, settings):
+            return
+        self._unrouted.add(alert.rule)
+        log.warning(
+            "alert matched no route: it is only in the alert inbox",
+            extra=fields(
+                alert=alert.id, rule=alert.rule, kind=str(alert.kind), severity=str(alert.severity)
+            ),
+        )
 
 
 def _brands_in(mentions: Sequence[Mention]) -> list[str]:
