@@ -49,7 +49,7 @@ from listener.config_alerts import ChannelSettings
 from listener.logs import fields
 from listener.metrics import Metrics
 from listener.models import Delivery
-from listener.store.base import Store
+from listener.store.base import Store, UnknownDelivery
 
 log = logging.getLogger("alerts.outbox")
 
@@ -177,6 +177,9 @@ class OutboxSender:
         self._pending_channels: set[str] = set()
         self._lock = asyncio.Lock()
         self._lock_path = lock_path
+        # Sent, but the store refused to record it (locked, disk full): delivery id →
+        # (channel, when sent). Recorded at the next flush, and never sent again meanwhile.
+        self._unrecorded: dict[int, tuple[str, datetime]] = {}
 
     async def flush(self) -> FlushReport:
         """Send every row due now, channels side by side, rows within a channel in order.
@@ -201,11 +204,16 @@ class OutboxSender:
     async def _flush(self) -> FlushReport:
         settings = self._settings()
         now = self._clock()
+        stuck = await self._record_unrecorded()
         rows = await asyncio.to_thread(self._store.due_deliveries, now, limit=self._batch)
+        rows = [row for row in rows if row.id not in self._unrecorded]
         configured = {c.name: c for c in settings.alerts.channels}
         report = FlushReport()
         jobs = []
         for name, queue in _by_channel(rows).items():
+            if name in stuck:  # the store still cannot record its sends: send no more
+                report.counts(name).held += len(queue)
+                continue
             channel = configured.get(name)
             if channel is None or not channel.enabled:
                 report.counts(name).held += len(queue)
@@ -264,7 +272,22 @@ class OutboxSender:
                 counts.failed += 1
                 counts.held += len(queue) - position - 1
                 return
-            await asyncio.to_thread(self._store.mark_sent, row.id, at=self._clock())
+            sent_at = self._clock()
+            try:
+                await asyncio.to_thread(self._store.mark_sent, row.id, at=sent_at)
+            except Exception:
+                # Left pending, the row would go out again at the next flush.
+                self._unrecorded[row.id] = (channel.name, sent_at)
+                log.error(
+                    "alert delivered but the store could not record it; recording it at the"
+                    " next flush (it is not sent again)",
+                    exc_info=True,
+                    extra=fields(channel=channel.name, delivery_id=row.id),
+                )
+                counts.sent += 1
+                counts.held += len(queue) - position - 1
+                self._count(channel.name, "sent")
+                return
             counts.sent += 1
             self._count(channel.name, "sent")
             if self._failing.pop(channel.name, None) is not None or row.attempts:
@@ -272,6 +295,21 @@ class OutboxSender:
                     "alert channel recovered",
                     extra=fields(channel=channel.name, delivery_id=row.id, attempts=row.attempts),
                 )
+
+    async def _record_unrecorded(self) -> set[str]:
+        """Record the sends the store refused before; return the channels with sends it
+        still refuses."""
+        stuck: set[str] = set()
+        for delivery_id, (channel, sent_at) in list(self._unrecorded.items()):
+            try:
+                await asyncio.to_thread(self._store.mark_sent, delivery_id, at=sent_at)
+            except UnknownDelivery:
+                pass  # gone from the store: nothing left to record
+            except Exception:
+                stuck.add(channel)
+                continue
+            del self._unrecorded[delivery_id]
+        return stuck
 
     async def _send_one(self, settings: Settings, channel: ChannelSettings, row: Delivery) -> None:
         alert = await asyncio.to_thread(self._store.get_alert, row.alert_id)
