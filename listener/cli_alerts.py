@@ -168,11 +168,19 @@ def _move(config_path: str | None, alert_id: int, by: str | None, target: _Targe
 _Target = Callable[[Alert], tuple[AlertState, str | None]]
 
 
+# How far an open alert has come: acknowledging one already replied to (a teammate
+# answered meanwhile) must not move it back and make it look unanswered.
+_PROGRESS = {AlertState.NEW: 0, AlertState.ACKNOWLEDGED: 1, AlertState.REPLIED: 2}
+
+
 def _forward(state: AlertState) -> _Target:
-    """Acknowledge or reply: only an open alert; a closed one is reopened first, on purpose."""
+    """Acknowledge or reply: only an open alert; a closed one is reopened first, on purpose.
+    An alert already further along stays where it is."""
 
     def target(alert: Alert) -> tuple[AlertState, str | None]:
         if alert.state.is_open:
+            if _PROGRESS.get(alert.state, 0) > _PROGRESS.get(state, 0):
+                return alert.state, None  # unchanged, and no event recorded
             return state, None
         return state, (
             f"alert #{alert.id} is {alert.state.value}; "
