@@ -5,7 +5,8 @@ has to rewrite, so each is counted the way the network does:
 
 - X (twitter-text v3): NFC code points weighted 1 in the Latin, Indic and general
   punctuation ranges and 2 elsewhere (CJK…); an emoji (a whole grapheme) weighs 2; every
-  URL weighs 23 whatever its length (t.co wraps it). Limit 280.
+  URL weighs 23 whatever its length (t.co wraps it), a bare domain ("acme.com") too.
+  Limit 280.
 - Bluesky: 300 graphemes (``regex``'s ``\\X``), so "👩‍👩‍👧" or a Telugu conjunct is one.
 - Mastodon: 500 code points, URLs 23 (the server's ``countable_text``).
 - Reddit, reviews, email and other forums: long, counted in graphemes.
@@ -22,6 +23,15 @@ from dataclasses import dataclass
 import regex
 
 _URL = regex.compile(r"https?://[^\s<>\"']+")
+# twitter-text links a bare domain too ("Booking.com", "acme.com/help"), and weighs it 23
+# like any link. Its list of real TLDs is long; any run of letters is taken as one here,
+# which can only count "Node.js" as a link too (longer, never shorter, than X counts it).
+# Not after "@" or a word character: an email address or a handle is no link.
+_X_LINK = regex.compile(
+    r"https?://[^\s<>\"']+"
+    r"|(?<![@\w.\-])(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+[A-Za-z]{2,}"
+    r"(?![\p{L}\p{N}@-])(?:/[^\s<>\"']*)?"
+)
 _GRAPHEME = regex.compile(r"\X")
 _EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}]")
 # twitter-text v3 config: code points in these ranges weigh 100 (one unit), the rest 200.
@@ -44,7 +54,7 @@ def x_length(text: str) -> int:
     text = unicodedata.normalize("NFC", text)
     total = 0
     position = 0
-    for url in _URL.finditer(text):
+    for url in _X_LINK.finditer(text):
         total += _x_plain(text[position : url.start()]) + X_URL_LENGTH
         position = url.end()
     return total + _x_plain(text[position:])
