@@ -33,7 +33,7 @@ from pydantic import (
     model_validator,
 )
 
-from listener.config_alerts import AlertsSettings, ChannelBase, RuleBase
+from listener.config_alerts import AlertsSettings, ChannelBase, RuleBase, SilentSourceRule
 from listener.config_errors import ConfigError as ConfigError  # re-exported: callers catch it
 from listener.config_errors import combine_errors, load_model
 from listener.config_replies import RepliesSettings
@@ -308,19 +308,33 @@ class Settings(_Strict):
         return filled
 
     @model_validator(mode="after")
-    def _alert_brands_known(self) -> Settings:
-        known = {brand.name for brand in self.brands}
-        named = [(f"rules[{i}]", r.brands) for i, r in enumerate(self.alerts.rules)]
-        named += [(f"routes[{i}]", r.brands) for i, r in enumerate(self.alerts.routes)]
-        named += [(f"digests[{i}]", d.brands) for i, d in enumerate(self.alerts.digests)]
+    def _alert_names_known(self) -> Settings:
+        # Reported at each entry's own line: "alerts.rules[1].brands[0]: no brand is named …".
+        brands = sorted(brand.name for brand in self.brands)
+        sources = sorted(source.name for source in self.sources)
+        lists: list[tuple[tuple[str | int, ...], list[str], str, list[str]]] = []
+        for where, entries in (
+            ("rules", self.alerts.rules),
+            ("routes", self.alerts.routes),
+            ("digests", self.alerts.digests),
+        ):
+            for i, entry in enumerate(entries):
+                # A rule's path carries its type, as pydantic writes it (_file_loc drops it).
+                at: tuple[str | int, ...] = ("alerts", where, i)
+                at += (entry.type,) if isinstance(entry, RuleBase) else ()
+                lists.append(((*at, "brands"), entry.brands, "brand", brands))
+        for i, rule in enumerate(self.alerts.rules):
+            if isinstance(rule, SilentSourceRule):
+                at = ("alerts", "rules", i, rule.type, "sources")
+                lists.append((at, rule.sources, "source", sources))
         unknown = [
-            f"alerts.{where}: no brand is named {name!r} (brands: {', '.join(sorted(known))})"
-            for where, names in named
-            for name in names
+            ((*loc, n), f"no {kind} is named {name!r} ({kind}s: {', '.join(known) or 'none'})")
+            for loc, names, kind, known in lists
+            for n, name in enumerate(names)
             if name not in known
         ]
         if unknown:
-            raise ValueError("; ".join(unknown))
+            raise combine_errors(None, unknown)
         return self
 
     @field_validator("brands", "sources", mode="wrap")
