@@ -41,4 +41,4 @@ def test_an_unknown_brand_or_source_is_reported_at_its_own_line(tmp_path: Path) 
         ":13: alerts.rules[1].sources[0]: no source is named 'forun' (sources: forum)" in line
         for line in lines
     ), lines
-    assert any(":15: alerts.routes[0].brands[0]: no brand is named 'Acne'" in l for l in lines)
+    assert any(":15: alerts.routes[0].brands[0]: no brand is named 'Acne'" in ln for ln in lines)
