@@ -294,6 +294,15 @@ class SlaSettings(_Strict):
     escalate_to: list[Name] = Field(min_length=1)
     min_severity: Severity = Severity.NORMAL
     kinds: list[AlertKind] = [AlertKind.COMPLAINT, AlertKind.INCIDENT]
+    # Alerts raised longer ago than this are not escalated: they are a backlog for the
+    # digest, not a page — switching the SLA on over a full inbox must not call everyone.
+    max_age: PositiveDuration = timedelta(days=1)
+
+    @model_validator(mode="after")
+    def _age_after_ack(self) -> SlaSettings:
+        if self.max_age <= self.ack_within:
+            raise ValueError("max_age must be longer than ack_within, or nothing escalates")
+        return self
 
 
 class DigestSettings(_Strict):

@@ -146,3 +146,13 @@ def test_an_acknowledged_alert_does_not_escalate(tmp_path: Path) -> None:
     h.store.set_alert_state(alert.id, AlertState.ACKNOWLEDGED, at=NOW + timedelta(minutes=10))
     h.tick(minutes=45)
     assert not [d for d in h.deliveries() if d.channel == "pager"]
+
+
+def test_an_alert_older_than_the_slas_max_age_is_left_to_the_digest(tmp_path: Path) -> None:
+    # As when the SLA is switched on over an inbox of old unacknowledged alerts: the first
+    # evaluation must not page anyone about yesterday's backlog.
+    h = Harness(tmp_path, make_settings(sla=SLA, channels=CHANNELS, routes=ROUTES))
+    h.feed([judged("acme stole my money", handle="ann", sentiment=-0.9)])
+    h.tick(hours=25)
+    assert not [d for d in h.deliveries() if d.channel == "pager"]
+    assert all(a.escalated_at is None for a in h.alerts())

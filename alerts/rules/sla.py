@@ -1,7 +1,7 @@
 """SLA escalation: an alert still new after ``ack_within`` is sent again to ``escalate_to``.
 
 Each alert escalates once (``mark_escalated``; ``unacknowledged_alerts`` skips escalated
-ones). The deliveries go through ``alerts.routing`` as ``DeliveryEvent.ESCALATION``.
+ones), and only while it is younger than ``max_age``: older ones are a backlog, not a page. The deliveries go through ``alerts.routing`` as ``DeliveryEvent.ESCALATION``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def check_sla(tx: AlertTx, sla: SlaSettings, *, now: datetime, escalate: Escalat
     overdue = tx.unacknowledged_alerts(created_before=now - sla.ack_within, kinds=sla.kinds)
     escalated = []
     for alert in overdue:
-        if not at_least(alert.severity, sla.min_severity):
+        if not at_least(alert.severity, sla.min_severity) or now - alert.created_at > sla.max_age:
             continue
         escalate(alert)
         tx.mark_escalated(alert.id, now)
