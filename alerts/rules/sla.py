@@ -1,7 +1,8 @@
 """SLA escalation: an alert still new after ``ack_within`` is sent again to ``escalate_to``.
 
 Each alert escalates once (``mark_escalated``; ``unacknowledged_alerts`` skips escalated
-ones), and only while it is younger than ``max_age``: older ones are a backlog, not a page. The deliveries go through ``alerts.routing`` as ``DeliveryEvent.ESCALATION``.
+ones), and only while it is younger than ``max_age``: older ones are a backlog, not a
+page. The deliveries go through ``alerts.routing`` as ``DeliveryEvent.ESCALATION``.
 """
 
 from __future__ import annotations
