@@ -1,0 +1,192 @@
+"""The alert side of the storage contract: what the rules read and write inside one
+transaction (``AlertTx``), and the values they hand the store (``NewAlert``, ``AlertEvent``).
+
+Kept apart from ``listener.store.base`` (which re-exports every name here) so each file
+holds one concern: base.py the mention store, this one the alerts and their outbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from listener.models import (
+    Alert,
+    AlertKind,
+    AlertState,
+    Delivery,
+    DeliveryEvent,
+    DeliveryStatus,
+    Mention,
+    ReplyDraft,
+    Severity,
+    SourceState,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NewAlert:
+    """An alert a rule decided to raise; the store gives it its id and state."""
+
+    key: str  # unique: raising the same key twice stores one alert
+    kind: AlertKind
+    rule: str
+    brand: str | None
+    severity: Severity
+    title: str
+    created_at: datetime
+    mention_ids: tuple[str, ...] = ()
+    severity_reasons: tuple[str, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
+    drafts: tuple[ReplyDraft, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AlertEvent:
+    """One step in an alert's life, for its history: raised, folded, acknowledged, assigned…"""
+
+    alert_id: int
+    at: datetime
+    what: str  # "raised", "folded", "acknowledged", "replied", "resolved", "ignored",
+    # "assigned", "escalated", "reopened"
+    by: str | None = None  # who did it; None for the daemon
+    detail: str | None = None  # "assignee: dana", "mention x:123 folded in"
+
+
+class AlertTx(Protocol):
+    """Reads and writes of alerts inside ONE write transaction.
+
+    Handed to ``insert_mentions``' ``on_stored`` (so a mention, its alert and its deliveries
+    commit together or not at all) and yielded by ``Store.alert_transaction()`` for the
+    time-based rules. It sees everything committed before it, and its own writes.
+    Times compare as UTC instants. Mention reads leave tombstones out.
+    """
+
+    # -- alerts --
+    def add_alert(self, alert: NewAlert) -> Alert | None:
+        """Store a new alert (state ``new``) and its "raised" event; ``None`` when an
+        alert with this key exists already (nothing is written then)."""
+        ...
+
+    def alert_by_key(self, key: str) -> Alert | None: ...
+
+    def find_open_alert(
+        self,
+        *,
+        kinds: Sequence[AlertKind],
+        brand: str | None,
+        since: datetime,
+        rule: str | None = None,
+        author: tuple[str, str] | None = None,
+        thread_id: str | None = None,
+    ) -> Alert | None:
+        """The newest open alert (new/acknowledged/replied) of these kinds and brand,
+        updated at or after ``since``; with ``rule``, raised by that rule; with ``author``
+        ((source_type, handle), any case) or ``thread_id``, one that holds a mention by
+        that author or in that thread (either matches when both are given)."""
+        ...
+
+    def fold_into(
+        self,
+        alert_id: int,
+        mention_ids: Sequence[str],
+        *,
+        at: datetime,
+        severity: Severity | None = None,
+        severity_reasons: Sequence[str] = (),
+        details: Mapping[str, Any] | None = None,
+    ) -> Alert:
+        """Add mentions to an alert (after those it holds; ones it holds are skipped),
+        raise its severity when ``severity`` is higher (adding the reasons), replace its
+        details when given, bump ``folded`` and ``updated_at``, record a "folded" event."""
+        ...
+
+    def set_state(
+        self, alert_id: int, state: AlertState, *, at: datetime, by: str | None = None
+    ) -> Alert:
+        """As ``Store.set_alert_state``, inside this transaction (the daemon resolving a
+        silent-source alert once the source works again)."""
+        ...
+
+    def unacknowledged_alerts(
+        self, *, created_before: datetime, kinds: Sequence[AlertKind]
+    ) -> list[Alert]:
+        """Alerts still ``new``, never escalated, raised before ``created_before``."""
+        ...
+
+    def mark_escalated(self, alert_id: int, at: datetime) -> None: ...
+
+    def alerts_between(
+        self, since: datetime, until: datetime, *, brand: str | None = None
+    ) -> list[Alert]:
+        """Alerts raised in [since, until), oldest first (digests are left out)."""
+        ...
+
+    def open_alerts(self, *, brand: str | None = None) -> list[Alert]:
+        """Alerts in new/acknowledged/replied, oldest first (digests are left out)."""
+        ...
+
+    # -- deliveries --
+    def enqueue(
+        self,
+        alert_id: int,
+        channel: str,
+        event: DeliveryEvent,
+        *,
+        at: datetime,
+        not_before: datetime,
+        status: DeliveryStatus = DeliveryStatus.PENDING,
+        reason: str | None = None,
+    ) -> Delivery | None:
+        """Add an outbox row keyed "<alert key>|<channel>|<event>"; ``None`` when that key
+        exists already."""
+        ...
+
+    def deliveries_since(self, channel: str, since: datetime) -> int:
+        """Rows for ``channel`` created at or after ``since`` that were or will be sent
+        (pending or sent): what its rate limit counts."""
+        ...
+
+    def suppressed_between(self, since: datetime, until: datetime) -> list[Delivery]:
+        """Rows suppressed (rate limit, digest-only) created in [since, until), oldest first."""
+        ...
+
+    # -- mentions and sources, for the rules --
+    def mention_counts(
+        self,
+        brand: str,
+        since: datetime,
+        until: datetime,
+        *,
+        bucket: timedelta,
+        negative_only: bool,
+    ) -> dict[datetime, int]:
+        """Mentions of ``brand`` published in [since, until), counted per bucket: keys are
+        bucket starts (``since + k * bucket``); empty buckets are left out."""
+        ...
+
+    def mentions_between(
+        self,
+        brand: str,
+        since: datetime,
+        until: datetime,
+        *,
+        negative_only: bool,
+        limit: int = 500,
+    ) -> list[Mention]:
+        """Mentions of ``brand`` published in [since, until), newest first, at most ``limit``."""
+        ...
+
+    def author_mentions(
+        self, source_type: str, handle: str, *, before: datetime, limit: int = 5
+    ) -> list[Mention]:
+        """The author's mentions (handle any case) published before ``before``, newest first."""
+        ...
+
+    def source_states(self) -> list[SourceState]: ...
+
+
+# insert_mentions' hook: called inside its write transaction with the mentions that were new.
+OnStored = Callable[[AlertTx, list[Mention]], None]
