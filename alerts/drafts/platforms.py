@@ -9,7 +9,8 @@ has to rewrite, so each is counted the way the network does:
   Limit 280.
 - Bluesky: 300 graphemes (``regex``'s ``\\X``), so "👩‍👩‍👧" or a Telugu conjunct is one.
 - Mastodon: 500 code points, URLs 23 (the server's ``countable_text``).
-- Reddit, reviews, email and other forums: long, counted in graphemes.
+- Google Play developer replies: 350 characters, counted in code points.
+- Reddit, other reviews, email and other forums: long, counted in graphemes.
 
 Email is the only private platform: personal data may be discussed there, never in public.
 """
@@ -90,10 +91,11 @@ PLATFORMS: dict[str, Platform] = {
     "bluesky": Platform("bluesky", 300, graphemes),
     "mastodon": Platform("mastodon", 500, mastodon_length),
     "reddit": Platform("reddit", 10_000, graphemes, short=False),
-    # Owner replies: Google Play allows 350 characters, the App Store 5,970, Trustpilot and
-    # Yelp more; 1,000 keeps a reply readable everywhere but Play, which maps to "review"
-    # too (a person trims the rare long one there).
+    # Owner replies: the App Store allows 5,970 characters, Trustpilot and Yelp more;
+    # 1,000 keeps a reply readable. Google Play allows only 350 (counted here in code
+    # points, never fewer than Play's own count), so it has its own entry.
     "review": Platform("review", 1_000, graphemes, short=False, dm=False),
+    "googleplay": Platform("googleplay", 350, len, dm=False),
     "email": Platform("email", 5_000, graphemes, public=False, short=False, dm=False),
     "forum": Platform("forum", 2_000, graphemes, short=False, dm=False),
 }
@@ -106,7 +108,7 @@ _OF_SOURCE_TYPE = {
     "reddit": "reddit",
     "lemmy": "reddit",
     "appstore": "review",
-    "googleplay": "review",
+    "googleplay": "googleplay",
     "trustpilot": "review",
     "yelp": "review",
     "email": "email",
