@@ -39,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import regex
 
 from alerts.channels.formatting import FORMAT_FILTERS
@@ -135,17 +136,40 @@ def teams_text(value: Any, limit: int | None = None) -> str:
     return text if limit is None else cut_tokens(text, limit, _BACKSLASH_TOKEN)
 
 
-_URL_UNSAFE = regex.compile(r"[\s<>|\"'()\[\]`\\{}^]")
+# Characters that could end a link in some markup, and everything outside printable ASCII
+# (an IRI's "é" or "অ"): Slack buttons and Discord embeds refuse the whole message over a
+# URL they cannot parse, and a refused message holds the channel's queue.
+_URL_UNSAFE = regex.compile(r"[\s<>|\"'()\[\]`\\{}^]|[^\x21-\x7e]")
+_HOST = regex.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?|[0-9a-fA-F:.]+")
+# Longer links are refused by Slack (3,000) and Discord (2,048): better no button.
+LINK_MAX = 2_000
+
+
+def _percent(found: regex.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in found.group(0).encode())
 
 
 def link_url(value: Any) -> str:
     """An http(s) URL safe inside any markup's link syntax (``<url|text>``, ``[text](url)``):
-    characters that would end the link are percent-encoded; any other scheme (``javascript:``)
-    gives "" so the template shows no link."""
+    characters that would end the link, and non-ASCII ones, are percent-encoded (UTF-8);
+    any other scheme (``javascript:``) or an overlong link gives "" so the template shows
+    no link."""
     text = plain_text(value).strip()
     if not regex.match(r"(?i)https?://[^/\s]", text):
         return ""
-    return _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode()), text)
+    try:
+        # An international domain becomes its punycode form, a path's non-ASCII UTF-8.
+        url = httpx.URL(text)
+    except (httpx.InvalidURL, UnicodeError, ValueError):
+        return ""
+    if not _HOST.fullmatch(url.raw_host.decode("ascii", "replace")):
+        return ""  # "exa mple.org": no receiver would take it
+    text = str(url)
+    # The authority is already checked; what follows it may still hold markup's delimiters.
+    cut = text.find("/", text.index("://") + 3)
+    head, rest = (text, "") if cut < 0 else (text[:cut], text[cut:])
+    safe = head + _URL_UNSAFE.sub(_percent, rest)
+    return safe if len(safe) <= LINK_MAX else ""
 
 
 ESCAPE_FILTERS: dict[str, Callable[..., Any]] = {
