@@ -26,7 +26,8 @@ UNCLIPPED = """{"type": "message", "attachments": [{"contentType":
  "version": "1.4", "body": [
   {"type": "TextBlock", "text": {{ (mention.text if mention else "")|tojson }}}
   {%- for d in message.drafts %}, {"type": "TextBlock", "text": {{ d.text|tojson }}}{% endfor %}
-  {%- for r in message.severity_reasons %}, {"type": "TextBlock", "text": {{ r|tojson }}}{% endfor %}
+  {%- for r in message.severity_reasons %}, {"type": "TextBlock", "text": {{ r|tojson }}}
+  {%- endfor %}
  ]}}]}"""
 
 
@@ -61,5 +62,5 @@ def test_a_card_still_too_big_after_shortening_is_refused_naming_the_template(
 ) -> None:
     # Severity reasons are not shortened: nothing left to cut but the operator's template.
     huge = message(AlertKind.COMPLAINT, severity_reasons=tuple([LONG_BENGALI] * 6))
-    with pytest.raises(TemplateOutputError, match="teams.json.j2"):
+    with pytest.raises(TemplateOutputError, match=r"teams\.json\.j2"):
         card(tmp_path, huge)
