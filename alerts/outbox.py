@@ -14,34 +14,32 @@ stops for this flush. Nothing is ever dropped here: only a person drops a row
 
 Only one flush runs at a time per outbox, across processes too: the daemon's and a
 ``listener poll --once`` next to it would otherwise read the same due rows and both send
-them. A flush holds an exclusive ``flock`` on a file beside the database for its whole run
-(the kernel lets it go when the process dies, even by SIGKILL, so a crash never leaves
-rows claimed); a flush that finds it taken sends nothing, since the holder is sending.
+them. A flush holds ``alerts.outbox_lock`` for its whole run; a flush that finds it taken
+sends nothing, since the holder is sending.
 
 Logging follows transitions only: a channel's first failure (WARNING; ERROR when the
 channel says retrying cannot help), its recovery (INFO). Error texts are scrubbed of the
-channel's secrets (webhook URLs carry theirs) before they are logged or stored.
+channel's secrets before they are logged or stored (``alerts.outbox_policy``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import httpx
-from pydantic import SecretStr
 
 from alerts.channels import get_channel_type
 from alerts.channels.base import DeliveryError, SendContext
 from alerts.compose import compose
 from alerts.escaping import FILTERS
+from alerts.outbox_lock import OutboxLock
+from alerts.outbox_policy import backoff, describe, secrets_of
 from alerts.templating import Templates
 from listener.clock import Clock, utcnow
 from listener.config import Settings
@@ -53,52 +51,10 @@ from listener.store.base import Store, UnknownDelivery
 
 log = logging.getLogger("alerts.outbox")
 
-ERROR_CHARS = 500  # a stored and logged error: enough to act on, never a whole HTML page
-REDACTED = "[redacted]"
-_LONGEST_WAIT_S = 7 * 86400.0  # a Retry-After beyond a week is a receiver's mistake
 # How long a one-shot flush waits for another process's flush to end before leaving the
 # rows to it; a flush is bounded by the channels' timeouts.
 BUSY_WAIT_S = 120.0
 _BUSY_POLL_S = 0.2
-
-try:
-    import fcntl
-except ImportError:  # not POSIX: one process at a time is the operator's to ensure
-    fcntl = None  # type: ignore[assignment]
-
-
-def outbox_lock_path(database: Path) -> Path:
-    """The lock file of the outbox stored in ``database``: beside it, as SQLite's own are."""
-    return database.with_name(database.name + "-outbox.lock")
-
-
-class OutboxLock:
-    """An exclusive, non-blocking lock on a file, one per flush. ``flock`` locks belong to
-    an open file, so two senders conflict in one process as much as in two."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fd: int | None = None
-
-    def acquire(self) -> bool:
-        if fcntl is None:
-            return True
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return False
-        except BaseException:
-            os.close(fd)
-            raise
-        self._fd = fd
-        return True
-
-    def release(self) -> None:
-        if self._fd is not None:
-            fd, self._fd = self._fd, None
-            os.close(fd)  # closing the last descriptor releases the lock
 
 
 def build_templates(settings: Settings, override_dir: Path | None = None) -> Templates:
@@ -384,49 +340,6 @@ class OutboxSender:
         for name, counts in report.channels.items():
             self._metrics.outbox_pending.labels(channel=name).set(counts.held + counts.failed)
         self._pending_channels = set(report.channels)
-
-
-def backoff(
-    attempts: int, base: timedelta, maximum: timedelta, retry_after_s: float | None = None
-) -> timedelta:
-    """How long a row waits after its ``attempts + 1``-th failure: ``base`` doubling per
-    earlier failure up to ``maximum``, or the receiver's ``Retry-After`` when longer."""
-    # In float seconds: a large base doubled many times must not overflow timedelta.
-    doubled = base.total_seconds() * 2.0 ** min(attempts, 64)
-    wait = min(doubled, maximum.total_seconds())
-    if retry_after_s is not None and retry_after_s > 0:
-        wait = max(wait, min(retry_after_s, _LONGEST_WAIT_S))
-    return timedelta(seconds=wait)
-
-
-def describe(error: Exception, secrets: Iterable[str] = ()) -> str:
-    """The error as one capped line, with the channel's secrets taken out."""
-    text = str(error) if isinstance(error, DeliveryError) else f"{type(error).__name__}: {error}"
-    for secret in sorted(set(secrets), key=len, reverse=True):
-        if secret:
-            text = text.replace(secret, REDACTED)
-    text = " ".join(text.split())
-    return text if len(text) <= ERROR_CHARS else text[: ERROR_CHARS - 1] + "…"
-
-
-def secrets_of(channel: ChannelSettings) -> list[str]:
-    """Every secret in a channel's settings, and every URL (a webhook's URL is its key)."""
-    found: list[str] = []
-    for name, value in channel:
-        found += _secret_values(name, value)
-    return found
-
-
-def _secret_values(name: str, value: Any) -> list[str]:
-    if isinstance(value, SecretStr):
-        return [value.get_secret_value()]
-    if isinstance(value, str) and ("url" in name or "://" in value):
-        return [value]
-    if isinstance(value, Mapping):  # headers may carry tokens
-        return [v for v in value.values() if isinstance(v, str) and len(v) >= 8]
-    if isinstance(value, list | tuple):
-        return [s for item in value for s in _secret_values(name, item)]
-    return []
 
 
 def _by_channel(rows: Iterable[Delivery]) -> dict[str, list[Delivery]]:

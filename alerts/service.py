@@ -23,7 +23,8 @@ import httpx
 from alerts.decide import AlertDecider
 from alerts.drafts import draft_replies
 from alerts.message import AuthorHistory
-from alerts.outbox import FlushReport, OutboxSender, build_templates, outbox_lock_path
+from alerts.outbox import FlushReport, OutboxSender, build_templates
+from alerts.outbox_lock import outbox_lock_path
 from listener.clock import Clock, utcnow
 from listener.config import Settings
 from listener.logs import fields

@@ -8,7 +8,7 @@ import pytest
 from pydantic import TypeAdapter
 
 from alerts.channels.base import DeliveryError
-from alerts.outbox import REDACTED, backoff, describe, secrets_of
+from alerts.outbox_policy import REDACTED, backoff, describe, secrets_of
 from listener.config_alerts import ChannelSettings
 
 BASE = timedelta(seconds=30)

@@ -15,7 +15,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from alerts.outbox import FlushReport, OutboxLock, outbox_lock_path
+from alerts.outbox import FlushReport
+from alerts.outbox_lock import OutboxLock, outbox_lock_path
 from alerts.service import Alerting
 from listener.config import Settings
 from listener.models import DeliveryStatus
