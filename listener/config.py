@@ -33,7 +33,7 @@ from pydantic import (
     model_validator,
 )
 
-from listener.config_alerts import AlertsSettings, ChannelBase, RuleBase, SilentSourceRule
+from listener.config_alerts import AlertsSettings, ChannelBase, RuleBase, unknown_names
 from listener.config_errors import ConfigError as ConfigError  # re-exported: callers catch it
 from listener.config_errors import combine_errors, load_model
 from listener.config_replies import RepliesSettings
@@ -310,29 +310,11 @@ class Settings(_Strict):
     @model_validator(mode="after")
     def _alert_names_known(self) -> Settings:
         # Reported at each entry's own line: "alerts.rules[1].brands[0]: no brand is named …".
-        brands = sorted(brand.name for brand in self.brands)
-        sources = sorted(source.name for source in self.sources)
-        lists: list[tuple[tuple[str | int, ...], list[str], str, list[str]]] = []
-        for where, entries in (
-            ("rules", self.alerts.rules),
-            ("routes", self.alerts.routes),
-            ("digests", self.alerts.digests),
-        ):
-            for i, entry in enumerate(entries):
-                # A rule's path carries its type, as pydantic writes it (_file_loc drops it).
-                at: tuple[str | int, ...] = ("alerts", where, i)
-                at += (entry.type,) if isinstance(entry, RuleBase) else ()
-                lists.append(((*at, "brands"), entry.brands, "brand", brands))
-        for i, rule in enumerate(self.alerts.rules):
-            if isinstance(rule, SilentSourceRule):
-                at = ("alerts", "rules", i, rule.type, "sources")
-                lists.append((at, rule.sources, "source", sources))
-        unknown = [
-            ((*loc, n), f"no {kind} is named {name!r} ({kind}s: {', '.join(known) or 'none'})")
-            for loc, names, kind, known in lists
-            for n, name in enumerate(names)
-            if name not in known
-        ]
+        unknown = unknown_names(
+            self.alerts,
+            brands=[brand.name for brand in self.brands],
+            sources=[source.name for source in self.sources],
+        )
         if unknown:
             raise combine_errors(None, unknown)
         return self
