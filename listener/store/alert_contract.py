@@ -1,5 +1,6 @@
 """The alert side of the storage contract: what the rules read and write inside one
-transaction (``AlertTx``), and the values they hand the store (``NewAlert``, ``AlertEvent``).
+transaction (``AlertTx``), the values they hand the store (``NewAlert``, ``AlertEvent``),
+and what the CLI and the outbox sender ask outside it (``AlertStore``).
 
 Kept apart from ``listener.store.base`` (which re-exports every name here) so each file
 holds one concern: base.py the mention store, this one the alerts and their outbox.
@@ -8,6 +9,7 @@ holds one concern: base.py the mention store, this one the alerts and their outb
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -190,3 +192,93 @@ class AlertTx(Protocol):
 
 # insert_mentions' hook: called inside its write transaction with the mentions that were new.
 OnStored = Callable[[AlertTx, list[Mention]], None]
+
+
+class AlertStore(Protocol):
+    """What the CLI, the outbox sender and the time-based rules ask of a store about alerts
+    and deliveries, outside the rules' transactions; part of ``listener.store.base.Store``."""
+
+    # -- alerts (see AlertTx for what the rules do inside a transaction) --
+
+    def alert_transaction(self) -> AbstractContextManager[AlertTx]:
+        """One write transaction for the time-based rules; commits when the block ends
+        without an exception, rolls back otherwise."""
+        ...
+
+    def get_alert(self, alert_id: int) -> Alert | None: ...
+
+    def list_alerts(
+        self,
+        *,
+        states: Sequence[AlertState] = (),
+        kinds: Sequence[AlertKind] = (),
+        brand: str | None = None,
+        assignee: str | None = None,
+        since: datetime | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Alert]:
+        """Alerts newest first; empty filters match everything; ``since`` on ``created_at``."""
+        ...
+
+    def set_alert_state(
+        self, alert_id: int, state: AlertState, *, at: datetime, by: str | None = None
+    ) -> Alert:
+        """Move an alert to ``state`` and record the event. The first acknowledgement,
+        reply and close each set their timestamp (kept if the alert moves on and back);
+        moving a closed alert back to an open state reopens it (``closed_at`` cleared).
+        Raises ``UnknownAlert``."""
+        ...
+
+    def assign_alert(
+        self, alert_id: int, assignee: str | None, *, at: datetime, by: str | None = None
+    ) -> Alert:
+        """Set (or with ``None`` clear) the assignee and record the event."""
+        ...
+
+    def alert_events(self, alert_id: int) -> list[AlertEvent]:
+        """The alert's history, oldest first."""
+        ...
+
+    def author_mentions(
+        self, source_type: str, handle: str, *, before: datetime, limit: int = 5
+    ) -> list[Mention]:
+        """As ``AlertTx.author_mentions``, on a reader connection."""
+        ...
+
+    # -- the outbox --
+
+    def due_deliveries(self, now: datetime, *, limit: int = 100) -> list[Delivery]:
+        """Pending rows whose ``not_before`` has come, by channel then id (the order they
+        must go out in), including rows still waiting for a retry (``next_attempt_at`` in
+        the future) so the sender can hold back the rows queued behind them. ``limit`` is
+        per channel, so a long queue on one channel never hides another's rows."""
+        ...
+
+    def mark_sent(self, delivery_id: int, *, at: datetime) -> None: ...
+
+    def mark_failed(
+        self, delivery_id: int, *, at: datetime, error: str, next_attempt_at: datetime
+    ) -> None:
+        """Count a failed attempt, keep the error (capped), and when to try again."""
+        ...
+
+    def drop_delivery(self, delivery_id: int, *, at: datetime, reason: str) -> Delivery:
+        """A person gives up on a pending row. Raises ``UnknownDelivery``; a row that is
+        not pending is a ``StoreError``."""
+        ...
+
+    def retry_delivery(self, delivery_id: int, *, at: datetime) -> Delivery:
+        """Make a pending or dropped row pending and due now. Raises ``UnknownDelivery``."""
+        ...
+
+    def list_deliveries(
+        self,
+        *,
+        statuses: Sequence[DeliveryStatus] = (),
+        channel: str | None = None,
+        alert_id: int | None = None,
+        limit: int = 100,
+    ) -> list[Delivery]:
+        """Outbox rows, newest first."""
+        ...
