@@ -36,6 +36,8 @@ from pydantic import (
 from listener.config_alerts import AlertsSettings, ChannelBase, RuleBase, unknown_names
 from listener.config_errors import ConfigError as ConfigError  # re-exported: callers catch it
 from listener.config_errors import combine_errors, load_model
+from listener.config_judgments import JudgmentSettings as JudgmentSettings  # re-exported
+from listener.config_judgments import LearningSettings as LearningSettings
 from listener.config_replies import RepliesSettings
 from listener.query import valid_query
 from listener.sources import get_source_type, source_types
@@ -208,52 +210,6 @@ class PipelineSettings(_Strict):
     dedupe_window: Annotated[Duration, at_least(timedelta(0))] = timedelta(days=7)
     # Text is capped before any slow work (judges, FTS): internet text is data, not a payload.
     max_text_chars: int = Field(default=20000, ge=100)
-
-
-def _topic_name(value: str) -> str:
-    name = value.strip().lower()
-    if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", name):
-        raise ValueError(
-            f"{value!r} is not a topic name: use lowercase letters, digits and '_' (like 'battery')"
-        )
-    return name
-
-
-def _topic_terms(values: list[str]) -> list[str]:
-    terms = [v.strip().lower() for v in values]
-    if not terms or not all(terms):
-        raise ValueError("a topic needs at least one word or phrase, and no empty ones")
-    return terms
-
-
-TopicName = Annotated[str, AfterValidator(_topic_name)]
-TopicTerms = Annotated[list[str], AfterValidator(_topic_terms)]
-
-
-class LearningSettings(_Strict):
-    # A brand's own complaint model has a say once this many of its mentions are labelled
-    # (`listener label ID complaint|not`), at least 5 of each kind; it is blended with the
-    # rules and decides alone from `full_labels` on.
-    min_labels: int = Field(default=30, ge=10)
-    full_labels: int = Field(default=300, ge=10)
-    retrain_every: PositiveDuration = timedelta(minutes=10)  # the daemon checks for new labels
-
-    @model_validator(mode="after")
-    def _label_order(self) -> LearningSettings:
-        if self.full_labels < self.min_labels:
-            raise ValueError("full_labels must not be smaller than min_labels")
-        return self
-
-
-class JudgmentSettings(_Strict):
-    # A mention is a complaint when its complaint score reaches this (0…1). Lower finds more
-    # complaints and more false alarms. Below even odds on purpose: an unanswered public
-    # complaint costs far more than a glance at a false alarm.
-    complaint_threshold: float = Field(default=0.4, gt=0.0, lt=1.0)
-    # Your own topics beside the built-in ones: name → words or phrases (whole words; a
-    # trailing * matches any ending).
-    topics: dict[TopicName, TopicTerms] = {}
-    learning: LearningSettings = Field(default_factory=LearningSettings)
 
 
 class SchedulerSettings(_Strict):

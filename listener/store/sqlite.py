@@ -43,36 +43,12 @@ from listener.store.base import (
     StoreError,
     UnknownMention,
 )
+from listener.store.connection import connect
 from listener.store.schema import MIGRATIONS, Migration, migrate
 from listener.store.search import PLAIN_SNIPPET_CHARS, build_search
 from listener.store.sqlite_alerts import SQLiteAlerts
 
-BUSY_TIMEOUT_MS = 10_000
 _MAX_IDLE_READERS = 8
-
-
-def _connect(path: Path, *, reader: bool) -> sqlite3.Connection:
-    # check_same_thread=False is safe only because every connection is guarded: the writer
-    # by self._write_lock, each reader by being checked out of the pool by one thread at a time.
-    # isolation_level=None: no implicit BEGINs from the sqlite3 module; we open our own.
-    conn = sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-    )
-    conn.row_factory = sqlite3.Row
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA foreign_keys = ON")
-    if reader:
-        conn.execute("PRAGMA query_only = ON")
-    else:
-        # WAL is persistent in the file; NORMAL sync is durable across application crashes
-        # and only risks the last transactions on power loss, never corruption in WAL mode
-        # (https://sqlite.org/pragma.html#pragma_synchronous).
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if str(mode).lower() != "wal":
-            conn.close()
-            raise StoreError(f"{path}: cannot switch to WAL journal mode (got {mode!r})")
-        conn.execute("PRAGMA synchronous = NORMAL")
-    return conn
 
 
 class SQLiteStore(SQLiteAlerts):
@@ -86,7 +62,7 @@ class SQLiteStore(SQLiteAlerts):
         self._pool_lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
         self._closed = False
-        self._writer = _connect(self.path, reader=False)
+        self._writer = connect(self.path, reader=False)
         try:
             self.schema_version = migrate(self._writer, migrations)
         except BaseException:
@@ -124,7 +100,7 @@ class SQLiteStore(SQLiteAlerts):
             self._check_open()
             conn = self._idle.pop() if self._idle else None
         if conn is None:
-            conn = _connect(self.path, reader=True)
+            conn = connect(self.path, reader=True)
         try:
             yield conn
         finally:

@@ -1,0 +1,36 @@
+"""Opening one SQLite connection the way the store needs it: WAL, a busy timeout, foreign
+keys on, readers that cannot write."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from listener.store.base import StoreError
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def connect(path: Path, *, reader: bool) -> sqlite3.Connection:
+    # check_same_thread=False is safe only because every connection is guarded: the writer
+    # by SQLiteStore._write_lock, each reader by being checked out of its pool by one thread
+    # at a time.
+    # isolation_level=None: no implicit BEGINs from the sqlite3 module; we open our own.
+    conn = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if reader:
+        conn.execute("PRAGMA query_only = ON")
+    else:
+        # WAL is persistent in the file; NORMAL sync is durable across application crashes
+        # and only risks the last transactions on power loss, never corruption in WAL mode
+        # (https://sqlite.org/pragma.html#pragma_synchronous).
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            conn.close()
+            raise StoreError(f"{path}: cannot switch to WAL journal mode (got {mode!r})")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
