@@ -23,7 +23,7 @@ from alerts.message import (
     MentionView,
 )
 from alerts.rules.authors import author_tags
-from listener.config import Settings
+from listener.config.settings import Settings
 from listener.models import Alert, AlertKind, AlertState, Delivery, Finding, Mention
 from listener.store.base import Store
 

@@ -28,17 +28,17 @@ from alerts.rules.sla import check_sla
 from alerts.rules.spike import check_spike
 from alerts.rules.terms import query_words
 from listener.clock import Clock
-from listener.config import Settings
-from listener.config_alerts import (
+from listener.config.alerts import (
     ComplaintRule,
     SavedSearchRule,
     SentimentShiftRule,
     SilentSourceRule,
     SpikeRule,
 )
+from listener.config.settings import Settings
 from listener.logs import fields
 from listener.models import Alert, DeliveryEvent, Mention
-from listener.store.base import AlertTx
+from listener.store.alert_contract import AlertTx
 
 log = logging.getLogger("alerts.decide")
 

@@ -30,9 +30,9 @@ from zoneinfo import ZoneInfo
 
 from alerts.digest_lines import digest_lines
 from alerts.routing import DIGEST_ONLY, enqueue_to
-from listener.config_alerts import AlertsSettings, DigestSettings
+from listener.config.alerts import AlertsSettings, DigestSettings
 from listener.models import Alert, AlertKind, DeliveryEvent, SentimentLabel, Severity
-from listener.store.base import AlertTx, NewAlert
+from listener.store.alert_contract import AlertTx, NewAlert
 
 TOP_COMPLAINTS = 10
 LISTED = 20

@@ -42,8 +42,8 @@ from alerts.outbox_lock import OutboxLock
 from alerts.outbox_policy import backoff, describe, secrets_of
 from alerts.templating import Templates
 from listener.clock import Clock, utcnow
-from listener.config import Settings
-from listener.config_alerts import ChannelSettings
+from listener.config.channels import ChannelSettings
+from listener.config.settings import Settings
 from listener.logs import fields
 from listener.metrics import Metrics
 from listener.models import Delivery

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from alerts.channels.base import DeliveryError
-from listener.config_alerts import ChannelSettings
+from listener.config.channels import ChannelSettings
 
 ERROR_CHARS = 500  # a stored and logged error: enough to act on, never a whole HTML page
 REDACTED = "[redacted]"

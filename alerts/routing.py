@@ -24,9 +24,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from listener.config_alerts import AlertsSettings, ChannelSettings, QuietHours, Route
+from listener.config.alerts import AlertsSettings, Route
+from listener.config.channels import ChannelSettings, QuietHours
 from listener.models import Alert, AlertKind, Delivery, DeliveryEvent, DeliveryStatus, Severity
-from listener.store.base import AlertTx
+from listener.store.alert_contract import AlertTx
 
 RATE_WINDOW = timedelta(hours=1)
 # Alerts of this severity are sent whatever the rate limit says (see the module doc).

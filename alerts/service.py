@@ -26,12 +26,12 @@ from alerts.message import AuthorHistory
 from alerts.outbox import FlushReport, OutboxSender, build_templates
 from alerts.outbox_lock import outbox_lock_path
 from listener.clock import Clock, utcnow
-from listener.config import Settings
+from listener.config.settings import Settings
 from listener.logs import fields
 from listener.metrics import Metrics
 from listener.models import Mention, ReplyDraft
 from listener.store import SQLiteStore
-from listener.store.base import OnStored
+from listener.store.alert_contract import OnStored
 
 log = logging.getLogger("alerts.service")
 

@@ -25,7 +25,7 @@ from alerts.drafts import draft_replies
 from alerts.outbox import build_templates
 from alerts.samples import SAMPLE_TIME, sample_messages
 from alerts.templating import Templates
-from listener.config import Settings
+from listener.config.settings import Settings
 from listener.judging.judge import Judge
 from listener.models import Author, text_mention
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from alerts.drafts import draft_replies
-from listener.config_replies import RepliesSettings
+from listener.config.replies import RepliesSettings
 from listener.judging.judge import Judge
 from listener.models import Mention, ReplyDraft, text_mention
 

@@ -29,10 +29,10 @@ from alerts.drafts import draft_replies
 from alerts.message import AuthorHistory
 from alerts.outbox import build_templates
 from alerts.rules.complaint import Drafts
-from listener.config import Settings, load_settings
+from listener.config.settings import Settings, load_settings
 from listener.judging.judge import Judge
 from listener.models import Author, Mention, RawItem, ReplyDraft
-from listener.pipeline import Pipeline
+from listener.pipeline.run import Pipeline
 from listener.store import open_store
 
 DEFAULT_DATA = (

@@ -31,7 +31,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from listener.judging.language import detect_language
+from listener.reading.language import detect_language
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 XLMT_LANGUAGES = {  # folder name → expected tag, in the order of all/test_text.txt

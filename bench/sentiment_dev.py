@@ -7,7 +7,7 @@ and shown as ``—`` (``null`` in JSON). Prints each set's 3-class macro-recall 
 official metric) and per-class recall, for our judge (default settings) and, with
 ``--vader``, plain VADER (compound ≥ 0.05 positive, ≤ −0.05 negative) beside it.
 
-Every change to ``listener.sentiment`` and ``listener.vader_reading`` is chosen by these
+Every change to ``listener.sentiment`` and ``listener.reading.vader_reading`` is chosen by these
 figures; the TweetEval *test* split is measured by ``bench/judgments.py`` only, once per
 kept change, never used to choose.
 

@@ -3,7 +3,7 @@
 VADER alone misses much of what customers write to brands (see the README's measured
 table). On top of it:
 
-- **emoji**: our own valence table (``judging.lexicon.emoji``) joins VADER's lexicon, so
+- **emoji**: our own valence table (``reading.lexicon.emoji``) joins VADER's lexicon, so
   😡 🤬 👎 🙄 count (VADER turns them into descriptions it mostly does not score);
 - **sarcasm**: praise about a concrete failure ("Nice work. Days late AND smashed.
   Awesome") is turned negative, with the reason as evidence;
@@ -16,7 +16,7 @@ table). On top of it:
   Text only partly in Latin letters (Bengali around an English brand name) is the same:
   VADER's neutral there means it read nothing, so it gives way to the cue lists or
   ``unknown``; so does text with no words and no emoji at all;
-- **reading posts as people do** (``listener.vader_reading``): hashtags split into words,
+- **reading posts as people do** (``listener.reading.vader_reading``): hashtags split into words,
   "can't wait" as eagerness, "like" as a preposition and words inside names unscored;
 - **questions ask**: a post whose every sentence is a question ("Is the new album any
   good?") states no opinion as firmly as one that asserts it: its score is halved;
@@ -41,12 +41,12 @@ from functools import cache
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from listener.judging.indic_cues import find_cues
-from listener.judging.language import script_shares
-from listener.judging.lexicon.emoji import EMOJI_VALENCE, base_emoji
 from listener.models import SentimentLabel
-from listener.vader_fast import FastVader
-from listener.vader_reading import EXTRA_LEXICON, for_vader
+from listener.reading.indic_cues import find_cues
+from listener.reading.language import script_shares
+from listener.reading.lexicon.emoji import EMOJI_VALENCE, base_emoji
+from listener.reading.vader_fast import FastVader
+from listener.reading.vader_reading import EXTRA_LEXICON, for_vader
 
 MODEL_NAME = "vader-3.3+listener-1"
 MAX_SCORED_CHARS = 2_000  # a long post's first 2,000 characters carry its tone; < 1 ms

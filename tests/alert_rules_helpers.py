@@ -10,7 +10,7 @@ from typing import Any
 
 from alerts.decide import AlertDecider
 from alerts.rules.complaint import Drafts
-from listener.config import Settings
+from listener.config.settings import Settings
 from listener.models import (
     Alert,
     Author,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from listener.config import Settings, load_settings
+from listener.config.settings import Settings, load_settings
 from tests.helpers import SettableClock
 
 

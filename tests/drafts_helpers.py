@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from listener.config_replies import RepliesSettings
+from listener.config.replies import RepliesSettings
 from listener.judging.judge import Judge
 from listener.models import Author, Mention, text_mention
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from alerts.digest import latest_period
-from listener.config_alerts import DigestSettings
+from listener.config.alerts import DigestSettings
 from listener.models import AlertKind, AlertState, DeliveryEvent, DeliveryStatus
 from tests.alert_rules_helpers import NOW, Harness, judged, make_settings
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from alerts.routing import quiet_until
-from listener.config_alerts import QuietHours
+from listener.config.channels import QuietHours
 from listener.models import Alert, AlertKind, DeliveryStatus, Severity
 from tests.alert_rules_helpers import Harness, judged, make_settings
 

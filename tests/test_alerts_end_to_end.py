@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from listener.cli import main
+from listener.cli.main import main
 from tests.smtp_helpers import SmtpSink
 
 RECEIVERS = ("slack", "teams", "discord", "hook")

@@ -16,7 +16,7 @@ from alerts.channels import console
 from alerts.channels.base import DeliveryError, SendContext
 from alerts.message import AlertMessage
 from alerts.templating import Templates
-from listener.config_alerts import AppriseChannel, ConsoleChannel
+from listener.config.channels import AppriseChannel, ConsoleChannel
 from listener.models import AlertKind, DeliveryEvent
 from tests.channel_messages import BENGALI, NOW, context, message
 

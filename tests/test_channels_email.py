@@ -28,7 +28,7 @@ from cryptography.x509.oid import NameOID
 from alerts.channels import email as email_channel
 from alerts.channels.base import DeliveryError
 from alerts.message import AlertMessage
-from listener.config_alerts import EmailChannel
+from listener.config.channels import EmailChannel
 from listener.models import AlertKind, DeliveryEvent
 from tests.channel_messages import BENGALI, LONG, context, message
 

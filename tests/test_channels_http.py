@@ -20,7 +20,7 @@ from werkzeug import Request, Response
 from alerts.channels import discord, get_channel_type, slack, teams, webhook
 from alerts.channels.base import DeliveryError
 from alerts.message import AlertMessage
-from listener.config_alerts import DiscordChannel, SlackChannel, TeamsChannel, WebhookChannel
+from listener.config.channels import DiscordChannel, SlackChannel, TeamsChannel, WebhookChannel
 from listener.models import AlertKind, DeliveryEvent
 from tests.channel_messages import BENGALI, LONG, NOW, context, mention, message
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from listener.cli import main
+from listener.cli.main import main
 from tests.helpers import FeedHandler, rss_feed
 
 FEED = rss_feed(

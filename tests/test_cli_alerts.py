@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from listener.cli import main
-from listener.config import Settings
+from listener.cli.main import main
+from listener.config.settings import Settings
 from listener.models import AlertKind, AlertState, DeliveryStatus, ReplyDraft, Severity
 from listener.store import open_store
 from tests.alert_helpers import raise_alert
@@ -200,7 +200,7 @@ def test_without_a_database_list_says_so_and_creates_nothing(settings: Settings)
 
 
 def test_a_drafts_lint_reads_on_one_line_with_what_failed_and_what_was_found() -> None:
-    from listener.render_alerts import render_lint
+    from listener.cli.render_alerts import render_lint
 
     line = render_lint(
         {

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from listener.cli import main
-from listener.config import Settings
+from listener.cli.main import main
+from listener.config.settings import Settings
 from listener.models import Author, Finding, Flag, Judgments, SentimentLabel, Urgency
 from listener.store import open_store
 from tests.store_helpers import make_mention

@@ -16,13 +16,13 @@ from collections.abc import Callable, Iterator
 import pytest
 from click.testing import CliRunner
 
-from listener.cli import main
-from listener.config import Settings
+from listener.cli.main import main
+from listener.config.settings import Settings
 from listener.judging.judge import Judge
 from listener.judging.learning import ComplaintModel
 from listener.judging.training import load_models, retrain_brands
 from listener.models import RawItem
-from listener.pipeline import Pipeline
+from listener.pipeline.run import Pipeline
 from listener.store import SQLiteStore, open_store
 from tests.helpers import SettableClock
 from tests.store_helpers import make_mention

@@ -11,7 +11,7 @@ import pytest
 
 from alerts.compose import DELETED_TEXT, compose
 from alerts.message import MESSAGE_TEXT_CHARS, JudgmentLine
-from listener.config import Settings
+from listener.config.settings import Settings
 from listener.models import (
     AlertKind,
     Author,

@@ -11,19 +11,17 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from listener.config import (
+from listener.config.errors import ConfigError
+from listener.config.settings import (
     BrandSettings,
-    ConfigError,
     Settings,
     SourceSettings,
-    format_duration,
     load_settings,
-    parse_duration,
-    parse_size,
     resolve_config_path,
 )
+from listener.config.yamlfile import Problem, parse_yaml
 from listener.sources.rss import Options as RssOptions
-from listener.yamlfile import Problem, parse_yaml
+from listener.units import format_duration, parse_duration, parse_size
 
 REPO_SETTINGS = Path(__file__).resolve().parent.parent / "settings.yaml"
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from listener.config import ConfigError, load_settings
+from listener.config.errors import ConfigError
+from listener.config.settings import load_settings
 
 SETTINGS = """\
 brands:

@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 from pytest_httpserver import HTTPServer
 
-from listener.config import Settings
-from listener.daemon import Daemon
+from listener.config.settings import Settings
+from listener.service.daemon import Daemon
 from listener.store import open_store
 from tests.helpers import FeedHandler, SettableClock, rss_feed
 from tests.store_helpers import make_mention

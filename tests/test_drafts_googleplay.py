@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alerts.drafts import draft_replies
-from listener.config_replies import RepliesSettings
+from listener.config.replies import RepliesSettings
 from tests.drafts_helpers import mention
 
 COMPLAINTS = [

@@ -15,7 +15,7 @@ from alerts.drafts.platforms import (
     x_length,
 )
 from alerts.drafts.render import _cut
-from listener.config_replies import RepliesSettings
+from listener.config.replies import RepliesSettings
 from tests.drafts_helpers import SETTINGS, mention
 
 LONG_URL = "https://help.acme.example/" + "very-long-path/" * 12

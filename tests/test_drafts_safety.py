@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from alerts.drafts import BANNED_PHRASES, draft_replies
+from alerts.drafts import draft_replies
 from alerts.drafts.lint import lint_draft, normalise
+from alerts.drafts.markers import BANNED_PHRASES
 from alerts.message import AuthorHistory, HistoryItem
 from alerts.templating import Templates
-from listener.config_replies import RepliesSettings
+from listener.config.replies import RepliesSettings
 from listener.models import Author, Judgments, Mention
 from tests.drafts_helpers import NOW, OWN_COMPLAINTS, SETTINGS, mention
 

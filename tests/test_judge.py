@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from listener.config import BrandSettings, JudgmentSettings, LearningSettings
+from listener.config.judgments import JudgmentSettings, LearningSettings
+from listener.config.settings import BrandSettings
 from listener.judging.judge import Judge
 from listener.judging.learning import ComplaintModel, train_complaint_model
 from listener.models import Author, Engagement, Finding, Flag, Judgments, SentimentLabel, Urgency

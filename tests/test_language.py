@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.language import XLMT_LANGUAGES, measure, xlmt_sets
-from listener.judging.language import MAX_CHARS, LanguageGuess, detect_language
+from listener.reading.language import MAX_CHARS, LanguageGuess, detect_language
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from listener.judging.language import detect_language
-from listener.judging.language_tags import primary_tag, reading_language
+from listener.reading.language import detect_language
+from listener.reading.language_tags import primary_tag, reading_language
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ import pytest
 from bench.judgments import complaints_lodo
 from listener.judging.features import (
     DIMS,
+    FEATURES_VERSION,
     MAX_CHARS,
     bucket,
     context_features,
@@ -28,13 +29,7 @@ from listener.judging.features import (
     text_features,
     tokens,
 )
-from listener.judging.learning import (
-    FEATURES_VERSION,
-    ComplaintModel,
-    blend,
-    model_weight,
-    train_complaint_model,
-)
+from listener.judging.learning import ComplaintModel, blend, model_weight, train_complaint_model
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPLAINTS = [

@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from listener.judging.lexicon.emoji import EMOJI_FEELINGS, EMOJI_VALENCE, FEELINGS, base_emoji
+from listener.reading.lexicon.emoji import EMOJI_FEELINGS, EMOJI_VALENCE, FEELINGS, base_emoji
 
 
 def test_every_key_is_one_emoji_in_base_form() -> None:

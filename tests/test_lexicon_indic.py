@@ -2,8 +2,8 @@ import unicodedata
 
 import pytest
 
-from listener.judging.indic_cues import MAX_MATCHED_CHARS, find_cues, matching_form
-from listener.judging.lexicon.indic import FAMILIES, INDIC_CUES, LATIN_SPELLINGS
+from listener.reading.indic_cues import MAX_MATCHED_CHARS, find_cues, matching_form
+from listener.reading.lexicon.indic import FAMILIES, INDIC_CUES, LATIN_SPELLINGS
 
 COMPLAINT_FAMILIES = frozenset(FAMILIES) - {"positive"}
 SCRIPT_BLOCKS = {"bn": (0x0980, 0x09FF), "te": (0x0C00, 0x0C7F), "hi": (0x0900, 0x097F)}

@@ -17,7 +17,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from alerts.outbox import FlushReport, OutboxSender, build_templates
-from listener.config import Settings
+from listener.config.settings import Settings
 from listener.metrics import Metrics
 from listener.models import DeliveryStatus
 from listener.store import open_store

@@ -9,7 +9,7 @@ from pydantic import TypeAdapter
 
 from alerts.channels.base import DeliveryError
 from alerts.outbox_policy import REDACTED, backoff, describe, secrets_of
-from listener.config_alerts import ChannelSettings
+from listener.config.channels import ChannelSettings
 
 BASE = timedelta(seconds=30)
 MAX = timedelta(minutes=15)

@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 import pytest
 from click.testing import CliRunner
 
-from listener.cli import main
-from listener.config import Settings
+from listener.cli.main import main
+from listener.config.settings import Settings
 from listener.judging.judge import Judge
 from listener.models import Mention, RawItem, SentimentLabel
-from listener.pipeline import Pipeline
+from listener.pipeline.run import Pipeline
 from listener.store import SQLiteStore, open_store
 from tests.helpers import SettableClock
 

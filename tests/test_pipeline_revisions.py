@@ -17,13 +17,13 @@ import pytest
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 
-from listener.cli import main
-from listener.config import Settings
+from listener.cli.main import main
+from listener.cli.render import render_poll_summary
+from listener.config.settings import Settings
 from listener.models import Judgments, RawItem, SentimentLabel, SourceState
-from listener.pipeline import Pipeline
-from listener.pipeline_types import BatchReport, DropReason
-from listener.render import render_poll_summary
-from listener.runner import PollOutcome, PollSummary
+from listener.pipeline.run import Pipeline
+from listener.pipeline.types import BatchReport, DropReason
+from listener.service.runner import PollOutcome, PollSummary
 from listener.sources import mastodon
 from listener.store import SQLiteStore, open_store
 from listener.store import rows as store_rows

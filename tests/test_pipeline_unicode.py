@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from listener.config import Settings
+from listener.config.settings import Settings
 from listener.models import Author, RawItem
-from listener.pipeline import Pipeline
+from listener.pipeline.run import Pipeline
 from listener.store import SQLiteStore, open_store
 from listener.text import valid_unicode
 

@@ -18,10 +18,10 @@ from datetime import timedelta
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from listener.config import Settings, load_settings
-from listener.daemon import Daemon
-from listener.pipeline_types import DropReason
-from listener.runner import PollOutcome, PollSummary
+from listener.config.settings import Settings, load_settings
+from listener.pipeline.types import DropReason
+from listener.service.daemon import Daemon
+from listener.service.runner import PollOutcome, PollSummary
 from tests.helpers import RSS_FIXTURES, FeedHandler, SettableClock, rss_feed
 
 GOOGLE_ALERTS = (RSS_FIXTURES / "google_alerts_atom__feedjira.xml").read_bytes()

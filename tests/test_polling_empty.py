@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from pytest_httpserver import HTTPServer
 
-from listener.config import Settings
-from listener.runner import PollOutcome
+from listener.config.settings import Settings
+from listener.service.runner import PollOutcome
 from listener.store import open_store
 from tests.helpers import FeedHandler, SettableClock, rss_feed
 from tests.test_polling import poll, settings_for

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from listener.config import load_settings
-from listener.daemon import Daemon
+from listener.config.settings import load_settings
+from listener.service.daemon import Daemon
 from tests.helpers import FeedHandler, SettableClock, rss_feed
 
 
@@ -81,7 +81,7 @@ def test_a_broken_edit_keeps_the_running_settings_and_says_where(
         finally:
             await daemon.close()
 
-    with caplog.at_level(logging.ERROR, logger="listener.reload"):
+    with caplog.at_level(logging.ERROR, logger="listener.config.reload"):
         applied, sources = asyncio.run(scenario())
     assert applied is False and sources == ["one"]
     [record] = caplog.records

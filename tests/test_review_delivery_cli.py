@@ -10,8 +10,8 @@ from collections.abc import Callable
 import pytest
 from click.testing import CliRunner, Result
 
-from listener.cli import main
-from listener.config import Settings
+from listener.cli.main import main
+from listener.config.settings import Settings
 from listener.store import open_store
 from tests.alert_helpers import raise_alert
 from tests.helpers import SettableClock

@@ -18,7 +18,7 @@ import pytest
 
 from listener.models import AlertKind, DeliveryEvent, Mention, Severity
 from listener.store import SQLiteStore, open_store
-from listener.store.base import AlertTx, NewAlert
+from listener.store.alert_contract import AlertTx, NewAlert
 from tests.store_helpers import T0, make_mention
 
 

@@ -18,7 +18,7 @@ from werkzeug import Request, Response
 from alerts.outbox import FlushReport
 from alerts.outbox_lock import OutboxLock, outbox_lock_path
 from alerts.service import Alerting
-from listener.config import Settings
+from listener.config.settings import Settings
 from listener.models import DeliveryStatus
 from listener.store import open_store
 from tests.alert_helpers import raise_alert

@@ -19,7 +19,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from alerts.outbox import FlushReport, OutboxSender, build_templates
-from listener.config import Settings
+from listener.config.settings import Settings
 from listener.models import DeliveryStatus
 from listener.store import SQLiteStore, open_store
 from tests.alert_helpers import raise_alert

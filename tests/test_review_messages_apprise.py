@@ -12,7 +12,7 @@ from pytest_httpserver import HTTPServer
 
 from alerts.channels import apprise as apprise_channel
 from alerts.channels.base import DeliveryError
-from listener.config_alerts import AppriseChannel
+from listener.config.channels import AppriseChannel
 from tests.channel_messages import context, message
 
 TOKEN = "AAHdq0kJ7xQzSECRETtoken"

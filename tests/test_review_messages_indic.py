@@ -8,7 +8,7 @@ import pytest
 
 from alerts.drafts import draft_replies
 from alerts.message import AuthorHistory, HistoryItem
-from listener.config_replies import RepliesSettings
+from listener.config.replies import RepliesSettings
 from tests.drafts_helpers import NOW, OWN_HINDI, OWN_TELUGU, mention
 
 ONE_CHANNEL = RepliesSettings.model_validate({"private_channels": {"dm": True}})

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from alerts.drafts import BANNED_PHRASES, draft_replies
+from alerts.drafts import draft_replies
 from alerts.drafts.facts import extract_facts
 from alerts.drafts.lint import lint_draft
-from listener.config_replies import RepliesSettings
+from alerts.drafts.markers import BANNED_PHRASES
+from listener.config.replies import RepliesSettings
 from tests.drafts_helpers import mention
 
 CLEAN_POST = "My order still hasn't arrived and nobody answers"

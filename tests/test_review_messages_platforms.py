@@ -8,7 +8,7 @@ import pytest
 
 from alerts.drafts import draft_replies
 from alerts.drafts.platforms import x_length
-from listener.config_replies import RepliesSettings
+from listener.config.replies import RepliesSettings
 from tests.drafts_helpers import mention
 
 

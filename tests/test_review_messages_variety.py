@@ -7,7 +7,7 @@ import pytest
 import regex
 
 from alerts.drafts import draft_replies
-from listener.config_replies import RepliesSettings
+from listener.config.replies import RepliesSettings
 from tests.drafts_helpers import OWN_BENGALI, OWN_COMPLAINTS, OWN_HINDI, OWN_TELUGU, mention
 
 ONE_CHANNEL = RepliesSettings.model_validate({"private_channels": {"dm": True}})

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from alerts.digest import latest_period
-from listener.config_alerts import DigestSettings
+from listener.config.alerts import DigestSettings
 from listener.models import AlertKind
 from tests.alert_rules_helpers import Harness, make_settings
 

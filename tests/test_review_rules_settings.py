@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from listener.config import load_settings
-from listener.config_errors import ConfigError
+from listener.config.errors import ConfigError
+from listener.config.settings import load_settings
 
 SETTINGS = """\
 brands:

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from listener.scheduler import (
+from listener.service.scheduler import (
     SchedulePolicy,
     backoff_delay_s,
     is_due,

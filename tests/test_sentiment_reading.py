@@ -5,8 +5,7 @@ from __future__ import annotations
 import time
 
 from listener.models import SentimentLabel
-from listener.sentiment import judge_sentiment
-from listener.vader_reading import (
+from listener.reading.vader_reading import (
     MUTE,
     for_vader,
     join_phrases,
@@ -14,6 +13,7 @@ from listener.vader_reading import (
     mute_names,
     split_hashtags,
 )
+from listener.sentiment import judge_sentiment
 
 LEXICON = frozenset({"super", "united", "good", "happy", "great", "like"})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from listener.models import SentimentLabel
+from listener.reading.vader_reading import plain_apostrophes
 from listener.sentiment import (
     LINK_WEIGHT,
     POSITIVE_BAND,
@@ -10,7 +11,6 @@ from listener.sentiment import (
     only_asks,
     shares_a_link,
 )
-from listener.vader_reading import plain_apostrophes
 
 
 def label(text: str) -> SentimentLabel:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from listener.judging.judge import Judge
-from listener.judging.language import detect_language, script_shares
 from listener.models import SentimentLabel
+from listener.reading.language import detect_language, script_shares
 from listener.sentiment import judge_sentiment
 
 

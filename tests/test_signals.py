@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from listener.judging.signals import abuse_flags, profane_words, reach, spam_flags, urgency
+from listener.judging.abuse import abuse_flags, profane_words
+from listener.judging.signals import reach, spam_flags, urgency
 from listener.models import Author, Engagement, Finding, Urgency
 
 PERSON = Author(handle="@jane_doe", name="Jane Doe", followers=300)

@@ -9,8 +9,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from listener.models import SourceState
-from listener.sources.api import FailedResponse, dump_cursor, get_json, load_cursor
+from listener.sources.api import dump_cursor, get_json, load_cursor
 from listener.sources.errors import PermanentError, RateLimited, SourceError
+from listener.sources.http import FailedResponse
 from listener.sources.ratelimit import RateBudget, pause_s, read_budget, reset_seconds
 from listener.sources.timestamps import iso_z, parse_timestamp
 from listener.sources.values import as_count, as_int, as_text

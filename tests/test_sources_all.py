@@ -20,7 +20,7 @@ import yaml
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 
-from listener.cli import main
+from listener.cli.main import main
 from listener.sources import BUILTIN_SOURCE_MODULES, source_types
 from listener.store import open_store
 from tests.helpers import FIXTURES

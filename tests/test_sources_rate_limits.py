@@ -14,9 +14,9 @@ from datetime import timedelta
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from listener.config import Settings
-from listener.daemon import Daemon
-from listener.runner import PollOutcome
+from listener.config.settings import Settings
+from listener.service.daemon import Daemon
+from listener.service.runner import PollOutcome
 from tests.helpers import SettableClock
 
 RETRY_AFTER_S = 900  # 15 minutes; the sources' interval is 10

@@ -24,7 +24,8 @@ from listener.models import (
     SourceState,
 )
 from listener.store import SQLiteStore, open_store
-from listener.store.base import AlertTx, NewAlert, UnknownAlert
+from listener.store.alert_contract import AlertTx, NewAlert
+from listener.store.base import UnknownAlert
 from listener.store.schema import MIGRATIONS
 from tests.store_helpers import T0, make_mention
 

@@ -11,7 +11,8 @@ import pytest
 
 from listener.models import AlertKind, DeliveryEvent, DeliveryStatus, Severity
 from listener.store import SQLiteStore, StoreError, open_store
-from listener.store.base import NewAlert, UnknownAlert, UnknownDelivery
+from listener.store.alert_contract import NewAlert
+from listener.store.base import UnknownAlert, UnknownDelivery
 from listener.store.deliveries import MAX_ERROR_CHARS
 from tests.store_helpers import T0
 

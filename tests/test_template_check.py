@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from listener.cli import main
+from listener.cli.main import main
 
 SETTINGS = """\
 brands: [{name: Acme, query: acme}]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from listener.vader_fast import FastVader
+from listener.reading.vader_fast import FastVader
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 

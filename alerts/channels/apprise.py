@@ -23,7 +23,7 @@ from alerts.channels.base import DeliveryError, SendContext
 from alerts.channels.render import render_text
 from alerts.escaping import oneline
 from alerts.message import AlertMessage
-from listener.config_alerts import AppriseChannel
+from listener.config.channels import AppriseChannel
 
 SETTINGS = AppriseChannel
 TITLE_TEMPLATE = "alerts/apprise_title.txt.j2"

@@ -12,7 +12,7 @@ import sys
 from alerts.channels.base import DeliveryError, SendContext
 from alerts.channels.render import render_text
 from alerts.message import AlertMessage
-from listener.config_alerts import ConsoleChannel
+from listener.config.channels import ConsoleChannel
 
 SETTINGS = ConsoleChannel
 TEMPLATE = "alerts/console.txt.j2"

@@ -20,7 +20,7 @@ from alerts.channels.limits import cut
 from alerts.channels.render import render_json
 from alerts.escaping import units
 from alerts.message import AlertMessage
-from listener.config_alerts import DiscordChannel
+from listener.config.channels import DiscordChannel
 
 SETTINGS = DiscordChannel
 TEMPLATE = "alerts/discord.json.j2"

@@ -30,7 +30,7 @@ from alerts.channels.base import DeliveryError, SendContext
 from alerts.channels.render import ensure_filters, render_text, template_context
 from alerts.escaping import oneline
 from alerts.message import AlertMessage
-from listener.config_alerts import EmailChannel
+from listener.config.channels import EmailChannel
 
 SETTINGS = EmailChannel
 SUBJECT_TEMPLATE = "alerts/email_subject.txt.j2"

@@ -15,7 +15,7 @@ from alerts.channels.http import post
 from alerts.channels.limits import cut
 from alerts.channels.render import render_json
 from alerts.message import AlertMessage
-from listener.config_alerts import SlackChannel
+from listener.config.channels import SlackChannel
 
 SETTINGS = SlackChannel
 TEMPLATE = "alerts/slack.json.j2"

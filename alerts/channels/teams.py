@@ -17,7 +17,7 @@ from alerts.channels.base import SendContext
 from alerts.channels.http import post
 from alerts.channels.render import TemplateOutputError, render_json
 from alerts.message import AlertMessage
-from listener.config_alerts import TeamsChannel
+from listener.config.channels import TeamsChannel
 
 SETTINGS = TeamsChannel
 TEMPLATE = "alerts/teams.json.j2"

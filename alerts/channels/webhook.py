@@ -54,7 +54,7 @@ from alerts.channels.base import SendContext
 from alerts.channels.http import post
 from alerts.message import AlertMessage, AuthorHistory, MentionView
 from listener.clock import ensure_utc
-from listener.config_alerts import WebhookChannel
+from listener.config.channels import WebhookChannel
 from listener.models import DeliveryEvent
 
 SETTINGS = WebhookChannel

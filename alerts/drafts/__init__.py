@@ -23,7 +23,7 @@ from alerts.drafts.platforms import Platform, platform_for
 from alerts.drafts.render import context, render, template_name, templates_for
 from alerts.message import AuthorHistory
 from alerts.templating import Templates
-from listener.config_replies import RepliesSettings
+from listener.config.replies import RepliesSettings
 from listener.models import Mention, ReplyDraft
 
 __all__ = ["BANNED_PHRASES", "choose_language", "draft_replies", "lint_draft"]

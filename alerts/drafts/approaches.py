@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from alerts.drafts.facts import Facts
 from alerts.drafts.platforms import Platform
-from listener.config_replies import RepliesSettings
+from listener.config.replies import RepliesSettings
 
 ACKNOWLEDGE = "acknowledge"
 SOLVE_NOW = "solve_now"

@@ -36,7 +36,7 @@ from alerts.drafts.markers import (
     compiled,
 )
 from alerts.drafts.platforms import PLATFORMS, Platform, platform_for
-from listener.config_replies import ReplyPolicy
+from listener.config.replies import ReplyPolicy
 from listener.judging.abuse import profane_words
 
 _UNSAFE = re.compile(

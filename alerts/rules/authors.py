@@ -7,9 +7,9 @@ from datetime import datetime
 
 from alerts.message import AuthorHistory, HistoryItem
 from alerts.severity import REPEAT_WINDOW
-from listener.config_alerts import TaggedAuthor
+from listener.config.alerts import TaggedAuthor
 from listener.models import Mention
-from listener.store.base import AlertTx
+from listener.store.alert_contract import AlertTx
 
 HISTORY_ITEMS = 5
 EXCERPT_CHARS = 200

@@ -18,8 +18,8 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from listener.config_alerts import SpikeRule
-from listener.store.base import AlertTx
+from listener.config.alerts import SpikeRule
+from listener.store.alert_contract import AlertTx
 
 WEEK = timedelta(days=7)
 MIN_WEEKS = 2

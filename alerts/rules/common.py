@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from listener.config_alerts import RuleBase
+from listener.config.alerts import RuleBase
 from listener.models import AlertKind, Severity
-from listener.store.base import AlertTx
+from listener.store.alert_contract import AlertTx
 
 TITLE_WORDS = 12
 TITLE_CHARS = 90

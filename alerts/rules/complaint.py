@@ -2,7 +2,7 @@
 
 A mention alerts when the judges call it a complaint, it is not spam or a bot, it is recent
 enough to answer (``max_age``) and its severity reaches ``min_severity``. The brand's own
-accounts never get here: ``listener.brands.match_brands`` drops their posts before storage.
+accounts never get here: ``listener.pipeline.brands.match_brands`` drops their posts before storage.
 
 Where it goes, in order:
 
@@ -26,9 +26,9 @@ from alerts.message import AuthorHistory
 from alerts.rules import authors
 from alerts.rules.common import at_least, first_words
 from alerts.severity import complaint_severity
-from listener.config_alerts import ComplaintRule, TaggedAuthor
+from listener.config.alerts import ComplaintRule, TaggedAuthor
 from listener.models import Alert, AlertKind, Flag, Mention, ReplyDraft, Severity
-from listener.store.base import AlertTx, NewAlert
+from listener.store.alert_contract import AlertTx, NewAlert
 
 # Drafting is another module's business; the decider is handed the function that does it.
 Drafts = Callable[[Mention, AuthorHistory | None], tuple[ReplyDraft, ...]]

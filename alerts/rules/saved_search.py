@@ -1,7 +1,7 @@
 """The saved-search rule: mentions matching a query in the brand query language.
 
 The query is compiled once (``listener.query.compile_query``) and matched against each new
-mention the way brands are (``listener.brands.match_brands``: title and text, language,
+mention the way brands are (``listener.pipeline.brands.match_brands``: title and text, language,
 source). Every match published within ``max_age`` is an alert ``search:<rule>:<mention id>``
 (a first poll's backlog of old posts is stored and searchable, but raises nothing):
 
@@ -19,10 +19,10 @@ from datetime import datetime
 from alerts.rules import authors
 from alerts.rules.common import at_least, first_words
 from alerts.severity import complaint_severity
-from listener.config_alerts import SavedSearchRule, TaggedAuthor
+from listener.config.alerts import SavedSearchRule, TaggedAuthor
 from listener.models import Alert, AlertKind, Mention
 from listener.query import Matcher, compile_query, prepare
-from listener.store.base import AlertTx, NewAlert
+from listener.store.alert_contract import AlertTx, NewAlert
 
 # Matched text is capped like the pipeline caps what it stores: a match never scans more.
 MATCH_CHARS = 20_000

@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from alerts.rules.common import aligned, describe_duration, raised_within
-from listener.config_alerts import SentimentShiftRule
+from listener.config.alerts import SentimentShiftRule
 from listener.models import Alert, AlertKind, Severity
-from listener.store.base import AlertTx, NewAlert
+from listener.store.alert_contract import AlertTx, NewAlert
 
 
 def _share(tx: AlertTx, brand: str, since: datetime, span: timedelta) -> tuple[int, int]:

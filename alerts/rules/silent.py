@@ -25,10 +25,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from alerts.rules.common import span_text
-from listener.config import SourceSettings
-from listener.config_alerts import SilentSourceRule
+from listener.config.alerts import SilentSourceRule
+from listener.config.settings import SourceSettings
 from listener.models import Alert, AlertKind, AlertState, Severity, SourceState
-from listener.store.base import AlertTx, NewAlert
+from listener.store.alert_contract import AlertTx, NewAlert
 
 RESOLVED_BY = "listener"
 

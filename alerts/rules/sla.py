@@ -11,9 +11,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from alerts.rules.common import at_least
-from listener.config_alerts import SlaSettings
+from listener.config.alerts import SlaSettings
 from listener.models import Alert
-from listener.store.base import AlertTx
+from listener.store.alert_contract import AlertTx
 
 Escalate = Callable[[Alert], object]
 

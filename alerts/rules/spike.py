@@ -23,9 +23,9 @@ from alerts.rules.baseline import Baseline, measure
 from alerts.rules.common import aligned, describe_duration, raised_within
 from alerts.rules.terms import driving_terms
 from alerts.severity import reach_of
-from listener.config_alerts import SpikeRule
+from listener.config.alerts import SpikeRule
 from listener.models import Alert, AlertKind, Mention, SentimentLabel, Severity
-from listener.store.base import AlertTx, NewAlert
+from listener.store.alert_contract import AlertTx, NewAlert
 
 EXAMPLES = 5
 WAVE_MENTIONS = 50  # the incident holds this many of the window's mentions

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from listener.judging.lexicon import signals_words as words
 from listener.judging.phrases import (
     END,
     START,
@@ -21,6 +20,7 @@ from listener.judging.phrases import (
     trie,
 )
 from listener.models import Finding, Flag
+from listener.reading.lexicon import signals_words as words
 
 _FUCKING = words.FUCK_RE + r"(?:ing|in'?)"
 _MODIFIERS = "(?:" + any_of(trie(words.INSULT_MODIFIERS), _FUCKING) + " ){0,3}"

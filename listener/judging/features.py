@@ -39,7 +39,7 @@ from functools import lru_cache
 from zlib import crc32
 
 from listener.judging.cues import CueSet, prepare, words_of
-from listener.judging.lexicon.english import TOPIC_CUES
+from listener.reading.lexicon.english import TOPIC_CUES
 
 FEATURES_VERSION = "hash-v2"
 DIMS = 2**18  # buckets; a brand's vocabulary of a few thousand words rarely collides

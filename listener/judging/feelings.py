@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from listener.judging.lexicon.emoji import EMOJI_FEELINGS
 from listener.models import Finding
+from listener.reading.lexicon.emoji import EMOJI_FEELINGS
 
 FEELINGS = ("frustrated", "angry", "disappointed", "confused", "anxious", "sarcastic")
 # Cue words that name a feeling outright, so they count even in an otherwise calm post.

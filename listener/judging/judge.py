@@ -17,7 +17,9 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
-from listener.config import BrandSettings, JudgmentSettings
+from listener.config.judgments import JudgmentSettings
+from listener.config.settings import BrandSettings
+from listener.judging.abuse import abuse_flags
 from listener.judging.complaint import (
     ComplaintSignals,
     ComplaintVerdict,
@@ -26,16 +28,16 @@ from listener.judging.complaint import (
 )
 from listener.judging.cues import CueSet, prepare, words_of
 from listener.judging.feelings import judge_feelings
-from listener.judging.indic_cues import find_cues
-from listener.judging.language import detect_language, script_shares
-from listener.judging.language_tags import reading_language
 from listener.judging.learning import ComplaintModel, blend
-from listener.judging.lexicon.english import COMPLAINT_CUES, FEELING_CUES, TOPIC_CUES
-from listener.judging.lexicon.indic import INDIC_CUES
 from listener.judging.sarcasm import SARCASM_CUES, sarcasm_evidence
-from listener.judging.signals import abuse_flags, reach, spam_flags, urgency
+from listener.judging.signals import reach, spam_flags, urgency
 from listener.models import Author, Engagement, Finding, Judgments, Mention, SentimentLabel
 from listener.query import extract_handles
+from listener.reading.indic_cues import find_cues
+from listener.reading.language import detect_language, script_shares
+from listener.reading.language_tags import reading_language
+from listener.reading.lexicon.english import COMPLAINT_CUES, FEELING_CUES, TOPIC_CUES
+from listener.reading.lexicon.indic import INDIC_CUES
 from listener.sentiment import (
     CUE_LANGUAGE_OF_SCRIPT,
     MODEL_NAME,

@@ -29,7 +29,6 @@ from listener.judging.features import (
 )
 
 __all__ = [
-    "FEATURES_VERSION",
     "MIN_PER_CLASS",
     "ComplaintModel",
     "blend",

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from listener.judging.lexicon import signals_words as words
+from listener.reading.lexicon import signals_words as words
 
 MAX_SIGNAL_TEXT = 5_000  # longer posts are judged on their start: enough for any real post
 

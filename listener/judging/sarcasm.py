@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from listener.judging.lexicon.english import SARCASM_MARKERS, SARCASM_PRAISE, SARCASM_STRONG
+from listener.reading.lexicon.english import SARCASM_MARKERS, SARCASM_PRAISE, SARCASM_STRONG
 
 # Cue families for the judge's one cue pass ("praise", "marker"); see ``sarcasm_evidence``.
 SARCASM_CUES: dict[str, tuple[str, ...]] = {

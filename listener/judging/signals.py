@@ -19,12 +19,11 @@ import re
 from collections.abc import Sequence
 from operator import eq
 
-from listener.judging.abuse import abuse_flags, profane_words
-from listener.judging.lexicon import signals_words as words
 from listener.judging.phrases import MAX_SIGNAL_TEXT, Lexicon, SignalText, read_text
 from listener.models import Author, Engagement, Finding, Flag, Urgency
+from listener.reading.lexicon import signals_words as words
 
-__all__ = ["MAX_SIGNAL_TEXT", "abuse_flags", "profane_words", "reach", "spam_flags", "urgency"]
+__all__ = ["reach", "spam_flags", "urgency"]
 
 # ---- spam and bots ------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Protocol
 
 from listener.clock import Clock, utcnow
-from listener.config import Settings
+from listener.config.settings import Settings
 from listener.judging.judge import Judge
 from listener.judging.learning import (
     MIN_PER_CLASS,

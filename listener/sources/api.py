@@ -20,9 +20,7 @@ from pydantic import AfterValidator, Field, SecretStr
 from listener.models import SourceState
 from listener.sources.base import PollContext, SourceOptions
 from listener.sources.errors import TransientError
-from listener.sources.http import Explain, FailedResponse, fetch, redact_url
-
-__all__ = ["Explain", "FailedResponse"]  # re-exported: sources import them from here
+from listener.sources.http import Explain, fetch, redact_url
 from listener.sources.ratelimit import RateBudget, read_budget
 from listener.units import Duration, at_least
 

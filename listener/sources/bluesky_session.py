@@ -18,9 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from listener.sources.api import FailedResponse, JsonResponse, get_json
+from listener.sources.api import JsonResponse, get_json
 from listener.sources.base import PollContext
 from listener.sources.errors import PermanentError, SourceError, TransientError
+from listener.sources.http import FailedResponse
 
 # Error names that mean "this token is no longer good", not "you may not".
 TOKEN_ERRORS = frozenset({"ExpiredToken", "InvalidToken"})

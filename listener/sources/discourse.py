@@ -37,7 +37,6 @@ from listener.models import Author, Engagement, RawItem, SourceState
 from listener.sources.api import (
     ApiOptions,
     BaseUrl,
-    FailedResponse,
     JsonResponse,
     Secret,
     dump_cursor,
@@ -48,6 +47,7 @@ from listener.sources.api import (
 )
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError
+from listener.sources.http import FailedResponse
 from listener.sources.page_walk import PageWalk
 from listener.sources.ratelimit import RateBudget, pause_s
 from listener.sources.timestamps import epoch, parse_timestamp

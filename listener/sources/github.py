@@ -39,7 +39,6 @@ from listener.models import Author, Engagement, RawItem, SourceState
 from listener.sources.api import (
     ApiOptions,
     BaseUrl,
-    FailedResponse,
     Secret,
     dump_cursor,
     first_poll_since,
@@ -49,6 +48,7 @@ from listener.sources.api import (
 )
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError
+from listener.sources.http import FailedResponse
 from listener.sources.http_times import parse_retry_after
 from listener.sources.ratelimit import pause_s
 from listener.sources.timestamps import iso_z, parse_timestamp

@@ -37,8 +37,6 @@ from listener.models import Author, Engagement, RawItem, SourceState
 from listener.sources.api import (
     ApiOptions,
     BaseUrl,
-    Explain,
-    FailedResponse,
     Secret,
     dump_cursor,
     first_poll_since,
@@ -48,6 +46,7 @@ from listener.sources.api import (
 )
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError, TransientError
+from listener.sources.http import Explain, FailedResponse
 from listener.sources.page_walk import PageWalk
 from listener.sources.ratelimit import pause_s
 from listener.sources.timestamps import epoch, parse_timestamp

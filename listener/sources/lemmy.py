@@ -32,7 +32,6 @@ from listener.models import Author, Engagement, RawItem, SourceState
 from listener.sources.api import (
     ApiOptions,
     BaseUrl,
-    FailedResponse,
     dump_cursor,
     first_poll_since,
     get_json,
@@ -41,6 +40,7 @@ from listener.sources.api import (
 )
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError
+from listener.sources.http import FailedResponse
 from listener.sources.page_walk import PageWalk
 from listener.sources.timestamps import epoch, parse_timestamp
 from listener.sources.values import MAPPING_ERRORS, as_count

@@ -46,8 +46,6 @@ from listener.models import RawItem, SourceState
 from listener.sources.api import (
     ApiOptions,
     BaseUrl,
-    Explain,
-    FailedResponse,
     JsonResponse,
     Secret,
     dump_cursor,
@@ -58,6 +56,7 @@ from listener.sources.api import (
 )
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, SourceError, TransientError
+from listener.sources.http import Explain, FailedResponse
 from listener.sources.ratelimit import RateBudget, longest, pause_s
 from listener.sources.reddit_authors import add_karma
 from listener.sources.reddit_map import WEB, child_name, map_child

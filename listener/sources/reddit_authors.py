@@ -26,7 +26,7 @@ from datetime import timedelta
 from typing import Any
 
 from listener.models import RawItem
-from listener.sources.api import Explain, FailedResponse, JsonResponse
+from listener.sources.api import JsonResponse
 from listener.sources.base import PollContext
 from listener.sources.cached_authors import (
     AuthorCache,
@@ -36,6 +36,7 @@ from listener.sources.cached_authors import (
     with_followers,
 )
 from listener.sources.errors import PermanentError, RateLimited, SourceError
+from listener.sources.http import Explain, FailedResponse
 from listener.sources.ratelimit import RateBudget
 from listener.sources.values import as_count
 

@@ -1,5 +1,6 @@
 """Reddit without credentials: its public Atom feeds (``search.rss``, ``/r/{subs}/new/.rss``,
-``/r/{subs}/comments/.rss``), fetched and parsed by the rss source, then given Reddit's shape.
+``/r/{subs}/comments/.rss``), read as the rss source reads feeds (``listener.sources.feeds``),
+then given Reddit's shape.
 
 The feeds carry the newest 25 entries (up to ``limit=100``), no scores and no deletion or edit
 markers; there is no cursor to page with, so each poll reads the newest entries and the store
@@ -15,9 +16,9 @@ from datetime import timedelta
 from typing import Any
 
 from listener.models import Author, RawItem, SourceState
-from listener.sources import rss
 from listener.sources.api import dump_cursor, first_poll_since, load_cursor
 from listener.sources.base import PollContext, PollResult
+from listener.sources.feeds import read_feed
 from listener.sources.ratelimit import longest
 
 MIN_WAIT_S = 300.0  # anonymous feed readers are throttled hard; be a polite one
@@ -44,8 +45,8 @@ async def poll_feeds(
     waits: list[float | None] = [MIN_WAIT_S]
     result = None
     for url in urls:
-        feed_ctx = replace(ctx, options=rss.Options(url=url, headers={"User-Agent": user_agent}))
-        result = await rss.poll(feed_ctx, state if single else SourceState(source=state.source))
+        feed_state = state if single else SourceState(source=state.source)
+        result = await read_feed(ctx, url, {"User-Agent": user_agent}, feed_state)
         problems.extend(result.problems)
         waits.append(result.min_next_check_s)
         for item in result.items:

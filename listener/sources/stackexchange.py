@@ -36,7 +36,6 @@ from listener.models import Author, Engagement, RawItem, SourceState
 from listener.sources.api import (
     ApiOptions,
     BaseUrl,
-    FailedResponse,
     Secret,
     dump_cursor,
     first_poll_since,
@@ -46,6 +45,7 @@ from listener.sources.api import (
 )
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError, TransientError
+from listener.sources.http import FailedResponse
 from listener.sources.ratelimit import RateBudget, longest, pause_s
 from listener.sources.timestamps import epoch, parse_timestamp, seconds_until_midnight
 from listener.sources.values import MAPPING_ERRORS, as_count, skipped

@@ -33,8 +33,6 @@ from listener.models import Author, RawItem, SourceState
 from listener.sources.api import (
     ApiOptions,
     BaseUrl,
-    Explain,
-    FailedResponse,
     Secret,
     dump_cursor,
     first_poll_since,
@@ -44,6 +42,7 @@ from listener.sources.api import (
 )
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError
+from listener.sources.http import Explain, FailedResponse
 from listener.sources.page_walk import PageWalk
 from listener.sources.ratelimit import pause_s
 from listener.sources.timestamps import epoch, parse_timestamp, seconds_until_midnight

@@ -22,10 +22,11 @@ from datetime import timedelta
 from typing import Any
 
 from listener.models import RawItem
-from listener.sources.api import Explain, get_json
+from listener.sources.api import get_json
 from listener.sources.base import PollContext
 from listener.sources.cached_authors import AuthorCache, lookup_failed, wanted, with_followers
 from listener.sources.errors import SourceError
+from listener.sources.http import Explain
 from listener.sources.values import as_int
 
 IDS_PER_CALL = 50  # channels.list: at most 50 ids

@@ -22,7 +22,8 @@ from listener.models import (
     ReplyDraft,
     Severity,
 )
-from listener.store.base import AlertEvent, NewAlert, UnknownAlert, UnknownDelivery
+from listener.store.alert_contract import AlertEvent, NewAlert
+from listener.store.base import UnknownAlert, UnknownDelivery
 from listener.store.rows import parse_ts, parse_ts_or_none, ts
 
 OPEN_STATES: tuple[str, ...] = tuple(s.value for s in AlertState if s.is_open)

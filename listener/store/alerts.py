@@ -30,6 +30,7 @@ from listener.models import (
     SourceState,
 )
 from listener.store import alert_life, deliveries, rows, rule_reads
+from listener.store.alert_contract import NewAlert, OnStored
 from listener.store.alert_rows import (
     INSERT_ALERT,
     OPEN_STATES,
@@ -40,7 +41,6 @@ from listener.store.alert_rows import (
     json_values,
     record_event,
 )
-from listener.store.base import NewAlert, OnStored
 
 log = logging.getLogger("listener.store")
 

@@ -27,11 +27,7 @@ from listener.models import (
     Mention,
     SourceState,
 )
-from listener.store.alert_contract import AlertEvent as AlertEvent  # re-exported
-from listener.store.alert_contract import AlertStore
-from listener.store.alert_contract import AlertTx as AlertTx
-from listener.store.alert_contract import NewAlert as NewAlert
-from listener.store.alert_contract import OnStored as OnStored
+from listener.store.alert_contract import AlertStore, OnStored
 
 # Control characters, not "[" "]" or "<mark>": a mention's text cannot be trusted to lack
 # those, while a consumer can escape the text first and then turn these into colour or
@@ -153,7 +149,7 @@ class DuplicateLookups(Protocol):
     """The duplicate checks a store answers: a store's own reader methods, and the object
     ``insert_mentions`` hands to its ``recheck`` inside the write transaction.
 
-    Structurally a ``listener.dedupe.DedupeLookups`` (which this package does not import:
+    Structurally a ``listener.pipeline.dedupe.DedupeLookups`` (which this package does not import:
     dedupe sits above the store). Parameters are ``Iterable`` where dedupe passes
     ``Sequence``, so anything typed against ``DedupeLookups`` accepts these.
     """

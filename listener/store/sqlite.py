@@ -30,12 +30,12 @@ from typing import Self
 from listener.models import Judgments, Mention, SourceState
 from listener.query import QueryError
 from listener.store import labelling, lookups, revisions, rows
+from listener.store.alert_contract import OnStored
 from listener.store.alerts import decide_alerts_on
 from listener.store.base import (
     DEFAULT_HIGHLIGHT,
     AuthorRecord,
     LabelledMention,
-    OnStored,
     Recheck,
     Revision,
     SearchHit,

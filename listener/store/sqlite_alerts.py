@@ -13,9 +13,9 @@ from datetime import datetime
 
 from listener.models import Alert, AlertKind, AlertState, Delivery, DeliveryStatus, Mention
 from listener.store import alert_life, deliveries, rows, rule_reads
+from listener.store.alert_contract import AlertEvent, AlertTx
 from listener.store.alert_rows import alert_or_none, alerts_where, json_values, row_to_event
 from listener.store.alerts import SqliteAlertTx
-from listener.store.base import AlertEvent, AlertTx
 
 
 class SQLiteAlerts:

@@ -1,0 +1,120 @@
+"""``listener draft``: reply drafts for any text, to try the drafting without an alert.
+
+The text is judged with the configured judges (the settings' own topics included) and
+drafted with the ``replies:`` settings, exactly as an alert would be. Without a settings
+file (none given, no $LISTENER_CONFIG, no ./settings.yaml) it still works: default judges
+and default reply settings — no private channel, no fixes, no brand, so no sign-off and two
+phrasings of the acknowledgement. ``--brand NAME`` then only names the team in the sign-off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import replace
+from typing import Any
+
+import click
+
+from listener.cli.common import config_option, load_or_exit
+from listener.clock import utcnow
+from listener.config.replies import RepliesSettings
+from listener.config.settings import resolve_config_path
+from listener.models import Author, Mention, ReplyDraft, text_mention
+
+PLATFORMS = ("x", "bluesky", "mastodon", "reddit", "review", "email")
+_DEFAULT_MAX_TEXT = 20_000
+
+
+@click.command()
+@config_option
+@click.option("--text", required=True, help="The post to answer (plain text).")
+@click.option("--author", metavar="NAME", help="Who wrote it: a name, or @handle.")
+@click.option(
+    "--platform",
+    type=click.Choice(PLATFORMS),
+    default="x",
+    show_default=True,
+    help="Where the reply goes: sets the length limit and which private channels fit.",
+)
+@click.option("--lang", metavar="CODE", help="The post's language (e.g. bn, te, hi, hi-Latn).")
+@click.option("--brand", metavar="NAME", help="Whose reply settings and sign-off apply.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: judgments and drafts.")
+def draft(
+    config_path: str | None,
+    text: str,
+    author: str | None,
+    platform: str,
+    lang: str | None,
+    brand: str | None,
+    as_json: bool,
+) -> None:
+    """Print reply drafts for a text, each with the draft linter's findings.
+
+    Example: listener draft --text "@acme my order never arrived" --author @dana
+    """
+    from alerts.drafts import draft_replies
+    from listener.cli.render import judgments_as_json, judgments_line, terminal_safe
+    from listener.judging.judge import Judge
+
+    path = resolve_config_path(config_path, os.environ)
+    if config_path or os.environ.get("LISTENER_CONFIG") or path.exists():
+        settings = load_or_exit(config_path, polls=False)
+        judge = Judge(settings.judgments, settings.brands)
+        replies, max_chars = settings.replies, settings.pipeline.max_text_chars
+        brand = brand or (settings.brands[0].name if settings.brands else None)
+    else:
+        judge, replies, max_chars = Judge(), RepliesSettings(), _DEFAULT_MAX_TEXT
+    mention = _mention(text[:max_chars], author, lang, brand)
+    mention = replace(mention, judgments=judge.judge(mention))
+    drafts = draft_replies(mention, settings=replies, brand=brand, platform=platform, language=lang)
+    if as_json:
+        out = {"judgments": judgments_as_json(mention.judgments), "drafts": _as_json(drafts)}
+        click.echo(json.dumps(out, ensure_ascii=False))
+        return
+    click.echo(f"text:     {terminal_safe(mention.text)}")
+    click.echo(f"judged:   {judgments_line(mention)}")
+    for number, item in enumerate(drafts, 1):
+        lint = item.lint
+        failed = [k for k, v in lint.items() if v is False or (isinstance(v, list) and v)]
+        verdict = "lint ok" if lint.get("ok") else "lint: " + ", ".join(failed)
+        click.echo(
+            f"\n[{number}] {item.approach} · {item.language} · "
+            f"{lint.get('length')}/{lint.get('limit')} · {verdict}"
+        )
+        click.echo(terminal_safe(item.text).replace("\n\n", "\n"))
+        if item.note:
+            click.echo(f"    note: {terminal_safe(item.note)}")
+    if not drafts:
+        click.echo("no drafts: replies.enabled is false", err=True)
+
+
+def _mention(text: str, author: str | None, lang: str | None, brand: str | None) -> Mention:
+    who = (author or "").strip()
+    person = Author(handle=who[1:] or None) if who.startswith("@") else Author(name=who or None)
+    # A stable id: the same text and author give the same drafts every time.
+    digest = hashlib.sha256(f"{who}\n{text}".encode()).hexdigest()[:16]
+    return text_mention(
+        text,
+        source="cli",
+        source_type="cli",
+        native_id=digest,
+        at=utcnow(),
+        author=person,
+        language=lang,
+        brands=(brand,) if brand else (),
+    )
+
+
+def _as_json(drafts: tuple[ReplyDraft, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "approach": d.approach,
+            "text": d.text,
+            "lint": d.lint,
+            "language": d.language,
+            "note": d.note,
+        }
+        for d in drafts
+    ]

@@ -1,0 +1,172 @@
+"""The ``listener`` command: run, poll --once, search, show, label, sources, unpark, check.
+
+Reading and labelling mentions (search, show, label) are in ``listener.cli.mentions``.
+
+Exit codes: 0 success, 1 a runtime failure, 2 bad settings or a bad query (the message
+names the key and line, or the query column).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from listener import __version__
+from listener.cli.alerts import alerts
+from listener.cli.common import config_option, load_or_exit
+from listener.cli.draft import draft
+from listener.cli.mentions import label, search, show
+from listener.cli.render import render_poll_summary, render_sources_table, terminal_safe
+from listener.clock import utcnow
+from listener.logs import configure_logging
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="listener")
+@click.option("-v", "--verbose", count=True, help="More log detail (-v info, -vv debug).")
+@click.pass_context
+def main(ctx: click.Context, verbose: int) -> None:
+    """Listen for public mentions of your brands, judge them, keep them searchable."""
+    ctx.ensure_object(dict)
+    ctx.obj["verbose"] = verbose
+
+
+@main.command()
+@config_option
+def check(config_path: str | None) -> None:
+    """Validate the settings file and exit (2 when it has problems)."""
+    settings = load_or_exit(config_path)
+    types = sorted({s.type for s in settings.sources})
+    click.echo(
+        f"{settings.config_path}: settings OK — {len(settings.brands)} brand(s) "
+        f"({', '.join(b.name for b in settings.brands)}), {len(settings.sources)} source(s)"
+        + (f" ({', '.join(types)})" if types else "")
+        + f", store {settings.storage.sqlite}"
+    )
+    from alerts.template_check import check_templates
+
+    problems = check_templates(settings)
+    for problem in problems:
+        click.echo(f"template problem: {terminal_safe(problem)}", err=True)
+    if problems:
+        sys.exit(2)
+    click.echo("templates: OK — every configured channel's and every reply language's render")
+
+
+@main.command()
+@config_option
+@click.pass_context
+def run(ctx: click.Context, config_path: str | None) -> None:
+    """Run the daemon until SIGINT/SIGTERM."""
+    from listener.service.daemon import Daemon
+
+    # A service logs its transitions at INFO by default; -vv adds every poll's detail.
+    configure_logging("DEBUG" if ctx.obj["verbose"] >= 2 else "INFO")
+    settings = load_or_exit(config_path)
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        daemon = Daemon(settings)
+        loop.add_signal_handler(signal.SIGHUP, daemon.request_reload)
+        await daemon.run(stop)
+
+    asyncio.run(serve())
+
+
+@main.command()
+@config_option
+@click.option(
+    "--source", "sources", multiple=True, metavar="NAME", help="Only this source (repeatable)."
+)
+@click.option("--once", is_flag=True, default=True, help="One cycle, then exit (the only mode).")
+@click.pass_context
+def poll(ctx: click.Context, config_path: str | None, sources: tuple[str, ...], once: bool) -> None:
+    """Poll sources once now, ignoring their schedule, and print what each found."""
+    from listener.service.daemon import Daemon
+
+    configure_logging(["WARNING", "INFO", "DEBUG"][min(ctx.obj["verbose"], 2)])
+    settings = load_or_exit(config_path)
+    known = {s.name for s in settings.sources}
+    unknown = [name for name in sources if name not in known]
+    if unknown:
+        raise click.BadParameter(
+            f"no source named {', '.join(unknown)}; "
+            f"configured: {', '.join(sorted(known)) or 'none'}",
+            param_hint="--source",
+        )
+
+    async def poll_all() -> list[Any]:
+        daemon = Daemon(settings)
+        try:
+            return await daemon.poll_once(list(sources) or None)
+        finally:
+            await daemon.close()
+
+    summaries = asyncio.run(poll_all())
+    for summary in summaries:
+        click.echo(render_poll_summary(summary))
+    if not summaries:
+        click.echo("no enabled sources in the settings file")
+    sys.exit(1 if summaries and all(s.error for s in summaries) else 0)
+
+
+@main.command()
+@config_option
+@click.option(
+    "--types",
+    "list_types",
+    is_flag=True,
+    help="List every source type instead: what it reads, its credentials and limits.",
+)
+@click.option("--samples", is_flag=True, help="With --types: a settings block for each type.")
+def sources(config_path: str | None, list_types: bool, samples: bool) -> None:
+    """Health of every configured source: last success, errors, next check, items."""
+    from listener.store import open_store
+
+    if list_types:
+        from listener.cli.render import render_source_types
+        from listener.sources import source_types
+
+        click.echo(render_source_types(source_types().values(), samples=samples))
+        return
+    settings = load_or_exit(config_path, polls=False)
+    states = {}
+    if Path(settings.storage.sqlite).exists():
+        with open_store(settings.storage.sqlite) as store:
+            states = {s.source: s for s in store.source_states()}
+    click.echo(render_sources_table(settings.sources, states, now=utcnow()))
+
+
+@main.command()
+@config_option
+@click.argument("name")
+def unpark(config_path: str | None, name: str) -> None:
+    """Let a parked source be polled again at the next tick."""
+    from dataclasses import replace
+
+    from listener.store import open_store
+
+    settings = load_or_exit(config_path, polls=False)
+    with open_store(settings.storage.sqlite) as store:
+        state = store.load_source_state(name)
+        if state is None or not state.parked_reason:
+            click.echo(f"{name} is not parked")
+            return
+        store.save_source_state(replace(state, parked_reason=None, next_check_at=None))
+    click.echo(f"{name} unparked; the running daemon polls it within seconds")
+
+
+for _command in (search, show, label, alerts, draft):
+    main.add_command(_command)
+
+
+if __name__ == "__main__":
+    main()

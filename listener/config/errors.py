@@ -1,0 +1,188 @@
+"""Validating a settings file against pydantic models, with every error at its key path and line.
+
+``load_model`` reads the file (``listener.config.yamlfile``: YAML with line numbers and ``${VAR}``
+interpolation), validates the data with pydantic, maps each error's ``loc`` onto a key path
+(``sources[1].interval``) and the line it was written on, adds "did you mean" hints for unknown
+keys, and raises one ``ConfigError`` listing every problem in the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any, TypeVar, get_args
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from listener.config.yamlfile import Problem, YamlDocument, join_path, parse_yaml
+
+Loc = tuple[str | int, ...]
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class ConfigError(Exception):
+    """A settings file that cannot be used; ``problems`` lists everything wrong with it at once.
+
+    ``str()`` is a report with one ``file:line: key.path: message`` line per problem.
+    """
+
+    def __init__(self, problems: Sequence[Problem], path: Path | None = None) -> None:
+        self.problems = sorted(problems, key=lambda problem: (problem.line or 0, problem.key_path))
+        self.path = path
+        super().__init__("\n".join(self._line(problem) for problem in self.problems))
+
+    def _line(self, problem: Problem) -> str:
+        where = str(self.path) if self.path is not None else "settings"
+        if problem.line is not None:
+            where = f"{where}:{problem.line}"
+        key = f" {problem.key_path}:" if problem.key_path else ""
+        return f"{where}:{key} {problem.message}"
+
+    def __reduce__(self) -> tuple[type[ConfigError], tuple[list[Problem], Path | None]]:
+        return (ConfigError, (self.problems, self.path))
+
+
+def load_model(
+    path: Path,
+    model: type[ModelT],
+    *,
+    environ: Mapping[str, str],
+    missing_hint: str,
+    injected: Mapping[str, Any],
+    file_loc: Callable[[Loc], Loc] = lambda loc: loc,
+    allowed_keys: Callable[[type[BaseModel], Any], list[str]] | None = None,
+) -> ModelT:
+    """Read ``path`` and validate it as ``model``, or raise ``ConfigError`` listing every problem.
+
+    Relative paths resolve against the file's folder: it is passed as the validation context
+    ``{"base_dir": ...}``. ``injected`` keys are set by the caller (never written in the file);
+    ``file_loc`` maps a pydantic ``loc`` onto the file's layout where the two differ;
+    ``allowed_keys(model, raw_mapping)`` lists a mapping's keys for "did you mean" hints.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problem = Problem("", None, f"no settings file at {path.absolute()}; {missing_hint}")
+        raise ConfigError([problem], path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([Problem("", None, f"cannot read the file: {exc}")], path) from None
+    document = parse_yaml(text, environ=environ)
+    if document.data is None:
+        raise ConfigError(document.problems, path)
+    problems = list(document.problems)
+    data = document.data
+    if isinstance(data, dict):
+        for key in injected.keys() & data.keys():
+            problems.append(Problem(key, document.line_of(key), "unknown key"))
+        data = {**data, **injected}
+    try:
+        result = model.model_validate(data, context={"base_dir": path.absolute().parent})
+    except ValidationError as exc:
+        # A value that failed interpolation was replaced by "": its follow-on errors are noise.
+        skip = [problem.key_path for problem in document.problems]
+        for problem in _problems(exc, document, model, file_loc, allowed_keys or _fields):
+            if not any(_within(problem.key_path, prefix) for prefix in skip):
+                problems.append(problem)
+    if problems:
+        raise ConfigError(problems, path)
+    return result
+
+
+def combine_errors(
+    caught: ValidationError | None, extra: Sequence[tuple[Loc, str]]
+) -> ValidationError:
+    """One ``ValidationError`` from a caught one plus more problems, for wrap validators that
+    check across items (such as unique names) without hiding the items' own problems."""
+    details = [
+        InitErrorDetails(
+            type=PydanticCustomError(error["type"], error["msg"]),
+            loc=error["loc"],
+            input=error["input"],
+        )
+        for error in (caught.errors() if caught is not None else [])
+    ]
+    details += [
+        InitErrorDetails(type=PydanticCustomError("value_error", message), loc=loc, input=None)
+        for loc, message in extra
+    ]
+    return ValidationError.from_exception_data("settings", details)
+
+
+def _problems(
+    exc: ValidationError,
+    document: YamlDocument,
+    model: type[BaseModel],
+    file_loc: Callable[[Loc], Loc],
+    allowed_keys: Callable[[type[BaseModel], Any], list[str]],
+) -> list[Problem]:
+    problems = []
+    for error in exc.errors():
+        loc = file_loc(tuple(part for part in error["loc"] if part != "[key]"))
+        key_path = ""
+        for part in loc:
+            key_path = join_path(key_path, part)
+        kind = error["type"]
+        if kind == "missing":
+            message = "required key is missing"
+        elif kind == "extra_forbidden":
+            known = _keys_at(model, loc[:-1], document.data, allowed_keys)
+            message = "unknown key" + _suggestion(str(loc[-1]), known)
+        elif kind in ("model_type", "model_attributes_type", "dict_type"):
+            message = f"expected a mapping of keys, not {_describe(error['input'])}"
+        else:
+            message = error["msg"].removeprefix("Value error, ")
+        problems.append(Problem(key_path, document.line_of(key_path), message))
+    return problems
+
+
+def _suggestion(key: str, known: list[str]) -> str:
+    close = get_close_matches(key, known, n=1)
+    if close:
+        return f" (did you mean {close[0]!r}?)"
+    return f"; allowed here: {', '.join(known)}" if known else ""
+
+
+def _keys_at(
+    model: type[BaseModel] | None,
+    loc: Loc,
+    data: Any,
+    allowed_keys: Callable[[type[BaseModel], Any], list[str]],
+) -> list[str]:
+    raw = data
+    for part in loc:
+        if isinstance(part, int):
+            raw = raw[part] if isinstance(raw, list) and part < len(raw) else None
+            continue
+        raw = raw.get(part) if isinstance(raw, Mapping) else None
+        field_info = model.model_fields.get(part) if model is not None else None
+        model = _model_in(field_info.annotation) if field_info is not None else None
+    return allowed_keys(model, raw) if model is not None else []
+
+
+def _fields(model: type[BaseModel], raw: Any) -> list[str]:
+    return [name for name, info in model.model_fields.items() if not info.exclude]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds, through ``list[...]``, ``X | None`` and ``Annotated``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _within(key_path: str, prefix: str) -> bool:
+    return key_path == prefix or key_path.startswith((f"{prefix}.", f"{prefix}["))
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {list: "a list", str: "a text", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )

@@ -1,0 +1,128 @@
+"""Settings of the ``replies:`` section: what reply drafts may say and how they sign off.
+
+Drafts are only ever suggestions a person sends (or not), but they must never offer what the
+brand does not do: a refund or compensation is promised only when ``policy`` allows it, and
+a draft moves a conversation to a private channel only when one is configured here — a
+"please DM us" with DMs closed is a deflection, not a next step.
+
+Per-brand overrides (``brands: {Acme: {...}}``) replace the keys they set; ``fixes`` are
+merged, the brand's fix winning for a topic both name. Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from listener.config.channels import HttpUrl
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _email(value: str) -> str:
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        raise ValueError(f"{value!r} is not an email address, e.g. support@example.org")
+    return value
+
+
+def _phone(value: str) -> str:
+    if not re.fullmatch(r"\+?[0-9][0-9 ().-]{4,24}", value):
+        raise ValueError(f"{value!r} is not a phone number, e.g. '+44 20 7946 0000'")
+    return value
+
+
+def _topic(value: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", value):
+        raise ValueError(f"{value!r} is not a topic name: lowercase letters, digits and '_'")
+    return value
+
+
+Email = Annotated[str, AfterValidator(_email)]
+Phone = Annotated[str, AfterValidator(_phone)]
+Topic = Annotated[str, AfterValidator(_topic)]
+Platform = Literal["x", "bluesky", "mastodon", "reddit", "review", "email", "forum"]
+TemplateLanguage = Literal["en", "bn", "te", "hi"]
+
+
+class PrivateChannels(_Strict):
+    """Where a conversation can move off the public page. Only what is set is offered."""
+
+    dm: bool = False  # the brand's accounts accept direct messages (X, Bluesky, Mastodon, Reddit)
+    email: Email | None = None
+    phone: Phone | None = None
+    url: HttpUrl | None = None  # a contact form or help-desk page
+
+
+class Fix(_Strict):
+    """A known answer for a topic: one sentence, and where to read more."""
+
+    text: str = Field(min_length=3, max_length=200)
+    url: HttpUrl | None = None
+    # The same sentence in Bengali, Telugu, Hindi: without one, those drafts point to the
+    # url alone (and skip this fix when there is none).
+    translations: dict[TemplateLanguage, Annotated[str, Field(min_length=3, max_length=200)]] = {}
+
+
+class ReplyPolicy(_Strict):
+    """What a draft may offer. Both false by default: a public promise binds the brand."""
+
+    refunds: bool = False
+    compensation: bool = False
+
+
+class BrandReplies(_Strict):
+    """One brand's overrides; a key left out keeps the section's value."""
+
+    sign_off: str | None = Field(default=None, max_length=80)
+    private_channels: PrivateChannels | None = None
+    fixes: dict[Topic, Fix] = {}
+    policy: ReplyPolicy | None = None
+
+
+class RepliesSettings(_Strict):
+    enabled: bool = True
+    # How many drafts an alert carries: 2 or 3 (fewer approaches apply → a second phrasing).
+    drafts: int = Field(default=3, ge=2, le=3)
+    sign_off: str | None = Field(default=None, max_length=80)  # "— Dana, Acme support"
+    private_channels: PrivateChannels = Field(default_factory=PrivateChannels)
+    fixes: dict[Topic, Fix] = {}  # topic → the known fix, e.g. website_app: {text, url}
+    policy: ReplyPolicy = Field(default_factory=ReplyPolicy)
+    banned_phrases: list[Annotated[str, Field(min_length=3)]] = []  # beside the built-in list
+    # A detected language → the template set to reply in. Romanised Hindi ("hi-Latn") gets
+    # English by default: its writers chose Latin letters, and Hinglish threads are answered
+    # in English far more often than in Devanagari. Map it to "hi" to answer in Hindi.
+    languages: dict[str, TemplateLanguage] = {"hi-Latn": "en", "bn-Latn": "en", "te-Latn": "en"}
+    # Your edited copies of templates/ — replies/… and alerts/… (same layout) — searched
+    # before the built-in ones. Relative to the settings file's folder.
+    templates_dir: Path | None = None
+    brands: dict[str, BrandReplies] = {}
+
+    @field_validator("templates_dir")
+    @classmethod
+    def _resolve_templates_dir(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        if value is None:
+            return None
+        base = (info.context or {}).get("base_dir") or Path.cwd()
+        path = Path(base) / value.expanduser()
+        if not path.is_dir():
+            raise ValueError(f"{path} is not a folder: create it or remove templates_dir")
+        return path
+
+    def for_brand(self, brand: str | None) -> RepliesSettings:
+        """These settings with ``brand``'s overrides applied (unchanged for an unknown brand)."""
+        override = self.brands.get(brand) if brand else None
+        if override is None:
+            return self
+        return self.model_copy(
+            update={
+                "sign_off": override.sign_off if override.sign_off is not None else self.sign_off,
+                "private_channels": override.private_channels or self.private_channels,
+                "fixes": {**self.fixes, **override.fixes},
+                "policy": override.policy or self.policy,
+            }
+        )

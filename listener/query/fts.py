@@ -1,0 +1,208 @@
+"""Translation of a brand query to an SQLite FTS5 ``MATCH`` expression plus column filters.
+
+Import from ``listener.query``. The target table has columns ``title, body, author, handles,
+hashtags`` and the tokenizer ``unicode61 remove_diacritics 2 categories 'L* N* Co M* Pc'``;
+``handles``/``hashtags`` hold ``extract_handles``/``extract_hashtags`` of the text, joined by
+spaces.
+
+Safety: every piece of user text reaches FTS5 only as a double-quoted string literal (with
+``"`` doubled), and only as the normalised tokens the parser produced, so nothing typed in a
+query (``NEAR(``, ``*``, ``^``, ``col:x``, ``{title}``, quotes) can become FTS5 syntax.
+
+Where search is looser or stricter than the streaming matcher:
+
+- FTS5 cannot tell where one handle ends in the ``handles`` column (spaces and dots both
+  separate tokens), so ``@acme`` also finds a mention of ``@acme.bsky.social`` in search.
+- Query words are casefolded, NFKC-normalised and stripped of diacritics in the generic
+  combining blocks (the matcher's rules); unicode61 folds the indexed text its own way. They
+  agree on ASCII, Latin diacritics and Indic scripts. They differ where NFKC or full case
+  folding changes a word (``ß`` → ``ss``, ligatures, full-width letters) or where the strip
+  reaches beyond Latin (Greek tonos): indexing ``normalize(text)`` instead of the raw text
+  makes search agree there too. unicode61 does not normalise Unicode at all, so text must be
+  indexed in NFC at least: Bengali "য়" or Devanagari "क़" typed as one precomposed code point
+  would otherwise never equal the query's (NFC, decomposed) form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from listener.query.ast import (
+    And,
+    Field,
+    Handle,
+    Hashtag,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    QueryError,
+    Term,
+    format_leaf,
+    format_query,
+)
+from listener.query.parser import parse
+from listener.query.text import tokenize
+
+_TEXT_COLUMNS = "{title body}"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldFilter:
+    """``column IN values``; several ``FieldFilter`` of one query are ANDed.
+
+    ``lang`` values are lowercase BCP 47 tags (``pt``, ``pt-br``) and a value also accepts its
+    sub-tags, as the matcher does: ``pt`` keeps ``pt`` and ``pt-BR``, never an unknown (NULL)
+    language. ``source`` values are casefolded and match the source name or the source type.
+    """
+
+    name: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FtsQuery:
+    """A query ready for SQLite: ``MATCH match``, minus rows matching ``exclude``, filtered.
+
+    ``match`` is ``None`` when the query has no positive text part; ``exclude`` is set only
+    when the top level is negations without a positive part (``-spam``, ``lang:en NOT spam``):
+    the caller then keeps rows *not* in ``MATCH exclude``.
+    """
+
+    match: str | None
+    exclude: str | None
+    filters: tuple[FieldFilter, ...]
+
+
+def _literal(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _simplify(node: Node) -> Node:
+    """Remove double negations and re-flatten, so ``a --b`` searches like ``a b``."""
+    if isinstance(node, Not):
+        child = _simplify(node.child)
+        return child.child if isinstance(child, Not) else Not(child, node.column)
+    if isinstance(node, And | Or):
+        flat: list[Node] = []
+        for child in map(_simplify, node.children):
+            flat.extend(child.children if isinstance(child, type(node)) else (child,))
+        return type(node)(tuple(flat))
+    return node
+
+
+def _first_field(node: Node) -> Field | None:
+    if isinstance(node, Field):
+        return node
+    if isinstance(node, Not):
+        return _first_field(node.child)
+    if isinstance(node, And | Or):
+        for child in node.children:
+            found = _first_field(child)
+            if found is not None:
+                return found
+    return None
+
+
+class _Translator:
+    def __init__(self, query: str) -> None:
+        self.query = query
+
+    def translate(self, node: Node) -> FtsQuery:
+        node = _simplify(node)
+        conjuncts = node.children if isinstance(node, And) else (node,)
+        filters: list[FieldFilter] = []
+        positives: list[str] = []
+        negatives: list[str] = []
+        for conjunct in conjuncts:
+            found = self.as_filter(conjunct)
+            if found is not None:
+                filters.append(found)
+            elif isinstance(conjunct, Not):
+                negatives.append(self.expr(conjunct.child))
+            else:
+                positives.append(self.expr(conjunct))
+        if not positives:
+            exclude = None
+            if negatives:
+                exclude = negatives[0] if len(negatives) == 1 else f"({' OR '.join(negatives)})"
+            return FtsQuery(None, exclude, tuple(filters))
+        return FtsQuery(self.conjunction(positives, negatives), None, tuple(filters))
+
+    def conjunction(self, positives: list[str], negatives: list[str]) -> str:
+        text = positives[0] if len(positives) == 1 else f"({' AND '.join(positives)})"
+        if not negatives:
+            return text
+        # FTS5's NOT is binary ("a NOT b"), left-associative and binds tightest; the outer
+        # parentheses keep that from capturing a neighbouring operand.
+        return "(" + text + "".join(f" NOT {n}" for n in negatives) + ")"
+
+    def as_filter(self, node: Node) -> FieldFilter | None:
+        if isinstance(node, Field):
+            return FieldFilter(node.name, (node.value,))
+        if isinstance(node, Or) and all(isinstance(c, Field) for c in node.children):
+            fields = [c for c in node.children if isinstance(c, Field)]
+            other = next((f for f in fields if f.name != fields[0].name), None)
+            if other is not None:
+                raise self.field_error(
+                    other,
+                    f"'{format_leaf(fields[0])} OR {format_leaf(other)}' mixes two fields",
+                )
+            return FieldFilter(fields[0].name, tuple(dict.fromkeys(f.value for f in fields)))
+        if isinstance(node, Not) and (field := _first_field(node.child)) is not None:
+            raise QueryError(
+                f"field filter '{format_leaf(field)}' at column {field.column} cannot be "
+                "excluded in search; field filters can only be required, combined with AND",
+                self.query,
+                field.column,
+            )
+        return None
+
+    def field_error(self, field: Field, why: str) -> QueryError:
+        return QueryError(
+            f"field filter '{format_leaf(field)}' at column {field.column} cannot be searched "
+            f"here: {why}; field filters combine with AND in search (as in: acme lang:en, "
+            "or acme (lang:en OR lang:pt))",
+            self.query,
+            field.column,
+        )
+
+    def not_error(self, node: Not, why: str) -> QueryError:
+        return QueryError(
+            f"NOT at column {node.column} cannot be searched: {why}; search can only exclude "
+            "words from something required beside them (acme -spam) or from everything (-spam)",
+            self.query,
+            node.column,
+        )
+
+    def expr(self, node: Node) -> str:
+        if isinstance(node, Term):
+            return f"{_TEXT_COLUMNS} : {_literal(node.word)}" + (" *" if node.prefix else "")
+        if isinstance(node, Phrase):
+            return f"{_TEXT_COLUMNS} : {_literal(' '.join(node.words))}"
+        if isinstance(node, Handle):
+            # unicode61 splits "acme.bsky.social" at the dots: search for it as a phrase.
+            return f"handles : {_literal(' '.join(tokenize(node.name)))}"
+        if isinstance(node, Hashtag):
+            return f"hashtags : {_literal(' '.join(tokenize(node.tag)))}"
+        if isinstance(node, Field):
+            raise self.field_error(node, "it is inside OR, NOT or a group with other words")
+        if isinstance(node, Not):
+            raise self.not_error(node, "nothing required stands beside it")
+        if isinstance(node, Or):
+            negated = next((c for c in node.children if isinstance(c, Not)), None)
+            if negated is not None:
+                raise self.not_error(negated, "it is an alternative of OR")
+            return "(" + " OR ".join(self.expr(c) for c in node.children) + ")"
+        positives = [self.expr(c) for c in node.children if not isinstance(c, Not)]
+        negatives = [c for c in node.children if isinstance(c, Not)]
+        if not positives:
+            raise self.not_error(negatives[0], "its group has nothing required")
+        return self.conjunction(positives, [self.expr(n.child) for n in negatives])
+
+
+def to_fts5(query: str | Node) -> FtsQuery:
+    """Translate a query for SQLite FTS5; ``QueryError`` if search cannot express it."""
+    if isinstance(query, str):
+        return _Translator(query).translate(parse(query))
+    return _Translator(format_query(query)).translate(query)

@@ -1,0 +1,109 @@
+"""Finding the Bengali, Telugu, Hindi and Hinglish cues of ``lexicon.indic`` in a text.
+
+Cues and text are brought to one matching form first — Unicode NFC, joiners dropped,
+separators made single spaces, each language's spelling variants folded to one spelling —
+then one compiled alternation per language finds them, longest first.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+
+from listener.reading.lexicon.indic import INDIC_CUES, LATIN_SPELLINGS, Family
+
+# Complaints say what is wrong early; 5,000 characters take a few milliseconds to match.
+MAX_MATCHED_CHARS = 5_000
+
+# Runs of spaces and hyphens become one space ("बार-बार" is "बार बार"). A lone space already is
+# one, so it is not matched: most of the text is left alone, which keeps this cheap.
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]{2,}|[^\S ]|[\-\u2010-\u2015]")
+# Hindi writers often drop the nukta (ज़ → ज, फ़ → फ) and type anusvara for chandrabindu
+# (पहुँचा → पहुंचा); "नहीं" is often typed "नही". Both cues and text are folded the same way.
+_NAHI_WITHOUT_ANUSVARA = re.compile("नही(?!\u0902)")
+# Bengali writes the negative suffix নি joined (পাইনি, হয়নি); it is often typed apart.
+_BENGALI_LOOSE_NI = re.compile(r"(?<=\S) নি(?![\u0980-\u09FF])")
+_LATIN_WORD = re.compile(r"[a-z]+")
+_LATIN_CANONICAL = {
+    variant: canonical for canonical, *variants in LATIN_SPELLINGS for variant in variants
+}
+
+
+def _fold_hindi(text: str) -> str:
+    text = text.replace("\u093c", "").replace("\u0901", "\u0902")
+    return _NAHI_WITHOUT_ANUSVARA.sub("नहीं", text)
+
+
+def _fold_bengali(text: str) -> str:
+    return _BENGALI_LOOSE_NI.sub("নি", text)
+
+
+def _fold_hinglish(text: str) -> str:
+    return _LATIN_WORD.sub(
+        lambda word: _LATIN_CANONICAL.get(word.group(), word.group()), text.lower()
+    )
+
+
+def _unchanged(text: str) -> str:
+    return text
+
+
+_FOLDS: Mapping[str, Callable[[str], str]] = {
+    "bn": _fold_bengali,
+    "te": _unchanged,
+    "hi": _fold_hindi,
+    "hi-Latn": _fold_hinglish,
+}
+
+
+def _unknown(language: str) -> ValueError:
+    return ValueError(f"no cue lists for language {language!r} (known: {', '.join(INDIC_CUES)})")
+
+
+def matching_form(text: str, language: str) -> str:
+    """``text`` as ``find_cues`` matches it: NFC, joiners removed, runs of spaces and hyphens
+    made one space, and the language's spelling variants folded to one spelling."""
+    fold = _FOLDS.get(language)
+    if fold is None:
+        raise _unknown(language)
+    text = unicodedata.normalize("NFC", text)
+    # ZWNJ and ZWJ only choose how a conjunct is drawn; they never change which word it is.
+    text = _SEPARATORS.sub(" ", text.replace("\u200c", "").replace("\u200d", ""))
+    return fold(text)
+
+
+def _compile(
+    language: str, families: Mapping[Family, tuple[str, ...]]
+) -> tuple[re.Pattern[str], dict[str, tuple[Family, str]]]:
+    cue_for: dict[str, tuple[Family, str]] = {}
+    for family, cues in families.items():
+        for cue in cues:
+            cue_for.setdefault(matching_form(cue, language), (family, cue))
+    # Longest first, so at any position the most specific cue wins ("अच्छा नहीं" over "अच्छा").
+    alternation = "|".join(re.escape(form) for form in sorted(cue_for, key=len, reverse=True))
+    if language == "hi-Latn":
+        alternation = rf"(?<!\w)(?:{alternation})(?!\w)"
+    return re.compile(alternation), cue_for
+
+
+_MATCHERS = {language: _compile(language, families) for language, families in INDIC_CUES.items()}
+
+
+def find_cues(text: str, language: str) -> dict[Family, tuple[str, ...]]:
+    """The cues in ``text`` by family, each family's cues in order of first appearance.
+
+    ``language`` is a key of ``INDIC_CUES``; cues are reported as they are listed there, whatever
+    spelling variant the text used. Only the first ``MAX_MATCHED_CHARS`` characters are read.
+    """
+    matcher = _MATCHERS.get(language)
+    if matcher is None:
+        raise _unknown(language)
+    pattern, cue_for = matcher
+    found: dict[Family, list[str]] = {}
+    for match in pattern.finditer(matching_form(text[:MAX_MATCHED_CHARS], language)):
+        family, cue = cue_for[match.group()]
+        cues = found.setdefault(family, [])
+        if cue not in cues:
+            cues.append(cue)
+    return {family: tuple(cues) for family, cues in found.items()}

@@ -1,0 +1,283 @@
+"""The long-running service: a scheduler tick that starts due polls, and a clean shutdown.
+
+Which source is due is data (each source's persisted ``next_check_at``), not a timer per
+source: an APScheduler interval job ticks every few seconds, reads the states, and starts
+a poll task for each due source, longest-waiting first, at most ``scheduler.concurrency``
+at a time. A slow or failing source holds only its own task, so it never delays another.
+
+Each tick first checks whether ``settings.yaml`` changed (see ``listener.config.reload``), and
+every ``judgments.learning.retrain_every`` whether people labelled mentions since the brands'
+complaint models were trained (see ``listener.judging.training``).
+On SIGINT/SIGTERM the tick stops, polls that are already fetching or storing finish (up to
+a grace period), and the store is closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from alerts.service import Alerting
+from listener import __version__
+from listener.clock import Clock, utcnow
+from listener.config.reload import SettingsWatcher
+from listener.config.settings import Settings, SourceSettings
+from listener.judging.learning import ComplaintModel
+from listener.judging.training import load_models, retrain_brands
+from listener.logs import fields
+from listener.metrics import Metrics
+from listener.pipeline.run import Pipeline
+from listener.service.runner import PollSummary, SourceRunner
+from listener.service.scheduler import is_due
+from listener.sources.http import DEFAULT_USER_AGENT, build_client
+from listener.store import SQLiteStore, open_store
+
+log = logging.getLogger("listener.service.daemon")
+
+TICK_SECONDS = 2.0
+DRAIN_TIMEOUT_S = 30.0
+HASH_PRUNE_EVERY = timedelta(hours=1)
+
+
+class Daemon:
+    """Owns the store, the HTTP client and the runner for one settings file."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock = utcnow,
+        http: httpx.AsyncClient | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.metrics = Metrics()
+        self._clock = clock
+        self._rng = rng
+        self.store: SQLiteStore = open_store(settings.storage.sqlite)
+        self._http = http or build_client(
+            timeout_s=settings.scheduler.http_timeout.total_seconds(),
+            user_agent=settings.scheduler.user_agent or DEFAULT_USER_AGENT,
+        )
+        self._in_flight: dict[str, asyncio.Task[PollSummary]] = {}
+        self._stopping = False
+        self._hashes_pruned_at: datetime | None = None
+        self._models_checked_at: datetime | None = None
+        self._watcher = SettingsWatcher(settings)
+        self.settings = settings
+        self._models: dict[str, ComplaintModel] = load_models(self.store)
+        self.alerting = Alerting(
+            settings, self.store, http=self._http, clock=clock, metrics=self.metrics
+        )
+        self._alerting_task: asyncio.Task[None] | None = None
+        pipeline = Pipeline(settings, self.store, clock=clock, on_stored=self.alerting.on_stored)
+        pipeline.use_models(self._models)
+        self._pipeline = pipeline
+        self.runner = SourceRunner(
+            scheduler=settings.scheduler,
+            store=self.store,
+            pipeline=pipeline,
+            http=self._http,
+            metrics=self.metrics,
+            clock=clock,
+            rng=rng,
+        )
+
+    def _apply(self, settings: Settings) -> None:
+        """Make ``settings`` the running ones: brands, sources, schedule and pipeline."""
+        self.settings = settings
+        self.alerting.reconfigure(settings)
+        pipeline = Pipeline(
+            settings, self.store, clock=self._clock, on_stored=self.alerting.on_stored
+        )
+        pipeline.use_models(self._models)
+        self._pipeline = pipeline
+        self.runner.reconfigure(scheduler=settings.scheduler, pipeline=pipeline)
+
+    def request_reload(self) -> None:
+        """Re-read the settings file at the next tick (wired to SIGHUP)."""
+        self._watcher.request_reload()
+
+    async def reload_if_changed(self) -> bool:
+        """Apply an edited settings file; ``True`` when new settings took effect."""
+        if not self._watcher.changed():
+            return False
+        fresh = await asyncio.to_thread(self._watcher.load, self.settings)
+        if fresh is None:
+            return False
+        self._apply(fresh)
+        return True
+
+    async def poll_once(self, names: Sequence[str] | None = None) -> list[PollSummary]:
+        """Poll the named sources (default: every enabled one) now, parked ones included."""
+        chosen = [s for s in self.settings.sources if (s.name in names if names else s.enabled)]
+        slots = asyncio.Semaphore(self.settings.scheduler.concurrency)
+
+        async def in_slot(source: SourceSettings) -> PollSummary:
+            async with slots:
+                return await self.runner.poll(source)
+
+        summaries = list(await asyncio.gather(*(in_slot(s) for s in chosen)))
+        # One command takes a mention all the way to the channels: the time-based rules
+        # look once, then everything due is sent (retries due later wait for the daemon).
+        try:
+            await self.alerting.evaluate()
+        except Exception:
+            log.exception("alert rules failed")
+        await self.alerting.flush_until_idle()
+        return summaries
+
+    async def tick(self) -> None:
+        """Start polls for due sources, longest-waiting first, up to the concurrency limit."""
+        if self._stopping:
+            return
+        try:
+            await self.reload_if_changed()
+            now = self._clock()
+            await self._forget_old_hashes(now)
+            await self._retrain_models(now)
+            due = await self._due_sources(now)
+        except Exception:  # the database may be locked or full; the next tick tries again
+            log.exception("tick failed")
+            return
+        self._alert_work()
+        # Counting running polls here (rather than a semaphore) keeps the limit exact across
+        # reloads and leaves nothing queued to cancel at shutdown.
+        free = self.settings.scheduler.concurrency - len(self._in_flight)
+        for source in due[: max(free, 0)]:
+            task = asyncio.create_task(self.runner.poll(source), name=f"poll:{source.name}")
+            self._in_flight[source.name] = task
+            task.add_done_callback(self._forget_task)
+
+    async def _due_sources(self, now: datetime) -> list[SourceSettings]:
+        stored = {s.source: s for s in await asyncio.to_thread(self.store.source_states)}
+        waiting: list[tuple[datetime, SourceSettings]] = []
+        for source in self.settings.sources:
+            if not source.enabled or source.name in self._in_flight:
+                continue
+            state = self.runner.unsaved.get(source.name) or stored.get(source.name)
+            next_check = state.next_check_at if state else None
+            if is_due(next_check, parked=bool(state and state.parked_reason), now=now):
+                waiting.append((next_check or datetime.min.replace(tzinfo=UTC), source))
+        waiting.sort(key=lambda pair: pair[0])
+        return [source for _, source in waiting]
+
+    async def _forget_old_hashes(self, now: datetime) -> None:
+        # The duplicate-content table only needs the dedupe window; prune it hourly so it
+        # stays bounded however long the daemon runs.
+        if self._hashes_pruned_at and now - self._hashes_pruned_at < HASH_PRUNE_EVERY:
+            return
+        self._hashes_pruned_at = now
+        before = now - self.settings.pipeline.dedupe_window
+        await asyncio.to_thread(self.store.forget_content_hashes, before)
+
+    async def _retrain_models(self, now: datetime) -> None:
+        # Labels may come from the CLI in another process (which trains at once) or, later,
+        # from the inbox: either way the daemon picks up new models within one period.
+        every = self.settings.judgments.learning.retrain_every
+        if self._models_checked_at and now - self._models_checked_at < every:
+            return
+        self._models_checked_at = now
+        await asyncio.to_thread(retrain_brands, self.store, self.settings, only_changed=True)
+        models = await asyncio.to_thread(load_models, self.store)
+        if _fingerprint(models) != _fingerprint(self._models):
+            self._models = models
+            self._pipeline.use_models(models)
+            log.info("complaint models loaded", extra=fields(brands=",".join(sorted(models))))
+
+    def _alert_work(self) -> None:
+        # In a task of its own: a channel timing out must not hold up polling. At most one
+        # runs at a time, so the outbox is never sent by two flushes at once.
+        if self._alerting_task is not None and not self._alerting_task.done():
+            return
+
+        async def work() -> None:
+            try:
+                await self.alerting.evaluate_if_due()
+            except Exception:  # logged; the next tick evaluates again
+                log.exception("alert rules failed")
+            try:
+                await self.alerting.flush()
+            except Exception:  # the store failed; rows stay pending for the next tick
+                log.exception("outbox flush failed")
+
+        self._alerting_task = asyncio.create_task(work(), name="alerts")
+
+    def _forget_task(self, task: asyncio.Task[PollSummary]) -> None:
+        self._in_flight.pop(task.get_name().removeprefix("poll:"), None)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Tick until ``stop`` is set, then drain and close."""
+        scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone=UTC)
+        scheduler.add_job(
+            self.tick,
+            "interval",
+            seconds=TICK_SECONDS,
+            next_run_time=datetime.now(UTC),
+            max_instances=1,
+            coalesce=True,
+            id="tick",
+        )
+        scheduler.start()
+        log.info(
+            "listener started",
+            extra=fields(
+                version=__version__,
+                config=str(self.settings.config_path),
+                sources=len([s for s in self.settings.sources if s.enabled]),
+                store=str(self.settings.storage.sqlite),
+            ),
+        )
+        try:
+            await stop.wait()
+        finally:
+            scheduler.shutdown(wait=False)
+            await self.drain()
+            await self.close()
+            log.info("listener stopped")
+
+    @property
+    def polls_in_flight(self) -> list[str]:
+        """Names of the sources being polled right now."""
+        return sorted(self._in_flight)
+
+    async def wait_for_polls(
+        self, timeout_s: float | None = None
+    ) -> set[asyncio.Task[PollSummary]]:
+        """Wait for the polls under way; return those unfinished at the timeout."""
+        tasks = list(self._in_flight.values())
+        if not tasks:
+            return set()
+        _done, pending = await asyncio.wait(tasks, timeout=timeout_s)
+        return pending
+
+    async def drain(self) -> None:
+        """Start no more polls; let those under way finish (up to ``DRAIN_TIMEOUT_S``)."""
+        self._stopping = True
+        if self._in_flight:
+            log.info("finishing polls in flight", extra=fields(polls=len(self._in_flight)))
+        pending = await self.wait_for_polls(DRAIN_TIMEOUT_S)
+        if self._alerting_task is not None and not self._alerting_task.done():
+            # A delivery cut off here is sent again after the restart (its row is still
+            # pending), so waiting is a courtesy, not a correctness need.
+            _done, unfinished = await asyncio.wait([self._alerting_task], timeout=DRAIN_TIMEOUT_S)
+            for flush in unfinished:
+                flush.cancel()
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending)
+            log.warning("polls cancelled at shutdown", extra=fields(polls=len(pending)))
+
+    async def close(self) -> None:
+        await self._http.aclose()
+        self.store.close()
+
+
+def _fingerprint(models: dict[str, ComplaintModel]) -> dict[str, tuple[int, int, float]]:
+    return {brand: (m.labels, m.positives, m.intercept) for brand, m in models.items()}
