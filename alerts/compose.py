@@ -25,7 +25,7 @@ from alerts.message import (
 from alerts.rules.authors import author_tags
 from listener.config.settings import Settings
 from listener.models import Alert, AlertKind, AlertState, Delivery, Finding, Mention
-from listener.store.base import Store
+from listener.store import Store
 
 DELETED_TEXT = "(deleted at its source)"
 EXCERPT_CHARS = 200  # an earlier mention in the author's history: a reminder, not the post

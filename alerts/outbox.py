@@ -34,8 +34,8 @@ from pathlib import Path
 
 import httpx
 
-from alerts.channels import get_channel_type
 from alerts.channels.base import DeliveryError, SendContext
+from alerts.channels.registry import get_channel_type
 from alerts.compose import compose
 from alerts.escaping import FILTERS
 from alerts.outbox_lock import OutboxLock
@@ -47,7 +47,8 @@ from listener.config.settings import Settings
 from listener.logs import fields
 from listener.metrics import Metrics
 from listener.models import Delivery
-from listener.store.base import Store, UnknownDelivery
+from listener.store import Store
+from listener.store.base import UnknownDelivery
 
 log = logging.getLogger("alerts.outbox")
 

@@ -21,7 +21,7 @@ from datetime import datetime
 import httpx
 
 from alerts.decide import AlertDecider
-from alerts.drafts import draft_replies
+from alerts.drafts.replies import draft_replies
 from alerts.message import AuthorHistory
 from alerts.outbox import FlushReport, OutboxSender, build_templates
 from alerts.outbox_lock import outbox_lock_path

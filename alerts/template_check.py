@@ -18,10 +18,10 @@ from dataclasses import replace
 import httpx
 from jinja2 import TemplateSyntaxError
 
-from alerts.channels import get_channel_type
 from alerts.channels.base import SendContext
+from alerts.channels.registry import get_channel_type
 from alerts.channels.render import render_json, render_text
-from alerts.drafts import draft_replies
+from alerts.drafts.replies import draft_replies
 from alerts.outbox import build_templates
 from alerts.samples import SAMPLE_TIME, sample_messages
 from alerts.templating import Templates

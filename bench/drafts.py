@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from alerts.drafts import draft_replies
+from alerts.drafts.replies import draft_replies
 from listener.config.replies import RepliesSettings
 from listener.judging.judge import Judge
 from listener.models import Mention, ReplyDraft, text_mention

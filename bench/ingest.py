@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from alerts.decide import AlertDecider
-from alerts.drafts import draft_replies
+from alerts.drafts.replies import draft_replies
 from alerts.message import AuthorHistory
 from alerts.outbox import build_templates
 from alerts.rules.complaint import Drafts

@@ -12,8 +12,8 @@ from typing import Any
 from werkzeug import Request, Response
 
 from listener.models import Alert, AlertKind, Delivery, DeliveryEvent, Severity
+from listener.store import Store
 from listener.store.alert_contract import NewAlert
-from listener.store.base import Store
 
 
 def raise_alert(

@@ -17,8 +17,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from alerts.channels import discord, get_channel_type, slack, teams, webhook
+from alerts.channels import discord, slack, teams, webhook
 from alerts.channels.base import DeliveryError
+from alerts.channels.registry import get_channel_type
 from alerts.message import AlertMessage
 from listener.config.channels import DiscordChannel, SlackChannel, TeamsChannel, WebhookChannel
 from listener.models import AlertKind, DeliveryEvent

@@ -22,8 +22,7 @@ from listener.models import (
     SentimentLabel,
     Urgency,
 )
-from listener.store import open_store
-from listener.store.base import Store
+from listener.store import Store, open_store
 from tests.alert_helpers import raise_alert
 from tests.helpers import SettableClock
 from tests.store_helpers import T0, make_mention

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from alerts.drafts import draft_replies
+from alerts.drafts.replies import draft_replies
 from listener.models import ReplyDraft
 from tests.drafts_helpers import (
     OWN_BENGALI,

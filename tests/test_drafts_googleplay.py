@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alerts.drafts import draft_replies
+from alerts.drafts.replies import draft_replies
 from listener.config.replies import RepliesSettings
 from tests.drafts_helpers import mention
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from alerts.drafts import draft_replies
 from alerts.drafts.platforms import (
     PLATFORMS,
     Platform,
@@ -15,6 +14,7 @@ from alerts.drafts.platforms import (
     x_length,
 )
 from alerts.drafts.render import _cut
+from alerts.drafts.replies import draft_replies
 from listener.config.replies import RepliesSettings
 from tests.drafts_helpers import SETTINGS, mention
 

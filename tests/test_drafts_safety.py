@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from alerts.drafts import draft_replies
 from alerts.drafts.lint import lint_draft, normalise
 from alerts.drafts.markers import BANNED_PHRASES
+from alerts.drafts.replies import draft_replies
 from alerts.message import AuthorHistory, HistoryItem
 from alerts.templating import Templates
 from listener.config.replies import RepliesSettings

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from listener.sources import BUILTIN_SOURCE_MODULES
+from listener.sources.registry import BUILTIN_SOURCE_MODULES
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][

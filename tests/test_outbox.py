@@ -20,8 +20,7 @@ from alerts.outbox import FlushReport, OutboxSender, build_templates
 from listener.config.settings import Settings
 from listener.metrics import Metrics
 from listener.models import DeliveryStatus
-from listener.store import open_store
-from listener.store.base import Store
+from listener.store import Store, open_store
 from tests.alert_helpers import Receiver, raise_alert
 from tests.helpers import SettableClock
 from tests.store_helpers import make_mention

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from alerts.drafts import draft_replies
+from alerts.drafts.replies import draft_replies
 from alerts.message import AuthorHistory, HistoryItem
 from listener.config.replies import RepliesSettings
 from tests.drafts_helpers import NOW, OWN_HINDI, OWN_TELUGU, mention

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from alerts.drafts import draft_replies
 from alerts.drafts.facts import extract_facts
 from alerts.drafts.lint import lint_draft
 from alerts.drafts.markers import BANNED_PHRASES
+from alerts.drafts.replies import draft_replies
 from listener.config.replies import RepliesSettings
 from tests.drafts_helpers import mention
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from alerts.drafts import draft_replies
 from alerts.drafts.platforms import x_length
+from alerts.drafts.replies import draft_replies
 from listener.config.replies import RepliesSettings
 from tests.drafts_helpers import mention
 

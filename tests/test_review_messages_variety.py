@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import regex
 
-from alerts.drafts import draft_replies
+from alerts.drafts.replies import draft_replies
 from listener.config.replies import RepliesSettings
 from tests.drafts_helpers import OWN_BENGALI, OWN_COMPLAINTS, OWN_HINDI, OWN_TELUGU, mention
 

@@ -17,8 +17,9 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from listener.models import Author, SourceState
-from listener.sources import get_source_type, rss
+from listener.sources import rss
 from listener.sources.errors import PermanentError, SourceError, TransientError
+from listener.sources.registry import get_source_type
 from tests.helpers import RSS_FIXTURES
 from tests.rss_helpers import Verbatim304, fixture_bytes, poll_feed
 from tests.source_helpers import ReplayPlan

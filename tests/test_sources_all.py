@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 
 from listener.cli.main import main
-from listener.sources import BUILTIN_SOURCE_MODULES, source_types
+from listener.sources.registry import BUILTIN_SOURCE_MODULES, source_types
 from listener.store import open_store
 from tests.helpers import FIXTURES
 from tests.source_helpers import ReplayPlan

@@ -1,6 +1,4 @@
-"""The alert rules, one module each; ``alerts.decide`` runs them.
-
-Each rule is a function of the alert transaction (``AlertTx``), the rule's settings and
-"now": it reads what it needs, folds into or raises alerts, and returns the alerts it
-raised so the decider can route them. Rules never send anything themselves.
+"""The alert rules, one module each, run by ``alerts.decide``. A rule reads the alert
+transaction (``AlertTx``), folds into or raises alerts and returns those it raised; it never
+sends anything. Rules may import the alerts' values, config, the store and below.
 """

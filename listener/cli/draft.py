@@ -54,7 +54,7 @@ def draft(
 
     Example: listener draft --text "@acme my order never arrived" --author @dana
     """
-    from alerts.drafts import draft_replies
+    from alerts.drafts.replies import draft_replies
     from listener.cli.render import judgments_as_json, judgments_line, terminal_safe
     from listener.judging.judge import Judge
 

@@ -133,7 +133,7 @@ def sources(config_path: str | None, list_types: bool, samples: bool) -> None:
 
     if list_types:
         from listener.cli.render import render_source_types
-        from listener.sources import source_types
+        from listener.sources.registry import source_types
 
         click.echo(render_source_types(source_types().values(), samples=samples))
         return

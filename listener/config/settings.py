@@ -39,8 +39,8 @@ from listener.config.errors import combine_errors, load_model
 from listener.config.judgments import JudgmentSettings
 from listener.config.replies import RepliesSettings
 from listener.query import valid_query
-from listener.sources import get_source_type, source_types
 from listener.sources.base import SourceOptions
+from listener.sources.registry import get_source_type, source_types
 from listener.units import (
     ByteSize,
     Duration,

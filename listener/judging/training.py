@@ -26,7 +26,7 @@ from listener.judging.learning import (
     train_complaint_model,
 )
 from listener.logs import fields
-from listener.store.base import LabelledMention, StoredModel
+from listener.store import LabelledMention, StoredModel
 
 log = logging.getLogger("listener.training")
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from listener.models import Mention, RawItem
 from listener.pipeline.normalize import mention_id
 from listener.pipeline.types import BatchReport, DropReason
-from listener.store.base import Revision
+from listener.store import Revision
 
 
 @dataclass

@@ -27,8 +27,8 @@ from listener.pipeline.dedupe import DedupeLookups, dedupe
 from listener.pipeline.normalize import mention_id, normalize, scrub_item
 from listener.pipeline.revise import revision_of, sort_items
 from listener.pipeline.types import BatchReport, DropReason
+from listener.store import Revision
 from listener.store.alert_contract import OnStored
-from listener.store.base import Revision
 
 log = logging.getLogger("listener.pipeline")
 

@@ -31,9 +31,9 @@ from listener.service.scheduler import (
     next_check_after_failure,
     next_check_after_success,
 )
-from listener.sources import get_source_type
 from listener.sources.base import PollContext, PollResult
 from listener.sources.errors import PermanentError, RateLimited, SourceError, TransientError
+from listener.sources.registry import get_source_type
 
 log = logging.getLogger("listener.service.runner")
 

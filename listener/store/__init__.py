@@ -1,15 +1,10 @@
-"""Storage: one engine-neutral protocol (``Store``), an embedded SQLite engine by default.
-
-Use::
-
-    with open_store("listener.db") as store:
-        new = store.insert_mentions(mentions)
-        hits = store.search("acme -job lang:en", sentiment="negative")
+"""Storage: one engine-neutral protocol (``Store``, in ``base``), an embedded SQLite engine by
+default (``sqlite``; ``open_store("listener.db")``). This face lists the contract's names; the
+store may import only ``query`` and the shared ground.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from listener.store.base import (
@@ -26,7 +21,7 @@ from listener.store.base import (
     StoreError,
     UnknownMention,
 )
-from listener.store.sqlite import SQLiteStore
+from listener.store.sqlite import SQLiteStore, open_store
 
 __all__ = [
     "DEFAULT_HIGHLIGHT",
@@ -44,12 +39,6 @@ __all__ = [
     "UnknownMention",
     "open_store",
 ]
-
-
-def open_store(path: str | Path) -> SQLiteStore:
-    """Open the SQLite store at ``path``, creating its folder, file and schema as needed."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return SQLiteStore(path)
 
 
 if TYPE_CHECKING:

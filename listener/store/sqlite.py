@@ -375,3 +375,9 @@ def _plain_snippet(text: str) -> str:
     cut = text[:PLAIN_SNIPPET_CHARS]
     space = cut.rfind(" ")
     return (cut[:space] if space > PLAIN_SNIPPET_CHARS // 2 else cut).rstrip() + "…"
+
+
+def open_store(path: str | Path) -> SQLiteStore:
+    """Open the SQLite store at ``path``, creating its folder, file and schema as needed."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return SQLiteStore(path)

@@ -1,0 +1,67 @@
+"""Source types by name.
+
+Built-in types register here as plain entries; third-party packages add theirs through
+the ``listener.sources`` entry-point group, each entry point naming a module that
+exposes ``Options`` and ``poll`` like the built-in ones.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import import_module
+from importlib.metadata import entry_points
+from types import ModuleType
+
+from listener.sources.base import SourceInfo, SourceType
+
+# type name -> module path. Modules are imported on first use so that `listener check`
+# stays fast and a broken optional source cannot stop the others from loading.
+BUILTIN_SOURCE_MODULES: dict[str, str] = {
+    "rss": "listener.sources.rss",
+    "hackernews": "listener.sources.hackernews",
+    "googleplay": "listener.sources.googleplay",
+    "yelp": "listener.sources.yelp",
+    "trustpilot": "listener.sources.trustpilot",
+    "appstore": "listener.sources.appstore",
+    "youtube": "listener.sources.youtube",
+    "bluesky": "listener.sources.bluesky",
+    "x": "listener.sources.x",
+    "mastodon": "listener.sources.mastodon",
+    "reddit": "listener.sources.reddit",
+    "lemmy": "listener.sources.lemmy",
+    "stackexchange": "listener.sources.stackexchange",
+    "github": "listener.sources.github",
+    "discourse": "listener.sources.discourse",
+}
+
+ENTRY_POINT_GROUP = "listener.sources"
+
+
+def _source_type_from_module(name: str, module: ModuleType) -> SourceType:
+    info = getattr(module, "INFO", None)
+    if not isinstance(info, SourceInfo):
+        info = SourceInfo(summary=f"plugin module {module.__name__}")
+    return SourceType(name=name, options_model=module.Options, poll=module.poll, info=info)
+
+
+@cache
+def source_types() -> dict[str, SourceType]:
+    """Every known source type, built-in first; a plugin cannot replace a built-in name."""
+    types = {
+        name: _source_type_from_module(name, import_module(path))
+        for name, path in BUILTIN_SOURCE_MODULES.items()
+    }
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name not in types:
+            types[ep.name] = _source_type_from_module(ep.name, ep.load())
+    return types
+
+
+def get_source_type(name: str) -> SourceType:
+    """The source type called ``name``; ``KeyError`` lists the known ones."""
+    types = source_types()
+    try:
+        return types[name]
+    except KeyError:
+        known = ", ".join(sorted(types))
+        raise KeyError(f"unknown source type {name!r}; known types: {known}") from None
