@@ -2,7 +2,7 @@
 
 A channel type is one module in ``alerts/channels/`` exposing
 
-- ``SETTINGS`` — its settings model (from ``listener.config.alerts``),
+- ``SETTINGS`` — its settings model (from ``listener.config.channels``),
 - ``TEMPLATES`` — the template names it renders (``listener check`` tries them), and
 - ``async def send(ctx: SendContext, settings, message: AlertMessage) -> None``.
 
