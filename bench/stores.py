@@ -57,6 +57,7 @@ BATCH = 2000
 MAX_TEXT_CHARS = 5000
 # (source name, source type): source filters select a third of the store each.
 SOURCES = (("x-search", "x"), ("news-feeds", "rss"), ("reddit-brand", "reddit"))
+_BRAND_BY_TENTH = ("Acme",) * 5 + ("Globex",) * 3 + ("Initech", "Umbrella")
 SCHEMA_VERSION = max(version for version, _ in MIGRATIONS)
 
 
@@ -114,8 +115,7 @@ def build_store(path: Path, size: int, texts: list[str] | None = None) -> None:
 
 
 def _brands(i: int) -> tuple[str, ...]:
-    tenth = i % 10
-    first = "Acme" if tenth < 5 else "Globex" if tenth < 8 else "Initech" if tenth < 9 else "Umbrella"
+    first = _BRAND_BY_TENTH[i % 10]
     if i % 20 == 7:
         return (first, "Umbrella" if first != "Umbrella" else "Acme")
     return (first,)
