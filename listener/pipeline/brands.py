@@ -1,8 +1,11 @@
 """Pipeline stage 2: which brands a mention is about.
 
-Each brand's query is compiled once at start; each mention's text is prepared once and
-matched against every brand. A mention can be about several brands (a comparison with a
-competitor counts for both, which share-of-voice needs).
+Each brand's query is compiled once at start (and again when settings are reloaded, as the
+pipeline is rebuilt), and all of them go behind one inverted index (``QueryIndex``); each
+mention's text is prepared once and runs only the brands whose words, prefixes, handles or
+hashtags it holds, plus the brands whose query needs none (``-spam``, ``lang:en``). A
+mention can be about several brands (a comparison with a competitor counts for both, which
+share-of-voice needs).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import dataclass, replace
 from listener.config.settings import BrandSettings
 from listener.models import Mention
 from listener.pipeline.types import DropReason
-from listener.query import Matcher, compile_query, prepare
+from listener.query import Matcher, QueryIndex, compile_query, prepare
 
 
 @dataclass(frozen=True)
@@ -24,8 +27,16 @@ class BrandMatcher:
     languages: frozenset[str]  # primary language tags; empty means every language
 
 
-def compile_brands(brands: Sequence[BrandSettings]) -> list[BrandMatcher]:
-    return [
+@dataclass(frozen=True)
+class CompiledBrands:
+    """The brands of one settings file, in their order, and one index over their queries."""
+
+    brands: tuple[BrandMatcher, ...]
+    index: QueryIndex
+
+
+def compile_brands(brands: Sequence[BrandSettings]) -> CompiledBrands:
+    compiled = tuple(
         BrandMatcher(
             name=brand.name,
             matcher=compile_query(brand.query),
@@ -33,10 +44,11 @@ def compile_brands(brands: Sequence[BrandSettings]) -> list[BrandMatcher]:
             languages=frozenset(lang.lower() for lang in brand.languages),
         )
         for brand in brands
-    ]
+    )
+    return CompiledBrands(compiled, QueryIndex([brand.matcher for brand in compiled]))
 
 
-def match_brands(mention: Mention, brands: Sequence[BrandMatcher]) -> Mention | DropReason:
+def match_brands(mention: Mention, brands: CompiledBrands) -> Mention | DropReason:
     """The mention with its brands and matched terms, or why no brand keeps it."""
     doc = prepare(
         f"{mention.title}\n{mention.text}",
@@ -49,10 +61,9 @@ def match_brands(mention: Mention, brands: Sequence[BrandMatcher]) -> Mention | 
     matched: list[str] = []
     terms: list[str] = []
     rejection = DropReason.NOT_MATCHED
-    for brand in brands:
-        found = brand.matcher.match(doc)
-        if found is None:
-            continue
+    # The brands that match, in settings order, each with the leaves its Matcher.match gives.
+    for position, found in brands.index.match(doc):
+        brand = brands.brands[position]
         if author and author in brand.own_handles:
             rejection = DropReason.OWN_ACCOUNT
             continue
