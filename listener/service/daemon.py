@@ -8,8 +8,14 @@ at a time. A slow or failing source holds only its own task, so it never delays 
 Each tick first checks whether ``settings.yaml`` changed (see ``listener.config.reload``), and
 every ``judgments.learning.retrain_every`` whether people labelled mentions since the brands'
 complaint models were trained (see ``listener.judging.training``).
+Between ticks the daemon wakes on its own when a source falls due before the next tick,
+and a poll that stored mentions wakes the outbox sender at once: its alerts were committed
+with them, so they need not wait for a tick (alerts within ``interval`` + about a second
+of a post appearing).
+
 On SIGINT/SIGTERM the tick stops, polls that are already fetching or storing finish (up to
-a grace period), and the store is closed.
+a grace period of ``DRAIN_TIMEOUT_S``; after it a poll stops at its next batch, unsaved,
+so the rest is read at the next start), and the store is closed.
 """
 
 from __future__ import annotations
@@ -41,7 +47,10 @@ from listener.store import SQLiteStore, open_store
 log = logging.getLogger("listener.service.daemon")
 
 TICK_SECONDS = 2.0
-DRAIN_TIMEOUT_S = 30.0
+# Stopping takes at most these two plus one pipeline batch: service managers escalate to
+# SIGKILL (systemd after 90 s, Docker after 10 s), and nothing is lost by stopping early.
+DRAIN_TIMEOUT_S = 3.0
+ALERTS_DRAIN_TIMEOUT_S = 1.0
 HASH_PRUNE_EVERY = timedelta(hours=1)
 
 
@@ -75,6 +84,13 @@ class Daemon:
             settings, self.store, http=self._http, clock=clock, metrics=self.metrics
         )
         self._alerting_task: asyncio.Task[None] | None = None
+        self._flush_wanted = False
+        self._tick_lock = asyncio.Lock()
+        self._wake: asyncio.TimerHandle | None = None
+        self._ticks: set[asyncio.Task[None]] = set()
+        # Wake-ups between ticks belong to ``run``; a caller driving ``tick`` itself (a
+        # test, with a settable clock) gets exactly the ticks it asks for.
+        self._running = False
         pipeline = Pipeline(settings, self.store, clock=clock, on_stored=self.alerting.on_stored)
         pipeline.use_models(self._models)
         self._pipeline = pipeline
@@ -134,6 +150,12 @@ class Daemon:
 
     async def tick(self) -> None:
         """Start polls for due sources, longest-waiting first, up to the concurrency limit."""
+        # A wake-up and the interval tick may come together; one at a time, or both could
+        # start the same due source.
+        async with self._tick_lock:
+            await self._tick()
+
+    async def _tick(self) -> None:
         if self._stopping:
             return
         try:
@@ -141,11 +163,12 @@ class Daemon:
             now = self._clock()
             await self._forget_old_hashes(now)
             await self._retrain_models(now)
-            due = await self._due_sources(now)
+            due, next_due = await self._due_sources(now)
         except Exception:  # the database may be locked or full; the next tick tries again
             log.exception("tick failed")
             return
         self._alert_work()
+        self._wake_for(next_due, now)
         # Counting running polls here (rather than a semaphore) keeps the limit exact across
         # reloads and leaves nothing queued to cancel at shutdown.
         free = self.settings.scheduler.concurrency - len(self._in_flight)
@@ -154,18 +177,42 @@ class Daemon:
             self._in_flight[source.name] = task
             task.add_done_callback(self._forget_task)
 
-    async def _due_sources(self, now: datetime) -> list[SourceSettings]:
+    async def _due_sources(self, now: datetime) -> tuple[list[SourceSettings], datetime | None]:
+        """The due sources, longest-waiting first, and the earliest check still to come."""
         stored = {s.source: s for s in await asyncio.to_thread(self.store.source_states)}
         waiting: list[tuple[datetime, SourceSettings]] = []
+        upcoming: list[datetime] = []
         for source in self.settings.sources:
             if not source.enabled or source.name in self._in_flight:
                 continue
             state = self.runner.unsaved.get(source.name) or stored.get(source.name)
             next_check = state.next_check_at if state else None
-            if is_due(next_check, parked=bool(state and state.parked_reason), now=now):
+            parked = bool(state and state.parked_reason)
+            if is_due(next_check, parked=parked, now=now):
                 waiting.append((next_check or datetime.min.replace(tzinfo=UTC), source))
+            elif next_check is not None and not parked:
+                upcoming.append(next_check)
         waiting.sort(key=lambda pair: pair[0])
-        return [source for _, source in waiting]
+        return [source for _, source in waiting], min(upcoming, default=None)
+
+    def _wake_for(self, next_due: datetime | None, now: datetime) -> None:
+        # The interval tick alone would start a poll up to a tick late; a timer for the one
+        # check due before the next tick starts it on time. Later ones are the tick's.
+        if next_due is None or not self._running:
+            return
+        delay_s = (next_due - now).total_seconds()
+        if delay_s >= TICK_SECONDS:
+            return
+        if self._wake is not None:
+            self._wake.cancel()
+        self._wake = asyncio.get_running_loop().call_later(max(delay_s, 0.0), self._tick_now)
+
+    def _tick_now(self) -> None:
+        if self._stopping:
+            return
+        task = asyncio.create_task(self.tick(), name="tick")
+        self._ticks.add(task)  # the loop keeps only weak references to tasks
+        task.add_done_callback(self._ticks.discard)
 
     async def _forget_old_hashes(self, now: datetime) -> None:
         # The duplicate-content table only needs the dedupe window; prune it hourly so it
@@ -192,7 +239,9 @@ class Daemon:
 
     def _alert_work(self) -> None:
         # In a task of its own: a channel timing out must not hold up polling. At most one
-        # runs at a time, so the outbox is never sent by two flushes at once.
+        # runs at a time, so the outbox is never sent by two flushes at once; a call while
+        # one runs makes it flush once more when done, for rows committed after it read.
+        self._flush_wanted = True
         if self._alerting_task is not None and not self._alerting_task.done():
             return
 
@@ -201,15 +250,24 @@ class Daemon:
                 await self.alerting.evaluate_if_due()
             except Exception:  # logged; the next tick evaluates again
                 log.exception("alert rules failed")
-            try:
-                await self.alerting.flush()
-            except Exception:  # the store failed; rows stay pending for the next tick
-                log.exception("outbox flush failed")
+            while self._flush_wanted:
+                self._flush_wanted = False
+                try:
+                    await self.alerting.flush()
+                except Exception:  # the store failed; rows stay pending for the next tick
+                    log.exception("outbox flush failed")
 
         self._alerting_task = asyncio.create_task(work(), name="alerts")
 
     def _forget_task(self, task: asyncio.Task[PollSummary]) -> None:
         self._in_flight.pop(task.get_name().removeprefix("poll:"), None)
+        if not self._running or self._stopping or task.cancelled() or task.exception():
+            return
+        if task.result().stored:
+            # Their alerts committed with them: send now rather than at the next tick.
+            self._alert_work()
+        # A slot is free and this source's next check is known: look again now.
+        self._tick_now()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Tick until ``stop`` is set, then drain and close."""
@@ -224,6 +282,7 @@ class Daemon:
             id="tick",
         )
         scheduler.start()
+        self._running = True
         log.info(
             "listener started",
             extra=fields(
@@ -259,20 +318,26 @@ class Daemon:
     async def drain(self) -> None:
         """Start no more polls; let those under way finish (up to ``DRAIN_TIMEOUT_S``)."""
         self._stopping = True
+        if self._wake is not None:
+            self._wake.cancel()
         if self._in_flight:
             log.info("finishing polls in flight", extra=fields(polls=len(self._in_flight)))
         pending = await self.wait_for_polls(DRAIN_TIMEOUT_S)
-        if self._alerting_task is not None and not self._alerting_task.done():
-            # A delivery cut off here is sent again after the restart (its row is still
-            # pending), so waiting is a courtesy, not a correctness need.
-            _done, unfinished = await asyncio.wait([self._alerting_task], timeout=DRAIN_TIMEOUT_S)
-            for flush in unfinished:
-                flush.cancel()
+        # A poll cancelled here stops at its next pipeline batch with its fetch state
+        # unsaved: the batches it did not store are read again at the next start.
         for task in pending:
             task.cancel()
         if pending:
             await asyncio.wait(pending)
             log.warning("polls cancelled at shutdown", extra=fields(polls=len(pending)))
+        if self._alerting_task is not None and not self._alerting_task.done():
+            # A delivery cut off here is sent again after the restart (its row is still
+            # pending), so waiting is a courtesy, not a correctness need.
+            _done, unfinished = await asyncio.wait(
+                [self._alerting_task], timeout=ALERTS_DRAIN_TIMEOUT_S
+            )
+            for flush in unfinished:
+                flush.cancel()
 
     async def close(self) -> None:
         await self._http.aclose()

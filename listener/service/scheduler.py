@@ -2,9 +2,11 @@
 
 The next check is computed, then clamped (as miniflux does):
 
-- after a success: the source's interval ± jitter, stretched up to the server's own hint
-  (feed ``<ttl>``, ``Cache-Control: max-age``, ``Expires``) — a hint counts up to
-  ``max_interval``, the interval the user chose always counts in full;
+- after a success: the source's interval less up to ``jitter`` of it (never more: a poll
+  must not come later than the interval the user chose, or an alert waits longer than it),
+  stretched up to the server's own hint (feed ``<ttl>``, ``Cache-Control: max-age``,
+  ``Expires``) — a hint counts up to ``max_interval``, the interval the user chose always
+  counts in full;
 - after a transient failure: exponential backoff — interval × 2^(failures−1), at least the
   interval, at most ``backoff_max`` — and never sooner than the server's ``Retry-After``;
 - after a permanent failure: no next check; the source is parked until a person acts.
@@ -33,10 +35,17 @@ def _jittered(seconds: float, jitter: float, rng: random.Random) -> float:
     return seconds * (1.0 + rng.uniform(-jitter, jitter))
 
 
+def _jittered_earlier(seconds: float, jitter: float, rng: random.Random) -> float:
+    # One-sided: the spread still keeps sources apart, and the interval stays the bound
+    # on how long a new post waits to be read.
+    return seconds * (1.0 - rng.uniform(0.0, jitter))
+
+
 def next_check_after_success(
     policy: SchedulePolicy, now: datetime, server_hint_s: float | None, rng: random.Random
 ) -> datetime:
-    delay = _jittered(policy.interval.total_seconds(), policy.jitter, rng)
+    """``now`` is when the poll started, so the time the poll took does not add up."""
+    delay = _jittered_earlier(policy.interval.total_seconds(), policy.jitter, rng)
     if server_hint_s is not None:
         # The ceiling bounds the server's hint, never the interval the user chose.
         delay = max(delay, min(server_hint_s, policy.max_interval.total_seconds()))
