@@ -64,14 +64,21 @@ class _TextExtractor(HTMLParser):
 def html_to_text(markup: str) -> str:
     """Plain text of an HTML fragment: tags dropped, entities decoded, whitespace collapsed, NFC.
 
-    Text without any ``<`` still has its entities decoded, so ``AT&amp;T`` reads ``AT&T``.
+    Text without any ``<`` still has its entities decoded, so ``AT&amp;T`` reads ``AT&T``;
+    text with neither ``<`` nor ``&`` is not parsed at all.
     """
     if not markup:
         return ""
-    extractor = _TextExtractor()
-    extractor.feed(markup)
-    extractor.close()
-    text = _CONTROL.sub("", "".join(extractor.parts)).replace("\xa0", " ")
+    if "<" in markup or "&" in markup:
+        extractor = _TextExtractor()
+        extractor.feed(markup)
+        extractor.close()
+        text = "".join(extractor.parts)
+    else:
+        # Without a tag or a character reference the parser would hand the text back
+        # unchanged, and most posts (tweets, review texts, names) are such plain text.
+        text = markup
+    text = _CONTROL.sub("", text).replace("\xa0", " ")
     return unicodedata.normalize("NFC", _WHITESPACE.sub(" ", text).strip())
 
 

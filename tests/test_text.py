@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from listener.text import canonical_url, cap, content_hash, html_to_text
 
@@ -52,3 +54,10 @@ def test_cap_cuts_at_a_word_boundary_and_marks_the_cut() -> None:
 def test_content_hash_ignores_case_and_spacing_but_not_words() -> None:
     assert content_hash("Title", "Hello  World") == content_hash("title", "hello world")
     assert content_hash("Title", "Hello World") != content_hash("Title", "Hello Word")
+
+
+# Plain text skips the HTML parser; an empty element in front forces the parser's path, which
+# adds nothing to the text, so both must read the same.
+@given(st.text(alphabet=st.characters(blacklist_characters="<&"), max_size=200))
+def test_plain_text_reads_as_the_parser_would_read_it(text: str) -> None:
+    assert html_to_text(text) == html_to_text("<span></span>" + text)

@@ -50,21 +50,24 @@ _EVENT_IDS = 5
 # How many mention ids the log names when the rules failed on them.
 _FAILED_IDS_LOGGED = 20
 
-# Who wrote what the alert is about: any of its mentions, by handle (any case, ASCII
-# folding as in author_mentions) on the same source type.
-_BY_AUTHOR = """EXISTS (SELECT 1 FROM alert_mentions am JOIN mentions m ON m.id = am.mention_id
-    WHERE am.alert_id = a.id AND m.source_type = :source_type
-    AND m.author_handle = :handle COLLATE NOCASE)"""
-# The same conversation. Sources fill thread_id with the native id of the thread's root
-# (HN story_id, Reddit link_id, Bluesky root URI, X conversation_id, Lemmy/Discourse/Stack
-# Exchange topic or question), and a root post carries its own native id there; Mastodon
-# leaves a reply's thread_id empty and names only its parent. So an alert is in thread T
-# when one of its mentions is in T (thread_id), is T (native_id), or replied to T
-# (parent_id). Thread ids are native ids, unique only within a source; brand, kind and the
-# time window keep a clash between two sources' equal numbers unlikely to matter.
-_IN_THREAD = """EXISTS (SELECT 1 FROM alert_mentions am JOIN mentions m ON m.id = am.mention_id
-    WHERE am.alert_id = a.id
-    AND (m.thread_id = :thread OR m.native_id = :thread OR m.parent_id = :thread))"""
+# Follow-ups: the open alerts that hold a mention by this author (source type + handle, any
+# case, ASCII folding as in author_mentions) or in this thread, from the link tables the
+# schema's triggers keep (schema 6). Sources fill thread_id with the native id of the
+# thread's root (HN story_id, Reddit link_id, Bluesky root URI, X conversation_id,
+# Lemmy/Discourse/Stack Exchange topic or question), and a root post carries its own native
+# id there; Mastodon leaves a reply's thread_id empty and names only its parent. So an alert
+# is in thread T when one of its mentions is in T (thread_id), is T (native_id), or replied
+# to T (parent_id). Thread ids are native ids, unique only within a source; brand, kind and
+# the time window keep a clash between two sources' equal numbers unlikely to matter.
+_BY_AUTHOR = "SELECT alert_id FROM open_alert_authors WHERE source_type = :source_type" \
+    " AND handle = :handle"  # fmt: skip
+_IN_THREAD = "SELECT alert_id FROM open_alert_threads WHERE thread = :thread"
+# CROSS JOIN fixes the loop order: the few linked alerts first, each then read by its id
+# and checked. The cost is that of this author's and thread's open alerts, whatever the
+# number of open alerts of the brand (an incident's hundreds).
+_LINKED = "SELECT a.id FROM ({linked}) l CROSS JOIN alerts a ON a.id = l.alert_id WHERE "
+_UNLINKED = "SELECT a.id FROM alerts a WHERE "
+_NEWEST_FIRST = " ORDER BY a.created_at DESC, a.id DESC LIMIT 1"
 
 
 # NULL parameters keep what the alert has: the severity only rises, details only when given.
@@ -81,6 +84,42 @@ def _kinds(kinds: Sequence[AlertKind]) -> str:
 
 # An empty kinds list means any kind, as an empty filter does in list_alerts.
 _KIND_FILTER = "(:kinds = '[]' OR a.kind IN (SELECT value FROM json_each(:kinds)))"
+
+
+def open_alert_query(
+    *,
+    kinds: Sequence[AlertKind],
+    brand: str | None,
+    since: datetime,
+    rule: str | None = None,
+    author: tuple[str, str] | None = None,
+    thread_id: str | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """The SQL and parameters of ``AlertTx.find_open_alert``: the id of the newest open
+    alert that matches, by author or thread when either is given (public for the tests
+    that read its plan)."""
+    where = " AND ".join(
+        (
+            "a.state IN (SELECT value FROM json_each(:open))",
+            _KIND_FILTER,
+            "a.brand IS :brand",
+            "a.updated_at >= :since",
+            "(:rule IS NULL OR a.rule = :rule)",
+        )
+    )
+    linked = [q for q, given in ((_BY_AUTHOR, author), (_IN_THREAD, thread_id)) if given]
+    head = _LINKED.format(linked=" UNION ".join(linked)) if linked else _UNLINKED
+    params: dict[str, Any] = {
+        "open": json_values(OPEN_STATES),
+        "kinds": _kinds(kinds),
+        "brand": brand,
+        "since": rows.ts(since),
+        "rule": rule,
+        "source_type": author[0] if author else None,
+        "handle": author[1] if author else None,
+        "thread": thread_id,
+    }
+    return head + where + _NEWEST_FIRST, params
 
 
 class SqliteAlertTx:
@@ -114,33 +153,11 @@ class SqliteAlertTx:
         author: tuple[str, str] | None = None,
         thread_id: str | None = None,
     ) -> Alert | None:
-        where = [
-            "a.state IN (SELECT value FROM json_each(:open))",
-            _KIND_FILTER,
-            "a.brand IS :brand",
-            "a.updated_at >= :since",
-            "(:rule IS NULL OR a.rule = :rule)",
-        ]
-        related = []
-        if author is not None:
-            related.append(_BY_AUTHOR)
-        if thread_id is not None:
-            related.append(_IN_THREAD)
-        if related:
-            where.append("(" + " OR ".join(related) + ")")
-        params: dict[str, Any] = {
-            "open": json_values(OPEN_STATES),
-            "kinds": _kinds(kinds),
-            "brand": brand,
-            "since": rows.ts(since),
-            "rule": rule,
-            "source_type": author[0] if author else None,
-            "handle": author[1] if author else None,
-            "thread": thread_id,
-        }
-        order = "a.created_at DESC, a.id DESC"
-        found = alerts_where(self._conn, " AND ".join(where), params, order, limit=1)
-        return found[0] if found else None
+        sql, params = open_alert_query(
+            kinds=kinds, brand=brand, since=since, rule=rule, author=author, thread_id=thread_id
+        )
+        found = self._conn.execute(sql, params).fetchone()
+        return None if found is None else alert_on(self._conn, found[0])
 
     def fold_into(
         self,
