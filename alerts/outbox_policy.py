@@ -12,6 +12,7 @@ from pydantic import SecretStr
 
 from alerts.channels.base import DeliveryError
 from listener.config.channels import ChannelSettings
+from listener.sources.redaction import redact, url_secret_parts
 
 ERROR_CHARS = 500  # a stored and logged error: enough to act on, never a whole HTML page
 REDACTED = "[redacted]"
@@ -32,11 +33,13 @@ def backoff(
 
 
 def describe(error: Exception, secrets: Iterable[str] = ()) -> str:
-    """The error as one capped line, with the channel's secrets taken out."""
+    """The error as one capped line, with the channel's secrets and every ``${VAR}`` secret
+    in force taken out."""
     text = str(error) if isinstance(error, DeliveryError) else f"{type(error).__name__}: {error}"
     for secret in sorted(set(secrets), key=len, reverse=True):
         if secret:
             text = text.replace(secret, REDACTED)
+    text = redact(text)
     text = " ".join(text.split())
     return text if len(text) <= ERROR_CHARS else text[: ERROR_CHARS - 1] + "…"
 
@@ -50,10 +53,12 @@ def secrets_of(channel: ChannelSettings) -> list[str]:
 
 
 def _secret_values(name: str, value: Any) -> list[str]:
+    # A receiver may echo only the path of a webhook URL, or just its token, in an error.
     if isinstance(value, SecretStr):
-        return [value.get_secret_value()]
+        secret = value.get_secret_value()
+        return [secret, *url_secret_parts(secret)] if "://" in secret else [secret]
     if isinstance(value, str) and ("url" in name or "://" in value):
-        return [value]
+        return [value, *url_secret_parts(value)]
     if isinstance(value, Mapping):  # headers may carry tokens
         return [v for v in value.values() if isinstance(v, str) and len(v) >= 8]
     if isinstance(value, list | tuple):

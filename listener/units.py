@@ -3,6 +3,10 @@
 ``parse_duration``/``format_duration``/``parse_size`` are plain functions (the CLI's ``--since``
 uses them too); ``Duration``, ``PositiveDuration`` and ``ByteSize`` are the pydantic field types
 that accept those forms, and ``at_least`` adds a lower bound to a duration field.
+
+Every value a setting can hold is bounded by what the code can hold: a duration by
+``MAX_DURATION`` (``interval: 999999999999`` used to pass ``check`` and overflow the next
+check's date on every poll), a size by ``MAX_BYTES``, a count by ``MAX_COUNT``.
 """
 
 from __future__ import annotations
@@ -28,17 +32,41 @@ _SIZE_UNITS = {
 }
 SIZE_FORMS = '"10MiB", "512KB", "1GB", or a whole number of bytes'
 
+# A century: longer than any interval, window or look-back worth setting (a look-back of
+# "everything" is written 6000d), and small enough that a date plus or minus it stays a
+# date (datetime ends at year 9999) and a thousand of it (``intervals`` × ``interval``)
+# stays a timedelta.
+MAX_DURATION = timedelta(days=36525)
+# A size is held in memory (a response body is read whole): a gibibyte is already too much.
+MAX_BYTES = 2**30
+# Counts go into SQLite as 64-bit integers and into arithmetic with dates; none needs more.
+MAX_COUNT = 1_000_000_000
+
 
 def parse_duration(text: str) -> timedelta:
     """``"1h30m"`` → 90 minutes. Units d, h, m, s, largest first; a bare number is seconds."""
     cleaned = text.strip().lower()
     if re.fullmatch(r"[0-9]+", cleaned):
-        return timedelta(seconds=int(cleaned))
+        return _seconds(int(cleaned), text)
     match = _DURATION.fullmatch(cleaned)
     if match is None or not any(match.groups()):
         raise ValueError(f"invalid duration {text!r}: use {DURATION_FORMS}")
     days, hours, minutes, seconds = (int(group or 0) for group in match.groups())
-    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    try:
+        return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    except OverflowError:
+        raise ValueError(_too_long(text)) from None
+
+
+def _too_long(text: object) -> str:
+    return f"duration {text!r} is too long: at most {format_duration(MAX_DURATION)} (a century)"
+
+
+def _seconds(count: int, text: object) -> timedelta:
+    try:
+        return timedelta(seconds=count)
+    except OverflowError:
+        raise ValueError(_too_long(text)) from None
 
 
 def format_duration(value: timedelta) -> str:
@@ -66,7 +94,7 @@ def _duration_input(value: object) -> object:
     if isinstance(value, timedelta):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
-        return timedelta(seconds=value)
+        return _seconds(value, value)
     if isinstance(value, str):
         return parse_duration(value)
     raise ValueError(f"expected a duration: {DURATION_FORMS}")
@@ -91,6 +119,23 @@ def at_least(minimum: timedelta) -> AfterValidator:
     return AfterValidator(check)
 
 
-Duration = Annotated[timedelta, BeforeValidator(_duration_input)]
+def _at_most_max(value: timedelta) -> timedelta:
+    if value > MAX_DURATION:
+        raise ValueError(
+            f"must be at most {format_duration(MAX_DURATION)} (a century): a longer one"
+            " overflows the dates computed from it"
+        )
+    return value
+
+
+def _size_at_most_max(value: int) -> int:
+    if value > MAX_BYTES:
+        raise ValueError(f"must be at most 1GiB ({MAX_BYTES} bytes): a size is held in memory")
+    return value
+
+
+Duration = Annotated[timedelta, BeforeValidator(_duration_input), AfterValidator(_at_most_max)]
 PositiveDuration = Annotated[Duration, at_least(timedelta(seconds=1))]
-ByteSize = Annotated[int, BeforeValidator(_size_input), Field(ge=1024)]
+ByteSize = Annotated[
+    int, BeforeValidator(_size_input), Field(ge=1024), AfterValidator(_size_at_most_max)
+]

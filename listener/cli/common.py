@@ -3,6 +3,7 @@ opening the store a command reads, and parsing --since/--until."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -16,6 +17,8 @@ from listener.clock import ensure_utc, utcnow
 from listener.config.errors import ConfigError
 from listener.config.settings import Settings, load_settings, resolve_config_path
 from listener.config.yamlfile import ENV_REFERENCE
+from listener.logs import configure_logging
+from listener.sources.redaction import RedactSecrets, forget_secrets, remember_secrets
 from listener.units import parse_duration
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,10 +44,30 @@ def load_or_exit(config_path: str | None, *, polls: bool = True) -> Settings:
     """
     path = resolve_config_path(config_path, os.environ)
     try:
-        return load_settings(path) if polls else _load_without_secrets(path)
+        settings = load_settings(path) if polls else _load_without_secrets(path)
     except ConfigError as error:
         click.echo(str(error), err=True)
         sys.exit(2)
+    keep_secret_while_running(settings.secrets)
+    return settings
+
+
+def keep_secret_while_running(secrets: frozenset[str]) -> None:
+    """Blank ``secrets`` in every output of the running command — its logs, its terminal
+    output, the error text it stores — and forget them when it ends (so that one command
+    run in-process, as tests do, does not blank another's output)."""
+    remember_secrets(secrets)
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(forget_secrets)
+
+
+def start_logging(level: str) -> None:
+    """Logs on stderr in key=value form (``listener.logs``), with the secrets taken out of
+    every record, ours and the libraries', before it is written."""
+    configure_logging(level)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactSecrets())
 
 
 def _load_without_secrets(path: Path) -> Settings:
@@ -100,7 +123,7 @@ def parse_when(value: str | None, flag: str) -> datetime | None:
         return None
     try:
         return utcnow() - parse_duration(value)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a duration reaching before year 1
         pass
     try:
         return ensure_utc(datetime.fromisoformat(value))

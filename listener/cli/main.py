@@ -18,12 +18,11 @@ import click
 
 from listener import __version__
 from listener.cli.alerts import alerts
-from listener.cli.common import config_option, load_or_exit
+from listener.cli.common import config_option, load_or_exit, start_logging
 from listener.cli.draft import draft
 from listener.cli.mentions import label, search, show
 from listener.cli.render import render_poll_summary, render_sources_table, terminal_safe
 from listener.clock import utcnow
-from listener.logs import configure_logging
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -66,7 +65,7 @@ def run(ctx: click.Context, config_path: str | None) -> None:
     from listener.service.daemon import Daemon
 
     # A service logs its transitions at INFO by default; -vv adds every poll's detail.
-    configure_logging("DEBUG" if ctx.obj["verbose"] >= 2 else "INFO")
+    start_logging("DEBUG" if ctx.obj["verbose"] >= 2 else "INFO")
     settings = load_or_exit(config_path)
 
     async def serve() -> None:
@@ -92,7 +91,7 @@ def poll(ctx: click.Context, config_path: str | None, sources: tuple[str, ...], 
     """Poll sources once now, ignoring their schedule, and print what each found."""
     from listener.service.daemon import Daemon
 
-    configure_logging(["WARNING", "INFO", "DEBUG"][min(ctx.obj["verbose"], 2)])
+    start_logging(["WARNING", "INFO", "DEBUG"][min(ctx.obj["verbose"], 2)])
     settings = load_or_exit(config_path)
     known = {s.name for s in settings.sources}
     unknown = [name for name in sources if name not in known]

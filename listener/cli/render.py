@@ -22,6 +22,7 @@ from listener.config.settings import SourceSettings
 from listener.models import Finding, Judgments, Mention, SentimentLabel, SourceState, Urgency
 from listener.service.runner import PollSummary
 from listener.sources.base import SourceType
+from listener.sources.redaction import redact
 from listener.store import DEFAULT_HIGHLIGHT, SearchHit
 
 HIGHLIGHT_START, HIGHLIGHT_END = DEFAULT_HIGHLIGHT  # the store's snippet markers
@@ -29,11 +30,15 @@ _UNSAFE = regex.compile(r"[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def terminal_safe(text: str | None) -> str:
-    """``text`` without control and bidi-override characters (our highlight markers excepted)."""
+    """``text`` without control and bidi-override characters (our highlight markers excepted)
+    and without the secrets in force (an error stored before they were redacted, a receiver
+    echoing a webhook's path token)."""
     if not text:
         return ""
-    return _UNSAFE.sub(
-        lambda m: m.group() if m.group() in (HIGHLIGHT_START, HIGHLIGHT_END) else "", text
+    return redact(
+        _UNSAFE.sub(
+            lambda m: m.group() if m.group() in (HIGHLIGHT_START, HIGHLIGHT_END) else "", text
+        )
     )
 
 

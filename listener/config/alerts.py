@@ -15,8 +15,9 @@ every alert goes to every channel. Nothing here touches the network.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import time, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -29,7 +30,7 @@ from listener.config.channels import (
 from listener.config.errors import Loc, combine_errors
 from listener.models import AlertKind, Severity
 from listener.query import valid_query
-from listener.units import Duration, PositiveDuration, at_least
+from listener.units import MAX_COUNT, Duration, PositiveDuration, at_least
 
 __all__ = [
     "AlertsSettings",
@@ -98,7 +99,8 @@ class SpikeRule(RuleBase):
     method: Literal["hour_of_week", "ewma"] = "hour_of_week"
     # How many standard deviations (Poisson) above the baseline: lower is more sensitive.
     sensitivity: float = Field(default=3.0, gt=0.0, le=20.0)
-    min_volume: int = Field(default=10, ge=1)  # never an incident below this many mentions
+    # Never an incident below this many mentions.
+    min_volume: int = Field(default=10, ge=1, le=MAX_COUNT)
     cooldown: PositiveDuration = timedelta(hours=2)
 
 
@@ -126,7 +128,7 @@ class SentimentShiftRule(RuleBase):
     type: Literal["sentiment_shift"]
     window: Annotated[Duration, at_least(timedelta(minutes=15))] = timedelta(hours=6)
     threshold: float = Field(default=0.4, gt=0.0, lt=1.0)
-    min_volume: int = Field(default=20, ge=1)
+    min_volume: int = Field(default=20, ge=1, le=MAX_COUNT)
     cooldown: PositiveDuration = timedelta(hours=6)
 
 
@@ -136,10 +138,11 @@ class SilentSourceRule(RuleBase):
 
     type: Literal["silent_source"]
     sources: list[str] = []  # empty: every enabled source
-    intervals: int = Field(default=6, ge=2)
+    # × the source's interval (at most a century): a thousand keeps that a timedelta.
+    intervals: int = Field(default=6, ge=2, le=1000)
     # Successful polls in a row that found nothing, for a source that has found mentions
     # before. null: do not watch for empty runs.
-    empty_polls: int | None = Field(default=48, ge=2)
+    empty_polls: int | None = Field(default=48, ge=2, le=MAX_COUNT)
 
 
 RuleSettings = Annotated[
@@ -225,6 +228,8 @@ class RetrySettings(_Strict):
 
 
 class AlertsSettings(_Strict):
+    # Off unless asked for; but channels or rules written in the file are asking for it, so
+    # `enabled` then defaults to on (an explicit `enabled: false` still turns alerts off).
     enabled: bool = False
     channels: list[ChannelSettings] = []
     rules: list[RuleSettings] = Field(default_factory=default_rules)
@@ -238,6 +243,15 @@ class AlertsSettings(_Strict):
     # Where the web UI is reachable from the team's browsers, for links in messages
     # (e.g. https://listener.example.org). null: link to the post itself.
     base_url: HttpUrl | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _on_when_configured(cls, data: Any) -> Any:
+        # A channel configured and nothing sent, silently, is a setting that does nothing.
+        configured = isinstance(data, Mapping) and (data.get("channels") or data.get("rules"))
+        if configured and "enabled" not in data:
+            return {**data, "enabled": True}
+        return data
 
     @model_validator(mode="after")
     def _names_known(self) -> AlertsSettings:

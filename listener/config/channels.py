@@ -21,7 +21,7 @@ from pydantic import (
 )
 
 from listener.models import Severity
-from listener.units import PositiveDuration
+from listener.units import MAX_COUNT, PositiveDuration
 
 Secret = Annotated[SecretStr, Field(min_length=1)]
 
@@ -81,7 +81,7 @@ class ChannelBase(_Strict):
     enabled: bool = True
     # More alerts than this within an hour are not sent one by one: the overflow is
     # summarised in the next digest. null = no limit.
-    max_per_hour: int | None = Field(default=None, ge=1)
+    max_per_hour: int | None = Field(default=None, ge=1, le=MAX_COUNT)
     quiet_hours: QuietHours | None = None
 
 

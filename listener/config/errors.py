@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from listener.config.yamlfile import Problem, YamlDocument, join_path, parse_yaml
+from listener.sources.redaction import redact_values, secret_forms
 
 Loc = tuple[str | int, ...]
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -53,13 +54,17 @@ def load_model(
     injected: Mapping[str, Any],
     file_loc: Callable[[Loc], Loc] = lambda loc: loc,
     allowed_keys: Callable[[type[BaseModel], Any], list[str]] | None = None,
+    secrets_key: str | None = None,
 ) -> ModelT:
     """Read ``path`` and validate it as ``model``, or raise ``ConfigError`` listing every problem.
 
     Relative paths resolve against the file's folder: it is passed as the validation context
     ``{"base_dir": ...}``. ``injected`` keys are set by the caller (never written in the file);
     ``file_loc`` maps a pydantic ``loc`` onto the file's layout where the two differ;
-    ``allowed_keys(model, raw_mapping)`` lists a mapping's keys for "did you mean" hints.
+    ``allowed_keys(model, raw_mapping)`` lists a mapping's keys for "did you mean" hints;
+    ``secrets_key`` names the field that receives the values ``${VAR}`` references were
+    replaced with. Those values never appear in a problem's message, whatever key they were
+    written under (a token pasted as a source's name is echoed by "not a valid name").
     """
     try:
         text = path.read_text(encoding="utf-8")
@@ -73,6 +78,8 @@ def load_model(
         raise ConfigError(document.problems, path)
     problems = list(document.problems)
     data = document.data
+    if secrets_key is not None:
+        injected = {**injected, secrets_key: document.secrets}
     if isinstance(data, dict):
         for key in injected.keys() & data.keys():
             problems.append(Problem(key, document.line_of(key), "unknown key"))
@@ -86,7 +93,14 @@ def load_model(
             if not any(_within(problem.key_path, prefix) for prefix in skip):
                 problems.append(problem)
     if problems:
-        raise ConfigError(problems, path)
+        forms = secret_forms(document.secrets)
+        raise ConfigError(
+            [
+                problem._replace(message=redact_values(problem.message, forms))
+                for problem in problems
+            ],
+            path,
+        )
     return result
 
 
@@ -129,12 +143,34 @@ def _problems(
         elif kind == "extra_forbidden":
             known = _keys_at(model, loc[:-1], document.data, allowed_keys)
             message = "unknown key" + _suggestion(str(loc[-1]), known)
+        elif kind in ("union_tag_invalid", "union_tag_not_found"):
+            # A channel's or rule's `type` picks its model: say which types there are, and
+            # which one was meant, at the `type` key's line — not pydantic's tag wording.
+            context = error.get("ctx") or {}
+            key_path = join_path(key_path, str(context.get("discriminator", "type")).strip("'"))
+            message = (
+                _unknown_tag(loc, context)
+                if kind == "union_tag_invalid"
+                else ("required key is missing")
+            )
         elif kind in ("model_type", "model_attributes_type", "dict_type"):
             message = f"expected a mapping of keys, not {_describe(error['input'])}"
         else:
             message = error["msg"].removeprefix("Value error, ")
         problems.append(Problem(key_path, document.line_of(key_path), message))
     return problems
+
+
+def _unknown_tag(loc: Loc, context: Mapping[str, Any]) -> str:
+    tag = str(context.get("tag", ""))
+    known = [part.strip().strip("'") for part in str(context.get("expected_tags", "")).split(",")]
+    known = [name for name in known if name]
+    kind = (
+        str(loc[-2]).removesuffix("s") + " " if len(loc) >= 2 and isinstance(loc[-2], str) else ""
+    )
+    close = get_close_matches(tag, known, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown {kind}type {tag!r}{hint}; known types: {', '.join(sorted(known))}"
 
 
 def _suggestion(key: str, known: list[str]) -> str:

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from listener.units import PositiveDuration
+from listener.units import MAX_COUNT, PositiveDuration
 
 
 class _Strict(BaseModel):
@@ -43,8 +43,8 @@ class LearningSettings(_Strict):
     # A brand's own complaint model has a say once this many of its mentions are labelled
     # (`listener label ID complaint|not`), at least 5 of each kind; it is blended with the
     # rules and decides alone from `full_labels` on.
-    min_labels: int = Field(default=30, ge=10)
-    full_labels: int = Field(default=300, ge=10)
+    min_labels: int = Field(default=30, ge=10, le=MAX_COUNT)
+    full_labels: int = Field(default=300, ge=10, le=MAX_COUNT)
     retrain_every: PositiveDuration = timedelta(minutes=10)  # the daemon checks for new labels
 
     @model_validator(mode="after")

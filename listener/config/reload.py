@@ -15,6 +15,7 @@ from pathlib import Path
 from listener.config.errors import ConfigError
 from listener.config.settings import Settings, load_settings
 from listener.logs import fields
+from listener.sources.redaction import remember_secrets
 
 log = logging.getLogger("listener.config.reload")
 
@@ -57,6 +58,9 @@ class SettingsWatcher:
                 extra=fields(config=str(self._path), problems=str(error)),
             )
             return None
+        # Values new in the file are secrets from now on (the old ones stay: their errors
+        # may still be shown).
+        remember_secrets(fresh.secrets)
         if fresh == running:
             return None
         self._note_restart_only(running, fresh)

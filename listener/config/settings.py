@@ -38,10 +38,12 @@ from listener.config.channels import ChannelBase
 from listener.config.errors import combine_errors, load_model
 from listener.config.judgments import JudgmentSettings
 from listener.config.replies import RepliesSettings
+from listener.config.store_path import store_path_problem
 from listener.query import valid_query
 from listener.sources.base import SourceOptions
 from listener.sources.registry import get_source_type, source_types
 from listener.units import (
+    MAX_COUNT,
     ByteSize,
     Duration,
     PositiveDuration,
@@ -182,7 +184,11 @@ class StorageSettings(_Strict):
         if value == Path():
             raise ValueError("must be a file path, like 'data/listener.db'")
         base = (info.context or {}).get("base_dir") or Path.cwd()
-        return Path(base) / value.expanduser()
+        resolved = Path(base) / value.expanduser()
+        problem = store_path_problem(resolved)
+        if problem is not None:
+            raise ValueError(problem)
+        return resolved
 
     @field_validator("elasticsearch")
     @classmethod
@@ -210,7 +216,7 @@ class PipelineSettings(_Strict):
     # Content-hash duplicates of a mention, per brand, within this window are dropped.
     dedupe_window: Annotated[Duration, at_least(timedelta(0))] = timedelta(days=7)
     # Text is capped before any slow work (judges, FTS): internet text is data, not a payload.
-    max_text_chars: int = Field(default=20000, ge=100)
+    max_text_chars: int = Field(default=20000, ge=100, le=MAX_COUNT)
 
 
 class SchedulerSettings(_Strict):
@@ -248,6 +254,9 @@ class Settings(_Strict):
     judgments: JudgmentSettings = Field(default_factory=JudgmentSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     config_path: Path = Field(default=DEFAULT_CONFIG, exclude=True)  # set by load_settings
+    # The values ${VAR} references were replaced with (set by load_settings): secrets in
+    # every output. A command puts them in force with listener.sources.redaction.
+    secrets: frozenset[str] = Field(default=frozenset(), exclude=True, repr=False)
 
     @model_validator(mode="before")
     @classmethod
@@ -334,6 +343,7 @@ def load_settings(path: Path, *, environ: Mapping[str, str] | None = None) -> Se
         injected={"config_path": path.absolute()},
         file_loc=_file_loc,
         allowed_keys=_allowed_keys,
+        secrets_key="secrets",
     )
 
 

@@ -51,6 +51,9 @@ class YamlDocument:
     data: Any
     lines: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Every value a ``${VAR}`` was replaced with from the environment (not a written
+    # default): each is a secret in every output, wherever in the file it was used.
+    secrets: frozenset[str] = frozenset()
 
     def line_of(self, key_path: str) -> int | None:
         """The line of ``key_path``, or of its nearest ancestor that is in the file."""
@@ -99,7 +102,7 @@ def parse_yaml(text: str, *, environ: Mapping[str, str]) -> YamlDocument:
     builder = _Builder(environ)
     builder.lines[""] = root.start_mark.line + 1
     data = builder.build(root, "")
-    return YamlDocument(data, builder.lines, builder.problems)
+    return YamlDocument(data, builder.lines, builder.problems, frozenset(builder.secrets))
 
 
 class _Builder:
@@ -107,6 +110,7 @@ class _Builder:
         self.environ = environ
         self.lines: dict[str, int] = {}
         self.problems: list[Problem] = []
+        self.secrets: set[str] = set()
         self._constructor = SafeConstructor()
         self._active: set[int] = set()  # nodes being built, to stop a recursive alias
 
@@ -221,6 +225,7 @@ class _Builder:
                     f" (set it, or give a default: ${{{name}:-...}})",
                 )
                 return ""
+            self.secrets.add(value)
             return value
 
         return ENV_REFERENCE.sub(replace, text)

@@ -34,6 +34,7 @@ from listener.service.scheduler import (
 )
 from listener.sources.base import PollContext, PollResult
 from listener.sources.errors import PermanentError, RateLimited, SourceError, TransientError
+from listener.sources.redaction import redact
 from listener.sources.registry import get_source_type
 
 log = logging.getLogger("listener.service.runner")
@@ -251,7 +252,7 @@ class SourceRunner:
     ) -> PollSummary:
         now = self._clock()
         failures = state.error_count + 1
-        message = str(error)
+        message = redact(str(error))  # stored, logged and shown: no ${VAR} secret in it
         if isinstance(error, PermanentError):
             outcome, next_check, parked = PollOutcome.PARKED, None, message
             log.error(

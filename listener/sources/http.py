@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import unquote_plus, urlsplit, urlunsplit
+from urllib.parse import SplitResult, unquote_plus, urlsplit, urlunsplit
 
 import httpx
 
@@ -33,6 +33,7 @@ from listener.sources.base import PollContext
 from listener.sources.errors import PermanentError, RateLimited, SourceError, TransientError
 from listener.sources.http_times import parse_retry_after
 from listener.sources.ratelimit import read_budget
+from listener.sources.redaction import redact
 
 DEFAULT_USER_AGENT = f"listener/{__version__} (self-hosted social listening)"
 
@@ -343,12 +344,17 @@ async def _read_capped(response: httpx.Response, limit: int) -> bytes:
 
 
 def redact_url(url: str) -> str:
-    """``url`` fit for a log line or an error message: secret-looking query values and any
-    userinfo password replaced by ``REDACTED``; everything else kept verbatim."""
+    """``url`` fit for a log line or an error message: secret-looking query values, any
+    userinfo password and every ``${VAR}`` secret in force (in the path, in a parameter of
+    any name) replaced by ``REDACTED``; everything else kept verbatim."""
     try:
         parts = urlsplit(url)
     except ValueError:
         return "<unparsable url>"
+    return redact(_redact_by_name(parts))
+
+
+def _redact_by_name(parts: SplitResult) -> str:
     netloc = parts.netloc
     if "@" in netloc:
         userinfo, _, hostport = netloc.rpartition("@")
