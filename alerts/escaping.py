@@ -143,6 +143,12 @@ _URL_UNSAFE = regex.compile(r"[\s<>|\"'()\[\]`\\{}^]|[^\x21-\x7e]")
 _HOST = regex.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?|[0-9a-fA-F:.]+")
 # Longer links are refused by Slack (3,000) and Discord (2,048): better no button.
 LINK_MAX = 2_000
+# A control character in a link, even percent-encoded (``%0d%0a``), makes Slack refuse the
+# whole message: such a link is left out, as no post's real address carries one.
+_ENCODED_CONTROL = regex.compile(r"%(?:[01][0-9A-Fa-f]|7[Ff])")
+# What may stand in an HTTP header value as it is: printable ASCII and the space (RFC 9110
+# §5.5); httpx refuses anything else ("'ascii' codec can't encode") on every retry.
+_HEADER_UNSAFE = regex.compile(r"[^\x20-\x7e]")
 
 
 def _percent(found: regex.Match[str]) -> str:
@@ -169,7 +175,17 @@ def link_url(value: Any) -> str:
     cut = text.find("/", text.index("://") + 3)
     head, rest = (text, "") if cut < 0 else (text[:cut], text[cut:])
     safe = head + _URL_UNSAFE.sub(_percent, rest)
+    if _ENCODED_CONTROL.search(safe):
+        return ""
     return safe if len(safe) <= LINK_MAX else ""
+
+
+def header_value(value: Any) -> str:
+    """``value`` fit for an HTTP header: every character outside printable ASCII (a non-Latin
+    title, an IRI in a mention id, a CR/LF) percent-encoded as UTF-8. Printable ASCII is
+    kept as it is, so a value that was already safe is unchanged, and the same value always
+    gives the same header (a receiver that drops repeats by a header still can)."""
+    return _HEADER_UNSAFE.sub(_percent, _text(value))
 
 
 ESCAPE_FILTERS: dict[str, Callable[..., Any]] = {

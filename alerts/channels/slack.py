@@ -14,6 +14,7 @@ from alerts.channels.base import SendContext
 from alerts.channels.http import post
 from alerts.channels.limits import cut
 from alerts.channels.render import render_json
+from alerts.escaping import link_url
 from alerts.message import AlertMessage
 from listener.config.channels import SlackChannel
 
@@ -37,6 +38,18 @@ def _fit_text(obj: Any, limit: int) -> None:
         obj["text"] = cut(obj["text"], limit)
 
 
+def _button(element: dict[str, Any]) -> dict[str, Any] | None:
+    """A button whose ``url`` Slack takes — escaped and checked by ``link_url`` as Discord's
+    and Teams' links are, whatever the template put there — or ``None`` to leave it out:
+    Slack refuses the whole message over one bad button URL (a CR/LF, a space, too long)."""
+    if "url" not in element:
+        return element
+    url = link_url(element["url"])
+    if not url or len(url) > URL_CHARS:
+        return None
+    return {**element, "url": url}
+
+
 def _fit_block(block: dict[str, Any]) -> dict[str, Any] | None:
     kind = block.get("type")
     if kind == "header":
@@ -52,11 +65,10 @@ def _fit_block(block: dict[str, Any]) -> dict[str, Any] | None:
         for element in block["elements"]:
             _fit_text(element, SECTION_CHARS)
     elif kind == "actions" and isinstance(block.get("elements"), list):
-        block["elements"] = [
-            e for e in block["elements"] if len(str(e.get("url", ""))) <= URL_CHARS
-        ]
+        block["elements"] = [_button(e) for e in block["elements"] if isinstance(e, dict)]
+        block["elements"] = [e for e in block["elements"] if e is not None]
         if not block["elements"]:
-            return None  # a link too long for a button: the fallback text still has the alert
+            return None  # no link Slack takes: the fallback text still has the alert
     return block
 
 

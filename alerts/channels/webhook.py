@@ -6,7 +6,9 @@ Request::
     Content-Type: application/json
     User-Agent: listener/<version>
     X-Listener-Event: alert.new | alert.escalation | digest
-    X-Listener-Delivery: <idempotency key>   (the same on every retry: drop repeats by it)
+    X-Listener-Delivery: <idempotency key>   (the same on every retry: drop repeats by it;
+                                              characters outside printable ASCII are
+                                              percent-encoded as UTF-8)
     X-Listener-Timestamp: <unix seconds>
     X-Listener-Signature: sha256=<hex>       (only when the channel has a ``secret``)
     <the channel's extra ``headers``>
@@ -52,6 +54,7 @@ from typing import Any
 
 from alerts.channels.base import SendContext
 from alerts.channels.http import post
+from alerts.escaping import header_value
 from alerts.message import AlertMessage, AuthorHistory, MentionView
 from listener.clock import ensure_utc
 from listener.config.channels import WebhookChannel
@@ -169,7 +172,8 @@ async def send(ctx: SendContext, settings: WebhookChannel, message: AlertMessage
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
         "X-Listener-Event": EVENTS[message.event],
-        "X-Listener-Delivery": message.idempotency_key,
+        # The key holds the mention's id, which may hold an IRI: encoded, never raw.
+        "X-Listener-Delivery": header_value(message.idempotency_key),
         "X-Listener-Timestamp": timestamp,
     }
     if settings.secret is not None:
