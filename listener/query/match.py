@@ -81,7 +81,10 @@ def _all(tests: Sequence[_Test]) -> _Test:
         return lambda d: first(d) and second(d)
 
     def test(doc: PreparedText) -> bool:
-        return all(t(doc) for t in tests)
+        for t in tests:  # noqa: SIM110 - all()/any() over a generator: a frame per call
+            if not t(doc):
+                return False
+        return True
 
     return test
 
@@ -92,7 +95,10 @@ def _any(tests: Sequence[_Test]) -> _Test:
         return lambda d: first(d) or second(d)
 
     def test(doc: PreparedText) -> bool:
-        return any(t(doc) for t in tests)
+        for t in tests:  # noqa: SIM110 - all()/any() over a generator: a frame per call
+            if t(doc):
+                return True
+        return False
 
     return test
 
@@ -132,8 +138,9 @@ def _witness(node: _Compiled, doc: PreparedText, found: dict[str, int]) -> bool:
         return node.test(doc)  # what made a NOT hold is an absence: nothing to report
     if node.op is _Op.AND:
         local: dict[str, int] = {}
-        if not all(_witness(child, doc, local) for child in node.children):
-            return False
+        for child in node.children:
+            if not _witness(child, doc, local):
+                return False
         for label, order in local.items():
             found.setdefault(label, order)
         return True
