@@ -2,10 +2,15 @@
 
 The source is its settings; reading the feed (conditional GET, feedparser, mapping entries,
 what counts as an error) is ``listener.sources.feeds``, which Reddit's feed mode shares.
+
+``max_entries`` caps the entries one poll takes; a longer feed is read a window per poll, the
+position kept in the cursor (``{"entries_read": N}``) until the walk reaches the end.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -13,7 +18,7 @@ from pydantic import AfterValidator, Field
 
 from listener.models import SourceState
 from listener.sources.base import PollContext, PollResult, SourceInfo, SourceOptions
-from listener.sources.feeds import read_feed
+from listener.sources.feeds import DEFAULT_MAX_ENTRIES, read_feed_window
 
 
 def _http_url(value: str) -> str:
@@ -29,6 +34,9 @@ class Options(SourceOptions):
 
     url: Annotated[str, AfterValidator(_http_url)]
     headers: dict[str, str] = Field(default_factory=dict)
+    # Entries per poll; the rest are read at the next polls. Bounds a poll's memory and the
+    # time a stopping daemon waits for it.
+    max_entries: int = Field(default=DEFAULT_MAX_ENTRIES, ge=1, le=10_000)
 
 
 INFO = SourceInfo(
@@ -45,5 +53,30 @@ INFO = SourceInfo(
 
 
 async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
-    """Fetch the feed once (conditionally) and map its entries."""
-    return await read_feed(ctx, ctx.options.url, ctx.options.headers, state)
+    """Fetch the feed once (conditionally, unless a walk through a long feed is under way)
+    and map up to ``max_entries`` of its entries."""
+    skip = _entries_read(state.cursor)
+    if skip:
+        state = replace(state, etag=None, last_modified=None)  # the whole document again
+    window = await read_feed_window(
+        ctx,
+        ctx.options.url,
+        ctx.options.headers,
+        state,
+        skip=skip,
+        max_entries=ctx.options.max_entries,
+    )
+    if window.next_skip is not None:
+        return replace(window.result, cursor=json.dumps({"entries_read": window.next_skip}))
+    # "" rather than None, which would keep the old cursor: the walk is over.
+    return replace(window.result, cursor="") if state.cursor else window.result
+
+
+def _entries_read(cursor: str | None) -> int:
+    """Where the walk through a long feed stands; 0 for none (or a cursor from elsewhere)."""
+    try:
+        value = json.loads(cursor or "{}")
+    except ValueError:
+        return 0
+    read = value.get("entries_read") if isinstance(value, dict) else None
+    return read if isinstance(read, int) and read > 0 else 0
