@@ -20,11 +20,10 @@ from listener.query import (
     PreparedText,
     QueryIndex,
     compile_query,
-    needed_keys,
     parse,
     prepare,
 )
-from listener.query.index import KeyKind
+from listener.query.index import KeyKind, needed_keys
 
 WORDS = ["acme", "acmes", "acmecorp", "acm", "anvil", "rocket", "job", "jobs", "wi", "fi"]
 WORDS += ["অর্ডার", "অর্ডারটি", "café", "Straße", "x"]

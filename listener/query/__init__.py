@@ -21,7 +21,7 @@ from listener.query.ast import (
     format_query,
 )
 from listener.query.fts import FieldFilter, FtsQuery, to_fts5
-from listener.query.index import QueryIndex, needed_keys
+from listener.query.index import QueryIndex
 from listener.query.match import Matcher, compile_query
 from listener.query.parser import parse, valid_query
 from listener.query.text import (
@@ -54,7 +54,6 @@ __all__ = [
     "extract_handles",
     "extract_hashtags",
     "format_query",
-    "needed_keys",
     "normalize",
     "parse",
     "prepare",
