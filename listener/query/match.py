@@ -149,15 +149,25 @@ def _witness(node: _Compiled, doc: PreparedText, found: dict[str, int]) -> bool:
     return any(results)
 
 
+def _reports_leaves(node: _Compiled) -> bool:
+    """Whether a match can report anything: a positive leaf outside every negation."""
+    if node.op is _Op.LEAF:
+        return node.label is not None
+    return node.op is not _Op.NOT and any(map(_reports_leaves, node.children))
+
+
 class Matcher:
     """A compiled query. ``match`` says whether a prepared mention satisfies it and why."""
 
-    __slots__ = ("_root", "node", "query")
+    __slots__ = ("_reports", "_root", "node", "query")
 
     def __init__(self, query: str, node: Node, labels: Mapping[Node, str] | None = None) -> None:
         self.query = query
         self.node = node
         self._root = _Compiler(labels).compile(node)
+        # A query of only negations and filters (``-spam``, ``lang:en``) runs for every
+        # mention behind the index; it can skip the witness walk, which would find nothing.
+        self._reports = _reports_leaves(self._root)
 
     def __repr__(self) -> str:
         return f"Matcher({self.query!r})"
@@ -173,6 +183,8 @@ class Matcher:
         root = self._root
         if not root.test(doc):
             return None
+        if not self._reports:
+            return ()
         found: dict[str, int] = {}
         _witness(root, doc, found)
         return tuple(sorted(found, key=found.__getitem__))
