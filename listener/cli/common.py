@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import click
 
@@ -115,6 +117,22 @@ def no_store_yet(settings: Settings) -> str | None:
     if Path(settings.storage.sqlite).exists():
         return None
     return f"no mentions yet: {settings.storage.sqlite} does not exist (run `listener poll --once`)"
+
+
+def store_problem(path: Path) -> str | None:
+    """Why the existing store at ``path`` cannot be read, or ``None`` (also when there is no
+    store yet: the daemon creates it). Opened read-only, so ``check`` changes nothing."""
+    if not path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return f"the store {path} cannot be opened: {exc}"
+    return None
 
 
 def parse_when(value: str | None, flag: str) -> datetime | None:

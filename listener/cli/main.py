@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,14 +19,26 @@ import click
 
 from listener import __version__
 from listener.cli.alerts import alerts
-from listener.cli.common import config_option, load_or_exit, start_logging
+from listener.cli.common import config_option, load_or_exit, start_logging, store_problem
 from listener.cli.draft import draft
 from listener.cli.mentions import label, search, show
 from listener.cli.render import render_poll_summary, render_sources_table, terminal_safe
 from listener.clock import utcnow
+from listener.sources.redaction import redact
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _ListenerGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        # A store that cannot be used (locked by another program, damaged after its header)
+        # is an operator's problem to fix, not a traceback.
+        try:
+            return super().invoke(ctx)
+        except sqlite3.DatabaseError as exc:
+            click.echo(f"listener: the store cannot be used: {redact(str(exc))}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_ListenerGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="listener")
 @click.option("-v", "--verbose", count=True, help="More log detail (-v info, -vv debug).")
 @click.pass_context
@@ -38,14 +51,20 @@ def main(ctx: click.Context, verbose: int) -> None:
 @main.command()
 @config_option
 def check(config_path: str | None) -> None:
-    """Validate the settings file and exit (2 when it has problems)."""
+    """Validate the settings file and the store, and exit (2 when they have problems)."""
     settings = load_or_exit(config_path)
+    problem = store_problem(Path(settings.storage.sqlite))
+    if problem is not None:
+        click.echo(f"{settings.config_path}: storage.sqlite: {redact(problem)}", err=True)
+        sys.exit(2)
     types = sorted({s.type for s in settings.sources})
     click.echo(
-        f"{settings.config_path}: settings OK — {len(settings.brands)} brand(s) "
-        f"({', '.join(b.name for b in settings.brands)}), {len(settings.sources)} source(s)"
-        + (f" ({', '.join(types)})" if types else "")
-        + f", store {settings.storage.sqlite}"
+        redact(
+            f"{settings.config_path}: settings OK — {len(settings.brands)} brand(s) "
+            f"({', '.join(b.name for b in settings.brands)}), {len(settings.sources)} source(s)"
+            + (f" ({', '.join(types)})" if types else "")
+            + f", store {settings.storage.sqlite}"
+        )
     )
     from alerts.template_check import check_templates
 
