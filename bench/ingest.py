@@ -1,14 +1,31 @@
-"""Mentions per second through the whole pipeline into SQLite, next to the judgments alone.
+"""Mentions per second through the whole pipeline into SQLite, beside plain VADER on the same texts.
 
-    python bench/ingest.py [--data PATH] [--limit N] [--batch N]
+    python bench/ingest.py [--data PATH] [--limit N] [--batch N] [--store-size N] [--json]
 
-A third figure runs the pipeline with alerts on: the rules decide inside each batch's
-transaction (spike counts, complaint alerts with their reply drafts, outbox rows); delivery
-itself is network-bound and not measured here.
+Three figures side by side: the whole pipeline (normalise, match, dedupe, judge, store), the
+pipeline with alerts on (the rules decide inside each batch's transaction: spike counts,
+complaint alerts with their reply drafts, follow-ups folded, outbox rows; delivery itself is
+network-bound and not measured here), and plain VADER (``vaderSentiment``'s
+``polarity_scores``) on the same texts, the yardstick the pipeline is compared with. Every
+judgment alone is printed too, for where the time goes.
+
+``--store-size N`` runs the pipeline twice more into a store that already holds N mentions
+and 1,000 open complaint alerts: a copy of ``bench/stores.py``'s cached store (built on first
+use under ``data/bench/``; a 1,000,000 one takes a while), so every run starts from the same
+file. The new posts come just after the store's last ones, from its most active authors, so
+the rules read real history: spike windows, author histories, open alerts to fold into.
+
+``--json`` prints one JSON object as the last line: ``pipeline_per_s``,
+``pipeline_alerts_per_s``, ``vader_per_s`` (and each with ``_large_store`` under
+``--store-size``), plus ``judgments_per_s`` and ``store_size``.
 
 Reads real tweets (one per line) from ``../shared/datasets/tweeteval_sentiment/test_text.txt``
 or ``--data``; exits cleanly with a message when they are absent. Runs on one core
-(CPU affinity pinned where the OS allows) so the figure is comparable across machines.
+(CPU affinity pinned where the OS allows) so the figure is comparable across machines, and
+times by this process's CPU time (``time.process_time``: user + system, so SQLite's writes
+count), so other work on a shared machine does not change the figures; the store lives in a
+temporary folder and WAL commits do not wait for the disk, so there is little time off CPU
+to miss.
 
 The brand query is a pure negation of a nonsense word, so every text matches and is
 normalised, matched, deduplicated, judged and stored: the worst case for throughput.
@@ -17,12 +34,18 @@ normalised, matched, deduplicated, judged and stored: the worst case for through
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
+import sqlite3
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from alerts.decide import AlertDecider
 from alerts.drafts.replies import draft_replies
@@ -31,9 +54,10 @@ from alerts.outbox import build_templates
 from alerts.rules.complaint import Drafts
 from listener.config.settings import Settings, load_settings
 from listener.judging.judge import Judge
-from listener.models import Author, Mention, RawItem, ReplyDraft
+from listener.models import AlertKind, Author, Mention, RawItem, ReplyDraft, Severity
 from listener.pipeline.run import Pipeline
 from listener.store import open_store
+from listener.store.alert_contract import NewAlert
 
 DEFAULT_DATA = (
     Path(__file__).resolve().parents[2]
@@ -42,9 +66,12 @@ DEFAULT_DATA = (
     / "tweeteval_sentiment"
     / "test_text.txt"
 )
-SETTINGS = """\
+# Acme: a brand the large bench stores hold half their mentions of, so its spike windows
+# and author histories there are real.
+BRAND = "Acme"
+SETTINGS = f"""\
 brands:
-  - name: Bench
+  - name: {BRAND}
     query: '-zzqxjv'
 sources: []
 storage:
@@ -55,6 +82,17 @@ alerts:
   enabled: true
   channels: [{name: console, type: console}]
 """
+OPEN_ALERTS = 1000
+AUTHORS = 997
+EMPTY_START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Run:
+    per_s: float
+    stored: int
+    alerts: int
+    open_before: int = 0  # open alerts in the store before the run
 
 
 def pin_to_one_core() -> str:
@@ -69,54 +107,109 @@ def load_texts(path: Path, limit: int) -> list[str]:
     return [line for line in lines if line][:limit]
 
 
-def items_for(texts: list[str]) -> list[RawItem]:
-    start = datetime(2026, 1, 1, tzinfo=UTC)
+def items_for(texts: list[str], start: datetime = EMPTY_START) -> list[RawItem]:
+    # user0 … user996: in the bench stores the low numbers are the most active authors.
     return [
         RawItem(
             native_id=str(i),
             url=f"https://example.org/status/{i}",
             html=text,
-            author=Author(handle=f"user{i % 997}", name=f"User {i % 997}"),
+            author=Author(handle=f"user{i % AUTHORS}", name=f"User {i % AUTHORS}"),
             published_at=start + timedelta(seconds=i),
         )
         for i, text in enumerate(texts)
     ]
 
 
+def bench_vader(texts: list[str]) -> float:
+    """Plain VADER on the same texts: the yardstick of the pipeline's throughput."""
+    analyzer = SentimentIntensityAnalyzer()
+    analyzer.polarity_scores("warm up")
+    started = time.process_time()
+    for text in texts:
+        analyzer.polarity_scores(text)
+    return len(texts) / (time.process_time() - started)
+
+
 def bench_judgments(texts: list[str]) -> float:
     """Every judgment (language, sentiment, complaint, feelings, topics, flags, urgency,
     reach) of each text, as the pipeline's judge stage runs them."""
     judge = Judge()
-    started = time.perf_counter()
+    started = time.process_time()
     for text in texts:
         judge.judge_text(text)
-    return len(texts) / (time.perf_counter() - started)
+    return len(texts) / (time.process_time() - started)
 
 
-def bench_pipeline(texts: list[str], batch: int, *, alerts: bool = False) -> tuple[float, int, int]:
-    """Mentions/s through the pipeline, how many were stored, and how many alerts were raised."""
+def bench_pipeline(
+    texts: list[str], batch: int, *, alerts: bool = False, base: Path | None = None
+) -> Run:
+    """Mentions/s through the pipeline into a new store, or into a copy of ``base``."""
     with tempfile.TemporaryDirectory() as folder:
         config = Path(folder) / "settings.yaml"
         config.write_text(SETTINGS + (ALERTS if alerts else ""), encoding="utf-8")
         settings = load_settings(config)
-        items = items_for(texts)
+        start, open_before = EMPTY_START, 0
+        if base is not None:
+            start, open_before = _copy_with_open_alerts(base, settings.storage.sqlite, settings)
+        items = items_for(texts, start)
         # The rules' clock: just after the last post, so every complaint is fresh enough.
         now = max(i.published_at for i in items if i.published_at) + timedelta(minutes=1)
         with open_store(settings.storage.sqlite) as store:
+            alerts_before = len(store.list_alerts(limit=-1))
             on_stored = None
             if alerts:
                 decider = AlertDecider(settings, clock=lambda: now, drafts=_drafter(settings))
                 on_stored = decider.on_stored
             pipeline = Pipeline(settings, store, clock=lambda: now, on_stored=on_stored)
             stored = 0
-            started = time.perf_counter()
+            started = time.process_time()
             for offset in range(0, len(items), batch):
                 stored += len(
                     pipeline.process("bench", "rss", items[offset : offset + batch]).stored
                 )
-            elapsed = time.perf_counter() - started
-            raised = len(store.list_alerts(limit=len(texts)))
-    return len(texts) / elapsed, stored, raised
+            elapsed = time.process_time() - started
+            raised = len(store.list_alerts(limit=-1)) - alerts_before
+    return Run(len(texts) / elapsed, stored, raised, open_before)
+
+
+def _copy_with_open_alerts(base: Path, target: Path, settings: Settings) -> tuple[datetime, int]:
+    """Copy ``base`` to ``target``, give it ``OPEN_ALERTS`` open complaint alerts on its
+    newest complaints; return when the new posts start (just after its last post) and how
+    many alerts it opened."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(base, target)
+    raw = sqlite3.connect(target)
+    try:
+        (last,) = raw.execute("SELECT max(published_at) FROM mentions").fetchone()
+        leads = [
+            row[0]
+            for row in raw.execute(
+                "SELECT m.id FROM mentions m WHERE m.complaint = 1 AND m.id IN"
+                " (SELECT mention_id FROM mention_brands WHERE brand = ?)"
+                " ORDER BY m.published_at DESC LIMIT ?",
+                (BRAND, OPEN_ALERTS),
+            )
+        ]
+    finally:
+        raw.close()
+    start = datetime.fromisoformat(last) + timedelta(seconds=1)
+    rule = settings.alerts.rules[0].rule_name if settings.alerts.rules else "complaint"
+    with open_store(target) as store, store.alert_transaction() as tx:
+        for n, lead in enumerate(leads):
+            tx.add_alert(
+                NewAlert(
+                    key=f"complaint:{lead}",
+                    kind=AlertKind.COMPLAINT,
+                    rule=rule,
+                    brand=BRAND,
+                    severity=Severity.NORMAL,
+                    title=f"Complaint {n}",
+                    created_at=start - timedelta(seconds=OPEN_ALERTS - n),
+                    mention_ids=(lead,),
+                )
+            )
+    return start, len(leads)
 
 
 def _drafter(settings: Settings) -> Drafts:
@@ -137,30 +230,72 @@ def main() -> int:
     parser.add_argument(
         "--batch", type=int, default=100, help="items per pipeline batch (one poll)"
     )
+    parser.add_argument(
+        "--store-size",
+        type=int,
+        default=0,
+        help="also run into a store already holding this many mentions and 1,000 open alerts",
+    )
+    parser.add_argument(
+        "--store-root", type=Path, default=None, help="cache folder of the stores (data/bench)"
+    )
+    parser.add_argument("--json", action="store_true", help="print a JSON object last")
     args = parser.parse_args()
     if not args.data.exists():
         print(f"skipped: no data at {args.data} (pass --data FILE with one text per line)")
         return 0
     texts = load_texts(args.data, args.limit)
+    base = None
+    if args.store_size:
+        from stores import cached_store  # bench/stores.py, beside this file
+
+        roots = {} if args.store_root is None else {"root": args.store_root}
+        base = cached_store(args.store_size, **roots)
     affinity = pin_to_one_core()
     Judge().judge_text("warm up the lexicons")
+    vader_per_s = bench_vader(texts)
     judged_per_s = bench_judgments(texts)
-    pipeline_per_s, stored, _ = bench_pipeline(texts, args.batch)
-    alerting_per_s, _, raised = bench_pipeline(texts, args.batch, alerts=True)
+    runs = {"": (bench_pipeline(texts, args.batch), bench_pipeline(texts, args.batch, alerts=True))}
+    if base is not None:
+        runs["_large_store"] = (
+            bench_pipeline(texts, args.batch, base=base),
+            bench_pipeline(texts, args.batch, alerts=True, base=base),
+        )
     print(
         f"ingest benchmark: {len(texts)} texts from {args.data.name}, "
         f"batches of {args.batch}, {affinity}"
     )
-    print(f"{'stage':<42}{'texts/s':>12}")
-    print(f"{'judgments alone (all of them)':<42}{judged_per_s:>12,.0f}")
-    print(
-        f"{'whole pipeline into SQLite (' + str(stored) + ' stored)':<42}{pipeline_per_s:>12,.0f}"
-    )
-    with_alerts = f"... with alert rules + drafts ({raised} alerts)"
-    print(f"{with_alerts:<42}{alerting_per_s:>12,.0f}")
-    print(f"{'pipeline cost beyond judging, per text':<42}"
-          f"{(1 / pipeline_per_s - 1 / judged_per_s) * 1e6:>10,.0f}µs")  # fmt: skip
+    figures: dict[str, float | int] = {
+        "vader_per_s": round(vader_per_s),
+        "judgments_per_s": round(judged_per_s),
+        "store_size": args.store_size,
+    }
+    for suffix, (plain, alerting) in runs.items():
+        where = (
+            f"into a store of {args.store_size:,} mentions and {plain.open_before:,} open alerts"
+            if suffix
+            else "into an empty store"
+        )
+        print(f"\n{where}:")
+        print(f"{'stage':<44}{'texts/s':>10}{'× VADER':>10}")
+        _row("plain VADER (polarity_scores)", vader_per_s, vader_per_s)
+        _row("judgments alone (all of them)", judged_per_s, vader_per_s)
+        _row(f"whole pipeline into SQLite ({plain.stored} stored)", plain.per_s, vader_per_s)
+        _row(f"... with alert rules + drafts ({alerting.alerts} alerts)", alerting.per_s,
+             vader_per_s)  # fmt: skip
+        figures[f"pipeline_per_s{suffix}"] = round(plain.per_s)
+        figures[f"pipeline_alerts_per_s{suffix}"] = round(alerting.per_s)
+        figures[f"vader_per_s{suffix}"] = round(vader_per_s)
+    plain, _ = runs[""]
+    print(f"{'pipeline cost beyond judging, per text':<44}"
+          f"{(1 / plain.per_s - 1 / judged_per_s) * 1e6:>8,.0f}µs")  # fmt: skip
+    if args.json:
+        print(json.dumps(figures, sort_keys=True))
     return 0
+
+
+def _row(label: str, per_s: float, vader_per_s: float) -> None:
+    print(f"{label:<44}{per_s:>10,.0f}{per_s / vader_per_s:>10.2f}")
 
 
 if __name__ == "__main__":

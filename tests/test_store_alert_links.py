@@ -132,7 +132,9 @@ def test_the_newest_of_many_open_alerts_is_found_among_the_authors_own(
     assert find(store, author=("rss", "user9")) is None
 
 
-def test_a_schema_5_store_gains_links_for_its_open_alerts(tmp_path: Path) -> None:
+def test_a_schema_5_store_gains_links_for_its_open_alerts_and_stays_searchable(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "v5.db"
     judged = Judgments(
         sentiment=-0.6,
@@ -169,6 +171,9 @@ def test_a_schema_5_store_gains_links_for_its_open_alerts(tmp_path: Path) -> Non
         plain = make_mention(3, html="Some ordinary text for post 3.")
         store.insert_mentions([plain])
         assert store.get_mention(plain.id) == plain
+        # Schema 7 writes the FTS row without a trigger: old and new mentions are found.
+        found = {hit.mention.id for hit in store.search("ordinary")}
+        assert found == {kept.id, closed.id, plain.id}
     authors, threads = links(path)
     assert authors == [("rss", "user1", 1)]
     assert threads == [("1", 1), ("100", 1)]

@@ -59,6 +59,11 @@ INSERT INTO mentions (
           ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO NOTHING
 """
+# The FTS row of a mention just inserted (schema 7: no trigger does it). Its values are
+# mention_to_row's, fts_values picks them.
+INSERT_FTS = """
+INSERT INTO mentions_fts (rowid, title, body, author, handles, hashtags) VALUES (?, ?, ?, ?, ?, ?)
+"""
 # Same columns, same order as judgment_columns.
 UPDATE_JUDGMENTS = """
 UPDATE mentions SET judgments = ?, sentiment = ?, sentiment_label = ?,
@@ -97,6 +102,20 @@ def stored_html(m: Mention) -> str | None:
     of them), which reads back as the text — a second copy of every tweet was a quarter of
     the file (schema 6)."""
     return None if m.html == m.text else m.html
+
+
+_INSERTED_COLUMNS = tuple(
+    name.strip() for name in INSERT_MENTION.split("(", 1)[1].split(")", 1)[0].split(",")
+)
+_FTS_AT = tuple(
+    _INSERTED_COLUMNS.index(name) for name in ("title", "body", "author", "handles", "hashtags")
+)
+
+
+def fts_values(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The title, body, author, handles and hashtags of a ``mention_to_row`` row, for
+    INSERT_FTS after its rowid."""
+    return tuple(row[i] for i in _FTS_AT)
 
 
 def engagement_json(m: Mention) -> str:

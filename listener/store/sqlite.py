@@ -136,8 +136,10 @@ class SQLiteStore(SQLiteAlerts):
             # A tight loop of cached prepared statements in one transaction: rowcount tells
             # which rows were new, which executemany cannot.
             for m, row in prepared:
-                if conn.execute(rows.INSERT_MENTION, row).rowcount != 1:
+                inserted = conn.execute(rows.INSERT_MENTION, row)
+                if inserted.rowcount != 1:
                     continue
+                conn.execute(rows.INSERT_FTS, (inserted.lastrowid, *rows.fts_values(row)))
                 new.append(m)
                 seen_at = rows.ts(m.fetched_at)
                 for brand in dict.fromkeys(m.brands):
