@@ -1,7 +1,8 @@
 """The streaming matcher: a parsed query compiled to closures over a ``PreparedText``.
 
 Import from ``listener.query``. Matching a mention costs a few dict/set probes per leaf:
-the text was tokenised once by ``prepare`` and every brand's matcher reuses that work.
+the text was tokenised once by ``prepare`` and every brand's matcher reuses that work. Many
+queries at once go behind ``QueryIndex`` (``index``), which runs only those a mention can match.
 """
 
 from __future__ import annotations
