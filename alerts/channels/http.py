@@ -23,6 +23,7 @@ import httpx
 
 from alerts.channels.base import DeliveryError, SendContext
 from listener.clock import ensure_utc
+from listener.sources.redaction import redact, url_secret_parts
 
 ERROR_TEXT_CHARS = 300  # enough of the receiver's answer to act on, never a whole page
 TIMEOUT_S = 15.0
@@ -52,8 +53,12 @@ def retry_after_s(response: httpx.Response, now: datetime) -> float | None:
     return max((ensure_utc(at) - now).total_seconds(), 0.0)
 
 
-def _receiver_words(response: httpx.Response) -> str:
-    text = " ".join(response.text.split())
+def _receiver_words(response: httpx.Response, url: str) -> str:
+    # Secrets out before the cut: a cut through an echoed token would keep its first half.
+    text = " ".join(response.text.split()).replace(url, "[redacted]")
+    for part in url_secret_parts(url):
+        text = text.replace(part, "[redacted]")
+    text = redact(text)
     if len(text) > ERROR_TEXT_CHARS:
         text = text[: ERROR_TEXT_CHARS - 1] + "…"
     return text or "(no body)"
@@ -64,7 +69,7 @@ def check_response(ctx: SendContext, response: httpx.Response, what: str, url: s
     status = response.status_code
     if 200 <= status < 300:
         return
-    words = _receiver_words(response).replace(url, "[redacted]")
+    words = _receiver_words(response, url)
     if status == 429:
         wait = retry_after_s(response, ctx.clock())
         hint = f"; it asks to wait {wait:.0f}s" if wait is not None else ""
