@@ -59,6 +59,7 @@ def keep_secret_while_running(secrets: frozenset[str]) -> None:
     output, the error text it stores — and forget them when it ends (so that one command
     run in-process, as tests do, does not blank another's output)."""
     remember_secrets(secrets)
+    _filter_every_handler()
     context = click.get_current_context(silent=True)
     if context is not None:
         context.call_on_close(forget_secrets)
@@ -68,8 +69,15 @@ def start_logging(level: str) -> None:
     """Logs on stderr in key=value form (``listener.logs``), with the secrets taken out of
     every record, ours and the libraries', before it is written."""
     configure_logging(level)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactSecrets())
+    _filter_every_handler()
+
+
+def _filter_every_handler() -> None:
+    # A command that sets up no logging still prints warnings through logging.lastResort.
+    handlers = [*logging.getLogger().handlers, logging.lastResort]
+    for handler in handlers:
+        if handler is not None and not any(isinstance(f, RedactSecrets) for f in handler.filters):
+            handler.addFilter(RedactSecrets())
 
 
 def _load_without_secrets(path: Path) -> Settings:
