@@ -12,8 +12,10 @@ from __future__ import annotations
 import io
 import logging
 import os
+import signal
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -160,6 +162,34 @@ def test_no_secret_reaches_any_output_or_the_database(tmp_path: Path, servers: H
             assert secret not in text, f"{key} in `{name}`:\n{text}"
     for key, secret in SECRETS.items():
         assert secret.encode() not in stored, f"{key} in the SQLite files"
+
+
+def test_the_daemon_log_carries_no_secret(tmp_path: Path, servers: HTTPServer) -> None:
+    config = tmp_path / "settings.yaml"
+    config.write_text(settings_text(servers), encoding="utf-8")
+    log_file = tmp_path / "daemon.log"
+    env = {**os.environ, **SECRETS, "PYTHONUNBUFFERED": "1"}
+    with log_file.open("w", encoding="utf-8") as log_out:
+        daemon = subprocess.Popen(
+            [str(LISTENER), "-vv", "run", "--config", str(config)], stderr=log_out, env=env
+        )
+        try:
+            deadline = time.monotonic() + 60
+            # Both kinds of failure logged: a source's and a channel's (the last to come).
+            while time.monotonic() < deadline:
+                text = log_file.read_text(encoding="utf-8")
+                if "source parked" in text and text.count("alert channel") >= 4:
+                    break
+                time.sleep(0.3)
+            daemon.send_signal(signal.SIGTERM)
+            daemon.wait(timeout=30)
+        finally:
+            daemon.kill()
+    text = log_file.read_text(encoding="utf-8")
+    assert "source parked" in text and text.count("alert channel") >= 4, text
+    assert REDACTED in text
+    for key, secret in SECRETS.items():
+        assert secret not in text, f"{key} in the daemon's log:\n{text}"
 
 
 def test_a_secret_under_the_wrong_key_is_not_echoed_in_the_config_error(tmp_path: Path) -> None:
