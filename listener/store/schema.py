@@ -386,8 +386,13 @@ def _v6(conn: sqlite3.Connection) -> None:
 # triggers: they are rare, and each must remove exactly the old tokens.
 _V7: tuple[str, ...] = ("DROP TRIGGER mentions_ai",)
 
+# No query reads mentions by content_hash (reposts are found in content_hashes, per brand
+# and recent), yet its index took a random page write per new mention: on a large store a
+# batch's commit writes out a page per random-keyed index entry, and this was one of five.
+_V8: tuple[str, ...] = ("DROP INDEX mentions_content_hash",)
+
 MIGRATIONS: tuple[Migration, ...] = (
-    (1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5), (6, _v6), (7, _V7),
+    (1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5), (6, _v6), (7, _V7), (8, _V8),
 )  # fmt: skip
 
 
