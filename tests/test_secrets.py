@@ -45,7 +45,9 @@ SECRETS = {
     "DISCORD_TOKEN": "discordTok-zyxw98765",
     "HOOK_TOKEN": "hookTok-5566778899",
     "HOOK_BEARER": "bearer-secret-4242abcd",
+    "FEED_HEADER": "feedHeader-0987abcdef",
 }
+SENT_IN_HEADERS = ("HOOK_BEARER", "FEED_HEADER")
 LISTENER = Path(sys.executable).with_name("listener")
 
 
@@ -76,6 +78,7 @@ sources:
     type: rss
     interval: 10m
     url: "{base}/failing/${{FEED_PATH_TOKEN}}?id=${{FEED_ID}}"
+    headers: {{X-Feed-Key: "${{FEED_HEADER}}"}}
   - name: gone
     type: rss
     interval: 10m
@@ -151,7 +154,9 @@ def test_no_secret_reaches_any_output_or_the_database(tmp_path: Path, servers: H
 
     # The secrets were used — the servers saw them — and the failures were reported.
     seen = " ".join(request.full_path for request, _ in servers.log)
-    assert all(secret in seen for key, secret in SECRETS.items() if key != "HOOK_BEARER")
+    assert all(secret in seen for key, secret in SECRETS.items() if key not in SENT_IN_HEADERS)
+    sent = " ".join(str(request.headers) for request, _ in servers.log)
+    assert all(SECRETS[key] in sent for key in SENT_IN_HEADERS)
     assert "HTTP 500" in outputs["poll -vv"] and "HTTP 404" in outputs["sources"]
     assert outputs["alerts outbox"].count("last error:") == 4
     assert "no such hook" in outputs["alerts outbox"]  # the receivers' words are kept
