@@ -78,6 +78,13 @@ def html_to_text(markup: str) -> str:
         # Without a tag or a character reference the parser would hand the text back
         # unchanged, and most posts (tweets, review texts, names) are such plain text.
         text = markup
+    if text.isprintable():
+        # No control character, and no whitespace but the ASCII space (every other one is
+        # a Unicode separator or control, which isprintable refuses): only runs of spaces
+        # can need collapsing. The common case for a post or a name.
+        if "  " in text:
+            text = _WHITESPACE.sub(" ", text)
+        return unicodedata.normalize("NFC", text.strip(" "))
     text = _CONTROL.sub("", text).replace("\xa0", " ")
     return unicodedata.normalize("NFC", _WHITESPACE.sub(" ", text).strip())
 

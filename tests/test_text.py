@@ -61,3 +61,10 @@ def test_content_hash_ignores_case_and_spacing_but_not_words() -> None:
 @given(st.text(alphabet=st.characters(blacklist_characters="<&"), max_size=200))
 def test_plain_text_reads_as_the_parser_would_read_it(text: str) -> None:
     assert html_to_text(text) == html_to_text("<span></span>" + text)
+
+
+# Printable text takes a shorter path (only runs of spaces to collapse); the same text
+# with a newline in front takes the full one, which reads the newline as a space.
+@given(st.text(alphabet=st.characters(blacklist_characters="<&"), max_size=200))
+def test_printable_text_reads_as_the_full_path_reads_it(text: str) -> None:
+    assert html_to_text(text) == html_to_text("\n" + text)
