@@ -24,6 +24,7 @@ from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from alerts.channels.base import DeliveryError
 from listener.cli.main import main
 from listener.config.errors import ConfigError
 from listener.config.settings import load_settings
@@ -35,7 +36,9 @@ from listener.sources.redaction import (
     redact,
     remember_secrets,
 )
+from tests.channel_messages import message
 from tests.test_alerts_end_to_end import feed
+from tests.test_channels_http import _send, _url_settings
 
 SECRETS = {
     "FEED_PATH_TOKEN": "pathtok-9f8e7d6c5b4a",
@@ -254,3 +257,30 @@ def test_the_log_filter_takes_secrets_out_of_messages_fields_and_tracebacks() ->
         assert redact("a short note") == "a short note"
     finally:
         forget_secrets()
+
+
+@pytest.mark.parametrize(
+    ("channel", "path", "query", "token"),
+    [
+        ("slack", "/services/T0AB12/B0CD34/Zz9Yy8Xx7Ww6Vv5Uu4", "", "Zz9Yy8Xx7Ww6Vv5Uu4"),
+        ("discord", "/api/webhooks/1234567/tokEN-abc_DEF-123456", "", "tokEN-abc_DEF-123456"),
+        ("teams", "/workflows/abc/invoke", "sig=Q1w2E3r4T5y6U7i8", "Q1w2E3r4T5y6U7i8"),
+        ("webhook", "/hook", "token=hook-token-77aa88bb", "hook-token-77aa88bb"),
+    ],
+)
+def test_a_webhook_url_written_in_the_file_loses_its_token_when_a_receiver_echoes_it(
+    httpserver: HTTPServer, channel: str, path: str, query: str, token: str
+) -> None:
+    # Not from ${VAR}: the channel's own URL is its secret, and a receiver may echo only its
+    # path or its token — far into a long page, where the error is cut.
+    def echo(request: Request) -> Response:
+        # Padded so that the 300-character cut falls 8 characters into the token.
+        pad = "x" * (290 - request.full_path.index(token))
+        return Response(f"{pad} {request.full_path} " + "y" * 400, status=404)
+
+    httpserver.expect_request(path, method="POST").respond_with_handler(echo)
+    url = httpserver.url_for(path) + (f"?{query}" if query else "")
+    with pytest.raises(DeliveryError) as caught:
+        _send(channel, _url_settings(channel, url), message())
+    assert "HTTP 404" in str(caught.value)
+    assert token[:8] not in str(caught.value) and "[redacte" in str(caught.value)
