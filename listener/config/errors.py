@@ -148,11 +148,9 @@ def _problems(
             # which one was meant, at the `type` key's line — not pydantic's tag wording.
             context = error.get("ctx") or {}
             key_path = join_path(key_path, str(context.get("discriminator", "type")).strip("'"))
-            message = (
-                _unknown_tag(loc, context)
-                if kind == "union_tag_invalid"
-                else ("required key is missing")
-            )
+            message = "required key is missing"
+            if kind == "union_tag_invalid":
+                message = _unknown_tag(loc, context)
         elif kind in ("model_type", "model_attributes_type", "dict_type"):
             message = f"expected a mapping of keys, not {_describe(error['input'])}"
         else:
@@ -165,9 +163,9 @@ def _unknown_tag(loc: Loc, context: Mapping[str, Any]) -> str:
     tag = str(context.get("tag", ""))
     known = [part.strip().strip("'") for part in str(context.get("expected_tags", "")).split(",")]
     known = [name for name in known if name]
-    kind = (
-        str(loc[-2]).removesuffix("s") + " " if len(loc) >= 2 and isinstance(loc[-2], str) else ""
-    )
+    # alerts.channels[0] → "channel", alerts.rules[1] → "rule"
+    listed_in = loc[-2] if len(loc) >= 2 else ""
+    kind = f"{listed_in.removesuffix('s')} " if isinstance(listed_in, str) and listed_in else ""
     close = get_close_matches(tag, known, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return f"unknown {kind}type {tag!r}{hint}; known types: {', '.join(sorted(known))}"
