@@ -184,3 +184,18 @@ def test_a_schema_5_store_gains_links_for_its_open_alerts_and_stays_searchable(
     finally:
         raw.close()
     assert html == {kept.id: kept.html, closed.id: closed.html, plain.id: None}
+
+
+def test_an_incident_lookup_reads_only_the_brands_open_alerts_of_its_kind(
+    store: SQLiteStore,
+) -> None:
+    sql, params = open_alert_query(kinds=[AlertKind.INCIDENT], brand="acme", since=T0)
+    raw = sqlite3.connect(store.path)
+    try:
+        plan = [row[3] for row in raw.execute("EXPLAIN QUERY PLAN " + sql, params)]
+    finally:
+        raw.close()
+    # Not brand=? alone: that read every alert the brand ever had, complaints included.
+    assert (
+        "SEARCH a USING INDEX alerts_brand_kind_state (brand=? AND kind=? AND state=?)" in plan
+    ), plan

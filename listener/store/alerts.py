@@ -84,6 +84,7 @@ def _kinds(kinds: Sequence[AlertKind]) -> str:
 
 # An empty kinds list means any kind, as an empty filter does in list_alerts.
 _KIND_FILTER = "(:kinds = '[]' OR a.kind IN (SELECT value FROM json_each(:kinds)))"
+_KIND_IN = "a.kind IN (SELECT value FROM json_each(:kinds))"
 
 
 def open_alert_query(
@@ -101,7 +102,10 @@ def open_alert_query(
     where = " AND ".join(
         (
             "a.state IN (SELECT value FROM json_each(:open))",
-            _KIND_FILTER,
+            # Without the OR of _KIND_FILTER when kinds are given, so that an incident's
+            # lookup reads alerts_brand_kind_state for (brand, kind, open state) only,
+            # not every alert the brand ever had.
+            _KIND_IN if kinds else "1",
             "a.brand IS :brand",
             "a.updated_at >= :since",
             "(:rule IS NULL OR a.rule = :rule)",

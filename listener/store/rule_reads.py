@@ -33,6 +33,26 @@ _BRAND_WINDOW = (
     " WHERE m.published_at >= :since AND m.published_at < :until"
     " AND m.deleted_at IS NULL AND (:negative = 0 OR m.sentiment_label = :label)"
 )
+# The same for negative mentions only, from the partial index of live negative mentions
+# (schema 9): its WHERE must be written as the index's for SQLite to use it.
+_NEGATIVE_BRAND_WINDOW = (
+    " FROM mentions m INDEXED BY mentions_negative CROSS JOIN mention_brands mb"
+    " ON mb.brand = :brand AND mb.mention_id = m.id"
+    " WHERE m.published_at >= :since AND m.published_at < :until"
+    " AND m.sentiment_label = 'negative' AND m.deleted_at IS NULL"
+)
+
+
+def _brand_window(negative_only: bool) -> str:
+    return _NEGATIVE_BRAND_WINDOW if negative_only else _BRAND_WINDOW
+
+
+def counts_sql(negative_only: bool) -> str:
+    """The SQL of ``mention_counts_on`` (public for the test that reads its plan)."""
+    return (
+        f"SELECT ({_MICROS} - :start) / :step AS k, count(*) AS n"
+        f"{_brand_window(negative_only)} GROUP BY k ORDER BY k"
+    )
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -56,8 +76,7 @@ def mention_counts_on(
         raise ValueError(f"a count bucket must be longer than zero (got {bucket})")
     start = ensure_utc(since)
     found = conn.execute(
-        f"SELECT ({_MICROS} - :start) / :step AS k, count(*) AS n{_BRAND_WINDOW}"
-        " GROUP BY k ORDER BY k",
+        counts_sql(negative_only),
         {
             "brand": brand,
             "since": rows.ts(since),
@@ -81,7 +100,8 @@ def mentions_between_on(
     limit: int,
 ) -> list[Mention]:
     found = conn.execute(
-        f"SELECT m.*{_BRAND_WINDOW} ORDER BY m.published_at DESC, m.seq DESC LIMIT :limit",
+        f"SELECT m.*{_brand_window(negative_only)}"
+        " ORDER BY m.published_at DESC, m.seq DESC LIMIT :limit",
         {
             "brand": brand,
             "since": rows.ts(since),
