@@ -17,6 +17,11 @@ Only one flush runs at a time per outbox, across processes too: the daemon's and
 them. A flush holds ``alerts.outbox_lock`` for its whole run; a flush that finds it taken
 sends nothing, since the holder is sending.
 
+Each send is recorded twice: at once in the sent journal (``alerts.sent_journal``: one
+``write``, before anything else can happen), then in the store. So a kill between the
+receiver's 2xx and the store's commit cannot send the message again: only a kill during
+the call to the receiver itself can.
+
 Logging follows transitions only: a channel's first failure (WARNING; ERROR when the
 channel says retrying cannot help), its recovery (INFO). Error texts are scrubbed of the
 channel's secrets before they are logged or stored (``alerts.outbox_policy``).
@@ -40,6 +45,7 @@ from alerts.compose import compose
 from alerts.escaping import FILTERS
 from alerts.outbox_lock import OutboxLock
 from alerts.outbox_policy import backoff, describe, secrets_of
+from alerts.sent_journal import SentJournal, SentMark
 from alerts.templating import Templates
 from listener.clock import Clock, utcnow
 from listener.config.channels import ChannelSettings
@@ -117,10 +123,12 @@ class OutboxSender:
         metrics: Metrics | None = None,
         batch: int = 100,
         lock_path: Path | None = None,
+        journal_path: Path | None = None,
     ) -> None:
         """``lock_path`` (see ``outbox_lock_path``) keeps flushes of other processes on the
         same outbox from overlapping with ours; without it only this sender's are kept
-        apart."""
+        apart. ``journal_path`` (see ``sent_journal_path``) records each send the moment it
+        is answered; without it a send is recorded in the store only."""
         self._store = store
         # A getter lets a reloaded settings file (SIGHUP) take effect at the next flush.
         self._settings = settings if callable(settings) else (lambda: settings)
@@ -137,6 +145,8 @@ class OutboxSender:
         # Sent, but the store refused to record it (locked, disk full): delivery id →
         # (channel, when sent). Recorded at the next flush, and never sent again meanwhile.
         self._unrecorded: dict[int, tuple[str, datetime]] = {}
+        self._journal = SentJournal(journal_path) if journal_path is not None else None
+        self._journaled: set[int] = set()  # in the journal, not yet in the store
 
     async def flush(self) -> FlushReport:
         """Send every row due now, channels side by side, rows within a channel in order.
@@ -161,6 +171,7 @@ class OutboxSender:
     async def _flush(self) -> FlushReport:
         settings = self._settings()
         now = self._clock()
+        await self._record_journal()
         stuck = await self._record_unrecorded()
         rows = await asyncio.to_thread(self._store.due_deliveries, now, limit=self._batch)
         rows = [row for row in rows if row.id not in self._unrecorded]
@@ -230,8 +241,10 @@ class OutboxSender:
                 counts.held += len(queue) - position - 1
                 return
             sent_at = self._clock()
+            self._journal_sent(SentMark(row.id, channel.name, sent_at))
             try:
                 await asyncio.to_thread(self._store.mark_sent, row.id, at=sent_at)
+                self._recorded(row.id)
             except Exception:
                 # Left pending, the row would go out again at the next flush.
                 self._unrecorded[row.id] = (channel.name, sent_at)
@@ -253,6 +266,48 @@ class OutboxSender:
                     extra=fields(channel=channel.name, delivery_id=row.id, attempts=row.attempts),
                 )
 
+    def _journal_sent(self, mark: SentMark) -> None:
+        # In this thread, before any await: the one step between the answer and the record.
+        if self._journal is None:
+            return
+        try:
+            self._journal.record(mark)
+        except OSError:  # a full disk: the store's mark, just after, still stands
+            log.warning("could not write the sent journal", exc_info=True)
+            return
+        self._journaled.add(mark.delivery_id)
+
+    def _recorded(self, delivery_id: int) -> None:
+        """``delivery_id``'s send is in the store; empty the journal once all are."""
+        self._journaled.discard(delivery_id)
+        self._clear_journal_if_recorded()
+
+    def _clear_journal_if_recorded(self) -> None:
+        if self._journal is not None and not self._journaled:
+            try:
+                self._journal.clear()
+            except OSError:
+                log.warning("could not empty the sent journal", exc_info=True)
+
+    async def _record_journal(self) -> None:
+        """Record in the store the sends a process (this one or one that died) journaled
+        but did not record; those the store still refuses are kept for the next flush."""
+        if self._journal is None:
+            return
+        marks = self._journal.marks()
+        for mark in marks:
+            if mark.delivery_id in self._unrecorded:
+                continue  # this process knows of it already, and retries it below
+            try:
+                await asyncio.to_thread(self._store.mark_sent, mark.delivery_id, at=mark.at)
+            except UnknownDelivery:
+                pass  # gone from the store: nothing left to record
+            except Exception:
+                self._unrecorded[mark.delivery_id] = (mark.channel, mark.at)
+                self._journaled.add(mark.delivery_id)
+        if marks:
+            self._clear_journal_if_recorded()
+
     async def _record_unrecorded(self) -> set[str]:
         """Record the sends the store refused before; return the channels with sends it
         still refuses."""
@@ -266,6 +321,7 @@ class OutboxSender:
                 stuck.add(channel)
                 continue
             del self._unrecorded[delivery_id]
+            self._recorded(delivery_id)
         return stuck
 
     async def _send_one(self, settings: Settings, channel: ChannelSettings, row: Delivery) -> None:

@@ -25,6 +25,7 @@ from alerts.drafts.replies import draft_replies
 from alerts.message import AuthorHistory
 from alerts.outbox import FlushReport, OutboxSender, build_templates
 from alerts.outbox_lock import outbox_lock_path
+from alerts.sent_journal import sent_journal_path
 from listener.clock import Clock, utcnow
 from listener.config.settings import Settings
 from listener.logs import fields
@@ -64,6 +65,7 @@ class Alerting:
             metrics=metrics,
             # The daemon and `poll --once` (or two of those) may flush at the same moment.
             lock_path=outbox_lock_path(store.path),
+            journal_path=sent_journal_path(store.path),
         )
         self._evaluated_at: datetime | None = None
 

@@ -91,13 +91,15 @@ def _update(conn: sqlite3.Connection, delivery_id: int, sql: str, params: dict[s
 def mark_sent_on(conn: sqlite3.Connection, delivery_id: int, at: datetime) -> None:
     # Recorded whatever the status: if a person dropped the row while it was being sent,
     # the channel has it all the same, and "sent" is what stops it going out twice.
-    _update(
-        conn,
-        delivery_id,
+    # Once: a mark replayed from the sent journal (alerts.sent_journal) after a crash may
+    # already be here, and must not count a second attempt.
+    marked = conn.execute(
         "UPDATE deliveries SET status = :sent, sent_at = :at, attempts = attempts + 1,"
-        " next_attempt_at = NULL, last_error = NULL WHERE id = :id",
-        {"sent": str(DeliveryStatus.SENT), "at": ts(at)},
+        " next_attempt_at = NULL, last_error = NULL WHERE id = :id AND status != :sent",
+        {"sent": str(DeliveryStatus.SENT), "at": ts(at), "id": delivery_id},
     )
+    if marked.rowcount == 0:
+        delivery_on(conn, delivery_id)  # raises UnknownDelivery for a row that is not there
 
 
 def mark_failed_on(
