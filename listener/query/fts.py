@@ -46,6 +46,15 @@ from listener.query.text import tokenize
 
 _TEXT_COLUMNS = "{title body}"
 
+# How long a search query may be (``check_search_size``). FTS5 reads every term's doclist
+# and bm25() counts the rows of every phrase (a full doclist walk each), so a pasted
+# 4,000-word query took 3 s on a million mentions, 20,000 words over a minute, and
+# "the the the…" grew with the square of its length. Real searches are a few words; a
+# brand query with every product name and hashtag a few dozen. The character cap is
+# checked before parsing, so a huge paste costs nothing.
+MAX_SEARCH_CHARS = 4000
+MAX_SEARCH_TERMS = 64  # words (each word of a phrase too), handles, hashtags, field filters
+
 
 @dataclass(frozen=True, slots=True)
 class FieldFilter:
@@ -199,6 +208,55 @@ class _Translator:
         if not positives:
             raise self.not_error(negatives[0], "its group has nothing required")
         return self.conjunction(positives, [self.expr(n.child) for n in negatives])
+
+
+def _leaves(node: Node) -> list[Term | Phrase | Handle | Hashtag | Field]:
+    """The leaves in query order, without recursion (a tree may be MAX_DEPTH deep)."""
+    found: list[Term | Phrase | Handle | Hashtag | Field] = []
+    stack = [node]
+    while stack:
+        top = stack.pop()
+        if isinstance(top, And | Or):
+            stack.extend(reversed(top.children))
+        elif isinstance(top, Not):
+            stack.append(top.child)
+        else:
+            found.append(top)
+    return found
+
+
+def _check_length(text: str) -> None:
+    if len(text) > MAX_SEARCH_CHARS:
+        raise QueryError(
+            f"search query too long: {len(text):,} characters; search takes at most "
+            f"{MAX_SEARCH_CHARS:,} characters and {MAX_SEARCH_TERMS} terms",
+            text,
+            MAX_SEARCH_CHARS + 1,
+        )
+
+
+def _check_terms(text: str, node: Node) -> None:
+    terms = 0
+    for leaf in _leaves(node):
+        terms += len(leaf.words) if isinstance(leaf, Phrase) else 1
+        if terms > MAX_SEARCH_TERMS:
+            raise QueryError(
+                f"search query has too many terms: search takes at most {MAX_SEARCH_TERMS} "
+                f"(words, each word of a phrase, handles, hashtags and filters); "
+                f"'{format_leaf(leaf)}' at column {leaf.column} is past the limit",
+                text,
+                leaf.column,
+            )
+
+
+def check_search_size(query: str) -> None:
+    """``QueryError`` (saying the limit) if ``query`` is too long to search: more than
+    ``MAX_SEARCH_CHARS`` characters (checked before parsing) or ``MAX_SEARCH_TERMS`` terms.
+
+    Separate from ``to_fts5``, which translates a query of any size in linear time: the
+    limit is the database's, for searches typed or pasted by people."""
+    _check_length(query)
+    _check_terms(query, parse(query))
 
 
 def to_fts5(query: str | Node) -> FtsQuery:

@@ -15,18 +15,46 @@ from typing import Any
 
 from listener.models import Flag, SentimentLabel, Urgency
 from listener.query import FieldFilter, FtsQuery, to_fts5
+from listener.query.fts import check_search_size
 from listener.store.rows import ts
 
+# Ranked search is top-k in two steps, so its cost follows the page, not the matches:
+# 1. candidates: FTS5 walks the matches newest first (rowid DESC, no sort), joining each to
+#    its row only for the filters and the tie-break, and stops after RANKED_WINDOW rows that
+#    pass; bm25() runs on those alone. Among them, the page is cut by score.
+# 2. the page: FTS5 walks the matches again, only between the page's lowest and highest
+#    rowid and without scoring, and only the page's rows are read whole and get snippet()
+#    and highlight() (which need the FTS5 cursor on the row). A lookup by MATCH plus
+#    rowid = ? per page row would re-seek every phrase's doclist for each row: slower.
+# Without the window, "the" in a million posts scored, joined and sorted 400k rows for 20.
+# When no more than RANKED_WINDOW mentions match (with the filters), the results are those
+# of ranking every match; beyond it, relevance ranks the RANKED_WINDOW newest matches.
+RANKED_WINDOW = 2000
 # bm25() column weights, in FTS column order (title, body, author, handles, hashtags): a
 # word in the title says more about what a post is about than one deep in its body.
 # snippet(): column 1 (body), markers bound, at most 24 tokens (FTS5 caps it at 64).
-_RANKED_SELECT = """
-SELECT m.*,
-       bm25(mentions_fts, 5.0, 1.0, 0.5, 2.0, 2.0) AS score,
+# CROSS JOIN fixes the join order: FTS5 drives, so its rowid order serves ORDER BY; and the
+# page is MATERIALIZED so the candidates are ranked once, not once per use.
+_RANKED = """
+WITH page AS MATERIALIZED (
+    SELECT hit.seq, hit.score, hit.published_at FROM (
+        SELECT m.seq, bm25(mentions_fts, 5.0, 1.0, 0.5, 2.0, 2.0) AS score, m.published_at
+        FROM mentions_fts CROSS JOIN mentions m ON m.seq = mentions_fts.rowid{where}
+        ORDER BY mentions_fts.rowid DESC LIMIT ?
+    ) hit
+    ORDER BY hit.score, hit.published_at DESC, hit.seq DESC LIMIT ? OFFSET ?
+)
+SELECT m.*, page.score,
        snippet(mentions_fts, 1, ?, ?, '…', 24) AS snip,
        highlight(mentions_fts, 0, ?, ?) AS title_hl
-FROM mentions_fts JOIN mentions m ON m.seq = mentions_fts.rowid"""
+FROM mentions_fts
+CROSS JOIN page ON page.seq = mentions_fts.rowid
+CROSS JOIN mentions m ON m.seq = page.seq
+WHERE mentions_fts MATCH ?
+  AND mentions_fts.rowid BETWEEN (SELECT min(seq) FROM page) AND (SELECT max(seq) FROM page)
+ORDER BY page.score, page.published_at DESC, page.seq DESC"""
 _PLAIN_SELECT = "SELECT m.* FROM mentions m"
+_NEWEST_FIRST = " ORDER BY m.published_at DESC, m.seq DESC LIMIT ? OFFSET ?"
 PLAIN_SNIPPET_CHARS = 200
 _LIKE_ESCAPE = "\\"
 
@@ -141,21 +169,17 @@ def build_search(
     """Compile a search to one SELECT (one statement, so one consistent WAL snapshot)."""
     if limit < 0 or offset < 0:
         raise ValueError("limit and offset must not be negative")
-    fts = to_fts5(query) if query and query.strip() else FtsQuery(None, None, ())
+    if query and query.strip():
+        check_search_size(query)  # before FTS5 reads a doclist per term
+        fts = to_fts5(query)
+    else:
+        fts = FtsQuery(None, None, ())
     where = _Where()
     # A tombstone's words are gone (the FTS index has none), but a filter-only search would
     # still list it: deleted posts are never shown to someone searching.
     where.add("m.deleted_at IS NULL")
-    head_params: list[Any] = []
     if fts.match is not None:
-        open_mark, close_mark = highlight
-        select = _RANKED_SELECT
-        head_params += [open_mark, close_mark, open_mark, close_mark]
         where.add("mentions_fts MATCH ?", fts.match)
-        order = " ORDER BY score, m.published_at DESC, m.seq DESC"
-    else:
-        select = _PLAIN_SELECT
-        order = " ORDER BY m.published_at DESC, m.seq DESC"
     if fts.exclude is not None:
         where.add("m.seq NOT IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)",
                   fts.exclude)  # fmt: skip
@@ -183,7 +207,17 @@ def build_search(
         where.add("m.published_at >= ?", ts(since))
     if until is not None:
         where.add("m.published_at < ?", ts(until))
-    sql = select + where.sql() + order + " LIMIT ? OFFSET ?"
-    params = (*head_params, *where.params, limit, offset)
     expressions = tuple(e for e in (fts.match, fts.exclude) if e is not None)
-    return SearchSql(sql, params, ranked=fts.match is not None, fts_expressions=expressions)
+    if fts.match is None:
+        sql = _PLAIN_SELECT + where.sql() + _NEWEST_FIRST
+        return SearchSql(sql, (*where.params, limit, offset), False, expressions)
+    open_mark, close_mark = highlight
+    # A page past the window widens it, so paging on never runs dry while matches remain
+    # (those deep pages rank within the wider window).
+    window = max(RANKED_WINDOW, offset + limit)
+    sql = _RANKED.format(where=where.sql())
+    params = (
+        *where.params, window, limit, offset,
+        open_mark, close_mark, open_mark, close_mark, fts.match,
+    )  # fmt: skip
+    return SearchSql(sql, params, True, expressions)
