@@ -18,6 +18,7 @@ import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -154,6 +155,12 @@ alerts:
         daemon.send_signal(signal.SIGTERM)
         daemon.wait(30)
         server.shutdown()
+        # A row tried more than once had a failed attempt (a timeout, a reset): the receiver
+        # may have had that copy too, which no kill explains.
+        with sqlite3.connect(Path(tmp) / "listener.db") as conn:
+            retried = conn.execute("SELECT count(*) FROM deliveries WHERE attempts > 1").fetchone()[
+                0
+            ]
     counts = Counter(receiver.keys)
     duplicates = sum(n - 1 for n in counts.values() if n > 1)
     # A repeat whose first copy was answered well before the kill that ended its run was
@@ -172,11 +179,13 @@ alerts:
         "distinct": len(counts),
         "duplicates": duplicates,
         "duplicates_after_answer": late_marks,
+        "rows_retried_after_a_failure": retried,
     }
     print(
         f"{kills} kills during the flush: {len(receiver.keys)} deliveries of {len(counts)}"
         f" alerts, {duplicates} duplicates ({late_marks} answered more than 50 ms before the"
-        " kill: a sent mark recorded late; the rest were in the call to the receiver)"
+        " kill: a sent mark recorded late; the rest were in the call to the receiver);"
+        f" {retried} rows had a failed attempt before their send"
     )
     if args.json:
         print(json.dumps(figures))

@@ -121,6 +121,7 @@ alerts:
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         latencies: list[float] = []
+        after_poll: list[float] = []  # from the poll that first saw the complaint
         try:
             deadline = time.monotonic() + 60
             while not world.polls and time.monotonic() < deadline:
@@ -143,7 +144,13 @@ alerts:
                     return 1
                 latency = world.received[guid] - appeared
                 latencies.append(latency)
-                print(f"sample {n}: alert {latency:.2f} s after the complaint appeared")
+                seen_by = min(t for t in world.polls if t >= appeared)
+                after_poll.append(world.received[guid] - seen_by)
+                print(
+                    f"sample {n}: alert {latency:.2f} s after the complaint appeared,"
+                    f" {after_poll[-1]:.2f} s after the poll that read it",
+                    flush=True,
+                )
         finally:
             daemon.send_signal(signal.SIGTERM)
             daemon.wait(30)
@@ -154,12 +161,14 @@ alerts:
         "latency_max_s": round(max(latencies), 2),
         "latency_median_s": round(statistics.median(latencies), 2),
         "poll_gap_max_s": round(max(gaps), 2) if gaps else None,
+        "poll_to_webhook_max_s": round(max(after_poll), 2),
         "goal_s": args.interval + 1,
     }
     print(
         f"interval {args.interval} s: latency median {figures['latency_median_s']} s,"
         f" max {figures['latency_max_s']} s (goal <= {figures['goal_s']} s);"
-        f" longest gap between polls {figures['poll_gap_max_s']} s"
+        f" longest gap between polls {figures['poll_gap_max_s']} s; from the poll that read"
+        f" it to the webhook at most {figures['poll_to_webhook_max_s']} s"
     )
     if args.json:
         print(json.dumps(figures))

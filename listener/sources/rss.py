@@ -48,6 +48,7 @@ INFO = SourceInfo(
   type: rss
   interval: 30m
   url: ${GOOGLE_ALERTS_FEED_URL}   # https://www.google.com/alerts/feeds/…
+  # max_entries: 1000               # entries per poll; a longer feed is read over the next polls
 """,
 )
 
