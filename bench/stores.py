@@ -5,7 +5,7 @@
 From a bench script (``python bench/x.py`` puts ``bench/`` on ``sys.path``)::
 
     from stores import cached_store
-    path = cached_store(1_000_000)   # data/bench/store-1000000-v5.db
+    path = cached_store(1_000_000)   # data/bench/store-1000000-v9-3f2a91c0.db
 
 The mentions are real tweets (every ``*text*.txt`` split of
 ``../shared/datasets/tweeteval_sentiment``, repeated as often as the size needs) with varied
@@ -19,19 +19,23 @@ cares about. The rows then go through the real write path, ``SQLiteStore.insert_
 in batches, so triggers, the FTS index, tags, authors and content hashes are all as in
 production.
 
-Cost here (2 shared cores): 6 s for 20,000 mentions; the 1,000,000 figure follows
-once measured.
+Cost here (2 cores shared with other work): 7.5 to 8 minutes and 1.5–1.8 GB for
+1,000,000 mentions (448 s and 491 s in two builds), about 30 s for 100,000.
 
-The file name carries the schema version, so a migration added later gets a fresh store
-instead of an old-format file migrated on open. A build writes to a ``.partial-<pid>`` name
-and is renamed only when complete, so an interrupted build is never reused; a lock file
-makes a second process wait for the first build instead of building the same store twice.
+The file name carries the schema version and a fingerprint of the migrations' text, so a
+new or edited migration gets a fresh store instead of an old-format file migrated on open;
+the superseded stores of that size are then deleted (each is gigabytes). A build writes to
+a ``.partial-<pid>`` name and is renamed only when complete, so an interrupted build is
+never reused; a lock file makes a second process wait for the first build instead of
+building the same store twice.
 """
 
 from __future__ import annotations
 
 import argparse
 import fcntl
+import hashlib
+import inspect
 import os
 import random
 import sys
@@ -58,11 +62,19 @@ MAX_TEXT_CHARS = 5000
 # (source name, source type): source filters select a third of the store each.
 SOURCES = (("x-search", "x"), ("news-feeds", "rss"), ("reddit-brand", "reddit"))
 _BRAND_BY_TENTH = ("Acme",) * 5 + ("Globex",) * 3 + ("Initech", "Umbrella")
-SCHEMA_VERSION = max(version for version, _ in MIGRATIONS)
+
+
+def schema_tag() -> str:
+    """``v<version>-<fingerprint>``: the schema a store was built with."""
+    digest = hashlib.sha256()
+    for version, step in MIGRATIONS:
+        text = "\n".join(step) if isinstance(step, tuple) else inspect.getsource(step)
+        digest.update(f"{version}\n{text}\n".encode())
+    return f"v{max(v for v, _ in MIGRATIONS)}-{digest.hexdigest()[:8]}"
 
 
 def store_path(size: int, root: Path = DEFAULT_ROOT) -> Path:
-    return root / f"store-{size}-v{SCHEMA_VERSION}.db"
+    return root / f"store-{size}-{schema_tag()}.db"
 
 
 def cached_store(size: int, *, root: Path = DEFAULT_ROOT) -> Path:
@@ -83,6 +95,10 @@ def cached_store(size: int, *, root: Path = DEFAULT_ROOT) -> Path:
         started = time.perf_counter()
         build_store(partial, size)
         partial.rename(final)
+        for superseded in root.glob(f"store-{size}-v*"):
+            if superseded.name.startswith(final.stem):
+                continue  # this store, its lock, its -wal and -shm
+            superseded.unlink(missing_ok=True)
         print(
             f"built {final.name}: {size:,} mentions in {time.perf_counter() - started:,.0f} s",
             file=sys.stderr,
