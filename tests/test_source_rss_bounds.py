@@ -227,3 +227,17 @@ def test_a_cancelled_poll_kills_its_parse() -> None:
 
     asyncio.run(parse_then_give_up())
     assert feed_workers() <= before
+
+
+def test_an_ill_formed_feed_with_much_html_in_cdata_is_not_taken_for_deep_nesting(
+    httpserver: HTTPServer,
+) -> None:
+    html = "<p>line<br>" * (MAX_DEPTH * 2)  # unclosed <p> and <br>: HTML, inside CDATA
+    body = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>a & b</title>'
+        f"<item><guid>a</guid><title>ok</title><description><![CDATA[{html}]]></description>"
+        "</item></channel></rss>"
+    ).encode()
+    result = poll_feed(serve(httpserver, body))
+    assert [item.title for item in result.items] == ["ok"]
+    assert result.problems  # reported ill-formed, read anyway

@@ -195,20 +195,43 @@ def scan_entries(content: bytes) -> Scan:
     return scan
 
 
-_TAG = re.compile(rb"<(/?)[A-Za-z_][^<>]*?(/?)>")
+# A tag at a "<": its slash, name and self-closing slash.
+_TAG = re.compile(rb"<(/?)([A-Za-z_][\w:.-]*)[^<>]*?(/?)>")
+# Sections whose "<" are text, not tags: from each opener to its closer.
+_TEXT_SECTIONS = ((b"<![CDATA[", b"]]>"), (b"<!--", b"-->"))
+# HTML elements that never close (escaped HTML is text, but HTML in a feed that is not
+# well-formed may be markup); "link" is one in HTML and not in RSS, so it is not counted.
+_NEVER_CLOSED = frozenset(
+    b"area base br col embed hr img input link meta param source track wbr".split()
+)
 
 
 def _roughly_too_deep(content: bytes, offset: int, depth: int) -> bool:
     """After expat gave up at ``offset`` (at ``depth``), count open and close tags in the
-    rest, as feedparser's loose parser would nest them."""
-    for tag in _TAG.finditer(content, max(offset, 0)):
-        closing, empty = tag.groups()
-        if closing:
-            depth = max(depth - 1, 0)
-        elif not empty:
-            depth += 1
-            if depth > MAX_DEPTH:
-                return True
+    rest, as feedparser's loose parser would nest them. Linear: each step finds the next
+    "<" or a section's end with ``bytes.find``."""
+    at = content.find(b"<", max(offset, 0))
+    while at != -1:
+        for opener, closer in _TEXT_SECTIONS:
+            if content.startswith(opener, at):
+                end = content.find(closer, at + len(opener))
+                if end == -1:
+                    return False  # the rest is text
+                at = content.find(b"<", end + len(closer))
+                break
+        else:
+            tag = _TAG.match(content, at)
+            if tag is not None:
+                closing, name, empty = tag.groups()
+                if name.lower() in _NEVER_CLOSED:
+                    pass
+                elif closing:
+                    depth = max(depth - 1, 0)
+                elif not empty:
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        return True
+            at = content.find(b"<", at + 1)
     return False
 
 
