@@ -102,6 +102,7 @@ class Daemon:
             metrics=self.metrics,
             clock=clock,
             rng=rng,
+            on_committed=self._batch_committed,
         )
 
     def _apply(self, settings: Settings) -> None:
@@ -259,15 +260,16 @@ class Daemon:
 
         self._alerting_task = asyncio.create_task(work(), name="alerts")
 
+    def _batch_committed(self) -> None:
+        # Mentions and their alerts just committed: send now rather than at the next tick.
+        if self._running and not self._stopping:
+            self._alert_work()
+
     def _forget_task(self, task: asyncio.Task[PollSummary]) -> None:
         self._in_flight.pop(task.get_name().removeprefix("poll:"), None)
-        if not self._running or self._stopping or task.cancelled() or task.exception():
-            return
-        if task.result().stored:
-            # Their alerts committed with them: send now rather than at the next tick.
-            self._alert_work()
-        # A slot is free and this source's next check is known: look again now.
-        self._tick_now()
+        if self._running and not self._stopping:
+            # A slot is free and this source's next check is known: look again now.
+            self._tick_now()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Tick until ``stop`` is set, then drain and close."""

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -96,8 +96,12 @@ class SourceRunner:
         metrics: Metrics,
         clock: Clock = utcnow,
         rng: random.Random | None = None,
+        on_committed: Callable[[], None] | None = None,
     ) -> None:
+        """``on_committed`` is called after each pipeline batch that stored mentions: their
+        alerts are committed with them, ready to send."""
         self._scheduler = scheduler
+        self._on_committed = on_committed
         self._store = store
         self._pipeline = pipeline
         self._http = http
@@ -167,6 +171,8 @@ class SourceRunner:
                 source.type,
                 items[start : start + PROCESS_BATCH],
             )
+            if part.stored and self._on_committed is not None:
+                self._on_committed()
             total.stored.extend(part.stored)
             total.dropped.update(part.dropped)
             total.updated += part.updated
