@@ -25,6 +25,7 @@ test: $(INSTALLED)
 bench: $(INSTALLED)
 	$(PY) bench/ingest.py
 	$(PY) bench/match.py
+	$(PY) bench/search.py
 	$(PY) bench/judgments.py
 	$(PY) bench/sentiment_dev.py
 	$(PY) bench/drafts.py
