@@ -4,8 +4,8 @@
 
 Runs a real daemon (``listener run``) against a feed served from this machine and a local
 webhook receiver. After the daemon's first poll, a complaint is added to the feed at a
-random moment and the time until the webhook has it is taken; the worst case is a
-complaint that appears just after a poll, which waits one whole interval. The goal is
+random moment (every other sample: just after a poll, the worst case, which waits one
+whole interval) and the time until the webhook has it is taken. The goal is
 ``interval + 1 s`` at most: the next poll no later than the interval (jitter only ever
 makes it earlier) and the alert sent as soon as its transaction commits.
 """
@@ -130,8 +130,14 @@ alerts:
                 print("the daemon never polled", file=sys.stderr)
                 return 1
             for n in range(args.samples):
-                # Anywhere in the interval; the worst case (just after a poll) included.
-                time.sleep(rng.uniform(0.0, args.interval))
+                if n % 2:
+                    # The worst case: just after a poll, so it waits a whole interval.
+                    polls = len(world.polls)
+                    while len(world.polls) == polls:
+                        time.sleep(0.005)
+                    time.sleep(0.05)
+                else:  # anywhere in the interval
+                    time.sleep(rng.uniform(0.0, args.interval))
                 guid = f"c{n}"
                 with world.lock:
                     world.entries.append((guid, COMPLAINT.format(n=n)))
