@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from listener.models import Judgments, SentimentLabel
-from listener.query import QueryError
+from listener.query import QueryError, to_fts5
 from listener.query.fts import MAX_SEARCH_CHARS, MAX_SEARCH_TERMS
 from listener.store import SQLiteStore, open_store
 from listener.store.rows import ts
@@ -221,3 +221,11 @@ def test_too_many_terms_are_refused_and_the_limit_itself_answers(store: SQLiteSt
         store.search(at_limit + ' "the anvil"')
     assert f"at most {MAX_SEARCH_TERMS}" in caught.value.message
     assert caught.value.column == len(at_limit) + 2  # the phrase that went past it
+
+
+def test_a_repeated_word_is_searched_once(store: SQLiteStore) -> None:
+    store.insert_mentions([make_mention(1, text="the anvil"), make_mention(2, text="the end")])
+    once = [(h.mention.id, h.score) for h in store.search("the")]
+    assert [(h.mention.id, h.score) for h in store.search("the the the")] == once
+    assert to_fts5("the the OR (the the)") == to_fts5("the")
+    assert to_fts5("anvil -the -the") == to_fts5("anvil -the")

@@ -25,6 +25,7 @@ Where search is looser or stricter than the streaming matcher:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from listener.query.ast import (
@@ -47,11 +48,10 @@ from listener.query.text import tokenize
 _TEXT_COLUMNS = "{title body}"
 
 # How long a search query may be (``check_search_size``). FTS5 reads every term's doclist
-# and bm25() counts the rows of every phrase (a full doclist walk each), so a pasted
-# 4,000-word query took 3 s on a million mentions, 20,000 words over a minute, and
-# "the the the…" grew with the square of its length. Real searches are a few words; a
-# brand query with every product name and hashtag a few dozen. The character cap is
-# checked before parsing, so a huge paste costs nothing.
+# and bm25() counts the rows of every phrase (a full doclist walk each): issue 13 measured
+# 3 s for a pasted 4,000-word query on a million mentions, over a minute for 20,000 words.
+# Real searches are a few words, a brand query with every product name and hashtag a few
+# dozen. The character cap is checked before parsing, so a huge paste costs nothing.
 MAX_SEARCH_CHARS = 4000
 MAX_SEARCH_TERMS = 64  # words (each word of a phrase too), handles, hashtags, field filters
 
@@ -100,6 +100,14 @@ def _simplify(node: Node) -> Node:
     return node
 
 
+def _distinct(expressions: Iterable[str]) -> list[str]:
+    """The expressions without repeats, in order. ``a AND a`` finds what ``a`` finds, but
+    FTS5 would score each copy (a walk of its whole doclist for bm25's document count, and
+    again per row): "the the the…" grew with the square of its length. Scores change only
+    for a repeated word next to others, which no longer counts twice."""
+    return list(dict.fromkeys(expressions))
+
+
 def _first_field(node: Node) -> Field | None:
     if isinstance(node, Field):
         return node
@@ -131,6 +139,7 @@ class _Translator:
                 negatives.append(self.expr(conjunct.child))
             else:
                 positives.append(self.expr(conjunct))
+        positives, negatives = _distinct(positives), _distinct(negatives)
         if not positives:
             exclude = None
             if negatives:
@@ -202,12 +211,13 @@ class _Translator:
             negated = next((c for c in node.children if isinstance(c, Not)), None)
             if negated is not None:
                 raise self.not_error(negated, "it is an alternative of OR")
-            return "(" + " OR ".join(self.expr(c) for c in node.children) + ")"
-        positives = [self.expr(c) for c in node.children if not isinstance(c, Not)]
+            options = _distinct(self.expr(c) for c in node.children)
+            return options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")"
+        positives = _distinct(self.expr(c) for c in node.children if not isinstance(c, Not))
         negatives = [c for c in node.children if isinstance(c, Not)]
         if not positives:
             raise self.not_error(negatives[0], "its group has nothing required")
-        return self.conjunction(positives, [self.expr(n.child) for n in negatives])
+        return self.conjunction(positives, _distinct(self.expr(n.child) for n in negatives))
 
 
 def _leaves(node: Node) -> list[Term | Phrase | Handle | Hashtag | Field]:
