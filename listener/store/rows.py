@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -71,6 +72,12 @@ UPDATE mentions SET judgments = ?, sentiment = ?, sentiment_label = ?,
 WHERE id = ?
 """
 INSERT_TAG = "INSERT OR IGNORE INTO mention_tags (mention_id, kind, value) VALUES (?, ?, ?)"
+INSERT_BRAND = "INSERT OR IGNORE INTO mention_brands (brand, mention_id) VALUES (?, ?)"
+# A repost's hash stays as recent as its latest copy.
+UPSERT_HASH = """
+INSERT INTO content_hashes (brand, content_hash, seen_at) VALUES (?, ?, ?)
+ON CONFLICT (brand, content_hash) DO UPDATE SET seen_at = max(seen_at, excluded.seen_at)
+"""
 DELETE_TAGS = "DELETE FROM mention_tags WHERE mention_id = ?"
 SELECT_MENTION = "SELECT m.* FROM mentions m WHERE m.id = ?"
 
@@ -281,6 +288,25 @@ ON CONFLICT (source_type, handle_key) DO UPDATE SET
     last_seen_at = max(authors.last_seen_at, excluded.last_seen_at),
     mention_count = authors.mention_count + 1
 """
+
+
+def brand_rows(mentions: Sequence[Mention]) -> list[tuple[str, str]]:
+    """``mention_brands`` rows of new mentions: each brand once per mention."""
+    return [(brand, m.id) for m in mentions for brand in dict.fromkeys(m.brands)]
+
+
+def hash_rows(mentions: Sequence[Mention]) -> list[tuple[str, str, str]]:
+    """``content_hashes`` rows (UPSERT_HASH) of new mentions: one per brand."""
+    return [
+        (brand, m.content_hash, ts(m.fetched_at))
+        for m in mentions
+        for brand in dict.fromkeys(m.brands)
+    ]
+
+
+def author_rows(mentions: Sequence[Mention]) -> list[tuple[Any, ...]]:
+    """UPSERT_AUTHOR rows of new mentions that name their author, in order."""
+    return [author_params(m, m.author.handle) for m in mentions if m.author.handle]
 
 
 def author_params(m: Mention, handle: str) -> tuple[Any, ...]:
