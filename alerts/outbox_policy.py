@@ -12,7 +12,7 @@ from pydantic import SecretStr
 
 from alerts.channels.base import DeliveryError
 from listener.config.channels import ChannelSettings
-from listener.sources.redaction import redact, url_secret_parts
+from listener.redaction import redact, url_secret_parts
 
 ERROR_CHARS = 500  # a stored and logged error: enough to act on, never a whole HTML page
 REDACTED = "[redacted]"

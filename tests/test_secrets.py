@@ -29,7 +29,7 @@ from listener.cli.main import main
 from listener.config.errors import ConfigError
 from listener.config.settings import load_settings
 from listener.logs import KeyValueFormatter
-from listener.sources.redaction import (
+from listener.redaction import (
     REDACTED,
     RedactSecrets,
     forget_secrets,

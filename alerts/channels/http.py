@@ -23,7 +23,7 @@ import httpx
 
 from alerts.channels.base import DeliveryError, SendContext
 from listener.clock import ensure_utc
-from listener.sources.redaction import redact, url_secret_parts
+from listener.redaction import redact, url_secret_parts
 
 ERROR_TEXT_CHARS = 300  # enough of the receiver's answer to act on, never a whole page
 TIMEOUT_S = 15.0

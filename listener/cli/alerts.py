@@ -29,7 +29,7 @@ from listener.cli.render_alerts import (
 )
 from listener.clock import utcnow
 from listener.models import Alert, AlertKind, AlertState, DeliveryStatus
-from listener.sources.redaction import redact
+from listener.redaction import redact
 from listener.store import Store, StoreError
 from listener.store.base import UnknownAlert, UnknownDelivery
 

@@ -20,7 +20,7 @@ from listener.config.errors import ConfigError
 from listener.config.settings import Settings, load_settings, resolve_config_path
 from listener.config.yamlfile import ENV_REFERENCE
 from listener.logs import configure_logging
-from listener.sources.redaction import RedactSecrets, forget_secrets, remember_secrets
+from listener.redaction import RedactSecrets, forget_secrets, remember_secrets
 from listener.units import parse_duration
 
 F = TypeVar("F", bound=Callable[..., Any])

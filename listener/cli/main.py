@@ -24,7 +24,7 @@ from listener.cli.draft import draft
 from listener.cli.mentions import label, search, show
 from listener.cli.render import render_poll_summary, render_sources_table, terminal_safe
 from listener.clock import utcnow
-from listener.sources.redaction import redact
+from listener.redaction import redact
 
 
 class _ListenerGroup(click.Group):

@@ -20,9 +20,9 @@ import regex
 
 from listener.config.settings import SourceSettings
 from listener.models import Finding, Judgments, Mention, SentimentLabel, SourceState, Urgency
+from listener.redaction import redact
 from listener.service.runner import PollSummary
 from listener.sources.base import SourceType
-from listener.sources.redaction import redact
 from listener.store import DEFAULT_HIGHLIGHT, SearchHit
 
 HIGHLIGHT_START, HIGHLIGHT_END = DEFAULT_HIGHLIGHT  # the store's snippet markers

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from listener.config.yamlfile import Problem, YamlDocument, join_path, parse_yaml
-from listener.sources.redaction import redact_values, secret_forms
+from listener.redaction import redact_values, secret_forms
 
 Loc = tuple[str | int, ...]
 ModelT = TypeVar("ModelT", bound=BaseModel)

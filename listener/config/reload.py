@@ -15,7 +15,7 @@ from pathlib import Path
 from listener.config.errors import ConfigError
 from listener.config.settings import Settings, load_settings
 from listener.logs import fields
-from listener.sources.redaction import remember_secrets
+from listener.redaction import remember_secrets
 
 log = logging.getLogger("listener.config.reload")
 

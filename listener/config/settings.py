@@ -255,7 +255,7 @@ class Settings(_Strict):
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     config_path: Path = Field(default=DEFAULT_CONFIG, exclude=True)  # set by load_settings
     # The values ${VAR} references were replaced with (set by load_settings): secrets in
-    # every output. A command puts them in force with listener.sources.redaction.
+    # every output. A command puts them in force with listener.redaction.
     secrets: frozenset[str] = Field(default=frozenset(), exclude=True, repr=False)
 
     @model_validator(mode="before")

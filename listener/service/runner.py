@@ -27,6 +27,7 @@ from listener.metrics import Metrics
 from listener.models import Mention, RawItem, SourceState
 from listener.pipeline.run import Pipeline
 from listener.pipeline.types import BatchReport, DropReason
+from listener.redaction import redact
 from listener.service.scheduler import (
     SchedulePolicy,
     next_check_after_failure,
@@ -34,7 +35,6 @@ from listener.service.scheduler import (
 )
 from listener.sources.base import PollContext, PollResult
 from listener.sources.errors import PermanentError, RateLimited, SourceError, TransientError
-from listener.sources.redaction import redact
 from listener.sources.registry import get_source_type
 
 log = logging.getLogger("listener.service.runner")

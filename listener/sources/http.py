@@ -29,11 +29,11 @@ from urllib.parse import SplitResult, unquote_plus, urlsplit, urlunsplit
 import httpx
 
 from listener import __version__
+from listener.redaction import redact
 from listener.sources.base import PollContext
 from listener.sources.errors import PermanentError, RateLimited, SourceError, TransientError
 from listener.sources.http_times import parse_retry_after
 from listener.sources.ratelimit import read_budget
-from listener.sources.redaction import redact
 
 DEFAULT_USER_AGENT = f"listener/{__version__} (self-hosted social listening)"
 

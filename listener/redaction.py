@@ -7,9 +7,9 @@ error body in which a receiver echoes the URL back. Guessing from names (``api_k
 values and the command that loaded them puts them in force here (``remember_secrets``);
 then ``redact`` blanks them in any text, and ``RedactSecrets`` does it for every log record.
 
-It lives beside the sources because it is the lowest layer every output path can import:
-the sources' own error messages (``http.redact_url``), the config errors, the alert channels
-and the outbox, the service's stored error text and the CLI's renderers.
+It is shared ground (it imports nothing of listener) because every output path uses it: the
+sources' own error messages (``http.redact_url``), the config errors, the alert channels and
+the outbox, the service's stored error text and the CLI's renderers.
 
 A value shorter than ``MIN_SECRET_CHARS`` is not blanked: it would blank ordinary words and
 numbers (``${PORT}``, ``${LANG}``) everywhere, and no real token is that short.
