@@ -33,7 +33,6 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -43,6 +42,7 @@ from alerts.channels.base import DeliveryError, SendContext
 from alerts.channels.registry import get_channel_type
 from alerts.compose import compose
 from alerts.escaping import FILTERS
+from alerts.flush_report import ChannelCounts, FlushReport
 from alerts.outbox_lock import OutboxLock
 from alerts.outbox_policy import backoff, describe, secrets_of
 from alerts.sent_journal import SentJournal, SentMark
@@ -69,43 +69,6 @@ def build_templates(settings: Settings, override_dir: Path | None = None) -> Tem
     built-in ``templates/`` after the operator's edited copies (``override_dir``, else
     ``replies.templates_dir``), and the channels' escaping filters for their markup."""
     return Templates(override_dir or settings.replies.templates_dir, filters=FILTERS)
-
-
-@dataclass
-class ChannelCounts:
-    sent: int = 0
-    failed: int = 0  # attempts that failed in this flush (at most one per channel)
-    held: int = 0  # due rows not tried: behind a waiting or failed row, or channel not configured
-
-
-@dataclass
-class FlushReport:
-    channels: dict[str, ChannelCounts] = field(default_factory=dict)
-    busy: bool = False  # another process was flushing this outbox: nothing was read
-
-    def counts(self, channel: str) -> ChannelCounts:
-        return self.channels.setdefault(channel, ChannelCounts())
-
-    @property
-    def sent(self) -> int:
-        return sum(c.sent for c in self.channels.values())
-
-    @property
-    def failed(self) -> int:
-        return sum(c.failed for c in self.channels.values())
-
-    @property
-    def held(self) -> int:
-        return sum(c.held for c in self.channels.values())
-
-    def merge(self, other: FlushReport) -> None:
-        """Add ``other``'s sends and failures; its held rows replace ours (they are what
-        is still waiting)."""
-        for name, theirs in other.channels.items():
-            mine = self.counts(name)
-            mine.sent += theirs.sent
-            mine.failed += theirs.failed
-            mine.held = theirs.held
 
 
 class OutboxSender:

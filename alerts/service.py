@@ -22,8 +22,9 @@ import httpx
 
 from alerts.decide import AlertDecider
 from alerts.drafts.replies import draft_replies
+from alerts.flush_report import FlushReport
 from alerts.message import AuthorHistory
-from alerts.outbox import FlushReport, OutboxSender, build_templates
+from alerts.outbox import OutboxSender, build_templates
 from alerts.outbox_lock import outbox_lock_path
 from alerts.sent_journal import sent_journal_path
 from listener.clock import Clock, utcnow

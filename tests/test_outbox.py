@@ -16,7 +16,8 @@ import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 
-from alerts.outbox import FlushReport, OutboxSender, build_templates
+from alerts.flush_report import FlushReport
+from alerts.outbox import OutboxSender, build_templates
 from listener.config.settings import Settings
 from listener.metrics import Metrics
 from listener.models import DeliveryStatus

@@ -15,7 +15,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from alerts.outbox import FlushReport
+from alerts.flush_report import FlushReport
 from alerts.outbox_lock import OutboxLock, outbox_lock_path
 from alerts.service import Alerting
 from listener.config.settings import Settings

@@ -18,7 +18,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from alerts.outbox import FlushReport, OutboxSender, build_templates
+from alerts.flush_report import FlushReport
+from alerts.outbox import OutboxSender, build_templates
 from listener.config.settings import Settings
 from listener.models import DeliveryStatus
 from listener.store import SQLiteStore, open_store
