@@ -56,6 +56,7 @@ from listener.config.settings import Settings, load_settings
 from listener.judging.judge import Judge
 from listener.models import AlertKind, Author, Mention, RawItem, ReplyDraft, Severity
 from listener.pipeline.run import Pipeline
+from listener.service.runner import PROCESS_BATCH
 from listener.store import open_store
 from listener.store.alert_contract import NewAlert
 
@@ -234,7 +235,10 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="one text per line")
     parser.add_argument("--limit", type=int, default=5000, help="texts to use")
     parser.add_argument(
-        "--batch", type=int, default=100, help="items per pipeline batch (one poll)"
+        "--batch",
+        type=int,
+        default=PROCESS_BATCH,
+        help=f"items per pipeline batch (the daemon's: {PROCESS_BATCH})",
     )
     parser.add_argument(
         "--store-size",
