@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 
 from bench.language import XLMT_LANGUAGES, measure, xlmt_sets
-from listener.reading.language import MAX_CHARS, LanguageGuess, detect_language
+from listener.reading.language import (
+    MAX_CHARS,
+    LanguageGuess,
+    detect_language,
+    script_and_language,
+)
 
 
 @pytest.mark.parametrize(
@@ -191,6 +196,32 @@ def test_very_long_text_only_reads_the_start() -> None:
     assert len(text[:MAX_CHARS]) == MAX_CHARS < 50 * len("আমার অর্ডার এখনো আসেনি। ")
     guess = detect_language(text)
     assert (guess.script, guess.language) == ("Bengali", "bn")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this is the one and only",
+        "I can't wait, it's the best",
+        "lol ok",
+        "el perro y la casa de mi madre",
+        "ich bin nicht sicher, ob das stimmt",
+        "yeh kya hai yaar, bahut bura",
+        "@user #tag https://t.co/x",
+        "Castrohttps://t.co/xyz is the one and the best",
+        "awww.example.com and the cat is on the mat",
+        "don' l' qu'il est là",
+        "",
+        "12345 !!!",
+        "OnePlus 5T এর review চাই",
+        "Samsung এর সার্ভিস খুব খারাপ",
+        "the one " * 400,
+    ],
+)
+def test_script_and_language_agree_with_detect_language(text: str) -> None:
+    # The judges' lean reading must name what the full guess names, whatever the text.
+    guess = detect_language(text)
+    assert script_and_language(text) == (guess.script, guess.language)
 
 
 def test_guess_is_immutable() -> None:

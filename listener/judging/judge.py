@@ -34,7 +34,7 @@ from listener.judging.signals import reach, spam_flags, urgency
 from listener.models import Author, Engagement, Finding, Judgments, Mention, SentimentLabel
 from listener.query import extract_handles
 from listener.reading.indic_cues import find_cues
-from listener.reading.language import detect_language, script_shares
+from listener.reading.language import script_and_language, script_shares
 from listener.reading.language_tags import reading_language
 from listener.reading.lexicon.english import COMPLAINT_CUES, FEELING_CUES, TOPIC_CUES
 from listener.reading.lexicon.indic import INDIC_CUES
@@ -205,7 +205,7 @@ class Judge:
         self, text: str, language: str | None, rating: float | None, brands: Sequence[str]
     ) -> _Reading:
         """Language, cues, sarcasm, sentiment and the complaint rules: what the rest builds on."""
-        guess = detect_language(text)
+        guess = script_and_language(text)
         lang = reading_language(language, guess)
         english = lang in (None, "en")
         prepared = prepare(text)

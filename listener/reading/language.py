@@ -42,6 +42,7 @@ import sys
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from listener.reading.lexicon.function_words import (
     FUNCTION_WORDS,
@@ -217,6 +218,32 @@ def detect_language(text: str) -> LanguageGuess:
     return guess
 
 
+class ScriptAndLanguage(NamedTuple):
+    script: str | None
+    language: str | None
+
+
+_NO_SCRIPT = ScriptAndLanguage(None, None)
+
+
+def script_and_language(text: str) -> ScriptAndLanguage:
+    """``detect_language(text)``'s script and language, which is all the judges read.
+
+    For ASCII text (most posts) the evidence lines and the confidence, written for people,
+    are not built: they took half the detection's time.
+    """
+    sample = text[:MAX_CHARS]
+    if not sample.isascii():
+        guess = detect_language(text)
+        return ScriptAndLanguage(guess.script, guess.language)
+    if "://" in sample:
+        sample = sample.replace("http", " http")  # as detect_language reads it
+    tokens = _ASCII_TOKEN.findall(sample.lower())
+    if not any(tokens):
+        return _NO_SCRIPT
+    return ScriptAndLanguage("Latin", _latin_language(tokens))
+
+
 def script_shares(text: str) -> dict[str, float]:
     """Each script's share of the letters of ``text`` (read as ``detect_language`` reads it:
     the first ``MAX_CHARS`` characters, without handles, hashtags and URLs), most first.
@@ -326,15 +353,37 @@ def _by_script(script: str, share: float, sample: str, chars: set[str]) -> Langu
     return LanguageGuess(script, language, round(confidence * share, 2), evidence)
 
 
+def _tally(total: int) -> list[int]:
+    """A packed sum of ballots as one vote count per language (in 1/_UNITS)."""
+    tally = memoryview(total.to_bytes(_TALLY_BYTES, sys.byteorder)).cast("H").tolist()
+    if _BIG_ENDIAN:
+        tally.reverse()  # the highest field, the last language, came first
+    return tally
+
+
+def _latin_language(tokens: list[str]) -> str | None:
+    """``_latin(tokens, (), 1.0).language``, without the evidence and confidence."""
+    total = sum(filter(None, map(_WORD_BALLOTS.get, tokens)))
+    if not total:
+        return None
+    tally = _tally(total)
+    ranked = sorted(tally)
+    top, runner_up = ranked[-1] / _UNITS, ranked[-2] / _UNITS
+    if top < MIN_SCORE or runner_up > MAX_RUNNER_UP * top:
+        return None
+    best = tally.index(ranked[-1])
+    if len(_WORDS_OF[best].intersection(tokens)) < 2:
+        return None  # one function word only
+    return _LANGUAGES[best]
+
+
 def _latin(tokens: list[str], cues: list[str] | tuple[()], share: float) -> LanguageGuess:
     total = sum(filter(None, map(_WORD_BALLOTS.get, tokens)))
     if cues:
         total += sum(map(_LETTER_BALLOTS.__getitem__, cues))
     if not total:
         return _NO_WORDS if share == 1.0 else _undecided(share, "no function words")
-    tally = memoryview(total.to_bytes(_TALLY_BYTES, sys.byteorder)).cast("H").tolist()
-    if _BIG_ENDIAN:
-        tally.reverse()  # the highest field, the last language, came first
+    tally = _tally(total)
     ranked = sorted(tally)
     top, runner_up = ranked[-1] / _UNITS, ranked[-2] / _UNITS
     best = tally.index(ranked[-1])

@@ -10,8 +10,18 @@ letters are in a script that language is not written in.
 from __future__ import annotations
 
 import re
+from typing import Protocol
 
-from listener.reading.language import LanguageGuess
+
+class _Guess(Protocol):
+    """What the letters say: a ``LanguageGuess`` or a ``ScriptAndLanguage``."""
+
+    @property
+    def script(self) -> str | None: ...
+
+    @property
+    def language(self) -> str | None: ...
+
 
 # Languages written in a script other than Latin, by that script. A declared language not
 # listed here is taken to be written in Latin letters (English, Spanish, Indonesian…).
@@ -51,9 +61,10 @@ def primary_tag(language: str | None) -> str | None:
     return primary
 
 
-def reading_language(declared: str | None, guess: LanguageGuess) -> str | None:
+def reading_language(declared: str | None, guess: _Guess) -> str | None:
     """The language to judge a text in: ``declared`` (a source's tag) unless the letters
-    contradict it, else what ``guess`` (``detect_language`` of the text) found."""
+    contradict it, else what ``guess`` (``detect_language`` of the text, or just its
+    ``script_and_language``) found."""
     tag = primary_tag(declared)
     if tag is None:
         return guess.language
