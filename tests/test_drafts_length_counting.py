@@ -25,12 +25,14 @@ _LINK = regex.compile(
 )
 
 # Pieces that sit at the edges of each shortcut: ASCII with CR LF, © and ® (emoji in the
-# light range), the range ends, joiners, combining marks, flags, CJK, Indic conjuncts, links.
+# light range), the range ends, joiners, combining marks, flags, Hangul jamo, CJK, Indic
+# conjuncts, links.
 PIECES = [
     *"ab c.\r\n/:-@1",
     "é", "©", "®", "\u0301", "\ufe0f", "\u200d", "\u10ff", "\u1100", "\u2000", "\u200d",
     "\u200e", "\u2010", "\u201f", "\u2020", "\u2032", "\u2037", "\u2038", "字", "ক্ষ", "తె",
-    "👩‍👩‍👧", "🇮🇳", "😡", "👍🏽", "https://x.co/a ", "acme.com ", "Node.js",
+    "👩‍👩‍👧", "🇮🇳", "😡", "👍🏽", "각", "\u1100\u1161", "\r",
+    "https://x.co/a ", "acme.com ", "Node.js",
 ]  # fmt: skip
 
 

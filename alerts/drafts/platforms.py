@@ -34,6 +34,7 @@ _X_LINK = regex.compile(
     r"(?![\p{L}\p{N}@-])(?:/[^\s<>\"']*)?"
 )
 _GRAPHEME = regex.compile(r"\X")
+_JOINING = regex.compile(r"[^\p{GCB=Other}\p{GCB=Control}\r\n]")
 _EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}]")
 # twitter-text v3 config: code points in 0-4351, 8192-8205, 8208-8223 and 8242-8247 weigh
 # 100 (one unit), the rest 200; this matches the rest. One regex over the text, not a
@@ -44,7 +45,10 @@ X_URL_LENGTH = 23
 
 def graphemes(text: str) -> int:
     """User-perceived characters: an emoji sequence or an Indic conjunct counts once."""
-    if text.isascii():  # in ASCII only CR LF joins two code points into one grapheme
+    # A text of characters that never join their neighbours (Grapheme_Cluster_Break Other
+    # or Control: no marks, joiners, flags, Hangul jamo, viramas) has a grapheme per code
+    # point but for CR LF, and is counted without segmenting it.
+    if text.isascii() or _JOINING.search(text) is None:
         return len(text) - text.count("\r\n")
     return len(_GRAPHEME.findall(text))
 
