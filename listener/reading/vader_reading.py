@@ -59,7 +59,7 @@ _PHRASE_KEYS = ("wait", "forward")  # a text without them needs no phrase pass
 
 # Apostrophes a keyboard or a phone types instead of "'": right and left single quotes,
 # the modifier-letter apostrophe, the prime and the grave/acute accents used as one.
-_APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u02bc\u2032\u00b4`", "'"))
+_APOSTROPHE_CHARS = "\u2019\u2018\u02bc\u2032\u00b4`"
 # A JSON escape left in the text as six characters ("\\u2019", "\\u002c"): the character
 # it names. Surrogate halves (emoji) are left alone: they are not characters by themselves.
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
@@ -93,7 +93,12 @@ def plain_apostrophes(text: str) -> str:
         text = _ESCAPE.sub(_unescaped, text)
     if text.isascii():
         return text.replace("`", "'") if "`" in text else text
-    return text.translate(_APOSTROPHES)
+    # One str.replace per kind of apostrophe, each a scan in C that returns the text itself
+    # when it finds none: translate looked every character up in a dict, for the few
+    # non-ASCII posts that hold any of them.
+    for apostrophe in _APOSTROPHE_CHARS:
+        text = text.replace(apostrophe, "'")
+    return text
 
 
 def _unescaped(match: re.Match[str]) -> str:
@@ -152,6 +157,9 @@ def mute_names(text: str, lexicon: Set[str]) -> str:
     The first word of a run that starts a sentence ("Great service today") is an ordinary
     capital and keeps its score; so does one after @handles that open the post.
     """
+    runs = _NAME_RUN.findall(text)
+    if not runs or lexicon.isdisjoint(" ".join(runs).lower().split(" ")):
+        return text  # most names hold no lexicon word: one check in C for them all
     return _NAME_RUN.sub(lambda m: _muted_run(m, text, lexicon), text)
 
 
