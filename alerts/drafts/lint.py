@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from alerts.drafts.facts import Facts
@@ -46,11 +47,19 @@ _UNSAFE = re.compile(
     r"|@(?:everyone|here|channel)\b"
 )
 _NO_POLICY = ReplyPolicy()
+_SPACES = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
     """Lowercase, one kind of apostrophe, single spaces: how phrases are compared."""
-    return re.sub(r"\s+", " ", text.replace("’", "'").replace("‘", "'")).lower()
+    return _SPACES.sub(" ", text.replace("’", "'").replace("‘", "'")).lower()
+
+
+@lru_cache(maxsize=64)
+def _normalised(phrases: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Each distinct phrase and its normal form: the same built-in and configured list is
+    checked against every draft, and normalising it each time was a third of the lint."""
+    return tuple((p, normalise(p)) for p in dict.fromkeys(phrases))
 
 
 def lint_draft(
@@ -60,12 +69,14 @@ def lint_draft(
     platform: str | Platform,
     banned: Iterable[str],
     policy: ReplyPolicy | None = None,
+    length: int | None = None,
 ) -> dict[str, Any]:
+    """``length``: the draft's length as ``platform`` counts it, when the caller has it."""
     place = platform if isinstance(platform, Platform) else PLATFORMS.get(platform)
     place = place or platform_for(None, None)
     language = facts.language if facts.language in NEXT_STEP_MARKERS else "en"
     plain = normalise(text)
-    length = place.count(text)
+    length = place.count(text) if length is None else length
     feeling = facts.feeling
     feeling_pattern = FEELING_MARKERS[language].get(feeling or "", "") if feeling else ""
     result: dict[str, Any] = {
@@ -86,7 +97,7 @@ def lint_draft(
         "loyalty_present": (
             None if not facts.loyal else bool(compiled(LOYALTY_MARKERS[language]).search(text))
         ),
-        "banned_phrases": [p for p in dict.fromkeys(banned) if normalise(p) in plain],
+        "banned_phrases": [p for p, normal in _normalised(tuple(banned)) if normal in plain],
         "echoed_abuse": _echoed_abuse(text, plain, facts),
         "personal_data": (
             [d for d in facts.private_data if d.lower() in plain] if place.public else []
@@ -120,7 +131,12 @@ def _echoed_abuse(text: str, plain: str, facts: Facts) -> list[str]:
 
 def _has_word(plain: str, word: str) -> bool:
     # Whole words: "ass" must not be found in "assist". Symbols ("f*ck") are matched as written.
-    return re.search(r"(?<!\w)" + re.escape(word.lower()) + r"(?!\w)", plain) is not None
+    return word.lower() in plain and _whole_word(word.lower()).search(plain) is not None
+
+
+@lru_cache(maxsize=1024)
+def _whole_word(word: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)")
 
 
 def _promises(text: str, language: str, policy: ReplyPolicy) -> list[str]:

@@ -35,7 +35,6 @@ from alerts.templating import Templates
 DETAIL_LEVELS = (4, 3, 2, 1, 0, -1)
 PARAGRAPH = "--"  # a template line of just this: a paragraph break on long platforms
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-_SPACES = re.compile(r"\s+")
 
 
 class Picker:
@@ -133,8 +132,11 @@ def context(
     }
 
 
-def render(templates: Templates, name: str, ctx: Mapping[str, Any], platform: Platform) -> str:
-    """The draft at the highest detail level that fits ``platform``."""
+def render(
+    templates: Templates, name: str, ctx: Mapping[str, Any], platform: Platform
+) -> tuple[str, int]:
+    """The draft at the highest detail level that fits ``platform``, and its length as the
+    platform counts it (the linter reports it: counted once, not twice)."""
     text = ""
     # Last before cutting: a fix that has a link may give up its sentence for the link alone.
     tries = (
@@ -143,16 +145,21 @@ def render(templates: Templates, name: str, ctx: Mapping[str, Any], platform: Pl
     for values in tries:
         for detail in DETAIL_LEVELS:
             text = _join(templates.render(name, **values, detail=detail), short=platform.short)
-            if platform.count(text) <= platform.limit:
-                return text
-    return _cut(text, platform)
+            length = platform.count(text)
+            if length <= platform.limit:
+                return text, length
+    text = _cut(text, platform)  # rare: counted once more
+    return text, platform.count(text)
 
 
 def _join(rendered: str, *, short: bool) -> str:
     """Template lines → one paragraph (short platforms) or paragraphs at ``--`` lines."""
     paragraphs: list[list[str]] = [[]]
     for line in rendered.splitlines():
-        line = _SPACES.sub(" ", line).strip()
+        # str.split() and re's \s agree on what whitespace is: this is the line with its
+        # runs of spaces made one and its ends stripped, without a regex per line (most of
+        # a rendered template's lines are blank).
+        line = " ".join(line.split())
         if line == PARAGRAPH:
             paragraphs.append([])
         elif line:

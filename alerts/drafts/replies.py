@@ -60,8 +60,10 @@ def draft_replies(
     notes = _notes(facts)
     drafts = []
     for position, plan in enumerate(plan_drafts(facts, replies, place)):
-        text, failure = _render(chosen, facts, plan, place, brand, replies, position)
-        lint = lint_draft(text, facts=facts, platform=place, banned=banned, policy=replies.policy)
+        text, length, failure = _render(chosen, facts, plan, place, brand, replies, position)
+        lint = lint_draft(
+            text, facts=facts, platform=place, banned=banned, policy=replies.policy, length=length
+        )
         draft_note = "; ".join(n for n in (*notes, failure) if n) or None
         drafts.append(ReplyDraft(plan.approach, text, facts.language, draft_note, lint))
     return tuple(drafts)
@@ -116,8 +118,9 @@ def _render(
     brand: str | None,
     replies: RepliesSettings,
     position: int,
-) -> tuple[str, str | None]:
-    """The draft text, and why the built-in template was used when an edited one failed."""
+) -> tuple[str, int, str | None]:
+    """The draft text, its length on ``place``, and why the built-in template was used when
+    an edited one failed."""
     ctx = context(
         facts,
         plan,
@@ -130,10 +133,10 @@ def _render(
     )
     name = template_name(facts.language, plan.approach)
     try:
-        return render(templates, name, ctx, place), None
+        return (*render(templates, name, ctx, place), None)
     except (TemplateError, ValueError, KeyError, TypeError) as error:
         builtin = templates_for(None)
         if templates is builtin:
             raise  # our own template is broken: a test must see it
         why = f"{name} failed ({type(error).__name__}: {error}): used the built-in template"
-        return render(builtin, name, ctx, place), why
+        return (*render(builtin, name, ctx, place), why)
