@@ -38,6 +38,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
@@ -81,8 +82,7 @@ _LINK = re.compile(r"https?://\S+")
 _PERSONAL = re.compile(r"\b(?:i|i'm|im|me|my|mine|we|us|our|you|your|u)\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class Sentiment:
+class Sentiment(NamedTuple):  # a tuple: built per mention, cheaper than a frozen dataclass
     score: float | None  # None: not scored (the model cannot read the text)
     label: SentimentLabel
     evidence: tuple[str, ...] = ()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from listener.models import SentimentLabel
 from listener.sentiment import Sentiment
@@ -64,8 +64,9 @@ MAX_INDIC_FAMILIES = 3
 _FAILURES = ("problem", "defect", "delay")
 
 
-@dataclass(frozen=True, slots=True)
-class ComplaintSignals:
+# Tuples, not frozen dataclasses: both are built for every mention, and a frozen dataclass
+# sets each field through object.__setattr__ (a microsecond for these two).
+class ComplaintSignals(NamedTuple):
     """What the complaint rules look at, gathered by the judge from the other judges."""
 
     cues: Mapping[str, tuple[str, ...]]  # complaint cue family → words found
@@ -76,8 +77,7 @@ class ComplaintSignals:
     indic_cues: Mapping[str, tuple[str, ...]] | None = None  # family → words, non-English
 
 
-@dataclass(frozen=True, slots=True)
-class ComplaintVerdict:
+class ComplaintVerdict(NamedTuple):
     score: float  # 0…1
     evidence: tuple[str, ...]
     features: dict[str, float]  # named feature values, for the learning path
@@ -106,51 +106,64 @@ def _sigmoid(z: float) -> float:
 
 def judge_complaint(signals: ComplaintSignals) -> ComplaintVerdict:
     """Score how likely the post is a complaint, with the evidence for the score."""
+    # Each feature adds weight × value to z, is named in ``features`` and, when it says why,
+    # in ``evidence``. Written out rather than through a helper: this runs for every mention.
     features: dict[str, float] = {}
     evidence: list[str] = []
     z = BIAS
-
-    def add(name: str, weight: float, why: str | None, value: float = 1.0) -> None:
-        nonlocal z
-        z += weight * value
-        features[name] = value
-        if why:
-            evidence.append(why)
 
     cues = signals.cues
     for family, weight in FAMILY_WEIGHTS.items() if cues else ():  # many posts have no cue
         words = cues.get(family, ())
         if words:
-            add(f"cue:{family}", weight, f"{family}: {', '.join(repr(w) for w in words[:3])}")
+            z += weight
+            features[f"cue:{family}"] = 1.0
+            evidence.append(f"{family}: {', '.join(repr(w) for w in words[:3])}")
     failure_named = bool(cues) and any(cues.get(family) for family in _FAILURES)
 
     sentiment = signals.sentiment
     score = sentiment.score
     if sentiment.label is SentimentLabel.NEGATIVE:
         strength = min(1.0, -score) if score is not None else 0.5
-        add("tone:negative", NEGATIVE_TONE, f"negative tone ({_signed(score)})")
-        add("tone:strength", 1.0, None, strength)
+        z += NEGATIVE_TONE
+        features["tone:negative"] = 1.0
+        evidence.append(f"negative tone ({_signed(score)})")
+        z += strength
+        features["tone:strength"] = strength
     elif score is not None and score >= 0.5 and not failure_named and not signals.sarcasm:
-        add("tone:positive", POSITIVE_TONE, None)
-    praise = signals.cues.get("praise", ())
+        z += POSITIVE_TONE
+        features["tone:positive"] = 1.0
+    praise = cues.get("praise", ())
     if praise and not failure_named and not signals.sarcasm:
-        add("cue:praise", PRAISE, None)
+        z += PRAISE
+        features["cue:praise"] = 1.0
 
     if signals.addressed_to:
-        add("addressed", ADDRESSED, f"addressed to @{signals.addressed_to}")
-        if signals.cues.get("request"):
-            add("request", REQUEST, None)
+        z += ADDRESSED
+        features["addressed"] = 1.0
+        evidence.append(f"addressed to @{signals.addressed_to}")
+        if cues.get("request"):
+            z += REQUEST
+            features["request"] = 1.0
         if signals.question:
-            add("question", QUESTION, "a question to the brand")
+            z += QUESTION
+            features["question"] = 1.0
+            evidence.append("a question to the brand")
     if signals.sarcasm:
-        add("sarcasm", SARCASM, "sarcasm: " + "; ".join(signals.sarcasm))
+        z += SARCASM
+        features["sarcasm"] = 1.0
+        evidence.append("sarcasm: " + "; ".join(signals.sarcasm))
 
-    indic = signals.indic_cues or {}
-    complaint_families = [f for f in indic if f != "positive" and indic[f]]
-    for family in complaint_families[:MAX_INDIC_FAMILIES]:
-        add(f"indic:{family}", INDIC_FAMILY, f"{family}: {', '.join(indic[family][:3])}")
-    if indic.get("positive") and not complaint_families:
-        add("indic:positive", INDIC_POSITIVE, None)
+    indic = signals.indic_cues
+    if indic:
+        complaint_families = [f for f in indic if f != "positive" and indic[f]]
+        for family in complaint_families[:MAX_INDIC_FAMILIES]:
+            z += INDIC_FAMILY
+            features[f"indic:{family}"] = 1.0
+            evidence.append(f"{family}: {', '.join(indic[family][:3])}")
+        if indic.get("positive") and not complaint_families:
+            z += INDIC_POSITIVE
+            features["indic:positive"] = 1.0
 
     return ComplaintVerdict(_sigmoid(z), tuple(evidence), features)
 
