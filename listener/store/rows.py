@@ -125,6 +125,35 @@ def fts_values(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(row[i] for i in _FTS_AT)
 
 
+# A new live mention's mention_filters row (schema 10), written by insert_mentions like its
+# FTS row; filter_values picks its values. The brand keys are made in SQL, by the same
+# expression as the migration's and the trigger's (listener.store.schema_scale, _V10).
+INSERT_FILTERS = """
+INSERT INTO mention_filters (
+    seq, published_at, source, source_type, lang, sentiment_label, complaint, urgency, brand_keys
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?,
+    coalesce((SELECT char(31) || group_concat(replace(replace(lower(value),
+        char(30), char(30) || 'e'), char(31), char(30) || 's'), char(31)) || char(31)
+        FROM json_each(?)), char(31)))
+"""
+_FILTERS_AT = tuple(
+    _INSERTED_COLUMNS.index(name)
+    for name in (
+        "published_at", "source", "source_type", "lang",
+        "sentiment_label", "complaint", "urgency", "brands",
+    )
+)  # fmt: skip
+_DELETED_AT = _INSERTED_COLUMNS.index("deleted_at")
+
+
+def filter_values(seq: int | None, row: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """The ``mention_filters`` row (INSERT_FILTERS) of a ``mention_to_row`` row
+    stored as ``seq``; None for a mention stored already deleted, which search never lists."""
+    if row[_DELETED_AT] is not None:
+        return None
+    return (seq, *(row[i] for i in _FILTERS_AT))
+
+
 _ENGAGEMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Engagement))
 
 

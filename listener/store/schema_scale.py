@@ -4,7 +4,8 @@ cheap as a store grows to millions of mentions and an incident piles up open ale
 - 6: open-alert links by author and thread, kept by triggers; ``html`` may be NULL;
 - 7: a new mention's FTS row written by ``insert_mentions``, not by a trigger;
 - 8: the unused ``mentions_content_hash`` index dropped;
-- 9: a covering partial index of live negative mentions, for the spike rule's counts.
+- 9: a covering partial index of live negative mentions, for the spike rule's counts;
+- 10: ``mention_filters``, the columns ranked search filters on, one narrow row per live mention.
 
 Part of ``listener.store.schema``'s ordered migrations (shipped: never edit, append).
 """
@@ -137,7 +138,64 @@ _V9: tuple[str, ...] = (
     " WHERE sentiment_label = 'negative' AND deleted_at IS NULL",
 )
 
+
+# Ranked search walks a word's matches newest first and checks each match's filters: on its
+# mentions row that check read a wide record (text, JSON, URLs) for a few columns, about
+# 1.4 µs a match, and a filter that keeps few of many matches walks them all (60 ms at 1M
+# for a mid-frequency word with a brand, a sentiment and 14 days). Here the same columns
+# sit in rows of ~60 bytes keyed by the mention's seq, with the brands in the row instead
+# of a lookup in mention_brands per match. Only live mentions have a row: a tombstone's
+# row is deleted, so "not deleted" is the join itself.
+# insert_mentions writes a new mention's row itself (rows.INSERT_FILTERS, like its FTS row,
+# schema 7); every later change of these columns (judgments rewritten, a person's label,
+# an edit, a tombstone) goes through the triggers, whichever code path makes it.
+# brand_keys: each brand between separators, "<31>acme<31>globex<31>" (a lone <31> for
+# none), so a search for "<31>key<31>" finds a whole brand. A key is the brand lowercased
+# as COLLATE NOCASE compares (lower() and NOCASE both fold ASCII only), with the separator
+# (char 31) and the escape (char 30) escaped, so no key contains a separator. The same
+# expression is written in the fill, the trigger, rows.INSERT_FILTERS and the search.
+_V10: tuple[str, ...] = (
+    # Collations as in mentions: source and language filters compare without case.
+    """CREATE TABLE mention_filters (
+        seq INTEGER PRIMARY KEY REFERENCES mentions(seq) ON DELETE CASCADE,
+        published_at TEXT NOT NULL,
+        source TEXT NOT NULL COLLATE NOCASE,
+        source_type TEXT NOT NULL COLLATE NOCASE,
+        lang TEXT COLLATE NOCASE,
+        sentiment_label TEXT NOT NULL,
+        complaint INTEGER NOT NULL,
+        urgency TEXT NOT NULL,
+        brand_keys TEXT NOT NULL
+    )""",
+    """INSERT INTO mention_filters (seq, published_at, source, source_type, lang,
+        sentiment_label, complaint, urgency, brand_keys)
+    SELECT seq, published_at, source, source_type, lang, sentiment_label, complaint, urgency,
+        coalesce((SELECT char(31) || group_concat(replace(replace(lower(value),
+            char(30), char(30) || 'e'), char(31), char(30) || 's'), char(31)) || char(31)
+            FROM json_each(brands)), char(31))
+    FROM mentions WHERE deleted_at IS NULL""",
+    # OR REPLACE: the row is rewritten whole, and written again should a mention ever
+    # come back from a tombstone.
+    """CREATE TRIGGER mentions_filters_changed AFTER UPDATE OF published_at, source,
+        source_type, lang, sentiment_label, complaint, urgency, brands, deleted_at ON mentions
+    WHEN new.deleted_at IS NULL
+    BEGIN
+        INSERT OR REPLACE INTO mention_filters (seq, published_at, source, source_type, lang,
+            sentiment_label, complaint, urgency, brand_keys)
+        VALUES (new.seq, new.published_at, new.source, new.source_type, new.lang,
+            new.sentiment_label, new.complaint, new.urgency,
+            coalesce((SELECT char(31) || group_concat(replace(replace(lower(value),
+                char(30), char(30) || 'e'), char(31), char(30) || 's'), char(31)) || char(31)
+                FROM json_each(new.brands)), char(31)));
+    END""",
+    """CREATE TRIGGER mentions_filters_tombstoned AFTER UPDATE OF deleted_at ON mentions
+    WHEN new.deleted_at IS NOT NULL
+    BEGIN
+        DELETE FROM mention_filters WHERE seq = new.seq;
+    END""",
+)
+
 # Appended to listener.store.schema.MIGRATIONS, in order.
 SCALE_MIGRATIONS: tuple[tuple[int, tuple[str, ...] | Callable[[sqlite3.Connection], None]], ...] = (
-    (6, _v6), (7, _V7), (8, _V8), (9, _V9),
+    (6, _v6), (7, _V7), (8, _V8), (9, _V9), (10, _V10),
 )  # fmt: skip

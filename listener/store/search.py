@@ -31,8 +31,11 @@ from listener.store.rows import ts
 # of ranking every match; beyond it, relevance ranks the RANKED_WINDOW most recently stored
 # matches. On 1M mentions a page of "the" took about 550 ms by ranking every match, and
 # about 20 ms within the window (bench/search.py).
-# The filters are checked on each match's row, so a filter that keeps few of many matches
-# still walks them all, about 1.4 µs each: that, not the window, bounds such searches.
+# The filters are checked on each match's mention_filters row (schema 10: only the columns
+# they read, the brands inline, tombstones absent), aliased m so the clauses are those of
+# the plain search. A filter that keeps few of many matches still walks them all, and
+# that, not the window, bounds such searches: a narrow row's check costs about half a
+# wide mentions row's (see bench/search.py, "filtered").
 RANKED_WINDOW = 1000
 # bm25() column weights, in FTS column order (title, body, author, handles, hashtags): a
 # word in the title says more about what a post is about than one deep in its body.
@@ -43,7 +46,7 @@ _RANKED = """
 WITH page AS MATERIALIZED (
     SELECT hit.seq, hit.score, hit.published_at FROM (
         SELECT m.seq, bm25(mentions_fts, 5.0, 1.0, 0.5, 2.0, 2.0) AS score, m.published_at
-        FROM mentions_fts CROSS JOIN mentions m ON m.seq = mentions_fts.rowid{where}
+        FROM mentions_fts CROSS JOIN mention_filters m ON m.seq = mentions_fts.rowid{where}
         ORDER BY mentions_fts.rowid DESC LIMIT ?
     ) hit
     ORDER BY hit.score, hit.published_at DESC, hit.seq DESC LIMIT ? OFFSET ?
@@ -123,13 +126,26 @@ def _name(value: str, what: str) -> str:
 
 
 _TAG_EXISTS = (
-    "EXISTS (SELECT 1 FROM mention_tags t WHERE t.kind = ? AND t.value = ? AND t.mention_id = m.id)"
+    "EXISTS (SELECT 1 FROM mention_tags t WHERE t.kind = ? AND t.value = ? AND t.mention_id = {id})"
+)
+# The mention's id, for the filters kept by id (tags, brands): m is a mentions row in the
+# plain search, a mention_filters row (no id) among ranked search's candidates.
+_ID_OF_MENTION = "m.id"
+_ID_OF_FILTERS = "(SELECT i.id FROM mentions i WHERE i.seq = m.seq)"
+_BRAND_OF_MENTION = (
+    "EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = m.id AND b.brand = ?)"
+)
+# The key of the brand searched for, made as schema 10 makes the stored ones.
+_BRAND_OF_FILTERS = (
+    "instr(m.brand_keys, char(31) || replace(replace(lower(?), char(30), char(30) || 'e'),"
+    " char(31), char(30) || 's') || char(31)) > 0"
 )
 
 
 def _judgment_filters(
     where: _Where,
     *,
+    id_of: str,
     complaint: bool | None,
     feeling: str | None,
     topic: str | None,
@@ -140,11 +156,11 @@ def _judgment_filters(
     if complaint is not None:
         where.add("m.complaint = ?", int(complaint))
     if feeling is not None:
-        where.add(_TAG_EXISTS, "feeling", _name(feeling, "feeling"))
+        where.add(_TAG_EXISTS.format(id=id_of), "feeling", _name(feeling, "feeling"))
     if topic is not None:
-        where.add(_TAG_EXISTS, "topic", _name(topic, "topic"))
+        where.add(_TAG_EXISTS.format(id=id_of), "topic", _name(topic, "topic"))
     if flag is not None:
-        where.add(_TAG_EXISTS, "flag", _choice(Flag, flag, "flag"))
+        where.add(_TAG_EXISTS.format(id=id_of), "flag", _choice(Flag, flag, "flag"))
     if urgency is not None:
         where.add("m.urgency = ?", _choice(Urgency, urgency, "urgency"))
     if language is not None:
@@ -178,10 +194,13 @@ def build_search(
         fts = to_fts5(query)
     else:
         fts = FtsQuery(None, None, ())
+    ranked = fts.match is not None
     where = _Where()
-    # A tombstone's words are gone (the FTS index has none), but a filter-only search would
-    # still list it: deleted posts are never shown to someone searching.
-    where.add("m.deleted_at IS NULL")
+    if not ranked:
+        # A tombstone's words are gone (the FTS index has none), but a filter-only search
+        # would still list it: deleted posts are never shown to someone searching. (Ranked
+        # search's mention_filters has no row for a tombstone.)
+        where.add("m.deleted_at IS NULL")
     if fts.match is not None:
         where.add("mentions_fts MATCH ?", fts.match)
     if fts.exclude is not None:
@@ -190,10 +209,7 @@ def build_search(
     for f in fts.filters:
         _field_filter(where, f)
     if brand is not None:
-        where.add(
-            "EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = m.id AND b.brand = ?)",
-            brand,
-        )
+        where.add(_BRAND_OF_FILTERS if ranked else _BRAND_OF_MENTION, brand)
     if source is not None:
         where.add("(m.source = ? OR m.source_type = ?)", source, source)
     if sentiment is not None:
@@ -204,15 +220,15 @@ def build_search(
             raise ValueError(f"sentiment must be one of {choices}, not {sentiment!r}") from None
         where.add("m.sentiment_label = ?", label.value)
     _judgment_filters(
-        where, complaint=complaint, feeling=feeling, topic=topic, language=language,
-        urgency=urgency, flag=flag,
+        where, id_of=_ID_OF_FILTERS if ranked else _ID_OF_MENTION, complaint=complaint,
+        feeling=feeling, topic=topic, language=language, urgency=urgency, flag=flag,
     )  # fmt: skip
     if since is not None:
         where.add("m.published_at >= ?", ts(since))
     if until is not None:
         where.add("m.published_at < ?", ts(until))
     expressions = tuple(e for e in (fts.match, fts.exclude) if e is not None)
-    if fts.match is None:
+    if not ranked:
         sql = _PLAIN_SELECT + where.sql() + _NEWEST_FIRST
         return SearchSql(sql, (*where.params, limit, offset), False, expressions)
     open_mark, close_mark = highlight

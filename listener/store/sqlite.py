@@ -136,14 +136,19 @@ class SQLiteStore(SQLiteAlerts):
             # A tight loop of cached prepared statements in one transaction: rowcount tells
             # which rows were new, which executemany cannot.
             fts: list[tuple[object, ...]] = []
+            filters: list[tuple[object, ...]] = []
             for m, row in prepared:
                 inserted = conn.execute(rows.INSERT_MENTION, row)
                 if inserted.rowcount == 1:
                     new.append(m)
-                    fts.append((inserted.lastrowid, *rows.fts_values(row)))
+                    seq = inserted.lastrowid
+                    fts.append((seq, *rows.fts_values(row)))
+                    if (filter_row := rows.filter_values(seq, row)) is not None:
+                        filters.append(filter_row)
             # The new mentions' other rows, one executemany per table: the same rows in the
             # same order as a statement each, for less Python per row.
             conn.executemany(rows.INSERT_FTS, fts)
+            conn.executemany(rows.INSERT_FILTERS, filters)
             conn.executemany(rows.INSERT_BRAND, rows.brand_rows(new))
             conn.executemany(rows.UPSERT_HASH, rows.hash_rows(new))
             conn.executemany(rows.UPSERT_AUTHOR, rows.author_rows(new))
