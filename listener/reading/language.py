@@ -232,16 +232,33 @@ def script_and_language(text: str) -> ScriptAndLanguage:
     For ASCII text (most posts) the evidence lines and the confidence, written for people,
     are not built: they took half the detection's time.
     """
+    # Step by step what detect_language does; tests/test_language.py holds them together.
     sample = text[:MAX_CHARS]
-    if not sample.isascii():
-        guess = detect_language(text)
-        return ScriptAndLanguage(guess.script, guess.language)
     if "://" in sample:
-        sample = sample.replace("http", " http")  # as detect_language reads it
-    tokens = _ASCII_TOKEN.findall(sample.lower())
-    if not any(tokens):
+        sample = sample.replace("http", " http")
+    if sample.isascii():
+        tokens = _ASCII_TOKEN.findall(sample.lower())
+        if not any(tokens):
+            return _NO_SCRIPT
+        return ScriptAndLanguage("Latin", _latin_language(tokens))
+    sample, chars, ranked = _letters(sample)
+    if not ranked:
         return _NO_SCRIPT
-    return ScriptAndLanguage("Latin", _latin_language(tokens))
+    script = ranked[0][0]
+    if script != "Latin":
+        return ScriptAndLanguage(script, _script_language(script, sample, chars))
+    if not chars.isdisjoint(_FANCY_LETTERS):
+        sample = unicodedata.normalize("NFKC", sample)
+    lowered = sample.lower().replace("’", "'")
+    if "İ" in chars:
+        lowered = lowered.replace("i̇", "i")
+    cues = sorted(chars & _CUE_LETTERS)
+    language = _latin_language(_LATIN_WORD.findall(lowered), cues)
+    if language is None and len(ranked) > 1:
+        second, share = ranked[1]
+        if share >= SECOND_SCRIPT_SHARE:
+            language = _script_language(second, sample, chars)
+    return ScriptAndLanguage("Latin", language)
 
 
 def script_shares(text: str) -> dict[str, float]:
@@ -253,7 +270,9 @@ def script_shares(text: str) -> dict[str, float]:
     """
     sample = text[:MAX_CHARS]
     if sample.isascii():
-        return {"Latin": 1.0} if _IGNORED.sub(" ", sample).strip(_NON_LETTER_TEXT) else {}
+        if "@" in sample or "#" in sample or "://" in sample or "www." in sample:
+            sample = _IGNORED.sub(" ", sample)  # without these the pattern finds nothing
+        return {"Latin": 1.0} if sample.strip(_NON_LETTER_TEXT) else {}
     return dict(_letters(sample)[2])
 
 
@@ -361,9 +380,11 @@ def _tally(total: int) -> list[int]:
     return tally
 
 
-def _latin_language(tokens: list[str]) -> str | None:
-    """``_latin(tokens, (), 1.0).language``, without the evidence and confidence."""
+def _latin_language(tokens: list[str], cues: list[str] | tuple[()] = ()) -> str | None:
+    """``_latin(tokens, cues, share).language``, without the evidence and confidence."""
     total = sum(filter(None, map(_WORD_BALLOTS.get, tokens)))
+    if cues:
+        total += sum(map(_LETTER_BALLOTS.__getitem__, cues))
     if not total:
         return None
     tally = _tally(total)
@@ -372,9 +393,20 @@ def _latin_language(tokens: list[str]) -> str | None:
     if top < MIN_SCORE or runner_up > MAX_RUNNER_UP * top:
         return None
     best = tally.index(ranked[-1])
-    if len(_WORDS_OF[best].intersection(tokens)) < 2:
+    letters = sum(1 for c in cues if _votes_for(_LETTER_BALLOTS[c], best)) if cues else 0
+    if len(_WORDS_OF[best].intersection(tokens)) + letters < 2:
         return None  # one function word only
     return _LANGUAGES[best]
+
+
+def _script_language(script: str, sample: str, chars: set[str]) -> str | None:
+    """``_by_script(script, share, sample, chars).language``, without the evidence."""
+    for language, letters, needed in _SHARED_SCRIPT_CUES.get(script, ()):
+        found = [letter for letter in letters if letter in chars]
+        if found and sum(map(sample.count, found)) >= needed:
+            return language
+    known = _SCRIPT_LANGUAGES.get(script)
+    return known[0] if known is not None else None
 
 
 def _latin(tokens: list[str], cues: list[str] | tuple[()], share: float) -> LanguageGuess:
