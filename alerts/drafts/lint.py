@@ -34,6 +34,7 @@ from alerts.drafts.markers import (
     LOYALTY_MARKERS,
     NEXT_STEP_MARKERS,
     PROMISE_MARKERS,
+    PROMISE_WORDS,
     compiled,
 )
 from alerts.drafts.platforms import PLATFORMS, Platform, platform_for
@@ -102,7 +103,7 @@ def lint_draft(
         "personal_data": (
             [d for d in facts.private_data if d.lower() in plain] if place.public else []
         ),
-        "promises": _promises(text, language, policy or _NO_POLICY),
+        "promises": _promises(text, plain, language, policy or _NO_POLICY),
         "markup_safe": _UNSAFE.search(text) is None,
     }
     result["ok"] = (
@@ -139,9 +140,26 @@ def _whole_word(word: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)")
 
 
-def _promises(text: str, language: str, policy: ReplyPolicy) -> list[str]:
+def _promises(text: str, plain: str, language: str, policy: ReplyPolicy) -> list[str]:
     found = []
     for kind, pattern in PROMISE_MARKERS[language].items():
-        if not getattr(policy, kind) and compiled(pattern).search(text):
+        if getattr(policy, kind):
+            continue
+        words = PROMISE_WORDS.get(language, {}).get(kind)
+        if words is not None and not _may_hold(text, plain, words):
+            continue
+        if compiled(pattern).search(text):
             found.append(kind)
     return found
+
+
+# The only characters besides ASCII letters that a case-blind regex takes for an ASCII
+# letter: İ (which lowercases to two characters), ı and ſ (which do not lowercase to one)
+# and the Kelvin sign. Without them, a case-blind match of an ASCII word is that word in
+# the lowercased, normalised draft.
+_CASE_TRAPS = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _may_hold(text: str, plain: str, words: tuple[str, ...]) -> bool:
+    """Whether ``text`` may hold one of ``words`` (ASCII, lowercase) in any case."""
+    return any(w in plain for w in words) or _CASE_TRAPS.search(text) is not None

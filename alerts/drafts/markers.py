@@ -103,6 +103,16 @@ PROMISE_MARKERS: dict[str, dict[str, str]] = {
     "te": {"refunds": r"రీఫండ్ చేస్తా|డబ్బు తిరిగి ఇస్తా", "compensation": r"పరిహారం ఇస్తా"},
     "hi": {"refunds": r"रिफंड कर देंगे|पैसे लौटा देंगे", "compensation": r"मुआवज़ा देंगे"},
 }
+# Words every match of a PROMISE_MARKERS pattern holds (lowercase, ASCII): a draft without
+# any of them cannot match, and most drafts promise nothing, so the case-blind regex (a
+# scan of the whole draft, slow on the non-ASCII text every draft has) runs only when one
+# is there. Keep in step with the patterns: a test checks each pattern against its words.
+PROMISE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {
+        "refunds": ("refund", "reimburse", "money back"),
+        "compensation": ("compensat", "credit your", "voucher", "make it up to you with"),
+    },
+}
 
 # English evidence of a feeling → the kind of mirror sentence that answers it best.
 MIRRORS = {
