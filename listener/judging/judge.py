@@ -130,16 +130,19 @@ class Judge:
         """Judge a bare text (with whatever is known about it): the bench and drafts use this."""
         reading = self._read(text, language, rating, brands)
         sentiment, rules = reading.sentiment, reading.rules
-        model = self._model_for(brands)
-        score, by, cut = blend(
-            rules.score,
-            model,
-            text,
-            reading.extras if model is not None else {},  # without a model, never read
-            min_labels=self._settings.learning.min_labels,
-            full_labels=self._settings.learning.full_labels,
-            rules_cut=self._settings.complaint_threshold,
-        )
+        model = self._model_for(brands) if brands else None
+        if model is None:  # what blend() says without a model, without the call
+            score, by, cut = rules.score, "rules", self._settings.complaint_threshold
+        else:
+            score, by, cut = blend(
+                rules.score,
+                model,
+                text,
+                reading.extras,
+                min_labels=self._settings.learning.min_labels,
+                full_labels=self._settings.learning.full_labels,
+                rules_cut=self._settings.complaint_threshold,
+            )
         is_complaint = score >= cut
         negative = sentiment.label is SentimentLabel.NEGATIVE or is_complaint
         feelings = judge_feelings(

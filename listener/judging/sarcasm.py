@@ -36,6 +36,8 @@ def sarcasm_evidence(
     ``found``: the ``SARCASM_CUES`` families found in it; ``complaint_cues``: the complaint
     families found in it; ``prepared``: the text as the cue sets read it.
     """
+    if not found and not complaint_cues:
+        return ()  # most posts: no sarcasm cue and no failure named, so nothing below fires
     evidence = [f"sarcastic phrase '{marker}'" for marker in found.get("strong", ())]
     failures = [word for family in _FAILURE_FAMILIES for word in complaint_cues.get(family, ())]
     if failures:
