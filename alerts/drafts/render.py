@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -95,7 +94,7 @@ def context(
 ) -> dict[str, Any]:
     """What a template sees. Plain strings, numbers, booleans and dicts of them.
     ``position`` is the draft's place among the alert's drafts (see ``Picker``)."""
-    channel = asdict(plan.channel) if plan.channel else None
+    channel = _fields(plan.channel) if plan.channel else None
     # On long platforms the name opens the reply on its own line ("Hi Dana,"); on short ones
     # it goes inside the first sentence: "{name_}I'm sorry…" / "Sorry to hear that{_name}."
     greet = bool(facts.name) and not platform.short
@@ -117,7 +116,7 @@ def context(
         "feeling": facts.feeling,
         "mirror": facts.mirror,
         "urgent": facts.urgent,
-        "history": asdict(facts.history) if facts.history else None,
+        "history": _fields(facts.history) if facts.history else None,
         "loyal": facts.loyal,
         "greet": greet,
         "channel_kind": channel["kind"] if channel else None,
@@ -130,6 +129,12 @@ def context(
         "variant": plan.variant,
         "pick": Picker(facts.seed, values, position),
     }
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    """A flat slotted dataclass (``Channel``, ``HistoryLine``: plain values only) as a dict,
+    as ``dataclasses.asdict`` gives it, without its deep copy of every value."""
+    return {name: getattr(value, name) for name in value.__slots__}
 
 
 def render(
