@@ -153,8 +153,9 @@ def vader_score(text: str) -> tuple[float, tuple[str, ...]]:
     vader = _analyzer()
     prepared, emoji = _with_emoji_tokens(text[:MAX_SCORED_CHARS])
     compound = float(vader.scorer.compound(for_vader(prepared, vader.words)))
-    counted = tuple(e for e in emoji if EMOJI_VALENCE.get(e, 0.0) != 0.0)
-    return compound, counted
+    if not emoji:
+        return compound, ()  # most posts: no generator to build
+    return compound, tuple(e for e in emoji if EMOJI_VALENCE.get(e, 0.0) != 0.0)
 
 
 def only_asks(text: str) -> bool:

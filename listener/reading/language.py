@@ -72,6 +72,7 @@ _CACHE_LIMIT = 50_000  # characters remembered; far more than real traffic uses
 # alternatives and give an empty token (which votes for nothing); words give themselves.
 # Tokens keep a trailing apostrophe so elisions count: l', qu', don'.
 _ASCII_TOKEN = re.compile(r"[@#]\S+|https?://\S+|www\.\S+|([a-z]+'?)")
+_ASCII_WORD = re.compile(r"[a-z]+'?")  # _ASCII_TOKEN's words, where nothing is to be skipped
 _IGNORED = re.compile(r"[@#]\S+|https?://\S+|www\.\S+")
 _LATIN_WORD = re.compile(r"[a-zß-öø-ÿ\u0100-\u017f]+'?")  # lower-case Latin-1 and Extended-A
 
@@ -189,7 +190,10 @@ def script_and_language(text: str) -> ScriptAndLanguage:
     if "://" in sample:
         sample = sample.replace("http", " http")
     if sample.isascii():
-        tokens = _ASCII_TOKEN.findall(sample.lower())
+        if "@" in sample or "#" in sample or "://" in sample or "www." in sample:
+            tokens = _ASCII_TOKEN.findall(sample.lower())
+        else:  # no handle, hashtag or URL for the pattern to skip: its words alone
+            tokens = _ASCII_WORD.findall(sample.lower())
         if not any(tokens):
             return _NO_SCRIPT
         return ScriptAndLanguage("Latin", _latin_language(tokens))

@@ -55,7 +55,6 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:can'?t|can’t|cannot|can not)\s+wait\b", re.IGNORECASE), "cantwait"),
     (re.compile(r"\blooking\s+forward\b", re.IGNORECASE), "lookingforward"),
 )
-_PHRASE_KEYS = ("wait", "forward")  # a text without them needs no phrase pass
 
 # Apostrophes a keyboard or a phone types instead of "'": right and left single quotes,
 # the modifier-letter apostrophe, the prime and the grave/acute accents used as one.
@@ -110,13 +109,20 @@ def split_hashtags(text: str) -> str:
     """``#NotHappy`` → ``not happy``: a hashtag's words, as words."""
     if "#" not in text:
         return text
-    return _HASHTAG.sub(lambda m: _CAMEL.sub(" ", m.group(1)).lower(), text)
+    return _HASHTAG.sub(_hashtag_words, text)
+
+
+def _hashtag_words(match: re.Match[str]) -> str:
+    tag = match.group(1)
+    if tag.islower():
+        return tag  # no capital: no word boundary to mark, nothing to lower-case
+    return _CAMEL.sub(" ", tag).lower()
 
 
 def join_phrases(text: str) -> str:
     """Phrases VADER would misread word by word, as the one token ``EXTRA_LEXICON`` scores."""
     lowered = text.lower()
-    if not any(key in lowered for key in _PHRASE_KEYS):
+    if "wait" not in lowered and "forward" not in lowered:  # no phrase can be there
         return text
     for pattern, token in _PHRASES:
         text = pattern.sub(token, text)
