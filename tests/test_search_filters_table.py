@@ -158,6 +158,16 @@ def test_every_write_keeps_the_filters_equal_to_the_mentions(store: SQLiteStore)
     assert "news:4" not in [h.mention.id for h in store.search("ordinary", limit=50)]
 
 
+def test_a_mention_deleted_outright_takes_its_filters_row_along(store: SQLiteStore) -> None:
+    store.insert_mentions([make_mention(1), make_mention(2)])
+    conn = sqlite3.connect(store.path)
+    with conn:
+        conn.execute("PRAGMA foreign_keys = ON")  # as every store connection has it
+        conn.execute("DELETE FROM mentions WHERE id = 'news:1'")
+    conn.close()
+    assert _query(store.path, "SELECT seq FROM mention_filters") == [(2,)]
+
+
 def test_the_migration_fills_the_filters_of_an_existing_store(tmp_path: Path) -> None:
     path = tmp_path / "v9.db"
     mentions = [

@@ -5,7 +5,9 @@ Both writes are guarded in their ``WHERE`` clause rather than by an earlier read
 pollers (or a ``poll --once`` beside the daemon) may hold the same edit, or an older one,
 and the guard is what keeps an older edit from overwriting a newer one and a tombstone
 from coming back to life. Changing ``title``/``body``/``handles``/``hashtags`` fires the
-``mentions_au`` trigger, which reindexes the row for full-text search.
+``mentions_au`` trigger, which reindexes the row for full-text search; changing a column
+search filters on (language, judgments, brands) or setting ``deleted_at`` fires the schema-10
+triggers, which rewrite or delete the mention's ``mention_filters`` row in the same update.
 """
 
 from __future__ import annotations
