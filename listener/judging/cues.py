@@ -83,6 +83,12 @@ class CueSet:
         # Most words start no stem at all: one lookup of their first letters rules them out,
         # and a word shorter than every stem needs no look-up.
         self._stem_heads = frozenset(stem[:MIN_STEM] for stem in self._stems)
+        # The lengths of the stems that start with each head, shortest first: a word is
+        # tried against those only, not against every stem length.
+        lengths: dict[str, set[int]] = {}
+        for stem in self._stems:
+            lengths.setdefault(stem[:MIN_STEM], set()).add(len(stem))
+        self._stem_lengths_of = {head: sorted(found) for head, found in lengths.items()}
         self._shortest_stem = self._stem_lengths[0] if self._stems else 1 << 30
         self._families = frozenset(f for names in by_phrase.values() for f in names)
 
@@ -129,7 +135,7 @@ class CueSet:
                 for families in group.alone:
                     _record(found, families, key, taken)
             if len(key) >= shortest and key[:MIN_STEM] in heads:
-                for length in self._stem_lengths:
+                for length in self._stem_lengths_of[key[:MIN_STEM]]:
                     if length > len(key):
                         break
                     stem_families = self._stems.get(key[:length])
