@@ -152,9 +152,13 @@ class Judge:
             sarcasm=reading.sarcasm,
         )
         topic_words = reading.found.get("topic", {})
-        topics = tuple(
-            Finding(name, words)
-            for name, words in sorted(topic_words.items(), key=lambda item: -len(item[1]))
+        topics = (
+            tuple(
+                Finding(name, words)
+                for name, words in sorted(topic_words.items(), key=lambda item: -len(item[1]))
+            )
+            if topic_words
+            else ()
         )
         author = author or _NO_AUTHOR
         flags = spam_flags(text, author) + abuse_flags(text)
@@ -166,9 +170,9 @@ class Judge:
         level, urgency_evidence = urgency(
             text,
             complaint=is_complaint,
-            feelings=[f.name for f in feelings],
+            feelings=[f.name for f in feelings] if feelings else (),
             reach=audience,
-            flags=[f.name for f in flags],
+            flags=[f.name for f in flags] if flags else (),
         )
         complaint_evidence = rules.evidence
         if by != "rules" and model is not None:

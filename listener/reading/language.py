@@ -41,7 +41,9 @@ import re
 import sys
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Set
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from listener.reading.lexicon.function_words import (
@@ -232,25 +234,31 @@ def script_shares(text: str) -> dict[str, float]:
     return dict(_letters(sample)[2])
 
 
-def _letters(sample: str) -> tuple[str, set[str], list[tuple[str, float]]]:
+@lru_cache(maxsize=16)
+def _letters(sample: str) -> tuple[str, Set[str], tuple[tuple[str, float], ...]]:
     """The sample without handles and URLs, its distinct non-ASCII characters, and its
-    scripts with their shares of the letters, most first (empty: no letters)."""
+    scripts with their shares of the letters, most first (empty: no letters).
+
+    Remembered, so immutable: the judge asks about the same non-ASCII text up to three
+    times (its language, its Indic cues, whether VADER could read it).
+    """
     if "@" in sample or "#" in sample or "://" in sample or "www." in sample:
         sample = _IGNORED.sub(" ", sample)
-    chars = set(sample)
-    chars -= _ASCII  # the distinct non-ASCII characters: few, even in a long text
+    chars = (
+        frozenset(sample) - _ASCII
+    )  # the distinct non-ASCII characters: few, even in a long text
     found: set[str | None] = set(map(_CHAR_SCRIPT.get, chars))  # in C; None: not seen yet
     if None in found:
         found = set(map(_script_of, chars))
     scripts = {script for script in found if script}  # a handful at most
     ascii_letters = len(sample.encode("ascii", "ignore").translate(None, _ASCII_NON_LETTERS))
     if not scripts and not ascii_letters:
-        return sample, chars, []
-    return sample, chars, _ranked(sample, chars, scripts, ascii_letters)
+        return sample, chars, ()
+    return sample, chars, tuple(_ranked(sample, chars, scripts, ascii_letters))
 
 
 def _by_second_script(
-    guess: LanguageGuess, second: tuple[str, float], sample: str, chars: set[str]
+    guess: LanguageGuess, second: tuple[str, float], sample: str, chars: Set[str]
 ) -> LanguageGuess:
     """Latin letters that name no language ("India", "OnePlus review") beside a real share of
     another script's: that script's language is the only evidence, so it is the guess."""
@@ -289,7 +297,7 @@ def _classify(char: str) -> str:
 
 
 def _ranked(
-    sample: str, chars: set[str], scripts: set[str], ascii_letters: int
+    sample: str, chars: Set[str], scripts: set[str], ascii_letters: int
 ) -> list[tuple[str, float]]:
     """Each script with its share of all letters, most first; Han and kana pooled for
     Japanese."""
@@ -314,7 +322,7 @@ def _ranked(
     return [(script, letters / total) for script, letters in ranked if letters]
 
 
-def _by_script(script: str, share: float, sample: str, chars: set[str]) -> LanguageGuess:
+def _by_script(script: str, share: float, sample: str, chars: Set[str]) -> LanguageGuess:
     seen = f"{script} script {share:.0%} of letters"
     for language, letters, needed in SHARED_SCRIPT_CUES.get(script, ()):
         found = [letter for letter in letters if letter in chars]
@@ -355,7 +363,7 @@ def _latin_language(tokens: list[str], cues: list[str] | tuple[()] = ()) -> str 
     return _LANGUAGES[best]
 
 
-def _script_language(script: str, sample: str, chars: set[str]) -> str | None:
+def _script_language(script: str, sample: str, chars: Set[str]) -> str | None:
     """``_by_script(script, share, sample, chars).language``, without the evidence."""
     for language, letters, needed in SHARED_SCRIPT_CUES.get(script, ()):
         found = [letter for letter in letters if letter in chars]
