@@ -4,6 +4,7 @@ hold — each checked by ``listener check`` with the key and the line, never a t
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from pytest_httpserver import HTTPServer
 
 from listener.cli.main import main
 from listener.config.settings import load_settings
+from listener.store import open_store
 from tests.helpers import FeedHandler, rss_feed
 
 LISTENER = Path(sys.executable).with_name("listener")
@@ -165,7 +167,21 @@ def test_check_opens_the_store_and_reports_a_damaged_one(tmp_path: Path) -> None
     assert code == 2 and "storage.sqlite: the store" in output and "cannot be opened" in output
     search = CliRunner().invoke(main, ["search", "acme", "--config", str(path)])
     assert search.exit_code == 1 and "the store cannot be used" in search.output
+    assert "restore it from a backup" in search.output or "not a listener store" in search.output
     assert not isinstance(search.exception, Exception) or isinstance(search.exception, SystemExit)
+
+
+def test_a_store_sqlite_reads_but_our_sql_does_not_fit_keeps_its_traceback(tmp_path: Path) -> None:
+    """Only a store file that cannot be used is an operator's problem; 'no such column' is a
+    bug (here: a store whose table was altered by hand), and hiding it would hide the bug."""
+    path = write(tmp_path, "")
+    open_store(tmp_path / "data" / "listener.db").close()
+    with sqlite3.connect(tmp_path / "data" / "listener.db") as db:
+        db.execute("ALTER TABLE mentions RENAME COLUMN published_at TO posted_at")
+    db.close()
+    search = CliRunner().invoke(main, ["search", "--since", "7d", "--config", str(path)])
+    assert isinstance(search.exception, sqlite3.OperationalError)
+    assert "the store cannot be used" not in search.output
 
 
 def test_check_leaves_no_database_behind(tmp_path: Path) -> None:

@@ -26,6 +26,20 @@ from listener.cli.render import render_poll_summary, render_sources_table, termi
 from listener.clock import utcnow
 from listener.redaction import redact
 
+# SQLite's answers that mean the store file itself cannot be used, and what the operator can do;
+# any other database error (a missing column, bad SQL) is our bug and keeps its traceback.
+_STORE_REMEDIES = {
+    "SQLITE_BUSY": "another process holds it locked: wait, or stop the other listener",
+    "SQLITE_LOCKED": "another process holds it locked: wait, or stop the other listener",
+    "SQLITE_NOTADB": "the file is not a listener store: check storage.sqlite",
+    "SQLITE_CORRUPT": "the file is damaged: restore it from a backup (see the README)",
+    "SQLITE_CANTOPEN": "the file cannot be opened: check the path and its folder's permissions",
+    "SQLITE_READONLY": "the file is read-only: give this user write access",
+    "SQLITE_PERM": "permission denied: give this user access to the file and its folder",
+    "SQLITE_FULL": "the disk is full: free space, then run the command again",
+    "SQLITE_IOERR": "the disk reported an I/O error: check the disk, then run it again",
+}
+
 
 class _ListenerGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
@@ -34,7 +48,14 @@ class _ListenerGroup(click.Group):
         try:
             return super().invoke(ctx)
         except sqlite3.DatabaseError as exc:
-            click.echo(f"listener: the store cannot be used: {redact(str(exc))}", err=True)
+            # Extended codes name their primary one first: SQLITE_IOERR_SHORT_READ is an IOERR.
+            name = getattr(exc, "sqlite_errorname", None) or ""
+            remedy = _STORE_REMEDIES.get("_".join(name.split("_")[:2]))
+            if remedy is None:
+                raise
+            click.echo(
+                f"listener: the store cannot be used: {redact(str(exc))} ({remedy})", err=True
+            )
             sys.exit(1)
 
 
