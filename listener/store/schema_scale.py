@@ -154,6 +154,7 @@ _V9: tuple[str, ...] = (
 # as COLLATE NOCASE compares (lower() and NOCASE both fold ASCII only), with the separator
 # (char 31) and the escape (char 30) escaped, so no key contains a separator. The same
 # expression is written in the fill, the trigger, rows.INSERT_FILTERS and the search.
+FILTERS_SCHEMA = 10
 _V10: tuple[str, ...] = (
     # Collations as in mentions: source and language filters compare without case.
     """CREATE TABLE mention_filters (
@@ -197,5 +198,5 @@ _V10: tuple[str, ...] = (
 
 # Appended to listener.store.schema.MIGRATIONS, in order.
 SCALE_MIGRATIONS: tuple[tuple[int, tuple[str, ...] | Callable[[sqlite3.Connection], None]], ...] = (
-    (6, _v6), (7, _V7), (8, _V8), (9, _V9), (10, _V10),
+    (6, _v6), (7, _V7), (8, _V8), (9, _V9), (FILTERS_SCHEMA, _V10),
 )  # fmt: skip
