@@ -314,3 +314,26 @@ def test_a_failing_trainer_keeps_the_label_and_says_so(settings: Settings) -> No
     ).fetchall()
     raw.close()
     assert labels == [("acme-news:1", 0, "ann"), ("acme-news:2", 0, "ann")]
+
+
+def test_a_settings_value_from_the_environment_is_not_blanked_in_mention_text(
+    tmp_path: Any,
+) -> None:
+    """Secrets are blanked in errors and logs; a post's own words stay whole even when they
+    contain a ${VAR} value (a brand kept in the environment), or the reader sees 'REDACTED'."""
+    config = tmp_path / "settings.yaml"
+    config.write_text(
+        "brands:\n  - name: Initrode\n    query: ${BRAND_QUERY}\nsources: []\n"
+        f"storage:\n  sqlite: {tmp_path / 'listener.db'}\n",
+        encoding="utf-8",
+    )
+    with open_store(tmp_path / "listener.db") as store:
+        store.insert_mentions(
+            [make_mention(1, brands=("Initrode",), text="Initrode support never answers")]
+        )
+    env = {"BRAND_QUERY": "Initrode"}
+    result = CliRunner(env=env).invoke(main, ["search", "--json", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout.splitlines()[0])["text"] == "Initrode support never answers"
+    shown = CliRunner(env=env).invoke(main, ["search", "--config", str(config)])
+    assert "Initrode support never answers" in shown.stdout and "REDACTED" not in shown.stdout

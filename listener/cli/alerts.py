@@ -29,7 +29,6 @@ from listener.cli.render_alerts import (
 )
 from listener.clock import utcnow
 from listener.models import Alert, AlertKind, AlertState, DeliveryStatus
-from listener.redaction import redact
 from listener.store import Store, StoreError
 from listener.store.base import UnknownAlert, UnknownDelivery
 
@@ -108,7 +107,7 @@ def list_alerts(
         )
     if as_json:
         for alert in found:
-            click.echo(redact(json.dumps(alert_as_json(alert), ensure_ascii=False)))
+            click.echo(json.dumps(alert_as_json(alert), ensure_ascii=False))
         return
     now = utcnow()
     color = sys.stdout.isatty()
@@ -137,7 +136,7 @@ def show_alert(config_path: str | None, alert_id: int, as_json: bool) -> None:
         shown["mentions"] = [mention_summary_json(i, m) for i, m in mentions]
         shown["events"] = [event_as_json(e) for e in events]
         shown["deliveries"] = [delivery_as_json(d) for d in deliveries]
-        click.echo(redact(json.dumps(shown, ensure_ascii=False)))
+        click.echo(json.dumps(shown, ensure_ascii=False))
         return
     click.echo(
         render_alert(
@@ -288,7 +287,7 @@ def outbox(
         )
     if as_json:
         for row in rows:
-            click.echo(redact(json.dumps(delivery_as_json(row), ensure_ascii=False)))
+            click.echo(json.dumps(delivery_as_json(row), ensure_ascii=False))
         return
     now = utcnow()
     for row in rows:

@@ -22,7 +22,11 @@ from listener.cli.alerts import alerts
 from listener.cli.common import config_option, load_or_exit, start_logging, store_problem
 from listener.cli.draft import draft
 from listener.cli.mentions import label, search, show
-from listener.cli.render import render_poll_summary, render_sources_table, terminal_safe
+from listener.cli.render import (
+    render_poll_summary,
+    render_sources_table,
+    safe_error,
+)
 from listener.clock import utcnow
 from listener.redaction import redact
 
@@ -91,7 +95,7 @@ def check(config_path: str | None) -> None:
 
     problems = check_templates(settings)
     for problem in problems:
-        click.echo(f"template problem: {terminal_safe(problem)}", err=True)
+        click.echo(f"template problem: {safe_error(problem)}", err=True)
     if problems:
         sys.exit(2)
     click.echo("templates: OK — every configured channel's and every reply language's render")

@@ -30,16 +30,20 @@ _UNSAFE = regex.compile(r"[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def terminal_safe(text: str | None) -> str:
-    """``text`` without control and bidi-override characters (our highlight markers excepted)
-    and without the secrets in force (an error stored before they were redacted, a receiver
-    echoing a webhook's path token)."""
+    """``text`` without control and bidi-override characters (our highlight markers excepted)."""
     if not text:
         return ""
-    return redact(
-        _UNSAFE.sub(
-            lambda m: m.group() if m.group() in (HIGHLIGHT_START, HIGHLIGHT_END) else "", text
-        )
+    return _UNSAFE.sub(
+        lambda m: m.group() if m.group() in (HIGHLIGHT_START, HIGHLIGHT_END) else "", text
     )
+
+
+def safe_error(text: str | None) -> str:
+    """An error or problem text for the terminal, without the secrets in force (an error
+    stored before they were redacted, a receiver echoing a webhook's path token). Mention
+    text is not redacted: a ``${VAR}`` value that a post happens to contain (a brand name
+    kept in the environment) is the post's own words."""
+    return redact(terminal_safe(text))
 
 
 def _highlight(text: str, color: bool) -> str:
@@ -264,7 +268,7 @@ def render_poll_summary(summary: PollSummary) -> str:
         retry = (
             f"; next try {when:%Y-%m-%d %H:%M:%S} UTC" if when else "; parked until a person acts"
         )
-        return f"{summary.source}: {summary.outcome.value} — {terminal_safe(summary.error)}{retry}"
+        return f"{summary.source}: {summary.outcome.value} — {safe_error(summary.error)}{retry}"
     drops = ", ".join(
         f"{reason.value} {count}" for reason, count in sorted(summary.dropped.items())
     )
@@ -277,7 +281,7 @@ def render_poll_summary(summary: PollSummary) -> str:
         + f" ({summary.duration_s:.1f}s)"
     )
     for problem in summary.problems:
-        line += f"\n  warning: {terminal_safe(problem)}"
+        line += f"\n  warning: {safe_error(problem)}"
     return line
 
 
@@ -314,7 +318,7 @@ def render_sources_table(
         if state.parked_reason:
             notes.append(f"{source.name}: parked — {terminal_safe(state.parked_reason)}")
         elif state.last_error:
-            notes.append(f"{source.name}: {terminal_safe(state.last_error)}")
+            notes.append(f"{source.name}: {safe_error(state.last_error)}")
     if not rows:
         return "no sources configured"
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]

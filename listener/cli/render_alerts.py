@@ -17,6 +17,7 @@ import click
 
 from listener.cli.render import relative, terminal_safe
 from listener.models import Alert, Delivery, DeliveryStatus, Mention
+from listener.redaction import redact
 from listener.store.alert_contract import AlertEvent
 
 MENTION_LINE_CHARS = 100
@@ -75,6 +76,8 @@ def alert_as_json(alert: Alert) -> dict[str, Any]:
 
 def delivery_as_json(row: Delivery) -> dict[str, Any]:
     shown: dict[str, Any] = _json_value(row)
+    if shown.get("last_error"):
+        shown["last_error"] = redact(shown["last_error"])  # a receiver may echo its URL's token
     return shown
 
 
@@ -178,7 +181,7 @@ def render_delivery_line(row: Delivery, *, now: datetime) -> str:
     if row.reason:
         line += f" — {_cut(row.reason, 120)}"
     if row.last_error and row.status != DeliveryStatus.SENT:
-        line += f"\n        last error: {_cut(row.last_error, 200)}"
+        line += f"\n        last error: {_cut(redact(row.last_error), 200)}"
     return line
 
 
