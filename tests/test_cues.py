@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from listener.judging.cues import MAX_CUE_TEXT, CueSet, prepare, words_of
 
@@ -180,3 +184,29 @@ def test_bad_cues_are_refused_with_the_cue_and_family_named(cue: str, message: s
 def test_a_three_letter_stem_is_allowed() -> None:
     cues = CueSet({"tech": ["app*"]})
     assert find(cues, "the apps and the application") == {"tech": ("apps", "application")}
+
+
+# -- words ---------------------------------------------------------------------------------
+
+_WORDS_PATTERN = re.compile(r"#?\w+|/s\b")  # the definition: words_of finds ASCII ones faster
+
+
+@given(st.text(alphabet="ab_#/s' 9Z.-\t\n@!é", max_size=24))
+@settings(max_examples=500, deadline=None)
+def test_words_are_what_the_word_pattern_finds(text: str) -> None:
+    # "#" starts a word inside a run ("a#b" → "a", "#b"), "/s" is a word, é is a letter.
+    assert words_of(text) == _WORDS_PATTERN.findall(text.replace("'", ""))
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("a#b##c# d", ["a", "#b", "#c", "d"]),
+        ("so great /s", ["so", "great", "/s"]),
+        ("under_score 4ever", ["under_score", "4ever"]),
+        ("can't", ["cant"]),
+        ("café #déjà", ["café", "#déjà"]),
+    ],
+)
+def test_words_split_at_hashtags_and_keep_the_sarcasm_mark(text: str, words: list[str]) -> None:
+    assert words_of(text) == words
