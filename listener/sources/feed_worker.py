@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import ctypes
+import os
 import pickle
 import resource
+import signal
 import subprocess
 import sys
 import threading
@@ -43,6 +46,7 @@ IDLE_WORKERS_KEPT = 4
 IN_PROCESS_MAX_BYTES = 256 * 2**10
 
 _HEADER_BYTES = 8
+_PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 class ParseFailed(Exception):
@@ -52,7 +56,7 @@ class ParseFailed(Exception):
 class _Worker:
     def __init__(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "listener.sources.feed_worker"],
+            [sys.executable, "-m", "listener.sources.feed_worker", str(os.getpid())],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
@@ -195,8 +199,33 @@ def _answer(request: tuple[Any, ...]) -> tuple[str, Any]:
         return "failed", f"the feed could not be parsed: {type(error).__name__}: {error}"
 
 
+def _die_with_parent(parent: int) -> None:
+    """A daemon killed with SIGKILL cannot kill its workers: the kernel does it for us
+    (Linux's parent-death signal), so no orphan goes on parsing a hostile document."""
+    # The signal follows the thread that started the worker: the pool's waiter threads,
+    # which live as long as the daemon.
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        sys.exit(0)
+
+
+def _cpu_budget(seconds: float) -> None:
+    """At most ``seconds`` more CPU time for this parse (SIGXCPU ends the worker): the
+    parent's timeout stops a parse it waits for, this one also stops one nobody waits for."""
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    spent = used.ru_utime + used.ru_stime
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = int(spent + seconds) + 1
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
 def main() -> None:
     """The worker: answer requests on stdin until it closes."""
+    _die_with_parent(int(sys.argv[1]) if len(sys.argv) > 1 else os.getppid())
     resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_BYTES, WORKER_MEMORY_BYTES))
     requests, replies = sys.stdin.buffer, sys.stdout.buffer
     while True:
@@ -204,6 +233,7 @@ def main() -> None:
             request = _read(requests)
         except EOFError:
             return
+        _cpu_budget(2 * PARSE_TIMEOUT_S)
         _write(replies, _answer(request))
 
 
