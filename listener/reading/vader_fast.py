@@ -43,6 +43,10 @@ _SPECIAL: dict[str, float] = dict(SPECIAL_CASES)
 # none of their words is near, none can match.
 _IDIOM_WORDS = frozenset(w for key in (*_SPECIAL, *_BOOSTERS) if " " in key for w in key.split())
 _SO_THIS = ("so", "this")
+# Words that make a rule of ``_valence`` change the valence of a word up to three after them.
+_MODIFIERS = frozenset(
+    (*_BOOSTERS, *_NEGATE, "no", "never", "without", "doubt", "least", "or", "nor", *_SO_THIS)
+)
 
 
 class FastVader:
@@ -118,6 +122,18 @@ class FastVader:
         lexicon = self._lexicon
         word = low[i]
         valence = lexicon[word]
+        # Most sentiment words have no booster, negation, "no", "never", "so", "this",
+        # "least" or idiom word among the three before them and are not in capitals: every
+        # rule below leaves their valence as it is, so skip them all.
+        window = low[i - 3 : i] if i >= 3 else low[:i]
+        if (
+            _MODIFIERS.isdisjoint(window)
+            and word != "no"
+            and "n't" not in " ".join(window)  # the spaces keep two words from forming one
+            and not words[i].isupper()
+            and (i < 3 or _IDIOM_WORDS.isdisjoint(low[i - 3 : i + 3]))
+        ):
+            return valence
         if word == "no" and i != len(low) - 1 and low[i + 1] in lexicon:
             valence = 0.0  # "no" negates the next word instead of scoring itself
         if (
