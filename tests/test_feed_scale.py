@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from pytest_httpserver import HTTPServer
 
 ENTRIES = 100_000
@@ -86,6 +87,53 @@ def test_a_poll_of_a_100k_entry_feed_stays_within_200_mb(
     assert peak_mb <= MAX_RSS_MB, f"peak RSS {peak_mb:.0f} MB"
     # The first window (max_entries, 1000 by default) is stored; the rest waits its turn.
     assert len(stored(config)) == 1000
+
+
+def _rss_kb(pid: int) -> tuple[int, int]:
+    """(parent pid, resident KiB) of ``pid``, or (0, 0) once it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        status = Path(f"/proc/{pid}/status").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0, 0
+    rss = [int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")]
+    return int(stat[1]), rss[0] if rss else 0
+
+
+def _tree_rss_kb(root: int) -> int:
+    """The resident memory of ``root`` and all its descendants together, right now."""
+    pids = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
+    parents = {pid: _rss_kb(pid) for pid in pids}
+    tree, total = {root}, 0
+    for _ in range(4):  # the daemon, its parse workers, their children (none today)
+        tree |= {pid for pid, (ppid, _) in parents.items() if ppid in tree}
+    for pid in tree:
+        total += parents.get(pid, (0, 0))[1]
+    return total
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_the_poll_and_its_parse_workers_together_stay_within_200_mb(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    """The peak above is the largest single process; this sums the whole process tree (the
+    poll and its workers at the same moment), sampled every 20 ms."""
+    httpserver.expect_request("/big.xml").respond_with_data(
+        huge_feed(), content_type="application/xml"
+    )
+    config = write_config(tmp_path, httpserver.url_for("/big.xml"))
+    poll = subprocess.Popen(
+        [listener(), "poll", "--once", "--config", str(config)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    peak_kb = 0
+    while poll.poll() is None:
+        peak_kb = max(peak_kb, _tree_rss_kb(poll.pid))
+        time.sleep(0.02)
+    assert poll.returncode == 0, poll.stderr.read() if poll.stderr else ""
+    assert peak_kb > 0
+    assert peak_kb / 1024 <= MAX_RSS_MB, f"peak RSS of the tree {peak_kb / 1024:.0f} MB"
 
 
 def test_sigterm_stops_a_busy_daemon_within_5_s_and_the_next_poll_loses_nothing(
