@@ -198,14 +198,15 @@ def judge_sentiment(
     evidence: list[str] = []
     score: float | None = None
     unread: _Unread | None = None
-    if readable and text.strip():
+    if readable and text and not text.isspace():  # text.strip(), without copying the text
         score, emoji = vader_score(text)
         scored = text[:MAX_SCORED_CHARS]  # the part VADER read is the part these describe
         if score and shares_a_link(scored):
             score *= LINK_WEIGHT
         if score and only_asks(scored):
             score *= QUESTION_WEIGHT
-        evidence.extend(f"emoji {e}" for e in emoji)
+        if emoji:
+            evidence.extend(f"emoji {e}" for e in emoji)
         if sarcasm and score > -abs(SARCASM_SCORE):
             score = min(SARCASM_SCORE, -abs(score))
             evidence.extend(sarcasm)

@@ -36,6 +36,8 @@ def judge_feelings(
     sarcasm: tuple[str, ...] = (),
 ) -> tuple[Finding, ...]:
     """The feelings in a post. ``cues``: feeling → cue words found (``lexicon.english``)."""
+    if not cues and not negative and not sarcasm and text.isascii():
+        return ()  # most posts: no feeling word, no emoji, and nothing below can fire
     triggers: dict[str, list[str]] = {}
     for feeling, words in cues.items():
         kept = [w for w in words if negative or _EXPLICIT.search(w)]
