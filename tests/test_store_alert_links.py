@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from datetime import timedelta
@@ -199,3 +200,24 @@ def test_an_incident_lookup_reads_only_the_brands_open_alerts_of_its_kind(
     assert (
         "SEARCH a USING INDEX alerts_brand_kind_state (brand=? AND kind=? AND state=?)" in plan
     ), plan
+
+
+def test_the_link_triggers_name_exactly_the_open_states(store: SQLiteStore) -> None:
+    """The triggers spell the open states out in SQL; a state added to AlertState (or one
+    that stops being open) must change them too, or follow-ups stop finding their alert."""
+    open_states = {state.value for state in AlertState if state.is_open}
+    raw = sqlite3.connect(store.path)  # the file's own schema text, as SQLite keeps it
+    triggers = [
+        row[0]
+        for row in raw.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%state%'"
+        )
+    ]
+    raw.close()
+    lists = [
+        {value.strip().strip("'") for value in found.split(",")}
+        for sql in triggers
+        for found in re.findall(r"IN \(([^)]*)\)", sql)
+    ]
+    assert lists, "no open-state list found in the triggers"
+    assert all(states == open_states for states in lists), (lists, open_states)

@@ -40,4 +40,7 @@ def connect(path: Path, *, reader: bool) -> sqlite3.Connection:
         # (index tails, the FTS structure) are copied into the file once per checkpoint,
         # not once per few batches — a tenth of the insert cost into a 100k store.
         conn.execute("PRAGMA wal_autocheckpoint = 10000")
+        # A checkpoint reuses the WAL file without shrinking it; past this size it is cut
+        # back, so one busy burst does not leave a large -wal file for good.
+        conn.execute(f"PRAGMA journal_size_limit = {64 * 2**20}")
     return conn

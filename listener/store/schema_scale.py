@@ -101,14 +101,18 @@ def _v6(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA writable_schema = ON")
     try:
         changed = conn.execute(
-            "UPDATE sqlite_schema SET sql = replace(sql, 'html TEXT NOT NULL', 'html TEXT')"
+            "UPDATE sqlite_master SET sql = replace(sql, 'html TEXT NOT NULL', 'html TEXT')"
             " WHERE type = 'table' AND name = 'mentions' AND sql LIKE '%html TEXT NOT NULL%'"
         ).rowcount
         conn.execute(f"PRAGMA schema_version = {int(version) + 1}")
     finally:
         conn.execute("PRAGMA writable_schema = OFF")
     if changed != 1:
-        raise StoreError("schema 6: the mentions table's html column is not as schema 1 made it")
+        raise StoreError(
+            "schema 6: the mentions table's html column is not as schema 1 made it, so the"
+            " store was changed by hand; restore it from a backup, or move it aside and let"
+            " listener start a new one"
+        )
     for statement in _V6_LINKS:
         conn.execute(statement)
 
