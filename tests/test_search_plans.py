@@ -229,3 +229,27 @@ def test_a_repeated_word_is_searched_once(store: SQLiteStore) -> None:
     assert [(h.mention.id, h.score) for h in store.search("the the the")] == once
     assert to_fts5("the the OR (the the)") == to_fts5("the")
     assert to_fts5("anvil -the -the") == to_fts5("anvil -the")
+
+
+def test_paging_through_every_match_shows_each_once_in_one_order(store: SQLiteStore) -> None:
+    """Pages cut one list: the window's matches by score, then the older ones newest first.
+    (A deep page once ranked a wider window, so pages repeated some results and skipped
+    others: 200 of 1,200 were never shown.)"""
+    total = RANKED_WINDOW + 200
+    store.insert_mentions(
+        [make_mention(n, text="widget " * (1 + n % 3) + f"story {n}") for n in range(1, total + 1)]
+    )
+    seen: list[str] = []
+    for offset in range(0, total + 20, 20):
+        seen += [h.mention.id for h in store.search("widget", limit=20, offset=offset)]
+    assert len(seen) == total and len(set(seen)) == total
+    # The first pages are the window's ranking, unchanged by how deep one pages.
+    first = [h.mention.id for h in store.search("widget", limit=RANKED_WINDOW)]
+    assert seen[:RANKED_WINDOW] == first
+    # A page that straddles the window's end agrees with the pages around it.
+    straddle = store.search("widget", limit=20, offset=RANKED_WINDOW - 10)
+    assert [h.mention.id for h in straddle] == seen[RANKED_WINDOW - 10 : RANKED_WINDOW + 10]
+    # Past the window: newest first, all older than the window's matches.
+    older = seen[RANKED_WINDOW:]
+    assert older == sorted(older, key=lambda i: int(i.split(":")[1]), reverse=True)
+    assert max(int(i.split(":")[1]) for i in older) < min(int(i.split(":")[1]) for i in first)

@@ -60,6 +60,34 @@ CROSS JOIN mentions m ON m.seq = page.seq
 WHERE mentions_fts MATCH ?
   AND mentions_fts.rowid BETWEEN (SELECT min(seq) FROM page) AND (SELECT max(seq) FROM page)
 ORDER BY page.score, page.published_at DESC, page.seq DESC"""
+# A page that reaches past the window: the window's matches keep the order they have on the
+# pages before (by score), and the older matches follow, newest first. Every page of one
+# search then cuts the same list, so no page repeats a result or skips one (ranking a wider
+# window for deep pages reordered the window's own rows between pages). The first ? after
+# the candidates' LIMIT is the window's size.
+_RANKED_PAST_WINDOW = """
+WITH hit AS MATERIALIZED (
+    SELECT m.seq, bm25(mentions_fts, 5.0, 1.0, 0.5, 2.0, 2.0) AS score, m.published_at
+    FROM mentions_fts CROSS JOIN mention_filters m ON m.seq = mentions_fts.rowid{where}
+    ORDER BY mentions_fts.rowid DESC LIMIT ?
+),
+page AS MATERIALIZED (
+    SELECT seq, score, published_at, position > ? AS beyond FROM (
+        SELECT hit.*, row_number() OVER (ORDER BY hit.seq DESC) AS position FROM hit
+    )
+    ORDER BY beyond, CASE WHEN beyond THEN 0 ELSE score END, published_at DESC, seq DESC
+    LIMIT ? OFFSET ?
+)
+SELECT m.*, page.score,
+       snippet(mentions_fts, 1, ?, ?, '…', 24) AS snip,
+       highlight(mentions_fts, 0, ?, ?) AS title_hl
+FROM mentions_fts
+CROSS JOIN page ON page.seq = mentions_fts.rowid
+CROSS JOIN mentions m ON m.seq = page.seq
+WHERE mentions_fts MATCH ?
+  AND mentions_fts.rowid BETWEEN (SELECT min(seq) FROM page) AND (SELECT max(seq) FROM page)
+ORDER BY page.beyond, CASE WHEN page.beyond THEN 0 ELSE page.score END,
+         page.published_at DESC, page.seq DESC"""
 _PLAIN_SELECT = "SELECT m.* FROM mentions m"
 _NEWEST_FIRST = " ORDER BY m.published_at DESC, m.seq DESC LIMIT ? OFFSET ?"
 PLAIN_SNIPPET_CHARS = 200
@@ -232,12 +260,11 @@ def build_search(
         sql = _PLAIN_SELECT + where.sql() + _NEWEST_FIRST
         return SearchSql(sql, (*where.params, limit, offset), False, expressions)
     open_mark, close_mark = highlight
-    # A page past the window widens it, so paging on never runs dry while matches remain
-    # (those deep pages rank within the wider window).
-    window = max(RANKED_WINDOW, offset + limit)
-    sql = _RANKED.format(where=where.sql())
-    params = (
-        *where.params, window, limit, offset,
-        open_mark, close_mark, open_mark, close_mark, fts.match,
-    )  # fmt: skip
+    marks = (open_mark, close_mark, open_mark, close_mark, fts.match)
+    if offset + limit <= RANKED_WINDOW:
+        sql = _RANKED.format(where=where.sql())
+        params = (*where.params, RANKED_WINDOW, limit, offset, *marks)
+    else:
+        sql = _RANKED_PAST_WINDOW.format(where=where.sql())
+        params = (*where.params, offset + limit, RANKED_WINDOW, limit, offset, *marks)
     return SearchSql(sql, params, True, expressions)
