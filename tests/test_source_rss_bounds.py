@@ -199,12 +199,14 @@ def feed_workers() -> set[int]:
 
 
 def test_a_parse_that_runs_over_is_stopped_and_its_worker_killed() -> None:
-    body = long_feed(20_000)  # seconds of feedparser, in a worker (over 256 KiB)
+    # Tens of seconds of feedparser, in a worker (over 256 KiB): far past the timeout on
+    # any machine, so the test does not depend on this one's speed.
+    body = long_feed(200_000)
     before = feed_workers()
 
     async def parse() -> None:
         await parse_in_worker(
-            body, "https://example.org/feed", None, skip=0, limit=20_000, timeout_s=0.5
+            body, "https://example.org/feed", None, skip=0, limit=200_000, timeout_s=0.5
         )
 
     with pytest.raises(ParseFailed, match=r"longer than 0\.5 s"):
@@ -213,12 +215,12 @@ def test_a_parse_that_runs_over_is_stopped_and_its_worker_killed() -> None:
 
 
 def test_a_cancelled_poll_kills_its_parse() -> None:
-    body = long_feed(20_000)
+    body = long_feed(200_000)  # far longer to parse than the half second before the cancel
     before = feed_workers()
 
     async def parse_then_give_up() -> None:
         task = asyncio.create_task(
-            parse_in_worker(body, "https://example.org/feed", None, skip=0, limit=20_000)
+            parse_in_worker(body, "https://example.org/feed", None, skip=0, limit=200_000)
         )
         await asyncio.sleep(0.5)
         task.cancel()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 from listener.models import Engagement, Finding, Judgments, SentimentLabel
@@ -47,3 +48,26 @@ def test_a_plain_post_is_stored_lean_and_reads_back_whole(tmp_path: Path) -> Non
     }
     html, engagement, _ = stored[counted.id]
     assert html == counted.html and json.loads(engagement) == {"likes": 3, "views": 0}
+
+
+def test_an_edited_plain_post_is_stored_lean_too(tmp_path: Path) -> None:
+    path = tmp_path / "listener.db"
+    first = make_mention(1, html="Some ordinary text for post 1.")  # as plain as its text
+    with open_store(path) as store:
+        store.insert_mentions([first])
+        words = "Some ordinary text for post 1, edited."
+        edited = make_mention(
+            1,
+            text=words,
+            html=words,
+            edited_at=first.published_at + timedelta(hours=1),
+        )
+        assert edited.text == edited.html
+        assert store.revise_mentions([edited]) == 1
+        assert store.get_mention(edited.id).html == edited.html  # type: ignore[union-attr]
+    raw = sqlite3.connect(path)
+    try:
+        (html,) = raw.execute("SELECT html FROM mentions WHERE id = ?", (edited.id,)).fetchone()
+    finally:
+        raw.close()
+    assert html is None  # the text already says it: no second copy

@@ -136,13 +136,13 @@ class WebhookChannel(ChannelBase):
     @field_validator("headers")
     @classmethod
     def _headers_sendable(cls, value: dict[str, str]) -> dict[str, str]:
-        # HTTP sends header names as tokens and values as printable ASCII: anything else
-        # fails every delivery, so it is refused here instead. The value is not echoed:
+        # HTTP sends header names as tokens and values as printable ASCII and tabs (RFC 9110
+        # 5.5): anything else fails every delivery, so it is refused here instead. The value is not echoed:
         # headers carry tokens.
         for name, text in value.items():
             if not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", name):
                 raise ValueError(f"{name!r} is not a header name: letters, digits and '-'")
-            if not re.fullmatch(r"[\x20-\x7e]*", text):
+            if not re.fullmatch(r"[\t\x20-\x7e]*", text):
                 raise ValueError(
                     f"the value of header {name!r} must be printable ASCII (no line breaks,"
                     " no accented letters): percent-encode it"

@@ -99,7 +99,7 @@ def revise_on(conn: sqlite3.Connection, mentions: Sequence[Mention]) -> int:
         judgments = _with_label(conn, m.id, m.judgments)
         edited = rows.ts(m.edited_at)
         params = (
-            m.title, m.text, m.html, m.language, rows.ts(m.fetched_at),
+            m.title, m.text, rows.stored_html(m), m.language, rows.ts(m.fetched_at),
             rows.engagement_json(m), m.rating,
             rows.json_list(m.brands), rows.json_list(m.matched_terms), m.content_hash,
             *rows.words_columns(m), edited, *rows.judgment_columns(judgments), m.id, edited,
