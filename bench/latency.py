@@ -115,9 +115,10 @@ alerts:
             encoding="utf-8",
         )
         listener = Path(sys.executable).with_name("listener")
+        log = Path(tmp) / "daemon.log"  # its words, should it never poll
         daemon = subprocess.Popen(
             [str(listener), "run", "--config", str(config)],
-            stderr=subprocess.DEVNULL,
+            stderr=log.open("w", encoding="utf-8"),
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         latencies: list[float] = []
@@ -127,7 +128,8 @@ alerts:
             while not world.polls and time.monotonic() < deadline:
                 time.sleep(0.05)
             if not world.polls:
-                print("the daemon never polled", file=sys.stderr)
+                said = log.read_text(encoding="utf-8").strip()
+                print(f"the daemon never polled; it said:\n{said}", file=sys.stderr)
                 return 1
             for n in range(args.samples):
                 if n % 2:
