@@ -29,7 +29,7 @@ from listener.models import (
     Severity,
     SourceState,
 )
-from listener.store import alert_life, deliveries, rows, rule_reads
+from listener.store import alert_life, deliveries, rows, rule_reads, state_rows
 from listener.store.alert_contract import NewAlert, OnStored
 from listener.store.alert_rows import (
     INSERT_ALERT,
@@ -310,8 +310,8 @@ class SqliteAlertTx:
         )
 
     def source_states(self) -> list[SourceState]:
-        found = self._conn.execute(rows.SELECT_STATES + " ORDER BY source")
-        return [rows.row_to_state(r) for r in found]
+        found = self._conn.execute(state_rows.SELECT_STATES + " ORDER BY source")
+        return [state_rows.row_to_state(r) for r in found]
 
 
 def _mentions_note(added: Sequence[str]) -> str:

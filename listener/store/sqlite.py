@@ -29,7 +29,7 @@ from typing import Self
 
 from listener.models import Judgments, Mention, SourceState
 from listener.query import QueryError
-from listener.store import labelling, lookups, revisions, rows
+from listener.store import labelling, lookups, revisions, rows, state_rows
 from listener.store.alert_contract import OnStored
 from listener.store.alerts import decide_alerts_on
 from listener.store.base import (
@@ -266,17 +266,17 @@ class SQLiteStore(SQLiteAlerts):
 
     def load_source_state(self, name: str) -> SourceState | None:
         with self._read() as conn:
-            row = conn.execute(rows.SELECT_STATES + " WHERE source = ?", (name,)).fetchone()
-        return None if row is None else rows.row_to_state(row)
+            row = conn.execute(state_rows.SELECT_STATES + " WHERE source = ?", (name,)).fetchone()
+        return None if row is None else state_rows.row_to_state(row)
 
     def save_source_state(self, state: SourceState) -> None:
         with self._write() as conn:
-            conn.execute(rows.UPSERT_STATE, rows.state_to_row(state))
+            conn.execute(state_rows.UPSERT_STATE, state_rows.state_to_row(state))
 
     def source_states(self) -> list[SourceState]:
         with self._read() as conn:
-            found = conn.execute(rows.SELECT_STATES + " ORDER BY source").fetchall()
-        return [rows.row_to_state(r) for r in found]
+            found = conn.execute(state_rows.SELECT_STATES + " ORDER BY source").fetchall()
+        return [state_rows.row_to_state(r) for r in found]
 
     # -- search --------------------------------------------------------------------
 
