@@ -32,13 +32,12 @@ Speed (the judgments budget is ~15 µs a post): ASCII text skips script counting
 tokenised by one regex that also skips handles and URLs. Otherwise only the distinct
 non-ASCII characters are classified (a cached code-point table), and letters are counted,
 with ``str.count`` in C, only when several scripts compete. Votes are packed into one int
-per word, so a text's tally is one ``sum()``, not a Python loop per word and language.
+per word (``ballots``), so a text's tally is one ``sum()``, not a loop per word and language.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Set
@@ -46,11 +45,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from listener.reading.lexicon.function_words import (
-    FUNCTION_WORDS,
-    LANGUAGE_NAMES,
-    LETTER_CUES,
-    word_weights,
+from listener.reading.ballots import (
+    CUE_LETTERS,
+    LANGUAGES,
+    LETTER_BALLOTS,
+    UNITS,
+    WORD_BALLOTS,
+    WORDS_LINE,
+    WORDS_OF,
+    counts_per_language,
+    votes_for,
 )
 from listener.reading.script_tables import (
     RANGES,
@@ -63,11 +67,9 @@ MAX_CHARS = 1_000  # a post's language shows in its first lines; keeps the worst
 KANA_SHARE = 0.1  # below this, kana are a stray "の" in Chinese, not Japanese writing
 MIN_SCORE = 1.0  # votes the winner needs (a word only it lists is one vote)…
 MAX_RUNNER_UP = 2 / 3  # …with the runner-up at most this share of them
-LETTER_VOTE = 0.5  # a tell-tale letter is weaker evidence than a function word
 # Undecided Latin text with at least this share of its letters in another script is read as
 # that script's language: a quarter of the letters is more than a stray name.
 SECOND_SCRIPT_SHARE = 0.25
-_UNITS = 20  # votes are counted in twentieths (see _pack)
 _CACHE_LIMIT = 50_000  # characters remembered; far more than real traffic uses
 
 # One pass over lower-cased ASCII text: handles, hashtags and URLs match the first
@@ -78,47 +80,6 @@ _ASCII_WORD = re.compile(r"[a-z]+'?")  # _ASCII_TOKEN's words, where nothing is 
 _IGNORED = re.compile(r"[@#]\S+|https?://\S+|www\.\S+")
 _LATIN_WORD = re.compile(r"[a-zß-öø-ÿ\u0100-\u017f]+'?")  # lower-case Latin-1 and Extended-A
 
-_LANGUAGES = tuple(FUNCTION_WORDS)
-
-
-_FIELD = 16  # bits per language in a packed ballot
-
-
-def _pack(votes: dict[str, float]) -> int:
-    # One int holds a vote count (in 1/_UNITS) per language, _FIELD bits each: a text's
-    # ballots add up with one C-level sum() and unpack with one memoryview cast, instead
-    # of a Python loop per token and language. A capped text cannot overflow a field.
-    return sum(
-        round(share * _UNITS) << (_FIELD * _LANGUAGES.index(lang)) for lang, share in votes.items()
-    )
-
-
-def _ballots() -> tuple[dict[str, int], dict[str, int]]:
-    """Packed votes of each function word, and of each tell-tale letter."""
-    words = {word: _pack(shares) for word, shares in word_weights().items()}
-    for word in list(words):
-        words.setdefault(word + "'", words[word])  # "it'" in 'get it' quoted
-    cues = {c.upper(): langs for c, langs in LETTER_CUES.items() if not c.upper().isascii()}
-    cues |= LETTER_CUES  # capitals too, but not "ı".upper(), which is ASCII "I"
-    letters = {
-        c: _pack({lang: LETTER_VOTE / len(langs) for lang in langs}) for c, langs in cues.items()
-    }
-    return words, letters
-
-
-def _votes_for(ballot: int, index: int) -> int:
-    return (ballot >> (_FIELD * index)) & ((1 << _FIELD) - 1)
-
-
-_WORD_BALLOTS, _LETTER_BALLOTS = _ballots()
-_CUE_LETTERS = frozenset(_LETTER_BALLOTS)
-_WORDS_OF = tuple(
-    frozenset(word for word, ballot in _WORD_BALLOTS.items() if _votes_for(ballot, i))
-    for i in range(len(_LANGUAGES))
-)
-_WORDS_LINE = tuple(f"{LANGUAGE_NAMES[language]} function words: " for language in _LANGUAGES)
-_TALLY_BYTES = _FIELD // 8 * len(_LANGUAGES)
-_BIG_ENDIAN = sys.byteorder == "big"
 # Letters that NFKC turns into plain Latin: fullwidth, ligatures, the "mathematical" bold and
 # italic of fancy-font posts. Normalising only when one is present: "…" is common, and
 # normalising every text for it would cost more than all the rest.
@@ -167,7 +128,7 @@ def detect_language(text: str) -> LanguageGuess:
     lowered = sample.lower().replace("’", "'")
     if "İ" in chars:
         lowered = lowered.replace("i̇", "i")  # Turkish "İ" lower-cases to i + combining dot
-    guess = _latin(_LATIN_WORD.findall(lowered), sorted(chars & _CUE_LETTERS), share)
+    guess = _latin(_LATIN_WORD.findall(lowered), sorted(chars & CUE_LETTERS), share)
     if guess.language is None and len(ranked) > 1:
         return _by_second_script(guess, ranked[1], sample, chars)
     return guess
@@ -210,7 +171,7 @@ def script_and_language(text: str) -> ScriptAndLanguage:
     lowered = sample.lower().replace("’", "'")
     if "İ" in chars:
         lowered = lowered.replace("i̇", "i")
-    cues = sorted(chars & _CUE_LETTERS)
+    cues = sorted(chars & CUE_LETTERS)
     language = _latin_language(_LATIN_WORD.findall(lowered), cues)
     if language is None and len(ranked) > 1:
         second, share = ranked[1]
@@ -336,31 +297,23 @@ def _by_script(script: str, share: float, sample: str, chars: Set[str]) -> Langu
     return LanguageGuess(script, language, round(confidence * share, 2), evidence)
 
 
-def _tally(total: int) -> list[int]:
-    """A packed sum of ballots as one vote count per language (in 1/_UNITS)."""
-    tally = memoryview(total.to_bytes(_TALLY_BYTES, sys.byteorder)).cast("H").tolist()
-    if _BIG_ENDIAN:
-        tally.reverse()  # the highest field, the last language, came first
-    return tally
-
-
 def _latin_language(tokens: list[str], cues: list[str] | tuple[()] = ()) -> str | None:
     """``_latin(tokens, cues, share).language``, without the evidence and confidence."""
-    total = sum(filter(None, map(_WORD_BALLOTS.get, tokens)))
+    total = sum(filter(None, map(WORD_BALLOTS.get, tokens)))
     if cues:
-        total += sum(map(_LETTER_BALLOTS.__getitem__, cues))
+        total += sum(map(LETTER_BALLOTS.__getitem__, cues))
     if not total:
         return None
-    tally = _tally(total)
+    tally = counts_per_language(total)
     ranked = sorted(tally)
-    top, runner_up = ranked[-1] / _UNITS, ranked[-2] / _UNITS
+    top, runner_up = ranked[-1] / UNITS, ranked[-2] / UNITS
     if top < MIN_SCORE or runner_up > MAX_RUNNER_UP * top:
         return None
     best = tally.index(ranked[-1])
-    letters = sum(1 for c in cues if _votes_for(_LETTER_BALLOTS[c], best)) if cues else 0
-    if len(_WORDS_OF[best].intersection(tokens)) + letters < 2:
+    letters = sum(1 for c in cues if votes_for(LETTER_BALLOTS[c], best)) if cues else 0
+    if len(WORDS_OF[best].intersection(tokens)) + letters < 2:
         return None  # one function word only
-    return _LANGUAGES[best]
+    return LANGUAGES[best]
 
 
 def _script_language(script: str, sample: str, chars: Set[str]) -> str | None:
@@ -374,29 +327,29 @@ def _script_language(script: str, sample: str, chars: Set[str]) -> str | None:
 
 
 def _latin(tokens: list[str], cues: list[str] | tuple[()], share: float) -> LanguageGuess:
-    total = sum(filter(None, map(_WORD_BALLOTS.get, tokens)))
+    total = sum(filter(None, map(WORD_BALLOTS.get, tokens)))
     if cues:
-        total += sum(map(_LETTER_BALLOTS.__getitem__, cues))
+        total += sum(map(LETTER_BALLOTS.__getitem__, cues))
     if not total:
         return _NO_WORDS if share == 1.0 else _undecided(share, "no function words")
-    tally = _tally(total)
+    tally = counts_per_language(total)
     ranked = sorted(tally)
-    top, runner_up = ranked[-1] / _UNITS, ranked[-2] / _UNITS
+    top, runner_up = ranked[-1] / UNITS, ranked[-2] / UNITS
     best = tally.index(ranked[-1])
     if top < MIN_SCORE or runner_up > MAX_RUNNER_UP * top:
-        votes = f"{_LANGUAGES[best]} {top:.1f}, next {runner_up:.1f}"
+        votes = f"{LANGUAGES[best]} {top:.1f}, next {runner_up:.1f}"
         return _undecided(share, f"too few or mixed function words ({votes})")
-    words = sorted(_WORDS_OF[best].intersection(tokens))
-    letters = [c for c in cues if _votes_for(_LETTER_BALLOTS[c], best)] if cues else []
+    words = sorted(WORDS_OF[best].intersection(tokens))
+    letters = [c for c in cues if votes_for(LETTER_BALLOTS[c], best)] if cues else []
     if len(words) + len(letters) < 2:
-        return _undecided(share, f"one function word only ({_LANGUAGES[best]})")
+        return _undecided(share, f"one function word only ({LANGUAGES[best]})")
     seen = _ALL_LATIN if share == 1.0 else f"Latin script {share:.0%} of letters"
-    evidence = [seen, _WORDS_LINE[best] + ", ".join(words[:6])]
+    evidence = [seen, WORDS_LINE[best] + ", ".join(words[:6])]
     if letters:
         evidence.append(f"letters: {', '.join(letters)}")
     lead = top - runner_up
     confidence = round(min(0.99, lead / (lead + 1.5)) * share, 2)  # 1 vote ahead: 0.4; 4: 0.73
-    return LanguageGuess("Latin", _LANGUAGES[best], confidence, tuple(evidence))
+    return LanguageGuess("Latin", LANGUAGES[best], confidence, tuple(evidence))
 
 
 def _undecided(share: float, why: str) -> LanguageGuess:
