@@ -137,8 +137,8 @@ class WebhookChannel(ChannelBase):
     @classmethod
     def _headers_sendable(cls, value: dict[str, str]) -> dict[str, str]:
         # HTTP sends header names as tokens and values as printable ASCII and tabs (RFC 9110
-        # 5.5): anything else fails every delivery, so it is refused here instead. The value is not echoed:
-        # headers carry tokens.
+        # 5.5): anything else fails every delivery, so it is refused here instead. The value
+        # is not echoed: headers carry tokens.
         for name, text in value.items():
             if not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", name):
                 raise ValueError(f"{name!r} is not a header name: letters, digits and '-'")
