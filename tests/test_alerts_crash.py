@@ -62,15 +62,9 @@ def start(config: Path) -> subprocess.Popen[str]:
     )
 
 
-def test_a_kill_mid_delivery_loses_nothing_and_duplicates_no_alert(
-    tmp_path: Path, httpserver: HTTPServer
-) -> None:
-    httpserver.expect_request("/feed.xml").respond_with_data(
-        feed(COMPLAINTS, now=datetime.now(UTC)), content_type="application/xml"
-    )
-    receiver = StallingReceiver()
-    httpserver.expect_request("/hook", method="POST").respond_with_handler(receiver)
-    config = tmp_path / "settings.yaml"
+def write_config(folder: Path, httpserver: HTTPServer, alerts_extra: str = "") -> Path:
+    """Settings polling the local feed and delivering to the local /hook webhook."""
+    config = folder / "settings.yaml"
     config.write_text(
         f"""
 brands: [{{name: Acme, query: acme}}]
@@ -80,9 +74,36 @@ storage: {{sqlite: data/listener.db}}
 alerts:
   enabled: true
   channels: [{{name: hook, type: webhook, url: "{httpserver.url_for("/hook")}"}}]
-  retry: {{backoff_base: 1s, backoff_max: 2s}}
-""",
+{alerts_extra}""",
         encoding="utf-8",
+    )
+    return config
+
+
+def restart_until_delivered(config: Path, keys: list[str]) -> str:
+    """Start the daemon again, wait (up to 30 s) until every complaint's key has arrived,
+    stop it with SIGTERM, and return what it wrote to stderr."""
+    restarted = start(config)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(set(keys)) < len(COMPLAINTS):
+            time.sleep(0.2)
+    finally:
+        restarted.send_signal(signal.SIGTERM)
+        _, err = restarted.communicate(timeout=30)
+    return err
+
+
+def test_a_kill_mid_delivery_loses_nothing_and_duplicates_no_alert(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        feed(COMPLAINTS, now=datetime.now(UTC)), content_type="application/xml"
+    )
+    receiver = StallingReceiver()
+    httpserver.expect_request("/hook", method="POST").respond_with_handler(receiver)
+    config = write_config(
+        tmp_path, httpserver, "  retry: {backoff_base: 1s, backoff_max: 2s}\n"
     )
 
     daemon = start(config)
@@ -95,14 +116,7 @@ alerts:
         receiver.release.set()
     in_flight = receiver.keys[2]
 
-    restarted = start(config)
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and len(set(receiver.keys)) < len(COMPLAINTS):
-            time.sleep(0.2)
-    finally:
-        restarted.send_signal(signal.SIGTERM)
-        _, err = restarted.communicate(timeout=30)
+    err = restart_until_delivered(config, receiver.keys)
 
     with open_store(tmp_path / "data" / "listener.db") as store:
         alerts = store.list_alerts()

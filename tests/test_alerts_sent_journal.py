@@ -12,7 +12,6 @@ import json
 import signal
 import sqlite3
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -29,7 +28,7 @@ from listener.models import DeliveryStatus
 from listener.store import open_store
 from tests.alert_helpers import Receiver, raise_alert
 from tests.helpers import SettableClock
-from tests.test_alerts_crash import COMPLAINTS, start
+from tests.test_alerts_crash import COMPLAINTS, restart_until_delivered, start, write_config
 from tests.test_alerts_end_to_end import feed
 
 
@@ -70,19 +69,7 @@ def test_a_kill_after_the_2xx_but_before_the_store_records_it_repeats_nothing(
     database = tmp_path / "data" / "listener.db"
     receiver = LockingReceiver(database)
     httpserver.expect_request("/hook", method="POST").respond_with_handler(receiver)
-    config = tmp_path / "settings.yaml"
-    config.write_text(
-        f"""
-brands: [{{name: Acme, query: acme}}]
-sources:
-  - {{name: forum, type: rss, interval: 10m, url: "{httpserver.url_for("/feed.xml")}"}}
-storage: {{sqlite: data/listener.db}}
-alerts:
-  enabled: true
-  channels: [{{name: hook, type: webhook, url: "{httpserver.url_for("/hook")}"}}]
-""",
-        encoding="utf-8",
-    )
+    config = write_config(tmp_path, httpserver)
 
     daemon = start(config)
     try:
@@ -97,14 +84,7 @@ alerts:
     answered = receiver.keys[1]
     assert sent_journal_path(database).read_text()  # the mark the store never got
 
-    restarted = start(config)
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and len(set(receiver.keys)) < len(COMPLAINTS):
-            time.sleep(0.2)
-    finally:
-        restarted.send_signal(signal.SIGTERM)
-        _, err = restarted.communicate(timeout=30)
+    err = restart_until_delivered(config, receiver.keys)
 
     assert Counter(receiver.keys)[answered] == 1, json.dumps(receiver.keys)
     assert len(receiver.keys) == len(set(receiver.keys)) == len(COMPLAINTS), err
