@@ -23,8 +23,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -164,11 +165,20 @@ class Daemon:
             now = self._clock()
             await self._forget_old_hashes(now)
             await self._retrain_models(now)
-            due, next_due = await self._due_sources(now)
         except Exception:  # the database may be locked or full; the next tick tries again
             log.exception("tick failed")
             return
         self._alert_work()
+        await self._start_due(now)
+
+    async def _start_due(self, now: datetime) -> None:
+        """Start the due polls there are slots for, and wake for a check due before the
+        next tick."""
+        try:
+            due, next_due = await self._due_sources(now)
+        except Exception:  # the database may be locked or full; the next tick tries again
+            log.exception("tick failed")
+            return
         self._wake_for(next_due, now)
         # Counting running polls here (rather than a semaphore) keeps the limit exact across
         # reloads and leaves nothing queued to cancel at shutdown.
@@ -177,6 +187,11 @@ class Daemon:
             task = asyncio.create_task(self.runner.poll(source), name=f"poll:{source.name}")
             self._in_flight[source.name] = task
             task.add_done_callback(self._forget_task)
+
+    async def _poll_ended(self) -> None:
+        async with self._tick_lock:
+            if not self._stopping:
+                await self._start_due(self._clock())
 
     async def _due_sources(self, now: datetime) -> tuple[list[SourceSettings], datetime | None]:
         """The due sources, longest-waiting first, and the earliest check still to come."""
@@ -211,7 +226,10 @@ class Daemon:
     def _tick_now(self) -> None:
         if self._stopping:
             return
-        task = asyncio.create_task(self.tick(), name="tick")
+        self._spawn(self.tick(), "tick")
+
+    def _spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(work, name=name)
         self._ticks.add(task)  # the loop keeps only weak references to tasks
         task.add_done_callback(self._ticks.discard)
 
@@ -268,8 +286,10 @@ class Daemon:
     def _forget_task(self, task: asyncio.Task[PollSummary]) -> None:
         self._in_flight.pop(task.get_name().removeprefix("poll:"), None)
         if self._running and not self._stopping:
-            # A slot is free and this source's next check is known: look again now.
-            self._tick_now()
+            # A slot is free and this source's next check is known: look again now. Only
+            # the scheduling part of a tick: the reload check, housekeeping and the rules
+            # are the interval tick's (a poll that stored mentions already woke the sender).
+            self._spawn(self._poll_ended(), "poll-ended")
 
     async def run(self, stop: asyncio.Event) -> None:
         """Tick until ``stop`` is set, then drain and close."""
