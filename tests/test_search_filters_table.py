@@ -195,7 +195,7 @@ def test_the_migration_fills_the_filters_of_an_existing_store(tmp_path: Path) ->
         )
     conn.close()
     with SQLiteStore(path) as migrated:
-        assert migrated.schema_version == 10
+        assert migrated.schema_version >= 10  # later migrations keep what 10 built
         _assert_filters_match_mentions(path)
         assert _query(
             path, "SELECT brand_keys FROM mention_filters WHERE seq <= 3 ORDER BY seq"
