@@ -10,6 +10,8 @@ import pytest
 from listener.config.settings import Settings, load_settings
 from tests.helpers import SettableClock
 
+pytest_plugins = ["tests.web_fixtures"]
+
 
 @pytest.fixture
 def clock() -> SettableClock:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from fastapi import Request
+
 from listener.clock import Clock, utcnow
 from listener.config.settings import Settings
 from listener.metrics import Metrics
@@ -37,3 +39,9 @@ class WebContext:
     metrics: Metrics
     operations: Operations | None = None
     clock: Clock = utcnow
+
+
+def context_of(request: Request) -> WebContext:
+    """The app's ``WebContext`` (``Depends(context_of)`` in a route)."""
+    context: WebContext = request.app.state.context
+    return context

@@ -1,0 +1,157 @@
+"""Fixtures for the web app's tests: the app served by uvicorn on a real local port, over a
+real SQLite file, and a headless Chromium driven by Playwright.
+
+``web_server(settings_text)`` returns a running ``WebServer`` (its ``url``, ``store``,
+``context``); ``page`` is a fresh browser page that fails the test on any console error or
+dialog (hostile text must never run). Browser tests skip, with the reason, where no Chromium
+can be had.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from listener.config.settings import Settings, load_settings
+from listener.metrics import Metrics
+from listener.store import SQLiteStore, open_store
+from listener.web.app import create_app
+from listener.web.context import WebContext
+
+MINIMAL_SETTINGS = """\
+brands:
+  - name: Acme
+    query: acme
+storage:
+  sqlite: {db}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class WebServer:
+    url: str
+    context: WebContext
+    server: uvicorn.Server
+    thread: threading.Thread
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def store(self) -> SQLiteStore:
+        return self.context.store
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def serve_context(context: WebContext, *, host: str = "127.0.0.1") -> WebServer:
+    """Serve ``create_app(context)`` on a free port in a thread; returns once it answers."""
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(context), host=host, port=port, log_level="warning", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name=f"web-{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the web app did not start")
+        time.sleep(0.02)
+    return WebServer(url=f"http://{host}:{port}", context=context, server=server, thread=thread)
+
+
+@pytest.fixture
+def web_server(tmp_path: Path) -> Iterator[Callable[..., WebServer]]:
+    """``web_server(settings_text=None, **context_fields)``: settings text may use ``{db}``."""
+    started: list[WebServer] = []
+
+    def start(settings_text: str | None = None, **context_fields: Any) -> WebServer:
+        db = tmp_path / "listener.db"
+        path = tmp_path / "settings.yaml"
+        path.write_text((settings_text or MINIMAL_SETTINGS).format(db=db), encoding="utf-8")
+        settings: Settings = load_settings(path, environ={})
+        store = open_store(settings.storage.sqlite)
+        context = WebContext(settings=settings, store=store, metrics=Metrics(), **context_fields)
+        running = serve_context(context)
+        started.append(running)
+        return running
+
+    yield start
+    for running in started:
+        running.stop()
+        running.store.close()
+
+
+def chromium_executable() -> str | None:
+    """Debian's Chromium (``make test`` installs it); LISTENER_CHROMIUM overrides."""
+    named = os.environ.get("LISTENER_CHROMIUM")
+    if named:
+        return named if Path(named).exists() else None
+    for candidate in ("chromium", "chromium-browser"):
+        found = shutil.which(candidate)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    executable = chromium_executable()
+    if executable is None:
+        pytest.skip(
+            "no Chromium here: install Debian's chromium (make test does) or set LISTENER_CHROMIUM"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, headless=True)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class PageProblems:
+    console_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh page; any console error or dialog (alert/confirm/prompt) fails the test."""
+    context = browser.new_context()
+    opened = context.new_page()
+    problems = PageProblems()
+    opened.on(
+        "console", lambda m: problems.console_errors.append(m.text) if m.type == "error" else None
+    )
+
+    def on_dialog(dialog: Any) -> None:
+        problems.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    opened.on("dialog", on_dialog)
+    opened.problems = problems
+    yield opened
+    context.close()
+    assert not problems.dialogs, f"a dialog opened: {problems.dialogs}"
+    assert not problems.console_errors, f"console errors: {problems.console_errors}"
