@@ -56,15 +56,20 @@ def alert_params(alert: NewAlert) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
+_DRAFT_FIELDS = tuple(f.name for f in dataclasses.fields(ReplyDraft))
+_DRAFT_NAMES = frozenset(_DRAFT_FIELDS)
+
+
 def drafts_json(drafts: Sequence[ReplyDraft]) -> str:
-    return dumps([dataclasses.asdict(d) for d in drafts])
+    # The fields in their order, as dataclasses.asdict gives them, without its deep copy of
+    # every value: the JSON encoder walks the lint dicts itself.
+    return dumps([{name: getattr(d, name) for name in _DRAFT_FIELDS} for d in drafts])
 
 
-def _drafts(text: str) -> tuple[ReplyDraft, ...]:
+def drafts_from_json(text: str) -> tuple[ReplyDraft, ...]:
     # Keys a newer listener added are skipped, so an older one can still show its alerts.
-    names = {f.name for f in dataclasses.fields(ReplyDraft)}
     return tuple(
-        ReplyDraft(**{k: v for k, v in item.items() if k in names})
+        ReplyDraft(**{k: v for k, v in item.items() if k in _DRAFT_NAMES})
         for item in json.loads(text)
         if isinstance(item, dict)
     )
@@ -85,13 +90,38 @@ def row_to_alert(row: sqlite3.Row, mention_ids: Sequence[str]) -> Alert:
         mention_ids=tuple(mention_ids),
         severity_reasons=tuple(json.loads(row["severity_reasons"])),
         details=json.loads(row["details"]),
-        drafts=_drafts(row["drafts"]),
+        drafts=drafts_from_json(row["drafts"]),
         assignee=row["assignee"],
         acknowledged_at=parse_ts_or_none(row["acknowledged_at"]),
         replied_at=parse_ts_or_none(row["replied_at"]),
         closed_at=parse_ts_or_none(row["closed_at"]),
         escalated_at=parse_ts_or_none(row["escalated_at"]),
         folded=row["folded"],
+    )
+
+
+def new_alert_as_stored(
+    alert_id: int, params: tuple[Any, ...], mention_ids: Sequence[str]
+) -> Alert:
+    """The alert just inserted with ``alert_params``' ``params``, as ``row_to_alert`` would
+    read it back: every value decoded from what was written."""
+    (key, kind, rule, brand, severity, title, state, created, updated, reasons, details,
+     drafts) = params  # fmt: skip
+    return Alert(
+        id=alert_id,
+        key=key,
+        kind=AlertKind(kind),
+        rule=rule,
+        brand=brand,
+        severity=Severity(severity),
+        title=title,
+        created_at=parse_ts(created),
+        updated_at=parse_ts(updated),
+        state=AlertState(state),
+        mention_ids=tuple(mention_ids),
+        severity_reasons=tuple(json.loads(reasons)),
+        details=json.loads(details),
+        drafts=drafts_from_json(drafts),
     )
 
 

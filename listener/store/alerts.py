@@ -10,10 +10,12 @@ hook so that a rule's bug on one mention costs that mention's alerts, not the ba
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,6 +41,7 @@ from listener.store.alert_rows import (
     alerts_where,
     dumps,
     json_values,
+    new_alert_as_stored,
     record_event,
 )
 
@@ -135,13 +138,18 @@ class SqliteAlertTx:
     # -- alerts ----------------------------------------------------------------------
 
     def add_alert(self, alert: NewAlert) -> Alert | None:
-        inserted = self._conn.execute(INSERT_ALERT, alert_params(alert))
+        params = alert_params(alert)
+        inserted = self._conn.execute(INSERT_ALERT, params)
         if inserted.rowcount != 1:
             return None
         alert_id = inserted.lastrowid or 0
-        self._add_mentions(alert_id, alert.mention_ids)
+        # A new row holds no mentions yet: no need to read what it holds.
+        added = list(dict.fromkeys(alert.mention_ids))
+        self._insert_mentions(alert_id, 0, added)
         record_event(self._conn, alert_id, alert.created_at, "raised", None, alert.rule)
-        return alert_on(self._conn, alert_id)
+        # The alert as reading its row back would give it (the same decoded values), without
+        # reading it back: this transaction wrote every column just now.
+        return new_alert_as_stored(alert_id, params, added)
 
     def alert_by_key(self, key: str) -> Alert | None:
         found = alerts_where(self._conn, "a.key = :key", {"key": key}, "a.id", limit=1)
@@ -190,7 +198,20 @@ class SqliteAlertTx:
             notes.append(f"severity {alert.severity} -> {severity}")
         self._conn.execute(_FOLD, params)
         record_event(self._conn, alert_id, at, "folded", None, "; ".join(notes))
-        return alert_on(self._conn, alert_id)
+        # What the UPDATE wrote, decoded as a read of the row would decode it.
+        return replace(
+            alert,
+            updated_at=rows.parse_ts(params["at"]),
+            folded=alert.folded + len(added),
+            mention_ids=(*alert.mention_ids, *added),
+            severity=alert.severity if params["severity"] is None else Severity(params["severity"]),
+            severity_reasons=(
+                alert.severity_reasons
+                if params["reasons"] is None
+                else tuple(json.loads(params["reasons"]))
+            ),
+            details=alert.details if params["details"] is None else json.loads(params["details"]),
+        )
 
     def _add_mentions(self, alert_id: int, mention_ids: Sequence[str]) -> list[str]:
         """Append mentions after those the alert holds; return the ones that were new."""
@@ -205,11 +226,14 @@ class SqliteAlertTx:
             "SELECT coalesce(max(position), -1) FROM alert_mentions WHERE alert_id = ?",
             (alert_id,),
         ).fetchone()
+        self._insert_mentions(alert_id, last + 1, added)
+        return added
+
+    def _insert_mentions(self, alert_id: int, first: int, mention_ids: Sequence[str]) -> None:
         self._conn.executemany(
             "INSERT INTO alert_mentions (alert_id, position, mention_id) VALUES (?, ?, ?)",
-            [(alert_id, last + 1 + i, m) for i, m in enumerate(added)],
+            [(alert_id, first + i, m) for i, m in enumerate(mention_ids)],
         )
-        return added
 
     def set_state(
         self, alert_id: int, state: AlertState, *, at: datetime, by: str | None = None
