@@ -7,18 +7,19 @@ Runs in the parse worker (``listener.sources.feed_worker``); nothing here does I
    not ASCII inside the XML declaration's encoding name. The first becomes U+FFFD, the second
    is dropped (the BOM, the Content-Type and detection decide), and the feed is reported
    ill-formed, as any other feed that still gives entries.
-2. Scanned with expat (C, no tree kept): how deep elements nest — a document nested deeper
-   than ``MAX_DEPTH`` is refused before feedparser, which takes minutes and gigabytes on
-   one — and where each entry's bytes lie.
-3. Cut to a window: when the feed has more entries than a poll may take, feedparser is given
-   the document's head, the window's entries and its tail, so memory follows the window,
-   not the feed. A document expat cannot read (ill-formed) is parsed whole, as before.
+2. Scanned with expat (``listener.sources.feed_scan``): a document nested deeper than
+   ``MAX_DEPTH`` is refused before feedparser, which takes minutes and gigabytes on one;
+   each entry's bytes, identity and date are found.
+3. Cut to the poll's entries: when the feed has more entries than a poll may take, the
+   newest and the walk's next ones are chosen (``listener.sources.feed_walk``) and
+   feedparser is given the document's head, those entries and its tail, so memory follows
+   the poll's budget, not the feed. A document expat cannot read (ill-formed) is parsed
+   whole, as before, and the entries chosen from feedparser's.
 """
 
 from __future__ import annotations
 
 import re
-import xml.parsers.expat
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,12 +27,18 @@ from urllib.parse import urlsplit
 import feedparser
 
 from listener.models import RawItem
-from listener.sources.feed_entries import raw_item, skipped, ttl_s
+from listener.sources.feed_entries import entry_identity, entry_timestamp, raw_item, skipped, ttl_s
+from listener.sources.feed_scan import MAX_DEPTH, scan_entries
+from listener.sources.feed_walk import (
+    Choice,
+    Walk,
+    choose_entries,
+    date_timestamp,
+    is_oldest_first,
+)
 from listener.sources.http import redact_url
 
-# Real feeds nest a few levels (XHTML content in Atom perhaps twenty); hostile ones nest
-# a million, which feedparser's loose parser needs minutes and gigabytes for.
-MAX_DEPTH = 256
+__all__ = ["MAX_DEPTH", "FeedDocument", "FeedRefused", "NotAFeed", "read_document"]
 
 # bozo exceptions that only say the server mislabelled the document; the parse itself worked.
 _HARMLESS_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
@@ -41,7 +48,6 @@ _REPLACEMENT_REF = b"&#xFFFD;"
 _DECLARATION = re.compile(rb"\A(\xef\xbb\xbf)?<\?xml[^>]{0,200}?\?>")
 _ENCODING = re.compile(rb"""\sencoding\s*=\s*(["'])(.*?)\1""", re.DOTALL)
 _ENCODING_NAME = re.compile(rb"[A-Za-z][A-Za-z0-9._-]{0,39}")
-_ENTRY_NAMES = frozenset({"item", "entry"})
 
 
 class FeedRefused(Exception):
@@ -50,26 +56,27 @@ class FeedRefused(Exception):
 
 @dataclass(frozen=True)
 class FeedDocument:
-    """What one parse gave: the window's items, the feed's problems and facts."""
+    """What one parse gave: the poll's items, the feed's problems and facts."""
 
     items: list[RawItem]
     problems: list[str] = field(default_factory=list)
     ttl_s: float | None = None
-    total_entries: int = 0  # in the whole document; ``items`` are those of the window
-    first: int = 0  # the window's first entry: ``skip``, or 0 when the feed has fewer now
-    limit: int = 0  # the window's size
-
-    @property
-    def read_to(self) -> int:
-        """Entries read up to here: the window's end."""
-        return min(self.first + self.limit, self.total_entries)
+    total_entries: int = 0  # in the whole document; ``items`` are those the poll took
+    walk: Walk | None = None  # where the next poll goes on; ``None``: read to the end
 
 
 def read_document(
-    content: bytes, url: str, content_type: str | None, *, skip: int, limit: int
+    content: bytes,
+    url: str,
+    content_type: str | None,
+    *,
+    skip: int = 0,
+    limit: int,
+    walk: Walk | None = None,
 ) -> FeedDocument:
-    """Entries ``skip`` … ``skip + limit`` of the feed in ``content``, mapped; see the module
-    docstring. Raises ``FeedRefused``, or ``NotAFeed`` when nothing usable came out."""
+    """At most ``limit`` entries of the feed in ``content``, mapped: the newest, then the
+    next of ``walk`` (or, from an older cursor, of a walk at position ``skip``); see the
+    module docstring. Raises ``FeedRefused``, or ``NotAFeed`` when nothing usable came out."""
     shown = redact_url(url)
     content, repairs = repair(content, shown)
     scan = scan_entries(content)
@@ -78,34 +85,44 @@ def read_document(
             f"feed {shown} nests elements more than {MAX_DEPTH} deep; not parsed"
             " (no real feed does: it would take minutes and gigabytes)"
         )
-    total = len(scan.spans) if scan.well_formed else None
-    if total is not None and skip >= total:
-        skip = 0  # the feed shrank since the last poll: start again from the top
-    document = content
-    if scan.well_formed and len(scan.spans) > limit:
-        document = _window(content, scan.spans, skip, limit)
-    parsed = _parse(document, url, content_type)
+    if walk is None and skip > 0:
+        walk = Walk(position=skip)
+    choice: Choice
+    if scan.well_formed:
+        dates = scan.dates
+        choice = choose_entries(
+            scan.identities, limit, walk, lambda: is_oldest_first(dates, date_timestamp)
+        )
+        document = content
+        if len(choice.chosen) < len(scan.spans):
+            document = _cut(content, scan.spans, choice.chosen)
+        parsed = _parse(document, url, content_type)
+        entries = parsed.entries
+    else:  # parsed whole: the entries are chosen from feedparser's
+        parsed = _parse(content, url, content_type)
+        every = parsed.entries
+        choice = choose_entries(
+            [entry_identity(entry) for entry in every],
+            limit,
+            walk,
+            lambda: is_oldest_first(every, entry_timestamp),
+        )
+        entries = [every[i] for i in choice.chosen]
     problems = repairs + _problems(parsed, shown, content_type)
-    entries = parsed.entries
-    if total is None:  # parsed whole: the window is cut from feedparser's entries
-        total = len(entries)
-        skip = skip if skip < total else 0
-        entries = entries[skip : skip + limit]
     items = []
-    for position, entry in enumerate(entries, start=skip + 1):
+    for position, entry in zip(choice.chosen, entries, strict=False):
         # One entry that cannot be mapped must not cost the others: failing the poll would
         # fail every retry too, for as long as that entry stays in the feed.
         try:
             items.append(raw_item(entry, parsed.feed, url))
         except Exception as exc:
-            problems.append(skipped(entry, position, url, exc))
+            problems.append(skipped(entry, position + 1, url, exc))
     return FeedDocument(
         items=items,
         problems=problems,
         ttl_s=ttl_s(parsed.feed),
-        total_entries=total,
-        first=skip,
-        limit=limit,
+        total_entries=len(scan.spans) if scan.well_formed else len(parsed.entries),
+        walk=choice.walk,
     )
 
 
@@ -138,115 +155,19 @@ def _valid_reference(match: re.Match[bytes]) -> bytes:
     return match.group(0)
 
 
-@dataclass
-class Scan:
-    spans: list[tuple[int, int]] = field(default_factory=list)  # each entry's bytes
-    too_deep: bool = False
-    well_formed: bool = True
-
-
-class _TooDeep(Exception):
-    pass
-
-
-def scan_entries(content: bytes) -> Scan:
-    """Where the entries lie and whether nesting stays under ``MAX_DEPTH``. An ill-formed
-    document is scanned as far as expat reads it (``well_formed`` false)."""
-    scan = Scan()
-    if not _ascii_compatible(content):
-        scan.well_formed = False  # UTF-16/32: byte offsets of tags are not found by bytes
-        return scan
-    parser = xml.parsers.expat.ParserCreate()
-    # Undefined entities (&nbsp; in RSS) are skipped rather than errors, as with a DTD.
-    parser.UseForeignDTD(True)
-    depth = 0
-    entry_depth = 0  # the depth of the entries (2 in Atom and RSS 1.0, 3 in RSS 2.0)
-    starts: list[int] = []
-
-    def start(name: str, _attributes: Any) -> None:
-        nonlocal depth, entry_depth
-        depth += 1
-        if depth > MAX_DEPTH:
-            raise _TooDeep
-        if depth > 3 or (entry_depth and depth != entry_depth):
-            return
-        if name.rpartition(":")[2] in _ENTRY_NAMES:
-            entry_depth = depth
-            starts.append(parser.CurrentByteIndex)
-
-    def end(name: str) -> None:
-        nonlocal depth
-        if depth == entry_depth and len(starts) > len(scan.spans):
-            at = parser.CurrentByteIndex
-            # An end tag's index is where "</" starts; an empty element's is past its "/>".
-            stop = content.index(b">", at) + 1 if content.startswith(b"</", at) else at
-            scan.spans.append((starts[-1], stop))
-        depth -= 1
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    try:
-        parser.Parse(content, True)
-    except _TooDeep:
-        scan.too_deep = True
-    except (xml.parsers.expat.ExpatError, ValueError):
-        scan.well_formed = False
-        scan.too_deep = _roughly_too_deep(content, parser.CurrentByteIndex, depth)
-    return scan
-
-
-# A tag at a "<": its slash, name and self-closing slash.
-_TAG = re.compile(rb"<(/?)([A-Za-z_][\w:.-]*)[^<>]*?(/?)>")
-# Sections whose "<" are text, not tags: from each opener to its closer.
-_TEXT_SECTIONS = ((b"<![CDATA[", b"]]>"), (b"<!--", b"-->"))
-# HTML elements that never close (escaped HTML is text, but HTML in a feed that is not
-# well-formed may be markup); "link" is one in HTML and not in RSS, so it is not counted.
-_NEVER_CLOSED = frozenset(
-    b"area base br col embed hr img input link meta param source track wbr".split()
-)
-
-
-def _roughly_too_deep(content: bytes, offset: int, depth: int) -> bool:
-    """After expat gave up at ``offset`` (at ``depth``), count open and close tags in the
-    rest, as feedparser's loose parser would nest them. Linear: each step finds the next
-    "<" or a section's end with ``bytes.find``."""
-    at = content.find(b"<", max(offset, 0))
-    while at != -1:
-        for opener, closer in _TEXT_SECTIONS:
-            if content.startswith(opener, at):
-                end = content.find(closer, at + len(opener))
-                if end == -1:
-                    return False  # the rest is text
-                at = content.find(b"<", end + len(closer))
-                break
-        else:
-            tag = _TAG.match(content, at)
-            if tag is not None:
-                closing, name, empty = tag.groups()
-                if name.lower() in _NEVER_CLOSED:
-                    pass
-                elif closing:
-                    depth = max(depth - 1, 0)
-                elif not empty:
-                    depth += 1
-                    if depth > MAX_DEPTH:
-                        return True
-            at = content.find(b"<", at + 1)
-    return False
-
-
-def _ascii_compatible(content: bytes) -> bool:
-    head = content[:4]
-    return not head.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" not in head
-
-
-def _window(content: bytes, spans: list[tuple[int, int]], skip: int, limit: int) -> bytes:
-    """The document with only entries ``skip`` … ``skip + limit``: its head up to the first
-    entry, those entries (and whatever lies between them), and its tail after the last."""
-    chosen = spans[skip : skip + limit]
-    if not chosen:
-        return content[: spans[0][0]] + content[spans[-1][1] :]
-    return content[: spans[0][0]] + content[chosen[0][0] : chosen[-1][1]] + content[spans[-1][1] :]
+def _cut(content: bytes, spans: list[tuple[int, int]], chosen: list[int]) -> bytes:
+    """The document with only the ``chosen`` entries (ascending): its head up to the first
+    entry, each run of chosen entries (with whatever lies between them), and its tail after
+    the last entry."""
+    parts = [content[: spans[0][0]]]
+    run_start = 0
+    for i, index in enumerate(chosen):
+        if i + 1 < len(chosen) and chosen[i + 1] == index + 1:
+            continue  # the run goes on
+        parts.append(content[spans[chosen[run_start]][0] : spans[index][1]])
+        run_start = i + 1
+    parts.append(content[spans[-1][1] :])
+    return b"".join(parts)
 
 
 def _parse(content: bytes, url: str, content_type: str | None) -> Any:

@@ -60,6 +60,22 @@ def raw_item(entry: Any, feed: Any, feed_url: str) -> RawItem:
     )
 
 
+def entry_identity(entry: Any) -> bytes:
+    """What identifies an entry of a feed parsed whole (one expat could not read), as
+    ``feed_scan`` finds it in a well-formed one: its id, else its link, else a hash of it."""
+    found = str(entry.get("id") or entry.get("link") or "").strip()
+    if found:
+        return found.encode()
+    text = "\x1f".join(str(entry.get(key) or "") for key in ("title", "summary", "published"))
+    return b"sha256:" + hashlib.sha256(text.encode()).hexdigest().encode()
+
+
+def entry_timestamp(entry: Any) -> float | None:
+    """An entry's publication (else update) date in epoch seconds, if it has one."""
+    moment = _date(entry, "published") or _date(entry, "updated")
+    return moment.timestamp() if moment else None
+
+
 def _as_html(detail: Any) -> str:
     """A feedparser text construct as HTML: RawItem title/html are markup the pipeline
     strips, so plain text is escaped ("AT&T", "a < b" survive the strip unchanged)."""

@@ -33,6 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any
 
 from listener.sources.feed_document import FeedDocument, FeedRefused, NotAFeed, read_document
+from listener.sources.feed_walk import Walk
 
 # The parse of one capped response (``scheduler.max_response_bytes``) takes seconds; one
 # that takes a minute is hostile or pathological, and is stopped whatever the poll allows.
@@ -121,18 +122,20 @@ async def parse_in_worker(
     url: str,
     content_type: str | None,
     *,
-    skip: int,
+    skip: int = 0,
     limit: int,
+    walk: Walk | None = None,
     timeout_s: float = PARSE_TIMEOUT_S,
 ) -> FeedDocument:
     """``read_document`` in a worker process; raises what it raises (``FeedRefused``,
     ``NotAFeed``), or ``ParseFailed`` when the worker died or ran over ``timeout_s``."""
     loop = asyncio.get_running_loop()
     if len(content) <= IN_PROCESS_MAX_BYTES:
-        kind, value = await asyncio.to_thread(_answer, (content, url, content_type, skip, limit))
+        request = (content, url, content_type, skip, limit, walk)
+        kind, value = await asyncio.to_thread(_answer, request)
         return _result(kind, value)
     worker = await loop.run_in_executor(_POOL.waiters, _POOL.take)
-    request = (content, url, content_type, skip, limit)
+    request = (content, url, content_type, skip, limit, walk)
     healthy = False
     try:
         async with asyncio.timeout(timeout_s):
@@ -184,9 +187,10 @@ def _read(stream: IO[bytes]) -> Any:
 
 
 def _answer(request: tuple[Any, ...]) -> tuple[str, Any]:
-    content, url, content_type, skip, limit = request
+    content, url, content_type, skip, limit, walk = request
     try:
-        return "ok", read_document(content, url, content_type, skip=skip, limit=limit)
+        document = read_document(content, url, content_type, skip=skip, limit=limit, walk=walk)
+        return "ok", document
     except FeedRefused as refused:
         return "refused", str(refused)
     except NotAFeed as not_a_feed:

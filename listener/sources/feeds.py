@@ -9,10 +9,15 @@ gives no entries *and* could not be parsed (truncated, an HTML error page) is an
 Likewise an entry that cannot be mapped is skipped and reported in ``problems``, the others
 kept.
 
-A poll takes at most ``max_entries`` entries, in document order from ``skip``: a feed with
-more (an archive of 100,000) is read a window per poll, the next window at the next poll, as
-the API sources page. While a walk is under way no validators are kept, so each poll of it
-fetches the whole document again.
+A poll takes at most ``max_entries`` entries in all, the newest first (memory follows that
+budget, not the feed). A feed with more (an archive of 100,000) is walked over the next polls,
+as the API sources page, and every poll of the walk also reads the entries that arrived at the
+top since the poll before, ahead of the walk's next stretch (``listener.sources.feed_walk``:
+the reading order, the budget, the walk anchored on entry identity so that entries inserted
+or removed neither skip nor repeat any). A walk needs the document, so while one is under way
+each poll fetches it whole; once the walk reaches the end, the validators are kept and an
+unchanged feed is a 304 again. A changed feed longer than the budget is then walked afresh
+from the top (entries read again, which the pipeline drops as repeats).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from listener.models import SourceState
 from listener.sources.base import PollContext, PollResult
 from listener.sources.errors import TransientError
 from listener.sources.feed_document import FeedRefused, NotAFeed
+from listener.sources.feed_walk import Walk
 from listener.sources.feed_worker import ParseFailed, parse_in_worker
 from listener.sources.http import fetch
 from listener.sources.http_times import cache_hint_s
@@ -41,11 +47,11 @@ FEED_ACCEPT = (
 
 @dataclass(frozen=True)
 class FeedWindow:
-    """One poll's read: its result, and where the next poll goes on (``None``: from the
-    top, conditionally — this poll read the feed to its end)."""
+    """One poll's read: its result, and the walk the next poll goes on with (``None``: from
+    the top, conditionally — this poll read the feed to its end)."""
 
     result: PollResult
-    next_skip: int | None = None
+    walk: Walk | None = None
 
 
 async def read_feed(
@@ -56,7 +62,7 @@ async def read_feed(
     *,
     max_entries: int = DEFAULT_MAX_ENTRIES,
 ) -> PollResult:
-    """Fetch the feed at ``url`` once (conditionally) and map its first ``max_entries``
+    """Fetch the feed at ``url`` once (conditionally) and map its newest ``max_entries``
     entries; see the module docstring. ``headers`` are sent besides ``Accept``."""
     window = await read_feed_window(ctx, url, headers, state, max_entries=max_entries)
     return window.result
@@ -68,11 +74,12 @@ async def read_feed_window(
     headers: Mapping[str, str],
     state: SourceState,
     *,
-    skip: int = 0,
+    walk: Walk | None = None,
     max_entries: int = DEFAULT_MAX_ENTRIES,
 ) -> FeedWindow:
-    """Fetch the feed at ``url`` (conditionally, with ``state``'s validators) and map entries
-    ``skip`` … ``skip + max_entries``; see the module docstring."""
+    """Fetch the feed at ``url`` (conditionally, with ``state``'s validators) and map at most
+    ``max_entries`` entries: the newest, then the next of ``walk``; see the module docstring.
+    The caller drops the validators while a walk is under way (a 304 would end it)."""
     response = await fetch(
         ctx,
         url,
@@ -94,12 +101,12 @@ async def read_feed_window(
     content_type = response.headers.get("Content-Type")
     try:
         document = await parse_in_worker(
-            response.content, response.url, content_type, skip=skip, limit=max_entries
+            response.content, response.url, content_type, limit=max_entries, walk=walk
         )
     except (FeedRefused, NotAFeed, ParseFailed) as error:
         raise TransientError(str(error)) from None
     hints = [h for h in (hint, document.ttl_s) if h is not None]
-    more = document.read_to < document.total_entries
+    more = document.walk is not None
     return FeedWindow(
         PollResult(
             items=document.items,
@@ -109,5 +116,5 @@ async def read_feed_window(
             min_next_check_s=max(hints) if hints else None,
             problems=document.problems,
         ),
-        next_skip=document.read_to if more else None,
+        walk=document.walk,
     )

@@ -3,8 +3,12 @@
 The source is its settings; reading the feed (conditional GET, feedparser, mapping entries,
 what counts as an error) is ``listener.sources.feeds``, which Reddit's feed mode shares.
 
-``max_entries`` caps the entries one poll takes; a longer feed is read a window per poll, the
-position kept in the cursor (``{"entries_read": N}``) until the walk reaches the end.
+``max_entries`` caps the entries one poll takes, in all, the newest first. A longer feed is
+walked over the next polls, and each of those polls reads the entries new at the top before
+the walk's next stretch, so a new entry never waits for the walk to end. The walk is kept in
+the cursor (``{"entries_read": N, "after": [...], "top": [...]}``: its position, and short
+keys of the entries it read last and of the feed's first entries, which anchor it on
+identity; ``listener.sources.feed_walk``) until it reaches the end.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pydantic import AfterValidator, Field
 
 from listener.models import SourceState
 from listener.sources.base import PollContext, PollResult, SourceInfo, SourceOptions
+from listener.sources.feed_walk import Walk
 from listener.sources.feeds import DEFAULT_MAX_ENTRIES, read_feed_window
 
 
@@ -34,8 +39,8 @@ class Options(SourceOptions):
 
     url: Annotated[str, AfterValidator(_http_url)]
     headers: dict[str, str] = Field(default_factory=dict)
-    # Entries per poll; the rest are read at the next polls. Bounds a poll's memory and the
-    # time a stopping daemon waits for it.
+    # Entries per poll, in all: the newest first, then a walk's next ones; the rest are read
+    # at the next polls. Bounds a poll's memory and the time a stopping daemon waits for it.
     max_entries: int = Field(default=DEFAULT_MAX_ENTRIES, ge=1, le=10_000)
 
 
@@ -48,36 +53,36 @@ INFO = SourceInfo(
   type: rss
   interval: 30m
   url: ${GOOGLE_ALERTS_FEED_URL}   # https://www.google.com/alerts/feeds/…
-  # max_entries: 1000               # entries per poll; a longer feed is read over the next polls
+  # max_entries: 1000               # entries per poll, newest first; a longer feed is walked
+                                    # over the next polls, each also reading what is new at the top
 """,
 )
 
 
 async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
     """Fetch the feed once (conditionally, unless a walk through a long feed is under way)
-    and map up to ``max_entries`` of its entries."""
-    skip = _entries_read(state.cursor)
-    if skip:
+    and map up to ``max_entries`` of its entries: the newest, then the walk's next ones."""
+    walk = _walk(state.cursor)
+    if walk is not None:
         state = replace(state, etag=None, last_modified=None)  # the whole document again
     window = await read_feed_window(
         ctx,
         ctx.options.url,
         ctx.options.headers,
         state,
-        skip=skip,
+        walk=walk,
         max_entries=ctx.options.max_entries,
     )
-    if window.next_skip is not None:
-        return replace(window.result, cursor=json.dumps({"entries_read": window.next_skip}))
+    if window.walk is not None:
+        return replace(window.result, cursor=json.dumps(window.walk.as_json()))
     # "" rather than None, which would keep the old cursor: the walk is over.
     return replace(window.result, cursor="") if state.cursor else window.result
 
 
-def _entries_read(cursor: str | None) -> int:
-    """Where the walk through a long feed stands; 0 for none (or a cursor from elsewhere)."""
+def _walk(cursor: str | None) -> Walk | None:
+    """The walk through a long feed under way; ``None`` for none (or a cursor from elsewhere)."""
     try:
         value = json.loads(cursor or "{}")
     except ValueError:
-        return 0
-    read = value.get("entries_read") if isinstance(value, dict) else None
-    return read if isinstance(read, int) and read > 0 else 0
+        return None
+    return Walk.from_json(value)
