@@ -6,12 +6,9 @@ included), 2 bad settings or a bad query.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 import os
 import sys
-from collections.abc import Sequence
 
 import click
 
@@ -25,12 +22,10 @@ from listener.cli.render import (
     terminal_safe,
 )
 from listener.clock import utcnow
-from listener.config.settings import Settings
+from listener.judging.labels import retrain_after_label, save_label
 from listener.models import Flag, Urgency
 from listener.query import QueryError
-from listener.store import Store, UnknownMention
-
-_TRAINING_MODULE = "listener.judging.training"
+from listener.store import UnknownMention
 
 
 @click.command()
@@ -171,9 +166,7 @@ def label(config_path: str | None, mention_id: str, verdict: str, by: str | None
     who = (by or os.environ.get("USER") or "cli").strip() or "cli"
     with open_store(settings.storage.sqlite) as store:
         try:
-            mention = store.set_complaint_label(
-                mention_id, verdict == "complaint", by=who, at=utcnow()
-            )
+            mention = save_label(store, mention_id, verdict == "complaint", by=who, at=utcnow())
         except UnknownMention:
             click.echo(_unknown(mention_id), err=True)
             sys.exit(1)
@@ -181,25 +174,9 @@ def label(config_path: str | None, mention_id: str, verdict: str, by: str | None
         click.echo(f"{terminal_safe(mention.id)}: {kind} (marked by {terminal_safe(who)})")
         click.echo(f"  {judgments_line(mention)}")
         try:
-            report = _retrain(store, settings, mention.brands)
+            report = retrain_after_label(store, settings, mention.brands)
         except Exception as error:  # the label is saved; only the learning step failed
             click.echo(f"label saved, but retraining failed: {error}", err=True)
             sys.exit(1)
     for line in report:
         click.echo(terminal_safe(line))
-
-
-def _retrain(store: Store, settings: Settings, brands: Sequence[str]) -> list[str]:
-    """Retrain the brands' complaint models after a label; the trainer's report lines.
-
-    The trainer lives in ``listener.judging.training`` and is loaded only here, lazily: it
-    pulls in the judges, which ``search`` and ``show`` do not need. If this build has no
-    trainer (or one without ``retrain_brands``) the label is simply kept for later.
-    """
-    if importlib.util.find_spec(_TRAINING_MODULE) is None:
-        return []
-    training = importlib.import_module(_TRAINING_MODULE)
-    retrain_brands = getattr(training, "retrain_brands", None)
-    if retrain_brands is None:
-        return []
-    return [str(line) for line in retrain_brands(store, settings, brands=list(brands))]
