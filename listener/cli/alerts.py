@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
 import click
 
+from alerts import workflow
+from alerts.workflow import Move, Refusal
 from listener.cli.common import config_option, load_or_exit, no_store_yet, parse_when
 from listener.cli.render_alerts import (
     MENTIONS_SHOWN,
@@ -150,14 +152,14 @@ def show_alert(config_path: str | None, alert_id: int, as_json: bool) -> None:
     )
 
 
-def _move(config_path: str | None, alert_id: int, by: str | None, target: _Target) -> None:
+def _move(config_path: str | None, alert_id: int, by: str | None, move: Move) -> None:
     with _store(config_path) as store:
         alert = store.get_alert(alert_id)
         if alert is None:
             _fail(_no_alert(alert_id))
-        state, refusal = target(alert)
+        state, refusal = workflow.target(move, alert)
         if refusal:
-            _fail(refusal)
+            _fail(_refusal_text(alert, refusal))
         try:
             moved = store.set_alert_state(alert_id, state, at=utcnow(), by=_who(by))
         except UnknownAlert:
@@ -165,64 +167,30 @@ def _move(config_path: str | None, alert_id: int, by: str | None, target: _Targe
     click.echo(render_alert_state(moved))
 
 
-_Target = Callable[[Alert], tuple[AlertState, str | None]]
+def _refusal_text(alert: Alert, refusal: Refusal) -> str:
+    if refusal == Refusal.OPEN_ALREADY:
+        return f"alert #{alert.id} is open already ({alert.state.value})"
+    return (
+        f"alert #{alert.id} is {alert.state.value}; "
+        f"reopen it first with `listener alerts reopen {alert.id}`"
+    )
 
 
-# How far an open alert has come: acknowledging one already replied to (a teammate
-# answered meanwhile) must not move it back and make it look unanswered.
-_PROGRESS = {AlertState.NEW: 0, AlertState.ACKNOWLEDGED: 1, AlertState.REPLIED: 2}
-
-
-def _forward(state: AlertState) -> _Target:
-    """Acknowledge or reply: only an open alert; a closed one is reopened first, on purpose.
-    An alert already further along stays where it is."""
-
-    def target(alert: Alert) -> tuple[AlertState, str | None]:
-        if alert.state.is_open:
-            if _PROGRESS.get(alert.state, 0) > _PROGRESS.get(state, 0):
-                return alert.state, None  # unchanged, and no event recorded
-            return state, None
-        return state, (
-            f"alert #{alert.id} is {alert.state.value}; "
-            f"reopen it first with `listener alerts reopen {alert.id}`"
-        )
-
-    return target
-
-
-def _close(state: AlertState) -> _Target:
-    def target(alert: Alert) -> tuple[AlertState, str | None]:
-        return state, None
-
-    return target
-
-
-def _reopened(alert: Alert) -> tuple[AlertState, str | None]:
-    """Back to where it was before it was closed, as far as its timestamps tell: someone
-    who already acknowledged it keeps it acknowledged (the SLA does not fire again)."""
-    if alert.state.is_open:
-        return alert.state, f"alert #{alert.id} is open already ({alert.state.value})"
-    if alert.replied_at is not None:
-        return AlertState.REPLIED, None
-    if alert.acknowledged_at is not None:
-        return AlertState.ACKNOWLEDGED, None
-    return AlertState.NEW, None
-
-
-def _state_command(name: str, target: _Target, help_text: str) -> None:
+def _state_command(name: str, move: Move, help_text: str) -> None:
     @alerts.command(name, help=help_text)
     @config_option
     @click.argument("alert_id", metavar="ID", type=int)
     @by_option
     def command(config_path: str | None, alert_id: int, by: str | None) -> None:
-        _move(config_path, alert_id, by, target)
+        _move(config_path, alert_id, by, move)
 
 
-_state_command("ack", _forward(AlertState.ACKNOWLEDGED), "Acknowledge an alert: someone is on it.")
-_state_command("reply", _forward(AlertState.REPLIED), "Mark an alert replied to (publicly).")
-_state_command("resolve", _close(AlertState.RESOLVED), "Resolve an alert: nothing left to do.")
-_state_command("ignore", _close(AlertState.IGNORED), "Ignore an alert: it needed no answer.")
-_state_command("reopen", _reopened, "Reopen a resolved or ignored alert.")
+# The transitions live in alerts.workflow, shared with the web inbox.
+_state_command("ack", Move.ACKNOWLEDGE, "Acknowledge an alert: someone is on it.")
+_state_command("reply", Move.REPLY, "Mark an alert replied to (publicly).")
+_state_command("resolve", Move.RESOLVE, "Resolve an alert: nothing left to do.")
+_state_command("ignore", Move.IGNORE, "Ignore an alert: it needed no answer.")
+_state_command("reopen", Move.REOPEN, "Reopen a resolved or ignored alert.")
 
 
 @alerts.command("assign")
