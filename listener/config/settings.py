@@ -210,6 +210,18 @@ class WebSettings(_Strict):
     enabled: bool = False
     host: str = Field(default="127.0.0.1", min_length=1)
     port: int = Field(default=8650, ge=1, le=65535)
+    # A reverse proxy in front says the browser's request was https (X-Forwarded-Proto) and
+    # who sent it (X-Forwarded-For): believed only when set, since anyone can send them.
+    trust_proxy: bool = False
+    # A browser session ends after this long without a request, and this long after sign-in.
+    session_idle: Annotated[Duration, at_least(timedelta(minutes=5))] = timedelta(days=14)
+    session_max: Annotated[Duration, at_least(timedelta(minutes=5))] = timedelta(days=30)
+
+    @model_validator(mode="after")
+    def _session_order(self) -> WebSettings:
+        if self.session_max < self.session_idle:
+            raise ValueError("session_max must not be shorter than session_idle")
+        return self
 
 
 class PipelineSettings(_Strict):

@@ -8,7 +8,50 @@ Part of ``listener.store.schema``'s ordered migrations (shipped: never edit, app
 from __future__ import annotations
 
 # Users, browser sessions, API tokens and login throttling (passwords and tokens stored hashed).
-_ACCOUNTS: tuple[str, ...] = ()
+# Session ids and API tokens are random (32 bytes) and only their SHA-256 is kept: a copy of
+# the database signs nobody in. Passwords are argon2id hashes (PHC strings, parameters inside).
+_ACCOUNTS: tuple[str, ...] = (
+    """CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL COLLATE NOCASE UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'agent', 'admin')),
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0
+    )""",
+    # Removing a user ends their sessions in the same statement (ON DELETE CASCADE).
+    """CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        user_agent TEXT
+    ) WITHOUT ROWID""",
+    "CREATE INDEX sessions_user ON sessions(user_id)",
+    """CREATE TABLE api_tokens (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL COLLATE NOCASE,
+        token_hash TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'agent', 'admin')),
+        created_at TEXT NOT NULL,
+        last_used_at TEXT,
+        revoked_at TEXT,
+        created_by TEXT NOT NULL
+    )""",
+    # A revoked token's row stays (who made it, when it was last used); only one live token
+    # may carry a name, so `tokens revoke NAME` means one token.
+    "CREATE UNIQUE INDEX api_tokens_live_name ON api_tokens(name) WHERE revoked_at IS NULL",
+    # One row per failed login, read by name and by address over the throttle window.
+    """CREATE TABLE login_failures (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL COLLATE NOCASE,
+        address TEXT NOT NULL,
+        failed_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX login_failures_name ON login_failures(name, failed_at)",
+    "CREATE INDEX login_failures_address ON login_failures(address, failed_at)",
+)
 
 # Named searches: a query and its filters, shareable as a URL and usable by a saved_search rule.
 _SAVED_SEARCHES: tuple[str, ...] = ()

@@ -2,17 +2,27 @@
 
 Roles are ordered: a viewer searches and reads, an agent also acts on alerts and labels
 mentions, an admin also manages users and tokens. Routes declare the least role they need with
-``Depends(require(Role.AGENT))``; ``current_principal`` works out who is asking (session
-cookie, API token, or — on a loopback address with no accounts — the local operator).
+``Depends(require(Role.AGENT))``; ``current_principal`` works out who is asking: an API token
+(``Authorization: Bearer``), else a session cookie, else — on a loopback address with no
+accounts — the local operator. Every request asks the store again: nothing is cached, so a
+revoked token, an ended session or a removed user stops working at once.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
+from urllib.parse import quote
 
 from fastapi import HTTPException, Request
+
+from listener.config.settings import Settings, WebSettings
+from listener.store import SQLiteStore, accounts
+from listener.web.context import context_of
+
+SESSION_COOKIE = "listener_session"
 
 
 class Role(IntEnum):
@@ -23,6 +33,10 @@ class Role(IntEnum):
     @property
     def label(self) -> str:
         return self.name.lower()
+
+    @classmethod
+    def from_label(cls, label: str) -> Role:
+        return cls[label.upper()]
 
 
 @dataclass(frozen=True)
@@ -40,17 +54,126 @@ class Principal:
 LOCAL_OPERATOR = Principal(name="local", role=Role.ADMIN, via="local")
 
 
-async def current_principal(request: Request) -> Principal:
-    """The principal of this request; raises 401 when nobody is signed in."""
-    # Until accounts exist, the app only runs on loopback (see app.create_app).
-    return LOCAL_OPERATOR
+def is_loopback(host: str) -> bool:
+    """True when ``host`` (web.host) is reachable only from this machine."""
+    if host.strip().lower() in ("localhost", "localhost."):
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip().strip("[]"))
+    except ValueError:
+        return False  # a name other than localhost may resolve to anything
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped.is_loopback
+    return address.is_loopback
+
+
+def startup_refusal(settings: Settings, store: SQLiteStore) -> str | None:
+    """Why the app must not be served with these settings, or None when it may.
+
+    On a loopback address it may run without accounts (the local operator is the admin); on
+    any other address someone else could reach it, so at least one account must exist.
+    """
+    host = settings.web.host
+    if is_loopback(host) or accounts.users_exist(store):
+        return None
+    return (
+        f"web.host is {host}, which other machines can reach, and no accounts exist: add one"
+        " with `listener users add NAME --role admin`, or set web.host: 127.0.0.1"
+    )
+
+
+def session_policy(web: WebSettings) -> accounts.SessionPolicy:
+    return accounts.SessionPolicy(idle=web.session_idle, absolute=web.session_max)
+
+
+def is_https(request: Request, web: WebSettings) -> bool:
+    """Whether the browser reached us over https (directly, or through a trusted proxy)."""
+    if request.url.scheme == "https":
+        return True
+    forwarded = request.headers.get("x-forwarded-proto", "")
+    return web.trust_proxy and forwarded.split(",")[0].strip().lower() == "https"
+
+
+def client_address(request: Request, web: WebSettings) -> str:
+    """Who sent the request, for login throttling. Behind a trusted proxy it is the address
+    the proxy appended last to X-Forwarded-For (earlier entries are the client's own say)."""
+    if web.trust_proxy:
+        forwarded = request.headers.get("x-forwarded-for", "")
+        last = forwarded.split(",")[-1].strip()
+        if last:
+            return last[:64]
+    return request.client.host if request.client else "unknown"
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, credentials = header.partition(" ")
+    if scheme.lower() != "bearer" or not credentials.strip():
+        return None
+    return credentials.strip()
+
+
+def wants_page(request: Request) -> bool:
+    """A browser page (redirected to /login when signed out), not the JSON API (401)."""
+    return not request.url.path.startswith("/api/")
+
+
+def _unauthenticated(request: Request, detail: str) -> HTTPException:
+    if wants_page(request) and request.method in ("GET", "HEAD"):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return HTTPException(
+            status_code=303,
+            detail="sign in first",
+            headers={"Location": f"/login?next={quote(target, safe='')}"},
+        )
+    return HTTPException(
+        status_code=401, detail=detail, headers={"WWW-Authenticate": 'Bearer realm="listener"'}
+    )
+
+
+def identify(request: Request) -> Principal | None:
+    """Who sent ``request``, or None when nobody is signed in (and accounts are required)."""
+    context = context_of(request)
+    store, web, now = context.store, context.settings.web, context.clock()
+    secret = _bearer(request)
+    if secret is not None:
+        # A wrong token is refused outright, never treated as "no token": a script with a
+        # revoked token must hear so, not fall through to the local operator.
+        token = accounts.token_bearer(store, secret, now)
+        if token is None:
+            raise HTTPException(
+                status_code=401,
+                detail="the API token is unknown or revoked",
+                headers={"WWW-Authenticate": 'Bearer realm="listener", error="invalid_token"'},
+            )
+        return Principal(name=token.name, role=Role.from_label(token.role), via="token")
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        user = accounts.session_user(store, cookie, now, session_policy(web))
+        if user is not None:
+            return Principal(name=user.name, role=Role.from_label(user.role), via="session")
+    if is_loopback(web.host) and not accounts.users_exist(store):
+        return LOCAL_OPERATOR
+    return None
+
+
+# Plain (not async) functions: FastAPI runs them in its thread pool, so a store lookup that
+# waits on the daemon's writer never stalls the event loop the scheduler shares.
+def current_principal(request: Request) -> Principal:
+    """The principal of this request; pages redirect to /login and the API answers 401 when
+    nobody is signed in."""
+    who = identify(request)
+    if who is None:
+        raise _unauthenticated(request, "sign in, or send an API token as Authorization: Bearer")
+    request.state.principal = who
+    return who
 
 
 def require(role: Role) -> Callable[[Request], object]:
     """A dependency that lets ``role`` and above through and refuses the rest with 403."""
 
-    async def dependency(request: Request) -> Principal:
-        who = await current_principal(request)
+    def dependency(request: Request) -> Principal:
+        who = current_principal(request)
         if not who.may(role):
             raise HTTPException(status_code=403, detail=f"needs the {role.label} role")
         return who
