@@ -196,7 +196,19 @@ def _judgment_filters(
         _field_filter(where, FieldFilter("lang", (_name(language, "language"),)))
 
 
-def build_search(
+@dataclass(frozen=True)
+class SearchWhere:
+    """A search's query and filters as one WHERE clause over ``m`` (a ``mention_filters``
+    row joined to ``mentions_fts`` when ``match`` is set, else a ``mentions`` row), for the
+    readers that walk a search in their own order (facets, export)."""
+
+    sql: str  # " WHERE …", or "" when nothing narrows the search
+    params: tuple[Any, ...]
+    match: str | None  # the FTS5 MATCH operand (bound in ``sql`` too); None: no text query
+    fts_expressions: tuple[str, ...]
+
+
+def search_where(
     query: str | None,
     *,
     brand: str | None,
@@ -210,13 +222,8 @@ def build_search(
     flag: str | None = None,
     since: datetime | None,
     until: datetime | None,
-    limit: int,
-    offset: int,
-    highlight: tuple[str, str],
-) -> SearchSql:
-    """Compile a search to one SELECT (one statement, so one consistent WAL snapshot)."""
-    if limit < 0 or offset < 0:
-        raise ValueError("limit and offset must not be negative")
+) -> SearchWhere:
+    """The WHERE clause ``build_search`` filters by (bad values raise ``ValueError``)."""
     if query and query.strip():
         check_search_size(query)  # before FTS5 reads a doclist per term
         fts = to_fts5(query)
@@ -256,15 +263,46 @@ def build_search(
     if until is not None:
         where.add("m.published_at < ?", ts(until))
     expressions = tuple(e for e in (fts.match, fts.exclude) if e is not None)
+    return SearchWhere(where.sql(), tuple(where.params), fts.match, expressions)
+
+
+def build_search(
+    query: str | None,
+    *,
+    brand: str | None,
+    source: str | None,
+    sentiment: str | None,
+    complaint: bool | None = None,
+    feeling: str | None = None,
+    topic: str | None = None,
+    language: str | None = None,
+    urgency: str | None = None,
+    flag: str | None = None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+    offset: int,
+    highlight: tuple[str, str],
+) -> SearchSql:
+    """Compile a search to one SELECT (one statement, so one consistent WAL snapshot)."""
+    if limit < 0 or offset < 0:
+        raise ValueError("limit and offset must not be negative")
+    where = search_where(
+        query, brand=brand, source=source, sentiment=sentiment, complaint=complaint,
+        feeling=feeling, topic=topic, language=language, urgency=urgency, flag=flag,
+        since=since, until=until,
+    )  # fmt: skip
+    ranked = where.match is not None
+    expressions = where.fts_expressions
     if not ranked:
-        sql = _PLAIN_SELECT + where.sql() + _NEWEST_FIRST
+        sql = _PLAIN_SELECT + where.sql + _NEWEST_FIRST
         return SearchSql(sql, (*where.params, limit, offset), False, expressions)
     open_mark, close_mark = highlight
-    marks = (open_mark, close_mark, open_mark, close_mark, fts.match)
+    marks = (open_mark, close_mark, open_mark, close_mark, where.match)
     if offset + limit <= RANKED_WINDOW:
-        sql = _RANKED.format(where=where.sql())
+        sql = _RANKED.format(where=where.sql)
         params = (*where.params, RANKED_WINDOW, limit, offset, *marks)
     else:
-        sql = _RANKED_PAST_WINDOW.format(where=where.sql())
+        sql = _RANKED_PAST_WINDOW.format(where=where.sql)
         params = (*where.params, offset + limit, RANKED_WINDOW, limit, offset, *marks)
     return SearchSql(sql, params, True, expressions)

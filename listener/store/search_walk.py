@@ -1,0 +1,93 @@
+"""Walking a whole search, newest stored first, in keyset pages: the export and the
+"newest" order of the search page.
+
+``store.search`` pages by offset, which is what relevance needs (a score has no key to
+resume from) but costs a deep page every row before it. A walk resumes after the last
+mention's ``seq`` instead, so each page costs its own rows: an export of every match reads
+each row once, in constant memory, whatever the size. The order is the order mentions were
+stored (``seq``, which FTS5 walks as its rowid without sorting), close to newest published
+for a running daemon; a first poll's backlog sits where it was stored.
+
+Each page is its own read (no transaction held across the walk): a mention stored during
+an export sorts above the walk's cursor and is not in it, one deleted is skipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from listener.store import rows
+from listener.store.base import DEFAULT_HIGHLIGHT, SearchHit
+from listener.store.search import PLAIN_SNIPPET_CHARS, SearchWhere
+from listener.store.sqlite import SQLiteStore
+
+# Start above every seq (an INTEGER PRIMARY KEY is at most 2**63 - 1).
+FIRST_PAGE = 2**63 - 1
+# FTS5 drives (CROSS JOIN), so its rowid order serves ORDER BY and the range on the rowid is
+# a seek in its doclists; only the page's rows are read whole. snippet() and highlight() run
+# on the page's rows alone, as in ranked search.
+_MATCHED = """
+SELECT x.*, snippet(mentions_fts, 1, ?, ?, '…', 24) AS snip,
+       highlight(mentions_fts, 0, ?, ?) AS title_hl
+FROM mentions_fts
+CROSS JOIN mention_filters m ON m.seq = mentions_fts.rowid
+CROSS JOIN mentions x ON x.seq = m.seq{where} AND mentions_fts.rowid < ?
+ORDER BY mentions_fts.rowid DESC LIMIT ?"""
+_FILTERED = "SELECT m.* FROM mentions m{where} AND m.seq < ? ORDER BY m.seq DESC LIMIT ?"
+
+
+@dataclass(frozen=True, slots=True)
+class WalkPage:
+    hits: list[SearchHit]
+    next_after: int | None  # the cursor of the next page; None after the last one
+
+
+def _where(where: SearchWhere) -> str:
+    # Both shapes always narrow (MATCH, or "not a tombstone"); " WHERE 1" keeps " AND" valid.
+    return where.sql or " WHERE 1"
+
+
+def _plain_snippet(text: str) -> str:
+    return text if len(text) <= PLAIN_SNIPPET_CHARS else text[:PLAIN_SNIPPET_CHARS] + "…"
+
+
+def walk_page(
+    store: SQLiteStore,
+    where: SearchWhere,
+    *,
+    after: int = FIRST_PAGE,
+    limit: int = 500,
+    highlight: tuple[str, str] = DEFAULT_HIGHLIGHT,
+) -> WalkPage:
+    """The ``limit`` matches stored just before the mention whose ``seq`` is ``after``."""
+    if limit < 1:
+        raise ValueError("a walk's page holds at least one mention")
+    matched = where.match is not None
+    if matched:
+        sql = _MATCHED.format(where=_where(where))
+        params: tuple[object, ...] = (*highlight, *highlight, *where.params, after, limit)
+    else:
+        sql = _FILTERED.format(where=_where(where))
+        params = (*where.params, after, limit)
+    with store._read() as conn:
+        found: list[sqlite3.Row] = conn.execute(sql, params).fetchall()
+    hits = []
+    for row in found:
+        mention = rows.row_to_mention(row)
+        if matched:
+            hits.append(SearchHit(mention, None, row["snip"], row["title_hl"]))
+        else:
+            hits.append(SearchHit(mention, None, _plain_snippet(mention.text), mention.title))
+    next_after = int(found[-1]["seq"]) if len(found) == limit else None
+    return WalkPage(hits, next_after)
+
+
+def walk(store: SQLiteStore, where: SearchWhere, *, page_size: int = 500) -> Iterator[SearchHit]:
+    """Every match of ``where``, newest stored first, read ``page_size`` rows at a time."""
+    after: int | None = FIRST_PAGE
+    while after is not None:
+        page = walk_page(store, where, after=after, limit=page_size)
+        yield from page.hits
+        after = page.next_after
