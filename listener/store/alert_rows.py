@@ -152,9 +152,20 @@ def alerts_where(
     return [row_to_alert(r, mentions[r["id"]]) for r in alert_rows]
 
 
+_SELECT_ALERT = _SELECT_ALERTS + "a.id = ?"
+_SELECT_ALERT_MENTIONS = (
+    "SELECT mention_id FROM alert_mentions WHERE alert_id = ? ORDER BY position"
+)
+
+
 def alert_or_none(conn: sqlite3.Connection, alert_id: int) -> Alert | None:
-    found = alerts_where(conn, "a.id = :id", {"id": alert_id}, "a.id", limit=1)
-    return found[0] if found else None
+    # alerts_where for one id, without its JSON list of ids: the rules read an open alert
+    # for every follow-up they fold.
+    row = conn.execute(_SELECT_ALERT, (alert_id,)).fetchone()
+    if row is None:
+        return None
+    mention_ids = [m for (m,) in conn.execute(_SELECT_ALERT_MENTIONS, (alert_id,))]
+    return row_to_alert(row, mention_ids)
 
 
 def alert_on(conn: sqlite3.Connection, alert_id: int) -> Alert:

@@ -88,6 +88,7 @@ def _kinds(kinds: Sequence[AlertKind]) -> str:
 # An empty kinds list means any kind, as an empty filter does in list_alerts.
 _KIND_FILTER = "(:kinds = '[]' OR a.kind IN (SELECT value FROM json_each(:kinds)))"
 _KIND_IN = "a.kind IN (SELECT value FROM json_each(:kinds))"
+_OPEN_JSON = json_values(OPEN_STATES)
 
 
 def open_alert_query(
@@ -117,7 +118,7 @@ def open_alert_query(
     linked = [q for q, given in ((_BY_AUTHOR, author), (_IN_THREAD, thread_id)) if given]
     head = _LINKED.format(linked=" UNION ".join(linked)) if linked else _UNLINKED
     params: dict[str, Any] = {
-        "open": json_values(OPEN_STATES),
+        "open": _OPEN_JSON,
         "kinds": _kinds(kinds),
         "brand": brand,
         "since": rows.ts(since),

@@ -175,9 +175,20 @@ def words_columns(m: Mention) -> tuple[str, str]:
     return " ".join(extract_handles(searchable)), " ".join(extract_hashtags(searchable))
 
 
+_FIELD_NAMES: dict[type[Any], frozenset[str]] = {}
+
+
+def _field_names(cls: type[Any]) -> frozenset[str]:
+    # Asked for every row read (judgments, engagement): dataclasses.fields walks the class.
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(f.name for f in dataclasses.fields(cls))
+    return names
+
+
 def _known_fields(cls: type[Any], data: dict[str, Any]) -> dict[str, Any]:
     # Rows written by a newer listener may carry fields this one lacks; JSON has no tuples.
-    names = {f.name for f in dataclasses.fields(cls)}
+    names = _field_names(cls)
     return {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in names}
 
 
