@@ -1,0 +1,196 @@
+"""What the web app reads about an author and about the alerts mentions belong to: an
+author's mentions newest first in keyset pages, their records on other networks, and the
+alerts that hold a set of mentions.
+
+SQLite-only reads (not part of the engine-neutral ``Store`` contract), so these are
+functions over a ``SQLiteStore``'s own reader connections, like ``listener.store.accounts``.
+Every query is answered from an index and stops at its LIMIT: ``mentions_author`` for an
+author's mentions (its last column, the rowid, orders equal times), ``alert_mentions_mention``
+for a mention's alerts, the authors table's primary key for records.
+
+An "author" is a handle on one source type (network), compared without case as everywhere
+in the store: the same handle on two sources of one type (two RSS feeds, two Mastodon
+timelines) is one author. The same handle on another network may be someone else; it is
+only ever offered as "also seen as", never merged.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from listener.models import AlertKind, AlertState, Mention, Severity
+from listener.store.base import AuthorRecord
+from listener.store.lookups import existing_ids_on
+from listener.store.rows import parse_ts, row_to_author, row_to_mention, ts
+
+if TYPE_CHECKING:
+    from listener.store.sqlite import SQLiteStore
+
+__all__ = [
+    "AlertBrief",
+    "MentionKey",
+    "alerts_of_author",
+    "alerts_of_mentions",
+    "author_mentions_page",
+    "author_records",
+    "existing_mentions",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class MentionKey:
+    """Where a page of an author's mentions ended: the last one's time and row number."""
+
+    published_at: datetime
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class AlertBrief:
+    """An alert as a list shows it (its mentions and drafts are on its own page)."""
+
+    id: int
+    kind: AlertKind
+    state: AlertState
+    severity: Severity
+    title: str
+    brand: str | None
+    created_at: datetime
+
+
+def _read(store: SQLiteStore) -> AbstractContextManager[sqlite3.Connection]:
+    return store._read()
+
+
+def author_records(
+    store: SQLiteStore, source_types: Iterable[str], handle: str
+) -> list[AuthorRecord]:
+    """The store's record of ``handle`` on each of ``source_types`` that has one.
+
+    One primary-key lookup per type: the caller names the types (those configured), as the
+    authors table has no index by handle alone."""
+    key = handle.strip().removeprefix("@").lower()
+    found: list[AuthorRecord] = []
+    with _read(store) as conn:
+        for source_type in dict.fromkeys(t.lower() for t in source_types):
+            row = conn.execute(
+                "SELECT * FROM authors WHERE source_type = ? AND handle_key = ?",
+                (source_type, key),
+            ).fetchone()
+            if row is not None:
+                found.append(row_to_author(row))
+    return found
+
+
+_AUTHOR_MENTIONS = (
+    "SELECT m.* FROM mentions m INDEXED BY mentions_author"
+    " WHERE m.source_type = :type AND m.author_handle = :handle COLLATE NOCASE"
+    " AND m.deleted_at IS NULL"
+)
+_AUTHOR_ORDER = " ORDER BY m.published_at DESC, m.seq DESC LIMIT :limit"
+# A row value: the index (…, published_at, rowid) seeks straight to the key, so a deep page
+# costs what the first does.
+_AFTER_KEY = " AND (m.published_at, m.seq) < (:at, :seq)"
+
+
+def author_mentions_page(
+    store: SQLiteStore,
+    source_type: str,
+    handle: str,
+    *,
+    after: MentionKey | None,
+    limit: int,
+) -> tuple[list[Mention], MentionKey | None]:
+    """Up to ``limit`` of the author's live mentions newest first, from after ``after``,
+    and the key to continue from (None when this page is the last)."""
+    params = {
+        "type": source_type,
+        "handle": handle.strip().removeprefix("@"),
+        "at": ts(after.published_at) if after else None,
+        "seq": after.seq if after else 0,
+        "limit": limit + 1,  # one more tells whether another page exists
+    }
+    sql = _AUTHOR_MENTIONS + (_AFTER_KEY if after else "") + _AUTHOR_ORDER
+    with _read(store) as conn:
+        found = conn.execute(sql, params).fetchall()
+    page = found[:limit]
+    more = len(found) > limit
+    last = page[-1] if page else None
+    key = MentionKey(parse_ts(last["published_at"]), last["seq"]) if more and last else None
+    return [row_to_mention(r) for r in page], key
+
+
+def _brief(row: sqlite3.Row) -> AlertBrief:
+    return AlertBrief(
+        id=row["id"],
+        kind=AlertKind(row["kind"]),
+        state=AlertState(row["state"]),
+        severity=Severity(row["severity"]),
+        title=row["title"],
+        brand=row["brand"],
+        created_at=parse_ts(row["created_at"]),
+    )
+
+
+_ALERTS_OF_MENTIONS = (
+    "SELECT am.mention_id, a.id, a.kind, a.state, a.severity, a.title, a.brand, a.created_at"
+    " FROM alert_mentions am JOIN alerts a ON a.id = am.alert_id"
+    " WHERE am.mention_id IN (SELECT value FROM json_each(?))"
+    " ORDER BY a.created_at DESC, a.id DESC"
+)
+_ALERTS_OF_AUTHOR = (
+    "SELECT DISTINCT a.id, a.kind, a.state, a.severity, a.title, a.brand, a.created_at"
+    " FROM mentions m INDEXED BY mentions_author"
+    " JOIN alert_mentions am ON am.mention_id = m.id"
+    " JOIN alerts a ON a.id = am.alert_id"
+    " WHERE m.source_type = ? AND m.author_handle = ? COLLATE NOCASE"
+    " ORDER BY a.created_at DESC, a.id DESC LIMIT ?"
+)
+
+
+def alerts_of_mentions(
+    store: SQLiteStore, mention_ids: Sequence[str]
+) -> dict[str, list[AlertBrief]]:
+    """The alerts each of ``mention_ids`` belongs to, newest first."""
+    held: dict[str, list[AlertBrief]] = {m: [] for m in mention_ids}
+    if not mention_ids:
+        return held
+    with _read(store) as conn:
+        found = conn.execute(
+            _ALERTS_OF_MENTIONS,
+            (_json_list(mention_ids),),
+        ).fetchall()
+    for row in found:
+        held[row["mention_id"]].append(_brief(row))
+    return held
+
+
+def alerts_of_author(
+    store: SQLiteStore, source_type: str, handle: str, *, limit: int
+) -> list[AlertBrief]:
+    """Up to ``limit`` alerts holding any of the author's mentions, newest first.
+
+    Reads the author's mentions through their index and each one's alerts through
+    ``alert_mentions_mention``: cost in proportion to the author's own history."""
+    with _read(store) as conn:
+        found = conn.execute(
+            _ALERTS_OF_AUTHOR,
+            (source_type, handle.strip().removeprefix("@"), limit),
+        ).fetchall()
+    return [_brief(r) for r in found]
+
+
+def existing_mentions(store: SQLiteStore, mention_ids: Iterable[str]) -> set[str]:
+    """Which of ``mention_ids`` the store holds (a thread's parent and root may not be)."""
+    with _read(store) as conn:
+        return existing_ids_on(conn, mention_ids)
+
+
+def _json_list(values: Iterable[str]) -> str:
+    return json.dumps(list(values), ensure_ascii=False)

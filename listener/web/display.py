@@ -1,0 +1,72 @@
+"""How the mention, author and sources pages show times, numbers and links.
+
+Passed to their templates as ``show``: times relative ("5 min ago") with the exact UTC time
+for ``title=``, numbers with thousands separators, and the one rule for links from the
+internet: only an absolute http(s) URL becomes a link; anything else (``javascript:``,
+``data:``, a relative path) is shown as text.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+_UNITS = (("day", 86400), ("h", 3600), ("min", 60))
+
+
+def link_or_none(url: str | None) -> str | None:
+    """``url`` when a browser may follow it from our page, else None (shown as text)."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url.strip()
+
+
+class Show:
+    """Formatting bound to one request's "now" (the context's clock)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def ago(self, when: datetime | None) -> str:
+        """ "3 h ago", "in 5 min", "just now"; "—" for no time."""
+        if when is None:
+            return "—"
+        seconds = (when - self.now).total_seconds()
+        span = abs(seconds)
+        if span < 45:
+            return "just now" if seconds <= 0 else "in a few seconds"
+        for unit, size in _UNITS:
+            if span >= size:
+                count = round(span / size)
+                amount = f"{count} {unit}{'s' if unit == 'day' and count != 1 else ''}"
+                break
+        else:  # pragma: no cover - 45 s and more is at least a minute
+            amount = f"{span:.0f} s"
+        return f"in {amount}" if seconds > 0 else f"{amount} ago"
+
+    @staticmethod
+    def exact(when: datetime | None) -> str:
+        return "" if when is None else f"{when:%Y-%m-%d %H:%M:%S} UTC"
+
+    @staticmethod
+    def number(value: int | float | None) -> str:
+        if value is None:
+            return "—"
+        return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+
+    @staticmethod
+    def duration(span: timedelta) -> str:
+        seconds = int(span.total_seconds())
+        for unit, size in (("hour", 3600), ("minute", 60)):
+            if seconds >= size and seconds % size == 0:
+                count = seconds // size
+                return f"{count} {unit}{'s' if count != 1 else ''}"
+        return f"{seconds} seconds"
+
+    link = staticmethod(link_or_none)
