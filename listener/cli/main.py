@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from listener import __version__
+from listener.cli.accounts import tokens, users
 from listener.cli.alerts import alerts
 from listener.cli.common import config_option, load_or_exit, start_logging, store_problem
 from listener.cli.draft import draft
@@ -209,6 +210,8 @@ def unpark(config_path: str | None, name: str) -> None:
 
 for _command in (search, show, label, alerts, draft):
     main.add_command(_command)
+main.add_command(users)
+main.add_command(tokens)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from enum import IntEnum
 from urllib.parse import quote
 
 from fastapi import HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 
 from listener.config.settings import Settings, WebSettings
 from listener.store import SQLiteStore, accounts
@@ -157,12 +158,15 @@ def identify(request: Request) -> Principal | None:
     return None
 
 
-# Plain (not async) functions: FastAPI runs them in its thread pool, so a store lookup that
-# waits on the daemon's writer never stalls the event loop the scheduler shares.
-def current_principal(request: Request) -> Principal:
+async def current_principal(request: Request) -> Principal:
     """The principal of this request; pages redirect to /login and the API answers 401 when
-    nobody is signed in."""
-    who = identify(request)
+    nobody is signed in. Worked out once per request (the security middleware asks first)."""
+    known = getattr(request.state, "principal", None)
+    if isinstance(known, Principal):
+        return known
+    # In the thread pool: a store lookup that waits on the daemon's writer (a session's
+    # sliding expiry is a write) must not stall the event loop the scheduler shares.
+    who = await run_in_threadpool(identify, request)
     if who is None:
         raise _unauthenticated(request, "sign in, or send an API token as Authorization: Bearer")
     request.state.principal = who
@@ -172,8 +176,8 @@ def current_principal(request: Request) -> Principal:
 def require(role: Role) -> Callable[[Request], object]:
     """A dependency that lets ``role`` and above through and refuses the rest with 403."""
 
-    def dependency(request: Request) -> Principal:
-        who = current_principal(request)
+    async def dependency(request: Request) -> Principal:
+        who = await current_principal(request)
         if not who.may(role):
             raise HTTPException(status_code=403, detail=f"needs the {role.label} role")
         return who

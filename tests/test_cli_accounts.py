@@ -1,0 +1,165 @@
+"""``listener users`` and ``listener tokens`` on a settings file and a SQLite store on disk:
+passwords are asked twice and never shown, a token's secret is printed once and works."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from click.testing import CliRunner, Result
+
+from listener.cli.main import main
+from listener.config.settings import Settings
+from listener.store import accounts, open_store
+from listener.store.accounts import SessionPolicy
+
+SETTINGS = """\
+brands:
+  - name: acme
+    query: acme
+storage:
+  sqlite: data/listener.db
+"""
+PASSWORD = "plum-orchard-lantern-42"
+NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
+POLICY = SessionPolicy(idle=timedelta(days=14), absolute=timedelta(days=30))
+
+
+@pytest.fixture
+def settings(write_settings: Callable[[str], Settings]) -> Settings:
+    return write_settings(SETTINGS)
+
+
+def cli(settings: Settings, *args: str, input: str | None = None) -> Result:
+    return CliRunner().invoke(main, [*args, "--config", str(settings.config_path)], input=input)
+
+
+def test_users_add_asks_twice_stores_a_hash_and_never_shows_the_password(
+    settings: Settings,
+) -> None:
+    added = cli(settings, "users", "add", "Dana", "--role", "agent", input=f"{PASSWORD}\n" * 2)
+    assert added.exit_code == 0, added.output
+    assert "added Dana (agent)" in added.output
+    assert PASSWORD not in added.output
+
+    listed = cli(settings, "users", "list")
+    assert listed.exit_code == 0
+    assert "Dana" in listed.output and "agent" in listed.output
+    with open_store(settings.storage.sqlite) as store:
+        assert accounts.check_password(store, "dana", PASSWORD) is not None  # name: any case
+        assert accounts.check_password(store, "dana", PASSWORD + "x") is None
+    with sqlite3.connect(settings.storage.sqlite) as conn:
+        (stored,) = conn.execute("SELECT password_hash FROM users").fetchone()
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_users_add_refuses_a_mismatch_a_short_password_and_a_duplicate(
+    settings: Settings,
+) -> None:
+    mismatch = cli(
+        settings, "users", "add", "dana", "--role", "viewer",
+        input=f"{PASSWORD}\nsomething-else-entirely\n{PASSWORD}\n{PASSWORD}\n",
+    )
+    # click asks again after a mismatch; the second pair matches.
+    assert "do not match" in mismatch.output.lower() and mismatch.exit_code == 0
+
+    short = cli(settings, "users", "add", "eve", "--role", "viewer", input="short-pw\n" * 2)
+    assert short.exit_code == 1 and "at least 12 characters" in short.output
+
+    named = cli(settings, "users", "add", "evelyn", "--role", "viewer",
+                input="evelyn-evelyn-1\n" * 2)
+    assert named.exit_code == 1 and "must not contain the user's name" in named.output
+
+    again = cli(settings, "users", "add", "DANA", "--role", "admin", input=f"{PASSWORD}\n" * 2)
+    assert again.exit_code == 1 and "exists already" in again.output
+
+    role = cli(settings, "users", "add", "finn", "--role", "owner", input=f"{PASSWORD}\n" * 2)
+    assert role.exit_code == 2
+
+
+def test_passwd_logout_and_remove_end_the_sessions(settings: Settings) -> None:
+    assert cli(settings, "users", "add", "dana", "--role", "admin", "--password-stdin",
+               input=f"{PASSWORD}\n").exit_code == 0
+    policy = POLICY
+    with open_store(settings.storage.sqlite) as store:
+        user = accounts.get_user(store, "dana")
+        assert user is not None
+        first = accounts.start_session(store, user, "test", NOW, policy)
+        second = accounts.start_session(store, user, "test", NOW, policy)
+
+    new_password = "quiet-harbour-lights-7"
+    changed = cli(settings, "users", "passwd", "dana", "--password-stdin",
+                  input=f"{new_password}\n")
+    assert changed.exit_code == 0, changed.output
+    assert "2 session(s) ended" in changed.output and new_password not in changed.output
+    with open_store(settings.storage.sqlite) as store:
+        assert accounts.session_user(store, first, NOW, policy) is None
+        assert accounts.check_password(store, "dana", PASSWORD) is None
+        assert accounts.check_password(store, "dana", new_password) is not None
+        user = accounts.get_user(store, "dana")
+        assert user is not None
+        third = accounts.start_session(store, user, "test", NOW, policy)
+        assert accounts.session_user(store, third, NOW, policy) is not None
+
+    out = cli(settings, "users", "logout", "dana")
+    assert out.exit_code == 0 and "1 session(s) ended" in out.output
+    with open_store(settings.storage.sqlite) as store:
+        assert accounts.session_user(store, third, NOW, policy) is None
+        fourth = accounts.start_session(store, user, "test", NOW, policy)
+
+    removed = cli(settings, "users", "remove", "dana")
+    assert removed.exit_code == 0
+    with open_store(settings.storage.sqlite) as store:
+        assert accounts.session_user(store, fourth, NOW, policy) is None
+        assert not accounts.users_exist(store)
+    assert second != first
+    assert cli(settings, "users", "remove", "dana").exit_code == 1
+    assert cli(settings, "users", "logout", "dana").exit_code == 1
+    assert "no users yet" in cli(settings, "users", "list").output
+
+
+def test_tokens_create_prints_the_secret_once_list_never_shows_it_and_revoke_ends_it(
+    settings: Settings,
+) -> None:
+    created = cli(settings, "tokens", "create", "nightly-export", "--role", "viewer")
+    assert created.exit_code == 0, created.output
+    assert "Authorization: Bearer " in created.output
+    secret = created.output.split("Authorization: Bearer ")[1].split('"')[0]
+    assert len(secret) >= 40
+    with open_store(settings.storage.sqlite) as store:
+        token = accounts.token_bearer(store, secret, NOW)
+        assert token is not None and token.role == "viewer" and token.created_by == "cli"
+
+    listed = cli(settings, "tokens", "list")
+    assert "nightly-export" in listed.output and "live" in listed.output
+    assert secret not in listed.output
+
+    twice = cli(settings, "tokens", "create", "nightly-export", "--role", "admin")
+    assert twice.exit_code == 1 and "exists already" in twice.output
+
+    assert cli(settings, "tokens", "revoke", "nightly-export").exit_code == 0
+    with open_store(settings.storage.sqlite) as store:
+        assert accounts.token_bearer(store, secret, NOW) is None
+    assert "revoked" in cli(settings, "tokens", "list").output
+    assert cli(settings, "tokens", "revoke", "nightly-export").exit_code == 1
+    # The name is free again once its token is revoked.
+    assert cli(settings, "tokens", "create", "nightly-export", "--role", "viewer").exit_code == 0
+
+
+def test_a_real_process_reads_the_password_from_stdin_and_prints_nothing_of_it(
+    settings: Settings,
+) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "listener.cli.main", "-vv", "users", "add", "ops",
+         "--role", "admin", "--password-stdin", "--config", str(settings.config_path)],
+        input=f"{PASSWORD}\n", capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
+    assert run.returncode == 0, run.stderr
+    assert "added ops (admin)" in run.stdout
+    assert PASSWORD not in run.stdout + run.stderr
