@@ -57,7 +57,11 @@ class AlertDecider:
         self._shifts = [r for r in rules if isinstance(r, SentimentShiftRule)]
         self._silent = [r for r in rules if isinstance(r, SilentSourceRule)]
         # Compiled once: a saved search's query is parsed at start, not per mention.
-        self._searches = [SavedSearch(r) for r in rules if isinstance(r, SavedSearchRule)]
+        self._searches = [
+            SavedSearch(r, store_path=settings.storage.sqlite)
+            for r in rules
+            if isinstance(r, SavedSearchRule)
+        ]
         self._brands = [b.name for b in settings.brands]
         self._unrouted: set[str] = set()  # rules whose alerts matched no route (logged once)
         self._query_words = {b.name: query_words(b.query) for b in settings.brands}

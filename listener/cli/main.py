@@ -92,6 +92,12 @@ def check(config_path: str | None) -> None:
             + f", store {settings.storage.sqlite}"
         )
     )
+    from alerts.rules.saved_search import saved_search_problems
+
+    if searches := saved_search_problems(settings):
+        for problem in searches:
+            click.echo(f"{settings.config_path}: {redact(problem)}", err=True)
+        sys.exit(2)
     from alerts.template_check import check_templates
 
     problems = check_templates(settings)

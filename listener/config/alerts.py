@@ -109,7 +109,11 @@ class SavedSearchRule(RuleBase):
 
     type: Literal["saved_search"]
     name: Name  # required here: a saved search is known by name
-    query: str
+    # Either the query itself, or ``saved``: the name of a search saved in the web app (its
+    # query and filters are read from the store at start and on reload; ``listener check``
+    # refuses a name the store does not hold).
+    query: str | None = None
+    saved: Name | None = None
     delivery: Literal["instant", "digest"] = "instant"
     min_severity: Severity = Severity.LOW
     # As the complaint rule's: older posts (a first poll reaching back days) are stored and
@@ -118,8 +122,14 @@ class SavedSearchRule(RuleBase):
 
     @field_validator("query")
     @classmethod
-    def _query_parses(cls, value: str) -> str:
-        return valid_query(value)
+    def _query_parses(cls, value: str | None) -> str | None:
+        return None if value is None else valid_query(value)
+
+    @model_validator(mode="after")
+    def _query_or_saved(self) -> SavedSearchRule:
+        if (self.query is None) == (self.saved is None):
+            raise ValueError("give the rule either a query or saved: the name of a saved search")
+        return self
 
 
 class SentimentShiftRule(RuleBase):
