@@ -70,6 +70,15 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.http_request_duration = Histogram(
+            "listener_http_request_duration_seconds",
+            "Web app requests: time from arrival to the last byte sent, by route template"
+            " (/mentions/{mention_id}, not each id) and method",
+            ["route", "method"],
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0),
+            registry=self.registry,
+        )
+
     def value(self, name: str, **labels: str) -> float:
         """A sample's current value, 0 when never incremented."""
         found = self.registry.get_sample_value(name, labels)

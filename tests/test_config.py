@@ -78,7 +78,7 @@ def test_minimal_example_loads_with_defaults(tmp_path: Path) -> None:
     assert isinstance(source.options, RssOptions)
     assert source.options.url == "https://example.org/feed.xml"
     assert settings.config_path == tmp_path / "settings.yaml"
-    assert settings.web.port == 8650 and not settings.web.enabled
+    assert settings.web.port == 8650 and settings.web.enabled  # on by default (issue 14)
     assert settings.pipeline.dedupe_window == timedelta(days=7)
     assert settings.scheduler.max_response_bytes == 10 * 1024 * 1024
     assert settings.scheduler.http_timeout == timedelta(seconds=20)

@@ -25,6 +25,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SecretStr,
     SerializeAsAny,
     ValidationError,
     ValidationInfo,
@@ -206,10 +207,28 @@ class StorageSettings(_Strict):
         return value
 
 
+def _host_name(value: str) -> str:
+    name = value.strip().lower()
+    if not re.fullmatch(r"(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)(:[0-9]{1,5})?", name):
+        raise ValueError(
+            f"{value!r} is not a host name: write it as a browser sends it in the Host header,"
+            " like 'listener.example.org' or 'listener.example.org:8443' (no scheme, no path)"
+        )
+    return name
+
+
 class WebSettings(_Strict):
-    enabled: bool = False
+    # The daemon serves the web app unless this is false (`listener web` serves it alone).
+    enabled: bool = True
     host: str = Field(default="127.0.0.1", min_length=1)
     port: int = Field(default=8650, ge=1, le=65535)
+    # The Host header is checked on every request (DNS rebinding): loopback names, web.host
+    # and the host of alerts.base_url are allowed; a reverse proxy's public name goes here.
+    # A name without a port matches any port.
+    allowed_hosts: list[Annotated[str, AfterValidator(_host_name)]] = []
+    # /metrics wants `Authorization: Bearer <this>` when set (write it as ${VAR}); without it
+    # /metrics is open, but only when web.host is a loopback address.
+    metrics_token: Annotated[SecretStr, Field(min_length=16)] | None = None
     # A reverse proxy in front says the browser's request was https (X-Forwarded-Proto) and
     # who sent it (X-Forwarded-For): believed only when set, since anyone can send them.
     trust_proxy: bool = False

@@ -4,11 +4,16 @@ security middleware every response passes through."""
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from listener import __version__
+from listener.web import api_mentions, routes_mentions, routes_ops
 from listener.web.context import WebContext
 from listener.web.pages import STATIC_DIR
+from listener.web.problems import install_error_handlers
+from listener.web.security import AllowedHosts, SecurityMiddleware
+from listener.web.timing import RequestTimingMiddleware
 
 
 def create_app(context: WebContext) -> FastAPI:
@@ -20,6 +25,29 @@ def create_app(context: WebContext) -> FastAPI:
         redoc_url=None,
     )
     app.state.context = context
+    web = context.settings.web
+    # The last added runs first: time the whole request, security included.
+    app.add_middleware(
+        SecurityMiddleware,
+        allowed_hosts=AllowedHosts(
+            web_host=web.host,
+            ports={web.port},
+            base_url=context.settings.alerts.base_url,
+            extra=web.allowed_hosts,
+        ),
+        trust_proxy=web.trust_proxy,
+    )
+    app.add_middleware(RequestTimingMiddleware, metrics=context.metrics)
+    install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    # No role needed to be sent on: the inbox itself asks who is there.
+    @app.get("/", include_in_schema=False)
+    async def home() -> RedirectResponse:
+        return RedirectResponse("/inbox", status_code=303)
+
+    app.include_router(routes_ops.router)
     # Each feature's routers are added here, one line each: pages and their /api/v1 twin.
+    app.include_router(routes_mentions.router)
+    app.include_router(api_mentions.router)
     return app

@@ -1,0 +1,52 @@
+"""Operations: ``/healthz`` and ``/readyz`` for probes (no auth: an orchestrator has no
+account), ``/metrics`` for Prometheus (a bearer token when ``web.metrics_token`` is set).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from listener.web.context import WebContext, context_of
+from listener.web.readiness import Readiness, readiness
+from listener.web.security import is_loopback
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", response_model=Readiness)
+async def readyz(context: Annotated[WebContext, Depends(context_of)]) -> JSONResponse:
+    # In a thread: the store check may wait a quarter second for SQLite's write lock.
+    found = await asyncio.to_thread(readiness, context)
+    return JSONResponse(found.model_dump(), status_code=200 if found.ready else 503)
+
+
+@router.get("/metrics")
+async def metrics(
+    request: Request, context: Annotated[WebContext, Depends(context_of)]
+) -> Response:
+    web = context.settings.web
+    if web.metrics_token is not None:
+        scheme, _, sent = request.headers.get("authorization", "").partition(" ")
+        expected = web.metrics_token.get_secret_value()
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            sent.strip().encode(), expected.encode()
+        ):
+            raise HTTPException(
+                401,
+                "send Authorization: Bearer <web.metrics_token>",
+                headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+            )
+    elif not is_loopback(web.host):
+        raise HTTPException(403, "set web.metrics_token to scrape /metrics from another machine")
+    return Response(context.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
