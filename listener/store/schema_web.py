@@ -54,7 +54,19 @@ _ACCOUNTS: tuple[str, ...] = (
 )
 
 # Named searches: a query and its filters, shareable as a URL and usable by a saved_search rule.
-_SAVED_SEARCHES: tuple[str, ...] = ()
+# The filters are one JSON object (the search form's fields), opaque to the store: a new
+# filter needs no migration. Names compare without case, as people say them.
+_SAVED_SEARCHES: tuple[str, ...] = (
+    """CREATE TABLE saved_searches (
+        name TEXT PRIMARY KEY COLLATE NOCASE,
+        query TEXT NOT NULL,
+        filters TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    ) WITHOUT ROWID""",
+)
 
 # The inbox's workflow on top of the alert lifecycle: snoozes and the replies people sent.
 _ALERT_WORKFLOW: tuple[str, ...] = (
