@@ -11,11 +11,11 @@ share-of-voice needs).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from listener.config.settings import BrandSettings
 from listener.models import Mention
-from listener.pipeline.types import DropReason
+from listener.pipeline.types import DropReason, with_changes
 from listener.query import Matcher, QueryIndex, compile_query, prepare
 
 
@@ -76,4 +76,4 @@ def match_brands(mention: Mention, brands: CompiledBrands) -> Mention | DropReas
         terms.extend(term for term in found if term not in terms)
     if not matched:
         return rejection
-    return replace(mention, brands=tuple(matched), matched_terms=tuple(terms))
+    return with_changes(mention, brands=tuple(matched), matched_terms=tuple(terms))

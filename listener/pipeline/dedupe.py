@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -35,6 +36,7 @@ class DedupeLookups(Protocol):
     ) -> set[tuple[str, str]]: ...
 
 
+@lru_cache(maxsize=1024)  # each URL is asked twice: before judging and in the transaction
 def _is_page_specific(url: str) -> bool:
     # Feeds whose every entry links to the site's front page would otherwise collapse
     # into one mention; only a URL with a path or query names one article.

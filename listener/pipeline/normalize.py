@@ -108,4 +108,7 @@ def normalize(
 def _clean_author(author: Author) -> Author:
     handle = author.handle.strip().lstrip("@") if author.handle else None
     name = html_to_text(author.name) if author.name else None
-    return replace(author, handle=handle or None, name=name or None)
+    handle, name = handle or None, name or None
+    if handle == author.handle and name == author.name:
+        return author  # the common case: frozen, so the same one serves
+    return replace(author, handle=handle, name=name)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
 
@@ -26,7 +25,7 @@ from listener.pipeline.brands import compile_brands, match_brands
 from listener.pipeline.dedupe import DedupeLookups, dedupe
 from listener.pipeline.normalize import mention_id, normalize, scrub_item
 from listener.pipeline.revise import revision_of, sort_items
-from listener.pipeline.types import BatchReport, DropReason
+from listener.pipeline.types import BatchReport, DropReason, with_changes
 from listener.store import Revision
 from listener.store.alert_contract import OnStored
 
@@ -54,7 +53,9 @@ def judge(judge: Judge, mention: Mention) -> Mention:
     ``lang:`` searches and the brands' language lists see it.
     """
     judgments = judge.judge(mention)
-    return replace(mention, judgments=judgments, language=mention.language or judgments.language)
+    return with_changes(
+        mention, judgments=judgments, language=mention.language or judgments.language
+    )
 
 
 class Pipeline:
