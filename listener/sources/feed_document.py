@@ -28,7 +28,7 @@ import feedparser
 
 from listener.models import RawItem
 from listener.sources.feed_entries import entry_identity, entry_timestamp, raw_item, skipped, ttl_s
-from listener.sources.feed_scan import MAX_DEPTH, scan_entries
+from listener.sources.feed_scan import MAX_DEPTH, date_of, identities, scan_entries
 from listener.sources.feed_walk import (
     Choice,
     Walk,
@@ -89,9 +89,13 @@ def read_document(
         walk = Walk(position=skip)
     choice: Choice
     if scan.well_formed:
-        dates = scan.dates
+        spans = scan.spans
         choice = choose_entries(
-            scan.identities, limit, walk, lambda: is_oldest_first(dates, date_timestamp)
+            len(spans),
+            lambda: identities(content, spans),
+            limit,
+            walk,
+            lambda: is_oldest_first(spans, lambda span: date_timestamp(date_of(content, span))),
         )
         document = content
         if len(choice.chosen) < len(scan.spans):
@@ -102,7 +106,8 @@ def read_document(
         parsed = _parse(content, url, content_type)
         every = parsed.entries
         choice = choose_entries(
-            [entry_identity(entry) for entry in every],
+            len(every),
+            lambda: [entry_identity(entry) for entry in every],
             limit,
             walk,
             lambda: is_oldest_first(every, entry_timestamp),

@@ -1,5 +1,5 @@
 """One cheap pass over a feed's bytes before feedparser: how deep elements nest, where each
-entry's bytes lie, and what identifies and dates each entry.
+entry's bytes lie; then, in those bytes, what identifies and dates each entry.
 
 expat (C, no tree kept) reads the document; Python runs only at element boundaries. A
 document nested deeper than ``MAX_DEPTH`` is refused before feedparser, which takes minutes
@@ -21,23 +21,27 @@ from typing import Any
 MAX_DEPTH = 256
 
 _ENTRY_NAMES = frozenset({"item", "entry"})
-# An entry's children that identify it (RSS <guid>, Atom <id>) or link to it.
-_IDENTITY_NAMES = frozenset({"guid", "id"})
-# An entry's children that date it, the publication date first (as feedparser prefers it).
-_PUBLISHED_NAMES = frozenset({"pubDate", "published", "date", "issued", "created"})
-_UPDATED_NAMES = frozenset({"updated", "modified"})
-_CAPTURED = _IDENTITY_NAMES | _PUBLISHED_NAMES | _UPDATED_NAMES | {"link"}
-# An identity or a date longer than this is not one; the rest is not kept.
-_MAX_FIELD_BYTES = 2048
+# What identifies an entry, looked for in its bytes once the scan found them: its id (RSS
+# <guid>, Atom <id>), else its link (RSS text, Atom href), else RSS 1.0's rdf:about. Only
+# compared with itself at the next poll, so the text is taken as written (entities and all).
+_ID = re.compile(
+    rb"<(?:[\w.-]+:)?(?:guid|id)(?:\s[^>]*?)?(?<!/)>\s*(?:<!\[CDATA\[)?\s*([^<]{1,2048})"
+)
+_LINK = re.compile(
+    rb"<(?:[\w.-]+:)?link(?:(?:\s[^>]*?)?(?<!/)>\s*([^<\s]{1,2048})"
+    rb"|\s[^>]*?\bhref\s*=\s*[\"']([^\"']{1,2048}))"
+)
+_ABOUT = re.compile(rb"<[^>]*?\brdf:about\s*=\s*[\"']([^\"']{1,2048})")
+# Its date, to tell a feed's order (the first of these it has).
+_DATE = re.compile(
+    rb"<(?:[\w.-]+:)?(?:pubDate|published|date|issued|created|updated|modified)(?:\s[^>]*?)?(?<!/)>"
+    rb"\s*(?:<!\[CDATA\[)?\s*([^<]{1,100})"
+)
 
 
 @dataclass
 class Scan:
     spans: list[tuple[int, int]] = field(default_factory=list)  # each entry's bytes
-    # Per entry, in document order: what identifies it (its id, else its link, else a hash
-    # of its bytes) and its date as written (b"" when it has none).
-    identities: list[bytes] = field(default_factory=list)
-    dates: list[bytes] = field(default_factory=list)
     too_deep: bool = False
     well_formed: bool = True
 
@@ -46,22 +50,9 @@ class _TooDeep(Exception):
     pass
 
 
-@dataclass
-class _Entry:
-    """What one entry's children said so far."""
-
-    identity: bytes = b""
-    link: bytes = b""
-    published: bytes = b""
-    updated: bytes = b""
-    capturing: str = ""  # the child whose text is being read
-    text_from: int = 0
-
-
 def scan_entries(content: bytes) -> Scan:
-    """Where the entries lie, what identifies and dates each, and whether nesting stays
-    under ``MAX_DEPTH``. An ill-formed document is scanned as far as expat reads it
-    (``well_formed`` false)."""
+    """Where the entries lie and whether nesting stays under ``MAX_DEPTH``. An ill-formed
+    document is scanned as far as expat reads it (``well_formed`` false)."""
     scan = Scan()
     if not _ascii_compatible(content):
         scan.well_formed = False  # UTF-16/32: byte offsets of tags are not found by bytes
@@ -72,58 +63,26 @@ def scan_entries(content: bytes) -> Scan:
     depth = 0
     entry_depth = 0  # the depth of the entries (2 in Atom and RSS 1.0, 3 in RSS 2.0)
     starts: list[int] = []
-    entry = _Entry()
 
-    def start(name: str, attributes: Any) -> None:
-        nonlocal depth, entry_depth, entry
+    def start(name: str, _attributes: Any) -> None:
+        nonlocal depth, entry_depth
         depth += 1
         if depth > MAX_DEPTH:
             raise _TooDeep
-        if entry_depth and depth == entry_depth + 1 and len(starts) > len(scan.spans):
-            _start_child(entry, name.rpartition(":")[2], attributes, parser.CurrentByteIndex)
-            return
         if depth > 3 or (entry_depth and depth != entry_depth):
             return
         if name.rpartition(":")[2] in _ENTRY_NAMES:
             entry_depth = depth
             starts.append(parser.CurrentByteIndex)
-            # RSS 1.0 names an item by its rdf:about.
-            entry = _Entry(identity=str(attributes.get("rdf:about") or "").encode())
-
-    def _start_child(entry: _Entry, name: str, attributes: Any, at: int) -> None:
-        if name not in _CAPTURED:
-            return
-        if name == "link" and "href" in attributes:  # Atom: the alternate link's href
-            if attributes.get("rel", "alternate") == "alternate" and not entry.link:
-                entry.link = str(attributes["href"]).encode()[:_MAX_FIELD_BYTES]
-            return
-        entry.capturing = name
-        entry.text_from = content.find(b">", at) + 1
 
     def end(name: str) -> None:
         nonlocal depth
-        if depth == entry_depth + 1 and entry.capturing:
-            _end_child(entry, parser.CurrentByteIndex)
-        elif depth == entry_depth and len(starts) > len(scan.spans):
+        if depth == entry_depth and len(starts) > len(scan.spans):
             at = parser.CurrentByteIndex
             # An end tag's index is where "</" starts; an empty element's is past its "/>".
             stop = content.index(b">", at) + 1 if content.startswith(b"</", at) else at
             scan.spans.append((starts[-1], stop))
-            scan.identities.append(_identity(entry, content[starts[-1] : stop]))
-            scan.dates.append(entry.published or entry.updated)
         depth -= 1
-
-    def _end_child(entry: _Entry, at: int) -> None:
-        text = _text(content[entry.text_from : max(at, entry.text_from)])
-        name, entry.capturing = entry.capturing, ""
-        if name in _IDENTITY_NAMES:
-            entry.identity = entry.identity or text
-        elif name == "link":
-            entry.link = entry.link or text
-        elif name in _PUBLISHED_NAMES:
-            entry.published = entry.published or text
-        else:
-            entry.updated = entry.updated or text
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
@@ -137,21 +96,26 @@ def scan_entries(content: bytes) -> Scan:
     return scan
 
 
-def _text(raw: bytes) -> bytes:
-    """A child's text as written, trimmed (a CDATA wrapper off): only compared with itself
-    at the next poll, so entities are left as they are."""
-    raw = raw[:_MAX_FIELD_BYTES].strip()
-    if raw.startswith(b"<![CDATA[") and raw.endswith(b"]]>"):
-        raw = raw[9:-3].strip()
-    return raw
+def identities(content: bytes, spans: list[tuple[int, int]]) -> list[bytes]:
+    """What identifies each entry (see ``_ID``); an entry with none of it is known by its
+    bytes, hashed. Searched within each span, never copying it."""
+    found = []
+    for start, stop in spans:
+        match = _ID.search(content, start, stop) or _LINK.search(content, start, stop)
+        match = match or _ABOUT.match(content, start, min(stop, start + 4096))
+        text = b""
+        if match:
+            text = (match.group(1) or match.group(match.lastindex or 1) or b"").strip()
+        if not text:
+            text = b"sha256:" + hashlib.sha256(content[start:stop]).hexdigest().encode()
+        found.append(text)
+    return found
 
 
-def _identity(entry: _Entry, span: bytes) -> bytes:
-    """The entry's id, else its link, else its bytes (hashed: an entry with neither is
-    known by its whole text)."""
-    if entry.identity or entry.link:
-        return entry.identity or entry.link
-    return b"sha256:" + hashlib.sha256(span).hexdigest().encode()
+def date_of(content: bytes, span: tuple[int, int]) -> bytes:
+    """The entry's date as written (b"" when it has none)."""
+    match = _DATE.search(content, span[0], span[1])
+    return match.group(1).strip() if match else b""
 
 
 # A tag at a "<": its slash, name and self-closing slash.
