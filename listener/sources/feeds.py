@@ -9,15 +9,17 @@ gives no entries *and* could not be parsed (truncated, an HTML error page) is an
 Likewise an entry that cannot be mapped is skipped and reported in ``problems``, the others
 kept.
 
-A poll takes at most ``max_entries`` entries in all, the newest first (memory follows that
-budget, not the feed). A feed with more (an archive of 100,000) is walked over the next polls,
-as the API sources page, and every poll of the walk also reads the entries that arrived at the
-top since the poll before, ahead of the walk's next stretch (``listener.sources.feed_walk``:
-the reading order, the budget, the walk anchored on entry identity so that entries inserted
-or removed neither skip nor repeat any). A walk needs the document, so while one is under way
-each poll fetches it whole; once the walk reaches the end, the validators are kept and an
-unchanged feed is a 304 again. A changed feed longer than the budget is then walked afresh
-from the top (entries read again, which the pipeline drops as repeats).
+A poll takes at most ``max_entries`` entries in all, the newest first, so that its memory
+follows that budget, not the feed (issue 13, item 6). A feed with more (an archive of
+100,000) is walked over the next polls, as the API sources page, and every poll of the walk
+first reads the entries that arrived at the top since the poll before, then the walk's next
+stretch with what the budget leaves (``listener.sources.feed_walk``: the reading order, the
+budget, the walk anchored on entry identity so that entries inserted at the top or removed
+make it skip none). A walk needs the document, so while one is under way each poll fetches
+it whole; once the walk reaches the end, the validators are kept and an unchanged feed is a
+304 again. A changed feed longer than the budget is then walked afresh from the top (its
+entries read again, which the pipeline drops as repeats): without a walk, the cursor keeps
+nothing of what was read.
 """
 
 from __future__ import annotations
