@@ -65,7 +65,10 @@ def serve_context(context: WebContext, *, host: str = "127.0.0.1") -> WebServer:
     """Serve ``create_app(context)`` on a free port in a thread; returns once it answers."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(context), host=host, port=port, log_level="warning", lifespan="on"
+        create_app(context), host=host, port=port, log_level="warning", lifespan="on",
+        # As `listener web` serves it (listener/cli/web.py): uvicorn would otherwise believe
+        # X-Forwarded-Proto from 127.0.0.1 whatever web.trust_proxy says.
+        proxy_headers=False,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"web-{port}", daemon=True)
