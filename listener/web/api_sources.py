@@ -1,0 +1,44 @@
+"""``/api/v1/sources``: the health table, and poll now / unpark, as JSON."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from listener.web.auth import Principal, Role, require
+from listener.web.context import WebContext, context_of
+from listener.web.source_views import PollRequested, SourceList, Unparked, poll_now, unpark
+from listener.web.source_views import source_list as list_of_sources
+
+router = APIRouter(prefix="/api/v1", tags=["sources"])
+
+
+@router.get("/sources")
+def sources(
+    context: Annotated[WebContext, Depends(context_of)],
+    _who: Annotated[Principal, Depends(require(Role.VIEWER))],
+) -> SourceList:
+    """Every configured source's health, as ``listener sources`` prints it (secrets blanked)."""
+    return list_of_sources(context)
+
+
+@router.post("/sources/{name}/poll")
+def poll(
+    name: str,
+    context: Annotated[WebContext, Depends(context_of)],
+    _who: Annotated[Principal, Depends(require(Role.AGENT))],
+) -> PollRequested:
+    """Poll the source now: due at once in the store; a daemon in this process is woken.
+    409 when it is parked (unpark it first) or disabled."""
+    return poll_now(context, name)
+
+
+@router.post("/sources/{name}/unpark")
+def unpark_source(
+    name: str,
+    context: Annotated[WebContext, Depends(context_of)],
+    _who: Annotated[Principal, Depends(require(Role.AGENT))],
+) -> Unparked:
+    """Let a parked source be polled again (as ``listener unpark``)."""
+    return unpark(context, name)

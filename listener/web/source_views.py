@@ -1,0 +1,150 @@
+"""The sources' health as the sources page and ``/api/v1/sources`` show it — what
+``listener sources`` prints — and the two things a person can do about a source: poll it
+now, and unpark it.
+
+Every text that may hold a secret (an error a server echoed with the feed URL in it, a
+parked reason) is redacted twice over: with the secrets in force in this process (as the
+CLI's renderers do) and with the values this app's own settings interpolated, so a
+``${VAR}`` value is blanked even where nothing put it in force.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from fastapi import HTTPException
+from pydantic import BaseModel
+
+from listener.config.settings import SourceSettings
+from listener.models import SourceHealth, SourceState
+from listener.redaction import redact, redact_values, secret_forms
+from listener.store.source_requests import request_poll_now
+from listener.web.context import WebContext
+
+
+class SourceRow(BaseModel):
+    name: str
+    type: str
+    enabled: bool
+    status: str  # ok, new, failing, parked or disabled
+    interval_s: int
+    last_success_at: datetime | None
+    last_attempt_at: datetime | None
+    error_count: int  # failures in a row; 0 after a success
+    last_error: str | None  # the source's own words, secrets blanked
+    parked_reason: str | None
+    next_check_at: datetime | None  # None: due now (or parked, or disabled)
+    # Failing and waiting: the backoff, or the server's Retry-After for a rate limit, holds
+    # the next check back until next_check_at.
+    paused: bool
+    items_total: int
+    last_new_items: int
+    empty_polls: int
+
+
+class SourceList(BaseModel):
+    items: list[SourceRow]
+    next_cursor: str | None = None  # every configured source fits one page
+
+
+class PollRequested(BaseModel):
+    source: str
+    next_check_at: datetime
+    daemon_woken: bool  # a daemon in this process was asked to poll it at once
+    message: str
+
+
+class Unparked(BaseModel):
+    source: str
+    was_parked: bool
+    message: str
+
+
+class _Redactor:
+    def __init__(self, context: WebContext) -> None:
+        self._forms = secret_forms(context.settings.secrets)
+
+    def __call__(self, text: str | None) -> str | None:
+        if not text:
+            return text
+        return redact_values(redact(text), self._forms)
+
+
+def _row(source: SourceSettings, state: SourceState, now: datetime, clean: _Redactor) -> SourceRow:
+    status = state.health.value if source.enabled else "disabled"
+    paused = (
+        source.enabled
+        and state.health == SourceHealth.FAILING
+        and state.next_check_at is not None
+        and state.next_check_at > now
+    )
+    return SourceRow(
+        name=source.name,
+        type=source.type,
+        enabled=source.enabled,
+        status=status,
+        interval_s=int(source.interval.total_seconds()),
+        last_success_at=state.last_success_at,
+        last_attempt_at=state.last_attempt_at,
+        error_count=state.error_count,
+        last_error=clean(state.last_error),
+        parked_reason=clean(state.parked_reason),
+        next_check_at=state.next_check_at,
+        paused=paused,
+        items_total=state.items_total,
+        last_new_items=state.last_new_items,
+        empty_polls=state.empty_polls,
+    )
+
+
+def source_list(context: WebContext) -> SourceList:
+    """Every configured source in settings order, with its stored state."""
+    states = {s.source: s for s in context.store.source_states()}
+    now, clean = context.clock(), _Redactor(context)
+    return SourceList(
+        items=[
+            _row(source, states.get(source.name) or SourceState(source=source.name), now, clean)
+            for source in context.settings.sources
+        ]
+    )
+
+
+def _configured(context: WebContext, name: str) -> SourceSettings:
+    for source in context.settings.sources:
+        if source.name == name:
+            return source
+    raise HTTPException(status_code=404, detail=f"no source named {name!r} in the settings")
+
+
+def poll_now(context: WebContext, name: str) -> PollRequested:
+    """Make the source due now in the store, and wake a running daemon in this process."""
+    source = _configured(context, name)
+    if not source.enabled:
+        raise HTTPException(
+            status_code=409, detail=f"{name} is disabled: set enabled: true in the settings first"
+        )
+    now = context.clock()
+    if not request_poll_now(context.store, name, now):
+        raise HTTPException(status_code=409, detail=f"{name} is parked: unpark it first")
+    woken = context.operations.request_poll(name) if context.operations is not None else False
+    message = (
+        f"{name} is being polled now"
+        if woken
+        else f"{name} is due now: the daemon polls it at its next tick"
+    )
+    return PollRequested(source=name, next_check_at=now, daemon_woken=woken, message=message)
+
+
+def unpark(context: WebContext, name: str) -> Unparked:
+    """What ``listener unpark`` does: clear the parked reason and make the source due."""
+    _configured(context, name)
+    state = context.store.load_source_state(name)
+    if state is None or not state.parked_reason:
+        return Unparked(source=name, was_parked=False, message=f"{name} is not parked")
+    context.store.save_source_state(replace(state, parked_reason=None, next_check_at=None))
+    return Unparked(
+        source=name,
+        was_parked=True,
+        message=f"{name} unparked; the running daemon polls it within seconds",
+    )
