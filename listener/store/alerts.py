@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from listener.logs import fields
@@ -82,6 +83,12 @@ WHERE id = :id"""
 
 
 def _kinds(kinds: Sequence[AlertKind]) -> str:
+    return _kinds_json(tuple(kinds))
+
+
+@lru_cache(maxsize=64)
+def _kinds_json(kinds: tuple[AlertKind, ...]) -> str:
+    # The rules ask with the same one or two kinds at every mention.
     return json_values(str(AlertKind(k)) for k in kinds)
 
 
@@ -103,6 +110,23 @@ def open_alert_query(
     """The SQL and parameters of ``AlertTx.find_open_alert``: the id of the newest open
     alert that matches, by author or thread when either is given (public for the tests
     that read its plan)."""
+    sql = _open_alert_sql(bool(kinds), author is not None, bool(thread_id))
+    params: dict[str, Any] = {
+        "open": _OPEN_JSON,
+        "kinds": _kinds(kinds),
+        "brand": brand,
+        "since": rows.ts(since),
+        "rule": rule,
+        "source_type": author[0] if author else None,
+        "handle": author[1] if author else None,
+        "thread": thread_id,
+    }
+    return sql, params
+
+
+@lru_cache(maxsize=8)
+def _open_alert_sql(kinds: bool, author: bool, thread: bool) -> str:
+    """The SQL for which filters are given: the same few strings for every lookup."""
     where = " AND ".join(
         (
             "a.state IN (SELECT value FROM json_each(:open))",
@@ -115,19 +139,9 @@ def open_alert_query(
             "(:rule IS NULL OR a.rule = :rule)",
         )
     )
-    linked = [q for q, given in ((_BY_AUTHOR, author), (_IN_THREAD, thread_id)) if given]
+    linked = [q for q, given in ((_BY_AUTHOR, author), (_IN_THREAD, thread)) if given]
     head = _LINKED.format(linked=" UNION ".join(linked)) if linked else _UNLINKED
-    params: dict[str, Any] = {
-        "open": _OPEN_JSON,
-        "kinds": _kinds(kinds),
-        "brand": brand,
-        "since": rows.ts(since),
-        "rule": rule,
-        "source_type": author[0] if author else None,
-        "handle": author[1] if author else None,
-        "thread": thread_id,
-    }
-    return head + where + _NEWEST_FIRST, params
+    return head + where + _NEWEST_FIRST
 
 
 class SqliteAlertTx:
