@@ -232,3 +232,17 @@ def test_a_cursor_that_holds_no_walk_reads_from_the_top(
     poller = serve(httpserver, LiveFeed(1500))
     poller.state = replace(poller.state, cursor=cursor)
     assert ids(poller.poll()) == [guid(n) for n in range(1499, 499, -1)]
+
+
+def test_exactly_a_budget_of_new_entries_pauses_the_walk_without_losing_its_place(
+    httpserver: HTTPServer,
+) -> None:
+    feed = LiveFeed(2500)
+    poller = serve(httpserver, feed)
+    seen = ids(poller.poll())
+    new = feed.publish(MAX_ENTRIES)
+    assert ids(poller.poll()) == new[::-1]
+    seen += new
+    while poller.walking:
+        seen += ids(poller.poll())
+    assert sorted(seen) == sorted(guid(n) for n in feed.published)  # each exactly once

@@ -138,8 +138,10 @@ def _take(
         resume = after + 1 if after is not None else walk.position + new - missing
     if resume >= total and not walk.top:
         return _from_the_top(keys, budget, reverse)  # the feed shrank below the walk
-    if new >= budget:
-        return _from_the_top(keys, budget, reverse)  # more new than a poll takes
+    if new > budget:
+        # More new than a poll takes: the rest of them lie between this poll's top and the
+        # old walk, which starts again below the top (one stretch is all a cursor keeps).
+        return _from_the_top(keys, budget, reverse)
     resume = min(max(resume, new), total)
     end = min(resume + budget - new, total)
     taken = [*range(new), *range(resume, end)]
