@@ -113,7 +113,8 @@ class SavedSearchRule(RuleBase):
     # query and filters are read from the store at start and on reload; ``listener check``
     # refuses a name the store does not hold).
     query: str | None = None
-    saved: Name | None = None
+    # Saved searches are named in words ("Late deliveries"), not as identifiers.
+    saved: Annotated[str, Field(min_length=1, max_length=80)] | None = None
     delivery: Literal["instant", "digest"] = "instant"
     min_severity: Severity = Severity.LOW
     # As the complaint rule's: older posts (a first poll reaching back days) are stored and

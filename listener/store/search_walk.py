@@ -67,12 +67,15 @@ def walk_page(
     matched = where.match is not None
     if matched:
         sql = _MATCHED.format(where=_where(where))
-        params: tuple[object, ...] = (*highlight, *highlight, *where.params, after, limit)
+        params: tuple[object, ...] = (*highlight, *highlight, *where.params, after)
     else:
         sql = _FILTERED.format(where=_where(where))
-        params = (*where.params, after, limit)
+        params = (*where.params, after)
     with store._read() as conn:
-        found: list[sqlite3.Row] = conn.execute(sql, params).fetchall()
+        # One row past the page says whether another page follows (no empty last page).
+        found: list[sqlite3.Row] = conn.execute(sql, (*params, limit + 1)).fetchall()
+    more = len(found) > limit
+    found = found[:limit]
     hits = []
     for row in found:
         mention = rows.row_to_mention(row)
@@ -80,7 +83,7 @@ def walk_page(
             hits.append(SearchHit(mention, None, row["snip"], row["title_hl"]))
         else:
             hits.append(SearchHit(mention, None, _plain_snippet(mention.text), mention.title))
-    next_after = int(found[-1]["seq"]) if len(found) == limit else None
+    next_after = int(found[-1]["seq"]) if more else None
     return WalkPage(hits, next_after)
 
 

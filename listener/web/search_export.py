@@ -1,0 +1,135 @@
+"""Export of a search's whole result set as CSV or JSON Lines, streamed.
+
+The rows come from a keyset walk of the store (``listener.store.search_walk``), a page of
+``EXPORT_PAGE`` mentions at a time, each page written out before the next is read: memory
+stays the same for ten rows or ten million, and there is no row cap.
+
+CSV is for spreadsheets, which run a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or
+a carriage return as a formula (OWASP "CSV injection"): such a text cell gets a leading
+apostrophe, which the spreadsheet shows as text. Numbers are ours and written as numbers.
+The file starts with a UTF-8 byte-order mark so Excel reads it as UTF-8 (Bengali, emoji).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import date
+from typing import Any, Literal
+
+from listener.models import Mention
+from listener.store import SQLiteStore
+from listener.store.search_walk import walk
+from listener.web.search_views import SearchForm
+
+ExportFormat = Literal["csv", "jsonl"]
+EXPORT_PAGE = 500
+COLUMNS = (
+    "id",
+    "published_at",
+    "source",
+    "source_type",
+    "author_handle",
+    "author_name",
+    "url",
+    "title",
+    "text",
+    "language",
+    "sentiment_label",
+    "sentiment",
+    "complaint",
+    "complaint_score",
+    "feelings",
+    "topics",
+    "urgency",
+    "reach",
+    "brands",
+)
+MEDIA_TYPES: dict[str, str] = {
+    "csv": "text/csv; charset=utf-8",
+    "jsonl": "application/x-ndjson; charset=utf-8",
+}
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_record(m: Mention) -> dict[str, Any]:
+    j = m.judgments
+    return {
+        "id": m.id,
+        "published_at": m.published_at.isoformat(),
+        "source": m.source,
+        "source_type": m.source_type,
+        "author_handle": m.author.handle,
+        "author_name": m.author.name,
+        "url": m.url,
+        "title": m.title,
+        "text": m.text,
+        "language": m.language,
+        "sentiment_label": j.sentiment_label.value,
+        "sentiment": j.sentiment,
+        "complaint": j.complaint,
+        "complaint_score": j.complaint_score,
+        "feelings": list(j.feeling_names()),
+        "topics": list(j.topic_names()),
+        "urgency": j.urgency.value,
+        "reach": j.reach,
+        "brands": list(m.brands),
+    }
+
+
+def safe_cell(value: Any) -> str | int | float:
+    """One CSV cell: lists joined with "; ", text that a spreadsheet would run as a formula
+    prefixed with an apostrophe; numbers as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return value
+    text = "; ".join(value) if isinstance(value, list) else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _csv_lines(rows: list[dict[str, Any]], *, header: bool) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    if header:
+        writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([safe_cell(row[c]) for c in COLUMNS])
+    return buffer.getvalue().encode("utf-8")
+
+
+def export_chunks(store: SQLiteStore, form: SearchForm, fmt: ExportFormat) -> Iterator[bytes]:
+    """The export, one chunk per page of the walk (the header, or BOM and header, first).
+
+    ``form.where()`` is checked by the caller before streaming starts, so a bad query is a
+    400, not a broken download."""
+    where = form.where()
+    if fmt == "csv":
+        yield "\ufeff".encode() + _csv_lines([], header=True)
+    page: list[dict[str, Any]] = []
+    for hit in walk(store, where, page_size=EXPORT_PAGE):
+        page.append(export_record(hit.mention))
+        if len(page) == EXPORT_PAGE:
+            yield _encode(page, fmt)
+            page = []
+    if page:
+        yield _encode(page, fmt)
+
+
+def _encode(rows: list[dict[str, Any]], fmt: ExportFormat) -> bytes:
+    if fmt == "csv":
+        return _csv_lines(rows, header=False)
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+
+
+def export_filename(fmt: ExportFormat, today: date) -> str:
+    return f"listener-search-{today.isoformat()}.{fmt}"
+
+
+def content_disposition(fmt: ExportFormat, today: date) -> str:
+    return f'attachment; filename="{export_filename(fmt, today)}"'
+
