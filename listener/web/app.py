@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from listener import __version__
-from listener.web import api_mentions, routes_mentions, routes_ops
+from listener.web import api_mentions, api_search, routes_mentions, routes_ops, routes_search
 from listener.web.context import WebContext
 from listener.web.pages import STATIC_DIR
 from listener.web.problems import install_error_handlers
@@ -50,4 +50,6 @@ def create_app(context: WebContext) -> FastAPI:
     # Each feature's routers are added here, one line each: pages and their /api/v1 twin.
     app.include_router(routes_mentions.router)
     app.include_router(api_mentions.router)
+    app.include_router(routes_search.router)
+    app.include_router(api_search.router)
     return app
