@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 import uvicorn
+from fastapi import FastAPI
 
 from listener.config.settings import Settings, load_settings
 from listener.metrics import Metrics
@@ -61,11 +62,22 @@ class WebServer:
         self.thread.join(timeout=10)
 
 
-def serve_context(context: WebContext, *, host: str = "127.0.0.1") -> WebServer:
-    """Serve ``create_app(context)`` on a free port in a thread; returns once it answers."""
+def serve_context(
+    context: WebContext,
+    *,
+    host: str = "127.0.0.1",
+    extend: Callable[[FastAPI], None] | None = None,
+) -> WebServer:
+    """Serve ``create_app(context)`` on a free port in a thread; returns once it answers.
+
+    ``extend(app)`` may add routes only a test needs (a deliberately bad page, a POST to
+    check CSRF on) before it is served: they pass through the same middleware."""
     port = free_port()
+    app = create_app(context)
+    if extend is not None:
+        extend(app)
     config = uvicorn.Config(
-        create_app(context), host=host, port=port, log_level="warning", lifespan="on",
+        app, host=host, port=port, log_level="warning", lifespan="on",
         # As `listener web` serves it (listener/cli/web.py): uvicorn would otherwise believe
         # X-Forwarded-Proto from 127.0.0.1 whatever web.trust_proxy says.
         proxy_headers=False,
@@ -86,14 +98,19 @@ def web_server(tmp_path: Path) -> Iterator[Callable[..., WebServer]]:
     """``web_server(settings_text=None, **context_fields)``: settings text may use ``{db}``."""
     started: list[WebServer] = []
 
-    def start(settings_text: str | None = None, **context_fields: Any) -> WebServer:
+    def start(
+        settings_text: str | None = None,
+        *,
+        extend: Callable[[FastAPI], None] | None = None,
+        **context_fields: Any,
+    ) -> WebServer:
         db = tmp_path / "listener.db"
         path = tmp_path / "settings.yaml"
         path.write_text((settings_text or MINIMAL_SETTINGS).format(db=db), encoding="utf-8")
         settings: Settings = load_settings(path, environ={})
         store = open_store(settings.storage.sqlite)
         context = WebContext(settings=settings, store=store, metrics=Metrics(), **context_fields)
-        running = serve_context(context)
+        running = serve_context(context, extend=extend)
         started.append(running)
         return running
 

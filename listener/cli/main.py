@@ -1,4 +1,4 @@
-"""The ``listener`` command: run, poll --once, search, show, label, sources, unpark, check.
+"""The ``listener`` command: run, web, poll --once, search, show, label, sources, unpark, check.
 
 Reading and labelling mentions (search, show, label) are in ``listener.cli.mentions``.
 
@@ -28,6 +28,7 @@ from listener.cli.render import (
     render_sources_table,
     safe_error,
 )
+from listener.cli.web import web as web_command
 from listener.clock import utcnow
 from listener.redaction import redact
 
@@ -112,7 +113,7 @@ def check(config_path: str | None) -> None:
 @config_option
 @click.pass_context
 def run(ctx: click.Context, config_path: str | None) -> None:
-    """Run the daemon until SIGINT/SIGTERM."""
+    """Run the daemon, and serve the web app (web.enabled), until SIGINT/SIGTERM."""
     from listener.service.daemon import Daemon
 
     # A service logs its transitions at INFO by default; -vv adds every poll's detail.
@@ -126,7 +127,35 @@ def run(ctx: click.Context, config_path: str | None) -> None:
             loop.add_signal_handler(signum, stop.set)
         daemon = Daemon(settings)
         loop.add_signal_handler(signal.SIGHUP, daemon.request_reload)
-        await daemon.run(stop)
+        if not settings.web.enabled:
+            await daemon.run(stop)
+            return
+        from listener.cli import web
+
+        web.quiet_uvicorn()
+        try:
+            web.refuse_unsafe(settings, daemon.store)
+            sock = web.bind(settings)
+        except web.WebAppError as error:
+            await daemon.close()
+            click.echo(f"listener run: {error}", err=True)
+            sys.exit(error.exit_code)
+        server = web.build_server(settings, daemon.store, daemon.metrics, daemon)
+        web.announce(settings)
+        serving = asyncio.create_task(server.serve(sockets=[sock]), name="web")
+        polling = asyncio.create_task(daemon.run(stop), name="daemon")
+        stopping = asyncio.create_task(stop.wait(), name="stop")
+        await asyncio.wait({serving, polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        # A signal, or one half ending on its own: the app stops accepting at its next
+        # tick (0.1 s) while the daemon drains its polls, the two side by side.
+        server.should_exit = True
+        stop.set()
+        outcomes = await asyncio.gather(serving, polling, return_exceptions=True)
+        stopping.cancel()
+        sock.close()
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
 
     asyncio.run(serve())
 
@@ -214,7 +243,7 @@ def unpark(config_path: str | None, name: str) -> None:
     click.echo(f"{name} unparked; the running daemon polls it within seconds")
 
 
-for _command in (search, show, label, alerts, draft):
+for _command in (search, show, label, alerts, draft, web_command):
     main.add_command(_command)
 main.add_command(users)
 main.add_command(tokens)

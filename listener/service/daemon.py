@@ -24,6 +24,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Coroutine, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -89,6 +90,7 @@ class Daemon:
         self._tick_lock = asyncio.Lock()
         self._wake: asyncio.TimerHandle | None = None
         self._ticks: set[asyncio.Task[None]] = set()
+        self._last_tick_at: datetime | None = None  # the web app's /readyz asks
         # Wake-ups between ticks belong to ``run``; a caller driving ``tick`` itself (a
         # test, with a settable clock) gets exactly the ticks it asks for.
         self._running = False
@@ -160,6 +162,7 @@ class Daemon:
     async def _tick(self) -> None:
         if self._stopping:
             return
+        self._last_tick_at = self._clock()
         try:
             await self.reload_if_changed()
             now = self._clock()
@@ -187,6 +190,28 @@ class Daemon:
             task = asyncio.create_task(self.runner.poll(source), name=f"poll:{source.name}")
             self._in_flight[source.name] = task
             task.add_done_callback(self._forget_task)
+
+    def last_tick_at(self) -> datetime | None:
+        """When the scheduler last ticked (None before the first tick); ``Operations``."""
+        return self._last_tick_at
+
+    def request_poll(self, source: str) -> bool:
+        """Poll ``source`` at the next chance (the web app's "poll now"); False when no such
+        source is configured. Called on the daemon's event loop.
+
+        Which source is due is data: its next check becomes now in the store, so the request
+        survives a restart, and a look at the due sources starts it if a slot is free.
+        """
+        if not any(s.name == source for s in self.settings.sources):
+            return False
+        if self._running and not self._stopping:
+            self._spawn(self._poll_requested(source), f"poll-now:{source}")
+        return True
+
+    async def _poll_requested(self, source: str) -> None:
+        now = self._clock()
+        await asyncio.to_thread(_make_due, self.store, source, now)
+        await self._poll_ended()
 
     async def _poll_ended(self) -> None:
         async with self._tick_lock:
@@ -364,6 +389,13 @@ class Daemon:
     async def close(self) -> None:
         await self._http.aclose()
         self.store.close()
+
+
+def _make_due(store: SQLiteStore, source: str, now: datetime) -> None:
+    state = store.load_source_state(source)
+    # A source never polled is due already; a parked one stays parked (unpark is separate).
+    if state is not None and (state.next_check_at is None or state.next_check_at > now):
+        store.save_source_state(replace(state, next_check_at=now))
 
 
 def _fingerprint(models: dict[str, ComplaintModel]) -> dict[str, tuple[int, int, float]]:

@@ -4,7 +4,7 @@ security middleware every response passes through."""
 from __future__ import annotations
 
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from listener import __version__
@@ -45,6 +45,11 @@ def create_app(context: WebContext) -> FastAPI:
     @app.get("/", include_in_schema=False)
     async def home() -> RedirectResponse:
         return RedirectResponse("/inbox", status_code=303)
+
+    # Browsers ask for it on every page that names none (an error from a proxy, a JSON view).
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> FileResponse:
+        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
 
     app.include_router(routes_ops.router)
     # Each feature's routers are added here, one line each: pages and their /api/v1 twin.

@@ -1,0 +1,174 @@
+"""Serving the web app: beside the daemon (``listener run``) or alone (``listener web``).
+
+The app runs on uvicorn in the caller's event loop, as one more task. uvicorn's own signal
+handling is left out: SIGINT/SIGTERM belong to the command, which first tells the app to stop
+accepting and then stops the daemon, so a stop still takes at most about five seconds (a
+server-sent event stream left open is cut after ``GRACE_S``).
+
+The socket is bound here, before anything starts, so a port in use is one clear sentence
+naming ``web.port`` rather than uvicorn's log line and exit from inside a task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import signal
+import socket
+import sys
+from collections.abc import Generator
+from typing import TYPE_CHECKING
+
+import click
+
+from listener.cli.common import config_option, load_or_exit, start_logging
+from listener.config.settings import Settings
+from listener.logs import fields
+from listener.metrics import Metrics
+
+# The app and uvicorn load only when a command serves it: every other command starts faster.
+if TYPE_CHECKING:
+    import uvicorn
+
+    from listener.store import SQLiteStore
+    from listener.web.context import Operations
+
+log = logging.getLogger("listener.web")
+
+# Open connections (an inbox's event stream) get this long to finish once stopping starts.
+GRACE_S = 1
+
+
+class WebAppError(Exception):
+    """The app cannot be served; the message says why and what to do. ``exit_code`` 2 for
+    settings that must change, 1 for the machine's state (a port in use)."""
+
+    def __init__(self, message: str, *, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def bind(settings: Settings) -> socket.socket:
+    """A listening socket on web.host:web.port, or ``WebAppError`` naming the setting."""
+    host, port = settings.web.host, settings.web.port
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as exc:
+        raise WebAppError(f"web.host {host!r} is not an address of this machine: {exc}") from exc
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise WebAppError(
+                f"web.port {port} is in use on {host} (another listener, or another program):"
+                " stop it, or set another web.port in the settings"
+                " (or web.enabled: false to run without the web app)",
+                exit_code=1,
+            ) from exc
+        raise WebAppError(
+            f"cannot serve on web.host {host} web.port {port}: {exc}", exit_code=1
+        ) from exc
+    sock.listen(2048)
+    sock.setblocking(False)
+    return sock
+
+
+def address(settings: Settings) -> str:
+    host = settings.web.host
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{settings.web.port}/"
+
+
+def refuse_unsafe(settings: Settings, store: SQLiteStore) -> None:
+    from listener.web.auth import startup_refusal
+
+    refusal = startup_refusal(settings, store)
+    if refusal is not None:
+        raise WebAppError(refusal)
+
+
+def build_server(
+    settings: Settings,
+    store: SQLiteStore,
+    metrics: Metrics,
+    operations: Operations | None,
+) -> uvicorn.Server:
+    import uvicorn
+
+    from listener.web.app import create_app
+    from listener.web.context import WebContext
+
+    class EmbeddedServer(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Generator[None, None, None]:
+            # The command's loop handles the signals and stops the server with should_exit;
+            # uvicorn's handlers would replace those and re-raise the signal when it ends.
+            yield
+
+    context = WebContext(settings=settings, store=store, metrics=metrics, operations=operations)
+    config = uvicorn.Config(
+        create_app(context),
+        log_config=None,  # our key=value logging, set up by the command
+        access_log=False,
+        server_header=False,
+        proxy_headers=False,  # the app reads X-Forwarded-* itself, only when web.trust_proxy
+        timeout_graceful_shutdown=GRACE_S,
+        lifespan="on",
+    )
+    return EmbeddedServer(config)
+
+
+def announce(settings: Settings) -> None:
+    url = address(settings)
+    click.echo(f"web app: {url}")
+    log.info("web app serving", extra=fields(url=url))
+
+
+def quiet_uvicorn() -> None:
+    # uvicorn's start and stop lines repeat what ours say; its errors still come through.
+    logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
+
+
+@click.command()
+@config_option
+@click.pass_context
+def web(ctx: click.Context, config_path: str | None) -> None:
+    """Serve the web app alone against the store (no polling), until SIGINT/SIGTERM."""
+    start_logging("DEBUG" if ctx.obj["verbose"] >= 2 else "INFO")
+    quiet_uvicorn()
+    settings = load_or_exit(config_path)
+    from listener.store import open_store
+
+    store = open_store(settings.storage.sqlite)
+    try:
+        refuse_unsafe(settings, store)
+        sock = bind(settings)
+    except WebAppError as error:
+        store.close()
+        click.echo(f"listener web: {error}", err=True)
+        sys.exit(error.exit_code)
+
+    async def serve() -> None:
+        server = build_server(settings, store, Metrics(), None)
+        loop = asyncio.get_running_loop()
+
+        def stop() -> None:
+            server.should_exit = True
+
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop)
+        announce(settings)
+        await server.serve(sockets=[sock])
+
+    try:
+        asyncio.run(serve())
+    finally:
+        sock.close()
+        store.close()
