@@ -1,0 +1,198 @@
+"""The inbox's and alert page's data as the JSON API returns it and the pages render it.
+
+Built from the store's records by ``listener.web.inbox_views``; every string from the
+internet stays plain text here (the templates escape it), and a link is kept only when it is
+http(s): a ``javascript:`` URL is never handed to a page as a link.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from listener.models import AlertKind, AlertState, Severity
+
+
+class AuthorView(BaseModel):
+    handle: str | None = None
+    name: str | None = None
+    url: str | None = Field(default=None, description="The author's page; only http(s) links")
+    followers: int | None = None
+    source_type: str | None = None
+    tags: list[str] = Field(default_factory=list, description="vip, loyal, press (settings)")
+    note: str | None = None
+
+
+class SlaClock(BaseModel):
+    """The SLA as ``alerts.rules.sla`` applies it: acknowledge within ``ack_within``."""
+
+    status: Literal["running", "overdue", "met", "late"]
+    deadline: datetime
+    seconds: int = Field(
+        description="running: left; overdue: past the deadline; met/late: time to first response"
+    )
+
+
+class SnoozeView(BaseModel):
+    until: datetime | None = Field(description="None: until the alert escalates")
+    at: datetime
+    by: str | None
+    active: bool = Field(description="The alert is out of the default inbox view now")
+
+
+class AlertSummary(BaseModel):
+    """One alert as a row of the inbox shows it."""
+
+    id: int
+    kind: AlertKind
+    rule: str
+    brand: str | None
+    severity: Severity
+    state: AlertState
+    title: str
+    created_at: datetime
+    updated_at: datetime
+    assignee: str | None
+    acknowledged_at: datetime | None
+    replied_at: datetime | None
+    closed_at: datetime | None
+    escalated_at: datetime | None
+    mentions: int = Field(description="Mentions in the alert, the lead and those folded in")
+    author: AuthorView | None
+    source: str | None
+    reach: int | None
+    excerpt: str = Field(description="The lead mention's first words (plain text)")
+    url: str | None = Field(description="The lead mention's link; only http(s) links")
+    sla: SlaClock | None
+    snooze: SnoozeView | None
+
+
+class InboxPage(BaseModel):
+    items: list[AlertSummary]
+    next_cursor: str | None
+
+
+class FindingView(BaseModel):
+    name: str
+    evidence: list[str]
+
+
+class JudgmentsView(BaseModel):
+    sentiment: float | None
+    sentiment_label: str
+    sentiment_evidence: list[str]
+    language: str | None
+    script: str | None
+    complaint: bool
+    complaint_score: float | None
+    complaint_by: str
+    complaint_evidence: list[str]
+    feelings: list[FindingView]
+    topics: list[FindingView]
+    urgency: str
+    urgency_evidence: list[str]
+    flags: list[FindingView]
+    reach: int
+    reach_evidence: list[str]
+    model: str
+
+
+class MentionView(BaseModel):
+    id: str
+    missing: bool = Field(
+        default=False, description="The alert names it but the store has no such mention"
+    )
+    lead: bool
+    source: str | None = None
+    source_type: str | None = None
+    url: str | None = None
+    author: AuthorView | None = None
+    title: str = ""
+    text: str = ""
+    published_at: datetime | None = None
+    deleted: bool = False
+    judgments: JudgmentsView | None = None
+
+
+class DraftView(BaseModel):
+    approach: str
+    language: str
+    text: str
+    note: str | None
+    lint: dict[str, Any]
+    lint_ok: bool | None
+    lint_passed: list[str]
+    lint_failed: list[str]
+    lint_found: list[str]
+
+
+class EventView(BaseModel):
+    at: datetime
+    what: str
+    by: str | None
+    detail: str | None
+
+
+class ReplyView(BaseModel):
+    at: datetime
+    by: str | None
+    text: str
+
+
+class HistoryItemView(BaseModel):
+    id: str
+    source: str
+    published_at: datetime
+    url: str | None
+    excerpt: str
+    complaint: bool
+    in_this_alert: bool
+
+
+class AlertDetail(BaseModel):
+    alert: AlertSummary
+    severity_reasons: list[str]
+    details: dict[str, Any]
+    mention_list: list[MentionView]
+    more_mentions: int = Field(description="Mentions not listed (the first ones are)")
+    drafts: list[DraftView]
+    events: list[EventView]
+    replies: list[ReplyView]
+    author_history: list[HistoryItemView]
+
+
+Action = Literal[
+    "acknowledge", "assign", "reply", "resolve", "ignore", "reopen", "snooze", "unsnooze"
+]
+
+
+class ActionBody(BaseModel):
+    """What an action needs beside its name: assign wants ``assignee`` (empty or null
+    clears it) and takes a ``note``; reply takes the ``reply`` that was sent; snooze wants
+    ``until`` or ``until_escalation``."""
+
+    assignee: str | None = Field(default=None, max_length=200)
+    note: str = Field(default="", max_length=5000)
+    reply: str = Field(default="", max_length=20000)
+    until: datetime | None = None
+    until_escalation: bool = False
+
+
+class BulkBody(ActionBody):
+    ids: list[int] = Field(min_length=1, max_length=500)
+    action: Action
+
+
+class BulkOutcome(BaseModel):
+    id: int
+    ok: bool
+    problem: str | None = None
+    alert: AlertSummary | None = None
+
+
+class BulkResult(BaseModel):
+    done: int
+    refused: int
+    outcomes: list[BulkOutcome]

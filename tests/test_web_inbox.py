@@ -1,0 +1,452 @@
+"""The inbox and alert API and pages over plain HTTP: filters, order, cursor pages, every
+action with the event it records (who, when), bulk actions, snoozes and roles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from listener.models import AlertKind, AlertState, Author, Severity
+from listener.store import accounts
+from listener.store.inbox_reads import InboxKey, InboxQuery, page_sql
+from listener.web.auth import LOCAL_OPERATOR
+from listener.web.security import CSRF_COOKIE
+from tests.helpers import SettableClock
+from tests.inbox_helpers import INBOX_SETTINGS, NOW, alert_about
+from tests.web_fixtures import WebServer
+
+Start = Callable[..., WebServer]
+
+
+@pytest.fixture
+def clock() -> SettableClock:
+    return SettableClock(NOW)
+
+
+@pytest.fixture
+def inbox(web_server: Start, clock: SettableClock) -> WebServer:
+    return web_server(INBOX_SETTINGS, clock=clock)
+
+
+def api(running: WebServer, path: str, **params: Any) -> Any:
+    response = httpx.get(f"{running.url}/api/v1/alerts{path}", params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def browser(running: WebServer) -> httpx.Client:
+    """A client that acts as the page's scripts do: it has the CSRF cookie from a page and
+    sends its token back in the X-CSRF-Token header (as base.html makes htmx do)."""
+    if "client" not in running.extra:
+        client = httpx.Client(base_url=running.url)
+        client.get("/inbox")
+        client.headers["X-CSRF-Token"] = client.cookies[CSRF_COOKIE]
+        running.extra["client"] = client
+    client: httpx.Client = running.extra["client"]
+    return client
+
+
+def post(running: WebServer, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
+    return browser(running).post(f"/api/v1/alerts{path}", json=body)
+
+
+def ids(page: dict[str, Any]) -> list[int]:
+    return [item["id"] for item in page["items"]]
+
+
+def test_open_alerts_most_severe_then_newest_first(inbox: WebServer) -> None:
+    store = inbox.store
+    low = alert_about(store, 1, at=NOW - timedelta(minutes=50), severity=Severity.LOW)
+    old_high = alert_about(store, 2, at=NOW - timedelta(minutes=40), severity=Severity.HIGH)
+    new_high = alert_about(store, 3, at=NOW - timedelta(minutes=30), severity=Severity.HIGH)
+    critical = alert_about(store, 4, at=NOW - timedelta(minutes=60), severity=Severity.CRITICAL)
+    normal = alert_about(store, 5, at=NOW - timedelta(minutes=10))
+    closed = alert_about(store, 6, at=NOW - timedelta(minutes=5), severity=Severity.CRITICAL)
+    store.set_alert_state(closed.id, AlertState.RESOLVED, at=NOW, by="ann")
+
+    page = api(inbox, "")
+    assert ids(page) == [critical.id, new_high.id, old_high.id, normal.id, low.id]
+    assert page["next_cursor"] is None
+    resolved = api(inbox, "", state="resolved")
+    assert ids(resolved) == [closed.id]
+
+
+def test_a_row_says_who_where_reach_first_words_and_the_sla_clock(inbox: WebServer) -> None:
+    long_text = "Acme " + "word " * 100
+    alert_about(
+        inbox.store,
+        1,
+        at=NOW - timedelta(minutes=10),
+        text=long_text,
+        author=Author(handle="vipfan", name="Vera Fan", followers=12_000),
+        reach=12_345,
+    )
+    alert_about(inbox.store, 2, at=NOW - timedelta(minutes=45))
+    rows = {r["author"]["handle"]: r for r in api(inbox, "")["items"]}
+    vip = rows["vipfan"]
+    assert vip["author"]["name"] == "Vera Fan"
+    assert vip["author"]["tags"] == ["vip"]
+    assert vip["source"] == "news"
+    assert vip["reach"] == 12_345
+    assert vip["excerpt"].startswith("Acme word word")
+    assert len(vip["excerpt"]) <= 140 and vip["excerpt"].endswith("…")
+    assert vip["sla"]["status"] == "running" and vip["sla"]["seconds"] == 20 * 60
+    late = rows["user2"]
+    assert late["sla"]["status"] == "overdue" and late["sla"]["seconds"] == 15 * 60
+
+
+def test_filters(inbox: WebServer, clock: SettableClock) -> None:
+    store = inbox.store
+    a1 = alert_about(store, 1, at=NOW - timedelta(minutes=45))  # breaching: new after 30 min
+    a2 = alert_about(store, 2, at=NOW - timedelta(minutes=5), source="forum", brand="Globex")
+    a3 = alert_about(store, 3, at=NOW - timedelta(minutes=50), severity=Severity.LOW)
+    a4 = alert_about(store, 4, at=NOW - timedelta(minutes=40), rule="vip-watch")
+    a5 = alert_about(store, 5, at=NOW - timedelta(minutes=3), kind=AlertKind.INCIDENT)
+    store.assign_alert(a2.id, "local", at=NOW, by="ann")
+    store.assign_alert(a4.id, "bo", at=NOW, by="ann")
+    store.set_alert_state(a4.id, AlertState.ACKNOWLEDGED, at=NOW, by="bo")
+
+    assert set(ids(api(inbox, "", brand="Globex"))) == {a2.id}
+    assert set(ids(api(inbox, "", source="forum"))) == {a2.id}
+    assert set(ids(api(inbox, "", severity="low"))) == {a3.id}
+    assert set(ids(api(inbox, "", rule="vip-watch"))) == {a4.id}
+    assert set(ids(api(inbox, "", state="acknowledged"))) == {a4.id}
+    assert set(ids(api(inbox, "", assignee="bo"))) == {a4.id}
+    assert set(ids(api(inbox, "", kind="incident"))) == {a5.id}
+    # "mine": assigned to whoever asks (here the local operator).
+    assert LOCAL_OPERATOR.name == "local"
+    assert set(ids(api(inbox, "", mine="true"))) == {a2.id}
+    assert set(ids(api(inbox, "", unassigned="true"))) == {a1.id, a3.id, a5.id}
+    # Breaching the SLA as the SLA rule decides: still new after ack_within, of its kinds
+    # (complaint, incident) and at least its min_severity (normal): not the low one.
+    assert set(ids(api(inbox, "", breaching="true"))) == {a1.id}
+    clock.advance(minutes=30)
+    assert set(ids(api(inbox, "", breaching="true"))) == {a1.id, a2.id, a5.id}
+
+
+def test_breaching_is_refused_without_an_sla(web_server: Start) -> None:
+    running = web_server()
+    response = httpx.get(f"{running.url}/api/v1/alerts", params={"breaching": "true"})
+    assert response.status_code == 400
+    assert "no SLA is configured" in response.text
+
+
+def test_unknown_filter_values_are_refused(inbox: WebServer) -> None:
+    assert httpx.get(f"{inbox.url}/api/v1/alerts?severity=urgent").status_code == 422
+    assert httpx.get(f"{inbox.url}/api/v1/alerts?cursor=bogus").status_code == 400
+
+
+def test_cursor_pages_walk_every_open_alert_once_in_order(inbox: WebServer) -> None:
+    store = inbox.store
+    made = []
+    for n in range(1, 24):
+        severity = (Severity.LOW, Severity.NORMAL, Severity.HIGH)[n % 3]
+        made.append(alert_about(store, n, at=NOW - timedelta(minutes=n % 7), severity=severity))
+    everything = ids(api(inbox, "", limit=100))
+    seen: list[int] = []
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"limit": 5}
+        if cursor:
+            params["cursor"] = cursor
+        page = api(inbox, "", **params)
+        seen += ids(page)
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == everything
+    assert sorted(seen) == sorted(a.id for a in made)
+    ranks = [-s.rank for s in (store.get_alert(i).severity for i in seen)]  # type: ignore[union-attr]
+    assert ranks == sorted(ranks)
+
+
+def test_a_page_reads_the_inbox_index_in_order(inbox: WebServer) -> None:
+    """The open alerts' page walks alerts_inbox in order and stops at the limit: no sort of
+    every open alert per request, with or without filters."""
+    for filters in ({}, {"brand": "Acme", "assignee": "bo"}):
+        query = InboxQuery(now=NOW, **filters)  # type: ignore[arg-type]
+        after = InboxKey(1, "2026-12-05T12:00:00.000000+00:00", 10)
+        for key in (None, after):
+            sql, params = page_sql(query, after=key)
+            with inbox.store._read() as conn:
+                plan = conn.execute(f"EXPLAIN QUERY PLAN {sql}", {**params, "limit": 51})
+                details = " ".join(row["detail"] for row in plan)
+            assert "USING INDEX alerts_inbox" in details and "TEMP B-TREE" not in details
+
+
+def test_alert_detail_has_mentions_judgments_drafts_history_and_author(inbox: WebServer) -> None:
+    from listener.models import ReplyDraft
+
+    store = inbox.store
+    author = Author(handle="vipfan", name="Vera Fan")
+    earlier = alert_about(store, 1, at=NOW - timedelta(days=2), author=author)
+    store.set_alert_state(earlier.id, AlertState.RESOLVED, at=NOW - timedelta(days=1), by="bo")
+    draft = ReplyDraft(
+        approach="acknowledge",
+        text="Hi Vera, I'm sorry about the parcel.",
+        language="en",
+        lint={"ok": True, "length": 36, "limit": 280, "name_present": True, "banned": []},
+    )
+    alert = alert_about(store, 2, at=NOW - timedelta(minutes=5), author=author, drafts=(draft,))
+    store.assign_alert(alert.id, "ann", at=NOW, by="bo")
+
+    detail = api(inbox, f"/{alert.id}")
+    assert detail["alert"]["id"] == alert.id
+    [mention] = detail["mention_list"]
+    assert mention["lead"] and mention["judgments"]["complaint"] is True
+    assert mention["author"]["tags"] == ["vip"]
+    [shown] = detail["drafts"]
+    assert shown["text"] == draft.text and shown["lint_ok"] is True
+    assert shown["lint_passed"] == ["name"]
+    assert [(e["what"], e["by"]) for e in detail["events"]] == [
+        ("raised", None),
+        ("assigned", "bo"),
+    ]
+    history = {h["id"]: h for h in detail["author_history"]}
+    assert set(history) == {"news:1", "news:2"}
+    assert history["news:2"]["in_this_alert"] and not history["news:1"]["in_this_alert"]
+    assert httpx.get(f"{inbox.url}/api/v1/alerts/999").status_code == 404
+
+
+def events(running: WebServer, alert_id: int) -> list[tuple[str, str | None, str | None]]:
+    return [(e.what, e.by, e.detail) for e in running.store.alert_events(alert_id)]
+
+
+def test_every_action_moves_the_alert_and_records_who(inbox: WebServer) -> None:
+    alert = alert_about(inbox.store, 1, at=NOW - timedelta(minutes=5))
+    path = f"/{alert.id}"
+    ack = post(inbox, f"{path}/acknowledge")
+    assert ack.status_code == 200 and ack.json()["state"] == "acknowledged"
+    assigned = post(inbox, f"{path}/assign", {"assignee": "Bo", "note": "she knows the courier"})
+    assert assigned.json()["assignee"] == "Bo"
+    replied = post(inbox, f"{path}/reply", {"reply": "Sorry! DM us your order number."})
+    assert replied.json()["state"] == "replied"
+    resolved = post(inbox, f"{path}/resolve")
+    assert resolved.json()["state"] == "resolved"
+    refused = post(inbox, f"{path}/acknowledge")
+    assert refused.status_code == 409 and "reopen it first" in refused.text
+    reopened = post(inbox, f"{path}/reopen")
+    assert reopened.json()["state"] == "replied"  # back where it was, as the CLI does
+    ignored = post(inbox, f"{path}/ignore")
+    assert ignored.json()["state"] == "ignored"
+    assert post(inbox, f"{path}/ignore").json()["state"] == "ignored"  # no second event
+
+    assert events(inbox, alert.id) == [
+        ("raised", None, "complaint"),
+        ("acknowledged", "local", None),
+        ("assigned", "local", "assignee: Bo"),
+        ("note", "local", "she knows the courier"),
+        ("replied", "local", None),
+        ("reply sent", "local", "Sorry! DM us your order number."),
+        ("resolved", "local", None),
+        ("reopened", "local", "state: replied"),
+        ("ignored", "local", None),
+    ]
+    detail = api(inbox, path)
+    assert [(r["by"], r["text"]) for r in detail["replies"]] == [
+        ("local", "Sorry! DM us your order number.")
+    ]
+    assert post(inbox, "/999/acknowledge").status_code == 404
+    assert post(inbox, f"{path}/explode").status_code == 422
+
+
+def test_acknowledging_a_replied_alert_keeps_it_replied(inbox: WebServer) -> None:
+    alert = alert_about(inbox.store, 1, at=NOW)
+    post(inbox, f"/{alert.id}/reply", {"reply": ""})
+    assert post(inbox, f"/{alert.id}/acknowledge").json()["state"] == "replied"
+    assert [e[0] for e in events(inbox, alert.id)] == ["raised", "replied"]
+
+
+def test_snooze_until_a_time_hides_the_alert_until_then(
+    inbox: WebServer, clock: SettableClock
+) -> None:
+    alert = alert_about(inbox.store, 1, at=NOW - timedelta(minutes=5))
+    other = alert_about(inbox.store, 2, at=NOW - timedelta(minutes=6))
+    until = (NOW + timedelta(hours=2)).isoformat()
+    snoozed = post(inbox, f"/{alert.id}/snooze", {"until": until})
+    assert snoozed.status_code == 200, snoozed.text
+    assert snoozed.json()["snooze"]["active"] is True
+    assert ids(api(inbox, "")) == [other.id]
+    assert ids(api(inbox, "", snoozed="true")) == [alert.id]
+    clock.advance(hours=2, seconds=1)
+    assert set(ids(api(inbox, ""))) == {alert.id, other.id}
+    assert ("snoozed", "local", "until 2026-12-05 14:00 UTC") in events(inbox, alert.id)
+
+
+def test_snooze_until_escalation_ends_when_the_sla_escalates_or_severity_rises(
+    inbox: WebServer,
+) -> None:
+    store = inbox.store
+    first = alert_about(store, 1, at=NOW - timedelta(minutes=5))
+    second = alert_about(store, 2, at=NOW - timedelta(minutes=6))
+    for alert in (first, second):
+        assert post(inbox, f"/{alert.id}/snooze", {"until_escalation": True}).status_code == 200
+    assert ids(api(inbox, "")) == []
+    with store.alert_transaction() as tx:
+        tx.mark_escalated(first.id, NOW + timedelta(minutes=1))
+        tx.fold_into(second.id, [], at=NOW, severity=Severity.HIGH, severity_reasons=["reach"])
+    assert set(ids(api(inbox, ""))) == {first.id, second.id}
+
+
+def test_snooze_needs_a_future_time_and_an_open_alert(inbox: WebServer) -> None:
+    alert = alert_about(inbox.store, 1, at=NOW)
+    assert post(inbox, f"/{alert.id}/snooze", {}).status_code == 422
+    past = (NOW - timedelta(hours=1)).isoformat()
+    assert post(inbox, f"/{alert.id}/snooze", {"until": past}).status_code == 422
+    post(inbox, f"/{alert.id}/resolve")
+    later = (NOW + timedelta(hours=1)).isoformat()
+    assert post(inbox, f"/{alert.id}/snooze", {"until": later}).status_code == 409
+
+
+def test_unsnooze_and_closing_end_a_snooze(inbox: WebServer) -> None:
+    alert = alert_about(inbox.store, 1, at=NOW)
+    post(inbox, f"/{alert.id}/snooze", {"until_escalation": True})
+    assert post(inbox, f"/{alert.id}/unsnooze").json()["snooze"] is None
+    assert ids(api(inbox, "")) == [alert.id]
+    post(inbox, f"/{alert.id}/snooze", {"until_escalation": True})
+    post(inbox, f"/{alert.id}/resolve")
+    assert post(inbox, f"/{alert.id}/reopen").json()["snooze"] is None
+    assert ids(api(inbox, "")) == [alert.id]
+
+
+def test_bulk_acts_on_each_and_reports_each(inbox: WebServer) -> None:
+    store = inbox.store
+    a1 = alert_about(store, 1, at=NOW)
+    a2 = alert_about(store, 2, at=NOW)
+    a3 = alert_about(store, 3, at=NOW)
+    store.set_alert_state(a3.id, AlertState.RESOLVED, at=NOW, by="bo")
+    result = post(inbox, "/bulk", {"ids": [a1.id, a2.id, a3.id, 999], "action": "acknowledge"})
+    assert result.status_code == 200, result.text
+    body = result.json()
+    assert (body["done"], body["refused"]) == (2, 2)
+    outcome = {o["id"]: o for o in body["outcomes"]}
+    assert outcome[a3.id]["problem"] == f"alert #{a3.id} is resolved; reopen it first"
+    assert outcome[999]["problem"] == "no alert with id 999"
+    for alert in (a1, a2):
+        assert ("acknowledged", "local", None) in events(inbox, alert.id)
+    assigned = post(inbox, "/bulk", {"ids": [a1.id, a2.id], "action": "assign", "assignee": "cy"})
+    assert assigned.json()["done"] == 2
+    assert {store.get_alert(i).assignee for i in (a1.id, a2.id)} == {"cy"}  # type: ignore[union-attr]
+
+
+def test_pages_render_and_filter_without_javascript(inbox: WebServer) -> None:
+    store = inbox.store
+    alert = alert_about(store, 1, at=NOW - timedelta(minutes=5))
+    alert_about(store, 2, at=NOW - timedelta(minutes=5), brand="Globex")
+    page = httpx.get(f"{inbox.url}/inbox")
+    assert page.status_code == 200
+    assert f'href="/alerts/{alert.id}"' in page.text and "Breaching SLA" in page.text
+    filtered = httpx.get(f"{inbox.url}/inbox", params={"brand": "Globex"})
+    assert f'href="/alerts/{alert.id}"' not in filtered.text
+    # htmx asks for the list only.
+    part = httpx.get(f"{inbox.url}/inbox", headers={"HX-Request": "true"})
+    assert part.text.lstrip().startswith('<div id="inbox-list">')
+    shown = httpx.get(f"{inbox.url}/alerts/{alert.id}")
+    assert shown.status_code == 200 and "parcel number 1" in shown.text
+    assert httpx.get(f"{inbox.url}/alerts/999").status_code == 404
+
+
+def test_empty_inbox_says_what_it_means(inbox: WebServer) -> None:
+    page = httpx.get(f"{inbox.url}/inbox")
+    assert "Nothing open — new complaints land here" in page.text
+
+
+def test_page_actions_redirect_back_and_answer_htmx_with_the_row(inbox: WebServer) -> None:
+    alert = alert_about(inbox.store, 1, at=NOW)
+    page = browser(inbox)
+    plain = page.post(f"/alerts/{alert.id}/acknowledge", data={})
+    assert plain.status_code == 303 and plain.headers["location"] == f"/alerts/{alert.id}"
+    row = page.post(
+        f"/alerts/{alert.id}/resolve",
+        data={"view": "row"},
+        headers={"HX-Request": "true"},
+    )
+    assert row.status_code == 200
+    assert f'id="alert-row-{alert.id}"' in row.text and "badge-resolved" in row.text
+    refused = page.post(
+        f"/alerts/{alert.id}/acknowledge",
+        data={"view": "row"},
+        headers={"HX-Request": "true"},
+    )
+    assert "reopen it first" in refused.text
+    reopened = page.post(f"/alerts/{alert.id}/reopen", headers={"HX-Request": "true"})
+    assert 'id="alert-body"' in reopened.text and "badge-acknowledged" in reopened.text
+    bulk = page.post(
+        "/inbox/bulk",
+        data={"ids": [str(alert.id)], "action": "snooze", "snooze_for": "1h"},
+        headers={"HX-Request": "true", "HX-Current-URL": f"{inbox.url}/inbox?brand=Acme"},
+    )
+    assert bulk.status_code == 200 and "1 done" in bulk.text
+    assert ("snoozed", "local", "until 2026-12-05 13:00 UTC") in events(inbox, alert.id)
+
+
+def test_the_newer_notice_speaks_only_of_alerts_the_list_would_show(inbox: WebServer) -> None:
+    first = alert_about(inbox.store, 1, at=NOW)
+    quiet = httpx.get(f"{inbox.url}/inbox/newer", params={"after": first.id})
+    assert "refresh" not in quiet.text
+    alert_about(inbox.store, 2, at=NOW, brand="Globex")
+    other_brand = httpx.get(f"{inbox.url}/inbox/newer", params={"after": first.id, "brand": "Acme"})
+    assert "refresh" not in other_brand.text
+    news = httpx.get(f"{inbox.url}/inbox/newer", params={"after": first.id})
+    assert "New alerts came in — refresh" in news.text
+
+
+def test_the_event_stream_sends_new_rows_that_match(inbox: WebServer) -> None:
+    first = alert_about(inbox.store, 1, at=NOW)
+    url = f"{inbox.url}/inbox/events"
+    with httpx.stream("GET", url, params={"after": first.id, "brand": "Acme"}, timeout=10) as r:
+        assert r.headers["content-type"].startswith("text/event-stream")
+        alert_about(inbox.store, 2, at=NOW, brand="Globex")  # filtered out
+        wanted = alert_about(inbox.store, 3, at=NOW, text="Acme broke my <b>heart</b>")
+        received = ""
+        for chunk in r.iter_text():
+            received += chunk
+            if "\n\n" in received.split("event: alert", 1)[-1] and "event: alert" in received:
+                break
+    event = received.split("event: alert", 1)[1]
+    assert f'id="alert-row-{wanted.id}"' in event
+    assert "alert-row-2" not in received
+    assert "&lt;b&gt;heart&lt;/b&gt;" in event
+    assert f"id: {wanted.id}" in received
+
+
+@pytest.mark.parametrize("path", ["/acknowledge", "/assign", "/reply", "/resolve", "/snooze"])
+def test_a_viewer_may_read_but_not_act(web_server: Start, path: str) -> None:
+    running = web_server(INBOX_SETTINGS)
+    alert = alert_about(running.store, 1, at=NOW)
+    _token, secret = accounts.create_token(running.store, "reader", "viewer", "test", NOW)
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert httpx.get(f"{running.url}/api/v1/alerts", headers=headers).status_code == 200
+    refused = httpx.post(f"{running.url}/api/v1/alerts/{alert.id}{path}", headers=headers, json={})
+    assert refused.status_code == 403
+    bulk = httpx.post(
+        f"{running.url}/api/v1/alerts/bulk",
+        headers=headers,
+        json={"ids": [alert.id], "action": "resolve"},
+    )
+    assert bulk.status_code == 403
+    assert running.store.get_alert(alert.id).state == AlertState.NEW  # type: ignore[union-attr]
+
+
+def test_a_script_with_an_agent_token_acts_in_its_own_name(inbox: WebServer) -> None:
+    alert = alert_about(inbox.store, 1, at=NOW)
+    _token, secret = accounts.create_token(inbox.store, "helpdesk-bot", "agent", "test", NOW)
+    done = httpx.post(
+        f"{inbox.url}/api/v1/alerts/{alert.id}/acknowledge",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert done.status_code == 200, done.text
+    assert ("acknowledged", "helpdesk-bot", None) in events(inbox, alert.id)
+
+
+def test_a_page_post_without_the_csrf_token_is_refused(inbox: WebServer) -> None:
+    alert = alert_about(inbox.store, 1, at=NOW)
+    client = httpx.Client(base_url=inbox.url)
+    client.get("/inbox")
+    refused = client.post(f"/alerts/{alert.id}/acknowledge", data={})
+    assert refused.status_code == 403
+    assert inbox.store.get_alert(alert.id).state == AlertState.NEW  # type: ignore[union-attr]
