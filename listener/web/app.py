@@ -8,7 +8,16 @@ from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from listener import __version__
-from listener.web import api_mentions, api_search, routes_mentions, routes_ops, routes_search
+from listener.web import (
+    api_alerts,
+    api_mentions,
+    api_search,
+    inbox_stream,
+    routes_inbox,
+    routes_mentions,
+    routes_ops,
+    routes_search,
+)
 from listener.web.context import WebContext
 from listener.web.pages import STATIC_DIR
 from listener.web.problems import install_error_handlers
@@ -55,6 +64,9 @@ def create_app(context: WebContext) -> FastAPI:
     # Each feature's routers are added here, one line each: pages and their /api/v1 twin.
     app.include_router(routes_mentions.router)
     app.include_router(api_mentions.router)
+    app.include_router(routes_inbox.router)
+    app.include_router(inbox_stream.router)
+    app.include_router(api_alerts.router)
     app.include_router(routes_search.router)
     app.include_router(api_search.router)
     return app
