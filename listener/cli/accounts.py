@@ -166,7 +166,7 @@ def create_token(config_path: str | None, name: str, role: str) -> None:
 @tokens.command("list")
 @config_option
 def list_tokens(config_path: str | None) -> None:
-    """Every token (never its secret), live ones first."""
+    """Every token (never its secret), newest first."""
     with _store(config_path) as store:
         found = store_accounts.list_tokens(store)
     if not found:

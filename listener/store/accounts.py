@@ -170,9 +170,13 @@ def get_user(store: SQLiteStore, name: str) -> User | None:
     return None if row is None else _row_to_user(row)
 
 
-def list_users(store: SQLiteStore) -> list[User]:
+def list_users(store: SQLiteStore, *, after: str | None = None, limit: int = -1) -> list[User]:
+    """Users by name (without case), those after ``after`` when given; ``limit`` -1 for all."""
     with _read(store) as conn:
-        rows = conn.execute("SELECT * FROM users ORDER BY name").fetchall()
+        rows = conn.execute(
+            "SELECT * FROM users WHERE ?1 IS NULL OR name > ?1 ORDER BY name LIMIT ?2",
+            (after, limit),
+        ).fetchall()
     return [_row_to_user(row) for row in rows]
 
 
@@ -250,7 +254,7 @@ def login_refused_until(
         for column, value in (("name", name), ("address", address)):
             # The limit-th newest failure: once it leaves the window, a try is allowed.
             row = conn.execute(
-                f"SELECT failed_at FROM login_failures WHERE {column} = ? AND failed_at >= ?"  # noqa: S608
+                f"SELECT failed_at FROM login_failures WHERE {column} = ? AND failed_at > ?"  # noqa: S608
                 " ORDER BY failed_at DESC LIMIT 1 OFFSET ?",
                 (value, since, limit - 1),
             ).fetchone()
@@ -361,11 +365,13 @@ def create_token(
     return _row_to_token(row), secret
 
 
-def list_tokens(store: SQLiteStore) -> list[ApiToken]:
-    """Every token, live ones first; no secret is kept, so none can be listed."""
+def list_tokens(store: SQLiteStore, *, after: int | None = None, limit: int = -1) -> list[ApiToken]:
+    """Tokens newest first, those older than token id ``after`` when given; no secret is
+    kept, so none can be listed."""
     with _read(store) as conn:
         rows = conn.execute(
-            "SELECT * FROM api_tokens ORDER BY revoked_at IS NOT NULL, name, id"
+            "SELECT * FROM api_tokens WHERE ?1 IS NULL OR id < ?1 ORDER BY id DESC LIMIT ?2",
+            (after, limit),
         ).fetchall()
     return [_row_to_token(row) for row in rows]
 

@@ -1,0 +1,323 @@
+"""Accounts in the web app, over real HTTP against the app on a real port and a real SQLite
+file: signing in and out, throttling, the session cookie's flags, API tokens, roles, the
+shape of a 401, ``next=`` that cannot leave the site, and when the app refuses to start."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from listener.config.settings import load_settings
+from listener.store import accounts, open_store
+from listener.web.auth import SESSION_COOKIE, startup_refusal
+from listener.web.routes_auth import safe_next
+from tests.helpers import SettableClock
+from tests.web_fixtures import MINIMAL_SETTINGS, WebServer
+
+PASSWORD = "plum-orchard-lantern-42"
+CSRF_COOKIE = "listener_csrf"
+
+Serve = Callable[..., WebServer]
+
+
+@contextmanager
+def client(running: WebServer, **headers: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=running.url, follow_redirects=False, headers=headers) as c:
+        yield c
+
+
+def sign_in(
+    c: httpx.Client, name: str, password: str = PASSWORD, next_path: str = "/"
+) -> httpx.Response:
+    c.get("/login")  # the CSRF cookie and the form's token
+    csrf = c.cookies[CSRF_COOKIE]
+    # Sent by hand: behind a trusted https proxy the cookie is Secure, and the client, which
+    # speaks plain http to the app as the proxy would, does not send a Secure cookie itself.
+    return c.post(
+        "/login",
+        data={"name": name, "password": password, "next": next_path, "csrf_token": csrf},
+        headers={"Cookie": f"{CSRF_COOKIE}={csrf}"},
+    )
+
+
+def add_user(running: WebServer, name: str, role: str) -> None:
+    accounts.add_user(running.store, name, role, PASSWORD, running.context.clock())
+
+
+def token_for(running: WebServer, name: str, role: str) -> str:
+    _token, secret = accounts.create_token(
+        running.store, name, role, "test", running.context.clock()
+    )
+    return secret
+
+
+def test_startup_is_refused_off_loopback_until_an_account_exists(tmp_path: Path) -> None:
+    def settings_with(host: str) -> object:
+        path = tmp_path / "settings.yaml"
+        text = MINIMAL_SETTINGS.format(db=tmp_path / "listener.db") + f"web:\n  host: '{host}'\n"
+        path.write_text(text, encoding="utf-8")
+        return load_settings(path, environ={})
+
+    with open_store(tmp_path / "listener.db") as store:
+        for host in ("127.0.0.1", "127.8.9.10", "::1", "localhost", "::ffff:127.0.0.1"):
+            assert startup_refusal(settings_with(host), store) is None, host  # type: ignore[arg-type]
+        for host in ("0.0.0.0", "::", "192.168.1.20", "listener.example.org"):
+            refusal = startup_refusal(settings_with(host), store)  # type: ignore[arg-type]
+            assert refusal is not None, host
+            assert f"web.host is {host}" in refusal
+            assert "listener users add NAME --role admin" in refusal
+        accounts.add_user(store, "ops", "admin", PASSWORD, SettableClock()())
+        assert startup_refusal(settings_with("0.0.0.0"), store) is None  # type: ignore[arg-type]
+
+
+def test_without_accounts_loopback_is_the_local_operator_and_the_first_account_ends_that(
+    web_server: Serve,
+) -> None:
+    running = web_server()
+    with client(running) as c:
+        listed = c.get("/api/v1/users")
+        assert listed.status_code == 200 and listed.json() == {"items": [], "next_cursor": None}
+        add_user(running, "ops", "admin")
+        refused = c.get("/api/v1/users")
+        assert refused.status_code == 401
+
+
+def test_sign_in_sets_a_session_and_wrong_passwords_are_refused_without_saying_which(
+    web_server: Serve, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    running = web_server(clock=SettableClock())
+    add_user(running, "dana", "admin")
+    with client(running) as c:
+        page = c.get("/admin/users")
+        assert page.status_code == 303
+        assert page.headers["location"] == "/login?next=%2Fadmin%2Fusers"
+
+        wrong = sign_in(c, "dana", "not-the-password-at-all")
+        unknown = sign_in(c, "nobody", PASSWORD)
+        for refused in (wrong, unknown):
+            assert refused.status_code == 200  # the form again, with its error
+            assert "That name and password do not match an account." in refused.text
+        assert SESSION_COOKIE not in c.cookies
+
+        signed_in = sign_in(c, "Dana", next_path="/admin/users")  # a name matches any case
+        assert signed_in.status_code == 303 and signed_in.headers["location"] == "/admin/users"
+        assert c.get("/admin/users").status_code == 200
+        me = c.get("/api/v1/users")
+        assert me.status_code == 200 and [u["name"] for u in me.json()["items"]] == ["dana"]
+    assert PASSWORD not in caplog.text and "not-the-password-at-all" not in caplog.text
+
+
+def test_five_failures_for_a_name_refuse_it_for_a_while_and_say_when(web_server: Serve) -> None:
+    clock = SettableClock()
+    running = web_server(clock=clock)
+    add_user(running, "dana", "viewer")
+    with client(running) as c:
+        for _ in range(5):
+            assert SESSION_COOKIE not in sign_in(c, "dana", "wrong-password-again").cookies
+        clock.advance(minutes=5)
+        blocked = sign_in(c, "dana")  # the right password, but too soon
+        assert blocked.status_code == 429
+        assert "Too many failed sign-ins" in blocked.text
+        assert "Try again after 12:15 UTC (in 10 min)" in blocked.text
+        assert blocked.headers["retry-after"] == "600"
+        assert SESSION_COOKIE not in c.cookies
+        clock.advance(minutes=10)
+        assert sign_in(c, "dana").status_code == 303
+
+
+def test_five_failures_from_one_address_refuse_any_name_from_it(web_server: Serve) -> None:
+    running = web_server(clock=SettableClock())
+    add_user(running, "erin", "viewer")
+    with client(running) as c:
+        for attempt in range(5):
+            assert "do not match" in sign_in(c, f"guess{attempt}", "wrong-password-again").text
+        assert sign_in(c, "erin").status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("trust_proxy", "forwarded", "secure"),
+    [(False, None, False), (False, "https", False), (True, "https", True), (True, "http", False)],
+)
+def test_the_session_cookie_is_http_only_lax_and_secure_only_over_https(
+    web_server: Serve, trust_proxy: bool, forwarded: str | None, secure: bool
+) -> None:
+    settings = MINIMAL_SETTINGS + f"web:\n  trust_proxy: {str(trust_proxy).lower()}\n"
+    running = web_server(settings)
+    add_user(running, "dana", "viewer")
+    headers = {"X-Forwarded-Proto": forwarded} if forwarded else {}
+    with client(running, **headers) as c:
+        signed_in = sign_in(c, "dana")
+    assert signed_in.status_code == 303, signed_in.text
+    cookies = [v for v in signed_in.headers.get_list("set-cookie") if v.startswith(SESSION_COOKIE)]
+    assert len(cookies) == 1
+    flags = [part.strip().lower() for part in cookies[0].split(";")]
+    assert "httponly" in flags and "samesite=lax" in flags and "path=/" in flags
+    assert ("secure" in flags) is secure
+
+
+def test_logout_ends_this_session_and_logout_everywhere_ends_the_others(
+    web_server: Serve,
+) -> None:
+    running = web_server(clock=SettableClock())
+    add_user(running, "dana", "viewer")
+    add_user(running, "finn", "admin")
+    with client(running) as laptop, client(running) as phone, client(running) as other:
+        for c, name in ((laptop, "dana"), (phone, "dana"), (other, "finn")):
+            assert sign_in(c, name).status_code == 303
+        who = phone.get("/api/v1/users")
+        assert who.status_code == 403  # signed in (a viewer), so not 401
+        csrf = laptop.cookies[CSRF_COOKIE]
+        gone = laptop.post("/logout/everywhere", data={"csrf_token": csrf})
+        assert gone.status_code == 303 and gone.headers["location"] == "/login"
+        assert phone.get("/api/v1/users").status_code == 401
+        assert laptop.get("/api/v1/users").status_code == 401
+        assert other.get("/api/v1/users").status_code == 200  # someone else's stays
+
+        csrf = other.cookies[CSRF_COOKIE]
+        assert other.post("/logout", data={"csrf_token": csrf}).status_code == 303
+        assert other.get("/api/v1/users").status_code == 401
+
+
+def test_a_removed_user_and_an_expired_session_stop_working(web_server: Serve) -> None:
+    clock = SettableClock()
+    running = web_server(clock=clock)
+    add_user(running, "dana", "admin")
+    add_user(running, "finn", "admin")
+    with client(running) as c, client(running) as idle:
+        assert sign_in(c, "dana").status_code == 303
+        assert sign_in(idle, "finn").status_code == 303
+        accounts.remove_user(running.store, "dana")
+        assert c.get("/api/v1/users").status_code == 401
+        clock.advance(days=13)
+        assert idle.get("/api/v1/users").status_code == 200  # slides the idle expiry
+        clock.advance(days=13)
+        assert idle.get("/api/v1/users").status_code == 200
+        clock.advance(days=5)  # 31 days after sign-in: past the absolute limit
+        assert idle.get("/api/v1/users").status_code == 401
+
+
+def test_a_revoked_token_is_refused_at_once_and_a_wrong_one_never_falls_back(
+    web_server: Serve,
+) -> None:
+    running = web_server(clock=SettableClock())
+    secret = token_for(running, "nightly", "admin")
+    with client(running, Authorization=f"Bearer {secret}") as c:
+        assert c.get("/api/v1/users").status_code == 200
+        accounts.revoke_token(running.store, "nightly", running.context.clock())
+        refused = c.get("/api/v1/users")
+        assert refused.status_code == 401
+        assert refused.headers["content-type"].startswith("application/problem+json")
+    # No accounts exist, so loopback without credentials is the local operator; a bad token
+    # is still refused rather than treated as no token.
+    with client(running, Authorization="Bearer not-a-token") as c:
+        assert c.get("/api/v1/users").status_code == 401
+
+
+def test_roles_viewer_cannot_act_and_agent_cannot_administer(web_server: Serve) -> None:
+    running = web_server(clock=SettableClock())
+    viewer = token_for(running, "reader", "viewer")
+    agent = token_for(running, "helper", "agent")
+    with client(running, Authorization=f"Bearer {viewer}") as c:
+        refused = c.post("/api/v1/mentions/news:1/label", json={"complaint": True})
+        assert refused.status_code == 403
+        assert refused.json()["detail"] == "needs the agent role"
+    with client(running, Authorization=f"Bearer {agent}") as c:
+        assert c.post("/api/v1/mentions/news:1/label", json={"complaint": True}).status_code != 403
+        refused = c.get("/api/v1/users")
+        assert refused.status_code == 403 and refused.json()["detail"] == "needs the admin role"
+        assert c.post("/api/v1/tokens", json={"name": "x", "role": "admin"}).status_code == 403
+
+
+def test_the_api_401_is_problem_json_with_a_bearer_challenge(web_server: Serve) -> None:
+    running = web_server()
+    add_user(running, "ops", "admin")
+    with client(running) as c:
+        refused = c.get("/api/v1/users")
+        page = c.get("/admin/users")
+    assert refused.status_code == 401
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert refused.headers["www-authenticate"].startswith("Bearer")
+    body = refused.json()
+    assert body["status"] == 401 and "API token" in body["detail"]
+    assert page.status_code == 303 and page.headers["location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        "//evil.example/", "https://evil.example/", "/\\evil.example", "\\\\evil.example",
+        "javascript:alert(1)", "/\t/evil.example", "evil.example", "",
+        "http:/evil.example", "/%0d%0aSet-Cookie:x=1",
+    ],
+)
+def test_next_is_a_path_on_this_site_only(attempt: str) -> None:
+    target = safe_next(attempt)
+    assert target.startswith("/") and not target.startswith(("//", "/\\"))
+    assert "evil.example" not in target
+
+
+def test_an_open_redirect_through_sign_in_is_refused(web_server: Serve) -> None:
+    running = web_server()
+    add_user(running, "dana", "viewer")
+    with client(running) as c:
+        assert sign_in(c, "dana", next_path="//evil.example/x").headers["location"] == "/"
+    with client(running) as c:
+        kept = sign_in(c, "dana", next_path="/search?q=acme&brand=Acme")
+        assert kept.headers["location"] == "/search?q=acme&brand=Acme"
+    with client(running) as c:
+        assert sign_in(c, "dana", next_path="https://evil.example/").headers["location"] == "/"
+
+
+def test_the_api_manages_users_and_tokens_and_never_lists_a_secret(web_server: Serve) -> None:
+    running = web_server(clock=SettableClock())
+    admin = token_for(running, "admin-script", "admin")
+    with client(running, Authorization=f"Bearer {admin}") as c:
+        made = c.post("/api/v1/users", json={"name": "gita", "role": "agent", "password": PASSWORD})
+        assert made.status_code == 201 and made.json()["role"] == "agent"
+        assert "password" not in made.text and PASSWORD not in made.text
+        weak = c.post("/api/v1/users", json={"name": "hal", "role": "agent", "password": "short"})
+        assert weak.status_code == 422
+        again = c.post("/api/v1/users", json={"name": "GITA", "role": "viewer",
+                                               "password": PASSWORD})
+        assert again.status_code == 409
+
+        created = c.post("/api/v1/tokens", json={"name": "export", "role": "viewer"})
+        assert created.status_code == 201
+        secret = created.json()["secret"]
+        listed = c.get("/api/v1/tokens")
+        assert {t["name"] for t in listed.json()["items"]} == {"export", "admin-script"}
+        assert secret not in listed.text
+        with client(running, Authorization=f"Bearer {secret}") as script:
+            assert script.get("/api/v1/users").status_code == 403  # a viewer token
+        assert c.delete("/api/v1/tokens/export").status_code == 204
+        assert c.delete("/api/v1/tokens/export").status_code == 404
+        with client(running, Authorization=f"Bearer {secret}") as script:
+            assert script.get("/api/v1/users").status_code == 401
+
+        assert c.post("/api/v1/users/gita/logout").json() == {"name": "gita",
+                                                              "sessions_ended": 0}
+        assert c.delete("/api/v1/users/gita").status_code == 204
+        assert c.delete("/api/v1/users/gita").status_code == 404
+
+        first = c.get("/api/v1/tokens", params={"limit": 1}).json()
+        assert len(first["items"]) == 1 and first["next_cursor"] is not None
+        rest = c.get("/api/v1/tokens", params={"limit": 1, "cursor": first["next_cursor"]})
+        assert rest.json()["items"][0]["name"] != first["items"][0]["name"]
+
+
+def test_state_changes_from_a_browser_need_the_csrf_token(web_server: Serve) -> None:
+    running = web_server()
+    add_user(running, "dana", "admin")
+    with client(running) as c:
+        c.get("/login")
+        forged = c.post("/login", data={"name": "dana", "password": PASSWORD, "next": "/"})
+        assert forged.status_code == 403 and SESSION_COOKIE not in c.cookies
+        assert sign_in(c, "dana").status_code == 303
+        forged = c.post("/admin/tokens", data={"name": "x", "role": "admin"})
+        assert forged.status_code == 403
