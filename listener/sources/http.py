@@ -32,6 +32,7 @@ from listener import __version__
 from listener.redaction import redact
 from listener.sources.base import PollContext
 from listener.sources.errors import PermanentError, RateLimited, SourceError, TransientError
+from listener.sources.http_body import body_chunks
 from listener.sources.http_times import parse_retry_after
 from listener.sources.ratelimit import read_budget
 
@@ -107,7 +108,9 @@ def build_client(
         max_redirects=10,
         # A slow handshake is a dead host; don't let it eat the whole read budget.
         timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 10.0)),
-        headers={"User-Agent": user_agent},
+        # What ``http_body`` inflates, in bounded pieces; pinned so that installing brotli
+        # or zstandard (which httpx would then ask for) changes nothing.
+        headers={"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"},
     )
 
 
@@ -257,7 +260,7 @@ async def _raise_explained(
     """Raise what ``explain`` makes of a failed response, or the default error."""
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_bytes():
+    async for chunk in body_chunks(response):
         chunks.append(chunk)
         size += len(chunk)
         if size > MAX_ERROR_BODY_BYTES:
@@ -325,7 +328,8 @@ async def _read_capped(response: httpx.Response, limit: int) -> bytes:
     """Read the body, giving up as soon as it passes ``limit`` bytes.
 
     Content-Length is checked first so an honest server costs nothing; counting while
-    streaming catches an absent or lying one, and a gzip body that inflates past the cap.
+    streaming catches an absent or lying one, and a gzip body that inflates past the cap
+    (inflated a piece at a time: a bomb stops one piece past the cap).
     """
     shown = redact_url(str(response.url))
     declared = response.headers.get("Content-Length", "")
@@ -335,7 +339,7 @@ async def _read_capped(response: httpx.Response, limit: int) -> bytes:
         )
     chunks: list[bytes] = []
     total = 0
-    async for chunk in response.aiter_bytes():
+    async for chunk in body_chunks(response):
         total += len(chunk)
         if total > limit:
             raise TransientError(f"response from {shown} exceeded the {limit} byte limit")
