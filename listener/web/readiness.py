@@ -1,8 +1,10 @@
 """Whether this process can do its work: what ``/readyz`` reports, one named check each.
 
-- ``store``: a write can start — a fresh connection takes SQLite's write lock and lets go
-  (``BEGIN IMMEDIATE`` then ``ROLLBACK``: nothing is written). A read-only file, a full disk
-  that left the file read-only, or a lock held longer than the short wait all fail it.
+- ``store``: a write reaches the disk. A connection of its own takes SQLite's write lock and
+  commits the header's ``application_id`` unchanged (one WAL frame, no data): taking the lock
+  alone proves little, since SQLite hands a new connection a descriptor the process opened
+  before the file became read-only, and a write rolled back never reaches the file. A
+  read-only file or folder, a full disk, or a lock held past ``STORE_LOCK_WAIT_S`` fail it.
 - ``scheduler``: with a daemon in this process, its last tick is at most three ticks old.
   ``listener web`` alone has no scheduler, and says so.
 - ``outbox``: no delivery has been due for longer than ``OUTBOX_STUCK_AFTER`` and still
@@ -24,7 +26,9 @@ from listener.web.context import WebContext
 SCHEDULER_TICK_S = 2.0
 STALLED_AFTER_TICKS = 3
 OUTBOX_STUCK_AFTER = timedelta(minutes=15)
-STORE_LOCK_WAIT_S = 0.25
+# The daemon's writes are batches of tens of milliseconds; a lock held longer than this is
+# a problem worth reporting.
+STORE_LOCK_WAIT_S = 1.0
 
 
 class Check(BaseModel):
@@ -47,10 +51,15 @@ def store_check(path: Path) -> Check:
         return Check(name="store", ok=False, detail=f"cannot open {path}: {exc}")
     try:
         conn.execute("BEGIN IMMEDIATE")
-        conn.execute("ROLLBACK")
+        # Read inside the write lock: the value written back is the one there.
+        same = int(conn.execute("PRAGMA application_id").fetchone()[0])
+        conn.execute(f"PRAGMA application_id = {same}")
+        conn.execute("COMMIT")
     except sqlite3.Error as exc:
         return Check(name="store", ok=False, detail=f"cannot write to {path}: {exc}")
     finally:
+        if conn.in_transaction:
+            conn.rollback()
         conn.close()
     return Check(name="store", ok=True, detail="writable")
 

@@ -26,7 +26,7 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz", response_model=Readiness)
 async def readyz(context: Annotated[WebContext, Depends(context_of)]) -> JSONResponse:
-    # In a thread: the store check may wait a quarter second for SQLite's write lock.
+    # In a thread: the store check may wait up to a second for SQLite's write lock.
     found = await asyncio.to_thread(readiness, context)
     return JSONResponse(found.model_dump(), status_code=200 if found.ready else 503)
 
