@@ -114,7 +114,8 @@ def _search_page(
             "export_query": _export_query(form),
         },
         block="results" if partial else None,
-        status_code=status_code if problem is None else 400,
+        # A query that does not parse is an answer (the error under the box), not a failure.
+        status_code=status_code,
     )
 
 

@@ -11,14 +11,17 @@ Two orders, as the store offers them:
 - ``newest``: newest stored first, a keyset walk (``listener.store.search_walk``); the
   cursor is the last mention's position.
 
-Highlights are applied after escaping: the store marks matched words with control
-characters in raw text; ``marked_parts`` splits on them, and only then does anything
-become HTML (the template escapes each part; ``snippet_html`` is escaped, then marked).
+Highlights are applied after escaping: the store marks matched words in raw text with
+markers made fresh for each search (so a post cannot forge one); ``marked_parts`` splits on
+them, and only then does anything become HTML (the template escapes each part;
+``snippet_html`` is escaped, then marked).
 """
 
 from __future__ import annotations
 
 import html
+import re
+import secrets
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
@@ -28,7 +31,7 @@ from pydantic import BaseModel
 
 from listener.models import Mention
 from listener.query import QueryError
-from listener.store import DEFAULT_HIGHLIGHT, SearchHit, SQLiteStore
+from listener.store import SearchHit, SQLiteStore
 from listener.store.search import SearchWhere, search_where
 from listener.store.search_facets import FACET_SAMPLE, facet_counts
 from listener.store.search_walk import FIRST_PAGE, walk_page
@@ -49,7 +52,7 @@ FACET_LABELS = {
     "feeling": "Feeling",
     "topic": "Topic",
 }
-_OPEN, _CLOSE = DEFAULT_HIGHLIGHT
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class SearchProblem(ValueError):
@@ -225,22 +228,28 @@ class SearchPage(BaseModel):
     facets: Facets
 
 
-def marked_parts(text: str) -> list[MarkedPart]:
-    """``text`` cut at the store's highlight markers; a stray marker (the text's own) is
-    dropped rather than trusted, so marks always pair up."""
+def highlight_marks() -> tuple[str, str]:
+    """Markers for one search's highlights that no stored text can hold: a fresh random
+    word between control characters (a post may carry the store's default markers)."""
+    nonce = secrets.token_hex(8)
+    return f"\x02{nonce}\x02", f"\x03{nonce}\x03"
+
+
+def _displayable(text: str) -> str:
+    # C0 control characters (other than tab and newline) have no business on a page.
+    return _CONTROL.sub("", text)
+
+
+def marked_parts(text: str, marks: tuple[str, str]) -> list[MarkedPart]:
+    """``text`` cut at this search's highlight ``marks``, as plain and marked parts."""
+    open_mark, close_mark = marks
     parts: list[MarkedPart] = []
-    marked = False
-    current: list[str] = []
-    for char in text:
-        if char in (_OPEN, _CLOSE):
-            if current:
-                parts.append(MarkedPart(text="".join(current), marked=marked))
-                current = []
-            marked = char == _OPEN
-        else:
-            current.append(char)
-    if current:
-        parts.append(MarkedPart(text="".join(current), marked=marked))
+    for n, piece in enumerate(text.split(open_mark)):
+        inside, _, after = piece.partition(close_mark) if n else ("", "", piece)
+        for chunk, marked in ((inside, True), (after, False)):
+            chunk = _displayable(chunk)
+            if chunk:
+                parts.append(MarkedPart(text=chunk, marked=marked))
     return parts
 
 
@@ -254,10 +263,10 @@ def mention_link(mention_id: str) -> str:
     return "/mentions/" + quote(mention_id, safe="")
 
 
-def hit_out(hit: SearchHit) -> SearchHitOut:
+def hit_out(hit: SearchHit, marks: tuple[str, str]) -> SearchHitOut:
     m: Mention = hit.mention
-    snippet = marked_parts(hit.snippet)
-    title = marked_parts(hit.title_highlighted or m.title)
+    snippet = marked_parts(hit.snippet, marks)
+    title = marked_parts(hit.title_highlighted or m.title, marks)
     return SearchHitOut(
         id=m.id,
         link=mention_link(m.id),
@@ -316,21 +325,24 @@ def run_search(
         raise SearchProblem(f"limit must be between 1 and {MAX_LIMIT}")
     where = form.where()
     position = _cursor_position(cursor, form.sort)
+    marks = highlight_marks()
     if form.sort == "relevance":
         filters = form.where_kwargs()
         try:
-            found = store.search(form.q or None, **filters, limit=limit + 1, offset=position)
+            found = store.search(
+                form.q or None, **filters, limit=limit + 1, offset=position, highlight=marks
+            )
         except QueryError as error:
             raise SearchProblem(error.message, column=error.column, query=error.query) from None
         more = len(found) > limit
         hits = found[:limit]
         next_cursor = f"o{position + limit}" if more else None
     else:
-        page = walk_page(store, where, after=position, limit=limit)
+        page = walk_page(store, where, after=position, limit=limit, highlight=marks)
         hits = page.hits
         next_cursor = None if page.next_after is None else f"k{page.next_after}"
     return SearchPage(
-        items=[hit_out(h) for h in hits],
+        items=[hit_out(h, marks) for h in hits],
         next_cursor=next_cursor,
         order=form.sort,
         facets=_facets(store, form, where),

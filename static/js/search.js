@@ -1,7 +1,15 @@
-// The search page: "/" puts the cursor in the query box (as on most sites with search).
-// Everything else is htmx attributes in the template; the page works without this file.
+// The search page. Without this file the page still works: the form is a plain GET.
+// - Choosing a filter from a list (sentiment, complaint, order) or a date runs the search at
+//   once; typed filters run on Enter, as the query box does.
+// - "/" puts the cursor in the query box (as on most sites with search).
 (function () {
   "use strict";
+  document.addEventListener("change", function (event) {
+    const control = event.target;
+    if (!(control instanceof HTMLSelectElement || (control instanceof HTMLInputElement && control.type === "date"))) return;
+    const form = control.closest("#search-form");
+    if (form) form.requestSubmit();
+  });
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target;
