@@ -24,14 +24,14 @@ def sources(
 
 
 @router.post("/sources/{name}/poll")
-def poll(
+async def poll(
     name: str,
     context: Annotated[WebContext, Depends(context_of)],
     _who: Annotated[Principal, Depends(require(Role.AGENT))],
 ) -> PollRequested:
     """Poll the source now: due at once in the store; a daemon in this process is woken.
     409 when it is parked (unpark it first) or disabled."""
-    return poll_now(context, name)
+    return await poll_now(context, name)
 
 
 @router.post("/sources/{name}/unpark")

@@ -11,7 +11,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-_UNITS = (("day", 86400), ("h", 3600), ("min", 60))
+_UNITS = (
+    ("year", 365 * 86400),
+    ("month", 30 * 86400),
+    ("day", 86400),
+    ("h", 3600),
+    ("min", 60),
+)
+_PLURAL = frozenset({"year", "month", "day"})
 
 
 def link_or_none(url: str | None) -> str | None:
@@ -42,9 +49,10 @@ class Show:
         if span < 45:
             return "just now" if seconds <= 0 else "in a few seconds"
         for unit, size in _UNITS:
-            if span >= size:
+            # Days up to two months, months up to two years: "45 days", "14 months".
+            if span >= size * (2 if unit in ("year", "month") else 1):
                 count = round(span / size)
-                amount = f"{count} {unit}{'s' if unit == 'day' and count != 1 else ''}"
+                amount = f"{count} {unit}{'s' if unit in _PLURAL and count != 1 else ''}"
                 break
         else:  # pragma: no cover - 45 s and more is at least a minute
             amount = f"{span:.0f} s"

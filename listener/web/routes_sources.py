@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from listener.web.auth import Principal, Role, require
@@ -58,16 +59,17 @@ def sources_page(
 
 
 @router.post("/sources/{name}/poll", response_model=None)
-def poll_from_page(
+async def poll_from_page(
     name: str,
     request: Request,
     context: Annotated[WebContext, Depends(context_of)],
     who: Annotated[Principal, Depends(require(Role.AGENT))],
 ) -> Response:
-    done = poll_now(context, name)
+    done = await poll_now(context, name)
     if not _from_htmx(request):
         return RedirectResponse("/sources", status_code=303)
-    return _page(request, context, who, said=done.message, block="table")
+    # The table reads the store: in a worker thread, off the loop the daemon shares.
+    return await run_in_threadpool(_page, request, context, who, said=done.message, block="table")
 
 
 @router.post("/sources/{name}/unpark", response_model=None)

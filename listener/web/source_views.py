@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from fastapi import HTTPException
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from listener.config.settings import SourceSettings
@@ -117,15 +118,18 @@ def _configured(context: WebContext, name: str) -> SourceSettings:
     raise HTTPException(status_code=404, detail=f"no source named {name!r} in the settings")
 
 
-def poll_now(context: WebContext, name: str) -> PollRequested:
-    """Make the source due now in the store, and wake a running daemon in this process."""
+async def poll_now(context: WebContext, name: str) -> PollRequested:
+    """Make the source due now in the store, and wake a running daemon in this process.
+
+    A coroutine because the daemon is asked on its own event loop (the one serving this
+    request); the store write runs in a worker thread, as the sync routes' work does."""
     source = _configured(context, name)
     if not source.enabled:
         raise HTTPException(
             status_code=409, detail=f"{name} is disabled: set enabled: true in the settings first"
         )
     now = context.clock()
-    if not request_poll_now(context.store, name, now):
+    if not await run_in_threadpool(request_poll_now, context.store, name, now):
         raise HTTPException(status_code=409, detail=f"{name} is parked: unpark it first")
     woken = context.operations.request_poll(name) if context.operations is not None else False
     message = (

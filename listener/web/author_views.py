@@ -1,0 +1,186 @@
+"""One author as the author page and ``/api/v1/authors/{source_type}/{handle}`` show them:
+what the store knows of them, their tags from the settings, the alerts their mentions are
+in, and every mention by them newest first, a keyset page at a time — so no one makes a
+customer repeat themselves.
+
+"Across sources", today, means every source of one network: a handle on one source type
+(compared without case), whichever configured source of that type stored the mention. The
+same handle on another network is listed apart as "also seen as", since it may be someone
+else; linking one person's accounts across networks is a later step (issue 18).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+
+from fastapi import HTTPException
+from pydantic import BaseModel
+
+from alerts.rules.authors import author_tags
+from listener.models import Mention
+from listener.store.author_reads import (
+    MentionKey,
+    alerts_of_author,
+    alerts_of_mentions,
+    author_mentions_page,
+    author_records,
+)
+from listener.store.base import AuthorRecord
+from listener.store.rows import parse_ts, ts
+from listener.web.context import WebContext
+from listener.web.display import link_or_none
+from listener.web.mention_views import AlertOut, alert_out, author_page_path, mention_page_path
+
+DEFAULT_LIMIT = 25
+MAX_LIMIT = 100
+ALERTS_SHOWN = 20
+EXCERPT_CHARS = 280
+
+SCOPE = (
+    "Every mention by this handle on {network}, from any of its sources. The same handle on"
+    " another network may be someone else, so it is listed apart and never merged."
+)
+
+
+class AuthorRecordOut(BaseModel):
+    source_type: str
+    handle: str
+    name: str | None
+    url: str | None
+    link: str | None  # ``url`` when it is safe to follow
+    followers: int | None
+    first_seen_at: datetime
+    last_seen_at: datetime
+    mention_count: int
+    page: str | None
+
+
+class AuthorMentionOut(BaseModel):
+    id: str
+    page: str
+    source: str
+    published_at: datetime
+    title: str
+    excerpt: str
+    link: str | None
+    brands: list[str]
+    sentiment_label: str
+    complaint: bool
+    alerts: list[AlertOut]
+
+
+class AuthorPage(BaseModel):
+    source_type: str
+    handle: str
+    scope: str  # what "across sources" covers, in words
+    record: AuthorRecordOut | None
+    tags: list[str]  # vip, loyal, press (alerts.authors in the settings)
+    note: str | None
+    elsewhere: list[AuthorRecordOut]  # the same handle on other configured networks
+    alerts: list[AlertOut]  # newest first, at most ALERTS_SHOWN
+    items: list[AuthorMentionOut]  # this page of their mentions, newest first
+    next_cursor: str | None
+
+
+def _record_out(record: AuthorRecord) -> AuthorRecordOut:
+    return AuthorRecordOut(
+        source_type=record.source_type,
+        handle=record.handle,
+        name=record.name,
+        url=record.url,
+        link=link_or_none(record.url),
+        followers=record.followers,
+        first_seen_at=record.first_seen_at,
+        last_seen_at=record.last_seen_at,
+        mention_count=record.mention_count,
+        page=author_page_path(record.source_type, record.handle),
+    )
+
+
+def _cursor(key: MentionKey | None) -> str | None:
+    if key is None:
+        return None
+    raw = f"{ts(key.published_at)}|{key.seq}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def parse_cursor(cursor: str | None) -> MentionKey | None:
+    """The key a ``next_cursor`` stands for; 400 for one this app did not write."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, seq = raw.rsplit("|", 1)
+        return MentionKey(published_at=parse_ts(at), seq=int(seq))
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise HTTPException(
+            status_code=400, detail="the cursor is not one this app gave out"
+        ) from None
+
+
+def _mention_out(m: Mention, alerts: list[AlertOut]) -> AuthorMentionOut:
+    text = m.text or m.title
+    return AuthorMentionOut(
+        id=m.id,
+        page=mention_page_path(m.id),
+        source=m.source,
+        published_at=m.published_at,
+        title=m.title[:EXCERPT_CHARS],
+        excerpt=text[:EXCERPT_CHARS] + ("…" if len(text) > EXCERPT_CHARS else ""),
+        link=link_or_none(m.url),
+        brands=list(m.brands),
+        sentiment_label=m.judgments.sentiment_label.value,
+        complaint=m.judgments.complaint,
+        alerts=alerts,
+    )
+
+
+def author_mentions(
+    context: WebContext, source_type: str, handle: str, *, cursor: str | None, limit: int
+) -> tuple[list[AuthorMentionOut], str | None]:
+    """One page of the author's mentions, each with the alerts it is in."""
+    after = parse_cursor(cursor)
+    found, key = author_mentions_page(context.store, source_type, handle, after=after, limit=limit)
+    held = alerts_of_mentions(context.store, [m.id for m in found])
+    items = [_mention_out(m, [alert_out(a) for a in held[m.id]]) for m in found]
+    return items, _cursor(key)
+
+
+def author_page(
+    context: WebContext,
+    source_type: str,
+    handle: str,
+    *,
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> AuthorPage:
+    source_type = source_type.lower()
+    handle = handle.strip().removeprefix("@")
+    if not handle:
+        raise HTTPException(status_code=404, detail="an author page needs a handle")
+    networks = {s.type.lower() for s in context.settings.sources} | {source_type}
+    records = author_records(context.store, sorted(networks), handle)
+    own = next((r for r in records if r.source_type.lower() == source_type), None)
+    items, next_cursor = author_mentions(context, source_type, handle, cursor=cursor, limit=limit)
+    if own is None and not items and cursor is None:
+        raise HTTPException(
+            status_code=404, detail=f"no mention by {handle!r} on {source_type!r} is stored"
+        )
+    tags, note = author_tags(context.settings.alerts.authors, source_type, handle)
+    return AuthorPage(
+        source_type=source_type,
+        handle=own.handle if own else handle,
+        scope=SCOPE.format(network=source_type),
+        record=_record_out(own) if own else None,
+        tags=list(tags),
+        note=note,
+        elsewhere=[_record_out(r) for r in records if r is not own],
+        alerts=[
+            alert_out(a)
+            for a in alerts_of_author(context.store, source_type, handle, limit=ALERTS_SHOWN)
+        ],
+        items=items,
+        next_cursor=next_cursor,
+    )
