@@ -122,7 +122,7 @@ def test_poll_now_makes_the_source_due_and_unpark_clears_the_reason(
     before = datetime.now(UTC)
     answer = client.post("/api/v1/sources/news/poll")
     assert answer.status_code == 200, answer.text
-    assert answer.json()["daemon_woken"] is False  # `listener web` alone: the store only
+    assert answer.json()["by"] == "store"  # `listener web` alone: the store only
     state = sources_app.store.load_source_state("news")
     assert state is not None and state.next_check_at is not None
     assert before <= state.next_check_at <= datetime.now(UTC)
@@ -142,6 +142,15 @@ def test_poll_now_makes_the_source_due_and_unpark_clears_the_reason(
     assert state is not None and state.parked_reason is None and state.next_check_at is None
     assert state.items_total == 1234
     assert client.post("/api/v1/sources/blog/unpark").json()["was_parked"] is False
+
+
+def test_refusing_to_poll_a_parked_source_shows_no_secret(sources_app: WebServer) -> None:
+    sources_app.store.save_source_state(
+        SourceState(source="news", parked_reason=f"HTTP 401 for /feed.xml?token={SECRET}")
+    )
+    refused = browser_client(sources_app).post("/api/v1/sources/news/poll")
+    assert refused.status_code == 409
+    assert SECRET not in refused.text and "token=REDACTED" in refused.text
 
 
 def test_the_refresh_asks_for_the_table_alone(sources_app: WebServer) -> None:
@@ -180,7 +189,7 @@ def test_in_the_browser_poll_now_and_unpark_update_the_table(
     news = page.locator("tr[data-source='news']")
     assert "in 20 min" in news.locator(".next-check").inner_text()
     news.get_by_role("button", name="Poll now").click()
-    page.locator("#sources-table .notice >> text=news is due now").wait_for()
+    page.locator("#sources-table .notice >> text=news is polled at the running daemon").wait_for()
     assert (
         page.locator("tr[data-source='news'] .next-check")
         .inner_text()
@@ -247,6 +256,7 @@ def test_poll_now_on_a_running_daemon_polls_the_source(
         assert _wait_for(lambda: _polled_once(client), 10)
         asked = client.post("/api/v1/sources/news/poll")
         assert asked.status_code == 200, asked.text
+        assert asked.json()["by"] == "daemon"
         # The interval is an hour: only the button can explain a second request now.
         assert _wait_for(lambda: len(feed.requests) == 2, 5), "poll now did not poll"
     finally:

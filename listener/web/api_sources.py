@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends
 
 from listener.web.auth import Principal, Role, require
 from listener.web.context import WebContext, context_of
-from listener.web.source_views import PollRequested, SourceList, Unparked, poll_now, unpark
+from listener.web.ops_actions import PollRequested
+from listener.web.source_views import SourceList, Unparked, poll_now, unpark
 from listener.web.source_views import source_list as list_of_sources
 
 router = APIRouter(prefix="/api/v1", tags=["sources"])

@@ -20,8 +20,9 @@ from pydantic import BaseModel
 from listener.config.settings import SourceSettings
 from listener.models import SourceHealth, SourceState
 from listener.redaction import redact, redact_values, secret_forms
-from listener.store.source_requests import request_poll_now
+from listener.web import ops_actions
 from listener.web.context import WebContext
+from listener.web.ops_actions import PollRequested
 
 
 class SourceRow(BaseModel):
@@ -47,13 +48,6 @@ class SourceRow(BaseModel):
 class SourceList(BaseModel):
     items: list[SourceRow]
     next_cursor: str | None = None  # every configured source fits one page
-
-
-class PollRequested(BaseModel):
-    source: str
-    next_check_at: datetime
-    daemon_woken: bool  # a daemon in this process was asked to poll it at once
-    message: str
 
 
 class Unparked(BaseModel):
@@ -119,25 +113,24 @@ def _configured(context: WebContext, name: str) -> SourceSettings:
 
 
 async def poll_now(context: WebContext, name: str) -> PollRequested:
-    """Make the source due now in the store, and wake a running daemon in this process.
+    """Ask for the source to be polled now, through ``ops_actions.poll_now`` (the store, and
+    the daemon in this process when there is one).
 
-    A coroutine because the daemon is asked on its own event loop (the one serving this
-    request); the store write runs in a worker thread, as the sync routes' work does."""
+    Refused here first, in this page's words: a disabled source (the daemon would never poll
+    it: asking must not look as if it worked) and a parked one, whose reason is shown
+    redacted like everywhere on this page."""
     source = _configured(context, name)
     if not source.enabled:
         raise HTTPException(
             status_code=409, detail=f"{name} is disabled: set enabled: true in the settings first"
         )
-    now = context.clock()
-    if not await run_in_threadpool(request_poll_now, context.store, name, now):
-        raise HTTPException(status_code=409, detail=f"{name} is parked: unpark it first")
-    woken = context.operations.request_poll(name) if context.operations is not None else False
-    message = (
-        f"{name} is being polled now"
-        if woken
-        else f"{name} is due now: the daemon polls it at its next tick"
-    )
-    return PollRequested(source=name, next_check_at=now, daemon_woken=woken, message=message)
+    state = await run_in_threadpool(context.store.load_source_state, name)
+    if state is not None and state.parked_reason:
+        raise HTTPException(
+            status_code=409,
+            detail=f"{name} is parked ({_Redactor(context)(state.parked_reason)}): unpark it first",
+        )
+    return await ops_actions.poll_now(context, name)
 
 
 def unpark(context: WebContext, name: str) -> Unparked:
