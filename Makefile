@@ -5,7 +5,7 @@ CONFIG ?= settings.yaml
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test bench lint clean
+.PHONY: run test browser bench lint clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,21 @@ $(INSTALLED): pyproject.toml | $(PY)
 run: $(INSTALLED)
 	$(VENV)/bin/listener run --config $(CONFIG)
 
-test: $(INSTALLED)
+test: $(INSTALLED) browser
 	$(PY) -m pytest
+
+# The web app's browser tests drive Debian's Chromium through Playwright (no browser download).
+# Installed with apt-get when missing (sudo only when not root, never asking for a password);
+# where it cannot be had, those tests skip and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  if command -v apt-get >/dev/null 2>&1 && $$SUDO apt-get update -qq \
+	    && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; then \
+	    echo "make: installed chromium for the browser tests"; \
+	  else \
+	    echo "make: could not install chromium (apt-get); the browser tests will skip"; \
+	  fi; }
 
 bench: $(INSTALLED)
 	$(PY) bench/ingest.py
