@@ -41,7 +41,7 @@ def sign_in(
     return c.post(
         "/login",
         data={"name": name, "password": password, "next": next_path, "csrf_token": csrf},
-        headers={"Cookie": f"{CSRF_COOKIE}={csrf}"},
+        headers={"Cookie": "; ".join(f"{k}={v}" for k, v in c.cookies.items())},
     )
 
 
@@ -321,3 +321,45 @@ def test_state_changes_from_a_browser_need_the_csrf_token(web_server: Serve) -> 
         assert sign_in(c, "dana").status_code == 303
         forged = c.post("/admin/tokens", data={"name": "x", "role": "admin"})
         assert forged.status_code == 403
+
+
+def test_signing_in_again_ends_the_session_the_browser_had(web_server: Serve) -> None:
+    running = web_server()
+    add_user(running, "dana", "admin")
+    add_user(running, "finn", "viewer")
+    with client(running) as c:
+        assert sign_in(c, "dana").status_code == 303
+        first = c.cookies[SESSION_COOKIE]
+        assert sign_in(c, "finn").status_code == 303
+        assert c.cookies[SESSION_COOKIE] != first
+    with client(running) as stolen:
+        stolen.cookies.set(SESSION_COOKIE, first)
+        assert stolen.get("/api/v1/users").status_code == 401
+
+
+def test_the_last_admin_stays_while_other_users_remain(web_server: Serve) -> None:
+    running = web_server()
+    add_user(running, "dana", "admin")
+    add_user(running, "finn", "viewer")
+    admin = token_for(running, "admin-script", "admin")
+    with client(running, Authorization=f"Bearer {admin}") as c:
+        kept = c.delete("/api/v1/users/dana")
+        assert kept.status_code == 409 and "last admin" in kept.json()["detail"]
+        assert c.delete("/api/v1/users/finn").status_code == 204
+        assert c.delete("/api/v1/users/dana").status_code == 204  # the last user of all
+
+
+def test_the_sign_in_and_account_pages_show_hostile_text_as_text(web_server: Serve) -> None:
+    running = web_server()
+    hostile = '"><script>alert(1)</script>{{ 7*7 }}'
+    add_user(running, hostile, "viewer")
+    with client(running) as c:
+        refused = sign_in(c, hostile, "a-wrong-password-here", next_path='/x"><script>')
+        assert "<script>alert(1)" not in refused.text and "{{ 7*7 }}" in refused.text
+        assert "&lt;script&gt;alert(1)" in refused.text
+        assert '/x"><script>' not in refused.text
+        assert sign_in(c, hostile).status_code == 303
+        page = c.get("/account")
+        assert page.status_code == 200
+        assert "<script>alert(1)" not in page.text and "&lt;script&gt;alert(1)" in page.text
+        assert "Sign out everywhere" in page.text and "14 days" in page.text

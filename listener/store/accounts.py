@@ -181,10 +181,27 @@ def list_users(store: SQLiteStore, *, after: str | None = None, limit: int = -1)
 
 
 def remove_user(store: SQLiteStore, name: str) -> None:
-    """Removes ``name`` and, with it, every session of theirs."""
+    """Removes ``name`` and, with it, every session of theirs.
+
+    The last admin is kept while other users remain: without one nobody could manage them
+    from the web app. (Removing everyone is allowed: on loopback that is the local operator
+    again, and elsewhere the app refuses to start until an account exists.)
+    """
     with _write(store) as conn:
-        if conn.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount == 0:
+        row = conn.execute("SELECT id, role FROM users WHERE name = ?", (name,)).fetchone()
+        if row is None:
             raise AccountError(f"no user named {name!r}")
+        if row["role"] == "admin":
+            admins, others = conn.execute(
+                "SELECT count(*) FILTER (WHERE role = 'admin'), count(*) FILTER"
+                " (WHERE role != 'admin') FROM users"
+            ).fetchone()
+            if admins == 1 and others > 0:
+                raise AccountError(
+                    f"{name!r} is the last admin and other users remain: add"
+                    " another admin first (`listener users add NAME --role admin`)"
+                )
+        conn.execute("DELETE FROM users WHERE id = ?", (row["id"],))
 
 
 def set_password(store: SQLiteStore, name: str, password: str) -> int:

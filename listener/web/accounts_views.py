@@ -88,11 +88,11 @@ def _token_out(token: ApiToken) -> TokenOut:
     )
 
 
-def _refused(error: AccountError, *, missing: bool = False) -> HTTPException:
+def _refused(error: AccountError) -> HTTPException:
     message = str(error)
-    if missing or message.startswith("no "):
+    if message.startswith("no "):
         return HTTPException(status_code=404, detail=message)
-    if "exists already" in message:
+    if "exists already" in message or "last admin" in message:
         return HTTPException(status_code=409, detail=message)
     return HTTPException(status_code=422, detail=message)
 
@@ -131,14 +131,14 @@ def remove_user(context: WebContext, name: str) -> None:
     try:
         accounts.remove_user(context.store, name)
     except AccountError as error:
-        raise _refused(error, missing=True) from None
+        raise _refused(error) from None
 
 
 def end_user_sessions(context: WebContext, name: str) -> SessionsEnded:
     try:
         ended = accounts.end_sessions(context.store, name, context.clock())
     except AccountError as error:
-        raise _refused(error, missing=True) from None
+        raise _refused(error) from None
     return SessionsEnded(name=name, sessions_ended=ended)
 
 
@@ -160,4 +160,4 @@ def revoke_token(context: WebContext, name: str) -> None:
     try:
         accounts.revoke_token(context.store, name, context.clock())
     except AccountError as error:
-        raise _refused(error, missing=True) from None
+        raise _refused(error) from None

@@ -8,6 +8,7 @@ window, and the page says when. ``next=`` is followed only to a path on this sit
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from listener.logs import fields
 from listener.store import accounts
 from listener.web import accounts_views as views
 from listener.web.auth import (
@@ -36,6 +38,7 @@ LOGIN_WINDOW = timedelta(minutes=15)
 MAX_FIELD = 1024  # a name or password field longer than this is not a sign-in attempt
 
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger(__name__)
 
 Context = Annotated[WebContext, Depends(context_of)]
 Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
@@ -101,6 +104,7 @@ def login(
     address = client_address(request, web)
     until = accounts.login_refused_until(store, name, address, now, LOGIN_WINDOW, LOGIN_LIMIT)
     if until is not None:
+        log.warning("sign-in refused: throttled", extra=fields(address=address))
         page = _login_page(
             request, target, name=name, error=_try_again_words(until, now), status=429
         )
@@ -109,12 +113,21 @@ def login(
     user = accounts.check_password(store, name, password)
     if user is None:
         accounts.record_login_failure(store, name, address, now, LOGIN_WINDOW)
+        # The name as typed is someone's guess (or a password typed in the wrong box): only
+        # its length is logged.
+        log.warning("sign-in failed", extra=fields(name_chars=len(name), address=address))
         # 200: the form again, with its error (a 401 must carry a WWW-Authenticate challenge,
         # which a form is not; and only a session cookie, never its absence, says who is in).
         return _login_page(
             request, target, name=name, error="That name and password do not match an account."
         )
     accounts.clear_login_failures(store, user.name)
+    # A session this browser had (another account, or one set by someone else: session
+    # fixation) ends; the sign-in always gets a new id.
+    earlier = request.cookies.get(SESSION_COOKIE)
+    if earlier:
+        accounts.end_session(store, earlier)
+    log.info("signed in", extra=fields(user=user.name, address=address))
     policy = session_policy(web)
     token = accounts.start_session(
         store, user, request.headers.get("user-agent"), now, policy
@@ -159,6 +172,25 @@ def logout_everywhere(
         raise HTTPException(status_code=400, detail="only a signed-in browser has sessions to end")
     accounts.end_sessions(context.store, who.name, context.clock())
     return _signed_out(request, context)
+
+
+def _span_words(span: timedelta) -> str:
+    days, rest = divmod(int(span.total_seconds()), 86400)
+    if days and not rest:
+        return f"{days} day{'s' if days != 1 else ''}"
+    return Show.duration(span)
+
+
+@router.get("/account")
+def account(
+    request: Request, context: Context, who: Annotated[Principal, Depends(require(Role.VIEWER))]
+) -> HTMLResponse:
+    """Who is signed in, what the role allows, and signing out everywhere."""
+    return render(
+        request,
+        "auth/account.html",
+        {"who": who, "session_idle": _span_words(context.settings.web.session_idle)},
+    )
 
 
 # -- the admin page ------------------------------------------------------------------
