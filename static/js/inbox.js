@@ -66,13 +66,28 @@
       event.preventDefault();
       const button = bulkButton("assign");
       if (button) button.click();
+      assignee.blur(); // back to the list's keys
     });
   }
 
   document.addEventListener("change", (event) => {
     if (event.target instanceof Element && event.target.matches("input[data-select]")) updateCount();
   });
-  document.addEventListener("htmx:afterSwap", updateCount);
+  // An action swaps its row for the updated one: the new row stays the current one, so
+  // j / k go on from where they were.
+  let currentId = null;
+  document.addEventListener("htmx:beforeRequest", () => {
+    const current = document.querySelector("tr[data-row].is-current");
+    currentId = current ? current.id : null;
+  });
+  // htmx:load fires on the new content (the swapped-out row, detached, tells nobody).
+  document.addEventListener("htmx:load", () => {
+    if (currentId && !document.querySelector("tr[data-row].is-current")) {
+      const again = document.getElementById(currentId);
+      if (again) again.classList.add("is-current");
+    }
+    updateCount();
+  });
 
   // The fallback poll asks for alerts newer than the newest row on the page, streamed
   // ones included, so it speaks only when the stream missed something.
