@@ -190,10 +190,13 @@ class SecurityMiddleware:
                 return
             request = Request(scope, receive)
 
-        try:
-            state["principal"] = await current_principal(request)
-        except HTTPException:
-            state["principal"] = None  # nobody signed in: routes that need someone say 401
+        if static or path in PROBE_PATHS:
+            state["principal"] = None  # nobody's business: spare them a session lookup
+        else:
+            try:
+                state["principal"] = await current_principal(request)
+            except HTTPException:
+                state["principal"] = None  # nobody signed in: routes that need someone say 401
 
         started = False
 
