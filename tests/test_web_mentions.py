@@ -167,16 +167,16 @@ def test_in_the_browser_the_complaint_button_changes_the_judgment(
     verdict = page.locator("#judgments .complaint-verdict strong")
     assert verdict.inner_text() == "no"
     page.get_by_role("button", name="Complaint", exact=True).click()
-    page.locator("#judgments .notice.saved").wait_for()
+    page.locator("#judgments .saved").wait_for()
     assert verdict.inner_text() == "yes"
     assert "marked by a person" in page.locator("#judgments").inner_text()
-    assert "within 10 minutes" in page.locator("#judgments .notice").inner_text()
+    assert "within 10 minutes" in page.locator("#judgments .saved").inner_text()
     # Swapped in place: still one judgments block, still one page.
     assert page.locator("#judgments").count() == 1
     labels = running.store.labelled_mentions("Acme")
     assert [(item.mention.id, item.is_complaint) for item in labels] == [(mention_id, True)]
     page.get_by_role("button", name="Not a complaint").click()
-    page.locator("#judgments .notice.saved >> text=not a complaint").wait_for()
+    page.locator("#judgments .saved >> text=not a complaint").wait_for()
     assert verdict.inner_text() == "no"
 
 
@@ -202,7 +202,7 @@ def test_hostile_text_name_and_url_show_as_text_and_nothing_runs(
     assert page.evaluate("getComputedStyle(document.body).display") != "none"
     # The label buttons still work beside it: the page's own script is not broken.
     page.get_by_role("button", name="Complaint", exact=True).click()
-    page.locator("#judgments .notice.saved").wait_for()
+    page.locator("#judgments .saved").wait_for()
     assert HOSTILE_TEXT in page.locator("#judgments").inner_text()
 
 
