@@ -9,14 +9,20 @@ from fastapi.staticfiles import StaticFiles
 
 from listener import __version__
 from listener.web import (
+    api_accounts,
     api_alerts,
+    api_authors,
     api_mentions,
     api_search,
+    api_sources,
     inbox_stream,
+    routes_auth,
+    routes_authors,
     routes_inbox,
     routes_mentions,
     routes_ops,
     routes_search,
+    routes_sources,
 )
 from listener.web.context import WebContext
 from listener.web.pages import STATIC_DIR
@@ -61,12 +67,18 @@ def create_app(context: WebContext) -> FastAPI:
         return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
 
     app.include_router(routes_ops.router)
+    app.include_router(routes_auth.router)
+    app.include_router(api_accounts.router)
     # Each feature's routers are added here, one line each: pages and their /api/v1 twin.
     app.include_router(routes_mentions.router)
     app.include_router(api_mentions.router)
     app.include_router(routes_inbox.router)
     app.include_router(inbox_stream.router)
     app.include_router(api_alerts.router)
+    app.include_router(routes_sources.router)
+    app.include_router(api_sources.router)
+    app.include_router(routes_authors.router)
+    app.include_router(api_authors.router)
     app.include_router(routes_search.router)
     app.include_router(api_search.router)
     return app
