@@ -217,3 +217,23 @@ def test_only_an_http_link_becomes_a_link_and_it_opens_apart(
         ' rel="noopener noreferrer nofollow" target="_blank">'
     ) in page
     assert "<img" not in page.split('id="main"')[1].split("</main>")[0]
+
+
+def test_without_javascript_the_label_form_posts_and_comes_back(
+    web_server: Callable[..., WebServer],
+) -> None:
+    running = web_server()
+    mention_id = _store_mention(running)
+    client = browser_client(running)
+    token = client.headers.pop("X-CSRF-Token")  # a plain form carries it as a field
+    answer = client.post(
+        f"/mentions/{mention_id}/label", data={"verdict": "not", "csrf_token": token}
+    )
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"/mentions/{mention_id}"
+    mention = running.store.get_mention(mention_id)
+    assert mention is not None and mention.judgments.complaint_by == "person"
+    refused = client.post(
+        f"/mentions/{mention_id}/label", data={"verdict": "maybe", "csrf_token": token}
+    )
+    assert refused.status_code == 422

@@ -153,6 +153,17 @@ def test_refusing_to_poll_a_parked_source_shows_no_secret(sources_app: WebServer
     assert SECRET not in refused.text and "token=REDACTED" in refused.text
 
 
+def test_without_javascript_the_buttons_post_and_come_back(sources_app: WebServer) -> None:
+    _parked(sources_app)
+    client = browser_client(sources_app)
+    token = client.headers.pop("X-CSRF-Token")  # a plain form carries it as a field
+    for path in ("/sources/news/poll", "/sources/blog/unpark"):
+        answer = client.post(path, data={"csrf_token": token})
+        assert answer.status_code == 303 and answer.headers["location"] == "/sources"
+    state = sources_app.store.load_source_state("blog")
+    assert state is not None and state.parked_reason is None
+
+
 def test_the_refresh_asks_for_the_table_alone(sources_app: WebServer) -> None:
     _failing(sources_app, "HTTP 503 Service Unavailable")
     part = httpx.get(
