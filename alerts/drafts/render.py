@@ -57,11 +57,13 @@ class Picker:
         if not options:
             return ""
         digest = hashlib.blake2b(f"{self._seed}|{slot}".encode(), digest_size=8).digest()
-        phrasing = options[(int.from_bytes(digest, "big") + self._offset) % len(options)]
+        phrasing = str(options[(int.from_bytes(digest, "big") + self._offset) % len(options)])
+        if "{" not in phrasing:
+            return phrasing  # no placeholder to fill (most phrasings)
         values = (
             {**self._values, **{k: str(v) for k, v in extra.items()}} if extra else self._values
         )
-        return _PLACEHOLDER.sub(lambda m: _value(values, m.group(1)), str(phrasing))
+        return _PLACEHOLDER.sub(lambda m: _value(values, m.group(1)), phrasing)
 
 
 def _value(values: Mapping[str, str | None], key: str) -> str:
