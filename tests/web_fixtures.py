@@ -132,7 +132,9 @@ def chromium_executable() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: while Playwright's sync API is started its event loop counts
+# as running in the main thread, so asyncio.run fails in every later test until it stops.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     executable = chromium_executable()
     if executable is None:
