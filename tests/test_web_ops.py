@@ -9,13 +9,12 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
@@ -36,14 +35,6 @@ from tests.helpers import SettableClock, rss_feed
 from tests.web_fixtures import MINIMAL_SETTINGS, WebServer
 
 TOKEN = "metrics-token-0123456789"
-T = TypeVar("T")
-
-
-def run_async(work: Coroutine[Any, Any, T]) -> T:
-    """``asyncio.run`` in a thread of its own: a browser test earlier in the session leaves
-    Playwright's event loop running in the main thread, where asyncio.run refuses to start."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, work).result()
 
 
 def readiness(running: WebServer) -> tuple[int, dict[str, Any]]:
@@ -132,7 +123,7 @@ def test_readyz_follows_the_daemons_ticks(
         running = web_server(settings_text, operations=operations, clock=clock)
         status, checks = readiness(running)
         assert status == 503 and checks["scheduler"]["detail"] == "the scheduler has not ticked yet"
-        run_async(daemon.tick())
+        asyncio.run(daemon.tick())
         status, checks = readiness(running)
         assert status == 200 and checks["scheduler"]["ok"]
         clock.advance(seconds=3 * TICK_SECONDS + 1)
@@ -140,7 +131,7 @@ def test_readyz_follows_the_daemons_ticks(
         assert status == 503
         assert checks["scheduler"]["detail"].startswith("the last tick was 7 s ago")
     finally:
-        run_async(daemon.close())
+        asyncio.run(daemon.close())
 
 
 # ---- /metrics ------------------------------------------------------------------------------
@@ -237,18 +228,18 @@ def test_poll_now_without_a_daemon_makes_the_source_due_in_the_store(
         store.save_source_state(SourceState(source="news", next_check_at=later))
         context = WebContext(settings=settings, store=store, metrics=Metrics(), clock=clock)
 
-        asked = run_async(poll_now(context, "news"))
+        asked = asyncio.run(poll_now(context, "news"))
         assert asked.by == "store" and "next tick" in asked.message
         state = store.load_source_state("news")
         assert state is not None and state.next_check_at == clock.now
 
         with pytest.raises(HTTPException) as unknown:
-            run_async(poll_now(context, "nope"))
+            asyncio.run(poll_now(context, "nope"))
         assert unknown.value.status_code == 404
 
         store.save_source_state(replace(state, parked_reason="HTTP 404: the feed is gone"))
         with pytest.raises(HTTPException) as parked:
-            run_async(poll_now(context, "news"))
+            asyncio.run(poll_now(context, "news"))
         assert parked.value.status_code == 409 and "unpark" in str(parked.value.detail)
 
 
@@ -294,6 +285,6 @@ def test_poll_now_with_the_daemon_polls_at_once(httpserver: HTTPServer, tmp_path
             stop.set()
             await running
 
-    by, waited_s = run_async(scenario())
+    by, waited_s = asyncio.run(scenario())
     assert by == "daemon"
     assert len(hits) == 2 and waited_s < 1.0  # now, not at the next tick
