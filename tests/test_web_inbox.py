@@ -450,3 +450,40 @@ def test_a_page_post_without_the_csrf_token_is_refused(inbox: WebServer) -> None
     refused = client.post(f"/alerts/{alert.id}/acknowledge", data={})
     assert refused.status_code == 403
     assert inbox.store.get_alert(alert.id).state == AlertState.NEW  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/api/v1/alerts/99999999999999999999999", None),
+        ("POST", "/api/v1/alerts/99999999999999999999999/resolve", {}),
+        ("POST", "/api/v1/alerts/bulk", {"ids": [2**64], "action": "resolve"}),
+        ("POST", "/api/v1/alerts/bulk", {"ids": [], "action": "resolve"}),
+        ("POST", "/api/v1/alerts/1/snooze", {"until": "2030-01-01T10:00:00"}),
+        ("POST", "/api/v1/alerts/1/assign", {"assignee": "x" * 201}),
+        ("GET", "/inbox/newer?after=99999999999999999999999", None),
+        ("GET", "/api/v1/alerts?cursor=WzQsIngiLDk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5XQ", None),
+    ],
+)
+def test_out_of_range_input_is_refused_not_a_server_error(
+    inbox: WebServer, method: str, path: str, body: dict[str, Any] | None
+) -> None:
+    alert_about(inbox.store, 1, at=NOW)
+    answer = browser(inbox).request(method, path, json=body)
+    assert 400 <= answer.status_code < 500, answer.text
+
+
+def test_bad_form_values_on_the_pages_are_refused_not_a_server_error(inbox: WebServer) -> None:
+    alert = alert_about(inbox.store, 1, at=NOW)
+    page = browser(inbox)
+    long_name = page.post(f"/alerts/{alert.id}/assign", data={"assignee": "x" * 300})
+    assert long_name.status_code == 422
+    bad_time = page.post(f"/alerts/{alert.id}/snooze", data={"until": "tomorrow-ish"})
+    assert bad_time.status_code == 422
+    bad_view = page.post(
+        "/inbox/bulk",
+        data={"ids": [str(alert.id)], "action": "resolve"},
+        headers={"HX-Request": "true", "HX-Current-URL": f"{inbox.url}/inbox?severity=urgent"},
+    )
+    assert bad_view.status_code == 422
+    assert inbox.store.get_alert(alert.id).state == AlertState.NEW  # type: ignore[union-attr]

@@ -20,6 +20,7 @@ from listener.web.inbox_models import (
     Action,
     ActionBody,
     AlertDetail,
+    AlertId,
     AlertSummary,
     BulkBody,
     BulkResult,
@@ -55,7 +56,7 @@ def bulk(
 
 @router.get("/{alert_id}", response_model=AlertDetail)
 def get_alert(
-    alert_id: int,
+    alert_id: AlertId,
     context: Context,
     who: Annotated[Principal, Depends(require(Role.VIEWER))],
 ) -> AlertDetail:
@@ -64,7 +65,7 @@ def get_alert(
 
 @router.post("/{alert_id}/{action}", response_model=AlertSummary)
 def act_on_alert(
-    alert_id: int,
+    alert_id: AlertId,
     action: Action,
     context: Context,
     who: Annotated[Principal, Depends(require(Role.AGENT))],

@@ -8,11 +8,17 @@ http(s): a ``javascript:`` URL is never handed to a page as a link.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
 from listener.models import AlertKind, AlertState, Severity
+
+# SQLite's largest integer: a larger id is refused (422) rather than failing in the store.
+MAX_ID = 2**63 - 1
+AlertId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
+ListedId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class AuthorView(BaseModel):
@@ -181,7 +187,7 @@ class ActionBody(BaseModel):
 
 
 class BulkBody(ActionBody):
-    ids: list[int] = Field(min_length=1, max_length=500)
+    ids: list[ListedId] = Field(min_length=1, max_length=500)
     action: Action
 
 

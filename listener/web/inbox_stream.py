@@ -22,7 +22,7 @@ from fastapi.responses import StreamingResponse
 from listener.logs import fields
 from listener.web.auth import Principal, Role, require
 from listener.web.context import WebContext, context_of
-from listener.web.inbox_models import AlertSummary
+from listener.web.inbox_models import MAX_ID, AlertSummary
 from listener.web.inbox_views import InboxFilters, newer_rows
 from listener.web.routes_inbox import row_html
 
@@ -80,11 +80,11 @@ async def inbox_events(
     context: Annotated[WebContext, Depends(context_of)],
     who: Annotated[Principal, Depends(require(Role.VIEWER))],
     filters: Annotated[InboxFilters, Query()],
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> StreamingResponse:
     """New alerts that match the filters, raised after alert ``after``."""
-    if last_event_id and last_event_id.isdigit():
+    if last_event_id and last_event_id.isdigit() and int(last_event_id) <= MAX_ID:
         after = max(after, int(last_event_id))
     # Filters are checked now (a bad one is a 4xx), not at the first poll.
     await asyncio.to_thread(newer_rows, context, who, filters, 2**62)

@@ -27,6 +27,7 @@ from listener.web.auth import Principal
 from listener.web.context import WebContext
 from listener.web.display import link_or_none
 from listener.web.inbox_models import (
+    MAX_ID,
     AlertDetail,
     AlertSummary,
     AuthorView,
@@ -109,6 +110,8 @@ def decode_cursor(cursor: str) -> InboxKey:
             isinstance(rank, int) and isinstance(created_at, str) and isinstance(alert_id, int)
         ):
             raise ValueError("wrong types")
+        if not (0 <= rank <= 3 and 0 <= alert_id <= MAX_ID and len(created_at) <= 40):
+            raise ValueError("out of range")
     except (ValueError, TypeError, binascii.Error) as error:
         raise HTTPException(400, "cursor is not one this server gave out") from error
     return InboxKey(rank, created_at, alert_id)

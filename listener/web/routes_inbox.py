@@ -15,13 +15,22 @@ from urllib.parse import parse_qsl, urlsplit
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
 from listener.store import inbox_reads
 from listener.web.auth import Principal, Role, require
 from listener.web.context import WebContext, context_of
 from listener.web.display import Show
 from listener.web.inbox_actions import act, act_on_many
-from listener.web.inbox_models import Action, ActionBody, AlertSummary, BulkBody
+from listener.web.inbox_models import (
+    MAX_ID,
+    Action,
+    ActionBody,
+    AlertId,
+    AlertSummary,
+    BulkBody,
+    ListedId,
+)
 from listener.web.inbox_views import (
     InboxFilters,
     alert_detail,
@@ -95,7 +104,7 @@ def newer_notice(
     context: Context,
     who: Viewer,
     filters: Annotated[InboxFilters, Query()],
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> HTMLResponse:
     """The fallback when the live stream is down: polled every 30 s, it says when alerts
     newer than the page have come in, with a link that reloads the list."""
@@ -123,13 +132,18 @@ def _form_body(
             raise HTTPException(422, f"not a date and time: {until[:40]!r}") from error
     elif snooze_for and not escalation:
         raise HTTPException(422, f"snooze for {snooze_for[:20]!r}? choose 1h, 4h, 1d or 3d")
-    return ActionBody(
-        assignee=assignee,
-        note=note,
-        reply=reply,
-        until=when,
-        until_escalation=escalation,
-    )
+    try:
+        return ActionBody(
+            assignee=assignee, note=note, reply=reply, until=when, until_escalation=escalation
+        )
+    except ValidationError as error:
+        raise HTTPException(422, _first_problem(error)) from error
+
+
+def _first_problem(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return f"{where}: {first['msg']}" if where else str(first["msg"])
 
 
 Field = Annotated[str, Form()]
@@ -137,7 +151,7 @@ Field = Annotated[str, Form()]
 
 @router.post("/alerts/{alert_id}/{action}", response_model=None)
 def act_from_page(
-    alert_id: int,
+    alert_id: AlertId,
     action: Action,
     request: Request,
     context: Context,
@@ -176,7 +190,10 @@ def _filters_in_view(request: Request) -> InboxFilters:
     in its action's query."""
     current = request.headers.get("hx-current-url")
     query = urlsplit(current).query if current else str(request.url.query)
-    return InboxFilters.model_validate(dict(parse_qsl(query)))
+    try:
+        return InboxFilters.model_validate(dict(parse_qsl(query)))
+    except ValidationError as error:
+        raise HTTPException(422, _first_problem(error)) from error
 
 
 @router.post("/inbox/bulk", response_model=None)
@@ -185,7 +202,7 @@ def bulk_from_page(
     context: Context,
     who: Agent,
     action: Annotated[Action, Form()],
-    ids: Annotated[list[int], Form()] = [],  # noqa: B006 -- FastAPI copies defaults
+    ids: Annotated[list[ListedId], Form()] = [],  # noqa: B006 -- FastAPI copies defaults
     assignee: Annotated[str | None, Form()] = None,
     note: Field = "",
     snooze_for: Field = "",
@@ -224,7 +241,7 @@ def _alert_page(
     request: Request,
     context: WebContext,
     who: Principal,
-    alert_id: int,
+    alert_id: AlertId,
     *,
     block: str | None = None,
     problem: str | None = None,
@@ -245,7 +262,7 @@ def _alert_page(
 
 
 @router.get("/alerts/{alert_id}", response_class=HTMLResponse)
-def alert_page(alert_id: int, request: Request, context: Context, who: Viewer) -> HTMLResponse:
+def alert_page(alert_id: AlertId, request: Request, context: Context, who: Viewer) -> HTMLResponse:
     return _alert_page(request, context, who, alert_id)
 
 
