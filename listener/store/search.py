@@ -206,6 +206,7 @@ class SearchWhere:
     params: tuple[Any, ...]
     match: str | None  # the FTS5 MATCH operand (bound in ``sql`` too); None: no text query
     fts_expressions: tuple[str, ...]
+    on_filters: bool = False  # True: m is a mention_filters row (always, with a text query)
 
 
 def search_where(
@@ -222,14 +223,19 @@ def search_where(
     flag: str | None = None,
     since: datetime | None,
     until: datetime | None,
+    on_filters: bool = False,
 ) -> SearchWhere:
-    """The WHERE clause ``build_search`` filters by (bad values raise ``ValueError``)."""
+    """The WHERE clause ``build_search`` filters by (bad values raise ``ValueError``).
+
+    ``on_filters`` writes it for a ``mention_filters`` row even without a text query: a
+    walk in ``seq`` order reads those narrow rows (no tombstones among them) rather than
+    wide mentions rows."""
     if query and query.strip():
         check_search_size(query)  # before FTS5 reads a doclist per term
         fts = to_fts5(query)
     else:
         fts = FtsQuery(None, None, ())
-    ranked = fts.match is not None
+    ranked = fts.match is not None or on_filters
     where = _Where()
     if not ranked:
         # A tombstone's words are gone (the FTS index has none), but a filter-only search
@@ -263,7 +269,7 @@ def search_where(
     if until is not None:
         where.add("m.published_at < ?", ts(until))
     expressions = tuple(e for e in (fts.match, fts.exclude) if e is not None)
-    return SearchWhere(where.sql(), tuple(where.params), fts.match, expressions)
+    return SearchWhere(where.sql(), tuple(where.params), fts.match, expressions, ranked)
 
 
 def build_search(

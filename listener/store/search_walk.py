@@ -36,6 +36,12 @@ CROSS JOIN mention_filters m ON m.seq = mentions_fts.rowid
 CROSS JOIN mentions x ON x.seq = m.seq{where} AND mentions_fts.rowid < ?
 ORDER BY mentions_fts.rowid DESC LIMIT ?"""
 _FILTERED = "SELECT m.* FROM mentions m{where} AND m.seq < ? ORDER BY m.seq DESC LIMIT ?"
+# Without a text query, the narrow mention_filters rows are walked in seq order and only the
+# page's mentions rows read: an index on a filter's column would read every mention it
+# selects (300k negative ones) and sort them, where this stops after a page.
+_FILTERED_NARROW = """
+SELECT x.* FROM mention_filters m CROSS JOIN mentions x ON x.seq = m.seq{where}
+  AND m.seq < ? ORDER BY m.seq DESC LIMIT ?"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +75,8 @@ def walk_page(
         sql = _MATCHED.format(where=_where(where))
         params: tuple[object, ...] = (*highlight, *highlight, *where.params, after)
     else:
-        sql = _FILTERED.format(where=_where(where))
+        shape = _FILTERED_NARROW if where.on_filters else _FILTERED
+        sql = shape.format(where=_where(where))
         params = (*where.params, after)
     with store._read() as conn:
         # One row past the page says whether another page follows (no empty last page).

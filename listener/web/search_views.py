@@ -126,7 +126,7 @@ class SearchForm(BaseModel):
     def where(self) -> SearchWhere:
         """The store's WHERE clause for this search; ``SearchProblem`` when it cannot run."""
         try:
-            return search_where(self.q or None, **self.where_kwargs())
+            return search_where(self.q or None, **self.where_kwargs(), on_filters=True)
         except QueryError as error:
             raise SearchProblem(error.message, column=error.column, query=error.query) from None
         except ValueError as error:
