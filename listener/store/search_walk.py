@@ -35,6 +35,13 @@ FROM mentions_fts
 CROSS JOIN mention_filters m ON m.seq = mentions_fts.rowid
 CROSS JOIN mentions x ON x.seq = m.seq{where} AND mentions_fts.rowid < ?
 ORDER BY mentions_fts.rowid DESC LIMIT ?"""
+# The same walk without snippets, for readers that want whole mentions (the export): the
+# snippet and highlight functions were most of an export's time.
+_MATCHED_WHOLE = """
+SELECT x.* FROM mentions_fts
+CROSS JOIN mention_filters m ON m.seq = mentions_fts.rowid
+CROSS JOIN mentions x ON x.seq = m.seq{where} AND mentions_fts.rowid < ?
+ORDER BY mentions_fts.rowid DESC LIMIT ?"""
 _FILTERED = "SELECT m.* FROM mentions m{where} AND m.seq < ? ORDER BY m.seq DESC LIMIT ?"
 # Without a text query, the narrow mention_filters rows are walked in seq order and only the
 # page's mentions rows read: an index on a filter's column would read every mention it
@@ -66,14 +73,18 @@ def walk_page(
     after: int = FIRST_PAGE,
     limit: int = 500,
     highlight: tuple[str, str] = DEFAULT_HIGHLIGHT,
+    snippets: bool = True,
 ) -> WalkPage:
     """The ``limit`` matches stored just before the mention whose ``seq`` is ``after``."""
     if limit < 1:
         raise ValueError("a walk's page holds at least one mention")
-    matched = where.match is not None
-    if matched:
+    matched = where.match is not None and snippets
+    if where.match is not None and not snippets:
+        sql = _MATCHED_WHOLE.format(where=_where(where))
+        params: tuple[object, ...] = (*where.params, after)
+    elif matched:
         sql = _MATCHED.format(where=_where(where))
-        params: tuple[object, ...] = (*highlight, *highlight, *where.params, after)
+        params = (*highlight, *highlight, *where.params, after)
     else:
         shape = _FILTERED_NARROW if where.on_filters else _FILTERED
         sql = shape.format(where=_where(where))
@@ -94,10 +105,13 @@ def walk_page(
     return WalkPage(hits, next_after)
 
 
-def walk(store: SQLiteStore, where: SearchWhere, *, page_size: int = 500) -> Iterator[SearchHit]:
-    """Every match of ``where``, newest stored first, read ``page_size`` rows at a time."""
+def walk(
+    store: SQLiteStore, where: SearchWhere, *, page_size: int = 500, snippets: bool = True
+) -> Iterator[SearchHit]:
+    """Every match of ``where``, newest stored first, read ``page_size`` rows at a time
+    (``snippets=False``: each hit's snippet is the start of its text, not its matches)."""
     after: int | None = FIRST_PAGE
     while after is not None:
-        page = walk_page(store, where, after=after, limit=page_size)
+        page = walk_page(store, where, after=after, limit=page_size, snippets=snippets)
         yield from page.hits
         after = page.next_after

@@ -111,7 +111,7 @@ def export_chunks(store: SQLiteStore, form: SearchForm, fmt: ExportFormat) -> It
     if fmt == "csv":
         yield "\ufeff".encode() + _csv_lines([], header=True)
     page: list[dict[str, Any]] = []
-    for hit in walk(store, where, page_size=EXPORT_PAGE):
+    for hit in walk(store, where, page_size=EXPORT_PAGE, snippets=False):
         page.append(export_record(hit.mention))
         if len(page) == EXPORT_PAGE:
             yield _encode(page, fmt)
