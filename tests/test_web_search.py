@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import subprocess
 import sys
 from collections import Counter
@@ -24,7 +25,8 @@ from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 
 from listener.cli.main import main as cli
-from listener.models import Author, Finding, Judgments, SentimentLabel
+from listener.config.settings import Settings
+from listener.models import AlertKind, Author, Finding, Judgments, SentimentLabel
 from listener.query import QueryError, parse
 from listener.store import SQLiteStore, open_store
 from listener.store.saved_searches import SavedSearches
@@ -32,6 +34,7 @@ from listener.store.search_facets import facet_counts
 from listener.store.search_walk import walk
 from listener.web.search_export import EXPORT_PAGE
 from listener.web.search_views import form_from_params
+from tests.alert_rules_helpers import NOW, Harness, judged
 from tests.store_helpers import T0, make_mention
 from tests.web_fixtures import WebServer
 from tests.web_pages_helpers import browser_client, signed_in, token_client
@@ -447,3 +450,77 @@ def test_viewers_search_and_export_but_cannot_save(web_server: Serve) -> None:
         assert made.status_code == 201 and made.json()["created_by"] == "helper"
     with httpx.Client(base_url=running.url) as nobody:
         assert nobody.get("/api/v1/search").status_code == 401
+
+
+def _rule_settings(db: Path, saved: str) -> Settings:
+    return Settings.model_validate(
+        {
+            "brands": [{"name": "acme", "query": "acme"}],
+            "storage": {"sqlite": str(db)},
+            "alerts": {
+                "enabled": True,
+                "channels": [{"name": "slack", "type": "console"}],
+                "rules": [{"type": "saved_search", "name": "watch", "saved": saved}],
+            },
+        }
+    )
+
+
+def test_a_saved_rule_honours_the_saved_filters_and_an_empty_query(tmp_path: Path) -> None:
+    db = tmp_path / "alerts.db"
+    with open_store(db) as store:
+        saved = SavedSearches(store)
+        filters = {
+            "complaint": "yes",
+            "sentiment": "negative",
+            "topic": "billing",
+            "sort": "newest",
+        }
+        saved.save("Angry refunds", "refund", filters, by="t", at=NOW)
+        saved.save("Any complaint", "", {"complaint": "yes"}, by="t", at=NOW)
+    h = Harness(tmp_path, _rule_settings(db, "Angry refunds"))
+    h.feed(
+        [
+            judged("acme refund never came", complaint=True, topics=["billing"], n=1),
+            judged("acme refund never came", complaint=False, topics=["billing"], n=2),
+            judged("acme refund never came", complaint=True, topics=["delivery"], n=3),
+            judged("acme lost my parcel", complaint=True, topics=["billing"], n=4),
+            judged("acme refund, thanks", negative=False, topics=["billing"], n=5),
+        ]
+    )
+    assert [a.mention_ids for a in h.alerts(AlertKind.SAVED_SEARCH)] == [("feed:1",)]
+    h.store.close()
+
+    h = Harness(tmp_path / "any", _rule_settings(db, "Any complaint"))
+    h.feed([judged("acme is slow", complaint=True, n=6), judged("acme ok", complaint=False, n=7)])
+    assert [a.mention_ids for a in h.alerts(AlertKind.SAVED_SEARCH)] == [("feed:6",)]
+    h.store.close()
+
+
+def test_a_saved_rule_whose_search_is_gone_raises_nothing_and_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = tmp_path / "alerts.db"
+    with caplog.at_level(logging.ERROR, logger="alerts.rules.saved_search"):
+        h = Harness(tmp_path, _rule_settings(db, "Nobody saved this"))
+    assert "cannot run" in caplog.text
+    h.feed([judged("acme refund", n=1)])
+    assert h.alerts(AlertKind.SAVED_SEARCH) == []
+    h.store.close()
+
+
+@pytest.mark.parametrize("q", ["anvil", ""])
+def test_a_post_deleted_at_its_source_is_never_shown_counted_or_exported(
+    web_server: Serve, q: str
+) -> None:
+    running = web_server()
+    fill(running.store, 9)
+    running.store.tombstone_mentions(["forum:5"], T0 + timedelta(days=1))
+    with api(running) as client:
+        for sort in ("relevance", "newest"):
+            ids = all_pages(client, {"q": q, "sort": sort, "limit": 2})
+            assert "forum:5" not in ids and len(ids) == (4 if q else 8)
+        counted = client.get("/api/v1/search", params={"q": q}).json()["facets"]["counted"]
+        exported = client.get("/api/v1/export", params={"q": q, "format": "jsonl"}).text
+    assert counted == (4 if q else 8)
+    assert "forum:5" not in exported and len(exported.splitlines()) == (4 if q else 8)
