@@ -524,3 +524,26 @@ def test_a_post_deleted_at_its_source_is_never_shown_counted_or_exported(
         exported = client.get("/api/v1/export", params={"q": q, "format": "jsonl"}).text
     assert counted == (4 if q else 8)
     assert "forum:5" not in exported and len(exported.splitlines()) == (4 if q else 8)
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({"to": "9999-12-31"}, 200),  # the calendar's last day: no end, not an overflow
+        ({"from": "2026-03-02", "to": "2026-03-01"}, 400),
+        ({"cursor": "o" + "9" * 19}, 400),
+        ({"cursor": "k" + "9" * 19, "sort": "newest"}, 400),
+        ({"cursor": "k12", "sort": "relevance"}, 400),  # another order's cursor
+        ({"q": "a\x00b"}, 200),
+        ({"q": '"unterminated'}, 400),  # a phrase never closed: its column
+        ({"q": "x" * 5000}, 400),
+    ],
+)
+def test_edge_values_are_answers_or_400s_never_500s(
+    web_server: Serve, params: dict[str, str], status: int
+) -> None:
+    running = web_server()
+    fill(running.store, 3)
+    with api(running) as client:
+        assert client.get("/api/v1/search", params=params).status_code == status
+        assert client.get("/search", params=params).status_code == 200  # the page explains

@@ -40,6 +40,9 @@ from listener.web.display import link_or_none
 SortOrder = Literal["relevance", "newest"]
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
+# Relevance pages are cut by offset; a million hits deep is past anyone paging by hand (the
+# export is the way to read them all), and keeps the store's LIMIT arithmetic in range.
+MAX_OFFSET = 1_000_000
 # Filter values are short names; anything longer is refused before it reaches SQL.
 MAX_FILTER_CHARS = 200
 FILTER_FIELDS = ("brand", "source", "sentiment", "complaint", "feeling", "topic", "language")
@@ -119,8 +122,13 @@ class SearchForm(BaseModel):
             "topic": self.topic,
             "language": self.language,
             "since": _midnight(self.date_from),
-            # "to" names a day and includes it: the search ends at the next midnight.
-            "until": _midnight(self.date_to + timedelta(days=1)) if self.date_to else None,
+            # "to" names a day and includes it: the search ends at the next midnight (and
+            # the last day of the calendar has no next midnight: no end).
+            "until": (
+                _midnight(self.date_to + timedelta(days=1))
+                if self.date_to and self.date_to < date.max
+                else None
+            ),
         }
 
     def where(self) -> SearchWhere:
@@ -162,6 +170,9 @@ def form_from_params(params: Mapping[str, str]) -> SearchForm:
         value = params.get(name, "").strip()
         if value:
             values[field] = _date_param(value, name)
+    start, end = values.get("date_from"), values.get("date_to")
+    if isinstance(start, date) and isinstance(end, date) and start > end:
+        raise SearchProblem(f"from ({start}) is after to ({end})")
     sort = params.get("sort", "").strip() or "relevance"
     if sort not in ("relevance", "newest"):
         raise SearchProblem(f"sort must be relevance or newest, not {sort!r}")
@@ -296,7 +307,10 @@ def _cursor_position(cursor: str | None, order: SortOrder) -> int:
     kind, digits = cursor[:1], cursor[1:]
     if kind != ("o" if order == "relevance" else "k") or not digits.isdigit() or len(digits) > 19:
         raise SearchProblem("this cursor belongs to another search order or is not a cursor")
-    return int(digits)
+    position = int(digits)
+    if position > (MAX_OFFSET if order == "relevance" else FIRST_PAGE):
+        raise SearchProblem("this cursor points past any page a search can have")
+    return position
 
 
 def _facets(store: SQLiteStore, form: SearchForm, where: SearchWhere) -> Facets:
