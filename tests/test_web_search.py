@@ -146,6 +146,12 @@ def test_a_bad_query_is_a_400_problem_with_its_column(web_server: Serve) -> None
         answer = client.get("/api/v1/search", params={"q": 'acme AND (late OR "broken'})
         page = client.get("/search", params={"q": "acme AND"})
         bad_filter = client.get("/api/v1/search", params={"from": "yesterday-ish"})
+        partial = client.get("/search", params={"q": "acme"}, headers={"HX-Target": "results"})
+        # A plain GET form sends its empty fields: the shareable URL leaves them out.
+        tidy = client.get("/search?q=acme&brand=&sentiment=&sort=relevance")
+    assert partial.text.lstrip().startswith('<div id="results"') and "<html" not in partial.text
+    assert partial.headers["hx-push-url"] == "/search?q=acme"
+    assert tidy.status_code == 303 and tidy.headers["location"] == "/search?q=acme"
     assert answer.status_code == 400
     assert answer.headers["content-type"].startswith("application/problem+json")
     problem = answer.json()
@@ -546,4 +552,5 @@ def test_edge_values_are_answers_or_400s_never_500s(
     fill(running.store, 3)
     with api(running) as client:
         assert client.get("/api/v1/search", params=params).status_code == status
-        assert client.get("/search", params=params).status_code == 200  # the page explains
+        page = client.get("/search", params=params, follow_redirects=True)
+        assert page.status_code == 200  # the page explains

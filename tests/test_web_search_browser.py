@@ -55,6 +55,14 @@ def test_search_with_a_filter_highlights_and_exports_what_it_shows(
     assert page.locator(".search-count").inner_text().startswith(f"{len(expected)} matches")
     for badge in page.locator(".hit .badge-negative").all_inner_texts():
         assert badge == "negative"
+    # Back restores the whole page of the search before, not the results block alone.
+    page.go_back()
+    page.wait_for_url("**/search?q=anvil")
+    page.locator(".search-count", has_text="30 matches").wait_for()
+    assert page.locator("#search-form").count() == 1
+    page.go_forward()
+    page.wait_for_url("**sentiment=negative*")
+    page.locator(".search-count", has_text=f"{len(expected)} matches").wait_for()
 
     with page.expect_download() as downloading:
         page.click("a[data-export=csv]")

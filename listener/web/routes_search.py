@@ -95,8 +95,12 @@ def _search_page(
     except SavedSearchMissing as error:
         missing = str(error)
     values = form.params() if form is not None else params
-    # htmx swaps only the results (the form stays as typed); a plain GET gets the page.
-    partial = request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
+    # htmx swaps only the results (the form stays as typed); a plain GET, and htmx restoring
+    # a page from history (Back), get the whole page.
+    partial = (
+        request.headers.get("HX-Target") == "results"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
     return render(
         request,
         "search/search.html",
@@ -132,9 +136,24 @@ def _export_query(form: SearchForm | None) -> str:
     return url.split("?", 1)[1] if "?" in url else ""
 
 
-@router.get("/search", response_class=HTMLResponse)
-def search_page(request: Request, context: Context, who: Viewer) -> HTMLResponse:
-    return _search_page(request, context, who)
+def tidy_url(params: Mapping[str, str]) -> str:
+    """The search's URL without the empty fields a plain GET form sends, nor the default
+    order: the address people copy and share."""
+    kept = {k: v for k, v in params.items() if v.strip() and (k, v) != ("sort", "relevance")}
+    return "/search" + ("?" + urlencode(kept) if kept else "")
+
+
+@router.get("/search", response_class=HTMLResponse, response_model=None)
+def search_page(request: Request, context: Context, who: Viewer) -> HTMLResponse | RedirectResponse:
+    params = dict(request.query_params)
+    tidy = tidy_url(params)
+    partial = request.headers.get("HX-Target") == "results"
+    if not partial and tidy != "/search" + ("?" + urlencode(params) if params else ""):
+        return RedirectResponse(tidy, status_code=303)
+    response = _search_page(request, context, who)
+    if partial:
+        response.headers["HX-Push-Url"] = tidy
+    return response
 
 
 def export_response(
