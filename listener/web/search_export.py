@@ -132,4 +132,3 @@ def export_filename(fmt: ExportFormat, today: date) -> str:
 
 def content_disposition(fmt: ExportFormat, today: date) -> str:
     return f'attachment; filename="{export_filename(fmt, today)}"'
-
