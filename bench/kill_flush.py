@@ -112,6 +112,7 @@ brands: [{{name: Acme, query: acme}}]
 sources:
   - {{name: forum, type: rss, interval: 10m, url: "{base}/feed.xml"}}
 storage: {{sqlite: listener.db}}
+web: {{enabled: false}}
 alerts:
   enabled: true
   channels: [{{name: hook, type: webhook, url: "{base}/hook"}}]

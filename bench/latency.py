@@ -108,6 +108,7 @@ brands: [{{name: Acme, query: acme}}]
 sources:
   - {{name: forum, type: rss, interval: {args.interval}s, url: "{base}/feed.xml"}}
 storage: {{sqlite: listener.db}}
+web: {{enabled: false}}
 alerts:
   enabled: true
   channels: [{{name: hook, type: webhook, url: "{base}/hook"}}]

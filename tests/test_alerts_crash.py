@@ -71,6 +71,7 @@ brands: [{{name: Acme, query: acme}}]
 sources:
   - {{name: forum, type: rss, interval: 10m, url: "{httpserver.url_for("/feed.xml")}"}}
 storage: {{sqlite: data/listener.db}}
+web: {{enabled: false}}
 alerts:
   enabled: true
   channels: [{{name: hook, type: webhook, url: "{httpserver.url_for("/hook")}"}}]

@@ -41,7 +41,8 @@ def write_config(folder: Path, url: str, extra: str = "") -> Path:
         f"    url: {url}\n"
         f"{extra}"
         "storage:\n"
-        "  sqlite: data/listener.db\n",
+        "  sqlite: data/listener.db\n"
+        "web: {enabled: false}\n",
         encoding="utf-8",
     )
     return path

@@ -44,7 +44,8 @@ def write_config(folder: Path, url: str, source_extra: str = "") -> Path:
         "brands:\n  - name: Acme\n    query: acme\n"
         "sources:\n"
         f"  - {{name: big, type: rss, interval: 10m, url: '{url}'{source_extra}}}\n"
-        "storage:\n  sqlite: data/listener.db\n",
+        "storage:\n  sqlite: data/listener.db\n"
+        "web: {enabled: false}\n",
         encoding="utf-8",
     )
     return config

@@ -88,6 +88,7 @@ sources:
     url: "{base}/gone/${{FEED_PATH_TOKEN}}?id=${{FEED_ID}}"
 storage:
   sqlite: data/listener.db
+web: {{enabled: false}}
 alerts:
   channels:
     - {{name: slack, type: slack, webhook_url: "{base}/services/T01/B02/${{SLACK_TOKEN}}"}}
