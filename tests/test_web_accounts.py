@@ -363,3 +363,35 @@ def test_the_sign_in_and_account_pages_show_hostile_text_as_text(web_server: Ser
         assert page.status_code == 200
         assert "<script>alert(1)" not in page.text and "&lt;script&gt;alert(1)" in page.text
         assert "Sign out everywhere" in page.text and "14 days" in page.text
+
+
+def test_behind_a_proxy_nobody_is_the_local_operator(web_server: Serve, tmp_path: Path) -> None:
+    trusted = web_server(MINIMAL_SETTINGS + "web:\n  trust_proxy: true\n")
+    assert startup_refusal(trusted.context.settings, trusted.store) is not None
+    with client(trusted) as c:
+        assert c.get("/api/v1/users").status_code == 401
+        login = c.get("/login")
+        assert login.status_code == 200 and "listener users add NAME --role admin" in login.text
+    trusted.stop()
+    trusted.store.close()
+
+    plain = web_server()
+    # web.trust_proxy is off, but a relayed request still came from another machine.
+    for header in ("X-Forwarded-For", "Forwarded", "X-Real-IP"):
+        with client(plain, **{header: "203.0.113.9"}) as c:
+            assert c.get("/api/v1/users").status_code == 401, header
+    with client(plain) as c:
+        assert c.get("/api/v1/users").status_code == 200
+        assert "No accounts exist yet" not in c.get("/login", follow_redirects=True).text
+
+
+def test_an_htmx_request_without_a_session_sends_the_whole_page_to_sign_in(
+    web_server: Serve,
+) -> None:
+    running = web_server()
+    add_user(running, "dana", "viewer")
+    headers = {"HX-Request": "true", "HX-Current-URL": f"{running.url}/search?q=acme"}
+    with client(running, **headers) as c:
+        swap = c.get("/admin/users")
+    assert swap.status_code == 401
+    assert swap.headers["hx-redirect"] == "/login?next=%2Fsearch%3Fq%3Dacme"

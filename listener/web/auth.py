@@ -14,7 +14,7 @@ import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import HTTPException, Request
 from starlette.concurrency import run_in_threadpool
@@ -68,18 +68,33 @@ def is_loopback(host: str) -> bool:
     return address.is_loopback
 
 
+# A proxy relaying a request names the machine it came from in one of these.
+RELAY_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
+
+
+def only_this_machine(web: WebSettings) -> bool:
+    """Whether nobody but this machine can reach the app: a loopback ``web.host`` and no
+    proxy in front (``web.trust_proxy`` says one relays other machines' requests)."""
+    return is_loopback(web.host) and not web.trust_proxy
+
+
 def startup_refusal(settings: Settings, store: SQLiteStore) -> str | None:
     """Why the app must not be served with these settings, or None when it may.
 
-    On a loopback address it may run without accounts (the local operator is the admin); on
-    any other address someone else could reach it, so at least one account must exist.
+    Reachable only from this machine, it may run without accounts (the local operator is the
+    admin); reachable by others, directly or through a proxy, at least one account must exist.
     """
-    host = settings.web.host
-    if is_loopback(host) or accounts.users_exist(store):
+    web = settings.web
+    if only_this_machine(web) or accounts.users_exist(store):
         return None
+    if is_loopback(web.host):
+        return (
+            "web.trust_proxy is true, so a proxy relays other machines' requests, and no"
+            " accounts exist: add one with `listener users add NAME --role admin`"
+        )
     return (
-        f"web.host is {host}, which other machines can reach, and no accounts exist: add one"
-        " with `listener users add NAME --role admin`, or set web.host: 127.0.0.1"
+        f"web.host is {web.host}, which other machines can reach, and no accounts exist: add"
+        " one with `listener users add NAME --role admin`, or set web.host: 127.0.0.1"
     )
 
 
@@ -120,16 +135,26 @@ def wants_page(request: Request) -> bool:
 
 
 def _unauthenticated(request: Request, detail: str) -> HTTPException:
-    if wants_page(request) and request.method in ("GET", "HEAD"):
+    challenge = {"WWW-Authenticate": 'Bearer realm="listener"'}
+    if not wants_page(request):
+        return HTTPException(status_code=401, detail=detail, headers=challenge)
+    if request.headers.get("hx-request") == "true":
+        # An htmx swap would follow a redirect and put the sign-in page inside the page it
+        # updates; HX-Redirect sends the whole page there, back to where the person was.
+        here = request.headers.get("hx-current-url", "")
+        parts = urlsplit(here)
+        back = parts.path + (f"?{parts.query}" if parts.query else "") if here else "/"
+        login = f"/login?next={quote(back or '/', safe='')}"
+        return HTTPException(status_code=401, detail=detail, headers={**challenge,
+                                                                      "HX-Redirect": login})
+    if request.method in ("GET", "HEAD"):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return HTTPException(
             status_code=303,
             detail="sign in first",
             headers={"Location": f"/login?next={quote(target, safe='')}"},
         )
-    return HTTPException(
-        status_code=401, detail=detail, headers={"WWW-Authenticate": 'Bearer realm="listener"'}
-    )
+    return HTTPException(status_code=401, detail=detail, headers=challenge)
 
 
 def identify(request: Request) -> Principal | None:
@@ -153,7 +178,10 @@ def identify(request: Request) -> Principal | None:
         user = accounts.session_user(store, cookie, now, session_policy(web))
         if user is not None:
             return Principal(name=user.name, role=Role.from_label(user.role), via="session")
-    if is_loopback(web.host) and not accounts.users_exist(store):
+    # A request a proxy relayed came from another machine, even when web.trust_proxy was
+    # not set: it is never the local operator.
+    relayed = any(name in request.headers for name in RELAY_HEADERS)
+    if only_this_machine(web) and not relayed and not accounts.users_exist(store):
         return LOCAL_OPERATOR
     return None
 

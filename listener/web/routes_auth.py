@@ -64,10 +64,11 @@ def safe_next(value: str | None) -> str:
 def _login_page(
     request: Request, next_path: str, *, name: str = "", error: str = "", status: int = 200
 ) -> HTMLResponse:
+    no_accounts = not accounts.users_exist(context_of(request).store)
     return render(
         request,
         "auth/login.html",
-        {"next_path": next_path, "name": name, "error": error},
+        {"next_path": next_path, "name": name, "error": error, "no_accounts": no_accounts},
         status_code=status,
     )
 
