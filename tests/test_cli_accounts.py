@@ -163,3 +163,22 @@ def test_a_real_process_reads_the_password_from_stdin_and_prints_nothing_of_it(
     assert run.returncode == 0, run.stderr
     assert "added ops (admin)" in run.stdout
     assert PASSWORD not in run.stdout + run.stderr
+
+
+def test_a_hash_made_with_other_parameters_is_redone_at_the_next_sign_in(
+    settings: Settings,
+) -> None:
+    from argon2 import PasswordHasher
+
+    assert cli(settings, "users", "add", "dana", "--role", "viewer", "--password-stdin",
+               input=f"{PASSWORD}\n").exit_code == 0
+    older = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)
+    with sqlite3.connect(settings.storage.sqlite) as conn:
+        conn.execute("UPDATE users SET password_hash = ?", (older,))
+    with open_store(settings.storage.sqlite) as store:
+        assert accounts.check_password(store, "dana", PASSWORD) is not None
+    with sqlite3.connect(settings.storage.sqlite) as conn:
+        (stored,) = conn.execute("SELECT password_hash FROM users").fetchone()
+    assert stored != older and "m=19456,t=2,p=1" in stored
+    with open_store(settings.storage.sqlite) as store:
+        assert accounts.check_password(store, "dana", PASSWORD) is not None
