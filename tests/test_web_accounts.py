@@ -5,8 +5,9 @@ shape of a 401, ``next=`` that cannot leave the site, and when the app refuses t
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import httpx
@@ -395,3 +396,17 @@ def test_an_htmx_request_without_a_session_sends_the_whole_page_to_sign_in(
         swap = c.get("/admin/users")
     assert swap.status_code == 401
     assert swap.headers["hx-redirect"] == "/login?next=%2Fsearch%3Fq%3Dacme"
+
+
+def test_a_sign_in_sweeps_the_sessions_that_expired(web_server: Serve) -> None:
+    clock = SettableClock()
+    running = web_server(clock=clock)
+    add_user(running, "dana", "viewer")
+    for _ in range(3):
+        with client(running) as abandoned:
+            assert sign_in(abandoned, "dana").status_code == 303
+    clock.advance(days=15)  # idle past web.session_idle
+    with client(running) as c:
+        assert sign_in(c, "dana").status_code == 303
+    with closing(sqlite3.connect(running.store.path)) as conn:
+        assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 1

@@ -294,6 +294,7 @@ def start_session(
     """A new session for ``user``; returns its id (the cookie's value), stored only hashed."""
     token = new_secret()
     with _write(store) as conn:
+        conn.execute("DELETE FROM sessions WHERE expires_at <= ?", (ts(now),))
         conn.execute(
             "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at,"
             " user_agent) VALUES (?, ?, ?, ?, ?, ?)",

@@ -29,6 +29,8 @@ _ACCOUNTS: tuple[str, ...] = (
         user_agent TEXT
     ) WITHOUT ROWID""",
     "CREATE INDEX sessions_user ON sessions(user_id)",
+    # Each sign-in sweeps the expired sessions (nobody signs out of an abandoned browser).
+    "CREATE INDEX sessions_expiry ON sessions(expires_at)",
     """CREATE TABLE api_tokens (
         id INTEGER PRIMARY KEY,
         name TEXT NOT NULL COLLATE NOCASE,
@@ -51,6 +53,7 @@ _ACCOUNTS: tuple[str, ...] = (
     )""",
     "CREATE INDEX login_failures_name ON login_failures(name, failed_at)",
     "CREATE INDEX login_failures_address ON login_failures(address, failed_at)",
+    "CREATE INDEX login_failures_age ON login_failures(failed_at)",
 )
 
 # Named searches: a query and its filters, shareable as a URL and usable by a saved_search rule.
