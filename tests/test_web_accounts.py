@@ -410,3 +410,18 @@ def test_a_sign_in_sweeps_the_sessions_that_expired(web_server: Serve) -> None:
         assert sign_in(c, "dana").status_code == 303
     with closing(sqlite3.connect(running.store.path)) as conn:
         assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 1
+
+
+def test_the_api_refuses_a_lone_surrogate_in_a_name_or_password(web_server: Serve) -> None:
+    running = web_server()
+    admin = token_for(running, "admin-script", "admin")
+    body = '{"name": "x\\ud800y", "role": "viewer", "password": "%s"}'
+    with client(running, Authorization=f"Bearer {admin}") as c:
+        for raw in (body % PASSWORD, '{"name": "zed", "role": "viewer", "password": '
+                    '"plum-orchard-\\ud800-lantern"}'):
+            refused = c.post("/api/v1/users", content=raw,
+                             headers={"Content-Type": "application/json"})
+            assert refused.status_code == 422, refused.text
+        bad_token = c.post("/api/v1/tokens", content='{"name": "\\udfff", "role": "viewer"}',
+                           headers={"Content-Type": "application/json"})
+        assert bad_token.status_code == 422

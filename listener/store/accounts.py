@@ -100,6 +100,8 @@ def _read(store: SQLiteStore) -> AbstractContextManager[sqlite3.Connection]:
 def weak_password_reason(name: str, password: str) -> str | None:
     """Why ``password`` is refused, or None. Length is what counts (NIST SP 800-63B); the
     other checks catch the passwords a length rule still lets through."""
+    if not _is_text(password):
+        return "a password must be text (it has a lone surrogate, which no keyboard types)"
     if len(password) < MIN_PASSWORD_CHARS:
         return f"a password needs at least {MIN_PASSWORD_CHARS} characters"
     if len(password) > MAX_PASSWORD_CHARS:
@@ -111,6 +113,16 @@ def weak_password_reason(name: str, password: str) -> str | None:
     if name.casefold() in password.casefold():
         return "a password must not contain the user's name"
     return None
+
+
+def _is_text(value: str) -> bool:
+    # A JSON string may carry a lone surrogate ("\ud800"): Python holds it, UTF-8 (argon2,
+    # SQLite) cannot encode it.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _checked_password(name: str, password: str) -> str:
@@ -225,6 +237,8 @@ def check_password(store: SQLiteStore, name: str, password: str) -> User | None:
 
     An unknown name is verified against a dummy hash, so it takes as long as a wrong password.
     """
+    if not (_is_text(name) and _is_text(password)):
+        return None
     with _read(store) as conn:
         row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
     stored = _DUMMY_HASH if row is None else str(row["password_hash"])
