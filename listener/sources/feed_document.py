@@ -36,7 +36,7 @@ from listener.sources.feed_walk import (
     date_timestamp,
     is_oldest_first,
 )
-from listener.sources.http import redact_url
+from listener.sources.urls import redact_url
 
 __all__ = ["MAX_DEPTH", "FeedDocument", "FeedRefused", "NotAFeed", "read_document"]
 

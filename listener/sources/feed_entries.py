@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from listener.models import Author, RawItem
-from listener.sources.http import is_google_host, redact_url
+from listener.sources.urls import is_google_host, redact_url
 
 # Nine to eleven bare digits cannot be a W3CDTF/RFC 822 date: it is epoch seconds (seen in
 # dc:date), which feedparser silently misreads as a date in 2015.

@@ -13,8 +13,15 @@ A document under ``IN_PROCESS_MAX_BYTES`` (nearly every feed) is parsed in a thr
 instead: the nesting check before feedparser bounds it, it takes milliseconds, and a round
 trip to a worker would cost more than the parse.
 
+At most ``PARSE_SLOTS`` parses run in workers at once, the others wait their turn (within
+their poll's timeout): a worker costs ~40 MB before it reads a byte (an interpreter and
+feedparser) and a parse several times its document, so with one slot the daemon's memory
+is its own plus one parse however many large feeds fall due together (a 7 MB feed and a
+3 MB one parsed side by side took the daemon's process tree to 228 MB).
+
 The protocol is private to this module: length-prefixed pickles over the worker's stdin and
-stdout, between two copies of this program.
+stdout, between two copies of this program, the document itself sent as raw bytes after its
+request (pickling it would copy it on both sides).
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ import signal
 import subprocess
 import sys
 import threading
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any
 
@@ -43,7 +51,8 @@ PARSE_TIMEOUT_S = 60.0
 WORKER_MEMORY_BYTES = 1024 * 2**20
 # A worker that parsed a large document keeps the memory it grew to: let it go instead.
 RECYCLE_AFTER_BYTES = 2 * 2**20
-IDLE_WORKERS_KEPT = 4
+PARSE_SLOTS = 1
+IDLE_WORKERS_KEPT = PARSE_SLOTS  # more could never be in use at once
 IN_PROCESS_MAX_BYTES = 256 * 2**10
 
 _HEADER_BYTES = 8
@@ -62,10 +71,12 @@ class _Worker:
             stdout=subprocess.PIPE,
         )
 
-    def ask(self, request: tuple[Any, ...]) -> Any:
-        """Send one request and wait for its reply (blocking: run in a thread)."""
+    def ask(self, content: bytes, request: tuple[Any, ...]) -> Any:
+        """Send one document and its request, and wait for the reply (blocking: run in a
+        thread)."""
         assert self.process.stdin is not None and self.process.stdout is not None
         _write(self.process.stdin, request)
+        _write_bytes(self.process.stdin, content)
         return _read(self.process.stdout)
 
     def kill(self) -> None:
@@ -115,6 +126,15 @@ class _Pool:
 
 _POOL = _Pool()
 atexit.register(_POOL.close)
+# One set of slots per event loop: an asyncio semaphore belongs to the loop it first waits
+# in, and a process may run several loops one after another (``listener poll``, tests).
+_SLOTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _slots(loop: asyncio.AbstractEventLoop) -> asyncio.Semaphore:
+    return _SLOTS.setdefault(loop, asyncio.Semaphore(PARSE_SLOTS))
 
 
 async def parse_in_worker(
@@ -134,12 +154,21 @@ async def parse_in_worker(
         request = (content, url, content_type, skip, limit, walk)
         kind, value = await asyncio.to_thread(_answer, request)
         return _result(kind, value)
+    async with _slots(loop):
+        kind, value = await _ask_a_worker(
+            loop, content, (url, content_type, skip, limit, walk), timeout_s
+        )
+    return _result(kind, value)
+
+
+async def _ask_a_worker(
+    loop: asyncio.AbstractEventLoop, content: bytes, request: tuple[Any, ...], timeout_s: float
+) -> tuple[str, Any]:
     worker = await loop.run_in_executor(_POOL.waiters, _POOL.take)
-    request = (content, url, content_type, skip, limit, walk)
     healthy = False
     try:
         async with asyncio.timeout(timeout_s):
-            kind, value = await loop.run_in_executor(_POOL.waiters, worker.ask, request)
+            kind, value = await loop.run_in_executor(_POOL.waiters, worker.ask, content, request)
         healthy = True
     except TimeoutError:
         raise ParseFailed(f"parsing the feed took longer than {timeout_s:g} s; stopped") from None
@@ -154,7 +183,7 @@ async def parse_in_worker(
             await loop.run_in_executor(_POOL.waiters, worker.retire)
         else:
             _POOL.give_back(worker)
-    return _result(kind, value)
+    return kind, value
 
 
 def _result(kind: str, value: Any) -> FeedDocument:
@@ -174,7 +203,18 @@ def _write(stream: IO[bytes], value: Any) -> None:
     stream.flush()
 
 
+def _write_bytes(stream: IO[bytes], data: bytes) -> None:
+    stream.write(len(data).to_bytes(_HEADER_BYTES, "big"))
+    stream.write(data)
+    stream.flush()
+
+
 def _read(stream: IO[bytes]) -> Any:
+    # Only ever our own child, speaking this module's protocol: never data from elsewhere.
+    return pickle.loads(_read_bytes(stream))
+
+
+def _read_bytes(stream: IO[bytes]) -> bytes:
     header = stream.read(_HEADER_BYTES)
     if len(header) < _HEADER_BYTES:
         raise EOFError("no reply")
@@ -182,8 +222,7 @@ def _read(stream: IO[bytes]) -> Any:
     data = stream.read(size)
     if len(data) < size:
         raise EOFError("a reply cut short")
-    # Only ever our own child, speaking this module's protocol: never data from elsewhere.
-    return pickle.loads(data)
+    return data
 
 
 def _answer(request: tuple[Any, ...]) -> tuple[str, Any]:
@@ -235,10 +274,12 @@ def main() -> None:
     while True:
         try:
             request = _read(requests)
+            content = _read_bytes(requests)
         except EOFError:
             return
         _cpu_budget(2 * PARSE_TIMEOUT_S)
-        _write(replies, _answer(request))
+        _write(replies, _answer((content, *request)))
+        del request, content  # not held while waiting for the next one
 
 
 if __name__ == "__main__":
