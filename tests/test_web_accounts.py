@@ -425,3 +425,23 @@ def test_the_api_refuses_a_lone_surrogate_in_a_name_or_password(web_server: Serv
         bad_token = c.post("/api/v1/tokens", content='{"name": "\\udfff", "role": "viewer"}',
                            headers={"Content-Type": "application/json"})
         assert bad_token.status_code == 422
+
+
+def test_the_admin_page_pages_through_many_users_and_tokens(web_server: Serve) -> None:
+    running = web_server()
+    now = running.context.clock()
+    for n in range(3):
+        add_user(running, f"user{n:02d}", "admin")
+    for n in range(55):
+        accounts.create_token(running.store, f"token{n:02d}", "viewer", "test", now)
+    # Users are few here (each costs an argon2 hash); the tokens page past 50.
+    with client(running) as c:
+        assert sign_in(c, "user00").status_code == 303
+        first = c.get("/admin/users")
+        assert "token54" in first.text and "token05" in first.text
+        assert "token04" not in first.text and 'id="users-next"' not in first.text
+        more = first.text.split('id="tokens-next"')[0].rsplit('href="', 1)[1].split('"')[0]
+        second = c.get(more.replace("&amp;", "&"))
+        assert second.status_code == 200
+        assert "token04" in second.text and "token00" in second.text
+        assert "token05" not in second.text and "user02" in second.text

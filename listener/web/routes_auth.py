@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -34,6 +34,7 @@ from listener.web.display import Show
 from listener.web.pages import render
 
 LOGIN_LIMIT = 5
+ADMIN_PAGE_ROWS = 50  # users, and tokens, per page of /admin/users
 LOGIN_WINDOW = timedelta(minutes=15)
 MAX_FIELD = 1024  # a name or password field longer than this is not a sign-in attempt
 
@@ -205,10 +206,18 @@ def _admin_page(
     error: str = "",
     new_token: views.NewToken | None = None,
     status: int = 200,
+    users_after: str | None = None,
+    tokens_after: str | None = None,
 ) -> HTMLResponse:
+    users = views.user_page(context, users_after, ADMIN_PAGE_ROWS)
+    tokens = views.token_page(context, tokens_after, ADMIN_PAGE_ROWS)
     page: dict[str, Any] = {
-        "users": views.user_page(context, limit=views.MAX_PAGE).items,
-        "tokens": views.token_page(context, limit=views.MAX_PAGE).items,
+        "users": users.items,
+        "tokens": tokens.items,
+        # Each list pages on alone; the other keeps its place.
+        "users_next": _admin_url(users.next_cursor, tokens_after) if users.next_cursor else "",
+        "tokens_next": _admin_url(users_after, tokens.next_cursor) if tokens.next_cursor else "",
+        "paged": bool(users_after or tokens_after),
         "roles": ("viewer", "agent", "admin"),
         "min_password": accounts.MIN_PASSWORD_CHARS,
         "flash": flash,
@@ -234,9 +243,22 @@ def _attempt(request: Request, context: WebContext, done: str, action: Any) -> H
     return _admin_page(request, context, flash=done)
 
 
+def _admin_url(users_after: str | None, tokens_after: str | None) -> str:
+    query = urlencode(
+        {k: v for k, v in (("users_after", users_after), ("tokens_after", tokens_after)) if v}
+    )
+    return "/admin/users" + (f"?{query}" if query else "")
+
+
 @router.get("/admin/users")
-def admin_users(request: Request, context: Context, _who: Admin) -> HTMLResponse:
-    return _admin_page(request, context)
+def admin_users(
+    request: Request,
+    context: Context,
+    _who: Admin,
+    users_after: Annotated[str | None, Query(max_length=200)] = None,
+    tokens_after: Annotated[str | None, Query(max_length=20)] = None,
+) -> HTMLResponse:
+    return _admin_page(request, context, users_after=users_after, tokens_after=tokens_after)
 
 
 @router.post("/admin/users")
