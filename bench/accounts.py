@@ -12,7 +12,7 @@ served by uvicorn in a thread and asked with httpx, one request at a time, after
 - ``who_session``, ``who_token``: ``GET /account`` with a session cookie, with a bearer token
   (the principal lookup every route starts with, plus a small page);
 - ``api_users``, ``api_tokens``: the admin listings as JSON (50 a page);
-- ``admin_page``: ``/admin/users`` (users and tokens, up to 200 each);
+- ``admin_page``: ``/admin/users`` (its first page: 50 users and 50 tokens);
 - ``login_ok``, ``login_wrong``: ``POST /login`` with the right and a wrong password (one argon2
   verify each; a wrong one also records the failure). Each wrong try comes from its own
   address (X-Forwarded-For, with web.trust_proxy) and name, so throttling never short-cuts it.
