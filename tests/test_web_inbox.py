@@ -487,3 +487,11 @@ def test_bad_form_values_on_the_pages_are_refused_not_a_server_error(inbox: WebS
     )
     assert bad_view.status_code == 422
     assert inbox.store.get_alert(alert.id).state == AlertState.NEW  # type: ignore[union-attr]
+
+
+def test_an_event_keeps_blank_lines_of_its_html_inside_the_event() -> None:
+    from listener.web.inbox_stream import sse_event
+
+    event = sse_event("alert", "<tr>\n\n<td>a</td>\n</tr>", 42)
+    assert event == "id: 42\nevent: alert\ndata: <tr>\ndata: \ndata: <td>a</td>\ndata: </tr>\n\n"
+    assert event.count("\n\n") == 1 and event.endswith("\n\n")

@@ -120,6 +120,17 @@ def test_keys_move_act_select_and_assign(inbox: WebServer, page: Any) -> None:
     page.get_by_text("1 done").wait_for(timeout=WAIT_MS)
     assert inbox.store.get_alert(third.id).assignee == "Cy"  # type: ignore[union-attr]
 
+    # With a selection, a acts on every selected row through the selection bar.
+    fourth = alert_about(inbox.store, 4, at=now() - timedelta(minutes=3))
+    fifth = alert_about(inbox.store, 5, at=now() - timedelta(minutes=4))
+    page.reload()
+    for alert in (fourth, fifth):
+        page.locator(f"#alert-row-{alert.id} input[data-select]").check()
+    page.keyboard.press("a")
+    page.get_by_text("2 done").wait_for(timeout=WAIT_MS)
+    for alert in (fourth, fifth):
+        assert inbox.store.get_alert(alert.id).state == AlertState.ACKNOWLEDGED  # type: ignore[union-attr]
+
     page.keyboard.press("?")
     help_dialog = page.locator("#shortcuts-dialog")
     help_dialog.wait_for(state="visible")

@@ -70,6 +70,13 @@
     });
   }
 
+  // A checkbox ticked with the mouse gives the focus back to the page, so the list's keys
+  // (which stay quiet while a form control has the focus) act on the selection at once.
+  document.addEventListener("click", (event) => {
+    const box = event.target instanceof Element ? event.target.closest("input[data-select]") : null;
+    if (box && event.detail > 0) box.blur();
+  });
+
   document.addEventListener("change", (event) => {
     if (event.target instanceof Element && event.target.matches("input[data-select]")) updateCount();
   });
