@@ -18,6 +18,7 @@ from listener.web.security import CSRF_COOKIE
 from tests.helpers import SettableClock
 from tests.inbox_helpers import INBOX_SETTINGS, NOW, alert_about
 from tests.web_fixtures import WebServer
+from tests.web_pages_helpers import signed_in
 
 Start = Callable[..., WebServer]
 
@@ -495,3 +496,25 @@ def test_an_event_keeps_blank_lines_of_its_html_inside_the_event() -> None:
     event = sse_event("alert", "<tr>\n\n<td>a</td>\n</tr>", 42)
     assert event == "id: 42\nevent: alert\ndata: <tr>\ndata: \ndata: <td>a</td>\ndata: </tr>\n\n"
     assert event.count("\n\n") == 1 and event.endswith("\n\n")
+
+
+def test_a_signed_in_viewer_sees_no_action_and_an_agent_acts_in_their_name(
+    inbox: WebServer,
+) -> None:
+    alert = alert_about(inbox.store, 1, at=NOW)
+    viewer = signed_in(inbox, "vera", "viewer")
+    listing = viewer.get("/inbox")
+    assert listing.status_code == 200 and f'id="alert-row-{alert.id}"' in listing.text
+    assert 'data-action="acknowledge"' not in listing.text and 'id="bulk-form"' not in listing.text
+    shown = viewer.get(f"/alerts/{alert.id}")
+    assert shown.status_code == 200 and "Mark replied" not in shown.text
+    assert viewer.post(f"/alerts/{alert.id}/acknowledge", data={}).status_code == 403
+
+    agent = signed_in(inbox, "ann", "agent")
+    assert 'data-action="acknowledge"' in agent.get("/inbox").text
+    assert agent.post(f"/alerts/{alert.id}/acknowledge", data={}).status_code == 303
+    mine = agent.get("/api/v1/alerts", params={"mine": "true"}).json()
+    assert mine["items"] == []
+    agent.post(f"/api/v1/alerts/{alert.id}/assign", json={"assignee": "ann"})
+    assert ids(agent.get("/api/v1/alerts", params={"mine": "true"}).json()) == [alert.id]
+    assert ("acknowledged", "ann", None) in events(inbox, alert.id)
