@@ -27,10 +27,12 @@ ON CONFLICT (mention_id) DO UPDATE SET
 """
 # The label's columns are renamed so they cannot shadow a mention column of the same name.
 # Tombstones are left out: their words are gone, and a model must not learn from blanks.
+# CROSS JOIN keeps the few labels in the outer loop: with a brand's EXISTS filter SQLite
+# otherwise scanned every mention for the labelled ones (1.2 s per label at 1M mentions).
 SELECT_LABELLED = """
 SELECT m.*, l.is_complaint AS label_is_complaint, l.labeled_at AS label_at,
        l.labeled_by AS label_by
-FROM complaint_labels l JOIN mentions m ON m.id = l.mention_id
+FROM complaint_labels l CROSS JOIN mentions m ON m.id = l.mention_id
 WHERE m.deleted_at IS NULL"""
 LABELLED_BRAND = (
     " AND EXISTS (SELECT 1 FROM mention_brands b WHERE b.mention_id = m.id AND b.brand = ?)"
