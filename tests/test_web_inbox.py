@@ -3,6 +3,7 @@ action with the event it records (who, when), bulk actions, snoozes and roles.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -518,3 +519,14 @@ def test_a_signed_in_viewer_sees_no_action_and_an_agent_acts_in_their_name(
     agent.post(f"/api/v1/alerts/{alert.id}/assign", json={"assignee": "ann"})
     assert ids(agent.get("/api/v1/alerts", params={"mine": "true"}).json()) == [alert.id]
     assert ("acknowledged", "ann", None) in events(inbox, alert.id)
+
+
+def test_the_page_shows_older_alerts_on_demand(inbox: WebServer) -> None:
+    made = [alert_about(inbox.store, n, at=NOW - timedelta(minutes=n)) for n in range(1, 56)]
+    first = httpx.get(f"{inbox.url}/inbox")
+    assert first.text.count("data-row ") == 50 and 'id="inbox-more"' in first.text
+    more_url = re.search(r'hx-get="(/inbox\?cursor=[^"]+)"', first.text)
+    assert more_url is not None
+    more = httpx.get(f"{inbox.url}{more_url.group(1)}", headers={"HX-Request": "true"})
+    assert more.text.count("data-row ") == 5 and 'id="inbox-more"' not in more.text
+    assert f'id="alert-row-{made[-1].id}"' in more.text
