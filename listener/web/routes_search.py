@@ -45,7 +45,8 @@ from listener.web.search_views import (
     run_search,
 )
 
-router = APIRouter()
+# Pages, not the API: /api/v1/openapi.json documents their JSON twins in api_search.
+router = APIRouter(include_in_schema=False)
 Viewer = Annotated[Principal, Depends(require(Role.VIEWER))]
 Agent = Annotated[Principal, Depends(require(Role.AGENT))]
 Context = Annotated[WebContext, Depends(context_of)]
