@@ -93,6 +93,14 @@ def test_dates_are_inclusive_days_and_complaint_feeling_topic_language_filter(
     }
 
 
+def test_empty_states_say_what_to_do(web_server: Serve) -> None:
+    running = web_server()
+    with api(running) as client:
+        assert "No mentions yet" in client.get("/search").text
+        fill(running.store, 2)
+        assert "Nothing matches" in client.get("/search", params={"q": "zebra"}).text
+
+
 def test_a_bad_query_is_a_400_problem_with_its_column(web_server: Serve) -> None:
     running = web_server()
     with api(running) as client:
