@@ -206,8 +206,13 @@ def _q(query: str) -> str:
 
 def _get_plans(fx: Fixture) -> list[Plan]:
     rng = fx.rng
-    alert = lambda: str(rng.choice(fx.alert_ids))  # noqa: E731
-    mention = lambda: rng.choice(fx.alert_mentions)  # noqa: E731
+
+    def alert() -> str:
+        return str(rng.choice(fx.alert_ids))
+
+    def mention() -> str:
+        return rng.choice(fx.alert_mentions)
+
     found: list[Plan] = [
         _get(fx, path, path)
         for path in ("/", "/favicon.ico", "/healthz", "/metrics", "/account", "/admin/users",

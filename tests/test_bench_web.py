@@ -61,11 +61,13 @@ def test_it_times_every_get_route_and_ends_with_the_json_summary(tmp_path: Path)
     ):
         assert route in timed, route
     p95 = summary["p95_ms"]
-    assert set(p95) == set(summary["p95_ms_http"]) == set(summary["p50_ms"])
+    assert set(p95) == set(summary["p95_ms_http"]) == set(summary["p95_cpu_ms_in_process"])
     for name, worst in p95.items():
         in_process, http = summary["p95_ms_in_process"][name], summary["p95_ms_http"][name]
         assert worst == max(in_process, http) > 0, name
         assert 0 < summary["p50_ms"][name] <= in_process, name
+        assert summary["p95_cpu_ms_in_process"][name] >= 0, name
+    assert len(summary["load_avg"]) == 2
     assert summary["p95_ms_max"] == max(p95.values())
     assert summary["over_100"] == [name for name, ms in p95.items() if ms > 100]
     # The table is printed, one row per route and variant, before the JSON.
