@@ -1,5 +1,5 @@
-"""Walking a whole search, newest stored first, in keyset pages: the export and the
-"newest" order of the search page.
+"""Walking a whole search, newest stored first, in keyset pages: the "newest" order of the
+search page (the export reads its flat rows the same way, ``search_export_rows``).
 
 ``store.search`` pages by offset, which is what relevance needs (a score has no key to
 resume from) but costs a deep page every row before it. A walk resumes after the last
@@ -35,13 +35,6 @@ FROM mentions_fts
 CROSS JOIN mention_filters m ON m.seq = mentions_fts.rowid
 CROSS JOIN mentions x ON x.seq = m.seq{where} AND mentions_fts.rowid < ?
 ORDER BY mentions_fts.rowid DESC LIMIT ?"""
-# The same walk without snippets, for readers that want whole mentions (the export): the
-# snippet and highlight functions were most of an export's time.
-_MATCHED_WHOLE = """
-SELECT x.* FROM mentions_fts
-CROSS JOIN mention_filters m ON m.seq = mentions_fts.rowid
-CROSS JOIN mentions x ON x.seq = m.seq{where} AND mentions_fts.rowid < ?
-ORDER BY mentions_fts.rowid DESC LIMIT ?"""
 _FILTERED = "SELECT m.* FROM mentions m{where} AND m.seq < ? ORDER BY m.seq DESC LIMIT ?"
 # Without a text query, the narrow mention_filters rows are walked in seq order and only the
 # page's mentions rows read: an index on a filter's column would read every mention it
@@ -73,16 +66,13 @@ def walk_page(
     after: int = FIRST_PAGE,
     limit: int = 500,
     highlight: tuple[str, str] = DEFAULT_HIGHLIGHT,
-    snippets: bool = True,
 ) -> WalkPage:
     """The ``limit`` matches stored just before the mention whose ``seq`` is ``after``."""
     if limit < 1:
         raise ValueError("a walk's page holds at least one mention")
-    matched = where.match is not None and snippets
-    if where.match is not None and not snippets:
-        sql = _MATCHED_WHOLE.format(where=_where(where))
-        params: tuple[object, ...] = (*where.params, after)
-    elif matched:
+    matched = where.match is not None
+    params: tuple[object, ...]
+    if matched:
         sql = _MATCHED.format(where=_where(where))
         params = (*highlight, *highlight, *where.params, after)
     else:
@@ -105,13 +95,10 @@ def walk_page(
     return WalkPage(hits, next_after)
 
 
-def walk(
-    store: SQLiteStore, where: SearchWhere, *, page_size: int = 500, snippets: bool = True
-) -> Iterator[SearchHit]:
-    """Every match of ``where``, newest stored first, read ``page_size`` rows at a time
-    (``snippets=False``: each hit's snippet is the start of its text, not its matches)."""
+def walk(store: SQLiteStore, where: SearchWhere, *, page_size: int = 500) -> Iterator[SearchHit]:
+    """Every match of ``where``, newest stored first, read ``page_size`` rows at a time."""
     after: int | None = FIRST_PAGE
     while after is not None:
-        page = walk_page(store, where, after=after, limit=page_size, snippets=snippets)
+        page = walk_page(store, where, after=after, limit=page_size)
         yield from page.hits
         after = page.next_after

@@ -1,6 +1,6 @@
 """Export of a search's whole result set as CSV or JSON Lines, streamed.
 
-The rows come from a keyset walk of the store (``listener.store.search_walk``), a page of
+The rows come from a keyset walk of the store (``listener.store.search_export_rows``), a page of
 ``EXPORT_PAGE`` mentions at a time, each page written out before the next is read: memory
 stays the same for ten rows or ten million, and there is no row cap.
 
@@ -19,77 +19,37 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any, Literal
 
-from listener.models import Mention
 from listener.store import SQLiteStore
-from listener.store.search_walk import walk
+from listener.store.search_export_rows import EXPORT_COLUMNS, export_rows
 from listener.web.search_views import SearchForm
 
 ExportFormat = Literal["csv", "jsonl"]
 EXPORT_PAGE = 500
-COLUMNS = (
-    "id",
-    "published_at",
-    "source",
-    "source_type",
-    "author_handle",
-    "author_name",
-    "url",
-    "title",
-    "text",
-    "language",
-    "sentiment_label",
-    "sentiment",
-    "complaint",
-    "complaint_score",
-    "feelings",
-    "topics",
-    "urgency",
-    "reach",
-    "brands",
-)
+COLUMNS = EXPORT_COLUMNS
 MEDIA_TYPES: dict[str, str] = {
     "csv": "text/csv; charset=utf-8",
     "jsonl": "application/x-ndjson; charset=utf-8",
 }
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset("=+-@\t\r")
 
 
-def export_record(m: Mention) -> dict[str, Any]:
-    j = m.judgments
-    return {
-        "id": m.id,
-        "published_at": m.published_at.isoformat(),
-        "source": m.source,
-        "source_type": m.source_type,
-        "author_handle": m.author.handle,
-        "author_name": m.author.name,
-        "url": m.url,
-        "title": m.title,
-        "text": m.text,
-        "language": m.language,
-        "sentiment_label": j.sentiment_label.value,
-        "sentiment": j.sentiment,
-        "complaint": j.complaint,
-        "complaint_score": j.complaint_score,
-        "feelings": list(j.feeling_names()),
-        "topics": list(j.topic_names()),
-        "urgency": j.urgency.value,
-        "reach": j.reach,
-        "brands": list(m.brands),
-    }
+def _text_cell(text: str) -> str:
+    return "'" + text if text and text[0] in _FORMULA_FIRST else text
 
 
 def safe_cell(value: Any) -> str | int | float:
     """One CSV cell: lists joined with "; ", text that a spreadsheet would run as a formula
-    prefixed with an apostrophe; numbers as they are."""
+    prefixed with an apostrophe; numbers as they are. (Called for every cell of an export,
+    so the common cases come first.)"""
+    if value.__class__ is str:
+        return _text_cell(value)
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float):
         return value
-    text = "; ".join(value) if isinstance(value, list) else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return _text_cell("; ".join(value) if isinstance(value, list) else str(value))
 
 
 def _csv_lines(rows: list[dict[str, Any]], *, header: bool) -> bytes:
@@ -110,13 +70,7 @@ def export_chunks(store: SQLiteStore, form: SearchForm, fmt: ExportFormat) -> It
     where = form.where()
     if fmt == "csv":
         yield "\ufeff".encode() + _csv_lines([], header=True)
-    page: list[dict[str, Any]] = []
-    for hit in walk(store, where, page_size=EXPORT_PAGE, snippets=False):
-        page.append(export_record(hit.mention))
-        if len(page) == EXPORT_PAGE:
-            yield _encode(page, fmt)
-            page = []
-    if page:
+    for page in export_rows(store, where, page_size=EXPORT_PAGE):
         yield _encode(page, fmt)
 
 
