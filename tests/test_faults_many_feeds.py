@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -168,18 +167,12 @@ def write_config(folder: Path, server: FaultServer, names: list[str]) -> Path:
         "scheduler:\n  concurrency: 16\n  jitter: 0\n  backoff_base: 30s\n  poll_timeout: 10s\n"
         f"sources:\n{sources}"
         "storage:\n  sqlite: data/listener.db\n"
-        # The web app runs as it does by default, its memory counted, on a port of its own.
-        f"web:\n  port: {free_port()}\n",
+        # The polling daemon alone: the web app (on by default) adds ~12 MB of its own,
+        # and its fixed port would clash with other daemons run beside this one.
+        "web:\n  enabled: false\n",
         encoding="utf-8",
     )
     return config
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def listener() -> str:
