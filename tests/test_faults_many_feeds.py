@@ -1,9 +1,9 @@
 """Item 6 of issue 13 as a test: a real daemon (``listener run``) polls, all at once, one
 healthy feed of 100,000 entries and thirteen feeds that fail each in its own way, served
 from this machine (``tests.fault_server``: real sockets). It must stay within 200 MB for
-its whole process tree (the parse workers included), read the healthy feed a window per
-poll and poll it again on time, leave every faulty source's error in words where
-``listener sources`` shows it, and stop within 5 s of SIGTERM without losing what it
+its whole process tree (the parse workers included; shared pages counted once), read the
+healthy feed a window per poll and poll it again on time, leave every faulty source's error
+in words where ``listener sources`` shows it, and stop within 5 s of SIGTERM without losing what it
 stored: the next poll goes on exactly where the stored entries end.
 
 The schedule is exact (``jitter: 0``): every source is polled at the first tick; the
@@ -237,14 +237,26 @@ class TreeMemory:
 
 
 def _status_of(pid: int) -> tuple[int, int]:
-    """(parent pid, resident KiB) of ``pid``; (0, 0) once it is gone."""
+    """(parent pid, resident KiB) of ``pid``; (0, 0) once it is gone.
+
+    Resident means the process's proportional share (Pss): a page the daemon and its parse
+    workers share (the interpreter, its libraries) is counted once across the tree, split
+    between them. Summing each process's RSS would count it once per process, so the sum
+    would say more memory is in use than the machine gives the tree. RSS where the kernel
+    has no smaps_rollup.
+    """
     try:
         stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        status = Path(f"/proc/{pid}/status").read_text()
+        try:
+            status = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            field = "Pss:"
+        except (FileNotFoundError, PermissionError):
+            status = Path(f"/proc/{pid}/status").read_text()
+            field = "VmRSS:"
     except (FileNotFoundError, ProcessLookupError):
         return 0, 0
-    rss = [int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")]
-    return int(stat[1]), rss[0] if rss else 0
+    resident = [int(line.split()[1]) for line in status.splitlines() if line.startswith(field)]
+    return int(stat[1]), resident[0] if resident else 0
 
 
 def _tree_rss_kb(root: int) -> dict[int, int]:
