@@ -24,6 +24,7 @@ from listener.web import (
     routes_search,
     routes_sources,
 )
+from listener.web.api_document import document_api
 from listener.web.context import WebContext
 from listener.web.pages import STATIC_DIR
 from listener.web.problems import install_error_handlers
@@ -54,6 +55,7 @@ def create_app(context: WebContext) -> FastAPI:
     )
     app.add_middleware(RequestTimingMiddleware, metrics=context.metrics)
     install_error_handlers(app)
+    document_api(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     # No role needed to be sent on: the inbox itself asks who is there.

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Path as PathParam
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, field_validator
 
 from listener.models import AlertKind, AlertState, Severity
 
@@ -183,11 +183,24 @@ class ActionBody(BaseModel):
     note: str = Field(default="", max_length=5000)
     reply: str = Field(default="", max_length=20000)
     until: datetime | None = None
-    until_escalation: bool = False
+    # Strict: the document says boolean, and a lax 0 or "no" read as false is a script's
+    # mistake let through.
+    until_escalation: StrictBool = False
+
+    @field_validator("until", mode="before")
+    @classmethod
+    def _until_is_a_time(cls, value: object) -> object:
+        # Lax pydantic reads a number as seconds since 1970; the document says a date-time.
+        if value is not None and not isinstance(value, str | datetime):
+            raise ValueError("until is a date and time (ISO 8601), e.g. 2026-12-05T09:00:00Z")
+        return value
 
 
 class BulkBody(ActionBody):
-    ids: list[ListedId] = Field(min_length=1, max_length=500)
+    # Strict (a JSON "1" or 1.0 is not an id); the page passes the ints its form parsed.
+    ids: list[Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]] = Field(
+        min_length=1, max_length=500
+    )
     action: Action
 
 

@@ -47,7 +47,8 @@ class SourceRow(BaseModel):
 
 class SourceList(BaseModel):
     items: list[SourceRow]
-    next_cursor: str | None = None  # every configured source fits one page
+    # Always null: every configured source fits one page (the field keeps the list shape).
+    next_cursor: None = None
 
 
 class Unparked(BaseModel):
