@@ -3,12 +3,14 @@ passwords are asked twice and never shown, a token's secret is printed once and 
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
@@ -182,3 +184,44 @@ def test_a_hash_made_with_other_parameters_is_redone_at_the_next_sign_in(
     assert stored != older and "m=19456,t=2,p=1" in stored
     with open_store(settings.storage.sqlite) as store:
         assert accounts.check_password(store, "dana", PASSWORD) is not None
+
+
+# Run in a fresh interpreter (this one imported the accounts long ago): cProfile counts the
+# calls to argon2's PasswordHasher while the CLI is imported, then around two sign-ins.
+_HASH_COUNTS = """\
+import cProfile, json, pstats, sys
+
+def counted(action):
+    profile = cProfile.Profile()
+    profile.runcall(action)
+    calls = {"hash": 0, "verify": 0}
+    for (file, _, function), figures in pstats.Stats(profile).stats.items():
+        if file.endswith("_password_hasher.py") and function in calls:
+            calls[function] += figures[1]
+    return calls
+
+imported = counted(lambda: __import__("listener.cli.main"))
+from listener.store import accounts, open_store
+with open_store(sys.argv[1]) as store:
+    first = counted(lambda: accounts.check_password(store, "nobody", "any-password-at-all"))
+    second = counted(lambda: accounts.check_password(store, "nobody", "any-password-at-all"))
+print(json.dumps({"import": imported, "first": first, "second": second}))
+"""
+
+
+def test_no_password_is_hashed_until_the_first_sign_in_which_still_verifies_unknown_names(
+    tmp_path: Path,
+) -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", _HASH_COUNTS, str(tmp_path / "listener.db")],
+        capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
+    assert run.returncode == 0, run.stderr
+    counts = json.loads(run.stdout.splitlines()[-1])
+    # Every command imports the accounts; none of them pays for a memory-hard hash there.
+    assert counts["import"] == {"hash": 0, "verify": 0}
+    # The first sign-in makes the dummy hash; an unknown name is verified against it, once
+    # per sign-in, as a wrong password would be.
+    assert counts["first"] == {"hash": 1, "verify": 1}
+    assert counts["second"] == {"hash": 0, "verify": 1}

@@ -18,6 +18,7 @@ import sqlite3
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -36,9 +37,21 @@ MAX_NAME_CHARS = 64
 # where argon2-cffi's default (RFC 9106's 64 MiB, three passes, four lanes) took ~420 ms —
 # past the app's 100 ms budget per request, and four lanes on two cores is no stronger.
 _HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
-# Verified against when the name is unknown, so an unknown name costs what a wrong password
-# does and the response time does not tell which names exist.
-_DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the name is unknown, so an unknown name costs what a wrong
+    password does and the response time does not tell which names exist.
+
+    Made at the first sign-in, not at import: every ``listener`` command imports
+    this module, and a hash is a memory-hard computation none of them needs. The first
+    sign-in of the process pays for it, whatever the name (see ``check_password``), so it
+    tells no name apart.
+    """
+    # Two first sign-ins at once may both make one; either hash serves, and one is kept.
+    return _HASHER.hash(secrets.token_urlsafe(16))
+
 
 # Touching a session or token on every request would be a write per page view; once a
 # minute is enough for "last used" and costs a sliding expiry at most a minute.
@@ -239,9 +252,12 @@ def check_password(store: SQLiteStore, name: str, password: str) -> User | None:
     """
     if not (_is_text(name) and _is_text(password)):
         return None
+    # Made before the lookup whether or not the name exists: were it made only for an
+    # unknown name, the first such sign-in would take a hash longer than a known one.
+    dummy = _dummy_hash()
     with _read(store) as conn:
         row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
-    stored = _DUMMY_HASH if row is None else str(row["password_hash"])
+    stored = dummy if row is None else str(row["password_hash"])
     try:
         _HASHER.verify(stored, password[:MAX_PASSWORD_CHARS])
     except (VerificationError, InvalidHashError):
