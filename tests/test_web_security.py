@@ -204,6 +204,18 @@ def test_a_post_with_the_token_in_the_header_or_the_form_is_accepted(running: We
     assert delete.json() == {"deleted": 3}
 
 
+def test_the_csrf_cookie_is_found_among_other_apps_odd_cookies(running: WebServer) -> None:
+    # Every app on localhost shares the Cookie header, whatever its port; one that sets a
+    # cookie the standard library's parser rejects must not lock us out.
+    token = "t" * 43
+    cookie = f'prefs={{"theme": "dark"}}; a b=c; {CSRF_COOKIE}={token}; z=1'
+    with client(running) as http:
+        sent = http.post(
+            "/test/form", data={"note": "ok", "csrf_token": token}, headers={"Cookie": cookie}
+        )
+    assert sent.status_code == 200 and sent.json()["note"] == "ok"
+
+
 def test_a_bearer_request_needs_no_csrf_token_and_carries_no_cookies(running: WebServer) -> None:
     browser, _token = with_csrf(running)
     with closing(browser):

@@ -26,11 +26,11 @@ import ipaddress
 import logging
 import secrets
 from collections.abc import Iterable
-from http.cookies import SimpleCookie
 from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from listener.web.auth import current_principal
@@ -124,13 +124,9 @@ def _cookie(headers: Headers, name: str) -> str | None:
     raw = headers.get("cookie")
     if not raw:
         return None
-    jar: SimpleCookie = SimpleCookie()
-    try:
-        jar.load(raw)
-    except Exception:  # a malformed cookie header from the outside is no token at all
-        return None
-    morsel = jar.get(name)
-    return morsel.value if morsel is not None else None
+    # Starlette's lenient parser: http.cookies gives up on the whole header at the first
+    # cookie it dislikes, and every app on localhost shares this header, whatever its port.
+    return cookie_parser(raw).get(name)
 
 
 def _valid_token_shape(token: str | None) -> bool:
