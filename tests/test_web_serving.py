@@ -150,6 +150,33 @@ def test_sigterm_stops_run_in_time_with_an_event_stream_open(tmp_path: Path, sta
     assert took_s <= STOP_WITHIN_S, f"took {took_s:.1f} s to stop"
 
 
+def test_the_app_follows_the_settings_the_daemon_reloads(tmp_path: Path, start: Launch) -> None:
+    port = free_port()
+    config = write_settings(tmp_path, port)
+    running = start("run", "--config", str(config))
+    running.wait_for("web app: ")
+    url = f"http://127.0.0.1:{port}/api/v1/sources"
+
+    def names() -> list[str]:
+        return [item["name"] for item in httpx.get(url).json()["items"]]
+
+    assert names() == []
+    # The daemon notices an edited file by itself; the app must show what it now polls.
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text + "sources:\n  - {name: offline, type: rss, interval: 10m,"
+        " url: 'http://127.0.0.1:9/feed.xml'}\n",
+        encoding="utf-8",
+    )
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and names() != ["offline"]:
+        time.sleep(0.2)
+    assert names() == ["offline"]
+    _took_s, err = stop(running)
+    assert running.process.returncode == 0, err
+    assert "web app follows the reloaded settings" in err
+
+
 def test_web_serves_the_app_alone(tmp_path: Path, start: Launch) -> None:
     port = free_port()
     running = start("web", "--config", str(write_settings(tmp_path, port)))

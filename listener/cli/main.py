@@ -140,9 +140,11 @@ def run(ctx: click.Context, config_path: str | None) -> None:
             await daemon.close()
             click.echo(f"listener run: {error}", err=True)
             sys.exit(error.exit_code)
-        server = web.build_server(settings, daemon.store, daemon.metrics, daemon)
+        context = web.web_context(settings, daemon.store, daemon.metrics, daemon)
+        server = web.build_server(context)
         web.announce(settings)
         serving = asyncio.create_task(server.serve(sockets=[sock]), name="web")
+        following = asyncio.create_task(web.follow_reloads(context, lambda: daemon.settings))
         polling = asyncio.create_task(daemon.run(stop), name="daemon")
         stopping = asyncio.create_task(stop.wait(), name="stop")
         await asyncio.wait({serving, polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -152,6 +154,7 @@ def run(ctx: click.Context, config_path: str | None) -> None:
         stop.set()
         outcomes = await asyncio.gather(serving, polling, return_exceptions=True)
         stopping.cancel()
+        following.cancel()
         sock.close()
         for outcome in outcomes:
             if isinstance(outcome, BaseException):

@@ -18,7 +18,7 @@ import logging
 import signal
 import socket
 import sys
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING
 
 import click
@@ -33,12 +33,14 @@ if TYPE_CHECKING:
     import uvicorn
 
     from listener.store import SQLiteStore
-    from listener.web.context import Operations
+    from listener.web.context import Operations, WebContext
 
 log = logging.getLogger("listener.web")
 
 # Open connections (an inbox's event stream) get this long to finish once stopping starts.
 GRACE_S = 1
+# How soon the app sees settings the daemon reloaded (its own tick is 2 s).
+FOLLOW_S = 1.0
 
 
 class WebAppError(Exception):
@@ -94,16 +96,18 @@ def refuse_unsafe(settings: Settings, store: SQLiteStore) -> None:
         raise WebAppError(refusal)
 
 
-def build_server(
-    settings: Settings,
-    store: SQLiteStore,
-    metrics: Metrics,
-    operations: Operations | None,
-) -> uvicorn.Server:
+def web_context(
+    settings: Settings, store: SQLiteStore, metrics: Metrics, operations: Operations | None
+) -> WebContext:
+    from listener.web.context import WebContext
+
+    return WebContext(settings=settings, store=store, metrics=metrics, operations=operations)
+
+
+def build_server(context: WebContext) -> uvicorn.Server:
     import uvicorn
 
     from listener.web.app import create_app
-    from listener.web.context import WebContext
 
     class EmbeddedServer(uvicorn.Server):
         @contextlib.contextmanager
@@ -112,7 +116,6 @@ def build_server(
             # uvicorn's handlers would replace those and re-raise the signal when it ends.
             yield
 
-    context = WebContext(settings=settings, store=store, metrics=metrics, operations=operations)
     config = uvicorn.Config(
         create_app(context),
         log_config=None,  # our key=value logging, set up by the command
@@ -123,6 +126,22 @@ def build_server(
         lifespan="on",
     )
     return EmbeddedServer(config)
+
+
+async def follow_reloads(context: WebContext, current: Callable[[], Settings]) -> None:
+    """Keep the app's settings those the daemon runs with: it re-reads an edited settings
+    file by itself (or on SIGHUP), and the sources page, the brands and the SLA must not go
+    stale until a restart. The ``web`` section stays as started (its address, Host names and
+    sessions take effect after a restart, as the README says)."""
+    seen = current()
+    while True:
+        await asyncio.sleep(FOLLOW_S)
+        fresh = current()
+        if fresh is seen:
+            continue
+        seen = fresh
+        context.settings = fresh.model_copy(update={"web": context.settings.web})
+        log.info("web app follows the reloaded settings")
 
 
 def announce(settings: Settings) -> None:
@@ -156,7 +175,7 @@ def web(ctx: click.Context, config_path: str | None) -> None:
         sys.exit(error.exit_code)
 
     async def serve() -> None:
-        server = build_server(settings, store, Metrics(), None)
+        server = build_server(web_context(settings, store, Metrics(), None))
         loop = asyncio.get_running_loop()
 
         def stop() -> None:
