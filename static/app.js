@@ -51,6 +51,11 @@
     return true;
   }
 
+  function ownsEnter(target) {
+    return target === document.body || target === document.documentElement ||
+      (target instanceof Element && target.matches("[data-row]"));
+  }
+
   function keyedElement(key) {
     const selector = '[data-key="' + CSS.escape(key) + '"]';
     const row = currentRow();
@@ -94,7 +99,8 @@
     let handled = true;
     if (key === "j") moveCurrent(1);
     else if (key === "k") moveCurrent(-1);
-    else if (key === "Enter") handled = openCurrent();
+    // Enter on a focused link or button is that element's own; only from the page is it ours.
+    else if (key === "Enter") handled = ownsEnter(event.target) && openCurrent();
     else if (key === "?") showHelp();
     else if (registered.has(key)) registered.get(key).handler(event, currentRow());
     else {

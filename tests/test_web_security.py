@@ -409,6 +409,12 @@ def test_the_layout_keyboard_copy_times_and_confirm_work(running: WebServer, pag
     page.go_back()
     page.keyboard.press("j")
     page.keyboard.press("j")
+    # Enter on a focused button is the button's (it copies row 0), not "open the row".
+    page.locator("tr[data-row] button").first.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("navigator.clipboard.readText()") == "words 0"
+    assert page.url.endswith("/test/rows")
+    page.locator("tr[data-row] button").first.blur()
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.title() == "opened 1"
