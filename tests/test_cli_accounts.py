@@ -225,3 +225,41 @@ def test_no_password_is_hashed_until_the_first_sign_in_which_still_verifies_unkn
     # per sign-in, as a wrong password would be.
     assert counts["first"] == {"hash": 1, "verify": 1}
     assert counts["second"] == {"hash": 0, "verify": 1}
+
+
+def test_disable_stops_sign_in_sessions_and_tokens_and_enable_lets_them_back(
+    settings: Settings,
+) -> None:
+    for name, role in (("ops", "admin"), ("dana", "agent")):
+        assert cli(settings, "users", "add", name, "--role", role, "--password-stdin",
+                   input=f"{PASSWORD}\n").exit_code == 0
+    with open_store(settings.storage.sqlite) as store:
+        dana = accounts.get_user(store, "dana")
+        assert dana is not None
+        session = accounts.start_session(store, dana, "test", NOW, POLICY)
+        _token, secret = accounts.create_token(store, "dana-script", "viewer", "dana", NOW)
+        _token, other = accounts.create_token(store, "ops-script", "viewer", "ops", NOW)
+
+    disabled = cli(settings, "users", "disable", "dana")
+    assert disabled.exit_code == 0, disabled.output
+    assert "disabled dana; 1 session(s) ended" in disabled.output
+    listed = cli(settings, "users", "list").output.splitlines()
+    assert [line for line in listed if "(disabled)" in line] == [
+        line for line in listed if line.startswith("dana")
+    ]
+    with open_store(settings.storage.sqlite) as store:
+        assert accounts.check_password(store, "dana", PASSWORD) is None
+        assert accounts.session_user(store, session, NOW, POLICY) is None
+        assert accounts.token_bearer(store, secret, NOW) is None
+        assert accounts.token_bearer(store, other, NOW) is not None  # ops's token works
+
+    # The only enabled admin stays enabled while someone else may sign in.
+    assert cli(settings, "users", "enable", "dana").exit_code == 0
+    last = cli(settings, "users", "disable", "ops")
+    assert last.exit_code == 1 and "last enabled admin" in last.output
+    assert cli(settings, "users", "disable", "nobody").exit_code == 1
+    assert "(disabled)" not in cli(settings, "users", "list").output
+    with open_store(settings.storage.sqlite) as store:
+        assert accounts.check_password(store, "dana", PASSWORD) is not None
+        assert accounts.token_bearer(store, secret, NOW) is not None
+        assert accounts.session_user(store, session, NOW, POLICY) is None  # signs in afresh

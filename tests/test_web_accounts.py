@@ -445,3 +445,45 @@ def test_the_admin_page_pages_through_many_users_and_tokens(web_server: Serve) -
         assert second.status_code == 200
         assert "token04" in second.text and "token00" in second.text
         assert "token05" not in second.text and "user02" in second.text
+
+
+def test_a_disabled_user_cannot_sign_in_and_their_session_and_tokens_stop_at_once(
+    web_server: Serve,
+) -> None:
+    running = web_server(clock=SettableClock())
+    add_user(running, "ops", "admin")
+    add_user(running, "dana", "admin")
+    with client(running) as dana, client(running) as ops:
+        assert sign_in(dana, "dana").status_code == 303
+        assert sign_in(ops, "ops").status_code == 303
+        made = dana.post(
+            "/api/v1/tokens",
+            json={"name": "dana-script", "role": "viewer"},
+            headers={"X-CSRF-Token": dana.cookies[CSRF_COOKIE]},
+        )
+        assert made.status_code in (200, 201), made.text
+        secret = made.json()["secret"]
+        with client(running, Authorization=f"Bearer {secret}") as script:
+            assert script.get("/api/v1/users").status_code == 403  # a viewer, but it works
+
+            assert accounts.set_disabled(running.store, "dana", True) == 1
+            assert dana.get("/api/v1/users").status_code == 401
+            refused = script.get("/api/v1/users")
+            assert refused.status_code == 401
+            with client(running) as again:
+                assert sign_in(again, "dana").status_code != 303
+                assert SESSION_COOKIE not in again.cookies
+
+            page = ops.get("/admin/users")
+            assert page.status_code == 200
+            users = page.text.split('id="users-title"')[1].split('id="tokens-title"')[0]
+            rows = {r.split("<td>")[1].split()[0]: r for r in users.split("<tr data-row>")[1:]}
+            assert ">disabled</span>" in rows["dana"] and "disabled" not in rows["ops"]
+            listed = ops.get("/api/v1/users").json()["items"]
+            assert {u["name"]: u["disabled"] for u in listed} == {"dana": True, "ops": False}
+
+            accounts.set_disabled(running.store, "dana", False)
+            # Enabled again: the tokens work, the ended session stays ended.
+            assert script.get("/api/v1/users").status_code == 403
+            assert dana.get("/api/v1/users").status_code == 401
+            assert sign_in(dana, "dana").status_code == 303

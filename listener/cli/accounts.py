@@ -106,6 +106,33 @@ def remove_user(config_path: str | None, name: str) -> None:
     click.echo(f"removed {name}")
 
 
+@users.command("disable")
+@config_option
+@click.argument("name")
+def disable_user(config_path: str | None, name: str) -> None:
+    """Stop a user signing in, keeping their account: their sessions end at once, and the
+    API tokens they made are refused until they are enabled again."""
+    with _store(config_path) as store:
+        try:
+            ended = store_accounts.set_disabled(store, name, True)
+        except AccountError as error:
+            _fail(str(error))
+    click.echo(f"disabled {name}; {ended} session(s) ended")
+
+
+@users.command("enable")
+@config_option
+@click.argument("name")
+def enable_user(config_path: str | None, name: str) -> None:
+    """Let a disabled user sign in again (their tokens work again too)."""
+    with _store(config_path) as store:
+        try:
+            store_accounts.set_disabled(store, name, False)
+        except AccountError as error:
+            _fail(str(error))
+    click.echo(f"enabled {name}")
+
+
 @users.command("passwd")
 @config_option
 @click.argument("name")

@@ -233,6 +233,34 @@ def remove_user(store: SQLiteStore, name: str) -> None:
         conn.execute("DELETE FROM users WHERE id = ?", (row["id"],))
 
 
+def set_disabled(store: SQLiteStore, name: str, disabled: bool) -> int:
+    """Disables (or enables again) ``name``; returns how many of their sessions ended.
+
+    A disabled user cannot sign in, and the sessions they had end here (enabled again, they
+    sign in afresh); the API tokens they made are refused while they stay disabled (see
+    ``token_bearer``). The last enabled admin stays enabled while other enabled users remain,
+    as with ``remove_user``.
+    """
+    with _write(store) as conn:
+        row = conn.execute("SELECT id, role FROM users WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise AccountError(f"no user named {name!r}")
+        if disabled and row["role"] == "admin":
+            admins, others = conn.execute(
+                "SELECT count(*) FILTER (WHERE role = 'admin'), count(*) FILTER"
+                " (WHERE role != 'admin') FROM users WHERE NOT disabled"
+            ).fetchone()
+            if admins == 1 and others > 0:
+                raise AccountError(
+                    f"{name!r} is the last enabled admin and other users remain: add or"
+                    " enable another admin first"
+                )
+        conn.execute("UPDATE users SET disabled = ? WHERE id = ?", (int(disabled), row["id"]))
+        if not disabled:
+            return 0
+        return conn.execute("DELETE FROM sessions WHERE user_id = ?", (row["id"],)).rowcount
+
+
 def set_password(store: SQLiteStore, name: str, password: str) -> int:
     """Sets ``name``'s password and ends their sessions (someone who knew the old one may be
     signed in); returns how many sessions ended."""
@@ -440,11 +468,17 @@ def revoke_token(store: SQLiteStore, name: str, now: datetime) -> None:
 
 def token_bearer(store: SQLiteStore, secret: str, now: datetime) -> ApiToken | None:
     """The live token whose secret is ``secret`` (recording its use at most once a minute),
-    or None."""
+    or None. A token made by a user who is now disabled is not live while they stay so."""
     hashed = secret_hash(secret)
     with _read(store) as conn:
+        # users.name (NOCASE, unique) on the left: the comparison takes its collation and
+        # its index. created_by is a name: tokens made from the terminal ("cli") or by the
+        # local operator match no user unless one was given that name.
         row = conn.execute(
-            "SELECT * FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL", (hashed,)
+            "SELECT * FROM api_tokens t WHERE token_hash = ? AND revoked_at IS NULL"
+            " AND NOT EXISTS (SELECT 1 FROM users u WHERE u.name = t.created_by"
+            " AND u.disabled)",
+            (hashed,),
         ).fetchone()
     if row is None:
         return None

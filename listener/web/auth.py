@@ -5,7 +5,8 @@ mentions, an admin also manages users and tokens. Routes declare the least role 
 ``Depends(require(Role.AGENT))``; ``current_principal`` works out who is asking: an API token
 (``Authorization: Bearer``), else a session cookie, else — on a loopback address with no
 accounts — the local operator. Every request asks the store again: nothing is cached, so a
-revoked token, an ended session or a removed user stops working at once.
+revoked token, an ended session or a removed or disabled user (and the tokens they made)
+stops working at once.
 """
 
 from __future__ import annotations
