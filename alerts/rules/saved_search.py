@@ -13,9 +13,10 @@ source). Every match published within ``max_age`` is an alert ``search:<rule>:<m
 
 A rule with ``saved: NAME`` reads the search saved in the web app under that name (its query
 and its filters: brand, source, sentiment, complaint, feeling, topic, language, dates) from
-the store when the rules are built (at start and on each reload). ``listener check`` refuses
-a name the store does not hold (``saved_search_problems``); should one still be missing when
-the daemon builds its rules, the rule raises nothing and says so in the log at ERROR.
+the store when the rules are built (at start and on each reload). ``listener check`` and
+``listener run`` refuse a name the store does not hold (``saved_search_problems``), and so does
+the daemon's reload, keeping the settings it runs on; should one still go missing between that
+check and the rules being built, the rule raises nothing and says so in the log at ERROR.
 """
 
 from __future__ import annotations

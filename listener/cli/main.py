@@ -30,6 +30,7 @@ from listener.cli.render import (
 )
 from listener.cli.web import web as web_command
 from listener.clock import utcnow
+from listener.config.settings import Settings
 from listener.redaction import redact
 
 # SQLite's answers that mean the store file itself cannot be used, and what the operator can do;
@@ -75,6 +76,17 @@ def main(ctx: click.Context, verbose: int) -> None:
     ctx.obj["verbose"] = verbose
 
 
+def _refuse_missing_saved_searches(settings: Settings) -> None:
+    """Exit 2, saying why, when a ``saved:`` rule names a search the store does not hold
+    (or one whose filters a rule cannot test)."""
+    from alerts.rules.saved_search import saved_search_problems
+
+    if searches := saved_search_problems(settings):
+        for problem in searches:
+            click.echo(f"{settings.config_path}: {redact(problem)}", err=True)
+        sys.exit(2)
+
+
 @main.command()
 @config_option
 def check(config_path: str | None) -> None:
@@ -93,12 +105,7 @@ def check(config_path: str | None) -> None:
             + f", store {settings.storage.sqlite}"
         )
     )
-    from alerts.rules.saved_search import saved_search_problems
-
-    if searches := saved_search_problems(settings):
-        for problem in searches:
-            click.echo(f"{settings.config_path}: {redact(problem)}", err=True)
-        sys.exit(2)
+    _refuse_missing_saved_searches(settings)
     from alerts.template_check import check_templates
 
     problems = check_templates(settings)
@@ -119,6 +126,9 @@ def run(ctx: click.Context, config_path: str | None) -> None:
     # A service logs its transitions at INFO by default; -vv adds every poll's detail.
     start_logging("DEBUG" if ctx.obj["verbose"] >= 2 else "INFO")
     settings = load_or_exit(config_path)
+    # What `check` refuses, `run` refuses too: a rule that could never raise an alert is a
+    # setting silently ignored.
+    _refuse_missing_saved_searches(settings)
 
     async def serve() -> None:
         stop = asyncio.Event()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from listener.config.errors import ConfigError
@@ -32,11 +33,17 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return stat.st_mtime_ns, stat.st_size
 
 
+# What else keeps new settings from running, beyond their own validation (a ``saved:`` rule
+# naming a search the store does not hold): one sentence per problem, none when they may run.
+Vet = Callable[[Settings], list[str]]
+
+
 class SettingsWatcher:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, vet: Vet | None = None) -> None:
         self._path = settings.config_path
         self._stamp = _stamp(self._path)
         self._forced = False
+        self._vet = vet
 
     def request_reload(self) -> None:
         """Reload at the next check even if the file looks unchanged (SIGHUP)."""
@@ -62,6 +69,13 @@ class SettingsWatcher:
         # may still be shown).
         remember_secrets(fresh.secrets)
         if fresh == running:
+            return None
+        problems = self._vet(fresh) if self._vet else []
+        if problems:
+            log.error(
+                "settings file has problems; still running on the previous settings",
+                extra=fields(config=str(self._path), problems="; ".join(problems)),
+            )
             return None
         self._note_restart_only(running, fresh)
         before = {s.name for s in running.sources}

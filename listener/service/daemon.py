@@ -31,6 +31,7 @@ from typing import Any
 import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from alerts.rules.saved_search import saved_search_problems
 from alerts.service import Alerting
 from listener import __version__
 from listener.clock import Clock, utcnow
@@ -79,7 +80,9 @@ class Daemon:
         self._stopping = False
         self._hashes_pruned_at: datetime | None = None
         self._models_checked_at: datetime | None = None
-        self._watcher = SettingsWatcher(settings)
+        # An edit that `listener check` would refuse is refused here too, the running
+        # settings kept (a saved: rule naming a search nobody saved would raise nothing).
+        self._watcher = SettingsWatcher(settings, vet=saved_search_problems)
         self.settings = settings
         self._models: dict[str, ComplaintModel] = load_models(self.store)
         self.alerting = Alerting(
