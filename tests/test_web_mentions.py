@@ -3,6 +3,7 @@ the label buttons doing what `listener label` does, and who may press them."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -237,3 +238,45 @@ def test_without_javascript_the_label_form_posts_and_comes_back(
         f"/mentions/{mention_id}/label", data={"verdict": "maybe", "csrf_token": token}
     )
     assert refused.status_code == 422
+
+
+LEARNING_SETTINGS = """\
+brands:
+  - name: Acme
+    query: acme
+storage:
+  sqlite: {db}
+judgments:
+  learning:
+    min_labels: 10
+"""
+
+
+def test_the_label_that_completes_a_training_set_trains_the_brands_model(
+    web_server: Callable[..., WebServer],
+) -> None:
+    running = web_server(LEARNING_SETTINGS)
+    ids = [
+        _store_mention(running, n, text=f"acme parcel {n} {'late again' if n % 2 else 'fine'}")
+        for n in range(1, 11)
+    ]
+    for mention_id in ids[:-1]:
+        number = int(mention_id.split(":")[1])
+        running.store.set_complaint_label(mention_id, number % 2 == 1, by="seed", at=T0)
+    assert running.store.complaint_models() == {}
+    answer = browser_client(running).post(
+        f"/api/v1/mentions/{ids[-1]}/label", json={"complaint": False}
+    )
+    assert answer.status_code == 200, answer.text
+    result = answer.json()
+    # However long training takes here, the answer either carries the report or says it
+    # runs on; the model is stored either way.
+    if result["retrain_pending"]:
+        assert result["retrain_report"] == []
+    else:
+        assert result["retrain_report"][0].startswith("Acme: model trained on 10 labels")
+    deadline = time.monotonic() + 60
+    while "Acme" not in running.store.complaint_models() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    model = running.store.complaint_models()["Acme"]
+    assert (model.labels, model.positives) == (10, 5)

@@ -32,6 +32,6 @@ def label(
     who: Annotated[Principal, Depends(require(Role.AGENT))],
 ) -> LabelResult:
     """Mark the mention a complaint or not (as ``listener label``); the brands' models are
-    retrained from their labels at once, and a running daemon uses them within
-    ``judgments.learning.retrain_every``."""
+    retrained from their labels at once (``retrain_pending`` while that runs on in the
+    background), and a running daemon uses them within ``judgments.learning.retrain_every``."""
     return label_mention(context, mention_id, verdict.complaint, by=who.name)

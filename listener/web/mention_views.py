@@ -14,12 +14,13 @@ from urllib.parse import quote
 from fastapi import HTTPException
 from pydantic import BaseModel
 
-from listener.judging.labels import daemon_pickup, retrain_after_label, save_label
+from listener.judging.labels import daemon_pickup, save_label
 from listener.models import Author, Finding, Judgments, Mention
 from listener.store import UnknownMention
 from listener.store.author_reads import AlertBrief, alerts_of_mentions, existing_mentions
 from listener.web.context import WebContext
 from listener.web.display import Show, link_or_none
+from listener.web.label_retraining import retrain_soon
 
 # The store caps text on the way in; these bound what a page puts in one element anyway.
 MAX_SHOWN_TEXT = 20_000
@@ -136,7 +137,8 @@ class LabelIn(BaseModel):
 class LabelResult(BaseModel):
     mention: MentionOut
     labelled_by: str
-    retrain_report: list[str]
+    retrain_report: list[str]  # the trainer's lines, when it finished within a moment
+    retrain_pending: bool  # still retraining in the background (many labels take seconds)
     retrain_error: str | None
     learning: LearningOut
 
@@ -283,21 +285,18 @@ def mention_detail(context: WebContext, mention_id: str) -> MentionDetail:
 def label_mention(
     context: WebContext, mention_id: str, is_complaint: bool, *, by: str
 ) -> LabelResult:
-    """What ``listener label`` does: keep the verdict, then retrain the brands' models."""
+    """What ``listener label`` does: keep the verdict, then retrain the brands' models (in
+    the background when that takes more than a moment)."""
     try:
         mention = save_label(context.store, mention_id, is_complaint, by=by, at=context.clock())
     except UnknownMention:
         raise HTTPException(status_code=404, detail=f"no mention with id {mention_id!r}") from None
-    report: list[str] = []
-    error: str | None = None
-    try:
-        report = retrain_after_label(context.store, context.settings, mention.brands)
-    except Exception as failure:  # the label is saved; only the learning step failed
-        error = f"label saved, but retraining failed: {failure}"
+    retrain = retrain_soon(context.store, context.settings, mention.brands)
     return LabelResult(
         mention=mention_out(mention),
         labelled_by=by,
-        retrain_report=report,
-        retrain_error=error,
+        retrain_report=retrain.report,
+        retrain_pending=retrain.pending,
+        retrain_error=retrain.error,
         learning=learning_out(context),
     )
