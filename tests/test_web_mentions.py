@@ -96,8 +96,12 @@ def test_labelling_through_the_api_stores_what_listener_label_stores(
     assert result["mention"]["judgments"]["complaint_by"] == "person"
     assert result["labelled_by"] == "local"
     assert result["learning"]["retrain_every_s"] == 600
-    # The trainer's own report: too few labels for Acme's model yet.
-    assert result["retrain_report"] and result["retrain_report"][0].startswith("Acme: 1 labels")
+    # The trainer's own report (too few labels for Acme's model yet), unless a loaded
+    # machine took longer than the app waits for it: then it says it runs on.
+    if result["retrain_pending"]:
+        assert result["retrain_report"] == []
+    else:
+        assert result["retrain_report"][0].startswith("Acme: 1 labels")
 
     settings_path = running.context.settings.storage.sqlite.parent / "settings.yaml"
     ran = CliRunner().invoke(
