@@ -109,9 +109,23 @@ def user_page(context: WebContext, cursor: str | None = None, limit: int = 50) -
     return UserPage(items=items, next_cursor=items[-1].name if more and items else None)
 
 
+# SQLite's largest integer: a token id past it cannot exist, and SQLite refuses to compare one.
+_MAX_TOKEN_ID = 2**63 - 1
+
+
+def _token_cursor(cursor: str | None) -> int | None:
+    """The token id a ``next_cursor`` stands for; 400 for one this app did not give out
+    (a forged one must not quietly restart the list, nor reach SQLite as an overflow)."""
+    if not cursor:
+        return None
+    if not (cursor.isascii() and cursor.isdigit() and int(cursor) <= _MAX_TOKEN_ID):
+        raise HTTPException(status_code=400, detail="the cursor is not one this app gave out")
+    return int(cursor)
+
+
 def token_page(context: WebContext, cursor: str | None = None, limit: int = 50) -> TokenPage:
     """Tokens, newest first; ``cursor`` is the last token's id on the previous page."""
-    after = int(cursor) if cursor and cursor.isdigit() else None
+    after = _token_cursor(cursor)
     found = accounts.list_tokens(context.store, after=after, limit=_limit(limit) + 1)
     more = len(found) > _limit(limit)
     shown = found[: _limit(limit)]

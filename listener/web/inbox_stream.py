@@ -6,6 +6,9 @@ the page's filters would show, so it sees alerts raised by any process on the sa
 extension puts on top of the list. A comment goes out every ``HEARTBEAT_S`` so proxies keep
 the connection; the stream ends when the client leaves, the store closes, or after
 ``LIFETIME_S`` (the browser's EventSource then reconnects, resuming from ``Last-Event-ID``).
+Who is asking is worked out again every ``RECHECK_S``: a session that ended (signed out
+everywhere, a removed or disabled user, a revoked token) ends the stream too, rather than
+sending alerts for up to the stream's lifetime.
 """
 
 from __future__ import annotations
@@ -16,11 +19,11 @@ import time
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 
 from listener.logs import fields
-from listener.web.auth import Principal, Role, require
+from listener.web.auth import Principal, Role, identify, require
 from listener.web.context import WebContext, context_of
 from listener.web.inbox_models import MAX_ID, AlertSummary
 from listener.web.inbox_views import InboxFilters, newer_rows
@@ -33,6 +36,7 @@ POLL_S = 1.0
 HEARTBEAT_S = 15.0
 LIFETIME_S = 600.0
 RETRY_MS = 3000
+RECHECK_S = 5.0
 
 
 def sse_event(event: str, data: str, event_id: int) -> str:
@@ -51,10 +55,14 @@ async def _stream(
 ) -> AsyncIterator[str]:
     csrf_token = str(getattr(request.state, "csrf_token", ""))
     yield f"retry: {RETRY_MS}\n\n"
-    started = last_sent = time.monotonic()
+    started = last_sent = checked = time.monotonic()
     while time.monotonic() - started < LIFETIME_S:
         if await request.is_disconnected():
             return
+        if time.monotonic() - checked >= RECHECK_S:
+            if not await asyncio.to_thread(_still_signed_in, request, who):
+                return
+            checked = time.monotonic()
         try:
             rows: list[AlertSummary] = await asyncio.to_thread(
                 newer_rows, context, who, filters, after
@@ -63,6 +71,10 @@ async def _stream(
             log.info("inbox stream ends: %s", error, extra=fields(after=after))
             return
         if rows:
+            # Nothing goes out to someone who is no longer signed in, however recently checked.
+            if not await asyncio.to_thread(_still_signed_in, request, who):
+                return
+            checked = time.monotonic()
             after = max(r.id for r in rows)
             newest_first = sorted(rows, key=lambda r: r.id, reverse=True)
             html = row_html(context, who, newest_first, csrf_token=csrf_token)
@@ -72,6 +84,20 @@ async def _stream(
             yield ": heartbeat\n\n"
             last_sent = time.monotonic()
         await asyncio.sleep(POLL_S)
+
+
+def _still_signed_in(request: Request, who: Principal) -> bool:
+    try:
+        now = identify(request)
+    except HTTPException:  # a token revoked since the stream began
+        now = None
+    except Exception as error:  # the store closed under us, or broke: end; the client retries
+        log.info("inbox stream ends: %s", error, extra=fields(user=who.name))
+        return False
+    if now is None or now.name != who.name or now.role != who.role:
+        log.info("inbox stream ends: its session ended", extra=fields(user=who.name))
+        return False
+    return True
 
 
 @router.get("/inbox/events", response_class=StreamingResponse)

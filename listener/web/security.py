@@ -11,6 +11,12 @@
   with ``Authorization: Bearer`` (an API token) is exempt: a browser never adds that header
   across sites without a CORS preflight, which this app never grants. Its cookies are dropped
   before the app sees it, so a session cannot ride along on an exempt request.
+  The double-submit check alone is not enough: cookies are not kept apart by port, so a page
+  of any other app on localhost (or of a sibling subdomain) can set ``listener_csrf`` to a
+  value it knows and post that value. So a state change must also come from one of our own
+  pages, as the browser tells: ``Sec-Fetch-Site`` (``same-origin``), or, from a browser too
+  old to send it, an ``Origin`` naming this host (``null`` says nothing: our pages send no
+  Referer, and a browser then sends ``Origin: null`` on our own form posts).
 - ``request.state.csrf_token`` and ``request.state.principal`` are set for every request.
 - Security headers on every response, errors and static files included; ``Cache-Control:
   no-store`` on everything but ``/static`` (pages carry mention text and the CSRF token).
@@ -248,6 +254,12 @@ class SecurityMiddleware:
                 "(scripts: send an API token as Authorization: Bearer)",
             ), receive
         assert cookie_token is not None
+        if _from_another_page(headers, self.allowed_hosts):
+            return (
+                403,
+                "this change was sent from another page than ours: open the app itself "
+                "and try again there",
+            ), receive
         sent = headers.get(CSRF_HEADER)
         if sent is None:
             content_type = headers.get("content-type", "").split(";")[0].strip().lower()
@@ -298,6 +310,28 @@ class SecurityMiddleware:
             await send(message)
 
         return sending
+
+
+# What the browser says of the page a request comes from (Fetch Metadata): only our own
+# pages may change anything; "none" is the person's own doing (a bookmark, the address bar).
+_OWN_PAGE_SITES = frozenset({"same-origin", "none"})
+
+
+def _from_another_page(headers: Headers, allowed_hosts: AllowedHosts | None) -> bool:
+    """Whether the browser says this request was sent by a page that is not one of ours."""
+    site = headers.get("sec-fetch-site")
+    if site is not None:
+        return site.strip().lower() not in _OWN_PAGE_SITES
+    origin = headers.get("origin", "").strip().lower()
+    if not origin or origin == "null":
+        return False  # a script (no Origin), or a browser that will not say: the token decides
+    try:
+        named = urlsplit(origin).netloc
+    except ValueError:
+        return True
+    if named == headers.get("host", "").strip().lower():
+        return False
+    return allowed_hosts is None or not allowed_hosts.allows(named)
 
 
 async def _read_body(receive: Receive, limit: int) -> tuple[bytes | None, Receive]:
