@@ -280,10 +280,9 @@ def _each(
     return Plan(method, path, variant, lambda n: [one(i) for i in range(n)], ok=ok)
 
 
-def _throwaway_alerts(fx: Fixture, count: int) -> list[int]:
-    ids = mention_ids(fx.store, 2000)
+def _throwaway_alerts(fx: Fixture, count: int, about: list[str]) -> list[int]:
     return raise_alerts(
-        fx.store, count, ids, prefix=fx.unique("throwaway"), seed=count, incidents=False
+        fx.store, count, about, prefix=fx.unique("throwaway"), seed=count, incidents=False
     )
 
 
@@ -293,7 +292,9 @@ def _change_plans(fx: Fixture) -> list[Plan]:
     everywhere = accounts.get_user(store, "everywhere")
     admin = accounts.get_user(store, "ann")
     assert everywhere is not None and admin is not None
-    labelled = iter(mention_ids(store, 5000)[::-1])
+    # Read once: picking mentions spread over the store walks all of it.
+    spread = mention_ids(store, 5000)
+    labelled = iter(spread[::-1])
     parked = SOURCES[2][0]
     polled = SOURCES[0][0]
 
@@ -302,7 +303,7 @@ def _change_plans(fx: Fixture) -> list[Plan]:
 
     def alert_call(api: bool) -> Callable[[int], Call]:
         def one(_i: int) -> Call:
-            (alert_id,) = _throwaway_alerts(fx, 1)
+            (alert_id,) = _throwaway_alerts(fx, 1, spread)
             if api:
                 return Call("POST", f"/api/v1/alerts/{alert_id}/acknowledge", fx.api())
             return Call("POST", f"/alerts/{alert_id}/acknowledge", fx.page(post=True),
@@ -312,7 +313,7 @@ def _change_plans(fx: Fixture) -> list[Plan]:
 
     def bulk_call(api: bool) -> Callable[[int], Call]:
         def one(_i: int) -> Call:
-            ids = _throwaway_alerts(fx, BULK)
+            ids = _throwaway_alerts(fx, BULK, spread)
             if api:
                 return Call("POST", "/api/v1/alerts/bulk", fx.api(),
                             json={"ids": ids, "action": "acknowledge"})  # fmt: skip
