@@ -24,7 +24,7 @@ from pytest_httpserver import HTTPServer
 from listener.store import accounts
 from listener.web.security import CSRF_COOKIE
 from tests.inbox_helpers import INBOX_SETTINGS, NOW, alert_about
-from tests.web_fixtures import WebServer
+from tests.web_fixtures import MINIMAL_SETTINGS, WebServer
 from tests.web_pages_helpers import signed_in
 
 FORGED = "f" * 43  # a CSRF value the other page chose and set as our cookie
@@ -164,3 +164,22 @@ def test_the_inbox_stream_ends_when_the_session_ends(running: WebServer) -> None
         body = b"".join(stream.iter_bytes())  # the server ends it
     assert time.monotonic() - started < 10
     assert b"event: alert" not in body
+
+
+# ---- /metrics behind a proxy ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("web", "relayed"),
+    [("  trust_proxy: true\n", {}), ("  host: 127.0.0.1\n", {"X-Forwarded-For": "203.0.113.9"})],
+    ids=["trust-proxy", "relayed-request"],
+)
+def test_metrics_without_a_token_are_not_served_to_the_world_through_a_proxy(
+    web_server: Any, web: str, relayed: dict[str, str]
+) -> None:
+    # On a loopback host a proxy in front relays every other machine's request: /metrics
+    # (source names, error counts, traffic per route) was open to them all without a token.
+    running: WebServer = web_server(MINIMAL_SETTINGS + "web:\n" + web)
+    answer = httpx.get(running.url + "/metrics", headers=relayed)
+    assert answer.status_code == 403 and "set web.metrics_token" in answer.text
+    assert httpx.get(web_server().url + "/metrics").status_code == 200  # no proxy: still open

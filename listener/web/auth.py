@@ -79,6 +79,14 @@ def only_this_machine(web: WebSettings) -> bool:
     return is_loopback(web.host) and not web.trust_proxy
 
 
+def from_this_machine(request: Request, web: WebSettings) -> bool:
+    """Whether ``request`` can only have come from this machine: nobody else reaches the app,
+    and no proxy says it relayed it (it came from another machine even when web.trust_proxy
+    was not set)."""
+    relayed = any(name in request.headers for name in RELAY_HEADERS)
+    return only_this_machine(web) and not relayed
+
+
 def startup_refusal(settings: Settings, store: SQLiteStore) -> str | None:
     """Why the app must not be served with these settings, or None when it may.
 
@@ -179,10 +187,8 @@ def identify(request: Request) -> Principal | None:
         user = accounts.session_user(store, cookie, now, session_policy(web))
         if user is not None:
             return Principal(name=user.name, role=Role.from_label(user.role), via="session")
-    # A request a proxy relayed came from another machine, even when web.trust_proxy was
-    # not set: it is never the local operator.
-    relayed = any(name in request.headers for name in RELAY_HEADERS)
-    if only_this_machine(web) and not relayed and not accounts.users_exist(store):
+    # A request a proxy relayed is never the local operator.
+    if from_this_machine(request, web) and not accounts.users_exist(store):
         return LOCAL_OPERATOR
     return None
 

@@ -12,9 +12,9 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from listener.web.auth import from_this_machine
 from listener.web.context import WebContext, context_of
 from listener.web.readiness import Readiness, readiness
-from listener.web.security import is_loopback
 
 router = APIRouter(include_in_schema=False)
 
@@ -47,6 +47,8 @@ async def metrics(
                 "send Authorization: Bearer <web.metrics_token>",
                 headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
             )
-    elif not is_loopback(web.host):
+    elif not from_this_machine(request, web):
+        # A proxy in front (web.trust_proxy, or a relayed request) serves every machine it
+        # relays for: without a token the counters are for this machine's eyes only.
         raise HTTPException(403, "set web.metrics_token to scrape /metrics from another machine")
     return Response(context.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

@@ -28,7 +28,6 @@ events of the inbox pass through without being buffered.
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import logging
 import secrets
 from collections.abc import Iterable
@@ -65,16 +64,6 @@ SECURITY_HEADERS = (
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 
 log = logging.getLogger(__name__)
-
-
-def is_loopback(host: str) -> bool:
-    """Whether ``web.host`` listens on this machine only."""
-    if host.strip("[]").lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def _bracketed(host: str) -> str:
