@@ -24,7 +24,6 @@ import asyncio
 import logging
 import random
 from collections.abc import Coroutine, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -213,7 +212,7 @@ class Daemon:
 
     async def _poll_requested(self, source: str) -> None:
         now = self._clock()
-        await asyncio.to_thread(_make_due, self.store, source, now)
+        await asyncio.to_thread(self.store.make_source_due, source, now)
         await self._poll_ended()
 
     async def _poll_ended(self) -> None:
@@ -392,13 +391,6 @@ class Daemon:
     async def close(self) -> None:
         await self._http.aclose()
         self.store.close()
-
-
-def _make_due(store: SQLiteStore, source: str, now: datetime) -> None:
-    state = store.load_source_state(source)
-    # A source never polled is due already; a parked one stays parked (unpark is separate).
-    if state is not None and (state.next_check_at is None or state.next_check_at > now):
-        store.save_source_state(replace(state, next_check_at=now))
 
 
 def _fingerprint(models: dict[str, ComplaintModel]) -> dict[str, tuple[int, int, float]]:

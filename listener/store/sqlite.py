@@ -273,6 +273,16 @@ class SQLiteStore(SQLiteAlerts):
         with self._write() as conn:
             conn.execute(state_rows.UPSERT_STATE, state_rows.state_to_row(state))
 
+    def make_source_due(self, name: str, now: datetime) -> None:
+        """Bring ``name``'s next check forward to ``now`` ("poll now"), in one statement.
+
+        Only the one column changes: reading the state and saving it back would overwrite
+        whatever a poll finishing in between stored (cursor, validators, counts). A source
+        never polled has no row and is due already; a parked one stays parked.
+        """
+        with self._write() as conn:
+            conn.execute(state_rows.MAKE_DUE, {"source": name, "now": rows.ts(now)})
+
     def source_states(self) -> list[SourceState]:
         with self._read() as conn:
             found = conn.execute(state_rows.SELECT_STATES + " ORDER BY source").fetchall()

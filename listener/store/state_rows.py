@@ -15,6 +15,8 @@ INSERT OR REPLACE INTO source_state (
 ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 SELECT_STATES = "SELECT * FROM source_state"
+MAKE_DUE = """UPDATE source_state SET next_check_at = :now
+WHERE source = :source AND (next_check_at IS NULL OR next_check_at > :now)"""
 
 
 def state_to_row(s: SourceState) -> tuple[Any, ...]:

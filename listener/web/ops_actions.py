@@ -9,14 +9,12 @@ its next tick (every couple of seconds).
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 from datetime import datetime
 from typing import Literal
 
 from fastapi import HTTPException
 from pydantic import BaseModel
 
-from listener.store import SQLiteStore
 from listener.web.context import WebContext
 
 
@@ -27,13 +25,6 @@ class PollRequested(BaseModel):
     # daemon running on this store does.
     by: Literal["daemon", "store"]
     message: str
-
-
-def _make_due(store: SQLiteStore, source: str, now: datetime) -> None:
-    state = store.load_source_state(source)
-    # Never polled: due already. Parked ones were refused before this.
-    if state is not None and (state.next_check_at is None or state.next_check_at > now):
-        store.save_source_state(replace(state, next_check_at=now))
 
 
 async def poll_now(context: WebContext, source: str) -> PollRequested:
@@ -50,7 +41,7 @@ async def poll_now(context: WebContext, source: str) -> PollRequested:
         return PollRequested(
             source=source, requested_at=now, by="daemon", message=f"{source} is being polled now"
         )
-    await asyncio.to_thread(_make_due, context.store, source, now)
+    await asyncio.to_thread(context.store.make_source_due, source, now)
     return PollRequested(
         source=source,
         requested_at=now,
