@@ -159,15 +159,17 @@ def test_a_store_path_that_cannot_be_opened_is_a_settings_problem_everywhere(
 
 
 def test_check_opens_the_store_and_reports_a_damaged_one(tmp_path: Path) -> None:
-    # The right header, then garbage: only opening the file finds out.
+    # The right header, then garbage: only SQLite reading the file finds out, and the
+    # settings check reads it through SQLite (see tests/test_store_path_locks.py), so the
+    # problem is reported at storage.sqlite's line, by every command alike.
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "listener.db").write_bytes(b"SQLite format 3\x00" + b"\xff" * 200)
     path = write(tmp_path, "")
     code, output = check(path)
-    assert code == 2 and "storage.sqlite: the store" in output and "cannot be opened" in output
+    assert code == 2 and "settings.yaml:4: storage.sqlite: " in output
+    assert "a damaged one" in output and "restore this one from a backup" in output
     search = CliRunner().invoke(main, ["search", "acme", "--config", str(path)])
-    assert search.exit_code == 1 and "the store cannot be used" in search.output
-    assert "restore it from a backup" in search.output or "not a listener store" in search.output
+    assert search.exit_code == 2 and "restore this one from a backup" in search.output
     assert not isinstance(search.exception, Exception) or isinstance(search.exception, SystemExit)
 
 

@@ -2,17 +2,16 @@
 
 A path under a file, a folder, or a file that is not a SQLite database used to pass
 ``listener check`` and end in a traceback in ``run`` and ``search``; now each is a settings
-problem at ``storage.sqlite``'s line. Only the file system is looked at (its first 16 bytes):
-nothing is created, so ``check`` leaves no empty database behind.
+problem at ``storage.sqlite``'s line. An existing file is read as SQLite reads it, without
+locks; nothing is created, so ``check`` leaves no empty database behind.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
-
-# Every SQLite database file starts with these 16 bytes (https://sqlite.org/fileformat.html).
-SQLITE_HEADER = b"SQLite format 3\x00"
+from urllib.parse import quote
 
 
 def store_path_problem(path: Path) -> str | None:
@@ -32,12 +31,25 @@ def store_path_problem(path: Path) -> str | None:
 
 
 def _existing_file_problem(path: Path) -> str | None:
+    # Read through SQLite, never with open(): closing any descriptor of a file drops every
+    # POSIX lock this process holds on it, so a daemon re-reading its settings would lose
+    # its store's locks, and the next process to close the store would take itself for the
+    # last one and delete the WAL under the daemon (its later writes then vanish at stop).
+    # SQLite keeps a process's descriptors of one file together and closes none while
+    # another connection holds a lock. ``immutable`` takes no lock and creates no -wal/-shm.
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
     try:
-        with path.open("rb") as file:
-            header = file.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        return f"cannot read {path}: {exc.strerror or exc}"
-    # An empty file is an empty database to SQLite (it writes the header on first use).
-    if header and header != SQLITE_HEADER:
-        return f"{path} is not a SQLite database: point storage.sqlite at a new or existing store"
+        probe = sqlite3.connect(uri, uri=True)
+        try:
+            probe.execute("PRAGMA schema_version").fetchone()
+        finally:
+            probe.close()
+    except sqlite3.DatabaseError as exc:
+        # An empty file is an empty database to SQLite (it writes the header on first use).
+        if "not a database" in str(exc):
+            return (
+                f"{path} is not a SQLite database, or a damaged one: point storage.sqlite at a"
+                " new or existing store, or restore this one from a backup"
+            )
+        return f"cannot read {path}: {exc}"
     return None
