@@ -15,6 +15,10 @@ from pydantic import BaseModel, Field, StrictBool, field_validator
 
 from listener.models import AlertKind, AlertState, Severity
 
+# The mention page's judgments, evidence and all: one model for a mention's judgments
+# wherever the app shows them.
+from listener.web.mention_views import JudgmentsOut
+
 # SQLite's largest integer: a larger id is refused (422) rather than failing in the store.
 MAX_ID = 2**63 - 1
 AlertId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
@@ -80,31 +84,6 @@ class InboxPage(BaseModel):
     next_cursor: str | None
 
 
-class FindingView(BaseModel):
-    name: str
-    evidence: list[str]
-
-
-class JudgmentsView(BaseModel):
-    sentiment: float | None
-    sentiment_label: str
-    sentiment_evidence: list[str]
-    language: str | None
-    script: str | None
-    complaint: bool
-    complaint_score: float | None
-    complaint_by: str
-    complaint_evidence: list[str]
-    feelings: list[FindingView]
-    topics: list[FindingView]
-    urgency: str
-    urgency_evidence: list[str]
-    flags: list[FindingView]
-    reach: int
-    reach_evidence: list[str]
-    model: str
-
-
 class MentionView(BaseModel):
     id: str
     missing: bool = Field(
@@ -119,7 +98,7 @@ class MentionView(BaseModel):
     text: str = ""
     published_at: datetime | None = None
     deleted: bool = False
-    judgments: JudgmentsView | None = None
+    judgments: JudgmentsOut | None = None
 
 
 class DraftView(BaseModel):

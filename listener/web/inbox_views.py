@@ -33,15 +33,14 @@ from listener.web.inbox_models import (
     AuthorView,
     DraftView,
     EventView,
-    FindingView,
     HistoryItemView,
     InboxPage,
-    JudgmentsView,
     MentionView,
     ReplyView,
     SlaClock,
     SnoozeView,
 )
+from listener.web.mention_views import judgments_out
 
 EXCERPT_CHARS = 140
 PAGE_SIZE = 50
@@ -263,33 +262,6 @@ def summary(context: WebContext, entry: InboxEntry) -> AlertSummary:
 # ---- one alert -------------------------------------------------------------------------
 
 
-def _findings(found: Any) -> list[FindingView]:
-    return [FindingView(name=str(f.name), evidence=list(f.evidence)) for f in found]
-
-
-def judgments_view(m: Mention) -> JudgmentsView:
-    j = m.judgments
-    return JudgmentsView(
-        sentiment=j.sentiment,
-        sentiment_label=str(j.sentiment_label),
-        sentiment_evidence=list(j.sentiment_evidence),
-        language=j.language,
-        script=j.script,
-        complaint=j.complaint,
-        complaint_score=j.complaint_score,
-        complaint_by=j.complaint_by,
-        complaint_evidence=list(j.complaint_evidence),
-        feelings=_findings(j.feelings),
-        topics=_findings(j.topics),
-        urgency=str(j.urgency),
-        urgency_evidence=list(j.urgency_evidence),
-        flags=_findings(j.flags),
-        reach=j.reach,
-        reach_evidence=list(j.reach_evidence),
-        model=j.model,
-    )
-
-
 def mention_view(
     context: WebContext, mention_id: str, m: Mention | None, lead: bool
 ) -> MentionView:
@@ -308,7 +280,7 @@ def mention_view(
         text="" if gone else m.text[:MENTION_TEXT_CHARS],
         published_at=m.published_at,
         deleted=gone,
-        judgments=None if gone else judgments_view(m),
+        judgments=None if gone else judgments_out(m.judgments),
     )
 
 
