@@ -35,6 +35,7 @@ PASSWORD = "bench-password-not-secret"  # a throwaway store's: the bench signs i
 EXPORT_ROWS = 1000
 BULK = 10  # alerts per bulk action
 OK = frozenset(range(200, 400))
+OWN_PAGE = {"Sec-Fetch-Site": "same-origin"}  # what a browser says of a post from our page
 
 
 @dataclass
@@ -90,16 +91,16 @@ class Fixture:
         return f"{stem}-{next(self.names)}"
 
     def page(self, *, post: bool = False, session: str | None = None) -> dict[str, str]:
-        """A signed-in browser's headers (htmx's on a POST)."""
+        """A signed-in browser's headers (htmx's on a POST, from one of our pages)."""
         cookie = f"{SESSION_COOKIE}={session or self.session}; {CSRF_COOKIE}={self.csrf}"
         if not post:
             return {"Cookie": cookie}
-        return {"Cookie": cookie, "X-CSRF-Token": self.csrf, "HX-Request": "true"}
+        return {"Cookie": cookie, "X-CSRF-Token": self.csrf, "HX-Request": "true", **OWN_PAGE}
 
     def anonymous(self, *, post: bool = False) -> dict[str, str]:
         """A browser nobody is signed in on (it has the CSRF cookie of the login page)."""
         headers = {"Cookie": f"{CSRF_COOKIE}={self.csrf}"}
-        return {**headers, "X-CSRF-Token": self.csrf} if post else headers
+        return {**headers, "X-CSRF-Token": self.csrf, **OWN_PAGE} if post else headers
 
     def api(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.bearer}"}
