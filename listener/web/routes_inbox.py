@@ -29,6 +29,8 @@ from listener.web.inbox_models import (
     AlertId,
     AlertSummary,
     BulkBody,
+    BulkResult,
+    InboxPage,
     ListedId,
 )
 from listener.web.inbox_views import (
@@ -82,6 +84,22 @@ def inbox(
     block = None
     if _htmx(request):
         block = "more" if cursor else "list"
+    return _inbox_page(request, context, who, filters, page, first_page=cursor is None, block=block)
+
+
+def _inbox_page(
+    request: Request,
+    context: WebContext,
+    who: Principal,
+    filters: InboxFilters,
+    page: InboxPage,
+    *,
+    first_page: bool,
+    block: str | None,
+    bulk: BulkResult | None = None,
+) -> HTMLResponse:
+    """The inbox, or the part of it htmx swaps: the list after a filter or a bulk action,
+    the next rows for the pager."""
     return render(
         request,
         "inbox/inbox.html",
@@ -92,7 +110,8 @@ def inbox(
             "filters": filters,
             "query": filters.query_string(),
             "newest_id": inbox_reads.newest_alert_id(context.store),
-            "first_page": cursor is None,
+            "first_page": first_page,
+            "bulk": bulk,
         },
         block=block,
     )
@@ -220,20 +239,8 @@ def bulk_from_page(
         query = filters.query_string()
         return RedirectResponse("/inbox" + (f"?{query}" if query else ""), status_code=303)
     page = list_inbox(context, who, filters)
-    return render(
-        request,
-        "inbox/inbox.html",
-        {
-            **page_context(context, who),
-            "page": page,
-            "rows": page.items,
-            "filters": filters,
-            "query": filters.query_string(),
-            "newest_id": inbox_reads.newest_alert_id(context.store),
-            "first_page": True,
-            "bulk": result,
-        },
-        block="list",
+    return _inbox_page(
+        request, context, who, filters, page, first_page=True, block="list", bulk=result
     )
 
 
