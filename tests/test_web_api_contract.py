@@ -152,6 +152,19 @@ def excluded_checks(case: Case) -> list[Any]:
     return excluded
 
 
+@schemathesis.check
+def status_named_by_its_operation(ctx: Any, response: Any, case: Case) -> bool | None:
+    """The answer's status is one the operation lists itself: ``default`` (any problem) is
+    there for what no route can foresee, not for the 404s and 409s a route raises."""
+    if response.request.method != case.operation.method.upper():
+        return None  # a probe with a method the path does not take: 405, not the operation's
+    listed = set(case.operation.definition.raw.get("responses", {})) - {"default"}
+    status = str(response.status_code)
+    if status not in listed and f"{status[0]}XX" not in listed:
+        raise AssertionError(f"{status} is not among {sorted(listed)} for {case.operation.label}")
+    return None
+
+
 @schema.parametrize()
 def test_every_operation_answers_as_its_document_says(
     case: Case, served: tuple[WebServer, str]

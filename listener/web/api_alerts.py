@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query
 
+from listener.web.api_document import BAD_CURSOR, problem_responses
 from listener.web.auth import Principal, Role, require
 from listener.web.context import WebContext, context_of
 from listener.web.inbox_actions import act, act_on_many
@@ -33,7 +34,7 @@ router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
 Context = Annotated[WebContext, Depends(context_of)]
 
 
-@router.get("", response_model=InboxPage)
+@router.get("", response_model=InboxPage, responses=problem_responses(BAD_CURSOR))
 def list_alerts(
     context: Context,
     who: Annotated[Principal, Depends(require(Role.VIEWER))],
@@ -54,7 +55,9 @@ def bulk(
     return act_on_many(context, who, body)
 
 
-@router.get("/{alert_id}", response_model=AlertDetail)
+@router.get(
+    "/{alert_id}", response_model=AlertDetail, responses=problem_responses({404: "No such alert"})
+)
 def get_alert(
     alert_id: AlertId,
     context: Context,
@@ -63,7 +66,17 @@ def get_alert(
     return alert_detail(context, alert_id)
 
 
-@router.post("/{alert_id}/{action}", response_model=AlertSummary)
+@router.post(
+    "/{alert_id}/{action}",
+    response_model=AlertSummary,
+    responses=problem_responses(
+        {
+            404: "No such alert",
+            409: "The alert's state does not allow the action (resolving a resolved alert)",
+            422: "The body does not fit the action (a snooze in the past, assign without assignee)",
+        }
+    ),
+)
 def act_on_alert(
     alert_id: AlertId,
     action: Action,

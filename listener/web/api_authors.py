@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from listener.web.api_document import BAD_CURSOR, problem_responses
 from listener.web.auth import Principal, Role, require
 from listener.web.author_views import DEFAULT_LIMIT, MAX_LIMIT, AuthorPage, author_page
 from listener.web.context import WebContext, context_of
@@ -13,7 +14,10 @@ from listener.web.context import WebContext, context_of
 router = APIRouter(prefix="/api/v1", tags=["authors"])
 
 
-@router.get("/authors/{source_type}/{handle:path}")
+@router.get(
+    "/authors/{source_type}/{handle:path}",
+    responses=problem_responses({**BAD_CURSOR, 404: "No mention by that author is stored"}),
+)
 def get_author(
     source_type: str,
     handle: str,

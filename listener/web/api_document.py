@@ -5,7 +5,8 @@
 - Who may call: every operation sits behind ``require(...)``, so each declares the two ways in
   (an API token as ``Authorization: Bearer``, or a browser's session cookie) and the 401
   (nobody, or a revoked token) and 403 (a lesser role, or a browser post without its CSRF
-  token) answers, as problems.
+  token) answers, as problems; one with a body also the 400 for a body that is not JSON.
+  The problems a route raises itself it declares with ``responses=problem_responses(...)``.
 - How lists page: ``cursor`` and ``limit`` say what to send, so a script knows to pass the
   previous page's ``next_cursor`` back rather than guess at offsets.
 
@@ -57,9 +58,17 @@ def _problem(description: str) -> dict[str, Any]:
     }
 
 
+def problem_responses(declared: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for a route: the problems it raises itself, each with what it means."""
+    return {status: _problem(description) for status, description in declared.items()}
+
+
+BAD_CURSOR = {400: "The cursor is not one this server gave out"}
+
 UNAUTHENTICATED = _problem(
     "No credentials, or an unknown or revoked API token (WWW-Authenticate: Bearer)"
 )
+UNREADABLE_BODY = _problem("The body is not JSON (FastAPI cannot parse it)")
 FORBIDDEN = _problem(
     "The caller's role does not allow this, or a browser's state change lacks its CSRF token"
 )
@@ -119,6 +128,8 @@ def shape_document(document: dict[str, Any]) -> dict[str, Any]:
             operation["security"] = [{BEARER: []}, {SESSION: []}]
             operation["responses"].setdefault("401", UNAUTHENTICATED)
             operation["responses"].setdefault("403", FORBIDDEN)
+            if "requestBody" in operation:
+                operation["responses"].setdefault("400", UNREADABLE_BODY)
             _describe_paging(operation)
     return document
 

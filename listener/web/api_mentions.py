@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from listener.web.api_document import problem_responses
 from listener.web.auth import Principal, Role, require
 from listener.web.context import WebContext, context_of
 from listener.web.mention_views import LabelIn, LabelResult, MentionDetail, label_mention
@@ -14,7 +15,7 @@ from listener.web.mention_views import mention_detail as detail_of
 router = APIRouter(prefix="/api/v1", tags=["mentions"])
 
 
-@router.get("/mentions/{mention_id:path}")
+@router.get("/mentions/{mention_id:path}", responses=problem_responses({404: "No such mention"}))
 def get_mention(
     mention_id: str,
     context: Annotated[WebContext, Depends(context_of)],
@@ -24,7 +25,9 @@ def get_mention(
     return detail_of(context, mention_id)
 
 
-@router.post("/mentions/{mention_id:path}/label")
+@router.post(
+    "/mentions/{mention_id:path}/label", responses=problem_responses({404: "No such mention"})
+)
 def label(
     mention_id: str,
     verdict: LabelIn,

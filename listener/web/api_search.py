@@ -7,12 +7,13 @@ A query that does not parse is a 400 problem whose ``column`` (1-based) says whe
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
+from listener.web.api_document import problem_responses
 from listener.web.auth import Principal, Role, require
 from listener.web.context import WebContext, context_of
 from listener.web.problems import PROBLEM_JSON, Problem, status_title
@@ -49,7 +50,7 @@ class QueryProblem(Problem):
     column: int | None = None
 
 
-_BAD_QUERY = {
+_BAD_QUERY: dict[int | str, dict[str, Any]] = {
     400: {
         "description": "The query does not parse (column says where) or a filter is wrong",
         "content": {PROBLEM_JSON: {"schema": QueryProblem.model_json_schema()}},
@@ -70,7 +71,7 @@ def _search_params(request: Request) -> dict[str, str]:
     return {k: v for k, v in request.query_params.items() if k not in ("cursor", "limit")}
 
 
-@router.get("/search", response_model=SearchPage, responses=_BAD_QUERY)  # type: ignore[arg-type]
+@router.get("/search", response_model=SearchPage, responses=_BAD_QUERY)
 def search(
     request: Request,
     context: Context,
@@ -101,7 +102,15 @@ def search(
 @router.get(
     "/export",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/csv": {}, "application/x-ndjson": {}}}},
+    responses={
+        200: {"content": {"text/csv": {}, "application/x-ndjson": {}}},
+        **problem_responses(
+            {
+                400: "The query does not parse or a filter is wrong",
+                404: "No saved search of that name (saved=)",
+            }
+        ),
+    },
 )
 def export(
     request: Request,
@@ -156,7 +165,7 @@ def saved_searches(
     "/saved-searches",
     status_code=201,
     response_model=SavedSearchOut,
-    responses=_BAD_QUERY,  # type: ignore[arg-type]
+    responses={**_BAD_QUERY, **problem_responses({409: "The name is taken (send replace)"})},
 )
 def create_saved_search(
     body: SavedSearchIn, context: Context, who: Agent
@@ -175,7 +184,7 @@ def create_saved_search(
     return saved
 
 
-@router.get("/saved-searches/{name}")
+@router.get("/saved-searches/{name}", responses=problem_responses({404: "No such saved search"}))
 def saved_search(name: str, context: Context, _who: Viewer) -> SavedSearchOut:
     try:
         return get_saved(context.store, context.settings, name)
@@ -186,7 +195,15 @@ def saved_search(name: str, context: Context, _who: Viewer) -> SavedSearchOut:
 @router.put(
     "/saved-searches/{name}",
     response_model=SavedSearchOut,
-    responses=_BAD_QUERY,  # type: ignore[arg-type]
+    responses={
+        **_BAD_QUERY,
+        **problem_responses(
+            {
+                404: "No such saved search",
+                409: "The new name is taken, or an alert rule names the search",
+            }
+        ),
+    },
 )
 def change_saved_search(
     name: str, body: SavedSearchChange, context: Context, who: Agent
@@ -214,7 +231,17 @@ def change_saved_search(
         raise _refused(error) from None
 
 
-@router.delete("/saved-searches/{name}", status_code=204, response_class=Response)
+@router.delete(
+    "/saved-searches/{name}",
+    status_code=204,
+    response_class=Response,
+    responses=problem_responses(
+        {
+            404: "No such saved search",
+            409: "An alert rule names it (change the rule first)",
+        }
+    ),
+)
 def delete_saved_search(name: str, context: Context, _who: Agent) -> Response:
     """Delete it (409 while an alert rule names it)."""
     try:

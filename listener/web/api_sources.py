@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from listener.web.api_document import problem_responses
 from listener.web.auth import Principal, Role, require
 from listener.web.context import WebContext, context_of
 from listener.web.ops_actions import PollRequested
@@ -24,7 +25,15 @@ def sources(
     return list_of_sources(context)
 
 
-@router.post("/sources/{name}/poll")
+@router.post(
+    "/sources/{name}/poll",
+    responses=problem_responses(
+        {
+            404: "No source of that name in the settings",
+            409: "The source is parked (unpark it first) or disabled",
+        }
+    ),
+)
 async def poll(
     name: str,
     context: Annotated[WebContext, Depends(context_of)],
@@ -35,7 +44,10 @@ async def poll(
     return await poll_now(context, name)
 
 
-@router.post("/sources/{name}/unpark")
+@router.post(
+    "/sources/{name}/unpark",
+    responses=problem_responses({404: "No source of that name in the settings"}),
+)
 def unpark_source(
     name: str,
     context: Annotated[WebContext, Depends(context_of)],
