@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import ExitStack, closing
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from listener.store import accounts
+from listener.web.inbox_stream import MAX_STREAMS_PER_PERSON
 from listener.web.security import CSRF_COOKIE
 from tests.inbox_helpers import INBOX_SETTINGS, NOW, alert_about
 from tests.web_fixtures import MINIMAL_SETTINGS, WebServer
@@ -183,3 +184,30 @@ def test_metrics_without_a_token_are_not_served_to_the_world_through_a_proxy(
     answer = httpx.get(running.url + "/metrics", headers=relayed)
     assert answer.status_code == 403 and "set web.metrics_token" in answer.text
     assert httpx.get(web_server().url + "/metrics").status_code == 200  # no proxy: still open
+
+
+# ---- how many event streams one person holds open -------------------------------------
+
+
+def test_one_person_cannot_hold_open_more_than_twenty_event_streams(running: WebServer) -> None:
+    # Each open stream asks the store every second: one account's script held thousands.
+    http = signed_in(running, "viewer2", "viewer")
+    with closing(http), ExitStack() as streams:
+        for _ in range(MAX_STREAMS_PER_PERSON):
+            opened = streams.enter_context(http.stream("GET", "/inbox/events", timeout=15))
+            assert opened.status_code == 200
+        refused = http.get("/inbox/events")
+        other = signed_in(running, "viewer3", "viewer")
+        with closing(other), other.stream("GET", "/inbox/events", timeout=15) as theirs:
+            assert theirs.status_code == 200  # the cap is per person
+        assert refused.status_code == 429 and "close some tabs" in refused.text
+        streams.close()  # the browser closes its tabs
+        deadline = time.monotonic() + 10
+        while opened_status(http) == 429:
+            assert time.monotonic() < deadline, "closed streams were still counted"
+            time.sleep(0.2)
+
+
+def opened_status(http: httpx.Client) -> int:
+    with http.stream("GET", "/inbox/events", timeout=15) as opened:
+        return opened.status_code

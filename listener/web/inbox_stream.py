@@ -16,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import weakref
+from collections import defaultdict
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -37,6 +39,9 @@ HEARTBEAT_S = 15.0
 LIFETIME_S = 600.0
 RETRY_MS = 3000
 RECHECK_S = 5.0
+# Each open stream asks the store every POLL_S: a cap per person (a browser opens one a tab)
+# keeps one account's script from holding thousands of them open.
+MAX_STREAMS_PER_PERSON = 20
 
 
 def sse_event(event: str, data: str, event_id: int) -> str:
@@ -100,6 +105,19 @@ def _still_signed_in(request: Request, who: Principal) -> bool:
     return True
 
 
+OpenStreams = defaultdict[str, "weakref.WeakSet[AsyncIterator[str]]"]
+
+
+def _open_streams(request: Request) -> OpenStreams:
+    """Each person's streams open in this app. Weak: a stream is gone from it as soon as its
+    response is, however it ended (finished, left by the client, or never started)."""
+    state = request.app.state
+    if not hasattr(state, "inbox_streams"):
+        state.inbox_streams = defaultdict(weakref.WeakSet)
+    streams: OpenStreams = state.inbox_streams
+    return streams
+
+
 @router.get("/inbox/events", response_class=StreamingResponse)
 async def inbox_events(
     request: Request,
@@ -114,8 +132,18 @@ async def inbox_events(
         after = max(after, int(last_event_id))
     # Filters are checked now (a bad one is a 4xx), not at the first poll.
     await asyncio.to_thread(newer_rows, context, who, filters, 2**62)
+    open_streams = _open_streams(request)[who.name]
+    if len(open_streams) >= MAX_STREAMS_PER_PERSON:
+        raise HTTPException(
+            429,
+            f"{MAX_STREAMS_PER_PERSON} inboxes are open for {who.name} already: close some tabs"
+            " (this one still refreshes every 30 s)",
+            headers={"Retry-After": "60"},
+        )
+    events = _stream(request, context, who, filters, after)
+    open_streams.add(events)
     return StreamingResponse(
-        _stream(request, context, who, filters, after),
+        events,
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
