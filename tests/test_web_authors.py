@@ -171,3 +171,27 @@ def test_in_the_browser_older_mentions_load_below_and_hostile_text_stays_text(
     assert items.nth(0).locator(".timeline-text").inner_text() == HOSTILE_TEXT
     assert page.locator("a[href^='javascript']").count() == 0
     assert page.locator("main script, main img, main style, main b").count() == 0
+
+
+def test_every_page_showing_a_mention_links_its_author_or_says_why_it_cannot(
+    web_server: Callable[..., WebServer],
+) -> None:
+    running = web_server(SETTINGS)
+    bob = _by_bob(1, "news")
+    # A feed names a person without an account: no author page can gather their mentions.
+    named = make_mention(2, source="blog", author=Author(handle=None, name="Ann Writer"))
+    running.store.insert_mentions([bob, named])
+    bob_alert, _ = raise_alert(running.store, 1, at=T0, mention_ids=[bob.id])
+    named_alert, _ = raise_alert(running.store, 2, at=T0, mention_ids=[named.id])
+    bob_page = 'href="/authors/rss/Bob"'
+    no_account = "this source names authors without an account"
+    lists = ("/inbox", "/search?q=ordinary")
+    for path in (f"/mentions/{bob.id}", f"/alerts/{bob_alert.id}", *lists):
+        shown = httpx.get(running.url + path).text
+        assert bob_page in shown, path
+    assert httpx.get(running.url + "/authors/rss/Bob").status_code == 200
+    for path in (f"/mentions/{named.id}", f"/alerts/{named_alert.id}", *lists):
+        shown = httpx.get(running.url + path).text
+        assert "Ann Writer" in shown, path
+        assert no_account in shown.lower(), path
+    assert 'href="/authors/rss/None"' not in httpx.get(running.url + "/inbox").text

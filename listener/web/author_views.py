@@ -30,8 +30,8 @@ from listener.store.author_reads import (
 from listener.store.base import AuthorRecord
 from listener.store.rows import parse_ts, ts
 from listener.web.context import WebContext
-from listener.web.display import link_or_none
-from listener.web.mention_views import AlertOut, alert_out, author_page_path, mention_page_path
+from listener.web.display import author_page_path, link_or_none
+from listener.web.mention_views import AlertOut, alert_out, mention_page_path
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100

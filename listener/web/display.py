@@ -9,7 +9,7 @@ internet: only an absolute http(s) URL becomes a link; anything else (``javascri
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 _UNITS = (
     ("year", 365 * 86400),
@@ -32,6 +32,26 @@ def link_or_none(url: str | None) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     return url.strip()
+
+
+# Feeds (RSS, Atom) and review sites name a person without an account on the network; the
+# store gathers an author's mentions by account (handle), so no author page can exist.
+NO_ACCOUNT_NOTE = (
+    "This source names authors without an account, so their other mentions cannot be gathered."
+)
+
+
+def author_page_path(source_type: str | None, handle: str | None) -> str | None:
+    """The author page of ``handle`` on ``source_type``; None when the source gave no handle."""
+    if not handle or not source_type:
+        return None
+    return f"/authors/{quote(source_type, safe='')}/{quote(handle, safe='@')}"
+
+
+def humanise(name: object) -> str:
+    """A topic, feeling, flag or approach as a person reads it: "product_quality" →
+    "product quality". The one spelling every template uses (the ``humanise`` filter)."""
+    return str(name).replace("_", " ").strip()
 
 
 class Show:

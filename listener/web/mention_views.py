@@ -19,7 +19,7 @@ from listener.models import Author, Finding, Judgments, Mention
 from listener.store import UnknownMention
 from listener.store.author_reads import AlertBrief, alerts_of_mentions, existing_mentions
 from listener.web.context import WebContext
-from listener.web.display import Show, link_or_none
+from listener.web.display import Show, author_page_path, link_or_none
 from listener.web.label_retraining import retrain_soon
 
 # The store caps text on the way in; these bound what a page puts in one element anyway.
@@ -145,12 +145,6 @@ class LabelResult(BaseModel):
 
 def mention_page_path(mention_id: str) -> str:
     return "/mentions/" + quote(mention_id, safe=":@")
-
-
-def author_page_path(source_type: str, handle: str | None) -> str | None:
-    if not handle:
-        return None
-    return f"/authors/{quote(source_type, safe='')}/{quote(handle, safe='@')}"
 
 
 def _findings(found: tuple[Finding, ...]) -> list[FindingOut]:

@@ -13,12 +13,18 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2_fragments.fastapi import Jinja2Blocks
 
+from listener.web.display import NO_ACCOUNT_NOTE, author_page_path, humanise
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = REPO_ROOT / "templates" / "web"
 STATIC_DIR = REPO_ROOT / "static"
 
 templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
 templates.env.autoescape = True
+# One spelling of names and one author link for every template (listener.web.display).
+templates.env.filters["humanise"] = humanise
+templates.env.globals["author_page"] = author_page_path
+templates.env.globals["no_account_note"] = NO_ACCOUNT_NOTE
 
 
 def render(

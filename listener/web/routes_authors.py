@@ -11,8 +11,7 @@ from fastapi.responses import HTMLResponse
 from listener.web.auth import Principal, Role, require
 from listener.web.author_views import DEFAULT_LIMIT, MAX_LIMIT, author_mentions, author_page
 from listener.web.context import WebContext, context_of
-from listener.web.display import Show
-from listener.web.mention_views import author_page_path
+from listener.web.display import Show, author_page_path
 from listener.web.pages import render
 
 router = APIRouter()
