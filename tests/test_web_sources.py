@@ -26,8 +26,6 @@ from tests.web_fixtures import WebServer, free_port, serve_context
 from tests.web_pages_helpers import HOSTILE_TEXT, browser_client, signed_in, token_client
 
 SECRET = "feed-token-9f8e7d6c5b"
-NOW = datetime.now(UTC)
-
 SETTINGS = """\
 brands:
   - name: Acme
@@ -65,23 +63,27 @@ def sources_app(tmp_path: Path) -> Iterator[WebServer]:
 
 
 def _failing(running: WebServer, error: str) -> None:
+    # Times from the moment of the test, not of the module's import: in a long suite the
+    # import is minutes earlier, and "next check in 20 min" had come closer than 15.
+    now = datetime.now(UTC)
     running.store.save_source_state(
         SourceState(
             source="news",
             error_count=3,
             last_error=error,
-            last_attempt_at=NOW - timedelta(minutes=1),
-            next_check_at=NOW + timedelta(minutes=20),
+            last_attempt_at=now - timedelta(minutes=1),
+            next_check_at=now + timedelta(minutes=20),
         )
     )
 
 
 def _parked(running: WebServer) -> None:
+    now = datetime.now(UTC)
     running.store.save_source_state(
         SourceState(
             source="blog",
             parked_reason="HTTP 404 Not Found from 127.0.0.1: check the url in settings.yaml",
-            last_success_at=NOW - timedelta(hours=2),
+            last_success_at=now - timedelta(hours=2),
             items_total=1234,
             last_new_items=5,
         )
