@@ -48,6 +48,10 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Only a form's fields are read to find the token; a form larger than this is refused before
 # it is parsed (no page of ours posts anything near it).
 MAX_FORM_BYTES = 1 << 20
+# No request of ours carries more (the longest is a reply of 20,000 characters). The body is
+# read before the route asks who is there, so without a cap anyone could make the app hold
+# a body of any size in memory, even with a made-up bearer token.
+MAX_BODY_BYTES = 1 << 20
 PROBE_PATHS = frozenset({"/healthz", "/readyz"})
 
 CONTENT_SECURITY_POLICY = (
@@ -162,6 +166,15 @@ class SecurityMiddleware:
             await response(scope, receive, send)
             return
 
+        too_large = _body_too_large(headers)
+        if too_large:
+            state["csrf_token"] = ""
+            response = error_response(request, 413, too_large)
+            await response(scope, receive, send)
+            return
+        receive = _capped(receive, MAX_BODY_BYTES)
+        request = Request(scope, receive)
+
         bearer = headers.get("authorization", "").lower().startswith("bearer ")
         if bearer:
             scope["headers"] = [(k, v) for k, v in scope["headers"] if k != b"cookie"]
@@ -174,7 +187,10 @@ class SecurityMiddleware:
             send = self._setting_cookie(send, new_token, secure=self._https(scope, headers))
 
         if scope["method"] in UNSAFE_METHODS and not bearer:
-            refusal, receive = await self._csrf_refusal(scope, receive, headers, cookie_token)
+            try:
+                refusal, receive = await self._csrf_refusal(scope, receive, headers, cookie_token)
+            except HTTPException as cut:  # a chunked form past the cap, read here
+                refusal = (cut.status_code, str(cut.detail))
             if refusal is not None:
                 response = error_response(Request(scope, receive), *refusal)
                 await response(scope, receive, send)
@@ -321,6 +337,36 @@ def _from_another_page(headers: Headers, allowed_hosts: AllowedHosts | None) -> 
     if named == headers.get("host", "").strip().lower():
         return False
     return allowed_hosts is None or not allowed_hosts.allows(named)
+
+
+def _body_too_large(headers: Headers) -> str | None:
+    """Why the body this request announces is refused before it is read, or None."""
+    length = headers.get("content-length")
+    if length is None:
+        return None
+    if not (length.isascii() and length.isdigit()):
+        return "Content-Length is not a number"
+    if int(length) > MAX_BODY_BYTES:
+        return f"the request body is larger than {MAX_BODY_BYTES:,} bytes"
+    return None
+
+
+def _capped(receive: Receive, limit: int) -> Receive:
+    """``receive``, refusing (413) a body that grows past ``limit`` as it arrives (a chunked
+    body announces no length)."""
+    size = 0
+
+    async def capped() -> Message:
+        nonlocal size
+        message = await receive()
+        if message["type"] == "http.request":
+            size += len(message.get("body", b""))
+            if size > limit:
+                # FastAPI passes an HTTPException raised while it reads the body on as it is.
+                raise HTTPException(413, f"the request body is larger than {limit:,} bytes")
+        return message
+
+    return capped
 
 
 async def _read_body(receive: Receive, limit: int) -> tuple[bytes | None, Receive]:
