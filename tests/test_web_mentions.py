@@ -3,6 +3,7 @@ the label buttons doing what `listener label` does, and who may press them."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 from listener.cli.main import main as cli
 from listener.models import AlertKind, Author, Judgments, SentimentLabel, Severity
 from listener.store.alert_contract import NewAlert
+from tests.alert_helpers import raise_alert
 from tests.store_helpers import T0, make_mention
 from tests.web_fixtures import WebServer
 from tests.web_pages_helpers import (
@@ -175,7 +177,12 @@ def test_in_the_browser_the_complaint_button_changes_the_judgment(
     page.locator("#judgments .saved").wait_for()
     assert verdict.inner_text() == "yes"
     assert "marked by a person" in page.locator("#judgments").inner_text()
-    assert "within 10 minutes" in page.locator("#judgments .saved").inner_text()
+    # No model exists yet (1 label of 30), so no "within 10 minutes" is promised.
+    saved = page.locator("#judgments .saved").inner_text()
+    assert "Acme: 1 mention labelled (1 complaint)" in saved
+    assert "within 10 minutes" not in saved
+    pressed = page.locator("#judgments button[aria-pressed='true']")
+    assert pressed.count() == 1 and pressed.inner_text().endswith("Complaint")
     # Swapped in place: still one judgments block, still one page.
     assert page.locator("#judgments").count() == 1
     labels = running.store.labelled_mentions("Acme")
@@ -284,3 +291,65 @@ def test_the_label_that_completes_a_training_set_trains_the_brands_model(
         time.sleep(0.1)
     model = running.store.complaint_models()["Acme"]
     assert (model.labels, model.positives) == (10, 5)
+
+
+def _pressed(html: str) -> list[str]:
+    """The label buttons' values marked as in force (aria-pressed) on a page."""
+    return re.findall(r'name="verdict" value="(\w+)" aria-pressed="true"', html)
+
+
+def test_the_verdict_in_force_is_the_pressed_button_and_the_report_is_in_plain_words(
+    web_server: Callable[..., WebServer],
+) -> None:
+    running = web_server()
+    mention_id = _store_mention(running, judgments=replace(JUDGED, model="vader-3.3+listener-1"))
+    client = browser_client(running)
+    before = client.get(f"/mentions/{mention_id}").text
+    assert _pressed(before) == ["not"]  # the rules said no
+    assert "Judged by listener 1 (VADER 3.3 and rules)" in before
+    answer = client.post(
+        f"/mentions/{mention_id}/label",
+        data={"verdict": "complaint"},
+        headers={"HX-Request": "true"},
+    )
+    assert answer.status_code == 200
+    text = " ".join(answer.text.split())
+    assert _pressed(answer.text) == ["complaint"]
+    assert "Acme: 1 mention labelled (1 complaint)." in text
+    assert "Acme's own model starts learning at 30 labels" in text
+    assert "retrain_every" not in text and "within 10 minutes" not in text
+    assert _pressed(client.get(f"/mentions/{mention_id}").text) == ["complaint"]
+
+
+def test_not_a_complaint_offers_to_ignore_its_open_complaint_alert(
+    web_server: Callable[..., WebServer],
+) -> None:
+    running = web_server()
+    mention_id = _store_mention(running)
+    alert, _ = raise_alert(running.store, 1, at=T0, mention_ids=[mention_id])
+    agent = signed_in(running, "ana", "agent")
+    assert "Ignore the alert" not in agent.get(f"/mentions/{mention_id}").text
+    htmx = {"HX-Request": "true"}
+    labelled = agent.post(f"/mentions/{mention_id}/label", data={"verdict": "not"}, headers=htmx)
+    assert "Ignore the alert" in labelled.text
+    assert f'name="alert_id" value="{alert.id}"' in labelled.text
+    viewer = signed_in(running, "vera", "viewer")
+    assert "Ignore the alert" not in viewer.get(f"/mentions/{mention_id}").text
+    refused = viewer.post(f"/mentions/{mention_id}/ignore-alert", data={"alert_id": alert.id})
+    assert refused.status_code == 403
+    assert (
+        agent.post(
+            f"/mentions/{mention_id}/ignore-alert", data={"alert_id": 999}, headers=htmx
+        ).status_code
+        == 404
+    )
+    ignored = agent.post(
+        f"/mentions/{mention_id}/ignore-alert", data={"alert_id": alert.id}, headers=htmx
+    )
+    assert ignored.status_code == 200
+    assert f"Alert #{alert.id} ignored" in ignored.text
+    assert "Ignore the alert" not in ignored.text
+    stored = running.store.get_alert(alert.id)
+    assert stored is not None and stored.state.value == "ignored"
+    shown = agent.get(f"/api/v1/alerts/{alert.id}").json()
+    assert any(e.get("by") == "ana" for e in shown["events"]), shown["events"]

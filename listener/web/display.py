@@ -54,6 +54,27 @@ def humanise(name: object) -> str:
     return str(name).replace("_", " ").strip()
 
 
+_MODEL_PART_NAMES = {"vader": "VADER"}
+
+
+def model_words(model: str) -> str:
+    """The judging model's id in words: "vader-3.3+listener-1" → "listener 1 (VADER 3.3 and
+    rules)" — our own judge first, the pieces it is built from after."""
+    parts = [p for p in model.split("+") if p]
+    named = []
+    ours = None
+    for part in parts:
+        name, _, version = part.partition("-")
+        words = f"{_MODEL_PART_NAMES.get(name.lower(), name)} {version}".strip()
+        if name.lower() == "listener":
+            ours = words
+        else:
+            named.append(words)
+    if ours is None:
+        return " and ".join(named) or model
+    return f"{ours} ({' and '.join([*named, 'rules'])})"
+
+
 class Show:
     """Formatting bound to one request's "now" (the context's clock)."""
 

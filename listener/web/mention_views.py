@@ -8,6 +8,7 @@ through the template's autoescape. Links are split: ``url`` is what the source s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from urllib.parse import quote
 
@@ -15,6 +16,7 @@ from fastapi import HTTPException
 from pydantic import BaseModel
 
 from listener.judging.labels import daemon_pickup, save_label
+from listener.judging.learning import MIN_PER_CLASS
 from listener.models import Author, Finding, Judgments, Mention
 from listener.store import UnknownMention
 from listener.store.author_reads import AlertBrief, alerts_of_mentions, existing_mentions
@@ -123,6 +125,18 @@ class LearningOut(BaseModel):
     retrain_every: str  # in words
 
 
+class BrandLearningOut(BaseModel):
+    """How far one brand's own complaint model is, after a label."""
+
+    brand: str
+    labels: int  # mentions of the brand labelled so far
+    complaints: int  # of those, labelled complaints
+    min_labels: int  # the model starts learning at this many (judgments.learning.min_labels)
+    min_per_kind: int  # ... with at least this many complaints and non-complaints
+    model_labels: int | None  # the stored model was trained on this many; None: no model yet
+    learns: bool  # enough labels of each kind: a retrain now trains a model
+
+
 class MentionDetail(BaseModel):
     mention: MentionOut
     alerts: list[AlertOut]
@@ -141,6 +155,7 @@ class LabelResult(BaseModel):
     retrain_pending: bool  # still retraining in the background (many labels take seconds)
     retrain_error: str | None
     learning: LearningOut
+    brands: list[BrandLearningOut]
 
 
 def mention_page_path(mention_id: str) -> str:
@@ -229,6 +244,31 @@ def alert_out(alert: AlertBrief) -> AlertOut:
     )
 
 
+def brand_learning(context: WebContext, brands: Sequence[str]) -> list[BrandLearningOut]:
+    """Each brand's labels and model as a person asks after labelling: read only after a
+    label (it reads the brand's labelled mentions, a few hundred at most)."""
+    learning = context.settings.judgments.learning
+    models = context.store.complaint_models()
+    shown = []
+    for brand in brands:
+        labelled = context.store.labelled_mentions(brand)
+        model = models.get(brand)
+        complaints = sum(1 for item in labelled if item.is_complaint)
+        shown.append(
+            BrandLearningOut(
+                brand=brand,
+                labels=len(labelled),
+                complaints=complaints,
+                min_labels=learning.min_labels,
+                min_per_kind=MIN_PER_CLASS,
+                model_labels=model.labels if model else None,
+                learns=len(labelled) >= learning.min_labels
+                and min(complaints, len(labelled) - complaints) >= MIN_PER_CLASS,
+            )
+        )
+    return shown
+
+
 def learning_out(context: WebContext) -> LearningOut:
     every = daemon_pickup(context.settings)
     return LearningOut(
@@ -293,4 +333,5 @@ def label_mention(
         retrain_pending=retrain.pending,
         retrain_error=retrain.error,
         learning=learning_out(context),
+        brands=brand_learning(context, mention.brands),
     )

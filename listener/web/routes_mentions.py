@@ -11,9 +11,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from listener.models import AlertKind, AlertState
 from listener.web.auth import Principal, Role, require
 from listener.web.context import WebContext, context_of
-from listener.web.display import Show
+from listener.web.display import Show, model_words
+from listener.web.inbox_actions import act
+from listener.web.inbox_models import MAX_ID, ActionBody
 from listener.web.mention_views import (
     LabelResult,
     MentionDetail,
@@ -35,8 +38,20 @@ def _page(
     detail: MentionDetail,
     *,
     labelled: LabelResult | None = None,
+    ignored: int | None = None,
     block: str | None = None,
 ) -> HTMLResponse:
+    verdict = detail.mention.judgments
+    # A person said "not a complaint": the complaint alerts still open over it are what
+    # they would go and ignore next, so the page offers that here.
+    to_ignore = [
+        a
+        for a in detail.alerts
+        if verdict.complaint_by == "person"
+        and not verdict.complaint
+        and a.kind == AlertKind.COMPLAINT.value
+        and AlertState(a.state).is_open
+    ]
     return render(
         request,
         "mentions/mention.html",
@@ -45,6 +60,9 @@ def _page(
             "m": detail.mention,
             "labelled": labelled,
             "can_label": who.may(Role.AGENT),
+            "to_ignore": to_ignore if who.may(Role.AGENT) else [],
+            "ignored": ignored,
+            "judged_by": model_words(verdict.model) if verdict.model else None,
             "show": Show(context.clock()),
         },
         block=block,
@@ -76,3 +94,22 @@ def label_from_page(
         return RedirectResponse(mention_page_path(mention_id), status_code=303)
     detail = mention_detail(context, mention_id)
     return _page(request, context, who, detail, labelled=labelled, block="judgments")
+
+
+@router.post("/mentions/{mention_id:path}/ignore-alert", response_model=None)
+def ignore_alert_from_page(
+    mention_id: str,
+    request: Request,
+    alert_id: Annotated[int, Form(ge=1, le=MAX_ID)],
+    context: Annotated[WebContext, Depends(context_of)],
+    who: Annotated[Principal, Depends(require(Role.AGENT))],
+) -> Response:
+    """ "Ignore the alert" beside a "not a complaint" label: the inbox's own ignore."""
+    detail = mention_detail(context, mention_id)
+    if alert_id not in {a.id for a in detail.alerts}:
+        raise HTTPException(status_code=404, detail=f"alert #{alert_id} does not hold this mention")
+    act(context, who, alert_id, "ignore", ActionBody())
+    if request.headers.get("hx-request") != "true":
+        return RedirectResponse(mention_page_path(mention_id), status_code=303)
+    detail = mention_detail(context, mention_id)
+    return _page(request, context, who, detail, ignored=alert_id, block="judgments")
