@@ -11,13 +11,16 @@ from typing import Any
 import httpx
 import pytest
 
-from listener.models import AlertKind, AlertState, Author, Severity
+from alerts.drafts.replies import draft_replies
+from listener.models import AlertKind, AlertState, Author, Finding, Judgments, Severity
 from listener.store import accounts, open_store
 from listener.store.inbox_reads import InboxKey, InboxQuery, page_sql
 from listener.web.auth import LOCAL_OPERATOR
 from listener.web.security import CSRF_COOKIE
+from tests.alert_helpers import raise_alert
 from tests.helpers import SettableClock
 from tests.inbox_helpers import INBOX_SETTINGS, NOW, alert_about
+from tests.store_helpers import make_mention
 from tests.web_fixtures import WebServer
 from tests.web_pages_helpers import signed_in
 
@@ -533,3 +536,46 @@ def test_the_page_shows_older_alerts_on_demand(inbox: WebServer) -> None:
     more = httpx.get(f"{inbox.url}{more_url.group(1)}", headers={"HX-Request": "true"})
     assert more.text.count("data-row ") == 5 and 'id="inbox-more"' not in more.text
     assert f'id="alert-row-{made[-1].id}"' in more.text
+
+
+def test_the_alert_page_says_its_drafts_apart_and_what_would_add_the_missing_ones(
+    inbox: WebServer,
+) -> None:
+    judged = Judgments(
+        complaint=True,
+        complaint_score=0.9,
+        language="en",
+        feelings=(Finding("angry", ("angry", "worst")),),
+        topics=(Finding("billing", ("charged",)), Finding("product_quality", ("broke",))),
+    )
+    mention = make_mention(
+        1, text="Acme charged me twice, angry, worst app", brands=("Acme",), judgments=judged
+    )
+    inbox.store.insert_mentions([mention])
+    # What the rules draft with the shipped settings for a feed (RSS) mention: no fix for
+    # the topic, and a feed has no direct messages, so the acknowledgement twice.
+    drafts = draft_replies(mention, settings=inbox.context.settings.replies, brand="Acme")
+    assert [d.approach for d in drafts] == ["acknowledge", "acknowledge"]
+    alert, _ = raise_alert(
+        inbox.store, 1, at=NOW, channels=(), mention_ids=(mention.id,), drafts=drafts,
+        details={"tags": [], "matched_topics": ["product_quality"]},
+    )  # fmt: skip
+    text = " ".join(httpx.get(f"{inbox.url}/alerts/{alert.id}").text.split())
+    titles = re.findall(r'<strong class="draft-title">([^<]*)</strong>', text)
+    assert titles == ["Acknowledge", "Acknowledge — another wording"]
+    assert "Add a fix for &#39;billing&#39; under replies.fixes (key billing) to get a" in text
+    assert "No &#39;Take it private&#39; draft: rss mentions cannot be answered by direct" in text
+    # Details: an empty list is left out, a list shows as badges, never as a Python list.
+    assert "[]" not in text and "<dt>tags</dt>" not in text
+    assert (
+        '<dt>matched topics</dt><dd class="detail-value"><span class="badge">product quality'
+        in text
+    )
+    # A finding's label, then its evidence words apart from it.
+    assert (
+        '<strong class="chip">angry</strong> <span class="muted evidence-words">angry, worst</span>'
+        in text
+    )
+    assert '<strong class="chip">product quality</strong>' in text
+    mention_page = httpx.get(f"{inbox.url}/mentions/{mention.id}").text
+    assert "product quality" in mention_page and "product_quality</span>" not in mention_page

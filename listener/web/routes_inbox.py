@@ -21,6 +21,7 @@ from listener.store import inbox_reads
 from listener.web.auth import Principal, Role, require
 from listener.web.context import WebContext, context_of
 from listener.web.display import Show
+from listener.web.draft_views import draft_titles, missing_drafts
 from listener.web.inbox_actions import act, act_on_many
 from listener.web.inbox_models import (
     MAX_ID,
@@ -254,6 +255,8 @@ def _alert_page(
     problem: str | None = None,
 ) -> HTMLResponse:
     detail = alert_detail(context, alert_id)
+    drafted = [d.approach for d in detail.drafts]
+    lead = next((m for m in detail.mention_list if m.lead and not m.missing), None)
     return render(
         request,
         "alerts/alert.html",
@@ -261,6 +264,14 @@ def _alert_page(
             **page_context(context, who),
             "detail": detail,
             "a": detail.alert,
+            "draft_titles": draft_titles(drafted),
+            "drafts_missing": missing_drafts(
+                context,
+                lead.id if lead else None,
+                detail.alert.brand,
+                drafted,
+                detail.drafts[0].language if detail.drafts else "en",
+            ),
             "problem": problem,
             "snooze_choices": list(SNOOZE_FOR),
         },
