@@ -292,3 +292,11 @@ def _answers(url: str) -> bool:
 def _polled_once(client: httpx.Client) -> bool:
     rows = client.get("/api/v1/sources").json()["items"]
     return bool(rows and rows[0]["last_success_at"])
+
+
+def test_the_items_column_says_what_its_numbers_mean(sources_app: WebServer) -> None:
+    _parked(sources_app)
+    page = " ".join(httpx.get(f"{sources_app.url}/sources").text.split())
+    assert "1,234 in all<br><span class=\"muted small\">5 new last poll</span>" in page
+    assert "(+5)" not in page
+    assert 'title="Items this source has stored in all, and how many of them the last poll' in page
