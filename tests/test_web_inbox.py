@@ -579,3 +579,23 @@ def test_the_alert_page_says_its_drafts_apart_and_what_would_add_the_missing_one
     assert '<strong class="chip">product quality</strong>' in text
     mention_page = httpx.get(f"{inbox.url}/mentions/{mention.id}").text
     assert "product quality" in mention_page and "product_quality</span>" not in mention_page
+
+
+def test_a_bulk_action_says_what_happened_to_which_alert(inbox: WebServer) -> None:
+    first = alert_about(inbox.store, 1, at=NOW - timedelta(minutes=5))
+    second = alert_about(inbox.store, 2, at=NOW - timedelta(minutes=6))
+    inbox.store.set_alert_state(second.id, AlertState.RESOLVED, at=NOW, by="bo")
+    page = browser(inbox)
+    htmx = {"HX-Request": "true", "HX-Current-URL": f"{inbox.url}/inbox"}
+    acked = page.post(
+        "/inbox/bulk",
+        data={"ids": [str(first.id), str(second.id)], "action": "acknowledge"},
+        headers=htmx,
+    )
+    assert f"<li>Alert #{first.id} acknowledged</li>" in acked.text
+    assert f"<li>Alert #{second.id} not changed: alert #{second.id} is resolved" in acked.text
+    assigned = page.post(
+        "/inbox/bulk", data={"ids": [str(first.id)], "action": "assign", "assignee": "Cy"},
+        headers=htmx,
+    )  # fmt: skip
+    assert f"<li>Alert #{first.id} assigned to Cy</li>" in assigned.text

@@ -41,6 +41,7 @@ from listener.web.inbox_views import (
     newer_rows,
     one_row,
 )
+from listener.web.outcome_views import outcome_lines
 from listener.web.pages import render, templates
 
 router = APIRouter()
@@ -98,6 +99,7 @@ def _inbox_page(
     first_page: bool,
     block: str | None,
     bulk: BulkResult | None = None,
+    bulk_action: Action | None = None,
 ) -> HTMLResponse:
     """The inbox, or the part of it htmx swaps: the list after a filter or a bulk action,
     the next rows for the pager."""
@@ -113,6 +115,7 @@ def _inbox_page(
             "newest_id": inbox_reads.newest_alert_id(context.store),
             "first_page": first_page,
             "bulk": bulk,
+            "bulk_lines": outcome_lines(bulk_action, bulk) if bulk and bulk_action else [],
         },
         block=block,
     )
@@ -241,7 +244,15 @@ def bulk_from_page(
         return RedirectResponse("/inbox" + (f"?{query}" if query else ""), status_code=303)
     page = list_inbox(context, who, filters)
     return _inbox_page(
-        request, context, who, filters, page, first_page=True, block="list", bulk=result
+        request,
+        context,
+        who,
+        filters,
+        page,
+        first_page=True,
+        block="list",
+        bulk=result,
+        bulk_action=action,
     )
 
 
