@@ -134,3 +134,51 @@ def test_hostile_text_in_hits_shows_as_text_and_nothing_runs(web_server: Serve, 
     assert page.input_value("#q") == "<script>alert(1)</script> AND"
     assert page.locator(".query-error").count() == 1
     assert "<script>alert(1)</script>" in page.locator(".query-error").inner_text()
+
+
+CHOICES_SETTINGS = """\
+brands:
+  - name: Acme
+    query: acme
+  - name: Globex
+    query: globex
+storage:
+  sqlite: {db}
+sources:
+  - name: news
+    type: rss
+    interval: 1h
+    url: http://127.0.0.1:9/news.xml
+  - name: forum
+    type: rss
+    interval: 1h
+    url: http://127.0.0.1:9/forum.xml
+"""
+
+
+def test_brand_and_source_are_chosen_from_the_configured_ones_and_a_bad_query_has_one_caret(
+    web_server: Serve, page: Any
+) -> None:
+    running = web_server(CHOICES_SETTINGS)
+    running.store.insert_mentions(
+        [
+            make_mention(1, source="news", text="acme anvil one", brands=("Acme",)),
+            make_mention(2, source="forum", text="acme anvil two", brands=("Acme",)),
+        ]
+    )
+    page.goto(running.url + "/search?q=anvil")
+    brands = page.locator("select[name=brand] option").all_inner_texts()
+    sources = page.locator("select[name=source] option").all_inner_texts()
+    assert brands == ["any", "Acme", "Globex"] and sources == ["any", "news", "forum"]
+    page.select_option("select[name=source]", "forum")
+    page.press("#q", "Enter")
+    page.wait_for_url("**source=forum*")
+    page.locator(".hit").first.wait_for()
+    assert page.locator(".hit").count() == 1
+    page.goto(running.url + '/search?q=("acme anvil" OR')
+    view = page.locator(".caret-view")
+    assert view.inner_text().count("^") == 1
+    decoration = page.evaluate(
+        "getComputedStyle(document.querySelector('.caret-view .error-at')).textDecorationLine"
+    )
+    assert decoration == "none"  # the caret line is the one mark under the column

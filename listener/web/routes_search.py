@@ -117,6 +117,10 @@ def _search_page(
             "can_save": who.may(Role.AGENT),
             "show": Show(context.clock()),
             "export_query": _export_query(form),
+            # The configured ones, as the inbox offers them (a name no longer configured
+            # still shows when a link carries it).
+            "brands": [b.name for b in context.settings.brands],
+            "sources": [s.name for s in context.settings.sources],
         },
         block="results" if partial else None,
         # A query that does not parse is an answer (the error under the box), not a failure.
