@@ -248,3 +248,21 @@ def test_a_saved_rule_whose_search_is_gone_raises_nothing_and_says_so(
     h.feed([judged("acme refund", n=1)])
     assert h.alerts(AlertKind.SAVED_SEARCH) == []
     h.store.close()
+
+
+def test_saving_says_saved_as_once_and_its_inputs_are_styled_like_the_others(
+    web_server: Serve,
+) -> None:
+    running = web_server()
+    with closing(browser_client(running)) as client:
+        search = client.get("/search", params={"q": "refund"}).text
+        assert '<input type="text" id="save-name" name="name"' in search
+        saved = client.post("/search/saved", data={"name": "Late & lost", "q": "late"})
+        assert saved.status_code == 303
+        landing = client.get(saved.headers["location"]).text
+        assert "Saved as <strong>Late &amp; lost</strong>" in landing
+        again = client.get(saved.headers["location"]).text
+        assert "Saved as" not in again  # said once, on arrival
+        assert "Saved as" not in client.get("/search", params={"saved": "Other"}).text
+        listing = client.get("/search/saved").text
+        assert '<input type="text" id="rename-1" name="new_name"' in listing

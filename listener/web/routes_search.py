@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
@@ -52,6 +52,7 @@ Agent = Annotated[Principal, Depends(require(Role.AGENT))]
 Context = Annotated[WebContext, Depends(context_of)]
 # What the search form sends besides the search itself.
 _PAGING = ("cursor", "limit", "saved")
+JUST_SAVED_COOKIE = "listener_just_saved"
 
 
 def _limit(raw: str | None) -> int:
@@ -84,6 +85,10 @@ def _search_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     params = dict(request.query_params)
+    saved_name = params.get("saved", "").strip()
+    just_saved = bool(saved_name) and request.cookies.get(JUST_SAVED_COOKIE) == quote(
+        saved_name, safe=""
+    )
     form: SearchForm | None = None
     page: SearchPage | None = None
     problem: SearchProblem | None = None
@@ -113,6 +118,8 @@ def _search_page(
             "missing": missing,
             "saved_name": params.get("saved", "").strip() if missing is None else "",
             "flash": flash,
+            "just_saved": just_saved,
+            "share_url": tidy_url(params),
             "facet_labels": FACET_LABELS,
             "can_save": who.may(Role.AGENT),
             "show": Show(context.clock()),
@@ -156,6 +163,8 @@ def search_page(request: Request, context: Context, who: Viewer) -> HTMLResponse
     if not partial and tidy != "/search" + ("?" + urlencode(params) if params else ""):
         return RedirectResponse(tidy, status_code=303)
     response = _search_page(request, context, who)
+    if JUST_SAVED_COOKIE in request.cookies:
+        response.delete_cookie(JUST_SAVED_COOKIE, path="/search")
     if partial:
         response.headers["HX-Push-Url"] = tidy
     return response
@@ -214,7 +223,14 @@ async def save_from_page(
         request.scope["query_string"] = _query_bytes(params)
         status = 409 if isinstance(error, SavedSearchConflict) else 400
         return _search_page(request, context, who, flash=str(error), status_code=status)
-    return RedirectResponse(saved.url, status_code=303)
+    # The page it lands on says "Saved as …" once; a cookie carries that, so the address
+    # people copy stays the saved search's own.
+    landing = RedirectResponse(saved.url, status_code=303)
+    landing.set_cookie(
+        JUST_SAVED_COOKIE, quote(saved.name, safe=""), max_age=60, path="/search",
+        httponly=True, samesite="lax",
+    )  # fmt: skip
+    return landing
 
 
 def _query_bytes(params: Mapping[str, str]) -> bytes:
