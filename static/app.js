@@ -69,10 +69,27 @@
     if (!dialog) return;
     const list = dialog.querySelector("[data-shortcut-list]");
     list.querySelectorAll("[data-added]").forEach((node) => node.remove());
+    // One line per key: a page's own wording ("next / previous alert") replaces the
+    // dialog's general one ("next / previous row") instead of listing the key twice.
+    const norm = (keys) => keys.replace(/\s+/g, "");
+    const lines = new Map();
+    list.querySelectorAll("dt").forEach((term) => {
+      const description = term.nextElementSibling;
+      if (!description) return;
+      if (description.dataset.general === undefined) description.dataset.general = description.textContent;
+      description.textContent = description.dataset.general;
+      lines.set(norm(term.textContent), description);
+    });
     const seen = new Set();
     const add = (keys, what) => {
-      if (seen.has(keys + what)) return;
-      seen.add(keys + what);
+      const key = norm(keys);
+      if (seen.has(key)) return;
+      seen.add(key);
+      const known = lines.get(key);
+      if (known) {
+        known.textContent = what;
+        return;
+      }
       const term = document.createElement("dt");
       const kbd = document.createElement("kbd");
       kbd.textContent = keys;

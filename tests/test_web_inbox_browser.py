@@ -198,3 +198,22 @@ def test_hostile_text_in_mention_author_and_url_shows_as_text(inbox: WebServer, 
     hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
     assert not [h for h in hrefs if not h.startswith(("http://", "https://"))], hrefs
     assert page.locator("body").is_visible()
+
+
+def test_the_help_dialog_lists_each_key_once(inbox: WebServer, page: Any) -> None:
+    alert_about(inbox.store, 1, at=now())
+    page.goto(f"{inbox.url}/inbox")
+    for _ in range(2):  # opened twice: the page's lines are not added again
+        page.keyboard.press("?")
+        dialog = page.locator("#shortcuts-dialog")
+        dialog.wait_for(state="visible")
+        keys = [k.replace(" ", "") for k in dialog.locator("dt").all_inner_texts()]
+        assert len(keys) == len(set(keys)), keys
+        assert keys.count("j/k") == 1
+        assert "next / previous alert" in dialog.inner_text()
+        page.keyboard.press("Escape")
+        dialog.wait_for(state="hidden")
+    page.goto(f"{inbox.url}/search")
+    page.keyboard.press("?")
+    page.locator("#shortcuts-dialog").wait_for(state="visible")
+    assert "next / previous row" in page.locator("#shortcuts-dialog").inner_text()
