@@ -487,3 +487,14 @@ def test_a_disabled_user_cannot_sign_in_and_their_session_and_tokens_stop_at_onc
             assert script.get("/api/v1/users").status_code == 403
             assert dana.get("/api/v1/users").status_code == 401
             assert sign_in(dana, "dana").status_code == 303
+
+
+def test_the_sign_in_page_shows_no_nav_to_someone_signed_out(web_server: Serve) -> None:
+    running = web_server()
+    add_user(running, "dana", "agent")
+    with client(running) as c:
+        login = c.get("/login").text
+        assert 'class="top-nav"' not in login and 'href="/sources"' not in login
+        assert sign_in(c, "dana").status_code == 303
+        inbox = c.get("/inbox").text
+        assert 'class="top-nav"' in inbox and 'href="/sources"' in inbox
