@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import base64
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, closing
@@ -253,3 +254,12 @@ def test_a_chunked_form_past_a_mebibyte_is_refused(running: WebServer) -> None:
         )
     assert answer.status_code == 413, answer.text
     assert alert_state(running) == "new"
+
+
+def test_a_forged_author_cursor_past_sqlites_integers_is_a_400(running: WebServer) -> None:
+    forged = base64.urlsafe_b64encode(b"2026-01-01T00:00:00+00:00|99999999999999999999999")
+    with httpx.Client(base_url=running.url) as http:
+        api = http.get("/api/v1/authors/rss/user1", params={"cursor": forged.decode()})
+        page = http.get("/authors/rss/user1", params={"cursor": forged.decode()})
+    assert api.status_code == 400, api.text
+    assert page.status_code == 400

@@ -106,6 +106,9 @@ def _cursor(key: MentionKey | None) -> str | None:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+_MAX_SEQ = 2**63 - 1
+
+
 def parse_cursor(cursor: str | None) -> MentionKey | None:
     """The key a ``next_cursor`` stands for; 400 for one this app did not write."""
     if not cursor:
@@ -113,7 +116,10 @@ def parse_cursor(cursor: str | None) -> MentionKey | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         at, seq = raw.rsplit("|", 1)
-        return MentionKey(published_at=parse_ts(at), seq=int(seq))
+        key = MentionKey(published_at=parse_ts(at), seq=int(seq))
+        if not 0 <= key.seq <= _MAX_SEQ:  # past SQLite's integer: an overflow, not a page
+            raise ValueError("seq out of range")
+        return key
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise HTTPException(
             status_code=400, detail="the cursor is not one this app gave out"
