@@ -599,3 +599,15 @@ def test_a_bulk_action_says_what_happened_to_which_alert(inbox: WebServer) -> No
         headers=htmx,
     )  # fmt: skip
     assert f"<li>Alert #{first.id} assigned to Cy</li>" in assigned.text
+
+
+def test_a_viewer_is_told_in_one_line_why_there_is_nothing_to_press(inbox: WebServer) -> None:
+    alert = alert_about(inbox.store, 1, at=NOW)
+    line = "You can read; acting on alerts needs the agent role — ask an admin."
+    viewer = signed_in(inbox, "vera", "viewer")
+    for path in ("/inbox", f"/alerts/{alert.id}"):
+        assert line in viewer.get(path).text, path
+    assert "marking complaints needs the agent role" in viewer.get("/mentions/news:1").text
+    agent = signed_in(inbox, "ann", "agent")
+    for path in ("/inbox", f"/alerts/{alert.id}", "/mentions/news:1"):
+        assert "needs the agent role" not in agent.get(path).text, path
