@@ -611,3 +611,17 @@ def test_a_viewer_is_told_in_one_line_why_there_is_nothing_to_press(inbox: WebSe
     agent = signed_in(inbox, "ann", "agent")
     for path in ("/inbox", f"/alerts/{alert.id}", "/mentions/news:1"):
         assert "needs the agent role" not in agent.get(path).text, path
+
+
+def test_state_open_in_a_url_is_the_default_list_of_every_open_state(inbox: WebServer) -> None:
+    new = alert_about(inbox.store, 1, at=NOW - timedelta(minutes=1))
+    acked = alert_about(inbox.store, 2, at=NOW - timedelta(minutes=2))
+    closed = alert_about(inbox.store, 3, at=NOW - timedelta(minutes=3))
+    inbox.store.set_alert_state(acked.id, AlertState.ACKNOWLEDGED, at=NOW, by="bo")
+    inbox.store.set_alert_state(closed.id, AlertState.RESOLVED, at=NOW, by="bo")
+    page = httpx.get(f"{inbox.url}/inbox", params={"state": "open"})
+    assert page.status_code == 200
+    assert f'id="alert-row-{new.id}"' in page.text and f'id="alert-row-{acked.id}"' in page.text
+    assert f'id="alert-row-{closed.id}"' not in page.text
+    assert set(ids(api(inbox, "", state="open"))) == {new.id, acked.id}
+    assert httpx.get(f"{inbox.url}/inbox", params={"state": "opened"}).status_code == 422

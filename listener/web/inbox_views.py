@@ -73,6 +73,13 @@ class InboxFilters(BaseModel):
     def _blank_is_any(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("state", mode="before")
+    @classmethod
+    def _open_is_the_default(cls, value: Any) -> Any:
+        # "open" is what the State drop-down shows for its default (every open state): a
+        # URL that spells it out asks for the same list, not for an error.
+        return None if isinstance(value, str) and value.strip().lower() == "open" else value
+
     @field_validator("unassigned", "mine", "breaching", "snoozed", mode="before")
     @classmethod
     def _unset_is_false(cls, value: Any) -> Any:
