@@ -6,7 +6,18 @@ several daemons in one process never share counts. Names carry their unit.
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
+
+# Every counter and histogram would also expose a ``_created`` series (its start time): noise
+# on every scrape that no dashboard reads. Process-wide, so once, here.
+disable_created_metrics()  # type: ignore[no-untyped-call]  # unannotated upstream
 
 
 class Metrics:

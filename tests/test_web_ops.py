@@ -288,3 +288,16 @@ def test_poll_now_with_the_daemon_polls_at_once(httpserver: HTTPServer, tmp_path
     by, waited_s = asyncio.run(scenario())
     assert by == "daemon"
     assert len(hits) == 2 and waited_s < 1.0  # now, not at the next tick
+
+
+def test_a_metrics_refusal_is_plain_text_and_no_created_series_is_exposed(
+    web_server: Callable[..., WebServer],
+) -> None:
+    refusing = web_server(MINIMAL_SETTINGS + f"web:\n  metrics_token: {TOKEN}\n")
+    missing = httpx.get(refusing.url + "/metrics", headers={"Accept": "text/html"})
+    assert missing.status_code == 401
+    assert missing.headers["content-type"].startswith("text/plain")
+    assert missing.text == "send Authorization: Bearer <web.metrics_token>\n"
+    scraped = httpx.get(refusing.url + "/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert "listener_http_request_duration_seconds_count" in scraped.text
+    assert "_created" not in scraped.text

@@ -8,8 +8,8 @@ import asyncio
 import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from listener.web.auth import from_this_machine
@@ -42,13 +42,19 @@ async def metrics(
         if scheme.lower() != "bearer" or not hmac.compare_digest(
             sent.strip().encode(), expected.encode()
         ):
-            raise HTTPException(
+            return _refusal(
                 401,
                 "send Authorization: Bearer <web.metrics_token>",
-                headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+                {"WWW-Authenticate": 'Bearer realm="metrics"'},
             )
     elif not from_this_machine(request, web):
         # A proxy in front (web.trust_proxy, or a relayed request) serves every machine it
         # relays for: without a token the counters are for this machine's eyes only.
-        raise HTTPException(403, "set web.metrics_token to scrape /metrics from another machine")
+        return _refusal(403, "set web.metrics_token to scrape /metrics from another machine")
     return Response(context.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
+
+
+def _refusal(status: int, why: str, headers: dict[str, str] | None = None) -> Response:
+    # Plain text, as the scrape itself is: a scraper's log (or curl) shows the sentence,
+    # not the HTML error page meant for people in a browser.
+    return PlainTextResponse(f"{why}\n", status_code=status, headers=headers)
