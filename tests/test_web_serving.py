@@ -236,3 +236,26 @@ def test_run_without_the_web_app_when_it_is_disabled(tmp_path: Path, start: Laun
     _took_s, err = stop(running)
     assert running.process.returncode == 0, err
     assert "listener started" in err and "web app" not in err
+
+
+def test_on_every_interface_the_address_for_colleagues_is_the_machines_name(
+    tmp_path: Path, start: Launch
+) -> None:
+    from datetime import UTC, datetime
+
+    from listener.store import accounts, open_store
+
+    port = free_port()
+    config = write_settings(tmp_path, port, "  host: 0.0.0.0\n")
+    store = open_store(str(tmp_path / "listener.db"))
+    try:  # a reachable address needs an account to start
+        accounts.add_user(store, "ops", "admin", "plum-orchard-lantern-42", datetime.now(UTC))
+    finally:
+        store.close()
+    running = start("web", "--config", str(config))
+    first = running.wait_for("web app: ")
+    assert first == f"web app: http://0.0.0.0:{port}/ (0.0.0.0 means every interface)"
+    shared = running.wait_for("web app for colleagues: ")
+    assert shared == f"web app for colleagues: http://{socket.gethostname()}:{port}/"
+    _took_s, err = stop(running)
+    assert running.process.returncode == 0, err

@@ -144,8 +144,19 @@ async def follow_reloads(context: WebContext, current: Callable[[], Settings]) -
         log.info("web app follows the reloaded settings")
 
 
+# Addresses that mean "listen on every interface": not one a browser can be sent to.
+EVERY_INTERFACE = frozenset({"0.0.0.0", "::", ""})
+
+
 def announce(settings: Settings) -> None:
     url = address(settings)
+    if settings.web.host in EVERY_INTERFACE:
+        # The address to hand colleagues is this machine's name, not 0.0.0.0.
+        shared = f"http://{socket.gethostname()}:{settings.web.port}/"
+        click.echo(f"web app: {url} ({settings.web.host or '0.0.0.0'} means every interface)")
+        click.echo(f"web app for colleagues: {shared}")
+        log.info("web app serving", extra=fields(url=url, shared=shared))
+        return
     click.echo(f"web app: {url}")
     log.info("web app serving", extra=fields(url=url))
 
