@@ -312,6 +312,13 @@ def _change_plans(fx: Fixture) -> list[Plan]:
 
         return one
 
+    def ignore_from_mention(_i: int) -> Call:
+        (alert_id,) = _throwaway_alerts(fx, 1, spread)
+        alert = store.get_alert(alert_id)
+        assert alert is not None
+        return Call("POST", f"/mentions/{alert.mention_ids[0]}/ignore-alert",
+                    fx.page(post=True), form={"alert_id": str(alert_id)})  # fmt: skip
+
     def bulk_call(api: bool) -> Callable[[int], Call]:
         def one(_i: int) -> Call:
             ids = _throwaway_alerts(fx, BULK, spread)
@@ -386,6 +393,7 @@ def _change_plans(fx: Fixture) -> list[Plan]:
             form={"verdict": "complaint"})),
         _each("POST", "/api/v1/mentions/{mention_id:path}/label", lambda _i: Call(
             "POST", f"/api/v1/mentions/{next(labelled)}/label", api(), json={"complaint": True})),
+        _each("POST", "/mentions/{mention_id:path}/ignore-alert", ignore_from_mention),
         _each("POST", "/alerts/{alert_id}/{action}", alert_call(api=False), "acknowledge"),
         _each("POST", "/api/v1/alerts/{alert_id}/{action}", alert_call(api=True), "acknowledge"),
         _each("POST", "/inbox/bulk", bulk_call(api=False), f"acknowledge {BULK}"),
