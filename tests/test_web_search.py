@@ -12,7 +12,7 @@ from collections.abc import Callable
 from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import pytest
@@ -21,8 +21,9 @@ from listener.models import Author
 from listener.store import open_store
 from listener.store.search_facets import facet_counts
 from listener.store.search_walk import walk
-from listener.web.search_export import EXPORT_PAGE
+from listener.web.search_export import EXPORT_PAGE, export_chunks
 from listener.web.search_views import form_from_params
+from tests.export_sample import QUERIES, fill_export_sample
 from tests.store_helpers import T0, make_mention
 from tests.web_fixtures import WebServer
 from tests.web_pages_helpers import signed_in, token_client
@@ -299,3 +300,17 @@ def test_edge_values_are_answers_or_400s_never_500s(
         assert client.get("/api/v1/search", params=params).status_code == status
         page = client.get("/search", params=params, follow_redirects=True)
         assert page.status_code == 200  # the page explains
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+@pytest.mark.parametrize("query_at", range(len(QUERIES)))
+def test_an_export_is_byte_for_byte_what_it_was_when_each_row_was_a_whole_mention(
+    tmp_path: Path, fmt: Literal["csv", "jsonl"], query_at: int
+) -> None:
+    # The golden files were written by the export before it read flat rows (whole-second
+    # times without ".000000", feelings and topics in the judges' order and case).
+    with closing(open_store(tmp_path / "listener.db")) as store:
+        fill_export_sample(store)
+        exported = b"".join(export_chunks(store, form_from_params(QUERIES[query_at]), fmt))
+    golden = Path(__file__).parent / "golden" / f"search_export_{query_at}.{fmt}"
+    assert exported == golden.read_bytes()

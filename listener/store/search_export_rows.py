@@ -2,8 +2,12 @@
 
 An export wants a few flat fields of many mentions, not whole ``Mention`` objects: building
 each one (its judgments, engagement and lists decoded from JSON) was most of an export's
-time. So the page selects the flat judgment columns, and the feelings and topics from
-``mention_tags`` (the names search filters by, lowercase), and nothing else.
+time. So the page selects the flat judgment columns, and takes only the feelings' and
+topics' names from the judgments JSON (in the judges' order and case, as the export always
+wrote them: ``mention_tags`` holds them lowercased and unordered, for search).
+
+A record is the one ``Mention`` → record mapping gave before (``tests/golden/``): a time as
+``datetime.isoformat`` writes it (no ``.000000`` for a whole second), not as stored.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from listener.store.rows import parse_ts
 from listener.store.search import SearchWhere
 from listener.store.search_walk import FIRST_PAGE
 from listener.store.sqlite import SQLiteStore
@@ -41,11 +46,7 @@ EXPORT_COLUMNS = (
 _SELECT = """
 SELECT x.seq, x.id, x.published_at, x.source, x.source_type, x.author_handle, x.author_name,
        x.url, x.title, x.body, x.lang, x.sentiment_label, x.sentiment, x.complaint,
-       x.complaint_score, x.urgency, x.reach, x.brands,
-       (SELECT group_concat(t.value, char(31)) FROM mention_tags t
-        WHERE t.mention_id = x.id AND t.kind = 'feeling') AS feelings,
-       (SELECT group_concat(t.value, char(31)) FROM mention_tags t
-        WHERE t.mention_id = x.id AND t.kind = 'topic') AS topics"""
+       x.complaint_score, x.urgency, x.reach, x.brands, x.judgments"""
 # The two walks of search_walk (FTS5 driving with a text query, the narrow filter rows in seq
 # order without one); both read a mentions row only for a row that passed.
 _MATCHED = (
@@ -64,17 +65,39 @@ FROM mention_filters m CROSS JOIN mentions x ON x.seq = m.seq{where}
 )
 
 
-def _names(joined: str | None) -> list[str]:
-    return sorted(joined.split("\x1f")) if joined else []
+_WHOLE_SECOND = ".000000"
+_STORED_WIDTH = len("2024-05-01T12:00:00.000000+00:00")
+
+
+def _published(stored: str) -> str:
+    """The stored time as ``parse_ts(stored).isoformat()`` writes it, without parsing the
+    fixed-width UTC form every row is stored in (``rows.ts``)."""
+    if len(stored) == _STORED_WIDTH and stored.endswith("+00:00"):
+        if stored[19:26] == _WHOLE_SECOND:
+            return stored[:19] + stored[26:]
+        return stored
+    return parse_ts(stored).isoformat()
+
+
+def _names(findings: Any) -> list[str]:
+    # As rows.judgments_from_json reads findings: only named ones, duplicates kept.
+    if not isinstance(findings, list):
+        return []
+    return [
+        str(item["name"])
+        for item in findings
+        if isinstance(item, dict) and item.get("name") is not None
+    ]
 
 
 def _record(row: tuple[Any, ...]) -> dict[str, Any]:
     (_seq, mention_id, published, source, source_type, handle, name, url, title, body, lang,
-     label, sentiment, complaint, complaint_score, urgency, reach, brands, feelings,
-     topics) = row  # fmt: skip
+     label, sentiment, complaint, complaint_score, urgency, reach, brands,
+     judgments) = row  # fmt: skip
+    found = json.loads(judgments)
     return {
         "id": mention_id,
-        "published_at": published,
+        "published_at": _published(published),
         "source": source,
         "source_type": source_type,
         "author_handle": handle,
@@ -87,8 +110,8 @@ def _record(row: tuple[Any, ...]) -> dict[str, Any]:
         "sentiment": sentiment,
         "complaint": bool(complaint),
         "complaint_score": complaint_score,
-        "feelings": _names(feelings),
-        "topics": _names(topics),
+        "feelings": _names(found.get("feelings")),
+        "topics": _names(found.get("topics")),
         "urgency": urgency,
         "reach": reach,
         "brands": list(json.loads(brands)),
