@@ -4,23 +4,20 @@
 connection, after the mentions are inserted and before COMMIT, so a mention, its alert and
 its outbox rows are stored together or not at all (DESIGN.md, invariants);
 ``SQLiteStore.alert_transaction`` yields one for the time-based rules. The object does not
-own the transaction: whoever opened it commits or rolls back. ``decide_alerts_on`` runs the
-hook so that a rule's bug on one mention costs that mention's alerts, not the batch.
+own the transaction: whoever opened it commits or rolls back. The open-alert lookup's SQL is
+in ``alert_lookup``; ``alert_decide.decide_alerts_on`` runs the hook so that a rule's bug on
+one mention costs that mention's alerts, not the batch.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
-from listener.logs import fields
 from listener.models import (
     Alert,
     AlertKind,
@@ -33,7 +30,8 @@ from listener.models import (
     SourceState,
 )
 from listener.store import alert_life, deliveries, rows, rule_reads, state_rows
-from listener.store.alert_contract import NewAlert, OnStored
+from listener.store.alert_contract import NewAlert
+from listener.store.alert_lookup import _KIND_FILTER, _kinds, open_alert_query
 from listener.store.alert_rows import (
     INSERT_ALERT,
     OPEN_STATES,
@@ -46,33 +44,11 @@ from listener.store.alert_rows import (
     record_event,
 )
 
-log = logging.getLogger("listener.store")
+__all__ = ["SqliteAlertTx", "open_alert_query"]
 
 _DIGEST = str(AlertKind.DIGEST)
 # How many folded mention ids an event names before it only counts them.
 _EVENT_IDS = 5
-# How many mention ids the log names when the rules failed on them.
-_FAILED_IDS_LOGGED = 20
-
-# Follow-ups: the open alerts that hold a mention by this author (source type + handle, any
-# case, ASCII folding as in author_mentions) or in this thread, from the link tables the
-# schema's triggers keep (schema 6). Sources fill thread_id with the native id of the
-# thread's root (HN story_id, Reddit link_id, Bluesky root URI, X conversation_id,
-# Lemmy/Discourse/Stack Exchange topic or question), and a root post carries its own native
-# id there; Mastodon leaves a reply's thread_id empty and names only its parent. So an alert
-# is in thread T when one of its mentions is in T (thread_id), is T (native_id), or replied
-# to T (parent_id). Thread ids are native ids, unique only within a source; brand, kind and
-# the time window keep a clash between two sources' equal numbers unlikely to matter.
-_BY_AUTHOR = "SELECT alert_id FROM open_alert_authors WHERE source_type = :source_type" \
-    " AND handle = :handle"  # fmt: skip
-_IN_THREAD = "SELECT alert_id FROM open_alert_threads WHERE thread = :thread"
-# CROSS JOIN fixes the loop order: the few linked alerts first, each then read by its id
-# and checked. The cost is that of this author's and thread's open alerts, whatever the
-# number of open alerts of the brand (an incident's hundreds).
-_LINKED = "SELECT a.id FROM ({linked}) l CROSS JOIN alerts a ON a.id = l.alert_id WHERE "
-_UNLINKED = "SELECT a.id FROM alerts a WHERE "
-_NEWEST_FIRST = " ORDER BY a.created_at DESC, a.id DESC LIMIT 1"
-
 
 # NULL parameters keep what the alert has: the severity only rises, details only when given.
 _FOLD = """UPDATE alerts SET updated_at = :at, folded = folded + :added,
@@ -80,68 +56,6 @@ _FOLD = """UPDATE alerts SET updated_at = :at, folded = folded + :added,
     severity_reasons = coalesce(:reasons, severity_reasons),
     details = coalesce(:details, details)
 WHERE id = :id"""
-
-
-def _kinds(kinds: Sequence[AlertKind]) -> str:
-    return _kinds_json(tuple(kinds))
-
-
-@lru_cache(maxsize=64)
-def _kinds_json(kinds: tuple[AlertKind, ...]) -> str:
-    # The rules ask with the same one or two kinds at every mention.
-    return json_values(str(AlertKind(k)) for k in kinds)
-
-
-# An empty kinds list means any kind, as an empty filter does in list_alerts.
-_KIND_FILTER = "(:kinds = '[]' OR a.kind IN (SELECT value FROM json_each(:kinds)))"
-_KIND_IN = "a.kind IN (SELECT value FROM json_each(:kinds))"
-_OPEN_JSON = json_values(OPEN_STATES)
-
-
-def open_alert_query(
-    *,
-    kinds: Sequence[AlertKind],
-    brand: str | None,
-    since: datetime,
-    rule: str | None = None,
-    author: tuple[str, str] | None = None,
-    thread_id: str | None = None,
-) -> tuple[str, dict[str, Any]]:
-    """The SQL and parameters of ``AlertTx.find_open_alert``: the id of the newest open
-    alert that matches, by author or thread when either is given (public for the tests
-    that read its plan)."""
-    sql = _open_alert_sql(bool(kinds), author is not None, bool(thread_id))
-    params: dict[str, Any] = {
-        "open": _OPEN_JSON,
-        "kinds": _kinds(kinds),
-        "brand": brand,
-        "since": rows.ts(since),
-        "rule": rule,
-        "source_type": author[0] if author else None,
-        "handle": author[1] if author else None,
-        "thread": thread_id,
-    }
-    return sql, params
-
-
-@lru_cache(maxsize=8)
-def _open_alert_sql(kinds: bool, author: bool, thread: bool) -> str:
-    """The SQL for which filters are given: the same few strings for every lookup."""
-    where = " AND ".join(
-        (
-            "a.state IN (SELECT value FROM json_each(:open))",
-            # Without the OR of _KIND_FILTER when kinds are given, so that an incident's
-            # lookup reads alerts_brand_kind_state for (brand, kind, open state) only,
-            # not every alert the brand ever had.
-            _KIND_IN if kinds else "1",
-            "a.brand IS :brand",
-            "a.updated_at >= :since",
-            "(:rule IS NULL OR a.rule = :rule)",
-        )
-    )
-    linked = [q for q, given in ((_BY_AUTHOR, author), (_IN_THREAD, thread)) if given]
-    head = _LINKED.format(linked=" UNION ".join(linked)) if linked else _UNLINKED
-    return head + where + _NEWEST_FIRST
 
 
 class SqliteAlertTx:
@@ -361,63 +275,3 @@ def _mentions_note(added: Sequence[str]) -> str:
     noun = "mention" if len(added) == 1 else "mentions"
     return f"{len(added)} {noun} folded in: {named}{more}"
 
-
-@contextmanager
-def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
-    """Undo the block's writes if it raises, keeping the enclosing transaction."""
-    conn.execute("SAVEPOINT alert_rules")
-    try:
-        yield
-    except BaseException:
-        if conn.in_transaction:  # else SQLite rolled the whole transaction back itself
-            conn.execute("ROLLBACK TO alert_rules")
-            conn.execute("RELEASE alert_rules")
-        raise
-    conn.execute("RELEASE alert_rules")
-
-
-def decide_alerts_on(conn: sqlite3.Connection, on_stored: OnStored, new: list[Mention]) -> None:
-    """Run the alert rules on the new mentions inside the batch's transaction.
-
-    A failure of the database rolls the whole batch back, to be retried whole. A rule's
-    own bug must not: the same mention comes back at every poll (a cursor never moves past
-    it), so the source would store nothing more, ever. So the rules run again one mention
-    at a time, each in its own savepoint; a mention they still fail on is stored without
-    its alerts, and the log names it with the error.
-    """
-    tx = SqliteAlertTx(conn)
-    try:
-        with _savepoint(conn):
-            on_stored(tx, new)
-        return
-    except sqlite3.Error:
-        raise
-    except Exception as error:
-        batch_error = error
-    failed: list[str] = []
-    first: Exception | None = None
-    for mention in new:
-        try:
-            with _savepoint(conn):
-                on_stored(tx, [mention])
-        except sqlite3.Error:
-            raise
-        except Exception as error:
-            failed.append(mention.id)
-            first = first or error
-    if first is None:
-        log.warning(
-            "alert rules failed on a batch but on none of its mentions alone; decided one"
-            " at a time",
-            exc_info=batch_error,
-            extra=fields(mentions=len(new)),
-        )
-        return
-    shown = ",".join(failed[:_FAILED_IDS_LOGGED])
-    log.error(
-        "alert rules failed on %d new mention(s): stored without their alerts (a bug in a"
-        " rule: the traceback says where)",
-        len(failed),
-        exc_info=first,
-        extra=fields(failed=len(failed), mention_ids=shown, mentions=len(new)),
-    )

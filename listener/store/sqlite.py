@@ -31,7 +31,7 @@ from listener.models import Judgments, Mention, SourceState
 from listener.query import QueryError
 from listener.store import labelling, lookups, revisions, rows, state_rows
 from listener.store.alert_contract import OnStored
-from listener.store.alerts import decide_alerts_on
+from listener.store.alert_decide import decide_alerts_on
 from listener.store.base import (
     DEFAULT_HIGHLIGHT,
     AuthorRecord,
