@@ -24,17 +24,20 @@ _ENTRY_NAMES = frozenset({"item", "entry"})
 # What identifies an entry, looked for in its bytes once the scan found them: its id (RSS
 # <guid>, Atom <id>), else its link (RSS text, Atom href), else RSS 1.0's rdf:about. Only
 # compared with itself at the next poll, so the text is taken as written (entities and all).
+# A tag's attributes are matched as [^<>], never [^>]: "<" cannot occur in a well-formed tag,
+# and in text (CDATA) "<id <id <id ..." with no ">" would have each attempt run on to the
+# next ">" — quadratic, minutes for one 256 KiB entry, in a parse nothing can stop.
 _ID = re.compile(
-    rb"<(?:[\w.-]+:)?(?:guid|id)(?:\s[^>]*?)?(?<!/)>\s*(?:<!\[CDATA\[)?\s*([^<]{1,2048})"
+    rb"<(?:[\w.-]+:)?(?:guid|id)(?:\s[^<>]*?)?(?<!/)>\s*(?:<!\[CDATA\[)?\s*([^<]{1,2048})"
 )
 _LINK = re.compile(
     rb"<(?:[\w.-]+:)?link(?:(?:\s[^>]*?)?(?<!/)>\s*([^<\s]{1,2048})"
-    rb"|\s[^>]*?\bhref\s*=\s*[\"']([^\"']{1,2048}))"
+    rb"|\s[^<>]*?\bhref\s*=\s*[\"']([^\"']{1,2048}))"
 )
-_ABOUT = re.compile(rb"<[^>]*?\brdf:about\s*=\s*[\"']([^\"']{1,2048})")
+_ABOUT = re.compile(rb"<[^<>]*?\brdf:about\s*=\s*[\"']([^\"']{1,2048})")
 # Its date, to tell a feed's order (the first of these it has).
 _DATE = re.compile(
-    rb"<(?:[\w.-]+:)?(?:pubDate|published|date|issued|created|updated|modified)(?:\s[^>]*?)?(?<!/)>"
+    rb"<(?:[\w.-]+:)?(?:pubDate|published|date|issued|created|updated|modified)(?:\s[^<>]*?)?(?<!/)>"
     rb"\s*(?:<!\[CDATA\[)?\s*([^<]{1,100})"
 )
 

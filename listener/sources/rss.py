@@ -83,6 +83,6 @@ def _walk(cursor: str | None) -> Walk | None:
     """The walk through a long feed under way; ``None`` for none (or a cursor from elsewhere)."""
     try:
         value = json.loads(cursor or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # stored text, perhaps corrupt: nested past the limit
         return None
     return Walk.from_json(value)
