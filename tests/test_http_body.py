@@ -92,3 +92,29 @@ def test_a_compression_bomb_stops_a_piece_past_the_cap(
     # gzipped twice). The bound leaves room for what the process's other threads (the local
     # server's, traced too) allocate meanwhile: a few MiB, varying from run to run.
     assert peak < 32 * MB, f"{peak / MB:.0f} MiB allocated at the peak"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "encode"),
+    [
+        ("gzip", gzip.compress),
+        ("deflate", zlib.compress),
+        ("deflate", raw_deflate),
+        ("gzip, gzip", lambda data: gzip.compress(gzip.compress(data))),
+    ],
+)
+def test_a_compressed_body_cut_short_is_an_error_not_a_shorter_feed(
+    httpserver: HTTPServer, encoding: str, encode: object
+) -> None:
+    # The HTTP message is complete (its Content-Length is honest) but the stream in it stops
+    # half-way, as a proxy's cached partial file does: zlib hands back what it inflated and
+    # says nothing, so half a feed was read as the whole feed.
+    assert callable(encode)
+    whole = encode(FEED)
+    url = serve(httpserver, whole[: len(whole) // 2], encoding)
+    with pytest.raises(TransientError, match="cut short"):
+        get(url)
+
+
+def test_an_empty_body_labelled_gzip_is_read_as_empty(httpserver: HTTPServer) -> None:
+    assert get(serve(httpserver, b"", "gzip")) == b""

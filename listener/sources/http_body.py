@@ -28,8 +28,10 @@ class _Inflater:
         # "deflate" is zlib-wrapped by the RFC and raw deflate on some servers: httpx tries
         # the first and, if the first bytes fail, the second.
         self._may_be_raw = may_be_raw
+        self._fed = False  # an empty body (a 204 labelled gzip) is no stream to end
 
     def pieces(self, data: bytes) -> Iterator[bytes]:
+        self._fed = self._fed or bool(data)
         while True:
             try:
                 out = self._zlib.decompress(data, PIECE_BYTES)
@@ -47,10 +49,16 @@ class _Inflater:
                 return
 
     def rest(self) -> bytes:
+        """What is left once the body has ended; raises ``httpx.DecodingError`` when the
+        stream never reached its end: zlib takes a cut-off stream for a shorter one, and a
+        feed cut short would be read as a complete, shorter feed (its tail never seen)."""
         try:
-            return self._zlib.flush()
+            out = self._zlib.flush()
         except zlib.error as exc:
             raise httpx.DecodingError(str(exc)) from exc
+        if self._fed and not self._zlib.eof:
+            raise httpx.DecodingError("the compressed body is cut short (its stream never ends)")
+        return out
 
 
 def _stages(content_encoding: str) -> list[_Inflater]:
