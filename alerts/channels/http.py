@@ -180,8 +180,13 @@ async def _read_answer(response: httpx.Response) -> Answer:
 
 
 def _known_codec(name: str | None) -> str:
-    # The receiver names the charset; one Python does not know is read as UTF-8.
+    # The receiver names the charset; one Python does not know is read as UTF-8, and so is
+    # one that is no text encoding (rot13, base64, zlib: bytes.decode refuses them with
+    # LookupError, which failed the delivery with an error that was not a DeliveryError).
     try:
-        return codecs.lookup(name).name if name else "utf-8"
+        codec = codecs.lookup(name) if name else None
+        if codec is None or not codec._is_text_encoding:
+            return "utf-8"
+        return codec.name
     except LookupError:
         return "utf-8"
