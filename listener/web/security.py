@@ -23,113 +23,41 @@
 
 A pure ASGI middleware rather than ``BaseHTTPMiddleware``: streamed exports and the server-sent
 events of the inbox pass through without being buffered.
+
+This module holds the middleware, which runs the checks in that order; each concern lives in
+its own module: ``security_hosts`` (the Host check), ``security_body`` (the body-size limit),
+``security_csrf`` (the CSRF token and the same-origin check) and ``security_headers`` (the CSP
+and the other response headers).
 """
 
 from __future__ import annotations
 
-import hmac
 import logging
 import secrets
-from collections.abc import Iterable
-from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request
-from starlette.datastructures import Headers, MutableHeaders
-from starlette.requests import cookie_parser
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from listener.web.auth import current_principal
 from listener.web.problems import error_response
+from listener.web.security_body import MAX_BODY_BYTES, body_too_large, capped_receive
+from listener.web.security_csrf import (
+    CSRF_COOKIE,
+    UNSAFE_METHODS,
+    cookie_value,
+    csrf_refusal,
+    setting_csrf_cookie,
+    valid_token_shape,
+)
+from listener.web.security_headers import CONTENT_SECURITY_POLICY, with_security_headers
+from listener.web.security_hosts import AllowedHosts, host_allowed
 
-CSRF_COOKIE = "listener_csrf"
-CSRF_HEADER = "x-csrf-token"
-CSRF_FIELD = "csrf_token"
-UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# Only a form's fields are read to find the token; a form larger than this is refused before
-# it is parsed (no page of ours posts anything near it).
-MAX_FORM_BYTES = 1 << 20
-# No request of ours carries more (the longest is a reply of 20,000 characters). The body is
-# read before the route asks who is there, so without a cap anyone could make the app hold
-# a body of any size in memory, even with a made-up bearer token.
-MAX_BODY_BYTES = 1 << 20
+__all__ = ["CONTENT_SECURITY_POLICY", "CSRF_COOKIE", "AllowedHosts", "SecurityMiddleware"]
+
 PROBE_PATHS = frozenset({"/healthz", "/readyz"})
 
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; "
-    "object-src 'none'"
-)
-SECURITY_HEADERS = (
-    ("content-security-policy", CONTENT_SECURITY_POLICY),
-    ("x-content-type-options", "nosniff"),
-    ("referrer-policy", "no-referrer"),
-    ("x-frame-options", "DENY"),
-)
-LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
-
 log = logging.getLogger(__name__)
-
-
-def _bracketed(host: str) -> str:
-    # An IPv6 address appears in a Host header in brackets: [::1]:8650.
-    return f"[{host}]" if ":" in host and not host.startswith("[") else host
-
-
-class AllowedHosts:
-    """The Host header values this app answers to."""
-
-    def __init__(
-        self,
-        *,
-        web_host: str,
-        ports: Iterable[int],
-        base_url: str | None = None,
-        extra: Iterable[str] = (),
-    ) -> None:
-        self.exact: set[str] = set()
-        self.any_port: set[str] = set()
-        names = [*LOOPBACK_NAMES]
-        if web_host not in ("0.0.0.0", "::", ""):
-            names.append(_bracketed(web_host.lower()))
-        for name in names:
-            for port in ports:
-                self.exact.add(f"{name}:{port}")
-            if 80 in ports:
-                self.exact.add(name)
-        if base_url:
-            parts = urlsplit(base_url)
-            if parts.hostname:
-                name = _bracketed(parts.hostname.lower())
-                default = 443 if parts.scheme == "https" else 80
-                port = parts.port or default
-                self.exact.add(f"{name}:{port}")
-                if port == default:
-                    self.exact.add(name)
-        for entry in extra:
-            if entry.endswith("]") or ":" not in entry:
-                self.any_port.add(entry)
-            else:
-                self.exact.add(entry)
-
-    def allows(self, host_header: str) -> bool:
-        host = host_header.strip().lower()
-        if host in self.exact:
-            return True
-        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-        return name in self.any_port
-
-
-def _cookie(headers: Headers, name: str) -> str | None:
-    raw = headers.get("cookie")
-    if not raw:
-        return None
-    # Starlette's lenient parser: http.cookies gives up on the whole header at the first
-    # cookie it dislikes, and every app on localhost shares this header, whatever its port.
-    return cookie_parser(raw).get(name)
-
-
-def _valid_token_shape(token: str | None) -> bool:
-    return token is not None and 20 <= len(token) <= 100 and token.isascii()
 
 
 class SecurityMiddleware:
@@ -151,11 +79,11 @@ class SecurityMiddleware:
         headers = Headers(scope=scope)
         path: str = scope.get("path", "")
         static = path.startswith("/static/")
-        send = self._with_headers(send, static=static)
+        send = with_security_headers(send, static=static)
         state = scope.setdefault("state", {})
         request = Request(scope, receive)
 
-        if path not in PROBE_PATHS and not self._host_allowed(scope, headers):
+        if path not in PROBE_PATHS and not host_allowed(self.allowed_hosts, scope, headers):
             state["csrf_token"] = ""
             response = error_response(
                 request,
@@ -166,13 +94,13 @@ class SecurityMiddleware:
             await response(scope, receive, send)
             return
 
-        too_large = _body_too_large(headers)
+        too_large = body_too_large(headers)
         if too_large:
             state["csrf_token"] = ""
             response = error_response(request, 413, too_large)
             await response(scope, receive, send)
             return
-        receive = _capped(receive, MAX_BODY_BYTES)
+        receive = capped_receive(receive, MAX_BODY_BYTES)
         request = Request(scope, receive)
 
         bearer = headers.get("authorization", "").lower().startswith("bearer ")
@@ -180,15 +108,17 @@ class SecurityMiddleware:
             scope["headers"] = [(k, v) for k, v in scope["headers"] if k != b"cookie"]
             headers = Headers(scope=scope)
             request = Request(scope, receive)
-        cookie_token = _cookie(headers, CSRF_COOKIE)
-        new_token = None if _valid_token_shape(cookie_token) else secrets.token_urlsafe(32)
+        cookie_token = cookie_value(headers, CSRF_COOKIE)
+        new_token = None if valid_token_shape(cookie_token) else secrets.token_urlsafe(32)
         state["csrf_token"] = new_token or cookie_token or ""
         if new_token is not None and not bearer:
-            send = self._setting_cookie(send, new_token, secure=self._https(scope, headers))
+            send = setting_csrf_cookie(send, new_token, secure=self._https(scope, headers))
 
         if scope["method"] in UNSAFE_METHODS and not bearer:
             try:
-                refusal, receive = await self._csrf_refusal(scope, receive, headers, cookie_token)
+                refusal, receive = await csrf_refusal(
+                    self.allowed_hosts, scope, receive, headers, cookie_token
+                )
             except HTTPException as cut:  # a chunked form past the cap, read here
                 refusal = (cut.status_code, str(cut.detail))
             if refusal is not None:
@@ -226,176 +156,8 @@ class SecurityMiddleware:
             )
             await response(scope, receive, send)
 
-    def _host_allowed(self, scope: Scope, headers: Headers) -> bool:
-        if self.allowed_hosts is None:
-            return True
-        host = headers.get("host")
-        if host is None:
-            return False
-        if self.allowed_hosts.allows(host):
-            return True
-        # The port the server really listens on (a test's free port, `listener web --port`).
-        server = scope.get("server")
-        if server and server[1]:
-            name, _, port = host.lower().rpartition(":")
-            return port == str(server[1]) and name in LOOPBACK_NAMES
-        return False
-
     def _https(self, scope: Scope, headers: Headers) -> bool:
         if scope.get("scheme") == "https":
             return True
         forwarded = headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
         return self.trust_proxy and forwarded == "https"
-
-    async def _csrf_refusal(
-        self, scope: Scope, receive: Receive, headers: Headers, cookie_token: str | None
-    ) -> tuple[tuple[int, str] | None, Receive]:
-        """(status, why) when the request does not prove it comes from our own page, and the
-        ``receive`` the app reads the body from (replayed when the form was read here)."""
-        if not _valid_token_shape(cookie_token):
-            return (
-                403,
-                "the CSRF cookie is missing: reload the page and try again "
-                "(scripts: send an API token as Authorization: Bearer)",
-            ), receive
-        assert cookie_token is not None
-        if _from_another_page(headers, self.allowed_hosts):
-            return (
-                403,
-                "this change was sent from another page than ours: open the app itself "
-                "and try again there",
-            ), receive
-        sent = headers.get(CSRF_HEADER)
-        if sent is None:
-            content_type = headers.get("content-type", "").split(";")[0].strip().lower()
-            if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-                body, receive = await _read_body(receive, MAX_FORM_BYTES)
-                if body is None:
-                    return (413, "the form is too large"), receive
-                try:
-                    form = await Request(scope, receive).form()
-                except Exception:  # a malformed form from the outside carries no token
-                    return (400, "the form could not be read"), _replay(body, receive)
-                field = form.get(CSRF_FIELD)
-                sent = field if isinstance(field, str) else None
-                await form.close()
-                receive = _replay(body, receive)
-        if sent is None:
-            return (
-                403,
-                "the CSRF token is missing: send the X-CSRF-Token header or the csrf_token "
-                "form field with the value the page gave you",
-            ), receive
-        if not hmac.compare_digest(sent.encode(), cookie_token.encode()):
-            return (403, "the CSRF token does not match: reload the page and try again"), receive
-        return None, receive
-
-    def _with_headers(self, send: Send, *, static: bool) -> Send:
-        async def sending(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS:
-                    headers[name] = value
-                if "cache-control" not in headers:
-                    # Static files revalidate (their names carry no version); the rest is
-                    # never kept: pages hold mention text and the CSRF token.
-                    headers["cache-control"] = "no-cache" if static else "no-store"
-            await send(message)
-
-        return sending
-
-    def _setting_cookie(self, send: Send, token: str, *, secure: bool) -> Send:
-        cookie = f"{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict"
-        if secure:
-            cookie += "; Secure"
-
-        async def sending(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                MutableHeaders(scope=message).append("set-cookie", cookie)
-            await send(message)
-
-        return sending
-
-
-# What the browser says of the page a request comes from (Fetch Metadata): only our own
-# pages may change anything; "none" is the person's own doing (a bookmark, the address bar).
-_OWN_PAGE_SITES = frozenset({"same-origin", "none"})
-
-
-def _from_another_page(headers: Headers, allowed_hosts: AllowedHosts | None) -> bool:
-    """Whether the browser says this request was sent by a page that is not one of ours."""
-    site = headers.get("sec-fetch-site")
-    if site is not None:
-        return site.strip().lower() not in _OWN_PAGE_SITES
-    origin = headers.get("origin", "").strip().lower()
-    if not origin or origin == "null":
-        return False  # a script (no Origin), or a browser that will not say: the token decides
-    try:
-        named = urlsplit(origin).netloc
-    except ValueError:
-        return True
-    if named == headers.get("host", "").strip().lower():
-        return False
-    return allowed_hosts is None or not allowed_hosts.allows(named)
-
-
-def _body_too_large(headers: Headers) -> str | None:
-    """Why the body this request announces is refused before it is read, or None."""
-    length = headers.get("content-length")
-    if length is None:
-        return None
-    if not (length.isascii() and length.isdigit()):
-        return "Content-Length is not a number"
-    if int(length) > MAX_BODY_BYTES:
-        return f"the request body is larger than {MAX_BODY_BYTES:,} bytes"
-    return None
-
-
-def _capped(receive: Receive, limit: int) -> Receive:
-    """``receive``, refusing (413) a body that grows past ``limit`` as it arrives (a chunked
-    body announces no length)."""
-    size = 0
-
-    async def capped() -> Message:
-        nonlocal size
-        message = await receive()
-        if message["type"] == "http.request":
-            size += len(message.get("body", b""))
-            if size > limit:
-                # FastAPI passes an HTTPException raised while it reads the body on as it is.
-                raise HTTPException(413, f"the request body is larger than {limit:,} bytes")
-        return message
-
-    return capped
-
-
-async def _read_body(receive: Receive, limit: int) -> tuple[bytes | None, Receive]:
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            return None, receive
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    body = b"".join(chunks)
-    return body, _replay(body, receive)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """A ``receive`` that hands the app the body already read, then the real stream's end."""
-    sent = False
-
-    async def replaying() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replaying
