@@ -11,8 +11,8 @@ import zlib
 import pytest
 from pytest_httpserver import HTTPServer
 
-from listener.sources.errors import TransientError
-from listener.sources.http import fetch
+from listener.sources.errors import PermanentError, SourceError, TransientError
+from listener.sources.http import FailedResponse, fetch
 from listener.sources.http_body import PIECE_BYTES
 from tests.rss_helpers import run_with_ctx
 
@@ -118,3 +118,24 @@ def test_a_compressed_body_cut_short_is_an_error_not_a_shorter_feed(
 
 def test_an_empty_body_labelled_gzip_is_read_as_empty(httpserver: HTTPServer) -> None:
     assert get(serve(httpserver, b"", "gzip")) == b""
+
+
+def test_a_refusal_whose_body_is_a_broken_gzip_stream_is_still_the_refusal(
+    httpserver: HTTPServer,
+) -> None:
+    # A source that explains failures reads their body; a body that cannot be inflated
+    # (here cut short) must not turn a 404, which parks the source, into a transient error.
+    whole = gzip.compress(b'{"error": "gone"}' * 100)
+    httpserver.expect_request("/feed").respond_with_data(
+        whole[: len(whole) // 2], status=404, headers={"Content-Encoding": "gzip"}
+    )
+    seen: list[object] = []
+
+    def explain(failed: FailedResponse, default: SourceError) -> SourceError | None:
+        seen.append(failed.body)
+        return None
+
+    url = httpserver.url_for("/feed")
+    with pytest.raises(PermanentError, match="HTTP 404"):
+        run_with_ctx(lambda ctx: fetch(ctx, url, explain=explain))
+    assert seen == [None]

@@ -254,11 +254,16 @@ async def _raise_explained(
     """Raise what ``explain`` makes of a failed response, or the default error."""
     chunks: list[bytes] = []
     size = 0
-    async for chunk in body_chunks(response):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > MAX_ERROR_BODY_BYTES:
-            break
+    try:
+        async for chunk in body_chunks(response):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_ERROR_BODY_BYTES:
+                break
+    except (httpx.DecodingError, httpx.TransportError):
+        # The status decides: a 404 whose body is a broken gzip stream is still a 404 (it
+        # was a "DecodingError", transient, and the source never parked).
+        chunks = []
     failed = FailedResponse(
         response.status_code, response.headers, _json_or_none(chunks), redact_url(url)
     )
