@@ -35,7 +35,7 @@ _UNLINKED = "SELECT a.id FROM alerts a WHERE "
 _NEWEST_FIRST = " ORDER BY a.created_at DESC, a.id DESC LIMIT 1"
 
 
-def _kinds(kinds: Sequence[AlertKind]) -> str:
+def kinds_param(kinds: Sequence[AlertKind]) -> str:
     return _kinds_json(tuple(kinds))
 
 
@@ -46,7 +46,7 @@ def _kinds_json(kinds: tuple[AlertKind, ...]) -> str:
 
 
 # An empty kinds list means any kind, as an empty filter does in list_alerts.
-_KIND_FILTER = "(:kinds = '[]' OR a.kind IN (SELECT value FROM json_each(:kinds)))"
+KIND_FILTER = "(:kinds = '[]' OR a.kind IN (SELECT value FROM json_each(:kinds)))"
 _KIND_IN = "a.kind IN (SELECT value FROM json_each(:kinds))"
 _OPEN_JSON = json_values(OPEN_STATES)
 
@@ -66,7 +66,7 @@ def open_alert_query(
     sql = _open_alert_sql(bool(kinds), author is not None, bool(thread_id))
     params: dict[str, Any] = {
         "open": _OPEN_JSON,
-        "kinds": _kinds(kinds),
+        "kinds": kinds_param(kinds),
         "brand": brand,
         "since": rows.ts(since),
         "rule": rule,
@@ -83,7 +83,7 @@ def _open_alert_sql(kinds: bool, author: bool, thread: bool) -> str:
     where = " AND ".join(
         (
             "a.state IN (SELECT value FROM json_each(:open))",
-            # Without the OR of _KIND_FILTER when kinds are given, so that an incident's
+            # Without the OR of KIND_FILTER when kinds are given, so that an incident's
             # lookup reads alerts_brand_kind_state for (brand, kind, open state) only,
             # not every alert the brand ever had.
             _KIND_IN if kinds else "1",

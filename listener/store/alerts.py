@@ -31,7 +31,7 @@ from listener.models import (
 )
 from listener.store import alert_life, deliveries, rows, rule_reads, state_rows
 from listener.store.alert_contract import NewAlert
-from listener.store.alert_lookup import _KIND_FILTER, _kinds, open_alert_query
+from listener.store.alert_lookup import KIND_FILTER, kinds_param, open_alert_query
 from listener.store.alert_rows import (
     INSERT_ALERT,
     OPEN_STATES,
@@ -175,8 +175,12 @@ class SqliteAlertTx:
         return alerts_where(
             self._conn,
             f"a.state = :new AND a.escalated_at IS NULL AND a.created_at < :before"
-            f" AND {_KIND_FILTER}",
-            {"new": str(AlertState.NEW), "before": rows.ts(created_before), "kinds": _kinds(kinds)},
+            f" AND {KIND_FILTER}",
+            {
+                "new": str(AlertState.NEW),
+                "before": rows.ts(created_before),
+                "kinds": kinds_param(kinds),
+            },
             "a.created_at, a.id",
         )
 
@@ -274,4 +278,3 @@ def _mentions_note(added: Sequence[str]) -> str:
     more = f" and {len(added) - _EVENT_IDS} more" if len(added) > _EVENT_IDS else ""
     noun = "mention" if len(added) == 1 else "mentions"
     return f"{len(added)} {noun} folded in: {named}{more}"
-

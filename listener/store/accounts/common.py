@@ -66,15 +66,15 @@ def secret_hash(secret: str) -> str:
 
 # The store's one-writer/pooled-readers connections (see listener.store.sqlite): accounts use
 # the same ones so their writes are serialised with everything else the store writes.
-def _write(store: SQLiteStore) -> AbstractContextManager[sqlite3.Connection]:
+def write_conn(store: SQLiteStore) -> AbstractContextManager[sqlite3.Connection]:
     return store._write()
 
 
-def _read(store: SQLiteStore) -> AbstractContextManager[sqlite3.Connection]:
+def read_conn(store: SQLiteStore) -> AbstractContextManager[sqlite3.Connection]:
     return store._read()
 
 
-def _checked_name(name: str) -> str:
+def checked_name(name: str) -> str:
     cleaned = name.strip()
     if not cleaned or len(cleaned) > MAX_NAME_CHARS or not cleaned.isprintable():
         raise AccountError(
@@ -83,13 +83,13 @@ def _checked_name(name: str) -> str:
     return cleaned
 
 
-def _checked_role(role: str) -> str:
+def checked_role(role: str) -> str:
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
     return role
 
 
-def _row_to_user(row: sqlite3.Row) -> User:
+def row_to_user(row: sqlite3.Row) -> User:
     return User(
         id=row["id"],
         name=row["name"],

@@ -19,11 +19,11 @@ MAX_PASSWORD_CHARS = 1024  # argon2 takes any length; a megabyte "password" is o
 # passes, one lane): memory-hard, and a sign-in verifies in ~40 ms on a busy 2-core machine,
 # where argon2-cffi's default (RFC 9106's 64 MiB, three passes, four lanes) took ~420 ms —
 # past the app's 100 ms budget per request, and four lanes on two cores is no stronger.
-_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 
 @cache
-def _dummy_hash() -> str:
+def dummy_hash() -> str:
     """Verified against when the name is unknown, so an unknown name costs what a wrong
     password does and the response time does not tell which names exist.
 
@@ -33,13 +33,13 @@ def _dummy_hash() -> str:
     tells no name apart.
     """
     # Two first sign-ins at once may both make one; either hash serves, and one is kept.
-    return _HASHER.hash(secrets.token_urlsafe(16))
+    return HASHER.hash(secrets.token_urlsafe(16))
 
 
 def weak_password_reason(name: str, password: str) -> str | None:
     """Why ``password`` is refused, or None. Length is what counts (NIST SP 800-63B); the
     other checks catch the passwords a length rule still lets through."""
-    if not _is_text(password):
+    if not is_text(password):
         return "a password must be text (it has a lone surrogate, which no keyboard types)"
     if len(password) < MIN_PASSWORD_CHARS:
         return f"a password needs at least {MIN_PASSWORD_CHARS} characters"
@@ -54,7 +54,7 @@ def weak_password_reason(name: str, password: str) -> str | None:
     return None
 
 
-def _is_text(value: str) -> bool:
+def is_text(value: str) -> bool:
     # A JSON string may carry a lone surrogate ("\ud800"): Python holds it, UTF-8 (argon2,
     # SQLite) cannot encode it.
     try:
@@ -64,8 +64,8 @@ def _is_text(value: str) -> bool:
     return True
 
 
-def _checked_password(name: str, password: str) -> str:
+def checked_password(name: str, password: str) -> str:
     reason = weak_password_reason(name, password)
     if reason is not None:
         raise AccountError(reason)
-    return _HASHER.hash(password)
+    return HASHER.hash(password)

@@ -12,11 +12,11 @@ from listener.store.accounts.common import (
     AccountError,
     SessionPolicy,
     User,
-    _read,
-    _row_to_user,
-    _write,
     new_secret,
+    read_conn,
+    row_to_user,
     secret_hash,
+    write_conn,
 )
 from listener.store.rows import parse_ts, ts
 from listener.store.sqlite import SQLiteStore
@@ -27,7 +27,7 @@ def start_session(
 ) -> str:
     """A new session for ``user``; returns its id (the cookie's value), stored only hashed."""
     token = new_secret()
-    with _write(store) as conn:
+    with write_conn(store) as conn:
         conn.execute("DELETE FROM sessions WHERE expires_at <= ?", (ts(now),))
         conn.execute(
             "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at,"
@@ -50,7 +50,7 @@ def session_user(
     """The signed-in user of session ``token`` (sliding its expiry), or None when it is
     unknown, expired, or its user is disabled or gone."""
     hashed = secret_hash(token)
-    with _read(store) as conn:
+    with read_conn(store) as conn:
         row = conn.execute(
             "SELECT s.created_at AS session_created_at, s.last_seen_at, s.expires_at, u.*"
             " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
@@ -60,23 +60,23 @@ def session_user(
         return None
     if now - parse_ts(row["last_seen_at"]) >= TOUCH_EVERY:
         expires = min(now + policy.idle, parse_ts(row["session_created_at"]) + policy.absolute)
-        with _write(store) as conn:
+        with write_conn(store) as conn:
             conn.execute(
                 "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?",
                 (ts(now), ts(expires), hashed),
             )
-    return _row_to_user(row)
+    return row_to_user(row)
 
 
 def end_session(store: SQLiteStore, token: str) -> None:
-    with _write(store) as conn:
+    with write_conn(store) as conn:
         conn.execute("DELETE FROM sessions WHERE token_hash = ?", (secret_hash(token),))
 
 
 def end_sessions(store: SQLiteStore, name: str, now: datetime) -> int:
     """Ends every session of ``name`` ("log out everywhere"); also drops expired sessions of
     anyone, which nothing else needs to sweep. Returns how many of ``name``'s ended."""
-    with _write(store) as conn:
+    with write_conn(store) as conn:
         row = conn.execute("SELECT id FROM users WHERE name = ?", (name,)).fetchone()
         if row is None:
             raise AccountError(f"no user named {name!r}")

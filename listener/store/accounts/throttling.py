@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from listener.store.accounts.common import MAX_NAME_CHARS, _read, _write
+from listener.store.accounts.common import MAX_NAME_CHARS, read_conn, write_conn
 from listener.store.rows import parse_ts, ts
 from listener.store.sqlite import SQLiteStore
 
@@ -14,7 +14,7 @@ from listener.store.sqlite import SQLiteStore
 def record_login_failure(
     store: SQLiteStore, name: str, address: str, now: datetime, window: timedelta
 ) -> None:
-    with _write(store) as conn:
+    with write_conn(store) as conn:
         conn.execute(
             "INSERT INTO login_failures (name, address, failed_at) VALUES (?, ?, ?)",
             (name[:MAX_NAME_CHARS * 4], address, ts(now)),
@@ -25,7 +25,7 @@ def record_login_failure(
 
 
 def clear_login_failures(store: SQLiteStore, name: str) -> None:
-    with _write(store) as conn:
+    with write_conn(store) as conn:
         conn.execute("DELETE FROM login_failures WHERE name = ?", (name,))
 
 
@@ -36,7 +36,7 @@ def login_refused_until(
     failures for either fell within ``window``; None when they may be tried now."""
     since = ts(now - window)
     until: datetime | None = None
-    with _read(store) as conn:
+    with read_conn(store) as conn:
         for column, value in (("name", name), ("address", address)):
             # The limit-th newest failure: once it leaves the window, a try is allowed.
             row = conn.execute(

@@ -12,12 +12,12 @@ from listener.store.accounts.common import (
     TOUCH_EVERY,
     AccountError,
     ApiToken,
-    _checked_name,
-    _checked_role,
-    _read,
-    _write,
+    checked_name,
+    checked_role,
     new_secret,
+    read_conn,
     secret_hash,
+    write_conn,
 )
 from listener.store.rows import parse_ts, parse_ts_or_none, ts
 from listener.store.sqlite import SQLiteStore
@@ -39,14 +39,14 @@ def create_token(
     store: SQLiteStore, name: str, role: str, created_by: str, now: datetime
 ) -> tuple[ApiToken, str]:
     """A new API token; returns it and its secret, which is shown once and never stored."""
-    name = _checked_name(name)
+    name = checked_name(name)
     secret = new_secret()
-    with _write(store) as conn:
+    with write_conn(store) as conn:
         try:
             cursor = conn.execute(
                 "INSERT INTO api_tokens (name, token_hash, role, created_at, created_by)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (name, secret_hash(secret), _checked_role(role), ts(now), created_by),
+                (name, secret_hash(secret), checked_role(role), ts(now), created_by),
             )
         except sqlite3.IntegrityError:
             raise AccountError(
@@ -59,7 +59,7 @@ def create_token(
 def list_tokens(store: SQLiteStore, *, after: int | None = None, limit: int = -1) -> list[ApiToken]:
     """Tokens newest first, those older than token id ``after`` when given; no secret is
     kept, so none can be listed."""
-    with _read(store) as conn:
+    with read_conn(store) as conn:
         rows = conn.execute(
             "SELECT * FROM api_tokens WHERE ?1 IS NULL OR id < ?1 ORDER BY id DESC LIMIT ?2",
             (after, limit),
@@ -68,7 +68,7 @@ def list_tokens(store: SQLiteStore, *, after: int | None = None, limit: int = -1
 
 
 def revoke_token(store: SQLiteStore, name: str, now: datetime) -> None:
-    with _write(store) as conn:
+    with write_conn(store) as conn:
         revoked = conn.execute(
             "UPDATE api_tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
             (ts(now), name),
@@ -81,7 +81,7 @@ def token_bearer(store: SQLiteStore, secret: str, now: datetime) -> ApiToken | N
     """The live token whose secret is ``secret`` (recording its use at most once a minute),
     or None. A token made by a user who is now disabled is not live while they stay so."""
     hashed = secret_hash(secret)
-    with _read(store) as conn:
+    with read_conn(store) as conn:
         # users.name (NOCASE, unique) on the left: the comparison takes its collation and
         # its index. created_by is a name: tokens made from the terminal ("cli") or by the
         # local operator match no user unless one was given that name.
@@ -95,7 +95,7 @@ def token_bearer(store: SQLiteStore, secret: str, now: datetime) -> ApiToken | N
         return None
     token = _row_to_token(row)
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
-        with _write(store) as conn:
+        with write_conn(store) as conn:
             conn.execute(
                 "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", (ts(now), token.id)
             )

@@ -13,37 +13,37 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from listener.store.accounts.common import (
     AccountError,
     User,
-    _checked_name,
-    _checked_role,
-    _read,
-    _row_to_user,
-    _write,
+    checked_name,
+    checked_role,
+    read_conn,
+    row_to_user,
+    write_conn,
 )
 from listener.store.accounts.passwords import (
-    _HASHER,
+    HASHER,
     MAX_PASSWORD_CHARS,
-    _checked_password,
-    _dummy_hash,
-    _is_text,
+    checked_password,
+    dummy_hash,
+    is_text,
 )
 from listener.store.rows import ts
 from listener.store.sqlite import SQLiteStore
 
 
 def users_exist(store: SQLiteStore) -> bool:
-    with _read(store) as conn:
+    with read_conn(store) as conn:
         found: int = conn.execute("SELECT EXISTS (SELECT 1 FROM users)").fetchone()[0]
     return found == 1
 
 
 def add_user(store: SQLiteStore, name: str, role: str, password: str, now: datetime) -> User:
-    name = _checked_name(name)
-    hashed = _checked_password(name, password)
-    with _write(store) as conn:
+    name = checked_name(name)
+    hashed = checked_password(name, password)
+    with write_conn(store) as conn:
         try:
             cursor = conn.execute(
                 "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
-                (name, _checked_role(role), hashed, ts(now)),
+                (name, checked_role(role), hashed, ts(now)),
             )
         except sqlite3.IntegrityError:
             raise AccountError(f"a user named {name!r} exists already") from None
@@ -51,19 +51,19 @@ def add_user(store: SQLiteStore, name: str, role: str, password: str, now: datet
 
 
 def get_user(store: SQLiteStore, name: str) -> User | None:
-    with _read(store) as conn:
+    with read_conn(store) as conn:
         row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
-    return None if row is None else _row_to_user(row)
+    return None if row is None else row_to_user(row)
 
 
 def list_users(store: SQLiteStore, *, after: str | None = None, limit: int = -1) -> list[User]:
     """Users by name (without case), those after ``after`` when given; ``limit`` -1 for all."""
-    with _read(store) as conn:
+    with read_conn(store) as conn:
         rows = conn.execute(
             "SELECT * FROM users WHERE ?1 IS NULL OR name > ?1 ORDER BY name LIMIT ?2",
             (after, limit),
         ).fetchall()
-    return [_row_to_user(row) for row in rows]
+    return [row_to_user(row) for row in rows]
 
 
 def remove_user(store: SQLiteStore, name: str) -> None:
@@ -73,7 +73,7 @@ def remove_user(store: SQLiteStore, name: str) -> None:
     from the web app. (Removing everyone is allowed: on loopback that is the local operator
     again, and elsewhere the app refuses to start until an account exists.)
     """
-    with _write(store) as conn:
+    with write_conn(store) as conn:
         row = conn.execute("SELECT id, role FROM users WHERE name = ?", (name,)).fetchone()
         if row is None:
             raise AccountError(f"no user named {name!r}")
@@ -98,7 +98,7 @@ def set_disabled(store: SQLiteStore, name: str, disabled: bool) -> int:
     ``token_bearer``). The last enabled admin stays enabled while other enabled users remain,
     as with ``remove_user``.
     """
-    with _write(store) as conn:
+    with write_conn(store) as conn:
         row = conn.execute("SELECT id, role FROM users WHERE name = ?", (name,)).fetchone()
         if row is None:
             raise AccountError(f"no user named {name!r}")
@@ -121,8 +121,8 @@ def set_disabled(store: SQLiteStore, name: str, disabled: bool) -> int:
 def set_password(store: SQLiteStore, name: str, password: str) -> int:
     """Sets ``name``'s password and ends their sessions (someone who knew the old one may be
     signed in); returns how many sessions ended."""
-    hashed = _checked_password(name, password)
-    with _write(store) as conn:
+    hashed = checked_password(name, password)
+    with write_conn(store) as conn:
         row = conn.execute("SELECT id FROM users WHERE name = ?", (name,)).fetchone()
         if row is None:
             raise AccountError(f"no user named {name!r}")
@@ -135,24 +135,24 @@ def check_password(store: SQLiteStore, name: str, password: str) -> User | None:
 
     An unknown name is verified against a dummy hash, so it takes as long as a wrong password.
     """
-    if not (_is_text(name) and _is_text(password)):
+    if not (is_text(name) and is_text(password)):
         return None
     # Made before the lookup whether or not the name exists: were it made only for an
     # unknown name, the first such sign-in would take a hash longer than a known one.
-    dummy = _dummy_hash()
-    with _read(store) as conn:
+    dummy = dummy_hash()
+    with read_conn(store) as conn:
         row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
     stored = dummy if row is None else str(row["password_hash"])
     try:
-        _HASHER.verify(stored, password[:MAX_PASSWORD_CHARS])
+        HASHER.verify(stored, password[:MAX_PASSWORD_CHARS])
     except (VerificationError, InvalidHashError):
         return None
     if row is None or row["disabled"]:
         return None
-    if _HASHER.check_needs_rehash(stored):
-        with _write(store) as conn:
+    if HASHER.check_needs_rehash(stored):
+        with write_conn(store) as conn:
             conn.execute(
                 "UPDATE users SET password_hash = ? WHERE id = ?",
-                (_HASHER.hash(password), row["id"]),
+                (HASHER.hash(password), row["id"]),
             )
-    return _row_to_user(row)
+    return row_to_user(row)
