@@ -139,3 +139,18 @@ def test_a_refusal_whose_body_is_a_broken_gzip_stream_is_still_the_refusal(
     with pytest.raises(PermanentError, match="HTTP 404"):
         run_with_ctx(lambda ctx: fetch(ctx, url, explain=explain))
     assert seen == [None]
+
+
+def test_x_gzip_is_read_as_gzip(httpserver: HTTPServer) -> None:
+    assert get(serve(httpserver, gzip.compress(FEED), "x-gzip")) == FEED
+
+
+@pytest.mark.parametrize("encoding", ["br", "zstd", "gzip, br"])
+def test_a_compression_not_asked_for_is_refused_in_words(
+    httpserver: HTTPServer, encoding: str
+) -> None:
+    # Passed through, its bytes reached feedparser and the poll failed with "did not return
+    # an RSS or Atom feed — check the url", which sends the operator the wrong way.
+    url = serve(httpserver, b"\x8b\x07\x80not really brotli\x03", encoding)
+    with pytest.raises(TransientError, match=r"compressed the body as '(br|zstd)'"):
+        get(url)

@@ -5,9 +5,12 @@ before any cap could count it (and a body gzipped twice, ``Content-Encoding: gzi
 up to gigabytes). Here the body is read raw and each ``Content-Encoding`` stage gives its
 output in pieces of at most ``PIECE_BYTES``, so a cap stops a bomb one piece past it.
 
-The encodings are httpx's own (``identity``, ``gzip``, ``deflate``, zlib-wrapped or raw,
-and any unknown name passed through as it came), which are also the only ones the shared
-client asks for (``Accept-Encoding`` in ``listener.sources.http.build_client``).
+The encodings are httpx's own (``identity``, ``gzip`` and its alias ``x-gzip``,
+``deflate``, zlib-wrapped or raw, and any unknown name passed through as it came), which are
+also the only ones the shared client asks for (``Accept-Encoding`` in
+``listener.sources.http.build_client``); a registered compression it did not ask for
+(``br``, ``zstd``, ``compress``) is a ``DecodingError`` that names it. A stream cut short is
+one too.
 """
 
 from __future__ import annotations
@@ -61,12 +64,23 @@ class _Inflater:
         return out
 
 
+# Compressions with a registered name that are not inflated here (never asked for): passed
+# through, their bytes would reach the feed parser as garbage ("not an RSS or Atom feed —
+# check the url"), so they are refused in words instead.
+_NOT_INFLATED = frozenset({"br", "zstd", "compress", "x-compress"})
+
+
 def _stages(content_encoding: str) -> list[_Inflater]:
     """The stages to undo, last applied first (``gzip, deflate``: deflate is undone first)."""
     stages = []
     for name in reversed(content_encoding.lower().split(",")):
         name = name.strip()
-        if name == "gzip":
+        if name in _NOT_INFLATED:
+            raise httpx.DecodingError(
+                f"the server compressed the body as {name!r}, which was not asked for"
+                " (Accept-Encoding: gzip, deflate)"
+            )
+        if name in ("gzip", "x-gzip"):  # x-gzip: gzip's old alias (RFC 9110 §8.4.1.3)
             stages.append(_Inflater(zlib.MAX_WBITS | 16))
         elif name == "deflate":
             stages.append(_Inflater(zlib.MAX_WBITS, may_be_raw=True))
