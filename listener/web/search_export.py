@@ -31,6 +31,9 @@ MEDIA_TYPES: dict[str, str] = {
     "jsonl": "application/x-ndjson; charset=utf-8",
 }
 _FORMULA_FIRST = frozenset("=+-@\t\r")
+# json.dumps with an option builds a new encoder per call, a third of a JSON Lines row's
+# time: the same options, one encoder.
+_JSON_LINE = json.JSONEncoder(ensure_ascii=False)
 
 
 def _text_cell(text: str) -> str:
@@ -57,8 +60,7 @@ def _csv_lines(rows: list[dict[str, Any]], *, header: bool) -> bytes:
     writer = csv.writer(buffer)
     if header:
         writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([safe_cell(row[c]) for c in COLUMNS])
+    writer.writerows([safe_cell(row[c]) for c in COLUMNS] for row in rows)
     return buffer.getvalue().encode("utf-8")
 
 
@@ -77,7 +79,8 @@ def export_chunks(store: SQLiteStore, form: SearchForm, fmt: ExportFormat) -> It
 def _encode(rows: list[dict[str, Any]], fmt: ExportFormat) -> bytes:
     if fmt == "csv":
         return _csv_lines(rows, header=False)
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+    encode = _JSON_LINE.encode
+    return "".join([encode(r) + "\n" for r in rows]).encode("utf-8")
 
 
 def export_filename(fmt: ExportFormat, today: date) -> str:
