@@ -9,6 +9,7 @@ from pytest_httpserver import HTTPServer
 
 from listener.models import SourceState
 from tests.rss_helpers import poll_feed
+from tests.test_source_rss_long_feed import LiveFeed, guid, ids, serve
 
 
 def _feed(first_entry: str, count: int) -> bytes:
@@ -51,3 +52,23 @@ def test_a_corrupt_cursor_nested_past_the_recursion_limit_reads_from_the_top(
     result = poll_feed(httpserver.url_for("/feed"), state, max_entries=10)
     assert [item.native_id for item in result.items] == [f"urn:g{n}" for n in range(5)]
     assert result.cursor == ""
+
+
+def test_the_entry_the_walk_stopped_at_bumped_to_the_top_does_not_send_the_walk_back(
+    httpserver: HTTPServer,
+) -> None:
+    # Feeds sorted by update (forums, issue trackers) move an updated entry to the top. When
+    # that entry was the walk's anchor, it was found above the old top and the walk resumed
+    # right under the top: a whole poll spent again on entries already read, and a walk that
+    # never reaches the feed's end if that keeps happening.
+    feed = LiveFeed(2500)
+    poller = serve(httpserver, feed)
+    seen = ids(poller.poll())  # 2499 … 1500: the walk goes on at 1499
+    feed.published.remove(1500)
+    feed.published.append(1500)  # updated: now the feed's first entry
+    second = ids(poller.poll())
+    assert second == [guid(1500), *[guid(n) for n in range(1499, 1499 - 999, -1)]]
+    seen += second
+    while poller.walking:
+        seen += ids(poller.poll())
+    assert set(seen) == {guid(n) for n in feed.published}

@@ -118,14 +118,17 @@ def _take(
     total = len(keys)
     if walk is None:
         return _from_the_top(keys, budget, reverse)
-    after = _first_found(walk.after, keys)
     if not walk.top:  # a walk by position alone: where the top stood is not known
+        after = _first_found(walk.after, keys)
         new = 0
         resume = after + 1 if after is not None else walk.position
     else:
         # Above the top the last poll saw, everything is new; with the top gone, everything
         # above the walk is taken for new (read again, never skipped).
         top = _first_found(walk.top, keys)
+        # An anchor above the old top was moved there (an entry updated, re-sorted to the
+        # top): it no longer marks where the walk stood, the next anchor does.
+        after = _first_found(walk.after, keys, start=top or 0)
         if top is not None:
             new = top
         elif after is not None:
@@ -161,12 +164,12 @@ def _walk_at(keys: list[str], end: int, reverse: bool) -> Walk | None:
     return Walk(position=end, after=after, top=tuple(keys[:ANCHORS]), oldest_first=reverse)
 
 
-def _first_found(anchors: Sequence[str], keys: list[str]) -> int | None:
-    """Where the first of ``anchors`` still in the feed is (a search in C per anchor costs
-    less than a dict of every key)."""
+def _first_found(anchors: Sequence[str], keys: list[str], start: int = 0) -> int | None:
+    """Where the first of ``anchors`` still in the feed (from ``start`` on) is (a search in
+    C per anchor costs less than a dict of every key)."""
     for anchor in anchors:
         try:
-            return keys.index(anchor)
+            return keys.index(anchor, start)
         except ValueError:
             continue
     return None
