@@ -24,6 +24,48 @@ MAX_ID = 2**63 - 1
 AlertId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 ListedId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
+# ---- the inbox's filters in the API document ---------------------------------------------
+# A filter left blank means "any" (the page's form sends "" for its "any" option, and a value
+# of only spaces is blank too, as str.strip sees it), so the document says a blank string is
+# accepted beside the values it lists. The characters are those str.isspace() is true for,
+# written out: a pattern's \s is not the same set.
+_SPACE = "\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+BLANK_PATTERN = f"^[{_SPACE}]*$"
+OPEN_OR_BLANK_PATTERN = f"^[{_SPACE}]*([Oo][Pp][Ee][Nn])?[{_SPACE}]*$"
+BLANK_IS_ANY = "Blank (empty, or only spaces): any."
+
+
+def _also_blank(schema: dict[str, Any], *, pattern: str, description: str) -> None:
+    kept = ("title", "default", "description")
+    alternatives = schema.pop("anyOf", None) or [
+        {key: schema.pop(key) for key in list(schema) if key not in kept}
+    ]
+    if {"type": "string"} not in alternatives:  # any string already takes a blank one
+        alternatives.append({"type": "string", "pattern": pattern})
+    schema["anyOf"] = alternatives
+    schema["description"] = description
+
+
+def blank_is_any(description: str = BLANK_IS_ANY) -> Any:
+    """A filter's ``Field``: the document adds a blank string to what it accepts."""
+    return Field(
+        description=description,
+        json_schema_extra=lambda schema: _also_blank(
+            schema, pattern=BLANK_PATTERN, description=description
+        ),
+    )
+
+
+def open_or_blank_is_any(description: str) -> Any:
+    """The state filter's ``Field``: blank, or "open" in any case (the State drop-down's
+    default, every open state), also mean the default list."""
+    return Field(
+        description=description,
+        json_schema_extra=lambda schema: _also_blank(
+            schema, pattern=OPEN_OR_BLANK_PATTERN, description=description
+        ),
+    )
+
 
 class AuthorView(BaseModel):
     handle: str | None = None

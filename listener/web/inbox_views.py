@@ -12,7 +12,7 @@ import base64
 import binascii
 import json
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import HTTPException
@@ -39,6 +39,8 @@ from listener.web.inbox_models import (
     ReplyView,
     SlaClock,
     SnoozeView,
+    blank_is_any,
+    open_or_blank_is_any,
 )
 from listener.web.mention_views import judgments_out
 
@@ -56,14 +58,17 @@ class InboxFilters(BaseModel):
 
     An empty value means "any", as a form's "any" option sends it."""
 
-    brand: str | None = None
-    rule: str | None = None
-    severity: Severity | None = None
-    state: AlertState | None = None
-    kind: AlertKind | None = None
-    assignee: str | None = None
+    brand: Annotated[str | None, blank_is_any()] = None
+    rule: Annotated[str | None, blank_is_any()] = None
+    severity: Annotated[Severity | None, blank_is_any()] = None
+    state: Annotated[
+        AlertState | None,
+        open_or_blank_is_any('Blank, or "open" (any case): every open state.'),
+    ] = None
+    kind: Annotated[AlertKind | None, blank_is_any()] = None
+    assignee: Annotated[str | None, blank_is_any()] = None
     unassigned: bool = False
-    source: str | None = None
+    source: Annotated[str | None, blank_is_any()] = None
     mine: bool = False
     breaching: bool = False
     snoozed: bool = False
