@@ -20,7 +20,8 @@ from urllib.parse import quote, urlsplit
 from fastapi import HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
-from listener.config.settings import Settings, WebSettings
+from listener.config.settings import Settings
+from listener.config.web import WebSettings
 from listener.store import SQLiteStore, accounts
 from listener.web.context import context_of
 
