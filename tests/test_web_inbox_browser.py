@@ -106,10 +106,14 @@ def test_keys_move_act_select_and_assign(inbox: WebServer, page: Any) -> None:
     assert "is-current" in (row(f"#alert-row-{first.id}").get_attribute("class") or "")
     page.keyboard.press("a")
     row(f"#alert-row-{first.id} .badge-acknowledged").wait_for(timeout=WAIT_MS)
+    # The swapped-in row is made current again once htmx settles it (a few ms after the
+    # badge shows): a key pressed before that would start from the top of the list.
+    row(f"#alert-row-{first.id}.is-current").wait_for(timeout=WAIT_MS)
 
     page.keyboard.press("j")
     page.keyboard.press("r")
     row(f"#alert-row-{second.id} .badge-resolved").wait_for(timeout=WAIT_MS)
+    row(f"#alert-row-{second.id}.is-current").wait_for(timeout=WAIT_MS)
 
     page.keyboard.press("j")
     page.keyboard.press("x")
