@@ -12,7 +12,8 @@ The URL is the secret of a webhook: it never appears in an error, only ``what`` 
 (some quote the URL).
 
 Of the answer's body only the first ``ANSWER_BYTES`` are read, inflated a piece at a time
-(``listener.sources.http_body``), within ``BODY_DEADLINE_S``: a receiver is a server we do not
+(``listener.sources.http_body``), within ``BODY_DEADLINE_S`` (``DELIVERED_BODY_DEADLINE_S``
+after a 2xx, whose body decides nothing): a receiver is a server we do not
 control, and a gzip bomb, an endless body or a drip must cost a delivery no more memory or
 time than an error message does. The status decides; a body that breaks off, drips or runs
 on is read as far as it came.
@@ -42,6 +43,10 @@ TIMEOUT_S = 15.0
 ANSWER_BYTES = 64 * 1024
 # httpx's timeout is per read, which a receiver dripping a byte at a time never trips.
 BODY_DEADLINE_S = TIMEOUT_S
+# After a 2xx the body decides nothing (no channel reads it): it is read only so that the
+# connection can be reused, and a receiver that drips it must not hold the delivery, and
+# so its sent mark (a kill meanwhile sends the message again), or the channel's queue.
+DELIVERED_BODY_DEADLINE_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -160,8 +165,9 @@ async def _read_answer(response: httpx.Response) -> Answer:
     """
     body = bytearray()
     complete = False
+    delivered = 200 <= response.status_code < 300
     try:
-        async with asyncio.timeout(BODY_DEADLINE_S):
+        async with asyncio.timeout(DELIVERED_BODY_DEADLINE_S if delivered else BODY_DEADLINE_S):
             async for piece in body_chunks(response):
                 body += piece[: ANSWER_BYTES + 1 - len(body)]
                 if len(body) > ANSWER_BYTES:
