@@ -146,7 +146,10 @@ def browser() -> Iterator[Any]:
     except ImportError:
         pytest.skip("playwright is not installed (pip install -e '.[test]')")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True)
+        # A loaded CI machine can take longer than the default 30 s to start a browser.
+        launched = playwright.chromium.launch(
+            executable_path=executable, headless=True, timeout=120_000
+        )
         yield launched
         launched.close()
 
