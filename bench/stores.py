@@ -41,7 +41,7 @@ import os
 import random
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -82,26 +82,40 @@ def cached_store(size: int, *, root: Path = DEFAULT_ROOT) -> Path:
     """The path of a complete store of ``size`` mentions under ``root``, built on first use."""
     if size < 1:
         raise ValueError("a bench store needs at least one mention")
-    final = store_path(size, root)
+
+    def build(partial: Path) -> str:
+        build_store(partial, size)
+        return f"{size:,} mentions"
+
+    return build_once(store_path(size, root), f"store-{size}-v*", build)
+
+
+def build_once(final: Path, family: str, build: Callable[[Path], str]) -> Path:
+    """``final``, made by ``build(partial)`` unless it exists, once across processes.
+
+    The build writes a partial file under a lock (another bench may be building this very
+    store) and renames it when complete, so a reader never sees half a store; the files of
+    ``family`` (a glob) that ``final`` supersedes are removed. ``build`` says what it did.
+    """
     if final.exists():
         return final
+    root = final.parent
     root.mkdir(parents=True, exist_ok=True)
     with open(final.with_suffix(".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be building this very store
+        fcntl.flock(lock, fcntl.LOCK_EX)
         if final.exists():
             return final
         for stale in root.glob(final.name + ".partial-*"):
             stale.unlink()  # an interrupted build: we hold the lock, so nobody is writing it
         partial = final.with_name(f"{final.name}.partial-{os.getpid()}")
         started = time.perf_counter()
-        build_store(partial, size)
+        how = build(partial)
         partial.rename(final)
-        for superseded in root.glob(f"store-{size}-v*"):
-            if superseded.name.startswith(final.stem):
-                continue  # this store, its lock, its -wal and -shm
-            superseded.unlink(missing_ok=True)
+        for superseded in root.glob(family):
+            if not superseded.name.startswith(final.stem):  # not this store, its lock, -wal
+                superseded.unlink(missing_ok=True)
         print(
-            f"built {final.name}: {size:,} mentions in {time.perf_counter() - started:,.0f} s",
+            f"built {final.name} ({how}) in {time.perf_counter() - started:,.0f} s",
             file=sys.stderr,
         )
     return final

@@ -24,17 +24,13 @@ own, with a settings file naming the copy.
 
 from __future__ import annotations
 
-import fcntl
-import os
 import random
 import re
 import shutil
-import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
-from stores import DEFAULT_ROOT, END, SOURCES, cached_store, schema_tag, store_path
+from stores import DEFAULT_ROOT, END, SOURCES, build_once, cached_store, schema_tag, store_path
 
 from listener.config.settings import Settings, load_settings
 from listener.models import AlertKind, AlertState, Severity
@@ -100,37 +96,19 @@ def cached_web_store(size: int, alerts: int, *, root: Path = DEFAULT_ROOT) -> Pa
     ``root``, built or migrated on first use."""
     if size < 1 or alerts < 1:
         raise ValueError("a web bench store needs at least one mention and one alert")
-    final = web_store_path(size, alerts, root)
-    if final.exists():
-        return final
-    root.mkdir(parents=True, exist_ok=True)
-    with open(final.with_suffix(".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # another bench may be building this very store
-        if final.exists():
-            return final
-        for stale in root.glob(final.name + ".partial-*"):
-            stale.unlink()  # an interrupted build: we hold the lock, so nobody is writing it
-        partial = final.with_name(f"{final.name}.partial-{os.getpid()}")
-        started = time.perf_counter()
+
+    def build(partial: Path) -> str:
         older = _migratable(f"web-{size}-a{alerts}-{FILL}-v*.db", root)
         if older is not None:
             shutil.copyfile(older, partial)
             open_store(partial).close()  # opening migrates it to today's schema
-            how = f"migrated from {older.name}"
-        else:
-            shutil.copyfile(mention_store(size, root), partial)
-            with open_store(partial) as store:
-                made = add_alerts(store, alerts)
-            how = f"{len(made):,} alerts added"
-        partial.rename(final)
-        for superseded in root.glob(f"web-{size}-a{alerts}-*"):
-            if not superseded.name.startswith(final.stem):
-                superseded.unlink(missing_ok=True)
-        print(
-            f"built {final.name} ({how}) in {time.perf_counter() - started:,.0f} s",
-            file=sys.stderr,
-        )
-    return final
+            return f"migrated from {older.name}"
+        shutil.copyfile(mention_store(size, root), partial)
+        with open_store(partial) as store:
+            made = add_alerts(store, alerts)
+        return f"{len(made):,} alerts added"
+
+    return build_once(web_store_path(size, alerts, root), f"web-{size}-a{alerts}-*", build)
 
 
 def mention_ids(store: SQLiteStore, count: int) -> list[str]:
