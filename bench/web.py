@@ -54,7 +54,8 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from stores import DEFAULT_ROOT, END
-from web_plans import Call, Plan, plans, prepare
+from web_fixture import Call, Plan, prepare
+from web_plans import plans
 from web_store import cached_web_store, open_copy
 
 from listener.metrics import Metrics
