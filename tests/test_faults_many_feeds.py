@@ -330,7 +330,10 @@ def test_a_daemon_polling_one_huge_and_thirteen_faulty_feeds_at_once(
         assert fault_server.times(f"/{name}"), f"{name} never polled"
         assert fault_server.times(f"/{name}")[0] - first < 2.0, name
     # On time: the interval after the first poll started, never more than a second late.
-    assert INTERVAL_S - 0.5 <= second - first <= INTERVAL_S + 1.0, second - first
+    # The server sees requests, not poll starts: with fourteen polls starting together the
+    # first request can reach it up to a couple of seconds after its poll began (as the
+    # faulty feeds' own first requests may, above), so the second may look that much early.
+    assert INTERVAL_S - 2.0 <= second - first <= INTERVAL_S + 1.0, second - first
 
     # Each failure is there in words, where an operator looks.
     shown = subprocess.run(
