@@ -91,6 +91,8 @@ ORDER BY page.beyond, CASE WHEN page.beyond THEN 0 ELSE page.score END,
 _PLAIN_SELECT = "SELECT m.* FROM mentions m"
 _NEWEST_FIRST = " ORDER BY m.published_at DESC, m.seq DESC LIMIT ? OFFSET ?"
 PLAIN_SNIPPET_CHARS = 200
+# The language filter's name for "not recognised" (a NULL language).
+UNKNOWN_LANGUAGE = "unknown"
 _LIKE_ESCAPE = "\\"
 
 
@@ -191,7 +193,11 @@ def _judgment_filters(
         where.add(_TAG_EXISTS.format(id=id_of), "flag", _choice(Flag, flag, "flag"))
     if urgency is not None:
         where.add("m.urgency = ?", _choice(Urgency, urgency, "urgency"))
-    if language is not None:
+    if language is not None and _name(language, "language") == UNKNOWN_LANGUAGE:
+        # The mentions whose language was not recognised, as the dashboard's languages panel
+        # (and the search facets' "unknown") count them: no BCP 47 tag is "unknown".
+        where.add("(m.lang IS NULL OR m.lang = '')")
+    elif language is not None:
         # The same test as the query language's lang: ("hi" also finds hi-IN and hi-Latn).
         _field_filter(where, FieldFilter("lang", (_name(language, "language"),)))
 

@@ -86,6 +86,12 @@ def search(
     language: str | None = None,
     date_from: Annotated[str | None, Query(alias="from", description="YYYY-MM-DD")] = None,
     date_to: Annotated[str | None, Query(alias="to", description="YYYY-MM-DD, inclusive")] = None,
+    since: Annotated[
+        str | None, Query(description="A whole UTC hour, e.g. 2026-11-01T13:00Z (or a date)")
+    ] = None,
+    until: Annotated[
+        str | None, Query(description="A whole UTC hour, exclusive, e.g. 2026-11-02T00:00Z")
+    ] = None,
     sort: Literal["relevance", "newest"] = "relevance",
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,

@@ -82,6 +82,10 @@ class SearchForm(BaseModel):
     language: str | None = None
     date_from: date | None = None  # "from" in the URL; inclusive, UTC
     date_to: date | None = None  # "to" in the URL; inclusive (the whole day), UTC
+    # A time range in whole UTC hours, ``until`` exclusive: what a dashboard bucket links to
+    # (the day fields cannot say "13:00 to 14:00"). Both ranges apply when both are set.
+    since: datetime | None = None
+    until: datetime | None = None
     sort: SortOrder = "relevance"
 
     def params(self) -> dict[str, str]:
@@ -97,6 +101,10 @@ class SearchForm(BaseModel):
             found["from"] = self.date_from.isoformat()
         if self.date_to is not None:
             found["to"] = self.date_to.isoformat()
+        if self.since is not None:
+            found["since"] = hour_param(self.since)
+        if self.until is not None:
+            found["until"] = hour_param(self.until)
         if self.sort != "relevance":
             found["sort"] = self.sort
         return found
@@ -121,13 +129,16 @@ class SearchForm(BaseModel):
             "feeling": self.feeling,
             "topic": self.topic,
             "language": self.language,
-            "since": _midnight(self.date_from),
+            "since": _later(_midnight(self.date_from), self.since),
             # "to" names a day and includes it: the search ends at the next midnight (and
             # the last day of the calendar has no next midnight: no end).
-            "until": (
-                _midnight(self.date_to + timedelta(days=1))
-                if self.date_to and self.date_to < date.max
-                else None
+            "until": _earlier(
+                (
+                    _midnight(self.date_to + timedelta(days=1))
+                    if self.date_to and self.date_to < date.max
+                    else None
+                ),
+                self.until,
             ),
         }
 
@@ -143,6 +154,40 @@ class SearchForm(BaseModel):
 
 def _midnight(day: date | None) -> datetime | None:
     return None if day is None else datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def _later(first: datetime | None, second: datetime | None) -> datetime | None:
+    return second if first is None else first if second is None else max(first, second)
+
+
+def _earlier(first: datetime | None, second: datetime | None) -> datetime | None:
+    return second if first is None else first if second is None else min(first, second)
+
+
+def hour_param(moment: datetime) -> str:
+    """A whole UTC hour as ``since``/``until`` carry it: ``2026-11-01T13:00Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def _hour_value(value: str, name: str) -> datetime:
+    """``since``/``until``: a date (its midnight UTC) or an ISO datetime with a zone, on a
+    whole hour (the dashboard's buckets are whole hours; a minute would be a range the
+    dashboard never counted, so it is refused rather than rounded)."""
+    example = "2026-11-01T13:00Z"
+    try:
+        if len(value) == 10:
+            return datetime.combine(date.fromisoformat(value), time(0), tzinfo=UTC)
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise SearchProblem(
+            f"{name} must be a date or an ISO time such as {example}, not {value!r}"
+        ) from None
+    if moment.tzinfo is None:
+        raise SearchProblem(f"{name} needs a time zone, such as {example} (Z for UTC)")
+    moment = moment.astimezone(UTC)
+    if moment.minute or moment.second or moment.microsecond:
+        raise SearchProblem(f"{name} must be a whole hour, such as {example}, not {value!r}")
+    return moment
 
 
 def _date_param(value: str, name: str) -> date:
@@ -173,6 +218,17 @@ def form_from_params(params: Mapping[str, str]) -> SearchForm:
     start, end = values.get("date_from"), values.get("date_to")
     if isinstance(start, date) and isinstance(end, date) and start > end:
         raise SearchProblem(f"from ({start}) is after to ({end})")
+    for name in ("since", "until"):
+        value = params.get(name, "").strip()
+        if len(value) > MAX_FILTER_CHARS:
+            raise SearchProblem(f"{name} is longer than {MAX_FILTER_CHARS} characters")
+        if value:
+            values[name] = _hour_value(value, name)
+    since, until = values.get("since"), values.get("until")
+    if isinstance(since, datetime) and isinstance(until, datetime) and since >= until:
+        raise SearchProblem(
+            f"since ({hour_param(since)}) must be before until ({hour_param(until)})"
+        )
     sort = params.get("sort", "").strip() or "relevance"
     if sort not in ("relevance", "newest"):
         raise SearchProblem(f"sort must be relevance or newest, not {sort!r}")
@@ -237,6 +293,9 @@ class SearchPage(BaseModel):
     next_cursor: str | None
     order: SortOrder
     facets: Facets
+    # Every match counted, when the rollups can say (no text query, filters they hold):
+    # then the page shows it rather than "1,000+". None: only the facets' count is known.
+    exact_count: int | None = None
 
 
 def highlight_marks() -> tuple[str, str]:
