@@ -7,7 +7,8 @@ and the guard is what keeps an older edit from overwriting a newer one and a tom
 from coming back to life. Changing ``title``/``body``/``handles``/``hashtags`` fires the
 ``mentions_au`` trigger, which reindexes the row for full-text search; changing a column
 search filters on (language, judgments, brands) or setting ``deleted_at`` fires the schema-10
-triggers, which rewrite or delete the mention's ``mention_filters`` row in the same update.
+triggers, which rewrite or delete the mention's ``mention_filters`` row in the same update,
+and the schema-12 triggers, which move its rollup counts (``listener.store.rollups``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from listener.models import Finding, Judgments, Mention
-from listener.store import labelling, rows
+from listener.store import labelling, rollups, rows
 from listener.store.base import Revision
 
 _SELECT_REVISIONS = (
@@ -91,7 +92,10 @@ def tombstone_on(conn: sqlite3.Connection, ids: Iterable[str], at: datetime) -> 
     return count
 
 
-def revise_on(conn: sqlite3.Connection, mentions: Sequence[Mention]) -> int:
+def revise_on(conn: sqlite3.Connection, mentions: Sequence[Mention], *, with_rollups: bool) -> int:
+    """Apply the edits in ``mentions``; return how many were newer than the stored ones.
+    ``with_rollups``: the store has rollups (schema 12), whose tag counts move here; the
+    columns' counts move by trigger."""
     count = 0
     for m in mentions:
         if m.edited_at is None:
@@ -108,8 +112,12 @@ def revise_on(conn: sqlite3.Connection, mentions: Sequence[Mention]) -> int:
             continue
         count += 1
         _rewrite_brands(conn, m)
+        tag_rows = rows.tag_rows(m.id, judgments)
+        if with_rollups:
+            rollups.rewrite_tags(conn, m.id, tag_rows)
+            continue
         conn.execute(rows.DELETE_TAGS, (m.id,))
-        conn.executemany(rows.INSERT_TAG, rows.tag_rows(m.id, judgments))
+        conn.executemany(rows.INSERT_TAG, tag_rows)
     return count
 
 

@@ -10,6 +10,7 @@ UTC time; its topics and feelings count once each per brand likewise.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 
 ROLLUP_TABLES = ("rollup_hours", "rollup_days", "rollup_tag_hours", "rollup_tag_days")
 
@@ -35,7 +36,7 @@ keyed AS (
 _FILL_HOURS = (
     _KEYED
     + """
-INSERT INTO rollup_hours (brand, hour, source, source_type, lang, sentiment, complaint, mentions)
+INSERT INTO {hours} (brand, hour, source, source_type, lang, sentiment, complaint, mentions)
 SELECT brand, substr(published_at, 1, 13), source, source_type, lang, sentiment_label, complaint,
     count(*)
 FROM keyed GROUP BY 1, 2, 3, 4, 5, 6, 7
@@ -43,9 +44,9 @@ ON CONFLICT DO UPDATE SET mentions = mentions + excluded.mentions
 """
 )
 _FILL_DAYS = """
-INSERT INTO rollup_days (brand, day, source, source_type, lang, sentiment, complaint, mentions)
+INSERT INTO {days} (brand, day, source, source_type, lang, sentiment, complaint, mentions)
 SELECT brand, substr(hour, 1, 10), source, source_type, lang, sentiment, complaint, sum(mentions)
-FROM rollup_hours GROUP BY 1, 2, 3, 4, 5, 6, 7
+FROM {hours} GROUP BY 1, 2, 3, 4, 5, 6, 7
 ON CONFLICT DO UPDATE SET mentions = mentions + excluded.mentions
 """
 _FILL_TAG_HOURS = """
@@ -60,17 +61,51 @@ keyed AS (
     SELECT DISTINCT b.value, live.seq, live.published_at, live.kind, live.value
     FROM live, json_each(live.brands) b
 )
-INSERT INTO rollup_tag_hours (brand, hour, kind, value, mentions)
+INSERT INTO {tag_hours} (brand, hour, kind, value, mentions)
 SELECT brand, substr(published_at, 1, 13), kind, value, count(*)
 FROM keyed GROUP BY 1, 2, 3, 4
 ON CONFLICT DO UPDATE SET mentions = mentions + excluded.mentions
 """
 _FILL_TAG_DAYS = """
-INSERT INTO rollup_tag_days (brand, day, kind, value, mentions)
+INSERT INTO {tag_days} (brand, day, kind, value, mentions)
 SELECT brand, substr(hour, 1, 10), kind, value, sum(mentions)
-FROM rollup_tag_hours GROUP BY 1, 2, 3, 4
+FROM {tag_hours} GROUP BY 1, 2, 3, 4
 ON CONFLICT DO UPDATE SET mentions = mentions + excluded.mentions
 """
+
+
+_REAL = {"hours": "rollup_hours", "days": "rollup_days", "tag_hours": "rollup_tag_hours",
+         "tag_days": "rollup_tag_days"}  # fmt: skip
+_RECOUNT = {name: f"temp.recount_{name}" for name in _REAL}
+# Each table's key, as its PRIMARY KEY in listener.store.schema_stats.
+_KEYS = {
+    "rollup_hours": ("brand", "hour", "source", "source_type", "lang", "sentiment", "complaint"),
+    "rollup_days": ("brand", "day", "source", "source_type", "lang", "sentiment", "complaint"),
+    "rollup_tag_hours": ("brand", "hour", "kind", "value"),
+    "rollup_tag_days": ("brand", "day", "kind", "value"),
+}
+
+
+_ROWS = "SELECT " + " + ".join(f"(SELECT count(*) FROM {t})" for t in ROLLUP_TABLES)  # noqa: S608
+
+
+@dataclass(frozen=True)
+class RollupDifference:
+    """One key whose stored count is not the recount's (a missing row counts 0)."""
+
+    table: str
+    key: tuple[tuple[str, str | int], ...]  # (column, value) in the key's order
+    stored: int
+    counted: int
+
+    def describe(self) -> str:
+        where = " ".join(f"{column}={value!r}" for column, value in self.key)
+        return f"{self.table} {where}: stored {self.stored}, counted {self.counted}"
+
+
+def _fill(conn: sqlite3.Connection, names: dict[str, str]) -> None:
+    for statement in (_FILL_HOURS, _FILL_DAYS, _FILL_TAG_HOURS, _FILL_TAG_DAYS):
+        conn.execute(statement.format(**names))
 
 
 def rebuild_rollups(conn: sqlite3.Connection) -> None:
@@ -78,5 +113,64 @@ def rebuild_rollups(conn: sqlite3.Connection) -> None:
     transaction (a reader sees the old counts or the new, never none)."""
     for table in ROLLUP_TABLES:
         conn.execute(f"DELETE FROM {table}")  # noqa: S608 - names from ROLLUP_TABLES
-    for statement in (_FILL_HOURS, _FILL_DAYS, _FILL_TAG_HOURS, _FILL_TAG_DAYS):
-        conn.execute(statement)
+    _fill(conn, _REAL)
+
+
+def rollup_rows(conn: sqlite3.Connection) -> int:
+    """How many rows the rollup tables hold."""
+    total: int = conn.execute(_ROWS).fetchone()[0]
+    return total
+
+
+def check_rollups(conn: sqlite3.Connection, *, limit: int | None = None) -> list[RollupDifference]:
+    """Recount the rollups from the mentions into temporary tables and return every key
+    whose stored count differs (at most ``limit``), table by table.
+
+    Runs inside a savepoint that is rolled back, so the real tables are never written and
+    the temporary ones are gone after; on a connection outside a transaction the savepoint
+    is the transaction, so the mentions and the stored counts are read in one snapshot
+    (WAL: beside a running daemon, without holding its write lock). The connection must
+    be able to write temporary tables (a ``query_only`` reader cannot).
+    """
+    conn.execute("SAVEPOINT rollup_check")
+    try:
+        for name, real in _REAL.items():
+            (definition,) = conn.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (real,)
+            ).fetchone()
+            # The real definition, so the recount has the same key and collations.
+            conn.execute(
+                definition.replace(f"CREATE TABLE {real}", f"CREATE TEMP TABLE recount_{name}", 1)
+            )
+        _fill(conn, _RECOUNT)
+        found: list[RollupDifference] = []
+        for name, real in _REAL.items():
+            left = None if limit is None else limit - len(found)
+            if left is not None and left <= 0:
+                break
+            found += _differences(conn, real, _RECOUNT[name], left)
+        return found
+    finally:
+        conn.execute("ROLLBACK TO rollup_check")
+        conn.execute("RELEASE rollup_check")
+
+
+def _differences(
+    conn: sqlite3.Connection, real: str, recount: str, limit: int | None
+) -> list[RollupDifference]:
+    columns = _KEYS[real]
+    # "=" takes the stored column's collation: keys that differ only in case are one key.
+    joined = " AND ".join(f"s.{c} = r.{c}" for c in columns)
+    keys = ", ".join(f"coalesce(s.{c}, r.{c}) AS {c}" for c in columns)
+    # Names from _REAL and _KEYS, never from input.
+    sql = (
+        f"SELECT {keys}, coalesce(s.mentions, 0) AS stored, coalesce(r.mentions, 0) AS counted"  # noqa: S608
+        f" FROM {real} s FULL JOIN {recount} r ON {joined}"
+        " WHERE coalesce(s.mentions, 0) != coalesce(r.mentions, 0)"
+        f" ORDER BY {', '.join(str(i + 1) for i in range(len(columns)))}"
+        f" LIMIT {-1 if limit is None else int(limit)}"
+    )
+    return [
+        RollupDifference(real, tuple((c, row[i]) for i, c in enumerate(columns)), row[-2], row[-1])
+        for row in conn.execute(sql)
+    ]

@@ -29,7 +29,7 @@ from typing import Self
 
 from listener.models import Judgments, Mention, SourceState
 from listener.query import QueryError
-from listener.store import labelling, lookups, revisions, rows, state_rows
+from listener.store import labelling, lookups, revisions, rollups, rows, state_rows
 from listener.store.alert_contract import OnStored
 from listener.store.alert_decide import decide_alerts_on
 from listener.store.base import (
@@ -46,6 +46,7 @@ from listener.store.base import (
 from listener.store.connection import connect
 from listener.store.schema import MIGRATIONS, Migration, migrate
 from listener.store.schema_scale import FILTERS_SCHEMA
+from listener.store.schema_stats import ROLLUPS_SCHEMA
 from listener.store.search import PLAIN_SNIPPET_CHARS, build_search
 from listener.store.sqlite_alerts import SQLiteAlerts
 
@@ -72,6 +73,8 @@ class SQLiteStore(SQLiteAlerts):
         # A store held at an older schema (``migrations`` is how tests make one) has no
         # mention_filters yet; the migration fills it from the mentions when it comes.
         self._writes_filters = self.schema_version >= FILTERS_SCHEMA
+        # Likewise the rollups (schema 12): such a store counts nothing, nor has the tables.
+        self._writes_rollups = self.schema_version >= ROLLUPS_SCHEMA
 
     # -- connections ---------------------------------------------------------------
 
@@ -160,6 +163,8 @@ class SQLiteStore(SQLiteAlerts):
             conn.executemany(
                 rows.INSERT_TAG, [t for m in new for t in rows.tag_rows(m.id, m.judgments)]
             )
+            if self._writes_rollups:
+                rollups.count_new(conn, new)
             if on_stored is not None and new:
                 # Before COMMIT, on the writer, so the batch's mentions and alerts commit
                 # together and its alerts are raised exactly once.
@@ -194,7 +199,7 @@ class SQLiteStore(SQLiteAlerts):
         if not mentions:
             return 0
         with self._write() as conn:
-            return revisions.revise_on(conn, mentions)
+            return revisions.revise_on(conn, mentions, with_rollups=self._writes_rollups)
 
     def forget_content_hashes(self, before: datetime) -> int:
         with self._write() as conn:
@@ -227,7 +232,7 @@ class SQLiteStore(SQLiteAlerts):
     def update_judgments(self, mention_id: str, judgments: Judgments) -> Mention:
         with self._write() as conn:
             mention = _mention_in(conn, mention_id)
-            _write_judgments(conn, mention_id, judgments)
+            _write_judgments(conn, mention_id, judgments, with_rollups=self._writes_rollups)
         return replace(mention, judgments=judgments)
 
     def set_complaint_label(
@@ -239,7 +244,7 @@ class SQLiteStore(SQLiteAlerts):
             mention = _mention_in(conn, mention_id)
             judgments = labelling.person_verdict(mention.judgments, is_complaint, by)
             conn.execute(labelling.UPSERT_LABEL, (mention_id, int(is_complaint), rows.ts(at), by))
-            _write_judgments(conn, mention_id, judgments)
+            _write_judgments(conn, mention_id, judgments, with_rollups=self._writes_rollups)
         return replace(mention, judgments=judgments)
 
     def labelled_mentions(self, brand: str | None = None) -> list[LabelledMention]:
@@ -367,12 +372,19 @@ def _mention_in(conn: sqlite3.Connection, mention_id: str) -> Mention:
     return rows.row_to_mention(row)
 
 
-def _write_judgments(conn: sqlite3.Connection, mention_id: str, judgments: Judgments) -> None:
+def _write_judgments(
+    conn: sqlite3.Connection, mention_id: str, judgments: Judgments, *, with_rollups: bool
+) -> None:
     """Rewrite a mention's judgments: JSON, flat columns and tags, inside the caller's
-    transaction (so a search never sees new columns with old tags)."""
+    transaction (so a search never sees new columns with old tags). The columns' counts
+    move by trigger; the tags' by ``rollups.rewrite_tags`` (when the store has rollups)."""
     conn.execute(rows.UPDATE_JUDGMENTS, (*rows.judgment_columns(judgments), mention_id))
+    tag_rows = rows.tag_rows(mention_id, judgments)
+    if with_rollups:
+        rollups.rewrite_tags(conn, mention_id, tag_rows)
+        return
     conn.execute(rows.DELETE_TAGS, (mention_id,))
-    conn.executemany(rows.INSERT_TAG, rows.tag_rows(mention_id, judgments))
+    conn.executemany(rows.INSERT_TAG, tag_rows)
 
 
 def _fts_rejects(conn: sqlite3.Connection, expression: str) -> bool:
