@@ -1,0 +1,116 @@
+"""How many mentions a filter-only search finds, counted from the rollups.
+
+The search page shows "N mentions" without walking them when its filters are ones the
+rollups are keyed by: a brand, whole UTC hours, and either the main keys (source,
+language, sentiment, complaint) or one topic or one feeling. Each filter is written as
+search writes it (``listener.store.search``), over the rollup row instead of the mention:
+
+- brand: the rollup's brand, compared without case as ``mention_brands`` compares it;
+- source: the source's name or its type (``source = ? OR source_type = ?``, NOCASE);
+- language: the tag or any of its subtags ("hi" finds hi and hi-Latn), an unknown
+  language ('' in the rollups, NULL in mentions) matching none;
+- topic and feeling: lowercased and stripped, as search stores and reads tags.
+
+Anything else (a time inside an hour, a topic with a sentiment…) is not expressible:
+``None``, and the caller counts another way.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from listener.models import SentimentLabel
+from listener.store.sqlite import SQLiteStore
+from listener.store.stats.scope import floor_hour
+from listener.store.stats.sums import Filters, Table, sum_rows
+
+# Bounds for "no bound": every stored hour lies between them (four-digit years: strftime
+# writes year 1 as "1", which would sort after "2026").
+_EARLIEST = datetime.fromisoformat("1000-01-01T00:00:00+00:00")
+_LATEST = datetime.fromisoformat("9999-12-31T00:00:00+00:00")
+_LIKE_ESCAPE = "\\"
+
+
+def _whole_hour(moment: datetime | None) -> bool:
+    return moment is None or (moment.tzinfo is not None and floor_hour(moment) == moment)
+
+
+def _like_prefix(value: str) -> str:
+    # As search's: the tag, a hyphen, anything; LIKE's wildcards in the tag taken literally.
+    escaped = value.replace(_LIKE_ESCAPE, _LIKE_ESCAPE * 2).replace("%", "\\%").replace("_", "\\_")
+    return escaped + "-%"
+
+
+def _tag_name(value: str, what: str) -> str:
+    name = value.strip().lower()
+    if not name:
+        raise ValueError(f"{what} must not be empty")
+    return name
+
+
+def _sentiment(value: str) -> str:
+    try:
+        return SentimentLabel(value.lower()).value
+    except ValueError:
+        choices = ", ".join(s.value for s in SentimentLabel)
+        raise ValueError(f"sentiment must be one of {choices}, not {value!r}") from None
+
+
+def exact_count(
+    store: SQLiteStore,
+    *,
+    brand: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    source: str | None = None,
+    language: str | None = None,
+    sentiment: str | None = None,
+    complaint: bool | None = None,
+    topic: str | None = None,
+    feeling: str | None = None,
+) -> int | None:
+    """The number of live mentions ``store.search(None, ...)`` with these filters finds,
+    or None when the rollups cannot tell it exactly. Bad values raise ``ValueError`` as
+    search's do."""
+    if not (_whole_hour(since) and _whole_hour(until)):
+        return None
+    keyed = (source, language, sentiment, complaint)
+    if topic is not None and feeling is not None:
+        return None
+    if (topic is not None or feeling is not None) and any(v is not None for v in keyed):
+        return None
+    if brand == "":
+        # Search looks for a brand named '' and finds none; the rollups' '' is all brands.
+        return 0
+    low = since or _EARLIEST
+    high = until or _LATEST
+    if high <= low:
+        return 0
+    filters = Filters()
+    table: Table
+    if topic is not None or feeling is not None:
+        kind, value = ("topic", topic) if topic is not None else ("feeling", feeling)
+        assert value is not None
+        filters.add("kind = ? AND value = ?", kind, _tag_name(value, kind))
+        table = "tag"
+    else:
+        table = "main"
+        if source is not None:
+            filters.add("(source = ? OR source_type = ?)", source, source)
+        if language is not None:
+            tag = _tag_name(language, "language")
+            filters.add("(lang = ? OR lang LIKE ? ESCAPE '\\')", tag, _like_prefix(tag))
+        if sentiment is not None:
+            filters.add("sentiment = ?", _sentiment(sentiment))
+        if complaint is not None:
+            filters.add("complaint = ?", int(complaint))
+    with store._read() as conn:
+        found = sum_rows(
+            conn,
+            brand=brand,
+            since=low,
+            until=high,
+            table=table,
+            filters=filters,
+        )
+    return found.get((), 0)

@@ -1,0 +1,46 @@
+"""The figures at the top of the dashboard, of ``listener stats`` and of the digest: the
+mention, negative and complaint counts from the rollups (now and in the previous period),
+the median first response from the alerts created in the range, the alerts open now."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from listener.store.sqlite import SQLiteStore
+from listener.store.stats.models import Headline
+from listener.store.stats.response import alerts_created, first_responses, open_alerts
+from listener.store.stats.scope import StatsScope
+from listener.store.stats.sums import sum_rows
+
+
+def _counts(conn: sqlite3.Connection, scope: StatsScope) -> tuple[int, int, int]:
+    """(mentions, negative, complaints) of the scope."""
+    found = sum_rows(
+        conn,
+        brand=scope.brand,
+        since=scope.since,
+        until=scope.until,
+        group=("sentiment = 'negative'", "complaint"),
+    )
+    mentions = sum(found.values())
+    negative = sum(n for (is_negative, _), n in found.items() if is_negative)
+    complaints = sum(n for (_, complaint), n in found.items() if complaint)
+    return mentions, negative, complaints
+
+
+def headline(store: SQLiteStore, scope: StatsScope) -> Headline:
+    with store._read() as conn:
+        mentions, negative, complaints = _counts(conn, scope)
+        before = _counts(conn, scope.previous())
+        first = first_responses(alerts_created(conn, scope))
+        open_now = open_alerts(conn, scope)
+    return Headline(
+        mentions=mentions,
+        previous_mentions=before[0],
+        negative=negative,
+        previous_negative=before[1],
+        complaints=complaints,
+        previous_complaints=before[2],
+        first_response=first,
+        open_alerts=open_now,
+    )

@@ -1,0 +1,226 @@
+"""How fast the team answers: read from the alerts table (one row per alert, its
+acknowledged/replied/closed times already on it), for the alerts created in the range.
+
+Digests are left out everywhere: they are summaries nobody answers. An alert's first
+response is the first of its acknowledge, reply and close; its resolution is its close
+(resolved or ignored). The SLA is judged as the inbox's clock judges it
+(``listener.web.inbox_views.sla_clock``): an alert of the SLA's kinds and severity is met
+when acknowledged or replied to within ``sla_within`` of its creation, missed when that
+came later or when it is still open past the deadline; one still inside its deadline, or
+closed without an answer, is not counted either way.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import statistics
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from listener.models import AlertKind, AlertState, Severity
+from listener.store.rows import ts
+from listener.store.sqlite import SQLiteStore
+from listener.store.stats.models import AgeBucket, AssigneeResponse, Durations, Response
+from listener.store.stats.scope import StatsScope
+
+_OPEN_STATES = tuple(s.value for s in AlertState if s.is_open)
+# Durations are computed by SQLite (julianday of the stored ISO times, to the millisecond):
+# parsing four datetimes per alert in Python was most of the time of a long range.
+_CREATED = """
+SELECT kind, severity, state, assignee,
+    round((julianday(acknowledged_at) - julianday(created_at)) * 86400, 3),
+    round((julianday(replied_at) - julianday(created_at)) * 86400, 3),
+    round((julianday(closed_at) - julianday(created_at)) * 86400, 3),
+    round((julianday(?) - julianday(created_at)) * 86400, 3)
+FROM alerts WHERE created_at >= ? AND created_at < ? AND kind != 'digest'{brand}"""
+# The open states are AlertState's (is_open), written out so alerts_state_created answers.
+_OPEN = (
+    "SELECT round((julianday(?) - julianday(created_at)) * 86400, 3) FROM alerts"
+    " WHERE state IN ('new', 'acknowledged', 'replied')"
+    " AND kind != 'digest'{brand}"
+)
+_OPEN_COUNT = (
+    "SELECT count(*) FROM alerts WHERE state IN ('new', 'acknowledged', 'replied')"
+    " AND kind != 'digest'{brand}"
+)
+
+_HOUR = 3600
+# (label, older than, younger than) in seconds; the last has no upper bound.
+AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("under 1 h", 0, _HOUR),
+    ("1–4 h", _HOUR, 4 * _HOUR),
+    ("4–24 h", 4 * _HOUR, 24 * _HOUR),
+    ("1–7 days", 24 * _HOUR, 7 * 24 * _HOUR),
+    ("over 7 days", 7 * 24 * _HOUR, None),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Answered:
+    """One alert of the range, its events as seconds after its creation (None: not yet)."""
+
+    kind: str
+    severity: Severity
+    is_open: bool
+    assignee: str | None
+    acknowledged_s: float | None
+    replied_s: float | None
+    closed_s: float | None
+    age_s: float  # at ``now``
+
+    def first_response_s(self) -> float | None:
+        times = [t for t in (self.acknowledged_s, self.replied_s, self.closed_s) if t is not None]
+        return max(min(times), 0.0) if times else None
+
+    def resolve_s(self) -> float | None:
+        return None if self.closed_s is None else max(self.closed_s, 0.0)
+
+
+def durations(seconds: Sequence[float]) -> Durations:
+    """The median and the 90th percentile (linear between the nearest values, as
+    ``statistics.quantiles(method="inclusive")``) of ``seconds``."""
+    if not seconds:
+        return Durations(0, None, None)
+    if len(seconds) == 1:
+        return Durations(1, seconds[0], seconds[0])
+    p90 = statistics.quantiles(seconds, n=10, method="inclusive")[8]
+    return Durations(len(seconds), statistics.median(seconds), p90)
+
+
+def _brand_clause(scope: StatsScope) -> tuple[str, list[object]]:
+    return (" AND brand = ?", [scope.brand]) if scope.brand is not None else ("", [])
+
+
+def alerts_created(
+    conn: sqlite3.Connection, scope: StatsScope, now: datetime | None = None
+) -> list[_Answered]:
+    """The alerts created in the range (not digests); ``age_s`` is 0 without ``now``."""
+    clause, params = _brand_clause(scope)
+    found = conn.execute(
+        _CREATED.format(brand=clause),
+        [ts(now) if now else None, ts(scope.since), ts(scope.until), *params],
+    )
+    return [
+        _Answered(
+            kind=row[0],
+            severity=Severity(row[1]),
+            is_open=row[2] in _OPEN_STATES,
+            assignee=row[3],
+            acknowledged_s=row[4],
+            replied_s=row[5],
+            closed_s=row[6],
+            age_s=row[7] or 0.0,
+        )
+        for row in found
+    ]
+
+
+def open_ages_s(conn: sqlite3.Connection, scope: StatsScope, now: datetime) -> list[float]:
+    """How old each alert open now is (of the scope's brand, whatever its range)."""
+    clause, params = _brand_clause(scope)
+    found = conn.execute(_OPEN.format(brand=clause), [ts(now), *params])
+    return [max(row[0], 0.0) for row in found]
+
+
+def first_responses(alerts: Sequence[_Answered]) -> Durations:
+    return durations([s for a in alerts if (s := a.first_response_s()) is not None])
+
+
+def _resolves(alerts: Sequence[_Answered]) -> Durations:
+    return durations([s for a in alerts if (s := a.resolve_s()) is not None])
+
+
+def _sla(
+    alerts: Sequence[_Answered],
+    *,
+    within: timedelta | None,
+    kinds: Collection[str],
+    min_severity: Severity,
+) -> tuple[int, int]:
+    """(alerts the SLA judged, of which met)."""
+    if within is None:
+        return 0, 0
+    judged = met = 0
+    deadline_s = within.total_seconds()
+    for a in alerts:
+        if a.kind not in kinds or a.severity.rank < min_severity.rank:
+            continue
+        answered = [t for t in (a.acknowledged_s, a.replied_s) if t is not None]
+        if answered:
+            judged += 1
+            met += min(answered) <= deadline_s
+        elif a.is_open and a.age_s > deadline_s:
+            judged += 1  # overdue: missed, whatever happens next
+    return judged, met
+
+
+def _by_age(ages_s: Sequence[float]) -> list[AgeBucket]:
+    counts = [0] * len(AGE_BUCKETS)
+    for age in ages_s:
+        for i, (_, low, high) in enumerate(AGE_BUCKETS):
+            if age >= low and (high is None or age < high):
+                counts[i] += 1
+                break
+    return [
+        AgeBucket(label, low, high, count)
+        for (label, low, high), count in zip(AGE_BUCKETS, counts, strict=True)
+    ]
+
+
+def _per_assignee(alerts: Sequence[_Answered]) -> list[AssigneeResponse]:
+    groups: dict[str | None, list[_Answered]] = {}
+    for a in alerts:
+        groups.setdefault(a.assignee, []).append(a)
+    rows = [
+        AssigneeResponse(
+            assignee=who,
+            alerts=len(theirs),
+            open=sum(a.is_open for a in theirs),
+            first_response=first_responses(theirs),
+            resolve=_resolves(theirs),
+        )
+        for who, theirs in groups.items()
+    ]
+    # Most alerts first; the unassigned last, where a lead looks for what nobody owns.
+    rows.sort(key=lambda r: (r.assignee is None, -r.alerts, r.assignee or ""))
+    return rows
+
+
+def response(
+    store: SQLiteStore,
+    scope: StatsScope,
+    *,
+    now: datetime,
+    sla_within: timedelta | None,
+    sla_kinds: Collection[AlertKind | str] = (AlertKind.COMPLAINT, AlertKind.INCIDENT),
+    sla_min_severity: Severity = Severity.NORMAL,
+) -> Response:
+    """Response and resolution times of the alerts created in the range, the SLA's share
+    met (``sla_within`` None: no SLA configured, nothing judged), every alert open now by
+    age, and the same per assignee."""
+    with store._read() as conn:
+        alerts = alerts_created(conn, scope, now)
+        open_ages = open_ages_s(conn, scope, now)
+    judged, met = _sla(
+        alerts,
+        within=sla_within,
+        kinds={str(k) for k in sla_kinds},
+        min_severity=sla_min_severity,
+    )
+    return Response(
+        alerts=len(alerts),
+        first_response=first_responses(alerts),
+        resolve=_resolves(alerts),
+        sla_alerts=judged,
+        sla_met=met,
+        open_by_age=_by_age(open_ages),
+        per_assignee=_per_assignee(alerts),
+    )
+
+
+def open_alerts(conn: sqlite3.Connection, scope: StatsScope) -> int:
+    """How many alerts (not digests) of the scope's brand are open now."""
+    clause, params = _brand_clause(scope)
+    sql = _OPEN_COUNT.format(brand=clause)
+    return int(conn.execute(sql, params).fetchone()[0])

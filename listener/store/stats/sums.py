@@ -1,0 +1,132 @@
+"""Sums over the rollup rows of a range: days for the whole UTC days inside it, hours only
+for the partial days at its edges, so a 180-day range sums 180 days of rows (plus at most
+46 hours), not 4,320 hours of them.
+
+Every SQL fragment pasted into a statement here is one of this package's constants; the
+values (brand, times, filters) are bound parameters.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any, Literal
+
+from listener.store.stats.scope import DAY, StatsScope
+
+Table = Literal["main", "tag"]
+_TABLES = {"main": ("rollup_hours", "rollup_days"), "tag": ("rollup_tag_hours", "rollup_tag_days")}
+
+# A mention's language as search's language filter groups it: the primary subtag ("hi"
+# holds hi-Latn, as language=hi finds both), lowercase; '' (not recognised) is 'unknown'.
+LANGUAGE = (
+    "coalesce(nullif(lower(CASE WHEN instr(lang, '-') > 0"
+    " THEN substr(lang, 1, instr(lang, '-') - 1) ELSE lang END), ''), 'unknown')"
+)
+UNKNOWN_LANGUAGE = "unknown"
+
+
+@dataclass
+class Filters:
+    """Extra WHERE clauses over a rollup row, with their parameters."""
+
+    clauses: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+
+    def add(self, clause: str, *params: Any) -> Filters:
+        self.clauses.append(clause)
+        self.params.extend(params)
+        return self
+
+    def sql(self) -> str:
+        return "".join(f" AND {c}" for c in self.clauses)
+
+
+def hour_key(moment: datetime) -> str:
+    # substr(published_at, 1, 13) of a stored ts(): "2026-12-05T23".
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H")
+
+
+def day_key(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d")
+
+
+@lru_cache(maxsize=8192)
+def key_start(key: str) -> datetime:
+    """The start of the hour ("2026-12-05T23") or day ("2026-12-05") a rollup key names."""
+    if len(key) == 13:
+        return datetime.strptime(key, "%Y-%m-%dT%H").replace(tzinfo=UTC)
+    return datetime.strptime(key, "%Y-%m-%d").replace(tzinfo=UTC)
+
+
+def _day_floor(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def split_range(
+    since: datetime, until: datetime, *, days: bool
+) -> tuple[list[tuple[datetime, datetime]], tuple[datetime, datetime] | None]:
+    """``[since, until)`` (whole hours) as the hour spans and the day span to read; with
+    ``days`` False, all of it in hours (charting by the hour needs every hour's count)."""
+    if not days:
+        return [(since, until)], None
+    first_day = _day_floor(since)
+    if first_day < since:
+        first_day += DAY
+    last_day = _day_floor(until)
+    if first_day >= last_day:
+        return [(since, until)], None
+    hours = [(a, b) for a, b in ((since, first_day), (last_day, until)) if a < b]
+    return hours, (first_day, last_day)
+
+
+def sum_rows(
+    conn: sqlite3.Connection,
+    *,
+    brand: str | None,
+    since: datetime,
+    until: datetime,
+    group: Sequence[str] = (),
+    by_time: bool = False,
+    days: bool = True,
+    table: Table = "main",
+    filters: Filters | None = None,
+    brands: str | None = None,
+) -> dict[tuple[Any, ...], int]:
+    """``sum(mentions)`` per ``group`` (SQL expressions over a rollup row), with the row's
+    hour or day key first when ``by_time``; ``brand`` None is all brands (the ''
+    rows). ``brands``: instead of one brand, a statement giving the brands to sum (each
+    grouped apart: put ``brand`` in ``group``)."""
+    hour_table, day_table = _TABLES[table]
+    extra = filters or Filters()
+    hours, day_span = split_range(since, until, days=days)
+    parts: list[tuple[str, str, str, str]] = [
+        (hour_table, "hour", hour_key(a), hour_key(b)) for a, b in hours
+    ]
+    if day_span is not None:
+        parts.append((day_table, "day", day_key(day_span[0]), day_key(day_span[1])))
+    columns = ([] if not by_time else ["{time}"]) + list(group)
+    totals: dict[tuple[Any, ...], int] = {}
+    for name, time_column, low, high in parts:
+        selected = ", ".join(c.format(time=time_column) for c in columns)
+        who = f"brand IN ({brands})" if brands is not None else "brand = ?"
+        sql = (
+            f"SELECT {selected + ', ' if selected else ''}sum(mentions) FROM {name}"  # noqa: S608
+            f" WHERE {who} AND {time_column} >= ? AND {time_column} < ?{extra.sql()}"
+            + (f" GROUP BY {', '.join(str(i + 1) for i in range(len(columns)))}" if columns else "")
+        )
+        params = ([] if brands is not None else [brand or ""]) + [low, high, *extra.params]
+        for row in conn.execute(sql, params):
+            key, count = tuple(row[:-1]), row[-1] or 0
+            totals[key] = totals.get(key, 0) + count
+    return totals
+
+
+def bucket_index(scope: StatsScope) -> tuple[list[datetime], list[tuple[datetime, datetime]]]:
+    """The scope's buckets and their starts (for ``bisect``: a rollup key's start lies in
+    the bucket of the last start at or before it)."""
+    spans = scope.buckets()
+    return [start for start, _ in spans], spans
