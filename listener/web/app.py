@@ -15,9 +15,11 @@ from listener.web import (
     api_mentions,
     api_search,
     api_sources,
+    api_stats,
     inbox_stream,
     routes_auth,
     routes_authors,
+    routes_dashboard,
     routes_inbox,
     routes_mentions,
     routes_ops,
@@ -83,4 +85,6 @@ def create_app(context: WebContext) -> FastAPI:
     app.include_router(api_authors.router)
     app.include_router(routes_search.router)
     app.include_router(api_search.router)
+    app.include_router(routes_dashboard.router)
+    app.include_router(api_stats.router)
     return app

@@ -35,6 +35,7 @@ from listener.store import SearchHit, SQLiteStore
 from listener.store.search import SearchWhere, search_where
 from listener.store.search_facets import FACET_SAMPLE, facet_counts
 from listener.store.search_walk import FIRST_PAGE, walk_page
+from listener.store.stats import exact_count
 from listener.web.display import link_or_none
 
 SortOrder = Literal["relevance", "newest"]
@@ -414,9 +415,22 @@ def run_search(
         page = walk_page(store, where, after=position, limit=limit, highlight=marks)
         hits = page.hits
         next_cursor = None if page.next_after is None else f"k{page.next_after}"
+    facets = _facets(store, form, where)
     return SearchPage(
         items=[hit_out(h, marks) for h in hits],
         next_cursor=next_cursor,
         order=form.sort,
-        facets=_facets(store, form, where),
+        facets=facets,
+        exact_count=_exact_count(store, form) if facets.capped else None,
     )
+
+
+def _exact_count(store: SQLiteStore, form: SearchForm) -> int | None:
+    """Every match counted from the rollups, when they can tell it (no text query, and
+    filters they hold): what a dashboard number links to shows that number, not "1,000+"."""
+    if form.q.strip():
+        return None
+    try:
+        return exact_count(store, **form.where_kwargs())
+    except ValueError:
+        return None

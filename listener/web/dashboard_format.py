@@ -1,0 +1,132 @@
+"""How the dashboard page writes its numbers: counts with thousands separators, shares as
+percentages, changes against the previous period with an arrow and a word (never colour
+alone), durations in the unit a person would say, buckets as dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from listener.store.stats.models import ratio
+
+
+@dataclass(frozen=True)
+class Change:
+    arrow: str  # ▲ ▼ or "" (no change, nothing to compare)
+    text: str  # "+12 %", "−3 %", "new", "no change", "—"
+    tone: str  # "worse", "better" or "same": the CSS class, with the words for readers
+    words: str  # for screen readers and the tooltip: "up 12 % on the previous period"
+
+
+def count(value: int | None) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
+def percent(share: float | None, digits: int = 1) -> str:
+    if share is None:
+        return "—"
+    shown = f"{share * 100:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{share * 100:.0f}"
+    return f"{shown} %"
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 48 * 3600:
+        return f"{seconds / 3600:.1f} h".replace(".0 h", " h")
+    return f"{seconds / 86400:.1f} days".replace(".0 days", " days")
+
+
+def change(now: float | None, before: float | None, *, up_is_bad: bool = False) -> Change:
+    """``now`` against ``before``: the relative change for counts and durations."""
+    if now is None or before is None:
+        return Change("", "—", "same", "nothing to compare with")
+    if before == 0:
+        if now == 0:
+            return Change("", "no change", "same", "none then or now")
+        return Change("▲", "new", "worse" if up_is_bad else "better", "none in the previous period")
+    moved = ratio_change(now, before)
+    if abs(moved) < 0.005:
+        return Change("", "no change", "same", "the same as the previous period")
+    up = moved > 0
+    text = f"{'+' if up else '−'}{abs(moved) * 100:.0f} %"
+    tone = "worse" if up == up_is_bad else "better"
+    words = f"{'up' if up else 'down'} {abs(moved) * 100:.0f} % on the previous period"
+    return Change("▲" if up else "▼", text, tone, words)
+
+
+def ratio_change(now: float, before: float) -> float:
+    return (now - before) / before
+
+
+def point_change(now: float | None, before: float | None, *, up_is_bad: bool = False) -> Change:
+    """A share against the previous one, in percentage points (a rate's change in % of a
+    rate reads as nonsense: 2 % to 3 % is "+1 pt", not "+50 %")."""
+    if now is None or before is None:
+        return Change("", "—", "same", "nothing to compare with")
+    points = (now - before) * 100
+    if abs(points) < 0.05:
+        return Change("", "no change", "same", "the same as the previous period")
+    up = points > 0
+    text = f"{'+' if up else '−'}{abs(points):.1f} pt"
+    tone = "worse" if up == up_is_bad else "better"
+    words = f"{'up' if up else 'down'} {abs(points):.1f} points on the previous period"
+    return Change("▲" if up else "▼", text, tone, words)
+
+
+def change_ratio(value: float | None, previous: int) -> Change:
+    """A breakdown row's change (``change_ratio`` None with nothing before: new)."""
+    if value is None:
+        return (
+            Change("▲", "new", "same", "none in the previous period")
+            if previous == 0
+            else (Change("", "—", "same", ""))
+        )
+    return change(1 + value, 1.0)
+
+
+def share_of(part: int, whole: int) -> float | None:
+    return ratio(part, whole)
+
+
+def bucket_label(start: datetime, bucket: str) -> str:
+    """A bucket as a person names it: "3 Nov 13:00", "Mon 3 Nov", "week of 3 Nov"."""
+    start = start.astimezone(UTC)
+    day = f"{start.day} {start:%b}"
+    if bucket == "hour":
+        return f"{day} {start:%H}:00"
+    if bucket == "day":
+        return f"{start:%a} {day}"
+    return f"week of {day}"
+
+
+def length(since: datetime, until: datetime) -> str:
+    """A range's length as said: "24 hours", "7 days", "1 day 5 hours"."""
+    hours = int((until - since).total_seconds() // 3600)
+    days, rest = divmod(hours, 24)
+    if days == 0 or (days == 1 and rest == 0):
+        return f"{hours} hours"
+    said = f"{days} day{'s' if days != 1 else ''}"
+    return said + (f" {rest} hour{'s' if rest != 1 else ''}" if rest else "")
+
+
+def epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+FORMAT = {
+    "count": count,
+    "percent": percent,
+    "duration": duration,
+    "change": change,
+    "point_change": point_change,
+    "change_ratio": change_ratio,
+    "share_of": share_of,
+    "bucket_label": bucket_label,
+    "epoch": epoch,
+    "length": length,
+}
