@@ -146,8 +146,25 @@ _TRIGGERS: tuple[str, ...] = (
 )
 
 
+# What the dashboard ranks, so no panel reads a whole range (listener.store.stats.people,
+# .response): live mentions by reach and by engagement (likes + shares + replies, the
+# expression written as people.ENGAGEMENT writes it), newest first among equals; the
+# alerts' response columns beside their creation time, so a range's alerts are read from
+# the index without their wide rows (details, drafts).
+_INDEXES: tuple[str, ...] = (
+    "CREATE INDEX mentions_reach ON mentions(reach, published_at) WHERE deleted_at IS NULL",
+    "CREATE INDEX mentions_engaged ON mentions("
+    "(coalesce(json_extract(engagement, '$.likes'), 0)"
+    " + coalesce(json_extract(engagement, '$.shares'), 0)"
+    " + coalesce(json_extract(engagement, '$.replies'), 0)), published_at)"
+    " WHERE deleted_at IS NULL",
+    "CREATE INDEX alerts_response ON alerts(created_at, kind, brand, severity, state,"
+    " assignee, acknowledged_at, replied_at, closed_at)",
+)
+
+
 def _v12(conn: sqlite3.Connection) -> None:
-    for statement in (*_TABLES, *_TRIGGERS):
+    for statement in (*_TABLES, *_TRIGGERS, *_INDEXES):
         conn.execute(statement)
     # A store from before rollups gets them counted from its mentions, in the migration's
     # transaction: the dashboard never sees an empty or half-counted store.

@@ -23,16 +23,21 @@ from listener.store.stats.counts import (
 )
 from listener.store.stats.exact import exact_count
 from listener.store.stats.headline import headline
+from listener.store.stats.people import engaged_mentions, top_authors
 from listener.store.stats.response import response
+from listener.store.stats.terms import rising_terms
 
 __all__ = [
     "DIMENSIONS",
     "Dimension",
     "breakdown",
     "complaints",
+    "engaged_mentions",
     "exact_count",
     "headline",
     "response",
+    "rising_terms",
     "share_of_voice",
+    "top_authors",
     "volume",
 ]
