@@ -28,6 +28,7 @@ from listener.cli.render import (
     render_sources_table,
     safe_error,
 )
+from listener.cli.rollups import rollups
 from listener.cli.web import web as web_command
 from listener.clock import utcnow
 from listener.config.settings import Settings
@@ -260,6 +261,7 @@ for _command in (search, show, label, alerts, draft, web_command):
     main.add_command(_command)
 main.add_command(users)
 main.add_command(tokens)
+main.add_command(rollups)
 
 
 if __name__ == "__main__":

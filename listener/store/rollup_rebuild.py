@@ -10,7 +10,14 @@ UTC time; its topics and feelings count once each per brand likewise.
 from __future__ import annotations
 
 import sqlite3
+import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from listener.store.connection import connect
+
+if TYPE_CHECKING:  # sqlite imports the schema, which imports this module
+    from listener.store.sqlite import SQLiteStore
 
 ROLLUP_TABLES = ("rollup_hours", "rollup_days", "rollup_tag_hours", "rollup_tag_days")
 
@@ -174,3 +181,32 @@ def _differences(
         RollupDifference(real, tuple((c, row[i]) for i, c in enumerate(columns)), row[-2], row[-1])
         for row in conn.execute(sql)
     ]
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    rows: int  # rows in the four tables after the rebuild
+    seconds: float  # on the clock, the write lock held throughout
+
+
+def rebuild_store_rollups(store: SQLiteStore) -> Rebuilt:
+    """``rebuild_rollups`` through the store's writer, in one transaction: a daemon beside
+    it waits for the lock (up to its busy timeout) and readers see the old counts meanwhile."""
+    started = time.perf_counter()
+    with store._write() as conn:
+        rebuild_rollups(conn)
+        rows = rollup_rows(conn)
+    return Rebuilt(rows, time.perf_counter() - started)
+
+
+def check_store_rollups(store: SQLiteStore, *, limit: int | None = None) -> list[RollupDifference]:
+    """``check_rollups`` on a connection of its own: it reads one snapshot without the write
+    lock, so a daemon beside it goes on storing; the store's pooled readers are query_only,
+    which forbids even temporary tables."""
+    conn = connect(store.path, reader=True)
+    try:
+        conn.execute("PRAGMA query_only = OFF")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        return check_rollups(conn, limit=limit)
+    finally:
+        conn.close()
