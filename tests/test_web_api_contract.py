@@ -44,6 +44,7 @@ from listener.store import accounts, open_store
 from listener.store.saved_searches import SavedSearches
 from listener.web.app import create_app
 from listener.web.context import WebContext
+from listener.web.dashboard_panels import PANEL_NAMES
 from listener.web.inbox_models import BLANK_PATTERN
 from tests.inbox_helpers import INBOX_SETTINGS, NOW, alert_about
 from tests.store_helpers import make_mention
@@ -141,6 +142,12 @@ RULES_BEYOND_THE_SCHEMA = {
     "PUT /api/v1/saved-searches/{name}": "the query grammar; a name without control characters",
     "POST /api/v1/alerts/{alert_id}/{action}": "a snooze must end in the future",
     "POST /api/v1/alerts/bulk": "a snooze must end in the future",
+}
+# The dashboard's statistics: a configured brand, since before until, few enough buckets.
+RULES_BEYOND_THE_SCHEMA |= {
+    f"GET /api/v1/stats/{name}{suffix}": "a configured brand; a range its bucket can cut"
+    for name in PANEL_NAMES
+    for suffix in ("", ".csv")
 }
 
 

@@ -29,7 +29,7 @@ from listener.web.dashboard_models import (
     VolumeOut,
 )
 from listener.web.dashboard_panels import PANEL_NAMES, panel
-from listener.web.dashboard_scope import DashboardProblem, scope_from_params
+from listener.web.dashboard_scope import PARAMS, DashboardProblem, scope_from_params
 
 router = APIRouter(prefix="/api/v1", tags=["stats"])
 Viewer = Annotated[Principal, Depends(require(Role.VIEWER))]
@@ -87,6 +87,10 @@ def _scope_params(
 
 
 def _counted(name: str, request: Request, context: WebContext) -> PanelOut:
+    repeated = [p for p in PARAMS if len(request.query_params.getlist(p)) > 1]
+    if repeated:
+        # Which of two ranges was meant? Taking the last would answer a question not asked.
+        raise HTTPException(400, f"give {', '.join(repeated)} once, not several times")
     try:
         asked = scope_from_params(request.query_params, context.settings, context.clock())
     except DashboardProblem as problem:
