@@ -15,9 +15,17 @@ use under ``data/bench/``; a 1,000,000 one takes a while), so every run starts f
 file. The new posts come just after the store's last ones, from its most active authors, so
 the rules read real history: spike windows, author histories, open alerts to fold into.
 
+Rollups (the dashboard's counts, schema 12) are measured side by side: the same posts
+through the whole pipeline into two new stores, one held at schema 11 (no rollups) and one
+at 12, in alternating runs (medians of ``ROLLUP_RUNS``), and the stored mentions again
+through ``insert_mentions`` alone, where the rollups' share of the cost is largest. The
+target is ingest with rollups at ≥ 90 % of the rate without.
+
 ``--json`` prints one JSON object as the last line: ``pipeline_per_s``,
 ``pipeline_alerts_per_s``, ``vader_per_s`` (and each with ``_large_store`` under
-``--store-size``), plus ``judgments_per_s`` and ``store_size``.
+``--store-size``), plus ``judgments_per_s``, ``store_size``, ``pipeline_no_rollups_per_s``,
+``pipeline_rollups_per_s``, ``rollups_ratio``, ``insert_no_rollups_per_s``,
+``insert_rollups_per_s`` and ``insert_rollups_ratio``.
 
 Reads real tweets (one per line) from ``../shared/datasets/tweeteval_sentiment/test_text.txt``
 or ``--data``; exits cleanly with a message when they are absent. Runs on one core
@@ -38,9 +46,11 @@ import json
 import os
 import shutil
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -57,8 +67,10 @@ from listener.judging.judge import Judge
 from listener.models import AlertKind, Author, Mention, RawItem, ReplyDraft, Severity
 from listener.pipeline.run import Pipeline
 from listener.service.runner import PROCESS_BATCH
-from listener.store import open_store
+from listener.store import SQLiteStore, open_store
 from listener.store.alert_contract import NewAlert
+from listener.store.schema import MIGRATIONS, Migration
+from listener.store.schema_stats import ROLLUPS_SCHEMA
 
 DEFAULT_DATA = (
     Path(__file__).resolve().parents[2]
@@ -92,6 +104,9 @@ alerts:
 OPEN_ALERTS = 1000
 AUTHORS = 997
 EMPTY_START = datetime(2026, 1, 1, tzinfo=UTC)
+# A store without rollups: every migration before schema 12.
+WITHOUT_ROLLUPS = tuple(m for m in MIGRATIONS if m[0] < ROLLUPS_SCHEMA)
+ROLLUP_RUNS = 3  # alternating runs of each, medians taken: a shared machine is noisy
 
 
 @dataclass(frozen=True)
@@ -149,9 +164,16 @@ def bench_judgments(texts: list[str]) -> float:
 
 
 def bench_pipeline(
-    texts: list[str], batch: int, *, alerts: bool = False, base: Path | None = None
+    texts: list[str],
+    batch: int,
+    *,
+    alerts: bool = False,
+    base: Path | None = None,
+    migrations: Sequence[Migration] = MIGRATIONS,
+    keep: list[Mention] | None = None,
 ) -> Run:
-    """Mentions/s through the pipeline into a new store, or into a copy of ``base``."""
+    """Mentions/s through the pipeline into a new store (at ``migrations``' schema), or into
+    a copy of ``base``; the stored mentions are appended to ``keep`` when given."""
     with tempfile.TemporaryDirectory() as folder:
         config = Path(folder) / "settings.yaml"
         config.write_text(SETTINGS + (ALERTS if alerts else ""), encoding="utf-8")
@@ -162,22 +184,68 @@ def bench_pipeline(
         items = items_for(texts, start)
         # The rules' clock: just after the last post, so every complaint is fresh enough.
         now = max(i.published_at for i in items if i.published_at) + timedelta(minutes=1)
-        with open_store(settings.storage.sqlite) as store:
+        with SQLiteStore(settings.storage.sqlite, migrations=migrations) as store:
             alerts_before = len(store.list_alerts(limit=-1))
             on_stored = None
             if alerts:
                 decider = AlertDecider(settings, clock=lambda: now, drafts=_drafter(settings))
                 on_stored = decider.on_stored
             pipeline = Pipeline(settings, store, clock=lambda: now, on_stored=on_stored)
-            stored = 0
+            stored: list[Mention] = []
             started = time.process_time()
             for offset in range(0, len(items), batch):
-                stored += len(
-                    pipeline.process("bench", "rss", items[offset : offset + batch]).stored
-                )
+                stored += pipeline.process("bench", "rss", items[offset : offset + batch]).stored
             elapsed = time.process_time() - started
+            if keep is not None:
+                keep += stored
             raised = len(store.list_alerts(limit=-1)) - alerts_before
-    return Run(len(texts) / elapsed, stored, raised, open_before)
+    return Run(len(texts) / elapsed, len(stored), raised, open_before)
+
+
+@dataclass(frozen=True)
+class RollupRuns:
+    pipeline_without: float  # mentions/s, medians
+    pipeline_with: float
+    insert_without: float
+    insert_with: float
+
+
+def bench_insert(mentions: list[Mention], batch: int, migrations: Sequence[Migration]) -> float:
+    """Mentions/s through ``insert_mentions`` alone into a new store at ``migrations``."""
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        SQLiteStore(Path(folder) / "insert.db", migrations=migrations) as store,
+    ):
+        started = time.process_time()
+        for offset in range(0, len(mentions), batch):
+            store.insert_mentions(mentions[offset : offset + batch])
+        elapsed = time.process_time() - started
+    return len(mentions) / elapsed
+
+
+def bench_rollups(texts: list[str], batch: int) -> RollupRuns:
+    """The same posts into stores without rollups (schema 11) and with them (12), runs
+    alternating so drift on a shared machine falls on both alike."""
+    stored: list[Mention] = []
+    pipeline: dict[bool, list[float]] = {False: [], True: []}
+    insert: dict[bool, list[float]] = {False: [], True: []}
+    for run in range(ROLLUP_RUNS):
+        for rollups in (run % 2 == 1, run % 2 == 0):
+            migrations = MIGRATIONS if rollups else WITHOUT_ROLLUPS
+            keep = stored if rollups and not stored else None
+            pipeline[rollups].append(
+                bench_pipeline(texts, batch, migrations=migrations, keep=keep).per_s
+            )
+    for run in range(ROLLUP_RUNS):
+        for rollups in (run % 2 == 1, run % 2 == 0):
+            migrations = MIGRATIONS if rollups else WITHOUT_ROLLUPS
+            insert[rollups].append(bench_insert(stored, batch, migrations))
+    return RollupRuns(
+        statistics.median(pipeline[False]),
+        statistics.median(pipeline[True]),
+        statistics.median(insert[False]),
+        statistics.median(insert[True]),
+    )
 
 
 def _copy_with_open_alerts(base: Path, target: Path, settings: Settings) -> tuple[datetime, int]:
@@ -266,6 +334,7 @@ def main() -> int:
     vader_per_s = bench_vader(texts)
     judged_per_s = bench_judgments(texts)
     runs = {"": (bench_pipeline(texts, args.batch), bench_pipeline(texts, args.batch, alerts=True))}
+    rolled = bench_rollups(texts, args.batch)
     if base is not None:
         runs["_large_store"] = (
             bench_pipeline(texts, args.batch, base=base),
@@ -299,6 +368,24 @@ def main() -> int:
     plain, _ = runs[""]
     print(f"{'pipeline cost beyond judging, per text':<44}"
           f"{(1 / plain.per_s - 1 / judged_per_s) * 1e6:>8,.0f}µs")  # fmt: skip
+    print(
+        f"\nrollups: the same posts into new stores at schema 11 (none) and 12 (rollups),"
+        f" medians of {ROLLUP_RUNS} alternating runs (target: ratio ≥ 0.90):"
+    )
+    print(f"{'':<44}{'without/s':>10}{'with/s':>10}{'ratio':>8}{'µs/mention':>12}")
+    for label, without, with_ in (
+        ("whole pipeline into SQLite", rolled.pipeline_without, rolled.pipeline_with),
+        ("insert_mentions alone", rolled.insert_without, rolled.insert_with),
+    ):
+        extra_us = (1 / with_ - 1 / without) * 1e6
+        print(f"{label:<44}{without:>10,.0f}{with_:>10,.0f}{with_ / without:>8.3f}"
+              f"{extra_us:>+12.1f}")  # fmt: skip
+    figures["pipeline_no_rollups_per_s"] = round(rolled.pipeline_without)
+    figures["pipeline_rollups_per_s"] = round(rolled.pipeline_with)
+    figures["rollups_ratio"] = round(rolled.pipeline_with / rolled.pipeline_without, 3)
+    figures["insert_no_rollups_per_s"] = round(rolled.insert_without)
+    figures["insert_rollups_per_s"] = round(rolled.insert_with)
+    figures["insert_rollups_ratio"] = round(rolled.insert_with / rolled.insert_without, 3)
     if args.json:
         print(json.dumps(figures, sort_keys=True))
     return 0
