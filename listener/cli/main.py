@@ -29,6 +29,7 @@ from listener.cli.render import (
     safe_error,
 )
 from listener.cli.rollups import rollups
+from listener.cli.stats import stats
 from listener.cli.web import web as web_command
 from listener.clock import utcnow
 from listener.config.settings import Settings
@@ -262,6 +263,7 @@ for _command in (search, show, label, alerts, draft, web_command):
 main.add_command(users)
 main.add_command(tokens)
 main.add_command(rollups)
+main.add_command(stats)
 
 
 if __name__ == "__main__":
