@@ -208,7 +208,7 @@ def test_the_url_is_tidied_and_a_bad_one_says_what_to_change(served: WebServer) 
 
 
 PANELS = ("headline", "volume", "complaints", "share-of-voice", "topics", "feelings",
-          "sources", "languages", "response")  # fmt: skip
+          "sources", "languages", "rising-terms", "authors", "engaged", "response")  # fmt: skip
 
 
 def test_every_panel_answers_json_and_csv_with_the_page_parameters(served: WebServer) -> None:

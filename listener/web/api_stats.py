@@ -22,10 +22,13 @@ from listener.web.dashboard_csv import panel_csv
 from listener.web.dashboard_models import (
     BreakdownOut,
     ComplaintsOut,
+    EngagedMentionsOut,
     HeadlineOut,
     PanelOut,
     ResponseOut,
+    RisingTermsOut,
     ShareOfVoiceOut,
+    TopAuthorsOut,
     VolumeOut,
 )
 from listener.web.dashboard_panels import PANEL_NAMES, panel
@@ -44,6 +47,9 @@ MODELS: dict[str, type[PanelOut]] = {
     "feelings": BreakdownOut,
     "sources": BreakdownOut,
     "languages": BreakdownOut,
+    "rising-terms": RisingTermsOut,
+    "authors": TopAuthorsOut,
+    "engaged": EngagedMentionsOut,
     "response": ResponseOut,
 }
 SUMMARIES = {
@@ -55,6 +61,9 @@ SUMMARIES = {
     "feelings": "Mentions per feeling, now and in the previous period",
     "sources": "Mentions per source, now and in the previous period",
     "languages": "Mentions per language (primary subtag; unknown: not recognised)",
+    "rising-terms": "Words most over-represented against the previous period (sampled)",
+    "authors": "The authors whose mentions in the range reach furthest",
+    "engaged": "The mentions of the range with the most likes, shares and replies",
     "response": "First response and resolve times, SLA met, open alerts by age, per assignee",
 }
 BAD_SCOPE = problem_responses(

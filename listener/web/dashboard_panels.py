@@ -7,13 +7,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal, get_args
 
+from listener.query.terms import query_words
 from listener.store.stats import (
     Dimension,
     breakdown,
     complaints,
+    engaged_mentions,
     headline,
     response,
+    rising_terms,
     share_of_voice,
+    top_authors,
     volume,
 )
 from listener.store.stats.scope import StatsScope
@@ -21,9 +25,12 @@ from listener.web.context import WebContext
 from listener.web.dashboard_convert import (
     breakdown_out,
     complaints_out,
+    engaged_out,
     headline_out,
     response_out,
+    rising_terms_out,
     share_of_voice_out,
+    top_authors_out,
     volume_out,
 )
 from listener.web.dashboard_models import PanelOut
@@ -37,6 +44,9 @@ PanelName = Literal[
     "feelings",
     "sources",
     "languages",
+    "rising-terms",
+    "authors",
+    "engaged",
     "response",
 ]
 PANEL_NAMES: tuple[PanelName, ...] = get_args(PanelName)
@@ -65,6 +75,14 @@ def _response(context: WebContext, scope: StatsScope) -> PanelOut:
     return response_out(scope, found)
 
 
+def _rising_terms(context: WebContext, scope: StatsScope) -> PanelOut:
+    # A brand's own query words rise with every mention of it: left out, as the spike
+    # rule leaves them out (all brands: every brand's words).
+    brands = [b for b in context.settings.brands if scope.brand in (None, b.name)]
+    excluded = frozenset().union(*(query_words(b.query) for b in brands))
+    return rising_terms_out(scope, rising_terms(context.store, scope, excluded=excluded))
+
+
 def _breakdown(name: str) -> Callable[[WebContext, StatsScope], PanelOut]:
     dimension = BREAKDOWNS[name]
 
@@ -80,6 +98,9 @@ _BUILDERS: dict[str, Callable[[WebContext, StatsScope], PanelOut]] = {
     "complaints": lambda c, s: complaints_out(s, complaints(c.store, s)),
     "share-of-voice": lambda c, s: share_of_voice_out(s, share_of_voice(c.store, s)),
     **{name: _breakdown(name) for name in BREAKDOWNS},
+    "rising-terms": _rising_terms,
+    "authors": lambda c, s: top_authors_out(s, top_authors(c.store, s)),
+    "engaged": lambda c, s: engaged_out(s, engaged_mentions(c.store, s)),
     "response": _response,
 }
 
