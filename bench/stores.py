@@ -46,6 +46,16 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from store_shape import (
+    BRAND_BY_TENTH,
+    SOURCES,
+    Shape,
+    pick_source,
+    timeline,
+    varied_fields,
+    varied_texts,
+)
+
 from listener.judging.judge import Judge
 from listener.models import Author, Judgments, Mention, RawItem
 from listener.pipeline.normalize import normalize
@@ -56,13 +66,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ROOT = ROOT / "data" / "bench"
 DATASET = ROOT.parent / "shared" / "datasets" / "tweeteval_sentiment"
 END = datetime(2026, 3, 1, tzinfo=UTC)
-SPAN = timedelta(days=60)
 JITTER_S = 3600
 BATCH = 2000
 MAX_TEXT_CHARS = 5000
-# (source name, source type): source filters select a third of the store each.
-SOURCES = (("x-search", "x"), ("news-feeds", "rss"), ("reddit-brand", "reddit"))
-_BRAND_BY_TENTH = ("Acme",) * 5 + ("Globex",) * 3 + ("Initech", "Umbrella")
+__all__ = ["BRAND_BY_TENTH", "SOURCES", "Shape", "build_once", "cached_store", "store_path"]
 
 
 def schema_tag() -> str:
@@ -74,20 +81,23 @@ def schema_tag() -> str:
     return f"v{max(v for v, _ in MIGRATIONS)}-{digest.hexdigest()[:8]}"
 
 
-def store_path(size: int, root: Path = DEFAULT_ROOT) -> Path:
-    return root / f"store-{size}-{schema_tag()}.db"
+def store_path(size: int, root: Path = DEFAULT_ROOT, shape: Shape | None = None) -> Path:
+    """A shape other than the default names itself (``Shape.tag``): the default's name is
+    as it always was, so the search and ingest benches' cached stores stand."""
+    return root / f"store-{size}{(shape or Shape()).tag}-{schema_tag()}.db"
 
 
-def cached_store(size: int, *, root: Path = DEFAULT_ROOT) -> Path:
+def cached_store(size: int, *, root: Path = DEFAULT_ROOT, shape: Shape | None = None) -> Path:
     """The path of a complete store of ``size`` mentions under ``root``, built on first use."""
     if size < 1:
         raise ValueError("a bench store needs at least one mention")
 
     def build(partial: Path) -> str:
-        build_store(partial, size)
+        build_store(partial, size, shape=shape)
         return f"{size:,} mentions"
 
-    return build_once(store_path(size, root), f"store-{size}-v*", build)
+    family = f"store-{size}{(shape or Shape()).tag}-v*"
+    return build_once(store_path(size, root, shape), family, build)
 
 
 def build_once(final: Path, family: str, build: Callable[[Path], str]) -> Path:
@@ -131,12 +141,17 @@ def load_texts(folder: Path = DATASET) -> list[str]:
     return [t for t in texts if t]
 
 
-def build_store(path: Path, size: int, texts: list[str] | None = None) -> None:
-    """Write ``size`` mentions to a new store at ``path`` through ``insert_mentions``."""
-    texts = texts if texts is not None else load_texts()
+def build_store(
+    path: Path, size: int, texts: list[str] | None = None, *, shape: Shape | None = None
+) -> None:
+    """Write ``size`` mentions of ``shape`` (default: ``Shape()``) to a new store at
+    ``path`` through ``insert_mentions``."""
+    shape = shape or Shape()
+    if texts is None:
+        texts = varied_texts(load_texts()) if shape.varied else load_texts()
     with open_store(path) as store:
         batch: list[Mention] = []
-        for mention in _mentions(size, texts):
+        for mention in _mentions(size, texts, shape):
             batch.append(mention)
             if len(batch) == BATCH:
                 store.insert_mentions(batch)
@@ -145,18 +160,15 @@ def build_store(path: Path, size: int, texts: list[str] | None = None) -> None:
             store.insert_mentions(batch)
 
 
-def _brands(i: int) -> tuple[str, ...]:
-    first = _BRAND_BY_TENTH[i % 10]
-    if i % 20 == 7:
-        return (first, "Umbrella" if first != "Umbrella" else "Acme")
-    return (first,)
-
-
-def _mentions(size: int, texts: list[str]) -> Iterator[Mention]:
+def _mentions(size: int, texts: list[str], shape: Shape) -> Iterator[Mention]:
     rng = random.Random(size)  # the same size always gives the same store
+    # Only the varied shape draws from this one: the default's draws stay as they were.
+    varied_rng = random.Random(size + 1)
     judge = Judge()
     authors = max(10, size // 25)
-    start = END - SPAN
+    span = shape.span
+    start = END - span
+    when = timeline(shape, END) if shape.varied else None
     # One normalised, judged template per distinct text; the per-mention fields vary below.
     templates: dict[str, tuple[Mention, Judgments] | None] = {}
     for i in range(size):
@@ -178,9 +190,20 @@ def _mentions(size: int, texts: list[str]) -> Iterator[Mention]:
         # A skewed author pick: a few very active authors and a long tail, as on social media.
         author_no = int(authors * rng.random() ** 2)
         handle = f"user{author_no}"
-        source, source_type = SOURCES[i % len(SOURCES)]
+        author = Author(handle=handle, name=f"User {author_no}", followers=author_no % 5000)
+        engagement = base.engagement
+        if when is None:
+            source, source_type = shape.sources[i % len(shape.sources)]
+            published = start + span * (i / size)
+        else:
+            source, source_type = pick_source(shape, varied_rng)
+            published = when.at(i, size)
+            author, engagement, audience, evidence = varied_fields(
+                source_type, author, author_no, varied_rng
+            )
+            judgments = replace(judgments, reach=audience, reach_evidence=evidence)
         native_id = f"{i:09d}"
-        published = start + SPAN * (i / size) + timedelta(seconds=rng.randint(-JITTER_S, 0))
+        published += timedelta(seconds=rng.randint(-JITTER_S, 0))
         url = f"https://{source_type}.example/{handle}/status/{native_id}"
         yield replace(
             base,
@@ -190,11 +213,12 @@ def _mentions(size: int, texts: list[str]) -> Iterator[Mention]:
             native_id=native_id,
             url=url,
             canonical_url=url,
-            author=Author(handle=handle, name=f"User {author_no}", followers=author_no % 5000),
+            author=author,
+            engagement=engagement,
             language=judgments.language,
             published_at=max(published, start),
             fetched_at=max(published, start) + timedelta(seconds=rng.randint(5, 300)),
-            brands=_brands(i),
+            brands=shape.mention_brands(i),
             judgments=judgments,
         )
 

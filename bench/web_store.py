@@ -184,16 +184,23 @@ def add_alerts(store: SQLiteStore, count: int, seed: int = 7) -> list[int]:
     return made
 
 
-def write_settings(folder: Path, db: Path) -> Settings:
-    """A settings file for the copy at ``db``: the four brands and the three bench sources."""
+def write_settings(
+    folder: Path,
+    db: Path,
+    brands: tuple[str, ...] = BRANDS,
+    sources: tuple[tuple[str, str], ...] = SOURCES,
+) -> Settings:
+    """A settings file for the copy at ``db``: the brands and the sources of the bench's
+    store (the web store's four brands and three sources unless told), each source read
+    as a feed (a source's name, not its type, is what the store's rows and filters hold)."""
     path = folder / "settings.yaml"
     path.write_text(
         SETTINGS.format(
-            brands="\n".join(f"  - name: {b}\n    query: {b.lower()}" for b in BRANDS),
+            brands="\n".join(f"  - name: {b}\n    query: {b.lower()}" for b in brands),
             sources="\n".join(
                 f"  - name: {name}\n    type: rss\n    interval: 10m\n"
                 f"    url: http://127.0.0.1:9/{name}.xml"
-                for name, _type in SOURCES
+                for name, _type in sources
             ),
             db=db,
         ),
@@ -202,9 +209,14 @@ def write_settings(folder: Path, db: Path) -> Settings:
     return load_settings(path, environ={})
 
 
-def open_copy(cached: Path, folder: Path) -> tuple[SQLiteStore, Settings]:
+def open_copy(
+    cached: Path,
+    folder: Path,
+    brands: tuple[str, ...] = BRANDS,
+    sources: tuple[tuple[str, str], ...] = SOURCES,
+) -> tuple[SQLiteStore, Settings]:
     """A copy of the cached store in ``folder`` (the bench may write to it), opened, and
-    settings that name it."""
+    settings that name it and its brands and sources."""
     db = folder / "listener.db"
     shutil.copyfile(cached, db)
-    return open_store(db), write_settings(folder, db)
+    return open_store(db), write_settings(folder, db, brands, sources)
