@@ -8,7 +8,7 @@ import sqlite3
 
 from listener.store.sqlite import SQLiteStore
 from listener.store.stats.models import Headline
-from listener.store.stats.response import alerts_created, first_responses, open_alerts
+from listener.store.stats.response import first_response_durations, open_alerts
 from listener.store.stats.scope import StatsScope
 from listener.store.stats.sums import sum_rows
 
@@ -32,7 +32,7 @@ def headline(store: SQLiteStore, scope: StatsScope) -> Headline:
     with store._read() as conn:
         mentions, negative, complaints = _counts(conn, scope)
         before = _counts(conn, scope.previous())
-        first = first_responses(alerts_created(conn, scope))
+        first = first_response_durations(conn, scope)
         open_now = open_alerts(conn, scope)
     return Headline(
         mentions=mentions,
