@@ -18,7 +18,12 @@ import pytest
 from listener.config.settings import Settings
 from listener.models import Finding, Judgments, SentimentLabel
 from listener.store import SQLiteStore, open_store
-from listener.store.rollup_rebuild import check_rollups, check_store_rollups
+from listener.store.rollup_rebuild import (
+    check_rollups,
+    check_store_rollups,
+    rebuild_ranges,
+    rebuild_store_rollups,
+)
 from listener.store.schema import MIGRATIONS
 from listener.store.schema_stats import ROLLUPS_SCHEMA
 from tests.rollup_helpers import recount_store, row_counts, stored
@@ -181,6 +186,32 @@ def test_the_check_reports_a_bad_count_and_writes_nothing(store: SQLiteStore) ->
     assert len(found) == 3  # the topic and the feeling of that day
     assert stored(store.path) == before
     assert check_store_rollups(store, limit=1) == found[:1]
+
+
+def test_a_rebuild_by_ranges_of_days_mends_every_day_and_removes_rows_of_no_mention(
+    store: SQLiteStore,
+) -> None:
+    store.insert_mentions(
+        [
+            make_mention(n, brands=("Acme",), published_at=T0 + timedelta(hours=7 * n))
+            for n in range(40)  # 12 days
+        ]
+    )
+    with store._write() as conn:
+        conn.execute("UPDATE rollup_hours SET mentions = mentions + 1")
+        conn.execute("DELETE FROM rollup_days WHERE day = '2024-05-09'")
+        conn.execute(
+            "INSERT INTO rollup_tag_days VALUES ('Acme', '2023-01-01', 'topic', 'x', 3),"
+            " ('Acme', '2031-01-01', 'topic', 'x', 3), ('Acme', 'not a day', 'topic', 'x', 3)"
+        )
+        ranges = rebuild_ranges(conn, 2)
+    assert ranges[0][0] == "" and len(ranges) == 8  # 12 days + 3 odd ones, 2 by 2
+
+    rebuilt = rebuild_store_rollups(store, days=2)
+
+    assert check_store_rollups(store) == []
+    assert rebuilt.rows == sum(len(counts) for counts in stored(store.path).values())
+    _consistent(store, [f"news:{n}" for n in range(40)])
 
 
 SETTINGS = """\

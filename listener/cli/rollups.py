@@ -3,7 +3,7 @@
 The rollups are kept as mentions are stored, edited, tombstoned and labelled
 (``listener.store.rollups``); these commands recount them from the mentions. Both run
 beside a running daemon (WAL): the check reads one snapshot without the write lock; the
-rebuild writes in one transaction, during which the daemon's writes wait.
+rebuild writes a week of mentions' counts per transaction, and the daemon stores between.
 Exit codes: 0 done / the counts match, 1 they differ (or there is no store), 2 bad settings.
 """
 
