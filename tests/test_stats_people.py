@@ -14,8 +14,9 @@ import pytest
 from listener.models import Author, Engagement, Mention
 from listener.store import SQLiteStore
 from listener.store.stats import engaged_mentions, rising_terms, top_authors
-from listener.store.stats.people import walk_first
+from listener.store.stats.people import ranked
 from listener.store.stats.scope import StatsScope, scope_for
+from listener.store.stats.terms import newest_texts
 from tests.stats_helpers import NEG, at, judged
 
 START = at(1, 0)
@@ -47,6 +48,14 @@ def _mentions() -> list[Mention]:
         )
         reach = pick.choice([0, 0, 5, 10, pick.randrange(1000)])
         made[-1] = replace(made[-1], judgments=replace(made[-1].judgments, reach=reach))
+    for n in (81, 82, 83):  # a brand with a few mentions ever
+        made.append(
+            replace(
+                judged(n, START + timedelta(hours=20 * (n - 80)), brands=("Initech",)),
+                author=Author(handle=f"rare{n}"),
+                engagement=Engagement(likes=n - 80),
+            )
+        )
     return made
 
 
@@ -126,11 +135,16 @@ def test_top_authors_and_engaged_are_a_straight_count(
     assert [(e.mention_id, e.engagement) for e in engaged] == _expected_engaged(scope, limit)
 
 
-def test_both_ways_are_exercised(store: SQLiteStore) -> None:
-    """The scopes above include ranges walked and ranges scanned."""
+def test_every_way_is_exercised(store: SQLiteStore) -> None:
+    """The scopes above are walked (wide ranges), scanned by range (a few hours) and by
+    brand (Initech: three mentions ever), and each way's answers were checked above."""
     with store._read() as conn:
-        ways = {walk_first(conn, scope_for(b, s, u), 3) for b, s, u in _SCOPES[:5]}
-    assert ways == {True, False}
+        taken = {
+            ranked(conn, scope_for(b, s, u), panel, 3, list)[0]
+            for b, s, u in _SCOPES
+            for panel in ("authors", "engaged")
+        }
+    assert taken == {"walk", "range", "brand"}
 
 
 def test_top_author_handles_meet_without_case(store: SQLiteStore) -> None:
@@ -180,3 +194,18 @@ def test_rising_terms_against_the_previous_period(tmp_path: Path) -> None:
         sampled = rising_terms(store, scope, sample=3)
         assert (sampled.sampled, sampled.previous_sampled) == (3, 3)
         assert sampled.terms[0].term == "refund" and sampled.terms[0].mentions == 3
+
+
+def test_the_newest_texts_are_the_same_whichever_way(tmp_path: Path) -> None:
+    busy = [_said(n, at(2, 1) + timedelta(minutes=n), f"acme post {n}") for n in range(40)]
+    rare = [_said(100 + n, at(2, 3) + timedelta(minutes=n), f"initech post {n}", ("Initech",))
+            for n in range(3)]  # fmt: skip
+    with SQLiteStore(tmp_path / "ways.db") as store:
+        store.insert_mentions(busy + rare)
+        with store._read() as conn:
+            rare_way, rare_texts = newest_texts(conn, scope_for("initech", at(2, 0), at(3, 0)), 2)
+            busy_way, busy_texts = newest_texts(conn, scope_for("Acme", at(2, 0), at(3, 0)), 2)
+    assert (rare_way, rare_texts) == ("brand", ["\ninitech post 2",
+                                                "\ninitech post 1"])  # fmt: skip
+    assert (busy_way, busy_texts) == ("walk", ["\nacme post 39",
+                                               "\nacme post 38"])  # fmt: skip

@@ -1,151 +1,100 @@
 """Top authors by reach and the most-engaged mentions of a range: the two panels that rank
 mentions, so they read mentions, not rollups, and must not read a whole range to do it.
 
-Two ways to the same answer, picked by what the rollups say the range holds:
-
-- **the walk**: down an index of live mentions by reach (or by engagement, an expression
-  index over the engagement JSON), newest first among equals, keeping the entries in the
-  range and of the brand, until ``limit`` are found. A range holding much of the store
-  stops after a few entries;
-- **the scan**: the range's mentions by the published-time index, sorted. A small range
-  costs its own few rows.
-
-The walk is tried when the rollups' counts make it the cheaper, under an instruction
-budget (SQLite's progress handler): a range whose mentions all sit low in the index (a
-quiet week long ago, when reach was lower) gives up the walk at that budget and is
-scanned. Both ways rank alike: largest first, then the newest, then the highest seq.
+Each takes the way (``listener.store.stats.ways``) the rollups' counts make cheapest: a
+walk down ``mentions_reach`` or ``mentions_engaged`` (schema 12) from the top, which stops
+after ``limit`` finds when the range holds much of the store; the range's mentions, when
+it holds few; or the brand's, when the brand has few. Every way ranks alike: largest
+first, then the newest, then the last stored.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from listener.store.rows import parse_ts, ts
 from listener.store.sqlite import SQLiteStore
 from listener.store.stats.models import EngagedMention, TopAuthor
 from listener.store.stats.scope import StatsScope
-from listener.store.stats.sums import EARLIEST, LATEST, sum_rows
+from listener.store.stats.ways import (
+    BRAND_FROM,
+    OF_BRAND,
+    RANGE_FROM,
+    WALK_FROM,
+    OverBudget,
+    Way,
+    budget,
+    counts_of,
+    ways,
+)
 
 EXCERPT_CHARS = 200
-# Engagement is likes + shares + replies (comments) as the source reported them; views
-# are not engagement. The walk writes it exactly as the index mentions_engaged (schema 12)
-# does, or SQLite would not use the index.
-# How many SQLite VM steps between progress-handler calls, and how many calls a walk may
-# take (about 20 ms on the machine the bench ran on) before the range is scanned instead.
-_PROGRESS_STEP = 1000
-_WALK_BUDGET_CALLS = 500
-# A walk visits an index entry for little (an index step and a mention_filters lookup); a
-# scan reads each mention's row and sorts them: a scan's entry costs about this many.
-_SCAN_COST = 3
 
-_BRAND_KEY = (
-    "char(31) || replace(replace(lower(:brand), char(30), char(30) || 'e'),"
-    " char(31), char(30) || 's') || char(31)"
+_AUTHOR_COLUMNS = "SELECT m.source_type, m.author_handle, m.author_name, m.author_url, m.reach"
+_AUTHOR_ORDER = (
+    " AND m.author_handle IS NOT NULL ORDER BY m.reach DESC, m.published_at DESC, m.seq DESC"
 )
-_OF_BRAND = f" AND instr(f.brand_keys, {_BRAND_KEY}) > 0"
-
-_AUTHORS_WALK = """
-SELECT m.source_type, m.author_handle, m.author_name, m.author_url, m.reach
-FROM mentions m INDEXED BY mentions_reach CROSS JOIN mention_filters f ON f.seq = m.seq
-WHERE m.deleted_at IS NULL AND m.published_at >= :since AND m.published_at < :until
-  AND m.author_handle IS NOT NULL{brand}
-ORDER BY m.reach DESC, m.published_at DESC, m.seq DESC"""
-_AUTHORS_SCAN = """
-SELECT m.source_type, m.author_handle, m.author_name, m.author_url, m.reach
-FROM mentions m INDEXED BY mentions_published CROSS JOIN mention_filters f ON f.seq = m.seq
-WHERE m.published_at >= :since AND m.published_at < :until
-  AND m.author_handle IS NOT NULL{brand}
-ORDER BY m.reach DESC, m.published_at DESC, m.seq DESC"""
 # An author's mentions in the range, by the mentions_author index (handles without case).
 _AUTHOR_COUNT = """
 SELECT count(*) FROM mentions m CROSS JOIN mention_filters f ON f.seq = m.seq
 WHERE m.source_type = :source_type AND m.author_handle = :handle COLLATE NOCASE
   AND m.published_at >= :since AND m.published_at < :until{brand}"""
 
-# The walk's ORDER BY is ENGAGEMENT as the index has it, so the index serves it unsorted.
-_ENGAGED_WALK = """
-SELECT m.id, m.source, m.published_at, m.author_handle, m.author_name, m.title,
-    substr(m.body, 1, :excerpt), m.url, m.sentiment_label, m.complaint, (
-    coalesce(json_extract(engagement, '$.likes'), 0)
-    + coalesce(json_extract(engagement, '$.shares'), 0)
-    + coalesce(json_extract(engagement, '$.replies'), 0)) AS engaged
-FROM mentions m INDEXED BY mentions_engaged CROSS JOIN mention_filters f ON f.seq = m.seq
-WHERE m.deleted_at IS NULL AND m.published_at >= :since AND m.published_at < :until{brand}
-ORDER BY (coalesce(json_extract(engagement, '$.likes'), 0)
-    + coalesce(json_extract(engagement, '$.shares'), 0)
-    + coalesce(json_extract(engagement, '$.replies'), 0)) DESC, m.published_at DESC, m.seq DESC
-LIMIT :limit"""
-_ENGAGED_SCAN = """
-SELECT m.id, m.source, m.published_at, m.author_handle, m.author_name, m.title,
-    substr(m.body, 1, :excerpt), m.url, m.sentiment_label, m.complaint, (
-    coalesce(json_extract(engagement, '$.likes'), 0)
-    + coalesce(json_extract(engagement, '$.shares'), 0)
-    + coalesce(json_extract(engagement, '$.replies'), 0)) AS engaged
-FROM mentions m INDEXED BY mentions_published CROSS JOIN mention_filters f ON f.seq = m.seq
-WHERE m.published_at >= :since AND m.published_at < :until{brand}
-ORDER BY engaged DESC, m.published_at DESC, m.seq DESC LIMIT :limit"""
+# Engagement is likes + shares + replies (comments) as the source reported them; views
+# are not engagement. Written exactly as the index mentions_engaged (schema 12) has it,
+# so the walk's ORDER BY is the index's order.
+ENGAGEMENT = (
+    "(coalesce(json_extract(engagement, '$.likes'), 0)"
+    " + coalesce(json_extract(engagement, '$.shares'), 0)"
+    " + coalesce(json_extract(engagement, '$.replies'), 0))"
+)
+_ENGAGED_COLUMNS = (
+    "SELECT m.id, m.source, m.published_at, m.author_handle, m.author_name, m.title,"
+    " substr(m.body, 1, :excerpt), m.url, m.sentiment_label, m.complaint, "
+    + ENGAGEMENT
+    + " AS engaged"
+)
+_ENGAGED_ORDER = " ORDER BY {rank} DESC, m.published_at DESC, m.seq DESC LIMIT :limit"
+
+_WALK_INDEX = {"authors": "mentions_reach", "engaged": "mentions_engaged"}
 
 
-class _OverBudget(Exception):
-    pass
+def _from(way: Way, panel: str, scope: StatsScope) -> str:
+    brand = OF_BRAND if scope.brand is not None else ""
+    if way == "walk":
+        return WALK_FROM.format(index=_WALK_INDEX[panel], brand=brand)
+    return BRAND_FROM if way == "brand" else RANGE_FROM.format(brand=brand)
 
 
-@contextmanager
-def _budget(conn: sqlite3.Connection, calls: int) -> Iterator[None]:
-    """Interrupt the statements run inside after ``calls`` progress steps (``_OverBudget``)."""
-    left = [calls]
-
-    def tick() -> int:
-        left[0] -= 1
-        return 1 if left[0] < 0 else 0
-
-    conn.set_progress_handler(tick, _PROGRESS_STEP)
-    try:
-        yield
-    except sqlite3.OperationalError as exc:
-        if left[0] < 0:
-            raise _OverBudget from exc
-        raise
-    finally:
-        conn.set_progress_handler(None, 0)
+def _statement(way: Way, panel: str, scope: StatsScope) -> str:
+    source = _from(way, panel, scope)
+    if panel == "authors":
+        return _AUTHOR_COLUMNS + source + _AUTHOR_ORDER
+    rank = ENGAGEMENT if way == "walk" else "engaged"
+    return _ENGAGED_COLUMNS + source + _ENGAGED_ORDER.format(rank=rank)
 
 
-def walk_first(conn: sqlite3.Connection, scope: StatsScope, limit: int) -> bool:
-    """Whether walking an index of all live mentions by rank should find ``limit`` of the
-    scope's sooner than scanning the scope's range: a walk passes over about
-    ``limit × all / in scope`` entries, a scan over every mention of the range."""
-    everything = sum_rows(conn, brand=None, since=EARLIEST, until=LATEST).get((), 0)
-    in_range = sum_rows(conn, brand=None, since=scope.since, until=scope.until).get((), 0)
-    wanted = (
-        in_range
-        if scope.brand is None
-        else sum_rows(conn, brand=scope.brand, since=scope.since, until=scope.until).get((), 0)
-    )
-    if not wanted:
-        return False
-    return limit * everything / wanted < _SCAN_COST * in_range
-
-
-def _ranked(
+def ranked(
     conn: sqlite3.Connection,
     scope: StatsScope,
+    panel: str,
     limit: int,
-    walk_sql: str,
-    scan_sql: str,
     take: Callable[[Iterator[Any]], list[Any]],
-    params: dict[str, Any],
-) -> list[Any]:
-    brand = _OF_BRAND if scope.brand is not None else ""
-    if walk_first(conn, scope, limit):
+) -> tuple[Way, list[Any]]:
+    """``take`` over the ranked rows of ``panel`` ('authors' or 'engaged'), by the way
+    the counts choose (a walk that runs over its budget gives way to the next)."""
+    params = _params(scope, limit)
+    order = ways(counts_of(conn, scope), limit, branded=scope.brand is not None)
+    for way in order[:-1]:
         try:
-            with _budget(conn, _WALK_BUDGET_CALLS):
-                return take(iter(conn.execute(walk_sql.format(brand=brand), params)))
-        except _OverBudget:
-            pass
-    return take(iter(conn.execute(scan_sql.format(brand=brand), params)))
+            with budget(conn):
+                return way, take(iter(conn.execute(_statement(way, panel, scope), params)))
+        except OverBudget:
+            continue
+    way = order[-1]
+    return way, take(iter(conn.execute(_statement(way, panel, scope), params)))
 
 
 def _params(scope: StatsScope, limit: int) -> dict[str, Any]:
@@ -158,12 +107,12 @@ def _params(scope: StatsScope, limit: int) -> dict[str, Any]:
     }
 
 
+_ASCII_FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def _ascii_lower(text: str) -> str:
     # Handles compare as COLLATE NOCASE does: ASCII letters folded, nothing else.
     return text.translate(_ASCII_FOLD)
-
-
-_ASCII_FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 def top_authors(store: SQLiteStore, scope: StatsScope, limit: int = 10) -> list[TopAuthor]:
@@ -171,7 +120,6 @@ def top_authors(store: SQLiteStore, scope: StatsScope, limit: int = 10) -> list[
     largest reach there), with their number of mentions in the range."""
     if limit < 1:
         raise ValueError("limit must be at least 1")
-    params = _params(scope, limit)
 
     def first_of_each(found: Iterator[Any]) -> list[Any]:
         seen: dict[tuple[str, str], Any] = {}
@@ -184,14 +132,12 @@ def top_authors(store: SQLiteStore, scope: StatsScope, limit: int = 10) -> list[
         return list(seen.values())
 
     with store._read() as conn:
-        leaders = _ranked(conn, scope, limit, _AUTHORS_WALK, _AUTHORS_SCAN, first_of_each, params)
-        brand = _OF_BRAND if scope.brand is not None else ""
+        _, leaders = ranked(conn, scope, "authors", limit, first_of_each)
+        count_sql = _AUTHOR_COUNT.format(brand=OF_BRAND if scope.brand is not None else "")
+        params = _params(scope, limit)
         counted = [
-            conn.execute(
-                _AUTHOR_COUNT.format(brand=brand),
-                {**params, "source_type": row[0], "handle": row[1]},
-            ).fetchone()[0]
-            for row in leaders
+            conn.execute(count_sql, {**params, "source_type": r[0], "handle": r[1]}).fetchone()[0]
+            for r in leaders
         ]
     return [
         TopAuthor(row[0], row[1], row[2], row[3], row[4], count)
@@ -209,14 +155,8 @@ def engaged_mentions(
     """The ``limit`` mentions of the range with the most likes, shares and replies."""
     if limit < 1:
         raise ValueError("limit must be at least 1")
-
-    def rows(found: Iterator[Any]) -> list[Any]:
-        return list(found)
-
     with store._read() as conn:
-        found = _ranked(
-            conn, scope, limit, _ENGAGED_WALK, _ENGAGED_SCAN, rows, _params(scope, limit)
-        )
+        _, found = ranked(conn, scope, "engaged", limit, list)
     return [
         EngagedMention(
             mention_id=row[0],

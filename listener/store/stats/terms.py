@@ -6,51 +6,48 @@ its newest ``sample`` live mentions of the brand, found by walking the published
 index backwards from the period's end and checking each against its narrow
 ``mention_filters`` row (no row: a tombstone), then reading only the sample's titles and
 bodies, cut to ``TEXT_CHARS`` in SQL. The walk stops at ``sample`` mentions; a rare
-brand's walk passes over the other brands' mentions of the period, never beyond it.
+brand's walk would pass over the other brands' mentions of the whole period, so a brand
+with fewer mentions ever than that walk would visit has its own mentions read and sorted
+instead (``listener.store.stats.ways``).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
 
 from listener.query.terms import TEXT_CHARS, over_represented
 from listener.store.rows import ts
 from listener.store.sqlite import SQLiteStore
 from listener.store.stats.models import RisingTerm, RisingTerms
 from listener.store.stats.scope import StatsScope
+from listener.store.stats.ways import BRAND_FROM, OF_BRAND, RANGE_FROM, Way, counts_of, ways
 
 SAMPLE = 2000
 TOP = 10
-# A brand's key in mention_filters.brand_keys, made as schema 10 makes the stored ones.
-_BRAND_KEY = (
-    "char(31) || replace(replace(lower(:brand), char(30), char(30) || 'e'),"
-    " char(31), char(30) || 's') || char(31)"
-)
-_NEWEST = """
-SELECT substr(x.title || char(10) || x.body, 1, :chars) FROM (
-    SELECT m.seq FROM mentions m INDEXED BY mentions_published
-    CROSS JOIN mention_filters f ON f.seq = m.seq
-    WHERE m.published_at >= :since AND m.published_at < :until{brand}
-    ORDER BY m.published_at DESC LIMIT :sample
-) s CROSS JOIN mentions x ON x.seq = s.seq"""
-_OF_BRAND = f" AND instr(f.brand_keys, {_BRAND_KEY}) > 0"
+_TEXT = "SELECT substr(m.title || char(10) || m.body, 1, :chars)"
+_NEWEST = " ORDER BY m.published_at DESC, m.seq DESC LIMIT :sample"
 
 
-def newest_texts(
-    conn: sqlite3.Connection, brand: str | None, since: datetime, until: datetime, sample: int
-) -> list[str]:
-    """The title and body of the newest ``sample`` live mentions of ``brand`` (None: any)
-    published in ``[since, until)``."""
-    sql = _NEWEST.format(brand=_OF_BRAND if brand is not None else "")
+def newest_texts(conn: sqlite3.Connection, scope: StatsScope, sample: int) -> tuple[Way, list[str]]:
+    """The title and body of the newest ``sample`` live mentions of the scope, and the way
+    taken to them: the range's published-time index walked backwards, each entry checked
+    against the brand, or (a brand with few mentions ever) the brand's mentions sorted.
+    A walk never leaves the range, so it needs no budget."""
+    counts = counts_of(conn, scope)
+    branded = scope.brand is not None
+    way = ways(counts, sample, branded=branded, walked=counts.in_range)[0]
+    # A walk here is RANGE_FROM in publication order: the index serves the order, and
+    # LIMIT stops it after ``sample`` finds; never cheaper to sort the whole range.
+    walk = RANGE_FROM.format(brand=OF_BRAND if branded else "")
+    source = BRAND_FROM if way == "brand" else walk
     params = {
-        "since": ts(since),
-        "until": ts(until),
+        "since": ts(scope.since),
+        "until": ts(scope.until),
         "sample": sample,
         "chars": TEXT_CHARS,
-        "brand": brand,
+        "brand": scope.brand,
     }
-    return [row[0] for row in conn.execute(sql, params)]
+    return way, [row[0] for row in conn.execute(_TEXT + source + _NEWEST, params)]
 
 
 def rising_terms(
@@ -68,8 +65,8 @@ def rising_terms(
         raise ValueError("a sample holds at least one mention")
     before = scope.previous()
     with store._read() as conn:
-        now_texts = newest_texts(conn, scope.brand, scope.since, scope.until, sample)
-        before_texts = newest_texts(conn, scope.brand, before.since, before.until, sample)
+        _, now_texts = newest_texts(conn, scope, sample)
+        _, before_texts = newest_texts(conn, before, sample)
     scored = over_represented(now_texts, before_texts, excluded=excluded, top=top)
     return RisingTerms(
         terms=[RisingTerm(t.term, t.count, t.baseline_count, t.ratio) for t in scored],
