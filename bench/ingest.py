@@ -106,7 +106,7 @@ AUTHORS = 997
 EMPTY_START = datetime(2026, 1, 1, tzinfo=UTC)
 # A store without rollups: every migration before schema 12.
 WITHOUT_ROLLUPS = tuple(m for m in MIGRATIONS if m[0] < ROLLUPS_SCHEMA)
-ROLLUP_RUNS = 3  # alternating runs of each, medians taken: a shared machine is noisy
+ROLLUP_RUNS = 5  # alternating runs of each, medians taken: a shared machine is noisy
 
 
 @dataclass(frozen=True)
