@@ -207,8 +207,9 @@ class DigestSettings(_Strict):
     breaches, and what was held back (rate limits, digest-only saved searches)."""
 
     name: Name = "digest"
-    every: Literal["hourly", "daily"] = "daily"
-    at: time = time(9, 0)  # daily digests: the local time they are sent
+    every: Literal["hourly", "daily", "weekly"] = "daily"
+    # Daily digests: the local time they are sent; weekly ones: on Mondays at that time.
+    at: time = time(9, 0)
     timezone: TimeZone = "UTC"
     channels: list[Name] = Field(min_length=1)
     brands: list[str] = []

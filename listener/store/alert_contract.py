@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from listener.models import (
     Alert,
@@ -26,6 +26,10 @@ from listener.models import (
     Severity,
     SourceState,
 )
+
+if TYPE_CHECKING:  # the stats package imports the SQLite store, which imports this module
+    from listener.store.stats.models import Headline
+    from listener.store.stats.scope import StatsScope
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +192,11 @@ class AlertTx(Protocol):
         ...
 
     def source_states(self) -> list[SourceState]: ...
+
+    def headline(self, scope: StatsScope) -> Headline:
+        """The dashboard's headline figures over ``scope`` (rollups and alerts, as
+        ``listener.store.stats.headline`` reads them), read in this transaction: the digest."""
+        ...
 
 
 # insert_mentions' hook: called inside its write transaction with the mentions that were new.

@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from listener.models import (
     Alert,
@@ -43,6 +43,10 @@ from listener.store.alert_rows import (
     new_alert_as_stored,
     record_event,
 )
+
+if TYPE_CHECKING:  # the stats package imports the SQLite store, which imports this module
+    from listener.store.stats.models import Headline
+    from listener.store.stats.scope import StatsScope
 
 __all__ = ["SqliteAlertTx", "open_alert_query"]
 
@@ -269,6 +273,12 @@ class SqliteAlertTx:
     def source_states(self) -> list[SourceState]:
         found = self._conn.execute(state_rows.SELECT_STATES + " ORDER BY source")
         return [state_rows.row_to_state(r) for r in found]
+
+    def headline(self, scope: StatsScope) -> Headline:
+        # Imported here: the stats package imports the SQLite store, which imports this.
+        from listener.store.stats.headline import headline_on
+
+        return headline_on(self._conn, scope)
 
 
 def _mentions_note(added: Sequence[str]) -> str:

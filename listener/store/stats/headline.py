@@ -30,10 +30,16 @@ def _counts(conn: sqlite3.Connection, scope: StatsScope) -> tuple[int, int, int]
 
 def headline(store: SQLiteStore, scope: StatsScope) -> Headline:
     with store._read() as conn:
-        mentions, negative, complaints = _counts(conn, scope)
-        before = _counts(conn, scope.previous())
-        first = first_response_durations(conn, scope)
-        open_now = open_alerts(conn, scope)
+        return headline_on(conn, scope)
+
+
+def headline_on(conn: sqlite3.Connection, scope: StatsScope) -> Headline:
+    """``headline`` on a connection the caller holds: the digest reads it inside the alert
+    rules' write transaction (``AlertTx.headline``)."""
+    mentions, negative, complaints = _counts(conn, scope)
+    before = _counts(conn, scope.previous())
+    first = first_response_durations(conn, scope)
+    open_now = open_alerts(conn, scope)
     return Headline(
         mentions=mentions,
         previous_mentions=before[0],
