@@ -1,11 +1,12 @@
-"""The README's screenshots: the inbox, an alert, and a search with highlights.
+"""The README's screenshots: the inbox, an alert, a search with highlights, the dashboard.
 
 Seeds a small, realistic store in a temporary folder (two brands, ~30 mentions written for
 this script, judged by the real judges, complaints raised as alerts with the real reply
 drafts, alerts in several states, one assigned, one past its SLA), serves the web app on a
 free local port, and drives Debian's Chromium with Playwright at 1280×800 in the light theme.
+The dashboard's week behind those posts comes from ``docs/screenshot_history.py``.
 
-    .venv/bin/python docs/screenshots.py            # writes docs/img/{inbox,alert,search}.png
+    .venv/bin/python docs/screenshots.py    # writes docs/img/{inbox,alert,search,dashboard}.png
     .venv/bin/python docs/screenshots.py --out /tmp/shots --chromium /usr/bin/chromium
 
 Nothing here reaches the internet: the sources are configured but never polled.
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from alerts.drafts.replies import draft_replies  # noqa: E402
+from docs.screenshot_history import seed_history  # noqa: E402
 from listener.config.settings import Settings, load_settings  # noqa: E402
 from listener.judging.judge import Judge  # noqa: E402
 from listener.metrics import Metrics  # noqa: E402
@@ -289,6 +291,7 @@ def shoot(url: str, ids: dict[str, int], out: Path, chromium: str) -> list[Path]
             ("inbox.png", "/inbox"),
             ("alert.png", f"/alerts/{ids.get('priya_codes', 1)}"),
             ("search.png", "/search?q=battery+OR+app&sort=newest"),
+            ("dashboard.png", "/dashboard?brand=Northwind+Coffee"),
         ]
         for name, path in targets:
             page.goto(url + path, wait_until="networkidle")
@@ -314,6 +317,7 @@ def main() -> None:
         settings = load_settings(path, environ={})
         store = open_store(settings.storage.sqlite)
         ids = seed(store, settings, now)
+        seed_history(store, [b.name for b in settings.brands], now)
         context = WebContext(settings=settings, store=store, metrics=Metrics())
         port = free_port()
         server = serve(context, port)

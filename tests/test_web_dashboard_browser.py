@@ -41,11 +41,11 @@ def test_tables_show_the_counts_and_a_bar_and_a_number_lead_to_their_mentions(
     chart = page.locator(".chart[data-chart=volume][data-drawn=true]")
     chart.wait_for()
     # The 24 hourly buckets run from 13:00 yesterday; 10:00 today is the 22nd (index 21),
-    # and the x axis spans the first bucket's start to the last's.
+    # and the x axis spans the first bucket's start to the last one's end.
     over = chart.locator(".u-over")
     box = over.bounding_box()
     assert box is not None
-    over.click(position={"x": box["width"] * 21 / 23, "y": box["height"] - 3})
+    over.click(position={"x": box["width"] * 21.5 / 24, "y": box["height"] - 3})
     page.wait_for_url(re.compile(r"/search\?.*since=2026-12-05T10%3A00Z"))
     assert "brand=Acme" in page.url
     assert _search_count(page) == 6

@@ -14,7 +14,7 @@ from listener.store.stats.models import ratio
 class Change:
     arrow: str  # ▲ ▼ or "" (no change, nothing to compare)
     text: str  # "+12 %", "−3 %", "new", "no change", "—"
-    tone: str  # "worse", "better" or "same": the CSS class, with the words for readers
+    tone: str  # "worse", "better" or "same" (also: no judgement): the CSS class
     words: str  # for screen readers and the tooltip: "up 12 % on the previous period"
 
 
@@ -41,20 +41,27 @@ def duration(seconds: float | None) -> str:
     return f"{seconds / 86400:.1f} days".replace(".0 days", " days")
 
 
-def change(now: float | None, before: float | None, *, up_is_bad: bool = False) -> Change:
+def _tone(up: bool, up_is_bad: bool | None) -> str:
+    # None: more is neither good nor bad (mentions: a launch or a crisis).
+    if up_is_bad is None:
+        return "same"
+    return "worse" if up == up_is_bad else "better"
+
+
+def change(now: float | None, before: float | None, *, up_is_bad: bool | None = False) -> Change:
     """``now`` against ``before``: the relative change for counts and durations."""
     if now is None or before is None:
         return Change("", "—", "same", "nothing to compare with")
     if before == 0:
         if now == 0:
             return Change("", "no change", "same", "none then or now")
-        return Change("▲", "new", "worse" if up_is_bad else "better", "none in the previous period")
+        return Change("▲", "new", _tone(True, up_is_bad), "none in the previous period")
     moved = ratio_change(now, before)
     if abs(moved) < 0.005:
         return Change("", "no change", "same", "the same as the previous period")
     up = moved > 0
     text = f"{'+' if up else '−'}{abs(moved) * 100:.0f} %"
-    tone = "worse" if up == up_is_bad else "better"
+    tone = _tone(up, up_is_bad)
     words = f"{'up' if up else 'down'} {abs(moved) * 100:.0f} % on the previous period"
     return Change("▲" if up else "▼", text, tone, words)
 
@@ -73,7 +80,7 @@ def point_change(now: float | None, before: float | None, *, up_is_bad: bool = F
         return Change("", "no change", "same", "the same as the previous period")
     up = points > 0
     text = f"{'+' if up else '−'}{abs(points):.1f} pt"
-    tone = "worse" if up == up_is_bad else "better"
+    tone = _tone(up, up_is_bad)
     words = f"{'up' if up else 'down'} {abs(points):.1f} points on the previous period"
     return Change("▲" if up else "▼", text, tone, words)
 
@@ -86,7 +93,7 @@ def change_ratio(value: float | None, previous: int) -> Change:
             if previous == 0
             else (Change("", "—", "same", ""))
         )
-    return change(1 + value, 1.0)
+    return change(1 + value, 1.0, up_is_bad=None)
 
 
 def share_of(part: int, whole: int) -> float | None:

@@ -39,19 +39,27 @@
     });
     const rows = Array.from(table.tBodies[0].rows).filter(function (row) { return row.dataset.start; });
     const xs = rows.map(function (row) { return parseInt(row.dataset.start, 10); });
+    const ends = rows.map(function (row) { return parseInt(row.dataset.end, 10); });
+    const labels = rows.map(function (row) { return row.cells[0].textContent.trim(); });
     const columns = series.map(function (s) {
       return rows.map(function (row) {
         const raw = row.cells[s.index].dataset.value;
         return raw === "" || raw === undefined ? null : parseFloat(raw);
       });
     });
-    return { rows: rows, xs: xs, series: series, columns: columns };
+    return { rows: rows, xs: xs, ends: ends, labels: labels, series: series, columns: columns };
   }
 
-  function followBucket(plot, rows) {
+  // The bucket under the pointer: bars span [start, end), so it is the last bucket that
+  // starts at or before the pointer (uPlot's own cursor index is the nearest start).
+  function followBucket(plot, data) {
+    const rows = data.rows;
     plot.over.addEventListener("click", function () {
-      const index = plot.cursor.idx;
-      if (index === null || index === undefined || !rows[index]) return;
+      if (plot.cursor.left === undefined || plot.cursor.left < 0) return;
+      const at = plot.posToVal(plot.cursor.left, "x");
+      let index = -1;
+      data.xs.forEach(function (start, i) { if (start <= at && at < data.ends[i]) index = i; });
+      if (index < 0 || !rows[index]) return;
       const link = rows[index].querySelector("a[data-bucket-link]");
       if (link) window.location.assign(link.href);
     });
@@ -89,11 +97,21 @@
     };
   }
 
-  function axes(rightScale, rightFormat) {
+  // The x axis names the buckets as the table's first column does, thinned to fit.
+  function axes(data, rightScale, rightFormat) {
     const grid = { stroke: cssVar("--dash-grid") };
     const text = cssVar("--text") || "#1f2328";
     const found = [
-      { stroke: text, grid: grid, ticks: grid },
+      {
+        stroke: text, grid: grid, ticks: grid,
+        splits: function (plot) {
+          const every = Math.max(1, Math.ceil(data.xs.length / Math.max(1, Math.floor(plot.bbox.width / devicePixelRatio / 110))));
+          return data.xs.filter(function (x, i) { return i % every === 0; });
+        },
+        values: function (plot, splits) {
+          return splits.map(function (x) { return data.labels[data.xs.indexOf(x)] || ""; });
+        },
+      },
       { stroke: text, grid: grid, ticks: grid, size: 55 },
     ];
     if (rightScale) {
@@ -102,13 +120,22 @@
     return found;
   }
 
-  function baseOptions(element, plugins) {
+  // The chart is as wide as its table (the chart's own box is empty until drawn).
+  function widthFor(element) {
+    const table = document.getElementById(element.dataset.table);
+    return Math.max(table ? table.offsetWidth : element.clientWidth, 280);
+  }
+
+  function baseOptions(element, data, plugins) {
     return {
-      width: Math.max(element.clientWidth, 280),
+      width: widthFor(element),
       height: 240,
       tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"); },
+      // Each bar spans its bucket from its start: the axis runs to the last bucket's end.
+      scales: { x: { time: true, range: function () { return [data.xs[0], data.ends[data.ends.length - 1]]; } } },
       cursor: { drag: { x: false, y: false }, points: { show: false } },
-      legend: { show: true },
+      // The legend with its labels and totals is the panel's own line above the chart.
+      legend: { show: false },
       plugins: plugins || [],
     };
   }
@@ -128,7 +155,7 @@
       stacked[name] = running.slice();
     }
     const drawOrder = order.slice().reverse();
-    const bars = uPlot.paths.bars({ size: [0.85, 64], gap: 1 });
+    const bars = uPlot.paths.bars({ size: [0.85, Infinity], align: 1, gap: 1 });
     const series = [{ label: "Bucket (UTC)" }];
     const columns = [data.xs];
     for (const name of drawOrder) {
@@ -147,31 +174,29 @@
       });
       columns.push(stacked[name]);
     }
-    const options = baseOptions(element, [incidentPlugin(incidentMarks(element.dataset.incidents))]);
+    const options = baseOptions(element, data, [incidentPlugin(incidentMarks(element.dataset.incidents))]);
     options.series = series;
-    options.axes = axes();
-    options.scales = { y: { range: function (plot, min, max) { return [0, Math.max(1, max * 1.05)]; } } };
+    options.axes = axes(data);
+    options.scales.y = { range: function (plot, min, max) { return [0, Math.max(1, max * 1.05)]; } };
     return new uPlot(options, columns, element);
   }
 
   function complaintsChart(element, data) {
     const complaints = data.columns[data.series.findIndex(function (s) { return s.name === "complaints"; })];
     const rates = data.columns[data.series.findIndex(function (s) { return s.name === "rate"; })];
-    const options = baseOptions(element);
+    const options = baseOptions(element, data);
     options.series = [
       { label: "Bucket (UTC)" },
       { label: "Complaints", fill: cssVar("--dash-negative"), stroke: cssVar("--dash-negative"), width: 0,
-        paths: uPlot.paths.bars({ size: [0.85, 64], gap: 1 }), points: { show: false } },
+        paths: uPlot.paths.bars({ size: [0.85, Infinity], align: 1, gap: 1 }), points: { show: false } },
       { label: "Complaint rate", scale: "rate", stroke: cssVar("--dash-rate"), width: 2,
         value: function (plot, v) { return v === null || v === undefined ? "—" : (v * 100).toFixed(1) + " %"; } },
     ];
-    options.axes = axes("rate", function (plot, ticks) {
+    options.axes = axes(data, "rate", function (plot, ticks) {
       return ticks.map(function (t) { return (t * 100).toFixed(0) + " %"; });
     });
-    options.scales = {
-      y: { range: function (plot, min, max) { return [0, Math.max(1, max * 1.1)]; } },
-      rate: { range: function (plot, min, max) { return [0, Math.max(0.05, (max || 0) * 1.1)]; } },
-    };
+    options.scales.y = { range: function (plot, min, max) { return [0, Math.max(1, max * 1.1)]; } };
+    options.scales.rate = { range: function (plot, min, max) { return [0, Math.max(0.05, (max || 0) * 1.1)]; } };
     return new uPlot(options, [data.xs, complaints, rates], element);
   }
 
@@ -187,14 +212,14 @@
       if (!data.xs.length) continue;
       const plot = make(element, data);
       element.dataset.drawn = "true";
-      followBucket(plot, data.rows);
-      let width = element.clientWidth;
+      followBucket(plot, data);
+      let width = widthFor(element);
       new ResizeObserver(function () {
         // Only a new width redraws: the chart's own height changes must not loop.
-        if (element.clientWidth === width) return;
-        width = element.clientWidth;
-        requestAnimationFrame(function () { plot.setSize({ width: Math.max(width, 280), height: 240 }); });
-      }).observe(element);
+        if (widthFor(element) === width) return;
+        width = widthFor(element);
+        requestAnimationFrame(function () { plot.setSize({ width: width, height: 240 }); });
+      }).observe(table);
     }
   }
 
