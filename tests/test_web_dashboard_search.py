@@ -101,3 +101,21 @@ def test_times_without_a_zone_or_off_the_hour_are_refused() -> None:
     form = form_from_params({"since": "2024-05-01", "until": "2024-05-02T01:00+01:00"})
     assert form.params() == {"since": "2024-05-01T00:00Z", "until": "2024-05-02T00:00Z"}
     assert form.url(since=None) == "/search?until=2024-05-02T00%3A00Z"
+
+
+def test_past_the_facets_sample_the_rollups_give_the_exact_count(web_server: Serve) -> None:
+    running = web_server()
+    running.store.insert_mentions(
+        [make_mention(n, published_at=T0 + timedelta(seconds=3 * n)) for n in range(1234)]
+    )
+    with httpx.Client(base_url=running.url) as client:
+        whole = client.get(
+            "/search", params={"since": "2024-05-01T12:00Z", "until": "2024-05-01T14:00Z"}
+        )
+        assert _count(whole.text) == 1234
+        # 3 s apart from 12:00: the first 1,200 are in the 12:00 hour.
+        first_hour = client.get("/search", params={"until": "2024-05-01T13:00Z"})
+        assert _count(first_hour.text) == 1200
+        # Words are not in the rollups: the facets' sample says "1,000+".
+        worded = client.get("/search", params={"q": "ordinary"})
+        assert "<strong>1,000+</strong>" in worded.text
