@@ -1,7 +1,15 @@
 """Web app latency: p50/p95 of every page and API route with 1,000,000 mentions and 10,000
-alerts in the store, in-process and over HTTP.
+alerts in the store, in-process and over HTTP; then the dashboard's section.
 
-    python bench/web.py [--size 1000000] [--alerts 10000] [--repeats 40] [--only TEXT] [--json]
+    python bench/web.py [--size 1000000] [--alerts 10000] [--repeats 40] [--only TEXT]
+                        [--section all|routes|dashboard] [--json]
+
+The dashboard section (``bench/web_dashboard.py``) runs on a store of its own, the same
+number of mentions over 180 days and five brands (``bench/dashboard_store.py``): each
+panel's read function and ``/api/v1/stats/{panel}`` route over HTTP, and the whole
+``/dashboard`` page, for 24h, 7d, 30d and 180d, all brands and one; its table prints the
+medians and p95 beside the targets (a panel 150 ms, the page 300 ms), and ``--json`` puts
+its rows under ``dashboard``. The rest of this note is the routes section.
 
 The store comes from ``bench/web_store.py`` (``bench/stores.py``'s mentions, the alerts
 added through the store's alert transaction; cached under ``data/bench/``, keyed by the
@@ -38,32 +46,28 @@ import asyncio
 import contextlib
 import json
 import os
-import shutil
-import socket
 import statistics
 import sys
-import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
-import uvicorn
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
-from stores import DEFAULT_ROOT, END
+from stores import DEFAULT_ROOT
+from web_dashboard import run_section
 from web_fixture import Call, Plan, prepare
 from web_plans import plans
-from web_store import cached_web_store, open_copy
+from web_store import cached_web_store
+from web_timing import HOST, copied_context, p95, serve
 
-from listener.metrics import Metrics
 from listener.web.app import create_app
 from listener.web.context import WebContext
 
 GOAL_MS = 100.0
-HOST = "127.0.0.1"
 STREAM_SETTLE_S = 0.1
 
 
@@ -94,10 +98,6 @@ class Timing:
     @property
     def worst(self) -> float:
         return max(self.p95_in_process, self.p95_http)
-
-
-def p95(spent: list[float]) -> float:
-    return round(statistics.quantiles(spent, n=20, method="inclusive")[-1], 1)
 
 
 def app_routes(app: FastAPI) -> list[str]:
@@ -214,20 +214,6 @@ async def measure(
     return timing
 
 
-def serve(app: FastAPI) -> tuple[int, uvicorn.Server, threading.Thread]:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(app, host=HOST, port=port, log_level="warning", proxy_headers=False)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    return port, server, thread
-
-
 def print_row(t: Timing) -> None:
     meets = "yes" if t.worst <= GOAL_MS else "NO"
     print(
@@ -281,18 +267,35 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=40, help="timed requests per route")
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="store cache folder")
     parser.add_argument("--only", help="time only the routes whose name contains this")
+    parser.add_argument(
+        "--section",
+        choices=("all", "routes", "dashboard"),
+        default="all",
+        help="every route on the web store, the dashboard on its own store, or both",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.repeats < 2:
         parser.error("--repeats must be at least 2 (a p95 of one request is no p95)")
     if args.size < 1 or args.alerts < 1:
         parser.error("--size and --alerts must be at least 1")
+    status, summary = 0, dict[str, Any]()
+    if args.section in ("all", "routes"):
+        status, summary = routes_section(args)
+    if args.section in ("all", "dashboard"):
+        dashboard_status, summary["dashboard"] = run_section(
+            args.size, args.alerts, args.repeats, args.root, args.only
+        )
+        status = max(status, dashboard_status)
+    if args.json:
+        print(json.dumps(summary))
+    return status
 
+
+def routes_section(args: argparse.Namespace) -> tuple[int, dict[str, Any]]:
     started = time.perf_counter()
     cached = cached_web_store(args.size, args.alerts, root=args.root)
-    folder = Path(tempfile.mkdtemp(prefix="bench-web-"))
-    try:
-        store, settings = open_copy(cached, folder)
+    with copied_context(cached, "bench-web-") as context:
         load_before = os.getloadavg()[0]
         print(
             f"store: {args.size:,} mentions, {args.alerts:,} alerts ({cached.name}, ready in"
@@ -300,20 +303,14 @@ def main() -> int:
             f" load average {load_before:.1f} on {os.cpu_count()} cores",
             file=sys.stderr,
         )
-        context = WebContext(settings=settings, store=store, metrics=Metrics(), clock=lambda: END)
-        try:
-            timings, untimed = asyncio.run(run(context, args.repeats, args.only))
-        finally:
-            store.close()
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        timings, untimed = asyncio.run(run(context, args.repeats, args.only))
     load = (load_before, os.getloadavg()[0])
-    return report(timings, untimed, load, as_json=args.json)
+    return report(timings, untimed, load)
 
 
 def report(
-    timings: list[Timing], untimed: list[str], load: tuple[float, float], *, as_json: bool
-) -> int:
+    timings: list[Timing], untimed: list[str], load: tuple[float, float]
+) -> tuple[int, dict[str, Any]]:
     over = [t.plan.name for t in timings if t.worst > GOAL_MS]
     print(f"{len(timings)} rows over {len({t.plan.route for t in timings})} routes;"
           f" above {GOAL_MS:.0f} ms p95: {', '.join(over) or 'none'};"
@@ -323,21 +320,19 @@ def report(
         print(f"unexpected answer: {line}", file=sys.stderr)
     for route in untimed:
         print(f"not timed (no plan in bench/web_plans.py): {route}", file=sys.stderr)
-    if as_json:
-        summary = {
-            "p95_ms": {t.plan.name: t.worst for t in timings},
-            "p95_ms_in_process": {t.plan.name: t.p95_in_process for t in timings},
-            "p95_ms_http": {t.plan.name: t.p95_http for t in timings},
-            "p95_cpu_ms_in_process": {t.plan.name: t.p95_cpu for t in timings},
-            "p50_ms": {t.plan.name: t.p50 for t in timings},
-            "p95_ms_max": max((t.worst for t in timings), default=None),
-            "over_100": over,
-            "routes": sorted({t.plan.route for t in timings}),
-            "untimed": untimed,
-            "load_avg": [round(x, 2) for x in load],
-        }
-        print(json.dumps(summary))
-    return 1 if bad or untimed else 0
+    summary = {
+        "p95_ms": {t.plan.name: t.worst for t in timings},
+        "p95_ms_in_process": {t.plan.name: t.p95_in_process for t in timings},
+        "p95_ms_http": {t.plan.name: t.p95_http for t in timings},
+        "p95_cpu_ms_in_process": {t.plan.name: t.p95_cpu for t in timings},
+        "p50_ms": {t.plan.name: t.p50 for t in timings},
+        "p95_ms_max": max((t.worst for t in timings), default=None),
+        "over_100": over,
+        "routes": sorted({t.plan.route for t in timings}),
+        "untimed": untimed,
+        "load_avg": [round(x, 2) for x in load],
+    }
+    return (1 if bad or untimed else 0), summary
 
 
 if __name__ == "__main__":

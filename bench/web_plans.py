@@ -20,6 +20,7 @@ from web_store import BRANDS, mention_ids, raise_alerts
 from listener.models import SourceState
 from listener.store import accounts
 from listener.web.auth import session_policy
+from listener.web.dashboard_panels import PANEL_NAMES
 from listener.web.saved_search_views import save_search
 from listener.web.search_views import form_from_params
 
@@ -137,6 +138,12 @@ def _get_plans(fx: Fixture) -> list[Plan]:
     for path in ("/search", "/api/v1/search"):
         found += [_get(fx, path, path + _q(query), variant) for variant, query in SEARCH_VARIANTS]
     found.append(_get(fx, "/search", f"/search?saved={fx.saved}", "saved"))
+    # The dashboard over its default range (7 days, all brands); bench/web_dashboard.py
+    # times every panel and the page over 24h to 180d on a store of 180 days.
+    found.append(_get(fx, "/dashboard", "/dashboard", "7d"))
+    for name in PANEL_NAMES:
+        for path in (f"/api/v1/stats/{name}", f"/api/v1/stats/{name}.csv"):
+            found.append(_get(fx, path, path, "7d"))
     for variant, (source_type, handle) in fx.authors.items():
         for path in ("/authors", "/api/v1/authors"):
             found.append(
