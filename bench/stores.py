@@ -19,6 +19,12 @@ store bench cares about. The rows then go through the real write path,
 ``SQLiteStore.insert_mentions`` in batches, so triggers, the FTS index, tags, authors and
 content hashes are all as in production.
 
+That is ``Shape()``, the default; ``shape=`` builds another (``bench/store_shape.py``):
+other days, brands and sources, or the dashboard's varied store (``bench/dashboard_store.py``:
+180 days, five brands, nine languages, a rhythm with spikes, skewed reach; 609 s for 1M with
+its rollups and alerts). Its file name carries the shape (``store-1000000-180d-5b-…``);
+the default's does not, so its cached stores stand.
+
 Cost here (2 cores shared with four other engineers' work): 4 to 8 minutes and 1.5–1.8 GB
 for 1,000,000 mentions, depending on the schema of the day (448 s and 491 s on schema
 versions 6 and 7, about 4 minutes on 9); 18–30 s for 100,000.
