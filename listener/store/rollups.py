@@ -31,8 +31,10 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from listener.models import Judgments, Mention
+from listener.clock import ensure_utc
+from listener.models import Mention
 from listener.store import rows
 
 CHARTED_KINDS = frozenset({"topic", "feeling"})  # flags are not charted
@@ -80,22 +82,42 @@ def brand_keys(brands: Iterable[str]) -> list[str]:
     return ["", *dict.fromkeys(brands)]
 
 
-def count_new(conn: sqlite3.Connection, mentions: Sequence[Mention]) -> None:
-    """Count mentions just inserted into the rollups, one upsert per distinct key."""
-    counts: Counter[CountKey] = Counter()
-    tags: Counter[TagKey] = Counter()
+def count_new(
+    conn: sqlite3.Connection,
+    mentions: Sequence[Mention],
+    tag_rows: Iterable[tuple[str, str, str]],
+) -> None:
+    """Count mentions just inserted into the rollups, one upsert per distinct key.
+    ``tag_rows`` are their ``mention_tags`` rows, as inserted (``rows.tag_rows``).
+
+    The mentions are grouped first by what they are counted under, with the hour as
+    numbers: formatting each one's time (``rows.ts``) and expanding each one's brands and
+    tags was most of this function's cost, and a poll's mentions share a few groups."""
+    charted: dict[str, list[tuple[str, str]]] = {}
+    for mention_id, kind, value in tag_rows:
+        if kind in CHARTED_KINDS:
+            charted.setdefault(mention_id, []).append((kind, value))
+    groups: Counter[tuple[Any, ...]] = Counter()
     for m in mentions:
         if m.deleted_at is not None:  # stored already deleted: counted nowhere
             continue
-        hour = rows.ts(m.published_at)[:13]
+        # The UTC hour rows.ts() stores, as numbers.
+        at = ensure_utc(m.published_at)
         j = m.judgments
-        columns = (m.source, m.source_type, m.language or "", str(j.sentiment_label))
-        complaint = int(j.complaint)
-        charted = _charted(m.id, j)
-        for brand in brand_keys(m.brands):
-            counts[(brand, hour, *columns, complaint)] += 1
-            for kind, value in charted:
-                tags[(brand, hour, kind, value)] += 1
+        group = (
+            (at.year, at.month, at.day, at.hour), m.source, m.source_type, m.language or "",
+            str(j.sentiment_label), int(j.complaint), m.brands, tuple(charted.get(m.id, ())),
+        )  # fmt: skip
+        groups[group] += 1
+    counts: Counter[CountKey] = Counter()
+    tags: Counter[TagKey] = Counter()
+    for (when, *columns, brands, charted_tags), n in groups.items():
+        # isoformat's own digits: a four-digit year, two-digit month, day and hour.
+        hour = "{:04d}-{:02d}-{:02d}T{:02d}".format(*when)
+        for brand in brand_keys(brands):
+            counts[(brand, hour, *columns)] += n
+            for kind, value in charted_tags:
+                tags[(brand, hour, kind, value)] += n
     _add_counts(conn, counts)
     _add_tags(conn, tags)
 
@@ -122,11 +144,6 @@ def rewrite_tags(
             if kind in CHARTED_KINDS:
                 tags[(brand, hour, kind, value)] += 1
     _add_tags(conn, tags)
-
-
-def _charted(mention_id: str, j: Judgments) -> list[tuple[str, str]]:
-    found = rows.tag_rows(mention_id, j)
-    return [(kind, value) for _, kind, value in found if kind in CHARTED_KINDS]
 
 
 def _add_counts(conn: sqlite3.Connection, counts: Counter[CountKey]) -> None:

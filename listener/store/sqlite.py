@@ -160,11 +160,10 @@ class SQLiteStore(SQLiteAlerts):
             conn.executemany(rows.INSERT_BRAND, rows.brand_rows(new))
             conn.executemany(rows.UPSERT_HASH, rows.hash_rows(new))
             conn.executemany(rows.UPSERT_AUTHOR, rows.author_rows(new))
-            conn.executemany(
-                rows.INSERT_TAG, [t for m in new for t in rows.tag_rows(m.id, m.judgments)]
-            )
+            tag_rows = [t for m in new for t in rows.tag_rows(m.id, m.judgments)]
+            conn.executemany(rows.INSERT_TAG, tag_rows)
             if self._writes_rollups:
-                rollups.count_new(conn, new)
+                rollups.count_new(conn, new, tag_rows)
             if on_stored is not None and new:
                 # Before COMMIT, on the writer, so the batch's mentions and alerts commit
                 # together and its alerts are raised exactly once.
