@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
-from datetime import timedelta
+from datetime import timedelta, timezone
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -47,7 +47,10 @@ def new_mention(draw: st.DrawFn, n: int) -> Mention:
         source_type=source_type,
         brands=draw(brands_st),
         language=draw(st.sampled_from(LANGUAGES)),
-        published_at=T0 + timedelta(minutes=draw(st.integers(0, 60 * 50))),  # 3 days
+        # Over 3 days, in any zone: counted by the UTC hour the store keeps.
+        published_at=(T0 + timedelta(minutes=draw(st.integers(0, 60 * 50)))).astimezone(
+            timezone(timedelta(minutes=30 * draw(st.integers(-24, 28))))
+        ),
         judgments=draw(judgments_st),
     )
 
