@@ -8,7 +8,11 @@ the change, by three means chosen by cost and by how a change can happen:
   mention through the whole pipeline). A batch's new mentions are counted into their
   distinct keys first (a poll's mentions share a few hours, sources and judgments), then
   each key is upserted once: a few statements per batch instead of a trigger's dozen per
-  mention. ``bench/ingest.py`` measures ingest with rollups against a store without them.
+  mention. Measured on 5,000 stored tweets in batches of 250 (``insert_mentions`` alone,
+  CPU time, medians of 9 alternating runs on a shared machine): 94 µs a mention without
+  rollups, 100 µs counted here, 133 µs counted by AFTER INSERT triggers on mentions and
+  mention_tags — which alone would cost ~15 % of the whole pipeline's 250 µs, against the
+  issue's 10 %. ``bench/ingest.py`` measures ingest with rollups against a store without.
 - **Later changes of a mention's counted columns: triggers** on ``UPDATE OF`` published_at,
   source, source_type, lang, sentiment_label, complaint, brands and deleted_at (an edit, a
   tombstone, re-judging, a person's label): the old keys lose the mention if it was live,
