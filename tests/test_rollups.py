@@ -214,6 +214,20 @@ def test_a_rebuild_by_ranges_of_days_mends_every_day_and_removes_rows_of_no_ment
     _consistent(store, [f"news:{n}" for n in range(40)])
 
 
+def test_the_check_runs_while_another_process_holds_the_write_lock(store: SQLiteStore) -> None:
+    # As beside a running daemon mid-batch: the check reads a snapshot and needs no lock.
+    store.insert_mentions([make_mention(1, brands=("Acme",), judgments=ANGRY_ABOUT_DELIVERY)])
+    daemon = sqlite3.connect(store.path, isolation_level=None, timeout=0.1)
+    try:
+        daemon.execute("BEGIN IMMEDIATE")
+        daemon.execute("UPDATE rollup_hours SET mentions = 7")  # not committed: unseen
+
+        assert check_store_rollups(store) == []
+    finally:
+        daemon.execute("ROLLBACK")
+        daemon.close()
+
+
 SETTINGS = """\
 brands:
   - name: Acme
