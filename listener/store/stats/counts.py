@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from bisect import bisect_right
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
@@ -28,7 +29,7 @@ from listener.store.stats.models import (
     VolumePoint,
 )
 from listener.store.stats.scope import StatsScope
-from listener.store.stats.sums import LANGUAGE, Filters, key_start, sum_rows
+from listener.store.stats.sums import LANGUAGE, Filters, key_start, sum_rows, sums_by
 
 Dimension = Literal["topic", "feeling", "source", "language"]
 DIMENSIONS: tuple[Dimension, ...] = ("topic", "feeling", "source", "language")
@@ -58,25 +59,32 @@ def total(conn: sqlite3.Connection, scope: StatsScope) -> int:
 
 
 def _bucketed(
-    conn: sqlite3.Connection, scope: StatsScope, column: str
-) -> tuple[list[tuple[datetime, datetime]], list[dict[object, int]]]:
-    """Per bucket of the scope, the mentions per value of ``column``."""
+    conn: sqlite3.Connection, scope: StatsScope, sums: Sequence[str]
+) -> tuple[list[tuple[datetime, datetime]], list[list[int]]]:
+    """Per bucket of the scope, the ``sums`` (``sums_by``)."""
     spans = scope.buckets()
     starts = [start for start, _ in spans]
-    per_bucket: list[dict[object, int]] = [{} for _ in spans]
-    found = sum_rows(
+    per_bucket = [[0] * len(sums) for _ in spans]
+    found = sums_by(
         conn,
         brand=scope.brand,
         since=scope.since,
         until=scope.until,
-        group=(column,),
+        sums=sums,
         by_time=True,
         days=scope.bucket != "hour",
     )
-    for (key, value), count in found.items():
-        counts = per_bucket[bisect_right(starts, key_start(key)) - 1]
-        counts[value] = counts.get(value, 0) + count
+    for (key,), counts in found.items():
+        into = per_bucket[bisect_right(starts, key_start(key)) - 1]
+        for i, count in enumerate(counts):
+            into[i] += count
     return spans, per_bucket
+
+
+# Counts split by sentiment or complaint as sums per value (see sums_by).
+_BY_SENTIMENT = tuple(f"iif(sentiment = '{label}', mentions, 0)" for label in SENTIMENTS)
+_WITH_COMPLAINTS = ("mentions", "iif(complaint, mentions, 0)")
+_WITH_NEGATIVE = ("mentions", "iif(sentiment = 'negative', mentions, 0)")
 
 
 def incidents(conn: sqlite3.Connection, scope: StatsScope) -> list[Incident]:
@@ -94,34 +102,34 @@ def incidents(conn: sqlite3.Connection, scope: StatsScope) -> list[Incident]:
 def volume(store: SQLiteStore, scope: StatsScope) -> Volume:
     """Mentions per bucket by sentiment, the previous period's total, the incidents."""
     with store._read() as conn:
-        spans, per_bucket = _bucketed(conn, scope, "sentiment")
+        spans, per_bucket = _bucketed(conn, scope, _BY_SENTIMENT)
         previous = total(conn, scope.previous())
         marked = incidents(conn, scope)
-    points = []
-    for (start, end), counts in zip(spans, per_bucket, strict=True):
-        by_sentiment = dict.fromkeys(SENTIMENTS, 0)
-        for label, count in counts.items():
-            by_sentiment[str(label)] = by_sentiment.get(str(label), 0) + count
-        points.append(VolumePoint(start, end, by_sentiment))
+    points = [
+        VolumePoint(start, end, dict(zip(SENTIMENTS, counts, strict=True)))
+        for (start, end), counts in zip(spans, per_bucket, strict=True)
+    ]
     return Volume(points, previous, marked)
 
 
 def complaints(store: SQLiteStore, scope: StatsScope) -> Complaints:
     """Complaints and mentions per bucket, and both over the previous period."""
+    before_scope = scope.previous()
     with store._read() as conn:
-        spans, per_bucket = _bucketed(conn, scope, "complaint")
-        before = sum_rows(
+        spans, per_bucket = _bucketed(conn, scope, _WITH_COMPLAINTS)
+        before = sums_by(
             conn,
             brand=scope.brand,
-            since=scope.previous().since,
-            until=scope.previous().until,
-            group=("complaint",),
+            since=before_scope.since,
+            until=before_scope.until,
+            sums=_WITH_COMPLAINTS,
         )
     points = [
-        ComplaintPoint(start, end, counts.get(1, 0), sum(counts.values()))
-        for (start, end), counts in zip(spans, per_bucket, strict=True)
+        ComplaintPoint(start, end, complained, mentions)
+        for (start, end), (mentions, complained) in zip(spans, per_bucket, strict=True)
     ]
-    return Complaints(points, before.get((1,), 0), sum(before.values()))
+    previous_mentions, previous_complaints = before.get((), [0, 0])
+    return Complaints(points, previous_complaints, previous_mentions)
 
 
 def _values(conn: sqlite3.Connection, scope: StatsScope, dimension: Dimension) -> dict[str, int]:
@@ -175,23 +183,23 @@ def share_of_voice(store: SQLiteStore, scope: StatsScope) -> ShareOfVoice:
     """Every brand's mentions and negative mentions in the range, most first (the scope's
     brand does not narrow it: a share is relative to the others)."""
     with store._read() as conn:
-        found = sum_rows(
+        found = sums_by(
             conn,
             brand=None,
             since=scope.since,
             until=scope.until,
-            group=("brand", "sentiment = 'negative'"),
+            sums=_WITH_NEGATIVE,
+            group=("brand",),
             brands=_BRANDS,
         )
     per_brand: dict[str, list[int]] = {}
     names: dict[str, str] = {}
-    for (brand, negative), count in found.items():
+    for (brand,), (mentions, negative) in found.items():
         key = str(brand).lower()  # the rollups' brand is NOCASE: one brand, however written
         names.setdefault(key, str(brand))
         counts = per_brand.setdefault(key, [0, 0])
-        counts[0] += count
-        if negative:
-            counts[1] += count
+        counts[0] += mentions
+        counts[1] += negative
     shares = [
         BrandShare(names[key], mentions, negative)
         for key, (mentions, negative) in per_brand.items()

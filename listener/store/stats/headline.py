@@ -10,21 +10,29 @@ from listener.store.sqlite import SQLiteStore
 from listener.store.stats.models import Headline
 from listener.store.stats.response import first_response_durations, open_alerts
 from listener.store.stats.scope import StatsScope
-from listener.store.stats.sums import sum_rows
+from listener.store.stats.sums import sums_by
+
+_MENTIONS_NEGATIVE_COMPLAINTS = (
+    "mentions",
+    "iif(sentiment = 'negative', mentions, 0)",
+    "iif(complaint, mentions, 0)",
+)
 
 
 def _counts(conn: sqlite3.Connection, scope: StatsScope) -> tuple[int, int, int]:
     """(mentions, negative, complaints) of the scope."""
-    found = sum_rows(
+    found = sums_by(
         conn,
         brand=scope.brand,
         since=scope.since,
         until=scope.until,
-        group=("sentiment = 'negative'", "complaint"),
+        sums=(
+            "mentions",
+            "iif(sentiment = 'negative', mentions, 0)",
+            "iif(complaint, mentions, 0)",
+        ),
     )
-    mentions = sum(found.values())
-    negative = sum(n for (is_negative, _), n in found.items() if is_negative)
-    complaints = sum(n for (_, complaint), n in found.items() if complaint)
+    mentions, negative, complaints = found.get((), [0, 0, 0])
     return mentions, negative, complaints
 
 
