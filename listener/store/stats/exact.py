@@ -22,12 +22,8 @@ from datetime import datetime
 from listener.models import SentimentLabel
 from listener.store.sqlite import SQLiteStore
 from listener.store.stats.scope import floor_hour
-from listener.store.stats.sums import Filters, Table, sum_rows
+from listener.store.stats.sums import EARLIEST, LATEST, Filters, Table, sum_rows
 
-# Bounds for "no bound": every stored hour lies between them (four-digit years: strftime
-# writes year 1 as "1", which would sort after "2026").
-_EARLIEST = datetime.fromisoformat("1000-01-01T00:00:00+00:00")
-_LATEST = datetime.fromisoformat("9999-12-31T00:00:00+00:00")
 _LIKE_ESCAPE = "\\"
 
 
@@ -82,8 +78,8 @@ def exact_count(
     if brand == "":
         # Search looks for a brand named '' and finds none; the rollups' '' is all brands.
         return 0
-    low = since or _EARLIEST
-    high = until or _LATEST
+    low = since or EARLIEST
+    high = until or LATEST
     if high <= low:
         return 0
     filters = Filters()
