@@ -112,12 +112,7 @@ def revise_on(conn: sqlite3.Connection, mentions: Sequence[Mention], *, with_rol
             continue
         count += 1
         _rewrite_brands(conn, m)
-        tag_rows = rows.tag_rows(m.id, judgments)
-        if with_rollups:
-            rollups.rewrite_tags(conn, m.id, tag_rows)
-            continue
-        conn.execute(rows.DELETE_TAGS, (m.id,))
-        conn.executemany(rows.INSERT_TAG, tag_rows)
+        rollups.rewrite_tags(conn, m.id, rows.tag_rows(m.id, judgments), counted=with_rollups)
     return count
 
 

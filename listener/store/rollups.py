@@ -127,10 +127,19 @@ def count_new(
 
 
 def rewrite_tags(
-    conn: sqlite3.Connection, mention_id: str, tag_rows: list[tuple[str, str, str]]
+    conn: sqlite3.Connection,
+    mention_id: str,
+    tag_rows: list[tuple[str, str, str]],
+    *,
+    counted: bool,
 ) -> None:
-    """Replace a mention's ``mention_tags`` rows with ``tag_rows`` (``rows.tag_rows``) and
-    move its topic and feeling counts from the old tags to the new, if it is live."""
+    """Replace a mention's ``mention_tags`` rows with ``tag_rows`` (``rows.tag_rows``) and,
+    when the store has rollups (``counted``), move its topic and feeling counts from the
+    old tags to the new if it is live."""
+    if not counted:
+        conn.execute(rows.DELETE_TAGS, (mention_id,))
+        conn.executemany(rows.INSERT_TAG, tag_rows)
+        return
     old = {(r["kind"], r["value"]) for r in conn.execute(_SELECT_TAGS, (mention_id,))}
     conn.execute(rows.DELETE_TAGS, (mention_id,))
     conn.executemany(rows.INSERT_TAG, tag_rows)

@@ -379,11 +379,7 @@ def _write_judgments(
     move by trigger; the tags' by ``rollups.rewrite_tags`` (when the store has rollups)."""
     conn.execute(rows.UPDATE_JUDGMENTS, (*rows.judgment_columns(judgments), mention_id))
     tag_rows = rows.tag_rows(mention_id, judgments)
-    if with_rollups:
-        rollups.rewrite_tags(conn, mention_id, tag_rows)
-        return
-    conn.execute(rows.DELETE_TAGS, (mention_id,))
-    conn.executemany(rows.INSERT_TAG, tag_rows)
+    rollups.rewrite_tags(conn, mention_id, tag_rows, counted=with_rollups)
 
 
 def _fts_rejects(conn: sqlite3.Connection, expression: str) -> bool:
