@@ -17,8 +17,9 @@ from typing import Any
 import httpx
 import pytest
 
-from listener.models import Author, Finding, Judgments, SentimentLabel
+from listener.models import AlertKind, Author, Finding, Judgments, SentimentLabel, Severity
 from listener.store import accounts
+from listener.store.alert_contract import NewAlert
 from tests.store_helpers import make_mention
 from tests.web_fixtures import WebServer
 from tests.web_pages_helpers import token_client
@@ -50,8 +51,12 @@ def judged(label: SentimentLabel, *, complaint: bool = False, topic: str | None 
     )
 
 
-NEG, POS, NEU, UNK = (SentimentLabel.NEGATIVE, SentimentLabel.POSITIVE, SentimentLabel.NEUTRAL,
-                      SentimentLabel.UNKNOWN)  # fmt: skip
+NEG, POS, NEU, UNK = (
+    SentimentLabel.NEGATIVE,
+    SentimentLabel.POSITIVE,
+    SentimentLabel.NEUTRAL,
+    SentimentLabel.UNKNOWN,
+)
 
 
 def fill(running: WebServer) -> None:
@@ -146,9 +151,28 @@ def search_count(client: httpx.Client, url: str) -> int:
 def test_the_page_shows_the_known_counts_and_every_number_finds_its_mentions(
     served: WebServer,
 ) -> None:
+    with served.store.alert_transaction() as tx:
+        spike = tx.add_alert(
+            NewAlert(
+                key="spike:acme",
+                kind=AlertKind.INCIDENT,
+                rule="spike",
+                brand="Acme",
+                severity=Severity.HIGH,
+                title="Acme: a spike of late deliveries",
+                created_at=HOUR_10 + timedelta(minutes=20),
+            )
+        )
+    assert spike is not None
     with httpx.Client(base_url=served.url) as client:
         page = client.get("/dashboard", params={"range": "24h", "brand": "Acme"})
         assert page.status_code == 200
+        # The incident is listed (and marked on the chart from its data-at) with its link.
+        assert re.search(
+            rf'<li data-at="{int(spike.created_at.timestamp())}">.*?href="/alerts/{spike.id}"',
+            page.text,
+            re.S,
+        )
         tables = page_tables(page.text)
         volume = {row[0][0]: row for row in tables["volume-table"][1:]}
         assert len(volume) == 24
@@ -207,8 +231,20 @@ def test_the_url_is_tidied_and_a_bad_one_says_what_to_change(served: WebServer) 
                 assert words in problem.json()["detail"]
 
 
-PANELS = ("headline", "volume", "complaints", "share-of-voice", "topics", "feelings",
-          "sources", "languages", "rising-terms", "authors", "engaged", "response")  # fmt: skip
+PANELS = (
+    "headline",
+    "volume",
+    "complaints",
+    "share-of-voice",
+    "topics",
+    "feelings",
+    "sources",
+    "languages",
+    "rising-terms",
+    "authors",
+    "engaged",
+    "response",
+)
 
 
 def test_every_panel_answers_json_and_csv_with_the_page_parameters(served: WebServer) -> None:
@@ -242,11 +278,17 @@ def test_every_panel_answers_json_and_csv_with_the_page_parameters(served: WebSe
 
 def test_csv_cells_from_the_internet_cannot_run_as_formulas(web_server: Serve) -> None:
     running = web_server(SETTINGS, clock=lambda: NOW)
-    running.store.insert_mentions([
-        make_mention(1, published_at=HOUR_10, brands=("Acme",),
-                     judgments=judged(NEG, topic="=HYPERLINK(\"http://x\")")),
-        make_mention(2, source="@evil", published_at=HOUR_10, brands=("Acme",)),
-    ])  # fmt: skip
+    running.store.insert_mentions(
+        [
+            make_mention(
+                1,
+                published_at=HOUR_10,
+                brands=("Acme",),
+                judgments=judged(NEG, topic='=HYPERLINK("http://x")'),
+            ),
+            make_mention(2, source="@evil", published_at=HOUR_10, brands=("Acme",)),
+        ]
+    )
     with httpx.Client(base_url=running.url) as client:
         topics = client.get("/api/v1/stats/topics.csv?range=24h").text
         assert "'=hyperlink" in topics.lower() and "\n=" not in topics
