@@ -209,3 +209,20 @@ def test_the_newest_texts_are_the_same_whichever_way(tmp_path: Path) -> None:
                                                 "\ninitech post 1"])  # fmt: skip
     assert (busy_way, busy_texts) == ("walk", ["\nacme post 39",
                                                "\nacme post 38"])  # fmt: skip
+
+
+def test_rising_terms_see_an_edit_between_two_views(tmp_path: Path) -> None:
+    before = [_said(n, at(1, 1) + timedelta(minutes=n), "parcel arrived fine") for n in range(10)]
+    now = [_said(10 + n, at(2, 1) + timedelta(minutes=n), "parcel refund refused")
+           for n in range(4)]  # fmt: skip
+    with SQLiteStore(tmp_path / "edits.db") as store:
+        store.insert_mentions(before + now)
+        scope = scope_for("Acme", at(2, 0), at(3, 0))
+        first = rising_terms(store, scope)
+        again = rising_terms(store, scope)  # the same samples: the same answer
+        assert [t.term for t in first.terms] == [t.term for t in again.terms]
+        assert [t.term for t in first.terms] == ["refund", "refused"]
+        # Two of the four now say something else: "refused" falls under MIN_MENTIONS.
+        edited = [replace(m, text="parcel refund", edited_at=at(2, 9)) for m in now[:2]]
+        assert store.revise_mentions(edited) == 2
+        assert [t.term for t in rising_terms(store, scope).terms] == ["refund"]

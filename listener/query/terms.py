@@ -80,9 +80,21 @@ def over_represented(
     first (ties: in more texts first, then alphabetical)."""
     if not window:
         return []
-    now_df = document_frequencies(window, excluded)
-    usual_df = document_frequencies(baseline, excluded)
-    n_now, n_usual = len(window), len(baseline)
+    return score(
+        document_frequencies(window, excluded),
+        len(window),
+        document_frequencies(baseline, excluded),
+        len(baseline),
+        top=top,
+    )
+
+
+def score(
+    now_df: Counter[str], n_now: int, usual_df: Counter[str], n_usual: int, *, top: int
+) -> list[ScoredTerm]:
+    """``over_represented`` from the texts' document frequencies (``n_*`` texts each)."""
+    if not n_now:
+        return []
     scored = []
     for word, df in now_df.items():
         if df < MIN_MENTIONS:

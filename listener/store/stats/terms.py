@@ -14,8 +14,10 @@ instead (``listener.store.stats.ways``).
 from __future__ import annotations
 
 import sqlite3
+import threading
+from collections import Counter, OrderedDict
 
-from listener.query.terms import TEXT_CHARS, over_represented
+from listener.query.terms import TEXT_CHARS, document_frequencies, score
 from listener.store.rows import ts
 from listener.store.sqlite import SQLiteStore
 from listener.store.stats.models import RisingTerm, RisingTerms
@@ -24,6 +26,30 @@ from listener.store.stats.ways import BRAND_FROM, OF_BRAND, RANGE_FROM, Way, cou
 
 SAMPLE = 2000
 TOP = 10
+# The word counts of the last few samples, keyed by the sampled texts themselves (so a
+# sample whose texts changed in any way is counted again): a dashboard shown again within
+# the hour samples the same previous period, whose tokenising was half the panel's time.
+_REMEMBERED = 8
+_remembered: OrderedDict[tuple[tuple[str, ...], frozenset[str]], Counter[str]] = OrderedDict()
+_remembered_lock = threading.Lock()
+
+
+def frequencies(texts: list[str], excluded: frozenset[str]) -> Counter[str]:
+    """``document_frequencies`` of ``texts``, remembered for the last few samples."""
+    key = (tuple(texts), excluded)
+    with _remembered_lock:
+        found = _remembered.get(key)
+        if found is not None:
+            _remembered.move_to_end(key)
+            return found
+    found = document_frequencies(texts, excluded)
+    with _remembered_lock:
+        _remembered[key] = found
+        while len(_remembered) > _REMEMBERED:
+            _remembered.popitem(last=False)
+    return found
+
+
 _TEXT = "SELECT substr(m.title || char(10) || m.body, 1, :chars)"
 _NEWEST = " ORDER BY m.published_at DESC, m.seq DESC LIMIT :sample"
 
@@ -67,7 +93,13 @@ def rising_terms(
     with store._read() as conn:
         _, now_texts = newest_texts(conn, scope, sample)
         _, before_texts = newest_texts(conn, before, sample)
-    scored = over_represented(now_texts, before_texts, excluded=excluded, top=top)
+    scored = score(
+        frequencies(now_texts, excluded),
+        len(now_texts),
+        frequencies(before_texts, excluded),
+        len(before_texts),
+        top=top,
+    )
     return RisingTerms(
         terms=[RisingTerm(t.term, t.count, t.baseline_count, t.ratio) for t in scored],
         sampled=len(now_texts),
