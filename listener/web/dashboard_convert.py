@@ -57,10 +57,10 @@ def scope_out(scope: StatsScope) -> ScopeOut:
 
 
 def headline_out(
-    scope: StatsScope, now: stats.Headline, before: stats.Headline | None
+    scope: StatsScope, now: stats.Headline, before: stats.Durations | None
 ) -> HeadlineOut:
-    """``before`` is the headline of ``scope.previous()``, for the response time's change
-    (the counts' previous values are in ``now`` already)."""
+    """``before`` is the first response of ``scope.previous()``, for the response time's
+    change (the counts' previous values are in ``now`` already)."""
     return HeadlineOut(
         scope=scope_out(scope),
         mentions=now.mentions,
@@ -74,7 +74,7 @@ def headline_out(
         complaint_rate=now.complaint_rate,
         previous_complaint_rate=now.previous_complaint_rate,
         first_response_median_s=now.first_response.median_s,
-        previous_first_response_median_s=before.first_response.median_s if before else None,
+        previous_first_response_median_s=before.median_s if before else None,
         first_responses=now.first_response.count,
         open_alerts=now.open_alerts,
         mentions_url=search_url(scope),

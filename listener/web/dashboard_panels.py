@@ -20,7 +20,9 @@ from listener.store.stats import (
     top_authors,
     volume,
 )
+from listener.store.stats.headline import first_response
 from listener.store.stats.scope import StatsScope
+from listener.store.stats.sums import shared_sums
 from listener.web.context import WebContext
 from listener.web.dashboard_convert import (
     breakdown_out,
@@ -59,7 +61,7 @@ def _headline(context: WebContext, scope: StatsScope) -> PanelOut:
     now = headline(context.store, scope)
     # The median first response has no count in the rollups: the previous period's is read
     # from its alerts (the counts' previous values come with ``now``).
-    before = headline(context.store, scope.previous())
+    before = first_response(context.store, scope.previous())
     return headline_out(scope, now, before)
 
 
@@ -111,5 +113,7 @@ def panel(name: str, context: WebContext, scope: StatsScope) -> PanelOut:
 
 
 def all_panels(context: WebContext, scope: StatsScope) -> dict[str, PanelOut]:
-    """Every panel of the page, each counted once."""
-    return {name: panel(name, context, scope) for name in PANEL_NAMES}
+    """Every panel of the page, each counted once; the sums several panels need (the
+    range's and the previous period's totals, the bucketed counts) are read once for all."""
+    with shared_sums():
+        return {name: panel(name, context, scope) for name in PANEL_NAMES}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from bisect import bisect_right
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from listener.models import AlertKind
@@ -28,8 +28,15 @@ from listener.store.stats.models import (
     Volume,
     VolumePoint,
 )
-from listener.store.stats.scope import StatsScope
-from listener.store.stats.sums import LANGUAGE, Filters, key_start, sum_rows, sums_by
+from listener.store.stats.scope import DAY, StatsScope
+from listener.store.stats.sums import (
+    LANGUAGE,
+    Filters,
+    key_start,
+    sum_rows,
+    sums_by,
+    totals,
+)
 
 Dimension = Literal["topic", "feeling", "source", "language"]
 DIMENSIONS: tuple[Dimension, ...] = ("topic", "feeling", "source", "language")
@@ -53,26 +60,31 @@ _INCIDENTS = (
 
 
 def total(conn: sqlite3.Connection, scope: StatsScope) -> int:
-    """Live mentions of the scope's brand in its range."""
-    found = sum_rows(conn, brand=scope.brand, since=scope.since, until=scope.until)
-    return found.get((), 0)
+    """Live mentions of the scope's brand in its range (from the shared ``totals``)."""
+    return totals(conn, scope.brand, scope.since, scope.until)[0]
 
 
 def _bucketed(
-    conn: sqlite3.Connection, scope: StatsScope, sums: Sequence[str]
+    conn: sqlite3.Connection,
+    scope: StatsScope,
+    sums: Sequence[str],
+    shift: timedelta = timedelta(0),
 ) -> tuple[list[tuple[datetime, datetime]], list[list[int]]]:
-    """Per bucket of the scope, the ``sums`` (``sums_by``)."""
-    spans = scope.buckets()
+    """Per bucket of the scope, the ``sums`` (``sums_by``); with ``shift``, of the same
+    buckets moved that far back (the previous period aligned bucket by bucket)."""
+    spans = [(start - shift, end - shift) for start, end in scope.buckets()]
     starts = [start for start, _ in spans]
     per_bucket = [[0] * len(sums) for _ in spans]
+    # Day rows only when every moved bucket edge still falls on a midnight.
+    whole_days = shift % DAY == timedelta(0)
     found = sums_by(
         conn,
         brand=scope.brand,
-        since=scope.since,
-        until=scope.until,
+        since=scope.since - shift,
+        until=scope.until - shift,
         sums=sums,
         by_time=True,
-        days=scope.bucket != "hour",
+        days=scope.bucket != "hour" and whole_days,
     )
     for (key,), counts in found.items():
         into = per_bucket[bisect_right(starts, key_start(key)) - 1]
@@ -84,6 +96,8 @@ def _bucketed(
 # Counts split by sentiment or complaint as sums per value (see sums_by).
 _BY_SENTIMENT = tuple(f"iif(sentiment = '{label}', mentions, 0)" for label in SENTIMENTS)
 _WITH_COMPLAINTS = ("mentions", "iif(complaint, mentions, 0)")
+# Volume and complaints read one bucketed sum (shared within a page): sentiments, then these.
+_BUCKET_SUMS = _BY_SENTIMENT + _WITH_COMPLAINTS
 _WITH_NEGATIVE = ("mentions", "iif(sentiment = 'negative', mentions, 0)")
 
 
@@ -102,34 +116,38 @@ def incidents(conn: sqlite3.Connection, scope: StatsScope) -> list[Incident]:
 def volume(store: SQLiteStore, scope: StatsScope) -> Volume:
     """Mentions per bucket by sentiment, the previous period's total, the incidents."""
     with store._read() as conn:
-        spans, per_bucket = _bucketed(conn, scope, _BY_SENTIMENT)
+        spans, per_bucket = _bucketed(conn, scope, _BUCKET_SUMS)
         previous = total(conn, scope.previous())
         marked = incidents(conn, scope)
     points = [
-        VolumePoint(start, end, dict(zip(SENTIMENTS, counts, strict=True)))
+        VolumePoint(start, end, dict(zip(SENTIMENTS, counts[: len(SENTIMENTS)], strict=True)))
         for (start, end), counts in zip(spans, per_bucket, strict=True)
     ]
     return Volume(points, previous, marked)
 
 
 def complaints(store: SQLiteStore, scope: StatsScope) -> Complaints:
-    """Complaints and mentions per bucket, and both over the previous period."""
+    """Complaints and mentions per bucket, and both over the previous period, in total and
+    per bucket (the previous period's buckets are this one's moved back by its length: as
+    many, aligned by position)."""
     before_scope = scope.previous()
     with store._read() as conn:
-        spans, per_bucket = _bucketed(conn, scope, _WITH_COMPLAINTS)
-        before = sums_by(
-            conn,
-            brand=scope.brand,
-            since=before_scope.since,
-            until=before_scope.until,
-            sums=_WITH_COMPLAINTS,
+        spans, per_bucket = _bucketed(conn, scope, _BUCKET_SUMS)
+        before_spans, before_per_bucket = _bucketed(conn, scope, _WITH_COMPLAINTS, scope.length)
+        previous_mentions, _, previous_complaints = totals(
+            conn, scope.brand, before_scope.since, before_scope.until
         )
     points = [
-        ComplaintPoint(start, end, complained, mentions)
-        for (start, end), (mentions, complained) in zip(spans, per_bucket, strict=True)
+        ComplaintPoint(start, end, counts[-1], counts[-2])
+        for (start, end), counts in zip(spans, per_bucket, strict=True)
     ]
-    previous_mentions, previous_complaints = before.get((), [0, 0])
-    return Complaints(points, previous_complaints, previous_mentions)
+    previous_points = [
+        ComplaintPoint(start, end, complained, mentions)
+        for (start, end), (mentions, complained) in zip(
+            before_spans, before_per_bucket, strict=True
+        )
+    ]
+    return Complaints(points, previous_complaints, previous_mentions, previous_points)
 
 
 def _values(conn: sqlite3.Connection, scope: StatsScope, dimension: Dimension) -> dict[str, int]:

@@ -7,38 +7,27 @@ from __future__ import annotations
 import sqlite3
 
 from listener.store.sqlite import SQLiteStore
-from listener.store.stats.models import Headline
+from listener.store.stats.models import Durations, Headline
 from listener.store.stats.response import first_response_durations, open_alerts
 from listener.store.stats.scope import StatsScope
-from listener.store.stats.sums import sums_by
-
-_MENTIONS_NEGATIVE_COMPLAINTS = (
-    "mentions",
-    "iif(sentiment = 'negative', mentions, 0)",
-    "iif(complaint, mentions, 0)",
-)
+from listener.store.stats.sums import totals
 
 
 def _counts(conn: sqlite3.Connection, scope: StatsScope) -> tuple[int, int, int]:
     """(mentions, negative, complaints) of the scope."""
-    found = sums_by(
-        conn,
-        brand=scope.brand,
-        since=scope.since,
-        until=scope.until,
-        sums=(
-            "mentions",
-            "iif(sentiment = 'negative', mentions, 0)",
-            "iif(complaint, mentions, 0)",
-        ),
-    )
-    mentions, negative, complaints = found.get((), [0, 0, 0])
-    return mentions, negative, complaints
+    return totals(conn, scope.brand, scope.since, scope.until)
 
 
 def headline(store: SQLiteStore, scope: StatsScope) -> Headline:
     with store._read() as conn:
         return headline_on(conn, scope)
+
+
+def first_response(store: SQLiteStore, scope: StatsScope) -> Durations:
+    """The headline's first response alone: the page compares it with the previous
+    period's, which needs none of that period's counts."""
+    with store._read() as conn:
+        return first_response_durations(conn, scope)
 
 
 def headline_on(conn: sqlite3.Connection, scope: StatsScope) -> Headline:

@@ -8,7 +8,7 @@ properties, so a caller can never show a rate that disagrees with its counts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 # The sentiment labels a mention can carry (listener.models.SentimentLabel), in chart order.
@@ -74,6 +74,8 @@ class Complaints:
     points: list[ComplaintPoint]
     previous_complaints: int
     previous_mentions: int
+    # The previous period bucket by bucket, as many as ``points`` (aligned by position).
+    previous_points: list[ComplaintPoint] = field(default_factory=list)
 
     @property
     def complaints(self) -> int:

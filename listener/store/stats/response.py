@@ -13,9 +13,7 @@ closed without an answer, is not counted either way.
 from __future__ import annotations
 
 import sqlite3
-import statistics
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from listener.models import AlertKind, AlertState, Severity
@@ -59,6 +57,7 @@ _OPEN_COUNT = (
     " AND kind != 'digest'{brand}"
 )
 
+_RANKS = {s.value: s.rank for s in Severity}
 _HOUR = 3600
 # (label, older than, younger than) in seconds; the last has no upper bound.
 AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
@@ -70,22 +69,11 @@ AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Answered:
-    """One alert of the range, its events as seconds after its creation (None: not yet;
-    '~' in the SQL sorts after every stored time, so min() skips what did not happen)."""
-
-    kind: str
-    severity_rank: int
-    is_open: bool
-    assignee: str | None
-    first_response_s: float | None  # the first of acknowledge, reply, close
-    answered_s: float | None  # the first of acknowledge, reply (what the SLA asks)
-    resolve_s: float | None  # the close
-    age_s: float  # at ``now``
-
-
-_RANKS = {s.value: s.rank for s in Severity}
+# One alert of the range as the SQL gives it (a plain tuple: a Python object per alert
+# was most of a 180-day range's time): kind, severity, state, assignee, then its events as
+# seconds after its creation (None: not yet) -- the first of acknowledge, reply and close;
+# the first of acknowledge and reply (what the SLA asks); the close -- and its age at ``now``.
+_Row = tuple[str, str, str, str | None, float | None, float | None, float | None, float | None]
 
 
 def durations(seconds: Sequence[float]) -> Durations:
@@ -95,8 +83,24 @@ def durations(seconds: Sequence[float]) -> Durations:
         return Durations(0, None, None)
     if len(seconds) == 1:
         return Durations(1, seconds[0], seconds[0])
-    p90 = statistics.quantiles(seconds, n=10, method="inclusive")[8]
-    return Durations(len(seconds), statistics.median(seconds), p90)
+    return _sorted_durations(sorted(seconds))
+
+
+def _sorted_durations(ordered: Sequence[float]) -> Durations:
+    """``durations`` of values already in order, by the formulas of ``statistics.median``
+    and ``statistics.quantiles(n=10, method="inclusive")`` (same floats), without their
+    sort and checks per call."""
+    n = len(ordered)
+    if n == 0:
+        return Durations(0, None, None)
+    if n == 1:
+        return Durations(1, ordered[0], ordered[0])
+    middle = n // 2
+    median = ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    m = n - 1
+    j, delta = divmod(9 * m, 10)
+    p90 = (ordered[j] * (10 - delta) + ordered[j + 1] * delta) / 10
+    return Durations(n, median, p90)
 
 
 def _brand_clause(scope: StatsScope) -> tuple[str, list[object]]:
@@ -105,27 +109,14 @@ def _brand_clause(scope: StatsScope) -> tuple[str, list[object]]:
 
 def alerts_created(
     conn: sqlite3.Connection, scope: StatsScope, now: datetime | None = None
-) -> list[_Answered]:
-    """The alerts created in the range (not digests); ``age_s`` is 0 without ``now``."""
+) -> list[_Row]:
+    """The alerts created in the range (not digests); the age is None without ``now``."""
     clause, params = _brand_clause(scope)
     found = conn.execute(
         _CREATED.format(brand=clause),
         [ts(now) if now else None, ts(scope.since), ts(scope.until), *params],
     )
-    # Negative spans (a clock set back between creation and answer) count as 0.
-    return [
-        _Answered(
-            kind,
-            _RANKS[severity],
-            state in _OPEN_STATES,
-            assignee,
-            None if first is None else max(first, 0.0),
-            None if answered is None else max(answered, 0.0),
-            None if closed is None else max(closed, 0.0),
-            age or 0.0,
-        )
-        for kind, severity, state, assignee, first, answered, closed, age in found
-    ]
+    return found.fetchall()
 
 
 def open_ages_s(conn: sqlite3.Connection, scope: StatsScope, now: datetime) -> list[float]:
@@ -135,16 +126,8 @@ def open_ages_s(conn: sqlite3.Connection, scope: StatsScope, now: datetime) -> l
     return [max(row[0], 0.0) for row in found]
 
 
-def first_responses(alerts: Sequence[_Answered]) -> Durations:
-    return durations([a.first_response_s for a in alerts if a.first_response_s is not None])
-
-
-def _resolves(alerts: Sequence[_Answered]) -> Durations:
-    return durations([a.resolve_s for a in alerts if a.resolve_s is not None])
-
-
 def _sla(
-    alerts: Sequence[_Answered],
+    alerts: Sequence[_Row],
     *,
     within: timedelta | None,
     kinds: Collection[str],
@@ -155,13 +138,15 @@ def _sla(
         return 0, 0
     judged = met = 0
     deadline_s = within.total_seconds()
-    for a in alerts:
-        if a.kind not in kinds or a.severity_rank < min_severity.rank:
+    ranked = {value for value, rank in _RANKS.items() if rank >= min_severity.rank}
+    for kind, severity, state, _, _, answered, _, age in alerts:
+        if kind not in kinds or severity not in ranked:
             continue
-        if a.answered_s is not None:
+        if answered is not None:
             judged += 1
-            met += a.answered_s <= deadline_s
-        elif a.is_open and a.age_s > deadline_s:
+            # Negative spans (a clock set back between creation and answer) count as 0.
+            met += max(answered, 0.0) <= deadline_s
+        elif state in _OPEN_STATES and (age or 0.0) > deadline_s:
             judged += 1  # overdue: missed, whatever happens next
     return judged, met
 
@@ -179,17 +164,52 @@ def _by_age(ages_s: Sequence[float]) -> list[AgeBucket]:
     ]
 
 
-def _per_assignee(alerts: Sequence[_Answered]) -> list[AssigneeResponse]:
-    groups: dict[str | None, list[_Answered]] = {}
-    for a in alerts:
-        groups.setdefault(a.assignee, []).append(a)
+class _Group:
+    """One assignee's alerts (or all of them), counted as they are read."""
+
+    __slots__ = ("alerts", "firsts", "open", "resolves")
+
+    def __init__(self) -> None:
+        self.alerts = 0
+        self.open = 0
+        self.firsts: list[float] = []
+        self.resolves: list[float] = []
+
+
+def _grouped(alerts: Sequence[_Row]) -> tuple[_Group, dict[str | None, _Group]]:
+    """All the alerts' counts and durations, and the same per assignee, in one pass.
+    Negative spans (a clock set back between creation and answer) count as 0."""
+    everyone = _Group()
+    groups: dict[str | None, _Group] = {}
+    open_states = frozenset(_OPEN_STATES)
+    for _, _, state, assignee, first, _, closed, _ in alerts:
+        theirs = groups.get(assignee)
+        if theirs is None:
+            theirs = groups[assignee] = _Group()
+        is_open = state in open_states
+        everyone.alerts += 1
+        theirs.alerts += 1
+        everyone.open += is_open
+        theirs.open += is_open
+        if first is not None:
+            first = first if first > 0.0 else 0.0
+            everyone.firsts.append(first)
+            theirs.firsts.append(first)
+        if closed is not None:
+            closed = closed if closed > 0.0 else 0.0
+            everyone.resolves.append(closed)
+            theirs.resolves.append(closed)
+    return everyone, groups
+
+
+def _per_assignee(groups: dict[str | None, _Group]) -> list[AssigneeResponse]:
     rows = [
         AssigneeResponse(
             assignee=who,
-            alerts=len(theirs),
-            open=sum(a.is_open for a in theirs),
-            first_response=first_responses(theirs),
-            resolve=_resolves(theirs),
+            alerts=theirs.alerts,
+            open=theirs.open,
+            first_response=durations(theirs.firsts),
+            resolve=durations(theirs.resolves),
         )
         for who, theirs in groups.items()
     ]
@@ -219,14 +239,15 @@ def response(
         kinds={str(k) for k in sla_kinds},
         min_severity=sla_min_severity,
     )
+    everyone, groups = _grouped(alerts)
     return Response(
-        alerts=len(alerts),
-        first_response=first_responses(alerts),
-        resolve=_resolves(alerts),
+        alerts=everyone.alerts,
+        first_response=durations(everyone.firsts),
+        resolve=durations(everyone.resolves),
         sla_alerts=judged,
         sla_met=met,
         open_by_age=_by_age(open_ages),
-        per_assignee=_per_assignee(alerts),
+        per_assignee=_per_assignee(groups),
     )
 
 

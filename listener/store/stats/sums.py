@@ -9,7 +9,9 @@ values (brand, times, filters) are bound parameters.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -87,6 +89,25 @@ def split_range(
     return hours, (first_day, last_day)
 
 
+# A page's panels ask for the same sums (the range's and the previous period's totals, by
+# the headline, the breakdowns, volume, complaints): within ``shared_sums`` each distinct
+# read runs once. Only the page opens it; an API route reads alone, so both answer the same.
+_SHARED: ContextVar[dict[tuple[Any, ...], dict[tuple[Any, ...], list[int]]] | None] = ContextVar(
+    "listener_shared_sums", default=None
+)
+
+
+@contextmanager
+def shared_sums() -> Iterator[None]:
+    """Within this block (one request, one store), ``sums_by`` answers a read it has
+    already made from memory."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
 def sum_rows(
     conn: sqlite3.Connection,
     *,
@@ -131,6 +152,35 @@ def sums_by(
     splitting a count by a column that follows in the key (sentiment, complaint) is
     cheaper as a sum per value than as a group: a 180-day range's sort of every day row
     was most of a panel's time."""
+    memo = _SHARED.get()
+    if memo is None:
+        return _sums_by(
+            conn, brand, since, until, sums, group, by_time, days, table, filters, brands
+        )
+    extra = filters or Filters()
+    key = (brand, since, until, tuple(sums), tuple(group), by_time, days, table,
+           tuple(extra.clauses), tuple(extra.params), brands)  # fmt: skip
+    if key not in memo:
+        memo[key] = _sums_by(
+            conn, brand, since, until, sums, group, by_time, days, table, filters, brands
+        )
+    # Copies: a caller may add to the lists it is given.
+    return {k: list(v) for k, v in memo[key].items()}
+
+
+def _sums_by(
+    conn: sqlite3.Connection,
+    brand: str | None,
+    since: datetime,
+    until: datetime,
+    sums: Sequence[str],
+    group: Sequence[str],
+    by_time: bool,
+    days: bool,
+    table: Table,
+    filters: Filters | None,
+    brands: str | None,
+) -> dict[tuple[Any, ...], list[int]]:
     hour_table, day_table = _TABLES[table]
     extra = filters or Filters()
     hours, day_span = split_range(since, until, days=days)
@@ -166,3 +216,18 @@ def bucket_index(scope: StatsScope) -> tuple[list[datetime], list[tuple[datetime
     the bucket of the last start at or before it)."""
     spans = scope.buckets()
     return [start for start, _ in spans], spans
+
+
+# The range totals every panel shares (the headline's three; breakdowns, volume and
+# complaints take theirs from the same read): one read per range within ``shared_sums``.
+TOTALS = ("mentions", "iif(sentiment = 'negative', mentions, 0)", "iif(complaint, mentions, 0)")
+
+
+def totals(
+    conn: sqlite3.Connection, brand: str | None, since: datetime, until: datetime
+) -> tuple[int, int, int]:
+    """(mentions, negative, complaints) of ``brand`` (None: all) in ``[since, until)``."""
+    mentions, negative, complaints = sums_by(
+        conn, brand=brand, since=since, until=until, sums=TOTALS
+    ).get((), [0, 0, 0])
+    return mentions, negative, complaints
