@@ -53,8 +53,9 @@ def row_counts(path: Path) -> list[int]:
 
 def recount(mentions: Iterable[Mention]) -> dict[str, Counter[Key]]:
     """The rollups as the issue defines them, from Mention objects: a live mention once under
-    '' and once under each distinct brand it names (distinct as written: "Acme" and "ACME"
-    count twice under the one NOCASE key), its topics and feelings once each likewise."""
+    '' and once under each distinct brand it names (distinct without case: "Acme" and "ACME"
+    are one brand, as mention_brands and search hold them), its topics and feelings once
+    each likewise."""
     found: dict[str, Counter[Key]] = {table: Counter() for table in KEYS}
     for m in mentions:
         if m.deleted_at is not None:
@@ -70,8 +71,7 @@ def recount(mentions: Iterable[Mention]) -> dict[str, Counter[Key]]:
         )
         tags = {("topic", f.name.lower()) for f in j.topics}
         tags |= {("feeling", f.name.lower()) for f in j.feelings}
-        for brand in ["", *set(m.brands)]:
-            b = brand.lower()
+        for b in ["", *{brand.lower() for brand in m.brands}]:
             found["rollup_hours"][(b, hour, *rest)] += 1
             found["rollup_days"][(b, hour[:10], *rest)] += 1
             for kind, value in tags:

@@ -274,3 +274,26 @@ def test_rollups_check_exits_1_on_a_corrupt_row_and_0_after_rebuild(
     again = _listener(settings, "rollups", "check")
     assert again.returncode == 0, again.stdout + again.stderr
     assert "rollups match the mentions" in again.stdout
+
+
+def test_brands_differing_only_in_case_count_a_mention_once_as_search_finds_it(
+    store: SQLiteStore,
+) -> None:
+    # mention_brands (what search filters by) keeps one NOCASE row for "Acme" and "ACME";
+    # the rollups' brand key is NOCASE too, so the mention must count there once as well.
+    store.insert_mentions(
+        [make_mention(1, brands=("Acme", "ACME"), judgments=ANGRY_ABOUT_DELIVERY)]
+    )
+    store.insert_mentions([make_mention(2, brands=("Acme",))])
+    raw = sqlite3.connect(store.path)
+    searched = raw.execute("SELECT count(*) FROM mention_brands WHERE brand = 'acme'").fetchone()
+    raw.close()
+
+    counted = ("news", "rss", "en", "negative", 1)
+    assert searched == (2,)
+    assert _hours(store)[("acme", HOUR, *counted)] == 1
+    assert _tag_hours(store)[("acme", HOUR, "topic", "delivery")] == 1
+    # The edit's triggers and a rebuild agree with the insert.
+    store.update_judgments("news:1", dataclasses.replace(ANGRY_ABOUT_DELIVERY, complaint=False))
+    assert _hours(store)[("acme", HOUR, "news", "rss", "en", "negative", 0)] == 1
+    _consistent(store, ["news:1", "news:2"])

@@ -22,8 +22,9 @@ if TYPE_CHECKING:  # sqlite imports the schema, which imports this module
 
 ROLLUP_TABLES = ("rollup_hours", "rollup_days", "rollup_tag_hours", "rollup_tag_days")
 
-# Each live mention under '' and under each brand it names. DISTINCT: a brand listed twice
-# in the JSON counts once; brands differing only in case meet in the NOCASE key below.
+# Each live mention under '' and under each brand it names. DISTINCT without case: a brand
+# listed twice in the JSON, or as "Acme" and "ACME", counts once, as mention_brands (NOCASE)
+# holds it once and search finds it once.
 _KEYED = """
 WITH live AS (
     SELECT seq, brands, published_at, source, source_type, coalesce(lang, '') AS lang,
@@ -34,13 +35,13 @@ keyed AS (
     SELECT '' AS brand, seq, published_at, source, source_type, lang, sentiment_label, complaint
     FROM live
     UNION ALL
-    SELECT DISTINCT b.value, live.seq, live.published_at, live.source, live.source_type,
-        live.lang, live.sentiment_label, live.complaint
+    SELECT DISTINCT b.value COLLATE NOCASE, live.seq, live.published_at, live.source,
+        live.source_type, live.lang, live.sentiment_label, live.complaint
     FROM live, json_each(live.brands) b
 )
 """
-# GROUP BY compares brands as written (BINARY) while the key is NOCASE: "Acme" and "ACME"
-# arrive as two groups and the upsert adds the second to the first.
+# GROUP BY compares brands as written (BINARY) while the key is NOCASE: "Acme" on one
+# mention and "ACME" on another arrive as two groups and the upsert adds the second to the first.
 _FILL_HOURS = (
     _KEYED
     + """
@@ -66,7 +67,7 @@ WITH live AS (
 keyed AS (
     SELECT '' AS brand, seq, published_at, kind, value FROM live
     UNION ALL
-    SELECT DISTINCT b.value, live.seq, live.published_at, live.kind, live.value
+    SELECT DISTINCT b.value COLLATE NOCASE, live.seq, live.published_at, live.kind, live.value
     FROM live, json_each(live.brands) b
 )
 INSERT INTO {tag_hours} (brand, hour, kind, value, mentions)

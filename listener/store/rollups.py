@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import string
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -81,9 +82,20 @@ _SELECT_LIVE = "SELECT published_at, brands FROM mentions WHERE id = ? AND delet
 def brand_keys(brands: Iterable[str]) -> list[str]:
     """A mention's rollup brands: '' (all brands) and each distinct brand it names.
 
-    Distinct as written, as the rebuild's ``DISTINCT b.value``; "Acme" and "ACME" then
-    meet in the NOCASE key of the upsert, as they do in the rebuild's."""
-    return ["", *dict.fromkeys(brands)]
+    Distinct as the NOCASE brand key compares them (ASCII case folded), as mention_brands
+    keeps them and search finds them: "Acme" and "ACME" are one brand, counted once."""
+    distinct: dict[str, str] = {}
+    for brand in brands:
+        distinct.setdefault(_nocase(brand), brand)
+    return ["", *distinct.values()]
+
+
+def _nocase(text: str) -> str:
+    # SQLite's NOCASE folds ASCII letters only; str.lower() would also fold "É" to "é".
+    return text.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
 def count_new(

@@ -68,9 +68,12 @@ _TABLES: tuple[str, ...] = (
 )
 
 
-# A mention's brands as rollup keys: '' (all brands) and each distinct brand it names, as
-# rollup_rebuild's "keyed" counts them. {m} is old or new.
-_BRANDS_OF = "(SELECT '' AS brand UNION ALL SELECT DISTINCT value FROM json_each({m}.brands))"
+# A mention's brands as rollup keys: '' (all brands) and each distinct brand it names,
+# distinct without case as the NOCASE key (and mention_brands, and so search) compares them,
+# as rollup_rebuild's "keyed" counts them. {m} is old or new.
+_BRANDS_OF = (
+    "(SELECT '' AS brand UNION ALL SELECT DISTINCT value COLLATE NOCASE FROM json_each({m}.brands))"
+)
 
 
 def _count_rows(m: str, delta: str) -> str:
