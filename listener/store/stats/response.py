@@ -21,6 +21,7 @@ from listener.store.rows import ts
 from listener.store.sqlite import SQLiteStore
 from listener.store.stats.models import AgeBucket, AssigneeResponse, Durations, Response
 from listener.store.stats.scope import StatsScope
+from listener.store.stats.sums import tuples
 
 _OPEN_STATES = tuple(s.value for s in AlertState if s.is_open)
 # Durations are computed by SQLite (julianday of the stored ISO times, to the millisecond):
@@ -112,7 +113,8 @@ def alerts_created(
 ) -> list[_Row]:
     """The alerts created in the range (not digests); the age is None without ``now``."""
     clause, params = _brand_clause(scope)
-    found = conn.execute(
+    found = tuples(
+        conn,
         _CREATED.format(brand=clause),
         [ts(now) if now else None, ts(scope.since), ts(scope.until), *params],
     )
@@ -122,7 +124,7 @@ def alerts_created(
 def open_ages_s(conn: sqlite3.Connection, scope: StatsScope, now: datetime) -> list[float]:
     """How old each alert open now is (of the scope's brand, whatever its range)."""
     clause, params = _brand_clause(scope)
-    found = conn.execute(_OPEN.format(brand=clause), [ts(now), *params])
+    found = tuples(conn, _OPEN.format(brand=clause), [ts(now), *params])
     return [max(row[0], 0.0) for row in found]
 
 
@@ -261,7 +263,7 @@ def open_alerts(conn: sqlite3.Connection, scope: StatsScope) -> int:
 def first_response_durations(conn: sqlite3.Connection, scope: StatsScope) -> Durations:
     """``first_responses`` of the alerts created in the range, read without the rest."""
     clause, params = _brand_clause(scope)
-    found = conn.execute(
-        _FIRST_RESPONSES.format(brand=clause), [ts(scope.since), ts(scope.until), *params]
+    found = tuples(
+        conn, _FIRST_RESPONSES.format(brand=clause), [ts(scope.since), ts(scope.until), *params]
     )
     return durations([max(row[0], 0.0) for row in found])
