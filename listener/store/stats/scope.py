@@ -24,6 +24,11 @@ HOURLY_UP_TO = timedelta(days=3)
 DAILY_UP_TO = timedelta(days=120)
 # No panel counts more than this: a year and a bit covers "this year against last".
 LONGEST_RANGE = timedelta(days=800)
+# The years a range and its previous period may cover: datetime stops at years 1 and 9999,
+# and a range near either end would overflow there (its previous period, a week's Monday,
+# the next whole hour) as a 500. No mention is published before the epoch in practice.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 # More buckets than this would be an unreadable chart and a slow table.
 MOST_BUCKETS = 1000
 
@@ -101,11 +106,15 @@ def scope_for(
     when not given; ``ScopeError`` for an empty, reversed, too long or too finely cut one."""
     if since.tzinfo is None or until.tzinfo is None:
         raise ScopeError("since and until need a time zone (UTC is assumed nowhere silently)")
+    if not EARLIEST <= since <= LATEST or not EARLIEST <= until <= LATEST:
+        raise ScopeError(f"since and until must lie between {EARLIEST.date()} and {LATEST.date()}")
     start, end = floor_hour(since), ceil_hour(until)
     if end <= start:
         raise ScopeError(f"since ({since.isoformat()}) must be before until ({until.isoformat()})")
     if end - start > LONGEST_RANGE:
         raise ScopeError(f"the range is longer than {LONGEST_RANGE.days} days: shorten it")
+    if start - (end - start) < EARLIEST:
+        raise ScopeError(f"the previous period of the range would start before {EARLIEST.date()}")
     chosen = bucket or bucket_for(start, end)
     if chosen not in BUCKETS:
         raise ScopeError(f"bucket must be one of {', '.join(BUCKETS)}, not {chosen!r}")
