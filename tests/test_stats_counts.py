@@ -166,6 +166,8 @@ _FILTERS: list[dict[str, Any]] = [
     {"language": "hi"},
     {"language": "hi-latn"},
     {"language": "fr", "brand": "Globex"},
+    {"language": "unknown"},  # search's name for a language not recognised
+    {"language": "Unknown", "brand": "Acme"},
     {"sentiment": "negative"},
     {"sentiment": "Positive", "source": "reddit"},
     {"complaint": True},

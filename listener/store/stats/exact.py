@@ -7,8 +7,8 @@ search writes it (``listener.store.search``), over the rollup row instead of the
 
 - brand: the rollup's brand, compared without case as ``mention_brands`` compares it;
 - source: the source's name or its type (``source = ? OR source_type = ?``, NOCASE);
-- language: the tag or any of its subtags ("hi" finds hi and hi-Latn), an unknown
-  language ('' in the rollups, NULL in mentions) matching none;
+- language: the tag or any of its subtags ("hi" finds hi and hi-Latn); "unknown" finds
+  the mentions whose language was not recognised ('' in the rollups, NULL in mentions);
 - topic and feeling: lowercased and stripped, as search stores and reads tags.
 
 Anything else (a time inside an hour, a topic with a sentiment…) is not expressible:
@@ -22,7 +22,14 @@ from datetime import datetime
 from listener.models import SentimentLabel
 from listener.store.sqlite import SQLiteStore
 from listener.store.stats.scope import floor_hour
-from listener.store.stats.sums import EARLIEST, LATEST, Filters, Table, sum_rows
+from listener.store.stats.sums import (
+    EARLIEST,
+    LATEST,
+    UNKNOWN_LANGUAGE,
+    Filters,
+    Table,
+    sum_rows,
+)
 
 _LIKE_ESCAPE = "\\"
 
@@ -95,7 +102,11 @@ def exact_count(
             filters.add("(source = ? OR source_type = ?)", source, source)
         if language is not None:
             tag = _tag_name(language, "language")
-            filters.add("(lang = ? OR lang LIKE ? ESCAPE '\\')", tag, _like_prefix(tag))
+            if tag == UNKNOWN_LANGUAGE:
+                # Search's name for a language not recognised (NULL there, '' here).
+                filters.add("lang = ''")
+            else:
+                filters.add("(lang = ? OR lang LIKE ? ESCAPE '\\')", tag, _like_prefix(tag))
         if sentiment is not None:
             filters.add("sentiment = ?", _sentiment(sentiment))
         if complaint is not None:
