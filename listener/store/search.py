@@ -117,7 +117,8 @@ class SearchSql:
     fts_expressions: tuple[str, ...]  # the MATCH operands, to tell FTS5 errors apart
 
 
-def _like_prefix(value: str) -> str:
+def like_prefix(value: str) -> str:
+    """LIKE's pattern for a language's subtags ("pt" -> "pt-%"), its wildcards literal."""
     escaped = value.replace(_LIKE_ESCAPE, _LIKE_ESCAPE * 2).replace("%", "\\%").replace("_", "\\_")
     return escaped + "-%"
 
@@ -130,7 +131,7 @@ def _field_filter(where: _Where, f: FieldFilter) -> None:
     if f.name == "lang":
         # "pt" means Portuguese in any region: pt, pt-BR, pt-pt… LIKE is ASCII case-insensitive.
         parts = [f"m.lang IN ({marks})"] + ["m.lang LIKE ? ESCAPE '\\'" for _ in f.values]
-        where.add("(" + " OR ".join(parts) + ")", *f.values, *map(_like_prefix, f.values))
+        where.add("(" + " OR ".join(parts) + ")", *f.values, *map(like_prefix, f.values))
     elif f.name == "source":
         # Both columns are COLLATE NOCASE, so IN compares case-insensitively.
         where.add(f"(m.source IN ({marks}) OR m.source_type IN ({marks}))", *f.values, *f.values)
@@ -146,7 +147,8 @@ def _choice(kind: type[StrEnum], value: str, what: str) -> str:
         raise ValueError(f"{what} must be one of {choices}, not {value!r}") from None
 
 
-def _name(value: str, what: str) -> str:
+def filter_name(value: str, what: str) -> str:
+    """A topic, feeling or language filter as stored: stripped, lowercase, not empty."""
     # Feelings and topics are open-ended (users define their own topics), so any name is
     # accepted; tags are stored lowercase.
     name = value.strip().lower()
@@ -186,20 +188,20 @@ def _judgment_filters(
     if complaint is not None:
         where.add("m.complaint = ?", int(complaint))
     if feeling is not None:
-        where.add(_TAG_EXISTS.format(id=id_of), "feeling", _name(feeling, "feeling"))
+        where.add(_TAG_EXISTS.format(id=id_of), "feeling", filter_name(feeling, "feeling"))
     if topic is not None:
-        where.add(_TAG_EXISTS.format(id=id_of), "topic", _name(topic, "topic"))
+        where.add(_TAG_EXISTS.format(id=id_of), "topic", filter_name(topic, "topic"))
     if flag is not None:
         where.add(_TAG_EXISTS.format(id=id_of), "flag", _choice(Flag, flag, "flag"))
     if urgency is not None:
         where.add("m.urgency = ?", _choice(Urgency, urgency, "urgency"))
-    if language is not None and _name(language, "language") == UNKNOWN_LANGUAGE:
+    if language is not None and filter_name(language, "language") == UNKNOWN_LANGUAGE:
         # The mentions whose language was not recognised, as the dashboard's languages panel
         # (and the search facets' "unknown") count them: no BCP 47 tag is "unknown".
         where.add("(m.lang IS NULL OR m.lang = '')")
     elif language is not None:
         # The same test as the query language's lang: ("hi" also finds hi-IN and hi-Latn).
-        _field_filter(where, FieldFilter("lang", (_name(language, "language"),)))
+        _field_filter(where, FieldFilter("lang", (filter_name(language, "language"),)))
 
 
 @dataclass(frozen=True)

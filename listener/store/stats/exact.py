@@ -20,35 +20,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from listener.models import SentimentLabel
+from listener.store.search import UNKNOWN_LANGUAGE, filter_name, like_prefix
 from listener.store.sqlite import SQLiteStore
 from listener.store.stats.scope import floor_hour
 from listener.store.stats.sums import (
     EARLIEST,
     LATEST,
-    UNKNOWN_LANGUAGE,
     Filters,
     Table,
     sum_rows,
 )
 
-_LIKE_ESCAPE = "\\"
-
 
 def _whole_hour(moment: datetime | None) -> bool:
     return moment is None or (moment.tzinfo is not None and floor_hour(moment) == moment)
-
-
-def _like_prefix(value: str) -> str:
-    # As search's: the tag, a hyphen, anything; LIKE's wildcards in the tag taken literally.
-    escaped = value.replace(_LIKE_ESCAPE, _LIKE_ESCAPE * 2).replace("%", "\\%").replace("_", "\\_")
-    return escaped + "-%"
-
-
-def _tag_name(value: str, what: str) -> str:
-    name = value.strip().lower()
-    if not name:
-        raise ValueError(f"{what} must not be empty")
-    return name
 
 
 def _sentiment(value: str) -> str:
@@ -94,19 +79,19 @@ def exact_count(
     if topic is not None or feeling is not None:
         kind, value = ("topic", topic) if topic is not None else ("feeling", feeling)
         assert value is not None
-        filters.add("kind = ? AND value = ?", kind, _tag_name(value, kind))
+        filters.add("kind = ? AND value = ?", kind, filter_name(value, kind))
         table = "tag"
     else:
         table = "main"
         if source is not None:
             filters.add("(source = ? OR source_type = ?)", source, source)
         if language is not None:
-            tag = _tag_name(language, "language")
+            tag = filter_name(language, "language")
             if tag == UNKNOWN_LANGUAGE:
                 # Search's name for a language not recognised (NULL there, '' here).
                 filters.add("lang = ''")
             else:
-                filters.add("(lang = ? OR lang LIKE ? ESCAPE '\\')", tag, _like_prefix(tag))
+                filters.add("(lang = ? OR lang LIKE ? ESCAPE '\\')", tag, like_prefix(tag))
         if sentiment is not None:
             filters.add("sentiment = ?", _sentiment(sentiment))
         if complaint is not None:
