@@ -28,7 +28,8 @@ _OPEN_STATES = tuple(s.value for s in AlertState if s.is_open)
 # parsing four datetimes per alert in Python was most of the time of a long range. The
 # covering index alerts_response (schema 12) answers from the range alone: the planner's
 # own choice for a brand, alerts_brand_kind_state, read every alert of the brand ever
-# and each one's wide row (details, drafts).
+# and each one's wide row (details, drafts). The age is only read of an open alert (the
+# SLA's overdue test): most alerts of a long range are closed.
 _CREATED = """
 SELECT kind, severity, state, assignee,
     round((julianday(nullif(min(coalesce(acknowledged_at, '~'), coalesce(replied_at, '~'),
@@ -36,7 +37,8 @@ SELECT kind, severity, state, assignee,
     round((julianday(nullif(min(coalesce(acknowledged_at, '~'), coalesce(replied_at, '~')),
         '~')) - julianday(created_at)) * 86400, 3),
     round((julianday(closed_at) - julianday(created_at)) * 86400, 3),
-    round((julianday(?) - julianday(created_at)) * 86400, 3)
+    iif(state IN ('new', 'acknowledged', 'replied'),
+        round((julianday(?) - julianday(created_at)) * 86400, 3), NULL)
 FROM alerts INDEXED BY alerts_response
 WHERE created_at >= ? AND created_at < ? AND kind != 'digest'{brand}"""
 # The open states are AlertState's (is_open), written out so alerts_state_created answers.
@@ -73,7 +75,8 @@ AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
 # One alert of the range as the SQL gives it (a plain tuple: a Python object per alert
 # was most of a 180-day range's time): kind, severity, state, assignee, then its events as
 # seconds after its creation (None: not yet) -- the first of acknowledge, reply and close;
-# the first of acknowledge and reply (what the SLA asks); the close -- and its age at ``now``.
+# the first of acknowledge and reply (what the SLA asks); the close -- and, if open, its age
+# at ``now``.
 _Row = tuple[str, str, str, str | None, float | None, float | None, float | None, float | None]
 
 
