@@ -219,3 +219,30 @@ def test_exact_count_follows_a_tombstone_and_an_edit(tmp_path: Path) -> None:
         store.update_judgments("news:2", Judgments(sentiment_label=POS, language="en"))
         assert exact_count(store, brand="Acme", sentiment="positive") == 1
         assert exact_count(store, brand="Acme", sentiment="neutral") == 0
+
+
+def test_complaints_previous_period_bucket_by_bucket_moved_back_by_hours(
+    store: SQLiteStore,
+) -> None:
+    # 33 hours: the previous buckets are these moved back 33 hours, read from the hours:
+    # [03-01 11:00, 15:00) holds the complaint #2, [02 15:00, 20:00) the negative #3.
+    found = complaints(store, scope_for("Acme", SINCE, UNTIL, "day"))
+    assert [(p.start, p.end, p.complaints, p.mentions) for p in found.previous_points] == [
+        (PREVIOUS_SINCE, at(1, 15), 1, 1),
+        (at(1, 15), at(2, 15), 0, 0),
+        (at(2, 15), SINCE, 0, 1),
+    ]
+    assert len(found.previous_points) == len(found.points)
+
+
+def test_complaints_previous_period_by_whole_days_reads_the_days(store: SQLiteStore) -> None:
+    # Two whole days: the previous are 02-28 (nothing) and 03-01 (#1 negative at 10:59,
+    # #2 a complaint at 12:00).
+    found = complaints(store, scope_for("Acme", at(2, 0), at(4, 0), "day"))
+    assert [(p.complaints, p.mentions) for p in found.points] == [(1, 3), (1, 2)]
+    assert [(p.start, p.complaints, p.mentions) for p in found.previous_points] == [
+        (at(2, 0) - timedelta(days=2), 0, 0),
+        (at(1, 0), 1, 2),
+    ]
+    assert (found.previous_complaints, found.previous_mentions) == (1, 2)
+    assert found.previous_points[1].rate == pytest.approx(0.5)

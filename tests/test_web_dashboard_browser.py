@@ -52,6 +52,12 @@ def test_tables_show_the_counts_and_a_bar_and_a_number_lead_to_their_mentions(
 
     page.go_back()
     page.wait_for_url("**/dashboard?brand=Acme&range=24h")
+    # The complaints chart draws the previous period's line beside this period's.
+    complaints_chart = page.locator(".chart[data-chart=complaints][data-drawn=true]")
+    complaints_chart.wait_for()
+    drawn = complaints_chart.get_attribute("data-drawn-series") or ""
+    assert drawn.split("|") == ["Complaints", "Complaint rate", "previous period"]
+    assert "previous period" in page.locator("[data-legend=complaints]").inner_text()
     _cell(page, "complaints-table", "5 Dec 10:00", 0).locator("a").click()
     page.wait_for_url(re.compile(r"/search\?.*complaint=yes"))
     assert _search_count(page) == 2

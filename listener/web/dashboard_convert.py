@@ -119,6 +119,9 @@ def volume_out(scope: StatsScope, volume: stats.Volume) -> VolumeOut:
 
 
 def complaints_out(scope: StatsScope, complaints: stats.Complaints) -> ComplaintsOut:
+    # Aligned by position: the model's previous series has as many buckets as the range.
+    before: list[stats.ComplaintPoint | None] = list(complaints.previous_points)
+    before += [None] * (len(complaints.points) - len(before))
     return ComplaintsOut(
         scope=scope_out(scope),
         buckets=[
@@ -130,8 +133,16 @@ def complaints_out(scope: StatsScope, complaints: stats.Complaints) -> Complaint
                 rate=p.rate,
                 complaints_url=search_url(scope, p.start, p.end, complaint="yes"),
                 mentions_url=search_url(scope, p.start, p.end),
+                previous_start=b.start if b else None,
+                previous_end=b.end if b else None,
+                previous_complaints=b.complaints if b else 0,
+                previous_mentions=b.mentions if b else 0,
+                previous_rate=b.rate if b else None,
+                previous_complaints_url=(
+                    search_url(scope, b.start, b.end, complaint="yes") if b else None
+                ),
             )
-            for p in complaints.points
+            for p, b in zip(complaints.points, before, strict=False)
         ],
         complaints=complaints.complaints,
         mentions=complaints.mentions,

@@ -60,8 +60,14 @@ def _volume(p: VolumeOut) -> Table:
 
 
 def _complaints(p: ComplaintsOut) -> Table:
-    header = ("start", "end", "complaints", "mentions", "complaint_rate")
-    return header, [(b.start, b.end, b.complaints, b.mentions, b.rate) for b in p.buckets]
+    header = ("start", "end", "complaints", "mentions", "complaint_rate", "previous_start",
+              "previous_complaints", "previous_mentions", "previous_complaint_rate")  # fmt: skip
+    rows = [
+        (b.start, b.end, b.complaints, b.mentions, b.rate,
+         b.previous_start, b.previous_complaints, b.previous_mentions, b.previous_rate)
+        for b in p.buckets
+    ]  # fmt: skip
+    return header, rows
 
 
 def _share(p: ShareOfVoiceOut) -> Table:

@@ -84,6 +84,13 @@ class ComplaintBucket(BaseModel):
     rate: float | None
     complaints_url: str
     mentions_url: str
+    # The same bucket of the previous period (this one moved back by the range's length).
+    previous_start: datetime | None = None
+    previous_end: datetime | None = None
+    previous_complaints: int = 0
+    previous_mentions: int = 0
+    previous_rate: float | None = None
+    previous_complaints_url: str | None = None
 
 
 class ComplaintsOut(BaseModel):

@@ -184,6 +184,7 @@
   function complaintsChart(element, data) {
     const complaints = data.columns[data.series.findIndex(function (s) { return s.name === "complaints"; })];
     const rates = data.columns[data.series.findIndex(function (s) { return s.name === "rate"; })];
+    const previousIndex = data.series.findIndex(function (s) { return s.name === "previous"; });
     const options = baseOptions(element, data);
     options.series = [
       { label: "Bucket (UTC)" },
@@ -192,12 +193,20 @@
       { label: "Complaint rate", scale: "rate", stroke: cssVar("--dash-rate"), width: 2,
         value: function (plot, v) { return v === null || v === undefined ? "—" : (v * 100).toFixed(1) + " %"; } },
     ];
+    const columns = [data.xs, complaints, rates];
+    if (previousIndex >= 0) {
+      // The previous period's complaints, bucket by bucket (aligned by position), dashed
+      // on the complaints' own scale, each point at its bucket's start as the rate's.
+      options.series.push({ label: "previous period", stroke: cssVar("--dash-previous"), width: 2,
+        dash: [6, 4], points: { show: false } });
+      columns.push(data.columns[previousIndex]);
+    }
     options.axes = axes(data, "rate", function (plot, ticks) {
       return ticks.map(function (t) { return (t * 100).toFixed(0) + " %"; });
     });
     options.scales.y = { range: function (plot, min, max) { return [0, Math.max(1, max * 1.1)]; } };
     options.scales.rate = { range: function (plot, min, max) { return [0, Math.max(0.05, (max || 0) * 1.1)]; } };
-    return new uPlot(options, [data.xs, complaints, rates], element);
+    return new uPlot(options, columns, element);
   }
 
   const CHARTS = { volume: volumeChart, complaints: complaintsChart };
@@ -212,6 +221,8 @@
       if (!data.xs.length) continue;
       const plot = make(element, data);
       element.dataset.drawn = "true";
+      // What was drawn, by label (the legend is the panel's line; tests read this).
+      element.dataset.drawnSeries = plot.series.slice(1).map(function (s) { return s.label; }).join("|");
       followBucket(plot, data);
       let width = widthFor(element);
       new ResizeObserver(function () {
