@@ -16,7 +16,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from listener.config.settings import Settings
-from listener.store.stats.scope import BUCKETS, Bucket, ScopeError, StatsScope, ceil_hour, scope_for
+from listener.store.stats.scope import (
+    BUCKETS,
+    EARLIEST,
+    LATEST,
+    LONGEST_RANGE,
+    Bucket,
+    ScopeError,
+    StatsScope,
+    ceil_hour,
+    floor_hour,
+    scope_for,
+)
 
 PRESETS: dict[str, timedelta] = {
     "24h": timedelta(hours=24),
@@ -94,19 +105,49 @@ def iso_param(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%MZ")
 
 
+# The form's own names for since and until: a problem is said in the words on the page.
+FIELD_NAMES = {"since": "From", "until": "Before"}
+
+
 def _moment(value: str, name: str) -> datetime:
     example = "2026-11-01 or 2026-11-01T13:00Z"
+    field = FIELD_NAMES.get(name, name)
     try:
         if len(value) == 10:
             return datetime.combine(date.fromisoformat(value), time(0), tzinfo=UTC)
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise DashboardProblem(
-            f"{name} must be a date or an ISO time ({example}), not {value!r}"
+            f"{field} must be a date or a time ({example}), not {value!r}"
         ) from None
     if moment.tzinfo is None:
-        raise DashboardProblem(f"{name} needs a time zone ({example}): Z for UTC")
+        raise DashboardProblem(f"{field} needs a time zone ({example}): Z for UTC")
     return moment.astimezone(UTC)
+
+
+def _said(moment: datetime, now: datetime) -> str:
+    """A range's edge as the form's reader names it: "7 Dec", "7 Dec 13:00", "7 Dec 2025"."""
+    said = f"{moment.day} {moment:%b}"
+    if moment.year != now.year:
+        said += f" {moment.year}"
+    return said if moment.hour == 0 and moment.minute == 0 else said + f" {moment:%H:%M}"
+
+
+def _check_custom(since: datetime, until: datetime, now: datetime) -> None:
+    """The custom range's own mistakes in the form's words (scope_for says them in since
+    and until, the API's names)."""
+    if not (EARLIEST <= since <= LATEST and EARLIEST <= until <= LATEST):
+        return  # scope_for refuses it, before any hour arithmetic could overflow
+    start, end = floor_hour(since), ceil_hour(until)
+    if end <= start:
+        raise DashboardProblem(
+            f"From ({_said(since, now)}) must be before Before ({_said(until, now)})"
+        )
+    if end - start > LONGEST_RANGE:
+        raise DashboardProblem(
+            f"From ({_said(since, now)}) to Before ({_said(until, now)}) is"
+            f" {(end - start).days} days: the longest range is {LONGEST_RANGE.days} days"
+        )
 
 
 def _brand(value: str, settings: Settings) -> str | None:
@@ -154,6 +195,7 @@ def scope_from_params(
             raise DashboardProblem("a custom range needs since (a date such as 2026-11-01)")
         since = _moment(values["since"], "since")
         until = _moment(values["until"], "until") if values["until"] else ceil_hour(now)
+        _check_custom(since, until, now)
     else:
         until = ceil_hour(now)
         since = until - PRESETS[named]

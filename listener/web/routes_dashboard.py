@@ -21,6 +21,7 @@ from listener.web.dashboard_scope import (
     CUSTOM,
     DEFAULT_RANGE,
     PRESET_LABELS,
+    PRESETS,
     DashboardProblem,
     DashboardRequest,
     iso_param,
@@ -57,6 +58,12 @@ def dashboard(request: Request, context: Context, _who: Viewer) -> HTMLResponse 
     try:
         asked = scope_from_params(sent, context.settings, context.clock())
     except DashboardProblem as problem:
+        # Dates typed beside a preset's name make the range custom (as a good range's
+        # redirect says it), so the address of the mistake is the one that was asked.
+        if sent.get("since") and sent.get("range", DEFAULT_RANGE) in PRESETS:
+            return RedirectResponse(
+                "/dashboard?" + urlencode({**sent, "range": CUSTOM}), status_code=303
+            )
         return render(
             request,
             "dashboard/dashboard.html",
