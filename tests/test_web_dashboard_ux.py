@@ -8,14 +8,31 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 
+from listener.models import Author
+from tests.store_helpers import make_mention
 from tests.test_web_dashboard import NOW, SETTINGS, fill, served  # noqa: F401  (the fixture)
 from tests.web_fixtures import WebServer
 
 Serve = Callable[..., WebServer]
+
+
+@pytest.fixture
+def served_empty_history(web_server: Serve) -> WebServer:
+    """Acme's last 24 hours only (nothing before them, no alert): 30 authorless feed items
+    about late refunds."""
+    running = web_server(SETTINGS, clock=lambda: NOW)
+    running.store.insert_mentions([
+        make_mention(n, published_at=NOW - timedelta(hours=1 + n % 20), brands=("Acme",),
+                     author=Author(), text=f"Acme refund delayed again, parcel {n} lost")
+        for n in range(1, 31)
+    ])  # fmt: skip
+    return running
 
 
 def test_a_mistaken_range_is_said_in_the_forms_words_on_the_dashboard(
@@ -64,3 +81,28 @@ def test_custom_dates_sent_from_the_form_make_the_range_custom(
         "Failed to load resource: the server responded with a status of 400 (Bad Request)"
     ]
     page.problems.console_errors.clear()
+
+
+def test_missing_figures_are_said_in_plain_words(served_empty_history: WebServer) -> None:
+    with httpx.Client(base_url=served_empty_history.url) as client:
+        text = client.get("/dashboard?brand=Acme&range=24h").text
+    tiles = text.split('aria-label="Headline figures"')[1].split("</section>")[0]
+    # Nothing before this range: the rate's change says so instead of a bare dash.
+    complaints = tiles.split('data-tile="complaints"')[1].split("</a>")[0]
+    assert "no earlier data to compare" in complaints and "(—)" not in complaints
+    assert "nothing to compare with" not in text
+    first_response = tiles.split('data-tile="first-response"')[1].split("</a>")[0]
+    assert "no alert answered yet" in first_response and "over 0" not in first_response
+    # The mentions name no author: the sources are the reason, not the range.
+    authors = text.split('id="authors"')[1].split("</section>")[0]
+    assert "give no author names" in authors and "widen it" not in authors
+    # A bar column's hidden header says what the bar draws, never a bare "Bar".
+    assert '<span class="visually-hidden">Bar</span>' not in text
+    assert "Mentions as a bar" in text
+    rising = text.split('id="rising-terms"')[1].split("</section>")[0]
+    assert "link searches this range" in rising
+    rows = re.findall(r"<tr data-row>(.*?)</tr>", rising, re.S)
+    assert rows, rising
+    for row in rows:
+        # None of these words was there before: "new", never "×3.3 times as common".
+        assert "new (0 before)" in row and "×" not in row

@@ -13,9 +13,15 @@ from listener.store.stats.models import ratio
 @dataclass(frozen=True)
 class Change:
     arrow: str  # ▲ ▼ or "" (no change, nothing to compare)
-    text: str  # "+12 %", "−3 %", "new", "no change", "—"
+    text: str  # "+12 %", "−3 %", "new", "no change", "no earlier data to compare"
     tone: str  # "worse", "better" or "same" (also: no judgement): the CSS class
-    words: str  # for screen readers and the tooltip: "up 12 % on the previous period"
+    words: str  # for screen readers and the tooltip: "up 12 % on the previous period";
+    # "" when the text already says it all
+
+
+# A change with no previous figure (the previous period held nothing to divide by): said
+# in plain words, as a dash beside a rate read as a missing number.
+NO_EARLIER_DATA = Change("", "no earlier data to compare", "same", "")
 
 
 def count(value: int | None) -> str:
@@ -51,7 +57,7 @@ def _tone(up: bool, up_is_bad: bool | None) -> str:
 def change(now: float | None, before: float | None, *, up_is_bad: bool | None = False) -> Change:
     """``now`` against ``before``: the relative change for counts and durations."""
     if now is None or before is None:
-        return Change("", "—", "same", "nothing to compare with")
+        return NO_EARLIER_DATA
     if before == 0:
         if now == 0:
             return Change("", "no change", "same", "none then or now")
@@ -74,7 +80,7 @@ def point_change(now: float | None, before: float | None, *, up_is_bad: bool = F
     """A share against the previous one, in percentage points (a rate's change in % of a
     rate reads as nonsense: 2 % to 3 % is "+1 pt", not "+50 %")."""
     if now is None or before is None:
-        return Change("", "—", "same", "nothing to compare with")
+        return NO_EARLIER_DATA
     points = (now - before) * 100
     if abs(points) < 0.05:
         return Change("", "no change", "same", "the same as the previous period")
