@@ -106,3 +106,21 @@ def test_missing_figures_are_said_in_plain_words(served_empty_history: WebServer
     for row in rows:
         # None of these words was there before: "new", never "×3.3 times as common".
         assert "new (0 before)" in row and "×" not in row
+
+
+def test_the_tables_fit_a_1000_px_window(web_server: Serve, page: Any) -> None:
+    running = web_server(SETTINGS, clock=lambda: NOW)
+    fill(running)
+    page.set_viewport_size({"width": 1000, "height": 800})
+    page.goto(running.url + "/dashboard?range=24h")
+    page.locator(".chart[data-chart=volume][data-drawn=true]").wait_for()
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll('.panel table')].filter(t => {
+             const card = t.closest('.panel').getBoundingClientRect();
+             const box = t.getBoundingClientRect();
+             const scroller = t.closest('.table-scroll');
+             return !scroller && box.right > card.right + 0.5;
+           }).map(t => t.id)"""
+    )
+    assert overflowing == []
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 1000
