@@ -124,3 +124,46 @@ def test_the_tables_fit_a_1000_px_window(web_server: Serve, page: Any) -> None:
     )
     assert overflowing == []
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 1000
+
+
+def test_partial_buckets_whole_ticks_a_readout_and_the_newest_hours_in_view(
+    web_server: Serve, page: Any
+) -> None:
+    running = web_server(SETTINGS, clock=lambda: NOW)
+    fill(running)
+    # 7 days by day at 12:30: the first day starts at 13:00, the last runs until now.
+    page.goto(running.url + "/dashboard")
+    rows = page.locator("#volume-table tbody tr")
+    assert "(from 13:00)" in rows.first.inner_text()
+    assert "(so far, 12 h)" in rows.last.inner_text()
+    assert page.locator("#volume-table tbody tr[data-partial]").count() == 2
+    assert page.locator("#complaints-table tbody tr[data-partial]").count() == 2
+    assert "partial" in page.locator("[data-partial-note]").inner_text()
+    assert "until now" in page.locator("[data-range-said]").inner_text()
+    page.locator(".chart[data-chart=volume][data-drawn=true]").wait_for()
+
+    page.goto(running.url + "/dashboard?brand=Acme&range=24h")
+    # The current hour runs until now: it is partial too, and said so.
+    assert "(so far, 30 min)" in page.locator("#volume-table tbody tr").last.inner_text()
+    chart = page.locator(".chart[data-chart=volume][data-drawn=true]")
+    chart.wait_for()
+    box = chart.locator(".u-over").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] * 21.5 / 24, box["y"] + box["height"] - 3)
+    readout = page.locator("[data-readout=volume]")
+    assert "5 Dec 10:00" in readout.inner_text()
+    assert "Negative 3" in readout.inner_text() and "Total 6" in readout.inner_text()
+    # Complaints top out at 2: the y axis counts 0, 1, 2, never 0.5.
+    complaints = page.locator(".chart[data-chart=complaints][data-drawn=true]")
+    complaints.wait_for()
+    ticks = (complaints.get_attribute("data-y-ticks") or "").split()
+    assert ticks and all(float(t).is_integer() for t in ticks)
+    assert len(set(ticks)) == len(ticks)  # no 0.5 rounded into a second 0
+    assert "2" in ticks
+    # The hourly table's box opens at its end: the newest hour is in view.
+    scroller = page.locator("#volume .table-scroll")
+    assert scroller.evaluate("box => box.scrollTop") > 0
+    newest = page.locator("#volume-table tbody tr").last.bounding_box()
+    shown = scroller.bounding_box()
+    assert newest is not None and shown is not None
+    assert newest["y"] + newest["height"] <= shown["y"] + shown["height"] + 1

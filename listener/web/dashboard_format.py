@@ -5,7 +5,7 @@ alone), durations in the unit a person would say, buckets as dates."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from listener.store.stats.models import ratio
 
@@ -117,6 +117,27 @@ def bucket_label(start: datetime, bucket: str) -> str:
     return f"week of {day}"
 
 
+_BUCKET_SIZES = {"hour": timedelta(hours=1), "day": timedelta(days=1), "week": timedelta(days=7)}
+
+
+def partial(start: datetime, end: datetime, bucket: str, now: datetime) -> str:
+    """What a bucket clipped by the range's edge holds, or '' for a whole one: its counts are
+    of fewer hours than its neighbours' and would read as a collapse ("so far, 2 h" for the
+    bucket still running, the current hour too; "from 02:00" for one the range starts inside,
+    "to 02:00" for one it ends inside)."""
+    size = _BUCKET_SIZES.get(bucket)
+    running = start <= now < end  # the current hour: a preset's until is now ceiled
+    if not running and (size is None or end - start >= size):
+        return ""
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    if running:
+        minutes = int((now - start).total_seconds() // 60)
+        return f"so far, {minutes // 60} h" if minutes >= 60 else f"so far, {minutes} min"
+    if start.hour or start.minute:
+        return f"from {start:%H:%M}"
+    return f"to {end:%H:%M}"
+
+
 def length(since: datetime, until: datetime) -> str:
     """A range's length as said: "24 hours", "7 days", "1 day 5 hours"."""
     hours = int((until - since).total_seconds() // 3600)
@@ -142,4 +163,5 @@ FORMAT = {
     "bucket_label": bucket_label,
     "epoch": epoch,
     "length": length,
+    "partial": partial,
 }

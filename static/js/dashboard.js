@@ -40,25 +40,35 @@
     const rows = Array.from(table.tBodies[0].rows).filter(function (row) { return row.dataset.start; });
     const xs = rows.map(function (row) { return parseInt(row.dataset.start, 10); });
     const ends = rows.map(function (row) { return parseInt(row.dataset.end, 10); });
-    const labels = rows.map(function (row) { return row.cells[0].textContent.trim(); });
+    // The bucket's name is its link's text (the cell also says when a bucket is partial).
+    const labels = rows.map(function (row) {
+      const link = row.cells[0].querySelector("a");
+      return (link || row.cells[0]).textContent.trim();
+    });
+    const partials = rows.map(function (row) { return row.hasAttribute("data-partial"); });
     const columns = series.map(function (s) {
       return rows.map(function (row) {
         const raw = row.cells[s.index].dataset.value;
         return raw === "" || raw === undefined ? null : parseFloat(raw);
       });
     });
-    return { rows: rows, xs: xs, ends: ends, labels: labels, series: series, columns: columns };
+    return { rows: rows, xs: xs, ends: ends, labels: labels, partials: partials, series: series, columns: columns };
   }
 
-  // The bucket under the pointer: bars span [start, end), so it is the last bucket that
-  // starts at or before the pointer (uPlot's own cursor index is the nearest start).
+  // The bucket under the pointer: bars span [start, end), so it is the bucket whose span
+  // holds the pointer (uPlot's own cursor index is the nearest start).
+  function bucketAt(plot, data) {
+    if (plot.cursor.left === undefined || plot.cursor.left === null || plot.cursor.left < 0) return -1;
+    const at = plot.posToVal(plot.cursor.left, "x");
+    let index = -1;
+    data.xs.forEach(function (start, i) { if (start <= at && at < data.ends[i]) index = i; });
+    return index;
+  }
+
   function followBucket(plot, data) {
     const rows = data.rows;
     plot.over.addEventListener("click", function () {
-      if (plot.cursor.left === undefined || plot.cursor.left < 0) return;
-      const at = plot.posToVal(plot.cursor.left, "x");
-      let index = -1;
-      data.xs.forEach(function (start, i) { if (start <= at && at < data.ends[i]) index = i; });
+      const index = bucketAt(plot, data);
       if (index < 0 || !rows[index]) return;
       const link = rows[index].querySelector("a[data-bucket-link]");
       if (link) window.location.assign(link.href);
@@ -97,6 +107,75 @@
     };
   }
 
+  // Partial buckets (the range's edge cuts them, or they are still running) are painted
+  // over lighter and hatched: their shorter bars are fewer hours, not a collapse.
+  function partialPlugin(data) {
+    return {
+      hooks: {
+        draw: [function (plot) {
+          const ctx = plot.ctx;
+          const surface = cssVar("--surface") || "#ffffff";
+          const top = plot.bbox.top;
+          const height = plot.bbox.height;
+          data.partials.forEach(function (partial, i) {
+            if (!partial) return;
+            const x0 = plot.valToPos(data.xs[i], "x", true);
+            const x1 = plot.valToPos(data.ends[i], "x", true);
+            ctx.save();
+            ctx.beginPath();
+            ctx.rect(x0, top, x1 - x0, height);
+            ctx.clip();
+            ctx.globalAlpha = 0.4;
+            ctx.fillStyle = surface;
+            ctx.fillRect(x0, top, x1 - x0, height);
+            ctx.globalAlpha = 0.8;
+            ctx.strokeStyle = surface;
+            ctx.lineWidth = 1.5 * devicePixelRatio;
+            ctx.beginPath();
+            for (let x = x0 - height; x < x1; x += 6 * devicePixelRatio) {
+              ctx.moveTo(x, top + height);
+              ctx.lineTo(x + height, top);
+            }
+            ctx.stroke();
+            ctx.restore();
+          });
+        }],
+      },
+    };
+  }
+
+  // Hovering a bucket reads its row out under the chart (the row's own words and numbers:
+  // what the table says, no second formatting of them).
+  function readoutPlugin(element, data) {
+    const readout = document.createElement("p");
+    readout.className = "chart-readout small muted";
+    readout.dataset.readout = element.dataset.chart;
+    readout.setAttribute("aria-hidden", "true");
+    readout.textContent = "Point at a bar to read its numbers; click it to see its mentions.";
+    const idle = readout.textContent;
+    element.insertAdjacentElement("afterend", readout);
+    const headers = Array.from(data.rows.length ? data.rows[0].closest("table").tHead.rows[0].cells : []);
+    return {
+      hooks: {
+        setCursor: [function (plot) {
+          const index = bucketAt(plot, data);
+          const row = data.rows[index];
+          if (!row) { readout.textContent = idle; return; }
+          const parts = [row.cells[0].textContent.trim().replace(/\s+/g, " ")];
+          for (let c = 1; c < row.cells.length; c++) {
+            const name = headers[c] ? headers[c].textContent.trim() : "";
+            parts.push(name + " " + row.cells[c].textContent.trim());
+          }
+          readout.textContent = parts.join(" · ");
+        }],
+      },
+    };
+  }
+
+  // Counts have whole-number ticks only: uPlot picks its y step from these.
+  const WHOLE_STEPS = [];
+  for (let power = 1; power <= 1e9; power *= 10) WHOLE_STEPS.push(power, 2 * power, 5 * power);
+
   // The x axis names the buckets as the table's first column does, thinned to fit.
   function axes(data, rightScale, rightFormat) {
     const grid = { stroke: cssVar("--dash-grid") };
@@ -112,7 +191,13 @@
           return splits.map(function (x) { return data.labels[data.xs.indexOf(x)] || ""; });
         },
       },
-      { stroke: text, grid: grid, ticks: grid, size: 55 },
+      { stroke: text, grid: grid, ticks: grid, size: 55, incrs: WHOLE_STEPS,
+        values: function (plot, ticks) {
+          const labels = ticks.map(function (t) { return String(Math.round(t)); });
+          // The ticks drawn, for the tests (the canvas holds them as pixels only).
+          plot.root.parentElement.dataset.yTicks = labels.join(" ");
+          return labels;
+        } },
     ];
     if (rightScale) {
       found.push({ scale: rightScale, side: 1, stroke: text, grid: { show: false }, values: rightFormat, size: 55 });
@@ -136,7 +221,7 @@
       cursor: { drag: { x: false, y: false }, points: { show: false } },
       // The legend with its labels and totals is the panel's own line above the chart.
       legend: { show: false },
-      plugins: plugins || [],
+      plugins: [partialPlugin(data), readoutPlugin(element, data)].concat(plugins || []),
     };
   }
 
@@ -234,10 +319,17 @@
     }
   }
 
+  // The bucket tables open at their end: the newest buckets are the ones read first (the
+  // rows stay oldest first, as the chart runs left to right).
+  function scrollToNewest() {
+    for (const box of document.querySelectorAll(".table-scroll")) box.scrollTop = box.scrollHeight;
+  }
+
   function start() {
     drawBars();
     autosubmit();
     drawCharts();
+    scrollToNewest();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
