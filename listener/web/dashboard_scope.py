@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from urllib.parse import urlencode
 
 from listener.config.settings import Settings
 from listener.store.stats.scope import (
@@ -28,6 +27,7 @@ from listener.store.stats.scope import (
     floor_hour,
     scope_for,
 )
+from listener.web.search_form import query_with
 
 PRESETS: dict[str, timedelta] = {
     "24h": timedelta(hours=24),
@@ -79,13 +79,7 @@ class DashboardRequest:
 
     def query(self, **changes: str | None) -> str:
         """``?…`` of this request with ``changes`` (None removes a parameter), or ''."""
-        params = self.params()
-        for name, value in changes.items():
-            if value is None:
-                params.pop(name, None)
-            else:
-                params[name] = value
-        return "?" + urlencode(params) if params else ""
+        return query_with(self.params(), changes)
 
     def url(self, **changes: str | None) -> str:
         return "/dashboard" + self.query(**changes)

@@ -74,13 +74,7 @@ class SearchForm(BaseModel):
 
     def url(self, **changes: str | None) -> str:
         """``/search?…`` for this search, with ``changes`` applied (None removes one)."""
-        params = self.params()
-        for name, value in changes.items():
-            if value is None:
-                params.pop(name, None)
-            else:
-                params[name] = value
-        return "/search" + ("?" + urlencode(params) if params else "")
+        return "/search" + query_with(self.params(), changes)
 
     def where_kwargs(self) -> dict[str, Any]:
         """The filters as ``store.search`` and ``search_where`` take them."""
@@ -125,6 +119,18 @@ def _later(first: datetime | None, second: datetime | None) -> datetime | None:
 
 def _earlier(first: datetime | None, second: datetime | None) -> datetime | None:
     return second if first is None else first if second is None else min(first, second)
+
+
+def query_with(params: dict[str, str], changes: Mapping[str, str | None]) -> str:
+    """``?…`` of ``params`` with ``changes`` applied (None removes one), or '' when none
+    are left: the search's and the dashboard's links keep their state the same way."""
+    changed = dict(params)
+    for name, value in changes.items():
+        if value is None:
+            changed.pop(name, None)
+        else:
+            changed[name] = value
+    return "?" + urlencode(changed) if changed else ""
 
 
 def hour_param(moment: datetime) -> str:
