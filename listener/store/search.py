@@ -91,6 +91,18 @@ ORDER BY page.beyond, CASE WHEN page.beyond THEN 0 ELSE page.score END,
 _PLAIN_SELECT = "SELECT m.* FROM mentions m"
 _NEWEST_FIRST = " ORDER BY m.published_at DESC, m.seq DESC LIMIT ? OFFSET ?"
 PLAIN_SNIPPET_CHARS = 200
+
+
+def plain_snippet(text: str) -> str:
+    """A hit's snippet where no words are highlighted: its first ``PLAIN_SNIPPET_CHARS``,
+    cut at a word where one ends in the second half, and an ellipsis."""
+    if len(text) <= PLAIN_SNIPPET_CHARS:
+        return text
+    cut = text[:PLAIN_SNIPPET_CHARS]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > PLAIN_SNIPPET_CHARS // 2 else cut).rstrip() + "…"
+
+
 # The language filter's name for "not recognised" (a NULL language).
 UNKNOWN_LANGUAGE = "unknown"
 _LIKE_ESCAPE = "\\"

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from listener.store import rows
 from listener.store.base import DEFAULT_HIGHLIGHT, SearchHit
-from listener.store.search import PLAIN_SNIPPET_CHARS, SearchWhere
+from listener.store.search import SearchWhere, plain_snippet
 from listener.store.sqlite import SQLiteStore
 
 # Start above every seq (an INTEGER PRIMARY KEY is at most 2**63 - 1).
@@ -55,10 +55,6 @@ def _where(where: SearchWhere) -> str:
     return where.sql or " WHERE 1"
 
 
-def _plain_snippet(text: str) -> str:
-    return text if len(text) <= PLAIN_SNIPPET_CHARS else text[:PLAIN_SNIPPET_CHARS] + "…"
-
-
 def walk_page(
     store: SQLiteStore,
     where: SearchWhere,
@@ -90,7 +86,7 @@ def walk_page(
         if matched:
             hits.append(SearchHit(mention, None, row["snip"], row["title_hl"]))
         else:
-            hits.append(SearchHit(mention, None, _plain_snippet(mention.text), mention.title))
+            hits.append(SearchHit(mention, None, plain_snippet(mention.text), mention.title))
     next_after = int(found[-1]["seq"]) if more else None
     return WalkPage(hits, next_after)
 

@@ -47,7 +47,7 @@ from listener.store.connection import connect
 from listener.store.schema import MIGRATIONS, Migration, migrate
 from listener.store.schema_scale import FILTERS_SCHEMA
 from listener.store.schema_stats import ROLLUPS_SCHEMA
-from listener.store.search import PLAIN_SNIPPET_CHARS, build_search
+from listener.store.search import build_search, plain_snippet
 from listener.store.sqlite_alerts import SQLiteAlerts
 
 _MAX_IDLE_READERS = 8
@@ -336,7 +336,7 @@ class SQLiteStore(SQLiteAlerts):
                 # bm25() is "lower is better"; flip it so every engine's score reads the same way.
                 hits.append(SearchHit(mention, -row["score"], row["snip"], row["title_hl"]))
             else:
-                hits.append(SearchHit(mention, None, _plain_snippet(mention.text), mention.title))
+                hits.append(SearchHit(mention, None, plain_snippet(mention.text), mention.title))
         return hits
 
     # -- lifecycle -----------------------------------------------------------------
@@ -390,14 +390,6 @@ def _fts_rejects(conn: sqlite3.Connection, expression: str) -> bool:
     except sqlite3.OperationalError:
         return True
     return False
-
-
-def _plain_snippet(text: str) -> str:
-    if len(text) <= PLAIN_SNIPPET_CHARS:
-        return text
-    cut = text[:PLAIN_SNIPPET_CHARS]
-    space = cut.rfind(" ")
-    return (cut[:space] if space > PLAIN_SNIPPET_CHARS // 2 else cut).rstrip() + "…"
 
 
 def open_store(path: str | Path) -> SQLiteStore:
