@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 from listener.config.settings import Settings
 from listener.store.stats.scope import (
@@ -27,7 +27,7 @@ from listener.store.stats.scope import (
     floor_hour,
     scope_for,
 )
-from listener.web.search_form import query_with
+from listener.web.search_form import query_with, read_moment
 
 PRESETS: dict[str, timedelta] = {
     "24h": timedelta(hours=24),
@@ -107,9 +107,7 @@ def _moment(value: str, name: str) -> datetime:
     example = "2026-11-01 or 2026-11-01T13:00Z"
     field = FIELD_NAMES.get(name, name)
     try:
-        if len(value) == 10:
-            return datetime.combine(date.fromisoformat(value), time(0), tzinfo=UTC)
-        moment = datetime.fromisoformat(value)
+        moment = read_moment(value)
     except ValueError:
         raise DashboardProblem(
             f"{field} must be a date or a time ({example}), not {value!r}"

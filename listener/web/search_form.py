@@ -138,15 +138,21 @@ def hour_param(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
 
 
+def read_moment(value: str) -> datetime:
+    """A date (its midnight UTC) or an ISO datetime as written, zone or none (the caller
+    says what a missing zone means to it); ValueError when it is neither."""
+    if len(value) == 10:
+        return datetime.combine(date.fromisoformat(value), time(0), tzinfo=UTC)
+    return datetime.fromisoformat(value)
+
+
 def _hour_value(value: str, name: str) -> datetime:
     """``since``/``until``: a date (its midnight UTC) or an ISO datetime with a zone, on a
     whole hour (the dashboard's buckets are whole hours; a minute would be a range the
     dashboard never counted, so it is refused rather than rounded)."""
     example = "2026-11-01T13:00Z"
     try:
-        if len(value) == 10:
-            return datetime.combine(date.fromisoformat(value), time(0), tzinfo=UTC)
-        moment = datetime.fromisoformat(value)
+        moment = read_moment(value)
     except ValueError:
         raise SearchProblem(
             f"{name} must be a date or an ISO time such as {example}, not {value!r}"
