@@ -47,6 +47,9 @@ from pathlib import Path
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+# Run as a script, bench/ is on sys.path but the project root may not be.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.complaint_split import Row, split_report
 from listener.judging.judge import Judge
 from listener.judging.learning import MODEL_CUT, train_complaint_model
 from listener.models import Judgments, SentimentLabel
@@ -157,7 +160,12 @@ def complaints(data: Path, judge: JudgeText) -> dict[str, float | None]:
     flagged = [j.complaint for j in judged]
     precision, recall = per_class([int(g) for g in gold], [int(f) for f in flagged], label=1)
     risk = [j.complaint_score or 0.0 for j in judged]
-    return dict(zip(keys, (precision, recall, f1(precision, recall), auc(risk, gold)), strict=True))
+    figures = dict(
+        zip(keys, (precision, recall, f1(precision, recall), auc(risk, gold)), strict=True)
+    )
+    # The same judgments read on the fixed tune/check halves (bench/complaint_split.py).
+    split_rows = [Row(r[0], r[1], r[2] == "1", r[3] if len(r) > 3 else "") for r in rows]
+    return figures | split_report(split_rows, judged)
 
 
 def bengali(data: Path, judge: JudgeText) -> dict[str, float | None]:

@@ -88,6 +88,7 @@ class Flag(StrEnum):
     BOT = "bot"  # automated-looking account or text
     ABUSE = "abuse"  # insults or profanity aimed at people
     THREAT = "threat"  # violence or harm threatened: a person must see it first
+    PRESS = "press"  # a news article or press item about the brand, not a customer's own post
 
 
 @dataclass(frozen=True, slots=True)

@@ -311,7 +311,7 @@ def test_search_filters_on_judgments(store: SQLiteStore) -> None:
     ("arguments", "message"),
     [
         ({"urgency": "urgent"}, "urgency must be one of low, normal, high, not 'urgent'"),
-        ({"flag": "rude"}, "flag must be one of spam, bot, abuse, threat, not 'rude'"),
+        ({"flag": "rude"}, "flag must be one of spam, bot, abuse, threat, press, not 'rude'"),
         ({"feeling": " "}, "feeling must not be empty"),
         ({"topic": ""}, "topic must not be empty"),
         ({"language": ""}, "language must not be empty"),

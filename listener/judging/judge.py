@@ -27,11 +27,22 @@ from listener.judging.complaint import (
     negated_action,
 )
 from listener.judging.cues import CueSet, prepare, words_of
+from listener.judging.danger import read_danger
 from listener.judging.feelings import judge_feelings
+from listener.judging.indic_judgments import indic_found
 from listener.judging.learning import ComplaintModel, blend
+from listener.judging.press import press_evidence
 from listener.judging.sarcasm import SARCASM_CUES, sarcasm_evidence
 from listener.judging.signals import reach, spam_flags, urgency
-from listener.models import Author, Engagement, Finding, Judgments, Mention, SentimentLabel
+from listener.models import (
+    Author,
+    Engagement,
+    Finding,
+    Flag,
+    Judgments,
+    Mention,
+    SentimentLabel,
+)
 from listener.query import extract_handles
 from listener.reading.indic_cues import find_cues
 from listener.reading.language import script_and_language, script_shares
@@ -58,6 +69,8 @@ _HANDLE = re.compile(r"@(?<![\w@]@)(\w{1,30})")
 # what reads it.
 _NO_AUTHOR = Author()
 _NO_ENGAGEMENT = Engagement()
+# A post reporting harm is a complaint about safety whatever its tone: its score is at least this.
+SAFETY_SCORE = 0.9
 
 
 class _Reading(NamedTuple):  # a tuple: built per mention, and cheaper than a frozen dataclass
@@ -115,6 +128,9 @@ class Judge:
             author=mention.author,
             engagement=mention.engagement,
             brands=mention.brands,
+            title=mention.title,
+            source_type=mention.source_type,
+            url=mention.url,
         )
 
     def judge_text(
@@ -126,8 +142,13 @@ class Judge:
         author: Author | None = None,
         engagement: Engagement | None = None,
         brands: Sequence[str] = (),
+        title: str = "",
+        source_type: str | None = None,
+        url: str | None = None,
     ) -> Judgments:
-        """Judge a bare text (with whatever is known about it): the bench and drafts use this."""
+        """Judge a bare text (with whatever is known about it): the bench and drafts use this.
+
+        ``title``, ``source_type`` and ``url`` tell a news item from a customer's post."""
         reading = self._read(text, language, rating, brands)
         sentiment, rules = reading.sentiment, reading.rules
         model = self._model_for(brands) if brands else None
@@ -143,6 +164,11 @@ class Judge:
                 full_labels=self._settings.learning.full_labels,
                 rules_cut=self._settings.complaint_threshold,
             )
+        danger = read_danger(text, reading.language)
+        complaint_evidence = rules.evidence
+        if danger:
+            score = max(score, SAFETY_SCORE)
+            complaint_evidence += (f"safety: {', '.join(repr(w) for w in danger.safety)}",)
         is_complaint = score >= cut
         negative = sentiment.label is SentimentLabel.NEGATIVE or is_complaint
         feelings = judge_feelings(
@@ -160,8 +186,13 @@ class Judge:
             if topic_words
             else ()
         )
+        if danger:
+            topics = (Finding("safety", danger.safety), *topics)
         author = author or _NO_AUTHOR
         flags = spam_flags(text, author) + abuse_flags(text)
+        press = press_evidence(text, title=title, source_type=source_type, url=url)
+        if press:
+            flags += (Finding(Flag.PRESS, press),)
         reach_evidence: tuple[str, ...] = ()
         if author is _NO_AUTHOR and engagement is None:
             audience = 0  # what reach() says when nothing is known
@@ -173,8 +204,8 @@ class Judge:
             feelings=[f.name for f in feelings] if feelings else (),
             reach=audience,
             flags=[f.name for f in flags] if flags else (),
+            safety=danger.safety,
         )
-        complaint_evidence = rules.evidence
         if by != "rules" and model is not None:
             complaint_evidence += (f"brand model from {model.labels} labels ({by})",)
         return Judgments(
@@ -239,7 +270,11 @@ class Judge:
         )
         # Topic and feeling words are English; they also serve code-mixed Latin-script text.
         latin = english or guess.script == "Latin"
-        return _Reading(lang, guess.script, found if latin else {}, sarcasm, sentiment, rules)
+        if not latin:
+            found = {}
+        for space, families in indic_found(text, lang).items():
+            found[space] = found.get(space, {}) | dict(families)
+        return _Reading(lang, guess.script, found, sarcasm, sentiment, rules)
 
     def _addressed_to(self, text: str, brands: Sequence[str]) -> str | None:
         if "@" not in text:

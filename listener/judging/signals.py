@@ -199,7 +199,13 @@ _URGENT_FEELINGS = ("angry", "anxious")
 
 
 def urgency(
-    text: str, *, complaint: bool, feelings: Sequence[str], reach: int, flags: Sequence[str]
+    text: str,
+    *,
+    complaint: bool,
+    feelings: Sequence[str],
+    reach: int,
+    flags: Sequence[str],
+    safety: Sequence[str] = (),
 ) -> tuple[Urgency, tuple[str, ...]]:
     """How soon a person should look, and why.
 
@@ -210,6 +216,7 @@ def urgency(
     Spam is never urgent unless threatening. LOW: no complaint and no cue. NORMAL otherwise.
     """
     reasons = ["threat flag"] if Flag.THREAT in flags else []
+    reasons.extend(f"safety '{words}'" for words in safety)  # harm reported: see it at once
     if Flag.SPAM in flags:
         if reasons:
             return Urgency.HIGH, tuple(reasons)
