@@ -160,12 +160,13 @@ def complaints(data: Path, judge: JudgeText) -> dict[str, float | None]:
     flagged = [j.complaint for j in judged]
     precision, recall = per_class([int(g) for g in gold], [int(f) for f in flagged], label=1)
     risk = [j.complaint_score or 0.0 for j in judged]
-    figures = dict(
+    figures: dict[str, float | None] = dict(
         zip(keys, (precision, recall, f1(precision, recall), auc(risk, gold)), strict=True)
     )
     # The same judgments read on the fixed tune/check halves (bench/complaint_split.py).
     split_rows = [Row(r[0], r[1], r[2] == "1", r[3] if len(r) > 3 else "") for r in rows]
-    return figures | split_report(split_rows, judged)
+    figures.update(split_report(split_rows, judged))
+    return figures
 
 
 def bengali(data: Path, judge: JudgeText) -> dict[str, float | None]:
