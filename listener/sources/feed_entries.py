@@ -28,6 +28,10 @@ _EPOCH = re.compile(r"\d{9,11}")
 _RSS_AUTHOR = re.compile(r"\s*[^\s@()]+@[^\s()]+\s*\((?P<name>[^()]+)\)\s*")
 # How much of an entry's id a "skipped" problem quotes.
 _MAX_ID_SHOWN = 200
+# How much of each of an entry's texts is read to tell which is fullest: texts are hostile
+# and may be megabytes, and one with this much to read is full enough to win anyway.
+_COMPARED_CHARS = 20_000
+_MARKUP = re.compile(r"<[^>]*>")
 
 
 def skipped(entry: Any, position: int, feed_url: str, exc: Exception) -> str:
@@ -43,7 +47,7 @@ def raw_item(entry: Any, feed: Any, feed_url: str) -> RawItem:
     link = entry.get("link")
     url = _unwrap_google_redirect(urljoin(feed_url, link)) if link else None
     title = _as_html(entry.get("title_detail")).strip() or None  # CDATA titles come padded
-    body = entry["content"][0] if entry.get("content") else entry.get("summary_detail")
+    body = fullest_text(entry)
     published_at = _date(entry, "published") or _date(entry, "updated")
     native_id = str(entry.get("id") or "").strip() or url or _content_hash(entry, title, body)
     base = (entry.get("title_detail") or entry.get("summary_detail") or {}).get("base") or feed_url
@@ -58,6 +62,33 @@ def raw_item(entry: Any, feed: Any, feed_url: str) -> RawItem:
         language=_language(entry, feed),
         extra={"enclosures": enclosures} if enclosures else {},
     )
+
+
+def fullest_text(entry: Any) -> Any:
+    """The entry's text construct with the most to read: the article, not its teaser.
+
+    An RSS item may carry a short ``description`` (HuffPost's is the image caption) and the
+    whole article in ``content:encoded``; feedparser lists every ``content`` it found in
+    document order, and a ``media:content``'s description comes first when it precedes
+    ``content:encoded``. So the whole list and the summary are compared by their visible
+    text (markup, entities and whitespace left out), the earlier winning a tie: content over
+    summary. One that is only markup (an image) or whitespace never wins; when none has
+    text, the first there is stays, as before.
+    """
+    candidates = [d for d in (*entry.get("content", ()), entry.get("summary_detail")) if d]
+    best, most = (candidates[0] if candidates else None), 0
+    for detail in candidates:
+        seen = _visible_chars(detail)
+        if seen > most:
+            best, most = detail, seen
+    return best
+
+
+def _visible_chars(detail: Any) -> int:
+    value = str(detail.get("value") or "")[:_COMPARED_CHARS]
+    if detail.get("type") != "text/plain":
+        value = html.unescape(_MARKUP.sub(" ", value))
+    return sum(map(len, value.split()))
 
 
 def entry_identity(entry: Any) -> bytes:
