@@ -80,6 +80,19 @@ class Metrics:
             ["channel"],
             registry=self.registry,
         )
+        self.llm_requests = Counter(
+            "listener_llm_requests",
+            "Requests for reply drafts to the local model (replies.llm) by outcome: answered,"
+            " timeout, unreachable, http_error, bad_answer, empty",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.llm_drafts = Counter(
+            "listener_llm_drafts",
+            "Drafts the local model wrote: kept, or dropped by the first reason (lint or checks)",
+            ["outcome"],
+            registry=self.registry,
+        )
 
         self.http_request_duration = Histogram(
             "listener_http_request_duration_seconds",

@@ -15,9 +15,17 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from listener.config.channels import HttpUrl
+from listener.config.channels import HttpUrl, Secret
 
 
 class _Strict(BaseModel):
@@ -84,6 +92,33 @@ class BrandReplies(_Strict):
     policy: ReplyPolicy | None = None
 
 
+class LlmDrafts(_Strict):
+    """Drafts from a local model server: any OpenAI-compatible ``/v1/chat/completions``
+    (Ollama's ``http://localhost:11434/v1``, llama.cpp's server, vLLM, LM Studio).
+
+    Off unless ``enabled``. Made on demand (``listener draft --llm``, the alert page's
+    button), never while an alert is being raised: the alert must not wait for a model.
+    Every draft it returns passes the template drafts' linter or is dropped.
+    """
+
+    enabled: bool = False
+    url: HttpUrl | None = None  # the base URL, ending in /v1 as the servers document it
+    model: str | None = Field(default=None, min_length=1, max_length=200)
+    api_key: Secret | None = None  # ${VAR}; local servers usually need none
+    timeout: float = Field(default=20.0, gt=0, le=120)  # seconds for the whole answer
+    drafts: int = Field(default=2, ge=1, le=3)
+    temperature: float = Field(default=0.4, ge=0, le=2)
+    max_tokens: int = Field(default=400, ge=50, le=4000)
+
+    @model_validator(mode="after")
+    def _complete_when_enabled(self) -> LlmDrafts:
+        # An enabled section that cannot reach a model would only fail at the first draft.
+        if self.enabled and (self.url is None or self.model is None):
+            missing = " and ".join(k for k in ("url", "model") if getattr(self, k) is None)
+            raise ValueError(f"replies.llm is enabled but has no {missing}")
+        return self
+
+
 class RepliesSettings(_Strict):
     enabled: bool = True
     # How many drafts an alert carries: 2 or 3 (fewer approaches apply → a second phrasing).
@@ -101,6 +136,7 @@ class RepliesSettings(_Strict):
     # before the built-in ones. Relative to the settings file's folder.
     templates_dir: Path | None = None
     brands: dict[str, BrandReplies] = {}
+    llm: LlmDrafts = Field(default_factory=LlmDrafts)
 
     @field_validator("templates_dir")
     @classmethod
