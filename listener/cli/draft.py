@@ -5,6 +5,11 @@ drafted with the ``replies:`` settings, exactly as an alert would be. Without a 
 file (none given, no $LISTENER_CONFIG, no ./settings.yaml) it still works: default judges
 and default reply settings — no private channel, no fixes, no brand, so no sign-off and two
 phrasings of the acknowledgement. ``--brand NAME`` then only names the team in the sign-off.
+
+A text not judged a complaint is said to be so, with what it was taken for (praise, a
+question, press…), before its drafts. ``--llm`` asks the local model of ``replies.llm`` as
+well: its drafts follow the template drafts, marked as its own, and what it failed to do
+(no answer in time, a draft dropped by the linter) is said, never raised.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from listener.cli.common import config_option, load_or_exit
 from listener.clock import utcnow
 from listener.config.replies import RepliesSettings
 from listener.config.settings import resolve_config_path
-from listener.models import Author, Mention, ReplyDraft, text_mention
+from listener.models import Author, Flag, Mention, ReplyDraft, SentimentLabel, text_mention
 
 PLATFORMS = ("x", "bluesky", "mastodon", "reddit", "review", "email")
 _DEFAULT_MAX_TEXT = 20_000
@@ -41,6 +46,12 @@ _DEFAULT_MAX_TEXT = 20_000
 @click.option("--lang", metavar="CODE", help="The post's language (e.g. bn, te, hi, hi-Latn).")
 @click.option("--brand", metavar="NAME", help="Whose reply settings and sign-off apply.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: judgments and drafts.")
+@click.option(
+    "--llm",
+    "use_llm",
+    is_flag=True,
+    help="Also ask the local model server of replies.llm (its drafts are linted the same).",
+)
 def draft(
     config_path: str | None,
     text: str,
@@ -49,6 +60,7 @@ def draft(
     lang: str | None,
     brand: str | None,
     as_json: bool,
+    use_llm: bool,
 ) -> None:
     """Print reply drafts for a text, each with the draft linter's findings.
 
@@ -66,28 +78,93 @@ def draft(
         brand = brand or (settings.brands[0].name if settings.brands else None)
     else:
         judge, replies, max_chars = Judge(), RepliesSettings(), _DEFAULT_MAX_TEXT
+    if use_llm and not replies.llm.enabled:
+        raise click.UsageError(
+            "--llm needs replies.llm in the settings (enabled: true, url, model)"
+            + ("" if path.exists() or config_path else ": no settings file was found")
+        )
     mention = _mention(text[:max_chars], author, lang, brand)
     mention = replace(mention, judgments=judge.judge(mention))
     drafts = draft_replies(mention, settings=replies, brand=brand, platform=platform, language=lang)
+    verdict = not_a_complaint(mention, drafts)
+    asked = None
+    if use_llm:
+        from alerts.drafts.llm import llm_drafts_blocking
+
+        asked = llm_drafts_blocking(
+            mention, settings=replies, brand=brand, platform=platform, language=lang
+        )
+        drafts = (*drafts, *asked.drafts)
     if as_json:
-        out = {"judgments": judgments_as_json(mention.judgments), "drafts": _as_json(drafts)}
+        out: dict[str, Any] = {
+            "judgments": judgments_as_json(mention.judgments),
+            "drafts": _as_json(drafts),
+        }
+        if verdict is not None:
+            out["not_a_complaint"] = {"kind": verdict[0], "message": verdict[1]}
+        if asked is not None:
+            out["llm"] = {
+                "outcome": asked.outcome,
+                "message": asked.message,
+                "dropped": [{"text": d.text, "reasons": list(d.reasons)} for d in asked.dropped],
+            }
         click.echo(json.dumps(out, ensure_ascii=False))
         return
     click.echo(f"text:     {terminal_safe(mention.text)}")
     click.echo(f"judged:   {judgments_line(mention)}")
+    if verdict is not None:
+        click.echo(f"note:     {verdict[1]}")
+    if asked is not None:
+        click.echo(f"model:    {terminal_safe(asked.message)}")
     for number, item in enumerate(drafts, 1):
         lint = item.lint
         failed = [k for k, v in lint.items() if v is False or (isinstance(v, list) and v)]
-        verdict = "lint ok" if lint.get("ok") else "lint: " + ", ".join(failed)
+        verdict_line = "lint ok" if lint.get("ok") else "lint: " + ", ".join(failed)
         click.echo(
             f"\n[{number}] {item.approach} · {item.language} · "
-            f"{lint.get('length')}/{lint.get('limit')} · {verdict}"
+            f"{lint.get('length')}/{lint.get('limit')} · {verdict_line}"
         )
         click.echo(terminal_safe(item.text).replace("\n\n", "\n"))
         if item.note:
             click.echo(f"    note: {terminal_safe(item.note)}")
     if not drafts:
         click.echo("no drafts: replies.enabled is false", err=True)
+
+
+# The approaches of a complaint's drafts: a non-complaint drafted with only these was
+# answered as a complaint, and the note must not claim otherwise.
+_COMPLAINT_APPROACHES = frozenset({"acknowledge", "solve_now", "take_private", "llm"})
+_WHAT_IS_DRAFTED = {
+    "praise": "drafting a thank-you",
+    "question": "drafting an answer",
+    "press": "a news item: decide whether to answer at all",
+}
+
+
+def not_a_complaint(mention: Mention, drafts: tuple[ReplyDraft, ...]) -> tuple[str, str] | None:
+    """(kind, sentence) when the text was not judged a complaint, e.g. ("praise", "not
+    judged a complaint (praise): drafting a thank-you"); None for a complaint."""
+    judged = mention.judgments
+    if judged.complaint:
+        return None
+    if judged.flagged(Flag.PRESS):
+        kind = "press"
+    elif judged.sentiment_label is SentimentLabel.POSITIVE:
+        kind = "praise"
+    elif "?" in mention.text:
+        kind = "question"
+    else:
+        kind = f"{judged.sentiment_label.value} sentiment"
+    score = judged.complaint_score
+    said = f"not judged a complaint ({kind}"
+    said += f", complaint score {score:.2f})" if score is not None else ")"
+    if kind == "press":
+        return kind, f"{said}: {_WHAT_IS_DRAFTED[kind]}"
+    if not drafts:
+        return kind, said
+    if all(d.approach in _COMPLAINT_APPROACHES for d in drafts):
+        return kind, f"{said}: the drafts below are written as for a complaint"
+    return kind, f"{said}: {_WHAT_IS_DRAFTED.get(kind, 'drafting a reply')}"
 
 
 def _mention(text: str, author: str | None, lang: str | None, brand: str | None) -> Mention:
