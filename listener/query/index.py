@@ -21,7 +21,7 @@ from enum import Enum
 
 from listener.query.ast import And, Field, Handle, Hashtag, Node, Not, Phrase, Term
 from listener.query.match import Matcher
-from listener.query.text import PreparedText
+from listener.query.text import PreparedText, is_spaceless
 
 
 class KeyKind(Enum):
@@ -29,6 +29,7 @@ class KeyKind(Enum):
     PREFIX = "prefix"
     HANDLE = "handle"
     HASHTAG = "hashtag"
+    INSIDE = "inside"  # a word of a spaceless script, found inside a run of letters
 
 
 Key = tuple[KeyKind, str]
@@ -36,7 +37,10 @@ Key = tuple[KeyKind, str]
 # How rare a key of each kind is, roughly: a handle or hashtag is rarer than a word, a word
 # rarer than a prefix (which covers many words). Used only to pick which conjunct of an AND
 # stands for it in the index; any choice is correct, a rarer one makes fewer candidates.
-_KIND_RARITY = {KeyKind.HANDLE: 3.0, KeyKind.HASHTAG: 3.0, KeyKind.WORD: 2.0, KeyKind.PREFIX: 1.0}
+_KIND_RARITY = {
+    KeyKind.HANDLE: 3.0, KeyKind.HASHTAG: 3.0, KeyKind.WORD: 2.0, KeyKind.INSIDE: 2.0,
+    KeyKind.PREFIX: 1.0,
+}  # fmt: skip
 
 
 def _rarity(keys: frozenset[Key]) -> float:
@@ -53,10 +57,16 @@ def needed_keys(node: Node) -> frozenset[Key] | None:
     the node rejects.
     """
     if isinstance(node, Term):
+        if is_spaceless(node.word):
+            return frozenset({(KeyKind.INSIDE, node.word)})
         return frozenset({(KeyKind.PREFIX if node.prefix else KeyKind.WORD, node.word)})
     if isinstance(node, Phrase):
-        # Every word of a phrase must be present; the longest is usually the rarest.
-        return frozenset({(KeyKind.WORD, max(node.words, key=len))})
+        # Every word of a phrase must be present (a spaceless one inside a run of letters);
+        # the longest is usually the rarest, and a whole word is rarer than a part.
+        spaced = [word for word in node.words if not is_spaceless(word)]
+        if spaced:
+            return frozenset({(KeyKind.WORD, max(spaced, key=len))})
+        return frozenset({(KeyKind.INSIDE, max(node.words, key=len))})
     if isinstance(node, Handle):
         return frozenset({(KeyKind.HANDLE, node.name)})
     if isinstance(node, Hashtag):
@@ -91,6 +101,9 @@ class _Postings:
     word_keys: frozenset[str]
     handle_keys: frozenset[str]
     hashtag_keys: frozenset[str]
+    # Looked for in a mention's spaceless runs one by one: only text of those scripts
+    # pays for them, and Latin text not at all.
+    inside: tuple[tuple[str, int], ...]
 
 
 def _postings(needs: Iterable[tuple[int, frozenset[Key]]]) -> _Postings:
@@ -112,6 +125,7 @@ def _postings(needs: Iterable[tuple[int, frozenset[Key]]]) -> _Postings:
         word_keys=frozenset(tables[KeyKind.WORD]),
         handle_keys=frozenset(tables[KeyKind.HANDLE]),
         hashtag_keys=frozenset(tables[KeyKind.HASHTAG]),
+        inside=tuple(tables[KeyKind.INSIDE].items()),
     )
 
 
@@ -161,6 +175,11 @@ class QueryIndex:
         if doc.hashtag_set:
             for tag in doc.hashtag_set & postings.hashtag_keys:
                 mask |= postings.hashtags[tag]
+        if doc.spaceless and postings.inside:
+            runs = doc.spaceless
+            for text, inside_mask in postings.inside:
+                if text in runs:
+                    mask |= inside_mask
         if postings.prefixes:
             stem_length, buckets = postings.stem_length, postings.prefixes
             for word in doc.words:

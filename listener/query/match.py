@@ -25,7 +25,7 @@ from listener.query.ast import (
     format_query,
 )
 from listener.query.parser import parse_labeled
-from listener.query.text import PreparedText
+from listener.query.text import PreparedText, is_spaceless, spaceless_segments
 
 _Test = Callable[[PreparedText], bool]
 
@@ -51,11 +51,19 @@ def _leaf_test(node: Term | Phrase | Handle | Hashtag | Field) -> tuple[_Test, i
     # Each closure binds its constant once; attribute lookups on `node` would cost per call.
     if isinstance(node, Term) or (isinstance(node, Phrase) and len(node.words) == 1):
         word = node.word if isinstance(node, Term) else node.words[0]
+        if is_spaceless(word):
+            # Found inside a run of letters (a prefix too: the run goes on after it).
+            return (lambda d: word in d.spaceless), 2
         if isinstance(node, Term) and node.prefix:
             return (lambda d: d.has_prefix(word)), 2
         return (lambda d: word in d.words), 1
     if isinstance(node, Phrase):
         words = node.words
+        if any(map(is_spaceless, words)):
+            segments, joined = words, spaceless_segments(words)
+            if joined == segments:
+                return (lambda d: d.has_segments(segments)), 4
+            return (lambda d: d.has_segments(segments) or d.has_segments(joined)), 4
         return (lambda d: d.has_phrase(words)), 3
     if isinstance(node, Handle):
         name = node.name

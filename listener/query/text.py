@@ -52,6 +52,35 @@ def _bmp_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 _TOKEN_BMP, _ACCENTED = _bmp_classes()
 
+# Scripts written without spaces between words: Han, kana, Thai, Lao, Khmer, Myanmar, and
+# Hangul (spaced, but its particles join the word: "삼성이"). A run of their letters is not
+# one word, so a word of theirs is found inside a run (``PreparedText.spaceless``), and a
+# run is cut from neighbouring letters of other scripts ("appleの新製品" is "apple" and
+# "の新製品"), which leaves Latin text as it was ("pineapple" stays one word).
+SPACELESS_RANGES: tuple[tuple[int, int], ...] = (
+    (0x0E00, 0x0EFF),  # Thai, Lao
+    (0x1000, 0x109F),  # Myanmar
+    (0x1100, 0x11FF),  # Hangul jamo
+    (0x1780, 0x17FF),  # Khmer
+    (0x3005, 0x3007),  # 々 〆 〇
+    (0x3021, 0x3029),  # Hangzhou numerals
+    (0x3031, 0x3035),  # kana repeat marks
+    (0x303B, 0x303C),
+    (0x3040, 0x30FF),  # hiragana, katakana (with ー and the voicing marks)
+    (0x3130, 0x318F),  # Hangul compatibility jamo
+    (0x31F0, 0x31FF),  # katakana phonetic extensions
+    (0x3400, 0x4DBF),  # Han extension A
+    (0x4E00, 0x9FFF),  # Han
+    (0xA960, 0xA97F),  # Hangul jamo extended A
+    (0xAC00, 0xD7FF),  # Hangul syllables, jamo extended B
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0x20000, 0x3134F),  # Han extensions B to G
+)
+_SPACELESS_CLASS = _spelled_out(list(SPACELESS_RANGES))
+_SPACELESS = re.compile(f"[{_SPACELESS_CLASS}]")
+# A token of letters split where it passes between a spaceless script and any other.
+_SCRIPT_RUNS = re.compile(f"[{_SPACELESS_CLASS}]+|[^{_SPACELESS_CLASS}]+")
+
 # A handle is not preceded by a word character: "bob@acme.com" is an e-mail, not "@acme.com".
 # The optional "@server" tail is the fediverse form (@acme@mastodon.social).
 _HANDLE_PART = r"[\p{L}\p{N}_][\p{L}\p{M}\p{N}_.\-]*"
@@ -76,9 +105,32 @@ def normalize(text: str) -> str:
 
 
 def _words(normalized: str) -> list[str]:
-    if normalized.isascii() or max(normalized) < "\U00010000":
-        return _TOKEN_BMP.findall(normalized)
-    return _TOKEN.findall(normalized)
+    return _tokens_and_runs(normalized)[0]
+
+
+def _tokens_and_runs(normalized: str) -> tuple[list[str], str]:
+    """The tokens, and those of spaceless scripts joined by newlines ("" when none)."""
+    if normalized.isascii():
+        return _TOKEN_BMP.findall(normalized), ""
+    found: list[str] = (
+        _TOKEN_BMP.findall(normalized)
+        if max(normalized) < "\U00010000"
+        else _TOKEN.findall(normalized)
+    )
+    if _SPACELESS.search(normalized) is None:
+        return found, ""
+    tokens = [run for token in found for run in _SCRIPT_RUNS.findall(token)]
+    return tokens, "\n".join(t for t in tokens if _SPACELESS.match(t))
+
+
+def is_spaceless(word: str) -> bool:
+    """Whether a token (``tokenize``'s: of one kind throughout) is of a spaceless script."""
+    return _SPACELESS.match(word) is not None
+
+
+def has_spaceless(text: str) -> bool:
+    """Whether ``text`` holds a character of a script written without spaces."""
+    return not text.isascii() and _SPACELESS.search(text) is not None
 
 
 def tokenize(text: str) -> list[str]:
@@ -131,6 +183,7 @@ class PreparedText:
     language: str | None = None
     source: str | None = None
     source_type: str | None = None
+    spaceless: str = ""
 
     def has_prefix(self, prefix: str) -> bool:
         i = bisect.bisect_left(self.vocabulary, prefix)
@@ -151,6 +204,48 @@ class PreparedText:
         except ValueError:
             return False
 
+    def has_segments(self, segments: tuple[str, ...]) -> bool:
+        """A phrase that holds words of spaceless scripts: consecutive tokens where each
+        other word is a whole token, and each spaceless one ends the first token, starts
+        the last, or is a whole token between ("apple 手机" in "我的apple手机坏了")."""
+        last = len(segments) - 1
+        for segment in segments:
+            if is_spaceless(segment):
+                if segment not in self.spaceless:
+                    return False
+            elif segment not in self.words:
+                return False
+        if last == 0:
+            return True
+        tokens = self.tokens
+        for start in range(len(tokens) - last):
+            for i, segment in enumerate(segments):
+                token = tokens[start + i]
+                if token == segment:
+                    continue
+                if not is_spaceless(segment):
+                    break
+                if i == 0 and token.endswith(segment):
+                    continue
+                if i == last and token.startswith(segment):
+                    continue
+                break
+            else:
+                return True
+        return False
+
+
+def spaceless_segments(words: tuple[str, ...]) -> tuple[str, ...]:
+    """``words`` with neighbouring spaceless words joined, as such text is written
+    ("東京 駅" is found as "東京駅" too)."""
+    joined: list[str] = []
+    for word in words:
+        if joined and is_spaceless(word) and is_spaceless(joined[-1]):
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return tuple(joined)
+
 
 def normalize_language(tag: str) -> str:
     return tag.strip().lower().replace("_", "-")
@@ -165,7 +260,8 @@ def prepare(
 ) -> PreparedText:
     """Analyse a mention's text (and metadata for field filters) for matching."""
     normalized = normalize(text)
-    tokens = tuple(_words(normalized))
+    found, spaceless = _tokens_and_runs(normalized)
+    tokens = tuple(found)
     words = frozenset(tokens)
     handles = _handles_of(normalized) if "@" in normalized else []
     hashtags = _hashtags_of(normalized) if "#" in normalized else []
@@ -182,4 +278,5 @@ def prepare(
         language=(normalize_language(language) or None) if language else None,
         source=source.casefold() if source is not None else None,
         source_type=source_type.casefold() if source_type is not None else None,
+        spaceless=spaceless,
     )
