@@ -1,6 +1,6 @@
 """How good the reply drafts are for real complaint tweets, and how fast they are written.
 
-    python bench/drafts.py [--data PATH] [--platform x] [--json]
+    python bench/drafts.py [--data PATH] [--platform x] [--json] [--show N]
 
 Reads the tweets labelled complaints in ``complaints-dev.csv`` (``../shared/datasets/
 complaints``; ``--data`` names that folder, the datasets folder above it, or the CSV), judges
@@ -8,13 +8,23 @@ each with the default judges, and drafts replies with example reply settings (a 
 open, a support address, a known fix for app problems). Without the data it says so and
 exits 0.
 
-Figures, for the first 100 complaints and for all of them:
-- ``lint_ok``: share of drafts the draft linter passes;
-- ``topic_named``: of the complaints with a topic detected, the share whose every draft
-  names the thing they complained about ("your order", "the charge on your card");
-- ``distinct``: distinct draft texts / drafts (the issue asks ≥ 95% over 100 complaints);
-- ``drafts_per_s`` and ``ms_per_mention``: drafting only (judging is measured by
-  ``bench/judgments.py``), one core.
+The measure of naming (issue 16): ``bench/draft_things.csv`` holds, for 150 complaints of the
+**tune** part of the fixed split (``bench/complaint_split.py``) and 50 of the **check** part,
+the thing complained about as a person would write it and the head words (``accept``) a
+draft may use to name it; an empty ``accept`` means the tweet names nothing specific, so the
+right draft names nothing. Rules are chosen on tune; check is read only to confirm. Per part:
+
+- ``named_correct``: share of drafts whose named thing holds an accepted head word (or that
+  name nothing where nothing is to be named);
+- ``named_wrong``: share of drafts that name a thing holding none of them (or name a thing
+  where the tweet names none) — a wrong claim is worse than none;
+- ``top_sentence_share``: the largest share of drafts any one sentence appears in, exact
+  text after names are filled in. The configured sign-off line is the brand's signature, the
+  same on every draft by design, and is not counted as a sentence;
+- ``lint_pass``: share of drafts the draft linter passes.
+
+On all the complaints: ``lint_ok``, ``distinct`` (distinct texts / drafts), ``drafts_per_s`` and
+``ms_per_mention`` (drafting only; judging is measured by ``bench/judgments.py``), one core.
 
 The tweets carry no author, so names are not measured here (the tests cover them).
 """
@@ -24,23 +34,29 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 import sys
 import time
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from alerts.drafts.facts import extract_facts
 from alerts.drafts.replies import draft_replies
 from listener.config.replies import RepliesSettings
 from listener.judging.judge import Judge
 from listener.models import Mention, ReplyDraft, text_mention
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "complaints"
+THINGS_CSV = Path(__file__).resolve().parent / "draft_things.csv"
 FILE_NAME = "complaints-dev.csv"
+SIGN_OFF = "— Dana, Acme support"
 SETTINGS = RepliesSettings.model_validate(
     {
-        "sign_off": "— Dana, Acme support",
+        "sign_off": SIGN_OFF,
         "private_channels": {"dm": True, "email": "help@acme.example"},
         "fixes": {
             "website_app": {
@@ -51,6 +67,15 @@ SETTINGS = RepliesSettings.model_validate(
     }
 )
 _WHEN = datetime(2026, 1, 1, tzinfo=UTC)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+class Annotation(NamedTuple):
+    tweet_id: str
+    part: str
+    thing: str
+    accept: tuple[str, ...]
 
 
 def find_csv(data: Path) -> Path | None:
@@ -65,6 +90,19 @@ def read_complaints(path: Path) -> list[tuple[str, str]]:
         return [(r[0], r[1]) for r in csv.reader(handle) if len(r) >= 3 and r[2] == "1"]
 
 
+def read_annotations(path: Path = THINGS_CSV) -> list[Annotation]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            Annotation(
+                row["tweet_id"],
+                row["part"],
+                row["thing"],
+                tuple(w.lower() for w in row["accept"].split("|") if w),
+            )
+            for row in csv.DictReader(handle)
+        ]
+
+
 def judged(judge: Judge, tweet_id: str, text: str) -> Mention:
     mention = text_mention(
         text, source="x", source_type="x", native_id=tweet_id, at=_WHEN, brands=("Acme",)
@@ -72,24 +110,72 @@ def judged(judge: Judge, tweet_id: str, text: str) -> Mention:
     return replace(mention, judgments=judge.judge(mention))
 
 
-def figures(mentions: list[Mention], platform: str) -> dict[str, Any]:
+def named_thing(mention: Mention, draft: ReplyDraft) -> str | None:
+    """The thing ``draft`` names: the facts' thing when the draft says it, else nothing."""
+    facts = extract_facts(mention, language=draft.language, note=None, history=None, public=True)
+    if facts.thing and facts.thing.lower() in draft.text.lower():
+        return facts.thing
+    return None
+
+
+def verdict(named: str | None, accept: Sequence[str]) -> str:
+    """``correct``, ``wrong`` or ``unnamed`` (a thing to name, and the draft named none)."""
+    if named is None:
+        return "correct" if not accept else "unnamed"
+    words = _WORDS.findall(named.lower())
+    joined = " ".join(words)
+    for head in accept:
+        if " " in head and head in joined:
+            return "correct"
+        if any(w.startswith(head) for w in words):
+            return "correct"
+    return "wrong"
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip() and s.strip() != SIGN_OFF]
+
+
+def top_sentence_share(drafts: Sequence[ReplyDraft]) -> tuple[float, str]:
+    counts: Counter[str] = Counter()
+    for draft in drafts:
+        counts.update(set(sentences(draft.text)))
+    if not counts:
+        return 0.0, ""
+    sentence, count = counts.most_common(1)[0]
+    return count / len(drafts), sentence
+
+
+def part_figures(
+    rows: Sequence[tuple[Annotation, Mention]], platform: str
+) -> tuple[dict[str, Any], list[tuple[Annotation, Mention, ReplyDraft, str]]]:
+    seen: list[tuple[Annotation, Mention, ReplyDraft, str]] = []
+    for note, mention in rows:
+        for draft in draft_replies(mention, settings=SETTINGS, platform=platform):
+            seen.append((note, mention, draft, verdict(named_thing(mention, draft), note.accept)))
+    drafts = [d for _, _, d, _ in seen]
+    share, sentence = top_sentence_share(drafts)
+    total = max(1, len(seen))
+    return {
+        "tweets": len(rows),
+        "drafts": len(seen),
+        "named_correct": round(sum(v == "correct" for *_, v in seen) / total, 4),
+        "named_wrong": round(sum(v == "wrong" for *_, v in seen) / total, 4),
+        "top_sentence_share": round(share, 4),
+        "top_sentence": sentence,
+        "lint_pass": round(sum(bool(d.lint["ok"]) for d in drafts) / total, 4),
+    }, seen
+
+
+def speed_figures(mentions: list[Mention], platform: str) -> dict[str, Any]:
     start = time.perf_counter()
-    drafted: list[tuple[ReplyDraft, ...]] = [
-        draft_replies(m, settings=SETTINGS, platform=platform) for m in mentions
-    ]
+    drafted = [draft_replies(m, settings=SETTINGS, platform=platform) for m in mentions]
     seconds = time.perf_counter() - start
     drafts = [d for ds in drafted for d in ds]
-    with_topic = [ds for ds in drafted if ds and ds[0].lint["topic_present"] is not None]
     return {
         "complaints": len(mentions),
         "drafts": len(drafts),
         "lint_ok": round(sum(bool(d.lint["ok"]) for d in drafts) / len(drafts), 4),
-        "topic_detected": len(with_topic),
-        "topic_named": round(
-            sum(all(d.lint["topic_present"] for d in ds) for ds in with_topic)
-            / max(1, len(with_topic)),
-            4,
-        ),
         "distinct": round(len({d.text for d in drafts}) / len(drafts), 4),
         "drafts_per_s": round(len(drafts) / seconds),
         "ms_per_mention": round(1000 * seconds / len(mentions), 3),
@@ -101,6 +187,10 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder or CSV")
     parser.add_argument("--platform", default="x", help="x, bluesky, mastodon, reddit, review…")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--show", type=int, default=0, help="print N tune drafts")
+    parser.add_argument(
+        "--misses", type=int, default=0, help="print N tune drafts that name wrongly or nothing"
+    )
     args = parser.parse_args()
     path = find_csv(args.data)
     if path is None:
@@ -108,20 +198,53 @@ def main() -> int:
         print(json.dumps({"skipped": message}) if args.json else f"skipped: {message}")
         return 0
     judge = Judge()
-    mentions = [judged(judge, tweet_id, text) for tweet_id, text in read_complaints(path)]
-    if not mentions:
+    texts = dict(read_complaints(path))
+    if not texts:
         print(f"skipped: {path} has no complaints labelled 1")
         return 0
-    result = {"first_100": figures(mentions[:100], args.platform)}
-    result["all"] = figures(mentions, args.platform)
+    notes = [a for a in read_annotations() if a.tweet_id in texts]
+    by_part: dict[str, Any] = {}
+    seen: dict[str, list[tuple[Annotation, Mention, ReplyDraft, str]]] = {}
+    for part in ("tune", "check"):
+        rows = [(a, judged(judge, a.tweet_id, texts[a.tweet_id])) for a in notes if a.part == part]
+        by_part[part], seen[part] = part_figures(rows, args.platform)
+    everything = speed_figures(
+        [judged(judge, tweet_id, text) for tweet_id, text in texts.items()], args.platform
+    )
+    flat: dict[str, Any] = {}
+    for part, suffix in (("tune", ""), ("check", "_check")):
+        for key in ("named_correct", "named_wrong", "top_sentence_share", "lint_pass"):
+            flat[f"drafts_{key}{suffix}"] = by_part[part][key]
     if args.json:
-        print(json.dumps(result))
+        print(json.dumps({**flat, "tune": by_part["tune"], "check": by_part["check"],
+                          "all": everything}))  # fmt: skip
         return 0
-    print(f"reply drafts for the complaints in {path} (platform {args.platform})")
-    print(f"  {'figure':<18}{'first 100':>12}{'all':>12}")
-    for key in result["all"]:
-        print(f"  {key:<18}{result['first_100'][key]!s:>12}{result['all'][key]!s:>12}")
+    print(f"reply drafts for annotated complaints in {path} (platform {args.platform})")
+    print(f"  {'figure':<22}{'tune':>10}{'check':>10}   target")
+    targets = {"named_correct": "≥ 0.85", "named_wrong": "≤ 0.02",
+               "top_sentence_share": "≤ 0.10", "lint_pass": "1.0"}  # fmt: skip
+    for key in ("tweets", "drafts", *targets):
+        tune, check = by_part["tune"][key], by_part["check"][key]
+        print(f"  {key:<22}{tune!s:>10}{check!s:>10}   {targets.get(key, '')}")
+    print(f"  most repeated sentence (tune): {by_part['tune']['top_sentence']!r}")
+    print(f"all {everything['complaints']} complaints:")
+    for key, value in everything.items():
+        print(f"  {key:<22}{value!s:>10}")
+    _print_drafts(seen["tune"], args.show, args.misses)
     return 0
+
+
+def _print_drafts(
+    seen: list[tuple[Annotation, Mention, ReplyDraft, str]], show: int, misses: int
+) -> None:
+    """The first drafts of the tune part (check stays unread), and its misses."""
+    firsts = [s for i, s in enumerate(seen) if i == 0 or seen[i - 1][0] is not s[0]]
+    for note, mention, draft, result in firsts[:show]:
+        print(f"\n[{result}] wanted {note.thing!r}: {mention.text[:140]!r}\n{draft.text}")
+    wrong = [s for s in firsts if s[3] != "correct"]
+    for note, mention, draft, result in wrong[:misses]:
+        named = named_thing(mention, draft)
+        print(f"[{result}] named {named!r}, wanted {note.thing!r}: {mention.text[:160]!r}")
 
 
 if __name__ == "__main__":

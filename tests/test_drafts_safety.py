@@ -315,7 +315,7 @@ def test_an_operators_template_is_used_first_and_a_broken_one_falls_back(tmp_pat
 
     drafts = draft_replies(post, settings=SETTINGS, templates=templates)
 
-    assert drafts[0].text == "Sorry about your parcel, Dana. I'll look into it now. Acme care"
+    assert drafts[0].text == "Sorry about your lost parcel, Dana. I'll look into it now. Acme care"
     assert drafts[0].lint["ok"] is True
     private = drafts[-1]
     assert private.approach == "take_private"

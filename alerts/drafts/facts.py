@@ -17,9 +17,10 @@ import regex
 
 from alerts.drafts import things
 from alerts.drafts.markers import mirror_for
+from alerts.drafts.object_phrase import object_phrase
 from alerts.message import AuthorHistory
 from listener.judging.abuse import profane_words
-from listener.models import Flag, Mention, Urgency
+from listener.models import Finding, Flag, Mention, Urgency
 
 SCAN_CHARS = 5_000  # the post is capped to this before any pattern reads it
 _NAME_TOKEN = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’-]{1,29}")
@@ -28,7 +29,9 @@ _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "the", "mx", "prof"
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"\+?\d[\d ().-]{6,}\d")
 _NUMBER = re.compile(r"\b[A-Za-z]{0,4}[-#]?\d{5,}\b")
-_ORDER_WORD = re.compile(r"\border\b", re.IGNORECASE)
+BUILT_IN_TOPICS = frozenset(
+    {"delivery", "billing", "product_quality", "support", "website_app", "pricing", "account"}
+)
 # A handle runs words together ("AcmeIsShit", "cunt_99"): it is read as words split at
 # case changes, digits and punctuation, and a few roots that no ordinary name or word holds
 # are looked for anywhere in it ("fuckacme"). Roots that innocent names do hold ("shit" in
@@ -196,11 +199,7 @@ def _topic(
 ) -> tuple[str | None, str | None]:
     topics = mention.judgments.topics
     if language == "en":
-        if topics:
-            return topics[0].name, things.english_thing(topics[0].name, topics[0].evidence)
-        if _ORDER_WORD.search(text):  # "order" alone is no cue for the judge, but it is named
-            return "delivery", "your order"
-        return None, None
+        return _english_topic(topics, text)
     for finding in topics:
         thing = things.indic_thing(language, finding.name, text)
         if thing:
@@ -209,6 +208,22 @@ def _topic(
     if topic is None:
         return None, None
     return topic, things.indic_thing(language, topic, text)
+
+
+def _english_topic(topics: tuple[Finding, ...], text: str) -> tuple[str | None, str | None]:
+    """The thing named in the post's own head noun ("the wrong book"), else nothing.
+
+    The judge's topic says what kind of problem it is; its cue word alone ("sale", "broken",
+    "pay") was often the wrong thing ("your payment" for a clutch), so a draft names a
+    thing only when a head noun in the post says which. A topic of the settings' own
+    ("battery") stays the topic, so its fix is still offered."""
+    found = object_phrase(text)
+    judged = topics[0].name if topics else None
+    if found is None:
+        return judged, None
+    if judged is not None and judged not in BUILT_IN_TOPICS:
+        return judged, found.phrase
+    return found.topic, found.phrase
 
 
 def _feeling(

@@ -1,0 +1,280 @@
+"""The thing an English post complains about, as a noun phrase a draft can name it by.
+
+"my order hasn't arrived" → "your order"; "charged twice" → "the double charge"; "sent me
+the wrong book" → "the wrong book"; "my flight was delayed" → "your delayed flight". The
+judge's topic says what *kind* of problem it is ("delivery"); this says *which thing*, in
+the person's own head noun, so "a wrong book" is not answered as "your account".
+
+Hand-built and cheap: the post is cut to words once, and each word (and each pair and
+triple of words, for "gift card", "heart rate monitor") is looked up in one dict of head
+nouns. Among the heads found the most telling wins: one the person owns ("my …"), one a
+problem word qualifies ("wrong", "missing", "broken"), one named specifically before one
+named generally ("the service"). When no head noun is found the answer is None: a draft
+that names nothing beats one that names the wrong thing.
+
+Only words from the fixed tables below reach a draft (a qualifier or head is written in
+our own spelling), never the post's other words: no abuse, no order number, no name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SCAN_WORDS = 120  # a post is read up to this many words: the thing is named early
+_TOKEN = re.compile(r"@\w+|#\w+|https?://\S+|[a-z][a-z'’-]*|\d+")
+
+# Head noun → (topic, determiner "your" | "the"). The topic is the judge's topic vocabulary
+# where one fits (so a known fix is offered for its own topic only), else a drafts-only
+# topic (travel, food, connection, power, contact, offer) that no fix in the settings has.
+# "your" for what the person owns or did (an order, a flight, a refund owed to them),
+# "the" for what is ours (the app, the website, the delay).
+_YOURS = "your"
+_THE = "the"
+_HEADS: dict[str, tuple[str, str]] = {}
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(w.strip() for w in words.split(","))
+
+
+def _add(topic: str, determiner: str, words: str) -> None:
+    for word in words.split(","):
+        _HEADS[word.strip()] = (topic, determiner)
+
+
+_add("delivery", _YOURS, "order,orders,package,packages,parcel,parcels,delivery,deliveries,"
+     "shipment,shipping,tracking number,return,returns,collection,pickup,pick up,"
+     "pick-up,item,items,purchase,purchases,gift,goods")  # fmt: skip
+_add("delivery", _THE, "courier,driver,delivery driver,tracking,box,packaging,address")
+_add("billing", _YOURS, "refund,refunds,bill,bills,invoice,payment,payments,card,credit card,"
+     "debit card,gift card,subscription,membership,direct debit,account balance,money,"
+     "deposit,receipt,statement,voucher,claim,warranty,insurance,policy,premium,rate,"
+     "renewal,cancellation")  # fmt: skip
+_add("billing", _THE, "charge,charges,fee,fees,overcharge,double charge,transaction")
+_add("account", _YOURS, "account,password,login,log-in,sign-in,email,emails,profile,"
+     "verification code,username")  # fmt: skip
+_add("website_app", _THE, "app,website,site,web site,page,checkout,cart,basket,update,"
+     "software,game,server,servers,download,downloads,glitch,bug,bugs,error,error message,"
+     "button,feature,setting,settings,option,link,search,graphics driver,browser,"
+     "check-in,web check-in,online check-in,stream,streaming,spam,ads,pop-up ads,"
+     "firmware")  # fmt: skip
+_add("product_quality", _YOURS, "phone,laptop,computer,tablet,printer,headphones,earphones,"
+     "watch,tracker,charger,battery,screen,tv,television,camera,console,controller,"
+     "washer,washing machine,dryer,dishwasher,fridge,oven,microwave,vacuum,blender,"
+     "kettle,car,vehicle,engine,brakes,clutch,tyre,tire,heating,boiler,jacket,coat,"
+     "dress,shirt,top,jeans,shoes,trainers,boots,bag,case,phone case,hard drive,"
+     "foundation,mattress,sofa,furniture,device,remote,router,modem,heart rate monitor,"
+     "book,books,jersey,hat")  # fmt: skip
+_add("product_quality", _THE, "quality,stitching,design,product,products,sizing,fit")
+_add("food", _YOURS, "food,meal,burger,cheeseburger,sandwich,pizza,coffee,drink,fries,"
+     "chips,breakfast,lunch,dinner,takeaway")  # fmt: skip
+_add("food", _THE, "sauce,menu,taco,chicken,gravy,bread,salad")
+_add("travel", _YOURS, "flight,flights,booking,reservation,ticket,tickets,seat,seats,"
+     "luggage,baggage,bags,suitcase,suitcases,room,trip,ride,journey,train ticket,"
+     "connection flight,hotel room,upgrade,stay")  # fmt: skip
+_add("travel", _THE, "train,trains,bus,buses,service to,route,line,gate agent,crew,"
+     "boarding,platform,timetable,cancellation of your flight")  # fmt: skip
+_add("connection", _YOURS, "internet,wifi,wi-fi,broadband,connection,signal,network,4g,"
+     "5g,coverage,data,landline,cable,service at home")  # fmt: skip
+_add("power", _THE, "power,power cut,power outage,power outages,outage,outages,blackout,"
+     "electricity,gas,meter,tokens,token")  # fmt: skip
+_add("support", _THE, "hold,wait on hold,customer service,customer care,support,service,"
+     "staff,agent,manager,call centre,call center,helpline,team,store,branch,shop,"
+     "engineer,technician,appointment,callback,call back,complaint,case,dm,dms,reply,"
+     "response")  # fmt: skip
+_add("support", _YOURS, "complaint,case,case number,application,appointment,dm,dms,call,"
+     "calls,tweets,messages,request")  # fmt: skip
+_add("pricing", _THE, "price,prices,price increase,price rise,discount,offer,deal,promo,"
+     "promotion,coupon,code,sale,fare,fares")  # fmt: skip
+
+# Said generally, these name the business rather than a thing: they lose to any other head.
+_GENERIC = _set(
+    "service,customer service,customer care,support,staff,team,store,branch,shop,product,"
+    "products,item,items,goods,quality,app,website,site,page,game,software,data,call,calls,"
+    "money,account,email,emails,gift,line,platform,code,search,option,setting,settings,"
+    "feature,case,top,watch,stay,request,messages,response,reply,seat,seats,rate,policy,"
+    "insurance,design,fit,return,returns,cable,collection,power,box"
+)
+_MINE = frozenset({"my", "our", "mine", "ours"})
+# Problem word before a head → the phrase keeps it, in our spelling: "the wrong book".
+_QUALIFIERS = {
+    "wrong": "wrong", "missing": "missing", "lost": "lost", "broken": "broken",
+    "damaged": "damaged", "faulty": "faulty", "late": "late", "delayed": "delayed",
+    "cancelled": "cancelled", "canceled": "cancelled", "cracked": "cracked",
+    "defective": "faulty", "smashed": "damaged", "stolen": "stolen", "cold": "cold",
+    "duplicate": "duplicate", "double": "double", "second": "second", "extra": "extra",
+    "unexpected": "unexpected", "hidden": "hidden", "incorrect": "incorrect",
+    "new": "new", "old": "old", "free": "free",
+}  # fmt: skip
+# Problem word after a head ("my flight was delayed", "parcel never arrived") → qualifier.
+_AFTER = {
+    "delayed": "delayed", "cancelled": "cancelled", "canceled": "cancelled", "lost": "lost",
+    "missing": "missing", "broke": "broken", "broken": "broken", "damaged": "damaged",
+    "smashed": "damaged", "cracked": "cracked", "stolen": "stolen", "late": "late",
+}  # fmt: skip
+_LINKS = _set(
+    "is,was,were,are,has,have,been,got,gone,still,now,being,arrived,came,never,just,totally,"
+    "completely"
+)
+# Heads that are verbs too, and the words that make them one ("orders a burger", "to return").
+_VERBISH = _set(
+    "order,orders,return,returns,call,calls,charge,charges,book,ride,stay,top,case,watch,fit,"
+    "design,code,rate,update,search,hold,bill,deposit,claim,offer,deal,service,stream,"
+    "download,downloads,drink,check-in,support,line,gas,power,data"
+)
+_SUBJECTS = _set(
+    "i,we,you,they,he,she,to,will,would,can,cant,can't,couldn't,didn't,don't,won't,please,"
+    "just,u,ur,should,must,cannot,not,and,then,'ll,i'll,we'll,it,goes"
+)
+# Whole phrases that say the thing better than any one head: checked before the heads.
+_PHRASES: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("charged", "twice"), "billing", "the double charge"),
+    (("charged", "me", "twice"), "billing", "the double charge"),
+    (("charging", "me", "twice"), "billing", "the double charge"),
+    (("double", "charged"), "billing", "the double charge"),
+    (("charged", "two", "times"), "billing", "the double charge"),
+    (("on", "hold"), "support", "the wait on hold"),
+    (("hung", "up"), "support", "the call that was cut off"),
+    (("power", "cut"), "power", "the power cut"),
+    (("no", "power"), "power", "the power cut"),
+    (("no", "reply"), "support", "the reply you're still waiting for"),
+    (("no", "response"), "support", "the reply you're still waiting for"),
+    (("heard", "back"), "support", "the reply you're still waiting for"),
+    (("got", "back", "to"), "support", "the reply you're still waiting for"),
+    (("call", "back"), "support", "the call back you're owed"),
+    (("money", "back"), "billing", "your refund"),
+    (("log", "in"), "account", "signing in"),
+    (("log", "into"), "account", "signing in"),
+    (("logging", "in"), "account", "signing in"),
+    (("sign", "in"), "account", "signing in"),
+    (("signing", "in"), "account", "signing in"),
+    (("logged", "out"), "account", "being logged out"),
+    (("logging", "me", "out"), "account", "being logged out"),
+)
+# Said without a head noun ("we are 3 hours delayed", "not connecting"): the thing these
+# words stand for, taken only when the post names no head noun at all.
+_STANDALONE = {
+    "delayed": ("travel", "the delay"), "delay": ("travel", "the delay"),
+    "delays": ("travel", "the delays"), "late": ("travel", "the delay"),
+    "connecting": ("connection", "the connection"), "connect": ("connection", "the connection"),
+    "mistreated": ("support", "the way you were treated"),
+    "spam": ("website_app", "the spam"), "spamming": ("website_app", "the spam"),
+    "print": ("product_quality", "the printing"), "printing": ("product_quality", "the printing"),
+    "overcharged": ("billing", "the overcharge"), "charged": ("billing", "the charge"),
+    "crashes": ("website_app", "the crashes"), "crashing": ("website_app", "the crashes"),
+    "crashed": ("website_app", "the crash"), "outs": ("power", "the outages"),
+    "ignoring": ("support", "the reply you're still waiting for"),
+    "ignored": ("support", "the reply you're still waiting for"),
+}  # fmt: skip
+_PHRASE_SCORE = 7  # a whole phrase beats a plain head (4) and ties with one the person owns
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectPhrase:
+    phrase: str  # "the wrong book", "your order"
+    topic: str  # a judge topic ("delivery") or a drafts-only one ("travel")
+
+
+def words_of(text: str) -> list[str]:
+    """The post's words, lowercased, without handles, hashtags and links."""
+    tokens = _TOKEN.findall(text.lower()[: SCAN_WORDS * 12])
+    return [t.replace("’", "'") for t in tokens if _plain(t)][:SCAN_WORDS]
+
+
+def _plain(token: str) -> bool:
+    return not token.startswith(("@", "#", "http://", "https://"))
+
+
+def object_phrase(text: str) -> ObjectPhrase | None:
+    """The thing complained about in ``text`` (English), or None when no head noun says it."""
+    words = words_of(text)
+    best: tuple[int, ObjectPhrase] | None = None
+    for pattern, topic, said in _PHRASES:
+        if _holds(words, pattern):
+            best = (_PHRASE_SCORE, ObjectPhrase(said, topic))
+            break
+    i = 0
+    while i < len(words):
+        size, entry = _head_at(words, i)
+        if entry is None:
+            i += 1
+            continue
+        # English compounds end in their head: "breakfast sandwich", "phone case".
+        modifier = None
+        while i + size < len(words) and _single_head(words[i + size]):
+            modifier = " ".join(words[i : i + size])
+            i, size = i + size, 1
+            entry = _HEADS[words[i]]
+        score, found = _candidate(words, i, size, modifier, entry)
+        if best is None or score > best[0]:
+            best = (score, found)
+        i += size
+    if best is not None:
+        return best[1]
+    for word in words:
+        if word in _STANDALONE:
+            return ObjectPhrase(_STANDALONE[word][1], _STANDALONE[word][0])
+    return None
+
+
+def _head_at(words: list[str], i: int) -> tuple[int, tuple[str, str] | None]:
+    for size in (3, 2, 1):
+        entry = _HEADS.get(" ".join(words[i : i + size]))
+        if entry is not None:
+            if size == 1 and words[i] in _VERBISH and _verb_before(words, i):
+                return 1, None
+            return size, entry
+    return 1, None
+
+
+def _single_head(word: str) -> bool:
+    return word in _HEADS and word not in _VERBISH
+
+
+def _candidate(
+    words: list[str], i: int, size: int, modifier: str | None, entry: tuple[str, str]
+) -> tuple[int, ObjectPhrase]:
+    topic, determiner = entry
+    head = " ".join(words[i : i + size])
+    if modifier is not None:
+        i -= len(modifier.split())
+    before = words[i - 1] if i else ""
+    before2 = words[i - 2] if i > 1 else ""
+    qualifier = _QUALIFIERS.get(before) or (
+        _QUALIFIERS.get(before2) if before in _MINE or before in ("the", "a", "an") else None
+    )
+    if qualifier is None:
+        qualifier = _after(words, i + size)
+    mine = before in _MINE or (before in _QUALIFIERS and before2 in _MINE)
+    if mine and determiner == _THE and topic not in ("support", "website_app", "pricing"):
+        determiner = _YOURS
+    if qualifier == "faulty":
+        determiner = _THE  # "your faulty…" holds "our fault", a line no draft may use
+    score = (0 if head in _GENERIC and not modifier else 4) + (3 if mine else 0)
+    score += 2 if qualifier else 0
+    words_out = [w for w in (determiner, qualifier, modifier, head) if w]
+    return score, ObjectPhrase(" ".join(words_out), topic)
+
+
+def _verb_before(words: list[str], i: int) -> bool:
+    """Whether the word at ``i`` is used as a verb: "I order", "to return", "can't charge"."""
+    return i > 0 and words[i - 1] in _SUBJECTS
+
+
+def _after(words: list[str], start: int) -> str | None:
+    """A problem word within three linking words after the head: "flight was delayed"."""
+    for word in words[start : start + 4]:
+        if word in _AFTER:
+            return _AFTER[word]
+        if word not in _LINKS:
+            return None
+    return None
+
+
+def _holds(words: list[str], pattern: tuple[str, ...]) -> bool:
+    first, size = pattern[0], len(pattern)
+    return any(
+        words[i] == first and tuple(words[i : i + size]) == pattern
+        for i in range(len(words) - size + 1)
+    )
