@@ -18,6 +18,8 @@ table). On top of it:
   ``unknown``; so does text with no words and no emoji at all;
 - **reading posts as people do** (``listener.reading.vader_reading``): hashtags split into words,
   "can't wait" as eagerness, "like" as a preposition and words inside names unscored;
+- **problems denied**: "no problems", "never had a single issue" read as the mild praise
+  they are, not as VADER's "no" plus a problem word;
 - **questions ask**: a post whose every sentence is a question ("Is the new album any
   good?") states no opinion as firmly as one that asserts it: its score is halved;
 - **a shared link** with no word of the poster's own (no I/we/you, no "!" or "?") passes on
@@ -82,6 +84,29 @@ _LINK = re.compile(r"https?://\S+")
 _PERSONAL = re.compile(r"\b(?:i|i'm|im|me|my|mine|we|us|our|you|your|u)\b", re.IGNORECASE)
 
 
+# "No problems", "never had a single issue", "no complaints": VADER scores the "no" (−1.2) and
+# the problem word, so praise read as a gripe. The phrase becomes one token scored as mild
+# praise (VADER's "fine" is +0.8, "good" +1.9).
+NO_PROBLEM_TOKEN = "noproblem"
+NO_PROBLEM_VALENCE = 1.5
+_NO_PROBLEM = re.compile(
+    r"\b(?:no|zero|without(?: an?| any)?|not (?:a(?: single)?|one|any)"
+    r"|never (?:had |have |ran into |run into )?(?:a(?: single)?|any|one)?"
+    r"|(?:did|do|has|have)n['’]?t (?:had |have )?(?:a(?: single)?|any))"
+    r"\s+(?:problems?|issues?|complaints?|troubles?|hiccups?|glitch(?:es)?)\b",
+    re.IGNORECASE,
+)
+_PROBLEM_WORDS = ("problem", "issue", "complaint", "trouble", "hiccup", "glitch")
+
+
+def without_denied_problems(text: str) -> str:
+    """``text`` with each problem said to be absent ("no problems") as one praising token."""
+    lowered = text.lower()
+    if not any(word in lowered for word in _PROBLEM_WORDS):
+        return text  # most posts: a few substring scans in C, no regex
+    return _NO_PROBLEM.sub(NO_PROBLEM_TOKEN, text)
+
+
 class Sentiment(NamedTuple):  # a tuple: built per mention, cheaper than a frozen dataclass
     score: float | None  # None: not scored (the model cannot read the text)
     label: SentimentLabel
@@ -102,6 +127,7 @@ def _analyzer() -> _Vader:
     analyzer.lexicon.update(EMOJI_VALENCE)
     for word, valence in EXTRA_LEXICON.items():
         analyzer.lexicon.setdefault(word, valence)  # VADER's own value wins, should it gain one
+    analyzer.lexicon.setdefault(NO_PROBLEM_TOKEN, NO_PROBLEM_VALENCE)
     for word in REQUEST_WORDS:
         analyzer.lexicon.pop(word, None)
     for emoji in EMOJI_VALENCE:
@@ -151,7 +177,7 @@ def stars_score(rating: float) -> float:
 def vader_score(text: str) -> tuple[float, tuple[str, ...]]:
     """VADER's compound score of the capped text (emoji included) and the emoji it counted."""
     vader = _analyzer()
-    prepared, emoji = _with_emoji_tokens(text[:MAX_SCORED_CHARS])
+    prepared, emoji = _with_emoji_tokens(without_denied_problems(text[:MAX_SCORED_CHARS]))
     compound = float(vader.scorer.compound(for_vader(prepared, vader.words)))
     if not emoji:
         return compound, ()  # most posts: no generator to build

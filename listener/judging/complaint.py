@@ -34,7 +34,15 @@ FAMILY_WEIGHTS: Mapping[str, float] = {
     "repeat": 0.5,
     "service": 0.6,
     "request": 0.3,
+    "whereabouts": 1.4,
 }
+# "No complaints here", "never had a single problem", "problem solved": a problem said to be
+# absent. Its own problem word was taken out of the cues (``tidy_cues``); this leans further.
+NO_PROBLEM = -1.5
+# Review stars are the author's own verdict: 4–5 stars weigh against a complaint (a mild
+# gripe in a good review is not one), 1–2 stars for it.
+HIGH_STARS = -1.5
+LOW_STARS = 1.0
 NEGATIVE_TONE = 1.2  # plus up to 1.0 more: a negative post about a brand is more often than
 # not a complaint (every mention the judge sees names a brand)
 POSITIVE_TONE = -0.8  # a clearly positive text (≥ 0.5) that names no failure
@@ -61,7 +69,9 @@ INDIC_FAMILY = 1.3
 INDIC_POSITIVE = -1.0
 MAX_INDIC_FAMILIES = 3
 
-_FAILURES = ("problem", "defect", "delay")
+_FAILURES = ("problem", "defect", "delay", "whereabouts")
+# Families whose words a "no problem" phrase or an eager "can't wait" may hold.
+_TIDIED = ("problem", "expectation", "delay")
 
 
 # Tuples, not frozen dataclasses: both are built for every mention, and a frozen dataclass
@@ -75,6 +85,7 @@ class ComplaintSignals(NamedTuple):
     question: bool = False
     sarcasm: tuple[str, ...] = ()
     indic_cues: Mapping[str, tuple[str, ...]] | None = None  # family → words, non-English
+    rating: float | None = None  # review stars, 1–5
 
 
 class ComplaintVerdict(NamedTuple):
@@ -98,6 +109,37 @@ def negated_action(prepared: str, words: Collection[str] | None = None) -> str |
         return None
     match = _NEGATED_ACTION.search(prepared.replace("'", ""))
     return match.group() if match else None
+
+
+def tidy_cues(cues: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """The complaint cues without the words that phrases found beside them explain away.
+
+    "can't wait to fly" is eagerness: its "cant" and "wait" are no problem and no delay (but
+    "can't wait any longer" keeps them). "no complaints", "never had a problem": the problem
+    word is said to be absent. Words inside such a phrase leave their families.
+    """
+    eager = () if cues.get("impatience") else cues.get("anticipation", ())
+    explained = eager + cues.get("no_problem", ())
+    if not explained:
+        return dict(cues)
+    inside = {word for phrase in explained for word in phrase.split()}
+    tidied = dict(cues)
+    for family in _TIDIED:
+        words = cues.get(family)
+        if words:
+            kept = tuple(w for w in words if not _explained(w, inside, explained))
+            if kept:
+                tidied[family] = kept
+            else:
+                del tidied[family]
+    return tidied
+
+
+def _explained(word: str, inside: Collection[str], phrases: tuple[str, ...]) -> bool:
+    # A one-word cue inside an explaining phrase, or a longer cue that is part of one.
+    if " " not in word:
+        return word in inside
+    return any(word in phrase or phrase in word for phrase in phrases)
 
 
 def _sigmoid(z: float) -> float:
@@ -137,6 +179,18 @@ def judge_complaint(signals: ComplaintSignals) -> ComplaintVerdict:
     if praise and not failure_named and not signals.sarcasm:
         z += PRAISE
         features["cue:praise"] = 1.0
+
+    if cues.get("no_problem") and not failure_named:
+        z += NO_PROBLEM
+        features["no_problem"] = 1.0
+    rating = signals.rating
+    if rating is not None and rating >= 4:
+        z += HIGH_STARS
+        features["stars:high"] = 1.0
+    elif rating is not None and rating <= 2:
+        z += LOW_STARS
+        features["stars:low"] = 1.0
+        evidence.append(f"review rating {rating:g}/5")
 
     if signals.addressed_to:
         z += ADDRESSED

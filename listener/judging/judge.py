@@ -25,6 +25,7 @@ from listener.judging.complaint import (
     ComplaintVerdict,
     judge_complaint,
     negated_action,
+    tidy_cues,
 )
 from listener.judging.cues import CueSet, prepare, words_of
 from listener.judging.danger import read_danger
@@ -253,6 +254,8 @@ class Judge:
         negated = negated_action(prepared, words) if english else None
         if negated and not any(negated in word for word in cues.get("problem", ())):
             cues["problem"] = (*cues.get("problem", ()), negated)
+        if cues:
+            cues = tidy_cues(cues)
         indic = _indic_cues(text, lang)
         sarcasm = sarcasm_evidence(found.get("sarcasm", {}), cues, prepared) if english else ()
         sentiment = judge_sentiment(
@@ -266,6 +269,7 @@ class Judge:
                 question="?" in text,
                 sarcasm=sarcasm,
                 indic_cues=indic,
+                rating=rating,
             )
         )
         # Topic and feeling words are English; they also serve code-mixed Latin-script text.

@@ -2,7 +2,8 @@
 
 "Nice work @UPS. Days late AND smashed. Awesome" reads as +0.89 to VADER. What gives it
 away is praise next to a concrete failure (late, smashed, broken, still waiting), or a
-fixed sarcastic phrase ("thanks for nothing", "gotta love", "#fail"), or an eye-roll emoji.
+fixed sarcastic phrase ("thanks for nothing", "gotta love", "#fail"), or thanks for a harm
+("Thanks @Acme for charging me twice, really appreciate it"), or an eye-roll emoji.
 This judge only says *whether* and *why*; the sentiment and complaint judges decide what
 that changes.
 """
@@ -12,13 +13,19 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from listener.reading.lexicon.english import SARCASM_MARKERS, SARCASM_PRAISE, SARCASM_STRONG
+from listener.reading.lexicon.english import (
+    SARCASM_HARM,
+    SARCASM_MARKERS,
+    SARCASM_PRAISE,
+    SARCASM_STRONG,
+)
 
 # Cue families for the judge's one cue pass ("praise", "marker"); see ``sarcasm_evidence``.
 SARCASM_CUES: dict[str, tuple[str, ...]] = {
     "praise": SARCASM_PRAISE,
     "strong": SARCASM_STRONG,
     "marker": SARCASM_MARKERS,
+    "harm": SARCASM_HARM,
 }
 # Complaint families that name a concrete failure (see lexicon.english.COMPLAINT_CUES).
 # "problem" words ("issues", "cannot") are too general: "thank you for fixing my issues".
@@ -45,6 +52,9 @@ def sarcasm_evidence(
     praise = found.get("praise", ())
     if praise and failures:
         evidence.append(f"praise '{praise[0]}' about '{failures[0]}'")
+    harm = found.get("harm", ())
+    if praise and harm and not failures:
+        evidence.append(f"'{praise[0]}' {harm[0]}")
     if (praise or failures) and not prepared.isascii():
         roll = _EYE_ROLL.search(prepared)  # the first; a regex, not a loop over characters
         if roll:

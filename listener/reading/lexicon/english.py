@@ -29,6 +29,16 @@ COMPLAINT_CUES: dict[str, tuple[str, ...]] = {
         "didn't get", "haven't got", "haven't received", "have not received", "not received",
         "no reply", "no response", "no answer", "no one", "nobody", "still no", "can't log in",
         "locked out", "declined", "overcharged", "double charged", "charged twice",
+        "charged me twice", "charging me twice", "charge me twice", "have got nothing",
+        "got nothing", "received nothing", "nothing arrived", "nothing came",
+),
+    # Asking where an order, a parcel or a refund is: the customer is owed something.
+    "whereabouts": (
+        "where is my", "wheres my", "where are my", "where is our", "wheres our",
+        "where is the order", "where is it", "what happened to my", "whats happened to my",
+        "no sign of", "not turned up", "hasnt turned up", "havent turned up", "never turned up",
+        "never came", "never showed", "not yet received", "didnt receive", "didnt arrive",
+        "not here yet",
 ),
     # A promise or a norm broken: what makes a problem a grievance.
     "expectation": (
@@ -92,6 +102,34 @@ COMPLAINT_CUES: dict[str, tuple[str, ...]] = {
         "sort out", "resolve", "need help", "need to speak", "need an answer", "any update",
         "any news", "respond", "get back to me", "dm me", "help", "assist", "assistance",
 ),
+    # "Can't wait to fly": eagerness, not a failure; its "can't" and "wait" are not cues.
+    "anticipation": (
+        "cant wait", "cannot wait", "can not wait", "couldnt wait", "looking forward",
+),
+    # "Can't wait any longer": impatience, which keeps "can't" and "wait" as cues.
+    "impatience": (
+        "cant wait any longer", "cant wait anymore", "cant wait much longer",
+        "cannot wait any longer", "cannot wait anymore", "can not wait any longer",
+        "cant keep waiting", "cant wait forever",
+),
+    # A problem said to be absent or over ("no complaints", "never had a single problem",
+    # "problem solved"): its problem word is no cue, and the post leans away from a complaint.
+    "no_problem": (
+        *(f"{head} {noun}"
+        for head in (
+            "no", "zero", "not a", "not a single", "not one", "not any", "never a",
+            "never had a", "never had any", "never had a single", "never had one", "never any",
+            "never have a", "never have any", "never had", "havent had a", "havent had any",
+            "hasnt had any", "didnt have a", "didnt have any", "dont have any", "without a",
+            "without any", "without",
+        )
+        for noun in (
+            "problem", "problems", "issue", "issues", "complaint", "complaints", "trouble",
+            "troubles", "hiccup", "hiccups", "glitch", "glitches",
+        )),
+        "problem solved", "problem fixed", "problem resolved", "issue solved", "issue fixed",
+        "issue resolved", "issues resolved", "all sorted", "sorted now", "fixed now",
+),
     # What a satisfied customer says: pulls the judgment away from "complaint".
     "praise": (
         "thank you", "thanks", "thank u", "thx", "ty", "love", "loving", "loved", "great",
@@ -99,6 +137,8 @@ COMPLAINT_CUES: dict[str, tuple[str, ...]] = {
         "well done", "good job", "great job", "kudos", "shout out", "shoutout", "appreciate*",
         "happy", "glad", "delighted", "impressed", "recommend", "congrat*", "enjoy*", "yay",
         "wonderful", "beautiful", "cute", "lovely", "favourite", "favorite", "proud",
+        "you rock", "rock", "rocks", "rocked", "best ever", "the best", "#great*", "#love*",
+        "#best*", "superb", "outstanding", "stellar", "top notch",
 ),
 }
 
@@ -109,7 +149,16 @@ SARCASM_PRAISE: tuple[str, ...] = (
     "nice", "nice work", "nice job", "great", "great job", "great work", "great service",
     "awesome", "amazing", "brilliant", "fantastic", "wonderful", "perfect", "lovely", "thanks",
     "thank you", "love", "well done", "good job", "bravo", "impressive", "superb", "stellar",
-    "top notch", "excellent",
+    "top notch", "excellent", "appreciate it", "really appreciate", "thx", "thank u",
+)
+# "Thanks for charging me twice": thanks for a harm done is sarcasm whatever else is said.
+SARCASM_HARM: tuple[str, ...] = (
+    "for charging", "for overcharging", "for double charging", "for cancelling",
+    "for canceling", "for losing", "for ruining", "for wasting", "for ignoring", "for breaking",
+    "for delaying", "for stranding", "for leaving me", "for making me wait", "for keeping me",
+    "for the wait", "for the delay", "for the delays", "for taking my money",
+    "for hanging up", "for lying", "for messing up", "for screwing", "for the runaround",
+    "for sending me a broken", "for sending me the wrong", "for the broken", "for the wrong",
 )
 # Phrases that are sarcastic by themselves.
 SARCASM_STRONG: tuple[str, ...] = (
