@@ -273,6 +273,11 @@ def _change_plans(fx: Fixture) -> list[Plan]:
             "POST", f"/api/v1/mentions/{next(labelled)}/label", api(), json={"complaint": True})),
         _each("POST", "/mentions/{mention_id:path}/ignore-alert", ignore_from_mention),
         _each("POST", "/alerts/{alert_id}/{action}", alert_call(api=False), "acknowledge"),
+        # replies.llm is off in the bench's settings: this times the refusal. Asking a model
+        # costs what the model takes, at most replies.llm.timeout.
+        _each("POST", "/alerts/{alert_id}/drafts/local-model", lambda _i: Call(
+            "POST", f"/alerts/{_throwaway_alerts(fx, 1, spread)[0]}/drafts/local-model",
+            page(post=True)), "model off", ok=frozenset({409})),
         _each("POST", "/api/v1/alerts/{alert_id}/{action}", alert_call(api=True), "acknowledge"),
         _each("POST", "/inbox/bulk", bulk_call(api=False), f"acknowledge {BULK}"),
         _each("POST", "/api/v1/alerts/bulk", bulk_call(api=True), f"acknowledge {BULK}"),

@@ -11,10 +11,25 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 
-from listener.models import Alert, AlertKind, AlertState, Delivery, DeliveryStatus, Mention
+from listener.models import (
+    Alert,
+    AlertKind,
+    AlertState,
+    Delivery,
+    DeliveryStatus,
+    Mention,
+    ReplyDraft,
+)
 from listener.store import alert_life, deliveries, rows, rule_reads
 from listener.store.alert_contract import AlertEvent, AlertTx
-from listener.store.alert_rows import alert_or_none, alerts_where, json_values, row_to_event
+from listener.store.alert_rows import (
+    alert_on,
+    alert_or_none,
+    alerts_where,
+    drafts_json,
+    json_values,
+    row_to_event,
+)
 from listener.store.alerts import SqliteAlertTx
 
 
@@ -83,6 +98,19 @@ class SQLiteAlerts:
     ) -> Alert:
         with self._write() as conn:
             return alert_life.assign_on(conn, alert_id, assignee, at=at, by=by)
+
+    def replace_drafts(self, alert_id: int, approach: str, drafts: Sequence[ReplyDraft]) -> Alert:
+        """The alert's drafts of ``approach`` replaced by ``drafts`` (the others kept, in
+        their order, first). Asked for by a person (the local model's drafts), so neither
+        the alert's state nor its times change."""
+        with self._write() as conn:
+            alert = alert_on(conn, alert_id)
+            kept = [d for d in alert.drafts if d.approach != approach]
+            conn.execute(
+                "UPDATE alerts SET drafts = ? WHERE id = ?",
+                (drafts_json([*kept, *drafts]), alert_id),
+            )
+            return alert_on(conn, alert_id)
 
     def alert_events(self, alert_id: int) -> list[AlertEvent]:
         with self._read() as conn:

@@ -24,6 +24,7 @@ APPROACH_TITLES = {
     ACKNOWLEDGE: "Acknowledge",
     SOLVE_NOW: "Solve it now",
     TAKE_PRIVATE: "Take it private",
+    "llm": "From the local model",  # alerts.drafts.llm.LLM_APPROACH: read before sending
 }
 
 

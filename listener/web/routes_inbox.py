@@ -41,6 +41,7 @@ from listener.web.inbox_views import (
     newer_rows,
     one_row,
 )
+from listener.web.model_drafts import ask_local_model
 from listener.web.outcome_views import outcome_lines
 from listener.web.pages import render, templates
 
@@ -264,6 +265,7 @@ def _alert_page(
     *,
     block: str | None = None,
     problem: str | None = None,
+    model_note: str | None = None,
 ) -> HTMLResponse:
     detail = alert_detail(context, alert_id)
     drafted = [d.approach for d in detail.drafts]
@@ -285,6 +287,8 @@ def _alert_page(
             ),
             "problem": problem,
             "snooze_choices": list(SNOOZE_FOR),
+            "local_model": llm if (llm := context.settings.replies.llm).enabled else None,
+            "model_note": model_note,
         },
         block=block,
     )
@@ -293,6 +297,18 @@ def _alert_page(
 @router.get("/alerts/{alert_id}", response_class=HTMLResponse)
 def alert_page(alert_id: AlertId, request: Request, context: Context, who: Viewer) -> HTMLResponse:
     return _alert_page(request, context, who, alert_id)
+
+
+@router.post("/alerts/{alert_id}/drafts/local-model", response_model=None)
+def model_drafts_from_page(
+    alert_id: AlertId, request: Request, context: Context, who: Agent
+) -> Response:
+    """Ask the local model (replies.llm) for drafts; kept with the alert, beside the
+    template drafts, so a reload shows them without asking again."""
+    note = ask_local_model(context, alert_id)
+    if not _htmx(request):
+        return RedirectResponse(f"/alerts/{alert_id}", status_code=303)
+    return _alert_page(request, context, who, alert_id, block="body", model_note=note)
 
 
 def row_html(

@@ -1,0 +1,37 @@
+"""The alert page's "Draft with the local model" button: asks ``replies.llm`` for drafts
+about the alert's lead mention and keeps them with the alert, beside the template drafts.
+
+On demand, not when the alert is raised (see ``alerts.drafts.llm``): the person who asked
+waits at most ``replies.llm.timeout``; nothing else does. A model that fails leaves the
+drafts as they were and says why on the page.
+"""
+
+from __future__ import annotations
+
+from fastapi import HTTPException
+
+from alerts.compose import author_history
+from alerts.drafts.llm import LLM_APPROACH, llm_drafts_blocking
+from listener.web.context import WebContext
+
+
+def ask_local_model(context: WebContext, alert_id: int) -> str:
+    """Ask the model, keep what passed, and say what happened in one line."""
+    alert = context.store.get_alert(alert_id)
+    if alert is None:
+        raise HTTPException(404, f"no alert {alert_id}")
+    if not context.settings.replies.llm.enabled:
+        raise HTTPException(409, "the local model is off: set replies.llm in the settings")
+    lead = context.store.get_mention(alert.mention_ids[0]) if alert.mention_ids else None
+    if lead is None or lead.deleted_at is not None:
+        return "no drafts asked for: the alert's post is gone"
+    result = llm_drafts_blocking(
+        lead,
+        settings=context.settings.replies,
+        brand=alert.brand,
+        history=author_history(context.store, context.settings, lead, alert),
+        metrics=context.metrics,
+    )
+    if result.drafts:
+        context.store.replace_drafts(alert_id, LLM_APPROACH, result.drafts)
+    return result.message
