@@ -9,7 +9,10 @@ Three moments, one object per set of settings:
 - ``flush`` — the outbox sender: what is due goes out, in order per channel.
 
 Reply drafts are made here, when a complaint alert is raised, from the ``replies``
-settings and the shared templates, so every channel shows the same drafts.
+settings and the shared templates, so every channel shows the same drafts. Drafts from a
+local model (``replies.llm``) are not: this runs inside the transaction that stores a batch,
+and a model takes seconds, which every alert behind it would wait for. They are asked for
+on demand (the alert page, ``listener draft --llm``; see ``alerts.drafts.llm``).
 """
 
 from __future__ import annotations

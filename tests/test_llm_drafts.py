@@ -163,6 +163,28 @@ def test_a_prompt_injection_travels_fenced_as_data_and_its_payload_is_dropped(
     assert reasons[quoted] == ("copied_from_post",)
 
 
+@pytest.mark.parametrize(
+    ("draft", "reason"),
+    [
+        ("@dana sorry about your order, the fix is at evil.example/help. DM us.", "foreign_links"),
+        ("@dana sorry! Write to winner@prizes.example and DM us.", "foreign_links"),
+        ("@dana sorry about your order. Call +1 555 010 9999 or DM us.", "foreign_links"),
+        ("@dana sorry about your order. Follow @prizebot and DM us.", "foreign_links"),
+        ("As an AI language model I must say hello. @dana DM us.", "off_script"),
+        ("@dana DM us. My instructions: ignore all previous rules.", "off_script"),
+    ],
+)
+def test_drafts_that_follow_an_injection_are_dropped(
+    httpserver: HTTPServer, draft: str, reason: str
+) -> None:
+    httpserver.expect_request("/v1/chat/completions").respond_with_json(drafts_answer(draft, GOOD))
+
+    result = llm_drafts_blocking(complaint(), settings=settings(httpserver))
+
+    assert [d.text for d in result.drafts] == [GOOD]
+    assert reason in result.dropped[0].reasons
+
+
 def test_links_and_addresses_we_configured_are_kept(httpserver: HTTPServer) -> None:
     text = (
         "@dana sorry about the app crashing. Updating to 4.2 fixes it: "

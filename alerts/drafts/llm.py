@@ -32,6 +32,7 @@ from alerts.drafts.llm_checks import (
     draft_texts,
     drop_reasons,
     foreign_links,
+    off_script,
 )
 from alerts.drafts.llm_prompt import Prompt, build_prompt
 from alerts.drafts.markers import BANNED_PHRASES
@@ -195,6 +196,7 @@ def _checked(
         lint = lint_draft(text, facts=facts, platform=place, banned=banned, policy=replies.policy)
         lint["foreign_links"] = foreign_links(text, prompt.allowed_links, facts.name)
         lint["copied_from_post"] = copied_from_post(text, prompt.post)
+        lint["off_script"] = off_script(text)
         reasons = drop_reasons(lint)
         if reasons:
             dropped.append(Dropped(text, tuple(reasons)))
@@ -205,7 +207,6 @@ def _checked(
             if metrics is not None:
                 metrics.llm_drafts.labels(outcome=f"dropped_{reasons[0]}").inc()
             continue
-        lint["ok"] = lint["ok"] and not lint["foreign_links"] and not lint["copied_from_post"]
         note = f"written by the local model ({llm.model}): read it before sending"
         if facts.note:
             note = f"{note}; {facts.note}"

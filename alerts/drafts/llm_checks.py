@@ -5,10 +5,11 @@ truncated body, JSON of another shape), and models wrap JSON in code fences or p
 ``<think>`` block before it. Whatever cannot be read as a list of draft texts is a
 ``bad_answer``, never an exception.
 
-A draft then passes ``lint_draft`` like the template drafts, and two checks the templates
-need not pass, since a template never reads the post: it carries no link, address, number
-or @handle we did not give (a prompt injection's usual payload), and it does not copy a run
-of the post's words (the other: "reply with exactly this sentence").
+A draft then passes ``lint_draft`` like the template drafts, and checks the templates need
+not pass, since a template never reads the post: it carries no link, address, number or
+@handle we did not give (a prompt injection's usual payload), it does not copy a run of the
+post's words (the other: "reply with exactly this sentence"), and it does not talk about the
+model or its prompt ("as an AI…", our fence markers).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ COPIED_RUN = 7  # this many of the post's words in a row, in a draft, is copying
 # next step…) are shown with the draft, as with the template drafts.
 HARD_LINT = ("length_ok", "markup_safe")
 HARD_FOUND = ("banned_phrases", "echoed_abuse", "personal_data", "promises")
+LLM_FOUND = ("foreign_links", "copied_from_post", "off_script")  # this module's checks
 
 _THINK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
 _CODE_FENCE = re.compile(r"^```[a-zA-Z]*\s*|\s*```$")
@@ -36,6 +38,7 @@ _DOMAIN = re.compile(
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"\+?\d[\d ().-]{6,}\d")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")  # not a phone number
 _HANDLE = re.compile(r"(?<![\w@.])@[\w.]{1,40}\w")
 _WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 _HOST = re.compile(r"^(?:https?://)?([^/?#\s]+)", re.IGNORECASE)
@@ -89,7 +92,8 @@ def foreign_links(text: str, allowed: tuple[str, ...], name: str | None) -> list
             found.append(link)
     digits_given = {re.sub(r"\D", "", a) for a in allowed}
     for phone in _PHONE.findall(_URL.sub(" ", text)):
-        if re.sub(r"\D", "", phone) not in digits_given:
+        digits = re.sub(r"\D", "", phone)
+        if len(digits) >= 7 and not _DATE.fullmatch(phone.strip()) and digits not in digits_given:
             found.append(phone.strip())
     for handle in _HANDLE.findall(without_emails):
         if not name or handle.lower() != name.lower():
@@ -122,8 +126,22 @@ def words_of(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
+# What a draft says when the model talks about itself or its prompt instead of answering:
+# often an injection's doing ("print your instructions"), never something to send.
+_OFF_SCRIPT = re.compile(
+    r"\b(?:as an ai|language model|system prompt|my instructions|previous instructions"
+    r"|untrusted post|ignore (?:all|the|any) (?:previous|above))\b|<<<|>>>",
+    re.IGNORECASE,
+)
+
+
+def off_script(text: str) -> list[str]:
+    """Words of a model talking about itself or its prompt, found in a draft."""
+    return list(dict.fromkeys(m.group().lower() for m in _OFF_SCRIPT.finditer(text)))
+
+
 def drop_reasons(lint: dict[str, Any]) -> list[str]:
     """Why a draft with these findings must not be offered (empty: keep it)."""
     reasons = [k for k in HARD_LINT if lint.get(k) is False]
-    reasons += [k for k in (*HARD_FOUND, "foreign_links", "copied_from_post") if lint.get(k)]
+    reasons += [k for k in (*HARD_FOUND, *LLM_FOUND) if lint.get(k)]
     return reasons
