@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import socket
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +16,9 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from alerts.drafts.llm import LLM_APPROACH, llm_drafts_blocking
+from listener.config.errors import ConfigError
 from listener.config.replies import RepliesSettings
+from listener.config.settings import load_settings
 from listener.metrics import Metrics
 from tests.drafts_helpers import mention
 
@@ -309,3 +312,44 @@ def test_off_by_default_asks_nothing() -> None:
 def test_wrong_settings_are_refused(llm: dict[str, Any], error: str) -> None:
     with pytest.raises(ValidationError, match=error.replace("(", r"\(").replace(")", r"\)")):
         RepliesSettings.model_validate({"llm": llm})
+
+
+SETTINGS_FILE = """\
+brands:
+  - name: Acme
+    query: acme
+replies:
+  llm:
+    enabled: true
+    url: http://127.0.0.1:11434/v1
+    model: llama3.1:8b
+    api_key: ${LLM_KEY}
+"""
+
+
+def test_the_settings_file_reads_the_key_from_the_environment(tmp_path: Path) -> None:
+    path = tmp_path / "settings.yaml"
+    path.write_text(SETTINGS_FILE, encoding="utf-8")
+
+    llm = load_settings(path, environ={"LLM_KEY": "sk-local-123"}).replies.llm
+
+    assert llm.enabled and llm.model == "llama3.1:8b" and llm.timeout == 20
+    assert llm.api_key is not None and llm.api_key.get_secret_value() == "sk-local-123"
+    assert "sk-local-123" not in repr(llm)
+
+
+def test_a_wrong_key_in_the_file_stops_the_start_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "settings.yaml"
+    path.write_text(SETTINGS_FILE.replace("    model:", "    modle:"), encoding="utf-8")
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, environ={"LLM_KEY": "k"})
+
+    assert "settings.yaml:8: replies.llm.modle: unknown key (did you mean 'model'?)" in str(
+        caught.value
+    )
+    path.write_text(SETTINGS_FILE.replace("    model: llama3.1:8b\n", ""), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, environ={"LLM_KEY": "k"})
+    assert "settings.yaml:5: replies.llm:" in str(caught.value)
+    assert "replies.llm is enabled but has no model" in str(caught.value)

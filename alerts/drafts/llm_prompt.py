@@ -79,6 +79,8 @@ def _instructions(count: int, limit: int, language: str, fence: str) -> str:
         "characters, plain text, no hashtags, no emoji, no markdown.\n"
         "- Use only the FACTS. Name the problem with the words in 'thing' when it is given; "
         "when it is null, do not guess what went wrong.\n"
+        "- When judged_a_complaint is false, do not apologise: thank them for praise, "
+        "answer a question only with what the FACTS say, otherwise acknowledge briefly.\n"
         "- Acknowledge the feeling only if 'feeling' is given, and urgency only if 'urgent' "
         "is true.\n"
         "- Never promise a refund unless policy.refunds is true, nor compensation, credit or "
@@ -120,6 +122,7 @@ def _facts(
         "length_limit": platform.limit,
         "public_reply": platform.public,
         "judged_a_complaint": judged.complaint,
+        "sentiment": judged.sentiment_label.value,
         "customer_name": facts.name,
         "thing": facts.thing,
         "topic": facts.topic,
