@@ -470,8 +470,14 @@ def test_a_topic_from_settings_extends_a_built_in_one() -> None:
     assert topic(j, "delivery") == ("pigeon", "parcel")
 
 
-def test_topics_are_not_looked_for_in_other_scripts() -> None:
-    assert judged("ডেলিভারি এখনো পাইনি, টাকা ফেরত চাই").topics == ()
+def test_topics_in_other_scripts_come_from_their_own_lists() -> None:
+    # Issue 16: a Bengali post gets its topics from the Bengali lists, with its own words as
+    # evidence; the English lists are still not looked for in other scripts.
+    topics = judged("ডেলিভারি এখনো পাইনি, টাকা ফেরত চাই").topics
+    assert [(f.name, f.evidence) for f in topics] == [
+        ("delivery", ("ডেলিভারি",)),
+        ("billing", ("টাকা ফেরত",)),
+    ]
 
 
 # -- urgency and reach ---------------------------------------------------------------------

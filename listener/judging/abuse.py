@@ -1,7 +1,8 @@
 """Abuse, threats and profanity: insults aimed at people, threatened harm, words never to echo.
 
 Swearing about a thing ("this is fucking ridiculous") is frustration, not abuse; slang
-("killer deal", "you killed it", "the bomb", "shoot me a DM") is not a threat. Every pattern
+("killer deal", "you killed it", "the bomb", "shoot me a DM", "drop dead gorgeous") is not a
+threat. Death wishes aimed at people ("hope you die", "you deserve to die") are. Every pattern
 is run only when the text holds a word it cannot do without (see ``phrases``).
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from listener.judging.indic_judgments import indic_threats
 from listener.judging.phrases import (
     END,
     START,
@@ -38,10 +40,13 @@ _INSULT = re.compile(
         # "treated like idiots" and "we're not idiots" are complaints, not insults.
         r"(?<!like )(?<!not )(?<!as )" + trie(words.INSULTS_ALONE),
         trie(words.ABUSE_PHRASES + words.SLURS),
+        words.DROP_DEAD_RE,
     )
     + END
 )
-_INSULT_KEYS = frozenset(words.INSULT_NOUNS + words.SLURS) | key_words(words.ABUSE_PHRASES)
+_INSULT_KEYS = (
+    frozenset(words.INSULT_NOUNS + words.SLURS) | key_words(words.ABUSE_PHRASES) | {"drop"}
+)
 # Accusations made insults by swearing or scorn: "you fucking liars", "you useless lot".
 _ACCUSE = re.compile(
     START + _AIMS + " " + any_of(_FUCKING, trie(words.INSULT_ADJECTIVES)) + " " + _ONE_WORD
@@ -126,6 +131,8 @@ def abuse_flags(text: str) -> tuple[Finding, ...]:
     if swearing and not _CURSE_WORDS.isdisjoint(vocabulary):
         abuse += [m.group() for m in _CURSE.finditer(prepared) if starts_word(prepared, m.start())]
     threat = _THREAT.findall(prepared) if not _THREAT_KEYS.isdisjoint(vocabulary) else []
+    if not text.isascii():  # Bengali, Telugu and Devanagari Hindi threats, found by script
+        threat += indic_threats(text)
     if not abuse and not threat:
         return ()
     return tuple(

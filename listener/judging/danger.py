@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from listener.judging.indic_judgments import indic_safety
+from listener.judging.phrases import Lexicon, read_text
+from listener.reading.lexicon import signals_words as words
+
 
 @dataclass(frozen=True, slots=True)
 class Danger:
@@ -24,6 +28,26 @@ class Danger:
 NO_DANGER = Danger()
 
 
+# One family: which kind of harm it is does not change what the judge does with it. The
+# Lexicon looks for a phrase only when the text holds its key word, so a post with none of
+# them costs two set intersections (its words are read once for every signal judge).
+_HARM = Lexicon(
+    {
+        "safety": words.DANGER_FIRE + words.DANGER_HARM + words.DANGER_POISON
+        + words.DANGER_MEDICAL + words.DANGER_CHILD + words.DANGER_STRANDED
+    },
+    {"safety": words.DANGER_RE},
+)  # fmt: skip
+
+
 def read_danger(text: str, language: str | None) -> Danger:
-    """The harm ``text`` (read as ``language``; None = unsure) reports, with its words."""
-    return NO_DANGER
+    """The harm ``text`` (read as ``language``; None = unsure) reports, with its words.
+
+    English lists read Latin text whatever its language (code-mixed posts say "hospital" and
+    "ambulance" too); Bengali, Telugu and Hindi lists read text in those readings or scripts.
+    """
+    found = tuple(phrase for _, phrase in _HARM.find(read_text(text)))
+    indic = indic_safety(text, language)
+    if not found and not indic:
+        return NO_DANGER
+    return Danger(tuple(dict.fromkeys(found + indic)))

@@ -21,6 +21,8 @@ _EXPLICIT = re.compile(
     r"frustrat|fed up|sick of|angry|furious|pissed|livid|outrage|disgust|disappoint|let down"
     r"|confus|don'?t understand|makes no sense|worried|anxious|scared|urgent|emergency|asap"
     r"|desperate|panic|stranded"
+    # Hinglish words that name a feeling (Bengali, Telugu and Hindi ones all do: see below).
+    r"|gussa|naraz|pareshan|nirash|mayus|tang aa|chinta|tension|dar lag|ghabra|samajh nahi"
 )
 _SHOUT = re.compile(r"\b[A-Z]{4,}\b")
 # Every emoji key is one code point (lexicon.emoji): a set intersection finds them in C
@@ -40,7 +42,8 @@ def judge_feelings(
         return ()  # most posts: no feeling word, no emoji, and nothing below can fire
     triggers: dict[str, list[str]] = {}
     for feeling, words in cues.items():
-        kept = [w for w in words if negative or _EXPLICIT.search(w)]
+        # Every Bengali, Telugu and Devanagari feeling cue names its feeling outright.
+        kept = [w for w in words if negative or not w.isascii() or _EXPLICIT.search(w)]
         if kept:
             triggers.setdefault(feeling, []).extend(kept)
     if not text.isascii():

@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from operator import eq
 
+from listener.judging.indic_judgments import indic_urgency
 from listener.judging.phrases import MAX_SIGNAL_TEXT, Lexicon, SignalText, read_text
 from listener.models import Author, Engagement, Finding, Flag, Urgency
 from listener.reading.lexicon import signals_words as words
@@ -210,7 +211,8 @@ def urgency(
     """How soon a person should look, and why.
 
     HIGH for a threat flag, safety, someone stranded, legal, regulator or press threats,
-    "urgent"/"asap" anywhere; and, in a complaint, time pressure ("my flight", "tonight"), an
+    "urgent"/"asap" anywhere (in English, Hinglish, and by script in Bengali, Telugu and
+    Hindi); and, in a complaint, time pressure ("my flight", "tonight", "आज ही"), an
     audience of ``BIG_AUDIENCE`` or an angry or anxious writer. Time words outside a complaint
     ("great show tonight!") do not count, except in a question ("open tonight?": NORMAL).
     Spam is never urgent unless threatening. LOW: no complaint and no cue. NORMAL otherwise.
@@ -222,10 +224,13 @@ def urgency(
             return Urgency.HIGH, tuple(reasons)
         return (Urgency.NORMAL if complaint else Urgency.LOW), ("spam flag",)
     timing = []
-    for family, phrase in _URGENCY.find(read_text(text)):
+    found = _URGENCY.find(read_text(text))
+    if not text.isascii():  # Bengali, Telugu and Devanagari Hindi, found by script
+        found += indic_urgency(text)
+    for family, phrase in found:
         if family == "time" and not complaint:
             timing.append(phrase)
-        else:
+        elif phrase not in safety:  # said once, as safety
             reasons.append(f"phrase '{phrase}'")
     if complaint:
         if reach >= BIG_AUDIENCE:

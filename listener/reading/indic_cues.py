@@ -87,7 +87,34 @@ def _compile(
     return re.compile(alternation), cue_for
 
 
-_MATCHERS = {language: _compile(language, families) for language, families in INDIC_CUES.items()}
+class CueLists:
+    """Lists of cues by family for some of the four readings, compiled once to be found fast.
+
+    ``INDIC_CUES`` is one (``find_cues``); the judges' topic, feeling, danger and urgency lists
+    are another, matched the same way."""
+
+    def __init__(self, lists: Mapping[str, Mapping[Family, tuple[str, ...]]]) -> None:
+        self._matchers = {language: _compile(language, fams) for language, fams in lists.items()}
+
+    def __contains__(self, language: object) -> bool:
+        return language in self._matchers
+
+    def find(self, text: str, language: str) -> dict[Family, tuple[str, ...]]:
+        """The cues in ``text`` by family, each family's cues in order of first appearance."""
+        matcher = self._matchers.get(language)
+        if matcher is None:
+            raise _unknown(language)
+        pattern, cue_for = matcher
+        found: dict[Family, list[str]] = {}
+        for match in pattern.finditer(matching_form(text[:MAX_MATCHED_CHARS], language)):
+            family, cue = cue_for[match.group()]
+            cues = found.setdefault(family, [])
+            if cue not in cues:
+                cues.append(cue)
+        return {family: tuple(cues) for family, cues in found.items()}
+
+
+_COMPLAINT_CUES = CueLists(INDIC_CUES)
 
 
 def find_cues(text: str, language: str) -> dict[Family, tuple[str, ...]]:
@@ -96,14 +123,20 @@ def find_cues(text: str, language: str) -> dict[Family, tuple[str, ...]]:
     ``language`` is a key of ``INDIC_CUES``; cues are reported as they are listed there, whatever
     spelling variant the text used. Only the first ``MAX_MATCHED_CHARS`` characters are read.
     """
-    matcher = _MATCHERS.get(language)
-    if matcher is None:
-        raise _unknown(language)
-    pattern, cue_for = matcher
-    found: dict[Family, list[str]] = {}
-    for match in pattern.finditer(matching_form(text[:MAX_MATCHED_CHARS], language)):
-        family, cue = cue_for[match.group()]
-        cues = found.setdefault(family, [])
-        if cue not in cues:
-            cues.append(cue)
-    return {family: tuple(cues) for family, cues in found.items()}
+    return _COMPLAINT_CUES.find(text, language)
+
+
+# The first letter of one of these scripts tells which cue lists a text needs when nobody said
+# its language: a judge that is given only the text (abuse, urgency) reads it by its script.
+_INDIC_LETTER = re.compile("[\u0900-\u097f\u0980-\u09ff\u0c00-\u0c7f]")
+
+
+def script_cue_language(text: str) -> str | None:
+    """The cue lists ("hi", "bn", "te") of the first Devanagari, Bengali or Telugu letter."""
+    if text.isascii():
+        return None
+    letter = _INDIC_LETTER.search(text, 0, MAX_MATCHED_CHARS)
+    if letter is None:
+        return None
+    code = ord(letter.group())
+    return "hi" if code < 0x980 else "bn" if code < 0xA00 else "te"

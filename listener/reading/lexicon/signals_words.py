@@ -134,7 +134,7 @@ INSULT_ADJECTIVES: tuple[str, ...] = (
 # Said to someone, whatever follows.
 ABUSE_PHRASES: tuple[str, ...] = (
     "screw you", "screw u", "screw ya", "screw yall", "screw y'all", "screw your company",
-    "damn you", "go to hell", "rot in hell", "burn in hell", "go die", "drop dead", "kys",
+    "damn you", "go to hell", "rot in hell", "burn in hell", "go die", "kys",
     "kill yourself", "kill yourselves", "kill urself", "go kill yourself", "hope you die",
     "hope you all die", "eat shit", "eat a dick", "suck my dick", "suck my balls",
     "suck my ass", "stfu", "gfy", "up yours", "piss off", "bugger off", "sod off",
@@ -143,6 +143,12 @@ ABUSE_PHRASES: tuple[str, ...] = (
     "you are retarded", "you're worthless", "you are worthless", "you're subhuman",
     "you are subhuman", "you're scum", "you are scum", "you piece of shit", "you pos",
 )  # fmt: skip
+# "drop dead" said to someone; not "drop dead gorgeous", praise.
+DROP_DEAD_RE = (
+    r"drop dead(?! (?:gorgeous|gorg|beautiful|handsome|stunning|sexy|fabulous|fab|cute|hot"
+    r"|pretty|funny|simple|easy|brilliant|good|delicious|amazing|cool|fit|lovely|perfect|chic"
+    r"|stylish|elegant|great|fantastic|fun|smart|sleek|classy|dreamy|cool))"
+)
 # Slurs count as abuse with no one named: they are aimed at people by what they are.
 # Deliberately short and not exhaustive; ambiguous words ("fag" = cigarette) are left out.
 SLURS: tuple[str, ...] = (
@@ -260,7 +266,28 @@ THREAT_PHRASES: tuple[str, ...] = (
     "burn the place down", "burn this place down", "burn the whole place down",
     "break your legs", "break your neck", "break your face", "smash your face",
     "beat the shit out of", "beat the crap out of", "kick your ass", "beat you up",
-    "beat u up", "beat your ass", "beat the hell out of",
+    "beat u up", "beat your ass", "beat the hell out of", "find where you live",
+    "find out where you live", "find where you work", "find out where you work",
+    "your days are numbered", "wish you were dead", "wish you would die", "wish you'd die",
+    "wish you all dead", "i'll end you", "i will end you",
+)  # fmt: skip
+# Whom a death wish names, and what it wishes them.
+_WISHED = (
+    r"you|u|ya|y'?all|you all|your (?:\w+ )?(?:family|kids|children|wife|husband|staff|ceo"
+    r"|boss|employees|mother|mom|mum|dad|father|son|daughter|people|workers)"
+)
+_WISHES = (
+    r"die|dies|dying|rot|rots|burn|burns|suffer|suffers|choke|chokes|drown|drowns"
+    r"|gets? (?:cancer|killed|shot|stabbed|raped|hit by a)"
+)
+# A death wish cannot be there without one of these (the regexes run only when one is).
+_WISH_WORDS = (
+    "die", "dies", "dying", "rot", "rots", "burn", "burns", "suffer", "suffers", "choke",
+    "chokes", "drown", "drowns", "cancer", "killed", "shot", "stabbed", "raped", "hit",
+)  # fmt: skip
+_DESERVE_WORDS = (
+    "die", "killed", "shot", "hanged", "hung", "executed", "murdered", "stabbed", "lynched",
+    "beaten", "down",
 )  # fmt: skip
 THREAT_RE: tuple[tuple[str, tuple[str, ...]], ...] = (
     # "I will find you" (not "we'll find you a seat").
@@ -271,6 +298,24 @@ THREAT_RE: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("find",),
     ),
     (r"you(?:'?re| are) dead(?! (?:to|wrong|right|serious|set|tired|on|last|in))", ("dead",)),
+    # Death wishes aimed at people: "hope you die", "I hope your family gets cancer" (not "I
+    # hope your family enjoys it", "hope you get well").
+    (
+        r"hope (?:that )?(?:" + _WISHED + r")(?: all| guys)? (?:" + _WISHES + ")",
+        _WISH_WORDS,
+    ),
+    (
+        r"(?:" + _WISHED + r"|they|he|she|whoever|everyone) (?:all )?(?:deserves? to|should"
+        r"|ought to|needs? to) (?:die|be (?:killed|shot|hanged|hung|executed|murdered|stabbed"
+        r"|lynched|beaten|put down))(?!\w)",
+        _DESERVE_WORDS,
+    ),
+    # Romanised Hindi: "jaan se maar dunga", "maar daalunga", "goli maar denge".
+    (
+        r"(?:jaan se |goli |tujhe |tujhko |tumhe |tumhein |tumko )maa?r d(?:aa?l)?(?:(?:oo?|u)n?ga"
+        r"|enge|ungi)|maa?r daa?l(?:(?:oo?|u)n?ga|enge)",
+        ("maar", "mar"),
+    ),
 )
 
 # ---- urgency ----------------------------------------------------------------------------
@@ -328,9 +373,16 @@ LEGAL: tuple[str, ...] = (
     "going to the press", "go to the press", "going to the media", "go to the media",
     "contact the media", "contacting the media", "tell the press", "local news",
     "journalist", "reporter",
+    # Hinglish
+    "vakil", "police complaint", "police me complaint", "police mein complaint",
+    "case karunga", "case kar dunga", "court jaunga", "kanooni karyawahi", "kanuni karwai",
 )  # fmt: skip
 # Time pressure that is urgent wherever it is said.
-URGENT: tuple[str, ...] = ("urgent", "urgently", "asap", "emergency", "as soon as possible")
+URGENT: tuple[str, ...] = (
+    "urgent", "urgently", "asap", "emergency", "as soon as possible",
+    # Hinglish
+    "jald se jald", "jaldi se jaldi",
+)  # fmt: skip
 # Time pressure that only matters inside a complaint ("great show tonight!" can wait).
 TIME_PRESSURE: tuple[str, ...] = (
     "right now", "immediately", "today", "tonight", "my flight", "our flight", "flight leaves",
@@ -338,9 +390,82 @@ TIME_PRESSURE: tuple[str, ...] = (
     "in half an hour", "within the hour", "by tomorrow", "by tonight", "before tomorrow",
     "deadline", "time sensitive", "time-sensitive", "running out of time", "need it now",
     "my wedding", "funeral",
+    # Hinglish
+    "turant", "fauran", "aaj hi", "aaj raat", "kal tak", "abhi chahiye", "meri flight",
+    "meri shaadi",
 )  # fmt: skip
 _UNITS = ("hour", "hours", "hr", "hrs", "minute", "minutes", "min", "mins")
 TIME_PRESSURE_RE: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"in \d{1,2} ?(?:hours?|hrs?|minutes?|mins?)", _UNITS),
     (r"in (?:a few|two|three|ten|twenty|thirty) (?:hours|minutes|mins)", _UNITS),
+)
+
+# ---- danger -----------------------------------------------------------------------------
+
+# Harm to someone, reported: the post is a complaint about safety whatever its tone, so these
+# lean harder towards precision than SAFETY (which only raises urgency). SAFETY's words that
+# are also figurative or about no harm at all are left out: "hospital" (a nurse's thanks),
+# "injury" (injury time), "in flames", "bleeding" (bleeding money), "sparking" (sparking joy),
+# "sparks flying", "an explosion" (of flavour), "got a shock" (at the price), "made me sick",
+# "was hurt" (by your reply), "is smoking", "smoke alarm", "locked out" (of an account), "no
+# power". Figurative fire, smoke and killing never appear: "this album is fire", "smoking
+# deal", "sick beat", "burning question", "killing it".
+DANGER_FIRE: tuple[str, ...] = (
+    "caught fire", "catch fire", "catches fire", "catching fire", "set on fire",
+    "burst into flames", "went up in flames", "fire hazard", "house fire", "electrical fire",
+    "kitchen fire", "started a fire", "fire broke out", "called the fire", "call the fire",
+    "smoke coming", "smoke came", "smoke pouring", "smoke everywhere", "full of smoke",
+    "filled with smoke", "smoke from", "billowing smoke", "smells like smoke", "smell of smoke",
+    "burning smell", "smell of burning", "smells like burning", "smelled burning",
+    "burnt smell", "burning plastic", "sparks came", "sparks coming", "sparks from",
+    "threw sparks", "it exploded", "battery exploded", "phone exploded", "exploded in my",
+    "exploded on me", "explosion at", "charger melted", "plug melted", "cable melted",
+    "socket melted", "battery melted", "electric shock", "electrocuted", "gas leak",
+    "smell of gas", "smells like gas", "smelled gas", "carbon monoxide",
+)  # fmt: skip
+DANGER_HARM: tuple[str, ...] = (
+    "burned my", "burnt my", "burned his", "burnt his", "burned her", "burnt her",
+    "burned our", "burned me", "burnt me", "burns on", "scalded", "blistered",
+    "degree burn", "degree burns", "injured", "injuries", "an injury", "serious injury",
+    "hurt myself", "cut myself", "cut my hand", "cut my finger", "broke my arm",
+    "broke my leg", "broke my wrist", "broken bone", "fractured", "concussion",
+    "needed stitches", "got stitches", "slipped and fell", "tripped and fell",
+    "was bleeding", "started bleeding", "bleeding from", "hospitalized", "hospitalised",
+    "ended up in hospital", "ended up in the hospital", "ended up in the er",
+    "rushed to hospital", "rushed to the hospital", "taken to hospital",
+    "taken to the hospital", "emergency room", "ambulance", "paramedics",
+    "call 911", "called 911", "calling 911", "dial 911", "call 999", "called 999",
+)  # fmt: skip
+DANGER_POISON: tuple[str, ...] = (
+    "food poisoning", "got poisoned", "was poisoned", "were poisoned", "monoxide poisoning",
+    "threw up", "throwing up", "vomiting",
+    "diarrhea", "diarrhoea", "allergic reaction", "anaphylactic", "anaphylaxis", "epipen",
+    "epi pen", "choking hazard", "choked on", "started choking", "was choking",
+    "piece of glass", "glass in my", "metal in my", "unsafe", "safety hazard",
+)  # fmt: skip
+DANGER_MEDICAL: tuple[str, ...] = (
+    "had a seizure", "having a seizure", "had a heart attack", "knocked unconscious", "was unconscious",
+    "fell unconscious", "couldn't breathe", "could not breathe", "struggling to breathe",
+    "difficulty breathing", "trouble breathing", "wrong medication", "wrong medicine",
+    "wrong dose", "wrong dosage",
+    "asthma attack", "went into shock", "medical emergency", "needs a doctor",
+)  # fmt: skip
+DANGER_CHILD: tuple[str, ...] = (
+    "baby swallowed", "child swallowed", "kid swallowed", "son swallowed", "daughter swallowed",
+    "toddler swallowed", "button battery", "strangulation", "suffocation", "car seat failed",
+    "car seat broke", "crib collapsed", "cot collapsed", "lost my child", "lost my son",
+    "lost my daughter", "missing child", "child is missing", "kid is missing",
+)  # fmt: skip
+# Stuck without help, in person (an account "locked out" is not stranded).
+DANGER_STRANDED: tuple[str, ...] = (
+    "stranded", "stuck at the airport", "stuck in the airport", "stuck in the lift",
+    "stuck in the elevator", "stuck in an elevator", "stuck in a lift", "trapped inside",
+    "trapped in the lift", "trapped in the elevator", "trapped in my car", "trapped in the car",
+    "nowhere to sleep", "no way to get home",
+)  # fmt: skip
+DANGER_RE: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        r"(?:got|were|was|are|am) sick (?:after|from) (?:eating|drinking|your|the|their|our|my)",
+        ("sick",),
+    ),
 )
