@@ -51,7 +51,7 @@ def test_praise_is_said_not_to_be_a_complaint(in_empty_folder: Path) -> None:
 
     assert result.exit_code == 0, result.output
     note = next(line for line in result.output.splitlines() if line.startswith("note:"))
-    assert "not judged a complaint (praise" in note
+    assert "not judged a complaint (praise" in note and note.endswith(": drafting a thank-you")
     assert result.output.index("note:") < result.output.index("[1]")  # before the drafts
 
 
@@ -70,6 +70,7 @@ def test_json_carries_the_verdict_for_a_non_complaint_only(in_empty_folder: Path
     assert praise["not_a_complaint"]["kind"] == "praise"
     assert praise["not_a_complaint"]["message"].startswith("not judged a complaint (praise")
     assert question["not_a_complaint"]["kind"] == "question"
+    assert question["not_a_complaint"]["message"].endswith(": drafting an answer")
     assert "not_a_complaint" not in complaint and complaint["judgments"]["complaint"] is True
 
 

@@ -86,7 +86,7 @@ def draft(
     mention = _mention(text[:max_chars], author, lang, brand)
     mention = replace(mention, judgments=judge.judge(mention))
     drafts = draft_replies(mention, settings=replies, brand=brand, platform=platform, language=lang)
-    verdict = not_a_complaint(mention, drafts)
+    verdict = not_a_complaint(mention)
     asked = None
     if use_llm:
         from alerts.drafts.llm import llm_drafts_blocking
@@ -131,40 +131,42 @@ def draft(
         click.echo("no drafts: replies.enabled is false", err=True)
 
 
-# The approaches of a complaint's drafts: a non-complaint drafted with only these was
-# answered as a complaint, and the note must not claim otherwise.
-_COMPLAINT_APPROACHES = frozenset({"acknowledge", "solve_now", "take_private", "llm"})
+# What the drafts of a text not judged a complaint are, by what it was taken for — in the
+# order the drafts decide it (alerts.drafts.facts): a threat first, then praise, a question,
+# an unhappy post (met with care, as a complaint is), anything else.
 _WHAT_IS_DRAFTED = {
+    "flagged a threat": "drafted as for a complaint; decide whether to answer in public at all",
+    "press": "a news item about the brand: decide whether to answer at all",
     "praise": "drafting a thank-you",
     "question": "drafting an answer",
-    "press": "a news item: decide whether to answer at all",
+    "unhappy": "drafted with care, as for a complaint",
+    "neutral": "drafting a short acknowledgement",
 }
 
 
-def not_a_complaint(mention: Mention, drafts: tuple[ReplyDraft, ...]) -> tuple[str, str] | None:
+def not_a_complaint(mention: Mention) -> tuple[str, str] | None:
     """(kind, sentence) when the text was not judged a complaint, e.g. ("praise", "not
-    judged a complaint (praise): drafting a thank-you"); None for a complaint."""
+    judged a complaint (praise, complaint score 0.03): drafting a thank-you"); None for a
+    complaint."""
     judged = mention.judgments
     if judged.complaint:
         return None
-    if judged.flagged(Flag.PRESS):
+    if judged.flagged(Flag.THREAT):
+        kind = "flagged a threat"
+    elif judged.flagged(Flag.PRESS):
         kind = "press"
     elif judged.sentiment_label is SentimentLabel.POSITIVE:
         kind = "praise"
-    elif "?" in mention.text:
+    elif "?" in f"{mention.title}\n{mention.text}":
         kind = "question"
+    elif judged.sentiment_label is SentimentLabel.NEGATIVE:
+        kind = "unhappy"
     else:
-        kind = f"{judged.sentiment_label.value} sentiment"
+        kind = "neutral"
     score = judged.complaint_score
     said = f"not judged a complaint ({kind}"
     said += f", complaint score {score:.2f})" if score is not None else ")"
-    if kind == "press":
-        return kind, f"{said}: {_WHAT_IS_DRAFTED[kind]}"
-    if not drafts:
-        return kind, said
-    if all(d.approach in _COMPLAINT_APPROACHES for d in drafts):
-        return kind, f"{said}: the drafts below are written as for a complaint"
-    return kind, f"{said}: {_WHAT_IS_DRAFTED.get(kind, 'drafting a reply')}"
+    return kind, f"{said}: {_WHAT_IS_DRAFTED[kind]}"
 
 
 def _mention(text: str, author: str | None, lang: str | None, brand: str | None) -> Mention:
