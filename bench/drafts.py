@@ -133,7 +133,8 @@ def verdict(named: str | None, accept: Sequence[str]) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip() and s.strip() != SIGN_OFF]
+    text = text.replace(SIGN_OFF, "\n")
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
 
 
 def top_sentence_share(drafts: Sequence[ReplyDraft]) -> tuple[float, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alerts.drafts.facts import Facts
+from alerts.drafts.facts import NEUTRAL, PRAISE, Facts
 from alerts.drafts.platforms import Platform
 from listener.config.replies import RepliesSettings
 
@@ -50,8 +50,14 @@ def private_channel(settings: RepliesSettings, platform: Platform) -> Channel | 
 
 
 def plan_drafts(facts: Facts, settings: RepliesSettings, platform: Platform) -> list[Plan]:
-    """The drafts to write, in the order a person should see them (2 or 3)."""
+    """The drafts to write, in the order a person should see them (2 or 3).
+
+    Praise and a plain mention get two acknowledgements (thanks, or a neutral word): a fix
+    or "DM us your order number" answers a problem nobody raised. A question gets the
+    fix for its topic and a private channel, as a complaint does."""
     plans = [Plan(ACKNOWLEDGE)]
+    if facts.kind in (PRAISE, NEUTRAL):
+        return [*plans, Plan(ACKNOWLEDGE, variant=1)][: settings.drafts]
     fix = settings.fixes.get(facts.topic) if facts.topic else None
     if fix is not None:
         translations: dict[str, str] = {str(k): v for k, v in fix.translations.items()}

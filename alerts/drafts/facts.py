@@ -17,10 +17,10 @@ import regex
 
 from alerts.drafts import things
 from alerts.drafts.markers import mirror_for
-from alerts.drafts.object_phrase import object_phrase
+from alerts.drafts.object_phrase import object_phrase, words_of
 from alerts.message import AuthorHistory
 from listener.judging.abuse import profane_words
-from listener.models import Finding, Flag, Mention, Urgency
+from listener.models import Finding, Flag, Mention, SentimentLabel, Urgency
 
 SCAN_CHARS = 5_000  # the post is capped to this before any pattern reads it
 _NAME_TOKEN = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’-]{1,29}")
@@ -29,6 +29,13 @@ _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "the", "mx", "prof"
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"\+?\d[\d ().-]{6,}\d")
 _NUMBER = re.compile(r"\b[A-Za-z]{0,4}[-#]?\d{5,}\b")
+COMPLAINT, PRAISE, QUESTION, NEUTRAL = "complaint", "praise", "question", "neutral"
+# Words of discrimination, harassment and harm: a draft meets them gravely.
+_SERIOUS_STEMS = (
+    "racis", "discriminat", "sexis", "homophob", "transphob", "harass", "assault", "abus",
+    "injur", "burn", "poison", "allerg", "hospital", "unsafe", "danger", "threat", "bigot",
+    "slur", "groped", "attacked", "exploded", "fire", "smoke",
+)  # fmt: skip
 BUILT_IN_TOPICS = frozenset(
     {"delivery", "billing", "product_quality", "support", "website_app", "pricing", "account"}
 )
@@ -120,6 +127,9 @@ class Facts:
     private_data: tuple[str, ...]  # emails, phone and order numbers from the post
     threat: bool
     press: bool
+    kind: str = COMPLAINT  # complaint | praise | question | neutral: which draft to write
+    serious: bool = False  # danger, safety, discrimination: no "hassle", no light words
+    question: bool = False  # the post asks something: the next step answers it
 
 
 def extract_facts(
@@ -138,6 +148,11 @@ def extract_facts(
     topic, thing = _topic(mention, language, detected, text)
     feeling, words = _feeling(mention, detected, text)
     tags = frozenset(t.lower() for t in (history.tags if history else ()))
+    kind = _kind(mention, text)
+    if kind == PRAISE:
+        thing, feeling, words = None, None, ()  # thanks name no problem and no bad feeling
+    serious = _serious(mention, text)
+    high = judged.urgency is Urgency.HIGH and bool(judged.urgency_evidence)
     return Facts(
         seed=mention.id,
         language=language,
@@ -148,15 +163,47 @@ def extract_facts(
         thing=thing,
         feeling=feeling,
         feeling_words=words,
-        mirror=mirror_for(words) if language == "en" else None,
-        urgent=judged.urgency is Urgency.HIGH or feeling == "anxious",
+        mirror=_mirror(words, serious) if language == "en" else None,
+        # "I know this is urgent" only when the judge found urgency and says why; the
+        # other languages' templates meet worry ("জরুরি") with their urgency line.
+        urgent=kind != PRAISE and (high or (language != "en" and feeling == "anxious")),
         history=_history(mention, history),
         loyal=bool(tags & LOYAL_TAGS),
         abuse_words=abuse,
         private_data=_private_data(text),
         threat=judged.flagged(Flag.THREAT),
-        press="press" in tags,
+        press="press" in tags or judged.flagged(Flag.PRESS),
+        kind=kind,
+        serious=serious,
+        question="?" in text,
     )
+
+
+def _kind(mention: Mention, text: str) -> str:
+    """Which draft to write: the judge's complaint verdict first, then its sentiment."""
+    judged = mention.judgments
+    if judged.complaint or judged.flagged(Flag.THREAT):
+        return COMPLAINT
+    if judged.sentiment_label is SentimentLabel.POSITIVE:
+        return PRAISE
+    if "?" in text:
+        return QUESTION
+    if judged.sentiment_label is SentimentLabel.NEGATIVE:
+        return COMPLAINT  # unhappy but not judged a complaint: still met with care
+    return NEUTRAL
+
+
+def _serious(mention: Mention, text: str) -> bool:
+    """Danger, safety or discrimination: met gravely, never as "a hassle"."""
+    judged = mention.judgments
+    if judged.flagged(Flag.THREAT) or "safety" in judged.topic_names():
+        return True
+    return any(w.startswith(_SERIOUS_STEMS) for w in words_of(text))
+
+
+def _mirror(words: tuple[str, ...], serious: bool) -> str | None:
+    mirror = mirror_for(words)
+    return None if serious and mirror in ("hassle", "waste", "time") else mirror
 
 
 def _name(mention: Mention, abuse: tuple[str, ...], *, use_handle: bool) -> str | None:
@@ -230,8 +277,10 @@ def _feeling(
     mention: Mention, detected: str | None, text: str
 ) -> tuple[str | None, tuple[str, ...]]:
     found = {f.name: f.evidence for f in mention.judgments.feelings}
-    if "sarcastic" in found and not any(f in found for f in _FEELING_ORDER):
-        return "frustrated", found["sarcastic"]  # sarcasm about a problem is frustration
+    if "sarcastic" in found and not any(f in found for f in _FEELING_ORDER if f != "confused"):
+        # Sarcasm about a problem is frustration, never confusion ("thanks for charging me
+        # twice" is not a question about a bill).
+        return "frustrated", (*found.get("frustrated", ()), *found["sarcastic"])
     for feeling in _FEELING_ORDER:
         if feeling in found:
             return feeling, found[feeling]

@@ -115,6 +115,9 @@ def context(
     return {
         **values,
         "topic": facts.topic,
+        "kind": facts.kind,
+        "serious": facts.serious,
+        "question": facts.question,
         "feeling": facts.feeling,
         "mirror": facts.mirror,
         "urgent": facts.urgent,
