@@ -43,7 +43,7 @@ from listener.query.ast import (
     format_query,
 )
 from listener.query.parser import parse
-from listener.query.text import tokenize
+from listener.query.text import is_spaceless, letters_phrase, tokenize
 
 _TEXT_COLUMNS = "{title body}"
 
@@ -81,6 +81,37 @@ class FtsQuery:
     match: str | None
     exclude: str | None
     filters: tuple[FieldFilter, ...]
+    # True: ``match`` is for the letters index (``mentions_letters``), not the word index:
+    # the query requires a word of a spaceless script, and only mentions holding such
+    # letters are in that index, their Latin words too.
+    letters: bool = False
+    # Rows to leave out, matched in the letters index: the query's negations of words of a
+    # spaceless script beside a Latin part (``acme -東京``).
+    letters_exclude: str | None = None
+
+
+def _spaceless_words(node: Node) -> bool:
+    """Whether a word of a spaceless script is anywhere in ``node``."""
+    return any(
+        isinstance(leaf, Term | Phrase) and any(map(is_spaceless, _words(leaf)))
+        for leaf in _leaves(node)
+    )
+
+
+def _requires_spaceless(node: Node) -> bool:
+    """Whether every mention ``node`` matches holds a word of a spaceless script, so the
+    letters index, which holds only such mentions, has all its matches."""
+    if isinstance(node, Term | Phrase):
+        return any(map(is_spaceless, _words(node)))
+    if isinstance(node, And):
+        return any(map(_requires_spaceless, node.children))
+    if isinstance(node, Or):
+        return all(map(_requires_spaceless, node.children))
+    return False  # a negation, a filter, a handle or a hashtag
+
+
+def _words(node: Term | Phrase) -> tuple[str, ...]:
+    return (node.word,) if isinstance(node, Term) else node.words
 
 
 def _literal(text: str) -> str:
@@ -124,28 +155,64 @@ def _first_field(node: Node) -> Field | None:
 class _Translator:
     def __init__(self, query: str) -> None:
         self.query = query
+        self.letters = False  # writing for the letters index
 
     def translate(self, node: Node) -> FtsQuery:
         node = _simplify(node)
         conjuncts = node.children if isinstance(node, And) else (node,)
         filters: list[FieldFilter] = []
-        positives: list[str] = []
-        negatives: list[str] = []
+        wanted: list[Node] = []
+        unwanted: list[Not] = []
         for conjunct in conjuncts:
             found = self.as_filter(conjunct)
             if found is not None:
                 filters.append(found)
             elif isinstance(conjunct, Not):
-                negatives.append(self.expr(conjunct.child))
+                unwanted.append(conjunct)
             else:
-                positives.append(self.expr(conjunct))
-        positives, negatives = _distinct(positives), _distinct(negatives)
+                wanted.append(conjunct)
+        # One index answers the positive part: the letters index when the query requires
+        # a word of a spaceless script, else the word index, which cannot see such words.
+        self.letters = any(map(_requires_spaceless, wanted))
+        letter_negations: list[Not] = []
+        if not self.letters:
+            for conjunct in wanted:
+                if _spaceless_words(conjunct):
+                    raise self.mixed_error(conjunct)
+            letter_negations = [n for n in unwanted if _spaceless_words(n.child)]
+            for negation in letter_negations:
+                if not _requires_spaceless(negation.child):
+                    raise self.mixed_error(negation.child)
+            unwanted = [n for n in unwanted if n not in letter_negations]
+        letters_exclude = self.letters_exclusion(letter_negations)
+        positives = _distinct(self.expr(c) for c in wanted)
+        negatives = _distinct(self.expr(n.child) for n in unwanted)
         if not positives:
-            exclude = None
-            if negatives:
-                exclude = negatives[0] if len(negatives) == 1 else f"({' OR '.join(negatives)})"
-            return FtsQuery(None, exclude, tuple(filters))
-        return FtsQuery(self.conjunction(positives, negatives), None, tuple(filters))
+            return FtsQuery(
+                None, _alternatives(negatives), tuple(filters), letters_exclude=letters_exclude
+            )
+        match = self.conjunction(positives, negatives)
+        return FtsQuery(match, None, tuple(filters), self.letters, letters_exclude)
+
+    def letters_exclusion(self, negations: list[Not]) -> str | None:
+        if not negations:
+            return None
+        self.letters = True
+        try:
+            return _alternatives(_distinct(self.expr(n.child) for n in negations))
+        finally:
+            self.letters = False
+
+    def mixed_error(self, node: Node) -> QueryError:
+        leaf = _leaves(node)[0]
+        return QueryError(
+            f"'{format_query(node)}' at column {leaf.column} cannot be searched: words of "
+            "Chinese, Japanese, Korean or Thai are searched among the mentions written in "
+            "those letters, so an alternative without them (OR, or a NOT around both) cannot "
+            "be; search each alternative on its own",
+            self.query,
+            leaf.column,
+        )
 
     def conjunction(self, positives: list[str], negatives: list[str]) -> str:
         text = positives[0] if len(positives) == 1 else f"({' AND '.join(positives)})"
@@ -195,9 +262,15 @@ class _Translator:
 
     def expr(self, node: Node) -> str:
         if isinstance(node, Term):
+            if self.letters and is_spaceless(node.word):
+                # Found inside a run of letters, so a prefix is a phrase of its letters too.
+                return f"{_TEXT_COLUMNS} : {_literal(letters_phrase(node.word))}"
             return f"{_TEXT_COLUMNS} : {_literal(node.word)}" + (" *" if node.prefix else "")
         if isinstance(node, Phrase):
-            return f"{_TEXT_COLUMNS} : {_literal(' '.join(node.words))}"
+            words = node.words
+            if self.letters:
+                words = tuple(letters_phrase(w) if is_spaceless(w) else w for w in words)
+            return f"{_TEXT_COLUMNS} : {_literal(' '.join(words))}"
         if isinstance(node, Handle):
             # unicode61 splits "acme.bsky.social" at the dots: search for it as a phrase.
             return f"handles : {_literal(' '.join(tokenize(node.name)))}"
@@ -218,6 +291,12 @@ class _Translator:
         if not positives:
             raise self.not_error(negatives[0], "its group has nothing required")
         return self.conjunction(positives, _distinct(self.expr(n.child) for n in negatives))
+
+
+def _alternatives(expressions: list[str]) -> str | None:
+    if not expressions:
+        return None
+    return expressions[0] if len(expressions) == 1 else f"({' OR '.join(expressions)})"
 
 
 def _leaves(node: Node) -> list[Term | Phrase | Handle | Hashtag | Field]:

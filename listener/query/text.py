@@ -133,6 +133,28 @@ def has_spaceless(text: str) -> bool:
     return not text.isascii() and _SPACELESS.search(text) is not None
 
 
+# FTS5's unicode61 splits at a control character (category Cc), and this one takes a byte;
+# snippets drop it again (one that was in the text itself shows as nothing anyway).
+LETTER_BREAK = "\x1f"
+_SPACELESS_RUN = re.compile(f"[{_SPACELESS_CLASS}]+")
+
+
+def _broken(run: re.Match[str]) -> str:
+    return LETTER_BREAK + LETTER_BREAK.join(run.group()) + LETTER_BREAK
+
+
+def letters_spaced(text: str) -> str:
+    """``text`` in NFKC with a ``LETTER_BREAK`` on each side of every character of a
+    spaceless script, as the search's letters index holds it: each such character is a
+    token there, so a word of any length is the phrase of its characters."""
+    return _SPACELESS_RUN.sub(_broken, unicodedata.normalize("NFKC", text))
+
+
+def letters_phrase(word: str) -> str:
+    """A normalised spaceless word as the letters index's tokens: "東京" → "東 京"."""
+    return " ".join(word)
+
+
 def tokenize(text: str) -> list[str]:
     """Normalised word tokens of ``text``: "Don't panic!" → ["don", "t", "panic"]."""
     return _words(normalize(text))

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from listener.models import Finding, Judgments, Mention
-from listener.store import labelling, rollups, rows
+from listener.store import labelling, letters, rollups, rows
 from listener.store.base import Revision
 
 _SELECT_REVISIONS = (
@@ -92,10 +92,17 @@ def tombstone_on(conn: sqlite3.Connection, ids: Iterable[str], at: datetime) -> 
     return count
 
 
-def revise_on(conn: sqlite3.Connection, mentions: Sequence[Mention], *, with_rollups: bool) -> int:
+def revise_on(
+    conn: sqlite3.Connection,
+    mentions: Sequence[Mention],
+    *,
+    with_rollups: bool,
+    with_letters: bool = False,
+) -> int:
     """Apply the edits in ``mentions``; return how many were newer than the stored ones.
     ``with_rollups``: the store has rollups (schema 12), whose tag counts move here; the
-    columns' counts move by trigger."""
+    columns' counts move by trigger. ``with_letters``: the store has the letters index
+    (schema 13), where the new text goes (the old went by trigger)."""
     count = 0
     for m in mentions:
         if m.edited_at is None:
@@ -111,6 +118,8 @@ def revise_on(conn: sqlite3.Connection, mentions: Sequence[Mention], *, with_rol
         if conn.execute(_REVISE, params).rowcount != 1:
             continue
         count += 1
+        if with_letters:
+            letters.index_revised(conn, m.id)
         _rewrite_brands(conn, m)
         rollups.rewrite_tags(conn, m.id, rows.tag_rows(m.id, judgments), counted=with_rollups)
     return count

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 
 from listener.store.base import SchemaTooNewError
+from listener.store.letters import LETTERS_MIGRATIONS
 from listener.store.schema_scale import SCALE_MIGRATIONS
 from listener.store.schema_stats import STATS_MIGRATIONS
 from listener.store.schema_web import WEB_MIGRATIONS
@@ -287,7 +288,7 @@ _V5: tuple[str, ...] = (
 
 MIGRATIONS: tuple[Migration, ...] = (
     (1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5), *SCALE_MIGRATIONS, *WEB_MIGRATIONS,
-    *STATS_MIGRATIONS,
+    *STATS_MIGRATIONS, *LETTERS_MIGRATIONS,
 )  # fmt: skip
 
 

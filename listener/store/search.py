@@ -16,6 +16,7 @@ from typing import Any
 from listener.models import Flag, SentimentLabel, Urgency
 from listener.query import FieldFilter, FtsQuery, to_fts5
 from listener.query.fts import check_search_size
+from listener.store.letters import LETTERS_TABLE
 from listener.store.rows import ts
 
 # Ranked search is top-k in two steps, so its cost follows the page, not the matches:
@@ -40,25 +41,27 @@ RANKED_WINDOW = 1000
 # bm25() column weights, in FTS column order (title, body, author, handles, hashtags): a
 # word in the title says more about what a post is about than one deep in its body.
 # snippet(): column 1 (body), markers bound, at most 24 tokens (FTS5 caps it at 64).
+# {fts} is the word index, or the letters index when the query requires a word of Chinese,
+# Japanese, Korean or Thai (listener.store.letters); hit_marks fills it and the marks.
 # CROSS JOIN fixes the join order: FTS5 drives, so its rowid order serves ORDER BY; and the
 # page is MATERIALIZED so the candidates are ranked once, not once per use.
 _RANKED = """
 WITH page AS MATERIALIZED (
     SELECT hit.seq, hit.score, hit.published_at FROM (
-        SELECT m.seq, bm25(mentions_fts, 5.0, 1.0, 0.5, 2.0, 2.0) AS score, m.published_at
-        FROM mentions_fts CROSS JOIN mention_filters m ON m.seq = mentions_fts.rowid{where}
-        ORDER BY mentions_fts.rowid DESC LIMIT ?
+        SELECT m.seq, bm25({fts}, 5.0, 1.0, 0.5, 2.0, 2.0) AS score, m.published_at
+        FROM {fts} CROSS JOIN mention_filters m ON m.seq = {fts}.rowid{where}
+        ORDER BY {fts}.rowid DESC LIMIT ?
     ) hit
     ORDER BY hit.score, hit.published_at DESC, hit.seq DESC LIMIT ? OFFSET ?
 )
 SELECT m.*, page.score,
-       snippet(mentions_fts, 1, ?, ?, '…', 24) AS snip,
-       highlight(mentions_fts, 0, ?, ?) AS title_hl
-FROM mentions_fts
-CROSS JOIN page ON page.seq = mentions_fts.rowid
+       {snip} AS snip,
+       {title_hl} AS title_hl
+FROM {fts}
+CROSS JOIN page ON page.seq = {fts}.rowid
 CROSS JOIN mentions m ON m.seq = page.seq
-WHERE mentions_fts MATCH ?
-  AND mentions_fts.rowid BETWEEN (SELECT min(seq) FROM page) AND (SELECT max(seq) FROM page)
+WHERE {fts} MATCH ?
+  AND {fts}.rowid BETWEEN (SELECT min(seq) FROM page) AND (SELECT max(seq) FROM page)
 ORDER BY page.score, page.published_at DESC, page.seq DESC"""
 # A page that reaches past the window: the window's matches keep the order they have on the
 # pages before (by score), and the older matches follow, newest first. Every page of one
@@ -67,9 +70,9 @@ ORDER BY page.score, page.published_at DESC, page.seq DESC"""
 # the candidates' LIMIT is the window's size.
 _RANKED_PAST_WINDOW = """
 WITH hit AS MATERIALIZED (
-    SELECT m.seq, bm25(mentions_fts, 5.0, 1.0, 0.5, 2.0, 2.0) AS score, m.published_at
-    FROM mentions_fts CROSS JOIN mention_filters m ON m.seq = mentions_fts.rowid{where}
-    ORDER BY mentions_fts.rowid DESC LIMIT ?
+    SELECT m.seq, bm25({fts}, 5.0, 1.0, 0.5, 2.0, 2.0) AS score, m.published_at
+    FROM {fts} CROSS JOIN mention_filters m ON m.seq = {fts}.rowid{where}
+    ORDER BY {fts}.rowid DESC LIMIT ?
 ),
 page AS MATERIALIZED (
     SELECT seq, score, published_at, position > ? AS beyond FROM (
@@ -79,15 +82,29 @@ page AS MATERIALIZED (
     LIMIT ? OFFSET ?
 )
 SELECT m.*, page.score,
-       snippet(mentions_fts, 1, ?, ?, '…', 24) AS snip,
-       highlight(mentions_fts, 0, ?, ?) AS title_hl
-FROM mentions_fts
-CROSS JOIN page ON page.seq = mentions_fts.rowid
+       {snip} AS snip,
+       {title_hl} AS title_hl
+FROM {fts}
+CROSS JOIN page ON page.seq = {fts}.rowid
 CROSS JOIN mentions m ON m.seq = page.seq
-WHERE mentions_fts MATCH ?
-  AND mentions_fts.rowid BETWEEN (SELECT min(seq) FROM page) AND (SELECT max(seq) FROM page)
+WHERE {fts} MATCH ?
+  AND {fts}.rowid BETWEEN (SELECT min(seq) FROM page) AND (SELECT max(seq) FROM page)
 ORDER BY page.beyond, CASE WHEN page.beyond THEN 0 ELSE page.score END,
          page.published_at DESC, page.seq DESC"""
+WORD_INDEX = "mentions_fts"
+
+
+def hit_marks(table: str) -> dict[str, str]:
+    """The snippet (body) and title highlight of a hit in ``table``, as SQL (``{snip}``,
+    ``{title_hl}``; each binds its two markers), and the table as ``{fts}``. The letters
+    index holds its text with a break around each letter (``letters_spaced``), which the
+    marked text must not show."""
+    snip, title = f"snippet({table}, 1, ?, ?, '…', 24)", f"highlight({table}, 0, ?, ?)"
+    if table == LETTERS_TABLE:
+        snip, title = (f"replace({sql}, char(31), '')" for sql in (snip, title))
+    return {"fts": table, "snip": snip, "title_hl": title}
+
+
 _PLAIN_SELECT = "SELECT m.* FROM mentions m"
 _NEWEST_FIRST = " ORDER BY m.published_at DESC, m.seq DESC LIMIT ? OFFSET ?"
 PLAIN_SNIPPET_CHARS = 200
@@ -227,6 +244,7 @@ class SearchWhere:
     match: str | None  # the FTS5 MATCH operand (bound in ``sql`` too); None: no text query
     fts_expressions: tuple[str, ...]
     on_filters: bool = False  # True: m is a mention_filters row (always, with a text query)
+    table: str = WORD_INDEX  # the FTS5 table ``match`` is for: the word or letters index
 
 
 def search_where(
@@ -262,11 +280,15 @@ def search_where(
         # would still list it: deleted posts are never shown to someone searching. (Ranked
         # search's mention_filters has no row for a tombstone.)
         where.add("m.deleted_at IS NULL")
+    table = LETTERS_TABLE if fts.letters else WORD_INDEX
     if fts.match is not None:
-        where.add("mentions_fts MATCH ?", fts.match)
+        where.add(f"{table} MATCH ?", fts.match)
     if fts.exclude is not None:
         where.add("m.seq NOT IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)",
                   fts.exclude)  # fmt: skip
+    if fts.letters_exclude is not None:
+        where.add("m.seq NOT IN (SELECT rowid FROM mentions_letters"
+                  " WHERE mentions_letters MATCH ?)", fts.letters_exclude)  # fmt: skip
     for f in fts.filters:
         _field_filter(where, f)
     if brand is not None:
@@ -288,8 +310,8 @@ def search_where(
         where.add("m.published_at >= ?", ts(since))
     if until is not None:
         where.add("m.published_at < ?", ts(until))
-    expressions = tuple(e for e in (fts.match, fts.exclude) if e is not None)
-    return SearchWhere(where.sql(), tuple(where.params), fts.match, expressions, ranked)
+    expressions = tuple(e for e in (fts.match, fts.exclude, fts.letters_exclude) if e is not None)
+    return SearchWhere(where.sql(), tuple(where.params), fts.match, expressions, ranked, table)
 
 
 def build_search(
@@ -326,9 +348,9 @@ def build_search(
     open_mark, close_mark = highlight
     marks = (open_mark, close_mark, open_mark, close_mark, where.match)
     if offset + limit <= RANKED_WINDOW:
-        sql = _RANKED.format(where=where.sql)
+        sql = _RANKED.format(where=where.sql, **hit_marks(where.table))
         params = (*where.params, RANKED_WINDOW, limit, offset, *marks)
     else:
-        sql = _RANKED_PAST_WINDOW.format(where=where.sql)
+        sql = _RANKED_PAST_WINDOW.format(where=where.sql, **hit_marks(where.table))
         params = (*where.params, offset + limit, RANKED_WINDOW, limit, offset, *marks)
     return SearchSql(sql, params, True, expressions)

@@ -52,10 +52,10 @@ SELECT x.seq, x.id, x.published_at, x.source, x.source_type, x.author_handle, x.
 _MATCHED = (
     _SELECT
     + """
-FROM mentions_fts
-CROSS JOIN mention_filters m ON m.seq = mentions_fts.rowid
-CROSS JOIN mentions x ON x.seq = m.seq{where} AND mentions_fts.rowid < ?
-ORDER BY mentions_fts.rowid DESC LIMIT ?"""
+FROM {fts}
+CROSS JOIN mention_filters m ON m.seq = {fts}.rowid
+CROSS JOIN mentions x ON x.seq = m.seq{where} AND {fts}.rowid < ?
+ORDER BY {fts}.rowid DESC LIMIT ?"""
 )
 _FILTERED = (
     _SELECT
@@ -127,7 +127,7 @@ def export_rows(
     if not where.on_filters:
         raise ValueError("an export walks the mention_filters rows: use on_filters=True")
     shape = _MATCHED if where.match is not None else _FILTERED
-    sql = shape.format(where=where.sql or " WHERE 1")
+    sql = shape.format(where=where.sql or " WHERE 1", fts=where.table)
     after = FIRST_PAGE
     while True:
         with store._read() as conn:

@@ -19,8 +19,8 @@ FACET_SAMPLE = 1000
 # The sample is one more than counted, to tell "exactly 1,000" from "more". Every facet is
 # one GROUP BY over the same MATERIALIZED sample, joined to the mentions by their seq.
 _SAMPLE_MATCHED = """
-    SELECT m.seq FROM mentions_fts CROSS JOIN mention_filters m ON m.seq = mentions_fts.rowid
-    {where} ORDER BY mentions_fts.rowid DESC LIMIT ?"""
+    SELECT m.seq FROM {fts} CROSS JOIN mention_filters m ON m.seq = {fts}.rowid
+    {where} ORDER BY {fts}.rowid DESC LIMIT ?"""
 _SAMPLE_FILTERED = "SELECT m.seq FROM mentions m {where} ORDER BY m.seq DESC LIMIT ?"
 # Without a text query: the narrow rows in seq order (see search_walk).
 _SAMPLE_NARROW = "SELECT m.seq FROM mention_filters m {where} ORDER BY m.seq DESC LIMIT ?"
@@ -62,7 +62,7 @@ def facet_counts(
         shape = _SAMPLE_MATCHED
     else:
         shape = _SAMPLE_NARROW if where.on_filters else _SAMPLE_FILTERED
-    sql = _FACETS.format(sample=shape.format(where=where.sql))
+    sql = _FACETS.format(sample=shape.format(where=where.sql, fts=where.table))
     with store._read() as conn:
         found = conn.execute(sql, (*where.params, sample + 1, sample)).fetchall()
     values: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_NAMES}

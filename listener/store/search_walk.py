@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from listener.store import rows
 from listener.store.base import DEFAULT_HIGHLIGHT, SearchHit
-from listener.store.search import SearchWhere, plain_snippet
+from listener.store.search import SearchWhere, hit_marks, plain_snippet
 from listener.store.sqlite import SQLiteStore
 
 # Start above every seq (an INTEGER PRIMARY KEY is at most 2**63 - 1).
@@ -29,12 +29,11 @@ FIRST_PAGE = 2**63 - 1
 # a seek in its doclists; only the page's rows are read whole. snippet() and highlight() run
 # on the page's rows alone, as in ranked search.
 _MATCHED = """
-SELECT x.*, snippet(mentions_fts, 1, ?, ?, '…', 24) AS snip,
-       highlight(mentions_fts, 0, ?, ?) AS title_hl
-FROM mentions_fts
-CROSS JOIN mention_filters m ON m.seq = mentions_fts.rowid
-CROSS JOIN mentions x ON x.seq = m.seq{where} AND mentions_fts.rowid < ?
-ORDER BY mentions_fts.rowid DESC LIMIT ?"""
+SELECT x.*, {snip} AS snip, {title_hl} AS title_hl
+FROM {fts}
+CROSS JOIN mention_filters m ON m.seq = {fts}.rowid
+CROSS JOIN mentions x ON x.seq = m.seq{where} AND {fts}.rowid < ?
+ORDER BY {fts}.rowid DESC LIMIT ?"""
 _FILTERED = "SELECT m.* FROM mentions m{where} AND m.seq < ? ORDER BY m.seq DESC LIMIT ?"
 # Without a text query, the narrow mention_filters rows are walked in seq order and only the
 # page's mentions rows read: an index on a filter's column would read every mention it
@@ -69,7 +68,7 @@ def walk_page(
     matched = where.match is not None
     params: tuple[object, ...]
     if matched:
-        sql = _MATCHED.format(where=_where(where))
+        sql = _MATCHED.format(where=_where(where), **hit_marks(where.table))
         params = (*highlight, *highlight, *where.params, after)
     else:
         shape = _FILTERED_NARROW if where.on_filters else _FILTERED

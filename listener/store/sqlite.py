@@ -29,7 +29,7 @@ from typing import Self
 
 from listener.models import Judgments, Mention, SourceState
 from listener.query import QueryError
-from listener.store import labelling, lookups, revisions, rollups, rows, state_rows
+from listener.store import labelling, letters, lookups, revisions, rollups, rows, state_rows
 from listener.store.alert_contract import OnStored
 from listener.store.alert_decide import decide_alerts_on
 from listener.store.base import (
@@ -73,8 +73,10 @@ class SQLiteStore(SQLiteAlerts):
         # A store held at an older schema (``migrations`` is how tests make one) has no
         # mention_filters yet; the migration fills it from the mentions when it comes.
         self._writes_filters = self.schema_version >= FILTERS_SCHEMA
-        # Likewise the rollups (schema 12): such a store counts nothing, nor has the tables.
+        # Likewise the rollups (schema 12) and the letters index (13): such a store has
+        # neither table, and writes nothing to them.
         self._writes_rollups = self.schema_version >= ROLLUPS_SCHEMA
+        self._writes_letters = self.schema_version >= letters.LETTERS_SCHEMA
 
     # -- connections ---------------------------------------------------------------
 
@@ -155,6 +157,8 @@ class SQLiteStore(SQLiteAlerts):
             # The new mentions' other rows, one executemany per table: the same rows in the
             # same order as a statement each, for less Python per row.
             conn.executemany(rows.INSERT_FTS, fts)
+            if self._writes_letters:
+                letters.index_new(conn, fts)
             if self._writes_filters:
                 conn.executemany(rows.INSERT_FILTERS, filters)
             conn.executemany(rows.INSERT_BRAND, rows.brand_rows(new))
@@ -198,7 +202,9 @@ class SQLiteStore(SQLiteAlerts):
         if not mentions:
             return 0
         with self._write() as conn:
-            return revisions.revise_on(conn, mentions, with_rollups=self._writes_rollups)
+            return revisions.revise_on(
+                conn, mentions, with_rollups=self._writes_rollups, with_letters=self._writes_letters
+            )
 
     def forget_content_hashes(self, before: datetime) -> int:
         with self._write() as conn:
