@@ -72,6 +72,8 @@ _NO_AUTHOR = Author()
 _NO_ENGAGEMENT = Engagement()
 # A post reporting harm is a complaint about safety whatever its tone: its score is at least this.
 SAFETY_SCORE = 0.9
+# A press item's complaint score is at most this: it reads as "not a complaint".
+PRESS_SCORE = 0.1
 
 
 class _Reading(NamedTuple):  # a tuple: built per mention, and cheaper than a frozen dataclass
@@ -167,10 +169,16 @@ class Judge:
             )
         danger = read_danger(text, reading.language)
         complaint_evidence = rules.evidence
-        if danger:
+        press = press_evidence(text, title=title, source_type=source_type, url=url)
+        if press:
+            # An article about the brand is no customer asking it for anything, whatever
+            # its words (a news item about a fire keeps its safety topic and urgency).
+            score = min(score, PRESS_SCORE)
+            complaint_evidence += ("press: a news item about the brand, not a customer's post",)
+        elif danger:
             score = max(score, SAFETY_SCORE)
             complaint_evidence += (f"safety: {', '.join(repr(w) for w in danger.safety)}",)
-        is_complaint = score >= cut
+        is_complaint = score >= cut and not press
         negative = sentiment.label is SentimentLabel.NEGATIVE or is_complaint
         feelings = judge_feelings(
             reading.found.get("feeling", {}),
@@ -191,7 +199,6 @@ class Judge:
             topics = (Finding("safety", danger.safety), *topics)
         author = author or _NO_AUTHOR
         flags = spam_flags(text, author) + abuse_flags(text)
-        press = press_evidence(text, title=title, source_type=source_type, url=url)
         if press:
             flags += (Finding(Flag.PRESS, press),)
         reach_evidence: tuple[str, ...] = ()
