@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alerts.drafts.facts import NEUTRAL, PRAISE, Facts
+from alerts.drafts.facts import COMPLAINT, NEUTRAL, PRAISE, Facts
 from alerts.drafts.platforms import Platform
 from listener.config.replies import RepliesSettings
 
@@ -53,12 +53,15 @@ def plan_drafts(facts: Facts, settings: RepliesSettings, platform: Platform) -> 
     """The drafts to write, in the order a person should see them (2 or 3).
 
     Praise and a plain mention get two acknowledgements (thanks, or a neutral word): a fix
-    or "DM us your order number" answers a problem nobody raised. A question gets the
-    fix for its topic and a private channel, as a complaint does."""
+    or "DM us your order number" answers a problem nobody raised. A question gets a
+    private channel; only a complaint gets the known fix for its topic."""
     plans = [Plan(ACKNOWLEDGE)]
     if facts.kind in (PRAISE, NEUTRAL):
         return [*plans, Plan(ACKNOWLEDGE, variant=1)][: settings.drafts]
-    fix = settings.fixes.get(facts.topic) if facts.topic else None
+    # A fix answers a problem of its own topic: not a question ("does it work on Android?"
+    # is not answered by the crash fix), and not a thing of another topic (the refund that
+    # was asked about on the website does not get the app-crash fix).
+    fix = settings.fixes.get(facts.topic) if facts.topic and facts.kind == COMPLAINT else None
     if fix is not None:
         translations: dict[str, str] = {str(k): v for k, v in fix.translations.items()}
         text = fix.text if facts.language == "en" else translations.get(facts.language)

@@ -151,6 +151,8 @@ def extract_facts(
     kind = _kind(mention, text)
     if kind == PRAISE:
         thing, feeling, words = None, None, ()  # thanks name no problem and no bad feeling
+    elif kind != COMPLAINT and language != "en":
+        thing = None  # the Bengali, Telugu and Hindi acknowledgements name no thing
     serious = _serious(mention, text)
     high = judged.urgency is Urgency.HIGH and bool(judged.urgency_evidence)
     return Facts(
@@ -184,12 +186,14 @@ def _kind(mention: Mention, text: str) -> str:
     judged = mention.judgments
     if judged.complaint or judged.flagged(Flag.THREAT):
         return COMPLAINT
+    if "?" in text:
+        return QUESTION  # "Is this the quality now?" asks, even when its words are warm
     if judged.sentiment_label is SentimentLabel.POSITIVE:
         return PRAISE
-    if "?" in text:
-        return QUESTION
-    if judged.sentiment_label is SentimentLabel.NEGATIVE:
-        return COMPLAINT  # unhappy but not judged a complaint: still met with care
+    if judged.sentiment_label in (SentimentLabel.NEGATIVE, SentimentLabel.UNKNOWN):
+        # Unhappy but not judged a complaint, or in a language the sentiment model cannot
+        # read: still met with care, as every post was before drafts had kinds.
+        return COMPLAINT
     return NEUTRAL
 
 

@@ -79,12 +79,19 @@ _add("connection", _YOURS, "internet,wifi,wi-fi,broadband,connection,signal,netw
      "5g,coverage,data,landline,cable,service at home")  # fmt: skip
 _add("power", _THE, "power,power cut,power outage,power outages,outage,outages,blackout,"
      "electricity,gas,meter,tokens,token")  # fmt: skip
-_add("support", _THE, "hold,wait on hold,customer service,customer care,support,service,"
+_add("support", _THE, "employee,cashier,rep,representative,waiter,waitress,receptionist,"
+     "guard,conductor,security,hold,wait on hold,customer service,customer care,support,service,"
      "staff,agent,manager,call centre,call center,helpline,team,store,branch,shop,"
      "engineer,technician,appointment,callback,call back,complaint,case,dm,dms,reply,"
      "response")  # fmt: skip
 _add("support", _YOURS, "complaint,case,case number,application,appointment,dm,dms,call,"
      "calls,tweets,messages,request")  # fmt: skip
+_add("support", _THE, "queue,queues,wait,waiting time,repair,repairs,replacement,installation,"
+     "engineer visit,visit,parking,car park,lift,elevator,toilets,toilet,lounge,bar,station,"
+     "carriage,coach,stop,bus stop,newsletter,notifications,recording,dvr,"
+     "remote control")  # fmt: skip
+_add("billing", _YOURS, "points,reward,rewards,loyalty points,contract,plan,tariff,deposit")
+_add("delivery", _YOURS, "newspaper,paper,magazine,copy,copies,prescription")
 _add("pricing", _THE, "price,prices,price increase,price rise,discount,offer,deal,promo,"
      "promotion,coupon,code,sale,fare,fares")  # fmt: skip
 
@@ -107,6 +114,18 @@ _QUALIFIERS = {
     "unexpected": "unexpected", "hidden": "hidden", "incorrect": "incorrect",
     "new": "new", "old": "old", "free": "free",
 }  # fmt: skip
+# Qualifiers that make a thing not the person's own: "the wrong book", "the second charge".
+_NOT_YOURS = frozenset(
+    {"wrong", "missing", "second", "extra", "duplicate", "double", "incorrect", "unexpected",
+     "hidden"}
+)  # fmt: skip
+_RECEIVED = frozenset({"delivery", "product_quality", "food"})
+# People: named as the person's experience with them, never as a thing.
+_PEOPLE = _set(
+    "staff,agent,manager,employee,engineer,technician,gate agent,crew,driver,courier,"
+    "delivery driver,cashier,rep,representative,waiter,waitress,receptionist,guard,pilot,"
+    "conductor,security"
+)
 # Problem word after a head ("my flight was delayed", "parcel never arrived") → qualifier.
 _AFTER = {
     "delayed": "delayed", "cancelled": "cancelled", "canceled": "cancelled", "lost": "lost",
@@ -167,7 +186,16 @@ _STANDALONE = {
     "ignoring": ("support", "the reply you're still waiting for"),
     "ignored": ("support", "the reply you're still waiting for"),
 }  # fmt: skip
+_MISSING_SCORE = 6  # "no refund", "no signal": beats a head the person owns
 _PHRASE_SCORE = 7  # a whole phrase beats a plain head (4) and ties with one the person owns
+
+
+# How a head is written in a draft, where lowercase would read wrong.
+_DISPLAY = {
+    "dm": "DM", "dms": "DMs", "4g": "4G", "5g": "5G", "tv": "TV", "wifi": "WiFi",
+    "wi-fi": "WiFi", "dvr": "DVR", "hold": "wait on hold", "login": "login",
+    "2fa": "2FA",
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,17 +277,41 @@ def _candidate(
     mine = before in _MINE or (before in _QUALIFIERS and before2 in _MINE)
     if mine and determiner == _THE and topic not in ("support", "website_app", "pricing"):
         determiner = _YOURS
+    if head in _PEOPLE:
+        # A person is not a thing to be sorry about: "your experience with our driver".
+        return 4 + (2 if qualifier else 0), ObjectPhrase(f"your experience with our {head}", topic)
+    if qualifier in _NOT_YOURS:
+        determiner = _THE  # "the wrong book": the one they were sent is not "theirs"
     if qualifier == "faulty":
         determiner = _THE  # "your faulty…" holds "our fault", a line no draft may use
+    if qualifier == "wrong" and entry[1] == _YOURS and topic in _RECEIVED:
+        return 9, ObjectPhrase(f"the wrong {head} you received", topic)
     score = (0 if head in _GENERIC and not modifier else 4) + (3 if mine else 0)
     score += 2 if qualifier else 0
-    words_out = [w for w in (determiner, qualifier, modifier, head) if w]
+    shown = _DISPLAY.get(head, head)
+    if before == "no" or (before in ("any", "a") and before2 in ("no", "never", "not")):
+        score += _MISSING_SCORE  # "still no refund": what is missing is the complaint
+    owner = _owner_after(words, i + size)
+    if owner is not None and not modifier:
+        # "the stitching on my jacket", "the second charge on my card"
+        place = f"{_THE} {qualifier} {shown}" if qualifier else f"{_THE} {shown}"
+        return score + 5, ObjectPhrase(f"{place} {owner[0]} your {owner[1]}", topic)
+    words_out = [w for w in (determiner, qualifier, modifier, shown) if w]
     return score, ObjectPhrase(" ".join(words_out), topic)
 
 
 def _verb_before(words: list[str], i: int) -> bool:
     """Whether the word at ``i`` is used as a verb: "I order", "to return", "can't charge"."""
     return i > 0 and words[i - 1] in _SUBJECTS
+
+
+def _owner_after(words: list[str], start: int) -> tuple[str, str] | None:
+    """("on", "jacket") when "on my jacket" (or of / in / with) follows the head."""
+    if start + 2 < len(words) and words[start] in ("on", "of", "in", "with"):
+        owned = words[start + 2]
+        if words[start + 1] == "my" and owned in _HEADS and owned not in _VERBISH:
+            return words[start], _DISPLAY.get(owned, owned)
+    return None
 
 
 def _after(words: list[str], start: int) -> str | None:

@@ -1,0 +1,86 @@
+"""Drafts name the thing the person complains about in their own head noun ("the wrong
+book you received", "the double charge"), or nothing when no head noun says which — never
+a wrong topic, and a known fix only for its own topic."""
+
+from __future__ import annotations
+
+import pytest
+
+from alerts.drafts.object_phrase import object_phrase
+from alerts.drafts.replies import draft_replies
+from listener.config.replies import RepliesSettings
+from tests.drafts_helpers import SETTINGS, mention
+
+
+@pytest.mark.parametrize(
+    ("text", "thing"),
+    [
+        ("my order hasn't arrived and it's been ten days", "your order"),
+        ("You charged me twice for the same pair of shoes", "the double charge"),
+        ("Sent me the wrong book. Again.", "the wrong book you received"),
+        ("my flight was delayed four hours and nobody told us anything", "your delayed flight"),
+        ("Been on hold for an hour, this is ridiculous", "the wait on hold"),
+        ("The stitching on my jacket is coming apart after a week", "the stitching on your jacket"),
+        ("There's a second charge on my card for one order", "the second charge on your card"),
+        ("Still no refund for my cancelled order", "your refund"),
+        ("No eggs on my breakfast sandwich, again", "your breakfast sandwich"),
+        ("my phone case arrived cracked", "your cracked phone case"),
+        ("I can't log in to the website since yesterday", "signing in"),
+        ("Your driver was rude and threw the box at my door", "your experience with our driver"),
+        ("We are now more than 3 hours delayed", "the delay"),
+    ],
+)
+def test_the_thing_is_the_head_noun_the_person_used(text: str, thing: str) -> None:
+    found = object_phrase(text)
+
+    assert found is not None
+    assert found.phrase == thing
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["What is going on with you people", "Worst. Ever.", "Forever letting me down."],
+)
+def test_a_post_that_names_nothing_gets_no_claimed_thing(text: str) -> None:
+    assert object_phrase(text) is None
+    drafts = draft_replies(mention(text, id="x:none"), settings=SETTINGS)
+    assert drafts and all(d.lint["topic_present"] is None for d in drafts)
+
+
+def test_the_wrong_book_is_named_not_the_account() -> None:
+    drafts = draft_replies(
+        mention("@Acme you sent me the wrong book and nobody answers my emails", id="x:book"),
+        settings=SETTINGS,
+    )
+
+    assert all("the wrong book you received" in d.text for d in drafts)
+    assert not any("account" in d.text for d in drafts)
+
+
+def test_a_refund_asked_about_on_the_website_gets_no_app_crash_fix() -> None:
+    post = mention("Still no refund for my cancelled order, the website says pending", id="x:r")
+
+    drafts = draft_replies(post, settings=SETTINGS)
+
+    assert all("your refund" in d.text for d in drafts)
+    assert "solve_now" not in [d.approach for d in drafts]
+    assert not any("crash" in d.text for d in drafts)
+
+
+def test_the_app_crash_fix_is_offered_for_an_app_crash() -> None:
+    post = mention("The app crashes every time I open it since the update", id="x:crash")
+
+    drafts = draft_replies(post, settings=SETTINGS)
+
+    assert "solve_now" in [d.approach for d in drafts]
+
+
+def test_words_of_the_post_other_than_the_tables_never_reach_the_thing() -> None:
+    """The phrase is built from our own tables: an order number or an insult next to the
+    head noun is not carried into a public reply."""
+    post = mention("my stupid order 88812345 never came", id="x:priv")
+
+    drafts = draft_replies(post, settings=RepliesSettings(), platform="x")
+
+    assert all("88812345" not in d.text and "stupid" not in d.text for d in drafts)
+    assert all(d.lint["ok"] for d in drafts)
