@@ -23,7 +23,8 @@ right draft names nothing. Rules are chosen on tune; check is read only to confi
   same on every draft by design, and is not counted as a sentence;
 - ``lint_pass``: share of drafts the draft linter passes.
 
-On all the complaints: ``lint_ok``, ``distinct`` (distinct texts / drafts), ``drafts_per_s`` and
+On all the complaints: ``lint_ok``, ``distinct`` (distinct texts / drafts), the top sentence
+share again (a larger sample than the 200 annotated), ``drafts_per_s`` and
 ``ms_per_mention`` (drafting only; judging is measured by ``bench/judgments.py``), one core.
 
 The tweets carry no author, so names are not measured here (the tests cover them).
@@ -173,11 +174,14 @@ def speed_figures(mentions: list[Mention], platform: str) -> dict[str, Any]:
     drafted = [draft_replies(m, settings=SETTINGS, platform=platform) for m in mentions]
     seconds = time.perf_counter() - start
     drafts = [d for ds in drafted for d in ds]
+    share, sentence = top_sentence_share(drafts)
     return {
         "complaints": len(mentions),
         "drafts": len(drafts),
         "lint_ok": round(sum(bool(d.lint["ok"]) for d in drafts) / len(drafts), 4),
         "distinct": round(len({d.text for d in drafts}) / len(drafts), 4),
+        "top_sentence_share": round(share, 4),
+        "top_sentence": sentence,
         "drafts_per_s": round(len(drafts) / seconds),
         "ms_per_mention": round(1000 * seconds / len(mentions), 3),
     }
@@ -227,7 +231,8 @@ def main() -> int:
     for key in ("tweets", "drafts", *targets):
         tune, check = by_part["tune"][key], by_part["check"][key]
         print(f"  {key:<22}{tune!s:>10}{check!s:>10}   {targets.get(key, '')}")
-    print(f"  most repeated sentence (tune): {by_part['tune']['top_sentence']!r}")
+    for part in ("tune", "check"):
+        print(f"  most repeated sentence ({part}): {by_part[part]['top_sentence']!r}")
     print(f"all {everything['complaints']} complaints:")
     for key, value in everything.items():
         print(f"  {key:<22}{value!s:>10}")

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 SCAN_WORDS = 120  # a post is read up to this many words: the thing is named early
-_TOKEN = re.compile(r"@\w+|#\w+|https?://\S+|[a-z][a-z'’-]*|\d+")
+_TOKEN = re.compile(r"@\w+|#\w+|https?://\S+|[a-z0-9][a-z0-9'’-]*")
 
 # Head noun → (topic, determiner "your" | "the"). The topic is the judge's topic vocabulary
 # where one fits (so a known fix is offered for its own topic only), else a drafts-only
@@ -222,6 +222,8 @@ def object_phrase(text: str) -> ObjectPhrase | None:
         if _holds(words, pattern):
             best = (_PHRASE_SCORE, ObjectPhrase(said, topic))
             break
+    if best is None and _holds_number_off(words):
+        best = (_PHRASE_SCORE, ObjectPhrase("the discount", "pricing"))  # "40% off"
     i = 0
     while i < len(words):
         size, entry = _head_at(words, i)
@@ -322,6 +324,10 @@ def _after(words: list[str], start: int) -> str | None:
         if word not in _LINKS:
             return None
     return None
+
+
+def _holds_number_off(words: list[str]) -> bool:
+    return any(w == "off" and i and words[i - 1].isdigit() for i, w in enumerate(words))
 
 
 def _holds(words: list[str], pattern: tuple[str, ...]) -> bool:
