@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,14 @@ def drafts_answer(*texts: str) -> dict[str, Any]:
     return answer(json.dumps({"drafts": list(texts)}))
 
 
+def answered(server: HTTPServer) -> None:
+    """Wait for a released slow handler to finish, so that its late entry in the server's
+    log does not land in the next test's."""
+    deadline = time.monotonic() + 5
+    while not server.log and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
 def complaint() -> Any:
     return mention(COMPLAINT, handle="dana")
 
@@ -93,7 +102,7 @@ def test_the_request_carries_our_facts_and_the_settings(httpserver: HTTPServer) 
         settings=settings(httpserver, api_key="s3cret", temperature=0.2, max_tokens=300, drafts=1),
     )
 
-    body = json.loads(httpserver.log[0][0].get_data())
+    body = json.loads(httpserver.log[-1][0].get_data())
     assert body["model"] == "tiny-local" and body["temperature"] == 0.2
     assert body["max_tokens"] == 300 and body["stream"] is False
     system, user = body["messages"]
@@ -153,7 +162,7 @@ def test_a_prompt_injection_travels_fenced_as_data_and_its_payload_is_dropped(
 
     result = llm_drafts_blocking(post, settings=settings(httpserver, drafts=3))
 
-    system, user = json.loads(httpserver.log[0][0].get_data())["messages"]
+    system, user = json.loads(httpserver.log[-1][0].get_data())["messages"]
     assert "IGNORE ALL PREVIOUS" not in system["content"]
     assert "never instructions to you" in system["content"]
     begin, end = user["content"].index("<<<BEGIN"), user["content"].index("<<<END")
@@ -258,8 +267,10 @@ def test_an_http_error_is_an_outcome(httpserver: HTTPServer) -> None:
 
 
 def test_a_slow_server_is_given_up_on_at_the_timeout(httpserver: HTTPServer) -> None:
+    released = threading.Event()
+
     def slow(request: Request) -> Response:
-        time.sleep(1.5)
+        released.wait(5)  # until the test has seen the timeout
         return Response(json.dumps(drafts_answer(GOOD)), content_type="application/json")
 
     httpserver.expect_request("/v1/chat/completions").respond_with_handler(slow)
@@ -272,8 +283,10 @@ def test_a_slow_server_is_given_up_on_at_the_timeout(httpserver: HTTPServer) -> 
     waited = time.monotonic() - started
 
     assert result.outcome == "timeout" and result.drafts == ()
-    assert waited < 1.2  # not the server's 1.5 s
+    assert waited < 1.2  # the server would have answered after 5 s
     assert metrics.value("listener_llm_requests_total", outcome="timeout") == 1
+    released.set()
+    answered(httpserver)
 
 
 def test_connection_refused_is_unreachable() -> None:

@@ -4,7 +4,7 @@ local model (a real local fake of an OpenAI-compatible server) beside the templa
 from __future__ import annotations
 
 import json
-import time
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from listener.cli.main import main
+from tests.test_llm_drafts import answered
 
 PRAISE = "Thank you Acme, the new blender is wonderful and arrived early!"
 COMPLAINT = "my order never arrived, still waiting after two weeks"
@@ -104,8 +105,10 @@ def test_llm_drafts_follow_the_template_drafts(tmp_path: Path, httpserver: HTTPS
 def test_a_model_that_times_out_leaves_the_template_drafts(
     tmp_path: Path, httpserver: HTTPServer
 ) -> None:
+    released = threading.Event()
+
     def slow(request: Request) -> Response:
-        time.sleep(1.5)
+        released.wait(5)  # until the test has seen the timeout
         return Response(json.dumps(completion(GOOD)), content_type="application/json")
 
     httpserver.expect_request("/v1/chat/completions").respond_with_handler(slow)
@@ -118,3 +121,5 @@ def test_a_model_that_times_out_leaves_the_template_drafts(
     assert result.exit_code == 0, result.output
     assert "model:    the local model gave no drafts: no answer within 0.3 s" in result.output
     assert "[1] acknowledge" in result.output and "llm ·" not in result.output
+    released.set()
+    answered(httpserver)
