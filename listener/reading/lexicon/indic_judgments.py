@@ -6,7 +6,9 @@ lists give posts in the four Indic readings the same judgments under the same na
 (frustrated, angry, disappointed, confused, anxious), harm to someone (``safety``: fire, smoke,
 burns, explosions, electric shock, injury, poisoning, allergy, a medical emergency, someone
 stranded, a child at risk), threats aimed at people, and urgency (``urgent``, ``legal``,
-``time``: time pressure, which counts only inside a complaint, as in English).
+``time``: time pressure, which counts only inside a complaint, as in English). ``none`` holds
+feelings said not to be felt ("হতাশ হইনি", "चिंता मत करो"): being longer, they win over the
+feeling word they start with, and nothing reads them.
 
 Matched as ``reading.indic_cues`` matches its lists: script cues are stems found anywhere in
 a word (these languages attach endings), Hinglish cues are whole words after its spellings are
@@ -56,8 +58,8 @@ _HINDI: dict[str, tuple[str, ...]] = {
         "ऐप, एप्लिकेशन, ऐप्लिकेशन, वेबसाइट, साइट, पेज नहीं, सर्वर, क्रैश, हैंग, लिंक नहीं"
     ),
     "topic:pricing": _cues(
-        "क़ीमत, दाम बढ़, ज़्यादा दाम, के दाम, महँगा, महँगी, महँगे, महँगाई, प्राइस, "
-        "रेट बढ़, रेट ज़्यादा, ओवरचार्ज, ज़्यादा पैसे"
+        "क़ीमत, दाम बढ़, ज़्यादा दाम, के दाम, महँगा, महँगी, महँगे, महँगाई, प्राइस, रेट बढ़, "
+        "रेट ज़्यादा, ओवरचार्ज, ज़्यादा पैसे"
     ),
     "topic:account": _cues(
         "अकाउंट, अकॉउंट, मेरा खाता, खाता बंद, खाते से, खाते में, लॉगिन, लॉग इन, पासवर्ड, "
@@ -92,7 +94,8 @@ _HINDI: dict[str, tuple[str, ...]] = {
         "जान से मार दूँगा, जान से मार देंगे, मार डालूँगा, मार डालेंगे, तुझे मार, "
         "तुम्हें मार, तुमको मार, गोली मार दूँगा, काट डालूँगा, जला दूँगा, आग लगा दूँगा, "
         "आग लगा देंगे, तुम मर जाओ, मर जाओ तुम, तू मर जा, मर जा तू, भगवान करे तू मर, "
-        "तेरे घर आकर, घर में घुसकर मार, देख लूँगा तुझे, छोड़ूँगा नहीं"
+        "तेरे घर आकर, घर में घुसकर मार, देख लूँगा तुझे, छोड़ूँगा नहीं, फाँसी दे देनी चाहिए, "
+        "फाँसी पर लटका दो, गोली मार देनी चाहिए, मार देना चाहिए"
     ),
     "urgency:urgent": _cues("अर्जेंट, अति आवश्यक, इमरजेंसी, जल्द से जल्द, फ़ौरन"),
     "urgency:legal": _cues(
@@ -102,6 +105,11 @@ _HINDI: dict[str, tuple[str, ...]] = {
     "urgency:time": _cues(
         "तुरंत, आज ही, आज रात, अभी चाहिए, कल तक, कल सुबह तक, फ़्लाइट, फ्लाइट, शादी, "
         "घंटे में"
+    ),
+    # Feelings said not to be felt ("not disappointed", "don't worry"): found, then dropped.
+    "none:negated": _cues(
+        "निराश नहीं, परेशान नहीं, परेशान न हों, परेशान मत, गुस्सा नहीं, नाराज़ नहीं, "
+        "चिंता न करें, चिंता मत, चिंता नहीं, टेंशन मत, टेंशन न, टेंशन नहीं, डर नहीं"
     ),
 }
 # fmt: on
@@ -118,19 +126,21 @@ _BENGALI: dict[str, tuple[str, ...]] = {
         "লেনদেন, ট্রানজেকশন, ইনভয়েস"
     ),
     "topic:product_quality": _cues(
-        "ভাঙা, ভাঙ্গা, ভেঙে গেছে, ভেঙ্গে গেছে, নষ্ট হয়ে, নষ্ট পণ্য, নষ্ট প্রোডাক্ট, "
-        "ড্যামেজ, ত্রুটি, ডিফেক্ট, নিম্নমানের, মান খারাপ, কোয়ালিটি, নকল, পচা খাবার, "
-        "পচে গেছে, মেয়াদোত্তীর্ণ, ফেটে গেছে, কাজ করছে না, কাজ করে না, কাজ করেনা, "
-        "ভুল প্রোডাক্ট, ভুল পণ্য, ছেঁড়া, অকেজো"
+        "ভাঙা এসেছে, ভাঙ্গা এসেছে, ভাঙা ছিল, ভাঙ্গা ছিল, ভাঙা পণ্য, ভাঙা প্রোডাক্ট, "
+        "ভেঙে গেছে, ভেঙ্গে গেছে, নষ্ট হয়ে, নষ্ট পণ্য, নষ্ট প্রোডাক্ট, ড্যামেজ, ত্রুটি, "
+        "ডিফেক্ট, নিম্নমানের, মান খারাপ, কোয়ালিটি, নকল পণ্য, নকল প্রোডাক্ট, নকল জিনিস, "
+        "নকল মাল, পচা খাবার, পচে গেছে, মেয়াদোত্তীর্ণ, ফেটে গেছে, কাজ করছে না, কাজ করে না, "
+        "কাজ করেনা, ভুল প্রোডাক্ট, ভুল পণ্য, ছেঁড়া, অকেজো"
     ),
     "topic:support": _cues(
         "কাস্টমার কেয়ার, কাস্টমার সার্ভিস, কাস্টমার সাপোর্ট, হেল্পলাইন, হেল্প লাইন, "
         "কল সেন্টার, এজেন্ট, স্টাফ, কর্মচারী, রিপ্লাই দেয় না, রিপ্লাই দিচ্ছে না, "
         "রিপ্লাই পাইনি, উত্তর দিচ্ছে না, ফোন ধরে না, ফোন ধরছে না, কল ধরে না, খারাপ ব্যবহার, "
-        "দুর্ব্যবহার, সাপোর্ট"
+        "দুর্ব্যবহার, সাপোর্ট নেই, সাপোর্ট দিচ্ছে না"
     ),
     "topic:website_app": _cues(
-        "অ্যাপ, এপস, ওয়েবসাইট, সাইটে, সার্ভার, ক্র্যাশ, হ্যাং, লিংক কাজ"
+        "অ্যাপটি, অ্যাপটা, অ্যাপের, অ্যাপস, অ্যাপ্লিকেশন, অ্যাপ কাজ, অ্যাপ খুল, অ্যাপে ঢুক, "
+        "ওয়েবসাইট, সাইটে, সার্ভার ডাউন, সার্ভারে সমস্যা, ক্র্যাশ, হ্যাং, লিংক কাজ"
     ),
     "topic:pricing": _cues(
         "দাম, দামি, দামী, ব্যয়বহুল, প্রাইস, রেট বেশি, রেট বাড়, মূল্য বেশি, মূল্যবৃদ্ধি, "
@@ -155,7 +165,8 @@ _BENGALI: dict[str, tuple[str, ...]] = {
         "কিভাবে করব, মানে কি"
     ),
     "feeling:anxious": _cues(
-        "চিন্তায়, চিন্তিত, টেনশন, দুশ্চিন্তা, ভয় লাগ, ভয় পাচ্ছি, আতঙ্ক, উদ্বিগ্ন, অস্থির"
+        "চিন্তায় আছি, চিন্তায় পড়ে, চিন্তিত, টেনশন, দুশ্চিন্তা, ভয় লাগ, ভয় পাচ্ছি, "
+        "আতঙ্ক, উদ্বিগ্ন, অস্থির"
     ),
     "safety:safety": _cues(
         "আগুন লেগে, আগুন ধরে, আগুন লাগ, ধোঁয়া, পুড়ে, বিস্ফোরণ, বিস্ফোরিত, ব্লাস্ট, "
@@ -167,7 +178,9 @@ _BENGALI: dict[str, tuple[str, ...]] = {
     "threat:threat": _cues(
         "মেরে ফেলব, মেরে ফেলবো, খুন করব, খুন করবো, তুই মর, তোরা মর, মর তুই, "
         "তোর বাড়িতে গিয়ে, পুড়িয়ে দেব, পুড়িয়ে দিব, আগুন ধরিয়ে দেব, গুলি করব, "
-        "দেখে নেব তোকে"
+        "দেখে নেব তোকে, ফাঁসি দেওয়া উচিত, ফাঁসি দেওয়া উচিৎ, ফাসি দেওয়া উচিত, "
+        "ফাসি দেওয়া উচিৎ, মেরে ফেলা উচিত, মেরে ফেলা উচিৎ, পিটানো উচিত, পিটানো উচিৎ, "
+        "গুলি করা উচিত, গুলি করা উচিৎ"
     ),
     "urgency:urgent": _cues("জরুরি, জরুরী, ইমার্জেন্সি, অতি দ্রুত"),
     "urgency:legal": _cues(
@@ -175,6 +188,13 @@ _BENGALI: dict[str, tuple[str, ...]] = {
     ),
     "urgency:time": _cues(
         "এখনই, আজকেই, আজই, আজ রাতে, কালকের মধ্যে, ঘণ্টার মধ্যে, ফ্লাইট, বিয়ে, তাড়াতাড়ি"
+    ),
+    # Feelings said not to be felt ("not disappointed", "don't worry"): found, then dropped.
+    "none:negated": _cues(
+        "হতাশ হইনি, হতাশ হয়নি, হতাশ করেনি, হতাশ করেণি, হতাশ হবেন না, হতাশ হব না, হতাশ নই, "
+        "বিরক্ত হবেন না, বিরক্ত বোধ করবেন না, বিরক্ত হইনি, মন খারাপ করবেন না, "
+        "মন খারাপ করতে নাই, মন খারাপ করো না, চিন্তা করবেন না, টেনশন করবেন না, টেনশন নেই, "
+        "ভয় পাবেন না, ভয় নেই, রাগ করবেন না"
     ),
 }
 # fmt: on
@@ -245,6 +265,11 @@ _TELUGU: dict[str, tuple[str, ...]] = {
     "urgency:time": _cues(
         "వెంటనే, ఈరోజే, ఈ రోజే, ఈ రాత్రి, రేపటికి, గంటల్లో, ఫ్లైట్, పెళ్లి, పెళ్ళి, త్వరగా"
     ),
+    # Feelings said not to be felt ("not disappointed", "don't worry"): found, then dropped.
+    "none:negated": _cues(
+        "కంగారు పడకండి, కంగారు పడొద్దు, భయం లేదు, భయపడకండి, టెన్షన్ పడకండి, టెన్షన్ వద్దు, "
+        "నిరాశ లేదు, కోపం లేదు, చిరాకు లేదు"
+    ),
 }
 # fmt: on
 
@@ -297,6 +322,11 @@ _HINGLISH: dict[str, tuple[str, ...]] = {
         "hospital mein bharti, ulti ho gaya, ultiyan, behosh, saans nahi, "
         "airport par phas gaya, station par phas gaya, lift me phas gaya, "
         "lift mein phas gaya, nigal liya"
+    ),
+    # Feelings said not to be felt ("not disappointed", "don't worry"): found, then dropped.
+    "none:negated": _cues(
+        "tension mat, tension nahi, chinta mat, chinta nahi, pareshan mat, pareshan nahi, "
+        "gussa nahi, naraz nahi, nirash nahi"
     ),
 }
 # fmt: on

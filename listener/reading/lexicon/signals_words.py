@@ -310,6 +310,12 @@ THREAT_RE: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"|lynched|beaten|put down))(?!\w)",
         _DESERVE_WORDS,
     ),
+    # Romanised Hindi death wishes: "tu mar ja", "mar jaye woh log", "phansi de do".
+    (
+        r"(?:tu|tum|tum sab|sab) mar ja(?:a|o|ao)?|mar ja(?:a?ye|ao) (?:tu|tum|woh?|vo|sab)"
+        r"|(?:phaa?n?si|fansi) (?:de do|pe latka|par latka|de deni chahiye)",
+        ("mar", "phansi", "phasi", "phaansi", "fansi"),
+    ),
     # Romanised Hindi: "jaan se maar dunga", "maar daalunga", "goli maar denge".
     (
         r"(?:jaan se |goli |tujhe |tujhko |tumhe |tumhein |tumko )maa?r d(?:aa?l)?(?:(?:oo?|u)n?ga"
@@ -444,10 +450,10 @@ DANGER_POISON: tuple[str, ...] = (
     "piece of glass", "glass in my", "metal in my", "unsafe", "safety hazard",
 )  # fmt: skip
 DANGER_MEDICAL: tuple[str, ...] = (
-    "had a seizure", "having a seizure", "had a heart attack", "knocked unconscious", "was unconscious",
-    "fell unconscious", "couldn't breathe", "could not breathe", "struggling to breathe",
-    "difficulty breathing", "trouble breathing", "wrong medication", "wrong medicine",
-    "wrong dose", "wrong dosage",
+    "had a seizure", "having a seizure", "had a heart attack", "knocked unconscious",
+    "was unconscious", "fell unconscious", "couldn't breathe", "could not breathe",
+    "struggling to breathe", "difficulty breathing", "trouble breathing", "wrong medication",
+    "wrong medicine", "wrong dose", "wrong dosage",
     "asthma attack", "went into shock", "medical emergency", "needs a doctor",
 )  # fmt: skip
 DANGER_CHILD: tuple[str, ...] = (
