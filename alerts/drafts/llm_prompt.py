@@ -25,6 +25,7 @@ from listener.models import Mention
 
 POST_CHARS = 2_000  # the post is cut to this before it is sent: it is context, not the task
 FENCE = "UNTRUSTED POST"
+THING_CHARS = 80
 _LANGUAGES = {"en": "English", "bn": "Bengali", "te": "Telugu", "hi": "Hindi"}
 _HISTORY = {
     "today": "earlier today",
@@ -124,7 +125,9 @@ def _facts(
         "judged_a_complaint": judged.complaint,
         "sentiment": judged.sentiment_label.value,
         "customer_name": facts.name,
-        "thing": facts.thing,
+        # The thing may be the post's own words ("the wrong book you received"): short, so
+        # it cannot carry much, and never our fence marker.
+        "thing": _short(facts.thing),
         "topic": facts.topic,
         "feeling": facts.feeling,
         "urgent": facts.urgent,
@@ -152,6 +155,12 @@ def _facts(
         "sign_off": replies.sign_off or (f"— the {brand} team" if brand else None),
     }
     return sent, allowed
+
+
+def _short(words: str | None) -> str | None:
+    if words is None:
+        return None
+    return words.replace(FENCE, "")[:THING_CHARS]
 
 
 def _channel_link(channel: Channel | None) -> str | None:
