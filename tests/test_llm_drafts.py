@@ -366,3 +366,9 @@ def test_a_wrong_key_in_the_file_stops_the_start_with_its_line(tmp_path: Path) -
         load_settings(path, environ={"LLM_KEY": "k"})
     assert "settings.yaml:5: replies.llm:" in str(caught.value)
     assert "replies.llm is enabled but has no model" in str(caught.value)
+
+
+def test_a_model_with_drafts_switched_off_is_refused() -> None:
+    llm = {"enabled": True, "url": "http://127.0.0.1:11434/v1", "model": "m"}
+    with pytest.raises(ValidationError, match=r"replies\.enabled is false"):
+        RepliesSettings.model_validate({"enabled": False, "llm": llm})

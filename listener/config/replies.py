@@ -149,6 +149,13 @@ class RepliesSettings(_Strict):
             raise ValueError(f"{path} is not a folder: create it or remove templates_dir")
         return path
 
+    @model_validator(mode="after")
+    def _llm_needs_drafts(self) -> RepliesSettings:
+        # Drafts off means no drafts at all: a model asked anyway would be a setting ignored.
+        if self.llm.enabled and not self.enabled:
+            raise ValueError("replies.llm is enabled but replies.enabled is false")
+        return self
+
     def for_brand(self, brand: str | None) -> RepliesSettings:
         """These settings with ``brand``'s overrides applied (unchanged for an unknown brand)."""
         override = self.brands.get(brand) if brand else None
