@@ -66,6 +66,7 @@ def draft(
 
     Example: listener draft --text "@acme my order never arrived" --author @dana
     """
+    from alerts.drafts.facts import extract_facts
     from alerts.drafts.replies import draft_replies
     from listener.cli.render import judgments_as_json, judgments_line, terminal_safe
     from listener.judging.judge import Judge
@@ -86,7 +87,9 @@ def draft(
     mention = _mention(text[:max_chars], author, lang, brand)
     mention = replace(mention, judgments=judge.judge(mention))
     drafts = draft_replies(mention, settings=replies, brand=brand, platform=platform, language=lang)
-    verdict = not_a_complaint(mention)
+    language = drafts[0].language if drafts else "en"
+    kind = extract_facts(mention, language=language, note=None, history=None, public=True).kind
+    verdict = not_a_complaint(mention, kind)
     asked = None
     if use_llm:
         from alerts.drafts.llm import llm_drafts_blocking
@@ -131,23 +134,23 @@ def draft(
         click.echo("no drafts: replies.enabled is false", err=True)
 
 
-# What the drafts of a text not judged a complaint are, by what it was taken for — in the
-# order the drafts decide it (alerts.drafts.facts): a threat first, then praise, a question,
-# an unhappy post (met with care, as a complaint is), anything else.
+# What the drafts of a text not judged a complaint are. The kind is the drafts' own
+# (alerts.drafts.facts), so the note and the drafts below it never disagree.
 _WHAT_IS_DRAFTED = {
     "flagged a threat": "drafted as for a complaint; decide whether to answer in public at all",
     "press": "a news item about the brand: decide whether to answer at all",
     "praise": "drafting a thank-you",
     "question": "drafting an answer",
     "unhappy": "drafted with care, as for a complaint",
+    "sentiment unknown": "drafted with care, as for a complaint",
     "neutral": "drafting a short acknowledgement",
 }
 
 
-def not_a_complaint(mention: Mention) -> tuple[str, str] | None:
+def not_a_complaint(mention: Mention, kind: str) -> tuple[str, str] | None:
     """(kind, sentence) when the text was not judged a complaint, e.g. ("praise", "not
     judged a complaint (praise, complaint score 0.03): drafting a thank-you"); None for a
-    complaint."""
+    complaint. ``kind``: the drafts' kind (complaint, praise, question, neutral)."""
     judged = mention.judgments
     if judged.complaint:
         return None
@@ -155,18 +158,13 @@ def not_a_complaint(mention: Mention) -> tuple[str, str] | None:
         kind = "flagged a threat"
     elif judged.flagged(Flag.PRESS):
         kind = "press"
-    elif judged.sentiment_label is SentimentLabel.POSITIVE:
-        kind = "praise"
-    elif "?" in f"{mention.title}\n{mention.text}":
-        kind = "question"
-    elif judged.sentiment_label is SentimentLabel.NEGATIVE:
-        kind = "unhappy"
-    else:
-        kind = "neutral"
+    elif kind == "complaint":  # met as one: unhappy, or in words sentiment cannot read
+        unknown = judged.sentiment_label is SentimentLabel.UNKNOWN
+        kind = "sentiment unknown" if unknown else "unhappy"
     score = judged.complaint_score
     said = f"not judged a complaint ({kind}"
     said += f", complaint score {score:.2f})" if score is not None else ")"
-    return kind, f"{said}: {_WHAT_IS_DRAFTED[kind]}"
+    return kind, f"{said}: {_WHAT_IS_DRAFTED.get(kind, 'drafting a reply')}"
 
 
 def _mention(text: str, author: str | None, lang: str | None, brand: str | None) -> Mention:
