@@ -13,7 +13,8 @@ which has none): the topic, feeling, danger and urgency lists are chosen by read
 
 - ``negative_topic``, ``negative_feeling``: share of the texts people labelled negative that
   get a topic / a feeling (coverage: these sets are mostly politics, cricket and films, not
-  posts to a brand, so a topic is rarely there to find);
+  posts to a brand, so a topic is rarely there to find); ``negative_indic_topic`` and
+  ``negative_indic_feeling``: the same from the Indic lists alone;
 - ``positive_feeling``: share of the positive texts given a feeling (every feeling here is a
   negative one, so this is a cheap false-alarm rate);
 - ``safety``, ``threat``, ``high_urgency``: share of all texts read as harm, as a threat, or
@@ -41,6 +42,7 @@ from typing import NamedTuple
 
 # Run as a script, bench/ is on sys.path but the project root may not be.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from listener.judging.indic_judgments import indic_found
 from listener.judging.judge import Judge
 from listener.models import Judgments, Urgency
 
@@ -84,6 +86,12 @@ def _share(hits: int, total: int) -> float | None:
 
 def figures(rows: Sequence[Row], judged: Sequence[Judgments]) -> dict[str, float | None]:
     negative = [j for r, j in zip(rows, judged, strict=True) if r.label == "negative"]
+    # What the Indic lists alone found (the Hindi set is romanised: English lists read it too).
+    own = [
+        indic_found(r.text, j.language)
+        for r, j in zip(rows, judged, strict=True)
+        if r.label == "negative"
+    ]
     positive = [j for r, j in zip(rows, judged, strict=True) if r.label == "positive"]
     safety = sum(1 for j in judged if any(t.name == "safety" for t in j.topics))
     threat = sum(1 for j in judged if any(f.name == "threat" for f in j.flags))
@@ -91,6 +99,8 @@ def figures(rows: Sequence[Row], judged: Sequence[Judgments]) -> dict[str, float
         "texts": len(rows),
         "negative_topic": _share(sum(1 for j in negative if _topics(j)), len(negative)),
         "negative_feeling": _share(sum(1 for j in negative if j.feelings), len(negative)),
+        "negative_indic_topic": _share(sum(1 for f in own if "topic" in f), len(negative)),
+        "negative_indic_feeling": _share(sum(1 for f in own if "feeling" in f), len(negative)),
         "positive_feeling": _share(sum(1 for j in positive if j.feelings), len(positive)),
         "safety": _share(safety, len(judged)),
         "threat": _share(threat, len(judged)),
@@ -114,7 +124,7 @@ def measure(name: str, rows: Sequence[Row], judge: Judge) -> dict[str, float | N
     return report
 
 
-def print_sample(rows: Sequence[Row], judge: Judge, part: str, count: int) -> None:
+def print_sample(rows: Sequence[Row], judge: Judge, part: str, count: int, seed: int) -> None:
     found = []
     for row in rows:
         if part_of(row.key) != part:
@@ -123,7 +133,7 @@ def print_sample(rows: Sequence[Row], judge: Judge, part: str, count: int) -> No
         flags = [f.name for f in j.flags if f.name == "threat"]
         if j.topics or j.feelings or flags:
             found.append((row, j, flags))
-    for row, j, flags in random.Random(16).sample(found, min(count, len(found))):
+    for row, j, flags in random.Random(seed).sample(found, min(count, len(found))):
         print(f"[{row.label}] {row.text[:300]}")
         for finding in (*j.topics, *j.feelings):
             print(f"    {finding.name}: {', '.join(finding.evidence)}")
@@ -139,12 +149,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=0, help="print N texts for reading")
     parser.add_argument("--part", choices=PARTS, default="tune")
     parser.add_argument("--lang", choices=("bn", "hi"), default="bn")
+    parser.add_argument("--seed", type=int, default=16, help="which sample --sample prints")
     args = parser.parse_args(argv)
     judge = Judge()
     sets = {"bengali": read_bengali(args.data), "hindi": read_hindi(args.data)}
     if args.sample:
         rows = sets["bengali" if args.lang == "bn" else "hindi"]
-        print_sample(rows, judge, args.part, args.sample)
+        print_sample(rows, judge, args.part, args.sample, args.seed)
         return 0
     report: dict[str, float | None] = {}
     for name, rows in sets.items():

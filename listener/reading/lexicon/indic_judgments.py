@@ -151,7 +151,7 @@ _BENGALI: dict[str, tuple[str, ...]] = {
         "ব্লক হয়ে, আইডি, সাইন ইন, প্রোফাইল, ভেরিফিকেশন"
     ),
     "feeling:frustrated": _cues(
-        "বিরক্ত, ত্যক্ত, অতিষ্ঠ, হয়রান, ক্লান্ত, আর পারছি না, ঝামেলা"
+        "বিরক্ত, ত্যক্ত, অতিষ্ঠ, হয়রান হয়ে, হয়রান হচ্ছি, ক্লান্ত, আর পারছি না, ঝামেলা"
     ),
     "feeling:angry": _cues(
         "রাগ হচ্ছে, রাগ লাগছে, রেগে, রাগান্বিত, রাগে, ক্ষুব্ধ, ক্ষিপ্ত, মেজাজ খারাপ, ক্রোধ, "
@@ -166,7 +166,7 @@ _BENGALI: dict[str, tuple[str, ...]] = {
     ),
     "feeling:anxious": _cues(
         "চিন্তায় আছি, চিন্তায় পড়ে, চিন্তিত, টেনশন, দুশ্চিন্তা, ভয় লাগ, ভয় পাচ্ছি, "
-        "আতঙ্ক, উদ্বিগ্ন, অস্থির"
+        "আতঙ্ক, উদ্বিগ্ন"
     ),
     "safety:safety": _cues(
         "আগুন লেগে, আগুন ধরে, আগুন লাগ, ধোঁয়া, পুড়ে, বিস্ফোরণ, বিস্ফোরিত, ব্লাস্ট, "
@@ -189,12 +189,13 @@ _BENGALI: dict[str, tuple[str, ...]] = {
     "urgency:time": _cues(
         "এখনই, আজকেই, আজই, আজ রাতে, কালকের মধ্যে, ঘণ্টার মধ্যে, ফ্লাইট, বিয়ে, তাড়াতাড়ি"
     ),
-    # Feelings said not to be felt ("not disappointed", "don't worry"): found, then dropped.
+    # Feelings said not to be felt ("not disappointed", "don't worry"), and longer words that
+    # hold a cue ("বলদামী" holds "দাম"): found, then dropped.
     "none:negated": _cues(
-        "হতাশ হইনি, হতাশ হয়নি, হতাশ করেনি, হতাশ করেণি, হতাশ হবেন না, হতাশ হব না, হতাশ নই, "
-        "বিরক্ত হবেন না, বিরক্ত বোধ করবেন না, বিরক্ত হইনি, মন খারাপ করবেন না, "
-        "মন খারাপ করতে নাই, মন খারাপ করো না, চিন্তা করবেন না, টেনশন করবেন না, টেনশন নেই, "
-        "ভয় পাবেন না, ভয় নেই, রাগ করবেন না"
+        "বলদাম, দাম্ভিক, কোনো দাম নেই, কোন দাম নেই, হতাশ হইনি, হতাশ হয়নি, হতাশ করেনি, "
+        "হতাশ করেণি, হতাশ হবেন না, হতাশ হব না, হতাশ নই, বিরক্ত হবেন না, বিরক্ত বোধ করবেন না, "
+        "বিরক্ত হইনি, মন খারাপ করবেন না, মন খারাপ করতে নাই, মন খারাপ করো না, "
+        "চিন্তা করবেন না, টেনশন করবেন না, টেনশন নেই, ভয় পাবেন না, ভয় নেই, রাগ করবেন না"
     ),
 }
 # fmt: on
@@ -304,11 +305,13 @@ _HINGLISH: dict[str, tuple[str, ...]] = {
     ),
     "feeling:frustrated": _cues(
         "pareshan, pareshani, tang aa gaya, thak gaya, pak gaya, hadd ho gaya, had ho gaya, "
-        "sirdard, jhanjhat"
+        "sirdard, jhanjhat, bahut ho gaya, paani sar se upar, pani sar se upar, "
+        "bardasht nahi"
     ),
     "feeling:angry": _cues("gussa, naraz, bhadak, sharam karo, sharam nahi, besharam"),
     "feeling:disappointed": _cues(
-        "nirash, mayus, umeed nahi thi, dukh hua, dukhi, bharosa toot, bharosa uth"
+        "nirash, mayus, bura laga, umeed nahi thi, dukh hua, dukhi, bharosa toot, "
+        "bharosa uth"
     ),
     "feeling:confused": _cues(
         "samajh nahi aa, samajh nahi aaya, samajh nahi aata, samajh me nahi, kya matlab, "
@@ -325,8 +328,8 @@ _HINGLISH: dict[str, tuple[str, ...]] = {
     ),
     # Feelings said not to be felt ("not disappointed", "don't worry"): found, then dropped.
     "none:negated": _cues(
-        "tension mat, tension nahi, chinta mat, chinta nahi, pareshan mat, pareshan nahi, "
-        "gussa nahi, naraz nahi, nirash nahi"
+        "be fikar, befikar, tension mat, tension nahi, chinta mat, chinta nahi, "
+        "pareshan mat, pareshan nahi, gussa nahi, naraz nahi, nirash nahi"
     ),
 }
 # fmt: on
