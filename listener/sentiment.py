@@ -19,7 +19,7 @@ table). On top of it:
 - **reading posts as people do** (``listener.reading.vader_reading``): hashtags split into words,
   "can't wait" as eagerness, "like" as a preposition and words inside names unscored;
 - **problems denied**: "no problems", "never had a single issue" read as the mild praise
-  they are, not as VADER's "no" plus a problem word;
+  they are, not as VADER's "no" plus a problem word; "can't wait any longer" as impatience;
 - **questions ask**: a post whose every sentence is a question ("Is the new album any
   good?") states no opinion as firmly as one that asserts it: its score is halved;
 - **a shared link** with no word of the poster's own (no I/we/you, no "!" or "?") passes on
@@ -97,14 +97,23 @@ _NO_PROBLEM = re.compile(
     re.IGNORECASE,
 )
 _PROBLEM_WORDS = ("problem", "issue", "complaint", "trouble", "hiccup", "glitch")
+# "Can't wait any longer" is impatience, not the eagerness of "can't wait" (which
+# ``vader_reading`` scores as eager): it is read as VADER's "impatient" (−1.2).
+_IMPATIENT = re.compile(
+    r"\b(?:can['’]?t|cannot|can not)\s+wait\s+(?:any\s*longer|anymore|much\s+longer|forever)\b",
+    re.IGNORECASE,
+)
 
 
-def without_denied_problems(text: str) -> str:
-    """``text`` with each problem said to be absent ("no problems") as one praising token."""
+def reworded(text: str) -> str:
+    """``text`` with the phrases VADER misreads as one word it reads right: each problem said
+    to be absent ("no problems") as a praising token, "can't wait any longer" as impatient."""
     lowered = text.lower()
-    if not any(word in lowered for word in _PROBLEM_WORDS):
-        return text  # most posts: a few substring scans in C, no regex
-    return _NO_PROBLEM.sub(NO_PROBLEM_TOKEN, text)
+    if any(word in lowered for word in _PROBLEM_WORDS):  # most posts: substring scans in C
+        text = _NO_PROBLEM.sub(NO_PROBLEM_TOKEN, text)
+    if "wait" in lowered:
+        text = _IMPATIENT.sub("impatient", text)
+    return text
 
 
 class Sentiment(NamedTuple):  # a tuple: built per mention, cheaper than a frozen dataclass
@@ -177,7 +186,7 @@ def stars_score(rating: float) -> float:
 def vader_score(text: str) -> tuple[float, tuple[str, ...]]:
     """VADER's compound score of the capped text (emoji included) and the emoji it counted."""
     vader = _analyzer()
-    prepared, emoji = _with_emoji_tokens(without_denied_problems(text[:MAX_SCORED_CHARS]))
+    prepared, emoji = _with_emoji_tokens(reworded(text[:MAX_SCORED_CHARS]))
     compound = float(vader.scorer.compound(for_vader(prepared, vader.words)))
     if not emoji:
         return compound, ()  # most posts: no generator to build

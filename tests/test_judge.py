@@ -274,7 +274,7 @@ def test_waiting_for_a_refund_again_addressed_to_support_is_a_complaint() -> Non
         "repeat: 'third time'",
         "addressed to @acme_support",
     )
-    assert j.complaint_score == 0.6682
+    assert j.complaint_score == 0.9478  # issue 16: the weights re-chosen on the tune split
 
 
 def test_a_broken_defective_product_is_a_complaint() -> None:
@@ -298,7 +298,7 @@ def test_a_typographic_apostrophe_is_read_the_same() -> None:
 def test_a_plain_statement_is_not_a_complaint() -> None:
     j = judged("We bought an anvil at the market on Saturday")
     assert j.complaint is False and j.complaint_evidence == ()
-    assert j.complaint_score == 0.168  # the rules' prior: no evidence either way
+    assert j.complaint_score == 0.0998  # the rules' prior: no evidence either way
 
 
 def test_a_support_desk_handle_counts_as_addressed_for_any_brand() -> None:
@@ -332,10 +332,10 @@ def test_a_question_to_the_brand_adds_evidence() -> None:
 
 def test_the_complaint_threshold_comes_from_settings() -> None:
     text = "@acmeco my parcel never arrived"
-    assert judged(text).complaint_score == 0.5987 and judged(text).complaint is True
+    assert judged(text).complaint_score == 0.8022 and judged(text).complaint is True
     strict = Judge(JudgmentSettings(complaint_threshold=0.9))
     j = strict.judge_text(text)
-    assert j.complaint_score == 0.5987 and j.complaint is False
+    assert j.complaint_score == 0.8022 and j.complaint is False
 
 
 def test_rule_features_name_what_the_complaint_rules_saw() -> None:
@@ -346,7 +346,9 @@ def test_rule_features_name_what_the_complaint_rules_saw() -> None:
         "cue:refund": 1.0,
         "cue:repeat": 1.0,
         "addressed": 1.0,
-        "rule_score": pytest.approx(0.6682, abs=1e-4),
+        "commerce": 1.0,  # issue 16: a refund is a customer's matter
+        "my": 1.0,
+        "rule_score": pytest.approx(0.9478, abs=1e-4),
     }
 
 
@@ -387,9 +389,11 @@ def test_one_shouted_word_with_double_exclamation_is_angry() -> None:
 def test_shouting_is_angry_only_in_a_negative_post() -> None:
     j = judged("LOVE LOVE this anvil!!")
     assert j.sentiment_label is POSITIVE and "angry" not in j.feeling_names()
-    calm = judged("My parcel is LATE again!!")
+    calm = judged("The NEW anvil ships on MONDAY!!")
     assert (calm.sentiment_label, calm.complaint) == (NEUTRAL, False)
     assert calm.feelings == ()
+    # Issue 16 lifts recall: a parcel late again is a complaint, though its tone is neutral.
+    assert judged("My parcel is LATE again!!").complaint is True
 
 
 def test_let_down_is_disappointed() -> None:

@@ -256,7 +256,7 @@ class Judge:
         english = lang in (None, "en")
         prepared = prepare(text)
         words = words_of(prepared)  # read once: the cue pass and the negation check share them
-        found = _by_namespace(self._cues.find_words(words))
+        found = _by_namespace(self._cues.find_words(_with_hashtag_words(words, prepared)))
         cues = dict(found.get("complaint", {})) if english else {}  # gets "problem" added
         negated = negated_action(prepared, words) if english else None
         if negated and not any(negated in word for word in cues.get("problem", ())):
@@ -277,6 +277,9 @@ class Judge:
                 sarcasm=sarcasm,
                 indic_cues=indic,
                 rating=rating,
+                topics=found.get("topic", {}).keys() if english else (),
+                words=frozenset(words) if english else (),
+                link="http" in text,
             )
         )
         # Topic and feeling words are English; they also serve code-mixed Latin-script text.
@@ -314,6 +317,15 @@ def _by_namespace(
         space, _, family = key.partition(":")
         spaces.setdefault(space, {})[family] = words
     return spaces
+
+
+def _with_hashtag_words(words: list[str], prepared: str) -> list[str]:
+    """``words`` plus each hashtag's word: "#disappointed", "#broken" say what the words do.
+
+    Added after the text's words, so a hashtag's word starts no phrase with its neighbours."""
+    if "#" not in prepared:
+        return words
+    return words + [word[1:] for word in words if word.startswith("#") and len(word) > 1]
 
 
 @lru_cache(maxsize=4_096)

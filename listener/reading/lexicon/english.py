@@ -29,6 +29,7 @@ COMPLAINT_CUES: dict[str, tuple[str, ...]] = {
         "didn't get", "haven't got", "haven't received", "have not received", "not received",
         "no reply", "no response", "no answer", "no one", "nobody", "still no", "can't log in",
         "locked out", "declined", "overcharged", "double charged", "charged twice",
+        "nothing works", "not powering on", "wont power on", "stays off",
         "charged me twice", "charging me twice", "charge me twice", "have got nothing",
         "got nothing", "received nothing", "nothing arrived", "nothing came",
 ),
@@ -55,6 +56,8 @@ COMPLAINT_CUES: dict[str, tuple[str, ...]] = {
         "sick of", "tired of", "annoyed", "annoying", "frustrat*", "angry", "furious",
         "not happy", "unhappy", "complain*", "complaint", "unfair", "misleading", "lied",
         "liar*", "scam*", "rip off", "ripoff", "ripped off", "con", "daylight robbery",
+        "let me down", "letting me down", "lets me down", "mistreat*", "stinks", "sucks",
+        "disappoint*", "shady", "absolute joke", "not impressed", "unimpressed",
 ),
     "delay": (
         "waiting", "waited", "wait", "still waiting", "been waiting", "on hold", "hold for",
@@ -90,7 +93,8 @@ COMPLAINT_CUES: dict[str, tuple[str, ...]] = {
     "service": (
         "customer service", "customer care", "customer support", "support team", "helpline",
         "call centre", "call center", "your agent", "your staff", "your rep", "rude",
-        "unhelpful", "no help", "hung up", "hang up", "transferred", "chatbot",
+        "unhelpful", "no help", "hung up", "hang up", "hangs up", "hanging up", "transferred",
+        "chatbot",
         "nobody answers", "no one answers", "ignored", "ignoring", "ghosted", "not responding",
         "no reply", "no response", "dm'd", "dmed", "emailed", "called", "phoned", "contacted",
 ),
