@@ -236,15 +236,15 @@ def judge_complaint(signals: ComplaintSignals) -> ComplaintVerdict:
     if signals.link:
         z += LINK
         features["link"] = 1.0
-    words = signals.words
-    if words:
-        if not _ADDRESSEE_WORDS.isdisjoint(words):
+    text_words = signals.words
+    if text_words:
+        if not _ADDRESSEE_WORDS.isdisjoint(text_words):
             z += ADDRESSEE
             features["your"] = 1.0
-        if not _OWN_WORDS.isdisjoint(words):
+        if not _OWN_WORDS.isdisjoint(text_words):
             z += OWN
             features["my"] = 1.0
-        if not _CHATTER_WORDS.isdisjoint(words):
+        if not _CHATTER_WORDS.isdisjoint(text_words):
             z += CHATTER
             features["chatter"] = 1.0
     if signals.sarcasm:
