@@ -114,6 +114,23 @@ def test_the_request_carries_our_facts_and_the_settings(httpserver: HTTPServer) 
     assert facts["platform"] == "x" and facts["length_limit"] == 280
     assert facts["language"] == "English" and facts["private_channel"]["kind"] == "dm"
     assert facts["customer_name"] == "@dana" and facts["sign_off"] == "— the Acme team"
+    assert facts["kind"] == "complaint" and facts["judged_a_complaint"] is True
+
+
+def test_praise_is_asked_for_thanks(httpserver: HTTPServer) -> None:
+    thanks = "@dana thank you, that's lovely to hear! I'll pass it on to the team. — the Acme team"
+    httpserver.expect_request("/v1/chat/completions").respond_with_json(drafts_answer(thanks))
+
+    result = llm_drafts_blocking(
+        mention("Thank you Acme, the new blender is wonderful!", handle="dana"),
+        settings=settings(httpserver),
+    )
+
+    facts_block = json.loads(httpserver.log[-1][0].get_data())["messages"][1]["content"]
+    facts = json.loads(facts_block.split("\n\n<<<BEGIN")[0].split("\n", 1)[1])
+    assert facts["kind"] == "praise" and facts["judged_a_complaint"] is False
+    assert facts["thing"] is None and facts["feeling"] is None
+    assert [d.text for d in result.drafts] == [thanks]
 
 
 def test_a_refund_the_policy_forbids_is_dropped_and_the_rest_kept(httpserver: HTTPServer) -> None:

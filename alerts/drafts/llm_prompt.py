@@ -80,8 +80,12 @@ def _instructions(count: int, limit: int, language: str, fence: str) -> str:
         "characters, plain text, no hashtags, no emoji, no markdown.\n"
         "- Use only the FACTS. Name the problem with the words in 'thing' when it is given; "
         "when it is null, do not guess what went wrong.\n"
-        "- When judged_a_complaint is false, do not apologise: thank them for praise, "
-        "answer a question only with what the FACTS say, otherwise acknowledge briefly.\n"
+        "- Write for the post's 'kind': a complaint gets an apology without blame and a "
+        "next step; praise gets thanks and no apology; a question gets an answer from the "
+        "FACTS only, or a promise to find it out; a neutral post gets a brief, warm "
+        "acknowledgement.\n"
+        "- When 'serious' is true (danger, safety, discrimination), be grave and direct: "
+        "no light words, no 'hassle'.\n"
         "- Acknowledge the feeling only if 'feeling' is given, and urgency only if 'urgent' "
         "is true.\n"
         "- Never promise a refund unless policy.refunds is true, nor compensation, credit or "
@@ -122,6 +126,8 @@ def _facts(
         "platform": platform.name,
         "length_limit": platform.limit,
         "public_reply": platform.public,
+        "kind": facts.kind,  # complaint | praise | question | neutral, as the drafts read it
+        "serious": facts.serious,
         "judged_a_complaint": judged.complaint,
         "sentiment": judged.sentiment_label.value,
         "customer_name": facts.name,
