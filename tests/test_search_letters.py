@@ -105,6 +105,16 @@ def test_snippets_and_highlights_mark_the_word_and_show_the_text_as_written(
     assert hit.mention.title == "任天堂の新作"
 
 
+def test_a_long_text_gets_a_snippet_around_the_hit(store: SQLiteStore) -> None:
+    text = "今日は雨でした。" * 20 + "任天堂の新作が出ました。" + "明日は晴れるでしょう。" * 20
+    store.insert_mentions([make_mention(21, title="", text=text)])
+    (hit,) = store.search("任天堂", highlight=MARKS)
+    assert hit.snippet is not None and "[任天堂]の新作" in hit.snippet
+    assert hit.snippet.startswith("…") and hit.snippet.endswith("…")
+    assert 40 <= len(hit.snippet) <= 100  # 64 letters, the marks and punctuation
+    assert "\x1f" not in hit.snippet
+
+
 def test_bm25_ranks_a_title_hit_first(store: SQLiteStore) -> None:
     store.insert_mentions(
         [

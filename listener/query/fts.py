@@ -21,6 +21,14 @@ Where search is looser or stricter than the streaming matcher:
   makes search agree there too. unicode61 does not normalise Unicode at all, so text must be
   indexed in NFC at least: Bengali "য়" or Devanagari "क़" typed as one precomposed code point
   would otherwise never equal the query's (NFC, decomposed) form.
+- Words of scripts written without spaces (``is_spaceless``: Han, kana, Hangul, Thai…) are
+  one token with their whole run in the word index. A query that requires one is written
+  for the letters index instead (``FtsQuery.letters``; ``listener.store.letters``), where
+  each such letter is a token and the word is the phrase of its letters, found inside a
+  run as the matcher finds it. A Latin query stays on the word index, so it does not see a
+  Latin word glued to such letters ("Appleの"), which the matcher does. An alternative
+  that would need both indexes (``acme OR 東京``) is refused; a negated such word beside a
+  Latin part (``acme -東京``) is excluded through the letters index.
 """
 
 from __future__ import annotations

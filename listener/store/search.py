@@ -101,6 +101,9 @@ def hit_marks(table: str) -> dict[str, str]:
     marked text must not show."""
     snip, title = f"snippet({table}, 1, ?, ?, '…', 24)", f"highlight({table}, 0, ?, ?)"
     if table == LETTERS_TABLE:
+        # Each letter is a token there: 64 tokens (FTS5's most) show about as much as 24
+        # words of the word index.
+        snip = f"snippet({table}, 1, ?, ?, '…', 64)"
         snip, title = (f"replace({sql}, char(31), '')" for sql in (snip, title))
     return {"fts": table, "snip": snip, "title_hl": title}
 
