@@ -68,6 +68,12 @@ HUFFPOST_STYLE = f"""<?xml version="1.0" encoding="UTF-8"?>
   <content:encoded>
   </content:encoded>
 </item>
+<item>
+  <title>A short content beside a longer description</title>
+  <link>https://news.example/short</link>
+  <description>A description that runs on for longer than the content does.</description>
+  <content:encoded><![CDATA[<p>The content, short.</p>]]></content:encoded>
+</item>
 </channel></rss>""".encode()
 
 ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -83,7 +89,7 @@ def test_a_huffpost_style_item_keeps_the_article_not_the_caption(
     httpserver: HTTPServer,
 ) -> None:
     items = poll_feed(serve(httpserver, "/huff", HUFFPOST_STYLE, "application/rss+xml")).items
-    article, picture, empty = items
+    article, picture, empty, short = items
     text = html_to_text(article.html)
     assert "A spokesperson for Globex" in text
     assert CAPTION not in text
@@ -92,6 +98,8 @@ def test_a_huffpost_style_item_keeps_the_article_not_the_caption(
     # Content that is only an image or only whitespace loses to the description.
     assert html_to_text(picture.html) == "Globex opens a new store in the old market hall."
     assert html_to_text(empty.html) == "Globex staff strike for a second day."
+    # Content over summary otherwise, even a shorter one.
+    assert html_to_text(short.html) == "The content, short."
 
 
 def test_atom_content_wins_over_its_summary(httpserver: HTTPServer) -> None:

@@ -32,6 +32,7 @@ _MAX_ID_SHOWN = 200
 # and may be megabytes, and one with this much to read is full enough to win anyway.
 _COMPARED_CHARS = 20_000
 _MARKUP = re.compile(r"<[^>]*>")
+_NOT_READ = re.compile(r"[\W_]+")
 
 
 def skipped(entry: Any, position: int, feed_url: str, exc: Exception) -> str:
@@ -65,30 +66,36 @@ def raw_item(entry: Any, feed: Any, feed_url: str) -> RawItem:
 
 
 def fullest_text(entry: Any) -> Any:
-    """The entry's text construct with the most to read: the article, not its teaser.
+    """The entry's text construct to judge: its content, over the summary, unless the
+    content has nothing to read.
 
     An RSS item may carry a short ``description`` (HuffPost's is the image caption) and the
     whole article in ``content:encoded``; feedparser lists every ``content`` it found in
     document order, and a ``media:content``'s description comes first when it precedes
-    ``content:encoded``. So the whole list and the summary are compared by their visible
-    text (markup, entities and whitespace left out), the earlier winning a tie: content over
-    summary. One that is only markup (an image) or whitespace never wins; when none has
-    text, the first there is stays, as before.
+    ``content:encoded``. So the content with the most to read is taken (letters and digits,
+    markup and entities left out; the first on a tie), and the summary only when no content
+    has any: one that is only markup (an image), whitespace or "..." is no text. When
+    neither has text, the first there is stays, as before.
     """
-    candidates = [d for d in (*entry.get("content", ()), entry.get("summary_detail")) if d]
-    best, most = (candidates[0] if candidates else None), 0
-    for detail in candidates:
-        seen = _visible_chars(detail)
+    contents = [d for d in entry.get("content", ()) if d]
+    best, most = None, 0
+    for detail in contents:
+        seen = _readable_chars(detail)
         if seen > most:
             best, most = detail, seen
-    return best
+    if best is not None:
+        return best
+    summary = entry.get("summary_detail")
+    if summary and _readable_chars(summary):
+        return summary
+    return contents[0] if contents else summary
 
 
-def _visible_chars(detail: Any) -> int:
+def _readable_chars(detail: Any) -> int:
     value = str(detail.get("value") or "")[:_COMPARED_CHARS]
     if detail.get("type") != "text/plain":
         value = html.unescape(_MARKUP.sub(" ", value))
-    return sum(map(len, value.split()))
+    return len(_NOT_READ.sub("", value))
 
 
 def entry_identity(entry: Any) -> bytes:
