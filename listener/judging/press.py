@@ -8,7 +8,7 @@ What gives an article away, each a piece of evidence:
 
 - **where it came from**: a news feed (RSS/Atom, which is where Google Alerts and news
   sites publish), or a link to a news site (a known newsroom, a ``news.`` host, or a path
-  such as ``/2019/07/…``, ``/news/``, ``/article/``);
+  such as ``/2019/07/…``, ``/2019-07-09/…``, ``/news/``, ``/article/``);
 - **a headline**: a title of several words, most of its longer words capitalised
   ("Slack Stock Has a Compelling Story"), or a "Section: headline" shape
   ("Recode Daily: Slack has a Snap problem").
@@ -40,7 +40,7 @@ NEWS_HOSTS = frozenset({
 })  # fmt: skip
 # An article's path: a dated path, or a news section.
 _NEWS_PATH = re.compile(
-    r"/(?:19|20)\d\d/\d\d?/|/(?:news|article|articles|story|stories|press|press-releases?"
+    r"/(?:19|20)\d\d[/-]\d\d?[/-]|/(?:news|article|articles|story|stories|press|press-releases?"
     r"|business|technology|tech|markets|finance|releases?)(?:/|$)",
     re.IGNORECASE,
 )
@@ -48,7 +48,7 @@ _NEWS_PATH = re.compile(
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|my|me|mine)\b|@\w", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 MIN_HEADLINE_WORDS = 4
-MIN_CAPITALISED_SHARE = 0.6  # of the words of four letters or more
+MIN_CAPITALISED_SHARE = 0.5  # of the words of four letters or more
 LONG_WORD = 4
 MAX_READ = 1_000  # the first person shows in a post's opening, if anywhere
 
