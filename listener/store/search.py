@@ -8,6 +8,7 @@ and they are bound as the MATCH parameter too.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -147,6 +148,18 @@ class SearchSql:
     params: tuple[Any, ...]
     ranked: bool  # True when the rows carry score, snippet and title_hl from FTS5
     fts_expressions: tuple[str, ...]  # the MATCH operands, to tell FTS5 errors apart
+
+
+def fts_rejects(conn: sqlite3.Connection, expression: str) -> bool:
+    """Whether FTS5 refuses ``expression`` as a MATCH operand (both indexes have the same
+    columns and tokenizer, so the word index answers for either)."""
+    try:
+        conn.execute(
+            "SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ? LIMIT 1", (expression,)
+        ).fetchall()
+    except sqlite3.OperationalError:
+        return True
+    return False
 
 
 def like_prefix(value: str) -> str:

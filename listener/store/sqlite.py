@@ -47,7 +47,7 @@ from listener.store.connection import connect
 from listener.store.schema import MIGRATIONS, Migration, migrate
 from listener.store.schema_scale import FILTERS_SCHEMA
 from listener.store.schema_stats import ROLLUPS_SCHEMA
-from listener.store.search import build_search, plain_snippet
+from listener.store.search import build_search, fts_rejects, plain_snippet
 from listener.store.sqlite_alerts import SQLiteAlerts
 
 _MAX_IDLE_READERS = 8
@@ -332,7 +332,7 @@ class SQLiteStore(SQLiteAlerts):
                 # input; still, a search box must get a query error, never a database error.
                 # FTS5's messages vary ("fts5: syntax error…", "unterminated string"), so ask
                 # FTS5 itself whether one of our expressions is the culprit.
-                if not any(map(partial(_fts_rejects, conn), compiled.fts_expressions)):
+                if not any(map(partial(fts_rejects, conn), compiled.fts_expressions)):
                     raise
                 raise QueryError(f"search cannot run this query ({exc})", query or "", 1) from exc
         hits: list[SearchHit] = []
@@ -386,16 +386,6 @@ def _write_judgments(
     conn.execute(rows.UPDATE_JUDGMENTS, (*rows.judgment_columns(judgments), mention_id))
     tag_rows = rows.tag_rows(mention_id, judgments)
     rollups.rewrite_tags(conn, mention_id, tag_rows, counted=with_rollups)
-
-
-def _fts_rejects(conn: sqlite3.Connection, expression: str) -> bool:
-    try:
-        conn.execute(
-            "SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ? LIMIT 1", (expression,)
-        ).fetchall()
-    except sqlite3.OperationalError:
-        return True
-    return False
 
 
 def open_store(path: str | Path) -> SQLiteStore:
