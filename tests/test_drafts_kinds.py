@@ -5,13 +5,17 @@ in more than one draft in ten."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 import regex
+from click.testing import CliRunner
 
 from alerts.drafts.facts import extract_facts
 from alerts.drafts.replies import draft_replies
+from listener.cli.main import main
 from tests.drafts_helpers import OWN_COMPLAINTS, SETTINGS, mention
 
 _APOLOGY = ("sorry", "apolog")
@@ -126,3 +130,24 @@ def test_no_sentence_is_in_more_than_one_draft_in_ten(platform: str) -> None:
 
     sentence, count = counts.most_common(1)[0]
     assert count / len(drafts) <= 0.10, sentence
+
+
+def test_listener_draft_thanks_praise_instead_of_apologising(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue's case: `listener draft` said "I'm really sorry about your delivery" to praise."""
+    monkeypatch.chdir(tmp_path)  # no settings file: the defaults
+    monkeypatch.delenv("LISTENER_CONFIG", raising=False)
+
+    result = CliRunner().invoke(
+        main, ["draft", "--text", "Delivery came a day early, brilliant service, thank you!",
+               "--json"],
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    drafts = json.loads(result.output)["drafts"]
+    assert drafts
+    for draft in drafts:
+        assert "sorry" not in draft["text"].lower()
+        assert "delivery" not in draft["text"].lower()
+        assert draft["lint"]["ok"] is True
