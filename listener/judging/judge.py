@@ -264,7 +264,9 @@ class Judge:
         if cues:
             cues = tidy_cues(cues)
         indic = _indic_cues(text, lang)
-        sarcasm = sarcasm_evidence(found.get("sarcasm", {}), cues, prepared) if english else ()
+        sarcasm = (
+            sarcasm_evidence(found.get("sarcasm", {}), cues, prepared, rating) if english else ()
+        )
         sentiment = judge_sentiment(
             text, language=lang, rating=rating, sarcasm=sarcasm, cue_families=indic
         )

@@ -31,20 +31,25 @@ SARCASM_CUES: dict[str, tuple[str, ...]] = {
 # "problem" words ("issues", "cannot") are too general: "thank you for fixing my issues".
 _FAILURE_FAMILIES = ("defect", "delay")  # most telling first
 _EYE_ROLL = re.compile("[🙄🙃🤡]")
+HAPPY_STARS = 4
 
 
 def sarcasm_evidence(
     found: Mapping[str, tuple[str, ...]],
     complaint_cues: Mapping[str, tuple[str, ...]],
     prepared: str,
+    rating: float | None = None,
 ) -> tuple[str, ...]:
     """Why the text reads as sarcastic; empty when it does not.
 
     ``found``: the ``SARCASM_CUES`` families found in it; ``complaint_cues``: the complaint
-    families found in it; ``prepared``: the text as the cue sets read it.
+    families found in it; ``prepared``: the text as the cue sets read it; ``rating``: review
+    stars. Praise beside a failure in a 4–5 star review is meant: a happy customer's gripe.
     """
     if not found and not complaint_cues:
         return ()  # most posts: no sarcasm cue and no failure named, so nothing below fires
+    if rating is not None and rating >= HAPPY_STARS:
+        return ()
     evidence = [f"sarcastic phrase '{marker}'" for marker in found.get("strong", ())]
     failures = [word for family in _FAILURE_FAMILIES for word in complaint_cues.get(family, ())]
     if failures:
