@@ -151,3 +151,13 @@ def test_listener_draft_thanks_praise_instead_of_apologising(
         assert "sorry" not in draft["text"].lower()
         assert "delivery" not in draft["text"].lower()
         assert draft["lint"]["ok"] is True
+
+
+def test_a_browser_named_firefox_is_not_a_fire() -> None:
+    post = mention("The checkout page crashes in Firefox every single time", id="x:ff")
+
+    facts = extract_facts(post, language="en", note=None, history=None, public=True)
+
+    assert facts.serious is False
+    grave = mention("The charger caught fire on my desk last night", id="x:fire")
+    assert extract_facts(grave, language="en", note=None, history=None, public=True).serious

@@ -28,6 +28,7 @@ from tests.drafts_helpers import SETTINGS, mention
         ("I can't log in to the website since yesterday", "signing in"),
         ("Your driver was rude and threw the box at my door", "your experience with our driver"),
         ("We are now more than 3 hours delayed", "the delay"),
+        ("It's not an engine problem, the car shudders at 50", "your car"),
     ],
 )
 def test_the_thing_is_the_head_noun_the_person_used(text: str, thing: str) -> None:

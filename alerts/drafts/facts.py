@@ -33,9 +33,13 @@ COMPLAINT, PRAISE, QUESTION, NEUTRAL = "complaint", "praise", "question", "neutr
 # Words of discrimination, harassment and harm: a draft meets them gravely.
 _SERIOUS_STEMS = (
     "racis", "discriminat", "sexis", "homophob", "transphob", "harass", "assault", "abus",
-    "injur", "burn", "poison", "allerg", "hospital", "unsafe", "danger", "threat", "bigot",
-    "slur", "groped", "attacked", "exploded", "fire", "smoke",
+    "injur", "poison", "allerg", "hospital", "unsafe", "danger", "threat", "bigot", "slur",
+    "groped", "attacked", "explod",
 )  # fmt: skip
+# Short words matched whole: "fire" is not "firefox", "smoke" not "smoked salmon".
+_SERIOUS_WORDS = frozenset(
+    {"fire", "fires", "smoke", "burn", "burns", "burned", "burnt", "scalded", "electrocuted"}
+)
 BUILT_IN_TOPICS = frozenset(
     {"delivery", "billing", "product_quality", "support", "website_app", "pricing", "account"}
 )
@@ -202,7 +206,7 @@ def _serious(mention: Mention, text: str) -> bool:
     judged = mention.judgments
     if judged.flagged(Flag.THREAT) or "safety" in judged.topic_names():
         return True
-    return any(w.startswith(_SERIOUS_STEMS) for w in words_of(text))
+    return any(w in _SERIOUS_WORDS or w.startswith(_SERIOUS_STEMS) for w in words_of(text))
 
 
 def _mirror(words: tuple[str, ...], serious: bool) -> str | None:

@@ -249,6 +249,8 @@ def object_phrase(text: str) -> ObjectPhrase | None:
 
 
 def _head_at(words: list[str], i: int) -> tuple[int, tuple[str, str] | None]:
+    if i > 1 and words[i - 2] in ("not", "isn't", "wasn't") and words[i - 1] in ("a", "an"):
+        return 1, None  # "it's not an engine problem": the head is ruled out
     for size in (3, 2, 1):
         entry = _HEADS.get(" ".join(words[i : i + size]))
         if entry is not None:
