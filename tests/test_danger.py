@@ -111,6 +111,7 @@ def test_drop_dead_said_to_someone_is_still_abuse() -> None:
         ("we all got sick after eating at your Leeds branch", None, "got sick after eating"),
         ("my toddler swallowed a button battery from the remote", None, "button battery"),
         ("ended up in the hospital after your brakes failed", None, "ended up in the hospital"),
+        ("my son was injured by your scooter", None, "injured"),
         ("we're stranded at the station, the last train was cancelled", None, "stranded"),
         # Hindi
         ("बैटरी फट गई और मेरा हाथ जल गया", "hi", "बैटरी फट"),
@@ -149,6 +150,7 @@ def test_harm_is_a_safety_complaint_with_high_urgency(
         ("the prices gave me a shock", None),
         ("an explosion of flavour, loved it", None),
         ("sparking joy with this lamp", None),
+        ("three of our players are on injured reserve", None),
         ("इस गाने ने तो आग लगा दी", "hi"),  # "set the stage on fire": praise
         ("paise phas gaye hain, refund kab milega", "hi-Latn"),  # money stuck, not a person
         ("পেজটা দেখে মন খারাপ", "bn"),

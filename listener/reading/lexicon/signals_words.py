@@ -432,7 +432,7 @@ DANGER_FIRE: tuple[str, ...] = (
 DANGER_HARM: tuple[str, ...] = (
     "burned my", "burnt my", "burned his", "burnt his", "burned her", "burnt her",
     "burned our", "burned me", "burnt me", "burns on", "scalded", "blistered",
-    "degree burn", "degree burns", "injured", "injuries", "an injury", "serious injury",
+    "degree burn", "degree burns", "injuries", "an injury", "serious injury",
     "hurt myself", "cut myself", "cut my hand", "cut my finger", "broke my arm",
     "broke my leg", "broke my wrist", "broken bone", "fractured", "concussion",
     "needed stitches", "got stitches", "slipped and fell", "tripped and fell",
@@ -470,6 +470,7 @@ DANGER_STRANDED: tuple[str, ...] = (
     "nowhere to sleep", "no way to get home",
 )  # fmt: skip
 DANGER_RE: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"injured(?! (?:reserve|list))", ("injured",)),  # not a team's injured reserve
     (
         r"(?:got|were|was|are|am) sick (?:after|from) (?:eating|drinking|your|the|their|our|my)",
         ("sick",),
