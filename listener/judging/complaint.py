@@ -82,7 +82,7 @@ _NEGATED_ACTION = re.compile(
     r"\b(?:" + "|".join(_NEGATIONS) + r")\b(?:\s+\w+){0,3}?\s+"
     r"(?:work|let|allow|receiv|get|got|see|show|load|arriv|respond|repl|cover|accept|updat"
     r"|connect|open|turn|charg|deliver|refund|fix|help|answer|call|contact|sign|log|pay"
-    r"|process|send|sent|find|come|came|access|play|stream|print|download)\w*"
+    r"|process|send|sent|find|come|came|access|play|stream|print|download|run|hear|heard)\w*"
 )
 SARCASM = 0.8
 # Bengali/Telugu/Hindi cue families (lexicon.indic): each family present adds this.

@@ -57,7 +57,8 @@ COMPLAINT_CUES: dict[str, tuple[str, ...]] = {
         "not happy", "unhappy", "complain*", "complaint", "unfair", "misleading", "lied",
         "liar*", "scam*", "rip off", "ripoff", "ripped off", "con", "daylight robbery",
         "let me down", "letting me down", "lets me down", "mistreat*", "stinks", "sucks",
-        "disappoint*", "shady", "absolute joke", "not impressed", "unimpressed",
+        "disappoint*", "shady", "absolute joke", "not impressed", "unimpressed", "absurd",
+        "worse", "worse than", "you suck", "suck", "lies", "wtf", "regret*", "as usual",
 ),
     "delay": (
         "waiting", "waited", "wait", "still waiting", "been waiting", "on hold", "hold for",
