@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from listener.judging.indic_judgments import indic_safety
 from listener.judging.phrases import Lexicon, read_text
-from listener.reading.lexicon import signals_words as words
+from listener.reading.lexicon import danger_words as words
 
 
 @dataclass(frozen=True, slots=True)
