@@ -43,9 +43,9 @@ _HARM = Lexicon(
 def read_danger(text: str, language: str | None) -> Danger:
     """The harm ``text`` (read as ``language``; None = unsure) reports, with its words.
 
-    English lists read Latin text whatever its language (code-mixed posts say "hospital" and
-    "ambulance" too); Bengali, Telugu and Hindi lists read text in those readings or scripts.
-    """
+    English lists read Latin text whatever its language (code-mixed posts say "food
+    poisoning" and "ambulance" too); Bengali, Telugu, Hindi and romanised-Hindi lists read
+    text in those readings, or in those scripts when the reading is unsure."""
     found = tuple(phrase for _, phrase in _HARM.find(read_text(text)))
     indic = indic_safety(text, language)
     if not found and not indic:
