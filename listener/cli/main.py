@@ -89,6 +89,15 @@ def _refuse_missing_saved_searches(settings: Settings) -> None:
         sys.exit(2)
 
 
+def _refuse_unusable_embeddings(settings: Settings) -> None:
+    """judgments.learning.embeddings "on" without the extra installed: refused, not ignored."""
+    from listener.judging.training import embeddings_problem
+
+    if (problem := embeddings_problem(settings)) is not None:
+        click.echo(f"{settings.config_path}: {problem}", err=True)
+        sys.exit(2)
+
+
 @main.command()
 @config_option
 def check(config_path: str | None) -> None:
@@ -108,6 +117,7 @@ def check(config_path: str | None) -> None:
         )
     )
     _refuse_missing_saved_searches(settings)
+    _refuse_unusable_embeddings(settings)
     from alerts.template_check import check_templates
 
     problems = check_templates(settings)
@@ -131,6 +141,7 @@ def run(ctx: click.Context, config_path: str | None) -> None:
     # What `check` refuses, `run` refuses too: a rule that could never raise an alert is a
     # setting silently ignored.
     _refuse_missing_saved_searches(settings)
+    _refuse_unusable_embeddings(settings)
 
     async def serve() -> None:
         stop = asyncio.Event()

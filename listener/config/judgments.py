@@ -8,9 +8,16 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from listener.units import MAX_COUNT, PositiveDuration
 
@@ -46,6 +53,17 @@ class LearningSettings(_Strict):
     min_labels: int = Field(default=30, ge=10, le=MAX_COUNT)
     full_labels: int = Field(default=300, ge=10, le=MAX_COUNT)
     retrain_every: PositiveDuration = timedelta(minutes=10)  # the daemon checks for new labels
+    # Sentence embeddings (the optional `listener[embeddings]` extra, English posts only) as
+    # more features of the brands' models: "on" requires the extra (`listener check` refuses
+    # without it), "auto" uses it when installed, "off" never. ~8 ms a mention of a brand
+    # whose model uses them; the rules path never pays it.
+    embeddings: Literal["off", "auto", "on"] = "off"
+
+    @field_validator("embeddings", mode="before")
+    @classmethod
+    def _bare_switch(cls, value: object) -> object:
+        # YAML reads a bare `off`/`on` (and no/yes) as false/true: the words meant.
+        return {False: "off", True: "on"}.get(value, value) if isinstance(value, bool) else value
 
     @model_validator(mode="after")
     def _label_order(self) -> LearningSettings:

@@ -83,7 +83,7 @@ class Daemon:
         # settings kept (a saved: rule naming a search nobody saved would raise nothing).
         self._watcher = SettingsWatcher(settings, vet=saved_search_problems)
         self.settings = settings
-        self._models: dict[str, ComplaintModel] = load_models(self.store)
+        self._models: dict[str, ComplaintModel] = load_models(self.store, self.settings)
         self.alerting = Alerting(
             settings, self.store, http=self._http, clock=clock, metrics=self.metrics
         )
@@ -277,7 +277,7 @@ class Daemon:
             return
         self._models_checked_at = now
         await asyncio.to_thread(retrain_brands, self.store, self.settings, only_changed=True)
-        models = await asyncio.to_thread(load_models, self.store)
+        models = await asyncio.to_thread(load_models, self.store, self.settings)
         if _fingerprint(models) != _fingerprint(self._models):
             self._models = models
             self._pipeline.use_models(models)
