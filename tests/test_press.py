@@ -20,7 +20,7 @@ from listener.cli.main import main
 from listener.config.settings import Settings
 from listener.judging.judge import Judge
 from listener.judging.press import headline_shaped, news_site, press_evidence
-from listener.models import Flag, Mention, RawItem
+from listener.models import Flag, Mention, RawItem, Urgency
 from listener.pipeline.run import Pipeline
 from listener.sources.feed_entries import raw_item
 from listener.store import SQLiteStore, open_store
@@ -169,3 +169,17 @@ def test_news_sites_and_headline_shapes() -> None:
     assert headline_shaped("Acme Stock Has a Compelling Story")
     assert not headline_shaped("why does the acme app keep crashing?")
     assert not headline_shaped("Acme থেকে অর্ডার করেছিলাম, ডেলিভারি এখনো পাইনি")
+
+
+def test_a_news_item_about_harm_is_press_that_keeps_its_safety_and_urgency() -> None:
+    # Not a customer's complaint, but a manager must still see it first.
+    headline = "Acme Phone Battery Exploded and Burned a Teenager, Lawsuit Says"
+    j = JUDGE.judge_text(
+        headline,
+        title=headline,
+        source_type="rss",
+        url="https://www.reuters.com/business/acme-phone-battery",
+    )
+    assert j.complaint is False and Flag.PRESS in {f.name for f in j.flags}
+    assert j.topics[0].name == "safety"
+    assert j.urgency is Urgency.HIGH
