@@ -1,9 +1,10 @@
 """The judge: every judgment of a mention, from the mention plus settings (plus learned models).
 
 Order matters and is fixed: language first (it decides whether the sentiment model can
-read the text and which cue lists apply), then one pass of the English cue lists, sarcasm,
-sentiment, complaint (rules, blended with the brand's learned model), feelings, topics,
-flags, reach and urgency last (it weighs all the others).
+read the text and which cue lists apply), then one pass of the English cue lists (what a
+phrase explains away taken out: ``complaint.tidy_cues``), sarcasm, sentiment, complaint
+(rules, blended with the brand's learned model; press is never a customer's complaint, harm
+always is), feelings, topics, flags, reach and urgency last (it weighs all the others).
 
 A ``Judge`` compiles the cue lists once (the user's topics included); judging is then a
 pure function of the mention. ``with_models`` gives a judge that shares those compiled
