@@ -190,3 +190,20 @@ def test_english_posts_are_not_read_with_indic_lists() -> None:
 def test_an_unsure_reading_uses_the_script() -> None:
     found = indic_found("কাস্টমার কেয়ার ফোন ধরে না", None)
     assert found["topic"]["support"] == ("কাস্টমার কেয়ার", "ফোন ধরে না")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "আমার অর্ডার এখনো আসেনি, খুব বিরক্ত",
+        "मेरा ऑर्डर अभी तक नहीं आया, बहुत परेशान हूँ",
+        "నా ఆర్డర్ ఇంకా రాలేదు, చాలా కోపంగా ఉంది",
+        "mera order abhi tak nahi aaya yaar",
+    ],
+)
+def test_my_order_not_come_is_a_delivery_complaint_with_words_between(text: str) -> None:
+    # "my order" is a delivery word in English; here "still"/"yet" sits between the order and
+    # the verb, so a fixed "order not arrived" phrase alone would miss it.
+    j = judged(text)
+    assert j.complaint
+    assert "delivery" in names(j.topics)

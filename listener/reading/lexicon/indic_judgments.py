@@ -36,7 +36,8 @@ _HINDI: dict[str, tuple[str, ...]] = {
     "topic:delivery": _cues(
         "डिलीवरी, डिलिवरी, डिलेवरी, पार्सल, कूरियर, कुरियर, शिपमेंट, शिपिंग, डिस्पैच, "
         "ट्रैकिंग, ऑर्डर नहीं आया, ऑर्डर नहीं मिला, सामान नहीं आया, सामान नहीं मिला, "
-        "पहुँचा नहीं, पहुँची नहीं, नहीं पहुँचा, नहीं पहुँची"
+        "पहुँचा नहीं, पहुँची नहीं, नहीं पहुँचा, नहीं पहुँची, मेरा ऑर्डर, मेरे ऑर्डर, ऑर्डर अभी तक, "
+        "मेरा आर्डर, आर्डर अभी तक"
     ),
     "topic:billing": _cues(
         "रिफ़ंड, रिफन्ड, रीफ़ंड, पैसे वापस, पैसा वापस, पैसे लौटा, पैसे कट, पैसा कट, "
@@ -118,7 +119,7 @@ _HINDI: dict[str, tuple[str, ...]] = {
 _BENGALI: dict[str, tuple[str, ...]] = {
     "topic:delivery": _cues(
         "ডেলিভারি, ডেলিভারী, পার্সেল, কুরিয়ার, শিপিং, শিপমেন্ট, ট্র্যাকিং, পণ্য পাইনি, "
-        "প্রোডাক্ট পাইনি, অর্ডার পাইনি, হাতে পাইনি"
+        "প্রোডাক্ট পাইনি, অর্ডার পাইনি, হাতে পাইনি, আমার অর্ডার, অর্ডার এখনো, অর্ডার আসেনি"
     ),
     "topic:billing": _cues(
         "রিফান্ড, টাকা ফেরত, টাকা কেটে, টাকা কাটা, পেমেন্ট, বিলিং, বেশি বিল, বিল এসেছে, "
@@ -204,7 +205,7 @@ _BENGALI: dict[str, tuple[str, ...]] = {
 _TELUGU: dict[str, tuple[str, ...]] = {
     "topic:delivery": _cues(
         "డెలివరీ, డెలివర్, పార్సెల్, కొరియర్, షిప్పింగ్, ట్రాకింగ్, ట్రాకింగ్, "
-        "ఆర్డర్ రాలేదు, ఆర్డర్ అందలేదు, డిస్పాచ్"
+        "ఆర్డర్ రాలేదు, ఆర్డర్ అందలేదు, డిస్పాచ్, నా ఆర్డర్, ఆర్డర్ ఇంకా"
     ),
     "topic:billing": _cues(
         "రిఫండ్, రీఫండ్, డబ్బులు తిరిగి, డబ్బు తిరిగి, డబ్బులు కట్ అయ, డబ్బు కట్ అయ, "
@@ -281,7 +282,7 @@ _TELUGU: dict[str, tuple[str, ...]] = {
 _HINGLISH: dict[str, tuple[str, ...]] = {
     "topic:delivery": _cues(
         "saman nahi aaya, saman nahi mila, order nahi aaya, order nahi mila, parcel nahi, "
-        "pahuncha nahi, nahi pahuncha, delivery boy"
+        "pahuncha nahi, nahi pahuncha, delivery boy, mera order, order abhi tak"
     ),
     "topic:billing": _cues(
         "paise kat gaye, paise kate, paise wapas, paise lautao, paise lauta do, "
