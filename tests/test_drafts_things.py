@@ -39,6 +39,50 @@ def test_the_thing_is_the_head_noun_the_person_used(text: str, thing: str) -> No
 
 
 @pytest.mark.parametrize(
+    ("text", "thing"),
+    [
+        # the handling of a complaint (a DM, an email, no reply) is not its subject
+        (
+            "Great job, 3 power outages this month! Thanks for answering my DM, not",
+            "the power outages",
+        ),
+        (
+            "Someone swapped my phone case for a scratched one and no response so far",
+            "your phone case",
+        ),
+        ("Got an email saying they'd call, then the case number wasn't valid", "your case number"),
+        # a problem word before a general head makes it the thing
+        ("Terrible service in your Leeds store today, your employees ignored me", "the service"),
+        # plurals of the heads, people included
+        (
+            "Your engineers parked across my drive again and blocked me in",
+            "your experience with our engineers",
+        ),
+        ("Promised for today but only just dispatched", "your delivery"),
+        ("nobody answers my DM", "your DM"),
+    ],
+)
+def test_the_thing_is_what_the_complaint_is_about_not_a_passing_noun(text: str, thing: str) -> None:
+    found = object_phrase(text)
+
+    assert found is not None
+    assert found.phrase == thing
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No reason given for the refusal. See attached email",
+        "Nearly fell for a scam on my doorstep, a trick I knew from TV",
+        "ID not accepted in train 12345 today",
+        "I applied for a job at a local branch weeks ago",
+    ],
+)
+def test_a_noun_pointed_at_or_of_place_is_never_the_claimed_thing(text: str) -> None:
+    assert object_phrase(text) is None
+
+
+@pytest.mark.parametrize(
     "text",
     ["What is going on with you people", "Worst. Ever.", "Forever letting me down."],
 )

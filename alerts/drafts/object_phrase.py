@@ -82,8 +82,8 @@ _add("power", _THE, "power,power cut,power outage,power outages,outage,outages,b
 _add("support", _THE, "employee,cashier,rep,representative,waiter,waitress,receptionist,"
      "guard,conductor,security,hold,wait on hold,customer service,customer care,support,service,"
      "staff,agent,manager,call centre,call center,helpline,team,store,branch,shop,"
-     "engineer,technician,appointment,callback,call back,complaint,case,dm,dms,reply,"
-     "response")  # fmt: skip
+     "engineer,technician,electrician,plumber,fitter,installer,appointment,callback,call back,"
+     "complaint,case,dm,dms,reply,response")  # fmt: skip
 _add("support", _YOURS, "complaint,case,case number,application,appointment,dm,dms,call,"
      "calls,tweets,messages,request")  # fmt: skip
 _add("support", _THE, "queue,queues,wait,waiting time,repair,repairs,replacement,installation,"
@@ -101,7 +101,7 @@ _GENERIC = _set(
     "products,item,items,goods,quality,app,website,site,page,game,software,data,call,calls,"
     "money,account,email,emails,gift,line,platform,code,search,option,setting,settings,"
     "feature,case,top,watch,stay,request,messages,response,reply,seat,seats,rate,policy,"
-    "insurance,design,fit,return,returns,cable,collection,power,box"
+    "insurance,design,fit,return,returns,cable,collection,power,box,dm,dms"
 )
 _MINE = frozenset({"my", "our", "mine", "ours"})
 # Problem word before a head → the phrase keeps it, in our spelling: "the wrong book".
@@ -124,7 +124,7 @@ _RECEIVED = frozenset({"delivery", "product_quality", "food"})
 _PEOPLE = _set(
     "staff,agent,manager,employee,engineer,technician,gate agent,crew,driver,courier,"
     "delivery driver,cashier,rep,representative,waiter,waitress,receptionist,guard,pilot,"
-    "conductor,security"
+    "conductor,security,electrician,plumber,fitter,installer"
 )
 # Problem word after a head ("my flight was delayed", "parcel never arrived") → qualifier.
 _AFTER = {
@@ -185,7 +185,27 @@ _STANDALONE = {
     "crashed": ("website_app", "the crash"), "outs": ("power", "the outages"),
     "ignoring": ("support", "the reply you're still waiting for"),
     "ignored": ("support", "the reply you're still waiting for"),
+    "dispatched": ("delivery", "your delivery"), "shipped": ("delivery", "your delivery"),
+    "undelivered": ("delivery", "your delivery"),
 }  # fmt: skip
+# Phrases about how the complaint was handled (a reply not sent, a wait on hold) are the
+# thing only when nothing else is named: "no response so far" about a swapped phone case
+# is about the phone case.
+_HANDLING = frozenset({"support"})
+_HANDLING_SCORE = 3  # below any specific head (4), above a general one (0)
+# A head in a phrase of place or source ("at a local store", "in train 16127", "from TV")
+# says where or how, not what went wrong: it is never the thing named.
+_PLACE = _set("in,at,from,near,through,outside,inside,around,across")
+_DETERMINERS = _set("the,a,an,my,our,your,this,that,his,her,their,some")
+# A head pointed at rather than complained about: "see attached email", "screenshot below".
+_POINTERS = _set("attached,attach,attaching,enclosed,see,forwarded,following")
+# A problem word before a general head makes it the complaint: "terrible service".
+_EVALUATIVE = _set(
+    "bad,poor,terrible,awful,horrible,disappointing,appalling,shocking,rubbish,worst,rude,"
+    "slow,useless,pathetic,disgusting,atrocious,dreadful,unacceptable,lousy,crap,shit"
+)
+# Heads that are the handling of a complaint rather than its subject: "no reply", "my DM".
+_HANDLED = _set("reply,response,dm,call,callback,call back,messages,tweets,email")
 _MISSING_SCORE = 6  # "no refund", "no signal": beats a head the person owns
 _PHRASE_SCORE = 7  # a whole phrase beats a plain head (4) and ties with one the person owns
 
@@ -220,7 +240,8 @@ def object_phrase(text: str) -> ObjectPhrase | None:
     best: tuple[int, ObjectPhrase] | None = None
     for pattern, topic, said in _PHRASES:
         if _holds(words, pattern):
-            best = (_PHRASE_SCORE, ObjectPhrase(said, topic))
+            score = _HANDLING_SCORE if topic in _HANDLING else _PHRASE_SCORE
+            best = (score, ObjectPhrase(said, topic))
             break
     if best is None and _holds_number_off(words):
         best = (_PHRASE_SCORE, ObjectPhrase("the discount", "pricing"))  # "40% off"
@@ -253,11 +274,42 @@ def _head_at(words: list[str], i: int) -> tuple[int, tuple[str, str] | None]:
         return 1, None  # "it's not an engine problem": the head is ruled out
     for size in (3, 2, 1):
         entry = _HEADS.get(" ".join(words[i : i + size]))
+        if entry is None and size == 1:
+            entry = _plural_head(words[i])
         if entry is not None:
             if size == 1 and words[i] in _VERBISH and _verb_before(words, i):
                 return 1, None
+            if _circumstance(words, i):
+                return size, None
             return size, entry
     return 1, None
+
+
+def _plural_head(word: str) -> tuple[str, str] | None:
+    """A plural head ("engineers") read as its singular; not a verb's -s ("it holds"),
+    nor a word ending in -ss ("glass")."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        singular = word[:-1]
+        if singular not in _VERBISH:
+            return _HEADS.get(singular)
+    return None
+
+
+def _circumstance(words: list[str], i: int) -> bool:
+    """Whether the head at ``i`` sits in a phrase of place or source, or is pointed at:
+    "at a local store", "in train", "from TV", "see attached email"."""
+    if i and words[i - 1] in _POINTERS:
+        return True
+    for back in (1, 2, 3):
+        if i - back < 0:
+            return False
+        if words[i - back] in _PLACE:
+            # "in train", "at the store", "at a local store": at most one free word between
+            between = words[i - back + 1 : i]
+            return sum(w not in _DETERMINERS for w in between) <= 1 and (
+                back < 3 or between[0] in _DETERMINERS
+            )
+    return False
 
 
 def _single_head(word: str) -> bool:
@@ -281,7 +333,8 @@ def _candidate(
     mine = before in _MINE or (before in _QUALIFIERS and before2 in _MINE)
     if mine and determiner == _THE and topic not in ("support", "website_app", "pricing"):
         determiner = _YOURS
-    if head in _PEOPLE:
+    base = head if head in _HEADS else head[:-1]  # "engineers" is read as "engineer"
+    if base in _PEOPLE:
         # A person is not a thing to be sorry about: "your experience with our driver".
         return 4 + (2 if qualifier else 0), ObjectPhrase(f"your experience with our {head}", topic)
     if qualifier in _NOT_YOURS:
@@ -290,11 +343,15 @@ def _candidate(
         determiner = _THE  # "your faulty…" holds "our fault", a line no draft may use
     if qualifier == "wrong" and entry[1] == _YOURS and topic in _RECEIVED:
         return 9, ObjectPhrase(f"the wrong {head} you received", topic)
-    score = (0 if head in _GENERIC and not modifier else 4) + (3 if mine else 0)
-    score += 2 if qualifier else 0
+    general = base in _GENERIC and not modifier and before not in _EVALUATIVE
+    score = (0 if general else 4) + (3 if mine else 0)
+    score += 2 if qualifier or before in _EVALUATIVE else 0
     shown = _DISPLAY.get(head, head)
     if before == "no" or (before in ("any", "a") and before2 in ("no", "never", "not")):
         score += _MISSING_SCORE  # "still no refund": what is missing is the complaint
+    if base in _HANDLED:
+        # "no response so far" after a swapped phone case: the phone case is the complaint
+        score = min(score, _HANDLING_SCORE) - 1
     owner = _owner_after(words, i + size)
     if owner is not None and not modifier:
         # "the stitching on my jacket", "the second charge on my card"
