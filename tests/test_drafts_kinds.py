@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 from alerts.drafts.facts import extract_facts
 from alerts.drafts.replies import draft_replies
 from listener.cli.main import main
+from listener.models import SentimentLabel
 from tests.drafts_helpers import OWN_COMPLAINTS, SETTINGS, mention
 
 _APOLOGY = ("sorry", "apolog")
@@ -161,3 +163,48 @@ def test_a_browser_named_firefox_is_not_a_fire() -> None:
     assert facts.serious is False
     grave = mention("The charger caught fire on my desk last night", id="x:fire")
     assert extract_facts(grave, language="en", note=None, history=None, public=True).serious
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could you please confirm my booking for Friday. Thanks so much!",
+        "please send me the new catalogue, thank you so much!",
+        "Can you tell me when the sale starts. Thanks a lot",
+    ],
+)
+def test_a_request_with_thanks_is_answered_not_thanked_as_praise(text: str) -> None:
+    """Warm words and no question mark: the request still asks for something."""
+    post = mention(text, id="x:ask")
+
+    facts = extract_facts(post, language="en", note=None, history=None, public=True)
+
+    assert post.judgments.sentiment_label is SentimentLabel.POSITIVE
+    assert facts.kind == "question"
+
+
+@pytest.mark.parametrize(
+    ("score", "sentiment", "kind"),
+    [
+        (0.35, 0.5, "neutral"),  # a grey complaint score and mild warmth: no thank-you
+        (0.35, 0.8, "praise"),  # clearly happy: thanks
+        (0.05, 0.5, "praise"),  # the judge sees no complaint at all: thanks
+    ],
+)
+def test_thanks_need_clear_warmth_when_the_complaint_score_is_grey(
+    score: float, sentiment: float, kind: str
+) -> None:
+    post = mention("Lovely to see the new shop open", id="x:grey")
+    judged = replace(
+        post.judgments,
+        complaint=False,
+        complaint_score=score,
+        sentiment=sentiment,
+        sentiment_label=SentimentLabel.POSITIVE,
+    )
+
+    facts = extract_facts(
+        replace(post, judgments=judged), language="en", note=None, history=None, public=True
+    )
+
+    assert facts.kind == kind
