@@ -22,13 +22,14 @@ Where search is looser or stricter than the streaming matcher:
   indexed in NFC at least: Bengali "য়" or Devanagari "क़" typed as one precomposed code point
   would otherwise never equal the query's (NFC, decomposed) form.
 - Words of scripts written without spaces (``is_spaceless``: Han, kana, Hangul, Thai…) are
-  one token with their whole run in the word index. A query that requires one is written
-  for the letters index instead (``FtsQuery.letters``; ``listener.store.letters``), where
-  each such letter is a token and the word is the phrase of its letters, found inside a
-  run as the matcher finds it. A Latin query stays on the word index, so it does not see a
-  Latin word glued to such letters ("Appleの"), which the matcher does. An alternative
-  that would need both indexes (``acme OR 東京``) is refused; a negated such word beside a
-  Latin part (``acme -東京``) is excluded through the letters index.
+  one token with their whole run in the word index. The letters index
+  (``listener.store.letters``) holds every mention with such letters, each such letter a
+  token, so a word is the phrase of its letters and a Latin word glued to them ("Appleの")
+  is a word of its own. A query that requires such a word is written for the letters index
+  only (``FtsQuery.letters``); any other is written for the word index, and
+  ``to_letters_fts5`` writes it for the letters index too: search answers each mention from
+  the index that reads it right (the letters index for a mention it holds, the word index
+  for the others), so ``apple`` finds "Appleの新製品" and ``acme OR 東京`` is searchable.
 """
 
 from __future__ import annotations
@@ -93,17 +94,6 @@ class FtsQuery:
     # the query requires a word of a spaceless script, and only mentions holding such
     # letters are in that index, their Latin words too.
     letters: bool = False
-    # Rows to leave out, matched in the letters index: the query's negations of words of a
-    # spaceless script beside a Latin part (``acme -東京``).
-    letters_exclude: str | None = None
-
-
-def _spaceless_words(node: Node) -> bool:
-    """Whether a word of a spaceless script is anywhere in ``node``."""
-    return any(
-        isinstance(leaf, Term | Phrase) and any(map(is_spaceless, _words(leaf)))
-        for leaf in _leaves(node)
-    )
 
 
 def _requires_spaceless(node: Node) -> bool:
@@ -161,9 +151,12 @@ def _first_field(node: Node) -> Field | None:
 
 
 class _Translator:
-    def __init__(self, query: str) -> None:
+    def __init__(self, query: str, *, letters: bool | None = None) -> None:
         self.query = query
-        self.letters = False  # writing for the letters index
+        # None: the query decides (the letters index when it requires such a word);
+        # True: written for the letters index whatever it holds (``to_letters_fts5``).
+        self.forced = letters
+        self.letters = bool(letters)  # writing for the letters index
 
     def translate(self, node: Node) -> FtsQuery:
         node = _simplify(node)
@@ -179,48 +172,25 @@ class _Translator:
                 unwanted.append(conjunct)
             else:
                 wanted.append(conjunct)
-        # One index answers the positive part: the letters index when the query requires
-        # a word of a spaceless script, else the word index, which cannot see such words.
-        self.letters = any(map(_requires_spaceless, wanted))
-        letter_negations: list[Not] = []
-        if not self.letters:
-            for conjunct in wanted:
-                if _spaceless_words(conjunct):
-                    raise self.mixed_error(conjunct)
-            letter_negations = [n for n in unwanted if _spaceless_words(n.child)]
-            for negation in letter_negations:
-                if not _requires_spaceless(negation.child):
-                    raise self.mixed_error(negation.child)
-            unwanted = [n for n in unwanted if n not in letter_negations]
-        letters_exclude = self.letters_exclusion(letter_negations)
+        # A query that requires a word of a spaceless script has all its matches in the
+        # letters index. Any other is written for the word index, where such a word is a
+        # plain literal: it finds nothing there among the mentions without such letters,
+        # the only ones search asks the word index about when the letters index also runs.
+        if self.forced is None:
+            self.letters = any(map(_requires_spaceless, wanted))
         positives = _distinct(self.expr(c) for c in wanted)
         negatives = _distinct(self.expr(n.child) for n in unwanted)
         if not positives:
-            return FtsQuery(
-                None, _alternatives(negatives), tuple(filters), letters_exclude=letters_exclude
-            )
+            return FtsQuery(None, _alternatives(negatives), tuple(filters), self.letters)
         match = self.conjunction(positives, negatives)
-        return FtsQuery(match, None, tuple(filters), self.letters, letters_exclude)
+        return FtsQuery(match, None, tuple(filters), self.letters)
 
-    def letters_exclusion(self, negations: list[Not]) -> str | None:
-        if not negations:
-            return None
-        self.letters = True
-        try:
-            return _alternatives(_distinct(self.expr(n.child) for n in negations))
-        finally:
-            self.letters = False
-
-    def mixed_error(self, node: Node) -> QueryError:
-        leaf = _leaves(node)[0]
-        return QueryError(
-            f"'{format_query(node)}' at column {leaf.column} cannot be searched: words of "
-            "Chinese, Japanese, Korean or Thai are searched among the mentions written in "
-            "those letters, so an alternative without them (OR, or a NOT around both) cannot "
-            "be; search each alternative on its own",
-            self.query,
-            leaf.column,
-        )
+    def tokens_phrase(self, text: str) -> str:
+        """A handle's or hashtag's tokens as a phrase of the index written for."""
+        tokens = tokenize(text)
+        if self.letters:
+            tokens = [letters_phrase(t) if is_spaceless(t) else t for t in tokens]
+        return " ".join(tokens)
 
     def conjunction(self, positives: list[str], negatives: list[str]) -> str:
         text = positives[0] if len(positives) == 1 else f"({' AND '.join(positives)})"
@@ -281,9 +251,9 @@ class _Translator:
             return f"{_TEXT_COLUMNS} : {_literal(' '.join(words))}"
         if isinstance(node, Handle):
             # unicode61 splits "acme.bsky.social" at the dots: search for it as a phrase.
-            return f"handles : {_literal(' '.join(tokenize(node.name)))}"
+            return f"handles : {_literal(self.tokens_phrase(node.name))}"
         if isinstance(node, Hashtag):
-            return f"hashtags : {_literal(' '.join(tokenize(node.tag)))}"
+            return f"hashtags : {_literal(self.tokens_phrase(node.tag))}"
         if isinstance(node, Field):
             raise self.field_error(node, "it is inside OR, NOT or a group with other words")
         if isinstance(node, Not):
@@ -361,3 +331,12 @@ def to_fts5(query: str | Node) -> FtsQuery:
     if isinstance(query, str):
         return _Translator(query).translate(parse(query))
     return _Translator(format_query(query)).translate(query)
+
+
+def to_letters_fts5(query: str | Node) -> FtsQuery:
+    """``query`` written for the letters index, whatever words it holds (``letters`` is
+    True): the half of a search that reads the mentions with letters of spaceless scripts,
+    beside ``to_fts5``'s for the word index."""
+    if isinstance(query, str):
+        return _Translator(query, letters=True).translate(parse(query))
+    return _Translator(format_query(query), letters=True).translate(query)

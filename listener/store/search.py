@@ -16,9 +16,10 @@ from typing import Any
 
 from listener.models import Flag, SentimentLabel, Urgency
 from listener.query import FieldFilter, FtsQuery, to_fts5
-from listener.query.fts import check_search_size
+from listener.query.fts import check_search_size, to_letters_fts5
 from listener.store.letters import LETTERS_TABLE
 from listener.store.rows import ts
+from listener.store.search_both import WORD_INDEX, hit_marks, letters_answer, ranked_both
 
 # Ranked search is top-k in two steps, so its cost follows the page, not the matches:
 # 1. candidates: FTS5 walks the matches newest first (rowid DESC, no sort), joining each to
@@ -92,23 +93,6 @@ WHERE {fts} MATCH ?
   AND {fts}.rowid BETWEEN (SELECT min(seq) FROM page) AND (SELECT max(seq) FROM page)
 ORDER BY page.beyond, CASE WHEN page.beyond THEN 0 ELSE page.score END,
          page.published_at DESC, page.seq DESC"""
-WORD_INDEX = "mentions_fts"
-
-
-def hit_marks(table: str) -> dict[str, str]:
-    """The snippet (body) and title highlight of a hit in ``table``, as SQL (``{snip}``,
-    ``{title_hl}``; each binds its two markers), and the table as ``{fts}``. The letters
-    index holds its text with a break around each letter (``letters_spaced``), which the
-    marked text must not show."""
-    snip, title = f"snippet({table}, 1, ?, ?, '…', 24)", f"highlight({table}, 0, ?, ?)"
-    if table == LETTERS_TABLE:
-        # Each letter is a token there: 64 tokens (FTS5's most) show about as much as 24
-        # words of the word index.
-        snip = f"snippet({table}, 1, ?, ?, '…', 64)"
-        snip, title = (f"replace({sql}, char(31), '')" for sql in (snip, title))
-    return {"fts": table, "snip": snip, "title_hl": title}
-
-
 _PLAIN_SELECT = "SELECT m.* FROM mentions m"
 _NEWEST_FIRST = " ORDER BY m.published_at DESC, m.seq DESC LIMIT ? OFFSET ?"
 PLAIN_SNIPPET_CHARS = 200
@@ -148,6 +132,22 @@ class SearchSql:
     params: tuple[Any, ...]
     ranked: bool  # True when the rows carry score, snippet and title_hl from FTS5
     fts_expressions: tuple[str, ...]  # the MATCH operands, to tell FTS5 errors apart
+    # The same search over both indexes, for a store whose letters index may answer it
+    # (``pick_statement`` chooses), and the WHERE that decides.
+    both: SearchSql | None = None
+    where: SearchWhere | None = None
+
+
+def pick_statement(conn: sqlite3.Connection, compiled: SearchSql) -> SearchSql:
+    """The statement to run on ``conn``: over both indexes when the letters index has a
+    say in this search (``letters_answer``), else the word index's alone. Opens a read
+    transaction, so the choice and the search see one snapshot (the caller's connection
+    rolls it back when it is given back)."""
+    if compiled.both is None or compiled.where is None:
+        return compiled
+    if not conn.in_transaction:
+        conn.execute("BEGIN")
+    return compiled.both if letters_answer(conn, compiled.where) else compiled
 
 
 def fts_rejects(conn: sqlite3.Connection, expression: str) -> bool:
@@ -261,6 +261,12 @@ class SearchWhere:
     fts_expressions: tuple[str, ...]
     on_filters: bool = False  # True: m is a mention_filters row (always, with a text query)
     table: str = WORD_INDEX  # the FTS5 table ``match`` is for: the word or letters index
+    # With a text query on the word index: the same search on the letters index (MATCH
+    # ``letters_match``, then the same filters), which answers for the mentions it holds;
+    # the readers run both when ``letters_answer`` says it may add or take away a match.
+    letters_sql: str | None = None
+    letters_params: tuple[Any, ...] = ()
+    letters_match: str | None = None
 
 
 def search_where(
@@ -297,14 +303,16 @@ def search_where(
         # search's mention_filters has no row for a tombstone.)
         where.add("m.deleted_at IS NULL")
     table = LETTERS_TABLE if fts.letters else WORD_INDEX
-    if fts.match is not None:
-        where.add(f"{table} MATCH ?", fts.match)
+    # Written for the letters index too when the word index answers: a Latin word glued to
+    # letters of a spaceless script ("Appleの") is a word only there.
+    textual = fts.match is not None or fts.exclude is not None
+    letters = to_letters_fts5(query) if query and textual and not fts.letters else None
     if fts.exclude is not None:
         where.add("m.seq NOT IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)",
                   fts.exclude)  # fmt: skip
-    if fts.letters_exclude is not None:
+    if letters is not None and letters.exclude is not None:
         where.add("m.seq NOT IN (SELECT rowid FROM mentions_letters"
-                  " WHERE mentions_letters MATCH ?)", fts.letters_exclude)  # fmt: skip
+                  " WHERE mentions_letters MATCH ?)", letters.exclude)  # fmt: skip
     for f in fts.filters:
         _field_filter(where, f)
     if brand is not None:
@@ -326,8 +334,22 @@ def search_where(
         where.add("m.published_at >= ?", ts(since))
     if until is not None:
         where.add("m.published_at < ?", ts(until))
-    expressions = tuple(e for e in (fts.match, fts.exclude, fts.letters_exclude) if e is not None)
-    return SearchWhere(where.sql(), tuple(where.params), fts.match, expressions, ranked, table)
+    letters_match = letters.match if letters is not None else None
+    letters_exclude = letters.exclude if letters is not None else None
+    expressions = tuple(
+        e for e in (fts.match, fts.exclude, letters_match, letters_exclude) if e is not None
+    )
+    if fts.match is None:
+        return SearchWhere(where.sql(), tuple(where.params), None, expressions, ranked, table)
+    # The MATCH first, as the walks have always been written.
+    word = _Where([f"{table} MATCH ?", *where.clauses], [fts.match, *where.params])
+    if letters_match is None:
+        return SearchWhere(word.sql(), tuple(word.params), fts.match, expressions, ranked, table)
+    beside = _Where([f"{LETTERS_TABLE} MATCH ?", *where.clauses], [letters_match, *where.params])
+    return SearchWhere(
+        word.sql(), tuple(word.params), fts.match, expressions, ranked, table,
+        beside.sql(), tuple(beside.params), letters_match,
+    )  # fmt: skip
 
 
 def build_search(
@@ -369,4 +391,8 @@ def build_search(
     else:
         sql = _RANKED_PAST_WINDOW.format(where=where.sql, **hit_marks(where.table))
         params = (*where.params, offset + limit, RANKED_WINDOW, limit, offset, *marks)
-    return SearchSql(sql, params, True, expressions)
+    found = ranked_both(
+        where, limit=limit, offset=offset, highlight=highlight, window=RANKED_WINDOW
+    )
+    both = SearchSql(*found, True, expressions) if found is not None else None
+    return SearchSql(sql, params, True, expressions, both, where if both else None)

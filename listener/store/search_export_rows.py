@@ -18,6 +18,7 @@ from typing import Any
 
 from listener.store.rows import parse_ts
 from listener.store.search import SearchWhere
+from listener.store.search_both import both_sides, letters_answer
 from listener.store.search_walk import FIRST_PAGE
 from listener.store.sqlite import SQLiteStore
 
@@ -131,7 +132,16 @@ def export_rows(
     after = FIRST_PAGE
     while True:
         with store._read() as conn:
-            found = conn.execute(sql, (*where.params, after, page_size)).fetchall()
+            if where.match is not None and letters_answer(conn, where):
+                # Each index reads the mentions it answers for (search_both), by seq.
+                both = both_sides(
+                    _MATCHED, where, {"fts": "mentions_fts"}, {"fts": "mentions_letters"}
+                )
+                sides = (*where.letters_params, after, page_size, page_size)
+                params = (*where.params, after, page_size, *sides)
+                found = conn.execute(both, params).fetchall()
+            else:
+                found = conn.execute(sql, (*where.params, after, page_size)).fetchall()
         if found:
             yield [_record(tuple(r)) for r in found]
         if len(found) < page_size:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from listener.store.search import SearchWhere
+from listener.store.search_both import both_sides, letters_answer
 from listener.store.sqlite import SQLiteStore
 
 FACET_SAMPLE = 1000
@@ -63,8 +64,16 @@ def facet_counts(
     else:
         shape = _SAMPLE_NARROW if where.on_filters else _SAMPLE_FILTERED
     sql = _FACETS.format(sample=shape.format(where=where.sql, fts=where.table))
+    params: tuple[object, ...] = (*where.params, sample + 1)
     with store._read() as conn:
-        found = conn.execute(sql, (*where.params, sample + 1, sample)).fetchall()
+        if where.match is not None and letters_answer(conn, where):
+            # The newest matches of both indexes together (search_both).
+            both = both_sides(
+                _SAMPLE_MATCHED, where, {"fts": "mentions_fts"}, {"fts": "mentions_letters"}
+            )
+            sql = _FACETS.format(sample=both)
+            params = (*params, *where.letters_params, sample + 1, sample + 1)
+        found = conn.execute(sql, (*params, sample)).fetchall()
     values: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_NAMES}
     total = 0
     for facet, value, count in found:

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 
 from listener.store import rows
 from listener.store.base import DEFAULT_HIGHLIGHT, SearchHit
-from listener.store.search import SearchWhere, hit_marks, plain_snippet
+from listener.store.letters import LETTERS_TABLE
+from listener.store.search import SearchWhere, plain_snippet
+from listener.store.search_both import WORD_INDEX, both_sides, hit_marks, letters_answer
 from listener.store.sqlite import SQLiteStore
 
 # Start above every seq (an INTEGER PRIMARY KEY is at most 2**63 - 1).
@@ -75,6 +77,11 @@ def walk_page(
         sql = shape.format(where=_where(where))
         params = (*where.params, after)
     with store._read() as conn:
+        if matched and letters_answer(conn, where):
+            # Each index walks the mentions it answers for (search_both), merged by seq.
+            sql = both_sides(_MATCHED, where, hit_marks(WORD_INDEX), hit_marks(LETTERS_TABLE))
+            sides = (*highlight, *highlight, *where.letters_params, after, limit + 1)
+            params = (*params, limit + 1, *sides)
         # One row past the page says whether another page follows (no empty last page).
         found: list[sqlite3.Row] = conn.execute(sql, (*params, limit + 1)).fetchall()
     more = len(found) > limit

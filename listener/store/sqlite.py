@@ -47,7 +47,7 @@ from listener.store.connection import connect
 from listener.store.schema import MIGRATIONS, Migration, migrate
 from listener.store.schema_scale import FILTERS_SCHEMA
 from listener.store.schema_stats import ROLLUPS_SCHEMA
-from listener.store.search import build_search, fts_rejects, plain_snippet
+from listener.store.search import build_search, fts_rejects, pick_statement, plain_snippet
 from listener.store.sqlite_alerts import SQLiteAlerts
 
 _MAX_IDLE_READERS = 8
@@ -326,6 +326,7 @@ class SQLiteStore(SQLiteAlerts):
         )  # fmt: skip
         with self._read() as conn:
             try:
+                compiled = pick_statement(conn, compiled)  # the letters index's share, if any
                 found = conn.execute(compiled.sql, compiled.params).fetchall()
             except sqlite3.OperationalError as exc:
                 # to_fts5 quotes all user text, so a bad MATCH is a translation bug, not bad
