@@ -60,6 +60,11 @@ def test_the_thing_is_the_head_noun_the_person_used(text: str, thing: str) -> No
         ),
         ("Promised for today but only just dispatched", "your delivery"),
         ("nobody answers my DM", "your DM"),
+        ("any update on my order? it's been a week", "your order"),
+        ("My only complaint is that my sandwich was cold", "your sandwich"),
+        ("the paddles in my bread machine keep falling off", "your bread machine"),
+        ("two items missing from my order again", "your order"),
+        ("why are there spending limits on business accounts now", "the limits"),
     ],
 )
 def test_the_thing_is_what_the_complaint_is_about_not_a_passing_noun(text: str, thing: str) -> None:
@@ -76,6 +81,10 @@ def test_the_thing_is_what_the_complaint_is_about_not_a_passing_noun(text: str, 
         "Nearly fell for a scam on my doorstep, a trick I knew from TV",
         "ID not accepted in train 12345 today",
         "I applied for a job at a local branch weeks ago",
+        # a head used as a verb is no thing: "stop", "might drink", "never purchase"
+        "Please stop sending me texts every single day",
+        "Tastes awful, I might drink it if I had nothing else",
+        "I will never purchase from you again",
     ],
 )
 def test_a_noun_pointed_at_or_of_place_is_never_the_claimed_thing(text: str) -> None:

@@ -54,6 +54,7 @@ _add("billing", _YOURS, "refund,refunds,bill,bills,invoice,payment,payments,card
 _add("billing", _THE, "charge,charges,fee,fees,overcharge,double charge,transaction")
 _add("account", _YOURS, "account,password,login,log-in,sign-in,email,emails,profile,"
      "verification code,username")  # fmt: skip
+_add("account", _THE, "limit,limits,restriction,restrictions")
 _add("website_app", _THE, "app,website,site,web site,page,checkout,cart,basket,update,"
      "software,game,server,servers,download,downloads,glitch,bug,bugs,error,error message,"
      "button,feature,setting,settings,option,link,search,graphics driver,browser,"
@@ -65,7 +66,7 @@ _add("product_quality", _YOURS, "phone,laptop,computer,tablet,printer,headphones
      "kettle,car,vehicle,engine,brakes,clutch,tyre,tire,heating,boiler,jacket,coat,"
      "dress,shirt,top,jeans,shoes,trainers,boots,bag,case,phone case,hard drive,"
      "foundation,mattress,sofa,furniture,device,remote,router,modem,heart rate monitor,"
-     "book,books,jersey,hat")  # fmt: skip
+     "book,books,jersey,hat,machine,maker")  # fmt: skip
 _add("product_quality", _THE, "quality,stitching,design,product,products,sizing,fit")
 _add("food", _YOURS, "food,meal,burger,cheeseburger,sandwich,pizza,coffee,drink,fries,"
      "chips,breakfast,lunch,dinner,takeaway")  # fmt: skip
@@ -88,7 +89,7 @@ _add("support", _YOURS, "complaint,case,case number,application,appointment,dm,d
      "calls,tweets,messages,request")  # fmt: skip
 _add("support", _THE, "queue,queues,wait,waiting time,repair,repairs,replacement,installation,"
      "engineer visit,visit,parking,car park,lift,elevator,toilets,toilet,lounge,bar,station,"
-     "carriage,coach,stop,bus stop,newsletter,notifications,recording,dvr,"
+     "carriage,coach,bus stop,newsletter,notifications,recording,dvr,"
      "remote control")  # fmt: skip
 _add("billing", _YOURS, "points,reward,rewards,loyalty points,contract,plan,tariff,deposit")
 _add("delivery", _YOURS, "newspaper,paper,magazine,copy,copies,prescription")
@@ -140,10 +141,11 @@ _LINKS = _set(
 _VERBISH = _set(
     "order,orders,return,returns,call,calls,charge,charges,book,ride,stay,top,case,watch,fit,"
     "design,code,rate,update,search,hold,bill,deposit,claim,offer,deal,service,stream,"
-    "download,downloads,drink,check-in,support,line,gas,power,data"
+    "download,downloads,drink,check-in,support,line,gas,power,data,purchase"
 )
 _SUBJECTS = _set(
     "i,we,you,they,he,she,to,will,would,can,cant,can't,couldn't,didn't,don't,won't,please,"
+    "might,may,could,shall,gonna,wanna,never,"
     "just,u,ur,should,must,cannot,not,and,then,'ll,i'll,we'll,it,goes"
 )
 # Whole phrases that say the thing better than any one head: checked before the heads.
@@ -205,7 +207,7 @@ _EVALUATIVE = _set(
     "slow,useless,pathetic,disgusting,atrocious,dreadful,unacceptable,lousy,crap,shit"
 )
 # Heads that are the handling of a complaint rather than its subject: "no reply", "my DM".
-_HANDLED = _set("reply,response,dm,call,callback,call back,messages,tweets,email")
+_HANDLED = _set("reply,response,dm,call,callback,call back,messages,tweets,email,complaint,update")
 _MISSING_SCORE = 6  # "no refund", "no signal": beats a head the person owns
 _PHRASE_SCORE = 7  # a whole phrase beats a plain head (4) and ties with one the person owns
 
@@ -253,10 +255,14 @@ def object_phrase(text: str) -> ObjectPhrase | None:
             continue
         # English compounds end in their head: "breakfast sandwich", "phone case".
         modifier = None
-        while i + size < len(words) and _single_head(words[i + size]):
+        while (
+            i + size < len(words)
+            and _single_head(words[i + size])
+            and words[i + size] != words[i + size - 1]  # "this product product id"
+        ):
             modifier = " ".join(words[i : i + size])
             i, size = i + size, 1
-            entry = _HEADS[words[i]]
+            entry = _HEADS.get(words[i]) or _plural_head(words[i]) or entry
         score, found = _candidate(words, i, size, modifier, entry)
         if best is None or score > best[0]:
             best = (score, found)
@@ -306,6 +312,8 @@ def _circumstance(words: list[str], i: int) -> bool:
         if words[i - back] in _PLACE:
             # "in train", "at the store", "at a local store": at most one free word between
             between = words[i - back + 1 : i]
+            if any(w in _MINE for w in between):
+                return False  # "missing from my order", "in my bread machine": theirs
             return sum(w not in _DETERMINERS for w in between) <= 1 and (
                 back < 3 or between[0] in _DETERMINERS
             )
@@ -313,7 +321,7 @@ def _circumstance(words: list[str], i: int) -> bool:
 
 
 def _single_head(word: str) -> bool:
-    return word in _HEADS and word not in _VERBISH
+    return (word in _HEADS or _plural_head(word) is not None) and word not in _VERBISH
 
 
 def _candidate(
