@@ -59,14 +59,16 @@ _add("website_app", _THE, "app,website,site,web site,page,checkout,cart,basket,u
      "software,game,server,servers,download,downloads,glitch,bug,bugs,error,error message,"
      "button,feature,setting,settings,option,link,search,graphics driver,browser,"
      "check-in,web check-in,online check-in,stream,streaming,spam,ads,pop-up ads,"
-     "firmware")  # fmt: skip
+     "firmware,program,programme,antivirus")  # fmt: skip
 _add("product_quality", _YOURS, "phone,laptop,computer,tablet,printer,headphones,earphones,"
      "watch,tracker,charger,battery,screen,tv,television,camera,console,controller,"
      "washer,washing machine,dryer,dishwasher,fridge,oven,microwave,vacuum,blender,"
      "kettle,car,vehicle,engine,brakes,clutch,tyre,tire,heating,boiler,jacket,coat,"
      "dress,shirt,top,jeans,shoes,trainers,boots,bag,case,phone case,hard drive,"
      "foundation,mattress,sofa,furniture,device,remote,router,modem,heart rate monitor,"
-     "book,books,jersey,hat,machine,maker")  # fmt: skip
+     "book,books,jersey,hat,machine,maker,transmission,exhaust,headlights,wipers,"
+     "air conditioning,air con,aircon,lipstick,bronzer,powder,makeup,mascara,perfume,"
+     "fragrance")  # fmt: skip
 _add("product_quality", _THE, "quality,stitching,design,product,products,sizing,fit")
 _add("food", _YOURS, "food,meal,burger,cheeseburger,sandwich,pizza,coffee,drink,fries,"
      "chips,breakfast,lunch,dinner,takeaway")  # fmt: skip
@@ -76,6 +78,7 @@ _add("travel", _YOURS, "flight,flights,booking,reservation,ticket,tickets,seat,s
      "connection flight,hotel room,upgrade,stay")  # fmt: skip
 _add("travel", _THE, "train,trains,bus,buses,service to,route,line,gate agent,crew,"
      "boarding,platform,timetable,cancellation of your flight")  # fmt: skip
+_add("connection", _THE, "speed,speeds,download speed,download speeds")
 _add("connection", _YOURS, "internet,wifi,wi-fi,broadband,connection,signal,network,4g,"
      "5g,coverage,data,landline,cable,service at home")  # fmt: skip
 _add("power", _THE, "power,power cut,power outage,power outages,outage,outages,blackout,"
@@ -162,6 +165,9 @@ _PHRASES: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("no", "reply"), "support", "the reply you're still waiting for"),
     (("no", "response"), "support", "the reply you're still waiting for"),
     (("heard", "back"), "support", "the reply you're still waiting for"),
+    (("hear", "back"), "support", "the reply you're still waiting for"),
+    (("heard", "anything"), "support", "the reply you're still waiting for"),
+    (("heard", "nothing"), "support", "the reply you're still waiting for"),
     (("got", "back", "to"), "support", "the reply you're still waiting for"),
     (("call", "back"), "support", "the call back you're owed"),
     (("money", "back"), "billing", "your refund"),
