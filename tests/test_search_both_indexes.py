@@ -187,3 +187,36 @@ def test_the_web_search_page_and_its_export_find_both_sentences(
         assert "<mark>Apple</mark>の新製品が壊れた" in page.text
         exported = client.get("/api/v1/export", params={"q": "apple", "format": "jsonl"})
         assert {json.loads(line)["id"] for line in exported.text.splitlines()} == expected
+
+
+def test_the_plan_over_both_indexes_walks_each_newest_first_and_reads_only_the_page(
+    store: SQLiteStore,
+) -> None:
+    compiled = build_search(
+        'apple OR "acme anvils" -job', brand="acme", source=None, sentiment="negative",
+        since=None, until=None, limit=20, offset=0, highlight=MARKS,
+    ).both  # fmt: skip
+    assert compiled is not None
+    with sqlite3.connect(store.path) as conn:
+        rows = conn.execute("EXPLAIN QUERY PLAN " + compiled.sql, compiled.params).fetchall()
+    plan = {node: (parent, detail) for node, parent, _, detail in rows}
+
+    def under(parent: int) -> list[str]:
+        return [detail for _, (up, detail) in sorted(plan.items()) if up == parent]
+
+    sides = [n for n, (_, detail) in plan.items() if detail.startswith("CO-ROUTINE")]
+    walks = [under(side) for side in sides]
+    # Each index drives its own side, newest first, so each side's LIMIT stops its walk
+    # (the only sorts are of what the LIMITs let through); the word index's side leaves
+    # the letters index's mentions out by a rowid seek each, nothing materialised.
+    assert [w[0].split(" VIRTUAL")[0] for w in walks] == [
+        "SCAN mentions_fts",
+        "SCAN mentions_letters",
+    ]
+    assert all(w[1] == "SEARCH m USING INTEGER PRIMARY KEY (rowid=?)" for w in walks)
+    assert not any("TEMP B-TREE" in step for w in walks for step in w)
+    assert walks[0][2] == "USING ROWID SEARCH ON TABLE mentions_letters_docsize FOR IN-OPERATOR"
+    # Whole rows are read only for the page, at the top.
+    top = under(0)
+    assert top[-3:-1] == ["SCAN marked", "SEARCH m USING INTEGER PRIMARY KEY (rowid=?)"]
+    assert not any(detail.startswith(("SCAN m ", "SCAN mentions ")) for _, detail in plan.values())

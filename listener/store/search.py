@@ -44,7 +44,9 @@ RANKED_WINDOW = 1000
 # word in the title says more about what a post is about than one deep in its body.
 # snippet(): column 1 (body), markers bound, at most 24 tokens (FTS5 caps it at 64).
 # {fts} is the word index, or the letters index when the query requires a word of Chinese,
-# Japanese, Korean or Thai (listener.store.letters); hit_marks fills it and the marks.
+# Japanese, Korean or Thai (listener.store.letters); hit_marks fills it and the marks. Any
+# other query also has its statement over both indexes (search_both.BOTH_RANKED), which
+# pick_statement runs instead when the letters index holds a match.
 # CROSS JOIN fixes the join order: FTS5 drives, so its rowid order serves ORDER BY; and the
 # page is MATERIALIZED so the candidates are ranked once, not once per use.
 _RANKED = """
