@@ -142,13 +142,10 @@ class SearchSql:
 
 def pick_statement(conn: sqlite3.Connection, compiled: SearchSql) -> SearchSql:
     """The statement to run on ``conn``: over both indexes when the letters index has a
-    say in this search (``letters_answer``), else the word index's alone. Opens a read
-    transaction, so the choice and the search see one snapshot (the caller's connection
-    rolls it back when it is given back)."""
+    say in this search (``letters_answer``, which opens a read transaction so the choice
+    and the search see one snapshot), else the word index's alone."""
     if compiled.both is None or compiled.where is None:
         return compiled
-    if not conn.in_transaction:
-        conn.execute("BEGIN")
     return compiled.both if letters_answer(conn, compiled.where) else compiled
 
 

@@ -120,9 +120,14 @@ _PAGE_PAST_WINDOW = """page AS MATERIALIZED (
 def letters_answer(conn: sqlite3.Connection, where: SearchWhere) -> bool:
     """Whether the letters index has a say in ``where``'s search on ``conn``: it holds a
     match of the query, or (with a NOT, which it may use to leave out a mention the word
-    index would keep) any mention at all."""
+    index would keep) any mention at all. Opens a read transaction on ``conn`` when none is
+    open, for the search to run in."""
     if where.letters_sql is None or where.match is None or where.letters_match is None:
         return False
+    if not conn.in_transaction:
+        # The probe and the search that follows it see one snapshot (the store's readers
+        # roll a transaction back when they are given back).
+        conn.execute("BEGIN")
     # FTS5's NOT operator is upper case; every word of the query is a case-folded literal.
     if " NOT " in where.match:
         found = conn.execute("SELECT EXISTS (SELECT 1 FROM mentions_letters_docsize)")
