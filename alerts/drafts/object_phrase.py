@@ -58,7 +58,7 @@ _add("account", _THE, "limit,limits,restriction,restrictions")
 _add("website_app", _THE, "app,website,site,web site,page,checkout,cart,basket,update,"
      "software,game,server,servers,download,downloads,glitch,bug,bugs,error,error message,"
      "button,feature,setting,settings,option,link,search,graphics driver,browser,"
-     "check-in,web check-in,online check-in,stream,streaming,spam,ads,pop-up ads,"
+     "check-in,web check-in,online check-in,kiosk,stream,streaming,spam,ads,pop-up ads,"
      "firmware,program,programme,antivirus")  # fmt: skip
 _add("product_quality", _YOURS, "phone,laptop,computer,tablet,printer,headphones,earphones,"
      "watch,tracker,charger,battery,screen,tv,television,camera,console,controller,"
@@ -68,7 +68,7 @@ _add("product_quality", _YOURS, "phone,laptop,computer,tablet,printer,headphones
      "foundation,mattress,sofa,furniture,device,remote,router,modem,heart rate monitor,"
      "book,books,jersey,hat,machine,maker,transmission,exhaust,headlights,wipers,"
      "air conditioning,air con,aircon,lipstick,bronzer,powder,makeup,mascara,perfume,"
-     "fragrance")  # fmt: skip
+     "fragrance,tshirt,t-shirt,disc,disk")  # fmt: skip
 _add("product_quality", _THE, "quality,stitching,design,product,products,sizing,fit")
 _add("food", _YOURS, "food,meal,burger,cheeseburger,sandwich,pizza,coffee,drink,fries,"
      "chips,breakfast,lunch,dinner,takeaway")  # fmt: skip
@@ -91,8 +91,8 @@ _add("support", _THE, "employee,cashier,rep,representative,waiter,waitress,recep
 _add("support", _YOURS, "complaint,case,case number,application,appointment,dm,dms,call,"
      "calls,tweets,messages,request")  # fmt: skip
 _add("support", _THE, "queue,queues,wait,waiting time,repair,repairs,replacement,installation,"
-     "engineer visit,visit,parking,car park,lift,elevator,toilets,toilet,lounge,bar,station,"
-     "carriage,coach,bus stop,newsletter,notifications,recording,dvr,"
+     "engineer visit,visit,parking,car park,lift,elevator,toilets,toilet,washroom,lounge,bar,"
+     "station,carriage,coach,bus stop,newsletter,notifications,recording,dvr,"
      "remote control")  # fmt: skip
 _add("billing", _YOURS, "points,reward,rewards,loyalty points,contract,plan,tariff,deposit")
 _add("delivery", _YOURS, "newspaper,paper,magazine,copy,copies,prescription")
@@ -221,7 +221,8 @@ _PHRASE_SCORE = 7  # a whole phrase beats a plain head (4) and ties with one the
 # How a head is written in a draft, where lowercase would read wrong.
 _DISPLAY = {
     "dm": "DM", "dms": "DMs", "4g": "4G", "5g": "5G", "tv": "TV", "wifi": "WiFi",
-    "wi-fi": "WiFi", "dvr": "DVR", "hold": "wait on hold", "login": "login",
+    "wi-fi": "WiFi", "dvr": "DVR", "tshirt": "T-shirt",
+    "t-shirt": "T-shirt", "hold": "wait on hold", "login": "login",
     "2fa": "2FA",
 }  # fmt: skip
 
