@@ -18,6 +18,9 @@ table). On top of it:
   ``unknown``; so does text with no words and no emoji at all;
 - **reading posts as people do** (``listener.reading.vader_reading``): hashtags split into words,
   "can't wait" as eagerness, "like" as a preposition and words inside names unscored;
+- **a sentence at a time**: VADER's "never"/"not"/"no" and boosters reach three words back
+  even across a full stop, so "my order never came. Angry." scored positive; here boosters
+  stop at a sentence's end and negations also at a comma (``FastVader(sentences=True)``);
 - **problems denied**: "no problems", "never had a single issue" read as the mild praise
   they are, not as VADER's "no" plus a problem word; "can't wait any longer" as impatience;
 - **questions ask**: a post whose every sentence is a question ("Is the new album any
@@ -141,7 +144,10 @@ def _analyzer() -> _Vader:
         analyzer.lexicon.pop(word, None)
     for emoji in EMOJI_VALENCE:
         analyzer.emojis.pop(emoji, None)  # scored as itself, not as its description
-    return _Vader(FastVader(analyzer.lexicon, analyzer.emojis), frozenset(analyzer.lexicon))
+    # sentences=True: "my order never came. Angry." is angry; VADER's "never" reaches
+    # across the full stop and flips it.
+    scorer = FastVader(analyzer.lexicon, analyzer.emojis, sentences=True)
+    return _Vader(scorer, frozenset(analyzer.lexicon))
 
 
 def load() -> None:

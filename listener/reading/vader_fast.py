@@ -12,6 +12,15 @@ The rules, their order and every floating-point operation are VADER's, including
 (``_but_check`` rescales the *first* word with an equal valence, not always the word itself),
 so the scores are bit-identical: ``listener.sentiment`` relies on that.
 
+One departure, opt-in (``FastVader(..., sentences=True)``; the default is VADER's): VADER's
+negation, boosters and "no" look at the three words before a sentiment word even across a
+sentence end, so "my order never came. Angry." scores *positive* (the "never" flips
+"Angry"). With ``sentences`` boosters stop at the end of a sentence (". ! ? ;" or a line
+break, see ``_sentence_end``), and negations ("not", "never", "no", "least") also at a
+comma: "It never came, angry" is angry, while "really, really good" stays boosted. Capitals
+are judged over the whole text as VADER judges them, and "but" still weighs the whole
+text: only the backward windows are bounded.
+
 Adapted from vaderSentiment 3.3.2, ``vaderSentiment/vaderSentiment.py``
 (https://github.com/cjhutto/vaderSentiment), Copyright (c) 2016 C.J. Hutto, MIT licence:
 Permission is hereby granted, free of charge, to any person obtaining a copy of this software
@@ -47,13 +56,26 @@ _SO_THIS = ("so", "this")
 _MODIFIERS = frozenset(
     (*_BOOSTERS, *_NEGATE, "no", "never", "without", "doubt", "least", "or", "nor", *_SO_THIS)
 )
+# What ends a sentence at the end of a token ("came." "again!" "why?" "fine;"); a newline
+# ends one too (marked on the token before it, see ``_with_line_ends``).
+_SENTENCE_ENDS = ".!?;\n"
+# A negation's reach ends at a comma as well ("It never came, angry").
+_CLAUSE_ENDS = _SENTENCE_ENDS + ","
+# Closing quotes and brackets after a sentence's end: 'came."' and "(late!)" end one.
+_CLOSERS = "\"')]}’”"
+# Tokens ending in "." that do not end a sentence: abbreviations a sentence goes on after.
+_ABBREVIATIONS = frozenset(("e.g.", "i.e.", "etc.", "vs.", "mr.", "mrs.", "ms.", "dr.", "st."))
 
 
 class FastVader:
     """VADER's ``polarity_scores`` with its lexicon and emoji names given (and kept)."""
 
-    def __init__(self, lexicon: Mapping[str, float], emojis: Mapping[str, str]) -> None:
+    def __init__(
+        self, lexicon: Mapping[str, float], emojis: Mapping[str, str], *, sentences: bool = False
+    ) -> None:
         self._lexicon = dict(lexicon)
+        # True: boosters stop at a sentence's end, negations at a clause's (not VADER's rule).
+        self._sentences = sentences
         # VADER swaps emoji while reading one character at a time: longer keys never match.
         # Each emoji becomes " " + its name. VADER adds the space only after a character that
         # is not one, but the text is then split on spaces and otherwise only has its "!"
@@ -95,7 +117,10 @@ class FastVader:
         else:
             lowered = [(t if len(s := t.strip(punctuation)) <= 2 else s).lower() for t in tokens]
         # Stripping punctuation changes no letter, so the tokens serve VADER's capitals checks.
-        return text, self._nonzero_scores(tokens, lowered), len(tokens)
+        words = tokens
+        if self._sentences and ("\n" in text or "\r" in text):
+            words = _with_line_ends(text, tokens)
+        return text, self._nonzero_scores(words, lowered), len(tokens)
 
     def _nonzero_scores(self, words: list[str], lowered: list[str]) -> list[tuple[int, float]]:
         """(position, valence) of each word that scores other than 0, in order, "but" applied.
@@ -134,12 +159,20 @@ class FastVader:
             and (i < 3 or _IDIOM_WORDS.isdisjoint(low[i - 3 : i + 3]))
         ):
             return valence
-        if word == "no" and i != len(low) - 1 and low[i + 1] in lexicon:
+        # The first word boosters (start) and negations (clause) may reach back to: 0 in
+        # VADER; with ``sentences``, the first of the sentence or clause.
+        start, clause = _starts(words, i) if self._sentences else (0, 0)
+        if (
+            word == "no"
+            and i != len(low) - 1
+            and low[i + 1] in lexicon
+            and not (self._sentences and _sentence_end(words[i]))
+        ):
             valence = 0.0  # "no" negates the next word instead of scoring itself
         if (
-            (i > 0 and low[i - 1] == "no")
-            or (i > 1 and low[i - 2] == "no")
-            or (i > 2 and low[i - 3] == "no" and low[i - 1] in ("or", "nor"))
+            (i > clause and low[i - 1] == "no")
+            or (i > clause + 1 and low[i - 2] == "no")
+            or (i > clause + 2 and low[i - 3] == "no" and low[i - 1] in ("or", "nor"))
         ):
             valence = lexicon[word] * N_SCALAR
         if words[i].isupper() and _cap_differential(words):
@@ -149,7 +182,7 @@ class FastVader:
                 valence -= C_INCR
         for start_i in range(3):
             before = i - (start_i + 1)
-            if before < 0 or low[before] in lexicon:
+            if before < start or low[before] in lexicon:
                 continue
             # Most words boost nothing: VADER's _scalar_inc_dec gives them 0.0.
             s = (
@@ -162,19 +195,72 @@ class FastVader:
             if start_i == 2 and s != 0:
                 s = s * 0.9
             valence = valence + s
-            valence = _negation_check(valence, low, start_i, i)
+            if before >= clause:
+                valence = _negation_check(valence, low, start_i, i)
             # An idiom is looked up as words i-3 … i+2 joined: none of its words, no idiom.
             if start_i == 2 and not _IDIOM_WORDS.isdisjoint(low[i - 3 : i + 3]):
                 valence = _special_idioms_check(valence, low, i)
         # _least_check ("least" is not in VADER's lexicon, but its check asks anyway).
         if (
-            i > 0
+            i > clause
             and low[i - 1] == "least"
             and "least" not in lexicon
-            and (i == 1 or (low[i - 2] != "at" and low[i - 2] != "very"))
+            and (i == clause + 1 or (low[i - 2] != "at" and low[i - 2] != "very"))
         ):
             valence = valence * N_SCALAR
         return valence
+
+
+def _sentence_end(word: str) -> str:
+    """The mark with which the token ``word`` (as written) ends a sentence or clause (one of
+    ``_CLAUSE_ENDS``, closing quotes aside), or "" when it ends neither.
+
+    A decimal ("4.5", "1,000") or a link's dots are inside a token, not at its end; a link is
+    never taken to end a sentence, nor an abbreviation such as "e.g." ("..." does end one:
+    measured on ``bench/sentiment_dev.py``, it reads better so).
+    """
+    last = word[-1]
+    if last in _CLOSERS:
+        word = word.rstrip(_CLOSERS)
+        if not word:
+            return ""
+        last = word[-1]
+    if last not in _CLAUSE_ENDS or last == "\n":
+        return last if last == "\n" else ""
+    if "://" in word or (last == "." and word.lower() in _ABBREVIATIONS):
+        return ""
+    return last
+
+
+def _starts(words: list[str], i: int) -> tuple[int, int]:
+    """The index of the first word of the sentence of word ``i`` and of its clause, looking
+    back at most three words (VADER's rules look no further)."""
+    clause = -1
+    for before in range(i - 1, max(i - 4, -1), -1):
+        mark = _sentence_end(words[before])
+        if mark:
+            if clause < 0:
+                clause = before + 1
+            if mark != ",":
+                return before + 1, clause
+    floor = max(i - 3, 0)
+    return floor, clause if clause >= 0 else floor
+
+
+def _with_line_ends(text: str, tokens: list[str]) -> list[str]:
+    """``tokens`` with a newline appended to each line's last token, so it ends a sentence.
+
+    ``str.split`` splits at every line break ``str.splitlines`` knows, so the lines' tokens
+    are ``tokens`` in order. A newline changes no ``isupper`` (it has no case).
+    """
+    marked = list(tokens)
+    at = -1
+    for line in text.splitlines():
+        count = len(line.split())
+        if count:
+            at += count
+            marked[at] += "\n"
+    return marked
 
 
 def _negated(word: str) -> bool:
