@@ -79,7 +79,7 @@ def test_the_thing_is_what_the_complaint_is_about_not_a_passing_noun(text: str, 
     [
         "No reason given for the refusal. See attached email",
         "Nearly fell for a scam on my doorstep, a trick I knew from TV",
-        "ID not accepted in train 12345 today",
+        "Sat next to a loud man in the train all the way home",
         "I applied for a job at a local branch weeks ago",
         # a head used as a verb is no thing: "stop", "might drink", "never purchase"
         "Please stop sending me texts every single day",
