@@ -55,7 +55,8 @@ OUTSIDE_LETTERS = " AND m.seq NOT IN (SELECT id FROM mentions_letters_docsize)"
 # search._RANKED and _RANKED_PAST_WINDOW in one, with the candidates of both indexes: each
 # side walks its matches newest first and stops after the reach (the window, or the page's
 # end past it), the union's newest reach are ranked, and the page's rows get their snippet
-# from the index that found them (the ``letters`` column says which).
+# from the index that found them (the ``letters`` column says which). A side with no row on
+# the page gets the empty range 1..0: a NULL bound made FTS5 walk that word's whole doclist.
 BOTH_RANKED = """
 WITH hit AS MATERIALIZED (
     SELECT * FROM (
@@ -79,14 +80,14 @@ marked AS MATERIALIZED (
     SELECT page.seq, {snip} AS snip, {title_hl} AS title_hl
     FROM mentions_fts CROSS JOIN page ON page.seq = mentions_fts.rowid
     WHERE mentions_fts MATCH ? AND NOT page.letters AND mentions_fts.rowid
-        BETWEEN (SELECT min(seq) FROM page WHERE NOT letters)
-        AND (SELECT max(seq) FROM page WHERE NOT letters)
+        BETWEEN coalesce((SELECT min(seq) FROM page WHERE NOT letters), 1)
+        AND coalesce((SELECT max(seq) FROM page WHERE NOT letters), 0)
     UNION ALL
     SELECT page.seq, {letters_snip} AS snip, {letters_title_hl} AS title_hl
     FROM mentions_letters CROSS JOIN page ON page.seq = mentions_letters.rowid
     WHERE mentions_letters MATCH ? AND page.letters AND mentions_letters.rowid
-        BETWEEN (SELECT min(seq) FROM page WHERE letters)
-        AND (SELECT max(seq) FROM page WHERE letters)
+        BETWEEN coalesce((SELECT min(seq) FROM page WHERE letters), 1)
+        AND coalesce((SELECT max(seq) FROM page WHERE letters), 0)
 )
 SELECT m.*, page.score, marked.snip, marked.title_hl
 FROM page
