@@ -6,7 +6,10 @@ another, and the texts say nothing, so only the vectors can tell them apart.
 
 from __future__ import annotations
 
+import json
 import random
+import struct
+import zlib
 
 import pytest
 
@@ -74,3 +77,17 @@ def test_damaged_vector_weights_are_refused(
     data = trained[0].to_bytes()
     with pytest.raises(ValueError, match="damaged"):
         ComplaintModel.from_bytes(data[:-12] + data[-8:])  # four bytes of weights cut out
+
+
+@pytest.mark.parametrize("dense", [383, 384.0, "384", -1, None])
+def test_a_resigned_header_with_a_wrong_vector_size_is_refused(
+    trained: tuple[ComplaintModel, random.Random], dense: object
+) -> None:
+    """Checks beyond the checksum: a header re-signed with another vector size."""
+    data = trained[0].to_bytes()
+    magic, size = struct.unpack_from("<8sI", data)
+    header = json.loads(data[12 : 12 + size]) | {"dense": dense}
+    raw = json.dumps(header).encode()
+    body = struct.pack("<8sI", magic, len(raw)) + raw + data[12 + size : -4]
+    with pytest.raises(ValueError, match="stored complaint model"):
+        ComplaintModel.from_bytes(body + struct.pack("<I", zlib.crc32(body)))

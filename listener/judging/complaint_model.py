@@ -148,7 +148,9 @@ def _header(raw: bytes) -> dict[str, Any]:
         raise ValueError("stored complaint model has an incomplete header")
     if header["dims"] != DIMS or header["positives"] > header["labels"]:
         raise ValueError("stored complaint model does not fit this version's features")
-    if "dense" in header and header["dense"] != DENSE_DIMENSIONS:
+    if "dense" in header and (
+        type(header["dense"]) is not int or header["dense"] != DENSE_DIMENSIONS
+    ):
         raise ValueError("stored complaint model does not fit this version's embeddings")
     return header
 
