@@ -41,7 +41,9 @@ from zlib import crc32
 from listener.judging.cues import CueSet, prepare, words_of
 from listener.reading.lexicon.english import TOPIC_CUES
 
-FEATURES_VERSION = "hash-v2"
+# v3: the complaint rules' named features (the context features' inputs) were renamed and
+# re-weighed for issue 16, so a v2 model would read them wrongly: it is retrained instead.
+FEATURES_VERSION = "hash-v3"
 DIMS = 2**18  # buckets; a brand's vocabulary of a few thousand words rarely collides
 MAX_CHARS = 2_000  # longer texts (review bodies, pasted logs) say nothing more per character
 
