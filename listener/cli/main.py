@@ -89,12 +89,15 @@ def _refuse_missing_saved_searches(settings: Settings) -> None:
         sys.exit(2)
 
 
-def _refuse_unusable_embeddings(settings: Settings) -> None:
-    """judgments.learning.embeddings "on" without the extra installed: refused, not ignored."""
-    from listener.judging.training import embeddings_problem
+def _refuse_unusable_extras(settings: Settings) -> None:
+    """Exit 2, naming the key, when a setting asks for an optional extra that is not
+    installed (``judgments.learning.embeddings: on``, ``judgments.language_id: py3langid``):
+    refused, not ignored."""
+    from listener.service.vetting import extras_problems
 
-    if (problem := embeddings_problem(settings)) is not None:
-        click.echo(f"{settings.config_path}: {problem}", err=True)
+    if problems := extras_problems(settings):
+        for problem in problems:
+            click.echo(f"{settings.config_path}: {problem}", err=True)
         sys.exit(2)
 
 
@@ -117,7 +120,7 @@ def check(config_path: str | None) -> None:
         )
     )
     _refuse_missing_saved_searches(settings)
-    _refuse_unusable_embeddings(settings)
+    _refuse_unusable_extras(settings)
     from alerts.template_check import check_templates
 
     problems = check_templates(settings)
@@ -141,7 +144,7 @@ def run(ctx: click.Context, config_path: str | None) -> None:
     # What `check` refuses, `run` refuses too: a rule that could never raise an alert is a
     # setting silently ignored.
     _refuse_missing_saved_searches(settings)
-    _refuse_unusable_embeddings(settings)
+    _refuse_unusable_extras(settings)
 
     async def serve() -> None:
         stop = asyncio.Event()

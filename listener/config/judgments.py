@@ -1,5 +1,6 @@
 """Settings of the ``judgments:`` section: the complaint threshold, the brand's own
-topics, and when the per-brand complaint model learns from people's labels.
+topics, when the per-brand complaint model learns from people's labels, and who names a
+language our own rules leave undecided.
 
 Nothing here touches the network.
 """
@@ -81,3 +82,11 @@ class JudgmentSettings(_Strict):
     # trailing * matches any ending).
     topics: dict[TopicName, TopicTerms] = {}
     learning: LearningSettings = Field(default_factory=LearningSettings)
+    # Who names a post's language where our own script-first rules leave it undecided (a
+    # French or German post without the function words on our lists): "builtin" leaves it
+    # undecided (read as English), "py3langid" asks the optional `listener[langid]` extra
+    # (`listener check` and `listener run` refuse it when the extra is missing). Two names,
+    # not off/auto/on as for `learning.embeddings`: our own rules always run, so "off" would
+    # say something false, and an "auto" would make the judgments depend on what happens to
+    # be installed rather than on this file.
+    language_id: Literal["builtin", "py3langid"] = "builtin"

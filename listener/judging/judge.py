@@ -47,6 +47,7 @@ from listener.models import (
 )
 from listener.query import extract_handles
 from listener.reading.indic_cues import find_cues
+from listener.reading.langid_extra import StatisticalLanguageID, shared_identifier
 from listener.reading.language import script_and_language, script_shares
 from listener.reading.language_tags import reading_language
 from listener.reading.lexicon.english import COMPLAINT_CUES, FEELING_CUES, TOPIC_CUES
@@ -84,6 +85,7 @@ class _Reading(NamedTuple):  # a tuple: built per mention, and cheaper than a fr
     sarcasm: tuple[str, ...]
     sentiment: Sentiment
     rules: ComplaintVerdict
+    language_by: tuple[str, ...]  # who named the language, when not our own rules (py3langid)
 
     @property
     def extras(self) -> dict[str, float]:
@@ -114,6 +116,11 @@ class Judge:
             for brand in brands
         }
         self._models = dict(models or {})
+        # Raises LanguageIDUnavailable, naming the setting, when the extra cannot be used:
+        # a setting honoured or refused (`listener check` says so first), never ignored.
+        self._language_id: StatisticalLanguageID | None = (
+            shared_identifier() if self._settings.language_id == "py3langid" else None
+        )
         load_sentiment()  # once per process: ready to judge, the first mention waits for nothing
 
     def with_models(self, models: Mapping[str, ComplaintModel]) -> Judge:
@@ -221,7 +228,11 @@ class Judge:
             sentiment=sentiment.score,
             sentiment_label=sentiment.label,
             model=MODEL_NAME,
-            sentiment_evidence=sentiment.evidence,
+            sentiment_evidence=(
+                (*reading.language_by, *sentiment.evidence)
+                if reading.language_by
+                else sentiment.evidence
+            ),
             language=reading.language,
             script=reading.script,
             complaint=is_complaint,
@@ -254,6 +265,14 @@ class Judge:
         """Language, cues, sarcasm, sentiment and the complaint rules: what the rest builds on."""
         guess = script_and_language(text)
         lang = reading_language(language, guess)
+        language_by: tuple[str, ...] = ()
+        if lang is None and guess.script is not None and self._language_id is not None:
+            # Only where ours is undecided (and the source named none): ours stands where
+            # it has an answer, and the statistical model costs ~0.1 ms a text.
+            named = self._language_id.guess(text)
+            if named is not None:
+                lang = named[0]
+                language_by = (f"language {lang} named by py3langid ({named[1]:.2f})",)
         english = lang in (None, "en")
         prepared = prepare(text)
         words = words_of(prepared)  # read once: the cue pass and the negation check share them
@@ -291,7 +310,7 @@ class Judge:
             found = {}
         for space, families in indic_found(text, lang).items():
             found[space] = found.get(space, {}) | dict(families)
-        return _Reading(lang, guess.script, found, sarcasm, sentiment, rules)
+        return _Reading(lang, guess.script, found, sarcasm, sentiment, rules, language_by)
 
     def _addressed_to(self, text: str, brands: Sequence[str]) -> str | None:
         if "@" not in text:

@@ -5,7 +5,8 @@ script, votes with function words; it leaves ``language`` None when the evidence
 the language is not on its lists. py3langid (BSD-3, a 4.6 MB wheel, 97 languages, a naive
 Bayes model over byte n-grams) fills those gaps only: our script-first answer always stands
 where we have one, because it is right on what we know (Bengali by its script, romanised
-Hindi, which py3langid was never taught) and explains itself.
+Hindi, which py3langid was never taught) and explains itself. The judge asks it only with
+``judgments.language_id: py3langid``.
 
 py3langid's probabilities are normalised over its 97 languages; a guess below
 ``MIN_PROBABILITY`` is not taken (short posts spread it thin). Nothing is loaded unless
@@ -14,14 +15,24 @@ this module is asked: the model takes ~0.3 s to load.
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import threading
 from dataclasses import replace
+from functools import cache
 from typing import Any
 
-from listener.reading.language import LanguageGuess, detect_language
+from listener.reading.language import MAX_CHARS, LanguageGuess, detect_language
 
-__all__ = ["MIN_PROBABILITY", "StatisticalLanguageID", "detect_with_fallback", "unavailable_reason"]
+__all__ = [
+    "MIN_PROBABILITY",
+    "LanguageIDUnavailable",
+    "StatisticalLanguageID",
+    "detect_with_fallback",
+    "setting_problem",
+    "shared_identifier",
+    "unavailable_reason",
+]
 
 # Measured with bench/language.py on the posts ours leaves undecided (XLM-T test sets and
 # TweetEval English): at 0.5 py3langid names 4-21% more of a set rightly but 1-2% wrongly
@@ -32,11 +43,46 @@ MIN_PROBABILITY = 0.7
 INSTALL_HINT = "pip install 'listener[langid]'"
 
 
+SETTING = "judgments.language_id"
+
+
+class LanguageIDUnavailable(RuntimeError):
+    """``judgments.language_id: py3langid`` where py3langid cannot be imported."""
+
+
 def unavailable_reason() -> str | None:
-    """Why py3langid cannot be used here (None when it is installed)."""
+    """Why py3langid cannot be used here (None when it is installed and imports)."""
     if importlib.util.find_spec("py3langid") is None:
         return f"not installed: py3langid ({INSTALL_HINT})"
+    try:
+        # Found is not enough: a broken install (its numpy missing) fails only on import,
+        # which must happen at `listener check`, not at the first mention. ~0.15 s, once.
+        importlib.import_module("py3langid.langid")
+    except ImportError as error:
+        return f"not importable: py3langid ({error}; {INSTALL_HINT})"
     return None
+
+
+def setting_problem(language_id: str) -> str | None:
+    """Why ``judgments.language_id`` cannot be honoured here (None when it can)."""
+    if language_id != "py3langid":
+        return None
+    reason = unavailable_reason()
+    return None if reason is None else f"{SETTING} is py3langid, but the extra is {reason}"
+
+
+@cache
+def shared_identifier() -> StatisticalLanguageID:
+    """One loaded identifier per process: every Judge the daemon builds (one per reload
+    and per retraining) shares it, so the model loads once (~0.3 s).
+
+    Raises ``LanguageIDUnavailable`` (naming the setting) when py3langid cannot be used."""
+    problem = setting_problem("py3langid")
+    if problem is not None:
+        raise LanguageIDUnavailable(problem)
+    identifier = StatisticalLanguageID()
+    identifier.guess("ready")  # loads the model now: the first mention waits for nothing
+    return identifier
 
 
 class StatisticalLanguageID:
@@ -63,7 +109,9 @@ class StatisticalLanguageID:
 
     def guess(self, text: str) -> tuple[str, float] | None:
         """(ISO 639-1 code, probability), or None below the minimum probability."""
-        language, probability = self._load().classify(text)
+        # Capped as our own detector is: its cost grows with the text, and the first
+        # few hundred letters name the language of a post or an article alike.
+        language, probability = self._load().classify(text[:MAX_CHARS])
         if probability < self._min_probability:
             return None
         return str(language), float(probability)

@@ -30,7 +30,6 @@ from typing import Any
 import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from alerts.rules.saved_search import saved_search_problems
 from alerts.service import Alerting
 from listener import __version__
 from listener.clock import Clock, utcnow
@@ -43,6 +42,7 @@ from listener.metrics import Metrics
 from listener.pipeline.run import Pipeline
 from listener.service.runner import PollSummary, SourceRunner
 from listener.service.scheduler import is_due
+from listener.service.vetting import settings_problems
 from listener.sources.http import DEFAULT_USER_AGENT, build_client
 from listener.store import SQLiteStore, open_store
 
@@ -80,8 +80,9 @@ class Daemon:
         self._hashes_pruned_at: datetime | None = None
         self._models_checked_at: datetime | None = None
         # An edit that `listener check` would refuse is refused here too, the running
-        # settings kept (a saved: rule naming a search nobody saved would raise nothing).
-        self._watcher = SettingsWatcher(settings, vet=saved_search_problems)
+        # settings kept (a saved: rule naming a search nobody saved would raise nothing; an
+        # extra that is not installed would stop the judge from being built).
+        self._watcher = SettingsWatcher(settings, vet=settings_problems)
         self.settings = settings
         self._models: dict[str, ComplaintModel] = load_models(self.store, self.settings)
         self.alerting = Alerting(
