@@ -340,3 +340,13 @@ def to_letters_fts5(query: str | Node) -> FtsQuery:
     if isinstance(query, str):
         return _Translator(query, letters=True).translate(parse(query))
     return _Translator(format_query(query), letters=True).translate(query)
+
+
+def to_fts5_both(query: str) -> tuple[FtsQuery, FtsQuery | None]:
+    """``to_fts5(query)``, and ``to_letters_fts5(query)`` when search also asks the letters
+    index (the first is for the word index and has a text part), from one parse."""
+    node = parse(query)
+    fts = _Translator(query).translate(node)
+    if fts.letters or (fts.match is None and fts.exclude is None):
+        return fts, None
+    return fts, _Translator(query, letters=True).translate(node)

@@ -15,8 +15,8 @@ from enum import StrEnum
 from typing import Any
 
 from listener.models import Flag, SentimentLabel, Urgency
-from listener.query import FieldFilter, FtsQuery, to_fts5
-from listener.query.fts import check_search_size, to_letters_fts5
+from listener.query import FieldFilter, FtsQuery
+from listener.query.fts import check_search_size, to_fts5_both
 from listener.store.letters import LETTERS_TABLE
 from listener.store.rows import ts
 from listener.store.search_both import WORD_INDEX, hit_marks, letters_answer, ranked_both
@@ -291,9 +291,11 @@ def search_where(
     wide mentions rows."""
     if query and query.strip():
         check_search_size(query)  # before FTS5 reads a doclist per term
-        fts = to_fts5(query)
+        # Written for the letters index too when the word index answers: a Latin word glued
+        # to letters of a spaceless script ("Appleの") is a word only there.
+        fts, letters = to_fts5_both(query)
     else:
-        fts = FtsQuery(None, None, ())
+        fts, letters = FtsQuery(None, None, ()), None
     ranked = fts.match is not None or on_filters
     where = _Where()
     if not ranked:
@@ -302,10 +304,6 @@ def search_where(
         # search's mention_filters has no row for a tombstone.)
         where.add("m.deleted_at IS NULL")
     table = LETTERS_TABLE if fts.letters else WORD_INDEX
-    # Written for the letters index too when the word index answers: a Latin word glued to
-    # letters of a spaceless script ("Appleの") is a word only there.
-    textual = fts.match is not None or fts.exclude is not None
-    letters = to_letters_fts5(query) if query and textual and not fts.letters else None
     if fts.exclude is not None:
         where.add("m.seq NOT IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)",
                   fts.exclude)  # fmt: skip
