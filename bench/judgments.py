@@ -1,6 +1,6 @@
 """How good the judgments are, measured on real labelled data.
 
-    python bench/judgments.py [--data DIR] [--json]
+    python bench/judgments.py [--data DIR] [--json] [--language-id builtin|py3langid]
 
 Reads ``../shared/datasets`` (or ``--data DIR``); each dataset that is absent is skipped
 and reported as ``null``. Prints a table, or with ``--json`` one JSON object.
@@ -28,6 +28,9 @@ Figures (keys of the JSON object):
 - ``vader``: the same figures for plain VADER (compound ≥ 0.05 positive, ≤ −0.05 negative,
   "negative" as the complaint detector), the baseline to beat.
 
+``--language-id`` measures our judge with that ``judgments.language_id`` (default
+``builtin``; ``py3langid`` needs the ``listener[langid]`` extra).
+
 ``--tune-band`` prints TweetEval *validation* macro-recall for a range of neutral bands. The
 sentiment rules and bands were chosen on a wider development set that excludes the test
 split (``bench/sentiment_dev.py``: TweetEval validation and VADER's rated tweets, Amazon and
@@ -53,6 +56,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import learning
 from bench.complaint_split import Row, read_rows, split_report
+from listener.config.judgments import JudgmentSettings
 from listener.judging.judge import Judge
 from listener.models import Judgments, SentimentLabel
 from listener.sentiment import label_for
@@ -68,9 +72,10 @@ def no_extras(_text: str) -> Mapping[str, float]:
     return {}
 
 
-def listener_judge() -> tuple[JudgeText, Extras]:
-    """Our judge with default settings (rules only), and its rule features for the learner."""
-    judge = Judge()
+def listener_judge(language_id: str = "builtin") -> tuple[JudgeText, Extras]:
+    """Our judge with default settings (rules only; ``language_id`` as asked), and its rule
+    features for the learner."""
+    judge = Judge(JudgmentSettings.model_validate({"language_id": language_id}))
     return judge.judge_text, judge.rule_features
 
 
@@ -257,6 +262,12 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the datasets folder")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
+        "--language-id",
+        choices=("builtin", "py3langid"),
+        default="builtin",
+        help="judgments.language_id for our judge (py3langid needs listener[langid])",
+    )
+    parser.add_argument(
         "--tune-band", action="store_true", help="TweetEval validation recall per neutral band"
     )
     args = parser.parse_args()
@@ -272,12 +283,12 @@ def main() -> int:
         for (negative, positive), recall in ranked[:10]:
             print(f"  negative ≤ −{negative:.2f}, positive ≥ {positive:.2f}: {recall:.3f}")
         return 0
-    figures = measure(args.data)
+    figures = measure(args.data, *listener_judge(args.language_id))
     baseline = vader_figures(args.data)
     if args.json:
         print(json.dumps({**figures, "vader": baseline}))
         return 0
-    print(f"judgments measured on {args.data}")
+    print(f"judgments measured on {args.data} (language_id: {args.language_id})")
     print(f"  {'figure':<36}{'listener':>12}{'VADER':>12}")
     for key, value in figures.items():
         print(f"  {key:<36}{_shown(value):>12}{_shown(baseline.get(key)):>12}")

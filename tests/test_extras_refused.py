@@ -100,3 +100,37 @@ def test_what_does_not_ask_for_the_extras_is_not_refused(
     result = _listener(settings, hidden, "check")
     assert result.returncode == 0, result.stderr
     assert "settings OK" in result.stdout
+
+
+# Run in the subprocess: a daemon on builtin settings, then the file edited to ask for
+# py3langid; the edit is refused and the running settings kept.
+RELOAD = """\
+import asyncio, os, sys
+from pathlib import Path
+from listener.config.settings import load_settings
+from listener.logs import configure_logging
+from listener.service.daemon import Daemon
+
+configure_logging("WARNING")  # the daemon's log lines, with their fields
+path = Path(sys.argv[1])
+daemon = Daemon(load_settings(path, environ={}))
+path.write_text(path.read_text().replace("language_id: builtin", "language_id: py3langid"))
+os.utime(path, ns=(1, 1))  # a stamp the watcher has not seen, however fast the edit
+applied = asyncio.run(daemon.reload_if_changed())
+print("applied" if applied else "kept", daemon.settings.judgments.language_id)
+asyncio.run(daemon.close())
+"""
+
+
+def test_a_running_daemon_refuses_an_edit_asking_for_a_missing_extra(
+    write_settings: Callable[[str], Settings], hidden: Path
+) -> None:
+    settings = write_settings(SETTINGS.format(language_id="builtin", embeddings="off"))
+    result = subprocess.run(
+        [sys.executable, "-c", RELOAD, str(settings.config_path)],
+        capture_output=True, text=True, timeout=60, cwd=settings.config_path.parent,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(hidden), str(ROOT)])},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["kept", "builtin"]
+    assert "judgments.language_id is py3langid" in result.stderr  # the log says why

@@ -92,7 +92,8 @@ def test_an_answer_of_ours_or_the_source_stands(
 
 @needs_extra
 def test_a_thin_guess_is_not_taken(builtin: Judge, with_py3langid: Judge) -> None:
-    for text in ("lol", "👍👍", "great phone honestly"):
+    # "A1B2C3" py3langid is sure of: its class for no language at all ("zxx"), not taken.
+    for text in ("lol", "👍👍", "great phone honestly", "A1B2C3"):
         assert with_py3langid.judge_text(text) == builtin.judge_text(text)
 
 

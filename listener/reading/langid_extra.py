@@ -40,6 +40,8 @@ __all__ = [
 # 2.5-15% more and at most 1% wrongly; at 0.9, 0.5-8% more. A wrong language hides a post
 # from the English judgments, so the stricter 0.7.
 MIN_PROBABILITY = 0.7
+# Not a language: py3langid's class for "no linguistic content" (codes, serials, "A1B2C3").
+NO_LANGUAGE = "zxx"
 INSTALL_HINT = "pip install 'listener[langid]'"
 
 
@@ -108,11 +110,12 @@ class StatisticalLanguageID:
             return self._identifier
 
     def guess(self, text: str) -> tuple[str, float] | None:
-        """(ISO 639-1 code, probability), or None below the minimum probability."""
+        """(ISO 639 code, probability), or None below the minimum probability or where
+        py3langid finds no language at all."""
         # Capped as our own detector is: its cost grows with the text, and the first
         # few hundred letters name the language of a post or an article alike.
         language, probability = self._load().classify(text[:MAX_CHARS])
-        if probability < self._min_probability:
+        if probability < self._min_probability or language == NO_LANGUAGE:
             return None
         return str(language), float(probability)
 
