@@ -134,3 +134,24 @@ def test_a_running_daemon_refuses_an_edit_asking_for_a_missing_extra(
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["kept", "builtin"]
     assert "judgments.language_id is py3langid" in result.stderr  # the log says why
+
+
+def test_a_judge_asked_for_a_missing_py3langid_is_not_built(hidden: Path, tmp_path: Path) -> None:
+    # Whatever builds a Judge past `check` (a script, `listener draft`) is refused too.
+    script = (
+        "from listener.config.judgments import JudgmentSettings\n"
+        "from listener.judging.judge import Judge\n"
+        "from listener.reading.langid_extra import LanguageIDUnavailable\n"
+        "Judge()  # builtin needs nothing\n"
+        "try:\n"
+        "    Judge(JudgmentSettings(language_id='py3langid'))\n"
+        "except LanguageIDUnavailable as error:\n"
+        "    print(error)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(hidden), str(ROOT)])},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("judgments.language_id is py3langid, but the extra is not")

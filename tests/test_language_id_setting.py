@@ -15,8 +15,12 @@ from listener.config.judgments import JudgmentSettings, LearningSettings
 from listener.config.settings import Settings
 from listener.config.yamlfile import parse_yaml
 from listener.judging.judge import Judge
+from listener.models import RawItem
+from listener.pipeline.run import Pipeline
 from listener.reading import langid_extra
 from listener.reading.language import detect_language
+from listener.store import open_store
+from tests.helpers import SettableClock
 
 MISSING = langid_extra.unavailable_reason()
 needs_extra = pytest.mark.skipif(MISSING is not None, reason=f"the langid extra: {MISSING}")
@@ -98,10 +102,23 @@ def test_a_thin_guess_is_not_taken(builtin: Judge, with_py3langid: Judge) -> Non
 
 
 @needs_extra
-def test_the_daemons_settings_reach_its_judge(write_settings: Callable[[str], Settings]) -> None:
-    settings = write_settings(SETTINGS.format(choice="py3langid"))
-    judged = Judge(settings.judgments, settings.brands).judge_text(GERMAN)
-    assert judged.language == "de"
+@pytest.mark.parametrize(("choice", "language"), [("py3langid", "de"), ("builtin", None)])
+def test_the_daemons_pipeline_stores_what_the_setting_says(
+    write_settings: Callable[[str], Settings],
+    clock: SettableClock,
+    choice: str,
+    language: str | None,
+) -> None:
+    settings = write_settings(SETTINGS.format(choice=choice))
+    item = RawItem("de-1", html=f"Acme {GERMAN}", published_at=clock())
+    with open_store(settings.storage.sqlite) as store:
+        Pipeline(settings, store, clock=clock).process("forum", "rss", [item])
+        mention = store.get_mention("forum:de-1")
+    assert mention is not None
+    # The stored language (what `lang:` searches see) and the judgments' agree.
+    assert (mention.language, mention.judgments.language) == (language, language)
+    named = [line for line in mention.judgments.sentiment_evidence if "py3langid" in line]
+    assert len(named) == (1 if language else 0)
 
 
 @needs_extra

@@ -1,7 +1,8 @@
 """The judge: every judgment of a mention, from the mention plus settings (plus learned models).
 
-Order matters and is fixed: language first (it decides whether the sentiment model can
-read the text and which cue lists apply), then one pass of the English cue lists (what a
+Order matters and is fixed: language first (ours; py3langid's where ours is undecided and
+``judgments.language_id`` asks for it; it decides whether the sentiment model can read the
+text and which cue lists apply), then one pass of the English cue lists (what a
 phrase explains away taken out: ``complaint.tidy_cues``), sarcasm, sentiment, complaint
 (rules, blended with the brand's learned model; press is never a customer's complaint, harm
 always is), feelings, topics, flags, reach and urgency last (it weighs all the others).
