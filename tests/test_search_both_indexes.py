@@ -142,6 +142,12 @@ def test_paging_through_both_indexes_shows_each_match_once(tmp_path: Path) -> No
         for offset in range(0, total + 20, 20):
             seen += [h.mention.id for h in store.search("apple", limit=20, offset=offset)]
         assert len(seen) == total and len(set(seen)) == total
+        # The window is the newest matches of both indexes together, ranked by score.
+        window = store.search("apple", limit=RANKED_WINDOW)
+        assert sorted(int(h.mention.native_id) for h in window) == list(
+            range(total - RANKED_WINDOW + 1, total + 1)
+        )
+        assert [h.mention.id for h in window] == seen[:RANKED_WINDOW]
         where = search_where(
             "apple", brand=None, source=None, sentiment=None, since=None, until=None,
             on_filters=True,
@@ -204,16 +210,22 @@ def test_the_plan_over_both_indexes_walks_each_newest_first_and_reads_only_the_p
     def under(parent: int) -> list[str]:
         return [detail for _, (up, detail) in sorted(plan.items()) if up == parent]
 
-    sides = [n for n, (_, detail) in plan.items() if detail.startswith("CO-ROUTINE")]
+    sides = [
+        n
+        for n, (_, detail) in sorted(plan.items())
+        if detail.startswith(("MATERIALIZE word_hit", "CO-ROUTINE"))
+    ]
     walks = [under(side) for side in sides]
     # Each index drives its own side, newest first, so each side's LIMIT stops its walk
     # (the only sorts are of what the LIMITs let through); the word index's side leaves
-    # the letters index's mentions out by a rowid seek each, nothing materialised.
+    # the letters index's mentions out by a rowid seek each, nothing materialised; the
+    # letters side stops at the word side's oldest candidate (a rowid bound, "M5>").
     assert [w[0].split(" VIRTUAL")[0] for w in walks] == [
         "SCAN mentions_fts",
         "SCAN mentions_letters",
     ]
-    assert all(w[1] == "SEARCH m USING INTEGER PRIMARY KEY (rowid=?)" for w in walks)
+    assert walks[1][0].endswith("M5>")
+    assert all("SEARCH m USING INTEGER PRIMARY KEY (rowid=?)" in w for w in walks)
     assert not any("TEMP B-TREE" in step for w in walks for step in w)
     assert walks[0][2] == "USING ROWID SEARCH ON TABLE mentions_letters_docsize FOR IN-OPERATOR"
     # Whole rows are read only for the page, at the top.

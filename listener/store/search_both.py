@@ -54,23 +54,29 @@ OUTSIDE_LETTERS = " AND m.seq NOT IN (SELECT id FROM mentions_letters_docsize)"
 
 # search._RANKED and _RANKED_PAST_WINDOW in one, with the candidates of both indexes: each
 # side walks its matches newest first and stops after the reach (the window, or the page's
-# end past it), the union's newest reach are ranked, and the page's rows get their snippet
+# end past it; the letters side also at the word side's oldest candidate when that side is
+# full, as nothing older can be among the newest: 490 letters matches of "the" at 1M cost
+# 1.3 ms to walk), the union's newest reach are ranked, and the page's rows get their snippet
 # from the index that found them (the ``letters`` column says which). A side with no row on
 # the page gets the empty range 1..0: a NULL bound made FTS5 walk that word's whole doclist.
 BOTH_RANKED = """
-WITH hit AS MATERIALIZED (
-    SELECT * FROM (
-        SELECT m.seq, bm25(mentions_fts, 5.0, 1.0, 0.5, 2.0, 2.0) AS score, m.published_at,
-               0 AS letters
-        FROM mentions_fts CROSS JOIN mention_filters m ON m.seq = mentions_fts.rowid{where}
-        ORDER BY mentions_fts.rowid DESC LIMIT ?
-    )
+WITH word_hit AS MATERIALIZED (
+    SELECT m.seq, bm25(mentions_fts, 5.0, 1.0, 0.5, 2.0, 2.0) AS score, m.published_at,
+           0 AS letters
+    FROM mentions_fts CROSS JOIN mention_filters m ON m.seq = mentions_fts.rowid{where}
+    ORDER BY mentions_fts.rowid DESC LIMIT ?
+),
+hit AS MATERIALIZED (
+    SELECT * FROM word_hit
     UNION ALL
     SELECT * FROM (
         SELECT m.seq, bm25(mentions_letters, 5.0, 1.0, 0.5, 2.0, 2.0) AS score,
                m.published_at, 1 AS letters
         FROM mentions_letters CROSS JOIN mention_filters m
             ON m.seq = mentions_letters.rowid{letters_where}
+            AND mentions_letters.rowid >= (
+                SELECT CASE WHEN count(*) < ? THEN 0 ELSE min(seq) END FROM word_hit
+            )
         ORDER BY mentions_letters.rowid DESC LIMIT ?
     )
     ORDER BY seq DESC LIMIT ?
@@ -173,7 +179,7 @@ def ranked_both(
     )
     reach = max(window, offset + limit)
     params = (
-        *where.params, reach, *where.letters_params, reach, reach,
+        *where.params, reach, *where.letters_params, reach, reach, reach,
         *((window,) if past else ()), limit, offset,
         *highlight, *highlight, where.match, *highlight, *highlight, where.letters_match,
     )  # fmt: skip
