@@ -1,5 +1,5 @@
-"""Counts per facet (brand, source, sentiment, complaint, language, feeling, topic) for a
-search, counted over its newest matches only.
+"""Counts per facet (brand, source, sentiment, complaint, language, feeling, topic, urgency,
+flag) for a search, counted over its newest matches only.
 
 Counting every match of "the" in a million mentions would read 400k rows per page view;
 the page must answer in well under 100 ms. So the counts cover the ``FACET_SAMPLE`` newest
@@ -30,7 +30,7 @@ _SAMPLE_NARROW = "SELECT m.seq FROM mention_filters m {where} ORDER BY m.seq DES
 _FACETS = """
 WITH sample AS MATERIALIZED ({sample}),
 counted AS MATERIALIZED (
-    SELECT x.id, x.source, x.sentiment_label, x.complaint, x.lang
+    SELECT x.id, x.source, x.sentiment_label, x.complaint, x.lang, x.urgency
     FROM (SELECT seq FROM sample ORDER BY seq DESC LIMIT ?) s
     CROSS JOIN mentions x ON x.seq = s.seq
 )
@@ -40,12 +40,15 @@ UNION ALL SELECT 'sentiment', sentiment_label, count(*) FROM counted GROUP BY se
 UNION ALL SELECT 'complaint', CASE complaint WHEN 1 THEN 'yes' ELSE 'no' END, count(*)
     FROM counted GROUP BY complaint
 UNION ALL SELECT 'language', coalesce(lang, ''), count(*) FROM counted GROUP BY lang
+UNION ALL SELECT 'urgency', urgency, count(*) FROM counted GROUP BY urgency
 UNION ALL SELECT 'brand', b.brand, count(*)
     FROM counted c CROSS JOIN mention_brands b ON b.mention_id = c.id GROUP BY b.brand
 UNION ALL SELECT t.kind, t.value, count(*)
     FROM counted c CROSS JOIN mention_tags t ON t.mention_id = c.id
-    WHERE t.kind IN ('feeling', 'topic') GROUP BY t.kind, t.value"""
-FACET_NAMES = ("brand", "source", "sentiment", "complaint", "language", "feeling", "topic")
+    WHERE t.kind IN ('feeling', 'topic', 'flag') GROUP BY t.kind, t.value"""
+FACET_NAMES = (
+    "brand", "source", "sentiment", "complaint", "language", "feeling", "topic", "urgency", "flag",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,6 +84,11 @@ def search(
     feeling: str | None = None,
     topic: str | None = None,
     language: str | None = None,
+    urgency: Literal["low", "normal", "high"] | None = None,
+    flag: Annotated[
+        Literal["spam", "bot", "abuse", "threat", "press"] | None,
+        Query(description="Only mentions flagged so"),
+    ] = None,
     date_from: Annotated[str | None, Query(alias="from", description="YYYY-MM-DD")] = None,
     date_to: Annotated[str | None, Query(alias="to", description="YYYY-MM-DD, inclusive")] = None,
     since: Annotated[

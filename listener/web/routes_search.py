@@ -34,6 +34,7 @@ from listener.web.search_export import (
     content_disposition,
     export_chunks,
 )
+from listener.web.search_form import FLAG_CHOICES, URGENCY_CHOICES
 from listener.web.search_views import (
     DEFAULT_LIMIT,
     FACET_LABELS,
@@ -128,6 +129,8 @@ def _search_page(
             # still shows when a link carries it).
             "brands": [b.name for b in context.settings.brands],
             "sources": [s.name for s in context.settings.sources],
+            "urgency_choices": URGENCY_CHOICES,
+            "flag_choices": FLAG_CHOICES,
         },
         block="results" if partial else None,
         # A query that does not parse is an answer (the error under the box), not a failure.

@@ -12,13 +12,20 @@ from urllib.parse import urlencode
 
 from pydantic import BaseModel
 
+from listener.models import Flag, Urgency
 from listener.query import QueryError
 from listener.store.search import SearchWhere, search_where
 
 SortOrder = Literal["relevance", "newest"]
 # Filter values are short names; anything longer is refused before it reaches SQL.
 MAX_FILTER_CHARS = 200
-FILTER_FIELDS = ("brand", "source", "sentiment", "complaint", "feeling", "topic", "language")
+FILTER_FIELDS = (
+    "brand", "source", "sentiment", "complaint", "feeling", "topic", "language", "urgency", "flag",
+)  # fmt: skip
+# The closed choices, as the CLI's --urgency and --flag offer them: a value outside them is
+# refused with the list, never ignored.
+URGENCY_CHOICES = tuple(u.value for u in Urgency)
+FLAG_CHOICES = tuple(f.value for f in Flag)
 
 
 class SearchProblem(ValueError):
@@ -43,6 +50,8 @@ class SearchForm(BaseModel):
     feeling: str | None = None
     topic: str | None = None
     language: str | None = None
+    urgency: str | None = None  # one of URGENCY_CHOICES
+    flag: str | None = None  # one of FLAG_CHOICES: mentions flagged so
     date_from: date | None = None  # "from" in the URL; inclusive, UTC
     date_to: date | None = None  # "to" in the URL; inclusive (the whole day), UTC
     # A time range in whole UTC hours, ``until`` exclusive: what a dashboard bucket links to
@@ -86,6 +95,8 @@ class SearchForm(BaseModel):
             "feeling": self.feeling,
             "topic": self.topic,
             "language": self.language,
+            "urgency": self.urgency,
+            "flag": self.flag,
             "since": _later(_midnight(self.date_from), self.since),
             # "to" names a day and includes it: the search ends at the next midnight (and
             # the last day of the calendar has no next midnight: no end).
@@ -186,6 +197,10 @@ def form_from_params(params: Mapping[str, str]) -> SearchForm:
     complaint = values.get("complaint")
     if complaint is not None and complaint not in ("yes", "no"):
         raise SearchProblem(f"complaint must be yes or no, not {complaint!r}")
+    for name, choices in (("urgency", URGENCY_CHOICES), ("flag", FLAG_CHOICES)):
+        chosen = values.get(name)
+        if chosen is not None and chosen not in choices:
+            raise SearchProblem(f"{name} must be one of {', '.join(choices)}, not {chosen!r}")
     for name, field in (("from", "date_from"), ("to", "date_to")):
         value = params.get(name, "").strip()
         if value:

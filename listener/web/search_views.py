@@ -60,6 +60,8 @@ FACET_LABELS = {
     "language": "Language",
     "feeling": "Feeling",
     "topic": "Topic",
+    "urgency": "Urgency",
+    "flag": "Flag",
 }
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -250,9 +252,12 @@ def run_search(
 def _exact_count(store: SQLiteStore, form: SearchForm) -> int | None:
     """Every match counted from the rollups, when they can tell it (no text query, and
     filters they hold): what a dashboard number links to shows that number, not "1,000+"."""
-    if form.q.strip():
+    filters = form.where_kwargs()
+    # The rollups keep no urgency or flag: a search narrowed by one is counted by the facets.
+    narrowed_by_judgment = (filters.pop("urgency"), filters.pop("flag")) != (None, None)
+    if form.q.strip() or narrowed_by_judgment:
         return None
     try:
-        return exact_count(store, **form.where_kwargs())
+        return exact_count(store, **filters)
     except ValueError:
         return None
