@@ -178,7 +178,9 @@ class Judge:
             )
         danger = read_danger(text, reading.language)
         complaint_evidence = rules.evidence
-        press = press_evidence(text, title=title, source_type=source_type, url=url)
+        press = press_evidence(
+            text, title=title, source_type=source_type, url=url, language=reading.language
+        )
         if press:
             # An article about the brand is no customer asking it for anything, whatever
             # its words (a news item about a fire keeps its safety topic and urgency).
