@@ -71,7 +71,14 @@ READABLE_LANGUAGES = frozenset({"en"})  # what VADER's lexicon is written in
 # means it saw nothing, not that nothing was said. A quarter is more than a stray name.
 UNREAD_SHARE = 0.25
 # Scripts our cue lists read, for a partly read text whose language was not given as theirs.
-CUE_LANGUAGE_OF_SCRIPT = {"Bengali": "bn", "Devanagari": "hi", "Telugu": "te"}
+# "Japanese" is Han with kana and "Han" is Han without (``reading.language``'s script names).
+CUE_LANGUAGE_OF_SCRIPT = {
+    "Bengali": "bn",
+    "Devanagari": "hi",
+    "Telugu": "te",
+    "Han": "zh",
+    "Japanese": "ja",
+}
 # Words VADER scores as positive that, in posts to brands, ask for service rather than
 # praise it: "please help, customer care won't answer" is not a happy post.
 REQUEST_WORDS = ("help", "please", "pls", "plz", "care", "support")

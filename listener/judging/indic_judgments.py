@@ -17,9 +17,12 @@ from __future__ import annotations
 from functools import lru_cache
 
 from listener.reading.indic_cues import CueLists, script_cue_language
+from listener.reading.lexicon.cjk import CJK_JUDGMENT_CUES
 from listener.reading.lexicon.indic_judgments import INDIC_JUDGMENT_CUES
 
-_LISTS = CueLists(INDIC_JUDGMENT_CUES)
+# Chinese and Japanese ("zh", "ja") have topic and feeling lists only: a text read as one of
+# them gets those, and no Indic safety, threat or urgency words.
+_LISTS = CueLists({**INDIC_JUDGMENT_CUES, **CJK_JUDGMENT_CUES})
 _JUDGED_SPACES = ("topic", "feeling")
 _Found = dict[str, dict[str, tuple[str, ...]]]
 
@@ -42,7 +45,7 @@ def _found(text: str, reading: str) -> _Found:
 
 
 def indic_found(text: str, language: str | None) -> dict[str, dict[str, tuple[str, ...]]]:
-    """Topic and feeling words of ``text`` read as ``language`` (bn, te, hi, hi-Latn)."""
+    """Topic and feeling words of ``text`` read as ``language`` (bn, te, hi, hi-Latn; zh, ja)."""
     reading = indic_reading(text, language)
     if reading is None:
         return {}

@@ -1,8 +1,10 @@
-"""Finding the Bengali, Telugu, Hindi and Hinglish cues of ``lexicon.indic`` in a text.
+"""Finding the Bengali, Telugu, Hindi and Hinglish cues of ``lexicon.indic``, and the Chinese
+and Japanese cues of ``lexicon.cjk``, in a text.
 
 Cues and text are brought to one matching form first — Unicode NFC, joiners dropped,
-separators made single spaces, each language's spelling variants folded to one spelling —
-then one compiled alternation per language, factored as a trie, finds them, longest first.
+separators made single spaces, each language's spelling variants folded to one spelling
+(traditional Chinese characters to simplified, half-width katakana to full width) — then one
+compiled alternation per language, factored as a trie, finds them, longest first.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
+from listener.reading.lexicon.cjk import CJK_CUES, SIMPLIFIED, TRADITIONAL
 from listener.reading.lexicon.indic import INDIC_CUES, LATIN_SPELLINGS, Family
 
 # Complaints say what is wrong early; 5,000 characters take a few milliseconds to match.
@@ -51,16 +54,37 @@ def _unchanged(text: str) -> str:
     return text
 
 
+_TO_SIMPLIFIED = str.maketrans(TRADITIONAL, SIMPLIFIED)
+# Half-width katakana (ｷｬﾝｾﾙ) and their sound marks; NFKC makes them the usual full width.
+_HALF_WIDTH_KANA = re.compile("[\uff61-\uff9f]")
+
+
+def _fold_chinese(text: str) -> str:
+    # One translate in C: traditional text ("壞了", "退錢") reads as the simplified cues.
+    return text.translate(_TO_SIMPLIFIED)
+
+
+def _fold_japanese(text: str) -> str:
+    if _HALF_WIDTH_KANA.search(text) is None:
+        return text
+    return unicodedata.normalize("NFKC", text)
+
+
 _FOLDS: Mapping[str, Callable[[str], str]] = {
     "bn": _fold_bengali,
     "te": _unchanged,
     "hi": _fold_hindi,
     "hi-Latn": _fold_hinglish,
+    "zh": _fold_chinese,
+    "ja": _fold_japanese,
 }
+# A family of longer words that must win over a cue they hold ("不好意思", "excuse me", over
+# "不好"): found like any cue, then dropped, so the shorter cue is not reported.
+MASK_FAMILY = "none"
 
 
 def _unknown(language: str) -> ValueError:
-    return ValueError(f"no cue lists for language {language!r} (known: {', '.join(INDIC_CUES)})")
+    return ValueError(f"no cue lists for language {language!r} (known: {', '.join(_FOLDS)})")
 
 
 def matching_form(text: str, language: str) -> str:
@@ -156,16 +180,19 @@ class CueLists:
         return {family: tuple(cues) for family, cues in found.items()}
 
 
-_COMPLAINT_CUES = CueLists(INDIC_CUES)
+_COMPLAINT_CUES = CueLists({**INDIC_CUES, **CJK_CUES})
 
 
 def find_cues(text: str, language: str) -> dict[Family, tuple[str, ...]]:
     """The cues in ``text`` by family, each family's cues in order of first appearance.
 
-    ``language`` is a key of ``INDIC_CUES``; cues are reported as they are listed there, whatever
-    spelling variant the text used. Only the first ``MAX_MATCHED_CHARS`` characters are read.
+    ``language`` is a key of ``INDIC_CUES`` or ``CJK_CUES`` ("zh", "ja"); cues are reported as
+    they are listed there, whatever spelling variant the text used. Only the first
+    ``MAX_MATCHED_CHARS`` characters are read.
     """
-    return _COMPLAINT_CUES.find(text, language)
+    found = _COMPLAINT_CUES.find(text, language)
+    found.pop(MASK_FAMILY, None)
+    return found
 
 
 # The first letter of one of these scripts tells which cue lists a text needs when nobody said
