@@ -56,7 +56,8 @@ def plan_drafts(facts: Facts, settings: RepliesSettings, platform: Platform) -> 
     or "DM us your order number" answers a problem nobody raised. A question gets a
     private channel; only a complaint gets the known fix for its topic."""
     plans = [Plan(ACKNOWLEDGE)]
-    if facts.kind in (PRAISE, NEUTRAL):
+    if facts.kind in (PRAISE, NEUTRAL) or facts.threat:
+        # A threat gets one calm line in two phrasings: no fix, no "DM us" to bargain over.
         return [*plans, Plan(ACKNOWLEDGE, variant=1)][: settings.drafts]
     # A fix answers a problem of its own topic: not a question ("does it work on Android?"
     # is not answered by the crash fix), and not a thing of another topic (the refund that

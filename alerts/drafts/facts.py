@@ -34,8 +34,11 @@ COMPLAINT, PRAISE, QUESTION, NEUTRAL = "complaint", "praise", "question", "neutr
 _SERIOUS_STEMS = (
     "racis", "discriminat", "sexis", "homophob", "transphob", "harass", "assault", "abus",
     "injur", "poison", "allerg", "hospital", "unsafe", "danger", "threat", "bigot", "slur",
-    "groped", "attacked", "explod",
+    "groped", "attacked", "explod", "racial",
 )  # fmt: skip
+# Topics a judge gives grave matters (the lead's danger hook gives "safety"; another slice
+# gives discrimination a topic of its own).
+_SERIOUS_TOPICS = frozenset({"safety", "discrimination", "harassment", "threat"})
 # Short words matched whole: "fire" is not "firefox", "smoke" not "smoked salmon".
 _SERIOUS_WORDS = frozenset(
     {"fire", "fires", "smoke", "burn", "burns", "burned", "burnt", "scalded", "electrocuted"}
@@ -108,6 +111,18 @@ _ASK_VERBS = frozenset(
     {"reply", "respond", "answer", "help", "check", "look", "fix", "sort", "refund", "call",
      "contact", "send", "dm", "explain", "advise", "confirm", "tell", "let", "get"}
 )  # fmt: skip
+# How a plain question opens. Not "why" or "where", which ask after a problem ("where is
+# my order?").
+_QUESTION_OPENERS = frozenset(
+    {"do", "does", "did", "can", "could", "how", "is", "are", "will", "what", "which", "when",
+     "would", "should", "any", "anyone", "hi", "hey", "hello"}
+)  # fmt: skip
+_PROBLEM_WORDS = frozenset(
+    {"wrong", "missing", "lost", "broken", "damaged", "cracked", "delayed", "cancelled",
+     "late", "stolen", "double", "second", "extra", "duplicate", "incorrect", "unexpected",
+     "hidden", "cold", "refund", "charge", "overcharge", "delay", "crashes", "crash",
+     "outage", "outages"}
+)  # fmt: skip
 # Which feeling a draft meets first when several were found.
 _FEELING_ORDER = ("angry", "frustrated", "anxious", "confused", "disappointed")
 LOYAL_TAGS = frozenset({"vip", "loyal"})
@@ -164,12 +179,25 @@ def extract_facts(
     feeling, words = _feeling(mention, detected, text)
     tags = frozenset(t.lower() for t in (history.tags if history else ()))
     kind = _kind(mention, text)
+    threat = judged.flagged(Flag.THREAT)
+    serious = _serious(mention, text)
     if kind == PRAISE:
         thing, feeling, words = None, None, ()  # thanks name no problem and no bad feeling
     elif kind != COMPLAINT and language != "en":
         thing = None  # the Bengali, Telugu and Hindi acknowledgements name no thing
-    serious = _serious(mention, text)
+    if threat:
+        # A threat is met with one calm line: naming its "refund" or meeting its feeling
+        # reads as bargaining with it.
+        thing, feeling, words = None, None, ()
+    elif serious:
+        # Discrimination and danger are met gravely: a feeling read from a passing word
+        # ("still" → "fed up") belittles them, so no feeling line at all.
+        feeling, words = None, ()
     high = judged.urgency is Urgency.HIGH and bool(judged.urgency_evidence)
+    urgent = kind != PRAISE and not threat and (high or (language != "en" and feeling == "anxious"))
+    mirror = _mirror(words, serious) if language == "en" else None
+    if urgent and mirror == "time":
+        mirror = None  # "I know this is urgent" already says it: not "I know time matters" too
     return Facts(
         seed=mention.id,
         language=language,
@@ -180,15 +208,15 @@ def extract_facts(
         thing=thing,
         feeling=feeling,
         feeling_words=words,
-        mirror=_mirror(words, serious) if language == "en" else None,
+        mirror=mirror,
         # "I know this is urgent" only when the judge found urgency and says why; the
         # other languages' templates meet worry ("জরুরি") with their urgency line.
-        urgent=kind != PRAISE and (high or (language != "en" and feeling == "anxious")),
+        urgent=urgent,
         history=_history(mention, history),
         loyal=bool(tags & LOYAL_TAGS),
         abuse_words=abuse,
         private_data=_private_data(text),
-        threat=judged.flagged(Flag.THREAT),
+        threat=threat,
         press="press" in tags or judged.flagged(Flag.PRESS),
         kind=kind,
         serious=serious,
@@ -199,8 +227,10 @@ def extract_facts(
 def _kind(mention: Mention, text: str) -> str:
     """Which draft to write: the judge's complaint verdict first, then its sentiment."""
     judged = mention.judgments
-    if judged.complaint or judged.flagged(Flag.THREAT):
+    if judged.flagged(Flag.THREAT):
         return COMPLAINT
+    if judged.complaint:
+        return QUESTION if _only_asks(mention, text) else COMPLAINT
     if "?" in text or _asks(text):
         return QUESTION  # "Is this the quality now?" asks, even when its words are warm
     if judged.sentiment_label is SentimentLabel.POSITIVE:
@@ -215,6 +245,23 @@ def _kind(mention: Mention, text: str) -> str:
         # read: still met with care, as every post was before drafts had kinds.
         return COMPLAINT
     return NEUTRAL
+
+
+def _only_asks(mention: Mention, text: str) -> bool:
+    """A question that names no problem ("does the anvil come in a 10kg size?", "how do I
+    reset the timer?"): answered, not apologised for, even when the judge scored it a
+    complaint. Only a question that opens like one, with no feeling, no unhappy sentiment,
+    no flag and no thing a problem word qualifies; "where is my order?" stays a complaint."""
+    judged = mention.judgments
+    if "?" not in text or judged.feelings or judged.flags:
+        return False
+    if judged.sentiment_label is SentimentLabel.NEGATIVE:
+        return False
+    words = words_of(text)
+    if not words or words[0] not in _QUESTION_OPENERS:
+        return False
+    found = object_phrase(text)
+    return found is None or not any(w in _PROBLEM_WORDS for w in found.phrase.split())
 
 
 def _asks(text: str) -> bool:
@@ -233,7 +280,7 @@ def _asks(text: str) -> bool:
 def _serious(mention: Mention, text: str) -> bool:
     """Danger, safety or discrimination: met gravely, never as "a hassle"."""
     judged = mention.judgments
-    if judged.flagged(Flag.THREAT) or "safety" in judged.topic_names():
+    if judged.flagged(Flag.THREAT) or _SERIOUS_TOPICS & set(judged.topic_names()):
         return True
     return any(w in _SERIOUS_WORDS or w.startswith(_SERIOUS_STEMS) for w in words_of(text))
 
@@ -285,7 +332,7 @@ def _topic(
     if language == "en":
         return _english_topic(topics, text)
     for finding in topics:
-        thing = things.indic_thing(language, finding.name, text)
+        thing = things.indic_thing(language, finding.name, text, finding.evidence)
         if thing:
             return finding.name, thing
     topic = things.indic_topic(language, text)

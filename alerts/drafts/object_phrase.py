@@ -47,6 +47,8 @@ _add("delivery", _YOURS, "order,orders,package,packages,parcel,parcels,delivery,
      "shipment,shipping,tracking number,return,returns,collection,pickup,pick up,"
      "pick-up,item,items,purchase,purchases,gift,goods")  # fmt: skip
 _add("delivery", _THE, "courier,driver,delivery driver,tracking,box,packaging,address")
+_add("product_quality", _YOURS, "part,parts,piece,pieces,bolt,bolts,screw,screws,lid,lids,"
+     "accessory,accessories,instructions,manual,kit")  # fmt: skip
 _add("billing", _YOURS, "refund,refunds,bill,bills,invoice,payment,payments,card,credit card,"
      "debit card,gift card,subscription,membership,direct debit,account balance,money,"
      "deposit,receipt,statement,voucher,claim,warranty,insurance,policy,premium,rate,"
@@ -108,6 +110,17 @@ _GENERIC = _set(
     "insurance,design,fit,return,returns,cable,collection,power,box,dm,dms"
 )
 _MINE = frozenset({"my", "our", "mine", "ours"})
+# What a thing came in: "arrived in the box" is about what was inside. The container is the
+# thing only when a problem word qualifies it ("the box was crushed", "damaged packaging").
+_CONTAINERS = _set("box,boxes,packaging,envelope,wrapping")
+_CONTAINER_DAMAGE = frozenset({"damaged", "broken", "cracked", "smashed", "crushed", "soaked",
+                               "torn", "ripped", "wet", "opened", "open", "dented",
+                               # or complained of in itself: "a massive box for one tie"
+                               "massive", "huge", "giant", "enormous", "oversized",
+                               "excessive", "wasteful", "empty"})  # fmt: skip
+# "got the rocket skates instead of the anvil": what came was the wrong item. Read only
+# after a word of receiving, so "I'll go to another shop instead of you" names nothing.
+_RECEIVING = _set("got,received,receive,sent,send,delivered,came,arrived,gave,given,shipped")
 # Problem word before a head → the phrase keeps it, in our spelling: "the wrong book".
 _QUALIFIERS = {
     "wrong": "wrong", "missing": "missing", "lost": "lost", "broken": "broken",
@@ -116,7 +129,8 @@ _QUALIFIERS = {
     "defective": "faulty", "smashed": "damaged", "stolen": "stolen", "cold": "cold",
     "duplicate": "duplicate", "double": "double", "second": "second", "extra": "extra",
     "unexpected": "unexpected", "hidden": "hidden", "incorrect": "incorrect",
-    "new": "new", "old": "old", "free": "free",
+    "new": "new", "old": "old", "free": "free", "crushed": "damaged", "soaked": "damaged",
+    "torn": "damaged", "ripped": "damaged",
 }  # fmt: skip
 # Qualifiers that make a thing not the person's own: "the wrong book", "the second charge".
 _NOT_YOURS = frozenset(
@@ -135,6 +149,7 @@ _AFTER = {
     "delayed": "delayed", "cancelled": "cancelled", "canceled": "cancelled", "lost": "lost",
     "missing": "missing", "broke": "broken", "broken": "broken", "damaged": "damaged",
     "smashed": "damaged", "cracked": "cracked", "stolen": "stolen", "late": "late",
+    "crushed": "damaged", "soaked": "damaged", "torn": "damaged", "ripped": "damaged",
 }  # fmt: skip
 _LINKS = _set(
     "is,was,were,are,has,have,been,got,gone,still,now,being,arrived,came,never,just,totally,"
@@ -252,6 +267,10 @@ def object_phrase(text: str) -> ObjectPhrase | None:
             score = _HANDLING_SCORE if topic in _HANDLING else _PHRASE_SCORE
             best = (score, ObjectPhrase(said, topic))
             break
+    if best is None:
+        best = _charge_phrase(words)
+    if best is None and _got_instead(words):
+        best = (_WRONG_ITEM_SCORE, ObjectPhrase("the wrong item", "delivery"))
     if best is None and _holds_number_off(words):
         best = (_PHRASE_SCORE, ObjectPhrase("the discount", "pricing"))  # "40% off"
     i = 0
@@ -271,6 +290,9 @@ def object_phrase(text: str) -> ObjectPhrase | None:
             i, size = i + size, 1
             entry = _HEADS.get(words[i]) or _plural_head(words[i]) or entry
         score, found = _candidate(words, i, size, modifier, entry)
+        if not found.phrase:
+            i += size
+            continue  # a container, not the thing
         if best is None or score > best[0]:
             best = (score, found)
         i += size
@@ -345,6 +367,19 @@ def _candidate(
     )
     if qualifier is None:
         qualifier = _after(words, i + size)
+    damaged = qualifier in ("damaged", "broken", "cracked") or before in _CONTAINER_DAMAGE
+    if (
+        head in _CONTAINERS
+        and not modifier
+        and not damaged
+        and not _after_any(words, i + size, _CONTAINER_DAMAGE)
+    ):
+        return -1, ObjectPhrase("", topic)  # what it came in, not the thing
+    if topic in _RECEIVED and _missing_before(words, i):
+        # "missing 2 bolts", "missing mounting bolts": what is missing is the thing (only
+        # our own words reach the draft: "the missing bolts")
+        shown = _DISPLAY.get(head, head)
+        return 8, ObjectPhrase(" ".join(w for w in ("the missing", modifier, shown) if w), topic)
     mine = before in _MINE or (before in _QUALIFIERS and before2 in _MINE)
     if mine and determiner == _THE and topic not in ("support", "website_app", "pricing"):
         determiner = _YOURS
@@ -376,6 +411,30 @@ def _candidate(
     return score, ObjectPhrase(" ".join(words_out), topic)
 
 
+def _missing_before(words: list[str], i: int) -> bool:
+    """ "missing" up to three words before the head, with only a number or a describing
+    word between: "missing 2 mounting bolts", not "missing from my order"."""
+    for back in (1, 2, 3):
+        if i - back < 0:
+            return False
+        word = words[i - back]
+        if word == "missing":
+            return True
+        if not (word.isdigit() or (word not in _HEADS and word not in _NOT_BETWEEN)):
+            return False
+    return False
+
+
+def _after_any(words: list[str], start: int, wanted: frozenset[str]) -> bool:
+    """A word of ``wanted`` within three linking words after the head: "box was crushed"."""
+    for word in words[start : start + 4]:
+        if word in wanted:
+            return True
+        if word not in _LINKS:
+            return False
+    return False
+
+
 def _verb_before(words: list[str], i: int) -> bool:
     """Whether the word at ``i`` is used as a verb: "I order", "to return", "can't charge"."""
     return i > 0 and words[i - 1] in _SUBJECTS
@@ -398,6 +457,42 @@ def _after(words: list[str], start: int) -> str | None:
         if word not in _LINKS:
             return None
     return None
+
+
+_CHARGED = _set("charged,charging,billed,billing,took,taken,debited")
+_TWICE = _set("twice,double,again")
+_DELIVERY_FEES = _set("delivery,shipping,postage,p&p,courier")
+_NOT_BETWEEN = _LINKS | _SUBJECTS | _PLACE | _MINE | _set("from,of,with,for,but,or")
+_WRONG_ITEM_SCORE = 9  # as "the wrong book you received"
+
+
+def _charge_phrase(words: list[str]) -> tuple[int, ObjectPhrase] | None:
+    """ "charged my card twice" → the double charge; "charged £40 for delivery" → the
+    delivery charge. A few words may stand between ("my card", "me £40")."""
+    for i, word in enumerate(words):
+        if word not in _CHARGED:
+            continue
+        ahead = words[i + 1 : i + 5]
+        if any(w == "twice" for w in ahead) or (word != "took" and "double" in ahead):
+            return _PHRASE_SCORE, ObjectPhrase("the double charge", "billing")
+        if "for" in ahead:
+            after_for = words[i + 2 + ahead.index("for") : i + 5 + ahead.index("for")]
+            heads = [w for w in after_for if w not in _DETERMINERS]
+            if heads and heads[0] in _DELIVERY_FEES:
+                return _PHRASE_SCORE, ObjectPhrase("the delivery charge", "billing")
+    return None
+
+
+def _got_instead(words: list[str]) -> bool:
+    """ "got rocket skates instead of the anvil", "sent me X instead of Y"."""
+    for i in range(1, len(words) - 1):
+        if (
+            words[i] == "instead"
+            and words[i + 1] == "of"
+            and any(w in _RECEIVING for w in words[max(0, i - 7) : i])
+        ):
+            return True
+    return False
 
 
 def _holds_number_off(words: list[str]) -> bool:

@@ -117,6 +117,7 @@ def context(
         "topic": facts.topic,
         "kind": facts.kind,
         "serious": facts.serious,
+        "threat": facts.threat,
         "question": facts.question,
         "feeling": facts.feeling,
         "mirror": facts.mirror,

@@ -143,6 +143,17 @@ INDIC_CARD = {
     "te": (("కార్డ్", "కార్డు"), "మీ కార్డ్ ఛార్జ్"),
     "hi": (("कार्ड",), "आपके कार्ड से कटे पैसों"),
 }
+# Billing named more exactly where the post or the judge's topic evidence says which: a
+# refund owed ("রিফান্ড", "రీఫండ్", "रिफंड") or money taken twice ("দুবার", "రెండుసార్లు",
+# "दो बार"). First match wins: the double charge, then the refund, then the card.
+INDIC_BILLING: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
+    "bn": ((("দুবার", "দু'বার", "ডাবল"), "দুবার কাটা টাকা"),
+           (("রিফান্ড", "টাকা ফেরত", "ফেরত"), "আপনার রিফান্ড")),
+    "te": ((("రెండుసార్లు", "రెండు సార్లు", "డబుల్"), "రెండుసార్లు కట్ అయిన డబ్బు"),
+           (("రీఫండ్", "డబ్బు తిరిగి", "వాపసు"), "మీ రీఫండ్")),
+    "hi": ((("दो बार", "दोबारा कट", "डबल"), "दो बार कटे पैसों"),
+           (("रिफंड", "रिफ़ंड", "पैसे वापस", "वापसी"), "आपके रिफंड")),
+}  # fmt: skip
 # Feelings named outright in these languages (the judge's feeling words are English).
 INDIC_FEELINGS: dict[str, dict[str, tuple[str, ...]]] = {
     "bn": {
@@ -180,12 +191,17 @@ def english_thing(topic: str, evidence: tuple[str, ...]) -> str:
     return "the " + topic.replace("_", " ")  # a topic of the settings' own, e.g. "the battery"
 
 
-def indic_thing(language: str, topic: str, text: str) -> str | None:
-    """The phrase for ``topic`` in ``language`` (None when the language has none)."""
+def indic_thing(language: str, topic: str, text: str, evidence: tuple[str, ...] = ()) -> str | None:
+    """The phrase for ``topic`` in ``language`` (None when the language has none); the
+    judge's ``evidence`` words for the topic are read beside the text."""
     table = INDIC_TOPICS.get(language)
     if table is None:
         return None
     if topic == "billing":
+        seen = (text, *evidence)
+        for words, phrase in INDIC_BILLING[language]:
+            if any(w in part for w in words for part in seen):
+                return phrase
         words, card = INDIC_CARD[language]
         if any(w in text for w in words):
             return card
