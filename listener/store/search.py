@@ -15,8 +15,8 @@ from enum import StrEnum
 from typing import Any
 
 from listener.models import Flag, SentimentLabel, Urgency
-from listener.query import FieldFilter, FtsQuery
-from listener.query.fts import check_search_size, to_fts5_both
+from listener.query import FieldFilter, FtsQuery, to_fts5
+from listener.query.fts import check_search_size, to_letters_fts5
 from listener.store.letters import LETTERS_TABLE
 from listener.store.rows import ts
 from listener.store.search_both import WORD_INDEX, hit_marks, letters_answer, ranked_both
@@ -293,7 +293,9 @@ def search_where(
         check_search_size(query)  # before FTS5 reads a doclist per term
         # Written for the letters index too when the word index answers: a Latin word glued
         # to letters of a spaceless script ("Appleの") is a word only there.
-        fts, letters = to_fts5_both(query)
+        fts = to_fts5(query)
+        textual = fts.match is not None or fts.exclude is not None
+        letters = to_letters_fts5(query) if textual and not fts.letters else None
     else:
         fts, letters = FtsQuery(None, None, ()), None
     ranked = fts.match is not None or on_filters
