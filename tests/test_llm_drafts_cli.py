@@ -119,7 +119,9 @@ def test_a_model_that_times_out_leaves_the_template_drafts(
     )
 
     assert result.exit_code == 0, result.output
-    assert "model:    the local model gave no drafts: no answer within 0.3 s" in result.output
+    assert "model:    The local model did not answer within 0.3 s (replies.llm.timeout)" in (
+        result.output
+    )
     assert "[1] acknowledge" in result.output and "llm ·" not in result.output
     released.set()
     answered(httpserver)

@@ -130,7 +130,7 @@ def test_a_failing_model_leaves_the_drafts_and_says_why(
     )
 
     assert swapped.status_code == 200
-    assert "the local model gave no drafts: HTTP 503" in swapped.text
+    assert "answered HTTP 503" in swapped.text
     assert running.store.get_alert(alert_id).drafts == drafts_before  # type: ignore[union-attr]
     assert running.context.metrics.value("listener_llm_requests_total", outcome="http_error") == 1
 

@@ -63,7 +63,13 @@ class LlmResult:
     outcome: str
     drafts: tuple[ReplyDraft, ...] = ()  # those that passed
     dropped: tuple[Dropped, ...] = ()
-    detail: str | None = None  # what went wrong, for a person
+    detail: str | None = None  # what went wrong, as the log says it (error names, the URL)
+    # What went wrong and what to check, as a manager reads it on the page or the CLI.
+    advice: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome not in ("off", "answered")
 
     @property
     def message(self) -> str:
@@ -71,19 +77,23 @@ class LlmResult:
         if self.outcome == "off":
             return "the local model is off (replies.llm.enabled)"
         if self.outcome != "answered":
-            return f"the local model gave no drafts: {self.detail or self.outcome}"
+            return self.advice or f"the local model gave no drafts: {self.detail or self.outcome}"
         kept = f"{len(self.drafts)} draft(s) from the local model"
         if not self.dropped:
             return kept
         why = "; ".join(", ".join(d.reasons) for d in self.dropped)
+        if not self.drafts:
+            dropped = len(self.dropped)
+            return f"No draft from the local model passed the checks: {dropped} dropped ({why})"
         return f"{kept}, {len(self.dropped)} dropped ({why})"
 
 
 class _Failed(Exception):
-    def __init__(self, outcome: str, detail: str) -> None:
+    def __init__(self, outcome: str, detail: str, advice: str | None = None) -> None:
         super().__init__(detail)
         self.outcome = outcome
         self.detail = detail
+        self.advice = advice
 
 
 async def llm_drafts(
@@ -121,7 +131,7 @@ async def llm_drafts(
         )
         if metrics is not None:
             metrics.llm_requests.labels(outcome=failed.outcome).inc()
-        return LlmResult(failed.outcome, detail=failed.detail)
+        return LlmResult(failed.outcome, detail=failed.detail, advice=failed.advice)
     if metrics is not None:
         metrics.llm_requests.labels(outcome="answered").inc()
     return _checked(texts[: llm.drafts], mention, facts, prompt, replies, place, llm, metrics)
@@ -133,7 +143,40 @@ def llm_drafts_blocking(mention: Mention, **options: Any) -> LlmResult:
 
 
 def _timed_out(llm: LlmDrafts) -> _Failed:
-    return _Failed("timeout", f"no answer within {llm.timeout:g} s (replies.llm.timeout)")
+    return _Failed(
+        "timeout",
+        f"no answer within {llm.timeout:g} s (replies.llm.timeout)",
+        f"The local model did not answer within {llm.timeout:g} s (replies.llm.timeout):"
+        " a large model on a busy machine may need longer.",
+    )
+
+
+def _base(llm: LlmDrafts) -> str:
+    return str(llm.url).rstrip("/")
+
+
+def _refused(llm: LlmDrafts, status: int, url: str) -> _Failed:
+    """An HTTP error, with what to check for the usual ones (a key, a model name)."""
+    server = f"The model server at {_base(llm)} answered HTTP {status}"
+    if status in (401, 403):
+        advice = f"{server}: it refused the key; check replies.llm.api_key."
+    elif status == 404:
+        advice = (
+            f"{server}: check replies.llm.model ({llm.model!r}: is that model installed on the"
+            " server, e.g. in `ollama list`?) and that replies.llm.url ends in /v1."
+        )
+    else:
+        advice = f"{server}; its own log says why."
+    return _Failed("http_error", f"HTTP {status} from {url}", advice)
+
+
+def _unreadable(llm: LlmDrafts, detail: str) -> _Failed:
+    return _Failed(
+        "bad_answer",
+        detail,
+        f"The local model's answer could not be read ({detail}): try again, or check that"
+        f" {_base(llm)} is an OpenAI-compatible /v1 endpoint (replies.llm.url).",
+    )
 
 
 async def _ask(llm: LlmDrafts, prompt: Prompt) -> list[str]:
@@ -154,28 +197,48 @@ async def _ask(llm: LlmDrafts, prompt: Prompt) -> list[str]:
             client.stream("POST", url, json=body, headers=headers) as response,
         ):
             if response.status_code != 200:
-                raise _Failed("http_error", f"HTTP {response.status_code} from {url}")
+                raise _refused(llm, response.status_code, url)
             raw = bytearray()
             async for chunk in response.aiter_bytes():
                 raw += chunk
                 if len(raw) > MAX_ANSWER_BYTES:
-                    raise _Failed("bad_answer", "the answer is larger than 1 MB")
+                    raise _unreadable(llm, "the answer is larger than 1 MB")
     except httpx.TimeoutException:
         raise _timed_out(llm) from None
+    except httpx.ConnectError as error:
+        raise _Failed(
+            "unreachable",
+            f"{type(error).__name__} for {url}",
+            f"Nothing answered at {_base(llm)} — is the model server (Ollama, llama.cpp…)"
+            " running? (replies.llm.url)",
+        ) from None
     except httpx.HTTPError as error:
-        raise _Failed("unreachable", f"{type(error).__name__} for {url}") from None
+        raise _Failed(
+            "unreachable",
+            f"{type(error).__name__} for {url}",
+            f"The model server at {_base(llm)} broke off its answer; its own log says why.",
+        ) from None
     try:
         parsed = json.loads(bytes(raw))
     except ValueError:
-        raise _Failed("bad_answer", "the answer is not JSON") from None
+        raise _unreadable(llm, "the answer is not JSON") from None
     content = completion_content(parsed)
     if content is None:
-        raise _Failed("bad_answer", "the answer has no choices[0].message.content")
+        raise _unreadable(llm, "the answer has no choices[0].message.content")
     texts = draft_texts(content)
     if texts is None:
-        raise _Failed("bad_answer", 'the model did not answer {"drafts": [...]}')
+        raise _Failed(
+            "bad_answer",
+            'the model did not answer {"drafts": [...]}',
+            "The local model answered, but not with drafts in the form asked for: try again,"
+            " or a model that follows instructions more closely (replies.llm.model).",
+        )
     if not texts:
-        raise _Failed("empty", "the model's answer holds no draft text")
+        raise _Failed(
+            "empty",
+            "the model's answer holds no draft text",
+            "The local model answered with no draft text: try again.",
+        )
     return texts
 
 

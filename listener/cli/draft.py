@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from dataclasses import replace
 from typing import Any
@@ -67,6 +68,7 @@ def draft(
     Example: listener draft --text "@acme my order never arrived" --author @dana
     """
     from alerts.drafts.facts import extract_facts
+    from alerts.drafts.lint_advice import lint_advice
     from alerts.drafts.replies import draft_replies
     from listener.cli.render import judgments_as_json, judgments_line, terminal_safe
     from listener.judging.judge import Judge
@@ -94,9 +96,17 @@ def draft(
     if use_llm:
         from alerts.drafts.llm import llm_drafts_blocking
 
-        asked = llm_drafts_blocking(
-            mention, settings=replies, brand=brand, platform=platform, language=lang
-        )
+        # The outcome is said on the "model:" line, in words for a person; the log line (for
+        # a daemon's operators) would print bare above it, the same failure said twice.
+        llm_log = logging.getLogger("alerts.drafts.llm")
+        level = llm_log.level
+        llm_log.setLevel(logging.ERROR)
+        try:
+            asked = llm_drafts_blocking(
+                mention, settings=replies, brand=brand, platform=platform, language=lang
+            )
+        finally:
+            llm_log.setLevel(level)
         drafts = (*drafts, *asked.drafts)
     if as_json:
         out: dict[str, Any] = {
@@ -121,8 +131,8 @@ def draft(
         click.echo(f"model:    {terminal_safe(asked.message)}")
     for number, item in enumerate(drafts, 1):
         lint = item.lint
-        failed = [k for k, v in lint.items() if v is False or (isinstance(v, list) and v)]
-        verdict_line = "lint ok" if lint.get("ok") else "lint: " + ", ".join(failed)
+        # Only what must never be sent is a failure; the rest is advice (lint_advice).
+        verdict_line = lint_advice(lint).line()
         click.echo(
             f"\n[{number}] {item.approach} · {item.language} · "
             f"{lint.get('length')}/{lint.get('limit')} · {verdict_line}"

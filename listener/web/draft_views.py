@@ -6,6 +6,9 @@ The reasons come from the drafts' own planning (``alerts.drafts``): "solve it no
 fix under ``replies.fixes`` for the mention's topic, "take it private" a private channel the
 mention's platform can reach. When fewer than two apply, the acknowledgement is drafted a
 second time in other words — which looked like the same draft twice.
+
+Each draft's lint is shown as ``lint_advice`` splits it: "lint failed" only for what must
+never be sent, the rest as tips in neutral words.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from collections.abc import Sequence
 
 from alerts.drafts.approaches import ACKNOWLEDGE, SOLVE_NOW, TAKE_PRIVATE, private_channel
 from alerts.drafts.facts import extract_facts
+from alerts.drafts.lint_advice import LintAdvice as LintAdvice
+from alerts.drafts.lint_advice import lint_advice as lint_advice
 from alerts.drafts.platforms import platform_for
 from listener.config.replies import RepliesSettings
 from listener.models import Mention

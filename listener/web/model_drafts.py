@@ -8,6 +8,8 @@ drafts as they were and says why on the page.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fastapi import HTTPException
 
 from alerts.compose import author_history
@@ -15,7 +17,16 @@ from alerts.drafts.llm import LLM_APPROACH, llm_drafts_blocking
 from listener.web.context import WebContext
 
 
-def ask_local_model(context: WebContext, alert_id: int) -> str:
+@dataclass(frozen=True, slots=True)
+class ModelNote:
+    """What asking the model did, in one line; ``failed``: it gave no drafts, and the page
+    says so in an alert box (what to check is in ``text``), not as a grey aside."""
+
+    text: str
+    failed: bool = False
+
+
+def ask_local_model(context: WebContext, alert_id: int) -> ModelNote:
     """Ask the model, keep what passed, and say what happened in one line."""
     alert = context.store.get_alert(alert_id)
     if alert is None:
@@ -24,7 +35,7 @@ def ask_local_model(context: WebContext, alert_id: int) -> str:
         raise HTTPException(409, "the local model is off: set replies.llm in the settings")
     lead = context.store.get_mention(alert.mention_ids[0]) if alert.mention_ids else None
     if lead is None or lead.deleted_at is not None:
-        return "no drafts asked for: the alert's post is gone"
+        return ModelNote("No drafts asked for: the alert's post is gone.", failed=True)
     result = llm_drafts_blocking(
         lead,
         settings=context.settings.replies,
@@ -34,4 +45,4 @@ def ask_local_model(context: WebContext, alert_id: int) -> str:
     )
     if result.drafts:
         context.store.replace_drafts(alert_id, LLM_APPROACH, result.drafts)
-    return result.message
+    return ModelNote(result.message, failed=result.failed or not result.drafts)

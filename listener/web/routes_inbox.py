@@ -21,7 +21,7 @@ from listener.store import inbox_reads
 from listener.web.auth import Principal, Role, require
 from listener.web.context import WebContext, context_of
 from listener.web.display import Show
-from listener.web.draft_views import draft_titles, missing_drafts
+from listener.web.draft_views import draft_titles, lint_advice, missing_drafts
 from listener.web.inbox_actions import act, act_on_many
 from listener.web.inbox_models import (
     MAX_ID,
@@ -41,7 +41,7 @@ from listener.web.inbox_views import (
     newer_rows,
     one_row,
 )
-from listener.web.model_drafts import ask_local_model
+from listener.web.model_drafts import ModelNote, ask_local_model
 from listener.web.outcome_views import outcome_lines
 from listener.web.pages import render, templates
 
@@ -265,7 +265,7 @@ def _alert_page(
     *,
     block: str | None = None,
     problem: str | None = None,
-    model_note: str | None = None,
+    model_note: ModelNote | None = None,
 ) -> HTMLResponse:
     detail = alert_detail(context, alert_id)
     drafted = [d.approach for d in detail.drafts]
@@ -278,6 +278,7 @@ def _alert_page(
             "detail": detail,
             "a": detail.alert,
             "draft_titles": draft_titles(drafted),
+            "draft_advice": [lint_advice(d.lint) for d in detail.drafts],
             "drafts_missing": missing_drafts(
                 context,
                 lead.id if lead else None,
