@@ -213,3 +213,37 @@ def test_indic_drafts_name_the_refund_and_the_double_charge(
     assert drafts and all(d.language == language for d in drafts)
     assert all(named in d.text for d in drafts), [d.text for d in drafts]
     assert all(d.lint["ok"] for d in drafts)
+
+
+def test_drafts_do_not_all_open_with_an_apology() -> None:
+    plain = (
+        "my order hasn't arrived and it's been ten days",
+        "You charged me twice for the same pair of shoes",
+        "the app keeps logging me out",
+        "Sent me the wrong book",
+        "this is not ok",
+    )
+    openings: list[str] = []
+    for k in range(30):
+        for i, text in enumerate(plain):
+            for draft in draft_replies(mention(text, id=f"x:o{k}-{i}"), settings=SETTINGS):
+                assert draft.lint["ok"], draft.lint
+                openings.append(draft.text.split(".")[0].split("?")[0].lower())
+
+    def leads_with(words: tuple[str, ...]) -> float:
+        return sum(o.startswith(words) for o in openings) / len(openings)
+
+    apologising = sum(("sorry" in o or "apolog" in o) and "look" not in o for o in openings)
+    assert apologising / len(openings) < 0.75
+    assert leads_with(("let me", "i'm looking", "i'm checking", "drop us", "could you")) > 0.1
+    assert any("what went wrong" in o or "what happened" in o for o in openings)
+
+
+def test_a_feeling_is_still_met_before_anything_else() -> None:
+    post = mention("I'm so angry, my order hasn't arrived AGAIN", id="x:angry")
+
+    facts = extract_facts(post, language="en", note=None, history=None, public=True)
+
+    assert facts.feeling == "angry"
+    for draft in draft_replies(post, settings=SETTINGS):
+        assert draft.text.lower().split(".")[0].count("sorry") + draft.text.count("Thank") >= 1

@@ -133,8 +133,32 @@ def context(
         "refunds": refunds,
         "compensation": compensation,
         "variant": plan.variant,
+        "shape": draft_shape(facts, plan),
         "pick": Picker(facts.seed, values, position),
     }
+
+
+# How an English complaint's acknowledgement is built, chosen by its facts: a feeling,
+# history or loyalty is met first with an apology ("apology"); urgency leads with what we
+# do ("action"); a named thing leads with the thing or the action; with nothing named the
+# draft asks them back what went wrong ("ask_back") or apologises. A hash only chooses
+# between the shapes the facts allow, and the second acknowledgement of an alert takes the
+# other one.
+_SHAPES = {"urgent": ("action",), "thing": ("thing", "action"), "none": ("ask_back", "apology")}
+
+
+def draft_shape(facts: Facts, plan: Plan) -> str:
+    """The shape of an English complaint's draft (see ``_SHAPES``), else "apology". The
+    acknowledgement and take-private templates read it; solve-now leads with its fix."""
+    if facts.kind != "complaint" or facts.serious or facts.threat or facts.language != "en":
+        return "apology"
+    if facts.feeling or facts.mirror or facts.history or facts.loyal or facts.question:
+        return "apology"
+    shapes = _SHAPES["urgent" if facts.urgent else "thing" if facts.thing else "none"]
+    digest = hashlib.blake2b(f"{facts.seed}|shape".encode(), digest_size=8).digest()
+    # The alert's other drafts take the next shape, so two drafts seldom open alike.
+    turn = plan.variant + (plan.approach != "acknowledge")
+    return shapes[(int.from_bytes(digest, "big") + turn) % len(shapes)]
 
 
 def _fields(value: Any) -> dict[str, Any]:
