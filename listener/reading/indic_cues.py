@@ -55,12 +55,16 @@ def _unchanged(text: str) -> str:
 
 
 _TO_SIMPLIFIED = str.maketrans(TRADITIONAL, SIMPLIFIED)
+_TRADITIONAL_CHARS = frozenset(TRADITIONAL)
 # Half-width katakana (ｷｬﾝｾﾙ) and their sound marks; NFKC makes them the usual full width.
 _HALF_WIDTH_KANA = re.compile("[\uff61-\uff9f]")
 
 
 def _fold_chinese(text: str) -> str:
-    # One translate in C: traditional text ("壞了", "退錢") reads as the simplified cues.
+    # Traditional text ("壞了", "退錢") reads as the simplified cues. A set test first: it
+    # costs a third of the translate, which simplified text (most of it) does not need.
+    if _TRADITIONAL_CHARS.isdisjoint(text):
+        return text
     return text.translate(_TO_SIMPLIFIED)
 
 
