@@ -1,7 +1,8 @@
 """What a manager reads when the local model (``replies.llm``) fails, and how a draft's lint
 is shown: the CLI and the alert page say what to check (the server's address, the timeout,
 the key, the model's name) in words, the page in an alert box; "lint failed" only for what
-must never be sent, the rest as tips. A real local fake server, or a port nothing listens on."""
+must never be sent, the rest as tips. A real local fake server, or a port nothing listens on.
+And an unknown mention id points to where ids are shown, not back to ``listener show``."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from alerts.drafts.lint_advice import lint_advice
 from alerts.drafts.llm import llm_drafts_blocking
 from listener.cli.main import main
 from listener.config.replies import RepliesSettings
+from listener.store import open_store
 from tests.inbox_helpers import INBOX_SETTINGS
 from tests.test_llm_drafts import complaint
 from tests.test_llm_drafts_cli import COMPLAINT, in_empty_folder, settings_file
@@ -185,3 +187,20 @@ def test_a_kept_model_draft_shows_tips_not_lint_failed_on_the_page(
     assert '<span class="badge badge-ok">lint ok</span>' in model_card
     assert 'class="small lint-tips">Tips: ' in model_card and "name the topic" in model_card
     assert 'role="status">1 draft(s) from the local model' in swapped.text
+
+
+def test_an_unknown_id_points_to_where_ids_are_shown_not_back_to_show(tmp_path: Path) -> None:
+    path = tmp_path / "settings.yaml"
+    path.write_text(
+        f"brands:\n  - name: Acme\n    query: acme\nstorage:\n  sqlite: {tmp_path / 'l.db'}\n",
+        encoding="utf-8",
+    )
+    with open_store(tmp_path / "l.db"):
+        pass  # an empty store: the id is missing, not the database
+
+    result = CliRunner().invoke(main, ["show", "--config", str(path), "news:404"])
+
+    assert result.exit_code == 1
+    assert "no mention with id 'news:404'" in result.stderr
+    assert "`listener search QUERY`" in result.stderr and "web app" in result.stderr
+    assert "--json" not in result.stderr and "`listener show`" not in result.stderr

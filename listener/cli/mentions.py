@@ -116,8 +116,9 @@ def search(
 
 def _unknown(mention_id: str) -> str:
     return (
-        f"no mention with id {terminal_safe(mention_id)!r} "
-        "(find ids with `listener search … --json` or `listener show`)"
+        f"no mention with id {terminal_safe(mention_id)!r} (find ids with"
+        " `listener search QUERY`, e.g. `listener search acme`: each match's id follows its"
+        " time; or in the web app, where a mention's page, opened from Search, shows its id)"
     )
 
 
