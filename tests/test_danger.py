@@ -42,6 +42,25 @@ def threat_words(j: Judgments) -> tuple[str, ...]:
         ("I hope your CEO burns", None, "hope your ceo burns"),
         ("your staff should be shot", None, "your staff should be shot"),
         ("your days are numbered @acme", None, "your days are numbered"),
+        # Found by a new-user trial: whoever a death wish names, it is aimed at a person.
+        ("whoever runs @acme deserves to die", None, "whoever runs @acme deserves to die"),
+        ("your CEO deserves to die", None, "your ceo deserves to die"),
+        ("the owner should die for what they did", None, "the owner should die"),
+        ("these people should be shot, honestly", None, "these people should be shot"),
+        ("he deserves to die after that call", None, "he deserves to die"),
+        ("@jsmith_support should die", None, "@jsmith_support should die"),
+        (
+            "acme's useless management should be shot",
+            None,
+            "acme's useless management should be shot",
+        ),
+        ("I hope the CEO dies", None, "hope the ceo dies"),
+        (
+            "hope whoever cancelled my order gets hit by a bus",
+            None,
+            "hope whoever cancelled my order gets hit by a bus",
+        ),
+        ("they should die, every single one", None, "they should die"),
         ("I will end you", None, "i will end you"),
         # Hindi, Devanagari and romanised
         ("मैं तुझे जान से मार दूँगा", "hi", "जान से मार दूँगा"),
@@ -78,6 +97,18 @@ def test_threats_and_death_wishes_are_flagged_and_urgent(
         ("I hope your family enjoys the new sofa", None),
         ("hope you get well soon!", None),
         ("this feature should die", None),
+        # A thing is no person: neither a threat nor abuse.
+        ("this phone deserves to die", None),
+        ("the old logo deserves to die, bring back the blue one", None),
+        ("@acme's app should die and be rewritten", None),
+        ("this trend needs to die", None),
+        ("I hope the hype dies down", None),
+        ("hope my phone doesn't die before the gate", None),
+        ("the CEO should die on that hill, the new plan is right", None),
+        ("they should die laughing at this ad", None),
+        ("whoever designed this app deserves a raise", None),
+        ("I hope the manager gets shot down in the meeting", None),
+        ("your team deserves to be beaten on Saturday", None),
         ("इस गाने ने तो मार डाला", "hi"),  # "this song killed me": praise
         ("हंसते हंसते मर जाओगे", "hi"),  # "you'll die laughing"
         ("agle match mein chauka maar dunga", "hi-Latn"),  # "I'll hit a four"
@@ -113,6 +144,27 @@ def test_drop_dead_said_to_someone_is_still_abuse() -> None:
         ("ended up in the hospital after your brakes failed", None, "ended up in the hospital"),
         ("my son was injured by your scooter", None, "injured"),
         ("we're stranded at the station, the last train was cancelled", None, "stranded"),
+        # Found by a new-user trial (no safety topic before): a device smoking by a child's bed.
+        (
+            "My son's Acme rocket toy battery swelled up and started smoking next to his bed. "
+            "He's 4. I'm terrified.",
+            None,
+            "toy battery swelled up and started smoking",
+        ),
+        ("the battery in my Acme phone is swollen", None, "phone is swollen"),
+        ("my laptop battery is bulging and the trackpad lifted", None, "laptop battery is bulging"),
+        ("swollen battery in the power bank you sold me", None, "swollen battery"),
+        ("my laptop started smoking while charging", None, "laptop started smoking"),
+        ("the charger is smoking!!", None, "charger is smoking"),
+        ("sparks flew out of the socket when I plugged it in", None, "sparks flew out of"),
+        ("the adapter sparked and the lights went out", None, "adapter sparked"),
+        ("the plug has melted into the extension lead", None, "plug has melted"),
+        ("it overheated and burned a mark on the desk", None, "overheated and burned"),
+        ("the kettle got so hot it melted the counter", None, "kettle got so hot it melted"),
+        ("my son swallowed a magnet from your building set", None, "son swallowed"),
+        ("my toddler choked on a wheel that came off", None, "choked on"),
+        ("the toy has sharp edges and my daughter cut her finger", None, "sharp edges"),
+        ("my son got hurt on the slide at your soft play", None, "got hurt"),
         # Hindi
         ("बैटरी फट गई और मेरा हाथ जल गया", "hi", "बैटरी फट"),
         ("खाना खाकर फ़ूड पॉइज़निंग हो गई, अस्पताल में भर्ती हूँ", "hi", "अस्पताल में भर्ती"),
@@ -151,6 +203,17 @@ def test_harm_is_a_safety_complaint_with_high_urgency(
         ("an explosion of flavour, loved it", None),
         ("sparking joy with this lamp", None),
         ("three of our players are on injured reserve", None),
+        ("this deal is smoking hot", None),
+        ("I started smoking again, that's how long your support takes", None),
+        ("the chocolate melted in the van", None),
+        ("this phone melted my heart", None),
+        ("the new ad sparked a debate", None),
+        ("sparks flew between the two hosts", None),
+        ("my laptop overheated during the game", None),  # a fault, no harm
+        ("my daughter swallowed her pride and called support", None),
+        ("my son cut her hair and she loves it", None),
+        ("my son was hurt by your comments", None),
+        ("the battery life is swelling nicely with the update", None),
         ("इस गाने ने तो आग लगा दी", "hi"),  # "set the stage on fire": praise
         ("paise phas gaye hain, refund kab milega", "hi-Latn"),  # money stuck, not a person
         ("পেজটা দেখে মন খারাপ", "bn"),
@@ -166,3 +229,19 @@ def test_danger_words_are_said_once_in_the_urgency() -> None:
     j = judged("the charger caught fire last night")
     assert j.urgency_evidence.count("safety 'caught fire'") == 1
     assert "phrase 'caught fire'" not in j.urgency_evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["this deal is smoking hot", "the grill was smoking nicely", "I started smoking again"],
+)
+def test_smoking_that_is_no_device_is_not_urgent(text: str) -> None:
+    # "is smoking" alone raised urgency: a device smoking is now found by the danger lists.
+    j = judged(text)
+    assert j.urgency is not Urgency.HIGH
+    assert not any("smoking" in reason for reason in j.urgency_evidence)
+
+
+def test_a_device_smoking_is_said_once_in_the_urgency() -> None:
+    j = judged("my laptop started smoking")
+    assert j.urgency_evidence == ("safety 'laptop started smoking'",)

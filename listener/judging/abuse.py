@@ -23,6 +23,7 @@ from listener.judging.phrases import (
 )
 from listener.models import Finding, Flag
 from listener.reading.lexicon import signals_words as words
+from listener.reading.lexicon import threat_words as threats
 
 _FUCKING = words.FUCK_RE + r"(?:ing|in'?)"
 _MODIFIERS = "(?:" + any_of(trie(words.INSULT_MODIFIERS), _FUCKING) + " ){0,3}"
@@ -74,31 +75,33 @@ _FUCK_WORDS = frozenset(words.FUCK_WORDS)
 # A person hurt, not "kill it", "kill me", "shoot you an email", "cut her hair".
 _TARGET = (
     any_of(
-        trie(words.THREAT_TARGETS),
-        "(?:your|ur|the|that|this|every|all your|all the) " + _ONE_WORD + trie(words.THREAT_PEOPLE),
+        trie(threats.THREAT_TARGETS),
+        "(?:your|ur|the|that|this|every|all your|all the) "
+        + _ONE_WORD
+        + trie(threats.THREAT_PEOPLE),
     )
     + r"(?!\w)(?! (?:a|an|the|some|off|out|to|back|with kindness|slack|loose|free)\b)"
 )
 _PLACE = (
     "(?:down )?(?:your|ur|the|this|that|their|every|all your|all of your|all the) "
-    r"(?:\w+ ){0,2}?" + trie(words.THREAT_PLACES) + r"(?!\w)(?!')(?: down| to the ground)?"
+    r"(?:\w+ ){0,2}?" + trie(threats.THREAT_PLACES) + r"(?!\w)(?!')(?: down| to the ground)?"
 )
 _THREAT = re.compile(
     START
     + any_of(
-        trie(words.THREAT_INTENT) + " (?:" + trie(words.THREAT_FILLERS) + " ){0,4}"
-        + any_of(trie(words.THREAT_VERBS) + " " + _TARGET,
-               trie(words.THREAT_PLACE_ACTS) + " " + _PLACE),
-        trie(words.THREAT_PLACE_ACTS_ALONE) + " " + _PLACE,
-        trie(words.THREAT_PHRASES),
-        *(pattern for pattern, _ in words.THREAT_RE),
+        trie(threats.THREAT_INTENT) + " (?:" + trie(threats.THREAT_FILLERS) + " ){0,4}"
+        + any_of(trie(threats.THREAT_VERBS) + " " + _TARGET,
+               trie(threats.THREAT_PLACE_ACTS) + " " + _PLACE),
+        trie(threats.THREAT_PLACE_ACTS_ALONE) + " " + _PLACE,
+        trie(threats.THREAT_PHRASES),
+        *(pattern for pattern, _ in threats.THREAT_RE),
     )
     + END
 )  # fmt: skip
 _THREAT_KEYS = key_words(
-    words.THREAT_VERBS + words.THREAT_PLACE_ACTS + words.THREAT_PLACE_ACTS_ALONE
-    + words.THREAT_PHRASES
-) | {word for _, needs in words.THREAT_RE for word in needs}  # fmt: skip
+    threats.THREAT_VERBS + threats.THREAT_PLACE_ACTS + threats.THREAT_PLACE_ACTS_ALONE
+    + threats.THREAT_PHRASES
+) | {word for _, needs in threats.THREAT_RE for word in needs}  # fmt: skip
 
 _PROFANE = frozenset(words.PROFANE_WORDS)
 _OBFUSCATED = re.compile(r"(?<![\w*$@])" + any_of(*words.OBFUSCATED_RE) + r"(?![\w*$])")

@@ -40,14 +40,26 @@ _HARM = Lexicon(
 )  # fmt: skip
 
 
+# Read only when a child is named: "my son choked on a part", "she could have died".
+_CHILD = frozenset(words.CHILD_WORDS)
+_CHILD_AT_RISK = Lexicon(
+    {"safety": words.DANGER_CHILD_AT_RISK}, {"safety": words.DANGER_CHILD_AT_RISK_RE}
+)
+
+
 def read_danger(text: str, language: str | None) -> Danger:
     """The harm ``text`` (read as ``language``; None = unsure) reports, with its words.
 
     English lists read Latin text whatever its language (code-mixed posts say "food
     poisoning" and "ambulance" too); Bengali, Telugu, Hindi and romanised-Hindi lists read
     text in those readings, or in those scripts when the reading is unsure."""
-    found = tuple(phrase for _, phrase in _HARM.find(read_text(text)))
+    read = read_text(text)
+    found = [phrase for _, phrase in _HARM.find(read)]
+    if not _CHILD.isdisjoint(read.vocabulary):
+        found += [phrase for _, phrase in _CHILD_AT_RISK.find(read)]
     indic = indic_safety(text, language)
     if not found and not indic:
         return NO_DANGER
-    return Danger(tuple(dict.fromkeys(found + indic)))
+    if len(found) > 1:  # "battery swelled" inside "battery swelled up and started smoking"
+        found = [p for p in found if not any(p != other and p in other for other in found)]
+    return Danger(tuple(dict.fromkeys((*found, *indic))))

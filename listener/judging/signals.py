@@ -230,7 +230,7 @@ def urgency(
     for family, phrase in found:
         if family == "time" and not complaint:
             timing.append(phrase)
-        elif phrase not in safety:  # said once, as safety
+        elif not any(phrase in harm for harm in safety):  # said once, as safety
             reasons.append(f"phrase '{phrase}'")
     if complaint:
         if reach >= BIG_AUDIENCE:

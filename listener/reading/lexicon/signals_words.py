@@ -1,4 +1,5 @@
-"""Word lists for the signal judges: spam and bots, abuse and threats, profanity, urgency.
+"""Word lists for the signal judges: spam and bots, abuse, profanity, urgency (threats are in
+``threat_words``).
 
 Written for this project from general moderation and customer-care experience; nothing is
 derived from any labelled dataset. Plain phrases are lowercase, single-spaced and matched as
@@ -202,131 +203,11 @@ OBFUSCATED_RE: tuple[str, ...] = (
 # "*" or "$" in the text, these decide whether the regex above runs at all.
 OBFUSCATED_PIECES: tuple[str, ...] = ("f", "sh", "ck", "tch", "ss", "b", "d", "n", "phuck")
 
-# ---- threats ----------------------------------------------------------------------------
-
-# Someone means to do something.
-THREAT_INTENT: tuple[str, ...] = (
-    "i'll", "i will", "i'm going to", "im going to", "i am going to", "i'm gonna", "im gonna",
-    "i am gonna", "ima", "imma", "i'ma", "i'm about to", "i want to", "i wanna", "i'd like to",
-    "i would", "i swear i'll", "we'll", "we will", "we're going to", "we're gonna",
-    "someone should", "somebody should", "someone needs to", "somebody needs to",
-    "someone's going to", "someone is going to", "gonna", "going to", "ought to",
-)  # fmt: skip
-# Words allowed between the intent and the act: "i'm going to come down there and …".
-THREAT_FILLERS: tuple[str, ...] = (
-    "come", "go", "just", "fucking", "literally", "actually", "personally", "and", "over",
-    "there", "down", "round", "around", "to", "find", "track", "hunt", "seriously", "really",
-)  # fmt: skip
-# Done to a person.
-THREAT_VERBS: tuple[str, ...] = (
-    "kill", "murder", "stab", "shoot", "strangle", "choke", "slap", "punch", "hurt",
-    "attack", "assault", "rape", "torture", "behead", "lynch", "butcher", "slaughter", "knife",
-    "execute", "smack", "batter", "beat up", "run over", "gun down", "shank",
-)  # fmt: skip
-THREAT_TARGETS: tuple[str, ...] = (
-    "you", "u", "ya", "y'all", "yall", "you all", "all of you", "everyone", "everybody",
-    "every one of you", "every last one of you", "him", "her", "them", "whoever", "someone",
-    "somebody",
-)  # fmt: skip
-# Whose people: "your staff", "the delivery driver".
-THREAT_PEOPLE: tuple[str, ...] = (
-    "staff", "employees", "employee", "manager", "managers", "ceo", "boss", "owner", "driver",
-    "drivers", "family", "kids", "children", "wife", "husband", "people", "workers", "team",
-    "agent", "agents", "rep", "reps", "cashier", "cashiers", "security", "guard", "guards",
-    "clerk", "receptionist", "waiter", "waitress", "technician", "courier", "guy", "woman",
-    "man", "lady", "girl", "boy",
-)  # fmt: skip
-# Done to a place.
-THREAT_PLACE_ACTS: tuple[str, ...] = (
-    "burn", "burn down", "torch", "firebomb", "bomb", "blow up", "shoot up", "smash up",
-    "set fire to", "vandalise", "vandalize",
-)  # fmt: skip
-# The acts above that threaten a place even with no "I will" in front: "shoot up the store".
-THREAT_PLACE_ACTS_ALONE: tuple[str, ...] = (
-    "firebomb", "bomb", "blow up", "shoot up", "set fire to", "shooting up", "blowing up",
-    "bombing", "firebombing",
-)  # fmt: skip
-THREAT_PLACES: tuple[str, ...] = (
-    "store", "stores", "shop", "shops", "office", "offices", "house", "home", "building",
-    "buildings", "restaurant", "place", "branch", "warehouse", "hq", "headquarters", "factory",
-    "plant", "car", "cars", "truck", "trucks", "van", "vans", "outlet", "location", "mall",
-    "dealership", "bank", "station", "school", "club", "bar", "hotel", "depot",
-)  # fmt: skip
-# Threats as fixed phrases.
-THREAT_PHRASES: tuple[str, ...] = (
-    "i'm coming for you", "im coming for you", "coming for you", "coming after you",
-    "i know where you live", "i know where you work", "we know where you live",
-    "know where you live", "watch your back", "you're a dead man", "you're dead meat",
-    "you are dead meat", "dead man walking", "sleep with one eye open",
-    "you won't see it coming", "you'll never see it coming", "hunt you down",
-    "put a bullet in", "bullet in your head", "bullet in your brain", "open fire on",
-    "gun you down", "i have a gun", "i've got a gun", "bring a gun", "bring my gun",
-    "with my gun", "bomb threat", "there's a bomb", "there is a bomb", "plant a bomb",
-    "planted a bomb", "plant bombs", "pipe bomb", "burn it down", "burn it all down",
-    "burn the place down", "burn this place down", "burn the whole place down",
-    "break your legs", "break your neck", "break your face", "smash your face",
-    "beat the shit out of", "beat the crap out of", "kick your ass", "beat you up",
-    "beat u up", "beat your ass", "beat the hell out of", "find where you live",
-    "find out where you live", "find where you work", "find out where you work",
-    "your days are numbered", "wish you were dead", "wish you would die", "wish you'd die",
-    "wish you all dead", "i'll end you", "i will end you",
-)  # fmt: skip
-# Whom a death wish names, and what it wishes them.
-_WISHED = (
-    r"you|u|ya|y'?all|you all|your (?:\w+ )?(?:family|kids|children|wife|husband|staff|ceo"
-    r"|boss|employees|mother|mom|mum|dad|father|son|daughter|people|workers)"
-)
-_WISHES = (
-    r"die|dies|dying|rot|rots|burn|burns|suffer|suffers|choke|chokes|drown|drowns"
-    r"|gets? (?:cancer|killed|shot|stabbed|raped|hit by a)"
-)
-# A death wish cannot be there without one of these (the regexes run only when one is).
-_WISH_WORDS = (
-    "die", "dies", "dying", "rot", "rots", "burn", "burns", "suffer", "suffers", "choke",
-    "chokes", "drown", "drowns", "cancer", "killed", "shot", "stabbed", "raped", "hit",
-)  # fmt: skip
-_DESERVE_WORDS = (
-    "die", "killed", "shot", "hanged", "hung", "executed", "murdered", "stabbed", "lynched",
-    "beaten", "down",
-)  # fmt: skip
-THREAT_RE: tuple[tuple[str, tuple[str, ...]], ...] = (
-    # "I will find you" (not "we'll find you a seat").
-    (
-        r"(?:i'?ll|i will|we'?ll|we will|i'?m going to|i'?m gonna) find (?:you|u|ya|y'?all)"
-        r"(?! (?:a|an|the|some|another|one|something|somewhere|better|cheaper|on|in|online"
-        r"|later))",
-        ("find",),
-    ),
-    (r"you(?:'?re| are) dead(?! (?:to|wrong|right|serious|set|tired|on|last|in))", ("dead",)),
-    # Death wishes aimed at people: "hope you die", "I hope your family gets cancer" (not "I
-    # hope your family enjoys it", "hope you get well").
-    (
-        r"hope (?:that )?(?:" + _WISHED + r")(?: all| guys)? (?:" + _WISHES + ")",
-        _WISH_WORDS,
-    ),
-    (
-        r"(?:" + _WISHED + r"|they|he|she|whoever|everyone) (?:all )?(?:deserves? to|should"
-        r"|ought to|needs? to) (?:die|be (?:killed|shot|hanged|hung|executed|murdered|stabbed"
-        r"|lynched|beaten|put down))(?!\w)",
-        _DESERVE_WORDS,
-    ),
-    # Romanised Hindi death wishes: "tu mar ja", "mar jaye woh log", "phansi de do".
-    (
-        r"(?:tu|tum|tum sab|sab) mar ja(?:a|o|ao)?|mar ja(?:a?ye|ao) (?:tu|tum|woh?|vo|sab)"
-        r"|(?:phaa?n?si|fansi) (?:de do|pe latka|par latka|de deni chahiye)",
-        ("mar", "phansi", "phasi", "phaansi", "fansi"),
-    ),
-    # Romanised Hindi: "jaan se maar dunga", "maar daalunga", "goli maar denge".
-    (
-        r"(?:jaan se |goli |tujhe |tujhko |tumhe |tumhein |tumko )maa?r d(?:aa?l)?(?:(?:oo?|u)n?ga"
-        r"|enge|ungi)|maa?r daa?l(?:(?:oo?|u)n?ga|enge)",
-        ("maar", "mar"),
-    ),
-)
-
 # ---- urgency ----------------------------------------------------------------------------
 
-# Someone may get hurt: always urgent.
+# Someone may get hurt: always urgent. A device smoking ("the charger started smoking") is
+# found by ``danger_words``, whose finds are urgent too; "is smoking" alone is also a deal
+# ("smoking hot") or a person ("I started smoking again").
 SAFETY: tuple[str, ...] = (
     "caught fire", "catch fire", "catches fire", "catching fire", "set on fire",
     "burst into flames", "went up in flames", "in flames", "flames", "fire hazard",
@@ -334,10 +215,10 @@ SAFETY: tuple[str, ...] = (
     "electrical fire", "kitchen fire", "started a fire", "fire broke out", "fire in the",
     "fire at the", "fire at your", "open fire", "smoke coming", "smoke came", "smoke pouring",
     "smoke everywhere", "full of smoke", "filled with smoke", "smoke from", "smoke alarm",
-    "smoke detector", "billowing smoke", "started smoking", "is smoking", "was smoking",
-    "smells like smoke", "smell of smoke", "burning smell", "smell of burning",
-    "smells like burning", "smelled burning", "burnt smell", "burning plastic", "sparking",
-    "sparks flying", "sparks came", "sparks coming", "sparks from", "threw sparks",
+    "smoke detector", "billowing smoke", "smells like smoke", "smell of smoke", "burning smell",
+    "smell of burning", "smells like burning", "smelled burning", "burnt smell",
+    "burning plastic", "sparking", "sparks flying", "sparks came", "sparks coming",
+    "sparks from", "threw sparks",
     "it exploded", "battery exploded", "phone exploded", "exploded in my", "exploded on me",
     "explosion at", "explosion in", "an explosion", "electric shock", "electrocuted",
     "got shocked", "got a shock",
