@@ -42,6 +42,7 @@ FAMILY_WEIGHTS: Mapping[str, float] = {
     "service": 0.9,
     "request": 0.2,
     "whereabouts": 1.2,
+    "discrimination": 2.5,  # alone, a complaint: racism or harassment reported is one
 }
 # "No complaints here", "never had a single problem", "problem solved": a problem said to be
 # absent. Its own problem word was taken out of the cues (``tidy_cues``); this leans further.
@@ -85,12 +86,29 @@ _NEGATED_ACTION = re.compile(
     r"|process|send|sent|find|come|came|access|play|stream|print|download|run|hear|heard)\w*"
 )
 SARCASM = 0.8
+# A pre-sales or how-to question that names no problem ("does the anvil come in 10kg?",
+# "how do I reset the timer?"): asking is not complaining.
+INQUIRY = -2.0
+INQUIRY_NEGATIVE = -0.25  # a tone this negative is a word against the brand, not a query's
+# How such a question opens, after any @handles and a greeting; "can you" and "could you"
+# are left out: they ask the brand to act, which is the request cue's to weigh.
+INQUIRY_OPENINGS = (
+    "does the ", "does it ", "does this ", "does your ", "do you ", "do they ",
+    "do the ", "can i ", "can we ", "how do i ", "how can i ", "how do you ", "how do we ",
+    "is there ", "are there ", "will you ", "will the ", "will there ", "are you ",
+    "is it possible", "is the ", "what time ", "when do you ", "when does the ", "which ",
+    "where can i ", "where do i ",
+)  # fmt: skip
+_OPENING = re.compile(r"(?:@\w+[\s,:]*)*(?:(?:hi|hello|hey|dear)\b[\s,!.]*(?:@\w+[\s,:]*)*)?")
+_FAILURES_NAMED = ("problem", "defect", "delay", "whereabouts")
+# Families whose presence says a problem is named: the question is then part of a complaint.
+_PROBLEM_FAMILIES = (*_FAILURES_NAMED, "expectation", "repeat", "discrimination", "refund")
 # Bengali/Telugu/Hindi cue families (lexicon.indic): each family present adds this.
 INDIC_FAMILY = 1.3
 INDIC_POSITIVE = -1.0
 MAX_INDIC_FAMILIES = 3
 
-_FAILURES = ("problem", "defect", "delay", "whereabouts")
+_FAILURES = _FAILURES_NAMED
 # Families whose words a "no problem" phrase or an eager "can't wait" may hold.
 _TIDIED = ("problem", "expectation", "delay")
 
@@ -110,6 +128,7 @@ class ComplaintSignals(NamedTuple):
     topics: Collection[str] = ()  # topic cue families found (lexicon.english.TOPIC_CUES)
     words: Collection[str] = ()  # the text's words (cues.words_of), a set for speed
     link: bool = False  # the text holds a link
+    inquiry: str | None = None  # how a pre-sales or how-to question opens (``inquiry_opening``)
 
 
 class ComplaintVerdict(NamedTuple):
@@ -133,6 +152,17 @@ def negated_action(prepared: str, words: Collection[str] | None = None) -> str |
         return None
     match = _NEGATED_ACTION.search(prepared.replace("'", ""))
     return match.group() if match else None
+
+
+def inquiry_opening(prepared: str) -> str | None:
+    """How ``prepared`` text opens when it opens as a pre-sales or how-to question.
+
+    Only the text's start is read (after @handles and a greeting): one match, no scan."""
+    if "?" not in prepared:
+        return None
+    start = _OPENING.match(prepared)
+    rest = prepared[start.end() if start else 0 :]
+    return next((form.strip() for form in INQUIRY_OPENINGS if rest.startswith(form)), None)
 
 
 def tidy_cues(cues: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
@@ -189,7 +219,15 @@ def judge_complaint(signals: ComplaintSignals) -> ComplaintVerdict:
 
     sentiment = signals.sentiment
     score = sentiment.score
-    if sentiment.label is SentimentLabel.NEGATIVE:
+    inquiry = bool(
+        signals.inquiry
+        and not (score is not None and score <= INQUIRY_NEGATIVE)
+        and not signals.sarcasm
+        and not (cues and any(cues.get(family) for family in _PROBLEM_FAMILIES))
+    )
+    # A question's faint negative tone ("can I pay in instalments?" reads -0.05) is the
+    # question's, not a grievance's.
+    if sentiment.label is SentimentLabel.NEGATIVE and not inquiry:
         strength = min(1.0, -score) if score is not None else 0.5
         z += NEGATIVE_TONE
         features["tone:negative"] = 1.0
@@ -247,6 +285,10 @@ def judge_complaint(signals: ComplaintSignals) -> ComplaintVerdict:
         if not _CHATTER_WORDS.isdisjoint(text_words):
             z += CHATTER
             features["chatter"] = 1.0
+    if inquiry:
+        z += INQUIRY
+        features["inquiry"] = 1.0
+        evidence.append(f"a question, no problem named ({signals.inquiry!r})")
     if signals.sarcasm:
         z += SARCASM
         features["sarcasm"] = 1.0

@@ -24,6 +24,8 @@ _EXPLICIT = re.compile(
     # Hinglish words that name a feeling (Bengali, Telugu and Hindi ones all do: see below).
     r"|gussa|naraz|pareshan|nirash|mayus|tang aa|chinta|tension|dar lag|ghabra|samajh nahi"
 )
+# The complaint cue families whose "still …" phrases say what is still wrong.
+_STILL_FAMILIES = ("repeat", "delay", "problem")
 _SHOUT = re.compile(r"\b[A-Z]{4,}\b")
 # Every emoji key is one code point (lexicon.emoji): a set intersection finds them in C
 # instead of a Python loop over every character of the text.
@@ -36,14 +38,21 @@ def judge_feelings(
     text: str,
     negative: bool,
     sarcasm: tuple[str, ...] = (),
+    complaint_cues: Mapping[str, tuple[str, ...]] | None = None,
 ) -> tuple[Finding, ...]:
-    """The feelings in a post. ``cues``: feeling → cue words found (``lexicon.english``)."""
+    """The feelings in a post. ``cues``: feeling → cue words found (``lexicon.english``).
+
+    ``complaint_cues``: the complaint cue families found; "still" is frustration only when
+    one of them holds a "still …" phrase ("still waiting", "still no"), not "still shaking".
+    """
     if not cues and not negative and not sarcasm and text.isascii():
         return ()  # most posts: no feeling word, no emoji, and nothing below can fire
     triggers: dict[str, list[str]] = {}
     for feeling, words in cues.items():
         # Every Bengali, Telugu and Devanagari feeling cue names its feeling outright.
         kept = [w for w in words if negative or not w.isascii() or _EXPLICIT.search(w)]
+        if "still" in kept and not _still_of_a_problem(complaint_cues):
+            kept.remove("still")
         if kept:
             triggers.setdefault(feeling, []).extend(kept)
     if not text.isascii():
@@ -62,3 +71,13 @@ def judge_feelings(
     if sarcasm:
         triggers.setdefault("sarcastic", []).extend(sarcasm)
     return tuple(Finding(f, tuple(triggers[f])) for f in FEELINGS if f in triggers)
+
+
+def _still_of_a_problem(complaint_cues: Mapping[str, tuple[str, ...]] | None) -> bool:
+    if not complaint_cues:
+        return False
+    return any(
+        word.startswith("still ")
+        for family in _STILL_FAMILIES
+        for word in complaint_cues.get(family, ())
+    )

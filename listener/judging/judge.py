@@ -25,6 +25,7 @@ from listener.judging.abuse import abuse_flags
 from listener.judging.complaint import (
     ComplaintSignals,
     ComplaintVerdict,
+    inquiry_opening,
     judge_complaint,
     negated_action,
     tidy_cues,
@@ -45,6 +46,7 @@ from listener.models import (
     Judgments,
     Mention,
     SentimentLabel,
+    Urgency,
 )
 from listener.query import extract_handles
 from listener.reading.indic_cues import find_cues
@@ -77,6 +79,9 @@ _NO_ENGAGEMENT = Engagement()
 SAFETY_SCORE = 0.9
 # A press item's complaint score is at most this: it reads as "not a complaint".
 PRESS_SCORE = 0.1
+# The topic of racism, slurs and harassment (lexicon.english.TOPIC_CUES): it leads the
+# topics and makes a complaint urgent.
+DISCRIMINATION = "discrimination"
 
 
 class _Reading(NamedTuple):  # a tuple: built per mention, and cheaper than a frozen dataclass
@@ -196,6 +201,7 @@ class Judge:
             text=text,
             negative=negative,
             sarcasm=reading.sarcasm,
+            complaint_cues=reading.found.get("complaint"),
         )
         topic_words = reading.found.get("topic", {})
         topics = (
@@ -206,6 +212,12 @@ class Judge:
             if topic_words
             else ()
         )
+        discrimination = topic_words.get(DISCRIMINATION, ())
+        if discrimination:  # the gravest matter named leads, whatever else is counted
+            topics = (
+                Finding(DISCRIMINATION, discrimination),
+                *(t for t in topics if t.name != DISCRIMINATION),
+            )
         if danger:
             topics = (Finding("safety", danger.safety), *topics)
         author = author or _NO_AUTHOR
@@ -225,6 +237,13 @@ class Judge:
             flags=[f.name for f in flags] if flags else (),
             safety=danger.safety,
         )
+        if discrimination and is_complaint:
+            # Racism or harassment reported is seen at once, like harm (signals.urgency).
+            level = Urgency.HIGH
+            urgency_evidence = (
+                f"discrimination '{discrimination[0]}'",
+                *urgency_evidence,
+            )
         if by != "rules" and model is not None:
             complaint_evidence += (f"brand model from {model.labels} labels ({by})",)
         return Judgments(
@@ -305,6 +324,7 @@ class Judge:
                 topics=found.get("topic", {}).keys() if english else (),
                 words=frozenset(words) if english else (),
                 link="http" in text,
+                inquiry=inquiry_opening(prepared) if english and negated is None else None,
             )
         )
         # Topic and feeling words are English; they also serve code-mixed Latin-script text.

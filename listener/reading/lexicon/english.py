@@ -85,11 +85,29 @@ COMPLAINT_CUES: dict[str, tuple[str, ...]] = {
 ),
     # Having to ask again: the strongest sign that a person needs a human answer.
     "repeat": (
-        "still", "again", "yet again", "once again", "second time", "third time", "fourth time",
+        # "still" alone is no repeat ("I'm still shaking", "still love it"): only still
+        # waiting for, or still living with, a problem.
+        "still waiting", "still no", "still not", "still nothing", "still broken",
+        "still havent", "still hasnt", "still doesnt", "still dont", "still cant",
+        "still wont", "still isnt", "still didnt", "still having", "still getting",
+        "still charging", "still charged", "still stuck", "still missing", "still down",
+        "still on hold", "still the same", "still same", "still no sign", "still unable",
+        "still need", "still never", "still get", "still got", "still only", "still messed",
+        "still working on", "still trying",
+        "again", "yet again", "once again", "second time", "third time", "fourth time",
         "2nd time", "3rd time", "4th time", "every time", "each time", "multiple times",
         "several times", "many times", "numerous times", "countless", "keep getting", "keeps",
         "keep", "constantly", "always", "for the last", "repeatedly", "same problem",
         "same issue", "same thing", "called twice", "times now",
+),
+    # Discrimination and harassment, by staff or on the brand's ground: a grave complaint.
+    "discrimination": (
+        "racism", "racist", "racists", "racial slur", "racial slurs", "racial abuse",
+        "racially", "racial profiling", "slur", "slurs", "discriminat*", "sexism", "sexist",
+        "homophob*", "transphob*", "xenophob*", "islamophob*", "antisemit*", "misogyn*",
+        "bigot*", "harass*", "sexually harass*", "groped", "n word", "because im black",
+        "because of my race", "because of my skin", "because of my religion", "because im gay",
+        "because of my disability", "ableist",
 ),
     "service": (
         "customer service", "customer care", "customer support", "support team", "helpline",
@@ -189,6 +207,8 @@ FEELING_CUES: dict[str, tuple[str, ...]] = {
         "frustrat*", "fed up", "sick of", "tired of", "sick and tired", "ugh", "argh",
         "seriously", "ridiculous", "unbelievable", "annoyed", "annoying", "enough is enough",
         "smh", "wtf", "give up", "giving up", "gave up", "pulling my hair", "at my wits end",
+        # "still" counts only beside a waiting or problem phrase ("still waiting", "still
+        # no"), never alone ("I'm still shaking"): ``feelings.judge_feelings`` checks.
         "again", "yet again", "still", "how many times", "every single time",
         "for the last time", "over and over", "nightmare", "hassle", "headache", "exhausting",
         "exhausted",
@@ -198,6 +218,9 @@ FEELING_CUES: dict[str, tuple[str, ...]] = {
         "disgusting", "disgusted", "disgrace*", "unacceptable", "appalling", "hate", "hated",
         "infuriat*", "fuming", "mad", "rage", "scam*", "thieves", "robbery", "shameful",
         "how dare", "never again", "worst", "pathetic", "incompetent", "liar*", "lied",
+        # Discrimination is met with anger and hurt, never as mere frustration.
+        "racism", "racist", "racial slur", "racial abuse", "discriminat*", "sexist",
+        "homophob*", "transphob*", "harass*", "humiliat*", "still shaking",
 ),
     "disappointed": (
         "disappoint*", "let down", "let me down", "expected better", "expect better", "sad",
@@ -211,7 +234,9 @@ FEELING_CUES: dict[str, tuple[str, ...]] = {
         "makes no sense", "no idea", "how do i", "how can i", "how do you", "what does",
         "what is this", "unclear", "which one", "not sure", "i'm lost", "puzzled", "baffled",
         "why is", "why does", "what's going on", "what is going on", "what happened",
-        "is this normal", "am i missing", "where is", "where's my", "stumped",
+        # Not "where is (my order)": a whereabouts question asks for a thing owed (the
+        # complaint cue "whereabouts"), it is no sign the person is confused.
+        "is this normal", "am i missing", "stumped",
 ),
     "anxious": (
         "worried", "worry", "anxious", "scared", "afraid", "nervous", "stressed", "stressful",
@@ -225,6 +250,15 @@ FEELING_CUES: dict[str, tuple[str, ...]] = {
 # ---- topics ------------------------------------------------------------------------------
 
 TOPIC_CUES: dict[str, tuple[str, ...]] = {
+    # The judge puts it first when found (after safety): drafts meet it gravely.
+    "discrimination": (
+        "racism", "racist", "racists", "racial slur", "racial slurs", "racial abuse",
+        "racially", "racial profiling", "slur", "slurs", "discriminat*", "sexism", "sexist",
+        "homophob*", "transphob*", "xenophob*", "islamophob*", "antisemit*", "misogyn*",
+        "bigot*", "harass*", "sexually harass*", "groped", "n word", "because im black",
+        "because of my race", "because of my skin", "because of my religion", "because im gay",
+        "because of my disability", "ableist",
+),
     "delivery": (
         "deliver*", "shipping", "shipped", "shipment", "ship", "package", "parcel", "courier",
         "tracking", "tracking number", "track my", "dispatch*", "arrive*", "arrival", "driver",
