@@ -247,3 +247,45 @@ def test_a_feeling_is_still_met_before_anything_else() -> None:
     assert facts.feeling == "angry"
     for draft in draft_replies(post, settings=SETTINGS):
         assert draft.text.lower().split(".")[0].count("sorry") + draft.text.count("Thank") >= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "quick"),
+    [
+        ("యాప్ పని చేయడం లేదు, అత్యవసరంగా బిల్లు కట్టాలి", "te", "వెంటనే"),
+        ("ऐप नहीं खुल रहा, बहुत ज़रूरी पेमेंट करनी है", "hi", "तुरंत"),
+        ("অ্যাপ খুললেই বন্ধ হয়ে যায়, জরুরি একটা পেমেন্ট করতে পারছি না", "bn", "এখনই"),
+    ],
+)
+def test_indic_urgent_drafts_say_right_away_once(text: str, language: str, quick: str) -> None:
+    for k in range(12):
+        post = mention(text, id=f"x:iu{k}", language=language)
+        if post.judgments.urgency is not Urgency.HIGH:
+            post = replace(post, judgments=replace(post.judgments, urgency=Urgency.HIGH))
+        for draft in draft_replies(post, settings=SETTINGS):
+            assert draft.text.count(quick) <= 1, draft.text
+            assert draft.lint["ok"], draft.lint
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("मैं तुम्हें जान से मार दूँगा, मेरा रिफंड दो", "hi"),
+        ("నా రీఫండ్ ఇవ్వకపోతే నిన్ను చంపేస్తా", "te"),
+        ("টাকা ফেরত না দিলে তোকে মেরে ফেলব", "bn"),
+    ],
+)
+def test_an_indic_threat_gets_two_calm_lines_without_apology(text: str, language: str) -> None:
+    post = _threat(text, "x:ith")
+    post = replace(post, language=language)
+
+    drafts = draft_replies(post, settings=SETTINGS, language=language)
+
+    assert len({d.text for d in drafts}) == 2
+    for draft in drafts:
+        assert draft.language == language
+        for sorry in ("माफ़ी", "खेद", "अफ़सोस", "క్షమించ", "చింతిస్తు", "দুঃখিত", "খারাপ লাগছে"):
+            assert sorry not in draft.text, draft.text
+        assert "ধন্যবাদ" not in draft.text and "ధన్యవాదాలు" not in draft.text
+        assert "धन्यवाद" not in draft.text and "शुक्रिया" not in draft.text
+        assert draft.lint["ok"], draft.lint
