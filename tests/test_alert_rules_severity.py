@@ -22,8 +22,8 @@ def _severity(
     ("case", "kwargs", "severity", "reasons"),
     [
         ("plain complaint", {}, Severity.LOW, ()),
-        ("strongly negative", {"sentiment": -0.8}, Severity.NORMAL, ("strongly negative",)),
-        ("confident complaint", {"score": 0.9}, Severity.NORMAL, ("strongly negative",)),
+        ("strongly negative", {"sentiment": -0.8}, Severity.NORMAL, ("sentiment -0.80",)),
+        ("confident complaint", {"score": 0.9}, Severity.NORMAL, ("complaint score 0.90",)),
         ("reach 12k", {"reach": 12_345}, Severity.NORMAL, ("reach 12k",)),
         ("reach 120k", {"reach": 120_000}, Severity.HIGH, ("reach 120k",)),
         ("abusive", {"flags": ("abuse",)}, Severity.NORMAL, ("abusive",)),
@@ -44,7 +44,7 @@ def _severity(
             {"sentiment": -0.9, "reach": 200_000, "tags": ("vip", "loyal"), "prior": 3},
             Severity.HIGH,
             (
-                "strongly negative",
+                "sentiment -0.90",
                 "reach 200k",
                 "tagged vip",
                 "tagged loyal",
