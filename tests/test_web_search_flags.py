@@ -167,3 +167,22 @@ def test_choosing_a_flag_and_an_urgency_narrows_the_page_in_the_browser(
     page.locator(".facet-list a", has_text="threat").click()
     page.wait_for_url("**flag=threat*")
     page.wait_for_function("n => document.querySelectorAll('.hit').length === n", arg=4)
+
+
+def test_hits_show_their_flags_and_high_urgency(web_server: Serve) -> None:
+    running = web_server()
+    _fill(running, 13)
+    with api(running) as client:
+        body = client.get("/api/v1/search", params={"flag": "threat"}).json()
+        page = client.get("/search", params={"flag": "threat"})
+    (hit,) = body["items"]  # 7: threat and abuse, urgency by 7 % 3 = 1 (normal)
+    assert hit["flags"] == ["threat", "abuse"] and hit["urgency"] == "normal"
+    assert '<span class="badge badge-critical" data-flag>threat</span>' in page.text
+    assert '<span class="badge badge-tag" data-flag>abuse</span>' in page.text
+    assert "data-urgency" not in page.text
+    with api(running) as client:
+        urgent = client.get("/search", params={"urgency": "high", "flag": "press"})
+    assert urgent.text.count("data-urgency>urgent<") == 1  # 5 (10 is normal)
+    with api(running) as client:
+        high = client.get("/search", params={"urgency": "high"})
+    assert high.text.count("data-urgency>urgent<") == len([n for n in range(1, 14) if n % 3 == 2])

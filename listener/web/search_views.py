@@ -91,6 +91,8 @@ class SearchHitOut(BaseModel):
     sentiment: float | None
     sentiment_label: str
     complaint: bool
+    urgency: str  # low | normal | high
+    flags: list[str]  # threat, press, abuse, spam, bot: what the urgency/flag filters read
     brands: list[str]
     score: float | None
 
@@ -180,6 +182,8 @@ def hit_out(hit: SearchHit, marks: tuple[str, str]) -> SearchHitOut:
         sentiment=m.judgments.sentiment,
         sentiment_label=m.judgments.sentiment_label.value,
         complaint=m.judgments.complaint,
+        urgency=m.judgments.urgency.value,
+        flags=[f.name for f in m.judgments.flags],
         brands=list(m.brands),
         score=hit.score,
     )
