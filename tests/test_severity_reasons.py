@@ -152,6 +152,12 @@ def test_a_news_item_about_a_fire_is_not_a_safety_complaint() -> None:
             Severity.HIGH,
             "safety complaint 'toy battery swelled up and started smoking'",
         ),
+        (
+            "The cashier at Acme called me a racial slur at the till. I'm still shaking. "
+            "This is racism and I want answers.",
+            Severity.HIGH,
+            "discrimination complaint 'racial slur'",
+        ),
     ],
 )
 def test_the_trials_danger_cases_judged_for_real(

@@ -2,8 +2,9 @@
 
 Swearing about a thing ("this is fucking ridiculous") is frustration, not abuse; slang
 ("killer deal", "you killed it", "the bomb", "shoot me a DM", "drop dead gorgeous") is not a
-threat. Death wishes aimed at people ("hope you die", "you deserve to die") are. Every pattern
-is run only when the text holds a word it cannot do without (see ``phrases``).
+threat. Death wishes aimed at people ("hope you die", "whoever runs @acme deserves to die")
+are; at things ("this phone deserves to die") they are not. Every pattern is run only when
+the text holds a word it cannot do without (see ``phrases``).
 """
 
 from __future__ import annotations

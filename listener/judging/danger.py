@@ -1,5 +1,6 @@
 """Danger a person must see at once: injury, fire, smoke, burns, poisoning, an allergic
-reaction, someone stranded, a medical emergency or a child at risk.
+reaction, someone stranded, a medical emergency or a child at risk, and a device failing
+dangerously (smoking, sparking, melting, a swollen battery).
 
 A post that reports such harm from a product or service is a complaint about safety whatever
 its tone ("it exploded and burned my hand"), its urgency is high, and its topic is
