@@ -24,7 +24,8 @@ right draft names nothing. Rules are chosen on tune; check is read only to confi
 - ``lint_pass``: share of drafts the draft linter passes.
 
 On all the complaints: ``lint_ok``, ``distinct`` (distinct texts / drafts), the top sentence
-share again (a larger sample than the 200 annotated), ``drafts_per_s`` and
+share again (a larger sample than the 200 annotated), ``opens_with_apology`` (share of
+drafts whose first sentence apologises: a skeleton shows when all do), ``drafts_per_s`` and
 ``ms_per_mention`` (drafting only; judging is measured by ``bench/judgments.py``), one core.
 
 The tweets carry no author, so names are not measured here (the tests cover them).
@@ -148,6 +149,16 @@ def top_sentence_share(drafts: Sequence[ReplyDraft]) -> tuple[float, str]:
     return count / len(drafts), sentence
 
 
+_APOLOGY = re.compile(r"\b(?:sorry|apologi[sz]e)", re.IGNORECASE)
+
+
+def opens_with_apology(drafts: Sequence[ReplyDraft]) -> float:
+    """Share of drafts whose first sentence apologises: the skeleton a trial saw in every
+    draft (sorry → feeling → "I'll look into it"). A "sorry" later in the draft is fine."""
+    firsts = [next(iter(sentences(d.text)), "") for d in drafts]
+    return sum(bool(_APOLOGY.search(f)) for f in firsts) / max(1, len(drafts))
+
+
 def part_figures(
     rows: Sequence[tuple[Annotation, Mention]], platform: str
 ) -> tuple[dict[str, Any], list[tuple[Annotation, Mention, ReplyDraft, str]]]:
@@ -182,6 +193,7 @@ def speed_figures(mentions: list[Mention], platform: str) -> dict[str, Any]:
         "distinct": round(len({d.text for d in drafts}) / len(drafts), 4),
         "top_sentence_share": round(share, 4),
         "top_sentence": sentence,
+        "opens_with_apology": round(opens_with_apology(drafts), 4),
         "drafts_per_s": round(len(drafts) / seconds),
         "ms_per_mention": round(1000 * seconds / len(mentions), 3),
     }
