@@ -162,7 +162,9 @@ def inquiry_opening(prepared: str) -> str | None:
         return None
     start = _OPENING.match(prepared)
     rest = prepared[start.end() if start else 0 :]
-    return next((form.strip() for form in INQUIRY_OPENINGS if rest.startswith(form)), None)
+    if not rest.startswith(INQUIRY_OPENINGS):  # one C call rules out most questions
+        return None
+    return next(form.strip() for form in INQUIRY_OPENINGS if rest.startswith(form))
 
 
 def tidy_cues(cues: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
