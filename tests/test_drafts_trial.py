@@ -290,3 +290,35 @@ def test_an_indic_threat_gets_two_calm_lines_without_apology(text: str, language
         assert "ধন্যবাদ" not in draft.text and "ధన్యవాదాలు" not in draft.text
         assert "धन्यवाद" not in draft.text and "शुक्रिया" not in draft.text
         assert draft.lint["ok"], draft.lint
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi, has my order not shipped yet?",
+        "Is the app ever going to work again?",
+        "Can anyone tell me why my parcel is still missing?",
+    ],
+)
+def test_a_question_about_something_gone_wrong_stays_a_complaint(text: str) -> None:
+    post = mention(text, id="x:qwrong")
+    judged = replace(
+        post.judgments, complaint=True, sentiment_label=SentimentLabel.NEUTRAL, feelings=()
+    )
+    post = replace(post, judgments=judged)
+
+    assert extract_facts(post, language="en", note=None, history=None, public=True).kind == (
+        "complaint"
+    )
+
+
+def test_a_greeting_before_a_plain_question_still_gets_an_answer() -> None:
+    post = mention("Hi, do you ship to Canada?", id="x:hiq")
+    judged = replace(
+        post.judgments, complaint=True, sentiment_label=SentimentLabel.NEUTRAL, feelings=()
+    )
+    post = replace(post, judgments=judged)
+
+    assert extract_facts(post, language="en", note=None, history=None, public=True).kind == (
+        "question"
+    )

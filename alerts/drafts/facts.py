@@ -115,7 +115,14 @@ _ASK_VERBS = frozenset(
 # my order?").
 _QUESTION_OPENERS = frozenset(
     {"do", "does", "did", "can", "could", "how", "is", "are", "will", "what", "which", "when",
-     "would", "should", "any", "anyone", "hi", "hey", "hello"}
+     "would", "should", "any", "anyone"}
+)  # fmt: skip
+_GREETINGS = frozenset({"hi", "hey", "hello", "hiya"})
+# A word of something not happening or gone wrong makes a question a complaint's.
+_NEGATIONS = frozenset(
+    {"not", "no", "never", "still", "yet", "again", "hasn't", "haven't", "didn't", "doesn't",
+     "won't", "can't", "cannot", "isn't", "wasn't", "aren't", "weren't", "nothing", "nobody",
+     "broken", "wrong", "missing", "stopped", "lost"}
 )  # fmt: skip
 _PROBLEM_WORDS = frozenset(
     {"wrong", "missing", "lost", "broken", "damaged", "cracked", "delayed", "cancelled",
@@ -258,8 +265,10 @@ def _only_asks(mention: Mention, text: str) -> bool:
     if judged.sentiment_label is SentimentLabel.NEGATIVE:
         return False
     words = words_of(text)
-    if not words or words[0] not in _QUESTION_OPENERS:
-        return False
+    if words and words[0] in _GREETINGS:
+        words = words[1:]
+    if not words or words[0] not in _QUESTION_OPENERS or _NEGATIONS.intersection(words):
+        return False  # "hi, has my order not shipped yet?" asks after a problem
     found = object_phrase(text)
     return found is None or not any(w in _PROBLEM_WORDS for w in found.phrase.split())
 
