@@ -322,3 +322,22 @@ def test_a_greeting_before_a_plain_question_still_gets_an_answer() -> None:
     assert extract_facts(post, language="en", note=None, history=None, public=True).kind == (
         "question"
     )
+
+
+def test_a_wrong_item_the_judge_missed_is_not_thanked_as_a_heads_up() -> None:
+    post = mention("got rocket skates instead of the anvil", id="x:missed")
+    judged = replace(
+        post.judgments,
+        complaint=False,
+        complaint_score=0.1,
+        sentiment_label=SentimentLabel.NEUTRAL,
+        feelings=(),
+    )
+    post = replace(post, judgments=judged)
+
+    facts = extract_facts(post, language="en", note=None, history=None, public=True)
+    drafts = draft_replies(post, settings=SETTINGS)
+
+    assert facts.kind == "complaint" and facts.thing == "the wrong item"
+    assert not any("heads-up" in d.text or "mention" in d.text for d in drafts)
+    assert all("the wrong item" in d.text and d.lint["ok"] for d in drafts)

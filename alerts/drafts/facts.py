@@ -188,6 +188,10 @@ def extract_facts(
     kind = _kind(mention, text)
     threat = judged.flagged(Flag.THREAT)
     serious = _serious(mention, text)
+    if kind == NEUTRAL and thing and _PROBLEM_WORDS.intersection(thing.split()):
+        # "got rocket skates instead of the anvil": the judge missed it, but "the wrong
+        # item" is no thing to thank anyone for the heads-up about.
+        kind = COMPLAINT
     if kind == PRAISE:
         thing, feeling, words = None, None, ()  # thanks name no problem and no bad feeling
     elif kind != COMPLAINT and language != "en":
