@@ -8,10 +8,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from listener.models import Finding, Flag, Judgments, SentimentLabel, Urgency
+from alerts.rules.saved_search import saved_search_problems
+from listener.config.settings import Settings
+from listener.models import AlertKind, Finding, Flag, Judgments, SentimentLabel, Urgency
+from listener.store import open_store
+from listener.store.saved_searches import SavedSearches
 from listener.web.search_form import FLAG_CHOICES, URGENCY_CHOICES, form_from_params
+from tests.alert_rules_helpers import NOW, Harness, judged
 from tests.store_helpers import make_mention
 from tests.web_fixtures import WebServer
 from tests.web_search_helpers import api
@@ -186,3 +192,36 @@ def test_hits_show_their_flags_and_high_urgency(web_server: Serve) -> None:
     with api(running) as client:
         high = client.get("/search", params={"urgency": "high"})
     assert high.text.count("data-urgency>urgent<") == len([n for n in range(1, 14) if n % 3 == 2])
+
+
+def test_a_saved_search_with_flag_and_urgency_is_honoured_by_an_alert_rule(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "alerts.db"
+    with open_store(db) as store:
+        SavedSearches(store).save(
+            "Urgent threats", "", {"flag": "threat", "urgency": "high"}, by="t", at=NOW
+        )
+    settings = Settings.model_validate(
+        {
+            "brands": [{"name": "acme", "query": "acme"}],
+            "storage": {"sqlite": str(db)},
+            "alerts": {
+                "enabled": True,
+                "channels": [{"name": "slack", "type": "console"}],
+                "rules": [{"type": "saved_search", "name": "watch", "saved": "Urgent threats"}],
+            },
+        }
+    )
+    assert saved_search_problems(settings) == []  # not refused as a filter it cannot test
+    h = Harness(tmp_path, settings)
+    h.feed(
+        [
+            judged("acme I will hurt you", flags=["threat"], urgency=Urgency.HIGH, n=1),
+            judged("acme I will hurt you", flags=["threat"], n=2),
+            judged("acme is down", urgency=Urgency.HIGH, n=3),
+            judged("acme news", flags=["press"], urgency=Urgency.HIGH, n=4),
+        ]
+    )
+    assert [a.mention_ids for a in h.alerts(AlertKind.SAVED_SEARCH)] == [("feed:1",)]
+    h.store.close()

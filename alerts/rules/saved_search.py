@@ -12,9 +12,10 @@ source). Every match published within ``max_age`` is an alert ``search:<rule>:<m
   place — the alerts — where a person finds every hit and acknowledges it.
 
 A rule with ``saved: NAME`` reads the search saved in the web app under that name (its query
-and its filters: brand, source, sentiment, complaint, feeling, topic, language, dates) from
-the store when the rules are built (at start and on each reload). ``listener check`` and
-``listener run`` refuse a name the store does not hold (``saved_search_problems``), and so does
+and its filters: brand, source, sentiment, complaint, feeling, topic, language, urgency,
+flag, dates) from the store when the rules are built (at start and on each reload).
+``listener check`` and ``listener run`` refuse a name the store does not hold
+(``saved_search_problems``), and so does
 the daemon's reload, keeping the settings it runs on; should one still go missing between that
 check and the rules being built, the rule raises nothing and says so in the log at ERROR.
 """
@@ -46,8 +47,9 @@ MATCH_CHARS = 20_000
 # The saved search's filters a rule can test on one mention; "sort" orders a list and
 # means nothing to a rule. Any other key is refused, never skipped.
 _RULE_FILTERS = frozenset(
-    {"brand", "source", "sentiment", "complaint", "feeling", "topic", "language", "from", "to"}
-)
+    {"brand", "source", "sentiment", "complaint", "feeling", "topic", "language", "urgency",
+     "flag", "from", "to"}
+)  # fmt: skip
 _UNORDERED = frozenset({"sort"})
 
 
@@ -68,6 +70,10 @@ def _passes(filters: Mapping[str, str], mention: Mention) -> bool:
     if "feeling" in filters and filters["feeling"].lower() not in j.feeling_names():
         return False
     if "topic" in filters and filters["topic"].lower() not in j.topic_names():
+        return False
+    if "urgency" in filters and j.urgency.value != filters["urgency"].lower():
+        return False
+    if "flag" in filters and filters["flag"].lower() not in {f.name for f in j.flags}:
         return False
     if "language" in filters:
         wanted, lang = filters["language"].lower(), (mention.language or "").lower()
