@@ -211,7 +211,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--show", type=int, default=0, help="print N tune/tune2 drafts")
     parser.add_argument(
-        "--misses", type=int, default=0, help="print N tune/tune2 drafts that name wrongly or nothing"
+        "--misses", type=int, default=0, help="print N tune/tune2 drafts naming wrongly or nothing"
     )
     args = parser.parse_args()
     path = find_csv(args.data)
