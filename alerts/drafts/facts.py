@@ -21,6 +21,7 @@ from alerts.drafts.object_phrase import object_phrase, words_of
 from alerts.message import AuthorHistory
 from listener.judging.abuse import profane_words
 from listener.models import Finding, Flag, Mention, SentimentLabel, Urgency
+from listener.reading.lexicon import signals_words
 
 SCAN_CHARS = 5_000  # the post is capped to this before any pattern reads it
 _NAME_TOKEN = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’-]{1,29}")
@@ -29,6 +30,7 @@ _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "the", "mx", "prof"
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"\+?\d[\d ().-]{6,}\d")
 _NUMBER = re.compile(r"\b[A-Za-z]{0,4}[-#]?\d{5,}\b")
+_TIME_SPAN = re.compile(r"in (?:\d{1,2} ?|\w+ )(?:hours?|hrs?|minutes?|mins?)")
 COMPLAINT, PRAISE, QUESTION, NEUTRAL = "complaint", "praise", "question", "neutral"
 # Words of discrimination, harassment and harm: a draft meets them gravely.
 _SERIOUS_STEMS = (
@@ -167,6 +169,8 @@ class Facts:
     kind: str = COMPLAINT  # complaint | praise | question | neutral: which draft to write
     serious: bool = False  # danger, safety, discrimination: no "hassle", no light words
     question: bool = False  # the post asks something: the next step answers it
+    # Why the post is urgent, so the urgency line fits it: safety | worry | time | plain.
+    urgency_reason: str | None = None
 
 
 def extract_facts(
@@ -232,7 +236,24 @@ def extract_facts(
         kind=kind,
         serious=serious,
         question="?" in text,
+        urgency_reason=_urgency_reason(judged.urgency_evidence, feeling) if urgent else None,
     )
+
+
+_TIME_PRESSURE = frozenset(signals_words.TIME_PRESSURE)
+
+
+def _urgency_reason(evidence: tuple[str, ...], feeling: str | None) -> str:
+    """Which urgency line fits: "worrying" said to someone angry at rude staff reads as a
+    form letter: harm is met gravely, a deadline ("my flight", "in 2 hours") by saying time
+    matters, worry only when the feeling met is anxiety."""
+    if any(e.startswith("safety ") for e in evidence):
+        return "safety"
+    for reason in evidence:  # a deadline is the plainer evidence, so it wins over worry
+        phrase = reason.removeprefix("phrase '").removesuffix("'")
+        if phrase != reason and (phrase in _TIME_PRESSURE or _TIME_SPAN.fullmatch(phrase)):
+            return "time"
+    return "worry" if feeling == "anxious" else "plain"
 
 
 def _kind(mention: Mention, text: str) -> str:

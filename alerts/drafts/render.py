@@ -122,6 +122,7 @@ def context(
         "feeling": facts.feeling,
         "mirror": facts.mirror,
         "urgent": facts.urgent,
+        "urgency_reason": facts.urgency_reason,
         "history": _fields(facts.history) if facts.history else None,
         "loyal": facts.loyal,
         "greet": greet,
