@@ -138,3 +138,40 @@ def test_words_of_the_post_other_than_the_tables_never_reach_the_thing() -> None
 
     assert all("88812345" not in d.text and "stupid" not in d.text for d in drafts)
     assert all(d.lint["ok"] for d in drafts)
+
+
+@pytest.mark.parametrize(
+    ("text", "thing"),
+    [
+        # a complaint is the thing only when it was sent and is waiting
+        ("I sent a complaint last week and still nothing", "your complaint"),
+        # said to be fine, or the alternative they turned to: not the thing
+        ("No water since this morning and the bill is paid", "the water supply"),
+        ("Every time that ad loads the page freezes, so I read another newspaper", "the ad"),
+        ("I can print but not scan anything", "the scanning"),
+        # "driver side" is a side of the car, not a person
+        ("My driver side airbag light keeps flashing", "your airbag"),
+    ],
+)
+def test_a_noun_said_to_be_fine_or_passing_is_not_the_thing(text: str, thing: str) -> None:
+    found = object_phrase(text)
+
+    assert found is not None
+    assert found.phrase == thing
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My only complaint is that the music was loud",
+        "Who do I send a complaint to about the music",
+        "Please stop putting my photo on your products",
+        "Battery fully charged and the speaker still won't turn on",
+    ],
+)
+def test_a_passing_complaint_range_or_verb_is_never_named(text: str) -> None:
+    found = object_phrase(text)
+
+    assert found is None or not any(
+        word in found.phrase for word in ("complaint", "products", "charge")
+    ), found

@@ -61,7 +61,7 @@ _add("website_app", _THE, "app,website,site,web site,page,checkout,cart,basket,u
      "software,game,server,servers,download,downloads,glitch,bug,bugs,error,error message,"
      "button,feature,setting,settings,option,link,search,graphics driver,browser,"
      "check-in,web check-in,online check-in,kiosk,stream,streaming,spam,ads,pop-up ads,"
-     "firmware,program,programme,antivirus")  # fmt: skip
+     "firmware,program,programme,antivirus,ad,crossword")  # fmt: skip
 _add("product_quality", _YOURS, "phone,laptop,computer,tablet,printer,headphones,earphones,"
      "watch,tracker,charger,battery,screen,tv,television,camera,console,controller,"
      "washer,washing machine,dryer,dishwasher,fridge,oven,microwave,vacuum,blender,"
@@ -70,10 +70,11 @@ _add("product_quality", _YOURS, "phone,laptop,computer,tablet,printer,headphones
      "foundation,mattress,sofa,furniture,device,remote,router,modem,heart rate monitor,"
      "book,books,jersey,hat,machine,maker,transmission,exhaust,headlights,wipers,"
      "air conditioning,air con,aircon,lipstick,bronzer,powder,makeup,mascara,perfume,"
-     "fragrance,tshirt,t-shirt,disc,disk")  # fmt: skip
+     "fragrance,tshirt,t-shirt,disc,disk,air bag,airbag,airbags,scanner,doll,toy")  # fmt: skip
 _add("product_quality", _THE, "quality,stitching,design,product,products,sizing,fit")
 _add("food", _YOURS, "food,meal,burger,cheeseburger,sandwich,pizza,coffee,drink,fries,"
-     "chips,breakfast,lunch,dinner,takeaway")  # fmt: skip
+     "chips,breakfast,lunch,dinner,takeaway,tea,popcorn,nuggets,tenders,wings,soup,"
+     "beer")  # fmt: skip
 _add("food", _THE, "sauce,menu,taco,chicken,gravy,bread,salad")
 _add("travel", _YOURS, "flight,flights,booking,reservation,ticket,tickets,seat,seats,"
      "luggage,baggage,bags,suitcase,suitcases,room,trip,ride,journey,train ticket,"
@@ -164,7 +165,7 @@ _VERBISH = _set(
 _SUBJECTS = _set(
     "i,we,you,they,he,she,to,will,would,can,cant,can't,couldn't,didn't,don't,won't,please,"
     "might,may,could,shall,gonna,wanna,never,"
-    "just,u,ur,should,must,cannot,not,and,then,'ll,i'll,we'll,it,goes"
+    "just,u,ur,should,must,cannot,not,and,then,'ll,i'll,we'll,it,goes,fully"
 )
 # Whole phrases that say the thing better than any one head: checked before the heads.
 _PHRASES: tuple[tuple[tuple[str, ...], str, str], ...] = (
@@ -177,6 +178,7 @@ _PHRASES: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("hung", "up"), "support", "the call that was cut off"),
     (("power", "cut"), "power", "the power cut"),
     (("no", "power"), "power", "the power cut"),
+    (("no", "water"), "power", "the water supply"),
     (("no", "reply"), "support", "the reply you're still waiting for"),
     (("no", "response"), "support", "the reply you're still waiting for"),
     (("heard", "back"), "support", "the reply you're still waiting for"),
@@ -203,6 +205,7 @@ _STANDALONE = {
     "mistreated": ("support", "the way you were treated"),
     "spam": ("website_app", "the spam"), "spamming": ("website_app", "the spam"),
     "print": ("product_quality", "the printing"), "printing": ("product_quality", "the printing"),
+    "scan": ("product_quality", "the scanning"), "scanning": ("product_quality", "the scanning"),
     "overcharged": ("billing", "the overcharge"), "charged": ("billing", "the charge"),
     "crashes": ("website_app", "the crashes"), "crashing": ("website_app", "the crashes"),
     "crashed": ("website_app", "the crash"), "outs": ("power", "the outages"),
@@ -298,10 +301,15 @@ def object_phrase(text: str) -> ObjectPhrase | None:
         i += size
     if best is not None:
         return best[1]
-    for word in words:
-        if word in _STANDALONE:
+    for i, word in enumerate(words):
+        if word in _STANDALONE and not _works(words, i):
             return ObjectPhrase(_STANDALONE[word][1], _STANDALONE[word][0])
     return None
+
+
+def _works(words: list[str], i: int) -> bool:
+    """ "I can print but not scan": what they say they can do is not what went wrong."""
+    return i > 0 and words[i - 1] in ("can", "could") and (i < 2 or words[i - 2] != "not")
 
 
 def _head_at(words: list[str], i: int) -> tuple[int, tuple[str, str] | None]:
@@ -314,10 +322,40 @@ def _head_at(words: list[str], i: int) -> tuple[int, tuple[str, str] | None]:
         if entry is not None:
             if size == 1 and words[i] in _VERBISH and _verb_before(words, i):
                 return 1, None
-            if _circumstance(words, i):
+            if _circumstance(words, i) or _ruled_out(words, i, size):
                 return size, None
             return size, entry
     return 1, None
+
+
+# "the bill is current and paid", "my wife's account works fine": said to be fine, so not
+# what went wrong.
+_FINE = _set("fine,paid,current,ok,okay,correct,good")
+# "I read a different paper", "I'll go to another shop": the alternative, not the thing.
+_ALTERNATIVE = _set("different,another,other")
+# "my only complaint is…", "where can I send a complaint": the complaint is about something
+# else; it is the thing only when it was sent and is waiting ("my complaint", "sent a complaint").
+_COMPLAINT = _set("complaint,complaints")
+_OWNED_COMPLAINT = _set("my,our,your,the")
+_SENT = _set("sent,made,raised,filed,logged,lodged,submitted,put")
+# The range a business sells ("not to buy your products"): no one thing of theirs.
+_RANGE = _set("products,items,goods")
+
+
+def _ruled_out(words: list[str], i: int, size: int) -> bool:
+    before = words[i - 1] if i else ""
+    if before in _ALTERNATIVE or (i > 1 and before == "a" and words[i - 2] in _ALTERNATIVE):
+        return True
+    if i + size < len(words) and words[i + size] == "side":
+        return True  # "driver side air bag": a side of the car, not a person
+    if _after_any(words, i + size, _FINE) and not _after_any(words, i + size, _NOT):
+        return True
+    if words[i] in _COMPLAINT:
+        return before not in _OWNED_COMPLAINT and not (i > 1 and words[i - 2] in _SENT)
+    return words[i] in _RANGE and before in ("your", "ur")
+
+
+_NOT = _set("not,never,isn't,wasn't,aren't,no")
 
 
 def _plural_head(word: str) -> tuple[str, str] | None:
