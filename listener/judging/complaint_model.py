@@ -21,7 +21,7 @@ from typing import Any
 from listener.judging.embeddings import DIMENSIONS as DENSE_DIMENSIONS
 from listener.judging.features import DIMS, FEATURES_VERSION, features
 
-__all__ = ["ComplaintModel", "Embed"]
+__all__ = ["ComplaintModel", "Embed", "rule_logit"]
 
 # A text → its sentence vector, or None where the embedding model cannot read it.
 Embed = Callable[[str], Any]
@@ -46,6 +46,10 @@ class ComplaintModel:
     # the model cannot read its language) gets none of this part: the intercept already
     # holds the embedding model's prior, so it reads as "the embedding has no opinion".
     dense: tuple[float, ...] = ()
+    # The weight of the rules' own verdict, as log-odds (``rule_logit`` of the extras'
+    # "rule_score"): a model of a few dozen labels starts from what the rules say and
+    # learns a correction. 0 for a model stored before it existed (its header lacks it).
+    rules: float = 0.0
     # How a text gets its vector when the caller gives none (``training.load_models``
     # attaches it when ``judgments.learning.embeddings`` allows); not part of the model.
     embed: Embed | None = field(default=None, compare=False, repr=False)
@@ -61,6 +65,8 @@ class ComplaintModel:
             weight = weights.get(key)
             if weight is not None:
                 z += weight * value
+        if self.rules:
+            z += self.rules * rule_logit(extras)
         if self.dense and vector is None and self.embed is not None:
             vector = self.embed(text)
         if self.dense and vector is not None:
@@ -81,6 +87,8 @@ class ComplaintModel:
             "positives": self.positives,
             "count": len(keys),
         }
+        if self.rules:  # absent otherwise, as "dense"
+            fields["rules"] = float(self.rules)
         if self.dense:  # absent otherwise: a model without embeddings keeps its old bytes
             fields["dense"] = len(self.dense)
         header = json.dumps(fields, sort_keys=True).encode("utf-8")
@@ -124,6 +132,7 @@ class ComplaintModel:
             positives=header["positives"],
             features_version=header["features_version"],
             dense=tuple(dense),
+            rules=header.get("rules", 0.0),
         )
 
 
@@ -152,7 +161,26 @@ def _header(raw: bytes) -> dict[str, Any]:
         type(header["dense"]) is not int or header["dense"] != DENSE_DIMENSIONS
     ):
         raise ValueError("stored complaint model does not fit this version's embeddings")
+    if "rules" in header and not (
+        isinstance(header["rules"], float) and math.isfinite(header["rules"])
+    ):
+        raise ValueError("stored complaint model has an incomplete header")
     return header
+
+
+# The rules' score is clamped this far from 0 and 1 before its log-odds are taken: a rule
+# score of exactly 0 or 1 would otherwise be an infinite vote.
+_RULE_SCORE_FLOOR = 1e-4
+
+
+def rule_logit(extras: Mapping[str, float]) -> float:
+    """The log-odds of the rules' score in ``extras`` ("rule_score"); 0 (no opinion) when
+    it is absent or not finite."""
+    score = extras.get("rule_score")
+    if score is None or not math.isfinite(score):
+        return 0.0
+    score = min(1.0 - _RULE_SCORE_FLOOR, max(_RULE_SCORE_FLOOR, float(score)))
+    return math.log(score / (1.0 - score))
 
 
 def _sigmoid(z: float) -> float:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from listener.judging.complaint_model import ComplaintModel
+from listener.judging.complaint_model import ComplaintModel, rule_logit
 from listener.judging.features import (
     DIMS,
     FEATURES_VERSION,
@@ -56,6 +56,15 @@ C_GRID = (0.3, 1.0, 3.0, 10.0, 30.0)
 DENSE_C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
 # Inner folds for the word model's held-out verdicts: 5 and 10 measured the same, 5 is faster.
 INNER_FOLDS = 5
+# The rules' own verdict (the log-odds of their score) is a column of stage 2 beside the
+# words' verdict: a model of a few dozen labels then starts from what the rules say and
+# learns a correction, where before it had to rebuild the rules' judgment from their
+# separate features, each pulled to 0 by the penalty. The column is scaled up so that its
+# weight is barely penalised: an offset whose size the labels choose. Measured with
+# bench/learning.py (without embeddings, before → after): 25 labels 0.684 → 0.722,
+# 50 labels 0.744 → 0.757, 100 labels 0.757 → 0.763, leave-one-domain-out F1 0.772 → 0.773,
+# 10-fold 0.841 either way; a scale of 1 (the usual penalty) measured within 0.002 of 10.
+RULES_SCALE = 10.0
 FIRST_WEIGHT = 0.5  # the model's share of the blended score at min_labels; 1.0 at full_labels
 
 
@@ -70,7 +79,8 @@ def train_complaint_model(
     Two stages, folded into one linear model at the end:
     1. a word model on the text features alone;
     2. a small model on the word model's verdict (its log-odds for each example, from a
-       model that did *not* see that example: inner cross-validation) beside the context
+       model that did *not* see that example: inner cross-validation) beside the rules'
+       own verdict (the log-odds of their score, see ``RULES_SCALE``) and the context
        features (the rules' named features, the commerce topic).
     Fitting both at once lets thousands of word weights drown the few rule features, which
     know what a complaint is in any domain; stage 2 learns how far to trust the words from
@@ -95,12 +105,14 @@ def train_complaint_model(
     target = [is_complaint for _, _, is_complaint in examples]
     folds = min(INNER_FOLDS, positives, len(examples) - positives)
     dense: tuple[float, ...] = ()
+    rules = 0.0
     if folds < 2:  # too few of one kind to hold any out: one joint fit
         joint = [t | x for t, x in zip(text_rows, context_rows, strict=True)]
         intercept, weights = _fit(joint, target, regularisation(len(examples)))
     else:
-        intercept, weights, dense = _fit_stacked(
-            text_rows, context_rows, target, c_grid, folds, vectors
+        logits = [rule_logit(extras) for _, extras, _ in examples]
+        intercept, weights, dense, rules = _fit_stacked(
+            text_rows, context_rows, target, c_grid, folds, vectors, logits
         )
     return ComplaintModel(
         intercept=intercept,
@@ -108,6 +120,7 @@ def train_complaint_model(
         labels=len(examples),
         positives=positives,
         dense=dense,
+        rules=rules,
     )
 
 
@@ -118,9 +131,10 @@ def _fit_stacked(
     c_grid: Sequence[float],
     folds: int,
     vectors: Sequence[Any] | None = None,
-) -> tuple[float, dict[int, float], tuple[float, ...]]:
-    """The two stages of ``train_complaint_model``, as one intercept, one weight map and
-    the embedding's weights (empty without ``vectors``)."""
+    logits: Sequence[float] | None = None,
+) -> tuple[float, dict[int, float], tuple[float, ...], float]:
+    """The two stages of ``train_complaint_model``, as one intercept, one weight map,
+    the embedding's weights (empty without ``vectors``) and the rules' log-odds weight."""
     import numpy as np
     from sklearn.model_selection import StratifiedKFold
 
@@ -134,6 +148,8 @@ def _fit_stacked(
     word_model = _model(c).fit(words, y)
     # Stage 2 reads the verdicts in extra columns past the hashed buckets.
     columns = [verdict] if dense is None else [verdict, dense_verdict]
+    if logits is not None:
+        columns.append([RULES_SCALE * v for v in logits])
     context, used_context = _compacted(_matrix(context_rows, extra_columns=columns))
     stage2 = _model(CONTEXT_C).fit(context, y)
     stage2_weights = _expanded(stage2.coef_[0], used_context, DIMS + len(columns))
@@ -149,7 +165,10 @@ def _fit_stacked(
         intercept += dense_trust * float(dense_model.intercept_[0])
         stored = np.asarray(dense_trust * dense_model.coef_[0], dtype=np.float32)
         dense_weights = tuple(float(w) for w in stored)
-    return intercept, _sparse_weights(combined), dense_weights
+    rules = 0.0
+    if logits is not None:  # stored as float32, like every weight: score what is stored
+        rules = float(np.float32(stage2_weights[DIMS + len(columns) - 1] * RULES_SCALE))
+    return intercept, _sparse_weights(combined), dense_weights, rules
 
 
 def _chosen(matrix: Any, y: Any, splits: Sequence[Any], grid: Sequence[float]) -> tuple[float, Any]:
