@@ -20,8 +20,8 @@ from listener.reading.indic_cues import CueLists, script_cue_language
 from listener.reading.lexicon.cjk import CJK_JUDGMENT_CUES
 from listener.reading.lexicon.indic_judgments import INDIC_JUDGMENT_CUES
 
-# Chinese and Japanese ("zh", "ja") have topic and feeling lists only: a text read as one of
-# them gets those, and no Indic safety, threat or urgency words.
+# Chinese and Japanese ("zh", "ja") have topic, feeling and safety lists: a text read as one of
+# them gets those, and no threat or urgency words.
 _LISTS = CueLists({**INDIC_JUDGMENT_CUES, **CJK_JUDGMENT_CUES})
 _JUDGED_SPACES = ("topic", "feeling")
 _Found = dict[str, dict[str, tuple[str, ...]]]

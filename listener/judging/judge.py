@@ -246,14 +246,21 @@ class Judge:
             )
         if by != "rules" and model is not None:
             complaint_evidence += (f"brand model from {model.labels} labels ({by})",)
+        sentiment_label, sentiment_evidence = sentiment.label, sentiment.evidence
+        if sentiment_label is SentimentLabel.POSITIVE and any(f.name == Flag.THREAT for f in flags):
+            # "hope the CEO gets hit by a bus" scores "hope" as warmth; a threat is never that.
+            sentiment_label, sentiment_evidence = (
+                SentimentLabel.NEGATIVE,
+                (*sentiment_evidence, "threat"),
+            )
         return Judgments(
             sentiment=sentiment.score,
-            sentiment_label=sentiment.label,
+            sentiment_label=sentiment_label,
             model=MODEL_NAME,
             sentiment_evidence=(
-                (*reading.language_by, *sentiment.evidence)
+                (*reading.language_by, *sentiment_evidence)
                 if reading.language_by
-                else sentiment.evidence
+                else sentiment_evidence
             ),
             language=reading.language,
             script=reading.script,

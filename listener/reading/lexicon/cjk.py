@@ -188,6 +188,12 @@ _ZH_JUDGMENTS: dict[str, tuple[str, ...]] = {
     "topic:support": _cues(
         "客服, 售后, 人工服务, 客户服务, 热线, 服务态度, 不回复, 没回复, 没人回, 没人理, 打不通"
     ),
+    # Harm to someone (``judging.danger``): a fire, smoke, a burn, a shock, an allergy, an
+    # injury. "火" alone is "popular" (很火) and "炸" is frying, so only whole harm words.
+    "safety:safety": _cues(
+        "着火, 起火, 冒烟, 冒火花, 爆炸, 炸了, 烫伤, 烧伤, 烧焦, 触电, 漏电, 过敏反应, 过敏了, "
+        "受伤, 窒息, 食物中毒, 中毒了, 进医院, 送医院, 住院"
+    ),
     "feeling:frustrated": _cues(
         "无语, 受够了, 崩溃, 心累, 郁闷, 烦死, 很烦, 真烦, 好烦, 烦人, 折腾, 一直等"
     ),
@@ -209,6 +215,11 @@ _JA_JUDGMENTS: dict[str, tuple[str, ...]] = {
     "topic:support": _cues(
         "サポート, カスタマー, 問い合わせ, 問合せ, お客様センター, 窓口, コールセンター, 対応が, "
         "返信が, 返事が, 連絡が"
+    ),
+    # Harm to someone; "炎上" (a flame war) and "やばい" are no fire.
+    "safety:safety": _cues(
+        "発火, 火事, 火災, 煙が出, 煙がで, 爆発, やけど, 火傷, 感電, 漏電, アレルギー反応, "
+        "アレルギーが出, けがを, けがし, 怪我, 負傷, 窒息, 食中毒, 救急車, 病院に運ばれ, 入院"
     ),
     "feeling:frustrated": _cues("イライラ, いらいら, うんざり, いい加減にして, 困って, 困りま"),
     "feeling:angry": _cues("腹が立, 腹立, ムカつ, むかつ, 怒り, 激怒, 許せな, ふざけ"),

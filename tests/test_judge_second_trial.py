@@ -1,0 +1,61 @@
+"""What a second manager trial found in the judge (issue 16, slice J4).
+
+The Chinese harm and the threat are the trial's cases quoted in the issue; the rest are
+hand-written.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from listener.judging.judge import Judge
+from listener.models import SentimentLabel, Urgency
+
+_JUDGE = Judge()
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Acme的rocket充电器着火了，把我的手烫伤了！", ("着火", "烫伤")),
+        ("Acme的充电宝冒烟了，还有点漏电", ("冒烟", "漏电")),
+        ("Acmeの充電器が発火して、手にやけどをしました。", ("発火", "やけど")),
+        ("Acmeのドライヤーで感電しました", ("感電",)),
+    ],
+)
+def test_harm_in_chinese_or_japanese_is_a_safety_complaint_with_high_urgency(
+    text: str, words: tuple[str, ...]
+) -> None:
+    judged = _JUDGE.judge_text(text)
+    assert judged.complaint is True
+    assert judged.topics[0].name == "safety"
+    assert judged.topics[0].evidence == words
+    assert judged.urgency is Urgency.HIGH
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这首歌最近太火了，Acme的广告也很好看",
+        "Acmeの新作がネットで炎上してる笑",
+        "Acme的炸鸡很好吃",
+    ],
+)
+def test_popular_fried_and_flame_war_are_no_harm(text: str) -> None:
+    judged = _JUDGE.judge_text(text)
+    assert all(t.name != "safety" for t in judged.topics)
+    assert judged.urgency is not Urgency.HIGH
+
+
+def test_a_threat_is_never_positive() -> None:
+    judged = _JUDGE.judge_text("hope the CEO gets hit by a bus")
+    assert [f.name for f in judged.flags] == ["threat"]
+    assert judged.sentiment_label is SentimentLabel.NEGATIVE
+    assert judged.sentiment_evidence[-1] == "threat"
+
+
+def test_a_warm_wish_stays_positive() -> None:
+    judged = _JUDGE.judge_text("hope the CEO has a great holiday, the team earned it")
+    assert judged.flags == ()
+    assert judged.sentiment_label is SentimentLabel.POSITIVE
+    assert "threat" not in judged.sentiment_evidence
