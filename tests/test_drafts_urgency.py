@@ -12,7 +12,7 @@ from tests.drafts_helpers import SETTINGS, mention
 
 _IDS = [f"x:urgent{n}" for n in range(12)]
 _WORRY = "worr"
-_TIME = ("time matters", "against the clock", "the time you have")
+_TIME = ("time matters", "against the clock", "need this soon")
 _SAFETY = "your safety"
 
 
@@ -60,3 +60,11 @@ def test_harm_is_met_with_safety_first_not_worry() -> None:
 
     assert all(_SAFETY in d for d in drafts), drafts
     assert not any(_WORRY in d or "time matters" in d for d in drafts)
+
+
+def test_discrimination_is_met_gravely_not_lightly() -> None:
+    drafts = _drafts("your cashier used a racial slur and I'm still shaking")
+
+    for draft in drafts:
+        assert _WORRY not in draft and "quickly" not in draft, draft
+        assert "full attention" in draft or "acting on this now" in draft, draft

@@ -236,19 +236,23 @@ def extract_facts(
         kind=kind,
         serious=serious,
         question="?" in text,
-        urgency_reason=_urgency_reason(judged.urgency_evidence, feeling) if urgent else None,
+        urgency_reason=_urgency_reason(judged.urgency_evidence, feeling, serious)
+        if urgent
+        else None,
     )
 
 
 _TIME_PRESSURE = frozenset(signals_words.TIME_PRESSURE)
 
 
-def _urgency_reason(evidence: tuple[str, ...], feeling: str | None) -> str:
+def _urgency_reason(evidence: tuple[str, ...], feeling: str | None, serious: bool) -> str:
     """Which urgency line fits: "worrying" said to someone angry at rude staff reads as a
-    form letter: harm is met gravely, a deadline ("my flight", "in 2 hours") by saying time
-    matters, worry only when the feeling met is anxiety."""
+    form letter. Harm is met with their safety, discrimination gravely, a deadline ("my
+    flight", "in 2 hours") by saying time matters, worry only when the feeling is anxiety."""
     if any(e.startswith("safety ") for e in evidence):
         return "safety"
+    if serious:
+        return "grave"  # discrimination, or danger with no harm reported
     for reason in evidence:  # a deadline is the plainer evidence, so it wins over worry
         phrase = reason.removeprefix("phrase '").removesuffix("'")
         if phrase != reason and (phrase in _TIME_PRESSURE or _TIME_SPAN.fullmatch(phrase)):
