@@ -167,11 +167,16 @@ def test_a_noun_said_to_be_fine_or_passing_is_not_the_thing(text: str, thing: st
         "Who do I send a complaint to about the music",
         "Please stop putting my photo on your products",
         "Battery fully charged and the speaker still won't turn on",
+        # up to date, their employer, where they read it: none is what went wrong
+        "The firmware is up to date and the speaker still won't turn on",
+        "I work at a phone shop and the speaker still won't turn on",
+        "According to your website the speaker should pair, it still won't turn on",
     ],
 )
 def test_a_passing_complaint_range_or_verb_is_never_named(text: str) -> None:
     found = object_phrase(text)
 
     assert found is None or not any(
-        word in found.phrase for word in ("complaint", "products", "charge")
+        word in found.phrase
+        for word in ("complaint", "products", "charge", "firmware", "shop", "phone", "website")
     ), found

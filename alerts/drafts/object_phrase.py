@@ -278,12 +278,30 @@ def _ruled_out(words: list[str], i: int, size: int) -> bool:
         return True  # "driver side air bag": a side of the car, not a person
     if _after_any(words, i + size, _FINE) and not _after_any(words, i + size, _NOT):
         return True
+    if _up_to_date(words, i + size):
+        return True  # "software is up to date … but will not turn on"
+    if any(tuple(words[j : j + 2]) in _SOURCE for j in range(max(0, i - 5), i)):
+        # "I work for a major search engine": their employer; "according to your website":
+        # where they read it. Neither is what went wrong.
+        return True
     if words[i] in _COMPLAINT:
         return before not in _OWNED_COMPLAINT and not (i > 1 and words[i - 2] in _SENT)
     return words[i] in _RANGE and before in ("your", "ur")
 
 
 _NOT = _set("not,never,isn't,wasn't,aren't,no")
+_SOURCE = frozenset(
+    {("according", "to")}
+    | {(verb, prep) for verb in ("work", "works", "worked", "working") for prep in ("for", "at")}
+)
+
+
+def _up_to_date(words: list[str], start: int) -> bool:
+    """ "is up to date" after the head, with linking words only between."""
+    j = start
+    while j < len(words) and words[j] in _LINKS:
+        j += 1
+    return j > start and tuple(words[j : j + 3]) == ("up", "to", "date")
 
 
 def _plural_head(word: str) -> tuple[str, str] | None:
