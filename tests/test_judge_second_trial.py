@@ -59,3 +59,73 @@ def test_a_warm_wish_stays_positive() -> None:
     assert judged.flags == ()
     assert judged.sentiment_label is SentimentLabel.POSITIVE
     assert "threat" not in judged.sentiment_evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("मेरे पैसे दो बार काट लिए", "billing"),
+        ("दो बार पैसे काट लिए", "billing"),
+        ("Acme ने मेरे पैसे काट लिए और सामान नहीं भेजा", "billing"),
+        ("অর্ডার পাইনি", "delivery"),
+        ("অর্ডার এখনো পাইনি", "delivery"),
+        ("ఆర్డర్ ఇంకా రాలేదు", "delivery"),
+        ("నా ఆర్డర్ రాలేదు", "delivery"),
+    ],
+)
+def test_money_taken_twice_and_orders_not_received_are_complaints_with_a_topic(
+    text: str, topic: str
+) -> None:
+    judged = _JUDGE.judge_text(text)
+    assert judged.complaint is True
+    assert judged.topics[0].name == topic
+
+
+@pytest.mark.parametrize("text", ["मैंने सब्ज़ी काट ली", "यह फिल्म दो बार देखी, बहुत अच्छी"])
+def test_cutting_vegetables_and_watching_twice_are_no_billing(text: str) -> None:
+    judged = _JUDGE.judge_text(text)
+    assert judged.complaint is False
+    assert judged.topics == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            'The cashier at Acme told me to "go back to my own country". Never again.',
+            ("go back to my own country",),
+        ),
+        (
+            "Acme staff laughed at my wheelchair and refused to help me",
+            ("laughed at my wheelchair",),
+        ),
+        (
+            "The Acme delivery guy kept hitting on me and texting my personal number. Creepy",
+            ("hitting on me", "texting my personal number"),
+        ),
+        ("డెలివరీ బాయ్ నాతో అసభ్యంగా ప్రవర్తించాడు", ("అసభ్యంగా",)),
+        ("डिलीवरी वाले ने मेरे साथ छेड़छाड़ की", ("छेड़छाड़",)),
+    ],
+)
+def test_discrimination_described_without_the_word_is_a_grave_complaint(
+    text: str, words: tuple[str, ...]
+) -> None:
+    judged = _JUDGE.judge_text(text)
+    assert judged.complaint is True
+    assert judged.topics[0].name == "discrimination"
+    assert judged.topics[0].evidence == words
+    assert judged.urgency is Urgency.HIGH
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I had to go back to the store for the Acme charger",
+        "Hitting the gym after an Acme protein shake",
+        "I was texting my friend about the Acme sale",
+        "स्टाफ़ ने मेरे साथ बदतमीज़ी की",  # rudeness: support, not harassment
+    ],
+)
+def test_ordinary_text_and_rudeness_are_no_discrimination(text: str) -> None:
+    judged = _JUDGE.judge_text(text)
+    assert all(t.name != "discrimination" for t in judged.topics)

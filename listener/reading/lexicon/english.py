@@ -13,6 +13,24 @@ from __future__ import annotations
 
 # ---- complaint features ----------------------------------------------------------------
 
+# Discrimination and harassment described without naming them: what was said or done to the
+# person, pinned to "me"/"my" so ordinary text ("go back to the store", "hitting the gym",
+# "texting my friend") does not fire. Both the complaint and topic lists read it.
+DISCRIMINATION_DESCRIBED: tuple[str, ...] = (
+    "go back to my own country", "go back to my country", "go back to your own country",
+    "go back to your country", "go back where i came from", "go back to where i came from",
+    "go back where you came from", "go back to where you came from",
+    "laughed at my wheelchair", "mocked my wheelchair", "made fun of my wheelchair",
+    "laughed at my disability", "mocked my disability", "made fun of my disability",
+    "laughed at my accent", "mocked my accent", "made fun of my accent",
+    "because im disabled", "because im in a wheelchair", "because of my wheelchair",
+    "because of my accent", "because of my hijab", "because im muslim", "because im trans",
+    "because im a woman", "hitting on me", "hit on me", "made a pass at me",
+    "texting my personal number", "texted my personal number", "messaging my personal number",
+    "touched me inappropriately", "touched me without", "inappropriate comments about my",
+    "followed me home", "kept staring at my chest",
+)  # fmt: skip
+
 COMPLAINT_CUES: dict[str, tuple[str, ...]] = {
     # Something that should work does not: the most common complaint of all.
     "problem": (
@@ -107,7 +125,7 @@ COMPLAINT_CUES: dict[str, tuple[str, ...]] = {
         "homophob*", "transphob*", "xenophob*", "islamophob*", "antisemit*", "misogyn*",
         "bigot*", "harass*", "sexually harass*", "groped", "n word", "because im black",
         "because of my race", "because of my skin", "because of my religion", "because im gay",
-        "because of my disability", "ableist",
+        "because of my disability", "ableist", *DISCRIMINATION_DESCRIBED,
 ),
     "service": (
         "customer service", "customer care", "customer support", "support team", "helpline",
@@ -257,7 +275,7 @@ TOPIC_CUES: dict[str, tuple[str, ...]] = {
         "homophob*", "transphob*", "xenophob*", "islamophob*", "antisemit*", "misogyn*",
         "bigot*", "harass*", "sexually harass*", "groped", "n word", "because im black",
         "because of my race", "because of my skin", "because of my religion", "because im gay",
-        "because of my disability", "ableist",
+        "because of my disability", "ableist", *DISCRIMINATION_DESCRIBED,
 ),
     "delivery": (
         "deliver*", "shipping", "shipped", "shipment", "ship", "package", "parcel", "courier",

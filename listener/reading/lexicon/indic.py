@@ -148,7 +148,8 @@ _TELUGU: dict[Family, tuple[str, ...]] = {
         "పట్టించుకోరు, పట్టించుకోలేదు, ఎత్తడం లేదు, ఎత్తట్లేదు, ఎత్తలేదు, ఎత్తరు, దురుసు, రూడ్, "
         "మర్యాద లేదు, మర్యాద లేకుండా, నిర్లక్ష్యం, బాధ్యతారాహిత్యం, బాధ్యత లేదు, తిప్పుతున్నారు, "
         "సహాయం చేయడం లేదు, సాయం చేయడం లేదు, హెల్ప్ చేయడం లేదు, హోల్డ్ లో, హోల్డ్లో, ఇగ్నోర్, "
-        "పరిష్కారం లేదు, పరిష్కారం కాలేదు, పరిష్కరించలేదు, పరిష్కరించడం లేదు"
+        "పరిష్కారం లేదు, పరిష్కారం కాలేదు, పరిష్కరించలేదు, పరిష్కరించడం లేదు, "
+        "అసభ్యంగా, వేధింపు, వేధిస్తున్నా, వేధించా"
     ),
     # "మోస" alone hides in మోసుకొని ("carrying").
     "fraud": _cues(
@@ -195,6 +196,7 @@ _HINDI: dict[Family, tuple[str, ...]] = {
         "रिफ़ंड, रिफन्ड, रीफ़ंड, पैसे वापस, पैसा वापस, पैसे लौटा, पैसा लौटा, राशि वापस, रकम वापस, "
         "अमाउंट वापस, पेमेंट वापस, वापस कर, वापस कीजिए, वापस चाहिए, वापसी, रिटर्न, रिप्लेस, "
         "कैंसिल, कैंसल, रद्द कर, रद्द हो, रद्द किया, पैसे कट, पैसा कट, अमाउंट कट, चार्जबैक, "
+        "पैसे काट, पैसा काट, रुपये काट, अमाउंट काट, दो बार काट, दो बार पैसे, दो बार चार्ज, "
         "लौटाओ, लौटा दो, मनी बैक, क्रेडिट नहीं"
     ),
     # "फटा" alone hides in फटाफट ("quickly"); "सड़" in सड़क ("road").
@@ -211,7 +213,7 @@ _HINDI: dict[Family, tuple[str, ...]] = {
         "कॉल नहीं लग, फ़ोन नहीं लग, बदतमीज़, रूड, अभद्र, दुर्व्यवहार, बदसलूकी, तमीज़ नहीं, "
         "टालमटोल, टाल रहे, टाल दिया, टालते, लापरवाह, मदद नहीं, हेल्प नहीं, सपोर्ट नहीं, अनसुना, "
         "नज़रअंदाज़, इग्नोर, कॉल काट, फ़ोन काट, होल्ड पर, घुमा रहे, चक्कर लगवा, चक्कर काट, "
-        "समाधान नहीं, हल नहीं"
+        "समाधान नहीं, हल नहीं, छेड़छाड़, छेड़खानी, अश्लील, ग़लत तरीके से छु"
     ),
     # "फ़ेक" ("fake") alone hides in परफ़ेक्ट ("perfect") and इफ़ेक्ट, so it comes in phrases.
     "fraud": _cues(
@@ -276,7 +278,8 @@ _HINGLISH: dict[Family, tuple[str, ...]] = {
         "nahi uthate, nahi uthata, nahi uthaya, uthate nahi, uthata nahi, uthaya nahi, badtameez, "
         "badtameezi, rude, tameez nahi, badsaluki, taalmatol, taal rahe, laparwah, laparwahi, "
         "madad nahi, help nahi, support nahi, ignore kar, ignore kiya, call kaat, phone kaat, "
-        "hold par, ghuma rahe, ghumaya, chakkar lagwa, chakkar kaat, samadhan nahi, solve nahi"
+        "hold par, ghuma rahe, ghumaya, chakkar lagwa, chakkar kaat, samadhan nahi, solve nahi, "
+        "chhedchhad, chhedkhani, ashleel"
     ),
     "fraud": _cues(
         "dhokha, dhokhe, dhokebaaz, dhokhadhadi, thag, thagi, thaga, thage, thagne, loot, loota, "

@@ -33,6 +33,11 @@ def _cues(listing: str) -> tuple[str, ...]:
 
 # fmt: off
 _HINDI: dict[str, tuple[str, ...]] = {
+    # Harassment described (molesting, obscene acts). "बदतमीज़ी" stays plain rudeness
+    # (support): it is said of a curt agent far more often than of harassment.
+    "topic:discrimination": _cues(
+        "छेड़छाड़, छेड़खानी, अश्लील, गंदी हरकत, ग़लत तरीके से छु, नस्लभेद, भेदभाव"
+    ),
     "topic:delivery": _cues(
         "डिलीवरी, डिलिवरी, डिलेवरी, पार्सल, कूरियर, कुरियर, शिपमेंट, शिपिंग, डिस्पैच, "
         "ट्रैकिंग, ऑर्डर नहीं आया, ऑर्डर नहीं मिला, सामान नहीं आया, सामान नहीं मिला, "
@@ -41,6 +46,7 @@ _HINDI: dict[str, tuple[str, ...]] = {
     ),
     "topic:billing": _cues(
         "रिफ़ंड, रिफन्ड, रीफ़ंड, पैसे वापस, पैसा वापस, पैसे लौटा, पैसे कट, पैसा कट, "
+        "पैसे काट, पैसा काट, रुपये काट, अमाउंट काट, दो बार काट, दो बार पैसे, दो बार चार्ज, "
         "अमाउंट कट, पेमेंट, भुगतान, बिलिंग, ज़्यादा बिल, बिल आया, चार्ज किया, चार्ज कर लिया, "
         "डबल चार्ज, एक्स्ट्रा चार्ज, इनवॉइस, ट्रांज़ैक्शन, डेबिट हो, कैशबैक, ईएमआई"
     ),
@@ -203,6 +209,8 @@ _BENGALI: dict[str, tuple[str, ...]] = {
 
 # fmt: off
 _TELUGU: dict[str, tuple[str, ...]] = {
+    # Harassment described: "behaved indecently", "harassing"; the judge puts it first.
+    "topic:discrimination": _cues("అసభ్యంగా, వేధింపు, వేధిస్తున్నా, వేధించా"),
     "topic:delivery": _cues(
         "డెలివరీ, డెలివర్, పార్సెల్, కొరియర్, షిప్పింగ్, ట్రాకింగ్, ట్రాకింగ్, "
         "ఆర్డర్ రాలేదు, ఆర్డర్ అందలేదు, డిస్పాచ్, నా ఆర్డర్, ఆర్డర్ ఇంకా"
@@ -280,6 +288,7 @@ _TELUGU: dict[str, tuple[str, ...]] = {
 # in ``signals_words`` (the abuse and urgency judges read Latin text there, language unknown).
 # fmt: off
 _HINGLISH: dict[str, tuple[str, ...]] = {
+    "topic:discrimination": _cues("chhedchhad, chhedkhani, ashleel, gandi harkat, bhedbhav"),
     "topic:delivery": _cues(
         "saman nahi aaya, saman nahi mila, order nahi aaya, order nahi mila, parcel nahi, "
         "pahuncha nahi, nahi pahuncha, delivery boy, mera order, order abhi tak"
