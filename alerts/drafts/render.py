@@ -188,6 +188,22 @@ def render(
     return text, platform.count(text)
 
 
+# A closing that thanks: dropped when the draft already thanked ("…and thanks for telling
+# us. … Thanks for telling us." read as a form), and "Thanks again." when it had not.
+_CLOSING_THANKS = frozenset(
+    {"Thanks for flagging it.", "Thanks for telling us.", "I appreciate you raising it."}
+)
+_AGAIN = "Thanks again."
+
+
+def _thanked_wrongly(line: str, paragraphs: list[list[str]]) -> bool:
+    if line not in _CLOSING_THANKS and line != _AGAIN:
+        return False
+    before = " ".join(" ".join(p) for p in paragraphs).lower()
+    thanked = "thank" in before or "appreciate" in before
+    return thanked if line in _CLOSING_THANKS else not thanked
+
+
 def _join(rendered: str, *, short: bool) -> str:
     """Template lines → one paragraph (short platforms) or paragraphs at ``--`` lines."""
     paragraphs: list[list[str]] = [[]]
@@ -198,7 +214,7 @@ def _join(rendered: str, *, short: bool) -> str:
         line = " ".join(line.split())
         if line == PARAGRAPH:
             paragraphs.append([])
-        elif line:
+        elif line and not _thanked_wrongly(line, paragraphs):
             paragraphs[-1].append(line)
     parts = [" ".join(p) for p in paragraphs if p]
     return (" " if short else "\n\n").join(parts)
