@@ -4,23 +4,29 @@ VENV ?= .venv
 CONFIG ?= settings.yaml
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+DEV_INSTALLED := $(VENV)/.installed-dev
 
 .PHONY: run test browser bench lint clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall only when the dependency list changes.
+# Reinstall only when the dependency list changes. `make run` gets the light default install;
+# tests, lint and benches add the dev tools and the optional model extras, so the extras' tests
+# run here and in CI (they skip without them).
 $(INSTALLED): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	# The optional model extras too, so their tests run here and in CI (they skip without).
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(DEV_INSTALLED): $(INSTALLED)
 	$(PY) -m pip install --quiet -e '.[dev,embeddings,langid]'
 	touch $@
 
 run: $(INSTALLED)
 	$(VENV)/bin/listener run --config $(CONFIG)
 
-test: $(INSTALLED) browser
+test: $(DEV_INSTALLED) browser
 	$(PY) -m pytest
 
 # The web app's browser tests drive Debian's Chromium through Playwright (no browser download).
@@ -36,7 +42,7 @@ browser:
 	    echo "make: could not install chromium (apt-get); the browser tests will skip"; \
 	  fi; }
 
-bench: $(INSTALLED)
+bench: $(DEV_INSTALLED)
 	$(PY) bench/ingest.py
 	$(PY) bench/match.py
 	$(PY) bench/search.py
@@ -44,7 +50,7 @@ bench: $(INSTALLED)
 	$(PY) bench/sentiment_dev.py
 	$(PY) bench/drafts.py
 
-lint: $(INSTALLED)
+lint: $(DEV_INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports  # the layers of the flow, from pyproject.toml
