@@ -129,3 +129,29 @@ def test_discrimination_described_without_the_word_is_a_grave_complaint(
 def test_ordinary_text_and_rudeness_are_no_discrimination(text: str) -> None:
     judged = _JUDGE.judge_text(text)
     assert all(t.name != "discrimination" for t in judged.topics)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shipping to Canada?\n@acme do you ship to Canada? And roughly how long does it take?",
+        "Acme rocket timer\nHow do I reset the timer on the rocket? The manual isn't clear",
+        "@acme 日本に発送できますか？",
+    ],
+)
+def test_a_question_after_a_feed_title_is_no_complaint(text: str) -> None:
+    judged = _JUDGE.judge_text(text)
+    assert judged.complaint is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@acme how long does it take to get a refund?? been waiting 3 weeks",
+        "Acme order\n@acme when will my order arrive? it is 2 weeks late",
+        "Acme rocket timer\nHow do I reset the timer? It stopped working and support never replied",
+    ],
+)
+def test_a_question_with_a_wait_or_a_failure_stays_a_complaint(text: str) -> None:
+    judged = _JUDGE.judge_text(text)
+    assert judged.complaint is True

@@ -103,6 +103,9 @@ _OPENING = re.compile(r"(?:@\w+[\s,:]*)*(?:(?:hi|hello|hey|dear)\b[\s,!.]*(?:@\w
 _FAILURES_NAMED = ("problem", "defect", "delay", "whereabouts")
 # Families whose presence says a problem is named: the question is then part of a complaint.
 _PROBLEM_FAMILIES = (*_FAILURES_NAMED, "expectation", "repeat", "discrimination", "refund")
+# Delay words that are themselves a question's ("how long does shipping take?"): inside a
+# pre-sales question they name no wait.
+_ASKING_DELAY = frozenset({"how long", "when will"})
 # Bengali/Telugu/Hindi cue families (lexicon.indic): each family present adds this.
 INDIC_FAMILY = 1.3
 INDIC_POSITIVE = -1.0
@@ -160,8 +163,17 @@ def inquiry_opening(prepared: str) -> str | None:
     Only the text's start is read (after @handles and a greeting): one match, no scan."""
     if "?" not in prepared:
         return None
-    start = _OPENING.match(prepared)
-    rest = prepared[start.end() if start else 0 :]
+    opening = _opening_of(prepared)
+    if opening is None and "\n" in prepared:
+        # A feed entry reaches the judge as "title\ntext": the question may open the text
+        # ("Shipping to Canada?\n@acme do you ship…?").
+        opening = _opening_of(prepared[prepared.index("\n") + 1 :].lstrip())
+    return opening
+
+
+def _opening_of(text: str) -> str | None:
+    start = _OPENING.match(text)
+    rest = text[start.end() if start else 0 :]
     if not rest.startswith(INQUIRY_OPENINGS):  # one C call rules out most questions
         return None
     return next(form.strip() for form in INQUIRY_OPENINGS if rest.startswith(form))
@@ -198,6 +210,13 @@ def _explained(word: str, inside: Collection[str], phrases: tuple[str, ...]) -> 
     return any(word in phrase or phrase in word for phrase in phrases)
 
 
+def _names_problem(cues: Mapping[str, tuple[str, ...]], family: str) -> bool:
+    words = cues.get(family)
+    if not words:
+        return False
+    return family != "delay" or not _ASKING_DELAY.issuperset(words)
+
+
 def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
@@ -225,7 +244,7 @@ def judge_complaint(signals: ComplaintSignals) -> ComplaintVerdict:
         signals.inquiry
         and not (score is not None and score <= INQUIRY_NEGATIVE)
         and not signals.sarcasm
-        and not (cues and any(cues.get(family) for family in _PROBLEM_FAMILIES))
+        and not (cues and any(_names_problem(cues, family) for family in _PROBLEM_FAMILIES))
     )
     # A question's faint negative tone ("can I pay in instalments?" reads -0.05) is the
     # question's, not a grievance's.
