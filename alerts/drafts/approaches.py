@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alerts.drafts.facts import COMPLAINT, NEUTRAL, PRAISE, Facts
+from alerts.drafts.facts import Facts
+from alerts.drafts.kinds import COMPLAINT, NEUTRAL, PRAISE
 from alerts.drafts.platforms import Platform
 from listener.config.replies import RepliesSettings
 
