@@ -155,3 +155,32 @@ def test_a_question_after_a_feed_title_is_no_complaint(text: str) -> None:
 def test_a_question_with_a_wait_or_a_failure_stays_a_complaint(text: str) -> None:
     judged = _JUDGE.judge_text(text)
     assert judged.complaint is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No complaints, best service I've had all year. @acme replaced my cracked anvil in a day",
+        "Huge thanks to Acme Corp support, they fixed my broken anvil order in minutes!",
+        "Thank you @acme for sorting my refund so quickly",
+    ],
+)
+def test_thanks_for_a_problem_put_right_quickly_is_no_complaint_and_no_sarcasm(text: str) -> None:
+    judged = _JUDGE.judge_text(text)
+    assert judged.complaint is False
+    assert not any(e.startswith("sarcasm") for e in judged.complaint_evidence)
+    assert judged.sentiment_label is not SentimentLabel.NEGATIVE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thanks @acme for charging me twice",
+        "Thanks @acme, my anvil arrived cracked",
+        "Thanks @acme, you replaced my anvil quickly but the new one is cracked again",
+    ],
+)
+def test_thanks_for_a_harm_not_put_right_stays_a_sarcastic_complaint(text: str) -> None:
+    judged = _JUDGE.judge_text(text)
+    assert judged.complaint is True
+    assert any(e.startswith("sarcasm") for e in judged.complaint_evidence)

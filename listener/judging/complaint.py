@@ -114,6 +114,8 @@ MAX_INDIC_FAMILIES = 3
 _FAILURES = _FAILURES_NAMED
 # Families whose words a "no problem" phrase or an eager "can't wait" may hold.
 _TIDIED = ("problem", "expectation", "delay")
+# Families a problem put right quickly, with thanks, explains away (``tidy_cues``).
+_RESOLVED_AWAY = ("problem", "delay", "defect", "refund")
 
 
 # Tuples, not frozen dataclasses: both are built for every mention, and a frozen dataclass
@@ -184,12 +186,14 @@ def tidy_cues(cues: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]
 
     "can't wait to fly" is eagerness: its "cant" and "wait" are no problem and no delay (but
     "can't wait any longer" keeps them). "no complaints", "never had a problem": the problem
-    word is said to be absent. Words inside such a phrase leave their families.
+    word is said to be absent. Words inside such a phrase leave their families. Thanks for
+    a problem put right quickly ("thanks, they fixed my broken anvil in minutes") explain
+    the problem away whole: the failure words are the story of what was fixed.
     """
     eager = () if cues.get("impatience") else cues.get("anticipation", ())
     explained = eager + cues.get("no_problem", ())
     if not explained:
-        return dict(cues)
+        return _without(cues, _RESOLVED_AWAY) if _resolved_with_thanks(cues) else dict(cues)
     inside = {word for phrase in explained for word in phrase.split()}
     tidied = dict(cues)
     for family in _TIDIED:
@@ -200,7 +204,25 @@ def tidy_cues(cues: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]
                 tidied[family] = kept
             else:
                 del tidied[family]
-    return tidied
+    return _without(tidied, _RESOLVED_AWAY) if _resolved_with_thanks(tidied) else tidied
+
+
+def _resolved_with_thanks(cues: Mapping[str, tuple[str, ...]]) -> bool:
+    # All four: a fix, said with praise or "no complaints", done fast, and nothing saying it
+    # went wrong again or is still wrong ("replaced it, and the new one broke again").
+    return bool(
+        cues.get("resolved")
+        and cues.get("fast")
+        and (cues.get("praise") or cues.get("no_problem"))
+        and not cues.get("repeat")
+        and not cues.get("expectation")
+    )
+
+
+def _without(
+    cues: Mapping[str, tuple[str, ...]], families: tuple[str, ...]
+) -> dict[str, tuple[str, ...]]:
+    return {family: words for family, words in cues.items() if family not in families}
 
 
 def _explained(word: str, inside: Collection[str], phrases: tuple[str, ...]) -> bool:

@@ -171,6 +171,23 @@ COMPLAINT_CUES: dict[str, tuple[str, ...]] = {
         "problem solved", "problem fixed", "problem resolved", "issue solved", "issue fixed",
         "issue resolved", "issues resolved", "all sorted", "sorted now", "fixed now",
 ),
+    # A problem put right, quickly ("replaced my cracked anvil in a day", "fixed my broken
+    # order in minutes"): with praise, ``tidy_cues`` explains the problem words away.
+    "resolved": (
+        *(f"{verb} {obj}"
+        for verb in (
+            "fixed", "fixing", "sorted", "sorting", "sorted out", "replaced", "replacing",
+            "resolved", "resolving", "refunded", "refunding", "repaired",
+        )
+        for obj in ("my", "it", "the", "our", "everything", "me", "us")),
+        "got it working", "got it sorted", "got it fixed", "got it replaced",
+),
+    "fast": (
+        "in a day", "in one day", "in an hour", "in minutes", "in seconds", "in no time",
+        "within minutes", "within an hour", "within a day", "within hours", "same day",
+        "next day", "right away", "straight away", "quickly", "so quick", "so fast",
+        "super fast", "really fast", "promptly", "immediately", "in a flash",
+),
     # What a satisfied customer says: pulls the judgment away from "complaint".
     "praise": (
         "thank you", "thanks", "thank u", "thx", "ty", "love", "loving", "loved", "great",
