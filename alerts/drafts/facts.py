@@ -22,6 +22,7 @@ from alerts.drafts.kinds import (
     PRAISE,
     PROBLEM_WORDS,
     draft_kind,
+    harm_of,
     is_serious,
     urgency_reason,
 )
@@ -134,6 +135,9 @@ class Facts:
     question: bool = False  # the post asks something: the next step answers it
     # Why the post is urgent, so the urgency line fits it: safety | worry | time | plain.
     urgency_reason: str | None = None
+    # A serious post's kind of harm (kinds.harm_of) and the child it names ("your son").
+    harm: str | None = None
+    child: str | None = None
 
 
 def extract_facts(
@@ -155,6 +159,7 @@ def extract_facts(
     kind = draft_kind(mention, text)
     threat = judged.flagged(Flag.THREAT)
     serious = is_serious(mention, text)
+    harm, child = harm_of(mention, text) if serious and not threat else (None, None)
     if kind == NEUTRAL and thing and PROBLEM_WORDS.intersection(thing.split()):
         # "got rocket skates instead of the anvil": the judge missed it, but "the wrong
         # item" is no thing to thank anyone for the heads-up about.
@@ -166,6 +171,10 @@ def extract_facts(
     if threat:
         # A threat is met with one calm line: naming its "refund" or meeting its feeling
         # reads as bargaining with it.
+        thing, feeling, words = None, None, ()
+    elif harm == "child":
+        # A child's harm is asked after, not named: "your piece" for what they choked on
+        # reads as caring about the thing.
         thing, feeling, words = None, None, ()
     elif serious:
         # Discrimination and danger are met gravely: a feeling read from a passing word
@@ -198,6 +207,8 @@ def extract_facts(
         press="press" in tags or judged.flagged(Flag.PRESS),
         kind=kind,
         serious=serious,
+        harm=harm,
+        child=child,
         question="?" in text,
         urgency_reason=urgency_reason(judged.urgency_evidence, feeling, serious)
         if urgent
@@ -251,10 +262,16 @@ def _topic(
     topics = mention.judgments.topics
     if language == "en":
         return _english_topic(topics, text)
-    for finding in topics:
-        thing = things.indic_thing(language, finding.name, text, finding.evidence)
-        if thing:
-            return finding.name, thing
+    if topics:
+        # The judge's first topic leads (safety before the billing a later cue suggests):
+        # a fire is never answered about "your payment". Billing is named only where the
+        # post or the judge's evidence has a billing word.
+        first = topics[0]
+        if first.name == "billing" and not things.indic_billing_said(
+            language, text, first.evidence
+        ):
+            return first.name, None
+        return first.name, things.indic_thing(language, first.name, text, first.evidence)
     topic = things.indic_topic(language, text)
     if topic is None:
         return None, None

@@ -8,6 +8,7 @@ draft may say) so these decisions can be read and tested on their own."""
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from alerts.drafts.object_phrase import object_phrase, words_of
 from listener.models import Flag, Mention, SentimentLabel
@@ -139,3 +140,46 @@ def is_serious(mention: Mention, text: str) -> bool:
     if judged.flagged(Flag.THREAT) or _SERIOUS_TOPICS & set(judged.topic_names()):
         return True
     return any(w in _SERIOUS_WORDS or w.startswith(_SERIOUS_STEMS) for w in words_of(text))
+
+
+# What kind of harm a serious post reports, so its draft asks after what matters: the
+# person's safety, their child, or what happened where and when (discrimination,
+# harassment). Stems read whole words of the post; the judge's topics and safety evidence
+# come first.
+_HARM_STEMS = ("injur", "poison", "allerg", "hospital", "unsafe", "danger", "explod", "chok")
+_BIAS_STEMS = (
+    "racis", "discriminat", "sexis", "homophob", "transphob", "bigot", "slur", "racial",
+)  # fmt: skip
+_HARASS_STEMS = ("harass", "assault", "groped", "attacked", "abus")
+# A child of the person's ("my son"), named back from our own words, never the post's.
+_CHILDREN = {
+    "son": "your son", "daughter": "your daughter", "child": "your child",
+    "kid": "your child", "kids": "your children", "children": "your children",
+    "baby": "your baby", "toddler": "your little one", "boy": "your boy", "girl": "your girl",
+}  # fmt: skip
+_OWNERS = frozenset({"my", "our"})
+
+
+def harm_of(mention: Mention, text: str) -> tuple[str | None, str | None]:
+    """For a serious post: ``safety`` | ``child`` | ``discrimination`` | ``harassment`` (or
+    None when none is told apart), and the child as a draft names them ("your son")."""
+    judged = mention.judgments
+    topics = set(judged.topic_names())
+    words = words_of(text)
+    safety = "safety" in topics or any(e.startswith("safety ") for e in judged.urgency_evidence)
+    safety = safety or any(w in _SERIOUS_WORDS or w.startswith(_HARM_STEMS) for w in words)
+    if safety:
+        for before, word in pairwise(words):
+            if before in _OWNERS and word in _CHILDREN:
+                return "child", _CHILDREN[word]
+        return "safety", None
+    # The post's own words tell the two apart before the judge's topic, which files
+    # harassment under discrimination.
+    if any(w.startswith(_BIAS_STEMS) for w in words):
+        return "discrimination", None
+    if any(w.startswith(_HARASS_STEMS) for w in words):
+        return "harassment", None
+    for harm in ("discrimination", "harassment"):
+        if harm in topics:
+            return harm, None
+    return None, None

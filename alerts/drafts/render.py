@@ -63,7 +63,27 @@ class Picker:
         values = (
             {**self._values, **{k: str(v) for k, v in extra.items()}} if extra else self._values
         )
-        return _PLACEHOLDER.sub(lambda m: _value(values, m.group(1)), phrasing)
+        filled = _PLACEHOLDER.sub(lambda m: _value(values, m.group(1)), phrasing)
+        lead = values.get("name_")
+        if lead and phrasing.startswith("{name_}"):
+            return lead + _after_name(filled[len(lead) :], values)
+        return filled
+
+
+# A sentence joined after "Kim, " goes on in lower case ("Kim, what you describe…"), except
+# the words that are capitalised anywhere: "I" and its contractions, the person's name and
+# the brand.
+_ALWAYS_CAPITAL = frozenset({"I", "I'm", "I'll", "I've", "I'd", "I’m", "I’ll", "I’ve", "I’d"})
+
+
+def _after_name(rest: str, values: Mapping[str, str | None]) -> str:
+    first = rest.split(" ", 1)[0].rstrip(",.!?—")
+    if not first[:1].isupper() or first in _ALWAYS_CAPITAL:
+        return rest
+    proper = [v for v in (values.get("name"), values.get("brand")) if v]
+    if any(rest.startswith(p) for p in proper) or (len(first) > 1 and first.isupper()):
+        return rest  # a name, the brand, or an acronym ("OK", "DM")
+    return rest[0].lower() + rest[1:]
 
 
 def _value(values: Mapping[str, str | None], key: str) -> str:
@@ -111,12 +131,14 @@ def context(
         "fix_url": plan.fix_url,
         "channel": plan.channel.value if plan.channel else None,
         "count": str(facts.history.count) if facts.history else None,
+        "child": facts.child,
     }
     return {
         **values,
         "topic": facts.topic,
         "kind": facts.kind,
         "serious": facts.serious,
+        "harm": facts.harm,
         "threat": facts.threat,
         "question": facts.question,
         "feeling": facts.feeling,
@@ -188,18 +210,33 @@ def render(
     return text, platform.count(text)
 
 
-# A closing that thanks: dropped when the draft already thanked ("…and thanks for telling
-# us. … Thanks for telling us." read as a form), and "Thanks again." when it had not.
+# A draft never says one meaning twice. A closing that thanks is dropped when the draft
+# already thanked ("…and thanks for telling us. … Thanks for telling us." read as a form),
+# and "Thanks again." when it had not; a closing that promises to come back is dropped when
+# a line before already promised it ("…come back to you here soon. Back to you soon.").
 _CLOSING_THANKS = frozenset(
-    {"Thanks for flagging it.", "Thanks for telling us.", "I appreciate you raising it."}
+    {
+        "Thanks for flagging it.",
+        "Thanks for telling us.",
+        "I appreciate you raising it.",
+        "Thank you for speaking up.",
+    }
 )
 _AGAIN = "Thanks again."
+_CLOSING_RETURN = frozenset({"Back to you soon.", "More soon.", "Talk soon.", "Speak soon."})
+_PROMISED_RETURN = (
+    "back to you", "reply here", "this thread", "update", "let you know", "keep you posted",
+    "report back", "be in touch", "answer you here", "follow it through", "reply to you",
+    "get back", "come back", "with an answer",
+)  # fmt: skip
 
 
-def _thanked_wrongly(line: str, paragraphs: list[list[str]]) -> bool:
-    if line not in _CLOSING_THANKS and line != _AGAIN:
+def _said_already(line: str, paragraphs: list[list[str]]) -> bool:
+    if line not in _CLOSING_THANKS and line != _AGAIN and line not in _CLOSING_RETURN:
         return False
     before = " ".join(" ".join(p) for p in paragraphs).lower()
+    if line in _CLOSING_RETURN:
+        return any(promise in before for promise in _PROMISED_RETURN)
     thanked = "thank" in before or "appreciate" in before
     return thanked if line in _CLOSING_THANKS else not thanked
 
@@ -214,7 +251,7 @@ def _join(rendered: str, *, short: bool) -> str:
         line = " ".join(line.split())
         if line == PARAGRAPH:
             paragraphs.append([])
-        elif line and not _thanked_wrongly(line, paragraphs):
+        elif line and not _said_already(line, paragraphs):
             paragraphs[-1].append(line)
     parts = [" ".join(p) for p in paragraphs if p]
     return (" " if short else "\n\n").join(parts)

@@ -209,6 +209,17 @@ def indic_thing(language: str, topic: str, text: str, evidence: tuple[str, ...] 
     return entry[1] if entry else None
 
 
+def indic_billing_said(language: str, text: str, evidence: tuple[str, ...] = ()) -> bool:
+    """Whether ``text`` or the judge's ``evidence`` holds a billing word of ``language``
+    (True for a language without a table: nothing to check it against)."""
+    table = INDIC_TOPICS.get(language)
+    if table is None:
+        return True
+    words = (*table["billing"][0], *INDIC_CARD[language][0])
+    words += tuple(w for group, _ in INDIC_BILLING[language] for w in group)
+    return any(w in part for w in words for part in (text, *evidence))
+
+
 def indic_topic(language: str, text: str) -> str | None:
     """The first topic (in the table's order) whose words appear in ``text``."""
     for topic, (words, _) in INDIC_TOPICS.get(language, {}).items():

@@ -1,0 +1,136 @@
+"""What a second trial of complaint drafts found a manager would not send, as hand-written
+cases: a capital letter after "Kim, ", one meaning said twice, the same few lines on every
+serious post, a fire answered about a payment, a child's harm named as "your piece"."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from alerts.drafts.facts import extract_facts
+from alerts.drafts.replies import draft_replies
+from tests.drafts_helpers import SETTINGS, mention
+
+_AFTER_NAME = re.compile(r"\bKim, ([A-Z][\w'’]*)")
+_STILL_CAPITAL = frozenset({"I", "I'm", "I'll", "I've", "I'd", "Acme", "Kim"})
+
+
+def _drafts(text: str, runs: int = 24, **kwargs: str) -> list[str]:
+    texts = []
+    for k in range(runs):
+        post = mention(text, id=f"x:t2{k}", name="Kim", **kwargs)
+        texts += [d.text for d in draft_replies(post, settings=SETTINGS)]
+    return texts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "your cashier used a racial slur at me in the Leeds store",
+        "my order still hasn't arrived and it's been two weeks",
+        "The app crashes every time I open it",
+        "been on hold for an hour, nobody answers",
+    ],
+)
+def test_a_sentence_joined_after_the_name_goes_on_in_lower_case(text: str) -> None:
+    for draft in _drafts(text):
+        for first in _AFTER_NAME.findall(draft):
+            assert first in _STILL_CAPITAL, draft
+
+
+def test_the_greeting_on_its_own_line_keeps_its_capital() -> None:
+    post = mention("my order never arrived", id="x:greet", name="Kim", source_type="reddit")
+
+    for draft in draft_replies(post, settings=SETTINGS, platform="reddit"):
+        assert re.match(r"(Hi|Hello) Kim", draft.text), draft.text
+        assert not _AFTER_NAME.search(draft.text), draft.text
+
+
+_RETURN_CLOSINGS = ("Back to you soon.", "More soon.", "Talk soon.", "Speak soon.")
+_PROMISES = ("back to you", "reply here", "this thread", "update", "let you know")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my parcel never arrived",
+        "You charged my card twice",
+        "the verification code never comes",
+        "my flight was cancelled and nobody told me",
+    ],
+)
+def test_a_draft_never_promises_to_come_back_twice(text: str) -> None:
+    for draft in _drafts(text, runs=40):
+        for closing in _RETURN_CLOSINGS:
+            if closing in draft:
+                before = draft[: draft.index(closing)].lower()
+                assert not any(p in before for p in _PROMISES), draft
+
+
+def test_a_draft_never_thanks_twice() -> None:
+    for draft in _drafts("your cashier used a racial slur at me", runs=40):
+        assert draft.lower().count("thank") <= 1, draft
+
+
+_SERIOUS_POSTS = {
+    "safety": "the charger exploded and burned my hand, emergency",
+    "child": "my son choked on a small piece from your toy",
+    "discrimination": "your cashier used a racial slur at me in the Leeds store",
+    "harassment": "I was harassed by your security guard on my way out",
+}
+
+
+@pytest.mark.parametrize(("harm", "text"), list(_SERIOUS_POSTS.items()))
+def test_a_serious_post_is_read_for_its_kind_of_harm(harm: str, text: str) -> None:
+    facts = extract_facts(mention(text), language="en", note=None, history=None, public=True)
+
+    assert facts.serious and facts.harm == harm
+
+
+def test_serious_posts_draw_on_lines_chosen_by_the_harm_not_one_tiny_pool() -> None:
+    by_harm = {harm: _drafts(text, runs=8) for harm, text in _SERIOUS_POSTS.items()}
+    sentences: dict[str, int] = {}
+    total = sum(len(d) for d in by_harm.values())
+    for drafts in by_harm.values():
+        for draft in drafts:
+            for sentence in set(re.split(r"(?<=[.?!])\s+", draft.split(" — Dana")[0])):
+                sentences[sentence] = sentences.get(sentence, 0) + 1
+
+    # The trial saw one line in all four serious alerts and two more in three of them.
+    assert max(sentences.values()) <= total / 3, sorted(sentences.items(), key=lambda kv: -kv[1])
+    assert any("OK" in d or "all right" in d or "safe" in d for d in by_harm["safety"])
+    assert any("your son" in d for d in by_harm["child"])
+    assert any("where and when" in d for d in by_harm["discrimination"])
+
+
+def test_a_childs_harm_names_no_thing_but_asks_after_the_child() -> None:
+    post = mention(_SERIOUS_POSTS["child"], id="x:child")
+    facts = extract_facts(post, language="en", note=None, history=None, public=True)
+
+    assert facts.thing is None and facts.child == "your son"
+    for draft in _drafts(_SERIOUS_POSTS["child"]):
+        assert "your piece" not in draft and "the piece" not in draft, draft
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "চার্জারে আগুন ধরে গেছে, আমার হাত পুড়ে গেছে, টাকা দিয়ে কিনেছিলাম",
+        "अचानक चार्जर में आग लग गई, मेरा हाथ जल गया, पैसे भी गए",
+    ],
+)
+def test_an_indic_fire_follows_the_judges_safety_topic_never_billing(text: str) -> None:
+    post = mention(text, id="x:fire")
+    if not post.judgments.topics or post.judgments.topics[0].name != "safety":
+        pytest.skip("the judge's safety words for this language are another slice's")
+    lang = post.judgments.language or "en"
+
+    facts = extract_facts(post, language=lang, note=None, history=None, public=True)
+
+    assert facts.topic == "safety"
+    assert facts.thing is None
+    for draft in draft_replies(post, settings=SETTINGS):
+        # neither the payment named nor the date of a charge asked for
+        assert "পেমেন্ট" not in draft.text and "চার্জের তারিখ" not in draft.text, draft.text
+        assert "पेमेंट" not in draft.text and "पैसों" not in draft.text, draft.text
