@@ -9,6 +9,7 @@ import re
 import pytest
 
 from alerts.drafts.facts import extract_facts
+from alerts.drafts.render import thing_kind
 from alerts.drafts.replies import draft_replies
 from tests.drafts_helpers import SETTINGS, mention
 
@@ -134,3 +135,56 @@ def test_an_indic_fire_follows_the_judges_safety_topic_never_billing(text: str) 
         # neither the payment named nor the date of a charge asked for
         assert "পেমেন্ট" not in draft.text and "চার্জের তারিখ" not in draft.text, draft.text
         assert "पेमेंट" not in draft.text and "पैसों" not in draft.text, draft.text
+
+
+@pytest.mark.parametrize(
+    ("thing", "kind"),
+    [
+        ("signing in", "activity"),
+        ("your experience with our staff", "person"),
+        ("your visit to our store", "place"),
+        ("the reply you're still waiting for", "wait"),
+        ("your order", "object"),
+        ("the wrong book", "object"),
+    ],
+)
+def test_a_thing_is_told_apart_by_what_kind_of_thing_it_is(thing: str, kind: str) -> None:
+    assert thing_kind(thing) == kind
+
+
+_OBJECT_ONLY = (
+    "handle {thing} myself",
+    "get {thing} looked at",
+    "on {thing} from here",
+    "track down {thing}",
+    "where {thing} has got to",
+    "{thing} isn't what we want",
+    "let's get it put right",
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can't sign in, it has been like this all week",
+        "your staff were so rude to me at the counter",
+        "terrible service, the agent was unhelpful and rude",
+    ],
+)
+def test_a_line_that_handles_an_object_is_not_used_for_other_kinds_of_thing(text: str) -> None:
+    post = mention(text, id="x:kind")
+    thing = extract_facts(post, language="en", note=None, history=None, public=True).thing
+    assert thing is not None and thing_kind(thing) != "object", thing
+
+    for draft in _drafts(text, runs=40):
+        for line in _OBJECT_ONLY:
+            assert line.format(thing=thing).lower() not in draft.lower(), draft
+
+
+def test_still_is_not_read_as_waiting_when_no_waiting_was_said() -> None:
+    for text, waiting in (
+        ("the blender is still not working after the repair", False),
+        ("still waiting for my refund, three weeks now", True),
+    ):
+        facts = extract_facts(mention(text), language="en", note=None, history=None, public=True)
+        assert facts.mirror == ("still" if waiting else "unsorted"), (text, facts.mirror)

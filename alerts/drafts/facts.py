@@ -27,7 +27,7 @@ from alerts.drafts.kinds import (
     urgency_reason,
 )
 from alerts.drafts.markers import mirror_for
-from alerts.drafts.object_phrase import object_phrase
+from alerts.drafts.object_phrase import object_phrase, words_of
 from alerts.message import AuthorHistory
 from listener.judging.abuse import profane_words
 from listener.models import Finding, Flag, Mention, Urgency
@@ -185,6 +185,8 @@ def extract_facts(
     mirror = _mirror(words, serious) if language == "en" else None
     if urgent and mirror == "time":
         mirror = None  # "I know this is urgent" already says it: not "I know time matters" too
+    if mirror == "still" and not _WAITING.intersection(words_of(text)):
+        mirror = "unsorted"  # "still not working": no "Still waiting is the last thing you need"
     return Facts(
         seed=mention.id,
         language=language,
@@ -214,6 +216,14 @@ def extract_facts(
         if urgent
         else None,
     )
+
+
+# Words that say the person is waiting for something, so "still" is still waiting.
+_WAITING = frozenset(
+    {"wait", "waiting", "waited", "arrive", "arrived", "received", "receive", "delivered",
+     "reply", "replied", "response", "responded", "heard", "hear", "refund", "refunded", "yet",
+     "shipped", "dispatched", "back", "haven't", "hasn't", "nothing", "no", "sent"}
+)  # fmt: skip
 
 
 def _mirror(words: tuple[str, ...], serious: bool) -> str | None:

@@ -139,6 +139,7 @@ def context(
         "kind": facts.kind,
         "serious": facts.serious,
         "harm": facts.harm,
+        "thing_kind": thing_kind(facts.thing),
         "threat": facts.threat,
         "question": facts.question,
         "feeling": facts.feeling,
@@ -159,6 +160,30 @@ def context(
         "shape": draft_shape(facts, plan),
         "pick": Picker(facts.seed, values, position),
     }
+
+
+# Things that are not objects: a line that embeds the thing reads only for its kind ("Let
+# me handle signing in myself", "Let me track down your experience with our driver").
+_PERSON_THINGS = (
+    "your experience with", "the way you were", "the help you got", "the service",
+    "the customer service", "the support",
+)  # fmt: skip
+_PLACE_THINGS = ("your visit to",)
+_WAIT_THINGS = ("the reply you're", "the wait ", "the call back", "the call that")
+
+
+def thing_kind(thing: str | None) -> str | None:
+    """``object`` | ``person`` (how someone treated or served them) | ``place`` | ``wait`` (a reply
+    or call owed) | ``activity`` ("signing in"), None without a thing."""
+    if not thing:
+        return None
+    if thing.startswith(_PERSON_THINGS):
+        return "person"
+    if thing.startswith(_PLACE_THINGS):
+        return "place"
+    if thing.startswith(_WAIT_THINGS):
+        return "wait"
+    return "activity" if thing.split(" ", 1)[0].endswith("ing") else "object"
 
 
 # How an English complaint's acknowledgement is built, chosen by its facts: a feeling,
