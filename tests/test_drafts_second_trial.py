@@ -9,6 +9,7 @@ import re
 import pytest
 
 from alerts.drafts.facts import extract_facts
+from alerts.drafts.object_phrase import object_phrase
 from alerts.drafts.render import thing_kind
 from alerts.drafts.replies import draft_replies
 from tests.drafts_helpers import SETTINGS, mention
@@ -188,3 +189,23 @@ def test_still_is_not_read_as_waiting_when_no_waiting_was_said() -> None:
     ):
         facts = extract_facts(mention(text), language="en", note=None, history=None, public=True)
         assert facts.mirror == ("still" if waiting else "unsorted"), (text, facts.mirror)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the app crashes every time I open the Orders tab",
+        "app keeps crashing on the orders tab",
+        "your app crashed when I tapped on the orders page",
+    ],
+)
+def test_a_place_in_the_app_is_not_the_thing_the_app_is(text: str) -> None:
+    found = object_phrase(text)
+
+    assert found is not None and found.phrase == "the app", found
+
+
+def test_a_box_is_not_the_thing_when_what_was_inside_is_the_complaint() -> None:
+    found = object_phrase("box was dented and the lamp inside smashed")
+
+    assert found is None or "box" not in found.phrase

@@ -153,7 +153,25 @@ _SENT = _set("sent,made,raised,filed,logged,lodged,submitted,put")
 _RANGE = _set("products,items,goods")
 
 
+# Parts of an app or site's interface: "the Orders tab", "the home screen" is where in the
+# app it went wrong, not the thing (the orders are fine; the app is not).
+_UI_PARTS = _set("tab,tabs,screen,page,menu,button,section,icon,bar,field")
+_SOFTWARE = _set("app,apps,website,site,webpage")
+
+
+def _ui_place(words: list[str], i: int, size: int) -> bool:
+    if not _SOFTWARE.intersection(words):
+        return False
+    after = i + size
+    if after < len(words) and words[after] in _UI_PARTS:
+        return True  # "orders" in "the Orders tab"
+    before = words[i - 1] if i else ""
+    return size == 1 and words[i] in _UI_PARTS and bool(before) and before not in _DETERMINERS
+
+
 def _ruled_out(words: list[str], i: int, size: int) -> bool:
+    if _ui_place(words, i, size):
+        return True
     before = words[i - 1] if i else ""
     if before in _ALTERNATIVE or (i > 1 and before == "a" and words[i - 2] in _ALTERNATIVE):
         return True
@@ -235,13 +253,13 @@ def _candidate(
     if qualifier is None:
         qualifier = _after(words, i + size)
     damaged = qualifier in ("damaged", "broken", "cracked") or before in _CONTAINER_DAMAGE
-    if (
-        head in _CONTAINERS
-        and not modifier
-        and not damaged
-        and not _after_any(words, i + size, _CONTAINER_DAMAGE)
-    ):
-        return -1, ObjectPhrase("", topic)  # what it came in, not the thing
+    if head in _CONTAINERS and not modifier:
+        if not damaged and not _after_any(words, i + size, _CONTAINER_DAMAGE):
+            return -1, ObjectPhrase("", topic)  # what it came in, not the thing
+        if "inside" in words[i + size :]:
+            # "the box was dented and the lamp inside smashed": the box is only how the
+            # damage came; what is inside is the complaint.
+            return -1, ObjectPhrase("", topic)
     if topic in _RECEIVED and _missing_before(words, i):
         # "missing 2 bolts", "missing mounting bolts": what is missing is the thing (only
         # our own words reach the draft: "the missing bolts")
