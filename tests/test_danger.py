@@ -45,6 +45,8 @@ def threat_words(j: Judgments) -> tuple[str, ...]:
         # Found by a new-user trial: whoever a death wish names, it is aimed at a person.
         ("whoever runs @acme deserves to die", None, "whoever runs @acme deserves to die"),
         ("your CEO deserves to die", None, "your ceo deserves to die"),
+        # A second trial: a handle between "the" and the person.
+        ("I hope the @acme CEO gets hit by a bus", None, "hope the @acme ceo gets hit by a bus"),
         ("the owner should die for what they did", None, "the owner should die"),
         ("these people should be shot, honestly", None, "these people should be shot"),
         ("he deserves to die after that call", None, "he deserves to die"),

@@ -78,9 +78,9 @@ THREAT_PHRASES: tuple[str, ...] = (
     "wish you all dead", "i'll end you", "i will end you",
 )  # fmt: skip
 # Whom the wider death wishes below name: a person however referred to ("whoever runs
-# @acme", "the CEO", "amazon's owner", "these people", "he", "@handle"), never a thing ("this
-# phone", "the update"). "the team" names people too, so those wishes are only the unmistakable
-# ones (no "be beaten": a team is beaten by another).
+# @acme", "the CEO", "the @acme CEO", "amazon's owner", "these people", "he", "@handle"),
+# never a thing ("this phone", "the update"). "the team" names people too, so those wishes
+# are only the unmistakable ones (no "be beaten": a team is beaten by another).
 _PERSON_NOUNS = (
     *THREAT_PEOPLE,
     "founder", "founders", "executive", "executives", "execs", "board", "director",
@@ -94,7 +94,7 @@ _WHOSE = (
     r"| their| these| those)?|@?\w+'s?)"
 )
 _PERSON = (
-    _WHOSE + r" (?:[\w-]+ ){0,2}?(?:" + "|".join(sorted(_PERSON_NOUNS, key=len, reverse=True))
+    _WHOSE + r" (?:@?[\w-]+ ){0,2}?(?:" + "|".join(sorted(_PERSON_NOUNS, key=len, reverse=True))
     + r")(?: (?:of|at|from) (?:the |this |that |your |their )?@?[\w-]+)?"
 )  # fmt: skip
 # "whoever runs @acme", "the guy who sold me this": a clause of up to six words, no stop.
