@@ -209,3 +209,29 @@ def test_a_box_is_not_the_thing_when_what_was_inside_is_the_complaint() -> None:
     found = object_phrase("box was dented and the lamp inside smashed")
 
     assert found is None or "box" not in found.phrase
+
+
+@pytest.mark.parametrize(
+    ("text", "thing"),
+    [
+        ("我的Acme充电器坏了，才用了两天", "the item that broke"),
+        ("Acme的订单还没到，已经等了两周", "your order"),
+        ("Acme扣了我两次钱，要求退款", "the double charge"),
+        ("Acmeで注文した商品がまだ届かない", "your order"),
+        ("Acmeの充電器が壊れた", "the item that broke"),
+        ("Acmeに二重請求された、返金してほしい", "the double charge"),
+    ],
+)
+def test_a_chinese_or_japanese_complaint_drafted_in_english_names_its_thing(
+    text: str, thing: str
+) -> None:
+    post = mention(text, id="x:cjk")
+    if not post.judgments.topics:
+        pytest.skip("the judge's Chinese/Japanese topic words are another slice's")
+
+    facts = extract_facts(post, language="en", note=None, history=None, public=True)
+
+    assert facts.thing == thing
+    for draft in draft_replies(post, settings=SETTINGS):
+        assert thing in draft.text and "What went wrong" not in draft.text, draft.text
+        assert draft.lint["ok"], draft.lint

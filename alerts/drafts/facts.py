@@ -99,6 +99,7 @@ _PLAIN = frozenset(
 # Which feeling a draft meets first when several were found.
 _FEELING_ORDER = ("angry", "frustrated", "anxious", "confused", "disappointed")
 LOYAL_TAGS = frozenset({"vip", "loyal"})
+_CJK_LANGUAGES = frozenset({"zh", "ja"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +272,13 @@ def _topic(
 ) -> tuple[str | None, str | None]:
     topics = mention.judgments.topics
     if language == "en":
-        return _english_topic(topics, text)
+        topic, thing = _english_topic(topics, text)
+        if thing is None and topics and (detected or "").split("-")[0] in _CJK_LANGUAGES:
+            # No English head noun to read: the judge's Chinese or Japanese evidence says
+            # which thing ("坏了" → "the item that broke"), not "What went wrong exactly?".
+            first = topics[0]
+            return first.name, things.cjk_thing(first.name, first.evidence, text)
+        return topic, thing
     if topics:
         # The judge's first topic leads (safety before the billing a later cue suggests):
         # a fire is never answered about "your payment". Billing is named only where the

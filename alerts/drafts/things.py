@@ -234,3 +234,35 @@ def indic_feeling(language: str, text: str) -> tuple[str, tuple[str, ...]] | Non
         if found:
             return feeling, found
     return None
+
+
+# Chinese and Japanese posts are drafted in English; the judge's topic evidence for them is
+# in their own words (坏了, 届かない, 退款). These name the thing back in English from that
+# evidence (and, for money taken twice, the post): the most specific match first, then the
+# topic's plain thing. Only our own English words reach a draft.
+_CJK_BY_EVIDENCE: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("两次", "兩次", "二重", "重复扣", "重複", "扣了两", "2回"), "the double charge"),
+    (("退款", "退钱", "退錢", "返金", "払い戻し"), "the refund"),
+    (("没到", "沒到", "没收到", "沒收到", "未收到", "届かない", "届いていない", "まだ届", "未着"),
+     "your order"),
+    (("坏", "壞", "壊れ", "故障", "不能用", "動かない", "破損", "破れ"), "the item that broke"),
+    (("闪退", "閃退", "崩溃", "崩潰", "卡死", "クラッシュ", "落ちる", "アプリ"), "the app"),
+    (("登录", "登錄", "账号", "帳號", "ログイン", "アカウント"), "your account"),
+)  # fmt: skip
+_CJK_BY_TOPIC = {
+    "delivery": "your order",
+    "billing": "the charge",
+    "product_quality": "the item",
+    "website_app": "the app",
+    "account": "your account",
+}
+
+
+def cjk_thing(topic: str, evidence: tuple[str, ...], text: str) -> str | None:
+    """The English thing for a Chinese or Japanese post the judge gave ``topic``, read from
+    the topic's ``evidence`` (and the post, for a double charge); None when unsure."""
+    for words, phrase in _CJK_BY_EVIDENCE:
+        seen = (*evidence, text) if phrase == "the double charge" else evidence
+        if any(w in part for w in words for part in seen):
+            return phrase
+    return _CJK_BY_TOPIC.get(topic)
