@@ -235,3 +235,24 @@ def test_a_chinese_or_japanese_complaint_drafted_in_english_names_its_thing(
     for draft in draft_replies(post, settings=SETTINGS):
         assert thing in draft.text and "What went wrong" not in draft.text, draft.text
         assert draft.lint["ok"], draft.lint
+
+
+@pytest.mark.parametrize(
+    ("text", "light"),
+    [
+        ("চার্জারে আগুন ধরে গেছে, আমার হাত পুড়ে গেছে", ("ঝামেলা", "অসুবিধা")),
+        ("अचानक चार्जर में आग लग गई, मेरा हाथ जल गया", ("दिक्कत", "परेशानी")),
+        ("ఛార్జర్‌కు మంటలు అంటుకున్నాయి, నా చేయి కాలిపోయింది", ("ఇబ్బంది", "అసౌకర్య")),
+    ],
+)
+def test_an_indic_fire_is_asked_after_not_called_a_hassle(
+    text: str, light: tuple[str, ...]
+) -> None:
+    for k in range(6):
+        post = mention(text, id=f"x:indic-fire{k}", name="Kim")
+        if "safety" not in post.judgments.topic_names():
+            pytest.skip("the judge's safety words for this language are another slice's")
+        for draft in draft_replies(post, settings=SETTINGS):
+            assert not any(word in draft.text for word in light), draft.text
+            assert "?" in draft.text, draft.text  # asks whether they are all right
+            assert draft.lint["ok"], draft.lint
