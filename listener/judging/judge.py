@@ -30,6 +30,7 @@ from listener.judging.complaint import (
     negated_action,
     tidy_cues,
 )
+from listener.judging.cue_reading import by_namespace, script_cues, with_hashtag_words
 from listener.judging.cues import CueSet, prepare, words_of
 from listener.judging.danger import read_danger
 from listener.judging.feelings import judge_feelings
@@ -49,16 +50,12 @@ from listener.models import (
     Urgency,
 )
 from listener.query import extract_handles
-from listener.reading.indic_cues import find_cues
 from listener.reading.langid_extra import StatisticalLanguageID, shared_identifier
-from listener.reading.language import script_and_language, script_shares
+from listener.reading.language import script_and_language
 from listener.reading.language_tags import reading_language
 from listener.reading.lexicon.english import COMPLAINT_CUES, FEELING_CUES, TOPIC_CUES
-from listener.reading.lexicon.indic import INDIC_CUES
 from listener.sentiment import (
-    CUE_LANGUAGE_OF_SCRIPT,
     MODEL_NAME,
-    UNREAD_SHARE,
     Sentiment,
     judge_sentiment,
 )
@@ -305,14 +302,14 @@ class Judge:
         english = lang in (None, "en")
         prepared = prepare(text)
         words = words_of(prepared)  # read once: the cue pass and the negation check share them
-        found = _by_namespace(self._cues.find_words(_with_hashtag_words(words, prepared)))
+        found = by_namespace(self._cues.find_words(with_hashtag_words(words, prepared)))
         cues = dict(found.get("complaint", {})) if english else {}  # gets "problem" added
         negated = negated_action(prepared, words) if english else None
         if negated and not any(negated in word for word in cues.get("problem", ())):
             cues["problem"] = (*cues.get("problem", ()), negated)
         if cues:
             cues = tidy_cues(cues)
-        indic = _indic_cues(text, lang)
+        indic = script_cues(text, lang)
         sarcasm = (
             sarcasm_evidence(found.get("sarcasm", {}), cues, prepared, rating) if english else ()
         )
@@ -360,45 +357,10 @@ class Judge:
         return max(models, key=lambda m: m.labels) if models else None
 
 
-def _by_namespace(
-    found: Mapping[str, tuple[str, ...]],
-) -> dict[str, dict[str, tuple[str, ...]]]:
-    """ "complaint:delay" → words, … as {"complaint": {"delay": words}, …}, in the same order."""
-    spaces: dict[str, dict[str, tuple[str, ...]]] = {}
-    for key, words in found.items():
-        space, _, family = key.partition(":")
-        spaces.setdefault(space, {})[family] = words
-    return spaces
-
-
-def _with_hashtag_words(words: list[str], prepared: str) -> list[str]:
-    """``words`` plus each hashtag's word: "#disappointed", "#broken" say what the words do.
-
-    Added after the text's words, so a hashtag's word starts no phrase with its neighbours."""
-    if "#" not in prepared:
-        return words
-    return words + [word[1:] for word in words if word.startswith("#") and len(word) > 1]
-
-
 @lru_cache(maxsize=4_096)
 def _is_care_handle(handle: str) -> bool:
     # Remembered: the same handles ("@AcmeSupport") come back in mention after mention.
     return _CARE_HANDLE.search(handle) is not None
-
-
-def _indic_cues(text: str, language: str | None) -> dict[str, tuple[str, ...]]:
-    """Bengali/Hindi/Telugu cue words: in text read as that language, and in the Indic part
-    of a mixed post read as another ("OnePlus 5T এর review চাই", a feed that says "en"), so
-    a complaint written half in Bengali still reaches a person."""
-    if language is not None and language in INDIC_CUES:
-        return dict(find_cues(text, language))
-    if text.isascii():
-        return {}
-    for script, share in script_shares(text).items():
-        cue_language = CUE_LANGUAGE_OF_SCRIPT.get(script)
-        if cue_language is not None and share >= UNREAD_SHARE:
-            return dict(find_cues(text, cue_language))
-    return {}
 
 
 def _query_handles(brand: BrandSettings) -> tuple[str, ...]:

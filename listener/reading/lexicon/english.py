@@ -30,6 +30,16 @@ DISCRIMINATION_DESCRIBED: tuple[str, ...] = (
     "touched me inappropriately", "touched me without", "inappropriate comments about my",
     "followed me home", "kept staring at my chest",
 )  # fmt: skip
+# The discrimination cue family and topic read the same words (the judge puts the topic first
+# after safety; drafts and severity meet it gravely).
+DISCRIMINATION_WORDS: tuple[str, ...] = (
+    "racism", "racist", "racists", "racial slur", "racial slurs", "racial abuse",
+    "racially", "racial profiling", "slur", "slurs", "discriminat*", "sexism", "sexist",
+    "homophob*", "transphob*", "xenophob*", "islamophob*", "antisemit*", "misogyn*",
+    "bigot*", "harass*", "sexually harass*", "groped", "n word", "because im black",
+    "because of my race", "because of my skin", "because of my religion", "because im gay",
+    "because of my disability", "ableist", *DISCRIMINATION_DESCRIBED,
+)  # fmt: skip
 
 COMPLAINT_CUES: dict[str, tuple[str, ...]] = {
     # Something that should work does not: the most common complaint of all.
@@ -119,14 +129,7 @@ COMPLAINT_CUES: dict[str, tuple[str, ...]] = {
         "same issue", "same thing", "called twice", "times now",
 ),
     # Discrimination and harassment, by staff or on the brand's ground: a grave complaint.
-    "discrimination": (
-        "racism", "racist", "racists", "racial slur", "racial slurs", "racial abuse",
-        "racially", "racial profiling", "slur", "slurs", "discriminat*", "sexism", "sexist",
-        "homophob*", "transphob*", "xenophob*", "islamophob*", "antisemit*", "misogyn*",
-        "bigot*", "harass*", "sexually harass*", "groped", "n word", "because im black",
-        "because of my race", "because of my skin", "because of my religion", "because im gay",
-        "because of my disability", "ableist", *DISCRIMINATION_DESCRIBED,
-),
+    "discrimination": DISCRIMINATION_WORDS,
     "service": (
         "customer service", "customer care", "customer support", "support team", "helpline",
         "call centre", "call center", "your agent", "your staff", "your rep", "rude",
@@ -286,14 +289,7 @@ FEELING_CUES: dict[str, tuple[str, ...]] = {
 
 TOPIC_CUES: dict[str, tuple[str, ...]] = {
     # The judge puts it first when found (after safety): drafts meet it gravely.
-    "discrimination": (
-        "racism", "racist", "racists", "racial slur", "racial slurs", "racial abuse",
-        "racially", "racial profiling", "slur", "slurs", "discriminat*", "sexism", "sexist",
-        "homophob*", "transphob*", "xenophob*", "islamophob*", "antisemit*", "misogyn*",
-        "bigot*", "harass*", "sexually harass*", "groped", "n word", "because im black",
-        "because of my race", "because of my skin", "because of my religion", "because im gay",
-        "because of my disability", "ableist", *DISCRIMINATION_DESCRIBED,
-),
+    "discrimination": DISCRIMINATION_WORDS,
     "delivery": (
         "deliver*", "shipping", "shipped", "shipment", "ship", "package", "parcel", "courier",
         "tracking", "tracking number", "track my", "dispatch*", "arrive*", "arrival", "driver",
