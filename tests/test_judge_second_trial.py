@@ -163,6 +163,8 @@ def test_a_question_with_a_wait_or_a_failure_stays_a_complaint(text: str) -> Non
         "No complaints, best service I've had all year. @acme replaced my cracked anvil in a day",
         "Huge thanks to Acme Corp support, they fixed my broken anvil order in minutes!",
         "Thank you @acme for sorting my refund so quickly",
+        # A screenshot check: a number of minutes is as fast as "in minutes".
+        "Acme corp support fixed my problem in 5 minutes, very impressed",
     ],
 )
 def test_thanks_for_a_problem_put_right_quickly_is_no_complaint_and_no_sarcasm(text: str) -> None:

@@ -190,6 +190,11 @@ COMPLAINT_CUES: dict[str, tuple[str, ...]] = {
         "within minutes", "within an hour", "within a day", "within hours", "same day",
         "next day", "right away", "straight away", "quickly", "so quick", "so fast",
         "super fast", "really fast", "promptly", "immediately", "in a flash",
+        # "fixed my problem in 5 minutes": a number of minutes or hours is as fast as "minutes".
+        *(f"{within} {n} {unit}"
+        for within in ("in", "within")
+        for n in ("1", "2", "3", "4", "5", "10", "15", "20", "30", "a few", "two", "five", "ten")
+        for unit in ("minutes", "mins", "min", "hours", "hrs")),
 ),
     # What a satisfied customer says: pulls the judgment away from "complaint".
     "praise": (
