@@ -142,7 +142,7 @@ def test_a_refund_the_policy_forbids_is_dropped_and_the_rest_kept(httpserver: HT
 
     assert [d.text for d in result.drafts] == [GOOD]
     assert [(d.text, d.reasons) for d in result.dropped] == [(refund, ("promises",))]
-    assert "1 dropped (promises)" in result.message
+    assert "1 dropped (promises the policy forbids)" in result.message
     assert metrics.value("listener_llm_drafts_total", outcome="dropped_promises") == 1
 
 

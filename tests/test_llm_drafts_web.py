@@ -83,7 +83,7 @@ def test_the_button_asks_once_and_the_drafts_stay_with_the_alert(
 
     assert swapped.status_code == 200 and 'id="alert-body"' in swapped.text
     text = " ".join(swapped.text.split())
-    assert "1 draft(s) from the local model, 1 dropped (promises)" in text
+    assert "1 draft from the local model, 1 dropped (promises the policy forbids)" in text
     assert titles(swapped.text)[-1] == "From the local model"
     assert titles(swapped.text)[:-1] == titles(before)  # the template drafts stay, first
     stored = running.store.get_alert(alert_id)

@@ -186,7 +186,7 @@ def test_a_kept_model_draft_shows_tips_not_lint_failed_on_the_page(
     assert "lint failed" not in model_card and "lint-fail" not in model_card
     assert '<span class="badge badge-ok">lint ok</span>' in model_card
     assert 'class="small lint-tips">Tips: ' in model_card and "name the topic" in model_card
-    assert 'role="status">1 draft(s) from the local model' in swapped.text
+    assert 'role="status">1 draft from the local model' in swapped.text
 
 
 def test_an_unknown_id_points_to_where_ids_are_shown_not_back_to_show(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ import httpx
 
 from alerts.drafts.facts import Facts, extract_facts
 from alerts.drafts.lint import lint_draft
+from alerts.drafts.lint_advice import FAILURES
 from alerts.drafts.llm_checks import (
     completion_content,
     copied_from_post,
@@ -78,14 +79,28 @@ class LlmResult:
             return "the local model is off (replies.llm.enabled)"
         if self.outcome != "answered":
             return self.advice or f"the local model gave no drafts: {self.detail or self.outcome}"
-        kept = f"{len(self.drafts)} draft(s) from the local model"
+        kept = _count(len(self.drafts), "draft") + " from the local model"
         if not self.dropped:
             return kept
-        why = "; ".join(", ".join(d.reasons) for d in self.dropped)
+        why = _dropped_because([reason for d in self.dropped for reason in d.reasons])
+        dropped = _count(len(self.dropped), "dropped", plural="dropped")
         if not self.drafts:
-            dropped = len(self.dropped)
-            return f"No draft from the local model passed the checks: {dropped} dropped ({why})"
-        return f"{kept}, {len(self.dropped)} dropped ({why})"
+            return f"No draft from the local model passed the checks: {dropped} ({why})"
+        return f"{kept}, {dropped} ({why})"
+
+
+def _count(n: int, noun: str, *, plural: str | None = None) -> str:
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def _dropped_because(reasons: list[str]) -> str:
+    """The checks that dropped drafts, in a person's words, each once with how many it hit:
+    "promises the policy forbids; holds markup or control characters ×2"."""
+    counts: dict[str, int] = {}
+    for reason in reasons:
+        words = FAILURES.get(reason, reason)
+        counts[words] = counts.get(words, 0) + 1
+    return "; ".join(w if n == 1 else f"{w} ×{n}" for w, n in counts.items())
 
 
 class _Failed(Exception):
