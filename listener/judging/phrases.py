@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from listener.reading.lexicon import signals_words as words
+from listener.reading.trie import trie as reading_trie
 
 MAX_SIGNAL_TEXT = 5_000  # longer posts are judged on their start: enough for any real post
 
@@ -58,30 +59,10 @@ def key_word(phrase: str) -> str:
 
 
 def trie(phrases: Iterable[str]) -> str:
-    """One alternation for many literal phrases, factored by shared prefixes.
-
-    A flat ``a|b|c…`` makes the regex engine try every phrase at every word; a trie tries only
-    the branch the next character allows. An apostrophe is optional ("ill", "i'll"), and
-    longer phrases are tried first ("no heating" before "no heat").
-    """
-    root: dict[str, Any] = {}
-    for phrase in phrases:
-        node = root
-        for char in phrase:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _node_pattern(root)
-
-
-def _node_pattern(node: dict[str, Any]) -> str:
-    branches = [
-        ("'?" if char == "'" else re.escape(char)) + _node_pattern(child)
-        for char, child in sorted(node.items())
-        if char
-    ]
-    if "" in node:
-        return f"(?:{'|'.join(branches)}|)" if branches else ""
-    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    """One alternation for many literal phrases, factored by shared prefixes; an apostrophe
+    is optional ("ill", "i'll") and longer phrases are tried first ("no heating" before
+    "no heat")."""
+    return reading_trie(phrases, loose_apostrophe=True)
 
 
 def any_of(*patterns: str) -> str:
