@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 import random
 import sys
@@ -42,22 +41,18 @@ from typing import NamedTuple
 
 # Run as a script, bench/ is on sys.path but the project root may not be.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.complaint_split import PARTS, part_of  # the one fixed split: a hash of the key
 from listener.judging.indic_judgments import indic_found
 from listener.judging.judge import Judge
 from listener.models import Judgments, Urgency
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets"
-PARTS = ("tune", "check")
 
 
 class Row(NamedTuple):
     key: str  # what the split hashes
     text: str
     label: str  # negative, neutral, positive
-
-
-def part_of(key: str) -> str:
-    return PARTS[hashlib.sha256(key.encode()).digest()[0] & 1]
 
 
 def read_bengali(data: Path) -> list[Row]:
