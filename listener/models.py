@@ -206,6 +206,41 @@ class SourceState:
         return SourceHealth.OK
 
 
+class StreamStatus(StrEnum):
+    CONNECTING = "connecting"  # opening the connection (or re-opening it after a drop)
+    CONNECTED = "connected"  # reading events
+    BACKING_OFF = "backing_off"  # dropped or refused; waiting before the next connect
+    PARKED = "parked"  # a permanent error (401/403…): not reconnected until a person acts
+    STOPPED = "stopped"  # the daemon stopped it (shutdown, or the source left the settings)
+
+
+@dataclass(frozen=True, slots=True)
+class StreamHealth:
+    """How a stream source is doing right now, written by the daemon every few seconds so
+    `listener sources`, the web app and `/metrics` show the same thing from any process.
+
+    The fetch state (cursor, errors, parking, counts) stays in ``SourceState``; this is the
+    live part a polled source does not have.
+    """
+
+    source: str
+    status: StreamStatus
+    updated_at: datetime  # when the daemon wrote this (a row older than a minute is stale)
+    connected_since: datetime | None = None  # start of the current connection
+    last_event_at: datetime | None = None  # our clock, when the latest frame arrived
+    stream_time: datetime | None = None  # the stream's own clock of the newest event read
+    events_total: int = 0  # frames read since the daemon started (keep-alives excluded)
+    events_per_s: float = 0.0  # over the last few seconds
+    reconnects: int = 0  # connections opened again since the daemon started
+    last_error: str | None = None  # why the last connection ended, redacted
+
+    def lag_s(self) -> float | None:
+        """How far behind the stream's clock we read: arrival time less the event's time."""
+        if self.last_event_at is None or self.stream_time is None:
+            return None
+        return max((self.last_event_at - self.stream_time).total_seconds(), 0.0)
+
+
 # ---- alerts ------------------------------------------------------------------------------
 
 

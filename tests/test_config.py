@@ -284,7 +284,8 @@ def test_misspelt_common_source_key_is_suggested_from_the_flat_entry(tmp_path: P
     found = problems(tmp_path, text)
 
     assert Problem("sources[0].intervall", 7, "unknown key (did you mean 'interval'?)") in found
-    assert Problem("sources[0].interval", 5, "required key is missing") in found
+    missing = "required key is missing: rss sources are polled; say how often, like `interval: 5m`"
+    assert Problem("sources[0].interval", 5, missing) in found
 
 
 def test_unknown_key_without_a_close_match_lists_the_allowed_keys(tmp_path: Path) -> None:
@@ -457,14 +458,15 @@ def test_all_problems_are_reported_together_in_line_order(tmp_path: Path) -> Non
         (3, "brands[0].query"),
         (4, "brands[0].colour"),
         (8, "sources[0].interval"),
-        (10, "sources[1].interval"),  # missing: with an unknown type, other keys can't be judged
+        # No "interval missing" for sources[1]: with an unknown type, whether it needs one
+        # (polled) or must not have one (stream) cannot be judged.
         (10, "sources[1].name"),
         (11, "sources[1].type"),
         (14, "web.port"),
         (15, "web.hots"),
     ]
     report = str(caught.value).splitlines()
-    assert len(report) == 8
+    assert len(report) == 7
     assert (
         f"{tmp_path / 'settings.yaml'}:15: web.hots: unknown key (did you mean 'host'?)" in report
     )

@@ -42,7 +42,7 @@ def _silence(
 ) -> tuple[str, str] | None:
     """(episode key, title) when the source is silent, else None."""
     name = source.name
-    limit = rule.intervals * source.interval
+    limit = rule.intervals * source.expected_interval
     # A failed poll since the start is news of its own; without one, the source has only
     # been silent since the daemon started watching.
     failing_now = state.error_count > 0 and (

@@ -107,11 +107,12 @@ _SOURCE_KEYS = frozenset({"name", "type", "interval", "enabled"})
 
 
 class SourceSettings(_Strict):
-    """One place to poll. ``options`` is the type's own model (``listener.sources.<type>``)."""
+    """One place to read. ``options`` is the type's own model (``listener.sources.<type>``)."""
 
     name: str
     type: str
-    interval: Duration
+    # How often a polled source is read; a stream source has none (it listens all the time).
+    interval: Duration | None = Field(default=None, validate_default=True)
     enabled: bool = True
     options: SerializeAsAny[SourceOptions]  # validated last: which model applies depends on `type`
 
@@ -147,13 +148,43 @@ class SourceSettings(_Strict):
             )
         return value
 
-    @field_validator("interval")
+    @property
+    def is_stream(self) -> bool:
+        return get_source_type(self.type).is_stream
+
+    @property
+    def expected_interval(self) -> timedelta:
+        """The longest a healthy source goes between successes: the poll interval, or a
+        stream's idle timeout (a live stream brings something, if only a heartbeat)."""
+        if self.interval is not None:
+            return self.interval
+        idle: timedelta = getattr(self.options, "idle_timeout", MIN_INTERVAL)
+        return idle
+
+    @field_validator("interval", mode="after")
     @classmethod
-    def _polite_interval(cls, value: timedelta) -> timedelta:
-        if value < MIN_INTERVAL:
+    def _interval_fits_type(cls, value: timedelta | None, info: ValidationInfo) -> timedelta | None:
+        type_name = info.data.get("type")
+        if type_name is None:
+            return value  # `type` is wrong or missing, already reported
+        source_type = get_source_type(type_name)
+        if source_type.is_stream:
+            if value is not None:
+                raise ValueError(
+                    f"{type_name} is a stream source: it listens all the time and has no"
+                    " interval; remove `interval`"
+                )
+            return None
+        if value is None:
             raise ValueError(
-                f"must be at least {format_duration(MIN_INTERVAL)}: checking a server more often"
-                " is impolite and gets the source rate-limited or blocked"
+                f"required key is missing: {type_name} sources are polled; say how often,"
+                " like `interval: 5m`"
+            )
+        minimum = source_type.info.min_interval or MIN_INTERVAL
+        if value < minimum:
+            raise ValueError(
+                f"must be at least {format_duration(minimum)} for {type_name} sources: checking"
+                " a server more often is impolite and gets the source rate-limited or blocked"
             )
         return value
 

@@ -113,6 +113,16 @@ class Pipeline:
         report.updated = self._revise(batch.edits, source, source_type, now, report)
         return report
 
+    def screen(self, items: Sequence[RawItem]) -> list[RawItem]:
+        """The items worth a ``process``: those some brand's query might match, and every
+        deletion and edit (they may concern a stored mention, whatever their words now).
+
+        For streams that carry a whole network's posts (Jetstream reads every Bluesky post),
+        where almost nothing matches: the screen must be cheap and must never drop an item
+        ``process`` would store (a superset of the matches, checked by the tests).
+        """
+        return list(items)
+
     def use_models(self, models: Mapping[str, ComplaintModel]) -> None:
         """Judge from now on with these learned complaint models (brand name → model)."""
         self._judge = self._judge.with_models(models)

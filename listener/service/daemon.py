@@ -227,7 +227,7 @@ class Daemon:
         waiting: list[tuple[datetime, SourceSettings]] = []
         upcoming: list[datetime] = []
         for source in self.settings.sources:
-            if not source.enabled or source.name in self._in_flight:
+            if not source.enabled or source.is_stream or source.name in self._in_flight:
                 continue
             state = self.runner.unsaved.get(source.name) or stored.get(source.name)
             next_check = state.next_check_at if state else None

@@ -77,7 +77,7 @@ class StateStore(Protocol):
 
 def schedule_policy(source: SourceSettings, scheduler: SchedulerSettings) -> SchedulePolicy:
     return SchedulePolicy(
-        interval=source.interval,
+        interval=source.expected_interval,
         jitter=scheduler.jitter,
         backoff_base=scheduler.backoff_base,
         backoff_max=scheduler.backoff_max,
@@ -130,8 +130,11 @@ class SourceRunner:
                 state = stored_state or state
             try:
                 # A hung source must not hold its concurrency slot forever.
+                poll = get_source_type(source.type).poll
+                if poll is None:
+                    raise PermanentError(f"{source.type} is a stream source; it is not polled")
                 async with asyncio.timeout(timeout_s):
-                    result = await get_source_type(source.type).poll(self._context(source), state)
+                    result = await poll(self._context(source), state)
             except TimeoutError:
                 raise TransientError(f"poll took longer than {timeout_s:g} s; abandoned") from None
             report = await self._process(source, result.items)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Generic, TypeVar
 
 import httpx
@@ -81,13 +82,26 @@ class SourceInfo:
     credentials: tuple[str, ...] = ()  # what to obtain, e.g. "bearer_token: an X app bearer token"
     limits: str = ""  # the API's budget and caps, in its own terms
     sample: str = ""  # a YAML block for settings.yaml's `sources:` list
+    # The shortest interval a person may set for this polled type; None: the settings'
+    # general minimum. Lower where the API is cheap to ask (conditional GETs, no quota).
+    min_interval: timedelta | None = None
 
 
 @dataclass(frozen=True)
 class SourceType:
-    """A registered source type: its name, its options model, its poll coroutine and info."""
+    """A registered source type: its name, its options model, how it reads, and its info.
+
+    A polled type has ``poll``; a stream type (``listener.sources.streaming``) has
+    ``stream`` instead, and ``reconnect`` (a ``ReconnectPolicy``) says how it backs off.
+    """
 
     name: str
     options_model: type[SourceOptions]
-    poll: PollFunction
+    poll: PollFunction | None
     info: SourceInfo = SourceInfo(summary="(no description)")
+    stream: Callable[..., Any] | None = None  # a streaming.StreamFunction
+    reconnect: Any = None  # a streaming.ReconnectPolicy; Any keeps base free of streaming
+
+    @property
+    def is_stream(self) -> bool:
+        return self.stream is not None

@@ -3,8 +3,11 @@
     SourceError                 any failure of one poll; the message is shown to the user as is
     ├── TransientError          try again later, with exponential backoff (timeouts, 5xx, a
     │   │                       connection refused, a response over the size cap)
-    │   └── RateLimited         the server asked us to slow down (429, 503 + Retry-After);
-    │                           ``retry_after_s`` stretches the next check
+    │   ├── RateLimited         the server asked us to slow down (429, 503 + Retry-After);
+    │   │                       ``retry_after_s`` stretches the next check
+    │   └── ServerRefused       a stream's server answered the connect with an HTTP error
+    │                           (5xx, an unexpected status): streams back off exponentially
+    │                           from it, where a dropped connection is retried at once
     └── PermanentError          polling again cannot help (401, 403, 404, 410, a bad option):
                                 the source is parked with this reason until a person acts
 
@@ -29,6 +32,10 @@ class TransientError(SourceError):
 
 class RateLimited(TransientError):
     """The server said "too many requests"; honour ``retry_after_s`` before asking again."""
+
+
+class ServerRefused(TransientError):
+    """A stream's connect was answered with an HTTP error that retrying may cure (5xx)."""
 
 
 class PermanentError(SourceError):

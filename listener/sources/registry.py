@@ -2,7 +2,7 @@
 
 Built-in types register here as plain entries; third-party packages add theirs through
 the ``listener.sources`` entry-point group, each entry point naming a module that
-exposes ``Options`` and ``poll`` like the built-in ones.
+exposes ``Options`` and ``poll`` (or ``stream``) like the built-in ones.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from importlib.metadata import entry_points
 from types import ModuleType
 
 from listener.sources.base import SourceInfo, SourceType
+from listener.sources.streaming import DEFAULT_RECONNECT
 
 # type name -> module path. Modules are imported on first use so that `listener check`
 # stays fast and a broken optional source cannot stop the others from loading.
@@ -32,6 +33,10 @@ BUILTIN_SOURCE_MODULES: dict[str, str] = {
     "stackexchange": "listener.sources.stackexchange",
     "github": "listener.sources.github",
     "discourse": "listener.sources.discourse",
+    # Streams: a long-lived connection each (listener.sources.streaming).
+    "jetstream": "listener.sources.jetstream",
+    "mastodon_stream": "listener.sources.mastodon_stream",
+    "x_stream": "listener.sources.x_stream",
 }
 
 ENTRY_POINT_GROUP = "listener.sources"
@@ -41,7 +46,19 @@ def _source_type_from_module(name: str, module: ModuleType) -> SourceType:
     info = getattr(module, "INFO", None)
     if not isinstance(info, SourceInfo):
         info = SourceInfo(summary=f"plugin module {module.__name__}")
-    return SourceType(name=name, options_model=module.Options, poll=module.poll, info=info)
+    stream = getattr(module, "stream", None)
+    poll = getattr(module, "poll", None)
+    if (stream is None) == (poll is None):
+        raise TypeError(f"source module {module.__name__} must define exactly one of poll, stream")
+    reconnect = getattr(module, "RECONNECT", DEFAULT_RECONNECT) if stream else None
+    return SourceType(
+        name=name,
+        options_model=module.Options,
+        poll=poll,
+        info=info,
+        stream=stream,
+        reconnect=reconnect,
+    )
 
 
 @cache

@@ -17,6 +17,7 @@ from listener.store.letters import LETTERS_MIGRATIONS
 from listener.store.schema_scale import SCALE_MIGRATIONS
 from listener.store.schema_stats import STATS_MIGRATIONS
 from listener.store.schema_web import WEB_MIGRATIONS
+from listener.store.stream_rows import STREAMS_MIGRATIONS
 
 MigrationStep = tuple[str, ...] | Callable[[sqlite3.Connection], None]
 Migration = tuple[int, MigrationStep]
@@ -288,7 +289,7 @@ _V5: tuple[str, ...] = (
 
 MIGRATIONS: tuple[Migration, ...] = (
     (1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5), *SCALE_MIGRATIONS, *WEB_MIGRATIONS,
-    *STATS_MIGRATIONS, *LETTERS_MIGRATIONS,
+    *STATS_MIGRATIONS, *LETTERS_MIGRATIONS, *STREAMS_MIGRATIONS,
 )  # fmt: skip
 
 

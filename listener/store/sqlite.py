@@ -49,11 +49,12 @@ from listener.store.schema_scale import FILTERS_SCHEMA
 from listener.store.schema_stats import ROLLUPS_SCHEMA
 from listener.store.search import build_search, fts_rejects, pick_statement, plain_snippet
 from listener.store.sqlite_alerts import SQLiteAlerts
+from listener.store.stream_rows import StreamHealthRows
 
 _MAX_IDLE_READERS = 8
 
 
-class SQLiteStore(SQLiteAlerts):
+class SQLiteStore(SQLiteAlerts, StreamHealthRows):
     """The SQLite implementation of ``listener.store.Store`` (alerts and the outbox in
     ``listener.store.sqlite_alerts``)."""
 

@@ -80,7 +80,7 @@ def _row(source: SourceSettings, state: SourceState, now: datetime, clean: _Reda
         type=source.type,
         enabled=source.enabled,
         status=status,
-        interval_s=int(source.interval.total_seconds()),
+        interval_s=int(source.expected_interval.total_seconds()),
         last_success_at=state.last_success_at,
         last_attempt_at=state.last_attempt_at,
         error_count=state.error_count,
