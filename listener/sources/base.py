@@ -101,6 +101,7 @@ class SourceType:
     info: SourceInfo = SourceInfo(summary="(no description)")
     stream: Callable[..., Any] | None = None  # a streaming.StreamFunction
     reconnect: Any = None  # a streaming.ReconnectPolicy; Any keeps base free of streaming
+    enrich: Callable[..., Any] | None = None  # a streaming.EnrichFunction, for screened items
 
     @property
     def is_stream(self) -> bool:

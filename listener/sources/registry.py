@@ -58,6 +58,7 @@ def _source_type_from_module(name: str, module: ModuleType) -> SourceType:
         info=info,
         stream=stream,
         reconnect=reconnect,
+        enrich=getattr(module, "enrich", None) if stream else None,
     )
 
 

@@ -28,14 +28,21 @@ generator reads what it missed through the network's REST API first (a "backfill
 yields it before the live events. Repeats are harmless: the pipeline stores each post
 once by its native id.
 
-A module may also expose ``INFO`` and ``RECONNECT`` (a ``ReconnectPolicy``; X documents
-its own). Polled and stream sources share ``SourceInfo``, errors and ``RawItem``.
+A module may also expose ``RECONNECT`` (a ``ReconnectPolicy``; X documents its own) and
+
+    async def enrich(ctx: StreamContext[Options], items: list[RawItem]) -> list[RawItem]
+
+called by the daemon on the items that passed the brand screen, before the pipeline: work
+too costly for every post of a firehose (Jetstream names authors by DID only; their
+handles and follower counts are looked up here, bounded and cached, for the few posts
+that may be mentions). An ``enrich`` that fails must return the items unenriched rather
+than lose them. Polled and stream sources share ``SourceInfo``, errors and ``RawItem``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Generic, TypeVar
@@ -118,6 +125,7 @@ class StreamEvent:
 
 
 StreamFunction = Callable[[StreamContext[Any], SourceState], AsyncIterator[StreamEvent]]
+EnrichFunction = Callable[[StreamContext[Any], list[RawItem]], Awaitable[list[RawItem]]]
 
 
 @dataclass(frozen=True)
