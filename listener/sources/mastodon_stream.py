@@ -1,21 +1,378 @@
-"""Placeholder while the mastodon_stream source is being built (listener.sources.streaming)."""
+"""Mastodon statuses as they are posted: the instance's streaming API.
+
+One connection carries every configured timeline: a WebSocket (one socket, a ``subscribe``
+message per timeline) or, when the socket cannot be opened for a reason other than the
+token, Server-Sent Events (one response per timeline). ``update`` is a new status,
+``status.update`` an edit (``edited_at``), ``delete`` a removal; other events (notifications,
+announcements, filters) are not posts. The wire is in ``mastodon_stream_wire``; statuses
+map through ``listener.sources.mastodon.raw_item``, exactly as the polled source maps them.
+
+The streaming API cannot resume (no event ids, no replay). The position kept is the
+largest status id seen (a snowflake: ids are compared as integers); each connect after the
+first reads what was posted since then from the REST timelines BEFORE the live events — a
+"backfill": hashtags through ``listener.sources.mastodon.poll``, the public, local and list
+timelines by ``min_id`` here. It reads at most ``backfill_pages`` pages (40 statuses each)
+per timeline, oldest first; a longer gap (a daemon stopped for days) is logged with the id
+it reached, and the statuses between it and the live stream are not read. The socket is
+open and subscribed while the backfill runs, so what is posted meanwhile waits in it.
+
+Traps:
+- Since Mastodon 4.2 public and hashtag streams need a user token (401 without one).
+- The server drops statuses in languages the token's user did not select and from accounts
+  or domains they muted or blocked: the listening account's own settings shape the stream.
+- The streaming host may differ from the instance (``configuration.urls.streaming`` of
+  ``GET /api/v2/instance``, read at each connect unless ``streaming_url`` is set).
+- Statuses that federate late may carry ids below the position: a backfill never reads them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import json
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing
+from datetime import timedelta
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
-from listener.models import SourceState
-from listener.sources.base import SourceInfo
-from listener.sources.errors import PermanentError
+from pydantic import AfterValidator, Field, model_validator
+
+from listener.models import RawItem, SourceState
+from listener.sources import mastodon
+from listener.sources.api import BaseUrl, Secret, dump_cursor, get_json
+from listener.sources.base import PollContext, SourceInfo
+from listener.sources.errors import PermanentError, RateLimited, SourceError, TransientError
+from listener.sources.mastodon import Hashtag, raw_item, snowflake_at
+from listener.sources.mastodon_stream_timelines import (
+    PUBLIC_PARAMS,
+    Timeline,
+    split,
+    sse_url,
+    stream_base,
+    subscription,
+    with_scheme,
+)
+from listener.sources.mastodon_stream_wire import (
+    ALIVE,
+    MALFORMED,
+    OPENED,
+    AuthRefused,
+    Frame,
+    sse_frames,
+    websocket_frames,
+)
 from listener.sources.streaming import StreamContext, StreamEvent, StreamOptions
+from listener.sources.timestamps import parse_timestamp
+from listener.sources.values import MAPPING_ERRORS
+from listener.units import Duration, at_least
 
-INFO = SourceInfo(summary="mastodon_stream stream (being built)")
+PAGE_LIMIT = mastodon.PAGE_LIMIT
+# A saved position this far past the clock is someone else's cursor or a broken clock.
+FUTURE_SLACK = timedelta(minutes=5)
+
+INFO = SourceInfo(
+    summary="Mastodon statuses as they are posted: public, local, hashtag or list timelines",
+    credentials=(
+        "access_token: a user access token with the read scope (Preferences → Development); "
+        "required since Mastodon 4.2 even for public and hashtag streams",
+    ),
+    limits=(
+        "streaming: no documented limit, one connection for all timelines; a reconnect's "
+        "backfill reads the REST timelines (300 requests / 5 min per account or IP, "
+        "40 statuses a page, backfill_pages pages per timeline)"
+    ),
+    sample="""\
+- name: mastodon-live
+  type: mastodon_stream
+  instance_url: https://mastodon.social
+  timelines: [public:local]            # public, public:local, hashtag:<tag>, list:<id>
+  hashtags: [acme, acmecorp]           # the same as hashtag:acme, hashtag:acmecorp
+  access_token: ${MASTODON_ACCESS_TOKEN}
+  transport: auto                      # websocket, then SSE if the socket cannot open
+""",
+)
 
 
 class Options(StreamOptions):
-    pass
+    instance_url: BaseUrl = "https://mastodon.social"
+    streaming_url: Annotated[str, AfterValidator(stream_base)] | None = None
+    timelines: tuple[Timeline, ...] = ()
+    hashtags: tuple[Hashtag, ...] = ()
+    access_token: Secret | None = None
+    transport: Literal["auto", "websocket", "sse"] = "auto"
+    # The server pings a socket every 30 s and writes ":thump" to SSE every 15 s.
+    idle_timeout: Annotated[Duration, at_least(timedelta(seconds=1))] = timedelta(seconds=45)
+    backfill: bool = True
+    backfill_pages: int = Field(default=3, ge=1, le=20)
+
+    @model_validator(mode="after")
+    def _readable(self) -> Options:
+        if not self.timelines and not self.hashtags:
+            raise ValueError(
+                "give timelines (public, public:local, hashtag:<tag>, list:<id>) or hashtags"
+            )
+        if self.access_token is None:
+            raise ValueError(
+                "access_token is required: since Mastodon 4.2 the streaming API answers 401 "
+                "without a user token, even for public and hashtag timelines"
+            )
+        return self
+
+    def all_timelines(self) -> list[str]:
+        """Every timeline once, ``hashtags`` as ``hashtag:<tag>``, in settings order."""
+        named = [*self.timelines, *(f"hashtag:{tag}" for tag in self.hashtags)]
+        return list(dict.fromkeys(named))
 
 
 async def stream(ctx: StreamContext[Options], state: SourceState) -> AsyncIterator[StreamEvent]:
-    raise PermanentError("the mastodon_stream stream source is not built yet")
-    yield StreamEvent()  # pragma: no cover - makes this an async generator
+    options = ctx.options
+    saved = _saved_position(ctx, state)
+    reader = _Reader(ctx, saved)
+    base = options.streaming_url or await _discover(ctx)
+    async with aclosing(_frames(ctx, base)) as frames:
+        async for frame in frames:
+            if frame is OPENED:
+                now_id = None if saved is not None else str(snowflake_at(ctx.clock()))
+                # A first connect has nothing to fill; its position is "now", so that a
+                # drop before the first status still backfills from here.
+                yield StreamEvent(opened=True, position=now_id)
+                if saved is not None and options.backfill:
+                    yield await _backfill(ctx, saved, reader)
+            elif frame is ALIVE:
+                yield StreamEvent.heartbeat()
+            else:
+                yield reader.event(frame)
+
+
+def _saved_position(ctx: StreamContext[Options], state: SourceState) -> int | None:
+    if not state.cursor:
+        return None
+    if not state.cursor.isdigit():
+        ctx.log.warning(
+            "saved position is not a status id; starting live without a backfill",
+            extra={"source": ctx.source, "cursor": state.cursor[:100]},
+        )
+        return None
+    saved = int(state.cursor)
+    now_id = snowflake_at(ctx.clock())
+    if saved > snowflake_at(ctx.clock() + FUTURE_SLACK):
+        ctx.log.warning(
+            "saved position is a status id from the future; backfilling from now",
+            extra={"source": ctx.source, "cursor": state.cursor},
+        )
+        return now_id
+    return saved
+
+
+async def _discover(ctx: StreamContext[Options]) -> str:
+    """The streaming host the instance announces, else the instance itself."""
+    options = ctx.options
+    try:
+        response = await get_json(
+            _poll_ctx(ctx), options.instance_url + "/api/v2/instance", headers=_auth(options)
+        )
+    except PermanentError as exc:
+        if not str(exc).startswith(("HTTP 404", "HTTP 410")):
+            raise
+        return options.instance_url  # an instance older than 4.0
+    urls = (response.data or {}).get("configuration", {}).get("urls", {})
+    streaming = urls.get("streaming") if isinstance(urls, dict) else None
+    return str(streaming).rstrip("/") if streaming else options.instance_url
+
+
+async def _frames(ctx: StreamContext[Options], base: str) -> AsyncGenerator[Frame, None]:
+    options = ctx.options
+    quiet_s = options.idle_timeout.total_seconds() / 3
+    if options.transport != "sse":
+        socket = websocket_frames(
+            with_scheme(base, "ws") + "/api/v1/streaming",
+            _auth(options),
+            [subscription(t) for t in options.all_timelines()],
+            max_bytes=ctx.max_response_bytes,
+            quiet_s=quiet_s,
+            now=ctx.clock(),
+        )
+        async with aclosing(socket):
+            try:
+                first = await anext(socket)
+            except (AuthRefused, RateLimited):
+                raise
+            except (SourceError, StopAsyncIteration) as exc:
+                if options.transport == "websocket":
+                    raise
+                ctx.log.warning(
+                    "websocket refused, reading the stream as SSE",
+                    extra={"source": ctx.source, "reason": str(exc) or type(exc).__name__},
+                )
+            else:
+                yield first
+                async for frame in socket:
+                    yield frame
+                return
+    events = sse_frames(
+        ctx.http,
+        [sse_url(base, t) for t in options.all_timelines()],
+        _auth(options),
+        max_bytes=ctx.max_response_bytes,
+        idle_s=options.idle_timeout.total_seconds(),
+        now=ctx.clock(),
+    )
+    async with aclosing(events):
+        async for frame in events:
+            yield frame
+
+
+class _Reader:
+    """Frames to events, keeping the largest status id seen as the position."""
+
+    def __init__(self, ctx: StreamContext[Options], saved: int | None) -> None:
+        self.ctx = ctx
+        self.largest = saved or 0
+        self.backfilled: set[str] = set()  # read by the backfill: a live repeat is skipped
+
+    def event(self, frame: Frame) -> StreamEvent:
+        try:
+            if frame.event == "update":
+                return self._status(_object(frame.payload), repeat_ok=False)
+            if frame.event == "status.update":
+                return self._status(_object(frame.payload), repeat_ok=True)
+            if frame.event == "delete":
+                status_id = str(frame.payload).strip()
+                int(status_id)
+                return StreamEvent(items=(RawItem(native_id=status_id, deleted=True),))
+            if frame.event == MALFORMED:
+                raise ValueError("not a JSON frame with an event")
+        except (*MAPPING_ERRORS, json.JSONDecodeError) as exc:
+            shown = frame.payload if isinstance(frame.payload, str) else repr(frame.payload)
+            self.ctx.log.warning(
+                "skipped a malformed stream event",
+                extra={
+                    "source": self.ctx.source,
+                    "event": frame.event[:50],
+                    "error": repr(exc),
+                    "payload": str(shown)[:200],
+                },
+            )
+        return StreamEvent()  # notifications, announcements, filters: not posts
+
+    def _status(self, status: dict[str, Any], *, repeat_ok: bool) -> StreamEvent:
+        item = raw_item(status)
+        at = parse_timestamp(status.get("created_at"))
+        if not repeat_ok and item.native_id in self.backfilled:
+            return StreamEvent(at=at)
+        self.largest = max(self.largest, int(item.native_id))
+        return StreamEvent(items=(item,), position=str(self.largest), at=at)
+
+
+def _object(payload: Any) -> dict[str, Any]:
+    data = json.loads(payload) if isinstance(payload, str | bytes) else payload
+    if not isinstance(data, dict):
+        raise TypeError(f"payload is {type(data).__name__}, not a status")
+    return data
+
+
+async def _backfill(ctx: StreamContext[Options], since: int, reader: _Reader) -> StreamEvent:
+    """What was posted after ``since`` on every timeline, oldest first, as one event."""
+    items: list[RawItem] = []
+    for timeline in ctx.options.all_timelines():
+        items.extend(await _read_missed(ctx, timeline, since))
+    ids = [int(item.native_id) for item in items]
+    reader.largest = max([reader.largest, *ids])
+    reader.backfilled = {item.native_id for item in items}
+    newest = max(items, key=lambda item: int(item.native_id), default=None)
+    return StreamEvent(
+        items=tuple(items),
+        position=str(reader.largest),
+        at=newest.published_at if newest else None,
+    )
+
+
+async def _read_missed(ctx: StreamContext[Options], timeline: str, since: int) -> list[RawItem]:
+    options = ctx.options
+    kind, _, value = split(timeline)
+    if kind == "hashtag":
+        # The polled source's own reader: the same mapping, the same min_id paging.
+        key = f"tag:{value.lower()}"
+        tag_options = mastodon.Options(
+            instance_url=options.instance_url,
+            hashtags=(value,),
+            access_token=options.access_token,
+            max_pages=options.backfill_pages,
+        )
+        state = SourceState(source=ctx.source, cursor=dump_cursor({key: str(since)}))
+        result = await mastodon.poll(_poll_ctx(ctx, tag_options), state)
+        for problem in result.problems:
+            _skipped(ctx, problem)
+        _note_gap(ctx, timeline, len(result.items), json.loads(result.cursor or "{}").get(key))
+        return result.items
+    if kind == "hashtag:local":
+        path, params = f"/api/v1/timelines/tag/{quote(value, safe='')}", {"local": "true"}
+    elif kind == "list":
+        path, params = f"/api/v1/timelines/list/{value}", {}
+    else:
+        path, params = "/api/v1/timelines/public", PUBLIC_PARAMS[kind]
+    return await _read_forward(ctx, timeline, path, params, since)
+
+
+async def _read_forward(
+    ctx: StreamContext[Options], timeline: str, path: str, params: dict[str, str], since: int
+) -> list[RawItem]:
+    """A REST timeline from ``since`` forwards, ``backfill_pages`` pages at most."""
+    poll_ctx = _poll_ctx(ctx)
+    items: list[RawItem] = []
+    min_id = since
+    for _ in range(ctx.options.backfill_pages):
+        response = await get_json(
+            poll_ctx,
+            ctx.options.instance_url + path,
+            params={**params, "min_id": str(min_id), "limit": PAGE_LIMIT},
+            headers=_auth(ctx.options),
+        )
+        if not isinstance(response.data, list):
+            raise TransientError(f"Mastodon {timeline} timeline: expected a list of statuses")
+        for status in response.data:
+            try:
+                item = raw_item(status)
+            except MAPPING_ERRORS as exc:
+                _skipped(ctx, f"{timeline}: {exc!r}")
+                continue
+            items.append(item)
+            min_id = max(min_id, int(item.native_id))
+        if len(response.data) < PAGE_LIMIT:
+            return items
+    _note_gap(ctx, timeline, len(items), min_id)
+    return items
+
+
+def _skipped(ctx: StreamContext[Options], problem: str) -> None:
+    ctx.log.warning("backfill skipped a status", extra={"source": ctx.source, "problem": problem})
+
+
+def _note_gap(ctx: StreamContext[Options], timeline: str, read: int, newest: object) -> None:
+    if read < ctx.options.backfill_pages * PAGE_LIMIT:
+        return
+    ctx.log.warning(
+        "backfill stopped at its page limit: statuses after the newest one read and before "
+        "the live stream are not read (raise backfill_pages, or add a polled mastodon source)",
+        extra={
+            "source": ctx.source,
+            "timeline": timeline,
+            "statuses_read": read,
+            "newest_id": str(newest),
+        },
+    )
+
+
+def _poll_ctx(ctx: StreamContext[Options], options: Any = None) -> PollContext[Any]:
+    return PollContext(
+        source=ctx.source,
+        options=options if options is not None else ctx.options,
+        http=ctx.http,
+        clock=ctx.clock,
+        log=ctx.log,
+        max_response_bytes=ctx.max_response_bytes,
+    )
+
+
+def _auth(options: Options) -> dict[str, str]:
+    token = options.access_token
+    return {"Authorization": f"Bearer {token.get_secret_value()}"} if token else {}
