@@ -135,8 +135,8 @@ def test_errors_back_off_exponentially_and_recovery_resets(
         delays.append((summary.state.next_check_at - clock.now).total_seconds())
         clock.advance(hours=6)
     assert summary.state.error_count == 3
-    # 10 min interval, ±10% jitter: about 10, 20, 40 minutes.
-    assert 540 <= delays[0] <= 660 and 1080 <= delays[1] <= 1320 and 2160 <= delays[2] <= 2640
+    # 10 min interval, 1 min base step, up to 10% earlier: about 1, 2, 4 minutes.
+    assert 54 <= delays[0] <= 60 and 108 <= delays[1] <= 120 and 216 <= delays[2] <= 240
 
     feed.status = 200
     [recovered] = poll(settings, clock)

@@ -50,12 +50,22 @@ def test_the_ceiling_never_shortens_an_interval_the_user_chose() -> None:
     assert when == NOW + timedelta(days=2)
 
 
-def test_backoff_doubles_from_the_interval_and_is_capped() -> None:
-    assert [backoff_delay_s(POLICY, n) for n in (1, 2, 3, 4)] == [600, 1200, 2400, 4800]
-    assert backoff_delay_s(POLICY, 50) == 6 * 3600
+def test_backoff_starts_at_the_base_step_doubles_and_is_capped_by_the_interval() -> None:
+    # 10 min interval, 1 min base: 1, 2, 4, 8… minutes, never past 8 intervals (80 min).
+    assert [backoff_delay_s(POLICY, n) for n in (1, 2, 3, 4, 5, 6, 7, 8)] == [
+        60,
+        120,
+        240,
+        480,
+        960,
+        1920,
+        3840,
+        4800,
+    ]
+    assert backoff_delay_s(POLICY, 50) == 80 * 60
 
 
-def test_short_intervals_back_off_from_the_base_step() -> None:
+def test_short_intervals_back_off_from_the_interval() -> None:
     short = SchedulePolicy(
         interval=timedelta(seconds=30),
         jitter=0,
@@ -63,7 +73,7 @@ def test_short_intervals_back_off_from_the_base_step() -> None:
         backoff_max=timedelta(hours=1),
         max_interval=timedelta(hours=24),
     )
-    assert backoff_delay_s(short, 1) == 60
+    assert [backoff_delay_s(short, n) for n in (1, 2, 3, 4, 5)] == [30, 60, 120, 240, 240]
 
 
 def test_retry_after_is_honoured_when_longer_than_backoff() -> None:
@@ -71,7 +81,8 @@ def test_retry_after_is_honoured_when_longer_than_backoff() -> None:
     when = next_check_after_failure(POLICY, NOW, 1, 7200, rng)
     assert when == NOW + timedelta(hours=2)
     sooner = next_check_after_failure(POLICY, NOW, 1, 5, rng)
-    assert (sooner - NOW).total_seconds() >= 540  # a short Retry-After does not shorten backoff
+    # A short Retry-After does not shorten the backoff (1 min, up to 10 % earlier).
+    assert 54 <= (sooner - NOW).total_seconds() <= 60
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,8 @@ The order matters for "nothing lost": validators and cursors are saved only afte
 items they cover are stored, so a crash in between re-fetches rather than skips.
 Every attempt — success or failure — writes the source's state back, so errors,
 backoff and the next check are visible (``listener sources``) and survive a restart.
+A poll never moves a stored next check that is still ahead later (``listener poll --once``
+beside a running daemon, see ``listener.service.scheduler``): the daemon's check stays.
 """
 
 from __future__ import annotations
@@ -222,9 +224,14 @@ class SourceRunner:
             last_modified=result.last_modified,
             cursor=result.cursor if result.cursor is not None else state.cursor,
             # Counted from the start: a poll that took 20 s of a 30 s interval must not push
-            # the next read of the feed to 50 s.
+            # the next read of the feed to 50 s. Nor may it push a check already scheduled
+            # sooner (a manual poll while the daemon's next one is stored).
             next_check_at=next_check_after_success(
-                policy, started_at, result.min_next_check_s, self._rng
+                policy,
+                started_at,
+                result.min_next_check_s,
+                self._rng,
+                keep_before=state.next_check_at,
             ),
             last_attempt_at=now,
             last_success_at=now,
@@ -276,7 +283,9 @@ class SourceRunner:
                 else PollOutcome.TRANSIENT_ERROR
             )
             policy = schedule_policy(source, self._scheduler)
-            next_check = next_check_after_failure(policy, now, failures, retry_after, self._rng)
+            next_check = next_check_after_failure(
+                policy, now, failures, retry_after, self._rng, keep_before=state.next_check_at
+            )
             parked = None
             self._log_failure(source.name, failures, message, next_check, now, retry_after)
         new_state = replace(
