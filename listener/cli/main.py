@@ -25,9 +25,9 @@ from listener.cli.draft import draft
 from listener.cli.mentions import label, search, show
 from listener.cli.render import (
     render_poll_summary,
-    render_sources_table,
     safe_error,
 )
+from listener.cli.render_sources import render_sources
 from listener.cli.rollups import rollups
 from listener.cli.stats import stats
 from listener.cli.web import web as web_command
@@ -236,7 +236,8 @@ def poll(ctx: click.Context, config_path: str | None, sources: tuple[str, ...], 
 )
 @click.option("--samples", is_flag=True, help="With --types: a settings block for each type.")
 def sources(config_path: str | None, list_types: bool, samples: bool) -> None:
-    """Health of every configured source: last success, errors, next check, items."""
+    """Health of every configured source: last success, errors, next check, items; for a
+    stream, whether it is connected, events/s, the last event, lag and reconnects."""
     from listener.store import open_store
 
     if list_types:
@@ -247,10 +248,12 @@ def sources(config_path: str | None, list_types: bool, samples: bool) -> None:
         return
     settings = load_or_exit(config_path, polls=False)
     states = {}
+    healths = {}
     if Path(settings.storage.sqlite).exists():
         with open_store(settings.storage.sqlite) as store:
             states = {s.source: s for s in store.source_states()}
-    click.echo(render_sources_table(settings.sources, states, now=utcnow()))
+            healths = store.stream_healths()
+    click.echo(render_sources(settings.sources, states, healths, now=utcnow()))
 
 
 @main.command()
