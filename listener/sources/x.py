@@ -142,10 +142,10 @@ async def poll(ctx: PollContext[Options], state: SourceState) -> PollResult:
         data = response.data
         meta = require(data, "meta", dict, "X recent search")
         tweets = data.get("data") or []  # absent when nothing matched
-        users = _users(data.get("includes"))
+        users = users_by_id(data.get("includes"))
         for tweet in tweets if isinstance(tweets, list) else []:
             try:
-                items.append(_raw_item(tweet, users))
+                items.append(raw_item(tweet, users))
                 keys.append(int(tweet["id"]))
             except MAPPING_ERRORS as exc:
                 problems.append(f"skipped a malformed post ({type(exc).__name__}: {exc})")
@@ -172,7 +172,8 @@ def id_time(post_id: int) -> datetime:
     return datetime.fromtimestamp(((post_id >> 22) + SNOWFLAKE_EPOCH_MS) / 1000, UTC)
 
 
-def _users(includes: Any) -> dict[str, dict[str, Any]]:
+def users_by_id(includes: Any) -> dict[str, dict[str, Any]]:
+    """The ``includes.users`` of an answer by id (also read by the x_stream source)."""
     users = includes.get("users") if isinstance(includes, dict) else None
     return {
         str(user["id"]): user
@@ -192,7 +193,9 @@ def _partial_errors(errors: Any) -> list[str]:
     ]
 
 
-def _raw_item(tweet: Any, users: dict[str, dict[str, Any]]) -> RawItem:
+def raw_item(tweet: Any, users: dict[str, dict[str, Any]]) -> RawItem:
+    """One post of X API v2 as a ``RawItem``; recent search and the filtered stream send the
+    same post object."""
     post_id = str(tweet["id"])
     int(post_id)  # snowflakes are decimal strings; anything else is not a post
     versions = [str(v) for v in tweet.get("edit_history_tweet_ids") or [post_id]]
