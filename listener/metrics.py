@@ -93,6 +93,46 @@ class Metrics:
             ["outcome"],
             registry=self.registry,
         )
+        # Streams (listener.service.streams): the live part a polled source does not have.
+        # The counters above count streams too: a stored batch is an "ok" poll, a dropped
+        # connection a failed one.
+        self.stream_connected = Gauge(
+            "listener_stream_connected",
+            "1 while the stream source's connection is open and reading, else 0",
+            ["source"],
+            registry=self.registry,
+        )
+        self.stream_events = Counter(
+            "listener_stream_events",
+            "Frames a stream source read (keep-alives excluded)",
+            ["source"],
+            registry=self.registry,
+        )
+        self.stream_reconnects = Counter(
+            "listener_stream_reconnects",
+            "Connections a stream source opened again after one ended",
+            ["source"],
+            registry=self.registry,
+        )
+        self.stream_lag = Gauge(
+            "listener_stream_lag_seconds",
+            "How far behind the stream's own clock the newest event was read",
+            ["source"],
+            registry=self.registry,
+        )
+        self.stream_last_event = Gauge(
+            "listener_stream_last_event_timestamp_seconds",
+            "Unix time the stream source's newest event arrived",
+            ["source"],
+            registry=self.registry,
+        )
+        self.stream_batch_duration = Histogram(
+            "listener_stream_batch_seconds",
+            "Time from a stream batch's first item being read to the batch being stored",
+            ["source"],
+            buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0),
+            registry=self.registry,
+        )
 
         self.http_request_duration = Histogram(
             "listener_http_request_duration_seconds",
