@@ -25,6 +25,7 @@ from listener.pipeline.brands import compile_brands, match_brands
 from listener.pipeline.dedupe import DedupeLookups, dedupe
 from listener.pipeline.normalize import mention_id, normalize, scrub_item
 from listener.pipeline.revise import revision_of, sort_items
+from listener.pipeline.screen import BrandScreen
 from listener.pipeline.types import BatchReport, DropReason, with_changes
 from listener.store import Revision
 from listener.store.alert_contract import OnStored
@@ -74,6 +75,7 @@ class Pipeline:
         self._settings = settings.pipeline
         self._on_stored = on_stored
         self._brands = compile_brands(settings.brands)
+        self._screen: BrandScreen | None = None
         self._judge = Judge(settings.judgments, settings.brands)
         self._store = store
         self._clock = clock
@@ -119,9 +121,14 @@ class Pipeline:
 
         For streams that carry a whole network's posts (Jetstream reads every Bluesky post),
         where almost nothing matches: the screen must be cheap and must never drop an item
-        ``process`` would store (a superset of the matches, checked by the tests).
+        ``process`` would store (a superset of the matches, checked by the tests). See
+        ``listener.pipeline.screen``; built on first use, as only streams screen.
         """
-        return list(items)
+        if self._screen is None:
+            self._screen = BrandScreen(
+                self._brands.index, max_text_chars=self._settings.max_text_chars
+            )
+        return self._screen(items)
 
     def use_models(self, models: Mapping[str, ComplaintModel]) -> None:
         """Judge from now on with these learned complaint models (brand name → model)."""

@@ -21,7 +21,7 @@ from listener.query.ast import (
     format_query,
 )
 from listener.query.fts import FieldFilter, FtsQuery, to_fts5
-from listener.query.index import QueryIndex
+from listener.query.index import Anchors, QueryIndex
 from listener.query.match import Matcher, compile_query
 from listener.query.parser import parse, valid_query
 from listener.query.text import (
@@ -30,11 +30,13 @@ from listener.query.text import (
     extract_hashtags,
     normalize,
     prepare,
+    spaced_word_class,
     tokenize,
 )
 
 __all__ = [
     "FIELDS",
+    "Anchors",
     "And",
     "Field",
     "FieldFilter",
@@ -57,8 +59,8 @@ __all__ = [
     "normalize",
     "parse",
     "prepare",
+    "spaced_word_class",
     "to_fts5",
     "tokenize",
     "valid_query",
 ]
-

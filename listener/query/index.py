@@ -129,6 +129,19 @@ def _postings(needs: Iterable[tuple[int, frozenset[Key]]]) -> _Postings:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Anchors:
+    """The literal strings of which a mention must hold one for some query to match it (the
+    keys of every query, by kind): what a pre-filter looks for in raw text before the text is
+    prepared. All normalised (``text.normalize``); handles and hashtags without '@' or '#'."""
+
+    words: frozenset[str]  # whole tokens of spaced scripts
+    prefixes: frozenset[str]  # starts of such tokens
+    handles: frozenset[str]  # as the query wrote them: 'acme' or 'acme@server'
+    hashtags: frozenset[str]
+    inside: frozenset[str]  # words of spaceless scripts, found inside a run of letters
+
+
 class QueryIndex:
     """Compiled queries indexed by the keys they need; ``match`` runs only the candidates.
 
@@ -161,6 +174,21 @@ class QueryIndex:
     def always_run(self) -> int:
         """How many queries need no key and so run for every mention."""
         return self._always.bit_count()
+
+    def anchors(self) -> Anchors | None:
+        """What a mention must hold for any of the queries to match it; ``None`` when some
+        query needs nothing (``-spam``, ``lang:en``): then any mention may match."""
+        if self._always:
+            return None
+        postings = self._postings
+        prefixes = frozenset(text for bucket in postings.prefixes.values() for text, _ in bucket)
+        return Anchors(
+            words=postings.word_keys,
+            prefixes=prefixes,
+            handles=postings.handle_keys,
+            hashtags=postings.hashtag_keys,
+            inside=frozenset(text for text, _ in postings.inside),
+        )
 
     def candidates(self, doc: PreparedText) -> int:
         """Bit mask of the queries that may match ``doc`` (bit i = the i-th query)."""

@@ -7,6 +7,7 @@ equals a text token" is the whole definition of a word match. Import from ``list
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -78,6 +79,23 @@ SPACELESS_RANGES: tuple[tuple[int, int], ...] = (
 )
 _SPACELESS_CLASS = _spelled_out(list(SPACELESS_RANGES))
 _SPACELESS = re.compile(f"[{_SPACELESS_CLASS}]")
+
+
+@functools.cache
+def spaced_word_class() -> str:
+    """The word characters of every script but the spaceless ones, spelled out over the BMP
+    for the inside of a ``re`` character class.
+
+    A word of a spaced script is a whole token where neither neighbour is one of these (a
+    run of a spaceless script next to it is cut off, see above). Characters beyond the BMP
+    are left out, so a pattern built on this class sees a boundary at them: it can find a
+    few words the tokens do not hold, never miss one they do (what a pre-filter needs).
+    Built on first use (a scan of the BMP); only a firehose's screen asks for it.
+    """
+    spaced = "".join("\0" if _SPACELESS.match(chr(cp)) else chr(cp) for cp in range(1, 0x10000))
+    return _spelled_out([(m.start() + 1, m.end()) for m in _TOKEN_BMP.finditer(spaced)])
+
+
 # A token of letters split where it passes between a spaceless script and any other.
 _SCRIPT_RUNS = re.compile(f"[{_SPACELESS_CLASS}]+|[^{_SPACELESS_CLASS}]+")
 
