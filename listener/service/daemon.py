@@ -23,13 +23,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from alerts.outbox_watch import watch_store
 from alerts.service import Alerting
 from listener import __version__
 from listener.clock import Clock, utcnow
@@ -42,8 +43,12 @@ from listener.metrics import Metrics
 from listener.pipeline.run import Pipeline
 from listener.service.runner import PollSummary, SourceRunner
 from listener.service.scheduler import is_due
+from listener.service.stream_setup import StreamSetup
+from listener.service.stream_supervisor import StreamSupervisor
 from listener.service.vetting import settings_problems
+from listener.sources.base import SourceType
 from listener.sources.http import DEFAULT_USER_AGENT, build_client
+from listener.sources.registry import get_source_type
 from listener.store import SQLiteStore, open_store
 
 log = logging.getLogger("listener.service.daemon")
@@ -66,6 +71,7 @@ class Daemon:
         clock: Clock = utcnow,
         http: httpx.AsyncClient | None = None,
         rng: random.Random | None = None,
+        source_types: Callable[[str], SourceType] = get_source_type,
     ) -> None:
         self.metrics = Metrics()
         self._clock = clock
@@ -110,6 +116,14 @@ class Daemon:
             rng=rng,
             on_committed=self._batch_committed,
         )
+        # Stream sources listen all the time, each in a runner of its own, beside the polls.
+        setup = StreamSetup(
+            store=self.store, http=self._http, metrics=self.metrics,
+            pipeline=lambda: self._pipeline, clock=clock, rng=rng or random.Random(),
+            on_committed=self._batch_committed,
+            max_response_bytes=settings.scheduler.max_response_bytes,
+        )  # fmt: skip
+        self.streams = StreamSupervisor(setup, source_types)
 
     def _apply(self, settings: Settings) -> None:
         """Make ``settings`` the running ones: brands, sources, schedule and pipeline."""
@@ -121,6 +135,7 @@ class Daemon:
         pipeline.use_models(self._models)
         self._pipeline = pipeline
         self.runner.reconfigure(scheduler=settings.scheduler, pipeline=pipeline)
+        self.streams.apply(settings)
 
     def request_reload(self) -> None:
         """Re-read the settings file at the next tick (wired to SIGHUP)."""
@@ -136,13 +151,19 @@ class Daemon:
         self._apply(fresh)
         return True
 
-    async def poll_once(self, names: Sequence[str] | None = None) -> list[PollSummary]:
-        """Poll the named sources (default: every enabled one) now, parked ones included."""
+    async def poll_once(
+        self, names: Sequence[str] | None = None, *, listen_s: float = 10.0
+    ) -> list[PollSummary]:
+        """Poll the named sources (default: every enabled one) now, parked ones included;
+        a stream is listened to until it has caught up, for ``listen_s`` at most."""
         chosen = [s for s in self.settings.sources if (s.name in names if names else s.enabled)]
         slots = asyncio.Semaphore(self.settings.scheduler.concurrency)
 
         async def in_slot(source: SourceSettings) -> PollSummary:
             async with slots:
+                if self.streams.is_stream(source):
+                    queries = tuple(brand.query for brand in self.settings.brands)
+                    return await self.streams.listen_once(source, queries, listen_s)
                 return await self.runner.poll(source)
 
         summaries = list(await asyncio.gather(*(in_slot(s) for s in chosen)))
@@ -203,10 +224,14 @@ class Daemon:
         source is configured. Called on the daemon's event loop.
 
         Which source is due is data: its next check becomes now in the store, so the request
-        survives a restart, and a look at the due sources starts it if a slot is free.
+        survives a restart, and a look at the due sources starts it if a slot is free. A
+        stream listens already: it reconnects now if it was waiting out a backoff, or looks
+        now whether a person unparked it.
         """
         if not any(s.name == source for s in self.settings.sources):
             return False
+        if self.streams.wake(source):
+            return True
         if self._running and not self._stopping:
             self._spawn(self._poll_requested(source), f"poll-now:{source}")
         return True
@@ -333,6 +358,12 @@ class Daemon:
         )
         scheduler.start()
         self._running = True
+        self.streams.start(self.settings)
+        # Outbox rows queued by another process (`alerts outbox retry`, `poll --once`) are
+        # sent within a fraction of a second, not at the next tick (alerts.outbox_watch).
+        watching = asyncio.create_task(
+            watch_store(self.store.path, self._batch_committed), name="outbox-watch"
+        )
         log.info(
             "listener started",
             extra=fields(
@@ -345,6 +376,7 @@ class Daemon:
         try:
             await stop.wait()
         finally:
+            watching.cancel()
             scheduler.shutdown(wait=False)
             await self.drain()
             await self.close()
@@ -372,7 +404,10 @@ class Daemon:
             self._wake.cancel()
         if self._in_flight:
             log.info("finishing polls in flight", extra=fields(polls=len(self._in_flight)))
-        pending = await self.wait_for_polls(DRAIN_TIMEOUT_S)
+        # Streams stop reading at once; a batch being stored has the same grace as a poll.
+        pending, _ = await asyncio.gather(
+            self.wait_for_polls(DRAIN_TIMEOUT_S), self.streams.stop(DRAIN_TIMEOUT_S)
+        )
         # A poll cancelled here stops at its next pipeline batch with its fetch state
         # unsaved: the batches it did not store are read again at the next start.
         for task in pending:
