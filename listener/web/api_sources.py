@@ -21,7 +21,8 @@ def sources(
     context: Annotated[WebContext, Depends(context_of)],
     _who: Annotated[Principal, Depends(require(Role.VIEWER))],
 ) -> SourceList:
-    """Every configured source's health, as ``listener sources`` prints it (secrets blanked)."""
+    """Every configured source's health, as ``listener sources`` prints it (secrets blanked);
+    a stream's live health in ``stream``."""
     return list_of_sources(context)
 
 
@@ -30,7 +31,10 @@ def sources(
     responses=problem_responses(
         {
             404: "No source of that name in the settings",
-            409: "The source is parked (unpark it first) or disabled",
+            409: (
+                "The source is parked (unpark it first) or disabled; a stream that has no"
+                " reconnect wait to skip, or no daemon in this process to ask"
+            ),
         }
     ),
 )
@@ -40,7 +44,8 @@ async def poll(
     _who: Annotated[Principal, Depends(require(Role.AGENT))],
 ) -> PollRequested:
     """Poll the source now: due at once in the store; a daemon in this process is woken.
-    409 when it is parked (unpark it first) or disabled."""
+    409 when it is parked (unpark it first) or disabled. For a stream: reconnect now, skipping
+    the wait after a drop; only the daemon in this process can, and only while it waits."""
     return await poll_now(context, name)
 
 
@@ -53,5 +58,5 @@ def unpark_source(
     context: Annotated[WebContext, Depends(context_of)],
     _who: Annotated[Principal, Depends(require(Role.AGENT))],
 ) -> Unparked:
-    """Let a parked source be polled again (as ``listener unpark``)."""
+    """Let a parked source be polled (a stream: reconnected) again, as ``listener unpark``."""
     return unpark(context, name)
