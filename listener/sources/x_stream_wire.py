@@ -1,0 +1,144 @@
+"""The filtered stream's wire: lines as they arrive, and what each line means.
+
+X writes one JSON message per ``\\r\\n``-terminated line and a bare ``\\r\\n`` as a
+keep-alive. A message with ``data`` is a post (with ``includes.users`` for its author and
+``matching_rules``, whose ids were numbers in 2021 and are strings today: neither is read);
+one with only ``errors`` ends the connection (``operational-disconnect``) or was refused
+(``ConnectionException``/``TooManyConnections``). A line that is not JSON, or a post that
+cannot be mapped, is skipped: the stream goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Any
+
+import httpx
+
+from listener.sources import x
+from listener.sources.errors import RateLimited, TransientError
+from listener.sources.http import describe_transport_error
+from listener.sources.streaming import StreamContext, StreamEvent
+from listener.sources.values import MAPPING_ERRORS
+from listener.sources.x_stream_rules import shown
+
+MAX_LOGGED_PROBLEMS = 5  # per connection: a broken stream must not flood the log
+MAX_ERROR_BODY_BYTES = 64 * 1024
+
+
+async def error_body(response: httpx.Response) -> Any:
+    chunks = bytearray()
+    with contextlib.suppress(httpx.HTTPError):
+        async for chunk in response.aiter_bytes():
+            chunks += chunk
+            if len(chunks) > MAX_ERROR_BODY_BYTES:
+                return None
+    try:
+        return json.loads(bytes(chunks))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+
+
+def said(body: Any) -> str:
+    """X's own words from an error body: ``{"title", "detail"}`` or ``{"errors": [...]}``."""
+    found = body.get("errors") if isinstance(body, dict) else None
+    problems = found if isinstance(found, list) else [body]
+    parts = []
+    for problem in problems:
+        if isinstance(problem, dict):
+            title, detail = problem.get("title") or "", problem.get("detail") or ""
+            issue = problem.get("connection_issue") or ""
+            parts.append(" ".join(str(p) for p in (title, issue, detail) if p))
+    return shown("; ".join(p for p in parts if p))
+
+
+class Lines:
+    """The response's lines as they arrive, each at most ``cap`` bytes (``\\r`` dropped)."""
+
+    def __init__(self, response: httpx.Response, cap: int) -> None:
+        self.chunks = response.aiter_bytes()
+        self.cap = cap
+        self.buffer = bytearray()
+        self.done = False
+        self.url = str(response.url)
+
+    async def next(self) -> bytes | None:
+        """The next line; ``None`` when the server ended the response."""
+        while True:
+            end = self.buffer.find(b"\n")
+            if end > self.cap or (end < 0 and len(self.buffer) > self.cap):
+                raise TransientError(f"X sent a line over {self.cap} bytes: reconnecting")
+            if end >= 0:
+                line = bytes(self.buffer[:end])
+                del self.buffer[: end + 1]
+                return line.rstrip(b"\r")
+            if self.done:
+                rest, self.buffer = bytes(self.buffer), bytearray()
+                return rest.rstrip(b"\r") or None
+            try:
+                chunk = await anext(self.chunks)
+            except StopAsyncIteration:
+                self.done = True
+                continue
+            except httpx.ReadTimeout as exc:
+                raise TransientError(
+                    "X sent nothing, not even a keep-alive, within the idle timeout"
+                ) from exc
+            except httpx.TransportError as exc:
+                raise TransientError(describe_transport_error(exc, self.url)) from exc
+            self.buffer += chunk
+
+
+class Decoder:
+    """Turns lines into events; counts and logs (a few of) the lines it could not use."""
+
+    def __init__(self, ctx: StreamContext[Any], newest: int) -> None:
+        self.ctx = ctx
+        self.newest = newest
+        self.problems = 0
+
+    def event(self, line: bytes, *, hold_position: bool) -> StreamEvent:
+        if not line.strip():
+            return StreamEvent.heartbeat()
+        try:
+            message = json.loads(line)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            return self.skip(f"a line that is not JSON ({exc})")
+        data = message.get("data") if isinstance(message, dict) else None
+        if isinstance(data, dict):
+            try:
+                item = x.raw_item(data, x.users_by_id(message.get("includes")))
+                post_id = int(data["id"])
+            except MAPPING_ERRORS as exc:
+                return self.skip(f"a malformed post ({type(exc).__name__}: {exc})")
+            self.newest = max(self.newest, post_id)
+            position = None if hold_position else str(self.newest)
+            return StreamEvent(items=(item,), position=position, at=item.published_at)
+        errors = message.get("errors") if isinstance(message, dict) else None
+        if isinstance(errors, list):
+            raise_stream_error(errors)
+        # X: "new message types may appear"; a known one without data (an error only
+        # about an expansion) proves the connection alive and nothing more.
+        return StreamEvent.heartbeat()
+
+    def skip(self, what: str) -> StreamEvent:
+        self.problems += 1
+        if self.problems <= MAX_LOGGED_PROBLEMS:
+            more = " (further ones on this connection are not logged)"
+            self.ctx.log.warning(
+                "x_stream skipped %s%s",
+                shown(what),
+                more if self.problems == MAX_LOGGED_PROBLEMS else "",
+                extra={"source": self.ctx.source},
+            )
+        return StreamEvent.heartbeat()
+
+
+def raise_stream_error(errors: list[Any]) -> None:
+    words = said({"errors": errors})
+    text = json.dumps(errors)
+    if "TooManyConnections" in text or "ConnectionException" in text:
+        raise RateLimited(f"X refused the stream: {words}")
+    if "disconnect" in text.lower():
+        raise TransientError(f"X ended the stream: {words}")

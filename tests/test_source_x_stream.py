@@ -1,0 +1,500 @@
+"""The x_stream source against a local X API (tests/x_stream_server.py) replaying the real
+twarc2 captures of the filtered stream (tests/fixtures/x_stream/, provenance in its README)
+with X's ``\\r\\n`` line ends and keep-alives, its rules endpoints and recent search."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncGenerator, Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
+
+import httpx
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from listener.models import SourceState
+from listener.sources import x, x_stream
+from listener.sources.errors import (
+    PermanentError,
+    RateLimited,
+    ServerRefused,
+    SourceError,
+    TransientError,
+)
+from listener.sources.streaming import DEFAULT_RECONNECT, StreamContext, StreamEvent
+from listener.sources.x_stream_rules import RULE_MAX_CHARS, translate, wanted_rules
+from tests.x_stream_server import Connection, XStreamServer, capture_lines, x_stream_server
+
+NINE = "capture_filtered_stream_9_lines__twarc.jsonl"
+TRUNCATED = "capture_filtered_stream_truncated_last_line__twarc.jsonl"
+RULES = "/2/tweets/search/stream/rules"
+STREAM = "/2/tweets/search/stream"
+SEARCH = "/2/tweets/search/recent"
+NAMES = frozenset({"x-live", "x_stream"})
+Until = Callable[[list[StreamEvent]], bool]
+
+
+def posts(events: Sequence[StreamEvent]) -> list[str]:
+    return [item.native_id for event in events for item in event.items]
+
+
+def after_posts(count: int) -> Until:
+    return lambda events: len(posts(events)) >= count
+
+
+def run(
+    server: XStreamServer,
+    *,
+    state: SourceState | None = None,
+    brands: Sequence[str] = ("acme",),
+    until: Until | None = None,
+    timeout_s: float = 15.0,
+    max_response_bytes: int = 10 * 1024 * 1024,
+    **options: Any,
+) -> tuple[list[StreamEvent], SourceError | None]:
+    """One connection of the stream: its events until ``until`` holds or it ends, and how."""
+
+    async def go() -> tuple[list[StreamEvent], SourceError | None]:
+        events: list[StreamEvent] = []
+        async with httpx.AsyncClient() as http:
+            ctx = StreamContext(
+                source="x-live",
+                options=x_stream.Options(
+                    bearer_token=options.pop("bearer_token", server.token),
+                    api_url=server.url,
+                    **options,
+                ),
+                http=http,
+                brand_queries=tuple(brands),
+                max_response_bytes=max_response_bytes,
+            )
+            generator = cast(
+                AsyncGenerator[StreamEvent, None],
+                x_stream.stream(ctx, state or SourceState(source="x-live")),
+            )
+            try:
+                async with asyncio.timeout(timeout_s):
+                    async for event in generator:
+                        events.append(event)
+                        if until is not None and until(events):
+                            break
+            except SourceError as exc:
+                return events, exc
+            finally:
+                await generator.aclose()
+        return events, None
+
+    return asyncio.run(go())
+
+
+@pytest.fixture
+def server() -> Any:
+    with x_stream_server() as local:
+        yield local
+
+
+# --- mapping -----------------------------------------------------------------------------
+
+
+def test_map_the_captured_stream_posts_with_their_authors(server: XStreamServer) -> None:
+    lines = capture_lines(NINE)
+    server.plan(Connection(lines=[lines[0], lines[1], lines[3]], end="close"))
+    events, error = run(server)
+    assert error is None
+    assert events[0].opened
+    mapped = [item for event in events for item in event.items]
+    captured = [json.loads(lines[i]) for i in (0, 1, 3)]
+    assert [i.native_id for i in mapped] == [c["data"]["id"] for c in captured]
+    quote = mapped[0]
+    users = {u["id"]: u for u in captured[0]["includes"]["users"]}
+    author = users[captured[0]["data"]["author_id"]]
+    assert quote.author.handle == author["username"]
+    assert quote.author.name == author["name"]
+    assert quote.url == f"https://x.com/{author['username']}/status/{quote.native_id}"
+    assert quote.extra["quoted_id"] == "1377640162566496258"
+    assert quote.published_at == datetime(2021, 4, 1, 15, 52, 31, tzinfo=UTC)
+    assert mapped[1].parent_id is not None  # the reply
+    assert "&" not in mapped[2].html.replace("&amp;", "").replace("&lt;", "").replace("&gt;", "")
+    # The stream's clock is each post's created_at; the position the newest id so far.
+    post_events = [e for e in events if e.items]
+    assert [e.at for e in post_events] == [i.published_at for i in mapped]
+    assert [e.position for e in post_events] == [
+        str(max(int(c["data"]["id"]) for c in captured[: n + 1])) for n in range(3)
+    ]
+
+
+def test_map_string_and_numeric_matching_rule_ids_alike(server: XStreamServer) -> None:
+    numeric = capture_lines(NINE)[2]
+    message = json.loads(numeric)
+    message["matching_rules"] = [{"id": "1377649934414049282", "tag": "listener:acme"}]
+    server.plan(Connection(lines=[numeric, json.dumps(message).encode()], end="close"))
+    events, error = run(server)
+    assert error is None
+    first, second = [e.items[0] for e in events if e.items]
+    assert first == second
+
+
+def test_a_duplicate_delivery_is_passed_on_twice(server: XStreamServer) -> None:
+    # Lines 8 and 9 of the capture are the same post delivered twice: the store keeps one.
+    lines = capture_lines(NINE)
+    server.plan(Connection(lines=lines[5:], end="close"))
+    events, error = run(server)
+    assert error is None
+    assert posts(events) == [json.loads(line)["data"]["id"] for line in lines[5:]]
+    assert posts(events)[-1] == posts(events)[-2]
+
+
+def test_keep_alives_are_heartbeats_and_keep_the_stream_open(server: XStreamServer) -> None:
+    server.plan(Connection(lines=[b"", b"", capture_lines(NINE)[0]], keepalive_s=0.05))
+    events, error = run(server, until=lambda ev: sum(e.keepalive for e in ev) >= 6)
+    assert error is None
+    assert [e.opened for e in events[:1]] == [True]
+    assert events[1].keepalive and events[2].keepalive and events[3].items
+    assert all(e.keepalive for e in events[4:])
+
+
+# --- rules: translation ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "rules"),
+    [
+        ("acme", ("acme",)),
+        ('"acme anvil" OR @acme OR #acme', ('"acme anvil" OR @acme OR #acme',)),
+        ("acme anvil", ("acme anvil",)),
+        ("acme AND anvil lang:en", ("acme anvil lang:en",)),
+        ("(acme OR anvil) broken", ("(acme OR anvil) broken",)),
+        ("acme OR anvil broken", ("acme OR (anvil broken)",)),
+        ("acme -job", ("acme -job",)),
+        ("acme -(job OR hiring)", ("acme -job -hiring",)),
+        ("acme NOT -anvil", ("acme anvil",)),
+        ("Café", ("café OR cafe",)),
+        ("acme -Café", ("acme -café -cafe",)),
+        ("wi-fi foo_bar", ('"wi fi" "foo_bar"',)),
+        ("acme lang:pt-BR", ("acme lang:pt",)),
+        ("acme source:reddit", ()),
+        ("acme OR anvil source:x-live", ("acme OR anvil",)),
+        ("acme -source:x_stream", ()),
+    ],
+)
+def test_brand_queries_become_x_rules(query: str, rules: tuple[str, ...]) -> None:
+    assert translate(query, NAMES).values == rules
+
+
+@pytest.mark.parametrize(
+    ("query", "rule", "dropped"),
+    [
+        ("acme acm*", "acme", "acm*"),
+        ("acme -(job hiring)", "acme", "-(job hiring)"),
+        ("acme -lang:pt-br", "acme", "-lang:pt-br"),
+        ("acme @acme@mastodon.social", "acme", "@acme@mastodon.social"),
+    ],
+)
+def test_what_x_cannot_say_is_dropped_from_an_and_widening_the_rule(
+    query: str, rule: str, dropped: str
+) -> None:
+    translation = translate(query, NAMES)
+    assert translation.values == (rule,)
+    assert dropped in translation.widened[0]
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("acm*", "prefix search acm*"),
+        ("acme OR acm*", "prefix search acm*"),
+        ("-acme", "X needs a word"),
+        ("acm* -job", "prefix search acm*"),
+        ("source:x-live", "every post"),
+    ],
+)
+def test_a_brand_x_cannot_find_is_refused_naming_brand_and_construct(
+    query: str, named: str
+) -> None:
+    with pytest.raises(PermanentError) as refused:
+        wanted_rules(["acme", query], None, NAMES)
+    assert "brand 2" in str(refused.value) and query in str(refused.value)
+    assert named in str(refused.value)
+
+
+def test_a_long_or_is_split_into_rules_under_x_s_limit() -> None:
+    words = [f"brandword{n:04d}" for n in range(150)]
+    values = translate(" OR ".join(words), NAMES).values
+    assert len(values) > 1 and all(len(v) <= RULE_MAX_CHARS for v in values)
+    assert " OR ".join(values).split(" OR ") == words
+
+
+def test_rules_are_tagged_by_brand_and_shared_values_sent_once() -> None:
+    rules, _ = wanted_rules(["acme -job", "anvil", "acme  -job"], None, NAMES)
+    assert [(r.value, r.tag) for r in rules] == [
+        ("acme -job", "listener:acme -job"),
+        ("anvil", "listener:anvil"),
+    ]
+    explicit, _ = wanted_rules(["acme"], ["acme -is:retweet"], NAMES)
+    assert [(r.value, r.tag) for r in explicit] == [("acme -is:retweet", "listener:rules")]
+
+
+# --- rules: sync at connect ------------------------------------------------------------
+
+
+def test_sync_changes_only_our_tagged_rules(server: XStreamServer) -> None:
+    theirs = server.add_rule("cats -dogs", "team dashboard")
+    untagged = server.add_rule("weather")
+    stale = server.add_rule("oldbrand", "listener:oldbrand")
+    kept = server.add_rule("acme", "listener:acme")
+    server.plan(Connection(end="close"))
+    _, error = run(server, brands=["acme", "anvil lang:en"])
+    assert error is None
+    assert sorted((r["value"], r.get("tag")) for r in server.rules.values()) == [
+        ("acme", "listener:acme"),
+        ("anvil lang:en", "listener:anvil lang:en"),
+        ("cats -dogs", "team dashboard"),
+        ("weather", None),
+    ]
+    assert {theirs, untagged, kept} <= set(server.rules) and stale not in server.rules
+    [delete, add] = server.seen(RULES, "POST")
+    assert delete.body == {"delete": {"ids": [stale]}}
+    assert add.body == {"add": [{"value": "anvil lang:en", "tag": "listener:anvil lang:en"}]}
+    # In step already: the next connect reads the rules and changes nothing.
+    server.plan(Connection(end="close"))
+    run(server, brands=["acme", "anvil lang:en"])
+    assert len(server.seen(RULES, "POST")) == 2
+    assert len(server.seen(RULES)) == 2
+
+
+def test_a_rule_x_refuses_parks_the_source_with_x_s_reason(server: XStreamServer) -> None:
+    events, error = run(server, rules=["acme -is:retweet", "acme nonsense:thing"])
+    assert isinstance(error, PermanentError)
+    assert "acme nonsense:thing" in str(error) and "invalid operator 'nonsense'" in str(error)
+    assert not server.seen(STREAM) and not events
+
+
+def test_someone_else_s_rule_with_the_same_value_is_no_failure(server: XStreamServer) -> None:
+    server.add_rule("acme", "team dashboard")
+    server.plan(Connection(lines=[capture_lines(NINE)[0]], end="close"))
+    events, error = run(server)
+    assert error is None and len(posts(events)) == 1
+
+
+# --- faults ------------------------------------------------------------------------------
+
+
+def test_operational_disconnect_ends_the_connection_after_the_posts_before_it(
+    server: XStreamServer,
+) -> None:
+    server.plan(Connection(lines=capture_lines(NINE)))  # line 5 is the disconnect
+    events, error = run(server)
+    assert isinstance(error, TransientError) and not isinstance(error, RateLimited)
+    assert "operational-disconnect" in str(error)
+    assert len(posts(events)) == 4
+
+
+def test_a_dropped_connection_is_a_transient_error(server: XStreamServer) -> None:
+    server.plan(Connection(lines=capture_lines(NINE)[:2], end="drop"))
+    events, error = run(server)
+    assert type(error) is TransientError
+    assert len(posts(events)) == 2
+
+
+def test_a_server_that_stops_sending_trips_the_idle_timeout(server: XStreamServer) -> None:
+    server.plan(Connection(lines=capture_lines(NINE)[:1], end="silent"))
+    started = asyncio.run(_now())
+    events, error = run(server, idle_timeout="1s")
+    assert type(error) is TransientError and "idle timeout" in str(error)
+    assert len(posts(events)) == 1
+    assert asyncio.run(_now()) - started < 8
+
+
+async def _now() -> float:
+    return asyncio.get_running_loop().time()
+
+
+def test_401_on_connect_parks_the_source(server: XStreamServer) -> None:
+    events, error = run(server, bearer_token="wrong-token")
+    assert isinstance(error, PermanentError) and "401" in str(error)
+    assert "bearer_token" in str(error) and not events
+
+
+def test_401_of_the_stream_itself_parks_the_source(server: XStreamServer) -> None:
+    server.plan(Connection(status=401, body={"title": "Unauthorized", "detail": "Unauthorized"}))
+    events, error = run(server)
+    assert isinstance(error, PermanentError) and "HTTP 401" in str(error)
+    assert not events
+
+
+def test_429_waits_for_x_rate_limit_reset(server: XStreamServer) -> None:
+    reset = int((datetime.now(UTC) + timedelta(seconds=300)).timestamp())
+    body = {
+        "title": "ConnectionException",
+        "detail": "This stream is currently at the maximum allowed connection limit.",
+        "connection_issue": "TooManyConnections",
+        "type": "https://api.twitter.com/2/problems/streaming-connection",
+    }
+    headers = {"x-rate-limit-limit": "50", "x-rate-limit-remaining": "0"}
+    server.plan(
+        Connection(status=429, body=body, headers={**headers, "x-rate-limit-reset": str(reset)})
+    )
+    _, error = run(server)
+    assert isinstance(error, RateLimited) and "TooManyConnections" in str(error)
+    assert error.retry_after_s is not None and 280 <= error.retry_after_s <= 301
+
+
+def test_too_many_connections_inside_the_stream_is_rate_limited(server: XStreamServer) -> None:
+    line = json.dumps(
+        {"errors": [{"title": "ConnectionException", "connection_issue": "TooManyConnections"}]}
+    )
+    server.plan(Connection(lines=[line.encode()]))
+    _, error = run(server)
+    assert isinstance(error, RateLimited)
+
+
+def test_a_5xx_on_connect_is_server_refused(server: XStreamServer) -> None:
+    server.plan(Connection(status=503, body={"title": "Service Unavailable"}))
+    _, error = run(server)
+    assert isinstance(error, ServerRefused) and "503" in str(error)
+
+
+def test_a_truncated_last_line_is_skipped_and_the_stream_ends_cleanly(
+    server: XStreamServer,
+) -> None:
+    lines = capture_lines(TRUNCATED)
+    server.plan(Connection(lines=lines, end="close"))
+    events, error = run(server)
+    assert error is None
+    assert len(posts(events)) == len(lines) - 1
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(lines[-1])
+
+
+def test_a_line_over_the_cap_ends_the_connection(server: XStreamServer) -> None:
+    server.plan(Connection(lines=[capture_lines(NINE)[0]], end="close"))
+    _, error = run(server, max_response_bytes=2000)
+    assert type(error) is TransientError and "2000 bytes" in str(error)
+
+
+def test_a_burst_of_10000_lines_is_read_whole(server: XStreamServer) -> None:
+    lines = capture_lines(NINE)
+    burst = [lines[i % 4 if i % 4 != 3 else 3] for i in range(10_000)]
+    server.plan(Connection(lines=burst, end="close"))
+    events, error = run(server, timeout_s=60)
+    assert error is None
+    assert len(posts(events)) == 10_000
+
+
+# --- backfill ----------------------------------------------------------------------------
+
+
+def _search_posts(server: XStreamServer, ids: Sequence[int]) -> None:
+    server.search_users = [{"id": "42", "username": "acme_fan", "name": "Fan"}]
+    server.search_posts = [
+        {
+            "id": str(i),
+            "text": f"acme post {i}",
+            "author_id": "42",
+            "created_at": "2021-04-01T15:50:00.000Z",
+            "edit_history_tweet_ids": [str(i)],
+        }
+        for i in ids
+    ]
+
+
+def snowflake(ago: timedelta) -> int:
+    """An X id for a post made ``ago`` before now (recent search reaches 7 days back)."""
+    created_ms = int((datetime.now(UTC) - ago).timestamp() * 1000)
+    return (created_ms - x.SNOWFLAKE_EPOCH_MS) << 22
+
+
+def live_line(post_id: int) -> bytes:
+    message = json.loads(capture_lines(NINE)[2])
+    message["data"]["id"] = str(post_id)
+    return json.dumps(message).encode()
+
+
+def test_a_reconnect_reads_the_gap_through_recent_search(server: XStreamServer) -> None:
+    last_seen = snowflake(timedelta(minutes=10))
+    gap = [snowflake(timedelta(minutes=m)) for m in (8, 6)]
+    live_id = snowflake(timedelta(seconds=1))
+    _search_posts(server, [snowflake(timedelta(minutes=12)), *gap])
+    server.plan(Connection(lines=[live_line(live_id)], end="hold"))
+    state = SourceState(source="x-live", cursor=str(last_seen))
+    events, error = run(server, state=state, until=after_posts(3))
+    assert error is None
+    [search] = server.seen(SEARCH)
+    assert search.params["since_id"] == str(last_seen)
+    assert search.params["query"] == "acme"
+    assert sorted(posts(events)) == sorted(str(i) for i in [*gap, live_id])
+    # No event moves the cursor before the gap's posts are handed over; that one moves it
+    # to the newest post seen so far.
+    backfilled = next(e for e in events if len(e.items) == 2)
+    before = events[: events.index(backfilled)]
+    assert all(e.position is None for e in before)
+    assert backfilled.position == str(max(int(i) for i in posts([*before, backfilled])))
+
+
+def test_no_backfill_on_a_first_connect_or_when_off(server: XStreamServer) -> None:
+    _search_posts(server, [10, 20])
+    server.plan(Connection(end="close"), Connection(end="close"))
+    run(server)
+    run(server, state=SourceState(source="x-live", cursor="5"), backfill="off")
+    assert not server.seen(SEARCH)
+
+
+def test_backfill_minutes_is_asked_of_x_only_when_set(server: XStreamServer) -> None:
+    server.plan(Connection(end="close"), Connection(end="close"))
+    run(server)
+    run(server, backfill_minutes=2)
+    first, second = server.seen(STREAM)
+    assert "backfill_minutes" not in first.params and second.params["backfill_minutes"] == "2"
+    assert first.params["expansions"] == "author_id" and "username" in first.params["user.fields"]
+
+
+def test_twenty_drops_lose_no_post_and_the_cursor_only_grows(server: XStreamServer) -> None:
+    # Each connection brings one live post and drops; one post made while it was down is
+    # only in search: the next connect's backfill brings it.
+    live_ids = [snowflake(timedelta(seconds=60 - 2 * n)) for n in range(20)]
+    missed_ids = [snowflake(timedelta(seconds=59 - 2 * n)) for n in range(20)]
+    state = SourceState(source="x-live", cursor=str(snowflake(timedelta(seconds=70))))
+    seen: set[str] = set()
+    for live_id in live_ids:
+        _search_posts(server, [i for i in missed_ids if i < live_id])  # posted so far
+        lines = [live_line(live_id), b"", b"", b""]
+        server.plan(Connection(lines=lines, every_s=0.05, end="drop"))
+        events, error = run(server, state=state)
+        assert type(error) is TransientError
+        seen.update(posts(events))
+        positions = [int(e.position) for e in events if e.position is not None]
+        assert positions == sorted(positions)
+        assert all(p >= int(state.cursor or 0) for p in positions)
+        if positions:
+            state = SourceState(source="x-live", cursor=str(positions[-1]))
+    assert {str(i) for i in live_ids} <= seen
+    assert {str(i) for i in missed_ids if i < live_ids[-1]} <= seen
+    assert len(server.seen(SEARCH)) == 20
+
+
+# --- settings ----------------------------------------------------------------------------
+
+
+def test_options_defaults_and_refusals() -> None:
+    options = x_stream.Options(bearer_token=SecretStr("t"))
+    assert options.idle_timeout == timedelta(seconds=20)
+    assert options.api_url == "https://api.x.com" and options.backfill == "search"
+    refused: list[dict[str, Any]] = [
+        {"backfill_minutes": 6},
+        {"backfill": "poll"},
+        {"rules": []},
+        {"rules": ["a" * 1025]},
+    ]
+    for bad in refused:
+        with pytest.raises(ValidationError):
+            x_stream.Options(bearer_token=SecretStr("t"), **bad)
+
+
+def test_reconnect_is_x_s_documented_strategy() -> None:
+    policy = x_stream.RECONNECT
+    assert (policy.network_step_s, policy.network_max_s) == (0.25, 16.0)
+    assert (policy.http_base_s, policy.http_max_s) == (5.0, 320.0)
+    assert policy.rate_limited_base_s == 60.0
+    assert policy == DEFAULT_RECONNECT
