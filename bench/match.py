@@ -19,13 +19,29 @@ brand) and then matched against every brand: by the plain matchers, every tree e
 (``QueryIndex.match``: only the candidate brands). Both must give identical results; the
 bench checks it on every post and fails otherwise. With ``--json`` the last line is one JSON
 object: ``posts_per_s_{10,100,1000}_brands`` (indexed, texts prepared), the same with
-``_plain``, ``prepare_per_s``, and ``posts_per_s_100_brands_with_prepare``.
+``_plain``, ``prepare_per_s``, ``posts_per_s_100_brands_with_prepare``, and the firehose's
+figures below.
+
+The firehose figure is what a stream that carries every post of a network costs: the posts
+arrive raw (escaped html, links as ``<a>`` tags, as a source maps them), so each must be
+read before it can be matched. Each goes through the brand screen (``Pipeline.screen``,
+``listener.pipeline.screen``), and only those that pass are read (``html_to_text``),
+prepared and matched through the index; 100 brands, on one core. The posts are the
+tweets above mixed with the real posts of the Jetstream capture in
+``../shared/fixtures/streams/jetstream`` (every ``app.bsky.feed.post`` record there). One
+query in a hundred of the generator needs no word (``-(w x)``), which on a firehose would
+store every post, and lets every post through the screen: the firehose's brands take an
+anchored query in its place (``firehose_brand_queries``). The bench fails unless every post
+the full path matches passed the screen. ``--json`` adds
+``posts_per_s_100_brands_screened``, ``screen_pass_rate`` (share of the posts that pass)
+and ``screen_per_s`` (the screen alone).
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import html
 import json
 import os
 import random
@@ -36,10 +52,17 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 from pathlib import Path
+from typing import Any, TypeVar
 
+from listener.models import RawItem
+from listener.pipeline.screen import BrandScreen
 from listener.query import Matcher, PreparedText, QueryIndex, compile_query, prepare, tokenize
+from listener.text import html_to_text
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "tweeteval_sentiment"
+JETSTREAM = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "streams" / "jetstream"
+MAX_TEXT_CHARS = 20000  # the settings' default
+T = TypeVar("T")
 BRAND_COUNTS = (10, 100, 1000)
 SEED = 13
 
@@ -125,6 +148,116 @@ def brand_queries(vocab: Vocabulary, count: int) -> list[str]:
     return [brand_query(vocab, rng, number) for number in range(count)]
 
 
+def firehose_brand_queries(vocab: Vocabulary, count: int) -> list[str]:
+    """``brand_queries``, but the query that needs no word is swapped for an anchored one."""
+    rng = random.Random(SEED)
+    return [
+        brand_query(vocab, rng, number - 9 if number % 100 == 99 else number)
+        for number in range(count)
+    ]
+
+
+def bluesky_html(record: dict[str, Any]) -> str:
+    """A post record's text as the Bluesky sources hand it over: escaped, with each link
+    facet (UTF-8 byte offsets) wrapped in an ``<a>`` to its URL."""
+    data = str(record.get("text") or "").encode("utf-8")
+    links = []
+    for facet in record.get("facets") or []:
+        index = facet.get("index") or {}
+        for feature in facet.get("features") or []:
+            if str(feature.get("$type", "")).endswith("#link") and feature.get("uri"):
+                links.append((index.get("byteStart", 0), index.get("byteEnd", 0), feature["uri"]))
+    parts: list[str] = []
+    done = 0
+    for start, end, uri in sorted(links):
+        if start < done or end > len(data):
+            continue
+        parts.append(html.escape(data[done:start].decode("utf-8", "replace"), quote=False))
+        label = html.escape(data[start:end].decode("utf-8", "replace"), quote=False)
+        parts.append(f'<a href="{html.escape(uri)}">{label}</a>')
+        done = end
+    parts.append(html.escape(data[done:].decode("utf-8", "replace"), quote=False))
+    return "".join(parts)
+
+
+def jetstream_posts(folder: Path) -> list[str]:
+    """The html of every distinct post record in the capture (events and bare records)."""
+    found: dict[str, str] = {}
+    for path in sorted(folder.rglob("*.json*")):
+        text = path.read_text(encoding="utf-8")
+        for line in text.splitlines() if path.suffix == ".jsonl" else [text]:
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            if not isinstance(event, dict):
+                continue
+            record = (event.get("commit") or {}).get("record") or event.get("value")
+            if isinstance(record, dict) and record.get("$type") == "app.bsky.feed.post":
+                found.setdefault(json.dumps(record, sort_keys=True), bluesky_html(record))
+    return list(found.values())
+
+
+def firehose_items(tweets: Sequence[str], posts: Sequence[str]) -> list[RawItem]:
+    """Tweets escaped as a source escapes plain text, the Bluesky posts spread among them."""
+    htmls = [html.escape(text, quote=False) for text in tweets]
+    step = max(1, len(htmls) // max(1, len(posts)))
+    for number, post in enumerate(posts):
+        htmls.insert(min(len(htmls), number * (step + 1)), post)
+    return [RawItem(native_id=str(number), html=text) for number, text in enumerate(htmls)]
+
+
+def read_and_match(index: QueryIndex, item: RawItem) -> Matches:
+    doc = prepare(html_to_text(item.html), source="firehose", source_type="jetstream")
+    return index.match(doc)
+
+
+def firehose_pass(
+    screen: BrandScreen, index: QueryIndex, items: Sequence[RawItem]
+) -> list[Matches]:
+    return [read_and_match(index, item) if screen.keeps(item) else [] for item in items]
+
+
+def screen_only(screen: BrandScreen, items: Sequence[RawItem]) -> list[bool]:
+    return [screen.keeps(item) for item in items]
+
+
+def bench_firehose(
+    vocab: Vocabulary, items: Sequence[RawItem], posts: Sequence[RawItem], runs: int
+) -> dict[str, float]:
+    """Posts/s screened (median of ``runs``), the pass rate and the screen alone; fails
+    unless every post the full path matches passed the screen."""
+    index = QueryIndex([compile_query(query) for query in firehose_brand_queries(vocab, 100)])
+    screen = BrandScreen(index, max_text_chars=MAX_TEXT_CHARS)
+    if screen.passes_everything:
+        raise SystemExit("a firehose brand's query needs no word: the screen would pass all")
+    expected = [read_and_match(index, item) for item in items]
+    passed = screen_only(screen, items)
+    missed = sum(bool(found) and not kept for found, kept in zip(expected, passed, strict=True))
+    if missed:
+        raise SystemExit(f"the screen dropped {missed} posts the matcher keeps")
+    screened: list[float] = []
+    alone: list[float] = []
+    bluesky: list[float] = []
+    for _ in range(runs):
+        seconds, results = timed(firehose_pass, screen, index, items)
+        if results != [found if kept else [] for found, kept in zip(expected, passed, strict=True)]:
+            raise SystemExit("the screened path's matches differ from the full path's")
+        screened.append(seconds)
+        alone.append(timed(screen_only, screen, items)[0])
+        if posts:
+            bluesky.append(timed(screen_only, screen, posts)[0])
+    figures = {
+        "posts_per_s_100_brands_screened": round(len(items) / statistics.median(screened)),
+        "screen_pass_rate": round(sum(passed) / len(items), 4),
+        "screen_per_s": round(len(items) / statistics.median(alone)),
+        "matched_rate": round(sum(map(bool, expected)) / len(items), 4),
+    }
+    if posts:
+        figures["screen_per_s_bluesky_posts"] = round(len(posts) / statistics.median(bluesky))
+    return figures
+
+
 def match_plain(matchers: Sequence[Matcher], docs: Sequence[PreparedText]) -> list[Matches]:
     results: list[Matches] = []
     for doc in docs:
@@ -141,7 +274,7 @@ def match_indexed(index: QueryIndex, docs: Sequence[PreparedText]) -> list[Match
     return [index.match(doc) for doc in docs]
 
 
-def timed(run: Callable[..., list[Matches]], *args: object) -> tuple[float, list[Matches]]:
+def timed(run: Callable[..., list[T]], *args: object) -> tuple[float, list[T]]:
     started = time.process_time()
     results = run(*args)
     return time.process_time() - started, results
@@ -211,6 +344,23 @@ def main() -> int:
     with_prepare = 1 / (1 / prepare_per_s + 1 / figures["posts_per_s_100_brands"])
     figures["posts_per_s_100_brands_with_prepare"] = round(with_prepare)
     print(f"  prepare + indexed match, 100 brands: {with_prepare:>10,.0f} posts/s")
+    posts = jetstream_posts(JETSTREAM) if JETSTREAM.is_dir() else []
+    items = firehose_items(texts, posts)
+    post_items = [RawItem(native_id=str(n), html=post) for n, post in enumerate(posts)]
+    firehose = bench_firehose(vocab, items, post_items, args.runs)
+    figures.update(firehose)
+    screened = firehose["posts_per_s_100_brands_screened"]
+    print(
+        f"  firehose, 100 brands ({len(texts):,} tweets + {len(posts)} Bluesky posts, raw html): "
+        f"screen + read + prepare + indexed match {screened:>10,} "
+        f"posts/s; {firehose['screen_pass_rate']:.1%} pass the screen, "
+        f"{firehose['matched_rate']:.1%} match; every match passed"
+    )
+    bluesky = firehose.get("screen_per_s_bluesky_posts")
+    print(
+        f"  the screen alone: {firehose['screen_per_s']:>10,} posts/s"
+        + (f" ({bluesky:,} posts/s on the Bluesky posts alone)" if bluesky else "")
+    )
     if args.json:
         print(json.dumps(figures, sort_keys=True))
     return 0
