@@ -17,7 +17,8 @@ What it serves, as the real server does (../shared/fixtures/streams/README.md):
   (live tail: only injected lines). Without a cursor it gets the whole history (as a cursor
   older than the retention window would), or nothing with ``without_cursor="live"``.
 - ``wantedCollections`` (NSIDs or ``prefix.*``) and ``wantedDids`` filter commits; identity
-  and account events reach every subscriber regardless of collections, as Jetstream says.
+  and account events reach every subscriber regardless of collections, as Jetstream says;
+  an event longer than ``maxMessageSizeBytes`` is skipped.
 - ``compress=true``: each frame is one zstd frame made with Jetstream's dictionary, sent as
   a binary message.
 - a non-integer cursor is refused before the upgrade with 400 "invalid cursor".
@@ -32,6 +33,7 @@ after the change):
 - ``stall_after=N``: after N frames send nothing more but keep the socket open (and keep
   answering pings, which the websocket library does by itself).
 - ``malformed_every=N``: a broken JSON frame before every Nth frame.
+- ``honour_size_cap=False``: ignore ``maxMessageSizeBytes`` (an older or foreign server).
 - ``rate_per_s``: pace the frames (the latency bench), instead of as fast as possible.
 
 ``burst_lines(n)`` makes n distinct post creates (the 10,000-event burst).
@@ -168,6 +170,7 @@ class JetstreamServer:
         stall_after: int | None = None,
         malformed_every: int | None = None,
         rate_per_s: float | None = None,
+        honour_size_cap: bool = True,
     ) -> None:
         self.history: list[_Line] = [_read(line) for line in lines]
         self.without_cursor = without_cursor
@@ -179,6 +182,7 @@ class JetstreamServer:
         self.stall_after = stall_after
         self.malformed_every = malformed_every
         self.rate_per_s = rate_per_s
+        self.honour_size_cap = honour_size_cap
         self.queries: list[str] = []  # every upgrade request's query string, refused ones too
         self.frames_sent = 0
         self.rejected = 0
@@ -316,6 +320,10 @@ class JetstreamServer:
         collections = params.get("wantedCollections", [])
         dids = params.get("wantedDids", [])
         compress = params.get("compress", ["false"])[0] == "true"
+        # 0, negative or absent: no limit (the real server's reading)
+        size_cap = int(params.get("maxMessageSizeBytes", ["0"])[0] or 0)
+        if not self.honour_size_cap:
+            size_cap = 0
         raw_cursor = params.get("cursor", [None])[0]
         cursor = int(raw_cursor) if raw_cursor is not None else None
         if cursor is not None and cursor > time.time() * 1_000_000:
@@ -336,7 +344,9 @@ class JetstreamServer:
             self._accepted += 1
             self._changed.notify_all()
         try:
-            await self._send_all(connection, backlog, queue, collections, dids, compress)
+            await self._send_all(
+                connection, backlog, queue, collections, dids, compress, size_cap
+            )
         except ConnectionClosed:
             pass  # the client went away: the normal end of a subscription
         finally:
@@ -350,6 +360,7 @@ class JetstreamServer:
         collections: list[str],
         dids: list[str],
         compress: bool,
+        size_cap: int = 0,
     ) -> None:
         sent = 0
         backlog_left = iter(backlog)
@@ -359,6 +370,8 @@ class JetstreamServer:
                 return  # closed while waiting for a live event
             if not _wanted(line, collections, dids):
                 continue
+            if size_cap > 0 and len(line.text.encode("utf-8")) > size_cap:
+                continue  # skipped, as Jetstream skips an event over maxMessageSizeBytes
             if self.stall_after is not None and sent >= self.stall_after:
                 await connection.wait_closed()
                 return

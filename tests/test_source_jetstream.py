@@ -337,11 +337,52 @@ def test_a_compressed_frame_stating_a_size_over_the_cap_is_skipped(
             await events.aclose()  # type: ignore[attr-defined]
             return got
 
-    with JetstreamServer([huge, small]) as server, caplog.at_level(logging.WARNING):
+    ignoring = JetstreamServer([huge, small], honour_size_cap=False)
+    with ignoring as server, caplog.at_level(logging.WARNING):
         got = asyncio.run(scenario(server))
     assert got[1].keepalive and not got[1].items
     assert [i.html for i in got[2].items] == ["small"]
     assert "over the 1000 cap" in caplog.text
+
+
+def test_an_event_over_the_frame_cap_is_left_out_by_the_server() -> None:
+    # Asked for maxMessageSizeBytes, the server skips it: one oversized post does not
+    # drop the connection (and again after every replay of it).
+    huge = post_line("x" * 5000, time_us=1_783_175_888_500_000)
+    small = post_line("small", time_us=1_783_175_888_600_000)
+
+    async def scenario(server: JetstreamServer) -> list[StreamEvent]:
+        async with httpx.AsyncClient() as http:
+            ctx = StreamContext(
+                source="bluesky-live",
+                options=options(server.url),
+                http=http,
+                max_response_bytes=1000,
+            )
+            events = jetstream.stream(ctx, SourceState(source="bluesky-live"))
+            got = [await asyncio.wait_for(anext(events), 5) for _ in range(2)]
+            await events.aclose()  # type: ignore[attr-defined]
+            return got
+
+    with JetstreamServer([huge, small]) as server:
+        got = asyncio.run(scenario(server))
+    assert server.params()["maxMessageSizeBytes"] == ["1000"]
+    assert [i.html for i in got[1].items] == ["small"]
+
+
+def test_a_plain_frame_over_the_cap_from_a_server_ignoring_it_is_a_drop() -> None:
+    huge = post_line("x" * 5000, time_us=1_783_175_888_500_000)
+
+    async def scenario(server: JetstreamServer) -> None:
+        async with httpx.AsyncClient() as http:
+            opts = options(server.url)
+            ctx = StreamContext(source="b", options=opts, http=http, max_response_bytes=1000)
+            async for _ in jetstream.stream(ctx, SourceState(source="b")):
+                pass
+
+    ignoring = JetstreamServer([huge], honour_size_cap=False)
+    with ignoring as server, pytest.raises(TransientError, match=r"dropped.*1009"):
+        asyncio.run(asyncio.wait_for(scenario(server), 5))
 
 
 def test_malformed_frames_are_counted_and_skipped(caplog: pytest.LogCaptureFixture) -> None:

@@ -228,16 +228,18 @@ async def _messages(
         try:
             # Cancelling recv() is safe in websockets' asyncio implementation.
             message = await asyncio.wait_for(connection.recv(), quiet_s)
+        except ConnectionClosedOK:
+            return
         except TimeoutError:
-            pong = await connection.ping()
             try:
+                pong = await connection.ping()
                 await asyncio.wait_for(pong, QUIET_PING_TIMEOUT_S)
+            except ConnectionClosedOK:
+                return
             except TimeoutError as exc:
                 raise TransientError("the Jetstream server stopped answering pings") from exc
             yield None
             continue
-        except ConnectionClosedOK:
-            return
         yield message
 
 
