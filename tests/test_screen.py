@@ -17,8 +17,10 @@ from listener.models import RawItem
 from listener.pipeline.brands import compile_brands, match_brands
 from listener.pipeline.normalize import normalize, scrub_item
 from listener.pipeline.run import Pipeline
-from listener.pipeline.screen import BrandScreen
+from listener.pipeline.screen import BrandScreen, _read_tags
+from listener.query import tokenize
 from listener.store import SQLiteStore, open_store
+from listener.text import html_to_text
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 MAX_TEXT_CHARS = 20000
@@ -182,3 +184,28 @@ def test_the_pipeline_screens_with_its_brands_and_stores_what_passed(
     stored = {mention.native_id for mention in report.stored}
     assert stored == {"1", "3"}
     assert stored <= {item.native_id for item in screened}
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        # Mastodon (its streaming API's captured content) and Bluesky (a link facet).
+        '<p><span class="h-card" translate="no"><a href="http://localhost:3000/@mastodonpy_test"'
+        ' class="u-url mention">@<span>mastodonpy_test</span></a></span> todo funny text</p>',
+        "<p>it&#39;s cool guy</p><p>second<br />line</p>",
+        'see <a href="https://www.youtube.com/watch?v=V5lDo&amp;t=1">www.youtube.com/watch?v=V5lD...'
+        "</a> &amp; more",
+    ],
+)
+def test_the_markup_sources_write_is_read_without_the_html_parser(markup: str) -> None:
+    read = _read_tags(markup)
+    assert read is not None
+    assert tokenize(read) == tokenize(html_to_text(markup))
+
+
+@pytest.mark.parametrize(
+    "markup",
+    ["<script>x</script>", "<!-- c -->", "<a title='x>y'>t</a>", "1 < 2", '<a href="x>', "</a x>"],
+)
+def test_markup_it_does_not_know_is_left_to_the_html_parser(markup: str) -> None:
+    assert _read_tags(markup) is None
