@@ -26,7 +26,7 @@ UTF-8 byte offsets; ``createdAt`` is what the author's client claimed. bsky.soci
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import Field
@@ -71,6 +71,9 @@ INFO = SourceInfo(
   app_password: ${BLUESKY_APP_PASSWORD}
   lookback: 1d             # first poll only
 """,
+    # 3,000 requests per 5 minutes per IP: 20 polls of up to 3 pages and 4 getProfiles
+    # calls are 140; logins are not per poll (the session is kept and refreshed).
+    min_interval=timedelta(seconds=15),
 )
 
 

@@ -29,6 +29,7 @@ Caps and traps:
 from __future__ import annotations
 
 import html
+from datetime import timedelta
 from typing import Any
 
 from pydantic import Field, model_validator
@@ -74,6 +75,9 @@ INFO = SourceInfo(
   api_username: system
   lookback: 2d                     # first poll only
 """,
+    # One latest-posts request (and one search, with query) while nothing is new: three
+    # a minute stay far inside a forum's per-IP limits; a 429's wait_seconds is honoured.
+    min_interval=timedelta(seconds=20),
 )
 
 

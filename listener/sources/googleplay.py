@@ -76,6 +76,8 @@ INFO = SourceInfo(
   service_account_json: ${GOOGLE_PLAY_SERVICE_ACCOUNT_JSON}   # or service_account_file: /path
   lookback: 7d             # the API keeps one week
 """,
+    # Raised: about 60 review calls an hour: 12 polls of up to 3 pages are 36.
+    min_interval=timedelta(minutes=5),
 )
 
 

@@ -12,6 +12,7 @@ past 10,000 requests an hour: polls stay small and HTTP 429 is honoured.
 from __future__ import annotations
 
 import html
+from datetime import timedelta
 from typing import Any, Literal
 
 from pydantic import Field
@@ -46,6 +47,8 @@ INFO = SourceInfo(
   tags: [story, comment]   # or just [comment]
   lookback: 2d             # first poll only
 """,
+    # Algolia allows 10,000 requests an hour per IP: 360 polls of up to 3 pages is 1,080.
+    min_interval=timedelta(seconds=10),
 )
 
 

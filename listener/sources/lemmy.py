@@ -23,6 +23,7 @@ Caps and traps:
 from __future__ import annotations
 
 import html
+from datetime import timedelta
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -61,6 +62,9 @@ INFO = SourceInfo(
   # community: technology       # search one community only
   lookback: 2d
 """,
+    # Lemmy's default allows 60 searches per 10 minutes per IP, and a poll searches once
+    # per kind: two kinds every 30 s are 40. Not lower: instances share one IP's budget.
+    min_interval=timedelta(seconds=30),
 )
 
 Kind = Literal["posts", "comments"]

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -80,6 +80,9 @@ INFO = SourceInfo(
   access_token: ${MASTODON_ACCESS_TOKEN}
   lookback: 1d                         # first poll only
 """,
+    # 300 requests per 5 minutes per IP or account: a poll asks once per hashtag (and once
+    # for query) while nothing is new, so three timelines every 15 s spend 60 of them.
+    min_interval=timedelta(seconds=15),
 )
 
 _TAG = re.compile(r"\w+")

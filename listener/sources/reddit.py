@@ -92,6 +92,10 @@ INFO = SourceInfo(
   lookback: 1d
   # karma_lookups: 10             # authors' karma (reach) looked up per poll; 0: none
 """,
+    # Raised: 100 queries a minute per OAuth client, shared by every source of the client,
+    # and one poll may take max_pages per listing plus karma_lookups (10) /about calls;
+    # the keyless RSS fallback is served about 10 requests a minute.
+    min_interval=timedelta(minutes=1),
 )
 
 Kind = Literal["posts", "comments"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import timedelta
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -56,6 +57,9 @@ INFO = SourceInfo(
   # max_entries: 1000               # entries per poll, newest first; a longer feed is walked
                                     # over the next polls, each also reading what is new at the top
 """,
+    # Feeds are read with conditional GET: an unchanged feed answers 304 with no body,
+    # and a feed's <ttl> or Cache-Control still stretches the next check.
+    min_interval=timedelta(seconds=10),
 )
 
 

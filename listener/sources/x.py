@@ -84,6 +84,9 @@ INFO = SourceInfo(
   bearer_token: ${X_BEARER_TOKEN}
   lookback: 1d             # first poll only; at most 7d
 """,
+    # Raised: recent search allows few requests per 15-minute window on the smaller paid
+    # tiers (up to 3 pages a poll); the x_stream source is the real-time path on X.
+    min_interval=timedelta(minutes=1),
 )
 
 

@@ -24,6 +24,7 @@ returns only reviews newer than that (a known id with a newer date is an edit).
 from __future__ import annotations
 
 import html
+from datetime import timedelta
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -72,6 +73,8 @@ INFO = SourceInfo(
   locale: en_US
   lookback: 30d            # first poll only
 """,
+    # Raised: the Starter plan allows 300 calls a day, one a poll: 288 polls a day fit it.
+    min_interval=timedelta(minutes=5),
 )
 
 _logged_once: set[str] = set()

@@ -77,6 +77,9 @@ INFO = SourceInfo(
   search_terms: acme                     # optional: only threads containing this
   lookback: 2d                           # first poll only
 """,
+    # Raised: 10,000 quota units a day per project, and a poll spends a unit per page of
+    # each video or channel plus up to 2 for authors: 288 polls a day of 3 units are 864.
+    min_interval=timedelta(minutes=5),
 )
 
 
