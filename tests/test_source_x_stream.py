@@ -368,6 +368,14 @@ def test_a_truncated_last_line_is_skipped_and_the_stream_ends_cleanly(
         json.loads(lines[-1])
 
 
+def test_lines_split_across_many_small_chunks_are_put_together(server: XStreamServer) -> None:
+    lines = capture_lines(NINE)[:4]
+    server.plan(Connection(lines=lines, chunk_bytes=7, end="close"))
+    events, error = run(server)
+    assert error is None
+    assert posts(events) == [json.loads(line)["data"]["id"] for line in lines]
+
+
 def test_a_line_over_the_cap_ends_the_connection(server: XStreamServer) -> None:
     server.plan(Connection(lines=[capture_lines(NINE)[0]], end="close"))
     _, error = run(server, max_response_bytes=2000)

@@ -58,6 +58,7 @@ class Connection:
     end: Literal["hold", "close", "drop", "silent"] = "hold"
     keepalive_s: float = 0.2
     every_s: float = 0.0  # between two lines
+    chunk_bytes: int = 0  # > 0: each line written in chunks of this size (TCP splits lines)
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     body: Any = None  # JSON answer of an error status
@@ -184,8 +185,11 @@ class XStreamServer:
             _head(200, {"Content-Type": "application/json", "Transfer-Encoding": "chunked"})
         )
         for line in plan.lines:
-            writer.write(_chunk(line + b"\r\n"))
-            await writer.drain()
+            data = line + b"\r\n"
+            step = plan.chunk_bytes or len(data)
+            for at in range(0, len(data), step):
+                writer.write(_chunk(data[at : at + step]))
+                await writer.drain()
             if plan.every_s:
                 await asyncio.sleep(plan.every_s)
         if plan.end == "close":

@@ -60,19 +60,24 @@ class Lines:
         self.chunks = response.aiter_bytes()
         self.cap = cap
         self.buffer = bytearray()
+        self.scanned = 0  # bytes of the buffer known to hold no newline
         self.done = False
         self.url = str(response.url)
 
     async def next(self) -> bytes | None:
         """The next line; ``None`` when the server ended the response."""
         while True:
-            end = self.buffer.find(b"\n")
+            # From where the last look stopped: a long line arriving in small chunks is
+            # scanned once, not once per chunk.
+            end = self.buffer.find(b"\n", self.scanned)
             if end > self.cap or (end < 0 and len(self.buffer) > self.cap):
                 raise TransientError(f"X sent a line over {self.cap} bytes: reconnecting")
             if end >= 0:
                 line = bytes(self.buffer[:end])
-                del self.buffer[: end + 1]
+                del self.buffer[: end + 1]  # cheap: CPython drops a bytearray's head in place
+                self.scanned = 0
                 return line.rstrip(b"\r")
+            self.scanned = len(self.buffer)
             if self.done:
                 rest, self.buffer = bytes(self.buffer), bytearray()
                 return rest.rstrip(b"\r") or None
@@ -118,8 +123,9 @@ class Decoder:
         errors = message.get("errors") if isinstance(message, dict) else None
         if isinstance(errors, list):
             raise_stream_error(errors)
-        # X: "new message types may appear"; a known one without data (an error only
-        # about an expansion) proves the connection alive and nothing more.
+            return self.skip(f"a message of errors only: {said({'errors': errors})}")
+        # X: "new message types may appear"; one we do not know proves the connection
+        # alive and nothing more.
         return StreamEvent.heartbeat()
 
     def skip(self, what: str) -> StreamEvent:
