@@ -39,6 +39,7 @@ class StreamHealthTracker:
         self.last_error: str | None = None
         self._samples: deque[tuple[float, int]] = deque()
         self._published_events = 0
+        self._connects = 0
 
     def saw_event(self, at: datetime | None) -> None:
         """A frame arrived (not a keep-alive): the one call on the per-event path."""
@@ -48,9 +49,10 @@ class StreamHealthTracker:
             self.stream_time = at
 
     def connecting(self) -> None:
-        if self.connected_since is not None or self.last_error is not None:
+        if self._connects:
             self.reconnects += 1
             self._metrics.stream_reconnects.labels(self.source).inc()
+        self._connects += 1
         self.status = StreamStatus.CONNECTING
         self.connected_since = None
         self.connected_at_mono = None

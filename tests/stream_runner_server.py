@@ -1,0 +1,168 @@
+"""A small real websocket stream for the stream runner's tests, and a stream type reading it.
+
+``ReplayServer`` serves numbered posts over a real websocket on 127.0.0.1 (port 0): a
+client asks ``?cursor=N`` and gets every post after N, then the live ones the test
+``publish``es. The test sets how it misbehaves: close after a few frames, go silent (no
+keep-alive), answer the handshake with an HTTP status (401, 503).
+
+``stream_type(server)`` is a ``SourceType`` whose ``stream`` reads it the way a real
+stream source does (opened, events with positions, errors by the contract), handed to the
+runner or the daemon directly: no registry entry, nothing patched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
+from typing import Any
+
+from websockets.asyncio.client import connect
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosedError, InvalidStatus
+from websockets.http11 import Request, Response
+
+from listener.models import Author, RawItem, SourceState
+from listener.sources.base import SourceType
+from listener.sources.errors import PermanentError, ServerRefused, TransientError
+from listener.sources.registry import get_source_type
+from listener.sources.streaming import ReconnectPolicy, StreamContext, StreamEvent, StreamOptions
+
+# Reconnects in tens of milliseconds, so twenty drops take well under a second.
+FAST = ReconnectPolicy(
+    network_step_s=0.01,
+    network_max_s=0.05,
+    http_base_s=0.2,
+    http_max_s=0.8,
+    rate_limited_base_s=0.2,
+    rate_limited_max_s=0.8,
+    jitter=0.0,
+    healthy_after_s=30.0,
+)
+POSTED_AT = datetime(2026, 12, 6, 5, 0, tzinfo=UTC)
+
+
+@dataclass
+class ReplayServer:
+    posts: list[str] = field(default_factory=list)
+    close_after: int | None = None  # frames per connection, then a clean close
+    drop_after: int | None = None  # frames per connection, then an abrupt close (1011)
+    silent: bool = False  # sends nothing, not even a keep-alive
+    refuse: int | None = None  # answer the handshake with this HTTP status
+    cursors: list[str] = field(default_factory=list)  # the cursor each connection asked for
+    sent_ids: list[str] = field(default_factory=list)
+    handshakes: list[float] = field(default_factory=list)  # time.monotonic() of each
+    _server: Server | None = None
+    _new_post: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        host, port = self._server.sockets[0].getsockname()[:2]
+        return f"ws://{host}:{port}/stream"
+
+    async def __aenter__(self) -> ReplayServer:
+        self._server = await serve(
+            self._handle, "127.0.0.1", 0, process_request=self._handshake, ping_interval=None
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._server is not None
+        self._server.close()
+        await self._server.wait_closed()
+
+    def publish(self, text: str) -> None:
+        self.posts.append(text)
+        self._new_post.set()
+
+    def _handshake(self, connection: ServerConnection, request: Request) -> Response | None:
+        self.handshakes.append(time.monotonic())
+        if self.refuse is not None:
+            status = HTTPStatus(self.refuse)
+            return connection.respond(status, f"{status.phrase}\n")
+        return None
+
+    async def _handle(self, ws: ServerConnection) -> None:
+        assert ws.request is not None
+        query = ws.request.path.partition("?cursor=")[2]
+        self.cursors.append(query)
+        after = int(query or 0)
+        if self.silent:
+            await ws.wait_closed()
+            return
+        sent = 0
+        seq = after
+        while True:
+            while seq < len(self.posts):
+                if self.close_after is not None and sent >= self.close_after:
+                    await ws.close()
+                    return
+                if self.drop_after is not None and sent >= self.drop_after:
+                    await ws.close(1011, "going away badly")
+                    return
+                seq += 1
+                await ws.send(json.dumps(frame(seq, self.posts[seq - 1])))
+                self.sent_ids.append(f"p{seq}")
+                sent += 1
+            self._new_post.clear()
+            posted = asyncio.ensure_future(self._new_post.wait())
+            closed = asyncio.ensure_future(ws.wait_closed())
+            await asyncio.wait([posted, closed], return_when=asyncio.FIRST_COMPLETED)
+            posted.cancel()
+            if closed.done():
+                return
+            closed.cancel()
+
+
+def frame(seq: int, text: str) -> dict[str, Any]:
+    at = POSTED_AT + timedelta(seconds=seq)
+    return {"seq": seq, "id": f"p{seq}", "text": text, "at": at.isoformat()}
+
+
+def stream_for(url: str) -> Any:
+    """A stream function reading ``ReplayServer`` by the contract in listener.sources.streaming."""
+
+    async def stream(
+        ctx: StreamContext[StreamOptions], state: SourceState
+    ) -> AsyncIterator[StreamEvent]:
+        try:
+            async with connect(f"{url}?cursor={state.cursor or 0}", open_timeout=2) as ws:
+                yield StreamEvent.opened_now()
+                async for raw in ws:
+                    data = json.loads(raw)
+                    at = datetime.fromisoformat(data["at"])
+                    item = RawItem(
+                        native_id=data["id"],
+                        url=f"https://example.test/{data['id']}",
+                        html=data["text"],
+                        author=Author(handle="someone"),
+                        published_at=at,
+                    )
+                    yield StreamEvent(items=(item,), position=str(data["seq"]), at=at)
+        except InvalidStatus as error:
+            status = error.response.status_code
+            if status in (401, 403):
+                raise PermanentError(f"the server refused the token (HTTP {status})") from None
+            raise ServerRefused(f"the server answered HTTP {status}") from None
+        except (OSError, ConnectionClosedError) as error:
+            raise TransientError(f"connection lost: {error}") from None
+
+    return stream
+
+
+def stream_type(server: ReplayServer, policy: ReconnectPolicy = FAST, **kw: Any) -> SourceType:
+    """The test's stream type under the name ``jetstream`` (its options model too), so a
+    settings file can name it; the daemon is handed this type instead of the registry's."""
+    return SourceType(
+        name="jetstream",
+        options_model=get_source_type("jetstream").options_model,
+        poll=None,
+        stream=stream_for(server.url),
+        reconnect=policy,
+        **kw,
+    )
