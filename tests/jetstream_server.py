@@ -49,6 +49,7 @@ import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
@@ -83,9 +84,15 @@ def post_line(
     did: str = "did:plc:jetstreamtest0000000000",
     rkey: str | None = None,
     operation: Literal["create", "update"] = "create",
-    created_at: str = "2026-07-04T14:38:06.071Z",
+    created_at: str | None = None,
 ) -> str:
-    """One post create (or update) in the v1 wire shape, for the live path of a test."""
+    """One post create (or update) in the v1 wire shape, for the live path of a test.
+
+    ``created_at`` defaults to the event's own time, as for a post just written (alert
+    rules leave old posts alone)."""
+    if created_at is None:
+        moment = datetime.fromtimestamp(time_us / 1_000_000, UTC)
+        created_at = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     return json.dumps(
         {
             "did": did,
