@@ -1,6 +1,6 @@
-"""The sources page: the health table (refreshed every 10 s by htmx), "poll now" and
-"unpark". Without JavaScript the table is as fresh as the page, and the buttons are plain
-form posts answered with a redirect back (303)."""
+"""The sources page: the health table (refreshed every 10 s by htmx), "poll now" ("reconnect
+now" for a stream waiting to reconnect) and "unpark". Without JavaScript the table is as
+fresh as the page, and the buttons are plain form posts answered with a redirect back (303)."""
 
 from __future__ import annotations
 
