@@ -131,11 +131,14 @@ async def stream(ctx: StreamContext[Options], state: SourceState) -> AsyncIterat
     async with aclosing(_frames(ctx, base)) as frames:
         async for frame in frames:
             if frame is OPENED:
-                now_id = None if saved is not None else str(snowflake_at(ctx.clock()))
-                # A first connect has nothing to fill; its position is "now", so that a
-                # drop before the first status still backfills from here.
-                yield StreamEvent(opened=True, position=now_id)
-                if saved is not None and options.backfill:
+                if saved is None:
+                    # A first connect has nothing to fill; its position is "now", so that a
+                    # drop before the first status still backfills from here.
+                    reader.largest = snowflake_at(ctx.clock())
+                    yield StreamEvent(opened=True, position=str(reader.largest))
+                    continue
+                yield StreamEvent.opened_now()
+                if options.backfill:
                     yield await _backfill(ctx, saved, reader)
             elif frame is ALIVE:
                 yield StreamEvent.heartbeat()
@@ -153,13 +156,12 @@ def _saved_position(ctx: StreamContext[Options], state: SourceState) -> int | No
         )
         return None
     saved = int(state.cursor)
-    now_id = snowflake_at(ctx.clock())
     if saved > snowflake_at(ctx.clock() + FUTURE_SLACK):
         ctx.log.warning(
             "saved position is a status id from the future; backfilling from now",
             extra={"source": ctx.source, "cursor": state.cursor},
         )
-        return now_id
+        return snowflake_at(ctx.clock())
     return saved
 
 
@@ -271,18 +273,19 @@ def _object(payload: Any) -> dict[str, Any]:
 
 
 async def _backfill(ctx: StreamContext[Options], since: int, reader: _Reader) -> StreamEvent:
-    """What was posted after ``since`` on every timeline, oldest first, as one event."""
-    items: list[RawItem] = []
+    """What was posted after ``since`` on every timeline, oldest first, as one event; a
+    status on two timelines (a local post with a followed tag) once."""
+    found: dict[str, RawItem] = {}
     for timeline in ctx.options.all_timelines():
-        items.extend(await _read_missed(ctx, timeline, since))
-    ids = [int(item.native_id) for item in items]
-    reader.largest = max([reader.largest, *ids])
-    reader.backfilled = {item.native_id for item in items}
-    newest = max(items, key=lambda item: int(item.native_id), default=None)
+        for item in await _read_missed(ctx, timeline, since):
+            found.setdefault(item.native_id, item)
+    items = sorted(found.values(), key=lambda item: int(item.native_id))
+    reader.largest = max([reader.largest, *(int(item.native_id) for item in items)])
+    reader.backfilled = set(found)
     return StreamEvent(
         items=tuple(items),
         position=str(reader.largest),
-        at=newest.published_at if newest else None,
+        at=items[-1].published_at if items else None,
     )
 
 

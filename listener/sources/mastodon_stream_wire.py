@@ -156,7 +156,7 @@ async def _open_websocket(
         response = exc.response
         raise refusal(
             response.status_code,
-            {k: v for k, v in response.headers.raw_items()},
+            response.headers,  # case-insensitive, as the server's names may be
             bytes(response.body or b"")[:MAX_ERROR_BODY_BYTES],
             url,
             now,

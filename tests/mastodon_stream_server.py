@@ -1,0 +1,395 @@
+"""A local Mastodon streaming server on real sockets: WebSocket and SSE on one port.
+
+An ASGI app (Starlette, served by uvicorn on its own thread and event loop) answers what
+``listener.sources.mastodon_stream`` asks of an instance:
+
+- ``GET /api/v2/instance`` — announces ``configuration.urls.streaming`` (this server's
+  ``ws://`` address) unless ``announce_streaming`` is off;
+- WebSocket ``/api/v1/streaming`` — the token checked at the upgrade (401 with
+  ``X-Error-Message``), ``subscribe`` messages recorded, an unknown stream answered with
+  the docs' in-socket error frame;
+- SSE ``/api/v1/streaming/{public,public/local,public/remote,hashtag,hashtag/local,list}``
+  — ``:)`` first, then the events, ``:thump`` while idle; an unknown channel is the docs'
+  400; a bad token a JSON 401;
+- the REST timelines the backfill reads (``/api/v1/timelines/tag/:tag``, ``/public``,
+  ``/list/:id``) from ``timeline``: statuses after ``min_id``, newest first.
+
+Each streaming connection (a socket, or one SSE response) plays the next ``Session`` of
+``sessions``: its events, then its end — ``"open"`` (keep-alives until the client leaves),
+``"close"`` (a clean close), ``"drop"`` (an abnormal end: close 1011 / a chunked body cut
+short) or ``"stall"`` (nothing more, not even a pong: every byte between the two sides is
+held, as on a dead connection). ``refuse`` answers every streaming connect with a status
+(401, 429, 503…); ``websocket = False`` answers the upgrade with 404, as a proxy that does
+not pass WebSockets. Everything the client did is recorded for assertions.
+
+The client talks to a small TCP relay in front of uvicorn, so ``stall`` can freeze a
+connection below HTTP, where a WebSocket library would otherwise answer pings itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import socket
+import threading
+from collections import deque
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from tests.helpers import FIXTURES
+
+HERE = FIXTURES / "mastodon_stream"
+TOKEN = "stream-test-token"
+SSE_CHANNELS = {"public", "public/local", "public/remote", "hashtag", "hashtag/local", "list"}
+WS_STREAMS = {"public", "public:local", "public:remote", "hashtag", "hashtag:local", "list"}
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event, written the way each transport writes it."""
+
+    name: str
+    payload: str | None  # JSON text, a bare id (delete), or None (no payload)
+
+    def sse(self) -> bytes:
+        data = self.payload if self.payload is not None else "undefined"
+        return f"event: {self.name}\ndata: {data}\n\n".encode()
+
+    def ws(self, stream: list[str]) -> str:
+        frame: dict[str, Any] = {"stream": stream, "event": self.name}
+        if self.payload is not None:
+            frame["payload"] = self.payload
+        return json.dumps(frame)
+
+
+@dataclass(frozen=True)
+class Verbatim:
+    """Sent as it is: SSE body bytes, or one WebSocket text frame."""
+
+    body: bytes
+
+    def sse(self) -> bytes:
+        return self.body
+
+    def ws(self, stream: list[str]) -> str:
+        return self.body.decode()
+
+
+Item = Event | Verbatim
+End = Literal["open", "close", "drop", "stall"]
+
+
+@dataclass
+class Session:
+    """What one streaming connection is sent, and how it ends."""
+
+    items: list[Item] = field(default_factory=list)
+    end: End = "open"
+
+
+def update(status: dict[str, Any]) -> Event:
+    return Event("update", json.dumps(status))
+
+
+def status_update(status: dict[str, Any]) -> Event:
+    return Event("status.update", json.dumps(status))
+
+
+def delete(status_id: str) -> Event:
+    return Event("delete", status_id)
+
+
+def sse_capture(name: str) -> Verbatim:
+    """A captured SSE body or block; a docs block gets the blank line that ends its event."""
+    body = (HERE / name).read_bytes()
+    return Verbatim(body + b"\n" if "__docs" in name else body)
+
+
+def ws_capture(name: str) -> Verbatim:
+    """A docs frame as the server sends it: compact JSON."""
+    return Verbatim(json.dumps(json.loads((HERE / name).read_bytes())).encode())
+
+
+def status_of(capture: Path | str) -> dict[str, Any]:
+    """The status in an SSE ``update``/``status.update`` capture block."""
+    text = (HERE / capture).read_text(encoding="utf-8")
+    [data] = [line[6:] for line in text.splitlines() if line.startswith("data: ")]
+    status: dict[str, Any] = json.loads(data)
+    return status
+
+
+@dataclass
+class Recorded:
+    connections: list[str] = field(default_factory=list)  # "ws", or the SSE path and query
+    subscriptions: list[dict[str, Any]] = field(default_factory=list)
+    authorizations: list[str | None] = field(default_factory=list)
+    rest: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # path, params
+
+
+class MastodonStreamServer:
+    """``with MastodonStreamServer() as server:`` — ``server.url`` is the instance URL."""
+
+    def __init__(self) -> None:
+        self.sessions: deque[Session] = deque()
+        self.timeline: list[dict[str, Any]] = []
+        self.token: str | None = TOKEN
+        self.refuse: tuple[int, dict[str, str], bytes] | None = None
+        self.websocket = True
+        self.announce_streaming = True
+        self.thump_s = 15.0
+        self.sse_channels = set(SSE_CHANNELS)  # fewer: an older server (400 for the rest)
+        self.recorded = Recorded()
+        self._loop = asyncio.new_event_loop()
+        self._relays: list[_Relay] = []
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._ready = threading.Event()
+        self._uvicorn: uvicorn.Server | None = None
+        self.port = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def play(self, *sessions: Session) -> None:
+        self.sessions.extend(sessions)
+
+    def __enter__(self) -> MastodonStreamServer:
+        self._thread.start()
+        if not self._ready.wait(10):
+            raise RuntimeError("the stream server did not start")
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(10)
+        self._thread.join(10)
+
+    # --- the thread ---------------------------------------------------------------------
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        try:
+            self._loop.run_until_complete(self._serve())
+        finally:
+            # Handlers still streaming or stalled, and the relays' pipes, end here.
+            pending = asyncio.all_tasks(self._loop)
+            for task in pending:
+                task.cancel()
+            self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            self._loop.close()
+
+    async def _serve(self) -> None:
+        backend = socket.socket()
+        backend.bind(("127.0.0.1", 0))
+        config = uvicorn.Config(
+            self._app(),
+            log_level="warning",
+            ws="websockets-sansio",
+            lifespan="off",
+            timeout_graceful_shutdown=1,
+        )
+        self._uvicorn = uvicorn.Server(config)
+        backend.listen()  # connects wait in the backlog until uvicorn accepts them
+        serving = asyncio.ensure_future(self._uvicorn.serve(sockets=[backend]))
+        relay = await asyncio.start_server(
+            lambda r, w: self._relay(r, w, backend.getsockname()[1]), "127.0.0.1", 0
+        )
+        self.port = relay.sockets[0].getsockname()[1]
+        self._ready.set()
+        async with relay:
+            await serving
+
+    async def _stop(self) -> None:
+        for relay in self._relays:
+            relay.close()
+        assert self._uvicorn is not None
+        self._uvicorn.should_exit = True
+        self._uvicorn.force_exit = True
+
+    async def _relay(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, port: int
+    ) -> None:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", port)
+        relay = _Relay(writer, up_writer)
+        self._relays.append(relay)
+        await asyncio.gather(
+            relay.pipe(reader, up_writer), relay.pipe(up_reader, writer), return_exceptions=True
+        )
+        relay.close()
+
+    def _freeze(self) -> None:
+        for relay in self._relays:
+            relay.freeze()
+
+    # --- the app ------------------------------------------------------------------------
+
+    def _app(self) -> Starlette:
+        return Starlette(
+            routes=[
+                Route("/api/v2/instance", self._instance),
+                WebSocketRoute("/api/v1/streaming", self._websocket),
+                Route("/api/v1/streaming/{channel:path}", self._sse),
+                Route("/api/v1/timelines/{which:path}", self._timeline),
+            ]
+        )
+
+    async def _instance(self, request: Request) -> Response:
+        self.recorded.rest.append((request.url.path, dict(request.query_params)))
+        urls = (
+            {"streaming": self.url.replace("http://", "ws://")} if self.announce_streaming else {}
+        )
+        return JSONResponse({"uri": "127.0.0.1", "configuration": {"urls": urls}})
+
+    def _next_session(self) -> Session:
+        return self.sessions.popleft() if self.sessions else Session()
+
+    def _refusal(self, authorization: str | None, *, websocket: bool) -> Response | None:
+        self.recorded.authorizations.append(authorization)
+        if self.refuse is not None:
+            status, headers, body = self.refuse
+            return Response(body, status, headers)
+        if self.token is None or authorization == f"Bearer {self.token}":
+            return None
+        said = "Missing access token" if authorization is None else "Invalid access token"
+        if websocket:  # Mastodon fails the upgrade with a bare 401 and says why in a header
+            return Response(b"", 401, {"X-Error-Message": said})
+        return JSONResponse({"error": said}, 401)
+
+    async def _websocket(self, websocket: WebSocket) -> None:
+        self.recorded.connections.append("ws")
+        refusal = self._refusal(websocket.headers.get("authorization"), websocket=True)
+        if refusal is None and not self.websocket:
+            refusal = Response(b"Not Found", 404)
+        if refusal is not None:
+            await websocket.send_denial_response(refusal)
+            return
+        await websocket.accept()
+        session = self._next_session()
+        streams: list[list[str]] = []
+        subscribed = asyncio.Event()
+
+        async def listen() -> None:
+            while True:
+                message = json.loads(await websocket.receive_text())
+                self.recorded.subscriptions.append(message)
+                stream = message.get("stream")
+                if stream not in WS_STREAMS:
+                    await websocket.send_text(
+                        ws_capture("ws_error_unknown_stream_type__docs.json").ws([])
+                    )
+                    continue
+                streams.append([stream, *([message[k] for k in ("tag", "list") if k in message])])
+                subscribed.set()
+
+        listening = asyncio.ensure_future(listen())
+        try:
+            await asyncio.wait_for(subscribed.wait(), 5)
+            # A client subscribes to all its timelines at once: let the rest arrive first.
+            seen = 0
+            while seen != len(self.recorded.subscriptions):
+                seen = len(self.recorded.subscriptions)
+                await asyncio.sleep(0.05)
+            for item in session.items:
+                await websocket.send_text(item.ws(streams[0]))
+            await self._end_websocket(websocket, session.end)
+        except (WebSocketDisconnect, RuntimeError, TimeoutError):
+            pass  # the client left
+        finally:
+            listening.cancel()
+
+    async def _end_websocket(self, websocket: WebSocket, end: End) -> None:
+        if end == "close":
+            await websocket.close(1000)
+        elif end == "drop":
+            await websocket.close(1011)
+        elif end == "stall":
+            await asyncio.sleep(0.2)  # let the relay pass what was sent, then hold everything
+            self._freeze()
+            await asyncio.sleep(3600)
+        else:
+            await websocket.receive_text()  # until the client leaves; pings are answered
+
+    async def _sse(self, request: Request) -> Response:
+        channel = request.path_params["channel"]
+        self.recorded.connections.append(
+            request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        )
+        refusal = self._refusal(request.headers.get("authorization"), websocket=False)
+        if refusal is not None:
+            return refusal
+        if channel not in self.sse_channels:
+            body = json.dumps(
+                json.loads((HERE / "http_error_unknown_channel__docs.json").read_bytes())
+            )
+            return Response(body, 400, media_type="application/json")
+        session = self._next_session()
+        headers = {"Cache-Control": "private, no-store"}
+        return StreamingResponse(
+            self._sse_body(session), media_type="text/event-stream", headers=headers
+        )
+
+    async def _sse_body(self, session: Session) -> AsyncIterator[bytes]:
+        yield b":)\n"
+        for item in session.items:
+            yield item.sse()
+        if session.end == "drop":
+            raise ConnectionAbortedError("a dropped stream (the body ends without its last chunk)")
+        if session.end == "stall":
+            await asyncio.sleep(3600)
+        while session.end == "open":
+            await asyncio.sleep(self.thump_s)
+            yield b":thump\n"
+
+    async def _timeline(self, request: Request) -> Response:
+        params = dict(request.query_params)
+        self.recorded.rest.append((request.url.path, params))
+        min_id = int(params.get("min_id", "0"))
+        limit = int(params.get("limit", "20"))
+        after = sorted(
+            (s for s in self.timeline if int(s["id"]) > min_id), key=lambda s: int(s["id"])
+        )
+        return JSONResponse(list(reversed(after[:limit])))
+
+
+class _Relay:
+    """Bytes both ways between a client and uvicorn, until ``frozen`` holds them all."""
+
+    def __init__(self, *writers: asyncio.StreamWriter) -> None:
+        self.writers = writers
+        self.flowing = asyncio.Event()
+        self.flowing.set()
+
+    def freeze(self) -> None:
+        self.flowing.clear()
+
+    async def pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while data := await reader.read(65536):
+            await self.flowing.wait()
+            writer.write(data)
+            await writer.drain()
+        with contextlib.suppress(OSError):
+            writer.write_eof()
+
+    def close(self) -> None:
+        for writer in self.writers:
+            writer.close()
+
+
+def statuses(base: dict[str, Any], ids: Iterable[int]) -> list[dict[str, Any]]:
+    """Copies of ``base`` under other ids, each with its own text."""
+    return [{**base, "id": str(i), "content": f"<p>status {i}</p>"} for i in ids]
