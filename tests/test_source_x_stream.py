@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
+import time
 from collections.abc import AsyncGenerator, Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -14,7 +17,12 @@ import httpx
 import pytest
 from pydantic import SecretStr, ValidationError
 
+from listener.config.settings import Settings, SourceSettings
+from listener.metrics import Metrics
 from listener.models import SourceState
+from listener.pipeline.run import Pipeline
+from listener.service.stream_setup import StreamSetup
+from listener.service.streams import StreamRunner
 from listener.sources import x, x_stream
 from listener.sources.errors import (
     PermanentError,
@@ -23,8 +31,10 @@ from listener.sources.errors import (
     SourceError,
     TransientError,
 )
+from listener.sources.registry import get_source_type
 from listener.sources.streaming import DEFAULT_RECONNECT, StreamContext, StreamEvent
-from listener.sources.x_stream_rules import RULE_MAX_CHARS, translate, wanted_rules
+from listener.store import SQLiteStore, open_store
+from tests.stream_runner_server import FAST
 from tests.x_stream_server import Connection, XStreamServer, capture_lines, x_stream_server
 
 NINE = "capture_filtered_stream_9_lines__twarc.jsonl"
@@ -155,129 +165,6 @@ def test_keep_alives_are_heartbeats_and_keep_the_stream_open(server: XStreamServ
     assert all(e.keepalive for e in events[4:])
 
 
-# --- rules: translation ----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("query", "rules"),
-    [
-        ("acme", ("acme",)),
-        ('"acme anvil" OR @acme OR #acme', ('"acme anvil" OR @acme OR #acme',)),
-        ("acme anvil", ("acme anvil",)),
-        ("acme AND anvil lang:en", ("acme anvil lang:en",)),
-        ("(acme OR anvil) broken", ("(acme OR anvil) broken",)),
-        ("acme OR anvil broken", ("acme OR (anvil broken)",)),
-        ("acme -job", ("acme -job",)),
-        ("acme -(job OR hiring)", ("acme -job -hiring",)),
-        ("acme NOT -anvil", ("acme anvil",)),
-        ("Café", ("café OR cafe",)),
-        ("acme -Café", ("acme -café -cafe",)),
-        ("wi-fi foo_bar", ('"wi fi" "foo_bar"',)),
-        ("acme lang:pt-BR", ("acme lang:pt",)),
-        ("acme source:reddit", ()),
-        ("acme OR anvil source:x-live", ("acme OR anvil",)),
-        ("acme -source:x_stream", ()),
-    ],
-)
-def test_brand_queries_become_x_rules(query: str, rules: tuple[str, ...]) -> None:
-    assert translate(query, NAMES).values == rules
-
-
-@pytest.mark.parametrize(
-    ("query", "rule", "dropped"),
-    [
-        ("acme acm*", "acme", "acm*"),
-        ("acme -(job hiring)", "acme", "-(job hiring)"),
-        ("acme -lang:pt-br", "acme", "-lang:pt-br"),
-        ("acme @acme@mastodon.social", "acme", "@acme@mastodon.social"),
-    ],
-)
-def test_what_x_cannot_say_is_dropped_from_an_and_widening_the_rule(
-    query: str, rule: str, dropped: str
-) -> None:
-    translation = translate(query, NAMES)
-    assert translation.values == (rule,)
-    assert dropped in translation.widened[0]
-
-
-@pytest.mark.parametrize(
-    ("query", "named"),
-    [
-        ("acm*", "prefix search acm*"),
-        ("acme OR acm*", "prefix search acm*"),
-        ("-acme", "X needs a word"),
-        ("acm* -job", "prefix search acm*"),
-        ("source:x-live", "every post"),
-    ],
-)
-def test_a_brand_x_cannot_find_is_refused_naming_brand_and_construct(
-    query: str, named: str
-) -> None:
-    with pytest.raises(PermanentError) as refused:
-        wanted_rules(["acme", query], None, NAMES)
-    assert "brand 2" in str(refused.value) and query in str(refused.value)
-    assert named in str(refused.value)
-
-
-def test_a_long_or_is_split_into_rules_under_x_s_limit() -> None:
-    words = [f"brandword{n:04d}" for n in range(150)]
-    values = translate(" OR ".join(words), NAMES).values
-    assert len(values) > 1 and all(len(v) <= RULE_MAX_CHARS for v in values)
-    assert " OR ".join(values).split(" OR ") == words
-
-
-def test_rules_are_tagged_by_brand_and_shared_values_sent_once() -> None:
-    rules, _ = wanted_rules(["acme -job", "anvil", "acme  -job"], None, NAMES)
-    assert [(r.value, r.tag) for r in rules] == [
-        ("acme -job", "listener:acme -job"),
-        ("anvil", "listener:anvil"),
-    ]
-    explicit, _ = wanted_rules(["acme"], ["acme -is:retweet"], NAMES)
-    assert [(r.value, r.tag) for r in explicit] == [("acme -is:retweet", "listener:rules")]
-
-
-# --- rules: sync at connect ------------------------------------------------------------
-
-
-def test_sync_changes_only_our_tagged_rules(server: XStreamServer) -> None:
-    theirs = server.add_rule("cats -dogs", "team dashboard")
-    untagged = server.add_rule("weather")
-    stale = server.add_rule("oldbrand", "listener:oldbrand")
-    kept = server.add_rule("acme", "listener:acme")
-    server.plan(Connection(end="close"))
-    _, error = run(server, brands=["acme", "anvil lang:en"])
-    assert error is None
-    assert sorted((r["value"], r.get("tag")) for r in server.rules.values()) == [
-        ("acme", "listener:acme"),
-        ("anvil lang:en", "listener:anvil lang:en"),
-        ("cats -dogs", "team dashboard"),
-        ("weather", None),
-    ]
-    assert {theirs, untagged, kept} <= set(server.rules) and stale not in server.rules
-    [delete, add] = server.seen(RULES, "POST")
-    assert delete.body == {"delete": {"ids": [stale]}}
-    assert add.body == {"add": [{"value": "anvil lang:en", "tag": "listener:anvil lang:en"}]}
-    # In step already: the next connect reads the rules and changes nothing.
-    server.plan(Connection(end="close"))
-    run(server, brands=["acme", "anvil lang:en"])
-    assert len(server.seen(RULES, "POST")) == 2
-    assert len(server.seen(RULES)) == 2
-
-
-def test_a_rule_x_refuses_parks_the_source_with_x_s_reason(server: XStreamServer) -> None:
-    events, error = run(server, rules=["acme -is:retweet", "acme nonsense:thing"])
-    assert isinstance(error, PermanentError)
-    assert "acme nonsense:thing" in str(error) and "invalid operator 'nonsense'" in str(error)
-    assert not server.seen(STREAM) and not events
-
-
-def test_someone_else_s_rule_with_the_same_value_is_no_failure(server: XStreamServer) -> None:
-    server.add_rule("acme", "team dashboard")
-    server.plan(Connection(lines=[capture_lines(NINE)[0]], end="close"))
-    events, error = run(server)
-    assert error is None and len(posts(events)) == 1
-
-
 # --- faults ------------------------------------------------------------------------------
 
 
@@ -396,12 +283,16 @@ def test_a_burst_of_10000_lines_is_read_whole(server: XStreamServer) -> None:
 
 def _search_posts(server: XStreamServer, ids: Sequence[int]) -> None:
     server.search_users = [{"id": "42", "username": "acme_fan", "name": "Fan"}]
-    server.search_posts = [
+    server.search_posts = _posts(ids)
+
+
+def _posts(ids: Sequence[int]) -> list[dict[str, Any]]:
+    return [
         {
             "id": str(i),
-            "text": f"acme post {i}",
+            "text": f"acme post {i}: the refund never came",
             "author_id": "42",
-            "created_at": "2021-04-01T15:50:00.000Z",
+            "created_at": x.id_time(i).isoformat().replace("+00:00", "Z"),
             "edit_history_tweet_ids": [str(i)],
         }
         for i in ids
@@ -414,9 +305,12 @@ def snowflake(ago: timedelta) -> int:
     return (created_ms - x.SNOWFLAKE_EPOCH_MS) << 22
 
 
-def live_line(post_id: int) -> bytes:
+def live_line(post_id: int, text: str | None = None) -> bytes:
     message = json.loads(capture_lines(NINE)[2])
     message["data"]["id"] = str(post_id)
+    message["data"]["created_at"] = x.id_time(post_id).isoformat().replace("+00:00", "Z")
+    if text is not None:
+        message["data"]["text"] = text
     return json.dumps(message).encode()
 
 
@@ -480,6 +374,82 @@ def test_twenty_drops_lose_no_post_and_the_cursor_only_grows(server: XStreamServ
     assert {str(i) for i in live_ids} <= seen
     assert {str(i) for i in missed_ids if i < live_ids[-1]} <= seen
     assert len(server.seen(SEARCH)) == 20
+
+
+def test_the_daemon_s_runner_stores_every_post_once_across_twenty_drops(
+    write_settings: Callable[[str], Settings],
+) -> None:
+    # The real runner (listener.service.streams) with the real x_stream type, only its
+    # reconnect waits shortened: each connection brings one live post and drops, and one
+    # post made while it was down is found by the next connection's backfill.
+    settings = write_settings(
+        "brands:\n  - name: Acme\n    query: acme\nstorage:\n  sqlite: data/listener.db\n"
+    )
+    live_ids = [snowflake(timedelta(seconds=90 - 2 * n)) for n in range(20)]
+    missed_ids = [snowflake(timedelta(seconds=89 - 2 * n)) for n in range(20)]
+
+    async def scenario() -> None:
+        store = open_store(settings.storage.sqlite)
+        pipeline = Pipeline(settings, store)
+        with x_stream_server() as server:
+            _search_posts(server, [])
+            for live_id, missed_id in zip(live_ids, missed_ids, strict=True):
+                [missed] = _posts([missed_id])
+                lines = [live_line(live_id, f"acme lost my order again {live_id}"), b"", b""]
+                server.plan(Connection(lines=lines, every_s=0.02, end="drop", missed=[missed]))
+            async with httpx.AsyncClient() as http:
+                setup = StreamSetup(
+                    store=store,
+                    http=http,
+                    metrics=Metrics(),
+                    pipeline=lambda: pipeline,
+                    rng=random.Random(1),
+                    health_every_s=0.1,
+                    park_check_s=0.1,
+                )
+                source = SourceSettings.model_validate(
+                    {
+                        "name": "live",
+                        "type": "x_stream",
+                        "bearer_token": server.token,
+                        "api_url": server.url,
+                        "batch_window": timedelta(milliseconds=20),
+                    }
+                )
+                kind = replace(get_source_type("x_stream"), reconnect=FAST)
+                runner = StreamRunner(source, kind, setup, brand_queries=("acme",))
+                task = asyncio.create_task(runner.run())
+                wanted = {str(i) for i in [*live_ids, *missed_ids]}
+                newest = str(max(int(i) for i in wanted))
+                try:
+                    assert await until(lambda: wanted <= set(_stored(store)), timeout_s=30)
+                    assert await until(
+                        lambda: (store.load_source_state("live") or runner.state).cursor == newest
+                    )
+                finally:
+                    runner.stop()
+                    await asyncio.wait([task], timeout=5)
+            stored = _stored(store)
+            store.close()
+        assert len(stored) == len(set(stored)) == 40
+        assert len(server.seen(STREAM)) >= 21 and len(server.seen(SEARCH)) >= 20
+        assert [r["tag"] for r in server.rules.values()] == ["listener:acme"]
+
+    asyncio.run(scenario())
+
+
+async def until(condition: Callable[[], bool], timeout_s: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
+
+
+def _stored(store: SQLiteStore) -> list[str]:
+    with store._read() as conn:
+        return [row[0] for row in conn.execute("SELECT native_id FROM mentions")]
 
 
 # --- settings ----------------------------------------------------------------------------

@@ -62,6 +62,8 @@ class Connection:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     body: Any = None  # JSON answer of an error status
+    # Posts made while this connection was down: recent search has them once it ends.
+    missed: Sequence[dict[str, Any]] = ()
 
 
 @dataclass
@@ -178,6 +180,12 @@ class XStreamServer:
 
     async def _stream(self, writer: asyncio.StreamWriter) -> None:
         plan = self._plans.pop(0) if self._plans else self.default
+        try:
+            await self._stream_plan(plan, writer)
+        finally:
+            self.search_posts.extend(plan.missed)
+
+    async def _stream_plan(self, plan: Connection, writer: asyncio.StreamWriter) -> None:
         if plan.status != 200:
             await _answer(writer, plan.status, plan.body, plan.headers)
             return
