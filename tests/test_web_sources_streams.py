@@ -184,6 +184,14 @@ def test_with_the_daemon_here_reconnect_now_is_offered_where_it_waits(
     assert client.post("/api/v1/sources/stale/poll").status_code == 409
     assert client.post("/api/v1/sources/off/poll").status_code == 409
     assert client.post("/api/v1/sources/refused/poll").status_code == 409
+    # Unparked here, the daemon is told at once rather than at its next look at the store.
+    unparked = client.post("/api/v1/sources/refused/unpark").json()
+    assert unparked == {
+        "source": "refused",
+        "was_parked": True,
+        "message": "refused unparked; reconnecting now",
+    }
+    assert client.post("/api/v1/sources/nothing/unpark").status_code == 404
 
 
 def test_a_viewer_sees_the_health_but_no_buttons(daemon_app: WebServer) -> None:
@@ -231,5 +239,5 @@ def test_in_the_browser_the_streams_read_as_sentences(
     retrying.get_by_role("button", name="Reconnect now").click()
     page.locator("#sources-table .notice >> text=retrying reconnects now").wait_for()
     page.locator("tr[data-source='refused']").get_by_role("button", name="Unpark").click()
-    page.locator("#sources-table .notice >> text=refused unparked").wait_for()
+    page.locator("#sources-table .notice >> text=refused unparked; reconnecting now").wait_for()
     assert page.locator("tr[data-source='refused'] .status").inner_text() == "Connecting"

@@ -10,7 +10,7 @@ from listener.web.api_document import problem_responses
 from listener.web.auth import Principal, Role, require
 from listener.web.context import WebContext, context_of
 from listener.web.ops_actions import PollRequested
-from listener.web.source_views import SourceList, Unparked, poll_now, unpark
+from listener.web.source_views import SourceList, Unparked, poll_now, unpark_now
 from listener.web.source_views import source_list as list_of_sources
 
 router = APIRouter(prefix="/api/v1", tags=["sources"])
@@ -53,10 +53,10 @@ async def poll(
     "/sources/{name}/unpark",
     responses=problem_responses({404: "No source of that name in the settings"}),
 )
-def unpark_source(
+async def unpark_source(
     name: str,
     context: Annotated[WebContext, Depends(context_of)],
     _who: Annotated[Principal, Depends(require(Role.AGENT))],
 ) -> Unparked:
     """Let a parked source be polled (a stream: reconnected) again, as ``listener unpark``."""
-    return unpark(context, name)
+    return await unpark_now(context, name)

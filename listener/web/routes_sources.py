@@ -14,7 +14,7 @@ from listener.web.auth import Principal, Role, require
 from listener.web.context import WebContext, context_of
 from listener.web.display import Show
 from listener.web.pages import render
-from listener.web.source_views import poll_now, source_list, unpark
+from listener.web.source_views import poll_now, source_list, unpark_now
 
 router = APIRouter()
 
@@ -73,13 +73,13 @@ async def poll_from_page(
 
 
 @router.post("/sources/{name}/unpark", response_model=None)
-def unpark_from_page(
+async def unpark_from_page(
     name: str,
     request: Request,
     context: Annotated[WebContext, Depends(context_of)],
     who: Annotated[Principal, Depends(require(Role.AGENT))],
 ) -> Response:
-    done = unpark(context, name)
+    done = await unpark_now(context, name)
     if not _from_htmx(request):
         return RedirectResponse("/sources", status_code=303)
-    return _page(request, context, who, said=done.message, block="table")
+    return await run_in_threadpool(_page, request, context, who, said=done.message, block="table")

@@ -258,14 +258,27 @@ async def _reconnect_now(
 
 def unpark(context: WebContext, name: str) -> Unparked:
     """What ``listener unpark`` does: clear the parked reason and make the source due."""
+    source = _configured(context, name)
     state = context.store.load_source_state(name)
     if state is None or not state.parked_reason:
         return Unparked(source=name, was_parked=False, message=f"{name} is not parked")
     context.store.save_source_state(replace(state, parked_reason=None, next_check_at=None))
-    source = _configured(context, name)
     then = "reconnects it" if source.is_stream else "polls it"
     return Unparked(
         source=name,
         was_parked=True,
         message=f"{name} unparked; the running daemon {then} within seconds",
     )
+
+
+async def unpark_now(context: WebContext, name: str) -> Unparked:
+    """``unpark``, and a stream's runner in this process told at once: it would otherwise
+    notice the cleared reason at its next look at the store, seconds later."""
+    done = await run_in_threadpool(unpark, context, name)
+    source = _configured(context, name)
+    if not (done.was_parked and source.is_stream and context.operations is not None):
+        return done
+    # On the daemon's loop (this app shares it), as the Operations protocol asks.
+    if context.operations.request_poll(name):
+        return done.model_copy(update={"message": f"{name} unparked; reconnecting now"})
+    return done
