@@ -80,7 +80,10 @@ positive_query = st.recursive(
     ),
     max_leaves=4,
 )
-markup = st.lists(st.one_of(word, st.sampled_from(GLUE)), max_size=30).map("".join)
+# Any characters too, a few at a time (NFKC makes letters of some: ﬁ, ², Ⓐ, ㍿).
+markup = st.lists(st.one_of(word, st.sampled_from(GLUE), st.text(max_size=3)), max_size=30).map(
+    "".join
+)
 
 
 def brands_of(queries: list[str]) -> CompiledBrands | None:

@@ -143,7 +143,9 @@ class BrandScreen:
             return True
         if self._pattern is None:
             return False
-        text = f"{title}\n{body}"
-        if not text.isprintable():
+        # The matcher reads "title\nbody"; a line break is a boundary like the start.
+        text = f"{title}\n{body}" if title else body
+        # Most posts that are not printable only hold line breaks: skip the regex for them.
+        if not text.isprintable() and not text.replace("\n", "").isprintable():
             text = _CONTROL.sub("", text)
         return self._pattern.search(normalize(text)) is not None
