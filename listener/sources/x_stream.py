@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
@@ -248,11 +249,13 @@ async def _events(
                     await task
 
 
+@dataclass(frozen=True)
 class _Backfill:
     """What recent search found in the gap; ``complete`` when all of it could be read."""
 
-    def __init__(self, items: list[RawItem], ids: list[int], complete: bool) -> None:
-        self.items, self.ids, self.complete = items, ids, complete
+    items: list[RawItem]
+    ids: list[int]
+    complete: bool
 
 
 async def _backfill(

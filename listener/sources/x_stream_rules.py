@@ -9,8 +9,9 @@ Translation (``listener.query`` tree → X operators), exact where X can say the
     #tag  @handle  lang:pt       #tag  @handle  lang:pt
     -word  -(a OR b)             -word  -a -b              (X refuses a negated group, so
                                                             De Morgan turns it into words)
-    Café  #Café                  (café OR cafe)            (an accented X rule finds only
-                                                            accented posts; ours finds both)
+    Café  #Café  wi-fi           (café OR cafe)  …         (as written and as our matching
+                                 ("wi-fi" OR "wi fi")       reads it: an accented X rule
+                                                            finds only accented posts)
     source:x_stream / source:other   folded away: true or false for this source
 
 What X cannot say — a prefix (``acm*``), a fediverse handle (``@a@server``), a negated AND
@@ -30,11 +31,22 @@ at the top is split into several rules with the same tag (the union is the same)
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from listener.query import And, Field, Handle, Hashtag, Node, Not, Or, Phrase, QueryError, Term
+from listener.query import (
+    And,
+    Field,
+    Handle,
+    Hashtag,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    QueryError,
+    Term,
+    tokenize,
+)
 from listener.query.ast import format_query, quote
 from listener.query.parser import parse_labeled
 from listener.sources.errors import PermanentError
@@ -159,9 +171,10 @@ def _fold(node: Node, names: frozenset[str]) -> Node | bool:
 
 
 def _written(label: str) -> str:
-    """A leaf as the person typed it, casefolded but with its accents (``"Café"`` → café)."""
+    """A leaf as the person typed it, lowercased but with its accents (``"Café"`` → café;
+    lower, not casefold: casefold spells ß as ss, where the post says ß)."""
     text = label[1:-1].replace('\\"', '"').replace("\\\\", "\\") if label[:1] == '"' else label
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
 
 
 def _keyword(word: str) -> str:
@@ -177,9 +190,10 @@ class _Translator:
     def label(self, node: Node) -> str:
         return self.labels.get(node) or format_query(node)
 
-    def forms(self, plain: str, written: str, render: Any) -> _X:
+    def forms(self, plain: str, written: str, render: Callable[[str], str]) -> _X:
         # The pipeline finds "cafe" and "café" alike; X's accented rule finds only "café".
-        if written != plain and not written.isascii():
+        # (Only where the two differ by accents: "wi-fi" is the phrase "wi fi" either way.)
+        if written != plain and " ".join(tokenize(written)) == plain:
             return _Any((_Op(render(written)), _Op(render(plain))))
         return _Op(render(plain))
 
@@ -191,7 +205,7 @@ class _Translator:
         if isinstance(node, Phrase):
             plain = " ".join(node.words)
             written = _written(self.label(node))
-            return self.forms(plain, written if " " in written else plain, quote)
+            return self.forms(plain, written, quote)
         if isinstance(node, Handle):
             if "@" in node.name:
                 raise Unexpressible(f"the fediverse handle {self.label(node)} (not an X account)")
