@@ -16,6 +16,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
@@ -23,7 +24,7 @@ from typing import Any
 
 from websockets.asyncio.client import connect
 from websockets.asyncio.server import Server, ServerConnection, serve
-from websockets.exceptions import ConnectionClosedError, InvalidStatus
+from websockets.exceptions import ConnectionClosed, ConnectionClosedError, InvalidStatus
 from websockets.http11 import Request, Response
 
 from listener.models import Author, RawItem, SourceState
@@ -55,6 +56,7 @@ class ReplayServer:
     refuse: int | None = None  # answer the handshake with this HTTP status
     cursors: list[str] = field(default_factory=list)  # the cursor each connection asked for
     sent_ids: list[str] = field(default_factory=list)
+    posted_at: datetime = POSTED_AT  # the first post's time; each next one a second later
     handshakes: list[float] = field(default_factory=list)  # time.monotonic() of each
     _server: Server | None = None
     _new_post: asyncio.Event = field(default_factory=asyncio.Event)
@@ -88,6 +90,10 @@ class ReplayServer:
         return None
 
     async def _handle(self, ws: ServerConnection) -> None:
+        with suppress(ConnectionClosed):  # the client went away (a test's runner stopped)
+            await self._serve(ws)
+
+    async def _serve(self, ws: ServerConnection) -> None:
         assert ws.request is not None
         query = ws.request.path.partition("?cursor=")[2]
         self.cursors.append(query)
@@ -106,7 +112,7 @@ class ReplayServer:
                     await ws.close(1011, "going away badly")
                     return
                 seq += 1
-                await ws.send(json.dumps(frame(seq, self.posts[seq - 1])))
+                await ws.send(json.dumps(frame(seq, self.posts[seq - 1], self.posted_at)))
                 self.sent_ids.append(f"p{seq}")
                 sent += 1
             self._new_post.clear()
@@ -119,8 +125,8 @@ class ReplayServer:
             closed.cancel()
 
 
-def frame(seq: int, text: str) -> dict[str, Any]:
-    at = POSTED_AT + timedelta(seconds=seq)
+def frame(seq: int, text: str, first_at: datetime = POSTED_AT) -> dict[str, Any]:
+    at = first_at + timedelta(seconds=seq - 1)
     return {"seq": seq, "id": f"p{seq}", "text": text, "at": at.isoformat()}
 
 

@@ -286,7 +286,7 @@ def test_health_rows_and_metrics_follow_the_stream(
                 health = w.store.stream_healths()["live"]
                 assert health.status is StreamStatus.CONNECTED
                 assert health.connected_since is not None and health.last_event_at is not None
-                assert health.stream_time == POSTED_AT + timedelta(seconds=3)
+                assert health.stream_time == POSTED_AT + timedelta(seconds=2)
                 assert health.reconnects == 0 and health.last_error is None
                 assert health.lag_s() is not None and health.lag_s() > 0
                 assert w.metric("listener_stream_connected") == 1
