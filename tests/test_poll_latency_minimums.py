@@ -3,7 +3,8 @@
 (feeds by conditional GET, Hacker News, Mastodon, Bluesky, GitHub search, Discourse), the
 general 30 s or more where a quota is tight (X, YouTube, Reddit, Stack Exchange, Yelp,
 Google Play). An interval under a type's minimum is refused at its line, naming it; the
-minimum itself is accepted. The README's table lists the same figures.
+minimum itself is accepted. The README's table, docs/sources.md and ``listener sources
+--types`` show the same figures.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from listener.cli.main import main
 from listener.config.errors import ConfigError
 from listener.config.settings import MIN_INTERVAL, load_settings
 from listener.sources.registry import get_source_type, source_types
@@ -102,3 +105,15 @@ def test_the_readme_lists_each_types_minimum() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for kind in POLLED:
         assert f"| `{kind}` | {format_duration(minimum(kind))} |" in readme, kind
+
+
+def test_the_docs_and_listener_sources_types_show_each_types_minimum() -> None:
+    docs = (ROOT / "docs" / "sources.md").read_text(encoding="utf-8")
+    printed = CliRunner().invoke(main, ["sources", "--types"])
+    assert printed.exit_code == 0, printed.output
+    for kind in POLLED:
+        shortest = format_duration(minimum(kind))
+        section = docs[docs.index(f"## {kind}\n") :]
+        assert f"- **Shortest interval:** {shortest} " in section.split("\n## ", 1)[0], kind
+        block = printed.output[printed.output.index(f"\n{kind}: ") :].split("\n\n", 1)[0]
+        assert f"  interval:    at least {shortest} " in block, kind

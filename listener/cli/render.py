@@ -18,12 +18,13 @@ from typing import Any
 import click
 import regex
 
-from listener.config.settings import SourceSettings
+from listener.config.settings import MIN_INTERVAL, SourceSettings
 from listener.models import Finding, Judgments, Mention, SentimentLabel, SourceState, Urgency
 from listener.redaction import redact
 from listener.service.runner import PollSummary
 from listener.sources.base import SourceType
 from listener.store import DEFAULT_HIGHLIGHT, SearchHit
+from listener.units import format_duration
 
 HIGHLIGHT_START, HIGHLIGHT_END = DEFAULT_HIGHLIGHT  # the store's snippet markers
 _UNSAFE = regex.compile(r"[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -343,6 +344,9 @@ def render_source_types(types: Iterable[SourceType], *, samples: bool = False) -
         lines.extend("               " + c for c in credentials[1:])
         if info.limits:
             lines.append(f"  limits:      {info.limits}")
+        if kind.poll is not None:
+            shortest = format_duration(info.min_interval or MIN_INTERVAL)
+            lines.append(f"  interval:    at least {shortest} (what the API allows)")
         if samples and info.sample:
             lines.append("  sample (under `sources:` in settings.yaml):")
             lines.extend("    " + line for line in info.sample.rstrip().splitlines())
