@@ -115,5 +115,6 @@ def test_the_docs_and_listener_sources_types_show_each_types_minimum() -> None:
         shortest = format_duration(minimum(kind))
         section = docs[docs.index(f"## {kind}\n") :]
         assert f"- **Shortest interval:** {shortest} " in section.split("\n## ", 1)[0], kind
-        block = printed.output[printed.output.index(f"\n{kind}: ") :].split("\n\n", 1)[0]
+        listed = "\n" + printed.output
+        block = listed[listed.index(f"\n{kind}: ") :].split("\n\n", 1)[0]
         assert f"  interval:    at least {shortest} " in block, kind
