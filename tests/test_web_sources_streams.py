@@ -65,6 +65,7 @@ def daemon_app(tmp_path: Path) -> Iterator[WebServer]:
     )
     yield running
     running.stop()
+    # Not started, its HTTP client never opened a connection: the store is all to close.
     daemon.store.close()
 
 
