@@ -335,6 +335,29 @@ def test_a_reconnect_reads_the_gap_through_recent_search(server: XStreamServer) 
     assert backfilled.position == str(max(int(i) for i in posts([*before, backfilled])))
 
 
+def test_a_failed_backfill_holds_the_position_for_the_next_connect(
+    server: XStreamServer,
+) -> None:
+    server.search_status = 503
+    last_seen = snowflake(timedelta(minutes=10))
+    lines = [live_line(snowflake(timedelta(seconds=n))) for n in (3, 2, 1)]
+    server.plan(Connection(lines=lines, every_s=0.05, end="close"))
+    events, error = run(server, state=SourceState(source="x-live", cursor=str(last_seen)))
+    assert error is None and len(posts(events)) == 3 and server.seen(SEARCH)
+    assert all(e.position is None for e in events)
+
+
+def test_a_backfill_x_refuses_parks_the_source_saying_how_to_turn_it_off(
+    server: XStreamServer,
+) -> None:
+    server.search_status = 403
+    server.plan(Connection(lines=[b""] * 50, every_s=0.05, end="close"))
+    state = SourceState(source="x-live", cursor=str(snowflake(timedelta(minutes=10))))
+    _, error = run(server, state=state)
+    assert isinstance(error, PermanentError)
+    assert "403" in str(error) and "backfill: off" in str(error)
+
+
 def test_no_backfill_on_a_first_connect_or_when_off(server: XStreamServer) -> None:
     _search_posts(server, [10, 20])
     server.plan(Connection(end="close"), Connection(end="close"))

@@ -82,6 +82,7 @@ class XStreamServer:
         self.rules: dict[str, dict[str, str]] = {}
         self.search_posts: list[dict[str, Any]] = []
         self.search_users: list[dict[str, Any]] = []
+        self.search_status = 200  # another status: recent search answers it, with X's body
         self.requests: list[Request] = []
         self._plans: list[Connection] = []
         self._ids = itertools.count(1_500_000_000_000_000_000)
@@ -173,6 +174,9 @@ class XStreamServer:
         elif request.path == "/2/tweets/search/stream/rules":
             status, body = self._change_rules(request.body or {})
             await _answer(writer, status, body)
+        elif request.path == "/2/tweets/search/recent" and self.search_status != 200:
+            problem = {"title": HTTPStatus(self.search_status).phrase, "status": self.search_status}
+            await _answer(writer, self.search_status, problem)
         elif request.path == "/2/tweets/search/recent":
             await _answer(writer, 200, self._search(request.params))
         else:
