@@ -12,9 +12,11 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from listener.cli.main import main
 from listener.config.settings import Settings
 from listener.models import StreamStatus
 from listener.service.daemon import Daemon
@@ -22,6 +24,7 @@ from listener.service.stream_supervisor import StreamListenSummary
 from listener.sources.base import SourceType
 from listener.sources.registry import get_source_type
 from listener.sources.streaming import ReconnectPolicy
+from tests.jetstream_server import JetstreamServer, capture_lines, post_line
 from tests.stream_runner_server import ReplayServer, stream_type
 
 COMPLAINT = "My Acme order never arrived and nobody answers. Really frustrated."
@@ -196,3 +199,70 @@ def test_poll_once_listens_to_a_stream_until_it_has_caught_up(
     assert first.state.cursor == "4" and first.events == 4
     assert 1.9 < first.listened_s < 4 and took < 5, "listens until 2 s quiet, not to the limit"
     assert second.fetched == 1 and len(second.stored) == 1 and second.state.cursor == "5"
+
+
+# ---- the real jetstream type against B's replay server (tests/jetstream_server.py) --------
+
+
+def jetstream_settings(server: JetstreamServer, httpserver: HTTPServer) -> str:
+    return (
+        "brands:\n  - name: Acme\n    query: acme\n"
+        "sources:\n"
+        f"  - {{name: sky, type: jetstream, url: '{server.url}', resolve_handles: false}}\n"
+        "storage:\n  sqlite: data/listener.db\n"
+        "alerts:\n  enabled: true\n"
+        f"  channels: [{{name: hook, type: webhook, url: '{httpserver.url_for('/hook')}'}}]\n"
+    )
+
+
+def now_us() -> int:
+    return int(time.time() * 1_000_000)
+
+
+def test_the_daemon_with_the_jetstream_type_alerts_a_complaint_once(
+    httpserver: HTTPServer, write_settings: Callable[[str], Settings]
+) -> None:
+    hook = Hook()
+    httpserver.expect_request("/hook", method="POST").respond_with_handler(hook)
+
+    async def scenario(server: JetstreamServer) -> float:
+        settings = write_settings(jetstream_settings(server, httpserver))
+        daemon = Daemon(settings)
+        stop = asyncio.Event()
+        running = asyncio.create_task(daemon.run(stop))
+        healths = daemon.store.stream_healths
+        assert await until(lambda: "sky" in healths() and healths()["sky"].status == "connected")
+        sent = time.monotonic()
+        server.inject(post_line(COMPLAINT, time_us=now_us()))
+        assert await until(lambda: bool(hook.received_at), timeout_s=5)
+        took = hook.received_at[0] - sent
+        server.inject(post_line("a post about the weather", time_us=now_us()))
+        await asyncio.sleep(2.5)  # a tick later, and another event read: still sent once
+        assert len(hook.received_at) == 1 and "never arrived" in hook.bodies[0]
+        stop.set()
+        await running
+        return took
+
+    with JetstreamServer(capture_lines("capture_v1_golden_10_events.jsonl")) as server:
+        took = asyncio.run(scenario(server))
+    assert took < 2.0, f"alerted {took:.2f} s after the post was sent"
+
+
+def test_listener_poll_once_listens_to_a_jetstream_until_it_has_caught_up(
+    httpserver: HTTPServer, write_settings: Callable[[str], Settings]
+) -> None:
+    history = capture_lines("capture_v1_golden_10_events.jsonl")
+    history.append(post_line("acme made my day", time_us=now_us()))
+    with JetstreamServer(history) as server:
+        settings = write_settings(jetstream_settings(server, httpserver))
+        config = str(settings.config_path)
+        first = CliRunner().invoke(main, ["poll", "--once", "--config", config, "--listen", "8"])
+        server.inject(post_line("acme again, later", time_us=now_us()))
+        second = CliRunner().invoke(main, ["poll", "--once", "--config", config, "--listen", "8"])
+        cursors = [server.params(i).get("cursor") for i in range(len(server.queries))]
+    assert first.exit_code == 0, first.output
+    assert "sky: ok — listened " in first.output and "(caught up)" in first.output
+    assert "new 1" in first.output
+    assert second.exit_code == 0 and "new 1" in second.output, second.output
+    # The second listen resumed from the cursor the first one saved.
+    assert cursors[0] is None and cursors[1] is not None

@@ -195,9 +195,25 @@ def run(ctx: click.Context, config_path: str | None) -> None:
     "--source", "sources", multiple=True, metavar="NAME", help="Only this source (repeatable)."
 )
 @click.option("--once", is_flag=True, default=True, help="One cycle, then exit (the only mode).")
+@click.option(
+    "--listen",
+    "listen_s",
+    type=click.FloatRange(1.0, 3600.0),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="A stream source: listen at most this long (it stops sooner once caught up).",
+)
 @click.pass_context
-def poll(ctx: click.Context, config_path: str | None, sources: tuple[str, ...], once: bool) -> None:
-    """Poll sources once now, ignoring their schedule, and print what each found."""
+def poll(
+    ctx: click.Context,
+    config_path: str | None,
+    sources: tuple[str, ...],
+    once: bool,
+    listen_s: float,
+) -> None:
+    """Poll sources once now, ignoring their schedule, and print what each found. A stream
+    source is listened to until it has been quiet for 2 s (caught up), at most --listen."""
     from listener.service.daemon import Daemon
 
     start_logging(["WARNING", "INFO", "DEBUG"][min(ctx.obj["verbose"], 2)])
@@ -214,16 +230,31 @@ def poll(ctx: click.Context, config_path: str | None, sources: tuple[str, ...], 
     async def poll_all() -> list[Any]:
         daemon = Daemon(settings)
         try:
-            return await daemon.poll_once(list(sources) or None)
+            return await daemon.poll_once(list(sources) or None, listen_s=listen_s)
         finally:
             await daemon.close()
 
     summaries = asyncio.run(poll_all())
     for summary in summaries:
-        click.echo(render_poll_summary(summary))
+        click.echo(_render_summary(summary, listen_s))
     if not summaries:
         click.echo("no enabled sources in the settings file")
     sys.exit(1 if summaries and all(s.error for s in summaries) else 0)
+
+
+def _render_summary(summary: Any, listen_s: float) -> str:
+    from listener.service.stream_supervisor import StreamListenSummary
+
+    line = render_poll_summary(summary)
+    if not isinstance(summary, StreamListenSummary) or summary.error:
+        return line
+    # A stream's summary says it listened, how long and why it stopped, then what it stored
+    # (the poll line's own duration is the listen's, said once).
+    name, _, found = line.partition(" — ")
+    found = found.rsplit(" (", 1)[0]
+    why = "caught up" if summary.listened_s < listen_s - 0.05 else "--listen limit"
+    events = f"{summary.events} event" + ("" if summary.events == 1 else "s")
+    return f"{name} — listened {summary.listened_s:.1f}s ({why}), {events}: {found}"
 
 
 @main.command()
@@ -260,7 +291,8 @@ def sources(config_path: str | None, list_types: bool, samples: bool) -> None:
 @config_option
 @click.argument("name")
 def unpark(config_path: str | None, name: str) -> None:
-    """Let a parked source be polled again at the next tick."""
+    """Let a parked source be polled again at the next tick (a stream: reconnected within
+    seconds, when the daemon's runner next looks at its state)."""
     from dataclasses import replace
 
     from listener.store import open_store
@@ -272,7 +304,9 @@ def unpark(config_path: str | None, name: str) -> None:
             click.echo(f"{name} is not parked")
             return
         store.save_source_state(replace(state, parked_reason=None, next_check_at=None))
-    click.echo(f"{name} unparked; the running daemon polls it within seconds")
+    streams = {s.name for s in settings.sources if s.is_stream}
+    then = "reconnects it" if name in streams else "polls it"
+    click.echo(f"{name} unparked; the running daemon {then} within seconds")
 
 
 for _command in (search, show, label, alerts, draft, web_command):
