@@ -10,7 +10,7 @@ import pytest
 
 from listener.sources.errors import PermanentError
 from listener.sources.x_stream_rules import RULE_MAX_CHARS, translate, wanted_rules
-from tests.test_source_x_stream import NAMES, NINE, RULES, STREAM, posts, run
+from tests.x_stream_helpers import NAMES, NINE, RULES, STREAM, posts, run
 from tests.x_stream_server import Connection, XStreamServer, capture_lines, x_stream_server
 
 
