@@ -209,3 +209,19 @@ def test_the_markup_sources_write_is_read_without_the_html_parser(markup: str) -
 )
 def test_markup_it_does_not_know_is_left_to_the_html_parser(markup: str) -> None:
     assert _read_tags(markup) is None
+
+
+def test_a_pipeline_rebuilt_from_new_settings_screens_with_the_new_brands(
+    write_settings: Callable[[str], Settings], store: SQLiteStore
+) -> None:
+    # A settings reload builds a new pipeline (the daemon's _apply); its screen must follow.
+    acme, globex = RawItem(native_id="1", html="acme"), RawItem(native_id="2", html="globex")
+    before = Pipeline(store=store, settings=write_settings(
+        "brands:\n  - name: Acme\n    query: acme\nstorage:\n  sqlite: data/listener.db\n"
+    ))  # fmt: skip
+    assert before.screen([acme, globex]) == [acme]
+    after = Pipeline(store=store, settings=write_settings(
+        "brands:\n  - name: Globex\n    query: globex\nstorage:\n  sqlite: data/listener.db\n"
+    ))  # fmt: skip
+    assert after.screen([acme, globex]) == [globex]
+    assert before.screen([acme, globex]) == [acme]
