@@ -625,6 +625,14 @@ def test_enrich_resolves_authors_25_a_call_and_caches_them(httpserver: HTTPServe
     assert len(httpserver.log) == 2 and again == got
 
 
+def test_enrich_asks_about_at_most_100_authors_a_batch(httpserver: HTTPServer) -> None:
+    httpserver.expect_request(PROFILES_PATH).respond_with_handler(profiles_answer)
+    got = enrich(authored(120), httpserver.url_for("").rstrip("/"))
+    assert len(httpserver.log) == 4
+    named = [i for i in got if i.author.handle and not i.author.handle.startswith("did:")]
+    assert len(named) == 100  # the other 20 keep their DID until a later batch
+
+
 def test_enrich_keeps_the_did_when_the_lookup_fails(httpserver: HTTPServer) -> None:
     httpserver.expect_request(PROFILES_PATH).respond_with_data("busy", status=502)
     items = authored(3)

@@ -173,7 +173,16 @@ async def enrich(ctx: StreamContext[Options], items: list[RawItem]) -> list[RawI
     """The screened posts with their authors' handles, names and follower counts."""
     if not ctx.options.resolve_handles or not items:
         return items
-    return await resolve_authors(_as_poll_context(ctx), items, ctx.options.appview_url)
+    try:
+        return await resolve_authors(_as_poll_context(ctx), items, ctx.options.appview_url)
+    except Exception as exc:  # the contract: enrichment never costs the posts
+        ctx.log.warning(
+            "jetstream: author lookup failed unexpectedly (%s: %s); the posts keep their DIDs",
+            type(exc).__name__,
+            exc,
+            extra={"source": ctx.source},
+        )
+        return items
 
 
 async def _events(
