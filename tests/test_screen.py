@@ -17,7 +17,7 @@ from listener.models import RawItem
 from listener.pipeline.brands import compile_brands, match_brands
 from listener.pipeline.normalize import normalize, scrub_item
 from listener.pipeline.run import Pipeline
-from listener.pipeline.screen import BrandScreen, _read_tags
+from listener.pipeline.screen import _BREAKING, _INLINE, BrandScreen, _read_tags
 from listener.query import tokenize
 from listener.store import SQLiteStore, open_store
 from listener.text import html_to_text
@@ -225,3 +225,12 @@ def test_a_pipeline_rebuilt_from_new_settings_screens_with_the_new_brands(
     ))  # fmt: skip
     assert after.screen([acme, globex]) == [globex]
     assert before.screen([acme, globex]) == [acme]
+
+
+def test_the_tags_it_reads_itself_are_read_as_html_to_text_reads_them() -> None:
+    # If html_to_text came to read one of these tags otherwise, the screen would too soon
+    # join or split words: this fails first.
+    for tag in _INLINE:
+        assert html_to_text(f"ac<{tag}>me</{tag}>") == "acme", tag
+    for tag in _BREAKING:
+        assert tokenize(html_to_text(f"ac<{tag}>me</{tag}>")) == ["ac", "me"], tag

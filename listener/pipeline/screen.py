@@ -8,11 +8,11 @@ some brand's query to match) with one regex search over the post's normalised te
 only the posts holding one go on to be processed.
 
 It must never drop a post the pipeline would store, so the text it searches is the text the
-matcher tokenises: the same raw slices, entities decoded and tags read the way
-``html_to_text`` reads them (markup it does not know how to read exactly goes through
-``html_to_text`` itself), control characters dropped (which joins the letters either side),
-then ``query.normalize`` (NFKC, case, diacritics). A post long enough that the pipeline
-would cut it passes (the cut can make a word of a longer one). Deletions and edits always
+matcher tokenises: entities decoded and tags read the way ``html_to_text`` reads them
+(markup it does not know how to read exactly goes through ``html_to_text`` itself), control
+characters dropped (which joins the letters either side), then ``query.normalize`` (NFKC,
+case, diacritics). A post long enough that the pipeline would cut it, raw or read, passes
+(the cut can make a word of a longer one). Deletions and edits always
 pass: they may concern a stored mention whatever their words now. When some brand's query
 needs no word at all (``-spam``, ``lang:en``), every post passes.
 """
