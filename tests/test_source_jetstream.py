@@ -238,6 +238,23 @@ def test_map_hostile_text_is_escaped_and_capped() -> None:
     assert len(item.html.encode("utf-8")) < MAX_TEXT_BYTES + 100
 
 
+def test_map_only_web_links_become_anchors() -> None:
+    event = json.loads(post_line("click me or me", time_us=1_783_175_888_000_000))
+    event["commit"]["record"]["facets"] = [
+        {
+            "index": {"byteStart": 0, "byteEnd": 8},
+            "features": [{"$type": "app.bsky.richtext.facet#link", "uri": "javascript:alert(1)"}],
+        },
+        {
+            "index": {"byteStart": 12, "byteEnd": 14},
+            "features": [{"$type": "app.bsky.richtext.facet#link", "uri": "https://ok.example/"}],
+        },
+    ]
+    item = read_frame(json.dumps(event)).item
+    assert item.html == 'click me or <a href="https://ok.example/">me</a>'
+    assert item.extra["links"] == ["https://ok.example/"]
+
+
 # -- the stream ----------------------------------------------------------------------
 
 

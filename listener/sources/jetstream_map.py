@@ -32,6 +32,9 @@ PROFILE_URL = "https://bsky.app/profile/{did}"
 # app.bsky.feed.post's text: maxLength 3000 (bytes), maxGraphemes 300. Longer is not a post
 # any app would show; the cap keeps a hostile record from reaching the slow stages whole.
 MAX_TEXT_BYTES = 3000
+# The lexicon sets no count; a post needs a handful. A record with thousands is hostile and
+# would cost a loop per frame on the firehose's hot path.
+MAX_FACETS = 100
 
 
 class MalformedFrame(ValueError):
@@ -128,7 +131,7 @@ def _links(facets: Any) -> list[tuple[int, int, str]]:
     if not isinstance(facets, list) or not facets:
         return []
     found: list[tuple[int, int, str]] = []
-    for facet in facets:
+    for facet in facets[:MAX_FACETS]:
         index = facet.get("index") if isinstance(facet, dict) else None
         if not isinstance(index, dict):
             continue
@@ -137,7 +140,12 @@ def _links(facets: Any) -> list[tuple[int, int, str]]:
             continue
         for feature in facet.get("features") or ():
             uri = feature.get("uri") if isinstance(feature, dict) else None
-            if isinstance(uri, str) and str(feature.get("$type", "")).endswith("#link"):
+            # Only web links become <a>: a javascript: or data: "link" stays plain text.
+            if (
+                isinstance(uri, str)
+                and uri.startswith(("https://", "http://"))
+                and str(feature.get("$type", "")).endswith("#link")
+            ):
                 found.append((start, end, uri))
     found.sort()
     kept: list[tuple[int, int, str]] = []
