@@ -234,3 +234,17 @@ def test_the_tags_it_reads_itself_are_read_as_html_to_text_reads_them() -> None:
         assert html_to_text(f"ac<{tag}>me</{tag}>") == "acme", tag
     for tag in _BREAKING:
         assert tokenize(html_to_text(f"ac<{tag}>me</{tag}>")) == ["ac", "me"], tag
+
+
+def test_a_pipeline_whose_screen_passes_everything_says_which_brands_make_it(
+    write_settings: Callable[[str], Settings], store: SQLiteStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    pipeline = Pipeline(store=store, settings=write_settings(
+        "brands:\n  - name: Acme\n    query: acme\n  - name: Everything\n    query: '-spam'\n"
+        "storage:\n  sqlite: data/listener.db\n"
+    ))  # fmt: skip
+    items = [RawItem(native_id="1", html="nothing about either")]
+    with caplog.at_level("WARNING", logger="listener.pipeline"):
+        assert pipeline.screen(items) == items
+    [record] = [r for r in caplog.records if "lets every post through" in r.getMessage()]
+    assert record.__dict__["fields"] == {"brands": "Everything"}

@@ -125,9 +125,16 @@ class Pipeline:
         ``listener.pipeline.screen``; built on first use, as only streams screen.
         """
         if self._screen is None:
-            self._screen = BrandScreen(
-                self._brands.index, max_text_chars=self._settings.max_text_chars
-            )
+            index = self._brands.index
+            self._screen = BrandScreen(index, max_text_chars=self._settings.max_text_chars)
+            if self._screen.passes_everything:
+                # Honoured, but a firehose's every post is then processed (and may be stored).
+                names = [self._brands.brands[i].name for i in index.always_run_positions()]
+                log.warning(
+                    "the brand screen lets every post through: these brands' queries need "
+                    "no word (only negations or filters)",
+                    extra=fields(brands=", ".join(names)),
+                )
         return self._screen(items)
 
     def use_models(self, models: Mapping[str, ComplaintModel]) -> None:

@@ -175,6 +175,10 @@ class QueryIndex:
         """How many queries need no key and so run for every mention."""
         return self._always.bit_count()
 
+    def always_run_positions(self) -> tuple[int, ...]:
+        """The positions of the queries that need no key (``-spam``, ``lang:en``)."""
+        return tuple(i for i in range(len(self.matchers)) if self._always >> i & 1)
+
     def anchors(self) -> Anchors | None:
         """What a mention must hold for any of the queries to match it; ``None`` when some
         query needs nothing (``-spam``, ``lang:en``): then any mention may match."""
