@@ -89,7 +89,7 @@ INFO = SourceInfo(
   # every Bluesky post, screened for the brands before anything else runs
   url: wss://jetstream2.us-east.bsky.network/subscribe
   replay: 5s               # resume this far before the saved cursor
-  compress: false          # true: zstd frames, about a third of the bandwidth
+  compress: false          # true: zstd frames, under half the bytes
 """,
 )
 
