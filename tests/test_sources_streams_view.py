@@ -19,7 +19,13 @@ import pytest
 
 from listener.models import SourceState, StreamHealth, StreamStatus
 from listener.store import open_store
-from listener.web.stream_status import STALE_AFTER, StreamState, span_words, stream_view
+from listener.web.stream_status import (
+    STALE_AFTER,
+    StreamState,
+    sentence,
+    span_words,
+    stream_view,
+)
 from tests.sources_streams_helpers import (
     PARKED_REASON,
     SECRET,
@@ -174,3 +180,17 @@ def test_the_stored_parked_reason_wins_over_the_row() -> None:
 def test_spans_read_as_people_say_them(seconds: float, words: str) -> None:
     assert span_words(seconds) == words
     assert span_words(0.44, tenths=True) == "0.4 s"
+
+
+def test_a_firehoses_last_post_is_just_now() -> None:
+    now = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    health = StreamHealth(
+        source="s",
+        status=StreamStatus.CONNECTED,
+        updated_at=now,
+        last_event_at=now - timedelta(milliseconds=300),
+        stream_time=now - timedelta(milliseconds=700),
+        events_per_s=1234.5,
+    )
+    view = stream_view(health, SourceState(source="s"), enabled=True, now=now)
+    assert sentence(view) == "Live — 1,234 events/s, last post just now, 0.4 s behind"

@@ -178,7 +178,10 @@ def live_facts(view: StreamView) -> list[str]:
     """The live numbers as phrases: "240 events/s", "last post 1 s ago", "0.4 s behind"."""
     facts = [f"{rate_words(view.events_per_s)} events/s"]
     age = view.last_event_age_s
-    facts.append("no post yet" if age is None else f"last post {span_words(age)} ago")
+    if age is None:
+        facts.append("no post yet")
+    else:  # a firehose's last post is usually younger than a second
+        facts.append("last post just now" if age < 1 else f"last post {span_words(age)} ago")
     if view.lag_s is not None:
         facts.append(f"{span_words(view.lag_s, tenths=True)} behind")
     return facts
