@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 from listener.models import RawItem
 
+ITEMLESS_PER_ITEM = 20
+
 
 @dataclass(frozen=True, slots=True)
 class QueuedEvent:
@@ -67,15 +69,20 @@ async def collect_batch(
     batch = PendingBatch()
     batch.add(await queue.get())
     position_due = time.monotonic() + position_wait_s
-    while len(batch.items) < batch_max and not batch.flush:
+    # Frames without items (another collection, a like) are cheap but still bounded: a
+    # firehose that never pauses must not grow one batch for ever.
+    max_events = batch_max * ITEMLESS_PER_ITEM
+    while len(batch.items) < batch_max and batch.events < max_events and not batch.flush:
+        # What is already read joins first, whatever the window: behind a burst the first
+        # item's window has long passed, and batches of one would never catch up.
+        if not queue.empty():
+            batch.add(queue.get_nowait())
+            continue
         # The window counts from the item's arrival, not from when the batcher saw it.
         first = batch.first_item_at
         remaining = (first + window_s if first is not None else position_due) - time.monotonic()
         if remaining <= 0:
             break
-        if not queue.empty():  # a burst already read joins without a timer
-            batch.add(queue.get_nowait())
-            continue
         try:
             async with asyncio.timeout(remaining):
                 batch.add(await queue.get())
