@@ -22,9 +22,10 @@ with one JSON object (``stream_p95_s``, ``poll_p95_s``, ``poll_interval_s`` and 
 The first complaint after the daemon starts is a warm-up, shown but not counted. Only the
 complaint rule runs, and each complaint has its own author: otherwise follow-ups of one
 author, and a wave of complaints (a spike), fold into one alert, as they should. A default
-run takes about 2 minutes with a 10 s interval, about 3½ with 30 s (the stream half
-≈ 90 s; the poll half ≈ 5 intervals plus start-up). Needs ``../shared/fixtures/streams``
-(``--fixtures DIR``) and says so and exits when it is absent.
+run takes about 2½ minutes with the 10 s interval (2 min 34 s measured: the stream half
+≈ 85 s, the poll half ≈ 5 intervals plus start-up; with ``--interval 30``, about 4).
+Needs ``../shared/fixtures/streams`` (``--fixtures DIR``) and says so and exits when it is
+absent.
 """
 
 from __future__ import annotations
