@@ -24,7 +24,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable, Coroutine, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -36,8 +36,6 @@ from listener import __version__
 from listener.clock import Clock, utcnow
 from listener.config.reload import SettingsWatcher
 from listener.config.settings import Settings, SourceSettings
-from listener.judging.learning import ComplaintModel
-from listener.judging.training import load_models, retrain_brands
 from listener.logs import fields
 from listener.metrics import Metrics
 from listener.pipeline.run import Pipeline
@@ -45,6 +43,7 @@ from listener.service.runner import PollSummary, SourceRunner
 from listener.service.scheduler import is_due
 from listener.service.stream_setup import StreamSetup
 from listener.service.stream_supervisor import StreamSupervisor
+from listener.service.upkeep import Upkeep
 from listener.service.vetting import settings_problems
 from listener.sources.base import SourceType
 from listener.sources.http import DEFAULT_USER_AGENT, build_client
@@ -58,7 +57,6 @@ TICK_SECONDS = 2.0
 # SIGKILL (systemd after 90 s, Docker after 10 s), and nothing is lost by stopping early.
 DRAIN_TIMEOUT_S = 3.0
 ALERTS_DRAIN_TIMEOUT_S = 1.0
-HASH_PRUNE_EVERY = timedelta(hours=1)
 
 
 class Daemon:
@@ -83,14 +81,12 @@ class Daemon:
         )
         self._in_flight: dict[str, asyncio.Task[PollSummary]] = {}
         self._stopping = False
-        self._hashes_pruned_at: datetime | None = None
-        self._models_checked_at: datetime | None = None
         # An edit that `listener check` would refuse is refused here too, the running
         # settings kept (a saved: rule naming a search nobody saved would raise nothing; an
         # extra that is not installed would stop the judge from being built).
         self._watcher = SettingsWatcher(settings, vet=settings_problems)
         self.settings = settings
-        self._models: dict[str, ComplaintModel] = load_models(self.store, self.settings)
+        self._upkeep = Upkeep(self.store, settings)
         self.alerting = Alerting(
             settings, self.store, http=self._http, clock=clock, metrics=self.metrics
         )
@@ -104,7 +100,7 @@ class Daemon:
         # test, with a settable clock) gets exactly the ticks it asks for.
         self._running = False
         pipeline = Pipeline(settings, self.store, clock=clock, on_stored=self.alerting.on_stored)
-        pipeline.use_models(self._models)
+        pipeline.use_models(self._upkeep.models)
         self._pipeline = pipeline
         self.runner = SourceRunner(
             scheduler=settings.scheduler,
@@ -132,7 +128,7 @@ class Daemon:
         pipeline = Pipeline(
             settings, self.store, clock=self._clock, on_stored=self.alerting.on_stored
         )
-        pipeline.use_models(self._models)
+        pipeline.use_models(self._upkeep.models)
         self._pipeline = pipeline
         self.runner.reconfigure(scheduler=settings.scheduler, pipeline=pipeline)
         self.streams.apply(settings)
@@ -190,8 +186,9 @@ class Daemon:
         try:
             await self.reload_if_changed()
             now = self._clock()
-            await self._forget_old_hashes(now)
-            await self._retrain_models(now)
+            await self._upkeep.forget_old_hashes(now, self.settings)
+            if await self._upkeep.retrain_models(now, self.settings):
+                self._pipeline.use_models(self._upkeep.models)
         except Exception:  # the database may be locked or full; the next tick tries again
             log.exception("tick failed")
             return
@@ -285,29 +282,6 @@ class Daemon:
         task = asyncio.create_task(work, name=name)
         self._ticks.add(task)  # the loop keeps only weak references to tasks
         task.add_done_callback(self._ticks.discard)
-
-    async def _forget_old_hashes(self, now: datetime) -> None:
-        # The duplicate-content table only needs the dedupe window; prune it hourly so it
-        # stays bounded however long the daemon runs.
-        if self._hashes_pruned_at and now - self._hashes_pruned_at < HASH_PRUNE_EVERY:
-            return
-        self._hashes_pruned_at = now
-        before = now - self.settings.pipeline.dedupe_window
-        await asyncio.to_thread(self.store.forget_content_hashes, before)
-
-    async def _retrain_models(self, now: datetime) -> None:
-        # Labels may come from the CLI in another process (which trains at once) or, later,
-        # from the inbox: either way the daemon picks up new models within one period.
-        every = self.settings.judgments.learning.retrain_every
-        if self._models_checked_at and now - self._models_checked_at < every:
-            return
-        self._models_checked_at = now
-        await asyncio.to_thread(retrain_brands, self.store, self.settings, only_changed=True)
-        models = await asyncio.to_thread(load_models, self.store, self.settings)
-        if _fingerprint(models) != _fingerprint(self._models):
-            self._models = models
-            self._pipeline.use_models(models)
-            log.info("complaint models loaded", extra=fields(brands=",".join(sorted(models))))
 
     def _alert_work(self) -> None:
         # In a task of its own: a channel timing out must not hold up polling. At most one
@@ -427,7 +401,3 @@ class Daemon:
     async def close(self) -> None:
         await self._http.aclose()
         self.store.close()
-
-
-def _fingerprint(models: dict[str, ComplaintModel]) -> dict[str, tuple[int, int, float]]:
-    return {brand: (m.labels, m.positives, m.intercept) for brand, m in models.items()}

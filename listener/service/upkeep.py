@@ -1,0 +1,59 @@
+"""The tick's housekeeping: the duplicate-content table pruned to the dedupe window, and the
+brands' complaint models retrained and reloaded when people labelled mentions since.
+
+Both look at the clock they are given and act at most once per period, so the daemon can
+call them on every tick (2 s) at the cost of a comparison.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+
+from listener.config.settings import Settings
+from listener.judging.learning import ComplaintModel
+from listener.judging.training import load_models, retrain_brands
+from listener.logs import fields
+from listener.store import SQLiteStore
+
+log = logging.getLogger("listener.service.daemon")
+
+HASH_PRUNE_EVERY = timedelta(hours=1)
+
+
+class Upkeep:
+    def __init__(self, store: SQLiteStore, settings: Settings) -> None:
+        self._store = store
+        self._hashes_pruned_at: datetime | None = None
+        self._models_checked_at: datetime | None = None
+        self.models: dict[str, ComplaintModel] = load_models(store, settings)
+
+    async def forget_old_hashes(self, now: datetime, settings: Settings) -> None:
+        # The duplicate-content table only needs the dedupe window; prune it hourly so it
+        # stays bounded however long the daemon runs.
+        if self._hashes_pruned_at and now - self._hashes_pruned_at < HASH_PRUNE_EVERY:
+            return
+        self._hashes_pruned_at = now
+        before = now - settings.pipeline.dedupe_window
+        await asyncio.to_thread(self._store.forget_content_hashes, before)
+
+    async def retrain_models(self, now: datetime, settings: Settings) -> bool:
+        """True when the models changed (``self.models`` holds the new ones)."""
+        # Labels may come from the CLI in another process (which trains at once) or, later,
+        # from the inbox: either way the daemon picks up new models within one period.
+        every = settings.judgments.learning.retrain_every
+        if self._models_checked_at and now - self._models_checked_at < every:
+            return False
+        self._models_checked_at = now
+        await asyncio.to_thread(retrain_brands, self._store, settings, only_changed=True)
+        models = await asyncio.to_thread(load_models, self._store, settings)
+        if _fingerprint(models) == _fingerprint(self.models):
+            return False
+        self.models = models
+        log.info("complaint models loaded", extra=fields(brands=",".join(sorted(models))))
+        return True
+
+
+def _fingerprint(models: dict[str, ComplaintModel]) -> dict[str, tuple[int, int, float]]:
+    return {brand: (m.labels, m.positives, m.intercept) for brand, m in models.items()}
