@@ -8,6 +8,7 @@ as a person runs it (a subprocess of the installed `listener`)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -34,10 +35,11 @@ from tests.sources_streams_helpers import (
     write_stream_rows,
 )
 
+LISTENER = str(Path(sys.executable).with_name("listener"))
 POLLED_HEADER = "SOURCE  TYPE  STATUS  LAST SUCCESS  ERRORS  NEXT CHECK  ITEMS (LAST)"
 
 
-def _sources(tmp_path: Path, *, with_poll: bool = True, rows: bool = True) -> str:
+def _sources(tmp_path: Path, *extra: str, with_poll: bool = True, rows: bool = True) -> str:
     db = tmp_path / "listener.db"
     config = tmp_path / "settings.yaml"
     config.write_text(settings_text(str(db), with_poll=with_poll), encoding="utf-8")
@@ -45,7 +47,7 @@ def _sources(tmp_path: Path, *, with_poll: bool = True, rows: bool = True) -> st
         with open_store(db) as store:
             write_stream_rows(store, datetime.now(UTC))
     done = subprocess.run(
-        [str(Path(sys.executable).with_name("listener")), "sources", "--config", str(config)],
+        [LISTENER, "sources", "--config", str(config), *extra],
         capture_output=True,
         text=True,
         env={**os.environ, **sample_environ()},
@@ -132,6 +134,37 @@ def test_streams_alone_show_only_the_streams_table(tmp_path: Path) -> None:
     assert out.splitlines()[0].split()[:4] == ["SOURCE", "TYPE", "KIND", "STATUS"]
     assert _cells(out, "live")[3] == "never started"
     assert _cells(out, "off")[3] == "disabled"
+
+
+def test_json_gives_each_source_as_the_api_does(tmp_path: Path) -> None:
+    rows = {row["name"]: row for row in map(json.loads, _sources(tmp_path, "--json").splitlines())}
+    assert list(rows) == ["news", "live", "retrying", "refused", "stale", "halted", "fresh",
+                          "opening", "off"]  # fmt: skip
+    assert rows["news"]["kind"] == "poll" and rows["news"]["interval_s"] == 3600
+    assert rows["news"]["stream"] is None and rows["news"]["status"] == "new"
+    live = rows["live"]
+    assert (live["kind"], live["status"], live["interval_s"]) == ("stream", "connected", None)
+    assert live["stream"]["events_per_s"] == 240.0 and live["stream"]["reconnects"] == 3
+    assert live["stream"]["lag_s"] == pytest.approx(0.4)
+    assert datetime.fromisoformat(live["stream"]["last_event_at"]) < datetime.now(UTC)
+    assert rows["stale"]["status"] == "not_running"
+    assert rows["refused"]["parked_reason"] == PARKED_REASON
+    retrying = rows["retrying"]["stream"]
+    assert retrying["last_error"].startswith("connection lost (GET /subscribe?token=REDACTED)")
+    assert retrying["retry_at"] is not None
+    assert SECRET not in json.dumps(rows)
+
+
+def test_json_and_types_together_are_refused(tmp_path: Path) -> None:
+    config = tmp_path / "settings.yaml"
+    config.write_text(settings_text(str(tmp_path / "listener.db")), encoding="utf-8")
+    done = subprocess.run(
+        [LISTENER, "sources", "--types", "--json", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "--types has no JSON" in done.stderr
 
 
 def _health(status: StreamStatus, updated_at: datetime) -> StreamHealth:

@@ -27,7 +27,7 @@ from listener.cli.render import (
     render_poll_summary,
     safe_error,
 )
-from listener.cli.render_sources import render_sources
+from listener.cli.render_sources import render_sources, render_sources_json
 from listener.cli.rollups import rollups
 from listener.cli.stats import stats
 from listener.cli.web import web as web_command
@@ -266,11 +266,16 @@ def _render_summary(summary: Any, listen_s: float) -> str:
     help="List every source type instead: what it reads, its credentials and limits.",
 )
 @click.option("--samples", is_flag=True, help="With --types: a settings block for each type.")
-def sources(config_path: str | None, list_types: bool, samples: bool) -> None:
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object per source (as /api/v1/sources)."
+)
+def sources(config_path: str | None, list_types: bool, samples: bool, as_json: bool) -> None:
     """Health of every configured source: last success, errors, next check, items; for a
     stream, whether it is connected, events/s, the last event, lag and reconnects."""
     from listener.store import open_store
 
+    if list_types and as_json:
+        raise click.UsageError("--json gives the configured sources' health; --types has no JSON")
     if list_types:
         from listener.cli.render import render_source_types
         from listener.sources.registry import source_types
@@ -284,7 +289,8 @@ def sources(config_path: str | None, list_types: bool, samples: bool) -> None:
         with open_store(settings.storage.sqlite) as store:
             states = {s.source: s for s in store.source_states()}
             healths = store.stream_healths()
-    click.echo(render_sources(settings.sources, states, healths, now=utcnow()))
+    render = render_sources_json if as_json else render_sources
+    click.echo(render(settings.sources, states, healths, now=utcnow()))
 
 
 @main.command()

@@ -1,6 +1,7 @@
 """``listener sources``: the polled sources' table as before, then the streams' own table
 (status, how long connected, events/s, the last event's age, lag, reconnects), each
-followed by the sentences that explain a problem.
+followed by the sentences that explain a problem; with ``--json``, one object per source
+in the shape of ``/api/v1/sources``' rows, for scripts and monitoring without the web app.
 
 A stream's row is read by ``listener.web.stream_status``, as the web app reads it: a row the
 daemon stopped writing shows "not running", not the "connected" it last said. Server text
@@ -9,12 +10,15 @@ daemon stopped writing shows "not running", not the "connected" it last said. Se
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from listener.cli.render import render_sources_table, safe_error
 from listener.config.settings import SourceSettings
 from listener.models import SourceState, StreamHealth
+from listener.redaction import redact
 from listener.web.stream_status import (
     StreamState,
     StreamView,
@@ -103,3 +107,80 @@ def _note(name: str, view: StreamView) -> str | None:
         return None
     # The sentence carries the server's words: all of it goes through safe_error.
     return f"{name}: {safe_error(sentence(view))}"
+
+
+def _iso(when: datetime | None) -> str | None:
+    return None if when is None else when.isoformat()
+
+
+def _redacted(text: str | None) -> str | None:
+    # JSON escapes control characters itself; the secrets in force are what to take out.
+    return redact(text) if text else text
+
+
+def source_as_json(
+    source: SourceSettings,
+    state: SourceState,
+    health: StreamHealth | None,
+    *,
+    now: datetime,
+) -> dict[str, Any]:
+    """One source as ``/api/v1/sources`` gives it (less what only the page uses)."""
+    row: dict[str, Any] = {
+        "name": source.name,
+        "type": source.type,
+        "kind": "poll",
+        "enabled": source.enabled,
+        "status": state.health.value if source.enabled else "disabled",
+        "interval_s": int(source.expected_interval.total_seconds()),
+        "last_success_at": _iso(state.last_success_at),
+        "last_attempt_at": _iso(state.last_attempt_at),
+        "error_count": state.error_count,
+        "last_error": _redacted(state.last_error),
+        "parked_reason": _redacted(state.parked_reason),
+        "next_check_at": _iso(state.next_check_at),
+        "items_total": state.items_total,
+        "last_new_items": state.last_new_items,
+        "stream": None,
+    }
+    if not source.is_stream:
+        return row
+    view = stream_view(health, state, enabled=source.enabled, now=now)
+    row.update(kind="stream", status=view.state.value, interval_s=None)
+    row["stream"] = {
+        "state": view.state.value,
+        "sentence": _redacted(sentence(view)),
+        "connected_since": _iso(view.connected_since),
+        "connected_for_s": view.connected_for_s,
+        "events_per_s": view.events_per_s,
+        "events_total": view.events_total,
+        "last_event_at": _iso(view.last_event_at),
+        "lag_s": view.lag_s,
+        "reconnects": view.reconnects,
+        "last_error": _redacted(view.error),
+        "retry_at": _iso(view.retry_at),
+        "updated_at": _iso(view.updated_at),
+    }
+    return row
+
+
+def render_sources_json(
+    sources: Sequence[SourceSettings],
+    states: Mapping[str, SourceState],
+    healths: Mapping[str, StreamHealth],
+    *,
+    now: datetime,
+) -> str:
+    """``--json``: one object per source, in settings order, one per line."""
+    return "\n".join(
+        json.dumps(
+            source_as_json(
+                source,
+                states.get(source.name) or SourceState(source=source.name),
+                healths.get(source.name),
+                now=now,
+            ),
+            ensure_ascii=False,
+        )
+        for source in sources
+    )
