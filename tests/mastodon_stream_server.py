@@ -96,6 +96,9 @@ class Session:
 
     items: list[Item] = field(default_factory=list)
     end: End = "open"
+    # Statuses posted while no client was connected: in the REST timeline from this
+    # connection on, never sent live (only a backfill finds them).
+    missed: list[dict[str, Any]] = field(default_factory=list)
 
 
 def update(status: dict[str, Any]) -> Event:
@@ -142,7 +145,7 @@ class MastodonStreamServer:
 
     def __init__(self) -> None:
         self.sessions: deque[Session] = deque()
-        self.timeline: list[dict[str, Any]] = []
+        self._timeline: list[dict[str, Any]] = []
         self.token: str | None = TOKEN
         self.refuse: tuple[int, dict[str, str], bytes] | None = None
         self.websocket = True
@@ -160,6 +163,15 @@ class MastodonStreamServer:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def timeline(self) -> list[dict[str, Any]]:
+        """The statuses the REST timelines answer from (posted live, missed, or set)."""
+        return self._timeline
+
+    @timeline.setter
+    def timeline(self, statuses: list[dict[str, Any]]) -> None:
+        self._timeline = list(statuses)  # a copy: live posts are added to it
 
     def play(self, *sessions: Session) -> None:
         self.sessions.extend(sessions)
@@ -244,7 +256,7 @@ class MastodonStreamServer:
                 Route("/api/v2/instance", self._instance),
                 WebSocketRoute("/api/v1/streaming", self._websocket),
                 Route("/api/v1/streaming/{channel:path}", self._sse),
-                Route("/api/v1/timelines/{which:path}", self._timeline),
+                Route("/api/v1/timelines/{which:path}", self._rest_timeline),
             ]
         )
 
@@ -256,7 +268,15 @@ class MastodonStreamServer:
         return JSONResponse({"uri": "127.0.0.1", "configuration": {"urls": urls}})
 
     def _next_session(self) -> Session:
-        return self.sessions.popleft() if self.sessions else Session()
+        session = self.sessions.popleft() if self.sessions else Session()
+        self._timeline.extend(session.missed)
+        return session
+
+    def _posted(self, item: Item) -> None:
+        """A live ``update`` is on the REST timelines too, as on a real instance."""
+        if isinstance(item, Event) and item.name == "update":
+            with contextlib.suppress(ValueError, TypeError):
+                self._timeline.append(json.loads(item.payload or ""))
 
     def _refusal(self, authorization: str | None, *, websocket: bool) -> Response | None:
         self.recorded.authorizations.append(authorization)
@@ -305,6 +325,7 @@ class MastodonStreamServer:
                 seen = len(self.recorded.subscriptions)
                 await asyncio.sleep(0.05)
             for item in session.items:
+                self._posted(item)
                 await websocket.send_text(item.ws(streams[0]))
             await self._end_websocket(websocket, session.end)
         except (WebSocketDisconnect, RuntimeError, TimeoutError):
@@ -346,6 +367,7 @@ class MastodonStreamServer:
     async def _sse_body(self, session: Session) -> AsyncIterator[bytes]:
         yield b":)\n"
         for item in session.items:
+            self._posted(item)
             yield item.sse()
         if session.end == "drop":
             raise ConnectionAbortedError("a dropped stream (the body ends without its last chunk)")
@@ -355,14 +377,13 @@ class MastodonStreamServer:
             await asyncio.sleep(self.thump_s)
             yield b":thump\n"
 
-    async def _timeline(self, request: Request) -> Response:
+    async def _rest_timeline(self, request: Request) -> Response:
         params = dict(request.query_params)
         self.recorded.rest.append((request.url.path, params))
         min_id = int(params.get("min_id", "0"))
         limit = int(params.get("limit", "20"))
-        after = sorted(
-            (s for s in self.timeline if int(s["id"]) > min_id), key=lambda s: int(s["id"])
-        )
+        by_id = {int(s["id"]): s for s in self._timeline if isinstance(s, dict) and "id" in s}
+        after = [by_id[i] for i in sorted(by_id) if i > min_id]
         return JSONResponse(list(reversed(after[:limit])))
 
 

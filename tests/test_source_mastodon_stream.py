@@ -12,8 +12,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
+import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,7 +23,12 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
+from listener.config.settings import Settings, SourceSettings
+from listener.metrics import Metrics
 from listener.models import RawItem, SourceState
+from listener.pipeline.run import Pipeline
+from listener.service.stream_setup import StreamSetup
+from listener.service.streams import StreamRunner
 from listener.sources import mastodon_stream
 from listener.sources.errors import (
     PermanentError,
@@ -31,7 +38,9 @@ from listener.sources.errors import (
     TransientError,
 )
 from listener.sources.mastodon import snowflake_at
+from listener.sources.registry import get_source_type
 from listener.sources.streaming import StreamContext, StreamEvent
+from listener.store import SQLiteStore, open_store
 from tests.mastodon_stream_server import (
     HERE,
     TOKEN,
@@ -46,6 +55,7 @@ from tests.mastodon_stream_server import (
     update,
     ws_capture,
 )
+from tests.stream_runner_server import FAST
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 # Statuses posted 1 ms apart from a second after the (fixed) clock's now: after the connect.
@@ -161,8 +171,10 @@ def test_the_captured_sse_body_maps_update_edit_and_delete(server: MastodonStrea
         e.at for e in outcome.events if e.items and not e.items[0].deleted and e.items[0] is first
     }
     assert at == first.published_at
-    # Notifications came as events without posts; ":)" and ":" as keep-alives.
-    assert sum(1 for e in outcome.events if not e.items and not e.opened and not e.keepalive) == 2
+    # Notifications came as events without posts (as did the first connect's position);
+    # ":)" and ":" as keep-alives.
+    empty = [e for e in outcome.events if not e.items and not e.opened and not e.keepalive]
+    assert [e.position for e in empty] == [str(snowflake_at(NOW)), None, None]
     assert sum(1 for e in outcome.events if e.keepalive) == 2
 
 
@@ -378,6 +390,95 @@ def test_backfill_can_be_turned_off(server: MastodonStreamServer) -> None:
         backfill=False,
     )
     assert outcome.items == [] and [p for p, _ in server.recorded.rest] == ["/api/v2/instance"]
+
+
+def test_the_daemon_s_runner_stores_every_status_once_across_twenty_drops(
+    write_settings: Callable[[str], Settings],
+) -> None:
+    # The real runner (listener.service.streams) with the real mastodon_stream type, only
+    # its reconnect waits shortened: each connection brings one live status and drops (close
+    # 1011), and one status posted while it was down is found by the next connect's backfill.
+    settings = write_settings(
+        "brands:\n  - name: Acme\n    query: acme\nstorage:\n  sqlite: data/listener.db\n"
+    )
+    # Ids a minute ahead: posted after the first connect however slow the machine (a
+    # first connect starts from its own time), within the 5 min a position may lead.
+    start = datetime.now(UTC) + timedelta(minutes=1)
+    live, missed = [], []
+    for n in range(20):
+        [status] = statuses(BASE, [snowflake_at(start) + ((2 * n + 1) << 16)])
+        live.append({**status, "content": f"<p>acme lost my order again {n}</p>"})
+        [status] = statuses(BASE, [snowflake_at(start) + ((2 * n) << 16)])
+        missed.append({**status, "content": f"<p>acme support never answered {n}</p>"})
+    for status in [*live, *missed]:
+        status["created_at"] = start.isoformat().replace("+00:00", "Z")
+    wanted = {s["id"] for s in live} | {s["id"] for s in missed[1:]}  # [0]: before any connect
+
+    async def scenario(server: MastodonStreamServer) -> list[str]:
+        store = open_store(settings.storage.sqlite)
+        pipeline = Pipeline(settings, store)
+        async with httpx.AsyncClient() as http:
+            setup = StreamSetup(
+                store=store,
+                http=http,
+                metrics=Metrics(),
+                pipeline=lambda: pipeline,
+                rng=random.Random(1),
+                health_every_s=0.1,
+                park_check_s=0.1,
+            )
+            source = SourceSettings.model_validate(
+                {
+                    "name": "live",
+                    "type": "mastodon_stream",
+                    "instance_url": server.url,
+                    "hashtags": ["acme"],
+                    "access_token": TOKEN,
+                    "batch_window": timedelta(milliseconds=20),
+                }
+            )
+            kind = replace(get_source_type("mastodon_stream"), reconnect=FAST)
+            runner = StreamRunner(source, kind, setup, brand_queries=("acme",))
+            task = asyncio.create_task(runner.run())
+            newest = max(wanted, key=int)
+            try:
+                assert await until(lambda: wanted <= set(_stored(store)), timeout_s=30)
+                assert await until(
+                    lambda: (store.load_source_state("live") or runner.state).cursor == newest
+                )
+            finally:
+                runner.stop()
+                await asyncio.wait([task], timeout=5)
+        stored = _stored(store)
+        store.close()
+        return stored
+
+    with MastodonStreamServer() as server:
+        server.play(
+            *(
+                Session([update(status)], "drop", missed=[missed[n]] if n else [])
+                for n, status in enumerate(live)
+            )
+        )
+        stored = asyncio.run(scenario(server))
+        assert server.recorded.connections.count("ws") >= 20
+        backfills = [p for p, _ in server.recorded.rest if p == "/api/v1/timelines/tag/acme"]
+        assert len(backfills) >= 19
+    assert len(stored) == len(set(stored)) == 39 and set(stored) == wanted
+
+
+async def until(condition: Callable[[], bool], timeout_s: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
+
+
+def _stored(store: SQLiteStore) -> list[str]:
+    with store._read() as conn:
+        return [row[0] for row in conn.execute("SELECT native_id FROM mentions")]
 
 
 # --- faults ----------------------------------------------------------------------------
