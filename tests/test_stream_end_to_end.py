@@ -147,7 +147,7 @@ def at_uri(did: str, rkey: str) -> str:
 
 class Background:
     """Real captured posts (not about the brand), each sent again with a fresh time_us and
-    rkey so it is a new post, and a complaint every ``complaint_every`` of them."""
+    rkey so it is a new post, and the complaints sent among them."""
 
     def __init__(self, server: JetstreamServer) -> None:
         self.server = server
