@@ -29,6 +29,7 @@ from listener.models import RawItem, StreamStatus
 from listener.pipeline.run import Pipeline
 from listener.service.stream_setup import StreamSetup
 from listener.service.streams import StreamRunner
+from listener.sources.streaming import ReconnectPolicy
 from listener.store import SQLiteStore, open_store
 from tests.stream_runner_server import POSTED_AT, ReplayServer, stream_type
 
@@ -376,3 +377,22 @@ def test_a_burst_of_10000_events_is_read_whole_and_the_stop_saves_its_last_posit
 
     took = asyncio.run(scenario())
     print(f"10,000 events read and screened in {took:.2f} s")  # a figure, not a target
+
+
+def test_a_server_that_accepts_and_closes_at_once_is_not_hammered(
+    write_settings: Callable[[str], Settings],
+) -> None:
+    # A clean close is reconnected at once, but closes in a row climb the linear steps.
+    policy = ReconnectPolicy(network_step_s=0.1, network_max_s=1.0, jitter=0.0)
+
+    async def scenario() -> int:
+        async with world(write_settings) as w, ReplayServer(close_after=0) as server:
+            server.publish("acme, never sent")
+            runner = StreamRunner(w.source(server), stream_type(server, policy), w.setup)
+            async with running(runner):
+                await asyncio.sleep(1.05)
+            assert runner.state.error_count == 0  # closed cleanly: no failure counted
+            return len(server.cursors)
+
+    # Waits 0, 0.1, 0.2, 0.3, 0.4 s: six connections in a second, not hundreds.
+    assert 4 <= asyncio.run(scenario()) <= 8

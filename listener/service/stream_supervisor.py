@@ -29,6 +29,8 @@ log = logging.getLogger("listener.service.streams")
 # `listener poll --once` on a stream: it has caught up once this long passes with nothing
 # new (a replay from the cursor comes in a rush, then the live trickle).
 QUIET_AFTER_CATCHUP_S = 2.0
+# A reload's stop of a changed stream gives a batch being stored as long as a shutdown does.
+STOP_TIMEOUT_S = 3.0
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,7 @@ class StreamSupervisor:
             if not self._active:
                 return
             changed = [r for name, r in self._running.items() if wanted.get(name) != r.key]
-            await self._stop_runners(changed, timeout_s=3.0)
+            await self._stop_runners(changed, timeout_s=STOP_TIMEOUT_S)
             for name, key in wanted.items():
                 if name not in self._running and self._active:
                     self._start(key)
@@ -151,6 +153,7 @@ class StreamSupervisor:
         source, queries = key
         runner = StreamRunner(source, self._types(source.type), self._setup, brand_queries=queries)
         task = asyncio.create_task(runner.run(), name=f"stream-runner:{source.name}")
+        task.add_done_callback(self._ended)
         self._running[source.name] = _Running(runner, task, key)
         log.info("stream started", extra=fields(source=source.name, type=source.type))
 
@@ -170,6 +173,22 @@ class StreamSupervisor:
             running.runner.health.ended(StreamStatus.STOPPED, None)
             await running.runner.records.write_health()
             log.info("stream stopped", extra=fields(source=running.runner.name))
+
+    def _ended(self, task: asyncio.Task[None]) -> None:
+        # A runner ends only when stopped; anything else is a bug (or a store that could
+        # not even be read at its start) and must be seen, not swallowed by the task. It
+        # leaves the running set, so the next reload starts it again.
+        if task.cancelled() or task.exception() is None:
+            return
+        name = task.get_name().removeprefix("stream-runner:")
+        running = self._running.get(name)
+        if running is not None and running.task is task:
+            del self._running[name]
+        log.error(
+            "stream runner ended with an error; a settings reload or a restart starts it again",
+            exc_info=task.exception(),
+            extra=fields(source=name),
+        )
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work, name="streams-reconcile")
