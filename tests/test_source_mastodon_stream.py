@@ -225,6 +225,27 @@ def test_docs_websocket_frames_map_update_and_delete(server: MastodonStreamServe
     assert outcome.events[0].opened
 
 
+def test_a_boost_maps_the_boosted_status_and_the_position_follows_the_boost(
+    server: MastodonStreamServer,
+) -> None:
+    """A list carries boosts: the post is the boosted status (older id), the timeline's
+    position the boost's own id, live and in a backfill."""
+    [boosted] = statuses(BASE, [FIRST_ID - (1 << 30)])
+    live_boost, missed_boost = (
+        {**BASE, "id": str(i), "content": "", "reblog": boosted} for i in ids(2)
+    )
+    server.play(Session([update(live_boost)], "drop"), Session([], "close", missed=[missed_boost]))
+    first = connect(server, timelines=["list:7"])
+    assert first.ids == [boosted["id"]] and first.items[0].extra["boosted_by"] == "mastodonpy_test"
+    assert first.position == live_boost["id"]
+    second = connect(server, first.state(), timelines=["list:7"])
+    assert second.position == missed_boost["id"]
+    assert server.recorded.rest[-1] == (
+        "/api/v1/timelines/list/7",
+        {"min_id": live_boost["id"], "limit": "40"},
+    )
+
+
 # --- transports ------------------------------------------------------------------------
 
 

@@ -62,7 +62,7 @@ from listener.sources.mastodon_stream_wire import (
 )
 from listener.sources.streaming import StreamContext, StreamEvent, StreamOptions
 from listener.sources.timestamps import parse_timestamp
-from listener.sources.values import MAPPING_ERRORS
+from listener.sources.values import MAPPING_ERRORS, as_int
 from listener.units import Duration, at_least
 
 PAGE_LIMIT = mastodon.PAGE_LIMIT
@@ -258,10 +258,13 @@ class _Reader:
 
     def _status(self, status: dict[str, Any], *, repeat_ok: bool) -> StreamEvent:
         item = raw_item(status)
-        at = parse_timestamp(status.get("created_at"))
+        # A boost (lists carry them) maps the boosted status; the timeline's own id and time
+        # are the boost's, and they are what the position and the lag follow.
+        outer = item if status.get("reblog") is None else None
+        at = outer.published_at if outer else parse_timestamp(status.get("created_at"))
         if not repeat_ok and item.native_id in self.backfilled:
             return StreamEvent(at=at)
-        self.largest = max(self.largest, int(item.native_id))
+        self.largest = max(self.largest, int(status["id"]))
         return StreamEvent(items=(item,), position=str(self.largest), at=at)
 
 
@@ -277,10 +280,11 @@ async def _backfill(ctx: StreamContext[Options], since: int, reader: _Reader) ->
     status on two timelines (a local post with a followed tag) once."""
     found: dict[str, RawItem] = {}
     for timeline in ctx.options.all_timelines():
-        for item in await _read_missed(ctx, timeline, since):
+        items, newest = await _read_missed(ctx, timeline, since)
+        for item in items:
             found.setdefault(item.native_id, item)
+        reader.largest = max(reader.largest, newest)
     items = sorted(found.values(), key=lambda item: int(item.native_id))
-    reader.largest = max([reader.largest, *(int(item.native_id) for item in items)])
     reader.backfilled = set(found)
     return StreamEvent(
         items=tuple(items),
@@ -289,7 +293,11 @@ async def _backfill(ctx: StreamContext[Options], since: int, reader: _Reader) ->
     )
 
 
-async def _read_missed(ctx: StreamContext[Options], timeline: str, since: int) -> list[RawItem]:
+async def _read_missed(
+    ctx: StreamContext[Options], timeline: str, since: int
+) -> tuple[list[RawItem], int]:
+    """``timeline``'s statuses after ``since``, and the newest timeline id reached (a
+    boost's own id, not the boosted status's)."""
     options = ctx.options
     kind, _, value = split(timeline)
     if kind == "hashtag":
@@ -305,8 +313,9 @@ async def _read_missed(ctx: StreamContext[Options], timeline: str, since: int) -
         result = await mastodon.poll(_poll_ctx(ctx, tag_options), state)
         for problem in result.problems:
             _skipped(ctx, problem)
-        _note_gap(ctx, timeline, len(result.items), json.loads(result.cursor or "{}").get(key))
-        return result.items
+        newest = as_int(json.loads(result.cursor or "{}").get(key)) or since
+        _note_gap(ctx, timeline, len(result.items), newest)
+        return result.items, newest
     if kind == "hashtag:local":
         path, params = f"/api/v1/timelines/tag/{quote(value, safe='')}", {"local": "true"}
     elif kind == "list":
@@ -318,7 +327,7 @@ async def _read_missed(ctx: StreamContext[Options], timeline: str, since: int) -
 
 async def _read_forward(
     ctx: StreamContext[Options], timeline: str, path: str, params: dict[str, str], since: int
-) -> list[RawItem]:
+) -> tuple[list[RawItem], int]:
     """A REST timeline from ``since`` forwards, ``backfill_pages`` pages at most."""
     poll_ctx = _poll_ctx(ctx)
     items: list[RawItem] = []
@@ -339,18 +348,18 @@ async def _read_forward(
                 _skipped(ctx, f"{timeline}: {exc!r}")
                 continue
             items.append(item)
-            min_id = max(min_id, int(item.native_id))
+            min_id = max(min_id, int(status["id"]))
         if len(response.data) < PAGE_LIMIT:
-            return items
+            return items, min_id
     _note_gap(ctx, timeline, len(items), min_id)
-    return items
+    return items, min_id
 
 
 def _skipped(ctx: StreamContext[Options], problem: str) -> None:
     ctx.log.warning("backfill skipped a status", extra={"source": ctx.source, "problem": problem})
 
 
-def _note_gap(ctx: StreamContext[Options], timeline: str, read: int, newest: object) -> None:
+def _note_gap(ctx: StreamContext[Options], timeline: str, read: int, newest: int) -> None:
     if read < ctx.options.backfill_pages * PAGE_LIMIT:
         return
     ctx.log.warning(
