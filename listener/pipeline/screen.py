@@ -99,7 +99,13 @@ def _plain(markup: str, limit: int) -> str | None:
 
 
 def _anchor_pattern(anchors: Anchors) -> re.Pattern[str] | None:
-    """One alternation of every anchor; ``None`` when there is none (no post can match)."""
+    """One alternation of every anchor; ``None`` when there is none (no post can match).
+
+    Each kind's anchors are factored as a trie. Measured on the tweets with 100 brands
+    (µs a post, same run): this 3.1; every alternative led by its literal, to let the engine
+    skip ahead, 4.3; tokens and set probes as ``prepare`` makes them, 7.6; ``regex``'s named
+    lists, 25.
+    """
     # A word is a whole token: no letter of a spaced script on either side (a spaceless
     # run next to it is cut off by the tokenizer, so it is a boundary here too).
     letter = f"[{spaced_word_class()}]"
