@@ -269,16 +269,16 @@ class JetstreamReplay:
                     position += 1
                     if wanted and sent.collection is not None and sent.collection not in wanted:
                         continue
+                    # Timed from just before the send, so the send itself counts too.
+                    self._count(sent, time.monotonic())
                     await ws.send(sent.text)
-                    self._count(sent)
                 async with self._changed:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._changed.wait(), 0.2)
         except Exception:  # the client went away; the next connection carries on
             return
 
-    def _count(self, sent: Sent) -> None:
-        now = time.monotonic()
+    def _count(self, sent: Sent, now: float) -> None:
         if sent.marker is None:
             self.stats.background_sent += 1
             if self.stats.first_background_at is None:
