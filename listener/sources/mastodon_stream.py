@@ -39,12 +39,15 @@ from pydantic import AfterValidator, Field, model_validator
 from listener.models import RawItem, SourceState
 from listener.sources import mastodon
 from listener.sources.api import BaseUrl, Secret, dump_cursor, get_json
-from listener.sources.base import PollContext, SourceInfo
-from listener.sources.errors import PermanentError, RateLimited, SourceError, TransientError
+from listener.sources.base import SourceInfo
+from listener.sources.errors import RateLimited, SourceError, TransientError
 from listener.sources.mastodon import Hashtag, raw_item, snowflake_at
 from listener.sources.mastodon_stream_timelines import (
     PUBLIC_PARAMS,
     Timeline,
+    auth_headers,
+    discover,
+    poll_context,
     split,
     sse_url,
     stream_base,
@@ -127,7 +130,7 @@ async def stream(ctx: StreamContext[Options], state: SourceState) -> AsyncIterat
     options = ctx.options
     saved = _saved_position(ctx, state)
     reader = _Reader(ctx, saved)
-    base = options.streaming_url or await _discover(ctx)
+    base = options.streaming_url or await discover(ctx, options.instance_url, options.access_token)
     async with aclosing(_frames(ctx, base)) as frames:
         async for frame in frames:
             if frame is OPENED:
@@ -165,29 +168,13 @@ def _saved_position(ctx: StreamContext[Options], state: SourceState) -> int | No
     return saved
 
 
-async def _discover(ctx: StreamContext[Options]) -> str:
-    """The streaming host the instance announces, else the instance itself."""
-    options = ctx.options
-    try:
-        response = await get_json(
-            _poll_ctx(ctx), options.instance_url + "/api/v2/instance", headers=_auth(options)
-        )
-    except PermanentError as exc:
-        if not str(exc).startswith(("HTTP 404", "HTTP 410")):
-            raise
-        return options.instance_url  # an instance older than 4.0
-    urls = (response.data or {}).get("configuration", {}).get("urls", {})
-    streaming = urls.get("streaming") if isinstance(urls, dict) else None
-    return str(streaming).rstrip("/") if streaming else options.instance_url
-
-
 async def _frames(ctx: StreamContext[Options], base: str) -> AsyncGenerator[Frame, None]:
     options = ctx.options
     quiet_s = options.idle_timeout.total_seconds() / 3
     if options.transport != "sse":
         socket = websocket_frames(
             with_scheme(base, "ws") + "/api/v1/streaming",
-            _auth(options),
+            auth_headers(options.access_token),
             [subscription(t) for t in options.all_timelines()],
             max_bytes=ctx.max_response_bytes,
             quiet_s=quiet_s,
@@ -195,15 +182,17 @@ async def _frames(ctx: StreamContext[Options], base: str) -> AsyncGenerator[Fram
         )
         async with aclosing(socket):
             try:
-                first = await anext(socket)
+                first = await anext(socket, None)
+                if first is None:
+                    raise TransientError("the socket closed as it opened")
             except (AuthRefused, RateLimited):
                 raise
-            except (SourceError, StopAsyncIteration) as exc:
+            except SourceError as exc:
                 if options.transport == "websocket":
                     raise
                 ctx.log.warning(
                     "websocket refused, reading the stream as SSE",
-                    extra={"source": ctx.source, "reason": str(exc) or type(exc).__name__},
+                    extra={"source": ctx.source, "reason": str(exc)},
                 )
             else:
                 yield first
@@ -213,7 +202,7 @@ async def _frames(ctx: StreamContext[Options], base: str) -> AsyncGenerator[Fram
     events = sse_frames(
         ctx.http,
         [sse_url(base, t) for t in options.all_timelines()],
-        _auth(options),
+        auth_headers(options.access_token),
         max_bytes=ctx.max_response_bytes,
         idle_s=options.idle_timeout.total_seconds(),
         now=ctx.clock(),
@@ -310,7 +299,7 @@ async def _read_missed(
             max_pages=options.backfill_pages,
         )
         state = SourceState(source=ctx.source, cursor=dump_cursor({key: str(since)}))
-        result = await mastodon.poll(_poll_ctx(ctx, tag_options), state)
+        result = await mastodon.poll(poll_context(ctx, tag_options), state)
         for problem in result.problems:
             _skipped(ctx, problem)
         newest = as_int(json.loads(result.cursor or "{}").get(key)) or since
@@ -329,7 +318,7 @@ async def _read_forward(
     ctx: StreamContext[Options], timeline: str, path: str, params: dict[str, str], since: int
 ) -> tuple[list[RawItem], int]:
     """A REST timeline from ``since`` forwards, ``backfill_pages`` pages at most."""
-    poll_ctx = _poll_ctx(ctx)
+    poll_ctx = poll_context(ctx)
     items: list[RawItem] = []
     min_id = since
     for _ in range(ctx.options.backfill_pages):
@@ -337,7 +326,7 @@ async def _read_forward(
             poll_ctx,
             ctx.options.instance_url + path,
             params={**params, "min_id": str(min_id), "limit": PAGE_LIMIT},
-            headers=_auth(ctx.options),
+            headers=auth_headers(ctx.options.access_token),
         )
         if not isinstance(response.data, list):
             raise TransientError(f"Mastodon {timeline} timeline: expected a list of statuses")
@@ -372,19 +361,3 @@ def _note_gap(ctx: StreamContext[Options], timeline: str, read: int, newest: int
             "newest_id": str(newest),
         },
     )
-
-
-def _poll_ctx(ctx: StreamContext[Options], options: Any = None) -> PollContext[Any]:
-    return PollContext(
-        source=ctx.source,
-        options=options if options is not None else ctx.options,
-        http=ctx.http,
-        clock=ctx.clock,
-        log=ctx.log,
-        max_response_bytes=ctx.max_response_bytes,
-    )
-
-
-def _auth(options: Options) -> dict[str, str]:
-    token = options.access_token
-    return {"Authorization": f"Bearer {token.get_secret_value()}"} if token else {}

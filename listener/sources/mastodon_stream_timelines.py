@@ -1,18 +1,24 @@
-"""Mastodon's streaming timelines by name: which are valid, and where each is read.
+"""Mastodon's streaming timelines by name, which are valid, and where each is read.
 
 A timeline is written as Mastodon's own stream names write it: ``public``,
 ``public:local``, ``public:remote``, ``hashtag:<tag>``, ``hashtag:local:<tag>`` or
 ``list:<id>``. Each is a ``subscribe`` message on the WebSocket, a path (and query) of the
-SSE endpoint, and a REST timeline for the backfill after a reconnect.
+SSE endpoint, and a REST timeline for the backfill after a reconnect. The streaming host
+itself is the one the instance announces (``discover``).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, SecretStr
+
+from listener.sources.api import get_json
+from listener.sources.base import PollContext
+from listener.sources.errors import PermanentError
+from listener.sources.streaming import StreamContext
 
 # timeline -> (websocket stream name, SSE path); the tag or list id follows (split).
 KINDS: dict[str, tuple[str, str]] = {
@@ -87,3 +93,45 @@ def with_scheme(url: str, family: Literal["ws", "http"]) -> str:
     secure = url.startswith(("https://", "wss://"))
     rest = url.split("://", 1)[1]
     return f"{family}{'s' if secure else ''}://{rest}"
+
+
+async def discover(ctx: StreamContext[Any], instance_url: str, token: SecretStr | None) -> str:
+    """The streaming host the instance announces, else the instance itself."""
+    try:
+        response = await get_json(
+            poll_context(ctx), instance_url + "/api/v2/instance", headers=auth_headers(token)
+        )
+    except PermanentError as exc:
+        if not str(exc).startswith(("HTTP 404", "HTTP 410")):
+            raise
+        return instance_url  # an instance older than 4.0
+    data = response.data if isinstance(response.data, dict) else {}
+    configuration = data.get("configuration")
+    urls = configuration.get("urls") if isinstance(configuration, dict) else None
+    announced = urls.get("streaming") if isinstance(urls, dict) else None
+    if not isinstance(announced, str):
+        return instance_url
+    try:
+        return stream_base(announced)
+    except ValueError:
+        ctx.log.warning(
+            "the instance announces a streaming URL that is none; using the instance",
+            extra={"source": ctx.source, "announced": announced[:100]},
+        )
+        return instance_url
+
+
+def poll_context(ctx: StreamContext[Any], options: Any = None) -> PollContext[Any]:
+    """The stream's context as a poll's, for the REST requests (backfill, discovery)."""
+    return PollContext(
+        source=ctx.source,
+        options=options if options is not None else ctx.options,
+        http=ctx.http,
+        clock=ctx.clock,
+        log=ctx.log,
+        max_response_bytes=ctx.max_response_bytes,
+    )
+
+
+def auth_headers(token: SecretStr | None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token.get_secret_value()}"} if token else {}
