@@ -150,6 +150,7 @@ class MastodonStreamServer:
         self.refuse: tuple[int, dict[str, str], bytes] | None = None
         self.websocket = True
         self.announce_streaming = True
+        self.announced: Any = None  # what urls.streaming says instead of this server's ws://
         self.thump_s = 15.0
         self.sse_channels = set(SSE_CHANNELS)  # fewer: an older server (400 for the rest)
         self.recorded = Recorded()
@@ -262,9 +263,8 @@ class MastodonStreamServer:
 
     async def _instance(self, request: Request) -> Response:
         self.recorded.rest.append((request.url.path, dict(request.query_params)))
-        urls = (
-            {"streaming": self.url.replace("http://", "ws://")} if self.announce_streaming else {}
-        )
+        streaming = self.announced or self.url.replace("http://", "ws://")
+        urls = {"streaming": streaming} if self.announce_streaming else {}
         return JSONResponse({"uri": "127.0.0.1", "configuration": {"urls": urls}})
 
     def _next_session(self) -> Session:

@@ -323,6 +323,25 @@ def test_the_streaming_host_is_discovered_or_set(server: MastodonStreamServer) -
     assert [path for path, _ in server.recorded.rest] == ["/api/v2/instance"]
 
 
+def test_an_announced_streaming_host_that_is_no_url_falls_back_to_the_instance(
+    server: MastodonStreamServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.announced = "javascript:alert(1)"
+    server.play(Session([update(statuses(BASE, ids(1))[0])], "close"))
+    with caplog.at_level(logging.WARNING, "listener.sources"):
+        outcome = connect(server, timelines=["public"])
+    assert outcome.error is None and len(outcome.items) == 1
+    assert "announces a streaming URL that is none" in caplog.text
+
+
+def test_one_sse_response_dropping_ends_them_all(server: MastodonStreamServer) -> None:
+    first, second = statuses(BASE, ids(2))
+    server.play(Session([update(first)], "drop"), Session([update(second)], "open"))
+    outcome = connect(server, timelines=["public", "list:7"], transport="sse")
+    assert type(outcome.error) is TransientError and "dropped" in str(outcome.error)
+    assert first["id"] in outcome.ids
+
+
 # --- backfill --------------------------------------------------------------------------
 
 
