@@ -89,7 +89,8 @@ def test_the_repository_default_settings_load() -> None:
     settings = load_settings(REPO_SETTINGS, environ={})
 
     assert settings.brands and len(settings.sources) >= 2
-    assert all(source.interval >= timedelta(minutes=10) for source in settings.sources)
+    polled = [source.interval for source in settings.sources if not source.is_stream]
+    assert all(i is not None and i >= timedelta(minutes=10) for i in polled)
     assert settings.storage.sqlite == REPO_SETTINGS.parent / "data" / "listener.db"
 
 
