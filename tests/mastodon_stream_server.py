@@ -240,9 +240,11 @@ class MastodonStreamServer:
         up_reader, up_writer = await asyncio.open_connection("127.0.0.1", port)
         relay = _Relay(writer, up_writer)
         self._relays.append(relay)
-        await asyncio.gather(
-            relay.pipe(reader, up_writer), relay.pipe(up_reader, writer), return_exceptions=True
-        )
+        # Cancelled when the server stops: asyncio's callback would log that as an error.
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(
+                relay.pipe(reader, up_writer), relay.pipe(up_reader, writer), return_exceptions=True
+            )
         relay.close()
 
     def _freeze(self) -> None:
@@ -341,7 +343,8 @@ class MastodonStreamServer:
         elif end == "stall":
             await asyncio.sleep(0.2)  # let the relay pass what was sent, then hold everything
             self._freeze()
-            await asyncio.sleep(3600)
+            with contextlib.suppress(asyncio.CancelledError):  # the server is stopping
+                await asyncio.sleep(3600)
         else:
             await websocket.receive_text()  # until the client leaves; pings are answered
 

@@ -48,6 +48,7 @@ from listener.sources.urls import redact_url
 # Error bodies are a line of JSON; a proxy's page is not worth reading in full.
 MAX_ERROR_BODY_BYTES = 16 * 1024
 OPEN_TIMEOUT_S = 10.0
+CLOSE_TIMEOUT_S = 2.0
 TOKEN_ADVICE = (
     "check access_token in settings.yaml: a user token with the read scope; since "
     "Mastodon 4.2 public and hashtag streams need one"
@@ -151,6 +152,8 @@ async def _open_websocket(
             # Our own pings, so a quiet socket yields a keep-alive (see _ping).
             ping_interval=None,
             open_timeout=OPEN_TIMEOUT_S,
+            # A dead peer never answers the close: stopping must not wait long on it.
+            close_timeout=CLOSE_TIMEOUT_S,
         )
     except WebsocketStatus as exc:
         response = exc.response
@@ -171,6 +174,8 @@ async def _ping(connection: ClientConnection, quiet_s: float) -> None:
         async with asyncio.timeout(quiet_s):
             await pong
     except TimeoutError:
+        # A dead peer answers no close either: drop the connection instead of waiting.
+        connection.transport.abort()
         raise TransientError(f"no answer to a ping for {quiet_s:g} s: the stream is dead") from None
 
 
