@@ -137,6 +137,7 @@ class Recorded:
     connections: list[str] = field(default_factory=list)  # "ws", or the SSE path and query
     subscriptions: list[dict[str, Any]] = field(default_factory=list)
     authorizations: list[str | None] = field(default_factory=list)
+    user_agents: list[str | None] = field(default_factory=list)
     rest: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # path, params
 
 
@@ -294,6 +295,7 @@ class MastodonStreamServer:
 
     async def _websocket(self, websocket: WebSocket) -> None:
         self.recorded.connections.append("ws")
+        self.recorded.user_agents.append(websocket.headers.get("user-agent"))
         refusal = self._refusal(websocket.headers.get("authorization"), websocket=True)
         if refusal is None and not self.websocket:
             refusal = Response(b"Not Found", 404)

@@ -259,6 +259,7 @@ def test_one_socket_subscribes_to_every_timeline_as_the_docs_write_it(
     assert outcome.error is None and len(outcome.items) == 2
     assert server.recorded.connections == ["ws"]
     assert server.recorded.authorizations == [f"Bearer {TOKEN}"]
+    assert server.recorded.user_agents == [httpx.AsyncClient().headers["User-Agent"]]
     docs_subscribe = json.loads((HERE / "ws_client_subscribe_hashtag_local__docs.json").read_text())
     assert server.recorded.subscriptions == [
         {"type": "subscribe", "stream": "public:local"},

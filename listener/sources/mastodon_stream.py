@@ -179,6 +179,7 @@ async def _frames(ctx: StreamContext[Options], base: str) -> AsyncGenerator[Fram
             max_bytes=ctx.max_response_bytes,
             quiet_s=quiet_s,
             now=ctx.clock(),
+            user_agent=ctx.http.headers.get("User-Agent"),
         )
         async with aclosing(socket):
             try:

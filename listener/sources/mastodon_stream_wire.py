@@ -114,10 +114,11 @@ async def websocket_frames(
     max_bytes: int,
     quiet_s: float,
     now: datetime,
+    user_agent: str | None = None,
 ) -> AsyncGenerator[Frame, None]:
     """``OPENED`` once subscribed, then each frame; ``ALIVE`` for a pong after ``quiet_s``
     of silence. A clean close returns; anything else raises a ``SourceError``."""
-    connection = await _open_websocket(url, headers, max_bytes, now)
+    connection = await _open_websocket(url, headers, max_bytes, now, user_agent)
     async with connection:
         try:
             for subscription in subscriptions:
@@ -141,7 +142,7 @@ async def websocket_frames(
 
 
 async def _open_websocket(
-    url: str, headers: Mapping[str, str], max_bytes: int, now: datetime
+    url: str, headers: Mapping[str, str], max_bytes: int, now: datetime, user_agent: str | None
 ) -> ClientConnection:
     shown = redact_url(url)
     try:
@@ -149,6 +150,7 @@ async def _open_websocket(
             url,
             additional_headers=dict(headers),
             max_size=max_bytes,
+            user_agent_header=user_agent,  # the daemon's, as on its HTTP requests
             # Our own pings, so a quiet socket yields a keep-alive (see _ping).
             ping_interval=None,
             open_timeout=OPEN_TIMEOUT_S,
