@@ -217,6 +217,9 @@ def test_401_parks_the_stream_and_listener_unpark_resumes_it(
                 assert await until(
                     lambda: w.store.stream_healths()["live"].status is StreamStatus.CONNECTED
                 )
+                # The stored post proves the stream works again: no failure shown any more.
+                assert await until(lambda: runner.state.error_count == 0)
+                assert runner.state.last_error is None and runner.state.parked_reason is None
             assert w.metric("listener_polls_total", outcome="parked") == 1
 
     asyncio.run(scenario())

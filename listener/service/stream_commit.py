@@ -17,7 +17,7 @@ from typing import Any
 
 from listener.config.settings import SourceSettings
 from listener.logs import fields
-from listener.models import RawItem
+from listener.models import RawItem, StreamStatus
 from listener.pipeline.types import BatchReport, DropReason
 from listener.redaction import redact
 from listener.service.runner import PROCESS_BATCH
@@ -82,12 +82,17 @@ class BatchCommitter:
             report.tombstoned += part.tombstoned
         records = self._records
         state, now = records.state, self._setup.clock()
+        # Items read on the open connection and stored: the stream works, whatever failed
+        # before. (A batch read before a drop and stored during the backoff proves nothing.)
+        working = bool(batch.items) and records.health.status is StreamStatus.CONNECTED
         records.state = replace(
             state,
             cursor=batch.position if batch.position is not None else state.cursor,
             items_total=state.items_total + len(report.stored),
             last_new_items=len(report.stored) if report.stored else state.last_new_items,
             last_success_at=now if batch.items else state.last_success_at,
+            error_count=0 if working else state.error_count,
+            last_error=None if working else state.last_error,
         )
         if screened or time.monotonic() - records.saved_at >= POSITION_SAVE_S:
             await records.save()
