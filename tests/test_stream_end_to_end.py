@@ -85,7 +85,6 @@ sources:
     type: jetstream
     url: "{stream_url}"
     appview_url: "{httpserver.url_for("/").rstrip("/")}"
-    resolve_handles: false
 storage: {{sqlite: data/listener.db}}
 web: {{enabled: false}}
 alerts:
