@@ -13,7 +13,7 @@ import random
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -28,7 +28,7 @@ from listener.metrics import Metrics
 from listener.models import RawItem, StreamStatus
 from listener.pipeline.run import Pipeline
 from listener.service.stream_setup import StreamSetup
-from listener.service.streams import StreamRunner
+from listener.service.streams import REPLAY_ERROR, StreamRunner
 from listener.sources.streaming import ReconnectPolicy
 from listener.store import SQLiteStore, open_store
 from tests.stream_runner_server import POSTED_AT, ReplayServer, stream_type
@@ -399,3 +399,30 @@ def test_a_server_that_accepts_and_closes_at_once_is_not_hammered(
 
     # Waits 0, 0.1, 0.2, 0.3, 0.4 s: six connections in a second, not hundreds.
     assert 4 <= asyncio.run(scenario()) <= 8
+
+
+def test_a_batch_the_store_could_not_take_is_read_again_from_the_stored_cursor(
+    write_settings: Callable[[str], Settings],
+) -> None:
+    async def scenario() -> None:
+        async with world(write_settings) as w, ReplayServer() as server:
+            # A pipeline whose store is closed fails every batch, as a full disk would.
+            closed = open_store(w.settings.storage.sqlite)
+            closed.close()
+            broken, working = Pipeline(w.settings, closed), Pipeline(w.settings, w.store)
+            current = [broken]
+            setup = replace(w.setup, pipeline=lambda: current[0])
+            server.publish("acme one")
+            server.publish("acme two")
+            runner = StreamRunner(w.source(server), stream_type(server), setup)
+            async with running(runner):
+                assert await until(lambda: runner.state.error_count == 1)
+                assert runner.state.last_error == REPLAY_ERROR
+                current[0] = working  # the disk has room again
+                server.publish("acme three")
+                assert await until(lambda: sorted(w.stored_ids()) == ["p1", "p2", "p3"])
+            # Read again from where the store stood (nothing stored), not from what was read.
+            assert server.cursors[:2] == ["0", "0"]
+            assert runner.state.error_count == 0  # stored since: working again
+
+    asyncio.run(scenario())

@@ -49,6 +49,7 @@ log = logging.getLogger("listener.service.streams")
 # Frames read but not yet batched. A burst fills it while a batch is stored; beyond it the
 # reader waits (the server buffers) rather than the daemon's memory growing without bound.
 QUEUE_EVENTS = 20_000
+REPLAY_ERROR = "a batch could not be stored; reading it again from the last stored position"
 
 
 class StreamRunner:
@@ -92,6 +93,7 @@ class StreamRunner:
         self._replay = False  # a batch failed: read again from the last stored position
         self._flushed = asyncio.Event()
         self._connections: asyncio.Task[None] | None = None
+        self._reading: asyncio.Task[TransientError | PermanentError | None] | None = None
         self.last_read_at: float | None = None  # monotonic: the newest frame, or the open
 
     @property
@@ -161,6 +163,8 @@ class StreamRunner:
             reading.cancel()
             await asyncio.wait([reading])
             error = None if reading.cancelled() else reading.result()
+            if error is None and self._replay:
+                error = TransientError(REPLAY_ERROR)
             if error is None and self.last_read_at is None:
                 error = TransientError(f"no connection within {limit_s:g} s")
             self._flushed.clear()
@@ -184,7 +188,7 @@ class StreamRunner:
                 await self._wait_until_unparked()
                 attempt = 0
                 continue
-            error = await self._read_connection()
+            error = await self._read_one()
             if self._replay:
                 self._start_over_from_stored()
             connected_for = self.health.connected_for_s()
@@ -195,6 +199,21 @@ class StreamRunner:
             delay = reconnect_delay_s(self._policy, error, attempt, self._setup.rng)
             await self.records.dropped(error, delay)
             await self._pause(delay)
+
+    async def _read_one(self) -> TransientError | PermanentError | None:
+        # In a task of its own, so that a batch the store could not take ends the connection
+        # at once (``_replay``) rather than at the stream's next event, maybe minutes away.
+        reading = asyncio.create_task(self._read_connection(), name=f"stream-read:{self.name}")
+        self._reading = reading
+        try:
+            return await reading
+        except asyncio.CancelledError:
+            this = asyncio.current_task()
+            if (this is not None and this.cancelling()) or not self._replay:
+                raise  # a stop
+            return TransientError(REPLAY_ERROR)
+        finally:
+            self._reading = None
 
     async def _read_connection(self) -> TransientError | PermanentError | None:
         """Read one connection to its end; the error that ended it, None for a clean close."""
@@ -227,7 +246,7 @@ class StreamRunner:
                     if not event.items and event.position is None:
                         continue
                     if self._replay:
-                        return TransientError("a batch could not be stored; reading it again")
+                        return TransientError(REPLAY_ERROR)
                     queued = QueuedEvent(event.items, event.position, now)
                     if queue.full():
                         idle.reschedule(None)  # waiting on our own batcher is not idleness
@@ -297,6 +316,8 @@ class StreamRunner:
                     extra=fields(source=self.name, items=len(batch.items)),
                 )
                 self._replay = True
+                if self._reading is not None:
+                    self._reading.cancel()
             finally:
                 self._committing = False
                 if batch.flush:
