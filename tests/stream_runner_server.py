@@ -7,31 +7,41 @@ keep-alive), answer the handshake with an HTTP status (401, 503).
 
 ``stream_type(server)`` is a ``SourceType`` whose ``stream`` reads it the way a real
 stream source does (opened, events with positions, errors by the contract), handed to the
-runner or the daemon directly: no registry entry, nothing patched.
+runner or the daemon directly: no registry entry, nothing patched. ``world`` gives a runner
+what the daemon would: settings, a real SQLite store, a pipeline and metrics.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import random
 import time
-from collections.abc import AsyncIterator
-from contextlib import suppress
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
+import httpx
 from websockets.asyncio.client import connect
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed, ConnectionClosedError, InvalidStatus
 from websockets.http11 import Request, Response
 
+from listener.config.settings import Settings, SourceSettings
+from listener.metrics import Metrics
 from listener.models import Author, RawItem, SourceState
+from listener.pipeline.run import Pipeline
+from listener.service.stream_setup import StreamSetup
+from listener.service.streams import StreamRunner
 from listener.sources.base import SourceType
 from listener.sources.errors import PermanentError, ServerRefused, TransientError
 from listener.sources.registry import get_source_type
 from listener.sources.streaming import ReconnectPolicy, StreamContext, StreamEvent, StreamOptions
+from listener.store import SQLiteStore, open_store
 
 # Reconnects in tens of milliseconds, so twenty drops take well under a second.
 FAST = ReconnectPolicy(
@@ -172,3 +182,73 @@ def stream_type(server: ReplayServer, policy: ReconnectPolicy = FAST, **kw: Any)
         reconnect=policy,
         **kw,
     )
+
+
+# ---- a runner's world: settings, a real SQLite store, a pipeline, metrics --------------
+
+SETTINGS = "brands:\n  - name: Acme\n    query: acme\nstorage:\n  sqlite: data/listener.db\n"
+
+
+@dataclass
+class World:
+    settings: Settings
+    store: SQLiteStore
+    metrics: Metrics
+    setup: StreamSetup
+    config: Path
+
+    def source(self, server: ReplayServer, **options: Any) -> SourceSettings:
+        fields = {"name": "live", "type": "jetstream", "url": server.url, **options}
+        fields.setdefault("batch_window", timedelta(milliseconds=20))
+        return SourceSettings.model_validate(fields)
+
+    def stored_ids(self) -> list[str]:
+        with self.store._read() as conn:
+            return [row[0] for row in conn.execute("SELECT native_id FROM mentions")]
+
+    def metric(self, name: str, **labels: str) -> float:
+        return self.metrics.value(name, source="live", **labels)
+
+
+@asynccontextmanager
+async def world(write_settings: Callable[[str], Settings]) -> AsyncIterator[World]:
+    settings = write_settings(SETTINGS)
+    store = open_store(settings.storage.sqlite)
+    pipeline = Pipeline(settings, store)
+    metrics = Metrics()
+    async with httpx.AsyncClient() as http:
+        setup = StreamSetup(
+            store=store,
+            http=http,
+            metrics=metrics,
+            pipeline=lambda: pipeline,
+            rng=random.Random(1),
+            health_every_s=0.1,
+            park_check_s=0.1,
+        )
+        try:
+            yield World(settings, store, metrics, setup, settings.config_path)
+        finally:
+            store.close()
+
+
+async def until(condition: Callable[[], bool], timeout_s: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.01)
+    return True
+
+
+@asynccontextmanager
+async def running(runner: StreamRunner, grace_s: float = 2.0) -> AsyncIterator[asyncio.Task[None]]:
+    task = asyncio.create_task(runner.run())
+    try:
+        yield task
+    finally:
+        runner.stop()
+        _done, pending = await asyncio.wait([task], timeout=grace_s)
+        for left in pending:
+            left.cancel()
+        await asyncio.wait([task])
