@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from itertools import pairwise
+from typing import Any
 
 from click.testing import CliRunner
 
 from listener.cli.main import main
 from listener.config.settings import Settings
-from listener.models import StreamStatus
+from listener.models import SourceState, StreamStatus
 from listener.pipeline.run import Pipeline
 from listener.service.streams import REPLAY_ERROR, StreamRunner
-from listener.sources.streaming import ReconnectPolicy
+from listener.sources.errors import ServerRefused
+from listener.sources.streaming import ReconnectPolicy, StreamEvent
 from listener.store import open_store
 from tests.stream_runner_server import ReplayServer, running, stream_type, until, world
 
@@ -140,5 +142,32 @@ def test_a_batch_the_store_could_not_take_is_read_again_from_the_stored_cursor(
             # Read again from where the store stood (nothing stored), not from what was read.
             assert server.cursors[:2] == ["0", "0"]
             assert runner.state.error_count == 0  # stored since: working again
+
+    asyncio.run(scenario())
+
+
+def test_a_servers_long_refusal_is_kept_short_in_the_state_and_health_rows(
+    write_settings: Callable[[str], Settings],
+) -> None:
+    page = "<html>" + "Service Unavailable " * 500 + "</html>"
+
+    async def refusing(ctx: Any, state: SourceState) -> AsyncIterator[StreamEvent]:
+        raise ServerRefused(f"the server answered HTTP 503: {page}")
+        yield StreamEvent()  # an async generator, as stream functions are
+
+    async def scenario() -> None:
+        async with world(write_settings) as w, ReplayServer() as server:
+            kind = replace(stream_type(server), stream=refusing)
+            runner = StreamRunner(w.source(server), kind, w.setup)
+            async with running(runner):
+                assert await until(lambda: "live" in w.store.stream_healths())
+                assert await until(lambda: runner.state.error_count == 1)
+                await asyncio.sleep(0.2)
+            health = w.store.stream_healths()["live"]
+            state = w.store.load_source_state("live")
+            assert state is not None and state.last_error is not None
+            assert state.last_error.startswith("the server answered HTTP 503: <html>Service")
+            assert len(state.last_error) == 500 and state.last_error.endswith("…")
+            assert health.last_error == state.last_error
 
     asyncio.run(scenario())

@@ -24,9 +24,21 @@ from listener.sources.errors import PermanentError, RateLimited, TransientError
 
 log = logging.getLogger("listener.service.streams")
 
+# A server's words end up in the state row, the health row, logs and pages: a refusal's
+# body can be a whole HTML page, so only its start is kept.
+MAX_ERROR_CHARS = 500
+
 # A connection must last this long before its success clears the error count: a server
 # that accepts and drops at once is still failing.
 RECOVERED_AFTER_S = 1.0
+
+
+def error_message(error: Exception) -> str:
+    """What a person is shown of ``error``: secrets blanked, capped in length."""
+    message = redact(str(error))
+    if len(message) > MAX_ERROR_CHARS:
+        message = message[: MAX_ERROR_CHARS - 1] + "…"
+    return message
 
 
 class StreamRecords:
@@ -82,7 +94,7 @@ class StreamRecords:
             self.state = replace(self.state, last_attempt_at=now, next_check_at=retry_at)
             self.health.ended(StreamStatus.BACKING_OFF, None)
         else:
-            message = redact(str(error))
+            message = error_message(error)
             failures = self.state.error_count + 1
             self.state = replace(
                 self.state,
@@ -105,7 +117,7 @@ class StreamRecords:
         await self.save()
 
     async def parked(self, error: PermanentError) -> None:
-        message = redact(str(error))
+        message = error_message(error)
         self.state = replace(
             self.state,
             last_attempt_at=self._setup.clock(),
