@@ -266,3 +266,36 @@ def test_listener_poll_once_listens_to_a_jetstream_until_it_has_caught_up(
     assert second.exit_code == 0 and "new 1" in second.output, second.output
     # The second listen resumed from the cursor the first one saved.
     assert cursors[0] is None and cursors[1] is not None
+
+
+def test_a_reload_that_leaves_a_stream_alone_hands_it_the_new_pipeline(
+    httpserver: HTTPServer, write_settings: Callable[[str], Settings]
+) -> None:
+    long_post = "acme " + "and then some more words " * 40  # about a thousand characters
+
+    async def scenario() -> tuple[int, int]:
+        async with fresh_server() as server:
+            text = settings_text(server, httpserver, ("live",))
+            settings = write_settings(text)
+            daemon = Daemon(settings, source_types=types_with(stream_type(server)))
+            stop = asyncio.Event()
+            running = asyncio.create_task(daemon.run(stop))
+            assert await until(lambda: daemon.streams.running == ["live"])
+            runner = daemon.streams.runner("live")
+            server.publish(long_post)
+            assert await until(lambda: cursor_of(daemon, "live") == "1")
+            write_settings(text + "pipeline:\n  max_text_chars: 100\n")
+            daemon.request_reload()
+            assert await until(lambda: daemon.settings.pipeline.max_text_chars == 100, 5)
+            server.publish(long_post.replace("acme", "acme again"))
+            assert await until(lambda: cursor_of(daemon, "live") == "2")
+            assert daemon.streams.runner("live") is runner  # the same connection, not restarted
+            before = daemon.store.get_mention("live:p1")
+            after = daemon.store.get_mention("live:p2")
+            stop.set()
+            await running
+            assert before is not None and after is not None
+            return len(before.text), len(after.text)
+
+    before, after = asyncio.run(scenario())
+    assert before > 900 and after <= 100
