@@ -17,8 +17,12 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-DURATION_FORMS = '"30s", "10m", "1h", "1h30m", "2d", or a whole number of seconds'
-_DURATION = re.compile(r"(?:([0-9]+)d)?\s*(?:([0-9]+)h)?\s*(?:([0-9]+)m)?\s*(?:([0-9]+)s)?")
+DURATION_FORMS = '"30s", "10m", "1h", "1h30m", "2d", "250ms", or a whole number of seconds'
+# Milliseconds are for the few settings measured in them (a stream's batch window); "m" is
+# minutes only when no "s" follows it.
+_DURATION = re.compile(
+    r"(?:([0-9]+)d)?\s*(?:([0-9]+)h)?\s*(?:([0-9]+)m(?!s))?\s*(?:([0-9]+)s)?\s*(?:([0-9]+)ms)?"
+)
 _SIZE = re.compile(r"([0-9]+)\s*(b|kb|mb|gb|kib|mib|gib)?")
 # KB/MB/GB are decimal and KiB/MiB/GiB binary, as in IEC 80000-13.
 _SIZE_UNITS = {
@@ -51,9 +55,11 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.fullmatch(cleaned)
     if match is None or not any(match.groups()):
         raise ValueError(f"invalid duration {text!r}: use {DURATION_FORMS}")
-    days, hours, minutes, seconds = (int(group or 0) for group in match.groups())
+    days, hours, minutes, seconds, millis = (int(group or 0) for group in match.groups())
     try:
-        return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+        return timedelta(
+            days=days, hours=hours, minutes=minutes, seconds=seconds, milliseconds=millis
+        )
     except OverflowError:
         raise ValueError(_too_long(text)) from None
 
@@ -70,13 +76,13 @@ def _seconds(count: int, text: object) -> timedelta:
 
 
 def format_duration(value: timedelta) -> str:
-    """The inverse of ``parse_duration`` for whole seconds: 5400 s → ``"1h30m"``."""
-    seconds = int(value.total_seconds())
-    if seconds <= 0:
-        return f"{seconds}s"
+    """The inverse of ``parse_duration``: 5400 s → ``"1h30m"``, 0.25 s → ``"250ms"``."""
+    millis = round(value.total_seconds() * 1000)
+    if millis <= 0:
+        return f"{millis // 1000}s"
     parts = []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        count, seconds = divmod(seconds, size)
+    for unit, size in (("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1)):
+        count, millis = divmod(millis, size)
         if count:
             parts.append(f"{count}{unit}")
     return "".join(parts)

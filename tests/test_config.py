@@ -21,6 +21,7 @@ from listener.config.settings import (
 )
 from listener.config.yamlfile import Problem, parse_yaml
 from listener.sources.rss import Options as RssOptions
+from listener.sources.streaming import StreamOptions
 from listener.units import format_duration, parse_duration, parse_size
 
 REPO_SETTINGS = Path(__file__).resolve().parent.parent / "settings.yaml"
@@ -151,6 +152,28 @@ def test_sizes_and_durations_in_their_accepted_forms(tmp_path: Path) -> None:
     assert parse_size("10MiB") == 10 * 2**20
     assert parse_duration("30s") == timedelta(seconds=30)
     assert format_duration(timedelta(hours=1, minutes=30)) == "1h30m"
+
+
+def test_a_streams_batch_window_is_written_in_milliseconds(tmp_path: Path) -> None:
+    settings = load(
+        tmp_path,
+        """\
+        brands: [{name: Acme, query: acme}]
+        sources:
+          - {name: sky, type: jetstream, batch_window: 250ms, idle_timeout: 1m30s}
+        """,
+    )
+
+    options = settings.sources[0].options
+    assert isinstance(options, StreamOptions)
+    assert options.batch_window == timedelta(milliseconds=250)
+    assert options.idle_timeout == timedelta(seconds=90)
+    assert parse_duration("1s500ms") == timedelta(seconds=1.5)
+    assert format_duration(timedelta(milliseconds=250)) == "250ms"
+    # "m" followed by "s" is milliseconds, never minutes and a stray "s".
+    assert parse_duration("5ms") == timedelta(milliseconds=5)
+    with pytest.raises(ValueError, match="250ms"):
+        parse_duration("5mm")
 
 
 def test_every_setting_is_shown_in_the_repository_default() -> None:
