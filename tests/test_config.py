@@ -90,8 +90,12 @@ def test_the_repository_default_settings_load() -> None:
     settings = load_settings(REPO_SETTINGS, environ={})
 
     assert settings.brands and len(settings.sources) >= 2
-    polled = [source.interval for source in settings.sources if not source.is_stream]
-    assert all(i is not None and i >= timedelta(minutes=10) for i in polled)
+    # Shipped polls are frequent where the API allows it (a post waits at most an interval) and
+    # polite everywhere: never below a minute, and every rate-limited type keeps its own floor.
+    polled = [source for source in settings.sources if not source.is_stream]
+    assert polled and all(s.interval and s.interval >= timedelta(minutes=1) for s in polled)
+    assert min(s.expected_interval for s in polled) <= timedelta(minutes=1)
+    assert any(source.is_stream and source.enabled for source in settings.sources)
     assert settings.storage.sqlite == REPO_SETTINGS.parent / "data" / "listener.db"
 
 
