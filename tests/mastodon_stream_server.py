@@ -387,9 +387,11 @@ class MastodonStreamServer:
         self.recorded.rest.append((request.url.path, params))
         min_id = int(params.get("min_id", "0"))
         limit = int(params.get("limit", "20"))
-        by_id = {int(s["id"]): s for s in self._timeline if isinstance(s, dict) and "id" in s}
+        by_id = {int(s["id"]): s for s in self._timeline if _numbered(s)}
         after = [by_id[i] for i in sorted(by_id) if i > min_id]
-        return JSONResponse(list(reversed(after[:limit])))
+        # A status without a numeric id comes on every page, as a hostile server sends it.
+        odd = [s for s in self._timeline if not _numbered(s)]
+        return JSONResponse(odd + list(reversed(after[:limit])))
 
 
 class _Relay:
@@ -414,6 +416,10 @@ class _Relay:
     def close(self) -> None:
         for writer in self.writers:
             writer.close()
+
+
+def _numbered(status: Any) -> bool:
+    return isinstance(status, dict) and str(status.get("id", "")).isdigit()
 
 
 def statuses(base: dict[str, Any], ids: Iterable[int]) -> list[dict[str, Any]]:

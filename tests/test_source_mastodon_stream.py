@@ -379,6 +379,26 @@ def test_a_reconnect_backfills_the_gap_and_nothing_is_read_twice(
     }
 
 
+def test_a_backfill_page_with_a_malformed_boost_id_skips_it_and_reads_the_live_stream(
+    server: MastodonStreamServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A boost whose own (outer) id is no number, around a status it boosts that maps fine:
+    # it used to raise out of the generator at every connect, before any live event.
+    missed = statuses(BASE, ids(2))
+    hostile = {**BASE, "id": "12x", "content": "", "reblog": {**BASE, "id": str(ids(1, 5)[0])}}
+    server.timeline = [hostile, *missed]
+    live = statuses(BASE, ids(1, 9))
+    server.play(Session([update(s) for s in live], "close"))
+    saved = SourceState(source="test", cursor=str(FIRST_ID - 1))
+    with caplog.at_level(logging.WARNING, "listener.sources"):
+        outcome = connect(server, saved, timelines=["public"])
+    assert outcome.error is None
+    assert outcome.ids == [s["id"] for s in missed + live]
+    assert outcome.position == live[0]["id"]
+    [skipped] = [r for r in caplog.records if r.getMessage() == "backfill skipped a status"]
+    assert "12x" in skipped.problem
+
+
 def test_a_first_connect_reads_live_only_and_starts_its_position_now(
     server: MastodonStreamServer,
 ) -> None:

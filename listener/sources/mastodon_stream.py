@@ -334,11 +334,15 @@ async def _read_forward(
         for status in response.data:
             try:
                 item = raw_item(status)
+                # A boost's own id, which the timeline pages by: hostile text like the rest.
+                outer_id = as_int(status["id"])
+                if outer_id is None:
+                    raise ValueError(f"the status id {str(status['id'])[:40]!r} is no number")
             except MAPPING_ERRORS as exc:
                 _skipped(ctx, f"{timeline}: {exc!r}")
                 continue
             items.append(item)
-            min_id = max(min_id, int(status["id"]))
+            min_id = max(min_id, outer_id)
         if len(response.data) < PAGE_LIMIT:
             return items, min_id
     _note_gap(ctx, timeline, len(items), min_id)
