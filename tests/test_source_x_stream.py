@@ -209,7 +209,7 @@ def test_a_burst_of_10000_lines_is_read_whole(server: XStreamServer) -> None:
 
 def test_options_defaults_and_refusals() -> None:
     options = x_stream.Options(bearer_token=SecretStr("t"))
-    assert options.idle_timeout == timedelta(seconds=20)
+    assert options.idle_timeout == timedelta(seconds=30)  # above X's 20 s keep-alive
     assert options.api_url == "https://api.x.com" and options.backfill == "search"
     refused: list[dict[str, Any]] = [
         {"backfill_minutes": 6},

@@ -62,6 +62,9 @@ RECONNECT = ReconnectPolicy(
     healthy_after_s=30.0,
 )
 KEEPALIVE_EVERY = timedelta(seconds=20)  # X's promise: "\r\n" at least this often
+# A little above the keep-alive period: a keep-alive late by a second is no dead stream, and
+# each false reconnect costs one of X's 50 connects per 15 minutes, a rules read and a search.
+DEFAULT_IDLE_TIMEOUT = timedelta(seconds=30)
 CONNECT_TIMEOUT_S = 10.0
 SEARCH_QUERY_MAX_CHARS = 1024  # recent search's query cap on Pro, which the stream needs
 BACKFILL_ROUNDS = 5  # polls of backfill_max_pages each, at most, per reconnect
@@ -97,7 +100,7 @@ class Options(StreamOptions):
     backfill: Literal["search", "off"] = "search"
     backfill_max_pages: int = Field(default=10, ge=1, le=50)
     backfill_minutes: int = Field(default=0, ge=0, le=5)  # X's own replay: Enterprise only
-    idle_timeout: Annotated[Duration, at_least(timedelta(seconds=1))] = KEEPALIVE_EVERY
+    idle_timeout: Annotated[Duration, at_least(timedelta(seconds=1))] = DEFAULT_IDLE_TIMEOUT
 
 
 async def stream(ctx: StreamContext[Options], state: SourceState) -> AsyncIterator[StreamEvent]:
@@ -166,8 +169,8 @@ async def _connected(ctx: StreamContext[Options]) -> AsyncIterator[httpx.Respons
         url,
         params=params,
         headers={**_auth(options), "Accept": "application/json"},
-        # A read that waits longer than the idle timeout is a dead stream (X promises a
-        # keep-alive every 20 s); the daemon watches the same limit between events.
+        # A read that waits longer than the idle timeout (30 s by default, X promises a
+        # keep-alive every 20 s) is a dead stream; the daemon watches the same limit.
         timeout=httpx.Timeout(idle_s, connect=CONNECT_TIMEOUT_S),
     )
     try:
