@@ -114,7 +114,8 @@ def _iso(when: datetime | None) -> str | None:
 
 
 def _redacted(text: str | None) -> str | None:
-    # JSON escapes control characters itself; the secrets in force are what to take out.
+    # JSON escapes C0 controls itself, and ensure_ascii (below) C1 controls and bidi
+    # overrides; the secrets in force are what to take out.
     return redact(text) if text else text
 
 
@@ -180,7 +181,9 @@ def render_sources_json(
                 healths.get(source.name),
                 now=now,
             ),
-            ensure_ascii=False,
+            # A server's error may carry \x9b (a one-byte CSI) or a bidi override, and this
+            # is often read on a terminal without jq: every non-ASCII character goes escaped.
+            ensure_ascii=True,
         )
         for source in sources
     )
