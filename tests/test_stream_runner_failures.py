@@ -6,6 +6,7 @@ and a batch the store could not take is read again from the stored cursor."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
@@ -169,5 +170,35 @@ def test_a_servers_long_refusal_is_kept_short_in_the_state_and_health_rows(
             assert state.last_error.startswith("the server answered HTTP 503: <html>Service")
             assert len(state.last_error) == 500 and state.last_error.endswith("…")
             assert health.last_error == state.last_error
+
+    asyncio.run(scenario())
+
+
+def test_a_refused_batch_keeps_the_batches_queued_behind_it_from_moving_the_cursor(
+    write_settings: Callable[[str], Settings],
+) -> None:
+    # The store refuses p1 once, from the outside: another connection puts a trigger on the
+    # mentions table (as a full disk or a constraint would, the insert aborts). The batches
+    # queued behind the refused one must not be stored with their later position, or the
+    # reconnect would resume after p1 and p2 and lose them.
+    async def scenario() -> None:
+        async with world(write_settings) as w, ReplayServer() as server:
+            outside = sqlite3.connect(w.settings.storage.sqlite, isolation_level=None)
+            outside.execute(
+                "CREATE TRIGGER refuse_p1 BEFORE INSERT ON mentions WHEN NEW.native_id = 'p1'"
+                " BEGIN SELECT RAISE(ABORT, 'the disk is full'); END"
+            )
+            for n in range(1, 7):
+                server.publish(f"acme post {n}")
+            runner = StreamRunner(w.source(server, batch_max=2), stream_type(server), w.setup)
+            async with running(runner):
+                assert await until(lambda: runner.state.error_count >= 1)
+                outside.execute("DROP TRIGGER refuse_p1")
+                outside.close()
+                assert await until(lambda: len(w.stored_ids()) == 6)
+                assert await until(lambda: runner.state.cursor == "6")
+            assert sorted(w.stored_ids()) == [f"p{n}" for n in range(1, 7)]
+            # The first reconnect read again from the stored position: nothing stored yet.
+            assert server.cursors[:2] == ["0", "0"], server.cursors
 
     asyncio.run(scenario())

@@ -70,7 +70,6 @@ class StreamRunner:
         self._options: StreamOptions = source.options
         self.source = source
         self.name = source.name
-        self._type = source_type
         self._setup = setup
         self._policy: ReconnectPolicy = source_type.reconnect or DEFAULT_RECONNECT
         self._context: StreamContext[Any] = StreamContext(
@@ -90,8 +89,11 @@ class StreamRunner:
         self._stopping = False
         self._wake = asyncio.Event()
         self._committing = False
-        self._replay = False  # a batch failed: read again from the last stored position
+        # A batch the store refused: until the connection is read again from the stored
+        # position, nothing read after it may be stored (its position would skip the batch).
+        self._store_failed = False
         self._flushed = asyncio.Event()
+        self._batch_taken = asyncio.Event()  # the batcher took a batch off the queue
         self._connections: asyncio.Task[None] | None = None
         self._reading: asyncio.Task[TransientError | PermanentError | None] | None = None
         self.last_read_at: float | None = None  # monotonic: the newest frame, or the open
@@ -163,7 +165,7 @@ class StreamRunner:
             reading.cancel()
             await asyncio.wait([reading])
             error = None if reading.cancelled() else reading.result()
-            if error is None and self._replay:
+            if error is None and self._store_failed:
                 error = TransientError(REPLAY_ERROR)
             if error is None and self.last_read_at is None:
                 error = TransientError(f"no connection within {limit_s:g} s")
@@ -189,8 +191,9 @@ class StreamRunner:
                 attempt = 0
                 continue
             error = await self._read_one()
-            if self._replay:
+            if self._store_failed:
                 self._start_over_from_stored()
+                self._store_failed = False
             connected_for = self.health.connected_for_s()
             if isinstance(error, PermanentError):
                 await self.records.parked(error)
@@ -209,7 +212,7 @@ class StreamRunner:
             return await reading
         except asyncio.CancelledError:
             this = asyncio.current_task()
-            if (this is not None and this.cancelling()) or not self._replay:
+            if (this is not None and this.cancelling()) or not self._store_failed:
                 raise  # a stop
             return TransientError(REPLAY_ERROR)
         finally:
@@ -245,15 +248,15 @@ class StreamRunner:
                     health.saw_event(event.at)
                     if not event.items and event.position is None:
                         continue
-                    if self._replay:
-                        return TransientError(REPLAY_ERROR)
-                    queued = QueuedEvent(event.items, event.position, now)
                     if queue.full():
                         idle.reschedule(None)  # waiting on our own batcher is not idleness
-                        await queue.put(queued)
+                        await self._room_in_queue()
                         idle.reschedule(loop.time() + idle_s)
-                    else:
-                        queue.put_nowait(queued)
+                    # Checked right before the put, with no wait between: nothing read
+                    # after a refused batch reaches the batcher.
+                    if self._store_failed:
+                        return TransientError(REPLAY_ERROR)
+                    queue.put_nowait(QueuedEvent(event.items, event.position, now))
                     if event.position is not None:
                         self._resume_cursor = event.position
         except TimeoutError:
@@ -268,6 +271,13 @@ class StreamRunner:
             log.exception("unexpected error while reading a stream", extra=fields(source=self.name))
             return TransientError(f"internal error: {type(error).__name__}: {error}")
         return None
+
+    async def _room_in_queue(self) -> None:
+        # Not ``queue.put``: an event put after a wait could land behind a refused batch
+        # the batcher has just cleared the queue of; the caller looks again before its put.
+        while self._queue.full():
+            self._batch_taken.clear()
+            await self._batch_taken.wait()
 
     async def _pause(self, delay_s: float) -> None:
         if delay_s > 0 and not self._wake.is_set():
@@ -289,8 +299,9 @@ class StreamRunner:
                 return
 
     def _start_over_from_stored(self) -> None:
-        # What was queued after the failed batch is read again with it.
-        self._replay = False
+        # What was queued after the failed batch is read again with it. Called when the
+        # failure is recorded and again once the reader has stopped (it may have queued more
+        # while its cancellation was on the way); the next connection clears the failure.
         while not self._queue.empty():
             self._queue.get_nowait()
         self._resume_cursor = self.records.state.cursor
@@ -306,16 +317,19 @@ class StreamRunner:
                 batch_max=options.batch_max,
                 position_wait_s=POSITION_SAVE_S,
             )
+            self._batch_taken.set()
             self._committing = True
             try:
-                if batch.events:
+                # Read behind a refused batch: dropped, read again after it.
+                if batch.events and not self._store_failed:
                     await self._committer.commit(batch)
             except Exception:
                 log.exception(
                     "storing a stream batch failed; reading again from the last stored position",
                     extra=fields(source=self.name, items=len(batch.items)),
                 )
-                self._replay = True
+                self._start_over_from_stored()
+                self._store_failed = True
                 if self._reading is not None:
                     self._reading.cancel()
             finally:
