@@ -277,7 +277,10 @@ async def _connect(ctx: StreamContext[Options], cursor: int | None) -> ClientCon
             # permessage-deflate with compress=true is refused (400) by the new server.
             compression=None if options.compress else "deflate",
             user_agent_header=ctx.http.headers.get("User-Agent"),
-            proxy=None,
+            # The environment's proxy (HTTPS_PROXY, NO_PROXY), as the daemon's HTTP client
+            # and Mastodon's websocket use it: a machine that reaches out only through one
+            # must reach Jetstream through it too.
+            proxy=True,
         )
     except InvalidStatus as exc:
         raise _refused(ctx, exc, cursor) from exc
