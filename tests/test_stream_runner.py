@@ -46,6 +46,9 @@ def test_a_stream_stores_its_posts_then_saves_the_cursor_after_them(
             assert state is not None and state.cursor == "4"
             assert state.items_total == 4 and state.error_count == 0
             assert server.cursors == ["0"]
+            # A daemon's runner counts what it stored and keeps none of it (it runs for weeks).
+            assert runner.totals.stored == 4 and runner.totals.fetched == 4
+            assert runner.totals.mentions == []
 
     asyncio.run(scenario())
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from listener.config.settings import SourceSettings
 from listener.logs import fields
-from listener.models import RawItem, StreamStatus
+from listener.models import Mention, RawItem, StreamStatus
 from listener.pipeline.types import BatchReport, DropReason
 from listener.redaction import redact
 from listener.service.runner import PROCESS_BATCH
@@ -36,11 +37,27 @@ ENRICH_TIMEOUT_S = 10.0
 
 
 @dataclass
-class StoredSoFar:
-    """What a runner's batches did since it started (``listener poll --once`` prints it)."""
+class BatchTotals:
+    """What a runner's batches did since it started, as counts: a daemon's runner lives for
+    weeks. Only a bounded listen (``listener poll --once``, which prints them) also keeps
+    the stored mentions (``keeps_mentions``)."""
 
     fetched: int = 0
-    report: BatchReport = field(default_factory=BatchReport)
+    stored: int = 0
+    dropped: Counter[DropReason] = field(default_factory=Counter)
+    updated: int = 0
+    tombstoned: int = 0
+    keeps_mentions: bool = False
+    mentions: list[Mention] = field(default_factory=list)
+
+    def add(self, fetched: int, report: BatchReport) -> None:
+        self.fetched += fetched
+        self.stored += len(report.stored)
+        self.dropped.update(report.dropped)
+        self.updated += report.updated
+        self.tombstoned += report.tombstoned
+        if self.keeps_mentions:
+            self.mentions.extend(report.stored)
 
 
 class BatchCommitter:
@@ -57,7 +74,7 @@ class BatchCommitter:
         self._setup = setup
         self._records = records
         self._context = context
-        self.so_far = StoredSoFar()
+        self.totals = BatchTotals()
 
     async def commit(self, batch: PendingBatch) -> None:
         """Store ``batch``'s items and then its position; raises when the store fails."""
@@ -116,12 +133,7 @@ class BatchCommitter:
             metrics.stream_batch_duration.labels(name).observe(
                 time.monotonic() - batch.first_item_at
             )
-        total = self.so_far
-        total.fetched += len(batch.items)
-        total.report.stored.extend(report.stored)
-        total.report.dropped.update(report.dropped)
-        total.report.updated += report.updated
-        total.report.tombstoned += report.tombstoned
+        self.totals.add(len(batch.items), report)
 
     async def _enrich(self, items: list[RawItem]) -> list[RawItem]:
         enrich = self._type.enrich

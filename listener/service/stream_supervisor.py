@@ -38,8 +38,11 @@ class StreamListenSummary(PollSummary):
     """A bounded listen to a stream (``listener poll --once``): a poll's summary, and for
     how long it listened and why it stopped."""
 
-    listened_s: float = 0.0
     events: int = 0
+
+    @property
+    def listened_s(self) -> float:
+        return self.duration_s  # a listen's whole duration is spent listening
 
 
 @dataclass
@@ -109,7 +112,7 @@ class StreamSupervisor:
         )  # fmt: skip
         started = time.monotonic()
         error = await runner.listen(limit_s, QUIET_AFTER_CATCHUP_S)
-        so_far = runner.so_far
+        totals = runner.totals
         if isinstance(error, PermanentError):
             outcome = PollOutcome.PARKED
         elif isinstance(error, RateLimited):
@@ -122,14 +125,13 @@ class StreamSupervisor:
             source=source.name,
             outcome=outcome,
             state=runner.state,
-            fetched=so_far.fetched,
-            stored=so_far.report.stored,
-            dropped=dict(so_far.report.dropped),
-            updated=so_far.report.updated,
-            tombstoned=so_far.report.tombstoned,
+            fetched=totals.fetched,
+            stored=totals.mentions,
+            dropped=dict(totals.dropped),
+            updated=totals.updated,
+            tombstoned=totals.tombstoned,
             error=runner.state.last_error if error is not None else None,
             duration_s=time.monotonic() - started,
-            listened_s=time.monotonic() - started,
             events=runner.health.events_total,
         )
 

@@ -30,7 +30,7 @@ from listener.config.settings import SourceSettings
 from listener.logs import fields
 from listener.models import SourceState, StreamStatus
 from listener.service.stream_batch import QueuedEvent, collect_batch
-from listener.service.stream_commit import POSITION_SAVE_S, BatchCommitter, StoredSoFar
+from listener.service.stream_commit import POSITION_SAVE_S, BatchCommitter, BatchTotals
 from listener.service.stream_policy import next_attempt, reconnect_delay_s
 from listener.service.stream_records import StreamRecords
 from listener.service.stream_setup import StreamSetup
@@ -103,8 +103,8 @@ class StreamRunner:
         return self.records.state
 
     @property
-    def so_far(self) -> StoredSoFar:
-        return self._committer.so_far
+    def totals(self) -> BatchTotals:
+        return self._committer.totals
 
     # ---- the lifecycle ----------------------------------------------------------------
 
@@ -153,6 +153,7 @@ class StreamRunner:
         stream has been quiet for ``quiet_s`` (caught up: nothing left to replay) or for
         ``limit_s`` at most, store everything read and save the cursor."""
         self._resume_cursor = (await self.records.load()).cursor
+        self._committer.totals.keeps_mentions = True  # printed by the caller, then gone
         batcher = asyncio.create_task(self._batch_loop(), name=f"stream-batches:{self.name}")
         reading = asyncio.create_task(self._read_connection(), name=f"stream:{self.name}")
         started = time.monotonic()
