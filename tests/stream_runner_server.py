@@ -211,8 +211,11 @@ class World:
 
 
 @asynccontextmanager
-async def world(write_settings: Callable[[str], Settings]) -> AsyncIterator[World]:
-    settings = write_settings(SETTINGS)
+async def world(
+    write_settings: Callable[[str], Settings], text: str = SETTINGS, **setup_fields: Any
+) -> AsyncIterator[World]:
+    """``setup_fields``: StreamSetup fields the test sets (a clock)."""
+    settings = write_settings(text)
     store = open_store(settings.storage.sqlite)
     pipeline = Pipeline(settings, store)
     metrics = Metrics()
@@ -225,6 +228,7 @@ async def world(write_settings: Callable[[str], Settings]) -> AsyncIterator[Worl
             rng=random.Random(1),
             health_every_s=0.1,
             park_check_s=0.1,
+            **setup_fields,
         )
         try:
             yield World(settings, store, metrics, setup, settings.config_path)

@@ -33,7 +33,7 @@ MAX_ERROR_CHARS = 500
 RECOVERED_AFTER_S = 1.0
 
 
-def error_message(error: Exception) -> str:
+def error_message(error: BaseException) -> str:
     """What a person is shown of ``error``: secrets blanked, capped in length."""
     message = redact(str(error))
     if len(message) > MAX_ERROR_CHARS:

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Coroutine
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,11 @@ log = logging.getLogger("listener.service.streams")
 QUIET_AFTER_CATCHUP_S = 2.0
 # A reload's stop of a changed stream gives a batch being stored as long as a shutdown does.
 STOP_TIMEOUT_S = 3.0
+# A runner that failed (a bug) starts again after this, doubling while it keeps failing
+# within RESTART_HEALTHY_AFTER_S of its start.
+RESTART_FIRST_S = 1.0
+RESTART_MAX_S = 300.0
+RESTART_HEALTHY_AFTER_S = 600.0
 
 
 @dataclass(frozen=True)
@@ -45,11 +51,16 @@ class StreamListenSummary(PollSummary):
         return self.duration_s  # a listen's whole duration is spent listening
 
 
+# What a runner was started with: a change of either restarts it.
+_Key = tuple[SourceSettings, tuple[str, ...]]
+
+
 @dataclass
 class _Running:
     runner: StreamRunner
     task: asyncio.Task[None]
-    key: tuple[SourceSettings, tuple[str, ...]]
+    key: _Key
+    started_at: float  # time.monotonic()
 
 
 class StreamSupervisor:
@@ -62,6 +73,9 @@ class StreamSupervisor:
         self._active = False
         self._lock = asyncio.Lock()
         self._changes: set[asyncio.Task[None]] = set()
+        self._wanted: dict[str, _Key] = {}
+        self._failures: dict[str, int] = {}  # runner failures in a row, by source
+        self._restart_waits: dict[str, asyncio.Event] = {}
 
     def is_stream(self, source: SourceSettings) -> bool:
         return self._types(source.type).is_stream
@@ -85,13 +99,18 @@ class StreamSupervisor:
             self._spawn(self._reconcile(settings))
 
     def wake(self, name: str) -> bool:
-        """Reconnect ``name`` now instead of after its backoff, or look at once whether a
-        person unparked it; False when no runner listens to it."""
+        """Reconnect ``name`` now instead of after its backoff, look at once whether a
+        person unparked it, or start again now a runner that failed; False when no runner
+        listens to it and none waits to start again."""
         running = self._running.get(name)
-        if running is None:
-            return False
-        running.runner.wake()
-        return True
+        if running is not None:
+            running.runner.wake()
+            return True
+        restart = self._restart_waits.get(name)
+        if restart is not None:  # a runner that failed: start it now
+            restart.set()
+            return True
+        return False
 
     async def stop(self, timeout_s: float) -> None:
         """Stop every runner: reading ends at once, a batch being stored has ``timeout_s``
@@ -145,18 +164,26 @@ class StreamSupervisor:
         async with self._lock:
             if not self._active:
                 return
+            self._wanted = wanted
             changed = [r for name, r in self._running.items() if wanted.get(name) != r.key]
             await self._stop_runners(changed, timeout_s=STOP_TIMEOUT_S)
             for name, key in wanted.items():
                 if name not in self._running and self._active:
                     self._start(key)
 
-    def _start(self, key: tuple[SourceSettings, tuple[str, ...]]) -> None:
+    def _start(self, key: _Key) -> None:
         source, queries = key
-        runner = StreamRunner(source, self._types(source.type), self._setup, brand_queries=queries)
+        self._restart_waits.pop(source.name, None)
+        try:
+            runner = StreamRunner(
+                source, self._types(source.type), self._setup, brand_queries=queries
+            )
+        except Exception:  # one source's problem must not keep the others from starting
+            log.exception("stream could not be started", extra=fields(source=source.name))
+            return
         task = asyncio.create_task(runner.run(), name=f"stream-runner:{source.name}")
         task.add_done_callback(self._ended)
-        self._running[source.name] = _Running(runner, task, key)
+        self._running[source.name] = _Running(runner, task, key, time.monotonic())
         log.info("stream started", extra=fields(source=source.name, type=source.type))
 
     async def _stop_runners(self, runners: list[_Running], timeout_s: float) -> None:
@@ -177,22 +204,51 @@ class StreamSupervisor:
             log.info("stream stopped", extra=fields(source=running.runner.name))
 
     def _ended(self, task: asyncio.Task[None]) -> None:
-        # A runner ends only when stopped; anything else is a bug (or a store that could
-        # not even be read at its start) and must be seen, not swallowed by the task. It
-        # leaves the running set, so the next reload starts it again.
+        # A runner ends only when stopped; anything else is a bug and must be seen, not
+        # swallowed by the task. It leaves the running set (``wake`` no longer claims it
+        # listens) and starts again after a backoff that grows while it keeps failing.
         if task.cancelled() or task.exception() is None:
             return
         name = task.get_name().removeprefix("stream-runner:")
         running = self._running.get(name)
-        if running is not None and running.task is task:
-            del self._running[name]
+        if running is None or running.task is not task:
+            return
+        del self._running[name]
+        lasted_s = time.monotonic() - running.started_at
+        failures = 1 if lasted_s >= RESTART_HEALTHY_AFTER_S else self._failures.get(name, 0) + 1
+        self._failures[name] = failures
+        delay_s = min(RESTART_FIRST_S * 2 ** (failures - 1), RESTART_MAX_S)
         log.error(
-            "stream runner ended with an error; a settings reload or a restart starts it again",
+            "stream runner failed; starting it again",
             exc_info=task.exception(),
-            extra=fields(source=name),
+            extra=fields(source=name, failures=failures, retry_in_s=delay_s),
         )
+        if self._active:
+            self._spawn(self._restart_later(name, running.key, delay_s))
+
+    async def _restart_later(self, name: str, key: _Key, delay_s: float) -> None:
+        woken = asyncio.Event()  # set by ``wake``: the web app's "Reconnect now"
+        self._restart_waits[name] = woken
+        with suppress(TimeoutError):
+            async with asyncio.timeout(delay_s):
+                await woken.wait()
+        async with self._lock:
+            # A reload meanwhile may have removed or changed it (and started the new one).
+            if self._restart_waits.get(name) is not woken:
+                return
+            self._restart_waits.pop(name)
+            if self._active and name not in self._running and self._wanted.get(name) == key:
+                self._start(key)
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work, name="streams-reconcile")
         self._changes.add(task)  # the loop keeps only weak references to tasks
-        task.add_done_callback(self._changes.discard)
+        task.add_done_callback(self._change_ended)
+
+    def _change_ended(self, task: asyncio.Task[None]) -> None:
+        self._changes.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error(
+                "bringing the streams in step with the settings failed",
+                exc_info=task.exception(),
+            )

@@ -32,7 +32,7 @@ from listener.models import SourceState, StreamStatus
 from listener.service.stream_batch import QueuedEvent, collect_batch
 from listener.service.stream_commit import POSITION_SAVE_S, BatchCommitter, BatchTotals
 from listener.service.stream_policy import next_attempt, reconnect_delay_s
-from listener.service.stream_records import StreamRecords
+from listener.service.stream_records import StreamRecords, error_message
 from listener.service.stream_setup import StreamSetup
 from listener.sources.base import SourceType
 from listener.sources.errors import PermanentError, SourceError, TransientError
@@ -49,6 +49,9 @@ log = logging.getLogger("listener.service.streams")
 # Frames read but not yet batched. A burst fills it while a batch is stored; beyond it the
 # reader waits (the server buffers) rather than the daemon's memory growing without bound.
 QUEUE_EVENTS = 20_000
+# Reading the stored state at start is retried this often, doubling (a locked database).
+LOAD_RETRY_FIRST_S = 0.5
+LOAD_RETRY_MAX_S = 60.0
 REPLAY_ERROR = "a batch could not be stored; reading it again from the last stored position"
 
 
@@ -109,30 +112,57 @@ class StreamRunner:
     # ---- the lifecycle ----------------------------------------------------------------
 
     async def run(self) -> None:
-        """Listen until ``stop``: connect, read, batch, reconnect, park."""
-        self._resume_cursor = (await self.records.load()).cursor
+        """Listen until ``stop``: connect, read, batch, reconnect, park. Raises when one of
+        its tasks failed (a bug: the supervisor logs it and starts the source again)."""
+        loaded = await self._load_state()
+        if loaded is None:
+            return  # stopped while the store could not be read
+        self._resume_cursor = loaded.cursor
         batcher = asyncio.create_task(self._batch_loop(), name=f"stream-batches:{self.name}")
         beat = asyncio.create_task(self._health_loop(), name=f"stream-health:{self.name}")
         connections = asyncio.create_task(self._connection_loop(), name=f"stream:{self.name}")
         self._connections = connections
         if self._stopping:
             connections.cancel()
+        tasks = (connections, batcher, beat)
+        failure: BaseException | None = None
         try:
-            await asyncio.wait([connections])
-            if not connections.cancelled() and connections.exception() is not None:
-                log.error(
-                    "stream runner failed; it stays stopped until the daemon restarts",
-                    exc_info=connections.exception(),
-                    extra=fields(source=self.name),
-                )
-            if self._committing:  # the supervisor's drain timeout bounds this wait
-                await asyncio.wait([batcher])
-            if self.records.dirty:
-                await self.records.save()
+            # All three are watched: a dead batcher would leave the reader blocked on a full
+            # queue and the heartbeat still saying CONNECTED.
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            failure = next(
+                (t.exception() for t in tasks if t.done() and not t.cancelled() and t.exception()),
+                None,
+            )
+            if failure is None:
+                if self._committing:  # the supervisor's drain timeout bounds this wait
+                    await asyncio.wait([batcher])
+                if self.records.dirty:
+                    await self.records.save()
         finally:
-            for task in (connections, beat, batcher):
+            for task in tasks:
                 task.cancel()
-            self.health.ended(StreamStatus.STOPPED, None)
+            error = None if failure is None else error_message(failure)
+            self.health.ended(StreamStatus.STOPPED, error)
+        if failure is not None:
+            await self.records.write_health()  # shown as STOPPED with the error until restarted
+            raise failure
+
+    async def _load_state(self) -> SourceState | None:
+        # The database may be locked or briefly unreadable at start: look again, backing
+        # off, rather than leave the stream dead until the daemon restarts.
+        delay_s = LOAD_RETRY_FIRST_S
+        while not self._stopping:
+            try:
+                return await self.records.load()
+            except Exception as error:
+                log.warning(
+                    "could not read the stream's state; trying again",
+                    extra=fields(source=self.name, error=error_message(error), retry_in_s=delay_s),
+                )
+            await self._pause(delay_s)
+            delay_s = min(delay_s * 2, LOAD_RETRY_MAX_S)
+        return None
 
     def stop(self) -> None:
         """Stop reading now; a batch being stored may finish (the caller bounds the wait)."""
