@@ -37,7 +37,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode, urlsplit
 
 import zstandard
@@ -53,16 +53,15 @@ from websockets.exceptions import (
 
 from listener.models import RawItem, SourceState
 from listener.sources.api import BaseUrl
-from listener.sources.base import PollContext, SourceInfo
+from listener.sources.base import SourceInfo
 from listener.sources.errors import (
     PermanentError,
-    RateLimited,
-    ServerRefused,
     TransientError,
 )
 from listener.sources.http_times import parse_retry_after
 from listener.sources.jetstream_map import POST, MalformedFrame, at_time, read_frame
 from listener.sources.jetstream_profiles import CACHE, resolve_authors
+from listener.sources.stream_wire import refusal_error
 from listener.sources.streaming import StreamContext, StreamEvent, StreamOptions
 from listener.units import Duration, at_least
 
@@ -174,7 +173,7 @@ async def enrich(ctx: StreamContext[Options], items: list[RawItem]) -> list[RawI
     if not ctx.options.resolve_handles or not items:
         return items
     try:
-        return await resolve_authors(_as_poll_context(ctx), items, ctx.options.appview_url)
+        return await resolve_authors(ctx.as_poll_context(), items, ctx.options.appview_url)
     except Exception as exc:  # the contract: enrichment never costs the posts
         ctx.log.warning(
             "jetstream: author lookup failed unexpectedly (%s: %s); the posts keep their DIDs",
@@ -299,13 +298,13 @@ def _refused(ctx: StreamContext[Options], exc: InvalidStatus, cursor: int | None
     retry_after_s = parse_retry_after(response.headers.get("Retry-After"), ctx.clock())
     if status == 400 and cursor is not None and "cursor" in body.lower():
         return _InvalidCursor(said)
-    if status in (401, 403):
-        return PermanentError(f"{said} — Jetstream is public; check the url in settings.yaml")
-    if status == 429:
-        return RateLimited(said, retry_after_s=retry_after_s)
-    if 400 <= status < 500:
-        return PermanentError(f"{said} — check url, collections and dids in settings.yaml")
-    return ServerRefused(said, retry_after_s=retry_after_s)
+    return refusal_error(
+        status,
+        said,
+        retry_after_s=retry_after_s,
+        auth_advice="Jetstream is public; check the url in settings.yaml",
+        client_advice="check url, collections and dids in settings.yaml",
+    )
 
 
 def _saved_cursor(ctx: StreamContext[Options], state: SourceState) -> int | None:
@@ -336,16 +335,4 @@ def _inflate(data: bytes, cap: int) -> bytes:
 def _decompressor() -> zstandard.ZstdDecompressor:
     return zstandard.ZstdDecompressor(
         dict_data=zstandard.ZstdCompressionDict(DICTIONARY.read_bytes())
-    )
-
-
-def _as_poll_context(ctx: StreamContext[Any]) -> PollContext[Any]:
-    """The HTTP helpers take a poll's context; a stream's carries the same fields."""
-    return PollContext(
-        source=ctx.source,
-        options=ctx.options,
-        http=ctx.http,
-        clock=ctx.clock,
-        log=ctx.log,
-        max_response_bytes=ctx.max_response_bytes,
     )

@@ -133,9 +133,7 @@ async def resolve_authors(
     ]
 
 
-def _remember(
-    source: str, batch: list[str], data: Any, now: datetime, cache: ProfileCache
-) -> None:
+def _remember(source: str, batch: list[str], data: Any, now: datetime, cache: ProfileCache) -> None:
     profiles = data.get("profiles") if isinstance(data, dict) else None
     found: dict[str, dict[str, Any]] = {}
     for profile in profiles if isinstance(profiles, list) else ():

@@ -47,7 +47,6 @@ from listener.sources.mastodon_stream_timelines import (
     Timeline,
     auth_headers,
     discover,
-    poll_context,
     split,
     sse_url,
     stream_base,
@@ -300,7 +299,7 @@ async def _read_missed(
             max_pages=options.backfill_pages,
         )
         state = SourceState(source=ctx.source, cursor=dump_cursor({key: str(since)}))
-        result = await mastodon.poll(poll_context(ctx, tag_options), state)
+        result = await mastodon.poll(ctx.as_poll_context(tag_options), state)
         for problem in result.problems:
             _skipped(ctx, problem)
         newest = as_int(json.loads(result.cursor or "{}").get(key)) or since
@@ -319,7 +318,7 @@ async def _read_forward(
     ctx: StreamContext[Options], timeline: str, path: str, params: dict[str, str], since: int
 ) -> tuple[list[RawItem], int]:
     """A REST timeline from ``since`` forwards, ``backfill_pages`` pages at most."""
-    poll_ctx = poll_context(ctx)
+    poll_ctx = ctx.as_poll_context()
     items: list[RawItem] = []
     min_id = since
     for _ in range(ctx.options.backfill_pages):

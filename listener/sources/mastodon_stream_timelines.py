@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 from pydantic import AfterValidator, SecretStr
 
 from listener.sources.api import get_json
-from listener.sources.base import PollContext
 from listener.sources.errors import PermanentError
 from listener.sources.streaming import StreamContext
 
@@ -99,7 +98,7 @@ async def discover(ctx: StreamContext[Any], instance_url: str, token: SecretStr 
     """The streaming host the instance announces, else the instance itself."""
     try:
         response = await get_json(
-            poll_context(ctx), instance_url + "/api/v2/instance", headers=auth_headers(token)
+            ctx.as_poll_context(), instance_url + "/api/v2/instance", headers=auth_headers(token)
         )
     except PermanentError as exc:
         if not str(exc).startswith(("HTTP 404", "HTTP 410")):
@@ -119,18 +118,6 @@ async def discover(ctx: StreamContext[Any], instance_url: str, token: SecretStr 
             extra={"source": ctx.source, "announced": announced[:100]},
         )
         return instance_url
-
-
-def poll_context(ctx: StreamContext[Any], options: Any = None) -> PollContext[Any]:
-    """The stream's context as a poll's, for the REST requests (backfill, discovery)."""
-    return PollContext(
-        source=ctx.source,
-        options=options if options is not None else ctx.options,
-        http=ctx.http,
-        clock=ctx.clock,
-        log=ctx.log,
-        max_response_bytes=ctx.max_response_bytes,
-    )
 
 
 def auth_headers(token: SecretStr | None) -> dict[str, str]:

@@ -36,13 +36,12 @@ from websockets.exceptions import InvalidStatus as WebsocketStatus
 
 from listener.sources.errors import (
     PermanentError,
-    RateLimited,
-    ServerRefused,
     SourceError,
     TransientError,
 )
 from listener.sources.http_body import body_chunks
 from listener.sources.http_times import parse_retry_after
+from listener.sources.stream_wire import LineReader, read_error_body, refusal_error
 from listener.sources.urls import redact_url
 
 # Error bodies are a line of JSON; a proxy's page is not worth reading in full.
@@ -80,18 +79,18 @@ def refusal(
     """The error for a connect answered with ``status``; the server's own words included."""
     said = headers.get("X-Error-Message") or _json_error(body) or ""
     what = f"HTTP {status} from {redact_url(url)}" + (f": {said}" if said else "")
-    retry_after_s = parse_retry_after(headers.get("Retry-After"), now)
-    if status in (401, 403):
-        return AuthRefused(f"{what} — {TOKEN_ADVICE}")
-    if status == 429:
-        return RateLimited(what, retry_after_s=retry_after_s)
-    if status >= 500:
-        return ServerRefused(what, retry_after_s=retry_after_s)
-    if status == 400:
-        return PermanentError(f"{what} — check timelines in settings.yaml")
-    if status in (404, 410):
-        return PermanentError(f"{what} — no streaming API there: check streaming_url")
-    return ServerRefused(f"unexpected {what}", retry_after_s=retry_after_s)
+    return refusal_error(
+        status,
+        what,
+        retry_after_s=parse_retry_after(headers.get("Retry-After"), now),
+        auth_advice=TOKEN_ADVICE,
+        client_advice={
+            400: "check timelines in settings.yaml",
+            404: "no streaming API there: check streaming_url",
+            410: "no streaming API there: check streaming_url",
+        },
+        auth_error=AuthRefused,
+    )
 
 
 def _json_error(body: bytes) -> str | None:
@@ -260,7 +259,9 @@ async def _pump(
     try:
         async for frame in _sse_events(response, max_bytes, idle_s):
             await queue.put(frame)
-    except SourceError as exc:
+    except Exception as exc:  # handed on, not handled: any of them ends every timeline
+        # Not only a SourceError: a pump that died silently would stop its timeline while
+        # the others kept the idle timer fed.
         await queue.put(exc)
         return
     await queue.put(None)
@@ -282,7 +283,7 @@ async def _open_sse(
         raise TransientError(f"cannot open {shown}: {exc!r}") from exc
     try:
         if response.status_code != 200:
-            body = await _error_body(response)
+            body = await read_error_body(response, MAX_ERROR_BODY_BYTES)
             raise refusal(response.status_code, response.headers, body, url, now)
         kind = response.headers.get("Content-Type", "")
         if not kind.startswith("text/event-stream"):
@@ -292,18 +293,6 @@ async def _open_sse(
         yield response
     finally:
         await response.aclose()
-
-
-async def _error_body(response: httpx.Response) -> bytes:
-    body = b""
-    try:
-        async for chunk in response.aiter_raw():
-            body += chunk
-            if len(body) > MAX_ERROR_BODY_BYTES:
-                break
-    except httpx.TransportError:
-        pass  # the status decides
-    return body
 
 
 async def _sse_events(
@@ -331,27 +320,21 @@ class _SseReader:
     def __init__(self, max_bytes: int, shown: str) -> None:
         self.max_bytes = max_bytes
         self.shown = shown
-        self.pending = bytearray()
+        self.lines = LineReader(max_bytes, shown)
         self.event = ""
         self.data: list[str] = []
         self.data_bytes = 0
 
     def feed(self, chunk: bytes) -> list[Frame]:
-        self.pending += chunk
         frames: list[Frame] = []
-        start = 0
-        while (end := self.pending.find(b"\n", start)) != -1:
-            frame = self._line(bytes(self.pending[start:end]))
-            start = end + 1
+        for line in self.lines.feed(chunk):
+            frame = self._line(line)
             if frame is not None:
                 frames.append(frame)
-        del self.pending[:start]
-        if len(self.pending) > self.max_bytes:
-            raise TransientError(f"a line from {self.shown} passed {self.max_bytes} bytes")
         return frames
 
     def _line(self, raw: bytes) -> Frame | None:
-        line = raw.removesuffix(b"\r").decode("utf-8", "replace")
+        line = raw.decode("utf-8", "replace")
         if not line:
             return self._dispatch()
         if line.startswith(":"):

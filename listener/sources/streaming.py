@@ -52,7 +52,7 @@ from pydantic import Field
 
 from listener.clock import Clock, utcnow
 from listener.models import RawItem, SourceState
-from listener.sources.base import SourceOptions
+from listener.sources.base import PollContext, SourceOptions
 from listener.units import Duration, at_least
 
 # Longest a batch of stream events waits before it is judged, stored and alerted: the
@@ -95,6 +95,19 @@ class StreamContext(Generic[StreamOptionsT]):
     clock: Clock = utcnow
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("listener.sources"))
     max_response_bytes: int = 10 * 1024 * 1024  # also the cap on one frame or line
+
+    def as_poll_context(self, options: Any = None) -> PollContext[Any]:
+        """This context as a poll's (with ``options`` when given, e.g. the polled source's
+        own), for the REST requests a stream makes through the polled sources' helpers: a
+        backfill, a discovery, an author lookup."""
+        return PollContext(
+            source=self.source,
+            options=self.options if options is None else options,
+            http=self.http,
+            clock=self.clock,
+            log=self.log,
+            max_response_bytes=self.max_response_bytes,
+        )
 
 
 @dataclass(frozen=True)

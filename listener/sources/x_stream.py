@@ -35,13 +35,13 @@ from listener.sources.base import PollContext, SourceInfo
 from listener.sources.errors import (
     PermanentError,
     RateLimited,
-    ServerRefused,
     SourceError,
     TransientError,
 )
 from listener.sources.http import describe_transport_error
 from listener.sources.http_times import parse_retry_after
 from listener.sources.ratelimit import read_budget
+from listener.sources.stream_wire import refusal_error
 from listener.sources.streaming import ReconnectPolicy, StreamContext, StreamEvent, StreamOptions
 from listener.sources.x_stream_rules import MAX_RULES, RULE_MAX_CHARS, Rule, wanted_rules
 from listener.sources.x_stream_sync import ACCESS_ADVICE, sync_rules
@@ -105,7 +105,7 @@ class Options(StreamOptions):
 
 async def stream(ctx: StreamContext[Options], state: SourceState) -> AsyncIterator[StreamEvent]:
     options = ctx.options
-    rest = _rest_context(ctx)
+    rest = ctx.as_poll_context()  # rules and search: plain REST through x's helpers
     rules, notes = wanted_rules(
         ctx.brand_queries, options.rules, frozenset({ctx.source, "x_stream"})
     )
@@ -132,18 +132,6 @@ async def stream(ctx: StreamContext[Options], state: SourceState) -> AsyncIterat
 
 def _auth(options: Options) -> dict[str, str]:
     return {"Authorization": f"Bearer {options.bearer_token.get_secret_value()}"}
-
-
-def _rest_context(ctx: StreamContext[Options]) -> PollContext[Any]:
-    # The rule and search requests are plain REST calls through the polled sources' helpers.
-    return PollContext(
-        source=ctx.source,
-        options=ctx.options,
-        http=ctx.http,
-        clock=ctx.clock,
-        log=ctx.log,
-        max_response_bytes=ctx.max_response_bytes,
-    )
 
 
 def _position(state: SourceState) -> int | None:
@@ -197,11 +185,13 @@ async def _refuse(ctx: StreamContext[Options], response: httpx.Response) -> None
     )
     if status == 429 or "TooManyConnections" in str(body):
         raise RateLimited(_with_wait(what, wait), retry_after_s=wait)
-    if status in (401, 403):
-        raise PermanentError(f"{what} — {ACCESS_ADVICE}")
-    if 400 <= status < 500:
-        raise PermanentError(f"{what} — check the x_stream options in settings.yaml")
-    raise ServerRefused(_with_wait(what, wait), retry_after_s=wait)
+    raise refusal_error(
+        status,
+        what if 400 <= status < 500 else _with_wait(what, wait),
+        retry_after_s=wait,
+        auth_advice=ACCESS_ADVICE,
+        client_advice="check the x_stream options in settings.yaml",
+    )
 
 
 def _with_wait(message: str, wait: float | None) -> str:
@@ -280,7 +270,7 @@ async def _backfill(
             api_url=ctx.options.api_url,
             max_pages=ctx.options.backfill_max_pages,
         )
-        search = PollContext(rest.source, options, rest.http, rest.clock, rest.log)
+        search = ctx.as_poll_context(options)
         state = SourceState(source=ctx.source, cursor=dump_cursor({"since": since}))
         try:
             for _ in range(BACKFILL_ROUNDS):

@@ -10,8 +10,8 @@ cannot be mapped, is skipped: the stream goes on.
 
 from __future__ import annotations
 
-import contextlib
 import json
+from collections import deque
 from typing import Any
 
 import httpx
@@ -19,6 +19,8 @@ import httpx
 from listener.sources import x
 from listener.sources.errors import RateLimited, TransientError
 from listener.sources.http import describe_transport_error
+from listener.sources.http_body import body_chunks
+from listener.sources.stream_wire import LineReader, read_error_body
 from listener.sources.streaming import StreamContext, StreamEvent
 from listener.sources.values import MAPPING_ERRORS
 from listener.sources.x_stream_rules import shown
@@ -28,14 +30,10 @@ MAX_ERROR_BODY_BYTES = 64 * 1024
 
 
 async def error_body(response: httpx.Response) -> Any:
-    chunks = bytearray()
-    with contextlib.suppress(httpx.HTTPError):
-        async for chunk in response.aiter_bytes():
-            chunks += chunk
-            if len(chunks) > MAX_ERROR_BODY_BYTES:
-                return None
+    """A refused connect's body as JSON, ``None`` when it is none (or was cut at the cap)."""
+    body = await read_error_body(response, MAX_ERROR_BODY_BYTES)
     try:
-        return json.loads(bytes(chunks))
+        return json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError):
         return None
 
@@ -57,42 +55,34 @@ class Lines:
     """The response's lines as they arrive, each at most ``cap`` bytes (``\\r`` dropped)."""
 
     def __init__(self, response: httpx.Response, cap: int) -> None:
-        self.chunks = response.aiter_bytes()
-        self.cap = cap
-        self.buffer = bytearray()
-        self.scanned = 0  # bytes of the buffer known to hold no newline
-        self.done = False
         self.url = str(response.url)
+        # Inflated in pieces (a compressed bomb stops at the cap), unlike aiter_bytes.
+        self.chunks = body_chunks(response)
+        self.reader = LineReader(cap, "X")
+        self.ready: deque[bytes] = deque()
+        self.done = False
 
     async def next(self) -> bytes | None:
         """The next line; ``None`` when the server ended the response."""
-        while True:
-            # From where the last look stopped: a long line arriving in small chunks is
-            # scanned once, not once per chunk.
-            end = self.buffer.find(b"\n", self.scanned)
-            if end > self.cap or (end < 0 and len(self.buffer) > self.cap):
-                raise TransientError(f"X sent a line over {self.cap} bytes: reconnecting")
-            if end >= 0:
-                line = bytes(self.buffer[:end])
-                del self.buffer[: end + 1]  # cheap: CPython drops a bytearray's head in place
-                self.scanned = 0
-                return line.rstrip(b"\r")
-            self.scanned = len(self.buffer)
+        while not self.ready:
             if self.done:
-                rest, self.buffer = bytes(self.buffer), bytearray()
-                return rest.rstrip(b"\r") or None
+                return None
             try:
                 chunk = await anext(self.chunks)
             except StopAsyncIteration:
                 self.done = True
+                rest = self.reader.rest()
+                if rest is not None:
+                    self.ready.append(rest)
                 continue
             except httpx.ReadTimeout as exc:
                 raise TransientError(
                     "X sent nothing, not even a keep-alive, within the idle timeout"
                 ) from exc
-            except httpx.TransportError as exc:
+            except (httpx.TransportError, httpx.DecodingError) as exc:
                 raise TransientError(describe_transport_error(exc, self.url)) from exc
-            self.buffer += chunk
+            self.ready.extend(self.reader.feed(chunk))
+        return self.ready.popleft()
 
 
 class Decoder:
