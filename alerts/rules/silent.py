@@ -9,6 +9,10 @@ A configured, enabled source is silent when
 - a source that never succeeded is silent once it has failed ``intervals`` times in a row
   (its state keeps no first-attempt time, and each failure took at least an interval —
   backoff only stretches them), or as soon as it is parked;
+- a stream (which reconnects within seconds, so failure counts mean little) is silent
+  once it has gone ``intervals`` × its idle timeout, and at least ``STREAM_SILENCE_FLOOR``,
+  without a success, counted from its last success or the daemon's start, whichever is
+  later, failing or not; one that never succeeded needs a failure too;
 - or, for a source that has found mentions before (``items_total`` > 0), its last
   ``empty_polls`` successful polls in a row found nothing.
 
@@ -22,7 +26,7 @@ watched by the rule (nobody is going to fix it, and the alert would stay open fo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from alerts.rules.common import span_text
 from listener.config.alerts import SilentSourceRule
@@ -31,6 +35,9 @@ from listener.models import Alert, AlertKind, AlertState, Severity, SourceState
 from listener.store.alert_contract import AlertTx, NewAlert
 
 RESOLVED_BY = "listener"
+# A stream is silent after this long without a success at the least, whatever its idle
+# timeout: reconnecting and rate-limit waits take minutes on a bad day.
+STREAM_SILENCE_FLOOR = timedelta(minutes=10)
 
 
 def _silence(
@@ -42,6 +49,8 @@ def _silence(
 ) -> tuple[str, str] | None:
     """(episode key, title) when the source is silent, else None."""
     name = source.name
+    if source.is_stream and not state.parked_reason:
+        return _stream_outage(rule, source, state, now, started) or _empty_run(rule, state, name)
     limit = rule.intervals * source.expected_interval
     # A failed poll since the start is news of its own; without one, the source has only
     # been silent since the daemon started watching.
@@ -67,6 +76,10 @@ def _silence(
             f"silent:{name}:never",
             f"Source {name} has never polled successfully ({state.error_count} failures)",
         )
+    return _empty_run(rule, state, name)
+
+
+def _empty_run(rule: SilentSourceRule, state: SourceState, name: str) -> tuple[str, str] | None:
     if (
         rule.empty_polls is not None
         and state.items_total > 0
@@ -78,6 +91,38 @@ def _silence(
             f"Source {name} found nothing new in {state.empty_polls} polls in a row",
         )
     return None
+
+
+def _stream_outage(
+    rule: SilentSourceRule,
+    source: SourceSettings,
+    state: SourceState,
+    now: datetime,
+    started: datetime | None,
+) -> tuple[str, str] | None:
+    # A stream's failures say little: a dropped connection is retried within seconds, so six
+    # come in a second or two, and a rate limit's routine waits outlast six idle timeouts.
+    # What counts is how long it has gone without a success (a stored batch, or a connection
+    # that held), never less than STREAM_SILENCE_FLOOR; counted from the daemon's start
+    # when that is later (its own downtime is not the stream's silence).
+    name = source.name
+    limit = max(rule.intervals * source.expected_interval, STREAM_SILENCE_FLOOR)
+    success = state.last_success_at
+    since = success if started is None or (success is not None and success > started) else started
+    if since is not None and now - since < limit:
+        return None
+    if success is not None:
+        return (
+            f"silent:{name}:down:{success.isoformat()}",
+            f"Stream {name} has not listened successfully for {span_text(limit)}"
+            f" (last success {success:%Y-%m-%d %H:%M} UTC)",
+        )
+    if state.error_count == 0:
+        return None  # still connecting for the first time
+    return (
+        f"silent:{name}:never",
+        f"Stream {name} has never listened successfully ({state.error_count} failures)",
+    )
 
 
 def check_silent(
