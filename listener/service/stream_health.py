@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from listener.clock import Clock
 from listener.metrics import Metrics
@@ -20,6 +20,8 @@ from listener.redaction import redact
 # events_per_s is measured over about this long: long enough to smooth a bursty stream,
 # short enough that a stall shows within seconds.
 RATE_WINDOW_S = 10.0
+# Clocks differ a little between the network's servers and ours.
+FUTURE_SLACK = timedelta(seconds=2)
 
 
 class StreamHealthTracker:
@@ -42,11 +44,16 @@ class StreamHealthTracker:
         self._connects = 0
 
     def saw_event(self, at: datetime | None) -> None:
-        """A frame arrived (not a keep-alive): the one call on the per-event path."""
+        """A frame arrived (not a keep-alive): the one call on the per-event path.
+
+        The lag is the newest event's own time, not the latest time ever seen: one event
+        dated in the future (a client's wrong clock) would otherwise hold the lag at zero
+        until a restart. A time ahead of ours is taken as now."""
         self.events_total += 1
-        self.last_event_at = self._clock()
-        if at is not None and (self.stream_time is None or at > self.stream_time):
-            self.stream_time = at
+        now = self._clock()
+        self.last_event_at = now
+        if at is not None:
+            self.stream_time = at if at <= now + FUTURE_SLACK else now
 
     def connecting(self) -> None:
         if self._connects:
