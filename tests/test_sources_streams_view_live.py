@@ -5,17 +5,13 @@ once the daemon has stopped the stream shows stopped — never the "connected" i
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
+from tests.daemon_process import LISTENER, listener_run
 from tests.jetstream_server import JetstreamServer, capture_lines
-
-LISTENER = str(Path(sys.executable).with_name("listener"))
 
 
 def _config(tmp_path: Path, url: str) -> Path:
@@ -32,24 +28,6 @@ def _config(tmp_path: Path, url: str) -> Path:
         encoding="utf-8",
     )
     return path
-
-
-@contextmanager
-def _daemon(config: Path) -> Iterator[subprocess.Popen[str]]:
-    daemon = subprocess.Popen(
-        [LISTENER, "run", "--config", str(config)],
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        yield daemon
-    finally:
-        daemon.terminate()
-        try:
-            daemon.communicate(timeout=20)
-        finally:
-            daemon.kill()
 
 
 def _sources(config: Path) -> str:
@@ -82,7 +60,7 @@ def test_listener_sources_shows_the_stream_connected_then_stopped(tmp_path: Path
     with JetstreamServer(capture_lines("capture_v1_golden_10_events.jsonl")) as server:
         config = _config(tmp_path, server.url)
         assert _row(_sources(config))[3] == "never started"
-        with _daemon(config):
+        with listener_run(config):
             out = _until(config, lambda row: row[3] == "connected" and row[6] != "—")
             row = _row(out)
             # CONNECTED FOR, EVENTS/S, LAST EVENT, LAG, RECONNECTS
@@ -96,7 +74,7 @@ def test_listener_sources_shows_the_stream_connected_then_stopped(tmp_path: Path
 def test_a_refused_token_parks_the_stream_with_the_way_out(tmp_path: Path) -> None:
     with JetstreamServer(reject=(401, "bad token")) as server:
         config = _config(tmp_path, server.url)
-        with _daemon(config):
+        with listener_run(config):
             out = _until(config, lambda row: row[3] == "parked")
         assert "fix it in the settings, then run `listener unpark bsky`" in out
         assert "401" in out
@@ -105,7 +83,7 @@ def test_a_refused_token_parks_the_stream_with_the_way_out(tmp_path: Path) -> No
 def test_a_server_that_refuses_shows_backing_off_with_its_words(tmp_path: Path) -> None:
     with JetstreamServer(reject=(503, "over capacity")) as server:
         config = _config(tmp_path, server.url)
-        with _daemon(config):
+        with listener_run(config):
             out = _until(config, lambda row: row[3] == "backing off")
             note = next(line for line in out.splitlines() if line.startswith("bsky: "))
             assert note.startswith("bsky: Reconnecting") and "503" in note, out

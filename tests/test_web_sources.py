@@ -3,11 +3,7 @@ errors in words and secrets blanked, "poll now" and "unpark", and who may press 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,6 +17,7 @@ from listener.metrics import Metrics
 from listener.models import SourceState
 from listener.store import open_store
 from listener.web.context import WebContext
+from tests.daemon_process import daemon_web_client, listener_run, wait_for
 from tests.helpers import FeedHandler, rss_feed
 from tests.web_fixtures import WebServer, free_port, serve_context
 from tests.web_pages_helpers import HOSTILE_TEXT, browser_client, signed_in, token_client
@@ -230,15 +227,6 @@ def _when(time_element: Any) -> datetime:
     return datetime.fromisoformat(time_element.get_attribute("datetime"))
 
 
-def _wait_for(condition: Callable[[], bool], timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
-
-
 def test_poll_now_on_a_running_daemon_polls_the_source(
     tmp_path: Path, httpserver: HTTPServer
 ) -> None:
@@ -254,39 +242,15 @@ def test_poll_now_on_a_running_daemon_polls_the_source(
         f"    url: {httpserver.url_for('/feed.xml')}\n",
         encoding="utf-8",
     )
-    listener = Path(sys.executable).with_name("listener")
-    daemon = subprocess.Popen(
-        [str(listener), "run", "--config", str(config)],
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        assert _wait_for(lambda: len(feed.requests) == 1, 20), "the daemon never polled"
-        url = f"http://127.0.0.1:{port}"
-        assert _wait_for(lambda: _answers(url), 10), "the daemon's web app never answered"
-        client = httpx.Client(base_url=url)
-        client.get("/sources")
-        client.headers["X-CSRF-Token"] = client.cookies["listener_csrf"]
-        assert _wait_for(lambda: _polled_once(client), 10)
-        asked = client.post("/api/v1/sources/news/poll")
-        assert asked.status_code == 200, asked.text
-        assert asked.json()["by"] == "daemon"
-        # The interval is an hour: only the button can explain a second request now.
-        assert _wait_for(lambda: len(feed.requests) == 2, 5), "poll now did not poll"
-    finally:
-        daemon.terminate()
-        try:
-            daemon.communicate(timeout=20)
-        finally:
-            daemon.kill()
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
+    with listener_run(config):
+        assert wait_for(lambda: len(feed.requests) == 1, 20), "the daemon never polled"
+        with daemon_web_client(port, timeout_s=10) as client:
+            assert wait_for(lambda: _polled_once(client), 10)
+            asked = client.post("/api/v1/sources/news/poll")
+            assert asked.status_code == 200, asked.text
+            assert asked.json()["by"] == "daemon"
+            # The interval is an hour: only the button can explain a second request now.
+            assert wait_for(lambda: len(feed.requests) == 2, 5), "poll now did not poll"
 
 
 def _polled_once(client: httpx.Client) -> bool:

@@ -5,11 +5,7 @@ it is live and the button is gone. A refused token parks it, and Unpark brings i
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,30 +13,15 @@ from typing import Any
 
 import httpx
 
+from tests.daemon_process import daemon_web_client, listener_run, wait_for
 from tests.jetstream_server import JetstreamServer, capture_lines
 from tests.web_fixtures import free_port
-
-
-def _wait_for(condition: Callable[[], bool], timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return condition()
 
 
 def _stream(client: httpx.Client) -> dict[str, Any]:
     rows = client.get("/api/v1/sources").json()["items"]
     health: dict[str, Any] = rows[0]["stream"]
     return health
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 @contextmanager
@@ -57,25 +38,8 @@ def _daemon_app(tmp_path: Path, server: JetstreamServer) -> Iterator[httpx.Clien
         "    resolve_handles: false\n    appview_url: http://127.0.0.1:9\n",
         encoding="utf-8",
     )
-    daemon = subprocess.Popen(
-        [str(Path(sys.executable).with_name("listener")), "run", "--config", str(config)],
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        assert _wait_for(lambda: _answers(url), 20), "the daemon's web app never answered"
-        with httpx.Client(base_url=url) as client:
-            client.get("/sources")
-            client.headers["X-CSRF-Token"] = client.cookies["listener_csrf"]
-            yield client
-    finally:
-        daemon.terminate()
-        try:
-            daemon.communicate(timeout=20)
-        finally:
-            daemon.kill()
+    with listener_run(config), daemon_web_client(port) as client:
+        yield client
 
 
 def test_reconnect_now_skips_a_rate_limits_wait(tmp_path: Path) -> None:
@@ -85,7 +49,7 @@ def test_reconnect_now_skips_a_rate_limits_wait(tmp_path: Path) -> None:
         JetstreamServer(lines, reject=(429, "too many connections"), reject_times=2) as server,
         _daemon_app(tmp_path, server) as client,
     ):
-        assert _wait_for(lambda: _stream(client)["state"] == "backing_off", 15)
+        assert wait_for(lambda: _stream(client)["state"] == "backing_off", 15)
         waiting = _stream(client)
         assert waiting["can_reconnect"] is True and "429" in waiting["last_error"]
         next_try = datetime.fromisoformat(waiting["retry_at"])
@@ -98,13 +62,13 @@ def test_reconnect_now_skips_a_rate_limits_wait(tmp_path: Path) -> None:
         assert asked.status_code == 200, asked.text
         assert asked.json() == {**asked.json(), "by": "daemon", "message": "bsky reconnects now"}
         # Without the button the next try was a minute away.
-        assert _wait_for(lambda: server.rejected == 2, 5), "reconnect now did not reconnect"
-        assert _wait_for(lambda: _stream(client)["state"] == "backing_off", 5)
+        assert wait_for(lambda: server.rejected == 2, 5), "reconnect now did not reconnect"
+        assert wait_for(lambda: _stream(client)["state"] == "backing_off", 5)
         # The page's form, as a browser without JavaScript sends it.
         token = client.headers.pop("X-CSRF-Token")
         sent = client.post("/sources/bsky/poll", data={"csrf_token": token})
         assert sent.status_code == 303
-        assert _wait_for(lambda: _stream(client)["state"] == "connected", 10)
+        assert wait_for(lambda: _stream(client)["state"] == "connected", 10)
         live = client.get("/sources").text
         assert "Reconnect now" not in live and "Live — " in live
 
@@ -115,12 +79,12 @@ def test_a_refused_token_parks_until_unparked_from_the_page(tmp_path: Path) -> N
         JetstreamServer(lines, reject=(401, "bad token"), reject_times=1) as server,
         _daemon_app(tmp_path, server) as client,
     ):
-        assert _wait_for(lambda: _stream(client)["state"] == "parked", 15)
+        assert wait_for(lambda: _stream(client)["state"] == "parked", 15)
         page = " ".join(client.get("/sources").text.split())
         assert "fix it in the settings, then Unpark" in page and "401" in page
         assert "Reconnect now" not in page and 'action="/sources/bsky/unpark"' in page
         assert server.connections == 0
         unparked = client.post("/api/v1/sources/bsky/unpark")
         assert unparked.json()["message"] == "bsky unparked; reconnecting now"
-        assert _wait_for(lambda: _stream(client)["state"] == "connected", 10)
+        assert wait_for(lambda: _stream(client)["state"] == "connected", 10)
         assert server.connections == 1
