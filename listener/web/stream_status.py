@@ -158,15 +158,13 @@ def span_words(seconds: float, *, tenths: bool = False) -> str:
     one keeps its tenth ("0.4 s", for a lag)."""
     if seconds < 10 and tenths:
         return f"{seconds:.1f} s".replace(".0 s", " s")
-    if seconds < 10:
-        return f"{seconds:.0f} s"
     if seconds < 90:
         return f"{seconds:.0f} s"
-    for unit, size, plural in (("day", 86400, True), ("h", 3600, False), ("min", 60, False)):
-        if seconds >= size * 1.5 or (unit == "min" and seconds >= size):
-            count = round(seconds / size)
-            return f"{count} {unit}{'s' if plural and count != 1 else ''}"
-    return f"{seconds:.0f} s"  # pragma: no cover - 90 s and more is at least a minute
+    # A unit counts from one and a half of it: "30 h" says more than a rounded "1 day".
+    for unit, size in (("days", 86400), ("h", 3600)):
+        if seconds >= size * 1.5:
+            return f"{round(seconds / size)} {unit}"
+    return f"{round(seconds / 60)} min"
 
 
 def rate_words(per_s: float) -> str:
