@@ -1,217 +1,57 @@
-"""The daemon's stream runners, run for real (``Daemon.run``) against a local websocket stream,
-a local webhook and a real SQLite store: a complaint the stream brings is alerted once,
-within seconds and without a tick; a settings reload stops the streams that left and starts
-the new ones; "poll now" reconnects a stream waiting out a backoff; `poll --once` listens
-until the stream has caught up; a stop leaves every stream STOPPED. The stream type is the
-test's own, handed to the daemon (``source_types``), under the name ``jetstream``."""
+"""The daemon's stream runners, run for real (``Daemon.run``) with the real jetstream type
+against the local Jetstream server (``tests.jetstream_server``), a local webhook and a real
+SQLite store: a complaint the stream brings is alerted once and the stop leaves the stream
+STOPPED with its cursor saved; a settings reload stops the streams that left and starts the
+new ones, keeps a stream whose settings did not change (a brand edit included: jetstream's
+stream is not built from the queries) and hands it the new pipeline; "poll now" reconnects a
+stream waiting out a rate limit; `poll --once` listens until the stream has caught up, and
+refuses a stream a running daemon listens to. Nothing is asserted against the wall clock
+(the issue's "within 2 s" is test_stream_end_to_end's)."""
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
 
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
 
 from listener.cli.main import main
-from listener.config.settings import Settings
+from listener.config.settings import Settings, SourceSettings
 from listener.models import StreamStatus
 from listener.service.daemon import Daemon
-from listener.service.stream_supervisor import StreamListenSummary
-from listener.sources.base import SourceType
+from listener.service.stream_supervisor import runner_key
 from listener.sources.registry import get_source_type
-from listener.sources.streaming import ReconnectPolicy
+from listener.store import open_store
 from tests.jetstream_server import JetstreamServer, capture_lines, post_line
-from tests.stream_runner_server import ReplayServer, stream_type
+from tests.wait_helpers import Hook, until
 
 COMPLAINT = "My Acme order never arrived and nobody answers. Really frustrated."
 
 
-class Hook:
-    def __init__(self) -> None:
-        self.received_at: list[float] = []
-        self.bodies: list[str] = []
-
-    def __call__(self, request: Request) -> Response:
-        self.received_at.append(time.monotonic())
-        self.bodies.append(request.get_data(as_text=True))
-        return Response("ok")
-
-
-def settings_text(server: ReplayServer, httpserver: HTTPServer, names: tuple[str, ...]) -> str:
+def settings_text(
+    server: JetstreamServer,
+    httpserver: HTTPServer,
+    names: tuple[str, ...] = ("sky",),
+    *,
+    query: str = "acme",
+    extra: str = "",
+) -> str:
     sources = "".join(
-        f"  - {{name: {name}, type: jetstream, url: '{server.url}', batch_window: 0}}\n"
+        f"  - {{name: {name}, type: jetstream, url: '{server.url}', resolve_handles: false,"
+        " batch_window: 0}\n"
         for name in names
     )
     return (
-        "brands:\n  - name: Acme\n    query: acme\n"
+        f"brands:\n  - name: Acme\n    query: {query}\n"
         + (f"sources:\n{sources}" if names else "sources: []\n")
         + "storage:\n  sqlite: data/listener.db\n"
         + "alerts:\n  enabled: true\n"
         + f"  channels: [{{name: hook, type: webhook, url: '{httpserver.url_for('/hook')}'}}]\n"
-    )
-
-
-def types_with(test_type: SourceType) -> Callable[[str], SourceType]:
-    return lambda name: test_type if name == "jetstream" else get_source_type(name)
-
-
-async def until(condition: Callable[[], bool], timeout_s: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        await asyncio.sleep(0.02)
-    return True
-
-
-def cursor_of(daemon: Daemon, name: str) -> str | None:
-    state = daemon.store.load_source_state(name)
-    return state.cursor if state else None
-
-
-def fresh_server() -> ReplayServer:
-    return ReplayServer(posted_at=datetime.now(UTC) - timedelta(seconds=30))
-
-
-def test_a_complaint_from_the_stream_reaches_the_webhook_once_within_seconds(
-    httpserver: HTTPServer, write_settings: Callable[[str], Settings]
-) -> None:
-    hook = Hook()
-    httpserver.expect_request("/hook", method="POST").respond_with_handler(hook)
-
-    async def scenario() -> float:
-        async with fresh_server() as server:
-            settings = write_settings(settings_text(server, httpserver, ("live",)))
-            daemon = Daemon(settings, source_types=types_with(stream_type(server)))
-            stop = asyncio.Event()
-            running = asyncio.create_task(daemon.run(stop))
-            healths = daemon.store.stream_healths
-            assert await until(
-                lambda: "live" in healths() and healths()["live"].status == "connected"
-            )
-            await asyncio.sleep(2.2)  # past the first tick: nothing left for a tick to flush
-            sent = time.monotonic()
-            server.publish(COMPLAINT)
-            assert await until(lambda: bool(hook.received_at), timeout_s=5)
-            took = hook.received_at[0] - sent
-            await asyncio.sleep(2.5)  # a tick later: still sent once
-            assert len(hook.received_at) == 1
-            assert "never arrived" in hook.bodies[0]
-            stop.set()
-            await running
-            with_daemon_closed = daemon.store  # closed by run(); read through a new store
-            del with_daemon_closed
-            from listener.store import open_store
-
-            with open_store(settings.storage.sqlite) as store:
-                health = store.stream_healths()["live"]
-                state = store.load_source_state("live")
-            assert health.status is StreamStatus.STOPPED
-            assert state is not None and state.cursor == "1" and state.items_total == 1
-            return took
-
-    took = asyncio.run(scenario())
-    assert took < 2.0, f"alerted {took:.2f} s after the post was sent"
-
-
-def test_a_reload_stops_the_streams_that_left_and_starts_the_new_ones(
-    httpserver: HTTPServer, write_settings: Callable[[str], Settings]
-) -> None:
-    async def scenario() -> None:
-        async with fresh_server() as server:
-            settings = write_settings(settings_text(server, httpserver, ("live", "kept")))
-            daemon = Daemon(settings, source_types=types_with(stream_type(server)))
-            stop = asyncio.Event()
-            running = asyncio.create_task(daemon.run(stop))
-            assert await until(lambda: daemon.streams.running == ["kept", "live"])
-            kept = daemon.streams.runner("kept")
-            write_settings(settings_text(server, httpserver, ("kept", "new")))
-            daemon.request_reload()
-            assert await until(lambda: daemon.streams.running == ["kept", "new"], timeout_s=6)
-            assert daemon.streams.runner("kept") is kept  # unchanged: not restarted
-            healths = daemon.store.stream_healths
-            assert await until(lambda: healths()["live"].status is StreamStatus.STOPPED)
-            server.publish("acme after the reload")
-            # Both read it (one stores it: the other's copy is a duplicate of its URL).
-            assert await until(
-                lambda: [cursor_of(daemon, n) for n in ("kept", "new")] == ["1", "1"]
-            )
-            stop.set()
-            await running
-
-    asyncio.run(scenario())
-
-
-def test_poll_now_reconnects_a_stream_that_waits_out_a_backoff(
-    httpserver: HTTPServer, write_settings: Callable[[str], Settings]
-) -> None:
-    slow = ReconnectPolicy(http_base_s=30.0, jitter=0.0)
-
-    async def scenario() -> None:
-        server = fresh_server()
-        server.refuse = 503
-        async with server:
-            settings = write_settings(settings_text(server, httpserver, ("live",)))
-            daemon = Daemon(settings, source_types=types_with(stream_type(server, slow)))
-            stop = asyncio.Event()
-            running = asyncio.create_task(daemon.run(stop))
-            healths = daemon.store.stream_healths
-            assert await until(
-                lambda: "live" in healths() and healths()["live"].status == "backing_off"
-            )
-            server.refuse = None
-            server.publish("acme while we were refused")
-            assert daemon.request_poll("live") is True
-            assert await until(lambda: cursor_of(daemon, "live") == "1", timeout_s=2)
-            stop.set()
-            await running
-
-    asyncio.run(scenario())
-
-
-def test_poll_once_listens_to_a_stream_until_it_has_caught_up(
-    httpserver: HTTPServer, write_settings: Callable[[str], Settings]
-) -> None:
-    async def scenario() -> tuple[list[StreamListenSummary], float]:
-        async with fresh_server() as server:
-            for n in range(3):
-                server.publish(f"acme number {n}")
-            server.publish("nothing for us")
-            settings = write_settings(settings_text(server, httpserver, ("live",)))
-            daemon = Daemon(settings, source_types=types_with(stream_type(server)))
-            started = time.monotonic()
-            try:
-                summaries = await daemon.poll_once(listen_s=10)
-                took = time.monotonic() - started
-                server.publish("acme later")
-                summaries += await daemon.poll_once(listen_s=10)
-            finally:
-                await daemon.close()
-            assert server.cursors == ["0", "4"]
-            return [s for s in summaries if isinstance(s, StreamListenSummary)], took
-
-    (first, second), took = asyncio.run(scenario())
-    assert first.fetched == 4 and len(first.stored) == 3 and first.error is None
-    assert first.state.cursor == "4" and first.events == 4
-    assert 1.9 < first.listened_s < 4 and took < 5, "listens until 2 s quiet, not to the limit"
-    assert second.fetched == 1 and len(second.stored) == 1 and second.state.cursor == "5"
-
-
-# ---- the real jetstream type against B's replay server (tests/jetstream_server.py) --------
-
-
-def jetstream_settings(server: JetstreamServer, httpserver: HTTPServer) -> str:
-    return (
-        "brands:\n  - name: Acme\n    query: acme\n"
-        "sources:\n"
-        f"  - {{name: sky, type: jetstream, url: '{server.url}', resolve_handles: false}}\n"
-        "storage:\n  sqlite: data/listener.db\n"
-        "alerts:\n  enabled: true\n"
-        f"  channels: [{{name: hook, type: webhook, url: '{httpserver.url_for('/hook')}'}}]\n"
+        + extra
     )
 
 
@@ -219,33 +59,140 @@ def now_us() -> int:
     return int(time.time() * 1_000_000)
 
 
-def test_the_daemon_with_the_jetstream_type_alerts_a_complaint_once(
+def cursor_of(daemon: Daemon, name: str) -> str | None:
+    state = daemon.store.load_source_state(name)
+    return state.cursor if state else None
+
+
+def connected(daemon: Daemon, name: str) -> Callable[[], bool]:
+    def check() -> bool:
+        health = daemon.store.stream_healths().get(name)
+        return health is not None and health.status is StreamStatus.CONNECTED
+
+    return check
+
+
+def bodies(settings: Settings) -> list[str]:
+    with sqlite3.connect(settings.storage.sqlite) as conn:
+        return [row[0] for row in conn.execute("SELECT body FROM mentions ORDER BY seq")]
+
+
+def test_a_complaint_from_the_stream_is_alerted_once_and_the_stop_leaves_it_stopped(
     httpserver: HTTPServer, write_settings: Callable[[str], Settings]
 ) -> None:
     hook = Hook()
     httpserver.expect_request("/hook", method="POST").respond_with_handler(hook)
 
-    async def scenario(server: JetstreamServer) -> float:
-        settings = write_settings(jetstream_settings(server, httpserver))
+    async def scenario(server: JetstreamServer) -> Settings:
+        settings = write_settings(settings_text(server, httpserver))
         daemon = Daemon(settings)
         stop = asyncio.Event()
         running = asyncio.create_task(daemon.run(stop))
-        healths = daemon.store.stream_healths
-        assert await until(lambda: "sky" in healths() and healths()["sky"].status == "connected")
-        sent = time.monotonic()
+        assert await until(connected(daemon, "sky"))
         server.inject(post_line(COMPLAINT, time_us=now_us()))
-        assert await until(lambda: bool(hook.received_at), timeout_s=5)
-        took = hook.received_at[0] - sent
+        assert await until(lambda: bool(hook.received_at), timeout_s=10)
         server.inject(post_line("a post about the weather", time_us=now_us()))
         await asyncio.sleep(2.5)  # a tick later, and another event read: still sent once
         assert len(hook.received_at) == 1 and "never arrived" in hook.bodies[0]
         stop.set()
         await running
-        return took
+        return settings
 
     with JetstreamServer(capture_lines("capture_v1_golden_10_events.jsonl")) as server:
-        took = asyncio.run(scenario(server))
-    assert took < 2.0, f"alerted {took:.2f} s after the post was sent"
+        settings = asyncio.run(scenario(server))
+    with open_store(settings.storage.sqlite) as store:
+        health = store.stream_healths()["sky"]
+        state = store.load_source_state("sky")
+    assert health.status is StreamStatus.STOPPED
+    assert state is not None and state.cursor is not None and state.items_total == 1
+
+
+def test_a_reload_stops_the_streams_that_left_and_starts_the_new_ones(
+    httpserver: HTTPServer, write_settings: Callable[[str], Settings]
+) -> None:
+    async def scenario(server: JetstreamServer) -> None:
+        settings = write_settings(settings_text(server, httpserver, ("live", "kept")))
+        daemon = Daemon(settings)
+        stop = asyncio.Event()
+        running = asyncio.create_task(daemon.run(stop))
+        assert await until(lambda: daemon.streams.running == ["kept", "live"])
+        kept = daemon.streams.runner("kept")
+        write_settings(settings_text(server, httpserver, ("kept", "new")))
+        daemon.request_reload()
+        assert await until(lambda: daemon.streams.running == ["kept", "new"], timeout_s=10)
+        assert daemon.streams.runner("kept") is kept  # unchanged: not restarted
+        healths = daemon.store.stream_healths
+        assert await until(lambda: healths()["live"].status is StreamStatus.STOPPED)
+        assert await until(connected(daemon, "new"))
+        server.inject(post_line("acme after the reload", time_us=now_us()))
+        # Both read it (one stores it: the other's copy is a duplicate of its URL).
+        assert await until(
+            lambda: None not in [cursor_of(daemon, n) for n in ("kept", "new")], timeout_s=10
+        )
+        assert cursor_of(daemon, "live") is None
+        stop.set()
+        await running
+
+    with JetstreamServer(without_cursor="live") as server:
+        asyncio.run(scenario(server))
+
+
+def test_a_brand_edit_keeps_a_stream_not_built_from_the_queries(
+    httpserver: HTTPServer, write_settings: Callable[[str], Settings]
+) -> None:
+    async def scenario(server: JetstreamServer) -> None:
+        settings = write_settings(settings_text(server, httpserver))
+        daemon = Daemon(settings)
+        stop = asyncio.Event()
+        running = asyncio.create_task(daemon.run(stop))
+        assert await until(lambda: daemon.streams.running == ["sky"])
+        runner = daemon.streams.runner("sky")
+        write_settings(settings_text(server, httpserver, query="acme OR acmecorp"))
+        daemon.request_reload()
+        assert await until(lambda: daemon.settings.brands[0].query == "acme OR acmecorp", 10)
+        server.inject(post_line("acmecorp, after the edit", time_us=now_us()))
+        assert await until(lambda: cursor_of(daemon, "sky") is not None, timeout_s=10)
+        assert daemon.streams.runner("sky") is runner  # the same connection
+        assert server.connections == 1
+        stop.set()
+        await running
+
+    with JetstreamServer(without_cursor="live") as server:
+        asyncio.run(scenario(server))
+
+
+def test_only_a_stream_built_from_the_brands_queries_is_keyed_by_them() -> None:
+    # (x_stream builds its rules from them; its module says so with USES_BRAND_QUERIES.)
+    jetstream = get_source_type("jetstream")
+    built_from_queries = replace(jetstream, uses_brand_queries=True)
+    source = SourceSettings.model_validate({"name": "sky", "type": "jetstream"})
+    assert runner_key(source, jetstream, ("acme",)) == runner_key(source, jetstream, ("other",))
+    assert runner_key(source, built_from_queries, ("acme",)) == (source, ("acme",))
+
+
+def test_poll_now_reconnects_a_stream_that_waits_out_a_rate_limit(
+    httpserver: HTTPServer, write_settings: Callable[[str], Settings]
+) -> None:
+    # A 429 waits a minute (jetstream's policy): only the wake can reconnect it in the test.
+    async def scenario(server: JetstreamServer) -> None:
+        settings = write_settings(settings_text(server, httpserver))
+        daemon = Daemon(settings)
+        stop = asyncio.Event()
+        running = asyncio.create_task(daemon.run(stop))
+        healths = daemon.store.stream_healths
+        assert await until(
+            lambda: "sky" in healths() and healths()["sky"].status is StreamStatus.BACKING_OFF,
+            timeout_s=10,
+        )
+        server.inject(post_line("acme while we were refused", time_us=now_us()))
+        assert daemon.request_poll("sky") is True
+        assert await until(lambda: cursor_of(daemon, "sky") is not None, timeout_s=20)
+        assert server.connections == 1 and server.rejected == 1
+        stop.set()
+        await running
+
+    with JetstreamServer(reject=(429, "slow down\n"), reject_times=1) as server:
+        asyncio.run(scenario(server))
 
 
 def test_listener_poll_once_listens_to_a_jetstream_until_it_has_caught_up(
@@ -254,13 +201,14 @@ def test_listener_poll_once_listens_to_a_jetstream_until_it_has_caught_up(
     history = capture_lines("capture_v1_golden_10_events.jsonl")
     history.append(post_line("acme made my day", time_us=now_us()))
     with JetstreamServer(history) as server:
-        settings = write_settings(jetstream_settings(server, httpserver))
+        settings = write_settings(settings_text(server, httpserver))
         config = str(settings.config_path)
-        first = CliRunner().invoke(main, ["poll", "--once", "--config", config, "--listen", "8"])
+        first = CliRunner().invoke(main, ["poll", "--once", "--config", config, "--listen", "20"])
         server.inject(post_line("acme again, later", time_us=now_us()))
-        second = CliRunner().invoke(main, ["poll", "--once", "--config", config, "--listen", "8"])
+        second = CliRunner().invoke(main, ["poll", "--once", "--config", config, "--listen", "20"])
         cursors = [server.params(i).get("cursor") for i in range(len(server.queries))]
     assert first.exit_code == 0, first.output
+    # Stopped by the quiet after the replay (2 s), not by the 20 s limit.
     assert "sky: ok — listened " in first.output and "(caught up)" in first.output
     assert "new 1" in first.output
     assert second.exit_code == 0 and "new 1" in second.output, second.output
@@ -268,34 +216,60 @@ def test_listener_poll_once_listens_to_a_jetstream_until_it_has_caught_up(
     assert cursors[0] is None and cursors[1] is not None
 
 
+def test_poll_once_refuses_a_stream_a_running_daemon_listens_to(
+    httpserver: HTTPServer, write_settings: Callable[[str], Settings]
+) -> None:
+    async def scenario(server: JetstreamServer) -> None:
+        settings = write_settings(settings_text(server, httpserver))
+        daemon = Daemon(settings)
+        stop = asyncio.Event()
+        running = asyncio.create_task(daemon.run(stop))
+        assert await until(connected(daemon, "sky"))
+        server.inject(post_line("acme, read by the daemon", time_us=now_us()))
+        assert await until(lambda: cursor_of(daemon, "sky") is not None)
+        before = daemon.store.load_source_state("sky")
+        config = str(settings.config_path)
+        result = await asyncio.to_thread(
+            CliRunner().invoke, main, ["poll", "--once", "--config", config, "--listen", "5"]
+        )
+        assert result.exit_code == 1, result.output
+        assert "a running daemon listens to this stream" in result.output
+        assert "Reconnect now" in result.output
+        assert server.connections == 1  # no second connection beside the daemon's
+        assert daemon.store.load_source_state("sky") == before
+        stop.set()
+        await running
+
+    with JetstreamServer(without_cursor="live") as server:
+        asyncio.run(scenario(server))
+
+
 def test_a_reload_that_leaves_a_stream_alone_hands_it_the_new_pipeline(
     httpserver: HTTPServer, write_settings: Callable[[str], Settings]
 ) -> None:
     long_post = "acme " + "and then some more words " * 40  # about a thousand characters
 
-    async def scenario() -> tuple[int, int]:
-        async with fresh_server() as server:
-            text = settings_text(server, httpserver, ("live",))
-            settings = write_settings(text)
-            daemon = Daemon(settings, source_types=types_with(stream_type(server)))
-            stop = asyncio.Event()
-            running = asyncio.create_task(daemon.run(stop))
-            assert await until(lambda: daemon.streams.running == ["live"])
-            runner = daemon.streams.runner("live")
-            server.publish(long_post)
-            assert await until(lambda: cursor_of(daemon, "live") == "1")
-            write_settings(text + "pipeline:\n  max_text_chars: 100\n")
-            daemon.request_reload()
-            assert await until(lambda: daemon.settings.pipeline.max_text_chars == 100, 5)
-            server.publish(long_post.replace("acme", "acme again"))
-            assert await until(lambda: cursor_of(daemon, "live") == "2")
-            assert daemon.streams.runner("live") is runner  # the same connection, not restarted
-            before = daemon.store.get_mention("live:p1")
-            after = daemon.store.get_mention("live:p2")
-            stop.set()
-            await running
-            assert before is not None and after is not None
-            return len(before.text), len(after.text)
+    async def scenario(server: JetstreamServer) -> Settings:
+        text = settings_text(server, httpserver)
+        settings = write_settings(text)
+        daemon = Daemon(settings)
+        stop = asyncio.Event()
+        running = asyncio.create_task(daemon.run(stop))
+        assert await until(connected(daemon, "sky"))
+        runner = daemon.streams.runner("sky")
+        server.inject(post_line(long_post, time_us=now_us()))
+        assert await until(lambda: len(bodies(settings)) == 1, timeout_s=10)
+        write_settings(text + "pipeline:\n  max_text_chars: 100\n")
+        daemon.request_reload()
+        assert await until(lambda: daemon.settings.pipeline.max_text_chars == 100, 10)
+        server.inject(post_line(long_post.replace("acme", "acme again"), time_us=now_us()))
+        assert await until(lambda: len(bodies(settings)) == 2, timeout_s=10)
+        assert daemon.streams.runner("sky") is runner  # the same connection, not restarted
+        stop.set()
+        await running
+        return settings
 
-    before, after = asyncio.run(scenario())
-    assert before > 900 and after <= 100
+    with JetstreamServer(without_cursor="live") as server:
+        settings = asyncio.run(scenario(server))
+    before, after = bodies(settings)
+    assert len(before) > 900 and len(after) <= 100

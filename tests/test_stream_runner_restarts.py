@@ -57,7 +57,7 @@ def test_a_runner_that_fails_is_dropped_logged_and_started_again_on_wake(
 
     async def scenario(server: JetstreamServer) -> None:
         async with world(write_settings, sky_settings(server), clock=clock) as w:
-            supervisor = StreamSupervisor(w.setup, get_source_type)
+            supervisor = StreamSupervisor(w.setup)
             supervisor.start(w.settings)
             try:
                 assert await until(lambda: supervisor.running == ["sky"])

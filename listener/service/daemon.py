@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Coroutine, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,9 +45,7 @@ from listener.service.stream_setup import StreamSetup
 from listener.service.stream_supervisor import StreamSupervisor
 from listener.service.upkeep import Upkeep
 from listener.service.vetting import settings_problems
-from listener.sources.base import SourceType
 from listener.sources.http import DEFAULT_USER_AGENT, build_client
-from listener.sources.registry import get_source_type
 from listener.store import SQLiteStore, open_store
 
 log = logging.getLogger("listener.service.daemon")
@@ -69,7 +67,6 @@ class Daemon:
         clock: Clock = utcnow,
         http: httpx.AsyncClient | None = None,
         rng: random.Random | None = None,
-        source_types: Callable[[str], SourceType] = get_source_type,
     ) -> None:
         self.metrics = Metrics()
         self._clock = clock
@@ -119,7 +116,7 @@ class Daemon:
             on_committed=self._batch_committed,
             max_response_bytes=settings.scheduler.max_response_bytes,
         )  # fmt: skip
-        self.streams = StreamSupervisor(setup, source_types)
+        self.streams = StreamSupervisor(setup)
 
     def _apply(self, settings: Settings) -> None:
         """Make ``settings`` the running ones: brands, sources, schedule and pipeline."""
@@ -157,7 +154,7 @@ class Daemon:
 
         async def in_slot(source: SourceSettings) -> PollSummary:
             async with slots:
-                if self.streams.is_stream(source):
+                if source.is_stream:
                     queries = tuple(brand.query for brand in self.settings.brands)
                     return await self.streams.listen_once(source, queries, listen_s)
                 return await self.runner.poll(source)

@@ -1,9 +1,9 @@
 """The daemon's stream runners: one per enabled stream source, kept in step with the settings.
 
 A reload stops the runners whose source was removed, disabled or changed (or whose brands'
-queries changed: X's rules are built from them) and starts the new ones, one change after
-the other so that two runners never hold the same source's cursor. Running runners take
-the daemon's new pipeline at their next batch without a restart.
+queries changed, for a type that builds its stream from them: X's rules) and starts the new
+ones, one change after the other so that two runners never hold the same source's cursor.
+Running runners take the daemon's new pipeline at their next batch without a restart.
 """
 
 from __future__ import annotations
@@ -11,25 +11,29 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
 from listener.config.settings import Settings, SourceSettings
 from listener.logs import fields
-from listener.models import StreamStatus
+from listener.models import SourceState, StreamStatus
 from listener.service.runner import PollOutcome, PollSummary
 from listener.service.stream_setup import StreamSetup
 from listener.service.streams import StreamRunner
 from listener.sources.base import SourceType
 from listener.sources.errors import PermanentError, RateLimited
+from listener.sources.registry import get_source_type
 
 log = logging.getLogger("listener.service.streams")
 
 # `listener poll --once` on a stream: it has caught up once this long passes with nothing
 # new (a replay from the cursor comes in a rush, then the live trickle).
 QUIET_AFTER_CATCHUP_S = 2.0
+# A stream whose health row a daemon wrote this recently (every 2 s while it runs) is that
+# daemon's: `poll --once` leaves it alone.
+DAEMON_HEALTH_FRESH_S = 60.0
 # A reload's stop of a changed stream gives a batch being stored as long as a shutdown does.
 STOP_TIMEOUT_S = 3.0
 # A runner that failed (a bug) starts again after this, doubling while it keeps failing
@@ -55,6 +59,12 @@ class StreamListenSummary(PollSummary):
 _Key = tuple[SourceSettings, tuple[str, ...]]
 
 
+def runner_key(source: SourceSettings, kind: SourceType, queries: tuple[str, ...]) -> _Key:
+    """The source's settings, and the brands' queries only for a stream built from them
+    (X's rules): a brand edit must not reconnect every other stream."""
+    return source, queries if kind.uses_brand_queries else ()
+
+
 @dataclass
 class _Running:
     runner: StreamRunner
@@ -64,11 +74,8 @@ class _Running:
 
 
 class StreamSupervisor:
-    def __init__(self, setup: StreamSetup, source_types: Callable[[str], SourceType]) -> None:
-        """``source_types`` resolves a type name (the registry's ``get_source_type``; a
-        test hands its own stream types to the daemon this way)."""
+    def __init__(self, setup: StreamSetup) -> None:
         self._setup = setup
-        self._types = source_types
         self._running: dict[str, _Running] = {}
         self._active = False
         self._lock = asyncio.Lock()
@@ -76,9 +83,6 @@ class StreamSupervisor:
         self._wanted: dict[str, _Key] = {}
         self._failures: dict[str, int] = {}  # runner failures in a row, by source
         self._restart_waits: dict[str, asyncio.Event] = {}
-
-    def is_stream(self, source: SourceSettings) -> bool:
-        return self._types(source.type).is_stream
 
     @property
     def running(self) -> list[str]:
@@ -124,9 +128,13 @@ class StreamSupervisor:
     async def listen_once(
         self, source: SourceSettings, queries: tuple[str, ...], limit_s: float
     ) -> StreamListenSummary:
-        """Listen to ``source`` for a bounded time, store what it brought, save its cursor."""
+        """Listen to ``source`` for a bounded time, store what it brought, save its cursor;
+        refused while a daemon listens to it."""
+        busy = await asyncio.to_thread(self._listened_elsewhere, source.name)
+        if busy is not None:
+            return busy
         runner = StreamRunner(
-            source, self._types(source.type), self._setup, brand_queries=queries,
+            source, get_source_type(source.type), self._setup, brand_queries=queries,
             writes_health=False,
         )  # fmt: skip
         started = time.monotonic()
@@ -154,12 +162,33 @@ class StreamSupervisor:
             events=runner.health.events_total,
         )
 
+    def _listened_elsewhere(self, name: str) -> StreamListenSummary | None:
+        # A second connection beside a running daemon's would be refused by X (one per
+        # app) and would overwrite the daemon's state row (errors, parking, cursor).
+        store = self._setup.store
+        health = store.stream_healths().get(name)
+        if health is None or health.status is StreamStatus.STOPPED:
+            return None
+        age_s = (self._setup.clock() - health.updated_at).total_seconds()
+        if age_s >= DAEMON_HEALTH_FRESH_S:
+            return None  # a daemon that stopped without saying so (killed)
+        state = store.load_source_state(name) or SourceState(source=name)
+        return StreamListenSummary(
+            source=name,
+            outcome=PollOutcome.TRANSIENT_ERROR,
+            state=state,
+            error=(
+                f"a running daemon listens to this stream (its health was written {age_s:.0f} s"
+                " ago): use the web app's \"Reconnect now\", or stop the daemon first"
+            ),
+        )
+
     async def _reconcile(self, settings: Settings) -> None:
         queries = tuple(brand.query for brand in settings.brands)
         wanted = {
-            source.name: (source, queries)
+            source.name: runner_key(source, get_source_type(source.type), queries)
             for source in settings.sources
-            if source.enabled and self.is_stream(source)
+            if source.enabled and source.is_stream
         }
         async with self._lock:
             if not self._active:
@@ -176,7 +205,7 @@ class StreamSupervisor:
         self._restart_waits.pop(source.name, None)
         try:
             runner = StreamRunner(
-                source, self._types(source.type), self._setup, brand_queries=queries
+                source, get_source_type(source.type), self._setup, brand_queries=queries
             )
         except Exception:  # one source's problem must not keep the others from starting
             log.exception("stream could not be started", extra=fields(source=source.name))

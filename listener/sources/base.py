@@ -102,6 +102,9 @@ class SourceType:
     stream: Callable[..., Any] | None = None  # a streaming.StreamFunction
     reconnect: Any = None  # a streaming.ReconnectPolicy; Any keeps base free of streaming
     enrich: Callable[..., Any] | None = None  # a streaming.EnrichFunction, for screened items
+    # The stream is built from the brands' queries (X's rules): a brand edit reconnects it.
+    # A module says so with USES_BRAND_QUERIES = True; other streams keep their connection.
+    uses_brand_queries: bool = False
 
     @property
     def is_stream(self) -> bool:

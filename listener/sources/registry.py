@@ -59,6 +59,7 @@ def _source_type_from_module(name: str, module: ModuleType) -> SourceType:
         stream=stream,
         reconnect=reconnect,
         enrich=getattr(module, "enrich", None) if stream else None,
+        uses_brand_queries=bool(stream and getattr(module, "USES_BRAND_QUERIES", False)),
     )
 
 
