@@ -326,6 +326,32 @@ def test_a_future_cursor_live_tails_and_the_position_comes_from_the_events() -> 
     assert got[1].position == str(now_us)  # not the future cursor
 
 
+def test_a_frame_from_the_future_does_not_carry_the_position_past_the_clock() -> None:
+    # Recorded as it came, a day-ahead time_us would make the next connect's cursor skip
+    # everything written until then.
+    now_us = int(time.time() * 1_000_000)
+    ahead_us = now_us + 86_400 * 1_000_000
+    lines = [post_line("now", time_us=now_us), post_line("tomorrow", time_us=ahead_us)]
+    with JetstreamServer(lines) as server:
+        got = read(options(server.url))
+    last = [e for e in got if e.items][-1]
+    assert [i.html for e in got for i in e.items] == ["now", "tomorrow"]
+    assert last.position is not None and last.at is not None
+    ceiling_us = int(time.time() * 1_000_000) + jetstream.FUTURE_SLACK_US
+    assert now_us < int(last.position) <= ceiling_us
+    assert last.at <= datetime.fromtimestamp(ceiling_us / 1_000_000, UTC)
+
+
+@pytest.mark.parametrize("cursor", ["²", "1_000", "-5"])
+def test_a_saved_cursor_in_no_plain_digits_is_dropped(
+    cursor: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with JetstreamServer(capture_lines(GOLDEN)) as server, caplog.at_level(logging.WARNING):
+        read(options(server.url), SourceState(source="bluesky-live", cursor=cursor))
+    assert "cursor" not in server.params()
+    assert "not a time in microseconds" in caplog.text
+
+
 def test_compressed_frames_read_like_plain_ones() -> None:
     with JetstreamServer(capture_lines(CAPTURE)) as server:
         plain = items_of(read(options(server.url)))
@@ -675,9 +701,7 @@ def test_an_identity_event_with_a_handle_names_the_author(httpserver: HTTPServer
     did = "did:plc:ufbl4k27gp6kzas5glhz7fim"
     with JetstreamServer(identity) as server:
         read(options(server.url))
-    [item] = [
-        read_frame(post_line("hi", time_us=1_725_516_665_234_704, did=did)).item
-    ]
+    [item] = [read_frame(post_line("hi", time_us=1_725_516_665_234_704, did=did)).item]
     [named] = enrich([item], httpserver.url_for("").rstrip("/"))
     assert named.author.handle == "yohenrique.bsky.social"
     assert len(httpserver.log) == 1  # still asked for the name and followers

@@ -99,7 +99,7 @@ def connect(
     state: SourceState | None = None,
     *,
     until: Callable[[Outcome], bool] = lambda outcome: False,
-    now: datetime = NOW,
+    now: datetime | Callable[[], datetime] = NOW,
     max_response_bytes: int = 10 * 1024 * 1024,
     **options: Any,
 ) -> Outcome:
@@ -115,7 +115,7 @@ def connect(
                 source="test",
                 options=opts,
                 http=http,
-                clock=lambda: now,
+                clock=now if callable(now) else lambda: now,
                 max_response_bytes=max_response_bytes,
             )
             events = mastodon_stream.stream(ctx, state or SourceState(source="test"))
@@ -191,8 +191,21 @@ def test_docs_sse_blocks_map_a_hashtag_update_a_federated_status_and_an_edit(
         "sse_delete__docs.txt",
     ]
     server.play(Session([sse_capture(name) for name in blocks], "close"))
+    # Connected before the first status, read as the months of the docs' examples pass: a
+    # position is never recorded past the clock (plus a little skew).
+    clock = [datetime(2022, 8, 30, 23, tzinfo=UTC)]
+
+    def months_pass_once_opened(outcome: Outcome) -> bool:
+        if len(outcome.events) == 2:  # opened, and the first connect's position "now"
+            clock[0] = datetime(2022, 11, 16, tzinfo=UTC)
+        return False
+
     outcome = connect(
-        server, timelines=["public"], transport="sse", now=datetime(2022, 8, 30, 23, tzinfo=UTC)
+        server,
+        timelines=["public"],
+        transport="sse",
+        now=lambda: clock[0],
+        until=months_pass_once_opened,
     )
     assert outcome.error is None
     hashtag, federated, edited, gone = outcome.items
@@ -439,6 +452,36 @@ def test_a_position_in_the_future_backfills_from_now(
     [(_, params)] = [r for r in server.recorded.rest if "timelines" in r[0]]
     assert params["min_id"] == str(snowflake_at(NOW))
     assert "from the future" in caplog.text
+
+
+def test_a_status_id_from_the_future_does_not_carry_the_position_past_the_clock(
+    server: MastodonStreamServer,
+) -> None:
+    # Recorded as it came, a day-ahead id would make the next backfill's min_id skip the gap.
+    tomorrow = NOW + timedelta(days=1)
+    ahead = [
+        {**status, "created_at": tomorrow.isoformat().replace("+00:00", "Z")}
+        for status in statuses(BASE, [snowflake_at(tomorrow)])
+    ]
+    server.play(Session([update(s) for s in statuses(BASE, ids(1)) + ahead], "close"))
+    outcome = connect(server, timelines=["public"])
+    assert outcome.error is None and len(outcome.items) == 2
+    assert outcome.position == str(snowflake_at(NOW + mastodon_stream.FUTURE_SLACK))
+    [last] = [e for e in outcome.events if e.items][-1:]
+    assert last.at == NOW + mastodon_stream.FUTURE_SLACK
+
+
+@pytest.mark.parametrize("cursor", ["²", "1_000", "abc"])
+def test_a_saved_position_that_is_no_status_id_reads_live_without_a_backfill(
+    server: MastodonStreamServer, cursor: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.timeline = statuses(BASE, ids(3))
+    server.play(Session([], "close"))
+    with caplog.at_level(logging.WARNING, "listener.sources"):
+        outcome = connect(server, SourceState(source="test", cursor=cursor), timelines=["public"])
+    assert outcome.error is None and outcome.items == []
+    assert [p for p, _ in server.recorded.rest] == ["/api/v2/instance"]
+    assert "is not a status id" in caplog.text
 
 
 def test_backfill_can_be_turned_off(server: MastodonStreamServer) -> None:

@@ -9,7 +9,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -204,3 +204,44 @@ async def until(condition: Callable[[], bool], timeout_s: float = 5.0) -> bool:
 def _stored(store: SQLiteStore) -> list[str]:
     with store._read() as conn:
         return [row[0] for row in conn.execute("SELECT native_id FROM mentions")]
+
+
+# --- positions never from the future -------------------------------------------------------
+
+
+def test_a_post_from_the_future_does_not_carry_the_position_past_the_clock(
+    server: XStreamServer,
+) -> None:
+    # An id a day ahead saved as the position would make the next reconnect's since_id
+    # skip everything posted until then.
+    now_id, future_id = snowflake(timedelta(0)), snowflake(-timedelta(days=1))
+    server.plan(Connection(lines=[live_line(now_id), live_line(future_id)], end="close"))
+    events, error = run(server)
+    assert error is None and posts(events) == [str(now_id), str(future_id)]
+    last = [e for e in events if e.items][-1]
+    assert last.position is not None
+    assert now_id < int(last.position) <= snowflake(-timedelta(minutes=5, seconds=30))
+    assert last.at is not None and last.at < datetime.now(UTC) + timedelta(minutes=6)
+
+
+@pytest.mark.parametrize("cursor", ["²", "1_000", "-5", "12 34"])
+def test_a_saved_position_that_is_no_post_id_reads_live_without_a_backfill(
+    server: XStreamServer, cursor: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.plan(Connection(lines=[live_line(snowflake(timedelta(0)))], end="close"))
+    events, error = run(server, state=SourceState(source="x-live", cursor=cursor))
+    assert error is None and len(posts(events)) == 1
+    assert not server.seen(SEARCH) and "is not a post id" in caplog.text
+
+
+def test_a_saved_position_from_the_future_backfills_from_now(server: XStreamServer) -> None:
+    search_posts(server, [])
+    server.plan(Connection(lines=[], end="hold"))
+    future = snowflake(-timedelta(days=2))
+    state = SourceState(source="x-live", cursor=str(future))
+    events, error = run(server, state=state, until=lambda got: got[-1].position is not None)
+    assert error is None and events[-1].items == ()
+    [search] = server.seen(SEARCH)
+    since = int(search.params["since_id"])
+    assert snowflake(timedelta(minutes=1)) < since <= snowflake(timedelta(0))
+    assert since <= int(events[-1].position or 0) < future

@@ -61,7 +61,7 @@ from listener.sources.errors import (
 from listener.sources.http_times import parse_retry_after
 from listener.sources.jetstream_map import POST, MalformedFrame, at_time, read_frame
 from listener.sources.jetstream_profiles import CACHE, resolve_authors
-from listener.sources.stream_wire import refusal_error
+from listener.sources.stream_wire import refusal_error, saved_position
 from listener.sources.streaming import StreamContext, StreamEvent, StreamOptions
 from listener.units import Duration, at_least
 
@@ -137,16 +137,10 @@ class Options(StreamOptions):
 
 async def stream(ctx: StreamContext[Options], state: SourceState) -> AsyncIterator[StreamEvent]:
     options = ctx.options
-    saved = _saved_cursor(ctx, state)
-    now_us = int(ctx.clock().timestamp() * 1_000_000)
-    floor = saved
-    if saved is not None and saved > now_us + FUTURE_SLACK_US:
-        ctx.log.warning(
-            "jetstream: the saved cursor is in the future; the server live-tails and the "
-            "resume point is taken from the events",
-            extra={"source": ctx.source, "cursor": saved},
-        )
-        floor = None
+    loaded = saved_position(ctx, state.cursor, ceiling=_ceiling(ctx), unit="a time in microseconds")
+    saved = loaded.value or None  # 0 is no time: it would replay the whole retention
+    # From the future, the server live-tails and the resume point comes from the events.
+    floor = None if loaded.future else saved
     replay_us = int(options.replay.total_seconds() * 1_000_000)
     cursor = max(saved - replay_us, 0) if saved is not None else None
     try:
@@ -191,6 +185,7 @@ async def _events(
     compressed = ctx.options.compress
     cap = ctx.max_response_bytes
     highest = floor if floor is not None else 0
+    ceiling = _ceiling(ctx)  # refreshed only when a frame's time passes it
     malformed = 0
     async for message in _messages(ctx, connection):
         if message is None:
@@ -213,12 +208,18 @@ async def _events(
             continue
         if frame.handle is not None and frame.did is not None:
             CACHE.saw_handle(ctx.source, frame.did, frame.handle, ctx.clock())
-        if frame.time_us > highest:
-            highest = frame.time_us
+        time_us = frame.time_us
+        if time_us > ceiling:
+            # A time from the future recorded as the position would make the next
+            # connect's cursor skip what was written until then.
+            ceiling = _ceiling(ctx)
+            time_us = min(time_us, ceiling)
+        if time_us > highest:
+            highest = time_us
         yield StreamEvent(
             items=(frame.item,) if frame.item is not None else (),
             position=str(highest),
-            at=at_time(frame.time_us),
+            at=at_time(time_us),
         )
 
 
@@ -307,19 +308,9 @@ def _refused(ctx: StreamContext[Options], exc: InvalidStatus, cursor: int | None
     )
 
 
-def _saved_cursor(ctx: StreamContext[Options], state: SourceState) -> int | None:
-    if not state.cursor:
-        return None
-    try:
-        cursor = int(state.cursor)
-    except ValueError:
-        ctx.log.warning(
-            "jetstream: the saved cursor %r is not a time in microseconds; reading from now on",
-            state.cursor[:40],
-            extra={"source": ctx.source},
-        )
-        return None
-    return cursor if cursor > 0 else None
+def _ceiling(ctx: StreamContext[Options]) -> int:
+    """The latest ``time_us`` a position may hold now: the clock plus a little skew."""
+    return int(ctx.clock().timestamp() * 1_000_000) + FUTURE_SLACK_US
 
 
 def _inflate(data: bytes, cap: int) -> bytes:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
@@ -62,6 +62,7 @@ from listener.sources.mastodon_stream_wire import (
     sse_frames,
     websocket_frames,
 )
+from listener.sources.stream_wire import saved_position
 from listener.sources.streaming import StreamContext, StreamEvent, StreamOptions
 from listener.sources.timestamps import parse_timestamp
 from listener.sources.values import MAPPING_ERRORS, as_int
@@ -149,22 +150,21 @@ async def stream(ctx: StreamContext[Options], state: SourceState) -> AsyncIterat
 
 
 def _saved_position(ctx: StreamContext[Options], state: SourceState) -> int | None:
-    if not state.cursor:
-        return None
-    if not state.cursor.isdigit():
-        ctx.log.warning(
-            "saved position is not a status id; starting live without a backfill",
-            extra={"source": ctx.source, "cursor": state.cursor[:100]},
-        )
-        return None
-    saved = int(state.cursor)
-    if saved > snowflake_at(ctx.clock() + FUTURE_SLACK):
-        ctx.log.warning(
-            "saved position is a status id from the future; backfilling from now",
-            extra={"source": ctx.source, "cursor": state.cursor},
-        )
-        return snowflake_at(ctx.clock())
-    return saved
+    now = ctx.clock()
+    ceiling = snowflake_at(now + FUTURE_SLACK)
+    saved = saved_position(ctx, state.cursor, ceiling=ceiling, unit="a status id")
+    return snowflake_at(now) if saved.future else saved.value
+
+
+def _capped_at(ctx: StreamContext[Options], at: datetime | None) -> datetime | None:
+    """A status's time, no later than the clock's ceiling (the lag shown follows it)."""
+    return None if at is None else min(at, ctx.clock() + FUTURE_SLACK)
+
+
+def _ceiling(ctx: StreamContext[Options]) -> int:
+    """The largest status id a position may record now: a server's (or a status's) id from
+    the future would make the next backfill's ``min_id`` skip the real gap."""
+    return snowflake_at(ctx.clock() + FUTURE_SLACK)
 
 
 async def _frames(ctx: StreamContext[Options], base: str) -> AsyncGenerator[Frame, None]:
@@ -218,7 +218,14 @@ class _Reader:
     def __init__(self, ctx: StreamContext[Options], saved: int | None) -> None:
         self.ctx = ctx
         self.largest = saved or 0
+        self.ceiling = _ceiling(ctx)  # refreshed only when an id passes it
         self.backfilled: set[str] = set()  # read by the backfill: a live repeat is skipped
+
+    def record(self, status_id: int) -> None:
+        """``status_id`` read: the position follows it, never past the clock's ceiling."""
+        if status_id > self.ceiling:
+            self.ceiling = _ceiling(self.ctx)
+        self.largest = max(self.largest, min(status_id, self.ceiling))
 
     def event(self, frame: Frame) -> StreamEvent:
         try:
@@ -251,9 +258,10 @@ class _Reader:
         # are the boost's, and they are what the position and the lag follow.
         outer = item if status.get("reblog") is None else None
         at = outer.published_at if outer else parse_timestamp(status.get("created_at"))
+        at = _capped_at(self.ctx, at)
         if not repeat_ok and item.native_id in self.backfilled:
             return StreamEvent(at=at)
-        self.largest = max(self.largest, int(status["id"]))
+        self.record(int(status["id"]))
         return StreamEvent(items=(item,), position=str(self.largest), at=at)
 
 
@@ -272,13 +280,13 @@ async def _backfill(ctx: StreamContext[Options], since: int, reader: _Reader) ->
         items, newest = await _read_missed(ctx, timeline, since)
         for item in items:
             found.setdefault(item.native_id, item)
-        reader.largest = max(reader.largest, newest)
+        reader.record(newest)
     items = sorted(found.values(), key=lambda item: int(item.native_id))
     reader.backfilled = set(found)
     return StreamEvent(
         items=tuple(items),
         position=str(reader.largest),
-        at=items[-1].published_at if items else None,
+        at=_capped_at(ctx, items[-1].published_at) if items else None,
     )
 
 
@@ -321,6 +329,7 @@ async def _read_forward(
     poll_ctx = ctx.as_poll_context()
     items: list[RawItem] = []
     min_id = since
+    ceiling = _ceiling(ctx)  # a page's id from the future must not page past the gap
     for _ in range(ctx.options.backfill_pages):
         response = await get_json(
             poll_ctx,
@@ -341,7 +350,7 @@ async def _read_forward(
                 _skipped(ctx, f"{timeline}: {exc!r}")
                 continue
             items.append(item)
-            min_id = max(min_id, outer_id)
+            min_id = max(min_id, min(outer_id, ceiling))
         if len(response.data) < PAGE_LIMIT:
             return items, min_id
     _note_gap(ctx, timeline, len(items), min_id)

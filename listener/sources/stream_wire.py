@@ -41,23 +41,30 @@ class SavedPosition:
     future: bool = False
 
 
-def saved_position(ctx: StreamContext[Any], cursor: str | None, *, ceiling: int) -> SavedPosition:
-    """``cursor`` as an integer position; a warning names what was wrong with it."""
+def saved_position(
+    ctx: StreamContext[Any], cursor: str | None, *, ceiling: int, unit: str
+) -> SavedPosition:
+    """``cursor`` as an integer position (``unit`` names it in the warnings: "a status id")
+    no greater than ``ceiling``; a warning says what was wrong with it."""
     text = (cursor or "").strip()
     if not text:
         return SavedPosition()
     if not (text.isascii() and text.isdigit() and len(text) <= MAX_POSITION_DIGITS):
         ctx.log.warning(
-            "%s: the saved position is no number; reading from now on",
+            "%s: the saved cursor %r is not %s; reading from now on",
             ctx.source,
-            extra={"source": ctx.source, "cursor": text[:40]},
+            text[:40],
+            unit,
+            extra={"source": ctx.source},
         )
         return SavedPosition()
     value = int(text)
     if value > ceiling:
         ctx.log.warning(
-            "%s: the saved position is from the future (a clock gone wrong?); reading from now",
+            "%s: the saved cursor is %s from the future (a clock gone wrong, or another "
+            "source's cursor); reading from now",
             ctx.source,
+            unit,
             extra={"source": ctx.source, "cursor": text},
         )
         return SavedPosition(value, future=True)

@@ -41,11 +41,18 @@ from listener.sources.errors import (
 from listener.sources.http import describe_transport_error
 from listener.sources.http_times import parse_retry_after
 from listener.sources.ratelimit import read_budget
-from listener.sources.stream_wire import refusal_error
+from listener.sources.stream_wire import refusal_error, saved_position
 from listener.sources.streaming import ReconnectPolicy, StreamContext, StreamEvent, StreamOptions
 from listener.sources.x_stream_rules import MAX_RULES, RULE_MAX_CHARS, Rule, wanted_rules
 from listener.sources.x_stream_sync import ACCESS_ADVICE, sync_rules
-from listener.sources.x_stream_wire import Decoder, Lines, error_body, said
+from listener.sources.x_stream_wire import (
+    Decoder,
+    Lines,
+    error_body,
+    id_ceiling,
+    said,
+    snowflake_at,
+)
 from listener.units import Duration, at_least
 
 # X's "Handling disconnections" page: reconnect at once, then +250 ms a time up to 16 s for
@@ -120,7 +127,7 @@ async def stream(ctx: StreamContext[Options], state: SourceState) -> AsyncIterat
             synced.kept,
             extra={"source": ctx.source},
         )
-    since = _position(state)
+    since = _position(ctx, state)
     async with _connected(ctx) as response:
         yield StreamEvent.opened_now()
         gap = None
@@ -134,10 +141,12 @@ def _auth(options: Options) -> dict[str, str]:
     return {"Authorization": f"Bearer {options.bearer_token.get_secret_value()}"}
 
 
-def _position(state: SourceState) -> int | None:
-    """The newest post id seen, saved as the cursor; ``None`` before the first post."""
-    cursor = (state.cursor or "").strip()
-    return int(cursor) if cursor.isdigit() else None
+def _position(ctx: StreamContext[Options], state: SourceState) -> int | None:
+    """The newest post id seen, saved as the cursor; ``None`` before the first post. One
+    from the future is taken as now: a backfill since it would read nothing of the gap."""
+    now = ctx.clock()
+    saved = saved_position(ctx, state.cursor, ceiling=id_ceiling(now), unit="a post id")
+    return snowflake_at(now) if saved.future else saved.value
 
 
 @contextlib.asynccontextmanager
@@ -221,7 +230,7 @@ async def _events(
                 if gap.done():
                     filled, gap = gap.result(), None
                     holding = not filled.complete
-                    reader.newest = max([reader.newest, *filled.ids])
+                    reader.record(*filled.ids)
                     yield StreamEvent(
                         items=tuple(filled.items),
                         position=None if holding else str(reader.newest),

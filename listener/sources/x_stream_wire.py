@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -27,6 +28,19 @@ from listener.sources.x_stream_rules import shown
 
 MAX_LOGGED_PROBLEMS = 5  # per connection: a broken stream must not flood the log
 MAX_ERROR_BODY_BYTES = 64 * 1024
+# A post id or time this far past our clock is a clock gone wrong (theirs or ours).
+FUTURE_SLACK = timedelta(minutes=5)
+
+
+def snowflake_at(moment: datetime) -> int:
+    """The smallest post id X can give at ``moment`` (ms since X's epoch << 22)."""
+    return (int(moment.timestamp() * 1000) - x.SNOWFLAKE_EPOCH_MS) << 22
+
+
+def id_ceiling(now: datetime) -> int:
+    """The largest post id a position may record at ``now``: one from the future would make
+    the next reconnect's backfill (``since_id``) skip the real gap."""
+    return snowflake_at(now + FUTURE_SLACK)
 
 
 async def error_body(response: httpx.Response) -> Any:
@@ -91,7 +105,24 @@ class Decoder:
     def __init__(self, ctx: StreamContext[Any], newest: int) -> None:
         self.ctx = ctx
         self.newest = newest
+        # Refreshed only when an id or a time passes them: no clock read per post.
+        self.ceiling = id_ceiling(ctx.clock())
+        self.latest_at = ctx.clock() + FUTURE_SLACK
         self.problems = 0
+
+    def capped(self, at: datetime | None) -> datetime | None:
+        """A post's time, no later than the clock plus the slack (the lag shown follows it)."""
+        if at is not None and at > self.latest_at:
+            self.latest_at = self.ctx.clock() + FUTURE_SLACK
+            return min(at, self.latest_at)
+        return at
+
+    def record(self, *post_ids: int) -> None:
+        """Posts read: the position follows them, never past the clock's ceiling."""
+        for post_id in post_ids:
+            if post_id > self.ceiling:
+                self.ceiling = id_ceiling(self.ctx.clock())
+            self.newest = max(self.newest, min(post_id, self.ceiling))
 
     def event(self, line: bytes, *, hold_position: bool) -> StreamEvent:
         if not line.strip():
@@ -107,9 +138,9 @@ class Decoder:
                 post_id = int(data["id"])
             except MAPPING_ERRORS as exc:
                 return self.skip(f"a malformed post ({type(exc).__name__}: {exc})")
-            self.newest = max(self.newest, post_id)
+            self.record(post_id)
             position = None if hold_position else str(self.newest)
-            return StreamEvent(items=(item,), position=position, at=item.published_at)
+            return StreamEvent(items=(item,), position=position, at=self.capped(item.published_at))
         errors = message.get("errors") if isinstance(message, dict) else None
         if isinstance(errors, list):
             raise_stream_error(errors)
