@@ -85,6 +85,10 @@ class SourceInfo:
     # The shortest interval a person may set for this polled type; None: the settings'
     # general minimum. Lower where the API is cheap to ask (conditional GETs, no quota).
     min_interval: timedelta | None = None
+    # The network this type reads when it is not the type's own name: a stream names its
+    # polled sibling ("jetstream" reads "bluesky"), so one person there is one author and a
+    # reply follows that network's rules, whichever reader stored the post.
+    network: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,3 +113,8 @@ class SourceType:
     @property
     def is_stream(self) -> bool:
         return self.stream is not None
+
+    @property
+    def network(self) -> str:
+        """The network this type reads: its INFO's ``network``, else its own name."""
+        return self.info.network or self.name

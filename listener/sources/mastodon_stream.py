@@ -92,6 +92,7 @@ INFO = SourceInfo(
   access_token: ${MASTODON_ACCESS_TOKEN}
   transport: auto                      # websocket, then SSE if the socket cannot open
 """,
+    network="mastodon",  # the same people as the polled mastodon source
 )
 
 

@@ -7,6 +7,7 @@ exposes ``Options`` and ``poll`` (or ``stream``) like the built-in ones.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from functools import cache
 from importlib import import_module
 from importlib.metadata import entry_points
@@ -84,3 +85,31 @@ def get_source_type(name: str) -> SourceType:
     except KeyError:
         known = ", ".join(sorted(types))
         raise KeyError(f"unknown source type {name!r}; known types: {known}") from None
+
+
+def network_of(source_type: str) -> str:
+    """The network ``source_type`` reads (``SourceInfo.network``, else the type's own name):
+    what "the same platform" and "the same author" compare. A type that is not registered
+    (a plugin since removed, as a stored mention may still name) is its own network."""
+    return _networks().get(source_type, source_type)
+
+
+def same_network_types(source_type: str) -> tuple[str, ...]:
+    """``source_type`` and every other registered type of its network, in that order: the
+    stored ``source_type`` values one author's mentions on that network may carry."""
+    group = _types_by_network().get(network_of(source_type), ())
+    return (source_type, *(name for name in group if name != source_type))
+
+
+@cache
+def _networks() -> dict[str, str]:
+    # Built once: the alert rules ask at every complaint and draft.
+    return {name: source_type.network for name, source_type in source_types().items()}
+
+
+@cache
+def _types_by_network() -> dict[str, tuple[str, ...]]:
+    grouped: defaultdict[str, list[str]] = defaultdict(list)
+    for name, network in _networks().items():
+        grouped[network].append(name)
+    return {network: tuple(names) for network, names in grouped.items()}

@@ -90,6 +90,7 @@ INFO = SourceInfo(
   bearer_token: ${X_BEARER_TOKEN}
   backfill: search         # after a reconnect, read the gap through recent search
 """,
+    network="x",  # the same people as the polled x source
 )
 
 
