@@ -116,27 +116,22 @@ items = {
 }
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(queries=st.lists(query, min_size=1, max_size=4), **items)
+@pytest.mark.parametrize(
+    "query_of",
+    [query, positive_query],
+    ids=["any query", "every query needs a word"],
+)
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), **items)
 def test_no_post_the_matcher_keeps_is_screened_out(
-    queries: list[str],
+    query_of: st.SearchStrategy[str],
+    data: st.DataObject,
     bodies: list[str],
     title: str | None,
     language: str | None,
     max_text_chars: int,
 ) -> None:
-    check_screen(queries, bodies, title, language, max_text_chars)
-
-
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(queries=st.lists(positive_query, min_size=1, max_size=4), **items)
-def test_no_post_is_screened_out_by_mistake_where_every_query_needs_a_word(
-    queries: list[str],
-    bodies: list[str],
-    title: str | None,
-    language: str | None,
-    max_text_chars: int,
-) -> None:
+    queries = data.draw(st.lists(query_of, min_size=1, max_size=4), label="queries")
     check_screen(queries, bodies, title, language, max_text_chars)
 
 
