@@ -9,7 +9,7 @@ import json
 import logging
 import socket
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,7 +28,6 @@ from listener.sources.errors import (
     TransientError,
 )
 from listener.sources.jetstream_map import MAX_TEXT_BYTES, MalformedFrame, read_frame
-from listener.sources.jetstream_profiles import CACHE
 from listener.sources.streaming import StreamContext, StreamEvent
 from tests.jetstream_server import (
     JetstreamServer,
@@ -41,13 +40,6 @@ CAPTURE = "capture_v1_contiguous_152_events.jsonl"  # 18 post commits, time_us n
 GOLDEN = "capture_v1_golden_10_events.jsonl"
 POST = "app.bsky.feed.post"
 PROFILES_PATH = "/xrpc/app.bsky.actor.getProfiles"
-
-
-@pytest.fixture(autouse=True)
-def no_cached_profiles() -> Iterator[None]:
-    CACHE.clear()
-    yield
-    CACHE.clear()
 
 
 def events_of(name: str) -> list[dict[str, Any]]:
@@ -83,12 +75,16 @@ async def collect(
     quiet_s: float = 0.5,
     http: httpx.AsyncClient | None = None,
     source: str = "bluesky-live",
+    kept: dict[str, Any] | None = None,
 ) -> list[StreamEvent]:
     """The events of one connection: up to ``until`` events, or until nothing came for
-    ``quiet_s`` (the daemon's idle timeout, shortened); errors propagate."""
+    ``quiet_s`` (the daemon's idle timeout, shortened); errors propagate. ``kept``: what the
+    source keeps across connections (its author cache), as the daemon's context holds it."""
     got: list[StreamEvent] = []
     async with httpx.AsyncClient() as client:
-        ctx = StreamContext(source=source, options=opts, http=http or client)
+        ctx = StreamContext(
+            source=source, options=opts, http=http or client, kept={} if kept is None else kept
+        )
         events: AsyncIterator[StreamEvent] = jetstream.stream(ctx, state)
         try:
             while until is None or len(got) < until:
@@ -636,11 +632,18 @@ def profiles_answer(request: Request) -> Response:
     return Response(json.dumps({"profiles": profiles}), content_type="application/json")
 
 
-def enrich(items: list[RawItem], appview: str, **values: Any) -> list[RawItem]:
+def enrich(
+    items: list[RawItem], appview: str, kept: dict[str, Any] | None = None, **values: Any
+) -> list[RawItem]:
+    """``jetstream.enrich`` as the daemon calls it; ``kept`` shared between calls is one
+    source's context kept across batches (its author cache), a new one another source's."""
+
     async def run() -> list[RawItem]:
         async with httpx.AsyncClient() as http:
             opts = jetstream.Options(appview_url=appview, **values)
-            ctx = StreamContext(source="bluesky-live", options=opts, http=http)
+            ctx = StreamContext(
+                source="bluesky-live", options=opts, http=http, kept={} if kept is None else kept
+            )
             return await jetstream.enrich(ctx, items)
 
     return asyncio.run(run())
@@ -657,15 +660,29 @@ def authored(n: int, suffix: str = "") -> list[RawItem]:
 def test_enrich_resolves_authors_25_a_call_and_caches_them(httpserver: HTTPServer) -> None:
     httpserver.expect_request(PROFILES_PATH).respond_with_handler(profiles_answer)
     items = authored(30)
-    got = enrich(items, httpserver.url_for("").rstrip("/"))
+    source: dict[str, Any] = {}
+    got = enrich(items, httpserver.url_for("").rstrip("/"), source)
     assert len(httpserver.log) == 2  # 25 + 5
     assert [len(r.args.getlist("actors")) for r, _ in httpserver.log] == [25, 5]
     first = got[0]
     assert first.author.handle == "user0.bsky.social" and first.author.name == "User 0"
     assert first.author.followers == 100
     assert first.url == items[0].url  # the post's address keeps the DID
-    again = enrich(items, httpserver.url_for("").rstrip("/"))
+    again = enrich(items, httpserver.url_for("").rstrip("/"), source)
     assert len(httpserver.log) == 2 and again == got
+
+
+def test_enrich_keeps_one_author_cache_per_source(httpserver: HTTPServer) -> None:
+    httpserver.expect_request(PROFILES_PATH).respond_with_handler(profiles_answer)
+    items = authored(3)
+    first: dict[str, Any] = {}
+    named = enrich(items, httpserver.url_for("").rstrip("/"), first)
+    assert len(httpserver.log) == 1
+    # Another source (another context) has a cache of its own: it asks for itself.
+    assert enrich(items, httpserver.url_for("").rstrip("/"), {}) == named
+    assert len(httpserver.log) == 2
+    assert enrich(items, httpserver.url_for("").rstrip("/"), first) == named
+    assert len(httpserver.log) == 2
 
 
 def test_enrich_asks_about_at_most_100_authors_a_batch(httpserver: HTTPServer) -> None:
@@ -699,10 +716,11 @@ def test_an_identity_event_with_a_handle_names_the_author(httpserver: HTTPServer
     httpserver.expect_request(PROFILES_PATH).respond_with_data("down", status=503)
     identity = capture_lines("docs_readme_v1_identity_event_with_handle.json")
     did = "did:plc:ufbl4k27gp6kzas5glhz7fim"
+    source: dict[str, Any] = {}
     with JetstreamServer(identity) as server:
-        read(options(server.url))
+        read(options(server.url), kept=source)
     [item] = [read_frame(post_line("hi", time_us=1_725_516_665_234_704, did=did)).item]
-    [named] = enrich([item], httpserver.url_for("").rstrip("/"))
+    [named] = enrich([item], httpserver.url_for("").rstrip("/"), source)
     assert named.author.handle == "yohenrique.bsky.social"
     assert len(httpserver.log) == 1  # still asked for the name and followers
 

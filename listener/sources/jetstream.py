@@ -60,7 +60,7 @@ from listener.sources.errors import (
 )
 from listener.sources.http_times import parse_retry_after
 from listener.sources.jetstream_map import POST, MalformedFrame, at_time, read_frame
-from listener.sources.jetstream_profiles import CACHE, resolve_authors
+from listener.sources.jetstream_profiles import profiles, resolve_authors
 from listener.sources.stream_wire import refusal_error, saved_position
 from listener.sources.streaming import StreamContext, StreamEvent, StreamOptions
 from listener.units import Duration, at_least
@@ -168,7 +168,9 @@ async def enrich(ctx: StreamContext[Options], items: list[RawItem]) -> list[RawI
     if not ctx.options.resolve_handles or not items:
         return items
     try:
-        return await resolve_authors(ctx.as_poll_context(), items, ctx.options.appview_url)
+        return await resolve_authors(
+            ctx.as_poll_context(), items, ctx.options.appview_url, profiles(ctx)
+        )
     except Exception as exc:  # the contract: enrichment never costs the posts
         ctx.log.warning(
             "jetstream: author lookup failed unexpectedly (%s: %s); the posts keep their DIDs",
@@ -188,6 +190,7 @@ async def _events(
     highest = floor if floor is not None else 0
     ceiling = _ceiling(ctx)  # refreshed only when a frame's time passes it
     malformed = 0
+    known = profiles(ctx)
     async for message in _messages(ctx, connection):
         if message is None:
             yield StreamEvent.heartbeat()
@@ -208,7 +211,7 @@ async def _events(
             yield StreamEvent.heartbeat()  # it proves the connection alive, nothing more
             continue
         if frame.handle is not None and frame.did is not None:
-            CACHE.saw_handle(ctx.source, frame.did, frame.handle, ctx.clock())
+            known.saw_handle(ctx.source, frame.did, frame.handle, ctx.clock())
         time_us = frame.time_us
         if time_us > ceiling:
             # A time from the future recorded as the position would make the next

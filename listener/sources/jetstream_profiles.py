@@ -4,8 +4,9 @@ A Jetstream frame names its author by DID only. Resolving every author of the fi
 cost a request per post; the daemon calls ``enrich`` only for the posts that passed the
 brand screen, and those authors are looked up here through the public AppView's
 ``app.bsky.actor.getProfiles`` (no login; 25 actors a call, the lexicon's maximum; at most
-``MAX_CALLS`` calls a batch). Answers are kept in a bounded LRU cache with a TTL, so a busy
-author costs a few requests a day.
+``MAX_CALLS`` calls a batch). Answers are kept in a bounded LRU cache with a TTL, one per
+source (``profiles``, kept on the source's stream context), so a busy author costs a few
+requests a day.
 
 Identity events that carry a handle (a handle change) update the cache as they pass, so a
 renamed author is shown by the new name without asking. A lookup that fails, or an author
@@ -23,6 +24,7 @@ from listener.models import RawItem
 from listener.sources.api import get_json
 from listener.sources.base import PollContext
 from listener.sources.errors import SourceError
+from listener.sources.streaming import StreamContext
 from listener.sources.values import as_count
 
 ACTORS_PER_CALL = 25  # app.bsky.actor.getProfiles: actors maxLength 25
@@ -84,7 +86,12 @@ class ProfileCache:
         return len(self._entries)
 
 
-CACHE = ProfileCache()
+def profiles(ctx: StreamContext[Any]) -> ProfileCache:
+    """The source's own cache, made at its first use and kept as long as its context."""
+    cache = ctx.kept.get("profiles")
+    if not isinstance(cache, ProfileCache):
+        cache = ctx.kept["profiles"] = ProfileCache()
+    return cache
 
 
 def author_did(item: RawItem) -> str | None:
@@ -93,7 +100,7 @@ def author_did(item: RawItem) -> str | None:
 
 
 async def resolve_authors(
-    ctx: PollContext[Any], items: list[RawItem], appview_url: str, cache: ProfileCache = CACHE
+    ctx: PollContext[Any], items: list[RawItem], appview_url: str, cache: ProfileCache
 ) -> list[RawItem]:
     """``items`` with their authors' handles, names and follower counts where known."""
     now = ctx.clock()

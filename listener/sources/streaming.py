@@ -95,6 +95,10 @@ class StreamContext(Generic[StreamOptionsT]):
     clock: Clock = utcnow
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("listener.sources"))
     max_response_bytes: int = 10 * 1024 * 1024  # also the cap on one frame or line
+    # What a source keeps while the daemon runs it, across its connections: the runner
+    # hands ``stream`` and ``enrich`` the same context, so a lookup cache kept here is the
+    # source's own, not one shared by every source of the process (and by every test).
+    kept: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def as_poll_context(self, options: Any = None) -> PollContext[Any]:
         """This context as a poll's (with ``options`` when given, e.g. the polled source's
