@@ -5,9 +5,13 @@ client asks ``?cursor=N`` and gets every post after N, then the live ones the te
 ``publish``es. The test sets how it misbehaves: close after a few frames, go silent (no
 keep-alive), answer the handshake with an HTTP status (401, 503).
 
-``stream_type(server)`` is a ``SourceType`` whose ``stream`` reads it the way a real
-stream source does (opened, events with positions, errors by the contract), handed to the
-runner or the daemon directly: no registry entry, nothing patched. ``world`` gives a runner
+``stream_type(server)`` is a ``SourceType`` named ``test_stream`` whose ``stream`` reads it
+the way a real stream source does (opened, events with positions, errors by the contract),
+handed to a ``StreamRunner`` directly: no registry entry, nothing patched. It is for what the
+real jetstream type and ``tests.jetstream_server`` cannot show: a clean close after N frames,
+an enrich of the test's own, a reconnect policy in milliseconds, numbered positions a test
+can read back, and the store's failures by a post's own id; the daemon's tests use the real
+jetstream type. ``world`` gives a runner
 what the daemon would: settings, a real SQLite store, a pipeline and metrics.
 """
 
@@ -172,10 +176,11 @@ def stream_for(url: str) -> Any:
 
 
 def stream_type(server: ReplayServer, policy: ReconnectPolicy = FAST, **kw: Any) -> SourceType:
-    """The test's stream type under the name ``jetstream`` (its options model too), so a
-    settings file can name it; the daemon is handed this type instead of the registry's."""
+    """The test's stream type. Its sources are written as ``type: jetstream`` (a source's
+    type must be registered) and read with jetstream's options model: url, batch window,
+    idle timeout."""
     return SourceType(
-        name="jetstream",
+        name="test_stream",
         options_model=get_source_type("jetstream").options_model,
         poll=None,
         stream=stream_for(server.url),
@@ -234,15 +239,6 @@ async def world(
             yield World(settings, store, metrics, setup, settings.config_path)
         finally:
             store.close()
-
-
-async def until(condition: Callable[[], bool], timeout_s: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        await asyncio.sleep(0.01)
-    return True
 
 
 @asynccontextmanager

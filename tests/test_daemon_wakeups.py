@@ -28,6 +28,7 @@ from listener.config.settings import Settings
 from listener.models import SourceState
 from listener.service.daemon import TICK_SECONDS, Daemon
 from tests.helpers import rss_feed
+from tests.wait_helpers import Hook, until
 
 INTERVAL = timedelta(seconds=30)
 COMPLAINT = "My Acme order never arrived and nobody answers. Really frustrated."
@@ -61,17 +62,6 @@ class Feed:
         return Response(self.body, content_type="application/xml")
 
 
-class Hook:
-    def __init__(self) -> None:
-        self.received_at: list[float] = []
-        self.bodies: list[str] = []
-
-    def __call__(self, request: Request) -> Response:
-        self.received_at.append(time.monotonic())
-        self.bodies.append(request.get_data(as_text=True))
-        return Response("ok")
-
-
 def settings_for(write: Callable[[str], Settings], server: HTTPServer, extra: str = "") -> Settings:
     return write(
         "brands:\n  - name: Acme\n    query: acme\n"
@@ -79,15 +69,6 @@ def settings_for(write: Callable[[str], Settings], server: HTTPServer, extra: st
         f"  - {{name: news, type: rss, interval: 30s, url: '{server.url_for('/feed')}'}}\n"
         "storage:\n  sqlite: data/listener.db\n" + extra
     )
-
-
-async def until(condition: Callable[[], bool], timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        await asyncio.sleep(0.01)
-    return True
 
 
 def test_a_source_due_between_two_ticks_is_polled_when_it_falls_due(

@@ -17,14 +17,8 @@ from typing import Any
 from listener.config.settings import Settings
 from listener.models import RawItem, StreamStatus
 from listener.service.streams import StreamRunner
-from tests.stream_runner_server import (
-    POSTED_AT,
-    ReplayServer,
-    running,
-    stream_type,
-    until,
-    world,
-)
+from tests.stream_runner_server import POSTED_AT, ReplayServer, running, stream_type, world
+from tests.wait_helpers import until
 
 
 def test_a_stream_stores_its_posts_then_saves_the_cursor_after_them(
@@ -107,26 +101,27 @@ def test_a_burst_within_the_batch_window_goes_through_the_pipeline_as_one_batch(
     async def scenario() -> float:
         async with world(write_settings) as w, ReplayServer() as server:
             runner = StreamRunner(
-                w.source(server, batch_window=timedelta(milliseconds=300)),
+                w.source(server, batch_window=timedelta(seconds=1)),
                 stream_type(server),
                 w.setup,
             )
             async with running(runner):
                 assert await until(lambda: runner.health.status is StreamStatus.CONNECTED)
                 sent = time.monotonic()
-                for n in range(5):
-                    server.publish(f"acme burst {n}")
-                    await asyncio.sleep(0.02)
-                assert await until(lambda: len(w.stored_ids()) == 5)
+                # Five posts sent back to back, well inside the one-second window.
+                server.posts.extend(f"acme burst {n}" for n in range(5))
+                server.publish("acme burst 5")
+                assert await until(lambda: len(w.stored_ids()) == 6, timeout_s=10)
                 took = time.monotonic() - sent
                 await asyncio.sleep(0.1)
             assert w.metric("listener_polls_total", outcome="ok") == 1
-            assert w.metric("listener_items_fetched_total") == 5
+            assert w.metric("listener_items_fetched_total") == 6
             assert w.metric("listener_stream_batch_seconds_count") == 1
             return took
 
     took = asyncio.run(scenario())
-    assert 0.28 < took < 1.5, f"stored {took:.2f} s after the first post"
+    # The batch waited out its window for more (a lower bound: a loaded machine only adds).
+    assert took >= 0.95, f"stored {took:.2f} s after the first post"
 
 
 def test_health_rows_and_metrics_follow_the_stream(
