@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -31,6 +30,7 @@ from listener.models import Delivery, DeliveryStatus, SourceState
 from listener.service.daemon import TICK_SECONDS, Daemon
 from listener.store import SQLiteStore, open_store
 from tests.helpers import rss_feed
+from tests.wait_helpers import until
 
 LISTENER = Path(sys.executable).with_name("listener")
 COMPLAINTS = (
@@ -92,15 +92,6 @@ async def refused_rows(daemon: Daemon, hook: Hook, count: int) -> list[Delivery]
         await asyncio.to_thread(daemon.store.drop_delivery, row.id, at=utcnow(), reason="test")
     hook.status = 200
     return sorted(rows, key=lambda row: row.id)
-
-
-async def until(condition: Callable[[], bool], timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        await asyncio.sleep(0.005)
-    return True
 
 
 def received(hook: Hook, count: int) -> bool:
