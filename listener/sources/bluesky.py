@@ -25,7 +25,6 @@ UTF-8 byte offsets; ``createdAt`` is what the author's client claimed. bsky.soci
 
 from __future__ import annotations
 
-import html
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -42,6 +41,7 @@ from listener.sources.api import (
     require,
 )
 from listener.sources.base import PollContext, PollResult, SourceInfo
+from listener.sources.bluesky_facets import link_facets, linked_html
 from listener.sources.bluesky_profiles import add_followers
 from listener.sources.bluesky_session import XrpcError, authed
 from listener.sources.errors import PermanentError
@@ -178,7 +178,7 @@ def _raw_item(post: Any) -> RawItem:
     reply = record.get("reply") or {}
     langs = record.get("langs")
     text = str(record.get("text") or "")
-    links = _links(record)
+    links = link_facets(record.get("facets"))
     extra: dict[str, Any] = {
         k: v for k, v in (("cid", post.get("cid")), ("indexed_at", post.get("indexedAt"))) if v
     }
@@ -197,7 +197,7 @@ def _raw_item(post: Any) -> RawItem:
     return RawItem(
         native_id=uri,
         url=POST_URL.format(actor=actor, rkey=uri.rsplit("/", 1)[-1]) if actor else None,
-        html=_html(text, links),
+        html=linked_html(text, links),
         author=Author(
             handle=handle,
             name=author.get("displayName") or None,  # absent or "" on many accounts
@@ -215,51 +215,6 @@ def _raw_item(post: Any) -> RawItem:
         thread_id=_uri(reply.get("root")) or uri,
         extra=extra,
     )
-
-
-def _links(record: dict[str, Any]) -> list[tuple[int, int, str]]:
-    """Link facets as (byteStart, byteEnd, uri), in order, overlapping ones dropped."""
-    found: list[tuple[int, int, str]] = []
-    for facet in record.get("facets") or []:
-        if not isinstance(facet, dict) or not isinstance(facet.get("index"), dict):
-            continue
-        start, end = facet["index"].get("byteStart"), facet["index"].get("byteEnd")
-        if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end:
-            continue
-        for feature in facet.get("features") or []:
-            uri = feature.get("uri") if isinstance(feature, dict) else None
-            if isinstance(uri, str) and str(feature.get("$type", "")).endswith("#link"):
-                found.append((start, end, uri))
-    found.sort()
-    kept: list[tuple[int, int, str]] = []
-    for link in found:
-        if not kept or link[0] >= kept[-1][1]:
-            kept.append(link)
-    return kept
-
-
-def _html(text: str, links: list[tuple[int, int, str]]) -> str:
-    """The plain text escaped, with each shortened link wrapped in an ``<a>`` to its full URL.
-
-    Facet offsets count UTF-8 bytes, so the text is sliced as bytes; a facet that does not
-    fit the text (a buggy client) is left out rather than cutting a character in half.
-    """
-    data = text.encode("utf-8")
-    parts: list[str] = []
-    done = 0
-    for start, end, uri in links:
-        if end > len(data):
-            continue
-        try:
-            before = data[done:start].decode("utf-8")
-            label = data[start:end].decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        parts.append(html.escape(before, quote=False))
-        parts.append(f'<a href="{html.escape(uri)}">{html.escape(label, quote=False)}</a>')
-        done = end
-    parts.append(html.escape(data[done:].decode("utf-8", errors="replace"), quote=False))
-    return "".join(parts)
 
 
 def _uri(ref: Any) -> str | None:

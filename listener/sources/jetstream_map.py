@@ -7,8 +7,8 @@ moves on. Records are whatever the author's PDS accepted — Jetstream does not 
 against the lexicon — so every field is checked for its type, and the text is capped at the
 lexicon's 3,000 bytes before it is escaped.
 
-Mapped as the polled ``bluesky`` source maps a post view (the facet logic is copied from
-``listener.sources.bluesky``: sources are independent, and it is twenty lines): the at://
+Mapped as the polled ``bluesky`` source maps a post view (the facets through the same
+``listener.sources.bluesky_facets``): the at://
 URI is the native id; link facets (UTF-8 byte offsets) become ``<a>`` around the shortened
 text; ``langs[0]`` is the language; the reply's parent and root become ``parent_id`` and
 ``thread_id``. A frame names its author by DID only: the DID stands in as the handle until
@@ -17,13 +17,13 @@ text; ``langs[0]`` is the language; the reply's parent and root become ``parent_
 
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from listener.models import Author, RawItem
+from listener.sources.bluesky_facets import link_facets, linked_html
 from listener.sources.timestamps import parse_timestamp
 
 POST = "app.bsky.feed.post"
@@ -32,9 +32,6 @@ PROFILE_URL = "https://bsky.app/profile/{did}"
 # app.bsky.feed.post's text: maxLength 3000 (bytes), maxGraphemes 300. Longer is not a post
 # any app would show; the cap keeps a hostile record from reaching the slow stages whole.
 MAX_TEXT_BYTES = 3000
-# The lexicon sets no count; a post needs a handful. A record with thousands is hostile and
-# would cost a loop per frame on the firehose's hot path.
-MAX_FACETS = 100
 
 
 class MalformedFrame(ValueError):
@@ -98,7 +95,7 @@ def _post(did: Any, commit: dict[str, Any], time_us: int) -> RawItem | None:
     if operation not in ("create", "update") or not isinstance(record, dict):
         return None
     text = record.get("text")
-    links = _links(record.get("facets"))
+    links = link_facets(record.get("facets"))
     extra: dict[str, Any] = {"author_did": did}
     if isinstance(commit.get("cid"), str):
         extra["cid"] = commit["cid"]
@@ -114,7 +111,7 @@ def _post(did: Any, commit: dict[str, Any], time_us: int) -> RawItem | None:
     return RawItem(
         native_id=uri,
         url=POST_URL.format(did=did, rkey=rkey),
-        html=_html(text if isinstance(text, str) else "", links),
+        html=linked_html(text if isinstance(text, str) else "", links, MAX_TEXT_BYTES),
         author=Author(handle=did, url=PROFILE_URL.format(did=did)),
         published_at=parse_timestamp(record.get("createdAt")),
         language=language if isinstance(language, str) and language else None,
@@ -124,61 +121,6 @@ def _post(did: Any, commit: dict[str, Any], time_us: int) -> RawItem | None:
         edited_at=at_time(time_us) if operation == "update" else None,
         extra=extra,
     )
-
-
-def _links(facets: Any) -> list[tuple[int, int, str]]:
-    """Link facets as (byteStart, byteEnd, uri), in order, overlapping ones dropped."""
-    if not isinstance(facets, list) or not facets:
-        return []
-    found: list[tuple[int, int, str]] = []
-    for facet in facets[:MAX_FACETS]:
-        index = facet.get("index") if isinstance(facet, dict) else None
-        if not isinstance(index, dict):
-            continue
-        start, end = index.get("byteStart"), index.get("byteEnd")
-        if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end:
-            continue
-        for feature in facet.get("features") or ():
-            uri = feature.get("uri") if isinstance(feature, dict) else None
-            # Only web links become <a>: a javascript: or data: "link" stays plain text.
-            if (
-                isinstance(uri, str)
-                and uri.startswith(("https://", "http://"))
-                and str(feature.get("$type", "")).endswith("#link")
-            ):
-                found.append((start, end, uri))
-    found.sort()
-    kept: list[tuple[int, int, str]] = []
-    for link in found:
-        if not kept or link[0] >= kept[-1][1]:
-            kept.append(link)
-    return kept
-
-
-def _html(text: str, links: list[tuple[int, int, str]]) -> str:
-    """The text escaped, each shortened link wrapped in an ``<a>`` to its full URL.
-
-    Facet offsets count UTF-8 bytes, so the text is sliced as bytes; a facet that does not
-    fit the (capped) text is left out rather than cutting a character in half.
-    """
-    data = text.encode("utf-8")[:MAX_TEXT_BYTES]
-    if not links:
-        return html.escape(data.decode("utf-8", errors="ignore"), quote=False)
-    parts: list[str] = []
-    done = 0
-    for start, end, uri in links:
-        if end > len(data) or start < done:
-            continue
-        try:
-            before = data[done:start].decode("utf-8")
-            label = data[start:end].decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        parts.append(html.escape(before, quote=False))
-        parts.append(f'<a href="{html.escape(uri)}">{html.escape(label, quote=False)}</a>')
-        done = end
-    parts.append(html.escape(data[done:].decode("utf-8", errors="ignore"), quote=False))
-    return "".join(parts)
 
 
 def _uri(ref: Any) -> str | None:
