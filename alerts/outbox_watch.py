@@ -75,7 +75,8 @@ async def watch_store(
     failing = False
     try:
         while True:
-            await asyncio.sleep(every_s)
+            # The first look comes at once: it only takes the reading, and taking it late
+            # would leave a row committed before it unnoticed until the next tick.
             try:
                 # On the loop, not in a thread: it takes microseconds and never waits for a
                 # lock, and a cancelled thread could still be using the connection as it
@@ -88,9 +89,10 @@ async def watch_store(
                         extra=fields(error=str(error)),
                     )
                 failing = True
-                continue
-            failing = False
-            if changed:
-                wake()
+            else:
+                failing = False
+                if changed:
+                    wake()
+            await asyncio.sleep(every_s)
     finally:
         changes.close()
