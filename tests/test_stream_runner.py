@@ -3,8 +3,10 @@ what the stream brings and saves the cursor after it, resumes there after a disc
 a restart, loses and repeats nothing across twenty disconnects, groups a burst into one
 batch, reads a burst of 10,000 whole, keeps what an enrich that fails was given, saves only
 stored batches' cursor at a stop, and shows all of it in its health row and metrics. (When
-things go wrong: ``test_stream_runner_failures``.) The stream type is the test's own
-(``tests.stream_runner_server``), handed to the runner: nothing of ours is patched."""
+things go wrong: ``test_stream_runner_failures``.) Storing and resuming use the real
+jetstream type against ``tests.jetstream_server``; the rest the test's own ``test_stream``
+(``tests.stream_runner_server``: clean closes, the test's own enrich, numbered positions,
+reconnects in milliseconds), handed to the runner: nothing of ours is patched."""
 
 from __future__ import annotations
 
@@ -14,59 +16,88 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from listener.config.settings import Settings
+from listener.config.settings import Settings, SourceSettings
 from listener.models import RawItem, StreamStatus
 from listener.service.streams import StreamRunner
-from tests.stream_runner_server import POSTED_AT, ReplayServer, running, stream_type, world
+from listener.sources.registry import get_source_type
+from tests.jetstream_server import JetstreamServer, post_line
+from tests.stream_runner_server import (
+    POSTED_AT,
+    ReplayServer,
+    running,
+    stream_type,
+    world,
+)
 from tests.wait_helpers import until
+
+JETSTREAM = get_source_type("jetstream")
+NOW_US = int(time.time() * 1_000_000)
+
+
+def sky(server: JetstreamServer) -> SourceSettings:
+    return SourceSettings.model_validate(
+        {"name": "live", "type": "jetstream", "url": server.url, "resolve_handles": False,
+         "batch_window": timedelta(milliseconds=20)}
+    )  # fmt: skip
 
 
 def test_a_stream_stores_its_posts_then_saves_the_cursor_after_them(
     write_settings: Callable[[str], Settings],
 ) -> None:
-    async def scenario() -> None:
-        async with world(write_settings) as w, ReplayServer() as server:
-            for n in range(3):
-                server.publish(f"acme post number {n}")
-            runner = StreamRunner(w.source(server), stream_type(server), w.setup)
+    at = [NOW_US - 60_000_000 + n * 1_000_000 for n in range(4)]
+
+    async def scenario(server: JetstreamServer) -> None:
+        async with world(write_settings) as w:
+            runner = StreamRunner(sky(server), JETSTREAM, w.setup)
             async with running(runner):
                 assert await until(lambda: len(w.stored_ids()) == 3)
                 assert await until(
-                    lambda: (w.store.load_source_state("live") or runner.state).cursor == "3"
+                    lambda: (w.store.load_source_state("live") or runner.state).cursor == str(at[2])
                 )
-                server.publish("and a live acme post")
+                server.inject(post_line("and a live acme post", time_us=at[3]))
                 assert await until(lambda: len(w.stored_ids()) == 4)
             state = w.store.load_source_state("live")
-            assert state is not None and state.cursor == "4"
+            assert state is not None and state.cursor == str(at[3])
             assert state.items_total == 4 and state.error_count == 0
-            assert server.cursors == ["0"]
+            assert "cursor" not in server.params(0) and server.connections == 1
             # A daemon's runner counts what it stored and keeps none of it (it runs for weeks).
             assert runner.totals.stored == 4 and runner.totals.fetched == 4
             assert runner.totals.mentions == []
 
-    asyncio.run(scenario())
+    history = [post_line(f"acme post number {n}", time_us=at[n]) for n in range(3)]
+    with JetstreamServer(history) as server:
+        asyncio.run(scenario(server))
 
 
 def test_a_restart_resumes_from_the_saved_cursor_and_stores_nothing_twice(
     write_settings: Callable[[str], Settings],
 ) -> None:
-    async def scenario() -> None:
-        async with world(write_settings) as w, ReplayServer() as server:
-            for n in range(3):
-                server.publish(f"acme before the restart {n}")
-            first = StreamRunner(w.source(server), stream_type(server), w.setup)
+    at = [NOW_US - 60_000_000 + n * 1_000_000 for n in range(5)]
+
+    async def scenario(server: JetstreamServer) -> None:
+        async with world(write_settings) as w:
+            first = StreamRunner(sky(server), JETSTREAM, w.setup)
             async with running(first):
                 assert await until(lambda: len(w.stored_ids()) == 3)
-            server.publish("acme while we were down")
-            server.publish("acme also while down")
-            second = StreamRunner(w.source(server), stream_type(server), w.setup)
+                assert await until(lambda: first.state.cursor == str(at[2]))
+            server.inject(
+                post_line("acme while we were down", time_us=at[3]),
+                post_line("acme also while down", time_us=at[4]),
+            )
+            second = StreamRunner(sky(server), JETSTREAM, w.setup)
             async with running(second):
                 assert await until(lambda: len(w.stored_ids()) == 5)
                 await asyncio.sleep(0.2)
-            assert server.cursors == ["0", "3"]
-            assert sorted(w.stored_ids()) == ["p1", "p2", "p3", "p4", "p5"]
+            # Resumed from the saved cursor (less jetstream's replay margin, read again and
+            # not stored twice).
+            [asked] = server.params(1)["cursor"]
+            assert int(asked) <= at[2] and int(asked) > at[0] - 60_000_000
+            ids = w.stored_ids()
+            assert len(ids) == len(set(ids)) == 5
 
-    asyncio.run(scenario())
+    history = [post_line(f"acme before the restart {n}", time_us=at[n]) for n in range(3)]
+    with JetstreamServer(history) as server:
+        asyncio.run(scenario(server))
 
 
 def test_twenty_disconnects_lose_no_post_and_store_none_twice(
