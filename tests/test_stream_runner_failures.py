@@ -213,3 +213,29 @@ def test_a_refused_batch_keeps_the_batches_queued_behind_it_from_moving_the_curs
             assert server.cursors[:2] == ["0", "0"], server.cursors
 
     asyncio.run(scenario())
+
+
+def test_a_bounded_listen_stores_nothing_after_a_refused_batch(
+    write_settings: Callable[[str], Settings],
+) -> None:
+    # `listener poll --once`: the listen does not reconnect, so after a refused batch it
+    # stores nothing more (the batches behind it would move the cursor past it) and says so.
+    async def scenario() -> None:
+        async with world(write_settings) as w, ReplayServer() as server:
+            outside = sqlite3.connect(w.settings.storage.sqlite, isolation_level=None)
+            outside.execute(
+                "CREATE TRIGGER refuse_p1 BEFORE INSERT ON mentions WHEN NEW.native_id = 'p1'"
+                " BEGIN SELECT RAISE(ABORT, 'the disk is full'); END"
+            )
+            outside.close()
+            for n in range(1, 7):
+                server.publish(f"acme post {n}")
+            source = w.source(server, batch_max=2)
+            runner = StreamRunner(source, stream_type(server), w.setup, writes_health=False)
+            error = await runner.listen(limit_s=10, quiet_s=0.5)
+            assert error is not None and str(error) == REPLAY_ERROR
+            assert w.stored_ids() == []
+            state = w.store.load_source_state("live")
+            assert state is not None and state.cursor is None and state.error_count == 1
+
+    asyncio.run(scenario())

@@ -334,7 +334,8 @@ class StreamRunner:
         # failure is recorded and again once the reader has stopped (it may have queued more
         # while its cancellation was on the way); the next connection clears the failure.
         while not self._queue.empty():
-            self._queue.get_nowait()
+            if self._queue.get_nowait().flush:
+                self._flushed.set()  # a bounded listen waits on it: nothing left to store
         self._resume_cursor = self.records.state.cursor
 
     # ---- batches and health -----------------------------------------------------------------
