@@ -34,11 +34,10 @@ import json
 import socket
 import threading
 from collections import deque
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -47,89 +46,11 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from tests.helpers import FIXTURES
+from tests.mastodon_stream_events import HERE, End, Event, Item, Session, numbered, ws_capture
 
-HERE = FIXTURES / "mastodon_stream"
 TOKEN = "stream-test-token"
 SSE_CHANNELS = {"public", "public/local", "public/remote", "hashtag", "hashtag/local", "list"}
 WS_STREAMS = {"public", "public:local", "public:remote", "hashtag", "hashtag:local", "list"}
-
-
-@dataclass(frozen=True)
-class Event:
-    """One event, written the way each transport writes it."""
-
-    name: str
-    payload: str | None  # JSON text, a bare id (delete), or None (no payload)
-
-    def sse(self) -> bytes:
-        data = self.payload if self.payload is not None else "undefined"
-        return f"event: {self.name}\ndata: {data}\n\n".encode()
-
-    def ws(self, stream: list[str]) -> str:
-        frame: dict[str, Any] = {"stream": stream, "event": self.name}
-        if self.payload is not None:
-            frame["payload"] = self.payload
-        return json.dumps(frame)
-
-
-@dataclass(frozen=True)
-class Verbatim:
-    """Sent as it is: SSE body bytes, or one WebSocket text frame."""
-
-    body: bytes
-
-    def sse(self) -> bytes:
-        return self.body
-
-    def ws(self, stream: list[str]) -> str:
-        return self.body.decode()
-
-
-Item = Event | Verbatim
-End = Literal["open", "close", "drop", "stall"]
-
-
-@dataclass
-class Session:
-    """What one streaming connection is sent, and how it ends."""
-
-    items: list[Item] = field(default_factory=list)
-    end: End = "open"
-    # Statuses posted while no client was connected: in the REST timeline from this
-    # connection on, never sent live (only a backfill finds them).
-    missed: list[dict[str, Any]] = field(default_factory=list)
-
-
-def update(status: dict[str, Any]) -> Event:
-    return Event("update", json.dumps(status))
-
-
-def status_update(status: dict[str, Any]) -> Event:
-    return Event("status.update", json.dumps(status))
-
-
-def delete(status_id: str) -> Event:
-    return Event("delete", status_id)
-
-
-def sse_capture(name: str) -> Verbatim:
-    """A captured SSE body or block; a docs block gets the blank line that ends its event."""
-    body = (HERE / name).read_bytes()
-    return Verbatim(body + b"\n" if "__docs" in name else body)
-
-
-def ws_capture(name: str) -> Verbatim:
-    """A docs frame as the server sends it: compact JSON."""
-    return Verbatim(json.dumps(json.loads((HERE / name).read_bytes())).encode())
-
-
-def status_of(capture: Path | str) -> dict[str, Any]:
-    """The status in an SSE ``update``/``status.update`` capture block."""
-    text = (HERE / capture).read_text(encoding="utf-8")
-    [data] = [line[6:] for line in text.splitlines() if line.startswith("data: ")]
-    status: dict[str, Any] = json.loads(data)
-    return status
 
 
 @dataclass
@@ -387,10 +308,10 @@ class MastodonStreamServer:
         self.recorded.rest.append((request.url.path, params))
         min_id = int(params.get("min_id", "0"))
         limit = int(params.get("limit", "20"))
-        by_id = {int(s["id"]): s for s in self._timeline if _numbered(s)}
+        by_id = {int(s["id"]): s for s in self._timeline if numbered(s)}
         after = [by_id[i] for i in sorted(by_id) if i > min_id]
         # A status without a numeric id comes on every page, as a hostile server sends it.
-        odd = [s for s in self._timeline if not _numbered(s)]
+        odd = [s for s in self._timeline if not numbered(s)]
         return JSONResponse(odd + list(reversed(after[:limit])))
 
 
@@ -416,12 +337,3 @@ class _Relay:
     def close(self) -> None:
         for writer in self.writers:
             writer.close()
-
-
-def _numbered(status: Any) -> bool:
-    return isinstance(status, dict) and str(status.get("id", "")).isdigit()
-
-
-def statuses(base: dict[str, Any], ids: Iterable[int]) -> list[dict[str, Any]]:
-    """Copies of ``base`` under other ids, each with its own text."""
-    return [{**base, "id": str(i), "content": f"<p>status {i}</p>"} for i in ids]
