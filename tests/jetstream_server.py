@@ -36,20 +36,19 @@ after the change):
 - ``honour_size_cap=False``: ignore ``maxMessageSizeBytes`` (an older or foreign server).
 - ``rate_per_s``: pace the frames (the latency bench), instead of as fast as possible.
 
-``burst_lines(n)`` makes n distinct post creates (the 10,000-event burst).
+``burst_lines(n)`` makes n distinct post creates (the 10,000-event burst); it, ``post_line``
+and ``capture_lines`` live in ``tests/jetstream_lines.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
 import json
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
@@ -61,72 +60,16 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-FIXTURES = Path(__file__).parent / "fixtures" / "jetstream"
+# The lines it serves are made in jetstream_lines; tests import them from here too.
+from tests.jetstream_lines import POST as POST
+from tests.jetstream_lines import burst_lines as burst_lines
+from tests.jetstream_lines import capture_lines as capture_lines
+from tests.jetstream_lines import post_line as post_line
+
 DICTIONARY = (
     Path(__file__).parent.parent / "listener" / "sources" / "jetstream_zstd_dictionary.zdict"
 )
 MALFORMED = '{"did":"did:plc:broken","time_us":17,"kind":"commit","commit":{'
-POST = "app.bsky.feed.post"
-
-
-def capture_lines(name: str) -> list[str]:
-    """The lines of one fixture file (a ``.jsonl`` capture or a one-event ``.json``)."""
-    text = (FIXTURES / name).read_text(encoding="utf-8")
-    if name.endswith(".json"):
-        return [json.dumps(json.loads(text), separators=(",", ":"))]
-    return [line for line in text.splitlines() if line.strip()]
-
-
-def post_line(
-    text: str,
-    *,
-    time_us: int,
-    did: str = "did:plc:jetstreamtest0000000000",
-    rkey: str | None = None,
-    operation: Literal["create", "update"] = "create",
-    created_at: str | None = None,
-) -> str:
-    """One post create (or update) in the v1 wire shape, for the live path of a test.
-
-    ``created_at`` defaults to the event's own time, as for a post just written (alert
-    rules leave old posts alone)."""
-    if created_at is None:
-        moment = datetime.fromtimestamp(time_us / 1_000_000, UTC)
-        created_at = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    return json.dumps(
-        {
-            "did": did,
-            "time_us": time_us,
-            "kind": "commit",
-            "commit": {
-                "rev": "3mptbyplt4524",
-                "operation": operation,
-                "collection": POST,
-                "rkey": rkey or f"t{time_us}",
-                "record": {
-                    "$type": POST,
-                    "createdAt": created_at,
-                    "langs": ["en"],
-                    "text": text,
-                },
-                "cid": "bafyreif3yyrzwtq3bc6verdxc764qa3u3lbxrhdyaacgawuke2k36dvu34",
-            },
-        },
-        separators=(",", ":"),
-    )
-
-
-def burst_lines(n: int, *, start_us: int = 1_783_175_900_000_000) -> list[str]:
-    """``n`` distinct post creates, one microsecond apart, built from a real captured post."""
-    template = json.loads(capture_lines("commit_create_post_plain_lang_ja.json")[0])
-    out = []
-    for i in range(n):
-        event = copy.deepcopy(template)
-        event["time_us"] = start_us + i
-        event["commit"]["rkey"] = f"burst{i:07d}"
-        event["commit"]["record"]["text"] = f"burst post {i}"
-        out.append(json.dumps(event, separators=(",", ":")))
-    return out
 
 
 @dataclass(frozen=True)
@@ -351,9 +294,7 @@ class JetstreamServer:
             self._accepted += 1
             self._changed.notify_all()
         try:
-            await self._send_all(
-                connection, backlog, queue, collections, dids, compress, size_cap
-            )
+            await self._send_all(connection, backlog, queue, collections, dids, compress, size_cap)
         except ConnectionClosed:
             pass  # the client went away: the normal end of a subscription
         finally:
