@@ -94,6 +94,20 @@ class SnoozeView(BaseModel):
     active: bool = Field(description="The alert is out of the default inbox view now")
 
 
+class WaveView(BaseModel):
+    """An alert about many mentions at once (an incident, a shift, a digest): what its row
+    shows instead of one author, whose words would read as the sender's complaint."""
+
+    mentions: int = Field(
+        description="Mentions in the wave as its rule counted them (an incident holds at"
+        " most 50 of them)"
+    )
+    negative_only: bool = Field(description="The rule counted negative mentions only")
+    sources: dict[str, int] = Field(
+        description="The sources they came from, the biggest first, with their counts"
+    )
+
+
 class AlertSummary(BaseModel):
     """One alert as a row of the inbox shows it."""
 
@@ -119,6 +133,11 @@ class AlertSummary(BaseModel):
     url: str | None = Field(description="The lead mention's link; only http(s) links")
     sla: SlaClock | None
     snooze: SnoozeView | None
+    wave: WaveView | None = Field(
+        default=None,
+        description="Set for an alert about many mentions: then author, source, reach,"
+        " excerpt and url are its lead mention's, one example among many, not its sender",
+    )
 
 
 class InboxPage(BaseModel):

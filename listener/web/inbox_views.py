@@ -21,6 +21,7 @@ from pydantic import BaseModel, field_validator
 from alerts.rules.authors import author_tags
 from listener.config.alerts import SlaSettings
 from listener.models import Alert, AlertKind, AlertState, Author, Mention, ReplyDraft, Severity
+from listener.sources.registry import same_network_types
 from listener.store import inbox_reads
 from listener.store.inbox_reads import InboxEntry, InboxKey, InboxQuery, SlaBreach
 from listener.web.auth import Principal
@@ -42,6 +43,7 @@ from listener.web.inbox_models import (
     blank_is_any,
     open_or_blank_is_any,
 )
+from listener.web.inbox_waves import wave_view
 from listener.web.mention_views import judgments_out
 
 EXCERPT_CHARS = 140
@@ -268,6 +270,7 @@ def summary(context: WebContext, entry: InboxEntry) -> AlertSummary:
         snooze=None
         if snooze is None
         else SnoozeView(until=snooze.until, at=snooze.at, by=snooze.by, active=entry.snoozed_now),
+        wave=wave_view(alert),
     )
 
 
@@ -336,7 +339,10 @@ def alert_detail(context: WebContext, alert_id: int) -> AlertDetail:
     if lead is not None and lead.author.handle:
         held = set(alert.mention_ids)
         earlier = store.author_mentions(
-            lead.source_type, lead.author.handle, before=context.clock(), limit=HISTORY_ITEMS
+            same_network_types(lead.source_type),  # a stream's posts are the same person's
+            lead.author.handle,
+            before=context.clock(),
+            limit=HISTORY_ITEMS,
         )
         history = [
             HistoryItemView(
