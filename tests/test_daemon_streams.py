@@ -14,7 +14,6 @@ import asyncio
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import replace
 
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
@@ -162,12 +161,14 @@ def test_a_brand_edit_keeps_a_stream_not_built_from_the_queries(
 
 
 def test_only_a_stream_built_from_the_brands_queries_is_keyed_by_them() -> None:
-    # (x_stream builds its rules from them; its module says so with USES_BRAND_QUERIES.)
-    jetstream = get_source_type("jetstream")
-    built_from_queries = replace(jetstream, uses_brand_queries=True)
+    # x_stream builds its rules from them (its module says USES_BRAND_QUERIES); the others
+    # keep their connection through a brand edit.
+    x_stream, jetstream = get_source_type("x_stream"), get_source_type("jetstream")
+    assert x_stream.uses_brand_queries and not jetstream.uses_brand_queries
+    assert not get_source_type("mastodon_stream").uses_brand_queries
     source = SourceSettings.model_validate({"name": "sky", "type": "jetstream"})
     assert runner_key(source, jetstream, ("acme",)) == runner_key(source, jetstream, ("other",))
-    assert runner_key(source, built_from_queries, ("acme",)) == (source, ("acme",))
+    assert runner_key(source, x_stream, ("acme",)) == (source, ("acme",))
 
 
 def test_poll_now_reconnects_a_stream_that_waits_out_a_rate_limit(

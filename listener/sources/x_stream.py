@@ -68,6 +68,8 @@ RECONNECT = ReconnectPolicy(
     jitter=0.2,
     healthy_after_s=30.0,
 )
+# The stream's rules are built from the brands' queries: a brand edit reconnects it.
+USES_BRAND_QUERIES = True
 KEEPALIVE_EVERY = timedelta(seconds=20)  # X's promise: "\r\n" at least this often
 # A little above the keep-alive period: a keep-alive late by a second is no dead stream, and
 # each false reconnect costs one of X's 50 connects per 15 minutes, a rules read and a search.
