@@ -3,26 +3,27 @@ what the stream brings and saves the cursor after it, resumes there after a disc
 a restart, loses and repeats nothing across twenty disconnects, groups a burst into one
 batch, reads a burst of 10,000 whole, keeps what an enrich that fails was given, saves only
 stored batches' cursor at a stop, and shows all of it in its health row and metrics. (When
-things go wrong: ``test_stream_runner_failures``.) Storing and resuming use the real
-jetstream type against ``tests.jetstream_server``; the rest the test's own ``test_stream``
+things go wrong: ``test_stream_runner_failures``.) Storing, resuming, the health row and
+the 10,000-event burst use the real jetstream type against ``tests.jetstream_server``; the
+rest the test's own ``test_stream``
 (``tests.stream_runner_server``: clean closes, the test's own enrich, numbered positions,
 reconnects in milliseconds), handed to the runner: nothing of ours is patched."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from listener.config.settings import Settings, SourceSettings
 from listener.models import RawItem, StreamStatus
 from listener.service.streams import StreamRunner
 from listener.sources.registry import get_source_type
-from tests.jetstream_server import JetstreamServer, post_line
+from tests.jetstream_server import JetstreamServer, burst_lines, post_line
 from tests.stream_runner_server import (
-    POSTED_AT,
     ReplayServer,
     running,
     stream_type,
@@ -158,30 +159,33 @@ def test_a_burst_within_the_batch_window_goes_through_the_pipeline_as_one_batch(
 def test_health_rows_and_metrics_follow_the_stream(
     write_settings: Callable[[str], Settings],
 ) -> None:
-    async def scenario() -> None:
-        async with world(write_settings) as w, ReplayServer() as server:
-            server.publish("acme one")
-            server.publish("nothing to see")
-            server.publish("acme three")
-            runner = StreamRunner(w.source(server), stream_type(server), w.setup)
+    at = [NOW_US - 60_000_000 + n * 1_000_000 for n in range(3)]
+    texts = ["acme one", "nothing to see", "acme three"]
+
+    async def scenario(server: JetstreamServer) -> None:
+        async with world(write_settings) as w:
+            runner = StreamRunner(sky(server), JETSTREAM, w.setup)
             async with running(runner):
                 assert await until(lambda: len(w.stored_ids()) == 2)
                 assert await until(lambda: w.store.stream_healths()["live"].events_total == 3)
                 health = w.store.stream_healths()["live"]
                 assert health.status is StreamStatus.CONNECTED
                 assert health.connected_since is not None and health.last_event_at is not None
-                assert health.stream_time == POSTED_AT + timedelta(seconds=2)
+                assert health.stream_time == datetime.fromtimestamp(at[2] / 1e6, UTC)
                 assert health.reconnects == 0 and health.last_error is None
-                assert health.lag_s() is not None and health.lag_s() > 0
+                lag = health.lag_s()
+                assert lag is not None and lag >= 57  # the last event is a minute old
                 assert w.metric("listener_stream_connected") == 1
                 assert w.metric("listener_stream_events_total") == 3
-                assert w.metric("listener_stream_lag_seconds") > 0
+                assert w.metric("listener_stream_lag_seconds") >= 57
                 assert w.metric("listener_stream_last_event_timestamp_seconds") > 0
                 assert w.metric("listener_mentions_stored_total") == 2
                 assert w.metric("listener_items_dropped_total", reason="not_matched") == 1
             assert w.metric("listener_stream_connected") == 0
 
-    asyncio.run(scenario())
+    history = [post_line(text, time_us=t) for text, t in zip(texts, at, strict=True)]
+    with JetstreamServer(history) as server:
+        asyncio.run(scenario(server))
 
 
 def test_an_enrich_that_fails_stores_the_items_as_read(
@@ -233,11 +237,16 @@ def test_a_stop_saves_the_cursor_of_stored_batches_only(
 def test_a_burst_of_10000_events_is_read_whole_and_the_stop_saves_its_last_position(
     write_settings: Callable[[str], Settings],
 ) -> None:
-    async def scenario() -> float:
-        async with world(write_settings) as w, ReplayServer() as server:
-            for n in range(10_000):
-                server.publish(f"acme shows up in post {n}" if n % 1000 == 7 else f"post {n}")
-            runner = StreamRunner(w.source(server), stream_type(server), w.setup)
+    lines = burst_lines(10_000, start_us=NOW_US - 600_000_000)
+    for n in range(7, 10_000, 1000):  # ten of them name the brand
+        event = json.loads(lines[n])
+        event["commit"]["record"]["text"] = f"acme shows up in post {n}"
+        lines[n] = json.dumps(event)
+    last_us = json.loads(lines[-1])["time_us"]
+
+    async def scenario(server: JetstreamServer) -> float:
+        async with world(write_settings) as w:
+            runner = StreamRunner(sky(server), JETSTREAM, w.setup)
             started = time.monotonic()
             async with running(runner):
                 assert await until(lambda: runner.health.events_total == 10_000, timeout_s=60)
@@ -249,7 +258,7 @@ def test_a_burst_of_10000_events_is_read_whole_and_the_stop_saves_its_last_posit
             # The last batches matched nothing: their position is saved at the stop, not per
             # batch (a firehose would write it four times a second).
             state = w.store.load_source_state("live")
-            assert state is not None and state.cursor == "10000"
+            assert state is not None and state.cursor == str(last_us)
             assert w.metric("listener_items_dropped_total", reason="not_matched") == 9_990
             batches = w.metric("listener_polls_total", outcome="ok")
             print(f"in {batches:.0f} batches")
@@ -258,5 +267,6 @@ def test_a_burst_of_10000_events_is_read_whole_and_the_stop_saves_its_last_posit
             assert batches < 1_000
             return took
 
-    took = asyncio.run(scenario())
+    with JetstreamServer(lines) as server:
+        took = asyncio.run(scenario(server))
     print(f"10,000 events read and screened in {took:.2f} s")  # a figure, not a target
