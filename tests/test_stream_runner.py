@@ -4,10 +4,10 @@ a restart, loses and repeats nothing across twenty disconnects, groups a burst i
 batch, reads a burst of 10,000 whole, keeps what an enrich that fails was given, saves only
 stored batches' cursor at a stop, and shows all of it in its health row and metrics. (When
 things go wrong: ``test_stream_runner_failures``.) Storing, resuming, the health row and
-the 10,000-event burst use the real jetstream type against ``tests.jetstream_server``; the
-rest the test's own ``test_stream``
-(``tests.stream_runner_server``: clean closes, the test's own enrich, numbered positions,
-reconnects in milliseconds), handed to the runner: nothing of ours is patched."""
+both bursts use the real jetstream type against ``tests.jetstream_server``; the rest the
+test's own ``test_stream`` (``tests.stream_runner_server``: clean closes, the test's own
+enrich, numbered positions, reconnects in milliseconds), handed to the runner: nothing of
+ours is patched."""
 
 from __future__ import annotations
 
@@ -35,10 +35,12 @@ JETSTREAM = get_source_type("jetstream")
 NOW_US = int(time.time() * 1_000_000)
 
 
-def sky(server: JetstreamServer) -> SourceSettings:
+def sky(
+    server: JetstreamServer, batch_window: timedelta = timedelta(milliseconds=20)
+) -> SourceSettings:
     return SourceSettings.model_validate(
         {"name": "live", "type": "jetstream", "url": server.url, "resolve_handles": False,
-         "batch_window": timedelta(milliseconds=20)}
+         "batch_window": batch_window}
     )  # fmt: skip
 
 
@@ -130,19 +132,15 @@ def test_twenty_disconnects_lose_no_post_and_store_none_twice(
 def test_a_burst_within_the_batch_window_goes_through_the_pipeline_as_one_batch(
     write_settings: Callable[[str], Settings],
 ) -> None:
-    async def scenario() -> float:
-        async with world(write_settings) as w, ReplayServer() as server:
-            runner = StreamRunner(
-                w.source(server, batch_window=timedelta(seconds=1)),
-                stream_type(server),
-                w.setup,
-            )
+    async def scenario(server: JetstreamServer) -> float:
+        async with world(write_settings) as w:
+            runner = StreamRunner(sky(server, timedelta(seconds=1)), JETSTREAM, w.setup)
             async with running(runner):
                 assert await until(lambda: runner.health.status is StreamStatus.CONNECTED)
                 sent = time.monotonic()
-                # Five posts sent back to back, well inside the one-second window.
-                server.posts.extend(f"acme burst {n}" for n in range(5))
-                server.publish("acme burst 5")
+                # Six posts sent back to back, well inside the one-second window.
+                first = int(time.time() * 1_000_000)
+                server.inject(*(post_line(f"acme burst {n}", time_us=first + n) for n in range(6)))
                 assert await until(lambda: len(w.stored_ids()) == 6, timeout_s=10)
                 took = time.monotonic() - sent
                 await asyncio.sleep(0.1)
@@ -151,7 +149,8 @@ def test_a_burst_within_the_batch_window_goes_through_the_pipeline_as_one_batch(
             assert w.metric("listener_stream_batch_seconds_count") == 1
             return took
 
-    took = asyncio.run(scenario())
+    with JetstreamServer(without_cursor="live") as server:
+        took = asyncio.run(scenario(server))
     # The batch waited out its window for more (a lower bound: a loaded machine only adds).
     assert took >= 0.95, f"stored {took:.2f} s after the first post"
 
