@@ -25,6 +25,7 @@ from alerts.message import (
 from alerts.rules.authors import author_tags
 from listener.config.settings import Settings
 from listener.models import Alert, AlertKind, AlertState, Delivery, Finding, Mention
+from listener.sources.registry import same_network_types
 from listener.store import Store
 
 DELETED_TEXT = "(deleted at its source)"
@@ -141,14 +142,15 @@ def author_history(
     handle = m.author.handle
     if not handle:
         return None
-    record = store.get_author(m.source_type, handle)
-    earlier = store.author_mentions(
-        m.source_type, handle, before=m.published_at, limit=HISTORY_ITEMS
-    )
+    # One person on one network: the polled type's record and its stream's add up.
+    types = same_network_types(m.source_type)
+    records = [r for r in (store.get_author(t, handle) for t in types) if r is not None]
+    earlier = store.author_mentions(types, handle, before=m.published_at, limit=HISTORY_ITEMS)
     tags, note = author_tags(settings.alerts.authors, m.source_type, handle)
-    # The record counts this mention too (and any stored since); "before" is what we show.
-    count = max(record.mention_count - 1, len(earlier)) if record is not None else len(earlier)
-    first_seen = record.first_seen_at if record is not None else None
+    # The records count this mention too (and any stored since); "before" is what we show.
+    counted = sum(r.mention_count for r in records)
+    count = max(counted - 1, len(earlier)) if records else len(earlier)
+    first_seen = min((r.first_seen_at for r in records), default=None)
     if first_seen is None or first_seen >= m.published_at:
         first_seen = earlier[-1].published_at if earlier else None
     return AuthorHistory(

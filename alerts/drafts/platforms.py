@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import regex
 
+from listener.sources.registry import network_of
+
 _URL = regex.compile(r"https?://[^\s<>\"']+")
 # twitter-text links a bare domain too ("Booking.com", "acme.com/help"), and weighs it 23
 # like any link. Its list of real TLDs is long; any run of letters is taken as one here,
@@ -110,8 +112,10 @@ PLATFORMS: dict[str, Platform] = {
     "forum": Platform("forum", 2_000, graphemes, short=False, dm=False),
 }
 
-# Source types (listener/sources) → where a reply to their mentions is written.
-_OF_SOURCE_TYPE = {
+# Networks (``listener.sources.registry.network_of``) → where a reply to their mentions is
+# written. By network, not source type: a post read through a stream (jetstream,
+# mastodon_stream, x_stream) is answered on the network it was posted to, as a polled one is.
+_OF_NETWORK = {
     "x": "x",
     "bluesky": "bluesky",
     "mastodon": "mastodon",
@@ -126,10 +130,11 @@ _OF_SOURCE_TYPE = {
 
 
 def platform_for(platform: str | None, source_type: str | None) -> Platform:
-    """The platform named, else the one the mention's source type implies, else "forum"."""
+    """The platform named, else the one the mention's network implies, else "forum"."""
     if platform and platform in PLATFORMS:
         return PLATFORMS[platform]
-    return PLATFORMS[_OF_SOURCE_TYPE.get(source_type or "", "forum")]
+    network = network_of(source_type) if source_type else ""
+    return PLATFORMS[_OF_NETWORK.get(network, "forum")]
 
 
 def first_url(text: str) -> str | None:

@@ -1,4 +1,10 @@
-"""What the settings and the store say about a mention's author: tags, note, history."""
+"""What the settings and the store say about a mention's author: tags, note, history.
+
+An author is a handle on one network (``listener.sources.registry.network_of``), not on one
+source type: a person who wrote through the polled ``mastodon`` source and then through
+``mastodon_stream`` has written twice, and a VIP listed under ``bluesky`` is one through
+``jetstream`` too. The stored ``source_type`` still says which reader stored a mention.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from alerts.message import AuthorHistory, HistoryItem
 from alerts.severity import REPEAT_WINDOW
 from listener.config.alerts import TaggedAuthor
 from listener.models import Mention
+from listener.sources.registry import network_of, same_network_types
 from listener.store.alert_contract import AlertTx
 
 HISTORY_ITEMS = 5
@@ -19,15 +26,21 @@ def author_tags(
     authors: Sequence[TaggedAuthor], source_type: str, handle: str | None
 ) -> tuple[tuple[str, ...], str | None]:
     """Tags and note for this author (handle any case, '@' optional); an entry without
-    ``source_type`` matches the handle on every source."""
+    ``source_type`` matches the handle on every source, one with it the handle on every
+    source type of that type's network (``bluesky`` and ``jetstream`` alike)."""
     if not handle:
         return (), None
     wanted = handle.strip().removeprefix("@").lower()
     tags: list[str] = []
     note: str | None = None
+    network: str | None = None  # asked only when an entry names the handle and a type
     for entry in authors:
-        if entry.handle != wanted or entry.source_type not in (None, source_type):
+        if entry.handle != wanted:
             continue
+        if entry.source_type is not None:
+            network = network or network_of(source_type)
+            if network_of(entry.source_type) != network:
+                continue
         tags += [t for t in entry.tags if t not in tags]
         note = note or entry.note
     return tuple(tags), note
@@ -39,9 +52,19 @@ def earlier_mentions(tx: AlertTx, mention: Mention) -> list[Mention]:
     if not handle:
         return []
     found = tx.author_mentions(
-        mention.source_type, handle, before=mention.published_at, limit=HISTORY_ITEMS
+        same_network_types(mention.source_type),
+        handle,
+        before=mention.published_at,
+        limit=HISTORY_ITEMS,
     )
     return [m for m in found if m.id != mention.id]
+
+
+def author_key(mention: Mention) -> tuple[tuple[str, ...], str] | None:
+    """The author as the store's follow-up lookup takes it: the source types of the
+    mention's network and the handle; ``None`` when the source names no author."""
+    handle = mention.author.handle
+    return (same_network_types(mention.source_type), handle) if handle else None
 
 
 def prior_contacts(mention: Mention, earlier: Sequence[Mention]) -> int:

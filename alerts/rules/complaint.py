@@ -6,7 +6,7 @@ accounts never get here: ``listener.pipeline.brands.match_brands`` drops their p
 
 Where it goes, in order:
 
-1. a follow-up by the same author (source type + handle) or in the same thread within
+1. a follow-up by the same author (network + handle) or in the same thread within
    ``cooldown`` folds into that open complaint alert, raising its severity when worse —
    unless it is worse AND high or critical (a threat after a grumble, a journalist joining
    the thread): folded, it would change an alert the team has already seen and maybe
@@ -84,7 +84,7 @@ def check_complaint(
             brand=brand,
             since=now - rule.cooldown,
             rule=rule.rule_name,
-            author=(mention.source_type, handle) if handle else None,
+            author=authors.author_key(mention),
             thread_id=mention.thread_id,
         )
         if open_alert is not None and not _escalates(severity, open_alert):

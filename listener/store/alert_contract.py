@@ -85,13 +85,14 @@ class AlertTx(Protocol):
         brand: str | None,
         since: datetime,
         rule: str | None = None,
-        author: tuple[str, str] | None = None,
+        author: tuple[str | Sequence[str], str] | None = None,
         thread_id: str | None = None,
     ) -> Alert | None:
         """The newest open alert (new/acknowledged/replied) of these kinds and brand,
         updated at or after ``since``; with ``rule``, raised by that rule; with ``author``
-        ((source_type, handle), any case) or ``thread_id``, one that holds a mention by
-        that author or in that thread (either matches when both are given)."""
+        ((source_type, handle), any case; or (the source types of one network, handle)) or
+        ``thread_id``, one that holds a mention by that author or in that thread (either
+        matches when both are given)."""
         ...
 
     def fold_into(
@@ -186,9 +187,11 @@ class AlertTx(Protocol):
         ...
 
     def author_mentions(
-        self, source_type: str, handle: str, *, before: datetime, limit: int = 5
+        self, source_type: str | Sequence[str], handle: str, *, before: datetime, limit: int = 5
     ) -> list[Mention]:
-        """The author's mentions (handle any case) published before ``before``, newest first."""
+        """The author's mentions (handle any case) published before ``before``, newest first;
+        ``source_type`` is one type or the types of one network (a polled type and its
+        stream), whose mentions are one history."""
         ...
 
     def source_states(self) -> list[SourceState]: ...
@@ -250,7 +253,7 @@ class AlertStore(Protocol):
         ...
 
     def author_mentions(
-        self, source_type: str, handle: str, *, before: datetime, limit: int = 5
+        self, source_type: str | Sequence[str], handle: str, *, before: datetime, limit: int = 5
     ) -> list[Mention]:
         """As ``AlertTx.author_mentions``, on a reader connection."""
         ...

@@ -14,9 +14,11 @@ from typing import Any
 from listener.models import AlertKind
 from listener.store import rows
 from listener.store.alert_rows import OPEN_STATES, json_values
+from listener.store.rule_reads import as_source_types
 
-# Follow-ups: the open alerts that hold a mention by this author (source type + handle, any
-# case, ASCII folding as in author_mentions) or in this thread, from the link tables the
+# Follow-ups: the open alerts that hold a mention by this author (one of the source types
+# of their network + handle, any case, ASCII folding as in author_mentions; a polled type
+# and its stream are one network) or in this thread, from the link tables the
 # schema's triggers keep (schema 6). Sources fill thread_id with the native id of the
 # thread's root (HN story_id, Reddit link_id, Bluesky root URI, X conversation_id,
 # Lemmy/Discourse/Stack Exchange topic or question), and a root post carries its own native
@@ -24,8 +26,10 @@ from listener.store.alert_rows import OPEN_STATES, json_values
 # is in thread T when one of its mentions is in T (thread_id), is T (native_id), or replied
 # to T (parent_id). Thread ids are native ids, unique only within a source; brand, kind and
 # the time window keep a clash between two sources' equal numbers unlikely to matter.
-_BY_AUTHOR = "SELECT alert_id FROM open_alert_authors WHERE source_type = :source_type" \
-    " AND handle = :handle"  # fmt: skip
+_BY_AUTHOR = (
+    "SELECT alert_id FROM open_alert_authors"
+    " WHERE source_type IN (SELECT value FROM json_each(:source_types)) AND handle = :handle"
+)
 _IN_THREAD = "SELECT alert_id FROM open_alert_threads WHERE thread = :thread"
 # CROSS JOIN fixes the loop order: the few linked alerts first, each then read by its id
 # and checked. The cost is that of this author's and thread's open alerts, whatever the
@@ -57,7 +61,7 @@ def open_alert_query(
     brand: str | None,
     since: datetime,
     rule: str | None = None,
-    author: tuple[str, str] | None = None,
+    author: tuple[str | Sequence[str], str] | None = None,
     thread_id: str | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """The SQL and parameters of ``AlertTx.find_open_alert``: the id of the newest open
@@ -70,7 +74,7 @@ def open_alert_query(
         "brand": brand,
         "since": rows.ts(since),
         "rule": rule,
-        "source_type": author[0] if author else None,
+        "source_types": json_values(as_source_types(author[0])) if author else "[]",
         "handle": author[1] if author else None,
         "thread": thread_id,
     }

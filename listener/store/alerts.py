@@ -95,7 +95,7 @@ class SqliteAlertTx:
         brand: str | None,
         since: datetime,
         rule: str | None = None,
-        author: tuple[str, str] | None = None,
+        author: tuple[str | Sequence[str], str] | None = None,
         thread_id: str | None = None,
     ) -> Alert | None:
         sql, params = open_alert_query(
@@ -264,7 +264,7 @@ class SqliteAlertTx:
         )
 
     def author_mentions(
-        self, source_type: str, handle: str, *, before: datetime, limit: int = 5
+        self, source_type: str | Sequence[str], handle: str, *, before: datetime, limit: int = 5
     ) -> list[Mention]:
         return rule_reads.author_mentions_on(
             self._conn, source_type, handle, before=before, limit=limit

@@ -8,10 +8,13 @@ Every query is answered from an index and stops at its LIMIT: ``mentions_author`
 author's mentions (its last column, the rowid, orders equal times), ``alert_mentions_mention``
 for a mention's alerts, the authors table's primary key for records.
 
-An "author" is a handle on one source type (network), compared without case as everywhere
-in the store: the same handle on two sources of one type (two RSS feeds, two Mastodon
-timelines) is one author. The same handle on another network may be someone else; it is
-only ever offered as "also seen as", never merged.
+An "author" is a handle on one network, compared without case as everywhere in the store:
+the same handle on two sources of one type (two RSS feeds, two Mastodon timelines), or on a
+polled type and its stream (``mastodon`` and ``mastodon_stream``), is one author. The store
+cannot tell which types make a network (it sits beside the sources), so the caller names
+them; each type is read through the index on its own and the pages merged, since an IN over
+the types would read the author's whole history to sort it. The same handle on another
+network may be someone else; it is only ever offered as "also seen as", never merged.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from listener.models import AlertKind, AlertState, Mention, Severity
 from listener.store.base import AuthorRecord
 from listener.store.lookups import existing_ids_on
 from listener.store.rows import parse_ts, row_to_author, row_to_mention, ts
+from listener.store.rule_reads import SourceTypes, as_source_types, newest_rows
 
 if TYPE_CHECKING:
     from listener.store.sqlite import SQLiteStore
@@ -101,24 +105,27 @@ _AFTER_KEY = " AND (m.published_at, m.seq) < (:at, :seq)"
 
 def author_mentions_page(
     store: SQLiteStore,
-    source_type: str,
+    source_type: SourceTypes,
     handle: str,
     *,
     after: MentionKey | None,
     limit: int,
 ) -> tuple[list[Mention], MentionKey | None]:
     """Up to ``limit`` of the author's live mentions newest first, from after ``after``,
-    and the key to continue from (None when this page is the last)."""
+    and the key to continue from (None when this page is the last). ``source_type``: one
+    type or the types of one network."""
     params = {
-        "type": source_type,
         "handle": handle.strip().removeprefix("@"),
         "at": ts(after.published_at) if after else None,
         "seq": after.seq if after else 0,
         "limit": limit + 1,  # one more tells whether another page exists
     }
     sql = _AUTHOR_MENTIONS + (_AFTER_KEY if after else "") + _AUTHOR_ORDER
+    found: list[sqlite3.Row] = []
     with _read(store) as conn:
-        found = conn.execute(sql, params).fetchall()
+        for one_type in as_source_types(source_type):
+            found += conn.execute(sql, params | {"type": one_type}).fetchall()
+    found = newest_rows(found, limit + 1)
     page = found[:limit]
     more = len(found) > limit
     last = page[-1] if page else None
@@ -172,18 +179,22 @@ def alerts_of_mentions(
 
 
 def alerts_of_author(
-    store: SQLiteStore, source_type: str, handle: str, *, limit: int
+    store: SQLiteStore, source_type: SourceTypes, handle: str, *, limit: int
 ) -> list[AlertBrief]:
-    """Up to ``limit`` alerts holding any of the author's mentions, newest first.
+    """Up to ``limit`` alerts holding any of the author's mentions, newest first
+    (``source_type``: one type or the types of one network).
 
     Reads the author's mentions through their index and each one's alerts through
     ``alert_mentions_mention``: cost in proportion to the author's own history."""
+    found: dict[int, sqlite3.Row] = {}  # an alert may hold mentions of two types
     with _read(store) as conn:
-        found = conn.execute(
-            _ALERTS_OF_AUTHOR,
-            (source_type, handle.strip().removeprefix("@"), limit),
-        ).fetchall()
-    return [_brief(r) for r in found]
+        for one_type in as_source_types(source_type):
+            for row in conn.execute(
+                _ALERTS_OF_AUTHOR, (one_type, handle.strip().removeprefix("@"), limit)
+            ):
+                found.setdefault(row["id"], row)
+    newest = sorted(found.values(), key=lambda r: (r["created_at"], r["id"]), reverse=True)
+    return [_brief(r) for r in newest[:limit]]
 
 
 def existing_mentions(store: SQLiteStore, mention_ids: Iterable[str]) -> set[str]:

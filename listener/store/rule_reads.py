@@ -7,6 +7,7 @@ its author removed should neither make a spike nor show up as someone's history.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from listener.clock import ensure_utc
@@ -114,15 +115,39 @@ def mentions_between_on(
     return [rows.row_to_mention(r) for r in found]
 
 
+SourceTypes = str | Sequence[str]
+
+
+def as_source_types(source_type: SourceTypes) -> tuple[str, ...]:
+    """One source type or several (the types of one network, which the store cannot name
+    itself: it sits beside the sources), as a tuple without repeats, in the given order."""
+    return (source_type,) if isinstance(source_type, str) else tuple(dict.fromkeys(source_type))
+
+
+def newest_rows(found: Iterable[sqlite3.Row], limit: int) -> list[sqlite3.Row]:
+    """The ``limit`` newest of mention rows read per source type, as one query's ORDER BY
+    published_at DESC, seq DESC would give them (stored times sort as text)."""
+    return sorted(found, key=lambda r: (r["published_at"], r["seq"]), reverse=True)[:limit]
+
+
 def author_mentions_on(
-    conn: sqlite3.Connection, source_type: str, handle: str, *, before: datetime, limit: int
+    conn: sqlite3.Connection,
+    source_type: SourceTypes,
+    handle: str,
+    *,
+    before: datetime,
+    limit: int,
 ) -> list[Mention]:
     # COLLATE NOCASE folds ASCII letters only; handles on the networks we read are ASCII or
     # compared exactly by the network itself, and it lets the mentions_author index answer.
-    found = conn.execute(
-        "SELECT m.* FROM mentions m WHERE m.source_type = ?"
-        " AND m.author_handle = ? COLLATE NOCASE AND m.published_at < ?"
-        " AND m.deleted_at IS NULL ORDER BY m.published_at DESC, m.seq DESC LIMIT ?",
-        (source_type, handle, rows.ts(before), limit),
-    )
-    return [rows.row_to_mention(r) for r in found]
+    # One query per source type of the network, each stopping at its LIMIT in the index:
+    # an IN over the types would read the author's whole history to sort it.
+    found: list[sqlite3.Row] = []
+    for one_type in as_source_types(source_type):
+        found += conn.execute(
+            "SELECT m.* FROM mentions m WHERE m.source_type = ?"
+            " AND m.author_handle = ? COLLATE NOCASE AND m.published_at < ?"
+            " AND m.deleted_at IS NULL ORDER BY m.published_at DESC, m.seq DESC LIMIT ?",
+            (one_type, handle, rows.ts(before), limit),
+        ).fetchall()
+    return [rows.row_to_mention(r) for r in newest_rows(found, limit)]

@@ -120,7 +120,7 @@ class SQLiteAlerts:
         return [row_to_event(r) for r in found]
 
     def author_mentions(
-        self, source_type: str, handle: str, *, before: datetime, limit: int = 5
+        self, source_type: str | Sequence[str], handle: str, *, before: datetime, limit: int = 5
     ) -> list[Mention]:
         with self._read() as conn:
             return rule_reads.author_mentions_on(

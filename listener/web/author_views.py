@@ -3,16 +3,18 @@ what the store knows of them, their tags from the settings, the alerts their men
 in, and every mention by them newest first, a keyset page at a time — so no one makes a
 customer repeat themselves.
 
-"Across sources", today, means every source of one network: a handle on one source type
-(compared without case), whichever configured source of that type stored the mention. The
-same handle on another network is listed apart as "also seen as", since it may be someone
-else; linking one person's accounts across networks is a later step (issue 18).
+"Across sources", today, means every source of one network: a handle (compared without
+case) on any source type of that network (``listener.sources.registry.network_of``: the
+polled ``bluesky`` and the ``jetstream`` stream are one), whichever configured source stored
+the mention. The same handle on another network is listed apart as "also seen as", since it
+may be someone else; linking one person's accounts across networks is a later step (issue 18).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+from dataclasses import replace
 from datetime import datetime
 
 from fastapi import HTTPException
@@ -20,6 +22,7 @@ from pydantic import BaseModel
 
 from alerts.rules.authors import author_tags
 from listener.models import Mention
+from listener.sources.registry import network_of, same_network_types
 from listener.store.author_reads import (
     MentionKey,
     alerts_of_author,
@@ -146,9 +149,11 @@ def _mention_out(m: Mention, alerts: list[AlertOut]) -> AuthorMentionOut:
 def author_mentions(
     context: WebContext, source_type: str, handle: str, *, cursor: str | None, limit: int
 ) -> tuple[list[AuthorMentionOut], str | None]:
-    """One page of the author's mentions, each with the alerts it is in."""
+    """One page of the author's mentions on ``source_type``'s network, each with the alerts
+    it is in."""
     after = parse_cursor(cursor)
-    found, key = author_mentions_page(context.store, source_type, handle, after=after, limit=limit)
+    types = same_network_types(source_type)
+    found, key = author_mentions_page(context.store, types, handle, after=after, limit=limit)
     held = alerts_of_mentions(context.store, [m.id for m in found])
     items = [_mention_out(m, [alert_out(a) for a in held[m.id]]) for m in found]
     return items, _cursor(key)
@@ -166,9 +171,10 @@ def author_page(
     handle = handle.strip().removeprefix("@")
     if not handle:
         raise HTTPException(status_code=404, detail="an author page needs a handle")
-    networks = {s.type.lower() for s in context.settings.sources} | {source_type}
-    records = author_records(context.store, sorted(networks), handle)
-    own = next((r for r in records if r.source_type.lower() == source_type), None)
+    types = same_network_types(source_type)
+    configured = {s.type.lower() for s in context.settings.sources} | set(types)
+    records = author_records(context.store, sorted(configured), handle)
+    own = _one_record([r for r in records if r.source_type.lower() in types], source_type)
     items, next_cursor = author_mentions(context, source_type, handle, cursor=cursor, limit=limit)
     if own is None and not items and cursor is None:
         raise HTTPException(
@@ -178,15 +184,31 @@ def author_page(
     return AuthorPage(
         source_type=source_type,
         handle=own.handle if own else handle,
-        scope=SCOPE.format(network=source_type),
+        scope=SCOPE.format(network=network_of(source_type)),
         record=_record_out(own) if own else None,
         tags=list(tags),
         note=note,
-        elsewhere=[_record_out(r) for r in records if r is not own],
+        elsewhere=[_record_out(r) for r in records if r.source_type.lower() not in types],
         alerts=[
-            alert_out(a)
-            for a in alerts_of_author(context.store, source_type, handle, limit=ALERTS_SHOWN)
+            alert_out(a) for a in alerts_of_author(context.store, types, handle, limit=ALERTS_SHOWN)
         ],
         items=items,
         next_cursor=next_cursor,
+    )
+
+
+def _one_record(records: list[AuthorRecord], source_type: str) -> AuthorRecord | None:
+    """The author's records on the source types of one network (a polled type and its
+    stream) as one: the counts add up, the span covers them all, and the name, profile and
+    followers are the most recently seen; the type and handle stay the page's own."""
+    if not records:
+        return None
+    latest = max(records, key=lambda r: r.last_seen_at)
+    own = next((r for r in records if r.source_type.lower() == source_type), latest)
+    return replace(
+        latest,
+        source_type=own.source_type,
+        handle=own.handle,
+        first_seen_at=min(r.first_seen_at for r in records),
+        mention_count=sum(r.mention_count for r in records),
     )
