@@ -111,7 +111,7 @@ def combine_errors(
     check across items (such as unique names) without hiding the items' own problems."""
     details = [
         InitErrorDetails(
-            type=PydanticCustomError(error["type"], error["msg"]),
+            type=PydanticCustomError(error["type"], error["msg"], _plain_context(error)),
             loc=error["loc"],
             input=error["input"],
         )
@@ -122,6 +122,15 @@ def combine_errors(
         for loc, message in extra
     ]
     return ValidationError.from_exception_data("settings", details)
+
+
+def _plain_context(error: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The error's context (``min_length`` and the like) kept through ``combine_errors``, so
+    ``_problems`` words a source's error as it words any other. Only plain values: the
+    context of a ``value_error`` holds the exception itself."""
+    context = error.get("ctx") or {}
+    kept = {k: v for k, v in context.items() if isinstance(v, str | int | float | bool)}
+    return kept or None
 
 
 def _problems(
@@ -153,10 +162,23 @@ def _problems(
                 message = _unknown_tag(loc, context)
         elif kind in ("model_type", "model_attributes_type", "dict_type"):
             message = f"expected a mapping of keys, not {_describe(error['input'])}"
+        elif kind in ("too_short", "string_too_short") and _needs_one(error.get("ctx")):
+            # pydantic counts a secret's characters as "items" ("Value should have at least
+            # 1 item after validation, not 0" for `access_token: ""`): at a minimum of one,
+            # the value was empty, and that is what the person reading it needs to hear.
+            message = "must not be empty"
+        elif kind == "too_short" and isinstance(error["input"], str):
+            # A secret's length, in the words of a text rather than of a list.
+            context = error.get("ctx") or {}
+            message = f"must be at least {context.get('min_length')} characters long"
         else:
             message = error["msg"].removeprefix("Value error, ")
         problems.append(Problem(key_path, document.line_of(key_path), message))
     return problems
+
+
+def _needs_one(context: Mapping[str, Any] | None) -> bool:
+    return context is not None and context.get("min_length") == 1
 
 
 def _unknown_tag(loc: Loc, context: Mapping[str, Any]) -> str:
