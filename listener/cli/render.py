@@ -347,6 +347,9 @@ def render_source_types(types: Iterable[SourceType], *, samples: bool = False) -
         if kind.poll is not None:
             shortest = format_duration(info.min_interval or MIN_INTERVAL)
             lines.append(f"  interval:    at least {shortest} (what the API allows)")
+        elif kind.is_stream:
+            # A person comparing types looks for this line; a stream has no `interval:` key.
+            lines.append("  interval:    none — a stream listens all the time")
         if samples and info.sample:
             lines.append("  sample (under `sources:` in settings.yaml):")
             lines.extend("    " + line for line in info.sample.rstrip().splitlines())
