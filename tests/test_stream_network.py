@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from alerts.drafts.approaches import TAKE_PRIVATE
 from alerts.drafts.platforms import platform_for
@@ -143,3 +144,11 @@ def test_a_forum_source_type_still_gets_forum_rules() -> None:
     assert platform_for(None, "hackernews").name == "forum"
     assert platform_for(None, "jetstream").dm is True
     assert platform_for(None, "gone_plugin").name == "forum"
+
+
+def test_an_author_entry_naming_an_unknown_source_type_is_refused() -> None:
+    authors = [{"handle": "dana", "source_type": "jetstreem", "tags": ["vip"]}]
+    with pytest.raises(ValidationError) as refused:
+        make_settings(authors=authors)
+    assert "unknown source type 'jetstreem' (did you mean 'jetstream'?)" in str(refused.value)
+    make_settings(authors=[{"handle": "dana", "source_type": "x_stream", "tags": ["vip"]}])

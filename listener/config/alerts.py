@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import time, timedelta
+from difflib import get_close_matches
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -30,6 +31,7 @@ from listener.config.channels import (
 from listener.config.errors import Loc, combine_errors
 from listener.models import AlertKind, Severity
 from listener.query import valid_query
+from listener.sources.registry import source_types
 from listener.units import MAX_COUNT, Duration, PositiveDuration, at_least
 
 __all__ = [
@@ -222,7 +224,9 @@ class TaggedAuthor(_Strict):
     """An author who gets extra care: their alerts rank higher and say why."""
 
     handle: str = Field(min_length=1)  # as the source shows it; '@' optional
-    source_type: str | None = None  # "x", "reddit", …; null: that handle on any source
+    # "x", "reddit", …: that handle on every source type of its network ("bluesky" covers
+    # "jetstream" too, and the other way round); null: that handle on any source.
+    source_type: str | None = None
     tags: list[AuthorTag] = Field(min_length=1)
     note: str | None = None  # shown on their alerts: "ordered every month since 2019"
 
@@ -230,6 +234,17 @@ class TaggedAuthor(_Strict):
     @classmethod
     def _plain_handle(cls, value: str) -> str:
         return value.strip().removeprefix("@").lower()
+
+    @field_validator("source_type")
+    @classmethod
+    def _type_registered(cls, value: str | None) -> str | None:
+        # A misspelt type would match no mention, and the tag would silently never apply.
+        known = sorted(source_types())
+        if value is None or value in known:
+            return value
+        close = get_close_matches(value, known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(f"unknown source type {value!r}{hint}; known types: {', '.join(known)}")
 
 
 class RetrySettings(_Strict):
