@@ -179,7 +179,7 @@ class StreamSupervisor:
             state=state,
             error=(
                 f"a running daemon listens to this stream (its health was written {age_s:.0f} s"
-                " ago): use the web app's \"Reconnect now\", or stop the daemon first"
+                ' ago): use the web app\'s "Reconnect now", or stop the daemon first'
             ),
         )
 
