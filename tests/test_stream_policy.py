@@ -1,5 +1,6 @@
-"""The stream reconnect policy as numbers: X's documented strategy, Retry-After, jitter and
-the reset after a healthy connection (``listener.service.stream_policy``)."""
+"""The stream reconnect policy as numbers: X's documented strategy, Retry-After, jitter, a
+ladder per kind of failure and the reset after a healthy connection
+(``listener.service.stream_policy``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ import pytest
 
 from listener.service.stream_policy import (
     RETRY_AFTER_CEILING_S,
+    FailureKind,
+    ReconnectAttempts,
+    backoff_after,
+    failure_kind,
     next_attempt,
     reconnect_delay_s,
 )
@@ -81,3 +86,57 @@ def test_a_connection_that_stayed_up_resets_the_attempts() -> None:
     assert next_attempt(6, 0.2, policy) == 7
     assert next_attempt(6, policy.healthy_after_s - 0.1, policy) == 7
     assert next_attempt(6, policy.healthy_after_s, policy) == 1
+
+
+def ladder(
+    failures: list[tuple[TransientError | None, float]], policy: ReconnectPolicy = EXACT
+) -> list[float]:
+    """The waits after each (error, seconds the connection stayed up), as the runner counts."""
+    rng = random.Random(11)
+    attempts, waits = ReconnectAttempts(), []
+    for error, connected_for_s in failures:
+        attempts, wait = backoff_after(attempts, error, connected_for_s, policy, rng)
+        waits.append(wait)
+    return waits
+
+
+def test_the_first_http_error_after_many_drops_starts_its_own_ladder_at_5_s() -> None:
+    # The trial: nine quick connect failures, a connection that dropped after 28 s (short of
+    # healthy_after_s), then 503s. The drops must not push the first 503 to 320 s.
+    drops: list[tuple[TransientError | None, float]] = [(TransientError("connect failed"), 0.0)] * 9
+    drops.append((TransientError("reset"), 28.0))
+    refusals: list[tuple[TransientError | None, float]] = [(ServerRefused("HTTP 503"), 0.0)] * 3
+    waits = ladder(drops + refusals)
+    assert waits[:10] == [0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.25]
+    assert waits[10:] == [5.0, 10.0, 20.0]
+
+
+def test_each_kind_keeps_its_own_count_across_the_others() -> None:
+    # Alternating failures still climb each ladder: a flapping server is not hammered at the
+    # first step of each, and a 429 starts at a minute whatever came before.
+    refused, dropped, limited = (
+        ServerRefused("HTTP 502"),
+        TransientError("reset"),
+        RateLimited("429"),
+    )
+    waits = ladder(
+        [(refused, 0), (dropped, 1), (refused, 0), (dropped, 1), (limited, 0), (refused, 0)]
+    )
+    assert waits == [5.0, 0.0, 10.0, 0.25, 60.0, 20.0]
+
+
+def test_a_healthy_connection_resets_every_kind() -> None:
+    refused, dropped = ServerRefused("HTTP 503"), TransientError("reset")
+    healthy = EXACT.healthy_after_s
+    waits = ladder([(refused, 0), (refused, 0), (dropped, 2), (dropped, healthy), (refused, 0)])
+    assert waits == [5.0, 10.0, 0.0, 0.0, 5.0]
+    counted = ReconnectAttempts(network=4, refused=2, rate_limited=1)
+    assert counted.after(None, healthy, EXACT) == ReconnectAttempts(network=1)
+    assert counted.after(refused, healthy - 0.1, EXACT) == ReconnectAttempts(4, 3, 1)
+
+
+def test_each_error_climbs_the_ladder_of_its_kind() -> None:
+    assert failure_kind(None) is FailureKind.NETWORK
+    assert failure_kind(TransientError("idle for 60 s")) is FailureKind.NETWORK
+    assert failure_kind(ServerRefused("HTTP 503")) is FailureKind.REFUSED
+    assert failure_kind(RateLimited("HTTP 429")) is FailureKind.RATE_LIMITED

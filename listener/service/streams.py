@@ -31,7 +31,7 @@ from listener.logs import fields
 from listener.models import SourceState, StreamStatus
 from listener.service.stream_batch import QueuedEvent, collect_batch
 from listener.service.stream_commit import POSITION_SAVE_S, BatchCommitter, BatchTotals
-from listener.service.stream_policy import next_attempt, reconnect_delay_s
+from listener.service.stream_policy import ReconnectAttempts, backoff_after
 from listener.service.stream_records import StreamRecords, error_message
 from listener.service.stream_setup import StreamSetup
 from listener.sources.base import SourceType
@@ -215,11 +215,11 @@ class StreamRunner:
         return error
 
     async def _connection_loop(self) -> None:
-        attempt = 0
+        attempts = ReconnectAttempts()
         while not self._stopping:
             if self.records.state.parked_reason:
                 await self._wait_until_unparked()
-                attempt = 0
+                attempts = ReconnectAttempts()
                 continue
             error = await self._read_one()
             if self._store_failed:
@@ -229,8 +229,9 @@ class StreamRunner:
             if isinstance(error, PermanentError):
                 await self.records.parked(error)
                 continue
-            attempt = next_attempt(attempt, connected_for, self._policy)
-            delay = reconnect_delay_s(self._policy, error, attempt, self._setup.rng)
+            attempts, delay = backoff_after(
+                attempts, error, connected_for, self._policy, self._setup.rng
+            )
             await self.records.dropped(error, delay)
             await self._pause(delay)
 
