@@ -79,7 +79,7 @@ class ReplayServer:
     def url(self) -> str:
         assert self._server is not None
         host, port = self._server.sockets[0].getsockname()[:2]
-        return f"ws://{host}:{port}/stream"
+        return f"ws://{host}:{port}/subscribe"  # read with jetstream's options
 
     async def __aenter__(self) -> ReplayServer:
         self._server = await serve(

@@ -5,12 +5,16 @@ tested in test_source_jetstream_stream.py and _faults.py, the author lookup in _
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from pydantic import ValidationError
 
+from listener.cli.main import main
 from listener.models import RawItem
 from listener.sources import jetstream
 from listener.sources.jetstream_map import MAX_TEXT_BYTES, MalformedFrame, read_frame
@@ -208,3 +212,63 @@ def test_the_stream_registers_as_a_stream_with_enrich() -> None:
 
     kind = source_types()["jetstream"]
     assert kind.is_stream and kind.enrich is jetstream.enrich and kind.poll is None
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        (
+            "wss://jetstream2.us-east.bsky.network",
+            "wss://jetstream2.us-east.bsky.network/subscribe",
+        ),
+        (
+            "wss://j.example/",
+            "must end in /subscribe, Jetstream's endpoint: wss://j.example/subscribe",
+        ),
+        ("ws://127.0.0.1:6008/subscribe/", "ws://127.0.0.1:6008/subscribe"),
+        ("wss://j.example/firehose", "wss://j.example/subscribe"),
+    ],
+)
+def test_a_url_without_the_subscribe_path_is_refused_with_the_expected_form(
+    url: str, said: str
+) -> None:
+    # The server answers 404 only at connect: the source would start and park.
+    with pytest.raises(ValidationError, match=re.escape(said)):
+        jetstream.Options(url=url)
+    assert jetstream.Options(url="wss://j.example/v1/subscribe").url.endswith("/subscribe")
+
+
+@pytest.mark.parametrize("window", ["5m", "5s1ms", "10s"])
+def test_a_batch_window_past_5_s_is_refused_as_a_delay_of_every_alert(window: str) -> None:
+    with pytest.raises(ValidationError, match="must be at most 5s: every post") as caught:
+        jetstream.Options.model_validate({"batch_window": window})
+    assert "delays every alert" in str(caught.value)
+
+
+def test_a_batch_window_up_to_5_s_is_accepted() -> None:
+    assert jetstream.Options.model_validate({"batch_window": "5s"}).batch_window == timedelta(
+        seconds=5
+    )
+    assert jetstream.Options.model_validate({"batch_window": "0s"}).batch_window == timedelta(0)
+
+
+def test_listener_check_refuses_the_window_and_the_url_at_their_lines(tmp_path: Path) -> None:
+    config = tmp_path / "settings.yaml"
+    config.write_text(
+        "brands:\n"
+        "  - {name: Acme, query: acme}\n"
+        "sources:\n"
+        "  - name: bluesky-live\n"
+        "    type: jetstream\n"
+        "    url: wss://jetstream2.us-east.bsky.network\n"
+        "    batch_window: 5m\n"
+        "storage:\n"
+        "  sqlite: data/listener.db\n"
+        "web: {enabled: false}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["check", "--config", str(config)])
+    assert result.exit_code == 2, result.output
+    said = result.stderr
+    assert "settings.yaml:6" in said and "must end in /subscribe" in said
+    assert "settings.yaml:7" in said and "must be at most 5s" in said

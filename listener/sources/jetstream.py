@@ -100,6 +100,13 @@ def _ws_url(value: str) -> str:
         raise ValueError("must be a ws:// or wss:// URL")
     if parts.query or parts.fragment:
         raise ValueError("must have no query: set collections, dids and compress as options")
+    # Checked here, not left to the connect: the server answers 404 there, and the source
+    # would load, start and park instead of `listener check` saying what to write.
+    if not parts.path.endswith("/subscribe"):
+        raise ValueError(
+            "must end in /subscribe, Jetstream's endpoint: "
+            f"{parts.scheme}://{parts.netloc}/subscribe"
+        )
     return value.strip()
 
 

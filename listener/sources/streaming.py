@@ -48,16 +48,29 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any, Generic, TypeVar
 
 import httpx
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from listener.clock import Clock, utcnow
 from listener.models import RawItem, SourceState
 from listener.sources.base import PollContext, SourceOptions
-from listener.units import Duration, at_least
+from listener.units import Duration, at_least, format_duration
 
 # Longest a batch of stream events waits before it is judged, stored and alerted: the
 # issue's "alert within seconds" budget leaves a quarter second for batching.
 DEFAULT_BATCH_WINDOW = timedelta(milliseconds=250)
+# Every alert from a stream waits up to the batch window before it is judged: past a few
+# seconds a stream would alert no sooner than a poll does, so a longer window is refused.
+MAX_BATCH_WINDOW = timedelta(seconds=5)
+
+
+def _batch_window_at_most(value: timedelta) -> timedelta:
+    if value > MAX_BATCH_WINDOW:
+        raise ValueError(
+            f"must be at most {format_duration(MAX_BATCH_WINDOW)}: every post the stream reads"
+            " waits up to batch_window before it is judged and alerted, so a longer window"
+            f" delays every alert by as much (default {format_duration(DEFAULT_BATCH_WINDOW)})"
+        )
+    return value
 
 
 class StreamOptions(SourceOptions):
@@ -66,12 +79,14 @@ class StreamOptions(SourceOptions):
     ``idle_timeout``: a connection that brings nothing for this long (no event, no
     keep-alive) is taken for dead and opened again; each type sets a default a little above
     its network's heartbeat. ``batch_window``: how long the first event of a batch waits for
-    others before the batch goes through the pipeline; ``batch_max``: a batch that reaches
-    this many items goes at once.
+    others before the batch goes through the pipeline (at most ``MAX_BATCH_WINDOW``: it
+    delays every alert); ``batch_max``: a batch that reaches this many items goes at once.
     """
 
     idle_timeout: Annotated[Duration, at_least(timedelta(seconds=1))] = timedelta(seconds=60)
-    batch_window: Annotated[Duration, at_least(timedelta(0))] = DEFAULT_BATCH_WINDOW
+    batch_window: Annotated[
+        Duration, at_least(timedelta(0)), AfterValidator(_batch_window_at_most)
+    ] = DEFAULT_BATCH_WINDOW
     batch_max: int = Field(default=250, ge=1, le=5000)
 
 
