@@ -1,6 +1,6 @@
 """The jetstream source's faults against the local replay server (tests/jetstream_server.py):
-drops and the resume after them, a silent server, refusals on connect, a bad cursor, no
-server at all, and a burst of ten thousand events."""
+drops and the resume after them, a silent server (and a quiet one kept alive by pings),
+refusals on connect, a bad cursor, no server at all, and a burst of ten thousand events."""
 
 from __future__ import annotations
 
@@ -107,6 +107,17 @@ def test_an_author_filtered_stream_proves_itself_alive_when_quiet() -> None:
         events = read(opts, until=3, quiet_s=3)
     assert events[0].opened
     assert [e.keepalive for e in events[1:]] == [True, True]
+
+
+def test_a_quiet_firehose_proves_itself_alive_too() -> None:
+    # No author filter: a local or test instance (or a lull) is quiet as well. The server's
+    # own pings never reach the daemon; the source's ping and its pong do.
+    with JetstreamServer(capture_lines(CAPTURE), stall_after=3) as server:
+        events = read(options(server.url, idle_timeout="1s"), until=6, quiet_s=3)
+        assert server.connections == 1
+    assert events[0].opened
+    assert [e.keepalive for e in events[1:4]] == [False, False, False]  # the three frames
+    assert [e.keepalive for e in events[4:]] == [True, True]
 
 
 @pytest.mark.parametrize("status", [401, 403])

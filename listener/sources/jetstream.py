@@ -23,10 +23,12 @@ A malformed frame is counted, logged and skipped. Compression (``compress``) is 
 Jetstream's own dictionary (``jetstream_zstd_dictionary.zdict``, shipped beside this file),
 binary frames; each is inflated with the frame size cap.
 
-Liveness: the server pings every 30 s and the websocket library answers; the full firehose
-is never quiet, so silence past ``idle_timeout`` means a stalled stream. With ``dids`` the
-stream may rightly be quiet for long: then we ping the server after a quiet spell and report
-its answer as a keep-alive, so only a dead connection times out.
+Liveness: the server pings every 30 s and the websocket library answers, but those pings
+never reach the daemon. A stream may rightly be quiet (``dids``, a local instance), so after
+half of ``idle_timeout`` with no frame we ping the server and report its pong as a
+keep-alive: only a connection that stops answering times out. (A server that answers pings
+but sends no events stays connected: the firehose's own silence is seen in the stream's
+health, events/s and the last event's time.)
 """
 
 from __future__ import annotations
@@ -116,7 +118,7 @@ class Options(StreamOptions):
     dids: tuple[str, ...] = Field(default=(), max_length=10_000)
     compress: bool = False
     replay: Annotated[Duration, at_least(timedelta(0))] = timedelta(seconds=5)
-    # The server pings every 30 s; the public firehose is never quiet for a minute.
+    # A quiet connection is pinged after half of it; a pong counts as a keep-alive.
     idle_timeout: Annotated[Duration, at_least(timedelta(seconds=1))] = timedelta(seconds=60)
     appview_url: BaseUrl = "https://public.api.bsky.app"
     resolve_handles: bool = True
@@ -237,17 +239,22 @@ async def _events(
 async def _messages(
     ctx: StreamContext[Options], connection: ClientConnection
 ) -> AsyncIterator[str | bytes | None]:
-    """The frames as they come; ``None`` for a quiet spell the server answered a ping in
-    (author-filtered streams only: the firehose is never quiet)."""
-    if not ctx.options.dids:
-        async for message in connection:
-            yield message
-        return
+    """The frames as they come; ``None`` for a quiet spell the server answered a ping in.
+
+    The server's own pings (every 30 s) are answered inside the websocket library and never
+    reach us, so on their own they cannot keep ``idle_timeout`` from firing: a quiet stream
+    (an author filter, a local or test instance) was dropped every minute with a warning
+    and a reconnect counted. After half the idle timeout with no frame we ping the server
+    ourselves and report its pong as a keep-alive; only a connection that does not answer
+    within ``QUIET_PING_TIMEOUT_S`` ends (and then the idle timeout, not this, may be the
+    first to notice)."""
     quiet_s = max(ctx.options.idle_timeout.total_seconds() / 2, 0.5)
     while True:
         try:
+            # One timer per frame (no task, unlike wait_for): the firehose path stays cheap.
             # Cancelling recv() is safe in websockets' asyncio implementation.
-            message = await asyncio.wait_for(connection.recv(), quiet_s)
+            async with asyncio.timeout(quiet_s):
+                message = await connection.recv()
         except ConnectionClosedOK:
             return
         except TimeoutError:
