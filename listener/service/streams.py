@@ -275,9 +275,11 @@ class StreamRunner:
                     if event.opened or health.connected_at_mono is None:
                         health.connected()
                         await self.records.write_health()
-                        if event.opened:
-                            continue
-                    health.saw_event(event.at)
+                    # An event is a frame that carried a post or the stream's clock: the
+                    # open, and a position marker with neither (a first connect's "now"),
+                    # would show "0.2 events/s, last event 6 s ago" before any post.
+                    if not event.opened and (event.items or event.at is not None):
+                        health.saw_event(event.at)
                     if not event.items and event.position is None:
                         continue
                     if queue.full():

@@ -135,15 +135,16 @@ async def stream(ctx: StreamContext[Options], state: SourceState) -> AsyncIterat
     async with aclosing(_frames(ctx, base)) as frames:
         async for frame in frames:
             if frame is OPENED:
-                yield StreamEvent.opened_now()
                 if saved is None:
                     # A first connect has nothing to fill; its position is "now", so that a
-                    # drop before the first status still backfills from here. (Its own
-                    # event: the daemon keeps positions of events, not of the open.)
+                    # drop before the first status still backfills from here. It rides on
+                    # the open: an event of its own would count as one read.
                     reader.largest = snowflake_at(ctx.clock())
-                    yield StreamEvent(position=str(reader.largest))
-                elif options.backfill:
-                    yield await _backfill(ctx, saved, reader)
+                    yield StreamEvent(opened=True, position=str(reader.largest))
+                else:
+                    yield StreamEvent.opened_now()
+                    if options.backfill:
+                        yield await _backfill(ctx, saved, reader)
             elif frame is ALIVE:
                 yield StreamEvent.heartbeat()
             else:

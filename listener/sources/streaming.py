@@ -137,8 +137,11 @@ class StreamEvent:
     ``deleted=True``), often none (a like, a follow, another collection). ``position``: the
     cursor to resume after these items, ``None`` to keep the last one. ``at``: the stream's
     own clock for this frame (Jetstream's ``time_us``, a status's ``created_at``), for the
-    lag shown to operators. ``opened``: the connection was just accepted. ``keepalive``: a
-    heartbeat; it only proves the connection alive and is not counted as an event.
+    lag shown to operators. ``opened``: the connection was just accepted; it may carry the
+    ``position`` the connection starts from (a first connect's "now") and is not counted as
+    an event. ``keepalive``: a heartbeat; it only proves the connection alive and is not
+    counted as an event. Nor is an event with neither items nor ``at``: only frames that
+    carried a post or the stream's clock are counted (events/s, last event).
     """
 
     items: tuple[RawItem, ...] = ()
