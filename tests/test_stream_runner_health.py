@@ -1,9 +1,10 @@
 """A stream's health figures. The lag comes from its newest event's own time: one event dated
 in the future is taken as now, and does not hold the lag at zero for the events after it; it
-shows only while connected, a replayed backlog's gives way to the live events', and a
-deletion (no time of its own) does not grow it. The stream's metric series exist at 0 from
-the start. In the runner against real servers: a first Mastodon connect's start position
-is saved but counted as no event, and a quiet Jetstream stays connected on its pings."""
+shows only while connected, a replayed backlog's gives way to the live events' (or to 0 at a
+keep-alive: caught up), and a deletion (no time of its own) does not grow it. The stream's
+metric series exist at 0 from the start. In the runner against real servers: a first
+Mastodon connect's start position is saved but counted as no event, and a quiet Jetstream
+stays connected on its pings."""
 
 from __future__ import annotations
 
@@ -99,6 +100,25 @@ def test_a_replayed_backlogs_lag_gives_way_to_the_live_events() -> None:
     assert health.lag_s() == 0.5 and health.last_event_at == clock.now
 
 
+def test_a_keep_alive_after_the_backlog_shows_the_stream_caught_up() -> None:
+    # A quiet stream: the replay ended minutes behind and no live post follows for long.
+    clock = Clock()
+    tracker = StreamHealthTracker("sky", clock, Metrics())
+    tracker.connected()
+    tracker.kept_alive()  # before any dated event of this connection: still no lag
+    assert tracker.snapshot().lag_s() is None
+    tracker.saw_event(NOW - timedelta(minutes=2))
+    assert tracker.snapshot().lag_s() == 120.0
+    clock.now += timedelta(seconds=30)
+    tracker.kept_alive()  # the server had nothing more to send
+    assert tracker.snapshot().lag_s() == 0.0
+    clock.now += timedelta(seconds=5)
+    tracker.saw_event(None)  # a deletion since: still caught up
+    assert tracker.snapshot().lag_s() == 0.0
+    tracker.saw_event(clock.now - timedelta(seconds=1.5))  # the next live post's own lag
+    assert tracker.snapshot().lag_s() == 1.5
+
+
 def test_the_stream_series_exist_at_0_from_the_start() -> None:
     metrics = Metrics()
     StreamHealthTracker("sky", lambda: NOW, metrics)
@@ -176,6 +196,7 @@ def test_a_quiet_jetstream_stays_connected_on_its_pings(
                 health = w.store.stream_healths()["live"]
                 assert health.status is StreamStatus.CONNECTED
                 assert health.reconnects == 0 and health.last_error is None
+                assert health.lag_s() == 0.0  # the captured frames are months old: caught up
                 assert (
                     w.metrics.registry.get_sample_value(
                         "listener_stream_reconnects_total", {"source": "live"}

@@ -6,8 +6,9 @@ the lag and the metrics are worked out every couple of seconds from those (``sna
 arithmetic and no Prometheus call per frame.
 
 The lag is known only while connected, and is the newest dated event's (arrival less its
-own time): a replayed backlog's lag gives way to the live events' as soon as they come,
-and a dropped stream shows none rather than its last event's. The stream's series exist
+own time): a replayed backlog's lag gives way to the live events' as soon as they come, or
+to 0 at a keep-alive (the server had nothing more: caught up), and a dropped stream shows
+none rather than its last event's. The stream's series exist
 from the tracker's start, at 0, so a dashboard or an alert on them sees the source before
 its first reconnect.
 """
@@ -73,6 +74,18 @@ class StreamHealthTracker:
         self.last_event_at = now
         if at is not None:
             self.stream_time = at if at <= now + FUTURE_SLACK else now
+            self.stream_time_read_at = now
+
+    def kept_alive(self) -> None:
+        """A keep-alive arrived: the server had nothing more to send, so we are caught up.
+
+        Without it a quiet stream would show the lag of the last event it replayed ("2 min
+        behind") until the next post, maybe hours away. Keep-alives come when a stream is
+        quiet (Jetstream's answered ping, X's blank line) or every few seconds (Mastodon's
+        SSE ``:thump``), never on the per-event path of a busy one."""
+        if self.stream_time is not None:  # no lag to clear before this connection's first
+            now = self._clock()
+            self.stream_time = now
             self.stream_time_read_at = now
 
     def connecting(self) -> None:

@@ -269,6 +269,7 @@ class StreamRunner:
                     # here touches the store, a lock or a metric.
                     idle.reschedule(loop.time() + idle_s)
                     if event.keepalive:
+                        health.kept_alive()
                         continue
                     now = time.monotonic()
                     self.last_read_at = now
