@@ -1,6 +1,7 @@
 """The jetstream source's faults against the local replay server (tests/jetstream_server.py):
-drops and the resume after them, a silent server (and a quiet one kept alive by pings),
-refusals on connect, a bad cursor, no server at all, and a burst of ten thousand events."""
+drops and the resume after them, a silent server (a firehose is not kept alive by pings;
+an author filter is), refusals on connect, a bad cursor, no server at all, and a burst of
+ten thousand events."""
 
 from __future__ import annotations
 
@@ -109,15 +110,26 @@ def test_an_author_filtered_stream_proves_itself_alive_when_quiet() -> None:
     assert [e.keepalive for e in events[1:]] == [True, True]
 
 
-def test_a_quiet_firehose_proves_itself_alive_too() -> None:
-    # No author filter: a local or test instance (or a lull) is quiet as well. The server's
-    # own pings never reach the daemon; the source's ping and its pong do.
+def test_a_silent_firehose_is_not_kept_alive_by_pings() -> None:
+    # No author filter: the whole firehose is never quiet, so a silent one is a stalled
+    # instance (this server still answers pings) and must reach the daemon's idle timeout.
+    async def scenario(server: JetstreamServer) -> bool:
+        async with httpx.AsyncClient() as http:
+            opts = options(server.url, idle_timeout="1s")
+            ctx = StreamContext(source="bluesky-live", options=opts, http=http)
+            events = jetstream.stream(ctx, SourceState(source="bluesky-live"))
+            for _ in range(4):  # opened, then the three frames
+                await asyncio.wait_for(anext(events), 5)
+            try:
+                await asyncio.wait_for(anext(events), 2.0)  # twice the idle timeout
+                silent = False
+            except TimeoutError:
+                silent = True
+            await events.aclose()  # type: ignore[attr-defined]
+            return silent
+
     with JetstreamServer(capture_lines(CAPTURE), stall_after=3) as server:
-        events = read(options(server.url, idle_timeout="1s"), until=6, quiet_s=3)
-        assert server.connections == 1
-    assert events[0].opened
-    assert [e.keepalive for e in events[1:4]] == [False, False, False]  # the three frames
-    assert [e.keepalive for e in events[4:]] == [True, True]
+        assert asyncio.run(scenario(server))
 
 
 @pytest.mark.parametrize("status", [401, 403])

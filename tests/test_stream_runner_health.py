@@ -9,6 +9,7 @@ stays connected on its pings."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -179,14 +180,19 @@ def test_a_first_mastodon_connect_counts_no_event_before_a_post_and_keeps_its_po
         asyncio.run(scenario(server))
 
 
-def test_a_quiet_jetstream_stays_connected_on_its_pings(
+def test_a_quiet_author_filtered_jetstream_stays_connected_on_its_pings(
     write_settings: Callable[[str], Settings],
 ) -> None:
-    # Two frames, then nothing (the server still answers pings) for three idle timeouts.
+    # Two frames of the chosen authors, then nothing (the server still answers pings) for
+    # three idle timeouts. (An unfiltered firehose that goes silent is a stalled instance and
+    # is reopened: tests/test_source_jetstream_faults.py.)
+    lines = capture_lines(CAPTURE)[:40]
+    authors = sorted({json.loads(line)["did"] for line in lines})
+
     async def scenario(server: JetstreamServer) -> None:
         async with world(write_settings) as w:
             source = SourceSettings.model_validate(
-                {"name": "live", "type": "jetstream", "url": server.url,
+                {"name": "live", "type": "jetstream", "url": server.url, "dids": authors,
                  "resolve_handles": False, "idle_timeout": "1s", "batch_window": "20ms"}
             )  # fmt: skip
             runner = StreamRunner(source, get_source_type("jetstream"), w.setup)
@@ -205,5 +211,5 @@ def test_a_quiet_jetstream_stays_connected_on_its_pings(
                 )
             assert server.connections == 1
 
-    with JetstreamServer(capture_lines(CAPTURE)[:40], stall_after=2) as server:
+    with JetstreamServer(lines, stall_after=2) as server:
         asyncio.run(scenario(server))

@@ -24,11 +24,11 @@ Jetstream's own dictionary (``jetstream_zstd_dictionary.zdict``, shipped beside 
 binary frames; each is inflated with the frame size cap.
 
 Liveness: the server pings every 30 s and the websocket library answers, but those pings
-never reach the daemon. A stream may rightly be quiet (``dids``, a local instance), so after
-half of ``idle_timeout`` with no frame we ping the server and report its pong as a
-keep-alive: only a connection that stops answering times out. (A server that answers pings
-but sends no events stays connected: the firehose's own silence is seen in the stream's
-health, events/s and the last event's time.)
+never reach the daemon. The full firehose is never quiet for a minute: silence past
+``idle_timeout`` there means the instance stalled (it can lose its relay and still answer
+pings), and the daemon reconnects. With ``dids`` the stream may rightly be quiet for long:
+then we ping the server after half of ``idle_timeout`` with no frame and report its pong as
+a keep-alive, so only a dead connection times out.
 """
 
 from __future__ import annotations
@@ -118,7 +118,8 @@ class Options(StreamOptions):
     dids: tuple[str, ...] = Field(default=(), max_length=10_000)
     compress: bool = False
     replay: Annotated[Duration, at_least(timedelta(0))] = timedelta(seconds=5)
-    # A quiet connection is pinged after half of it; a pong counts as a keep-alive.
+    # The firehose is never quiet this long; an author-filtered stream is pinged after half
+    # of it, and the pong counts as a keep-alive.
     idle_timeout: Annotated[Duration, at_least(timedelta(seconds=1))] = timedelta(seconds=60)
     appview_url: BaseUrl = "https://public.api.bsky.app"
     resolve_handles: bool = True
@@ -242,12 +243,15 @@ async def _messages(
     """The frames as they come; ``None`` for a quiet spell the server answered a ping in.
 
     The server's own pings (every 30 s) are answered inside the websocket library and never
-    reach us, so on their own they cannot keep ``idle_timeout`` from firing: a quiet stream
-    (an author filter, a local or test instance) was dropped every minute with a warning
-    and a reconnect counted. After half the idle timeout with no frame we ping the server
-    ourselves and report its pong as a keep-alive; only a connection that does not answer
-    within ``QUIET_PING_TIMEOUT_S`` ends (and then the idle timeout, not this, may be the
-    first to notice)."""
+    reach us. On the full firehose that is right: a silent firehose is a stalled instance
+    (answering pings or not), and ``idle_timeout`` should end it. An author-filtered stream
+    (``dids``) may be quiet for hours: after half the idle timeout with no frame we ping the
+    server ourselves and report its pong as a keep-alive; only a connection that does not
+    answer within ``QUIET_PING_TIMEOUT_S`` ends."""
+    if not ctx.options.dids:
+        async for message in connection:
+            yield message
+        return
     quiet_s = max(ctx.options.idle_timeout.total_seconds() / 2, 0.5)
     while True:
         try:
