@@ -4,8 +4,8 @@ daemon (``listener run`` in a subprocess, its settings file, its SQLite file on 
 - A matching complaint sent by a local Jetstream reaches a local webhook once, in under 2 s
   (measured from just before the server sends it to the receiver's arrival, so the server's
   own queueing counts against the daemon, not for it).
-- A stream that drops 20 times in about a minute (55 s here: the reconnect backoff grows
-  by a quarter second a drop) loses no complaint and stores none twice: the server aborts
+- A stream that drops 20 times in under a minute (Jetstream's reconnect backoff grows by a
+  tenth of a second a drop) loses no complaint and stores none twice: the server aborts
   each connection after a few dozen frames, without a close frame, while a complaint a
   second comes among real captured posts; each reconnect resumes from the saved cursor
   minus the source's ``replay``, so it reads posts it has stored already again.

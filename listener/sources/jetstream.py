@@ -64,13 +64,24 @@ from listener.sources.http_times import parse_retry_after
 from listener.sources.jetstream_map import POST, MalformedFrame, at_time, read_frame
 from listener.sources.jetstream_profiles import profiles, resolve_authors
 from listener.sources.stream_wire import refusal_error, saved_position
-from listener.sources.streaming import StreamContext, StreamEvent, StreamOptions
+from listener.sources.streaming import (
+    ReconnectPolicy,
+    StreamContext,
+    StreamEvent,
+    StreamOptions,
+)
 from listener.units import Duration, at_least
 
 DEFAULT_URL = "wss://jetstream2.us-east.bsky.network/subscribe"
 DICTIONARY = Path(__file__).with_name("jetstream_zstd_dictionary.zdict")
 OPEN_TIMEOUT_S = 10.0
 CLOSE_TIMEOUT_S = 5.0
+# Jetstream documents no reconnect strategy, only "reconnect with the cursor". A reconnect is
+# cheap (the cursor replays what was missed) and a quick one keeps that replay short, so a
+# dropped connection is retried in steps of a tenth of a second up to 10 s (X's are a quarter
+# second up to 16 s); HTTP refusals and rate limits keep the defaults, as the CDN's per-IP
+# limits are not published.
+RECONNECT = ReconnectPolicy(network_step_s=0.1, network_max_s=10.0)
 QUIET_PING_TIMEOUT_S = 10.0
 # A saved cursor this far past our clock is no skew but a broken clock or a bad copy.
 FUTURE_SLACK_US = 5 * 60 * 1_000_000
