@@ -216,12 +216,8 @@ class StreamStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class StreamHealth:
-    """How a stream source is doing right now, written by the daemon every few seconds so
-    `listener sources`, the web app and `/metrics` show the same thing from any process.
-
-    The fetch state (cursor, errors, parking, counts) stays in ``SourceState``; this is the
-    live part a polled source does not have.
-    """
+    """How a stream source is doing now, written by the daemon every few seconds so every
+    process shows the same; the fetch state (cursor, errors, parking) stays in SourceState."""
 
     source: str
     status: StreamStatus
