@@ -215,6 +215,26 @@ class World:
         return self.metrics.value(name, source="live", **labels)
 
 
+def quick_setup(
+    store: SQLiteStore,
+    http: httpx.AsyncClient,
+    pipeline: Pipeline,
+    metrics: Metrics | None = None,
+    **setup_fields: Any,
+) -> StreamSetup:
+    """A runner's setup for tests: a fixed random seed, health and park checks every 0.1 s."""
+    return StreamSetup(
+        store=store,
+        http=http,
+        metrics=metrics or Metrics(),
+        pipeline=lambda: pipeline,
+        rng=random.Random(1),
+        health_every_s=0.1,
+        park_check_s=0.1,
+        **setup_fields,
+    )
+
+
 @asynccontextmanager
 async def world(
     write_settings: Callable[[str], Settings], text: str = SETTINGS, **setup_fields: Any
@@ -225,16 +245,7 @@ async def world(
     pipeline = Pipeline(settings, store)
     metrics = Metrics()
     async with httpx.AsyncClient() as http:
-        setup = StreamSetup(
-            store=store,
-            http=http,
-            metrics=metrics,
-            pipeline=lambda: pipeline,
-            rng=random.Random(1),
-            health_every_s=0.1,
-            park_check_s=0.1,
-            **setup_fields,
-        )
+        setup = quick_setup(store, http, pipeline, metrics, **setup_fields)
         try:
             yield World(settings, store, metrics, setup, settings.config_path)
         finally:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -17,10 +16,8 @@ import httpx
 import pytest
 
 from listener.config.settings import Settings, SourceSettings
-from listener.metrics import Metrics
 from listener.models import SourceState
 from listener.pipeline.run import Pipeline
-from listener.service.stream_setup import StreamSetup
 from listener.service.streams import StreamRunner
 from listener.sources import mastodon_stream
 from listener.sources.errors import (
@@ -42,7 +39,7 @@ from tests.mastodon_stream_events import (
     update,
 )
 from tests.mastodon_stream_server import TOKEN, MastodonStreamServer
-from tests.stream_runner_server import FAST
+from tests.stream_runner_server import FAST, quick_setup
 
 
 @pytest.fixture
@@ -217,15 +214,7 @@ def test_the_daemon_s_runner_stores_every_status_once_across_twenty_drops(
         store = open_store(settings.storage.sqlite)
         pipeline = Pipeline(settings, store)
         async with httpx.AsyncClient() as http:
-            setup = StreamSetup(
-                store=store,
-                http=http,
-                metrics=Metrics(),
-                pipeline=lambda: pipeline,
-                rng=random.Random(1),
-                health_every_s=0.1,
-                park_check_s=0.1,
-            )
+            setup = quick_setup(store, http, pipeline)
             source = SourceSettings.model_validate(
                 {
                     "name": "live",

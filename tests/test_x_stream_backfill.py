@@ -5,7 +5,6 @@ storing every post once across twenty drops (tests/x_stream_server.py as X)."""
 from __future__ import annotations
 
 import asyncio
-import random
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -16,15 +15,13 @@ import httpx
 import pytest
 
 from listener.config.settings import Settings, SourceSettings
-from listener.metrics import Metrics
 from listener.models import SourceState
 from listener.pipeline.run import Pipeline
-from listener.service.stream_setup import StreamSetup
 from listener.service.streams import StreamRunner
 from listener.sources.errors import PermanentError, TransientError
 from listener.sources.registry import get_source_type
 from listener.store import SQLiteStore, open_store
-from tests.stream_runner_server import FAST
+from tests.stream_runner_server import FAST, quick_setup
 from tests.x_stream_helpers import (
     SEARCH,
     STREAM,
@@ -152,15 +149,7 @@ def test_the_daemon_s_runner_stores_every_post_once_across_twenty_drops(
                 lines = [live_line(live_id, f"acme lost my order again {live_id}"), b"", b""]
                 server.plan(Connection(lines=lines, every_s=0.02, end="drop", missed=[missed]))
             async with httpx.AsyncClient() as http:
-                setup = StreamSetup(
-                    store=store,
-                    http=http,
-                    metrics=Metrics(),
-                    pipeline=lambda: pipeline,
-                    rng=random.Random(1),
-                    health_every_s=0.1,
-                    park_check_s=0.1,
-                )
+                setup = quick_setup(store, http, pipeline)
                 source = SourceSettings.model_validate(
                     {
                         "name": "live",
