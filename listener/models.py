@@ -30,6 +30,14 @@ class Author:
     # The audience the author reaches: followers, or where a network has none, the nearest
     # measure of standing it shows (Reddit karma, Stack Exchange reputation).
     followers: int | None = None
+    # What the profile says of the account, where the source gives it (issue 18): the
+    # people module reads the bio and links for "maybe the same person" suggestions, the
+    # bot judge reads the account's age and shape. Plain text, capped by the source.
+    bio: str | None = None  # the profile's self-description
+    links: tuple[str, ...] = ()  # websites the profile names (not its own page, ``url``)
+    created_at: datetime | None = None  # when the account was made
+    following: int | None = None  # accounts it follows
+    posts: int | None = None  # posts it has made, all told
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +173,10 @@ class Mention:
     # Set when the post was deleted at its source: the mention is a tombstone, its words
     # cleared, kept only so the id is never stored again.
     deleted_at: datetime | None = None
+    # A near-copy of another stored mention (a syndicated article, a cross-post): the id of
+    # its cluster's head, the first of the copies stored. A copy is stored and searchable
+    # but never alerts on its own (listener.pipeline.copies).
+    copy_of: str | None = None
 
 
 class SourceHealth(StrEnum):

@@ -27,6 +27,7 @@ _OTHER |= {
     "judgments": Judgments(complaint=True, sentiment=-0.5),
     "edited_at": T0,
     "deleted_at": T0,
+    "copy_of": "feed:head",
 }
 
 

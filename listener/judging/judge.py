@@ -22,6 +22,7 @@ from typing import NamedTuple
 from listener.config.judgments import JudgmentSettings
 from listener.config.settings import BrandSettings
 from listener.judging.abuse import abuse_flags
+from listener.judging.bots import AccountActivity
 from listener.judging.complaint import (
     ComplaintSignals,
     ComplaintVerdict,
@@ -132,8 +133,9 @@ class Judge:
         judge._models = dict(models)
         return judge
 
-    def judge(self, mention: Mention) -> Judgments:
-        """Every judgment of ``mention``, each with its evidence."""
+    def judge(self, mention: Mention, activity: AccountActivity | None = None) -> Judgments:
+        """Every judgment of ``mention``, each with its evidence; ``activity`` (the
+        account's recent posting, when the pipeline read it) feeds the bot judge."""
         text = f"{mention.title}\n{mention.text}".strip()
         return self.judge_text(
             text,

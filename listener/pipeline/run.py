@@ -17,11 +17,14 @@ from typing import Protocol
 
 from listener.clock import Clock, utcnow
 from listener.config.settings import Settings
+from listener.judging.bots import AccountActivity
 from listener.judging.judge import Judge
 from listener.judging.learning import ComplaintModel
 from listener.logs import fields
 from listener.models import Mention, RawItem
+from listener.pipeline.activity import ActivityLookups, account_activity
 from listener.pipeline.brands import compile_brands, match_brands
+from listener.pipeline.copies import NearCopies, NearCopyLookups, marked
 from listener.pipeline.dedupe import DedupeLookups, dedupe
 from listener.pipeline.normalize import mention_id, normalize, scrub_item
 from listener.pipeline.revise import revision_of, sort_items
@@ -33,7 +36,7 @@ from listener.store.alert_contract import OnStored
 log = logging.getLogger("listener.pipeline")
 
 
-class PipelineStore(DedupeLookups, Protocol):
+class PipelineStore(DedupeLookups, NearCopyLookups, ActivityLookups, Protocol):
     def insert_mentions(
         self,
         mentions: Sequence[Mention],
@@ -47,13 +50,14 @@ class PipelineStore(DedupeLookups, Protocol):
     def revise_mentions(self, mentions: Sequence[Mention]) -> int: ...
 
 
-def judge(judge: Judge, mention: Mention) -> Mention:
-    """Stage 4: attach the judgments (title and text together: headlines carry tone too).
+def judge(judge: Judge, mention: Mention, activity: AccountActivity | None = None) -> Mention:
+    """Stage 4: attach the judgments (title and text together: headlines carry tone too);
+    ``activity``, the account's recent posting, informs the bot judge.
 
     A language the source did not state is filled in from the judge's detection, so
     ``lang:`` searches and the brands' language lists see it.
     """
-    judgments = judge.judge(mention)
+    judgments = judge.judge(mention, activity)
     return with_changes(
         mention, judgments=judgments, language=mention.language or judgments.language
     )
@@ -77,6 +81,7 @@ class Pipeline:
         self._brands = compile_brands(settings.brands)
         self._screen: BrandScreen | None = None
         self._judge = Judge(settings.judgments, settings.brands)
+        self._copies = NearCopies()
         self._store = store
         self._clock = clock
 
@@ -102,12 +107,15 @@ class Pipeline:
         since = now - self._settings.dedupe_window
         # First pass on reader connections: skip judging what is already known.
         fresh = dedupe(matched, self._store, source=source, since=since, report=report)
-        judged = [judge(self._judge, mention) for mention in fresh]
+        copies = self._copies.find(fresh, self._store, since=since)
+        activity = account_activity(fresh, self._store, copies=copies, now=now)
+        judged = [judge(self._judge, marked(m, copies), activity.get(m.id)) for m in fresh]
 
         def recheck(lookups: DedupeLookups) -> Sequence[Mention]:
             # Second pass inside the store's write transaction: another source or process
-            # may have stored the same article since the first pass.
-            return dedupe(judged, lookups, source=source, since=since, report=report)
+            # may have stored the same article (or a near-copy of it) since the first pass.
+            kept = dedupe(judged, lookups, source=source, since=since, report=report)
+            return self._copies.recheck(kept, lookups, since=since)
 
         report.stored = self._store.insert_mentions(
             judged, recheck=recheck, on_stored=self._on_stored

@@ -10,8 +10,9 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 
-from listener.models import Judgments
-from listener.store.base import LabelledMention, StoredModel
+from listener.models import Judgments, Mention
+from listener.store import rollups, rows
+from listener.store.base import LabelledMention, StoredModel, UnknownMention
 from listener.store.rows import parse_ts, row_to_mention
 
 PERSON = "person"  # complaint_by when a person decided
@@ -77,3 +78,21 @@ def row_to_model(row: sqlite3.Row) -> StoredModel:
         positives=row["positives"],
         trained_at=parse_ts(row["trained_at"]),
     )
+
+
+def mention_on(conn: sqlite3.Connection, mention_id: str) -> Mention:
+    row = conn.execute(rows.SELECT_MENTION, (mention_id,)).fetchone()
+    if row is None:
+        raise UnknownMention(mention_id)
+    return rows.row_to_mention(row)
+
+
+def write_judgments_on(
+    conn: sqlite3.Connection, mention_id: str, judgments: Judgments, *, with_rollups: bool
+) -> None:
+    """Rewrite a mention's judgments: JSON, flat columns and tags, inside the caller's
+    transaction (so a search never sees new columns with old tags). The columns' counts
+    move by trigger; the tags' by ``rollups.rewrite_tags`` (when the store has rollups)."""
+    conn.execute(rows.UPDATE_JUDGMENTS, (*rows.judgment_columns(judgments), mention_id))
+    tag_rows = rows.tag_rows(mention_id, judgments)
+    rollups.rewrite_tags(conn, mention_id, tag_rows, counted=with_rollups)

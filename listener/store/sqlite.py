@@ -30,6 +30,7 @@ from typing import Self
 from listener.models import Judgments, Mention, SourceState
 from listener.query import QueryError
 from listener.store import labelling, letters, lookups, revisions, rollups, rows, state_rows
+from listener.store.activity_reads import ActivityRows
 from listener.store.alert_contract import OnStored
 from listener.store.alert_decide import decide_alerts_on
 from listener.store.base import (
@@ -41,9 +42,11 @@ from listener.store.base import (
     SearchHit,
     StoredModel,
     StoreError,
-    UnknownMention,
 )
 from listener.store.connection import connect
+from listener.store.erasure import ErasureRows
+from listener.store.near_prints import NearCopyRows, write_prints_on
+from listener.store.people import PeopleRows, write_profile_keys_on
 from listener.store.schema import MIGRATIONS, Migration, migrate
 from listener.store.schema_scale import FILTERS_SCHEMA
 from listener.store.schema_stats import ROLLUPS_SCHEMA
@@ -54,7 +57,9 @@ from listener.store.stream_rows import StreamHealthRows
 _MAX_IDLE_READERS = 8
 
 
-class SQLiteStore(SQLiteAlerts, StreamHealthRows):
+class SQLiteStore(
+    SQLiteAlerts, StreamHealthRows, PeopleRows, ErasureRows, NearCopyRows, ActivityRows
+):
     """The SQLite implementation of ``listener.store.Store`` (alerts and the outbox in
     ``listener.store.sqlite_alerts``)."""
 
@@ -165,6 +170,8 @@ class SQLiteStore(SQLiteAlerts, StreamHealthRows):
             conn.executemany(rows.INSERT_BRAND, rows.brand_rows(new))
             conn.executemany(rows.UPSERT_HASH, rows.hash_rows(new))
             conn.executemany(rows.UPSERT_AUTHOR, rows.author_rows(new))
+            write_profile_keys_on(conn, new)
+            write_prints_on(conn, new)
             tag_rows = [t for m in new for t in rows.tag_rows(m.id, m.judgments)]
             conn.executemany(rows.INSERT_TAG, tag_rows)
             if self._writes_rollups:
@@ -237,8 +244,10 @@ class SQLiteStore(SQLiteAlerts, StreamHealthRows):
 
     def update_judgments(self, mention_id: str, judgments: Judgments) -> Mention:
         with self._write() as conn:
-            mention = _mention_in(conn, mention_id)
-            _write_judgments(conn, mention_id, judgments, with_rollups=self._writes_rollups)
+            mention = labelling.mention_on(conn, mention_id)
+            labelling.write_judgments_on(
+                conn, mention_id, judgments, with_rollups=self._writes_rollups
+            )
         return replace(mention, judgments=judgments)
 
     def set_complaint_label(
@@ -247,10 +256,12 @@ class SQLiteStore(SQLiteAlerts, StreamHealthRows):
         if not by.strip():
             raise ValueError("a label needs the name of who set it")
         with self._write() as conn:
-            mention = _mention_in(conn, mention_id)
+            mention = labelling.mention_on(conn, mention_id)
             judgments = labelling.person_verdict(mention.judgments, is_complaint, by)
             conn.execute(labelling.UPSERT_LABEL, (mention_id, int(is_complaint), rows.ts(at), by))
-            _write_judgments(conn, mention_id, judgments, with_rollups=self._writes_rollups)
+            labelling.write_judgments_on(
+                conn, mention_id, judgments, with_rollups=self._writes_rollups
+            )
         return replace(mention, judgments=judgments)
 
     def labelled_mentions(self, brand: str | None = None) -> list[LabelledMention]:
@@ -370,24 +381,6 @@ class SQLiteStore(SQLiteAlerts, StreamHealthRows):
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def _mention_in(conn: sqlite3.Connection, mention_id: str) -> Mention:
-    row = conn.execute(rows.SELECT_MENTION, (mention_id,)).fetchone()
-    if row is None:
-        raise UnknownMention(mention_id)
-    return rows.row_to_mention(row)
-
-
-def _write_judgments(
-    conn: sqlite3.Connection, mention_id: str, judgments: Judgments, *, with_rollups: bool
-) -> None:
-    """Rewrite a mention's judgments: JSON, flat columns and tags, inside the caller's
-    transaction (so a search never sees new columns with old tags). The columns' counts
-    move by trigger; the tags' by ``rollups.rewrite_tags`` (when the store has rollups)."""
-    conn.execute(rows.UPDATE_JUDGMENTS, (*rows.judgment_columns(judgments), mention_id))
-    tag_rows = rows.tag_rows(mention_id, judgments)
-    rollups.rewrite_tags(conn, mention_id, tag_rows, counted=with_rollups)
 
 
 def open_store(path: str | Path) -> SQLiteStore:

@@ -75,16 +75,25 @@ class SessionsEnded(BaseModel):
 
 def _user_out(user: User) -> UserOut:
     return UserOut.model_validate(
-        {"name": user.name, "role": user.role, "created_at": user.created_at,
-         "disabled": user.disabled}
+        {
+            "name": user.name,
+            "role": user.role,
+            "created_at": user.created_at,
+            "disabled": user.disabled,
+        }
     )
 
 
 def _token_out(token: ApiToken) -> TokenOut:
     return TokenOut.model_validate(
-        {"name": token.name, "role": token.role, "created_at": token.created_at,
-         "created_by": token.created_by, "last_used_at": token.last_used_at,
-         "revoked_at": token.revoked_at}
+        {
+            "name": token.name,
+            "role": token.role,
+            "created_at": token.created_at,
+            "created_by": token.created_by,
+            "last_used_at": token.last_used_at,
+            "revoked_at": token.revoked_at,
+        }
     )
 
 

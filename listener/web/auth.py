@@ -155,8 +155,9 @@ def _unauthenticated(request: Request, detail: str) -> HTTPException:
         parts = urlsplit(here)
         back = parts.path + (f"?{parts.query}" if parts.query else "") if here else "/"
         login = f"/login?next={quote(back or '/', safe='')}"
-        return HTTPException(status_code=401, detail=detail, headers={**challenge,
-                                                                      "HX-Redirect": login})
+        return HTTPException(
+            status_code=401, detail=detail, headers={**challenge, "HX-Redirect": login}
+        )
     if request.method in ("GET", "HEAD"):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return HTTPException(

@@ -131,9 +131,7 @@ def login(
         accounts.end_session(store, earlier)
     log.info("signed in", extra=fields(user=user.name, address=address))
     policy = session_policy(web)
-    token = accounts.start_session(
-        store, user, request.headers.get("user-agent"), now, policy
-    )
+    token = accounts.start_session(store, user, request.headers.get("user-agent"), now, policy)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -150,7 +148,10 @@ def login(
 def _signed_out(request: Request, context: WebContext) -> Response:
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(
-        SESSION_COOKIE, path="/", httponly=True, samesite="lax",
+        SESSION_COOKIE,
+        path="/",
+        httponly=True,
+        samesite="lax",
         secure=is_https(request, context.settings.web),
     )
     return response
@@ -232,9 +233,7 @@ def _attempt(request: Request, context: WebContext, done: str, action: Any) -> H
     try:
         result = action()
     except HTTPException as refused:
-        return _admin_page(
-            request, context, error=str(refused.detail), status=refused.status_code
-        )
+        return _admin_page(request, context, error=str(refused.detail), status=refused.status_code)
     except ValidationError as invalid:
         words = "; ".join(str(problem["msg"]) for problem in invalid.errors())
         return _admin_page(request, context, error=words, status=422)
@@ -277,21 +276,21 @@ def admin_add_user(
 
 
 @router.post("/admin/users/remove")
-def admin_remove_user(request: Request, context: Context, _who: Admin, name: Field) -> (
-    HTMLResponse
-):
+def admin_remove_user(request: Request, context: Context, _who: Admin, name: Field) -> HTMLResponse:
     return _attempt(
-        request, context, f"Removed {name}; their sessions have ended.",
+        request,
+        context,
+        f"Removed {name}; their sessions have ended.",
         lambda: views.remove_user(context, name),
     )
 
 
 @router.post("/admin/users/logout")
-def admin_logout_user(request: Request, context: Context, _who: Admin, name: Field) -> (
-    HTMLResponse
-):
+def admin_logout_user(request: Request, context: Context, _who: Admin, name: Field) -> HTMLResponse:
     return _attempt(
-        request, context, f"Signed {name} out everywhere.",
+        request,
+        context,
+        f"Signed {name} out everywhere.",
         lambda: views.end_user_sessions(context, name),
     )
 
@@ -308,10 +307,12 @@ def admin_create_token(
 
 
 @router.post("/admin/tokens/revoke")
-def admin_revoke_token(request: Request, context: Context, _who: Admin, name: Field) -> (
-    HTMLResponse
-):
+def admin_revoke_token(
+    request: Request, context: Context, _who: Admin, name: Field
+) -> HTMLResponse:
     return _attempt(
-        request, context, f"Revoked token {name}: scripts sending it are refused from now on.",
+        request,
+        context,
+        f"Revoked token {name}: scripts sending it are refused from now on.",
         lambda: views.revoke_token(context, name),
     )

@@ -17,7 +17,7 @@ def record_login_failure(
     with write_conn(store) as conn:
         conn.execute(
             "INSERT INTO login_failures (name, address, failed_at) VALUES (?, ?, ?)",
-            (name[:MAX_NAME_CHARS * 4], address, ts(now)),
+            (name[: MAX_NAME_CHARS * 4], address, ts(now)),
         )
         # Failures older than the window no longer count; dropping them here keeps the
         # table as small as the attack currently under way.

@@ -96,7 +96,5 @@ def token_bearer(store: SQLiteStore, secret: str, now: datetime) -> ApiToken | N
     token = _row_to_token(row)
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
         with write_conn(store) as conn:
-            conn.execute(
-                "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", (ts(now), token.id)
-            )
+            conn.execute("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", (ts(now), token.id))
     return token
