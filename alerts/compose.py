@@ -15,9 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from alerts.message import (
+    COPY_LINES,
     MESSAGE_TEXT_CHARS,
     AlertMessage,
     AuthorHistory,
+    CopyLine,
     HistoryItem,
     JudgmentLine,
     MentionView,
@@ -27,6 +29,7 @@ from listener.config.settings import Settings
 from listener.models import Alert, AlertKind, AlertState, Delivery, Finding, Mention
 from listener.sources.registry import same_network_types
 from listener.store import Store
+from listener.store.near_prints import CopyRef
 
 DELETED_TEXT = "(deleted at its source)"
 EXCERPT_CHARS = 200  # an earlier mention in the author's history: a reminder, not the post
@@ -49,10 +52,14 @@ def compose(store: Store, settings: Settings, alert: Alert, delivery: Delivery) 
     examples: tuple[MentionView, ...] = ()
     lead = store.get_mention(alert.lead_mention_id) if alert.lead_mention_id else None
     if alert.kind in WAVE_KINDS:
-        found = (store.get_mention(i) for i in _example_ids(alert))
-        examples = tuple(mention_view(m) for m in found if m is not None)
+        found = [m for m in (store.get_mention(i) for i in _example_ids(alert)) if m is not None]
+        # A story and its near-copies are one example: the copies show as "also on".
+        shown = {m.id for m in found}
+        found = [m for m in found if m.copy_of is None or m.copy_of not in shown]
+        copies = store.copies_of([m.id for m in found])
+        examples = tuple(mention_view(m, copies.get(m.id, ())) for m in found)
     elif lead is not None:
-        mention = mention_view(lead)
+        mention = mention_view(lead, store.copies_of([lead.id]).get(lead.id, ()))
         history = author_history(store, settings, lead, alert)
     return AlertMessage(
         alert_id=alert.id,
@@ -82,8 +89,29 @@ def cap(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def mention_view(m: Mention) -> MentionView:
+def copy_lines(copies: Sequence[CopyRef]) -> tuple[tuple[CopyLine, ...], int]:
+    """The other sources a story ran on, one line each (its oldest copy there), capped to
+    ``COPY_LINES``; and how many sources there are in all."""
+    by_source: dict[str, CopyRef] = {}
+    for ref in copies:
+        by_source.setdefault(ref.source, ref)
+    lines = tuple(
+        CopyLine(
+            mention_id=ref.mention_id,
+            source=cap(ref.source, EXCERPT_CHARS),
+            source_type=ref.source_type,
+            url=ref.url,
+            title=cap(ref.title, EXCERPT_CHARS),
+            published_at=ref.published_at,
+        )
+        for ref in list(by_source.values())[:COPY_LINES]
+    )
+    return lines, len(by_source)
+
+
+def mention_view(m: Mention, copies: Sequence[CopyRef] = ()) -> MentionView:
     deleted = m.deleted_at is not None
+    lines, sources = copy_lines(copies)
     return MentionView(
         id=m.id,
         source=m.source,
@@ -101,6 +129,9 @@ def mention_view(m: Mention) -> MentionView:
         sentiment_label=m.judgments.sentiment_label.value,
         # A tombstone's judgments are about words nobody can read any more: not shown.
         judgments=() if deleted else judgment_lines(m),
+        copies=lines,
+        copy_sources=sources,
+        copy_of=m.copy_of,
     )
 
 

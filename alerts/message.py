@@ -16,6 +16,8 @@ from listener.models import AlertKind, AlertState, DeliveryEvent, ReplyDraft, Se
 
 # Mention text shown in a message is cut to this many characters (the link has the rest).
 MESSAGE_TEXT_CHARS = 1200
+# A message lists this many of the other sources a story ran on, then "and N more".
+COPY_LINES = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +26,19 @@ class JudgmentLine:
 
     label: str
     evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CopyLine:
+    """One other source a story ran on: its name (settings text) and title (internet text)
+    are raw here, escaped by each channel's template."""
+
+    mention_id: str
+    source: str
+    source_type: str
+    url: str | None
+    title: str  # capped
+    published_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +58,15 @@ class MentionView:
     published_at: datetime
     sentiment_label: str
     judgments: tuple[JudgmentLine, ...] = ()
+    # Near-copies (issue 18): a head lists where else the story ran; a copy names its head.
+    copies: tuple[CopyLine, ...] = ()  # capped to COPY_LINES, one per source, oldest first
+    copy_sources: int = 0  # every source the story also ran on ("also on N sources")
+    copy_of: str | None = None  # the head's mention id when this mention is a copy
+
+    @property
+    def more_copies(self) -> int:
+        """Sources beyond the ones listed ("and N more")."""
+        return max(self.copy_sources - len(self.copies), 0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,10 @@ Schema 1 (fields are only ever added; a breaking change gets ``"schema": 2``)::
                        created_at (ISO 8601 UTC), link, folded, assignee, details}
     mention           null | {id, source, source_type, url, author: {handle, name, url,
                        followers}, reach, title, text, language, published_at,
-                       sentiment, judgments: [{label, evidence: [..]}]}
+                       sentiment, judgments: [{label, evidence: [..]}],
+                       copy_of (the head's mention id when this is a near-copy, else null),
+                       copy_sources (how many other sources ran the story),
+                       copies: [{source, url, published_at}]  (one per source, at most 5)}
     author_history    null | {mention_count, first_seen_at, tags, note, open_alerts,
                        recent: [{published_at, source, url, excerpt, complaint}]}
     examples          [mention, ...]  (incidents, shifts, digests)
@@ -103,6 +106,12 @@ def mention_payload(m: MentionView) -> dict[str, Any]:
         "published_at": _iso(m.published_at),
         "sentiment": m.sentiment_label,
         "judgments": [{"label": j.label, "evidence": list(j.evidence)} for j in m.judgments],
+        "copy_of": m.copy_of,
+        "copy_sources": m.copy_sources,
+        "copies": [
+            {"source": c.source, "url": c.url, "published_at": _iso(c.published_at)}
+            for c in m.copies
+        ],
     }
 
 

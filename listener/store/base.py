@@ -28,6 +28,7 @@ from listener.models import (
     SourceState,
 )
 from listener.store.alert_contract import AlertStore, OnStored
+from listener.store.near_prints import CopyRef
 
 # Control characters, not "[" "]" or "<mark>": a mention's text cannot be trusted to lack
 # those, while a consumer can escape the text first and then turn these into colour or
@@ -243,6 +244,10 @@ class Store(DuplicateLookups, AlertStore, Protocol):
         ...
 
     def get_author(self, source_type: str, handle: str) -> AuthorRecord | None: ...
+
+    def copies_of(self, head_ids: Iterable[str]) -> dict[str, list[CopyRef]]:
+        """The live near-copies of each of ``head_ids``, oldest first (every id is a key)."""
+        ...
 
     def count_mentions(self) -> int:
         """How many mentions are stored, tombstones left out."""
