@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -147,6 +148,8 @@ class Judge:
             title=mention.title,
             source_type=mention.source_type,
             url=mention.url,
+            activity=activity,
+            posted_at=mention.published_at,
         )
 
     def judge_text(
@@ -161,10 +164,14 @@ class Judge:
         title: str = "",
         source_type: str | None = None,
         url: str | None = None,
+        activity: AccountActivity | None = None,
+        posted_at: datetime | None = None,
     ) -> Judgments:
         """Judge a bare text (with whatever is known about it): the bench and drafts use this.
 
-        ``title``, ``source_type`` and ``url`` tell a news item from a customer's post."""
+        ``title``, ``source_type`` and ``url`` tell a news item from a customer's post;
+        ``activity`` and ``posted_at`` (the account's recent posting, the post's time) feed
+        the bot judge."""
         reading = self._read(text, language, rating, brands)
         sentiment, rules = reading.sentiment, reading.rules
         model = self._model_for(brands) if brands else None
@@ -220,7 +227,7 @@ class Judge:
         if danger:
             topics = (Finding("safety", danger.safety), *topics)
         author = author or _NO_AUTHOR
-        flags = spam_flags(text, author) + abuse_flags(text)
+        flags = spam_flags(text, author, activity, posted_at=posted_at) + abuse_flags(text)
         if press:
             flags += (Finding(Flag.PRESS, press),)
         reach_evidence: tuple[str, ...] = ()

@@ -17,8 +17,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import datetime
 from operator import eq
 
+from listener.judging.bots import (
+    AccountActivity,
+    Signal,
+    activity_signals,
+    bot_verdict,
+    name_signals,
+    profile_signals,
+    repeated_link_spam,
+)
 from listener.judging.indic_judgments import indic_urgency
 from listener.judging.phrases import MAX_SIGNAL_TEXT, Lexicon, SignalText, read_text
 from listener.models import Author, Engagement, Finding, Flag, Urgency
@@ -46,16 +56,10 @@ _PROMO_WEIGHTS = {
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _HASHTAG = re.compile(r"(?<![\w#])#\w+")
 _HANDLE = re.compile(r"(?<![\w@])@\w+")
-# Default-looking handle: a name then six or more digits ("jane48210937").
-_NUMBERED_HANDLE = re.compile(r"[a-z][a-z_]*\d{6,}")
-# "bot" as its own part of a handle ("news_bot", "bot4deals", "dealsbot"), not "robot",
-# "abbot", "talbot", "botanist".
-_BOT_HANDLE = re.compile(r"(?:^|[_.\d-])bots?(?:$|[_.\d-])|(?<!ro)(?<!ab)(?<!tal)(?<!ca)bots?$")
-_BOT_NAME = re.compile(r"\bbot\b|\bautomated\b")
 
 # Structural signals: (count at which it is a signal, count at which it is strong, label).
 _LINKS, _HASHTAGS, _HANDLES = (4, 6, "links"), (6, 10, "hashtags"), (5, 8, "@handles")
-_ENOUGH = 2  # a strong signal weighs 2, a weak one 1; a flag needs 2
+_ENOUGH = 2  # a strong spam signal weighs 2, a weak one 1; a flag needs 2
 
 
 def _count_signal(found: int, rule: tuple[int, int, str]) -> tuple[int, str] | None:
@@ -80,19 +84,37 @@ def _repeated(text: SignalText) -> str | None:
     return None
 
 
-def spam_flags(text: str, author: Author) -> tuple[Finding, ...]:
+def spam_flags(
+    text: str,
+    author: Author,
+    activity: AccountActivity | None = None,
+    *,
+    posted_at: datetime | None = None,
+) -> tuple[Finding, ...]:
     """Finding("spam") for promotion and link farms, Finding("bot") for automated accounts.
 
-    Each signal weighs 1 (weak: a customer may say "giveaway" or post six hashtags) or 2
-    (strong: "follow & rt", a crypto airdrop, "bot" in the handle); a flag needs 2.
+    Spam: each signal weighs 1 (weak: a customer may say "giveaway" or post six hashtags)
+    or 2 (strong: "follow & rt", a crypto airdrop, link-only posts to one domain again and
+    again); a flag needs 2. Bot: the account's name, profile and recent posting
+    (``activity``, when the pipeline read it; ``posted_at`` dates the post against the
+    account's age) beside the text's own cues, weighed by ``bots.bot_verdict``.
     """
     read = read_text(text)
     prepared = read.prepared
     spam: list[tuple[int, str]] = []
-    bot = _account_signals(author)
+    bot = name_signals(author)
+    if author.created_at is not None or author.following is not None or author.posts:
+        bot += profile_signals(author, posted_at)
+    if activity is not None:
+        bot += activity_signals(activity)
+        if link_spam := repeated_link_spam(activity):
+            spam.append(link_spam)
     for family, phrase in _PROMO.find(read):
         kind, weight = _PROMO_WEIGHTS[family]
-        (spam if kind is Flag.SPAM else bot).append((weight, f"phrase '{phrase}'"))
+        if kind is Flag.SPAM:
+            spam.append((weight, f"phrase '{phrase}'"))
+        else:
+            bot.append(Signal("text", weight, f"phrase '{phrase}'"))
     # The str checks skip the regexes for the many posts that cannot reach a threshold.
     if "http" in prepared or "www." in prepared:
         urls = _URL.findall(prepared)
@@ -111,26 +133,12 @@ def spam_flags(text: str, author: Author) -> tuple[Finding, ...]:
         spam.append((1, f"repeated '{repeat}'"))
     if not spam and not bot:
         return ()
-    return tuple(
-        Finding(flag.value, tuple(reason for _, reason in found))
-        for flag, found in ((Flag.SPAM, spam), (Flag.BOT, bot))
-        if found and sum(weight for weight, _ in found) >= _ENOUGH
-    )
-
-
-def _account_signals(author: Author) -> list[tuple[int, str]]:
-    if author.handle is None and author.name is None:
-        return []  # the usual bare text: nothing to read
-    signals: list[tuple[int, str]] = []
-    handle = (author.handle or "").lstrip("@").lower()
-    if "bot" in handle and _BOT_HANDLE.search(handle):
-        signals.append((2, f"'bot' in handle '{handle}'"))
-    elif handle[-6:].isdigit() and _NUMBERED_HANDLE.fullmatch(handle):
-        signals.append((1, f"numbered handle '{handle}'"))
-    name = (author.name or "").lower()
-    if ("bot" in name or "automated" in name) and _BOT_NAME.search(name):
-        signals.append((2, f"'bot' in name '{author.name}'"))
-    return signals
+    found: list[Finding] = []
+    if spam and sum(weight for weight, _ in spam) >= _ENOUGH:
+        found.append(Finding(Flag.SPAM.value, tuple(reason for _, reason in spam)))
+    if bot and (bot_evidence := bot_verdict(bot)):
+        found.append(Finding(Flag.BOT.value, bot_evidence))
+    return tuple(found)
 
 
 # ---- reach -----------------------------------------------------------------------------------
