@@ -2,22 +2,277 @@
 words removed on request, leaving an opaque tombstone and an audit line; mentions past
 ``storage.retention`` pruned, keeping the rollup counts.
 
-Contract written by the lead; the erasure slice fills it in.
+After an erasure the words are gone from the rows but may still sit in freed pages, in FTS5
+segments not yet merged and in the WAL: the erasure runs with ``secure_delete`` (freed
+content is zeroed), merges both full-text indexes (``optimize``) and checkpoints the WAL
+(``TRUNCATE``). Backups are outside the file: docs/privacy.md says what an operator does.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-__all__ = ["ErasureRows"]
+from listener.store import erasure_marks, rows
+from listener.store.base import StoreError
+from listener.store.erasure_rows import author_keyed_tables, erase_accounts_on
+from listener.store.people import Account
+
+__all__ = ["AuditEntry", "ErasureReport", "ErasureRows", "NothingToErase"]
+
+log = logging.getLogger("listener.erasure")
+
+_FTS_TABLES = ("mentions_fts", "mentions_letters")
+
+
+class NothingToErase(StoreError):
+    """No mention, author or person matched what was asked to be erased."""
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureReport:
+    """What an erasure (or a preview of one) removed: rows of each kind, never whose."""
+
+    scope: str  # "author", "person" or "retention"
+    asked_by: str
+    reason: str
+    at: datetime
+    counts: dict[str, int] = field(default_factory=dict)
+    audit_id: int | None = None  # None for a preview
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    scope: str
+    asked_by: str
+    reason: str
+    counts: dict[str, int]
+
+
+class _Preview(Exception):
+    def __init__(self, counts: dict[str, int]) -> None:
+        self.counts = counts
 
 
 class ErasureRows:
     """The store's erasure and retention methods; mixed into ``SQLiteStore``."""
+
+    _writer: sqlite3.Connection
+    _write_lock: threading.Lock
 
     def _write(self) -> AbstractContextManager[sqlite3.Connection]:
         raise NotImplementedError
 
     def _read(self) -> AbstractContextManager[sqlite3.Connection]:
         raise NotImplementedError
+
+    # -- erasure -------------------------------------------------------------------
+
+    def preview_erasure(
+        self, accounts: Sequence[Account], *, person_id: int | None = None
+    ) -> dict[str, int]:
+        """The counts ``erase_accounts`` (or ``erase_person``) would report, erasing nothing:
+        the same work in a transaction that is rolled back."""
+        try:
+            with self._write() as conn:
+                counts = self._erase_on(conn, accounts, person_id)
+                raise _Preview(counts)
+        except _Preview as preview:
+            return preview.counts
+
+    def erase_accounts(
+        self, accounts: Sequence[Account], *, asked_by: str, reason: str, scope: str = "author"
+    ) -> ErasureReport:
+        """Erase every mention, author row and person link of ``accounts`` (the caller names
+        each of the network's types) in one transaction; raise ``NothingToErase`` when none
+        matched."""
+        return self._erase(accounts, None, asked_by=asked_by, reason=reason, scope=scope)
+
+    def erase_person(self, person_id: int, *, asked_by: str, reason: str) -> ErasureReport:
+        """Erase the person and every account linked to them."""
+        return self._erase(
+            self.accounts_of_person(person_id), person_id, asked_by=asked_by, reason=reason,
+            scope="person",
+        )  # fmt: skip
+
+    def accounts_of_person(self, person_id: int) -> list[Account]:
+        with self._read() as conn:
+            if not _has_table(conn, "person_accounts"):
+                return []
+            columns = _columns(conn, "person_accounts")
+            handle = "handle" if "handle" in columns else "handle_key"
+            found = conn.execute(
+                f"SELECT source_type, {handle} FROM person_accounts WHERE person_id = ?",  # noqa: S608
+                (person_id,),
+            )
+            return [Account(r[0], r[1]) for r in found]
+
+    def _erase(
+        self,
+        accounts: Sequence[Account],
+        person_id: int | None,
+        *,
+        asked_by: str,
+        reason: str,
+        scope: str,
+    ) -> ErasureReport:
+        at = datetime.now(UTC)
+        with self._write() as conn:
+            secure = conn.execute("PRAGMA secure_delete").fetchone()[0]
+            conn.execute("PRAGMA secure_delete = ON")
+            try:
+                counts = self._erase_on(conn, accounts, person_id)
+                if not counts:
+                    raise NothingToErase("nothing matched: no mention, author or person")
+                audit_id = _audit_on(conn, at, scope, asked_by, reason, counts)
+                for table in _FTS_TABLES:
+                    if _has_table(conn, table):
+                        # Deleted tokens stay in old segments until merged.
+                        conn.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")  # noqa: S608
+            finally:
+                conn.execute(f"PRAGMA secure_delete = {int(secure)}")
+        self._checkpoint()
+        report = ErasureReport(scope, asked_by, reason, at, counts, audit_id)
+        log.warning(
+            "erased on request",
+            extra={"fields": {"audit_id": audit_id, "scope": scope, "asked_by": asked_by,
+                              "reason": reason, **counts}},
+        )  # fmt: skip
+        return report
+
+    def _erase_on(
+        self, conn: sqlite3.Connection, accounts: Sequence[Account], person_id: int | None
+    ) -> dict[str, int]:
+        counts = erase_accounts_on(conn, [(a.source_type, a.handle) for a in accounts])
+        if person_id is not None:
+            counts.update(_erase_person_rows_on(conn, person_id))
+        return counts
+
+    def _checkpoint(self) -> None:
+        # Old page versions live in the WAL until a checkpoint copies and truncates it; a
+        # reader still open on an old snapshot makes it partial, the next one finishes it.
+        with self._write_lock:
+            busy, _, _ = self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            log.warning("erasure checkpoint partial: a reader was busy; the next one ends it")
+
+    def erasure_audit(self, *, limit: int = 200) -> list[AuditEntry]:
+        with self._read() as conn:
+            found = conn.execute(
+                "SELECT id, at, scope, asked_by, reason, counts FROM erasures"
+                " ORDER BY id DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [
+            AuditEntry(r[0], rows.parse_ts(r[1]), r[2], r[3], r[4], json.loads(r[5])) for r in found
+        ]
+
+    # -- retention -----------------------------------------------------------------
+
+    def prune_published_before(
+        self, cutoff: datetime, *, batch: int = 5000, now: datetime | None = None
+    ) -> ErasureReport:
+        """Delete the mentions published before ``cutoff``, ``batch`` to a transaction so
+        the writer is never held long, each leaving an opaque tombstone; their index, filter
+        and tag rows go with them, the rollup counts stay (no DELETE trigger, on purpose).
+        Authors not seen since ``cutoff`` go too; links of hand-made people stay."""
+        at = now or datetime.now(UTC)
+        counts = {"mentions": 0, "authors": 0}
+        while True:
+            with self._write() as conn:
+                found = conn.execute(
+                    "SELECT seq, id FROM mentions WHERE published_at < ? LIMIT ?",
+                    (rows.ts(cutoff), batch),
+                ).fetchall()
+                if not found:
+                    break
+                key = erasure_marks.store_key_on(conn)
+                if key is not None:
+                    erasure_marks.mark_erased_on(conn, key, (r[1] for r in found))
+                conn.execute(
+                    "DELETE FROM mentions WHERE seq IN (SELECT value FROM json_each(?))",
+                    (json.dumps([r[0] for r in found]),),
+                )
+                counts["mentions"] += len(found)
+            if len(found) < batch:
+                break
+        with self._write() as conn:
+            counts["authors"] = conn.execute(
+                "DELETE FROM authors WHERE last_seen_at < ?", (rows.ts(cutoff),)
+            ).rowcount
+            for table in author_keyed_tables(conn):
+                if table == "authors" or "person" in table:
+                    continue
+                counts[table] = conn.execute(
+                    f"DELETE FROM {table} WHERE NOT EXISTS (SELECT 1 FROM authors a"  # noqa: S608
+                    f" WHERE a.source_type = {table}.source_type"
+                    f" AND ltrim(a.handle_key, '@') = ltrim({table}.handle_key, '@'))"
+                ).rowcount
+            kept = {k: v for k, v in counts.items() if v}
+            audit_id = (
+                _audit_on(
+                    conn, at, "retention", "retention", f"published before {rows.ts(cutoff)}", kept
+                )
+                if kept
+                else None
+            )
+        if counts["mentions"]:
+            self._checkpoint()
+        return ErasureReport("retention", "retention", "", at, kept, audit_id)
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+    return found.fetchone() is not None
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+
+
+def _erase_person_rows_on(conn: sqlite3.Connection, person_id: int) -> dict[str, int]:
+    # The person row holds a name and a note; rows keyed by the person go with it.
+    counts: dict[str, int] = {}
+    for (table,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ).fetchall():
+        if "person_id" in _columns(conn, table):
+            counts[table] = conn.execute(
+                f"DELETE FROM {table} WHERE person_id = ?",  # noqa: S608
+                (person_id,),
+            ).rowcount
+    if _has_table(conn, "people"):
+        counts["people"] = conn.execute("DELETE FROM people WHERE id = ?", (person_id,)).rowcount
+    return {k: v for k, v in counts.items() if v}
+
+
+def _audit_on(
+    conn: sqlite3.Connection,
+    at: datetime,
+    scope: str,
+    asked_by: str,
+    reason: str,
+    counts: dict[str, int],
+) -> int:
+    found = conn.execute(
+        "INSERT INTO erasures (at, scope, asked_by, reason, counts) VALUES (?, ?, ?, ?, ?)",
+        (rows.ts(at), scope, asked_by, reason, json.dumps(counts, sort_keys=True)),
+    )
+    return int(found.lastrowid or 0)
+
+
+def accounts_of(source_types: Iterable[str], handle: str) -> list[Account]:
+    """One handle on each of a network's types (``same_network_types``)."""
+    return [Account(t, handle) for t in dict.fromkeys(source_types)]

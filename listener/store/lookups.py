@@ -10,8 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from listener.models import Mention
-from listener.store import rows
+from listener.store import erasure_marks, rows
 from listener.store.base import Recheck, StoreError
+from listener.store.near_prints import NearCandidate, near_candidates_on
 
 
 def _json_list(values: Iterable[object]) -> str:
@@ -21,10 +22,15 @@ def _json_list(values: Iterable[object]) -> str:
 
 
 def existing_ids_on(conn: sqlite3.Connection, ids: Iterable[str]) -> set[str]:
+    """Those of ``ids`` stored, or erased or pruned (their opaque tombstones answer too, so
+    neither dedupe pass stores an erased post again when its source serves it anew)."""
+    wanted = list(ids)
     found = conn.execute(
-        "SELECT id FROM mentions WHERE id IN (SELECT value FROM json_each(?))", (_json_list(ids),)
+        "SELECT id FROM mentions WHERE id IN (SELECT value FROM json_each(?))",
+        (_json_list(wanted),),
     )
-    return {r[0] for r in found}
+    known = {r[0] for r in found}
+    return known | erasure_marks.erased_among_on(conn, (i for i in wanted if i not in known))
 
 
 def existing_canonical_urls_on(
@@ -85,6 +91,9 @@ class TransactionLookups:
         self, pairs: Iterable[tuple[str, str]], since: datetime
     ) -> set[tuple[str, str]]:
         return recent_content_hashes_on(self._live(), pairs, since)
+
+    def near_candidates(self, band_keys: Iterable[int], since: datetime) -> list[NearCandidate]:
+        return near_candidates_on(self._live(), band_keys, since)
 
 
 def rechecked(

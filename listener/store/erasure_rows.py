@@ -1,0 +1,109 @@
+"""Erasing accounts on the writer connection, inside one transaction.
+
+Deleting a mention row removes its index rows by trigger (``mentions_fts`` gets its
+'delete', the letters index its DELETE) and its ``mention_brands``, ``mention_tags``,
+``complaint_labels``, ``mention_filters`` and every later table keyed by the mention by
+``ON DELETE CASCADE``. The rollup counts have no DELETE trigger on purpose: an erased
+mention stays counted in the dashboard's figures, which hold no word or name of it.
+A row keyed by an author, in any table, is keyed ``(source_type, handle_key)`` (the
+store's rule since schema 15), so every such table is found by its columns and swept.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+
+from listener.store import erasure_marks
+from listener.store.erasure_alerts import Identity, scrub_alerts_on, words_of
+
+_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+
+
+def handle_key(handle: str) -> str:
+    return handle.strip().lstrip("@").lower()
+
+
+def author_keyed_tables(conn: sqlite3.Connection) -> list[str]:
+    """Tables holding rows keyed by an author: those with source_type and handle_key."""
+    found = []
+    for (name,) in conn.execute(_TABLES).fetchall():
+        columns = {r[1] for r in conn.execute(f"PRAGMA table_info({_quoted(name)})")}
+        if {"source_type", "handle_key"} <= columns:
+            found.append(name)
+    return found
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def erase_accounts_on(
+    conn: sqlite3.Connection, accounts: Sequence[tuple[str, str]]
+) -> dict[str, int]:
+    """Erase every mention, author row and author-keyed row of ``accounts``
+    ((source_type, handle) pairs); return how many rows of each kind went."""
+    keys = sorted({(t.lower(), handle_key(h)) for t, h in accounts if handle_key(h)})
+    pairs = json.dumps([[t, k] for t, k in keys])
+    found = conn.execute(
+        "SELECT m.seq, m.id, m.title, m.body, m.author_handle, m.author_name, m.brands,"
+        " m.content_hash FROM mentions m JOIN json_each(?) a"
+        " ON m.source_type = json_extract(a.value, '$[0]') COLLATE NOCASE"
+        " AND ltrim(lower(m.author_handle), '@') = json_extract(a.value, '$[1]')",
+        (pairs,),
+    ).fetchall()
+    names = {k for _, k in keys} | {"@" + k for _, k in keys}
+    names |= {str(r[4]).casefold() for r in found if r[4]}
+    names |= {str(r[5]).casefold() for r in found if r[5]}
+    for (name,) in conn.execute(
+        "SELECT name FROM authors WHERE (source_type, ltrim(handle_key, '@')) IN"
+        " (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')"
+        " FROM json_each(?)) AND name IS NOT NULL",
+        (pairs,),
+    ):
+        names.add(str(name).casefold())
+    ids = [r[1] for r in found]
+    who = Identity(
+        mention_ids=frozenset(ids),
+        names=frozenset(n for n in names if len(n) > 1),
+        words=frozenset(words_of(t for r in found for t in (r[2], r[3]))),
+    )
+    counts: dict[str, int] = {"mentions": len(ids)}
+    counts.update(scrub_alerts_on(conn, who))
+    counts["open_alert_links"] = conn.execute(
+        "DELETE FROM open_alert_authors WHERE (lower(source_type), ltrim(lower(handle), '@'))"
+        " IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')"
+        " FROM json_each(?))",
+        (pairs,),
+    ).rowcount
+    counts["content_hashes"] = _forget_hashes(conn, found)
+    key = erasure_marks.store_key_on(conn)
+    if key is not None:
+        counts["tombstones"] = erasure_marks.mark_erased_on(conn, key, ids)
+    conn.execute(
+        "DELETE FROM mentions WHERE seq IN (SELECT value FROM json_each(?))",
+        (json.dumps([r[0] for r in found]),),
+    )
+    for table in author_keyed_tables(conn):
+        counts[table] = conn.execute(
+            f"DELETE FROM {_quoted(table)} WHERE (lower(source_type), ltrim(handle_key, '@')) IN"  # noqa: S608
+            " (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')"
+            " FROM json_each(?))",
+            (pairs,),
+        ).rowcount
+    return {k: v for k, v in counts.items() if v}
+
+
+def _forget_hashes(conn: sqlite3.Connection, found: list[sqlite3.Row]) -> int:
+    # A content hash is a digest of the person's words; forgetting it lets another author's
+    # copy of them through the exact-copy check, which is theirs to post.
+    pairs = [[b, r[7]] for r in found for b in json.loads(r[6])]
+    if not pairs:
+        return 0
+    return conn.execute(
+        "DELETE FROM content_hashes WHERE (brand, content_hash) IN"
+        " (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')"
+        " FROM json_each(?))",
+        (json.dumps(pairs),),
+    ).rowcount
