@@ -163,6 +163,9 @@ def test_a_search_post_maps_to_a_mention(httpserver: HTTPServer) -> None:
         name="Sociology papers (journals + SocArXiv)",
         url="https://bsky.app/profile/socpaperbot.bsky.social",
         followers=1523,  # followersCount from getProfiles
+        created_at=datetime(2024, 9, 4, 11, 55, 0, 863000, tzinfo=UTC),  # and the profile's
+        following=100,
+        posts=1000,
     )
     # createdAt with 6 fraction digits; the post has no langs.
     assert first.published_at == datetime(2025, 5, 19, 17, 10, 9, 561858, tzinfo=UTC)

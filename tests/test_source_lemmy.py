@@ -67,7 +67,10 @@ def test_a_post_search_maps_posts(httpserver: HTTPServer) -> None:
         == "The Kelpcraft seat cracked &amp; support said &lt;wait 3 weeks&gt;. Anyone else?"
     )
     assert item.author == Author(
-        handle="paddler@lemmy.world", name="Paddle Person", url="https://lemmy.world/u/paddler"
+        handle="paddler@lemmy.world",
+        name="Paddle Person",
+        url="https://lemmy.world/u/paddler",
+        created_at=datetime(2024, 2, 11, 18, 20, tzinfo=UTC),  # the person's "published"
     )
     assert item.published_at == datetime(2026, 11, 22, 9, 15, 2, 481203, tzinfo=UTC)
     assert item.edited_at == datetime(2026, 11, 22, 10, 2, 45, 118001, tzinfo=UTC)
@@ -84,7 +87,9 @@ def test_a_post_search_maps_posts(httpserver: HTTPServer) -> None:
     federated = result.items[1]
     assert federated.extra["id"] == 22870412 and federated.html == ""
     assert federated.author == Author(
-        handle="maple@programming.dev", url="https://programming.dev/u/maple"
+        handle="maple@programming.dev",
+        url="https://programming.dev/u/maple",
+        created_at=datetime(2023, 7, 1, tzinfo=UTC),
     )
     assert federated.extra["community"] == "outdoors@programming.dev"
     assert federated.edited_at is None
@@ -103,7 +108,10 @@ def test_lemmy_018_zoneless_times_and_deletions_map(httpserver: HTTPServer) -> N
     assert deleted.deleted is True  # "deleted": true, by its author
     assert deleted.edited_at == datetime(2026, 11, 22, 7, 30, 12, 1, tzinfo=UTC)
     assert deleted.author == Author(
-        handle="seller@sh.itjust.works", name="Seller", url="https://sh.itjust.works/u/seller"
+        handle="seller@sh.itjust.works",
+        name="Seller",
+        url="https://sh.itjust.works/u/seller",
+        created_at=datetime(2023, 6, 20, 11, 0, tzinfo=UTC),  # zoneless: UTC
     )
 
 

@@ -66,6 +66,9 @@ def test_a_hashtag_status_maps_to_a_mention(httpserver: HTTPServer) -> None:
         name=None,  # display_name is ""
         url="http://localhost:3000/@mastodonpy_test_2",
         followers=0,
+        created_at=datetime(2026, 8, 1, tzinfo=UTC),  # the profile (issue 18); note is ""
+        following=0,
+        posts=3,
     )
     assert item.published_at == datetime(2026, 8, 1, 13, 55, 55, 867000, tzinfo=UTC)
     assert item.language == "ja"  # what the client claimed, though the text is English

@@ -97,7 +97,7 @@ CASES: dict[str, Case] = {
         first={
             "published_at": utc(2022, 11, 15, 20, 15, 4),
             "language": "it",
-            "author": Author(name="Angela Leucci"),
+            "author": Author(handle="angela-leucci@ilgiornale.it", name="Angela Leucci"),
             "title": "Arrestato in Pakistan Shabbar Abbas. "
             "In Italia è accusato per l'omicidio di Saman",
         },
@@ -133,7 +133,7 @@ CASES: dict[str, Case] = {
             "title": "Digitalministerium: Neue Glasfaserförderung mit Schnellkasse",
             "html": Has("Förderung für den Ausbau"),
             "published_at": utc(2023, 1, 25, 18, 3, 2),  # RSS 1.0: dc:date only
-            "author": Author(name="Achim Sawall"),
+            "author": Author(handle="achim-sawall@golem.de", name="Achim Sawall"),
         },
     ),
     "nasty_truncated_reuters__feed-rs.xml": Case(error=TransientError),
@@ -143,7 +143,10 @@ CASES: dict[str, Case] = {
         first={
             "published_at": utc(2023, 1, 3, 15, 0),  # dc:date, which feedparser files as updated
             "html": Has("in our\xa0DB-Engines Ranking"),
-            "author": Author(name="Matthias Gelbmann, Paul Andlinger"),
+            "author": Author(
+                handle="matthias-gelbmann-paul-andlinger@db-engines.com",
+                name="Matthias Gelbmann, Paul Andlinger",
+            ),
         },
     ),
     # No XML declaration and no Content-Type: the UTF-8 "ß" must still come out right.
@@ -152,7 +155,9 @@ CASES: dict[str, Case] = {
         content_type=None,
         first={
             "url": "https://insanity.industries/post/pareto-optimal-compression/",
-            "author": Author(name="Jonas Große Sundrup"),
+            "author": Author(
+                handle="jonas-grosse-sundrup@insanity.industries", name="Jonas Große Sundrup"
+            ),
             "language": "en-US",
         },
     ),
@@ -179,7 +184,11 @@ CASES: dict[str, Case] = {
         content_type="application/atom+xml; charset=UTF-8",
         first={
             "native_id": "t3_glvkc5",
-            "author": Author(name="/u/llogiq", url="https://www.reddit.com/user/llogiq"),
+            "author": Author(
+                handle="u-llogiq@reddit.com",
+                name="/u/llogiq",
+                url="https://www.reddit.com/user/llogiq",
+            ),
             "published_at": utc(2020, 5, 18, 5, 44, 47),  # <updated> only
         },
     ),
@@ -196,6 +205,7 @@ CASES: dict[str, Case] = {
             "native_id": "yt:video:0A1ouV7iD8o",
             "published_at": utc(2020, 12, 22, 19, 15, 1),
             "author": Author(
+                handle="pbs-space-time@youtube.com",
                 name="PBS Space Time",
                 url="https://www.youtube.com/channel/UC7_gcs09iThXybpVgjHZ_7g",
             ),

@@ -59,6 +59,7 @@ def test_reviews_map_with_stars_consumer_edit_and_language(httpserver: HTTPServe
         handle="5f1e2d3c4b5a69788796a5b4",
         name="Martina K.",
         url="https://www.trustpilot.com/users/5f1e2d3c4b5a69788796a5b4",
+        posts=12,  # consumer.numberOfReviews (issue 18)
     )
     assert first.published_at == datetime(2026, 11, 22, 9, 15, 42, tzinfo=UTC)
     assert first.edited_at == datetime(2026, 11, 22, 10, 2, 13, tzinfo=UTC)

@@ -69,7 +69,12 @@ def test_the_synthetic_answer_with_includes_maps_authors_metrics_and_threads(
     assert plain.url == "https://x.com/XDevelopers/status/1859929322681270273"
     assert plain.html.endswith("Any tips? &lt;3 &amp; thanks")  # plain text, escaped
     assert plain.author == Author(
-        handle="XDevelopers", name="Developers", url="https://x.com/XDevelopers", followers=570000
+        handle="XDevelopers",
+        name="Developers",
+        url="https://x.com/XDevelopers",
+        followers=570000,
+        following=2000,  # public_metrics.following_count and tweet_count (issue 18)
+        posts=4000,
     )
     assert plain.published_at == datetime(2024, 11, 22, 11, 58, 1, tzinfo=UTC)
     assert plain.language == "en"
@@ -128,7 +133,7 @@ def test_the_first_poll_asks_for_the_fields_and_starts_lookback_ago(
         "tweet.fields": "created_at,public_metrics,lang,conversation_id,in_reply_to_user_id,"
         "referenced_tweets,edit_history_tweet_ids,author_id,note_tweet",
         "expansions": "author_id",
-        "user.fields": "username,name,public_metrics",
+        "user.fields": "username,name,public_metrics,description,entities,created_at",
         "start_time": "2022-10-05T22:43:19Z",
     }
     assert recorder.requests[0].headers["Authorization"] == "Bearer AAAA-token"

@@ -98,6 +98,7 @@ def test_a_video_comment_thread_maps_to_a_mention(httpserver: HTTPServer) -> Non
         name="himani agarwal",
         url="http://www.youtube.com/channel/UCzj-CjKYmGlZ7vTL-vOe57A",
         followers=1520,  # statistics.subscriberCount, a string, from channels.list
+        posts=31,  # statistics.videoCount (issue 18)
     )
     assert first.extra["author_channel_id"] == "UCzj-CjKYmGlZ7vTL-vOe57A"
     assert first.published_at == datetime(2019, 11, 26, 15, 51, 44, tzinfo=UTC)
@@ -323,7 +324,7 @@ def test_subscriber_counts_come_from_channels_list(httpserver: HTTPServer) -> No
     [sent] = channels.args
     authors = [i.extra["author_channel_id"] for i in result.items]
     assert sent == {
-        "part": "statistics",
+        "part": "snippet,statistics",
         "id": ",".join(authors),  # newest comment's author first
         "maxResults": "50",
         "key": "k3y",

@@ -14,6 +14,11 @@ from listener.query.text import normalize_language
 from listener.text import canonical_url, cap, content_hash, html_to_text, valid_unicode
 
 MAX_TITLE_CHARS = 500
+# What a profile says of its author (issue 18) is shown beside every mention and read for
+# "maybe the same person" suggestions: a bio longer than this is not a bio.
+MAX_BIO_CHARS = 1_000
+MAX_PROFILE_LINKS = 8
+MAX_LINK_CHARS = 500
 # Raw markup is kept for display and re-processing, but never unbounded: a 50 MB post
 # would otherwise be copied through every stage and into the database.
 RAW_HTML_FACTOR = 4
@@ -25,7 +30,8 @@ def scrub_item(item: RawItem) -> RawItem:
     id lookup would raise for the whole batch, every poll."""
     author = item.author
     fields = (item.native_id, item.url, item.title, item.html, item.language, item.parent_id,
-              item.thread_id, author.handle, author.name, author.url)  # fmt: skip
+              item.thread_id, author.handle, author.name, author.url, author.bio,
+              *author.links)  # fmt: skip
     if all(value is None or value.isascii() or _encodes(value) for value in fields):
         return item  # the common case: nothing to copy
 
@@ -42,7 +48,12 @@ def scrub_item(item: RawItem) -> RawItem:
         parent_id=clean(item.parent_id),
         thread_id=clean(item.thread_id),
         author=replace(
-            author, handle=clean(author.handle), name=clean(author.name), url=clean(author.url)
+            author,
+            handle=clean(author.handle),
+            name=clean(author.name),
+            url=clean(author.url),
+            bio=clean(author.bio),
+            links=tuple(valid_unicode(link) for link in author.links),
         ),
     )
 
@@ -109,6 +120,39 @@ def _clean_author(author: Author) -> Author:
     handle = author.handle.strip().lstrip("@") if author.handle else None
     name = html_to_text(author.name) if author.name else None
     handle, name = handle or None, name or None
-    if handle == author.handle and name == author.name:
+    bio = _clean_bio(author.bio)
+    links = _clean_links(author.links)
+    if (handle, name, bio, links) == (author.handle, author.name, author.bio, author.links):
         return author  # the common case: frozen, so the same one serves
-    return replace(author, handle=handle, name=name)
+    return replace(author, handle=handle, name=name, bio=bio, links=links)
+
+
+def _clean_bio(bio: str | None) -> str | None:
+    """Plain text like the name, cut before the HTML is parsed (a 1 MB bio is hostile)."""
+    if not bio:
+        return None
+    return cap(html_to_text(bio[: MAX_BIO_CHARS * RAW_HTML_FACTOR]), MAX_BIO_CHARS) or None
+
+
+def _clean_links(links: tuple[str, ...]) -> tuple[str, ...]:
+    """At most ``MAX_PROFILE_LINKS`` http(s) addresses without spaces or control characters:
+    a link is shown as a link and compared by its host, so anything else is dropped."""
+    if not links:
+        return links
+    kept: dict[str, None] = {}
+    for link in links[: MAX_PROFILE_LINKS * 4]:
+        if not isinstance(link, str):
+            continue
+        link = link.strip()
+        if (
+            not link.lower().startswith(("http://", "https://"))
+            or len(link) > MAX_LINK_CHARS
+            or not link.isprintable()
+            or " " in link
+        ):
+            continue
+        kept.setdefault(link, None)
+        if len(kept) == MAX_PROFILE_LINKS:
+            break
+    cleaned = tuple(kept)
+    return links if cleaned == links else cleaned

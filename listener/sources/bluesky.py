@@ -202,6 +202,8 @@ def _raw_item(post: Any) -> RawItem:
             handle=handle,
             name=author.get("displayName") or None,  # absent or "" on many accounts
             url=f"https://bsky.app/profile/{actor}" if actor else None,
+            # profileViewBasic carries the account's age; getProfiles adds the rest.
+            created_at=parse_timestamp(author.get("createdAt")),
         ),
         published_at=parse_timestamp(record.get("createdAt"))
         or parse_timestamp(post.get("indexedAt")),

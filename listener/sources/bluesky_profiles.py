@@ -3,7 +3,8 @@
 A post view carries the author's DID, handle and display name but no follower count. After
 the search pages, the authors of the new posts (newest post first) are looked up 25 DIDs a
 call (``actors=did1&actors=did2…``, the lexicon's maximum), through the same logged-in
-session, and ``followersCount`` becomes ``Author.followers``.
+session, and ``followersCount`` becomes ``Author.followers``; the profile's description,
+``createdAt``, ``followsCount`` and ``postsCount`` fill the author's other fields (issue 18).
 
 Bounds: at most ``MAX_CALLS`` calls (100 authors) a poll — the rest keep ``None`` until a
 later poll finds them again — and none at all when the ``RateLimit-*`` budget is low (it is
@@ -32,6 +33,7 @@ from listener.sources.cached_authors import (
     with_followers,
 )
 from listener.sources.errors import RateLimited, SourceError
+from listener.sources.profiles import ProfileFacts, bluesky_facts
 from listener.sources.ratelimit import RateBudget
 from listener.sources.values import as_count
 
@@ -79,13 +81,14 @@ async def add_followers(
     """
     now = ctx.clock()
     counts: dict[str, int | None] = {}
+    facts: dict[str, ProfileFacts | None] = {}
     missing: list[str] = []
     for did in wanted(items, _did):
         known = CACHE.get(ctx.source, did, now)
         if known is None:
             missing.append(did)
         else:
-            counts[did] = known.followers
+            counts[did], facts[did] = known.followers, known.facts
     batches = [missing[i : i + ACTORS_PER_CALL] for i in range(0, len(missing), ACTORS_PER_CALL)]
     batches = batches[:MAX_CALLS]
     problems: list[str] = []
@@ -120,11 +123,14 @@ async def add_followers(
             problems.append("Bluesky getProfiles: no profiles list in the answer")
             break
         found: dict[str, int | None] = {}
+        found_facts: dict[str, ProfileFacts] = {}
         for profile in profiles:
             shown = profile.get("did") if isinstance(profile, dict) else None
             if isinstance(shown, str):
                 found[shown] = as_count(profile.get("followersCount"))
+                found_facts[shown] = bluesky_facts(profile)
         for did in batch:
-            counts[did] = found.get(did)
-            CACHE.put(ctx.source, did, found.get(did), now)
-    return Enriched(with_followers(items, _did, counts), problems, budget, retry_after_s, calls)
+            counts[did], facts[did] = found.get(did), found_facts.get(did)
+            CACHE.put(ctx.source, did, found.get(did), now, found_facts.get(did))
+    enriched = with_followers(items, _did, counts, facts)
+    return Enriched(enriched, problems, budget, retry_after_s, calls)

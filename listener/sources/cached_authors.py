@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from listener.models import RawItem
+from listener.sources.profiles import ProfileFacts, with_facts
 from listener.sources.ratelimit import LOW_BUDGET_SHARE, RateBudget
 
 
@@ -33,6 +34,8 @@ class Known:
 
     followers: int | None
     until: datetime
+    # The rest of the profile where the lookup's answer carries it (issue 18).
+    facts: ProfileFacts | None = None
 
 
 class AuthorCache:
@@ -54,8 +57,15 @@ class AuthorCache:
         self._entries.move_to_end((source, key))
         return found
 
-    def put(self, source: str, key: str, followers: int | None, now: datetime) -> None:
-        self._entries[(source, key)] = Known(followers, now + self.ttl)
+    def put(
+        self,
+        source: str,
+        key: str,
+        followers: int | None,
+        now: datetime,
+        facts: ProfileFacts | None = None,
+    ) -> None:
+        self._entries[(source, key)] = Known(followers, now + self.ttl, facts)
         self._entries.move_to_end((source, key))
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
@@ -83,17 +93,23 @@ def wanted(items: Iterable[RawItem], key: Callable[[RawItem], str | None]) -> li
 
 
 def with_followers(
-    items: list[RawItem], key: Callable[[RawItem], str | None], counts: dict[str, int | None]
+    items: list[RawItem],
+    key: Callable[[RawItem], str | None],
+    counts: dict[str, int | None],
+    facts: dict[str, ProfileFacts | None] | None = None,
 ) -> list[RawItem]:
-    """``items`` with ``author.followers`` set where ``counts`` knows a number."""
+    """``items`` with ``author.followers`` set where ``counts`` knows a number, and the
+    profile's other fields where ``facts`` knows them (a field the item has is kept)."""
     out: list[RawItem] = []
     for item in items:
         found = key(item)
         followers = counts.get(found) if found else None
-        if followers is None or item.author.followers is not None:
-            out.append(item)
-        else:
-            out.append(replace(item, author=replace(item.author, followers=followers)))
+        author = item.author
+        if followers is not None and author.followers is None:
+            author = replace(author, followers=followers)
+        if found and facts:
+            author = with_facts(author, facts.get(found))
+        out.append(item if author is item.author else replace(item, author=author))
     return out
 
 

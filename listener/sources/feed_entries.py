@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from listener.models import Author, RawItem
+from listener.sources.profiles import feed_handle
 from listener.sources.urls import is_google_host, redact_url
 
 # Nine to eleven bare digits cannot be a W3CDTF/RFC 822 date: it is epoch seconds (seen in
@@ -58,7 +59,7 @@ def raw_item(entry: Any, feed: Any, feed_url: str) -> RawItem:
         url=url,
         title=title,
         html=_as_html(body) if body else "",
-        author=_author(entry),
+        author=_author(entry, url, urljoin(feed_url, str(feed.get("link") or "")) or feed_url),
         published_at=published_at,
         language=_language(entry, feed),
         extra={"enclosures": enclosures} if enclosures else {},
@@ -155,14 +156,16 @@ def _date(entry: Any, key: str) -> datetime | None:
         return None
 
 
-def _author(entry: Any) -> Author:
+def _author(entry: Any, link: str | None, feed_link: str) -> Author:
+    """The entry's byline; with a name, a handle made of it and the site (``feed_handle``),
+    so the same writer's posts share one history (issue 18)."""
     detail = entry.get("author_detail") or {}
     name = str(detail.get("name") or "").strip() or None
     rss_author = _RSS_AUTHOR.fullmatch(str(entry.get("author") or ""))
     if rss_author:
         name = rss_author["name"].strip()
     url = str(detail.get("href") or "").strip() or None
-    return Author(name=name, url=url)
+    return Author(handle=feed_handle(name, link, feed_link), name=name, url=url)
 
 
 def _language(entry: Any, feed: Any) -> str | None:

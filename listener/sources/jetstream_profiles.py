@@ -24,6 +24,7 @@ from listener.models import RawItem
 from listener.sources.api import get_json
 from listener.sources.base import PollContext
 from listener.sources.errors import SourceError
+from listener.sources.profiles import ProfileFacts, bluesky_facts, with_facts
 from listener.sources.streaming import StreamContext
 from listener.sources.values import as_count
 
@@ -43,6 +44,7 @@ class Profile:
     followers: int | None
     until: datetime
     looked_up: bool = True
+    facts: ProfileFacts | None = None  # bio, links, age and counts (issue 18)
 
 
 class ProfileCache:
@@ -165,6 +167,7 @@ def _remember(source: str, batch: list[str], data: Any, now: datetime, cache: Pr
                 name if isinstance(name, str) and name else None,
                 as_count(profile.get("followersCount")),
                 now + cache.ttl,
+                facts=bluesky_facts(profile),
             ),
         )
 
@@ -176,10 +179,13 @@ def _with_profile(item: RawItem, profile: Profile | None) -> RawItem:
     author = item.author
     return replace(
         item,
-        author=replace(
-            author,
-            handle=profile.handle or author.handle,
-            name=profile.name or author.name,
-            followers=profile.followers if profile.followers is not None else author.followers,
+        author=with_facts(
+            replace(
+                author,
+                handle=profile.handle or author.handle,
+                name=profile.name or author.name,
+                followers=profile.followers if profile.followers is not None else author.followers,
+            ),
+            profile.facts,
         ),
     )

@@ -43,8 +43,9 @@ from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, RateLimited, SourceError
 from listener.sources.http import FailedResponse
 from listener.sources.page_walk import PageWalk
+from listener.sources.profiles import links_in_text, plain_bio
 from listener.sources.timestamps import epoch, parse_timestamp
-from listener.sources.values import MAPPING_ERRORS, as_count
+from listener.sources.values import MAPPING_ERRORS, as_count, as_text
 
 PER_PAGE = 50  # Lemmy's largest search page
 
@@ -217,10 +218,16 @@ def _author(creator: Any) -> Author:
     if not isinstance(creator, dict) or not creator.get("name"):
         return Author()
     actor = creator.get("actor_id")
+    bio = as_text(creator.get("bio"))
     return Author(
         handle=_qualified(str(creator["name"]), actor),
         name=str(creator.get("display_name") or "") or None,
         url=str(actor) if actor else None,
+        # The person's profile (issue 18): bio is Markdown, plain text as far as HTML goes;
+        # the sites it names are written out. Lemmy's post views carry no counts of theirs.
+        bio=plain_bio(bio),
+        links=links_in_text(bio),
+        created_at=parse_timestamp(creator.get("published")),
     )
 
 

@@ -55,6 +55,7 @@ from listener.sources.api import (
 )
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, TransientError
+from listener.sources.profiles import links_in_html, web_links
 from listener.sources.ratelimit import RateBudget, pause_s
 from listener.sources.timestamps import parse_timestamp
 from listener.sources.values import MAPPING_ERRORS, as_count, as_int, as_text
@@ -279,6 +280,11 @@ def raw_item(status: dict[str, Any]) -> RawItem:
             name=as_text(account.get("display_name")),
             url=as_text(account.get("url")),
             followers=as_count(account.get("followers_count")),
+            bio=as_text(account.get("note")),  # HTML: normalize makes it text
+            links=_profile_links(account),
+            created_at=parse_timestamp(account.get("created_at")),
+            following=as_count(account.get("following_count")),
+            posts=as_count(account.get("statuses_count")),
         ),
         published_at=parse_timestamp(status.get("created_at")),
         language=as_text(status.get("language")),
@@ -309,6 +315,18 @@ def _link_param(link: str | None, rel: str, name: str) -> str | None:
             values = parse_qs(urlsplit(url).query).get(name)
             return values[0] if values else None
     return None
+
+
+def _profile_links(account: dict[str, Any]) -> tuple[str, ...]:
+    """The sites an account names: the links in its profile fields ("Website", "Blog"),
+    then those in its note; never a hashtag or a mention, which point at the instance."""
+    fields = account.get("fields")
+    values = (
+        [f.get("value") for f in fields if isinstance(f, dict)] if isinstance(fields, list) else []
+    )
+    return web_links(
+        link for markup in [*values, account.get("note")] for link in links_in_html(markup)
+    )
 
 
 def _account(status: dict[str, Any]) -> dict[str, Any]:

@@ -37,8 +37,10 @@ from listener.sources.cached_authors import (
 )
 from listener.sources.errors import PermanentError, RateLimited, SourceError
 from listener.sources.http import Explain, FailedResponse
+from listener.sources.profiles import ProfileFacts, as_object, links_in_text, plain_bio
 from listener.sources.ratelimit import RateBudget
-from listener.sources.values import as_count
+from listener.sources.timestamps import parse_timestamp
+from listener.sources.values import as_count, as_text
 
 CACHE_TTL = timedelta(hours=24)
 CACHE = AuthorCache(CACHE_TTL, max_entries=20_000)
@@ -79,6 +81,22 @@ def karma(data: Any) -> int | None:
     return None if total is None else max(0, total)  # karma can be negative; reach cannot
 
 
+def about_facts(data: Any) -> ProfileFacts | None:
+    """The profile in an ``about`` answer: the account's age (``created_utc``) and the bio
+    of its profile page (``subreddit.public_description``; ``subreddit`` is null for an
+    account that never set one up). Reddit shows no following or post count."""
+    user = data.get("data") if isinstance(data, dict) else None
+    if not isinstance(user, dict) or user.get("is_suspended") is True:
+        return None
+    page = as_object(user.get("subreddit"))
+    bio = as_text(page.get("public_description"))
+    return ProfileFacts(
+        bio=plain_bio(bio),
+        links=links_in_text(bio),
+        created_at=parse_timestamp(user.get("created_utc")),
+    )
+
+
 @dataclass(frozen=True)
 class WithKarma:
     items: list[RawItem]
@@ -105,13 +123,14 @@ async def add_karma(
         return WithKarma(items, [])
     now = ctx.clock()
     counts: dict[str, int | None] = {}
+    facts: dict[str, ProfileFacts | None] = {}
     missing: list[str] = []
     for name in wanted(items, _name):
         known = CACHE.get(ctx.source, name, now)
         if known is None:
             missing.append(name)
         else:
-            counts[name] = known.followers
+            counts[name], facts[name] = known.followers, known.facts
     missing = missing[:lookups]
     problems: list[str] = []
     retry_after_s: float | None = None
@@ -136,6 +155,7 @@ async def add_karma(
                 retry_after_s = exc.retry_after_s
             problems.append(lookup_failed("Reddit /user/…/about", exc, len(missing) - position))
             break
-        counts[name] = karma(response.data)
-        CACHE.put(ctx.source, name, counts[name], now)
-    return WithKarma(with_followers(items, _name, counts), problems, retry_after_s, calls)
+        counts[name], facts[name] = karma(response.data), about_facts(response.data)
+        CACHE.put(ctx.source, name, counts[name], now, facts[name])
+    enriched = with_followers(items, _name, counts, facts)
+    return WithKarma(enriched, problems, retry_after_s, calls)

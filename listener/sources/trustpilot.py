@@ -42,7 +42,7 @@ from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.page_walk import PageWalk
 from listener.sources.ratelimit import pause_s
 from listener.sources.timestamps import epoch, parse_timestamp
-from listener.sources.values import MAPPING_ERRORS
+from listener.sources.values import MAPPING_ERRORS, as_count
 
 PER_PAGE = 100
 REVIEW_URL = "https://www.trustpilot.com/reviews/{id}"
@@ -152,6 +152,7 @@ def _raw_item(review: dict[str, Any]) -> RawItem:
             handle=str(consumer_id) if consumer_id else None,
             name=str(consumer.get("displayName") or "") or None,
             url=f"https://www.trustpilot.com/users/{consumer_id}" if consumer_id else None,
+            posts=as_count(consumer.get("numberOfReviews")),  # the reviews it has written
         ),
         published_at=created,
         # updatedAt equal to createdAt (or absent) is no edit.

@@ -47,6 +47,7 @@ from listener.sources.api import (
 )
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError
+from listener.sources.profiles import as_object, plain_bio, web_links
 from listener.sources.ratelimit import pause_s
 from listener.sources.timestamps import epoch, iso_z, parse_timestamp
 from listener.sources.values import MAPPING_ERRORS, as_count
@@ -60,7 +61,9 @@ TWEET_FIELDS = (
     "created_at,public_metrics,lang,conversation_id,in_reply_to_user_id,referenced_tweets,"
     "edit_history_tweet_ids,author_id,note_tweet"
 )
-USER_FIELDS = "username,name,public_metrics"
+# description, entities and created_at are the profile (issue 18): bio, the sites it names
+# (expanded, where the profile's own ``url`` is a t.co redirect) and the account's age.
+USER_FIELDS = "username,name,public_metrics,description,entities,created_at"
 SNOWFLAKE_EPOCH_MS = 1288834974657  # X ids carry their creation time: ms since this, << 22
 # X's own codes for "no language": undetermined, no linguistic content, media links only,
 # hashtags only, mentions only, cashtags only, text too short to tell.
@@ -234,6 +237,11 @@ def raw_item(tweet: Any, users: dict[str, dict[str, Any]]) -> RawItem:
             name=user.get("name") or None,
             url=f"https://x.com/{username}" if username else None,
             followers=as_count(user_metrics.get("followers_count")),
+            bio=plain_bio(user.get("description")),
+            links=_profile_links(user),
+            created_at=parse_timestamp(user.get("created_at")),
+            following=as_count(user_metrics.get("following_count")),
+            posts=as_count(user_metrics.get("tweet_count")),
         ),
         published_at=created,
         language=lang if isinstance(lang, str) and lang not in NO_LANGUAGE else None,
@@ -249,6 +257,19 @@ def raw_item(tweet: Any, users: dict[str, dict[str, Any]]) -> RawItem:
         edited_at=created if len(versions) > 1 else None,
         extra=extra,
     )
+
+
+def _profile_links(user: dict[str, Any]) -> tuple[str, ...]:
+    """The sites a user names: the profile's website and the links in its bio, as their
+    expanded addresses (``url`` itself is a t.co redirect that names no site)."""
+    entities = as_object(user.get("entities"))
+    urls: list[object] = []
+    for part in ("url", "description"):
+        block = as_object(entities.get(part))
+        for entry in block.get("urls") or []:
+            if isinstance(entry, dict):
+                urls.append(entry.get("expanded_url") or entry.get("url"))
+    return web_links(urls)
 
 
 def _shares(retweets: Any, quotes: Any) -> int | None:

@@ -2,8 +2,9 @@
 
 A comment names its author's channel (``authorChannelId.value``) but not its audience. After
 the comment threads are read, the new comments' author channels (newest comment first) are
-looked up 50 ids a call (``channels.list?part=statistics&id=a,b,c…``, 1 quota unit a call)
-and ``statistics.subscriberCount`` — a numeric string — becomes ``Author.followers``. A
+looked up 50 ids a call (``channels.list?part=snippet,statistics&id=a,b…``, 1 quota unit a call)
+and ``statistics.subscriberCount`` — a numeric string — becomes ``Author.followers`` (the
+snippet's description and ``publishedAt`` and ``videoCount`` fill the rest, issue 18). A
 channel that hides its count (``hiddenSubscriberCount: true``) or is gone (missing from the
 answer) is cached as unknown.
 
@@ -27,7 +28,9 @@ from listener.sources.base import PollContext
 from listener.sources.cached_authors import AuthorCache, lookup_failed, wanted, with_followers
 from listener.sources.errors import SourceError
 from listener.sources.http import Explain
-from listener.sources.values import as_int
+from listener.sources.profiles import ProfileFacts, as_object, links_in_text, plain_bio
+from listener.sources.timestamps import parse_timestamp
+from listener.sources.values import as_int, as_text
 
 IDS_PER_CALL = 50  # channels.list: at most 50 ids
 MAX_CALLS = 2  # per poll: 100 channels, 2 quota units
@@ -53,6 +56,24 @@ def _subscribers(channel: Any) -> int | None:
     return count if count is not None and count >= 0 else None
 
 
+def _facts(channel: Any) -> ProfileFacts | None:
+    """A channel's description (plain text; the links in it written out), when it was made
+    (``snippet.publishedAt``) and its ``statistics.videoCount``. YouTube shows no count of
+    the channels it follows."""
+    if not isinstance(channel, dict):
+        return None
+    snippet = as_object(channel.get("snippet"))
+    statistics = as_object(channel.get("statistics"))
+    bio = as_text(snippet.get("description"))
+    videos = as_int(statistics.get("videoCount"))
+    return ProfileFacts(
+        bio=plain_bio(bio),
+        links=links_in_text(bio),
+        created_at=parse_timestamp(snippet.get("publishedAt")),
+        posts=videos if videos is not None and videos >= 0 else None,
+    )
+
+
 async def add_subscribers(
     ctx: PollContext[Any],
     items: list[RawItem],
@@ -64,13 +85,14 @@ async def add_subscribers(
     """``items`` with ``author.followers`` from cache or ``channels.list``, and problems."""
     now = ctx.clock()
     counts: dict[str, int | None] = {}
+    facts: dict[str, ProfileFacts | None] = {}
     missing: list[str] = []
     for channel in wanted(items, _channel):
         known = CACHE.get(ctx.source, channel, now)
         if known is None:
             missing.append(channel)
         else:
-            counts[channel] = known.followers
+            counts[channel], facts[channel] = known.followers, known.facts
     batches = [missing[i : i + IDS_PER_CALL] for i in range(0, len(missing), IDS_PER_CALL)]
     problems: list[str] = []
     for done, batch in enumerate(batches[:MAX_CALLS]):
@@ -79,7 +101,9 @@ async def add_subscribers(
                 ctx,
                 f"{api_url}/channels",
                 params={
-                    "part": "statistics",
+                    # snippet: the channel's description and age (issue 18); the
+                    # call costs one quota unit whatever the parts.
+                    "part": "snippet,statistics",
                     "id": ",".join(batch),
                     "maxResults": IDS_PER_CALL,
                     "key": api_key,
@@ -94,12 +118,10 @@ async def add_subscribers(
         if not isinstance(channels, list):
             problems.append("YouTube channels.list: no items list in the answer")
             break
-        found = {
-            c["id"]: _subscribers(c)
-            for c in channels
-            if isinstance(c, dict) and isinstance(c.get("id"), str)
-        }
+        shown = [c for c in channels if isinstance(c, dict) and isinstance(c.get("id"), str)]
+        found = {c["id"]: _subscribers(c) for c in shown}
+        found_facts = {c["id"]: _facts(c) for c in shown}
         for channel in batch:
-            counts[channel] = found.get(channel)
-            CACHE.put(ctx.source, channel, found.get(channel), now)
-    return with_followers(items, _channel, counts), problems
+            counts[channel], facts[channel] = found.get(channel), found_facts.get(channel)
+            CACHE.put(ctx.source, channel, found.get(channel), now, found_facts.get(channel))
+    return with_followers(items, _channel, counts, facts), problems
