@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AlertBrief",
     "MentionKey",
+    "accounts_mentions_page",
     "alerts_of_author",
     "alerts_of_mentions",
     "author_mentions_page",
@@ -129,6 +130,38 @@ def author_mentions_page(
     page = found[:limit]
     more = len(found) > limit
     last = page[-1] if page else None
+    key = MentionKey(parse_ts(last["published_at"]), last["seq"]) if more and last else None
+    return [row_to_mention(r) for r in page], key
+
+
+def accounts_mentions_page(
+    store: SQLiteStore,
+    accounts: Sequence[tuple[SourceTypes, str]],
+    *,
+    after: MentionKey | None,
+    limit: int,
+) -> tuple[list[Mention], MentionKey | None]:
+    """As ``author_mentions_page`` over several accounts at once (a person's: each a handle
+    on the types of one network), merged newest first. The key is a mention's own
+    (published_at, seq), the same for every account, so one cursor continues them all: each
+    account is read through its index from after the key and the pages merged."""
+    params = {
+        "at": ts(after.published_at) if after else None,
+        "seq": after.seq if after else 0,
+        "limit": limit + 1,
+    }
+    sql = _AUTHOR_MENTIONS + (_AFTER_KEY if after else "") + _AUTHOR_ORDER
+    found: dict[int, sqlite3.Row] = {}  # by seq: two accounts may name one row
+    with _read(store) as conn:
+        for types, handle in accounts:
+            bare = handle.strip().removeprefix("@")
+            for one_type in as_source_types(types):
+                for row in conn.execute(sql, params | {"type": one_type, "handle": bare}):
+                    found[row["seq"]] = row
+    rows = newest_rows(found.values(), limit + 1)
+    page = rows[:limit]
+    last = page[-1] if page else None
+    more = len(rows) > limit
     key = MentionKey(parse_ts(last["published_at"]), last["seq"]) if more and last else None
     return [row_to_mention(r) for r in page], key
 

@@ -13,6 +13,7 @@ from listener.web import (
     api_alerts,
     api_authors,
     api_mentions,
+    api_people,
     api_search,
     api_sources,
     api_stats,
@@ -23,6 +24,7 @@ from listener.web import (
     routes_inbox,
     routes_mentions,
     routes_ops,
+    routes_people,
     routes_search,
     routes_sources,
 )
@@ -83,6 +85,8 @@ def create_app(context: WebContext) -> FastAPI:
     app.include_router(api_sources.router)
     app.include_router(routes_authors.router)
     app.include_router(api_authors.router)
+    app.include_router(routes_people.router)
+    app.include_router(api_people.router)
     app.include_router(routes_search.router)
     app.include_router(api_search.router)
     app.include_router(routes_dashboard.router)

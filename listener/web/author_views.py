@@ -7,7 +7,8 @@ customer repeat themselves.
 case) on any source type of that network (``listener.sources.registry.network_of``: the
 polled ``bluesky`` and the ``jetstream`` stream are one), whichever configured source stored
 the mention. The same handle on another network is listed apart as "also seen as", since it
-may be someone else; linking one person's accounts across networks is a later step (issue 18).
+may be someone else. Only a person (issue 18), linked by hand, joins accounts across
+networks: then the page shows that person's history, one list over all their accounts.
 """
 
 from __future__ import annotations
@@ -25,16 +26,26 @@ from listener.models import Mention
 from listener.sources.registry import network_of, same_network_types
 from listener.store.author_reads import (
     MentionKey,
+    accounts_mentions_page,
     alerts_of_author,
     alerts_of_mentions,
     author_mentions_page,
     author_records,
 )
 from listener.store.base import AuthorRecord
+from listener.store.people import Person
 from listener.store.rows import parse_ts, ts
 from listener.web.context import WebContext
 from listener.web.display import author_page_path, link_or_none
 from listener.web.mention_views import AlertOut, alert_out, mention_page_path
+from listener.web.people_views import (
+    PersonOut,
+    SuggestionOut,
+    get_person,
+    person_of_author,
+    person_out,
+    suggestions_of_author,
+)
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
@@ -44,6 +55,10 @@ EXCERPT_CHARS = 280
 SCOPE = (
     "Every mention by this handle on {network}, from any of its sources. The same handle on"
     " another network may be someone else, so it is listed apart and never merged."
+)
+PERSON_SCOPE = (
+    "Every mention by {name}'s linked accounts ({networks}), from any of their sources,"
+    " as one history. Only accounts linked by hand are joined."
 )
 
 
@@ -72,6 +87,7 @@ class AuthorMentionOut(BaseModel):
     sentiment_label: str
     complaint: bool
     alerts: list[AlertOut]
+    network: str | None = None  # said when the history is a person's, over several networks
 
 
 class AuthorPage(BaseModel):
@@ -84,6 +100,17 @@ class AuthorPage(BaseModel):
     elsewhere: list[AuthorRecordOut]  # the same handle on other configured networks
     alerts: list[AlertOut]  # newest first, at most ALERTS_SHOWN
     items: list[AuthorMentionOut]  # this page of their mentions, newest first
+    next_cursor: str | None
+    person: PersonOut | None = None  # the person this account is linked to, by hand
+    suggestions: list[SuggestionOut] = []  # "maybe the same person", other networks only
+
+
+class PersonPage(BaseModel):
+    person: PersonOut
+    scope: str
+    alerts: list[AlertOut]  # across their accounts, newest first, at most ALERTS_SHOWN
+    suggestions: list[SuggestionOut]  # for any of their accounts
+    items: list[AuthorMentionOut]  # this page of their history, newest first
     next_cursor: str | None
 
 
@@ -129,7 +156,9 @@ def parse_cursor(cursor: str | None) -> MentionKey | None:
         ) from None
 
 
-def _mention_out(m: Mention, alerts: list[AlertOut]) -> AuthorMentionOut:
+def _mention_out(
+    m: Mention, alerts: list[AlertOut], *, network: str | None = None
+) -> AuthorMentionOut:
     text = m.text or m.title
     return AuthorMentionOut(
         id=m.id,
@@ -143,6 +172,7 @@ def _mention_out(m: Mention, alerts: list[AlertOut]) -> AuthorMentionOut:
         sentiment_label=m.judgments.sentiment_label.value,
         complaint=m.judgments.complaint,
         alerts=alerts,
+        network=network,
     )
 
 
@@ -150,13 +180,76 @@ def author_mentions(
     context: WebContext, source_type: str, handle: str, *, cursor: str | None, limit: int
 ) -> tuple[list[AuthorMentionOut], str | None]:
     """One page of the author's mentions on ``source_type``'s network, each with the alerts
-    it is in."""
+    it is in; the person's whole history when the account is linked to one."""
+    person = person_of_author(context, source_type, handle)
+    if person is not None:
+        return person_mentions(context, person, cursor=cursor, limit=limit)
     after = parse_cursor(cursor)
     types = same_network_types(source_type)
     found, key = author_mentions_page(context.store, types, handle, after=after, limit=limit)
     held = alerts_of_mentions(context.store, [m.id for m in found])
     items = [_mention_out(m, [alert_out(a) for a in held[m.id]]) for m in found]
     return items, _cursor(key)
+
+
+def person_mentions(
+    context: WebContext, person: Person, *, cursor: str | None, limit: int
+) -> tuple[list[AuthorMentionOut], str | None]:
+    """One page of a person's history over all their accounts, newest first, each row with
+    its network.
+
+    How the cursor works: it is the last shown mention's own key (published_at, seq), as
+    for one account, and seq is unique in the whole table. Each account (on each type of
+    its network) is read through the author index from strictly after that key, limit+1
+    rows each; the merge keeps the newest limit+1, and the next page starts after the last
+    row shown, whichever account it came from. So no row is skipped or repeated, and a deep
+    page costs what the first does: one index seek per account and type."""
+    after = parse_cursor(cursor)
+    accounts = [(same_network_types(a.source_type), a.handle) for a in person.accounts]
+    found, key = accounts_mentions_page(context.store, accounts, after=after, limit=limit)
+    held = alerts_of_mentions(context.store, [m.id for m in found])
+    items = [
+        _mention_out(m, [alert_out(a) for a in held[m.id]], network=network_of(m.source_type))
+        for m in found
+    ]
+    return items, _cursor(key)
+
+
+def _person_alerts(context: WebContext, person: Person) -> list[AlertOut]:
+    seen: dict[int, AlertOut] = {}
+    for account in person.accounts:
+        types = same_network_types(account.source_type)
+        for brief in alerts_of_author(context.store, types, account.handle, limit=ALERTS_SHOWN):
+            out = alert_out(brief)
+            seen[out.id] = out
+    newest = sorted(seen.values(), key=lambda a: (a.created_at, a.id), reverse=True)
+    return newest[:ALERTS_SHOWN]
+
+
+def _person_scope(person: Person) -> str:
+    networks = dict.fromkeys(network_of(a.source_type) for a in person.accounts)
+    return PERSON_SCOPE.format(
+        name=person.name or f"person #{person.id}", networks=", ".join(networks)
+    )
+
+
+def person_page(
+    context: WebContext, person_id: int, *, cursor: str | None = None, limit: int = DEFAULT_LIMIT
+) -> PersonPage:
+    person = get_person(context, person_id)
+    items, next_cursor = person_mentions(context, person, cursor=cursor, limit=limit)
+    suggestions: dict[str, SuggestionOut] = {}
+    for account in person.accounts:
+        for s in suggestions_of_author(context, account.source_type, account.handle):
+            suggestions[repr([(a.source_type, a.handle.lower()) for a in s.accounts])] = s
+    return PersonPage(
+        person=person_out(person),
+        scope=_person_scope(person),
+        alerts=_person_alerts(context, person),
+        suggestions=list(suggestions.values()),
+        items=items,
+        next_cursor=next_cursor,
+    )
 
 
 def author_page(
@@ -181,19 +274,27 @@ def author_page(
             status_code=404, detail=f"no mention by {handle!r} on {source_type!r} is stored"
         )
     tags, note = author_tags(context.settings.alerts.authors, source_type, handle)
+    person = person_of_author(context, source_type, handle)
+    alerts = (
+        _person_alerts(context, person)
+        if person is not None
+        else [
+            alert_out(a) for a in alerts_of_author(context.store, types, handle, limit=ALERTS_SHOWN)
+        ]
+    )
     return AuthorPage(
         source_type=source_type,
         handle=own.handle if own else handle,
-        scope=SCOPE.format(network=network_of(source_type)),
+        scope=_person_scope(person) if person else SCOPE.format(network=network_of(source_type)),
         record=_record_out(own) if own else None,
         tags=list(tags),
         note=note,
         elsewhere=[_record_out(r) for r in records if r.source_type.lower() not in types],
-        alerts=[
-            alert_out(a) for a in alerts_of_author(context.store, types, handle, limit=ALERTS_SHOWN)
-        ],
+        alerts=alerts,
         items=items,
         next_cursor=next_cursor,
+        person=person_out(person) if person else None,
+        suggestions=suggestions_of_author(context, source_type, handle),
     )
 
 

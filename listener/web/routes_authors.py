@@ -1,5 +1,7 @@
 """The author page: ``/authors/{source_type}/{handle}``. "Older mentions" loads the next
-keyset page below the list with htmx; without JavaScript it is a link to that page."""
+keyset page below the list with htmx; without JavaScript it is a link to that page. The
+person the account is linked to, "maybe the same person" and "link another account" post to
+``routes_people``."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from listener.web.author_views import DEFAULT_LIMIT, MAX_LIMIT, author_mentions,
 from listener.web.context import WebContext, context_of
 from listener.web.display import Show, author_page_path
 from listener.web.pages import render
+from listener.web.routes_people import form_context
 
 router = APIRouter()
 
@@ -28,7 +31,7 @@ def author(
     handle: str,
     request: Request,
     context: Annotated[WebContext, Depends(context_of)],
-    _who: Annotated[Principal, Depends(require(Role.VIEWER))],
+    who: Annotated[Principal, Depends(require(Role.VIEWER))],
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> HTMLResponse:
@@ -64,5 +67,6 @@ def author(
             "base": base,
             "paged": cursor is not None,
             "limit": _kept(limit),
-        },
+        }
+        | form_context(who),
     )
