@@ -114,6 +114,12 @@ class AuthorRecord:
     first_seen_at: datetime  # published_at of their earliest stored mention
     last_seen_at: datetime  # published_at of their latest stored mention
     mention_count: int
+    # What their newest profile seen says (schema 15; None or empty where no source gave it).
+    bio: str | None = None
+    links: tuple[str, ...] = ()
+    created_at: datetime | None = None  # when the account was made
+    following: int | None = None
+    posts: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

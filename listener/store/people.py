@@ -4,9 +4,13 @@ An *account* is a handle on a source type, as the authors table keys it; a *pers
 accounts by hand (CLI, web, settings), never silently. Suggestions come from strong profile
 signals and wait for a person's yes or no. Like every store read about authors, the caller
 names the source types of one network (``listener.sources.registry.same_network_types``):
-the store sits beside the sources and cannot tell which types make a network.
+the store sits beside the sources and cannot tell which types make a network, so
+``suggestions*`` may return a pair on one network (``x`` and ``x_stream``), which callers
+drop with ``listener.sources.registry.network_of``.
 
-Contract written by the lead; the people slice fills it in.
+The parts: ``people_models`` (the data), ``people_links`` (link, merge, unlink, tags on a
+connection), ``people_suggest`` (suggestions), ``people_profiles`` (profile fields and keys
+written by ``insert_mentions``), ``people_sync`` (the settings list), ``profile_keys`` (pure).
 """
 
 from __future__ import annotations
@@ -14,68 +18,32 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from listener.models import Mention
-from listener.store.base import StoreError
+from listener.store.people_links import (
+    get_person_on,
+    link_on,
+    person_of_on,
+    unlink_on,
+    update_person_on,
+)
+from listener.store.people_models import Account, PeopleError, Person, Suggestion
+from listener.store.people_profiles import write_profile_keys_on
+from listener.store.people_suggest import suggestions_on
+from listener.store.people_sync import PersonEntry, SyncReport, sync_people_on
+from listener.store.rows import ts
 
 __all__ = [
     "Account",
     "PeopleError",
     "PeopleRows",
     "Person",
+    "PersonEntry",
     "Suggestion",
+    "SyncReport",
     "person_of_on",
     "write_profile_keys_on",
 ]
-
-
-class PeopleError(StoreError):
-    """A link or change that cannot be made; the message says why and what to do."""
-
-
-@dataclass(frozen=True, slots=True)
-class Account:
-    """One author account: a handle (as last seen; compared without case, '@' dropped) on a
-    source type."""
-
-    source_type: str
-    handle: str
-
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    id: int
-    name: str | None
-    tags: tuple[str, ...]  # vip, loyal, press
-    note: str | None
-    accounts: tuple[Account, ...]  # every linked account, oldest link first
-    origin: str  # "hand" (CLI or web) or "settings" (the people list in settings.yaml)
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Suggestion:
-    """Two accounts that may be one person, with the evidence in words ("both profiles link
-    example.com"); never acted on until a person links or dismisses them."""
-
-    accounts: tuple[Account, Account]
-    evidence: tuple[str, ...]
-
-
-def person_of_on(
-    conn: sqlite3.Connection, source_types: Iterable[str], handle: str
-) -> Person | None:
-    """The person ``handle`` on any of ``source_types`` is linked to, on ``conn`` (a reader,
-    or the writer inside its transaction: the alert rules ask here)."""
-    return None
-
-
-def write_profile_keys_on(conn: sqlite3.Connection, new: Sequence[Mention]) -> None:
-    """Keep what the new mentions' authors' profiles say (bio, links, account age and
-    shape) and the keys that suggest links; called by ``insert_mentions`` inside its
-    transaction, after the authors' rows are written."""
 
 
 class PeopleRows:
@@ -92,20 +60,32 @@ class PeopleRows:
             return person_of_on(conn, source_types, handle)
 
     def get_person(self, person_id: int) -> Person | None:
-        raise NotImplementedError
+        with self._read() as conn:
+            return get_person_on(conn, person_id)
 
     def list_people(self, *, limit: int = 200) -> list[Person]:
-        raise NotImplementedError
+        """People by name (unnamed last), then by id."""
+        with self._read() as conn:
+            ids = conn.execute(
+                "SELECT id FROM people ORDER BY name IS NULL, name COLLATE NOCASE, id LIMIT ?",
+                (limit,),
+            ).fetchall()
+            found = [get_person_on(conn, int(row[0])) for row in ids]
+        return [p for p in found if p is not None]
 
     def link_accounts(
         self, accounts: Sequence[Account], *, by: str, name: str | None = None
     ) -> Person:
         """Make ``accounts`` one person (joining the person any of them already belongs to;
         two different people are merged only when ``by`` asked for it by linking them)."""
-        raise NotImplementedError
+        with self._write() as conn:
+            return link_on(conn, accounts, by=by, name=name)
 
     def unlink_account(self, account: Account, *, by: str) -> Person | None:
-        raise NotImplementedError
+        """Take ``account`` off its person (a person left with none is removed); the person
+        afterwards, or None. ``by`` is who asked (kept for the audit of later slices)."""
+        with self._write() as conn:
+            return unlink_on(conn, account)
 
     def update_person(
         self,
@@ -115,15 +95,35 @@ class PeopleRows:
         tags: Sequence[str] | None = None,
         note: str | None = None,
     ) -> Person:
-        raise NotImplementedError
+        with self._write() as conn:
+            return update_person_on(conn, person_id, name=name, tags=tags, note=note)
 
     def suggestions_for(
         self, source_types: Iterable[str], handle: str, *, limit: int = 10
     ) -> list[Suggestion]:
-        raise NotImplementedError
+        with self._read() as conn:
+            return suggestions_on(conn, around=(list(source_types), handle), limit=limit)
 
     def suggestions(self, *, limit: int = 50) -> list[Suggestion]:
-        raise NotImplementedError
+        with self._read() as conn:
+            return suggestions_on(conn, limit=limit)
 
     def dismiss_suggestion(self, a: Account, b: Account, *, by: str) -> None:
-        raise NotImplementedError
+        if not by.strip():
+            raise PeopleError("a dismissal needs the name of who made it")
+        first, second = sorted((a.key, b.key))
+        if first == second:
+            raise PeopleError(f"{a!s} and {b!s} are one account")
+        with self._write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO person_dismissals"
+                " (a_type, a_key, b_type, b_key, dismissed_by, dismissed_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (*first, *second, by, ts(datetime.now(UTC))),
+            )
+
+    def sync_people(self, entries: Sequence[PersonEntry]) -> SyncReport:
+        """Make the store's settings people what ``entries`` (settings' ``people:``) say,
+        in one transaction; accounts linked by hand to someone else are left and reported."""
+        with self._write() as conn:
+            return sync_people_on(conn, entries)

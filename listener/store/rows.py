@@ -311,7 +311,18 @@ def row_to_mention(row: sqlite3.Row) -> Mention:
         judgments=judgments_from_json(row["judgments"]),
         edited_at=parse_ts_or_none(row["edited_at"]),
         deleted_at=parse_ts_or_none(row["deleted_at"]),
+        copy_of=_copy_of(row),
     )
+
+
+def _copy_of(row: sqlite3.Row) -> str | None:
+    # Schema 17's column, set by near_prints.write_prints_on after the insert (the insert
+    # keeps the columns every schema's store has: tests drive stores at older schemas).
+    try:
+        value: str | None = row["copy_of"]
+    except IndexError:  # a store left at a schema before 17
+        return None
+    return value
 
 
 # "Latest followers" is by fetch time: a count observed later wins, whatever the order in
@@ -373,4 +384,9 @@ def row_to_author(row: sqlite3.Row) -> AuthorRecord:
         first_seen_at=parse_ts(row["first_seen_at"]),
         last_seen_at=parse_ts(row["last_seen_at"]),
         mention_count=row["mention_count"],
+        bio=row["bio"],
+        links=tuple(json.loads(row["links"])) if row["links"] else (),
+        created_at=parse_ts_or_none(row["created_at"]),
+        following=row["following"],
+        posts=row["posts"],
     )

@@ -1,11 +1,66 @@
 """Schema 15: people, their linked accounts and the profile keys that suggest links (issue 18).
 
 Part of ``listener.store.schema``'s ordered migrations (shipped: never edit, append).
+
+An account is keyed as the authors table keys it, ``(source_type, handle_key)`` (the handle
+lowercased, '@' dropped), so erasure finds every row about an author by that pair. An account
+belongs to at most one person (the primary key). A dismissal keeps its pair ordered, the
+smaller account first, so "a with b" and "b with a" are one row.
 """
 
 from __future__ import annotations
 
 PEOPLE_SCHEMA = 15
-_V15: tuple[str, ...] = ()
+_V15: tuple[str, ...] = (
+    """CREATE TABLE people (
+        id INTEGER PRIMARY KEY,
+        name TEXT,
+        tags TEXT NOT NULL DEFAULT '[]',
+        note TEXT,
+        origin TEXT NOT NULL CHECK (origin IN ('hand', 'settings')),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE person_accounts (
+        source_type TEXT NOT NULL COLLATE NOCASE,
+        handle_key TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        linked_at TEXT NOT NULL,
+        linked_by TEXT NOT NULL,
+        PRIMARY KEY (source_type, handle_key)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX person_accounts_person ON person_accounts(person_id, linked_at)",
+    """CREATE TABLE person_dismissals (
+        a_type TEXT NOT NULL COLLATE NOCASE,
+        a_key TEXT NOT NULL,
+        b_type TEXT NOT NULL COLLATE NOCASE,
+        b_key TEXT NOT NULL,
+        dismissed_by TEXT NOT NULL,
+        dismissed_at TEXT NOT NULL,
+        PRIMARY KEY (a_type, a_key, b_type, b_key)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX person_dismissals_b ON person_dismissals(b_type, b_key)",
+    # What the newest profile seen says; profile_at (its mention's fetch time) decides
+    # "newest" as followers_at does for the follower count.
+    "ALTER TABLE authors ADD COLUMN bio TEXT",
+    "ALTER TABLE authors ADD COLUMN links TEXT",
+    "ALTER TABLE authors ADD COLUMN created_at TEXT",
+    "ALTER TABLE authors ADD COLUMN following INTEGER",
+    "ALTER TABLE authors ADD COLUMN posts INTEGER",
+    "ALTER TABLE authors ADD COLUMN profile_at TEXT",
+    # Any type's record of a handle: "a profile names @jane" looks the handle up everywhere.
+    "CREATE INDEX authors_handle ON authors(handle_key)",
+    # kind: 'site' (a profile link's host, or host/user on a shared host), 'email' (an
+    # email address's domain, free mail left out), 'names' (a handle the profile names).
+    """CREATE TABLE author_keys (
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        source_type TEXT NOT NULL,
+        handle_key TEXT NOT NULL,
+        PRIMARY KEY (kind, value, source_type, handle_key)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX author_keys_author ON author_keys(source_type, handle_key)",
+)
 
 PEOPLE_MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = ((PEOPLE_SCHEMA, _V15),)

@@ -1,0 +1,84 @@
+"""Writing what authors' profiles say, and the keys that suggest links (issue 18).
+
+Called by ``insert_mentions`` inside its transaction, after the authors' rows are written.
+The newest profile wins, by its mention's fetch time, as the follower count does; a field
+the newest profile does not give keeps the value an older one gave. Keys are rewritten only
+for the authors whose stored profile this batch just replaced, in one executemany each.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from listener.models import Author, Mention
+from listener.store.profile_keys import BIO_CAP, profile_keys
+from listener.store.rows import ts
+
+__all__ = ["write_profile_keys_on"]
+
+_UPDATE_PROFILE = """
+UPDATE authors SET
+    bio = coalesce(:bio, bio),
+    links = coalesce(:links, links),
+    created_at = coalesce(:created_at, created_at),
+    following = coalesce(:following, following),
+    posts = coalesce(:posts, posts),
+    profile_at = :at
+WHERE source_type = :type AND handle_key = :key AND coalesce(profile_at, '') <= :at
+"""
+# The keys are rewritten only where this mention's profile is the one now stored.
+_DELETE_KEYS = """
+DELETE FROM author_keys WHERE source_type = :type AND handle_key = :key
+AND EXISTS (SELECT 1 FROM authors
+            WHERE source_type = :type AND handle_key = :key AND profile_at = :at)
+"""
+_INSERT_KEY = """
+INSERT OR IGNORE INTO author_keys (kind, value, source_type, handle_key)
+SELECT :kind, :value, :type, :key
+WHERE EXISTS (SELECT 1 FROM authors
+              WHERE source_type = :type AND handle_key = :key AND profile_at = :at)
+"""
+
+
+def _has_profile(author: Author) -> bool:
+    return bool(
+        author.bio
+        or author.links
+        or author.created_at
+        or author.following is not None
+        or author.posts is not None
+    )
+
+
+def write_profile_keys_on(conn: sqlite3.Connection, new: Sequence[Mention]) -> None:
+    """Keep what the new mentions' authors' profiles say (bio, links, account age and
+    shape) and the keys that suggest links, inside the caller's transaction."""
+    profiles: list[dict[str, Any]] = []
+    keys: list[dict[str, Any]] = []
+    for m in new:
+        author = m.author
+        if not author.handle or not _has_profile(author):
+            continue
+        # The authors table's own key (rows.author_params): the handle lowercased.
+        where = {"type": m.source_type, "key": author.handle.lower(), "at": ts(m.fetched_at)}
+        bio = author.bio[:BIO_CAP] if author.bio else None
+        links = list(author.links[:20])
+        profiles.append(
+            where
+            | {
+                "bio": bio,
+                "links": json.dumps(links) if links else None,
+                "created_at": ts(author.created_at) if author.created_at else None,
+                "following": author.following,
+                "posts": author.posts,
+            }
+        )
+        keys.extend(where | {"kind": k, "value": v} for k, v in profile_keys(bio, links))
+    if not profiles:
+        return
+    conn.executemany(_UPDATE_PROFILE, profiles)
+    conn.executemany(_DELETE_KEYS, profiles)
+    conn.executemany(_INSERT_KEY, keys)

@@ -1,0 +1,130 @@
+"""The keys a profile gives for "maybe the same person" suggestions (issue 18): pure.
+
+Three kinds, each a strong signal when two accounts share one:
+- ``site``: a profile link's host without ``www.``; on a shared host where the path names the
+  user (github.com/jane, linktr.ee/jane, https://mastodon.social/@jane) the host and that
+  path; link shorteners say nothing of who owns them and are skipped.
+- ``email``: the domain of an email address in the bio; free mail (gmail.com, yahoo.*, …) is
+  shared by millions and skipped.
+- ``names``: a handle the bio or links name (``@jane``, ``@jane@mastodon.social``,
+  ``jane.bsky.social``, x.com/jane, bsky.app/profile/jane, reddit.com/u/jane, …), in the
+  authors table's key form (lowercase, no leading '@').
+
+A bio is text from the internet: it is capped before any regex reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+__all__ = ["BIO_CAP", "ProfileKey", "profile_keys"]
+
+BIO_CAP = 2000  # characters of a bio read; the rest is never parsed
+_LINKS_CAP = 20  # links read per profile
+_LINK_CAP = 500  # characters of one link
+
+ProfileKey = tuple[str, str]  # (kind, value)
+
+# fmt: off
+_SHORTENERS = frozenset((
+    "bit.ly", "t.co", "goo.gl", "tinyurl.com", "ow.ly", "buff.ly", "lnkd.in", "is.gd",
+    "rebrand.ly", "t.ly", "cutt.ly", "shorturl.at", "tiny.cc", "dlvr.it", "s.id", "rb.gy",
+    "bl.ink", "trib.al", "fb.me", "amzn.to", "youtu.be",
+))
+# Hosts whose first path segment (two for these few) names the account, not the site.
+_USER_SEGMENTS = {
+    **dict.fromkeys((
+        "github.com", "gitlab.com", "linktr.ee", "medium.com", "youtube.com", "instagram.com",
+        "facebook.com", "x.com", "twitter.com", "tiktok.com", "twitch.tv", "patreon.com",
+        "ko-fi.com", "buymeacoffee.com", "threads.net", "pinterest.com", "soundcloud.com",
+        "behance.net", "dribbble.com", "keybase.io", "about.me", "flickr.com", "vimeo.com",
+        "codeberg.org",
+    ), 1),
+    **dict.fromkeys(("bsky.app", "linkedin.com", "reddit.com", "old.reddit.com"), 2),
+}
+_FREE_MAIL = frozenset((
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
+    "ymail.com", "aol.com", "icloud.com", "me.com", "mac.com", "proton.me", "protonmail.com",
+    "pm.me", "mail.ru", "inbox.ru", "list.ru", "bk.ru", "qq.com", "163.com", "126.com",
+    "zoho.com", "fastmail.com", "tutanota.com", "tuta.io", "hey.com", "web.de", "mail.com",
+    "email.com", "yandex.ru", "yandex.com",
+))
+_FREE_MAIL_PREFIXES = ("yahoo.", "gmx.", "yandex.", "hotmail.", "outlook.", "live.")
+# Path words on the networks' hosts that are pages, not accounts.
+_NOT_USERS = frozenset((
+    "home", "i", "intent", "search", "share", "hashtag", "explore", "settings", "login",
+    "signup", "about", "help", "privacy", "tos", "terms", "watch", "channel", "c", "user",
+    "u", "in", "company", "pages", "groups", "p", "r",
+))
+# fmt: on
+
+_URL = re.compile(r"\bhttps?://[^\s<>\"'()]+", re.IGNORECASE)
+_EMAIL = re.compile(r"(?<![@\w.+-])[\w.+-]{1,64}@((?:[a-z0-9-]{1,63}\.)+[a-z]{2,24})\b", re.I)
+_FEDI = re.compile(r"(?<![\w@])@([a-z0-9_.]{1,64})@((?:[a-z0-9-]{1,63}\.)+[a-z]{2,24})\b", re.I)
+_AT_HANDLE = re.compile(r"(?<![\w@./])@([a-z0-9_]{2,30})\b(?![@.]\w)", re.IGNORECASE)
+_BSKY = re.compile(r"(?<![\w@.])([a-z0-9-]{1,63}\.bsky\.social)\b", re.IGNORECASE)
+
+
+def profile_keys(bio: str | None, links: Iterable[str] = ()) -> set[ProfileKey]:
+    """The site, email and names keys of a profile's bio and links."""
+    text = (bio or "")[:BIO_CAP]
+    keys: set[ProfileKey] = set()
+    urls = [link[:_LINK_CAP] for _, link in zip(range(_LINKS_CAP), links, strict=False)]
+    urls += _URL.findall(text)
+    for url in urls:
+        keys |= _url_keys(url if "://" in url else f"https://{url}")
+    for match in _EMAIL.finditer(text):
+        domain = match.group(1).lower()
+        if not _free_mail(domain):
+            keys.add(("email", domain))
+    for match in _FEDI.finditer(text):
+        keys.add(("names", f"{match.group(1)}@{match.group(2)}".lower()))
+    keys.update(("names", m.group(1).lower()) for m in _AT_HANDLE.finditer(text))
+    keys.update(("names", m.group(1).lower()) for m in _BSKY.finditer(text))
+    return keys
+
+
+def _free_mail(domain: str) -> bool:
+    return domain in _FREE_MAIL or domain.startswith(_FREE_MAIL_PREFIXES)
+
+
+def _url_keys(url: str) -> set[ProfileKey]:
+    try:
+        parts = urlsplit(url.rstrip(".,;:!?"))
+        host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    except ValueError:  # a malformed port or bracket: hostile or broken, either way no key
+        return set()
+    if "." not in host or host in _SHORTENERS:
+        return set()
+    segments = [s for s in parts.path.split("/") if s]
+    keys: set[ProfileKey] = set()
+    named = _named_handle(host, segments)
+    if named:
+        keys.add(("names", named))
+    wanted = _USER_SEGMENTS.get(host, 0)
+    if not wanted and segments and segments[0].startswith(("@", "~")):
+        wanted = 1  # a fediverse or home-page host: https://instance/@jane, /~jane
+    if not wanted:
+        keys.add(("site", host))
+    elif len(segments) >= wanted and segments[wanted - 1].lower() not in _NOT_USERS:
+        user_path = "/".join(segments[:wanted]).lower()
+        keys.add(("site", f"{host}/{user_path}"))
+    return keys
+
+
+def _named_handle(host: str, segments: list[str]) -> str | None:
+    """The handle a profile URL names, in the authors' key form, or None."""
+    if not segments:
+        return None
+    first = segments[0].lower()
+    if host in ("x.com", "twitter.com", "github.com") and first not in _NOT_USERS:
+        return first.removeprefix("@")
+    if host == "bsky.app" and first == "profile" and len(segments) > 1:
+        return segments[1].lower()
+    if host in ("reddit.com", "old.reddit.com") and first in ("u", "user") and len(segments) > 1:
+        return segments[1].lower()
+    if first.startswith("@") and len(first) > 1 and host not in _USER_SEGMENTS:
+        return f"{first[1:]}@{host}"  # https://mastodon.social/@jane is jane@mastodon.social
+    return None
