@@ -5,7 +5,10 @@ enough to a mention stored within the dedupe window (or earlier in the batch) jo
 mention's cluster: it is stored and searchable, marked ``copy_of`` the cluster's head, and
 never alerts on its own.
 
-Contract written by the lead; the near-copies slice fills it in.
+Candidates come from an index lookup on the sketches' LSH band keys (``listener.fingerprint``,
+``near_bands`` in the store), across every source; a candidate is a copy when the estimated
+similarity of the two texts reaches ``THRESHOLD``. Texts under ``MIN_SHINGLES`` shingles are
+never clustered. docs/near-copies.md says how both were chosen (``bench/copies.py``).
 """
 
 from __future__ import annotations
@@ -13,12 +16,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
+from listener.fingerprint import Print, fingerprint, numbers_agree, similarity
 from listener.models import Mention
 from listener.pipeline.types import with_changes
+from listener.store.near_prints import NearCandidate
 
-__all__ = ["CopyOf", "NearCopies", "NearCopyLookups", "marked"]
+__all__ = ["THRESHOLD", "CopyOf", "NearCopies", "NearCopyLookups", "marked"]
+
+# Estimated Jaccard similarity of the word shingles from which a text is a copy: chosen on
+# one half of bench/copies_cases.json and checked on the other (docs/near-copies.md).
+THRESHOLD = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,19 +40,91 @@ class CopyOf:
     sources: int  # distinct sources in the cluster, this one included
 
 
+@runtime_checkable
 class NearCopyLookups(Protocol):
     """The store reads this stage needs (a subset of ``listener.store.Store``)."""
+
+    def near_candidates(
+        self, band_keys: Sequence[int], since: datetime
+    ) -> Sequence[NearCandidate]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Member:
+    """A mention a later one may copy: stored (a candidate) or earlier in the batch."""
+
+    mention_id: str
+    head_id: str
+    source: str
+    author_key: str
+    sketch: Print
+    keys: frozenset[int]
+
+
+def _author_key(m: Mention) -> str:
+    return f"{m.source_type}:{(m.author.handle or '').lower()}"
 
 
 class NearCopies:
     """Finds near-copies; holds what is set up once."""
+
+    def __init__(self, *, threshold: float = THRESHOLD) -> None:
+        self._threshold = threshold
 
     def find(
         self, mentions: Sequence[Mention], lookups: NearCopyLookups, *, since: datetime
     ) -> dict[str, CopyOf]:
         """The near-copies among ``mentions`` (by mention id), of a mention stored since
         ``since`` or of one earlier in ``mentions``."""
-        return {}
+        sketches = {
+            m.id: s
+            for m in mentions
+            if m.deleted_at is None and (s := fingerprint(m.title, m.text)).clusterable
+        }
+        if not sketches:
+            return {}
+        keys = {m_id: frozenset(s.band_keys()) for m_id, s in sketches.items()}
+        stored = lookups.near_candidates(sorted(set().union(*keys.values())), since)
+        members = [
+            _Member(
+                c.mention_id,
+                c.head_id,
+                c.source,
+                c.author_key,
+                c.sketch,
+                frozenset(c.sketch.band_keys()),
+            )
+            for c in stored
+        ]
+        found: dict[str, CopyOf] = {}
+        for m in mentions:
+            sketch = sketches.get(m.id)
+            if sketch is None:
+                continue
+            own = keys[m.id]
+            best: tuple[float, _Member] | None = None
+            for other in members:
+                if other.mention_id == m.id or not own & other.keys:
+                    continue
+                if not numbers_agree(sketch, other.sketch):
+                    continue  # the same template about another event
+                score = similarity(sketch, other.sketch)
+                # The most alike wins; on a tie the older (listed first) stays.
+                if score >= self._threshold and (best is None or score > best[0]):
+                    best = (score, other)
+            head = m.id
+            if best is not None:
+                score, other = best
+                head = other.head_id
+                cluster = [c for c in members if c.head_id == head]
+                found[m.id] = CopyOf(
+                    head_id=head,
+                    similarity=score,
+                    authors=len({c.author_key for c in cluster} | {_author_key(m)}),
+                    sources=len({c.source.lower() for c in cluster} | {m.source.lower()}),
+                )
+            members.append(_Member(m.id, head, m.source, _author_key(m), sketch, own))
+        return found
 
     def recheck(
         self, mentions: Sequence[Mention], lookups: object, *, since: datetime
@@ -51,7 +132,17 @@ class NearCopies:
         """Inside the store's write transaction (``lookups`` on the writer): ``mentions``
         with ``copy_of`` set or corrected from what is stored now, so two sources storing
         one story at the same moment still make one head and one copy."""
-        return mentions
+        if not mentions:
+            return mentions
+        if not isinstance(lookups, NearCopyLookups):
+            raise TypeError("recheck needs the store's near_candidates lookup")
+        copies = self.find(mentions, lookups, since=since)
+        out: list[Mention] = []
+        for m in mentions:
+            found = copies.get(m.id)
+            head = found.head_id if found else None
+            out.append(m if m.copy_of == head else with_changes(m, copy_of=head))
+        return out
 
 
 def marked(mention: Mention, copies: Mapping[str, CopyOf]) -> Mention:

@@ -2,22 +2,33 @@
 
 A mention that is a near-copy of another (``Mention.copy_of``) joins the cluster of the
 first one stored, its head. What the pages and messages show as "also on N sources" is
-``copies_of``: the copies of each head, oldest first.
-
-Contract written by the lead; the near-copies slice fills it in.
+``copies_of``: the copies of each head, oldest first. The sketches (``listener.fingerprint``)
+live for the dedupe window in ``near_prints``, their LSH band keys in ``near_bands``
+(schema 17); ``forget_near_prints`` prunes them.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
+from listener.clock import ensure_utc
+from listener.fingerprint import Print, fingerprint
 from listener.models import Mention
+from listener.store.schema_copies import COPIES_SCHEMA
 
-__all__ = ["CopyRef", "NearCopyRows", "copies_of_on", "write_prints_on"]
+__all__ = [
+    "CopyRef",
+    "NearCandidate",
+    "NearCopyRows",
+    "copies_of_on",
+    "near_candidates_on",
+    "write_prints_on",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,14 +43,134 @@ class CopyRef:
     published_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class NearCandidate:
+    """A stored mention sharing a band key with a new one: maybe its near-copy."""
+
+    mention_id: str
+    head_id: str  # its cluster's head (itself when it is a head)
+    source: str
+    author_key: str  # "source_type:handle", lowercase: distinct accounts of a cluster
+    sketch: Print
+
+
+# listener.store.base imports CopyRef from here and rows imports base: this module cannot
+# import rows, so it writes and reads times as rows.ts / rows.parse_ts do (the same format
+# keeps text order time order).
+def _ts(value: datetime) -> str:
+    return ensure_utc(value).isoformat(timespec="microseconds")
+
+
+def _parse_ts(value: str) -> datetime:
+    return ensure_utc(datetime.fromisoformat(value))
+
+
+_COPIES = """
+SELECT id, source, source_type, url, title, published_at FROM mentions
+WHERE copy_of = ? AND deleted_at IS NULL ORDER BY seq
+"""
+
+
 def copies_of_on(conn: sqlite3.Connection, head_ids: Iterable[str]) -> dict[str, list[CopyRef]]:
     """The live copies of each of ``head_ids``, oldest first (every id is a key)."""
-    return {head: [] for head in head_ids}
+    found: dict[str, list[CopyRef]] = {}
+    for head in head_ids:
+        if head in found:
+            continue
+        found[head] = [
+            CopyRef(
+                mention_id=r["id"],
+                source=r["source"],
+                source_type=r["source_type"],
+                url=r["url"],
+                title=r["title"],
+                published_at=_parse_ts(r["published_at"]),
+            )
+            for r in conn.execute(_COPIES, (head,))
+        ]
+    return found
+
+
+# DISTINCT: a near-copy shares several bands with its original. Tombstones are left out
+# (their words are gone), as are prints older than the window.
+_CANDIDATES = """
+SELECT DISTINCT m.id, coalesce(m.copy_of, m.id) AS head, m.source, m.source_type,
+    m.author_handle, p.sketch, p.numbers
+FROM near_bands b
+JOIN near_prints p ON p.seq = b.seq
+JOIN mentions m ON m.seq = p.seq
+WHERE b.band_key IN (SELECT value FROM json_each(?)) AND p.seen_at >= ? AND m.deleted_at IS NULL
+ORDER BY m.seq
+"""
+
+
+def near_candidates_on(
+    conn: sqlite3.Connection, band_keys: Iterable[int], since: datetime
+) -> list[NearCandidate]:
+    """The stored mentions since ``since`` sharing any of ``band_keys``, oldest first."""
+    if not _has_prints(conn):
+        return []
+    keys = json.dumps(sorted(set(band_keys)))
+    return [
+        NearCandidate(
+            mention_id=r["id"],
+            head_id=r["head"],
+            source=r["source"],
+            author_key=f"{r['source_type']}:{(r['author_handle'] or '').lower()}",
+            sketch=Print.from_bytes(r["sketch"], r["numbers"]),
+        )
+        for r in conn.execute(_CANDIDATES, (keys, _ts(since)))
+    ]
+
+
+def _has_prints(conn: sqlite3.Connection) -> bool:
+    """Whether this database has schema 17 (a store can be opened at an older one)."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0]) >= COPIES_SCHEMA
+
+
+_INSERT_PRINT = """
+INSERT OR IGNORE INTO near_prints (seq, seen_at, sketch, numbers)
+SELECT seq, ?, ?, ? FROM mentions WHERE id = ?
+"""
+_INSERT_BANDS = """
+INSERT OR IGNORE INTO near_bands (band_key, seq)
+SELECT value, (SELECT seq FROM mentions WHERE id = ?) FROM json_each(?)
+"""
+_SET_COPY_OF = "UPDATE mentions SET copy_of = ? WHERE id = ?"
+_ALERTS_HOLDING = "SELECT alert_id FROM alert_mentions WHERE mention_id = ?"
+# As alert_rows.record_event writes it (that module imports rows too).
+_INSERT_EVENT = (
+    "INSERT INTO alert_events (alert_id, at, what, actor, detail) VALUES (?, ?, 'copy', NULL, ?)"
+)
 
 
 def write_prints_on(conn: sqlite3.Connection, new: Sequence[Mention]) -> None:
     """Keep the new mentions' fingerprints (and cluster heads) for later batches to find;
-    called by ``insert_mentions`` inside its transaction."""
+    called by ``insert_mentions`` inside its transaction. A copy whose head already has
+    alerts gets an "also on" event in each: the alert is not raised again, nothing is sent
+    (a head raised in this same batch has no alert yet: its message counts the copy)."""
+    if not new or not _has_prints(conn):
+        return
+    for m in new:
+        if m.deleted_at is not None:
+            continue
+        if m.copy_of is not None:
+            conn.execute(_SET_COPY_OF, (m.copy_of, m.id))
+        sketch = fingerprint(m.title, m.text)
+        if sketch.clusterable:
+            conn.execute(
+                _INSERT_PRINT, (_ts(m.fetched_at), sketch.to_bytes(), sketch.numbers_text(), m.id)
+            )
+            conn.execute(_INSERT_BANDS, (m.id, json.dumps(sketch.band_keys())))
+        if m.copy_of is not None:
+            for (alert_id,) in conn.execute(_ALERTS_HOLDING, (m.copy_of,)).fetchall():
+                detail = f"also on {m.source}: {m.id}"
+                conn.execute(_INSERT_EVENT, (alert_id, _ts(m.fetched_at), detail))
+
+
+def forget_prints_on(conn: sqlite3.Connection, before: datetime) -> int:
+    """Drop the prints seen before ``before`` (their band keys go with them)."""
+    return conn.execute("DELETE FROM near_prints WHERE seen_at < ?", (_ts(before),)).rowcount
 
 
 class NearCopyRows:
@@ -54,3 +185,14 @@ class NearCopyRows:
     def copies_of(self, head_ids: Iterable[str]) -> dict[str, list[CopyRef]]:
         with self._read() as conn:
             return copies_of_on(conn, head_ids)
+
+    def near_candidates(self, band_keys: Iterable[int], since: datetime) -> list[NearCandidate]:
+        """The stored mentions since ``since`` sharing a band key (a reader's view)."""
+        with self._read() as conn:
+            return near_candidates_on(conn, band_keys, since)
+
+    def forget_near_prints(self, before: datetime) -> int:
+        """Drop the fingerprints seen before ``before`` (outside the dedupe window); return
+        how many. The mentions and their ``copy_of`` stay."""
+        with self._write() as conn:
+            return forget_prints_on(conn, before)

@@ -7,6 +7,27 @@ Part of ``listener.store.schema``'s ordered migrations (shipped: never edit, app
 from __future__ import annotations
 
 COPIES_SCHEMA = 17
-_V17: tuple[str, ...] = ()
+_V17: tuple[str, ...] = (
+    # The head's id, not a foreign key: a head erased or pruned leaves its copies as they
+    # are (stored, marked, never alerting); the pages list a head's live copies by this.
+    "ALTER TABLE mentions ADD COLUMN copy_of TEXT",
+    "CREATE INDEX mentions_copy_of ON mentions(copy_of) WHERE copy_of IS NOT NULL",
+    # A mention's sketch (listener.fingerprint), kept for the dedupe window only: a later
+    # near-copy is compared with it. Deleting the mention deletes it.
+    """CREATE TABLE near_prints (
+        seq INTEGER PRIMARY KEY REFERENCES mentions(seq) ON DELETE CASCADE,
+        seen_at TEXT NOT NULL,
+        sketch BLOB NOT NULL,
+        numbers TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX near_prints_seen ON near_prints(seen_at)",
+    # Its LSH band keys: a new mention's candidates are the prints sharing a key.
+    """CREATE TABLE near_bands (
+        band_key INTEGER NOT NULL,
+        seq INTEGER NOT NULL REFERENCES near_prints(seq) ON DELETE CASCADE,
+        PRIMARY KEY (band_key, seq)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX near_bands_seq ON near_bands(seq)",
+)
 
 COPIES_MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = ((COPIES_SCHEMA, _V17),)
