@@ -24,10 +24,16 @@ from alerts.message import (
     JudgmentLine,
     MentionView,
 )
-from alerts.rules.authors import author_tags
+from alerts.rules.authors import (
+    author_accounts,
+    earlier_mentions,
+    person_line,
+    person_of,
+    person_tags,
+)
 from listener.config.settings import Settings
 from listener.models import Alert, AlertKind, AlertState, Delivery, Finding, Mention
-from listener.sources.registry import same_network_types
+from listener.sources.registry import network_of
 from listener.store import Store
 from listener.store.near_prints import CopyRef
 
@@ -173,11 +179,17 @@ def author_history(
     handle = m.author.handle
     if not handle:
         return None
-    # One person on one network: the polled type's record and its stream's add up.
-    types = same_network_types(m.source_type)
-    records = [r for r in (store.get_author(t, handle) for t in types) if r is not None]
-    earlier = store.author_mentions(types, handle, before=m.published_at, limit=HISTORY_ITEMS)
-    tags, note = author_tags(settings.alerts.authors, m.source_type, handle)
+    # One author on one network: the polled type's record and its stream's add up; a
+    # person linked across networks (issue 18) adds up every linked account's.
+    person = person_of(store, m)
+    records = [
+        record
+        for types, account in author_accounts(m, person)
+        for record in (store.get_author(t, account) for t in types)
+        if record is not None
+    ]
+    earlier = earlier_mentions(store, m, person, limit=HISTORY_ITEMS)
+    tags, note = person_tags(settings.alerts.authors, m, person)
     # The records count this mention too (and any stored since); "before" is what we show.
     counted = sum(r.mention_count for r in records)
     count = max(counted - 1, len(earlier)) if records else len(earlier)
@@ -191,6 +203,7 @@ def author_history(
         note=note,
         recent=tuple(_history_item(e) for e in earlier),
         open_alerts=_other_open_alerts(store, alert, {e.id for e in earlier}),
+        person=person_line(person),
     )
 
 
@@ -202,6 +215,8 @@ def _history_item(m: Mention) -> HistoryItem:
         url=m.url,
         excerpt=DELETED_TEXT if m.deleted_at is not None else cap(words, EXCERPT_CHARS),
         complaint=m.judgments.complaint,
+        source_type=m.source_type,
+        network=network_of(m.source_type),
     )
 
 

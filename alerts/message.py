@@ -76,18 +76,41 @@ class HistoryItem:
     url: str | None
     excerpt: str  # capped, raw
     complaint: bool
+    source_type: str = ""  # the stored type ("" where a caller predates issue 18)
+    network: str = ""  # its network (``listener.sources.registry.network_of``): "reddit"
+
+
+@dataclass(frozen=True, slots=True)
+class AccountLine:
+    """One of a person's accounts: a handle (internet text, raw) on a network."""
+
+    source_type: str
+    handle: str
+    network: str
+
+
+@dataclass(frozen=True, slots=True)
+class PersonLine:
+    """The person an author's account is linked to (issue 18): their history spans every
+    account listed here."""
+
+    id: int
+    name: str | None  # raw
+    accounts: tuple[AccountLine, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class AuthorHistory:
-    """What we know of the author before this mention: don't make them repeat themselves."""
+    """What we know of the author before this mention: don't make them repeat themselves.
+    For an author linked to a person, everything here is the person's, across accounts."""
 
     mention_count: int  # earlier mentions stored
     first_seen_at: datetime | None
-    tags: tuple[str, ...] = ()  # vip, loyal, press (from settings)
+    tags: tuple[str, ...] = ()  # vip, loyal, press (settings and the person)
     note: str | None = None
     recent: tuple[HistoryItem, ...] = ()  # newest first
     open_alerts: int = 0  # other open alerts about them
+    person: PersonLine | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,10 @@ Schema 1 (fields are only ever added; a breaking change gets ``"schema": 2``)::
                        copy_sources (how many other sources ran the story),
                        copies: [{source, url, published_at}]  (one per source, at most 5)}
     author_history    null | {mention_count, first_seen_at, tags, note, open_alerts,
-                       recent: [{published_at, source, url, excerpt, complaint}]}
+                       recent: [{published_at, source, url, excerpt, complaint,
+                                 source_type, network}],
+                       person: null | {id, name, accounts: [{source_type, handle,
+                                 network}]}  (the accounts the history spans)}
     examples          [mention, ...]  (incidents, shifts, digests)
     drafts            [{approach, language, text, note}]
 
@@ -58,7 +61,7 @@ from typing import Any
 from alerts.channels.base import SendContext
 from alerts.channels.http import post
 from alerts.escaping import header_value
-from alerts.message import AlertMessage, AuthorHistory, MentionView
+from alerts.message import AlertMessage, AuthorHistory, MentionView, PersonLine
 from listener.clock import ensure_utc
 from listener.config.channels import WebhookChannel
 from listener.models import DeliveryEvent
@@ -129,8 +132,22 @@ def history_payload(h: AuthorHistory) -> dict[str, Any]:
                 "url": i.url,
                 "excerpt": i.excerpt,
                 "complaint": i.complaint,
+                "source_type": i.source_type,
+                "network": i.network,
             }
             for i in h.recent
+        ],
+        "person": person_payload(h.person) if h.person else None,
+    }
+
+
+def person_payload(p: PersonLine) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "name": p.name,
+        "accounts": [
+            {"source_type": a.source_type, "handle": a.handle, "network": a.network}
+            for a in p.accounts
         ],
     }
 

@@ -4,19 +4,27 @@ An author is a handle on one network (``listener.sources.registry.network_of``),
 source type: a person who wrote through the polled ``mastodon`` source and then through
 ``mastodon_stream`` has written twice, and a VIP listed under ``bluesky`` is one through
 ``jetstream`` too. The stored ``source_type`` still says which reader stored a mention.
+
+An author linked to a *person* (issue 18: one customer's accounts on several networks,
+linked by hand or by settings, never silently) is that person here: their history merges
+every account's earlier mentions, their tags and note are the settings' for every account
+plus the person's own, and the repeat-contact points count contacts on any network. An
+unlinked author is one account, as before. Each account costs one indexed read per type.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
-from alerts.message import AuthorHistory, HistoryItem
+from alerts.message import AccountLine, AuthorHistory, HistoryItem, PersonLine
 from alerts.severity import REPEAT_WINDOW
 from listener.config.alerts import TaggedAuthor
 from listener.models import Mention
 from listener.sources.registry import network_of, same_network_types
-from listener.store.alert_contract import AlertTx
+from listener.store.people import Person
 
 HISTORY_ITEMS = 5
 EXCERPT_CHARS = 200
@@ -46,18 +54,92 @@ def author_tags(
     return tuple(tags), note
 
 
-def earlier_mentions(tx: AlertTx, mention: Mention) -> list[Mention]:
-    """The author's mentions published before this one, newest first (a few)."""
+class AuthorReads(Protocol):
+    """What the history needs of a store: the rules' ``AlertTx`` or the ``Store`` itself."""
+
+    def author_mentions(
+        self, source_type: str | Sequence[str], handle: str, *, before: datetime, limit: int = 5
+    ) -> list[Mention]: ...
+
+    def person_of(self, source_types: Iterable[str], handle: str) -> Person | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorFacts:
+    """What the rules know of a mention's author: the person (if linked), tags, note, and
+    the earlier mentions (newest first, a few) across the person's accounts."""
+
+    person: Person | None
+    tags: tuple[str, ...]
+    note: str | None
+    earlier: list[Mention]
+
+
+def person_of(reads: AuthorReads, mention: Mention) -> Person | None:
+    """The person the mention's author is linked to; ``None`` when unlinked or anonymous."""
+    handle = mention.author.handle
+    if not handle:
+        return None
+    return reads.person_of(same_network_types(mention.source_type), handle)
+
+
+def author_accounts(mention: Mention, person: Person | None) -> list[tuple[tuple[str, ...], str]]:
+    """Each account to read history from, as (the types of its network, handle): the
+    mention's own first, then the person's other accounts, one per network and handle (a
+    person linked on ``bluesky`` and on ``jetstream`` under one handle is one account)."""
     handle = mention.author.handle
     if not handle:
         return []
-    found = tx.author_mentions(
-        same_network_types(mention.source_type),
-        handle,
-        before=mention.published_at,
-        limit=HISTORY_ITEMS,
-    )
-    return [m for m in found if m.id != mention.id]
+    keys = [(same_network_types(mention.source_type), handle)]
+    seen = {(network_of(mention.source_type), _folded(handle))}
+    for account in person.accounts if person is not None else ():
+        key = (network_of(account.source_type), _folded(account.handle))
+        if key not in seen:
+            seen.add(key)
+            keys.append((same_network_types(account.source_type), account.handle))
+    return keys
+
+
+def _folded(handle: str) -> str:
+    return handle.strip().removeprefix("@").lower()
+
+
+def earlier_mentions(
+    tx: AuthorReads, mention: Mention, person: Person | None = None, *, limit: int = HISTORY_ITEMS
+) -> list[Mention]:
+    """The author's mentions published before this one, newest first (a few); with
+    ``person``, every linked account's, merged."""
+    found: dict[str, Mention] = {}
+    for types, handle in author_accounts(mention, person):
+        for m in tx.author_mentions(types, handle, before=mention.published_at, limit=limit):
+            if m.id != mention.id:
+                found.setdefault(m.id, m)
+    # sorted() is stable: an unlinked author's one read keeps the store's order.
+    return sorted(found.values(), key=lambda m: m.published_at, reverse=True)[:limit]
+
+
+def person_tags(
+    authors: Sequence[TaggedAuthor], mention: Mention, person: Person | None
+) -> tuple[tuple[str, ...], str | None]:
+    """``author_tags`` for the mention's author, and with ``person`` the settings' tags of
+    every linked account and the person's own tags and note as well."""
+    tags, note = author_tags(authors, mention.source_type, mention.author.handle)
+    if person is None:
+        return tags, note
+    merged = list(tags)
+    for account in person.accounts:
+        more, more_note = author_tags(authors, account.source_type, account.handle)
+        merged += [t for t in more if t not in merged]
+        note = note or more_note
+    merged += [t for t in person.tags if t not in merged]
+    return tuple(merged), note or person.note
+
+
+def author_facts(tx: AuthorReads, authors: Sequence[TaggedAuthor], mention: Mention) -> AuthorFacts:
+    """Everything the complaint and saved-search rules ask about the author, in one go."""
+    person = person_of(tx, mention)
+    tags, note = person_tags(authors, mention, person)
+    return AuthorFacts(person, tags, note, earlier_mentions(tx, mention, person))
 
 
 def author_key(mention: Mention) -> tuple[tuple[str, ...], str] | None:
@@ -73,7 +155,12 @@ def prior_contacts(mention: Mention, earlier: Sequence[Mention]) -> int:
     return sum(1 for m in earlier if m.published_at >= since)
 
 
-def history(earlier: Sequence[Mention], tags: tuple[str, ...], note: str | None) -> AuthorHistory:
+def history(
+    earlier: Sequence[Mention],
+    tags: tuple[str, ...],
+    note: str | None,
+    person: Person | None = None,
+) -> AuthorHistory:
     """The author's history as the drafting module and the messages want it."""
     first: datetime | None = earlier[-1].published_at if earlier else None
     return AuthorHistory(
@@ -88,7 +175,23 @@ def history(earlier: Sequence[Mention], tags: tuple[str, ...], note: str | None)
                 url=m.url,
                 excerpt=(m.text or m.title)[:EXCERPT_CHARS],
                 complaint=m.judgments.complaint,
+                source_type=m.source_type,
+                network=network_of(m.source_type),
             )
             for m in earlier
+        ),
+        person=person_line(person),
+    )
+
+
+def person_line(person: Person | None) -> PersonLine | None:
+    """The person as a message shows them: name and every account with its network."""
+    if person is None:
+        return None
+    return PersonLine(
+        id=person.id,
+        name=person.name,
+        accounts=tuple(
+            AccountLine(a.source_type, a.handle, network_of(a.source_type)) for a in person.accounts
         ),
     )

@@ -68,8 +68,9 @@ def check_complaint(
     """Fold ``mention`` into an open alert or raise a new one; return the alert it raised."""
     if not is_public_complaint(mention) or now - mention.published_at > rule.max_age:
         return None
-    tags, note = authors.author_tags(authors_settings, mention.source_type, mention.author.handle)
-    earlier = authors.earlier_mentions(tx, mention)
+    # A person's (issue 18): tags, note and earlier contacts span their linked accounts.
+    facts = authors.author_facts(tx, authors_settings, mention)
+    tags, note, earlier = facts.tags, facts.note, facts.earlier
     severity, reasons = complaint_severity(
         mention, tags=tags, prior_contacts=authors.prior_contacts(mention, earlier), note=note
     )
@@ -98,7 +99,7 @@ def check_complaint(
             if mention.id not in incident.mention_ids:
                 tx.fold_into(incident.id, [mention.id], at=now)
             return None
-    history = authors.history(earlier, tags, note) if handle else None
+    history = authors.history(earlier, tags, note, facts.person) if handle else None
     return tx.add_alert(
         NewAlert(
             key=f"complaint:{mention.id}",

@@ -166,10 +166,8 @@ class SavedSearch:
         found = self.matches(mention)
         if found is None:
             return None
-        tags, note = authors.author_tags(
-            authors_settings, mention.source_type, mention.author.handle
-        )
-        earlier = authors.earlier_mentions(tx, mention)
+        facts = authors.author_facts(tx, authors_settings, mention)
+        tags, note, earlier = facts.tags, facts.note, facts.earlier
         severity, reasons = complaint_severity(
             mention, tags=tags, prior_contacts=authors.prior_contacts(mention, earlier), note=note
         )

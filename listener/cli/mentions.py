@@ -21,6 +21,7 @@ from listener.cli.render import (
     render_mention,
     terminal_safe,
 )
+from listener.cli.render_history import author_history, history_as_json, render_history
 from listener.clock import utcnow
 from listener.judging.labels import retrain_after_label, save_label
 from listener.models import Flag, Urgency
@@ -127,7 +128,8 @@ def _unknown(mention_id: str) -> str:
 @click.argument("mention_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="The mention as one JSON object.")
 def show(config_path: str | None, mention_id: str, as_json: bool) -> None:
-    """Show one mention and every judgment about it, each with its evidence."""
+    """Show one mention and every judgment about it, each with its evidence, and the
+    author's history (a linked person's across their accounts and networks)."""
     from listener.store import open_store
 
     settings = load_or_exit(config_path, polls=False)
@@ -136,6 +138,12 @@ def show(config_path: str | None, mention_id: str, as_json: bool) -> None:
         sys.exit(1)
     with open_store(settings.storage.sqlite) as store:
         mention = store.get_mention(mention_id)
+        # A tombstone's author history would only put a name beside words that are gone.
+        history = (
+            author_history(store, settings.alerts.authors, mention)
+            if mention is not None and mention.deleted_at is None
+            else None
+        )
     if mention is None:
         click.echo(_unknown(mention_id), err=True)
         sys.exit(1)
@@ -143,9 +151,11 @@ def show(config_path: str | None, mention_id: str, as_json: bool) -> None:
         shown = mention_as_json(mention)
         shown["edited_at"] = mention.edited_at.isoformat() if mention.edited_at else None
         shown["deleted_at"] = mention.deleted_at.isoformat() if mention.deleted_at else None
+        shown["author_history"] = history_as_json(history) if history else None
         click.echo(json.dumps(shown, ensure_ascii=False))
     else:
-        click.echo(render_mention(mention, color=sys.stdout.isatty()))
+        shown_text = render_mention(mention, color=sys.stdout.isatty())
+        click.echo(shown_text + ("\n\n" + render_history(history) if history else ""))
 
 
 @click.command()

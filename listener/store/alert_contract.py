@@ -8,7 +8,7 @@ holds one concern: base.py the mention store, this one the alerts and their outb
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -28,6 +28,7 @@ from listener.models import (
 )
 
 if TYPE_CHECKING:  # the stats package imports the SQLite store, which imports this module
+    from listener.store.people import Person
     from listener.store.stats.models import Headline
     from listener.store.stats.scope import StatsScope
 
@@ -194,6 +195,12 @@ class AlertTx(Protocol):
         stream), whose mentions are one history."""
         ...
 
+    def person_of(self, source_types: Iterable[str], handle: str) -> Person | None:
+        """The person the author (handle any case, on any of ``source_types``: one network's
+        types) is linked to, with every linked account; ``None`` for an unlinked author.
+        One indexed read: the rules ask at every complaint."""
+        ...
+
     def source_states(self) -> list[SourceState]: ...
 
     def headline(self, scope: StatsScope) -> Headline:
@@ -256,6 +263,10 @@ class AlertStore(Protocol):
         self, source_type: str | Sequence[str], handle: str, *, before: datetime, limit: int = 5
     ) -> list[Mention]:
         """As ``AlertTx.author_mentions``, on a reader connection."""
+        ...
+
+    def person_of(self, source_types: Iterable[str], handle: str) -> Person | None:
+        """As ``AlertTx.person_of``, on a reader connection."""
         ...
 
     # -- the outbox --

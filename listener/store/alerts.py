@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -43,6 +43,7 @@ from listener.store.alert_rows import (
     new_alert_as_stored,
     record_event,
 )
+from listener.store.people import Person, person_of_on
 
 if TYPE_CHECKING:  # the stats package imports the SQLite store, which imports this module
     from listener.store.stats.models import Headline
@@ -269,6 +270,9 @@ class SqliteAlertTx:
         return rule_reads.author_mentions_on(
             self._conn, source_type, handle, before=before, limit=limit
         )
+
+    def person_of(self, source_types: Iterable[str], handle: str) -> Person | None:
+        return person_of_on(self._conn, source_types, handle)
 
     def source_states(self) -> list[SourceState]:
         found = self._conn.execute(state_rows.SELECT_STATES + " ORDER BY source")
