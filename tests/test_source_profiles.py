@@ -137,9 +137,9 @@ def with_description(request: Request) -> Response:
 
 def test_jetstream_authors_get_the_profile_from_the_batched_lookup(httpserver: HTTPServer) -> None:
     httpserver.expect_request(PROFILES_PATH).respond_with_handler(with_description)
-    items = [
-        read_frame(post_line("hello", time_us=1_783_175_888_000_000, did="did:plc:prof0001")).item
-    ]
+    frame = read_frame(post_line("hello", time_us=1_783_175_888_000_000, did="did:plc:prof0001"))
+    assert frame.item is not None
+    items = [frame.item]
 
     async def run() -> list[RawItem]:
         async with httpx.AsyncClient() as http:
