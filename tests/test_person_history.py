@@ -192,3 +192,17 @@ def test_listener_show_prints_the_person_and_one_history(
     history = json.loads(shown.stdout)["author_history"]
     assert history["person"]["name"] == "Dana"
     assert [(e["source"], e["network"]) for e in history["recent"]] == [("x-brand", "x")]
+
+
+def test_an_open_alert_about_the_persons_other_account_is_counted_in_the_message(
+    tmp_path: Path,
+) -> None:
+    h, _ = _harness(tmp_path)
+    h.feed([replace(_on_x(), published_at=NOW - timedelta(hours=3))])
+    h.store.link_accounts(DANA, by="test")
+    h.feed([_on_reddit()])
+    x_alert, reddit_alert = sorted(h.alerts(), key=lambda a: a.id)
+    assert x_alert.mention_ids != reddit_alert.mention_ids  # two alerts, one person
+    [delivery, *_] = h.deliveries(reddit_alert)
+    message = compose(h.store, h.settings, reddit_alert, delivery)
+    assert message.history is not None and message.history.open_alerts == 1
