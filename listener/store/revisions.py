@@ -30,9 +30,14 @@ _SELECT_LIVE_JUDGMENTS = (
     "SELECT id, judgments FROM mentions"
     " WHERE id IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL"
 )
-# Same judgment columns, same order as rows.judgment_columns.
+# Same judgment columns, same order as rows.judgment_columns. The author's identity goes
+# with the words (issue 18): handle, name, profile link, audience, the indexed author column,
+# and the post's URLs, which often hold the handle. The id stays so the post never comes
+# back; the authors row keeps its count, which says the person wrote so many times, not what.
 _TOMBSTONE = """
 UPDATE mentions SET deleted_at = ?, title = '', body = '', html = '', handles = '', hashtags = '',
+    author = '', author_handle = NULL, author_name = NULL, author_url = NULL,
+    author_followers = NULL, url = NULL, canonical_url = NULL,
     judgments = ?, sentiment = ?, sentiment_label = ?,
     complaint = ?, complaint_score = ?, urgency = ?, reach = ?
 WHERE id = ? AND deleted_at IS NULL
