@@ -117,6 +117,10 @@ class AlertDecider:
         return found
 
     def _per_mention(self, tx: AlertTx, mention: Mention, now: datetime) -> list[Alert | None]:
+        if mention.copy_of is not None:
+            # A near-copy of a stored mention (issue 18) never alerts on its own: the head's
+            # alert, if any, got an "also on" event when the copy was stored.
+            return []
         authors = self._settings.alerts.authors
         found: list[Alert | None] = []
         for rule in self._complaints:
