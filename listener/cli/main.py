@@ -22,6 +22,7 @@ from listener.cli.accounts import tokens, users
 from listener.cli.alerts import alerts
 from listener.cli.common import config_option, load_or_exit, start_logging, store_problem
 from listener.cli.draft import draft
+from listener.cli.erase import erase
 from listener.cli.mentions import label, search, show
 from listener.cli.render import (
     render_poll_summary,
@@ -321,6 +322,7 @@ main.add_command(users)
 main.add_command(tokens)
 main.add_command(rollups)
 main.add_command(stats)
+main.add_command(erase)
 
 
 if __name__ == "__main__":

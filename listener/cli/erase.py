@@ -1,0 +1,104 @@
+"""``listener erase``: forget a person on request (issue 18).
+
+``--author HANDLE --source TYPE`` erases that handle on every type of the source's network
+(a stream's and the polled API's posts are one account); ``--person ID`` erases a linked
+person and all their accounts. The counts are shown first and asked about (``--yes`` skips
+the question, for scripts); the audit keeps who asked, when, the reason and the counts,
+never the handle, name or words. ``--audit`` lists it. Exit codes: 0 erased (or listed),
+1 nothing matched, 2 bad usage or settings.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+import click
+
+from listener.cli.common import config_option, load_or_exit
+from listener.sources.registry import same_network_types, source_types
+from listener.store import SQLiteStore, open_store
+from listener.store.erasure import ErasureReport, NothingToErase, accounts_of
+from listener.store.people import Account
+
+
+def _asker() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a bare container)
+        return "unknown"
+
+
+def _counts_line(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(counts.items()))
+
+
+@click.command()
+@click.option("--author", "handle", help="The handle to erase, as the source shows it.")
+@click.option("--source", "source_type", help="The source type of --author (e.g. x, reddit).")
+@click.option("--person", "person_id", type=int, help="A person's id (listener people list).")
+@click.option("--reason", default="", help="Why (kept in the audit; not the person's data).")
+@click.option("--asked-by", default=None, help="Who asked (default: the OS user).")
+@click.option("--yes", is_flag=True, help="Do not ask before erasing.")
+@click.option("--audit", "show_audit", is_flag=True, help="List the erasures made so far.")
+@config_option
+def erase(
+    handle: str | None,
+    source_type: str | None,
+    person_id: int | None,
+    reason: str,
+    asked_by: str | None,
+    yes: bool,
+    show_audit: bool,
+    config_path: str | None,
+) -> None:
+    """Erase a person's mentions, accounts and words, leaving opaque tombstones."""
+    if show_audit:
+        if handle or source_type or person_id is not None:
+            raise click.UsageError("--audit lists the erasures; it takes no --author/--person")
+        settings = load_or_exit(config_path, polls=False)
+        with open_store(settings.storage.sqlite) as store:
+            for entry in store.erasure_audit():
+                click.echo(
+                    f"#{entry.id} {entry.at:%Y-%m-%d %H:%M} UTC  {entry.scope}  by {entry.asked_by}"
+                    f"  reason: {entry.reason or '-'}  {_counts_line(entry.counts)}"
+                )
+        return
+    if (handle is None) == (person_id is None):
+        raise click.UsageError("give either --author HANDLE --source TYPE, or --person ID")
+    if handle is not None and not source_type:
+        raise click.UsageError("--author needs --source TYPE (the handle's network)")
+    if source_type and source_type not in source_types():
+        known = ", ".join(sorted(source_types()))
+        raise click.UsageError(f"--source {source_type!r} is no source type; one of: {known}")
+    settings = load_or_exit(config_path, polls=False)
+    who = asked_by or _asker()
+    with open_store(settings.storage.sqlite) as store:
+        accounts = (
+            accounts_of(same_network_types(source_type), handle)
+            if handle is not None and source_type
+            else store.accounts_of_person(person_id or 0)
+        )
+        counts = store.preview_erasure(accounts, person_id=person_id)
+        if not counts:
+            click.echo("nothing matched: no mention, author or person to erase", err=True)
+            sys.exit(1)
+        click.echo(f"will erase: {_counts_line(counts)}")
+        if not yes and not click.confirm("Erase these for good?", default=False, err=True):
+            click.echo("nothing erased", err=True)
+            sys.exit(1)
+        report = _run(store, accounts, person_id, who, reason)
+    click.echo(f"erased ({_counts_line(report.counts)}); audit #{report.audit_id} by {who}")
+    click.echo("backups made before now still hold the data: see docs/privacy.md")
+
+
+def _run(
+    store: SQLiteStore, accounts: list[Account], person_id: int | None, who: str, reason: str
+) -> ErasureReport:
+    try:
+        if person_id is not None:
+            return store.erase_person(person_id, asked_by=who, reason=reason)
+        return store.erase_accounts(accounts, asked_by=who, reason=reason)
+    except NothingToErase:
+        click.echo("nothing matched: no mention, author or person to erase", err=True)
+        sys.exit(1)
