@@ -7,6 +7,7 @@ something else (another insider's sale) is not a copy, nor are short posts.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -17,6 +18,7 @@ from listener.config.settings import Settings
 from listener.fingerprint import MIN_SHINGLES, fingerprint, numbers_agree, similarity
 from listener.models import RawItem
 from listener.pipeline.run import Pipeline
+from listener.service.upkeep import Upkeep
 from listener.store import SQLiteStore, open_store
 from tests.helpers import SettableClock
 
@@ -156,3 +158,19 @@ def test_the_estimate_tracks_how_alike_the_words_are() -> None:
     assert not numbers_agree(fingerprint("a", STORY), other)
     assert numbers_agree(fingerprint("a", STORY), fingerprint("b", RETOLD))
     assert similarity(fingerprint("a", STORY), fingerprint("a", "Nothing alike " * 9)) < 0.2
+
+
+def test_the_daemons_hourly_upkeep_prunes_prints_outside_the_window(
+    settings: Settings, pipeline: Pipeline, store: SQLiteStore, clock: SettableClock
+) -> None:
+    pipeline.process("wire", "rss", [item("a", "Acme CEO sells shares", STORY)])
+    clock.advance(hours=2)
+    pipeline.process("other", "rss", [item("z", "Acme CFO", OTHER_SALE)])
+    upkeep = Upkeep(store, settings)
+    db = sqlite3.connect(settings.storage.sqlite)
+
+    later = clock() + settings.pipeline.dedupe_window - timedelta(hours=1)
+    asyncio.run(upkeep.forget_old_hashes(later, settings))
+    kept = db.execute("SELECT m.id FROM near_prints p JOIN mentions m USING (seq)").fetchall()
+    assert kept == [("other:z",)]
+    assert copy_of(store, "wire:a") is None and store.get_mention("wire:a") is not None

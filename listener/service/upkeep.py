@@ -1,5 +1,6 @@
-"""The tick's housekeeping: the duplicate-content table pruned to the dedupe window, and the
-brands' complaint models retrained and reloaded when people labelled mentions since.
+"""The tick's housekeeping: the duplicate-content table and the near-copy fingerprints pruned
+to the dedupe window, and the brands' complaint models retrained and reloaded when people
+labelled mentions since.
 
 Both look at the clock they are given and act at most once per period, so the daemon can
 call them on every tick (2 s) at the cost of a comparison.
@@ -37,6 +38,13 @@ class Upkeep:
         self._hashes_pruned_at = now
         before = now - settings.pipeline.dedupe_window
         await asyncio.to_thread(self._store.forget_content_hashes, before)
+        await self.forget_old_prints(before)
+
+    async def forget_old_prints(self, before: datetime) -> int:
+        """Drop the near-copy fingerprints seen before ``before``: a near-copy is looked for
+        within the dedupe window only, as an exact copy is (their mentions and ``copy_of``
+        stay). Runs with the hashes' hourly pruning."""
+        return await asyncio.to_thread(self._store.forget_near_prints, before)
 
     async def retrain_models(self, now: datetime, settings: Settings) -> bool:
         """True when the models changed (``self.models`` holds the new ones)."""
