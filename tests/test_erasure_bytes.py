@@ -2,7 +2,8 @@
 person's handle, name or words.
 
 A real store is built through the real pipeline and the real alert rules: the person posts
-on two networks (X and Mastodon) with distinctive words, a profile bio and links; one post
+on two networks (X and Mastodon) with distinctive words, a profile bio and links, and is
+linked as one person with a name; one post
 raises a complaint alert with reply drafts and a pending delivery to a webhook; a person
 labels it. Another author's post stays. After the erasure, a checkpoint and ``VACUUM``, the
 file's bytes (and any -wal/-shm) are searched for each word in UTF-8, lowercased and
@@ -130,19 +131,21 @@ def test_erase_leaves_no_byte_of_the_person(settings: Settings, store: SQLiteSto
         alerts = conn.execute("SELECT id, drafts FROM alerts").fetchall()
         pending = conn.execute("SELECT count(*) FROM deliveries WHERE status = 'pending'")
         assert alerts and pending.fetchone()[0] >= 1
-        assert any(HANDLE.lower() in (d or "").lower() or d != "[]" for _, d in alerts)
+        assert any("Zephyrine" in d for _, d in alerts)  # a draft greets the person
     conn.close()
     store._checkpoint()
     before = file_bytes(db)
-    assert any(f in before for f in forms(WORDS[0]))  # the search sees what is there
+    # The search sees what is there: the words, the bio, the name in a reply draft.
+    for present in (WORDS[0], BIO_WORD, "zqf-gardenhouse", "Zephyrine"):
+        assert present.encode() in before, present
 
-    report = store.erase_accounts(
-        [Account("x", HANDLE), Account("x_stream", HANDLE),
-         Account("mastodon", f"{HANDLE}@social.example"),
-         Account("mastodon_stream", f"{HANDLE}@social.example")],
-        asked_by="dpo", reason="GDPR art. 17 request",
+    linked = store.link_accounts(
+        [Account("x", HANDLE), Account("mastodon", f"{HANDLE}@social.example")],
+        by="agent ana", name=NAME,
     )  # fmt: skip
+    report = store.erase_person(linked.id, asked_by="dpo", reason="GDPR art. 17 request")
     assert report.counts["mentions"] == 2
+    assert report.counts["people"] == 1
     assert report.counts.get("alerts_deleted", 0) >= 1
     store.close()
 
@@ -160,6 +163,9 @@ def test_erase_leaves_no_byte_of_the_person(settings: Settings, store: SQLiteSto
     with sqlite3.connect(db) as check:
         assert check.execute("SELECT count(*) FROM deliveries").fetchone()[0] == 0
         assert check.execute("SELECT count(*) FROM complaint_labels").fetchone()[0] == 0
+        for table in ("people", "person_accounts", "author_keys"):
+            assert check.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+        assert check.execute("SELECT count(*) FROM authors").fetchone()[0] == 1
     check.close()
 
 

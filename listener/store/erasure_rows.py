@@ -85,6 +85,7 @@ def erase_accounts_on(
         "DELETE FROM mentions WHERE seq IN (SELECT value FROM json_each(?))",
         (json.dumps([r[0] for r in found]),),
     )
+    people = _people_of_on(conn, pairs)
     for table in author_keyed_tables(conn):
         counts[table] = conn.execute(
             f"DELETE FROM {_quoted(table)} WHERE (lower(source_type), ltrim(handle_key, '@')) IN"  # noqa: S608
@@ -92,7 +93,53 @@ def erase_accounts_on(
             " FROM json_each(?))",
             (pairs,),
         ).rowcount
+    counts.update(_person_rows_on(conn, pairs, people))
     return {k: v for k, v in counts.items() if v}
+
+
+def _people_of_on(conn: sqlite3.Connection, pairs: str) -> list[int]:
+    if not _has_table(conn, "person_accounts"):
+        return []
+    found = conn.execute(
+        "SELECT DISTINCT person_id FROM person_accounts WHERE (lower(source_type), handle_key)"
+        " IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))",
+        (pairs,),
+    )
+    return [r[0] for r in found]
+
+
+def _person_rows_on(conn: sqlite3.Connection, pairs: str, people: list[int]) -> dict[str, int]:
+    """Schema 15's rows that name the accounts outside the (source_type, handle_key) key: a
+    dismissed suggestion names two accounts, another profile's 'names' key holds the handle;
+    a person left with no account keeps only the erased person's name and note, so goes."""
+    counts: dict[str, int] = {}
+    if _has_table(conn, "person_dismissals"):
+        counts["person_dismissals"] = conn.execute(
+            "DELETE FROM person_dismissals WHERE EXISTS (SELECT 1 FROM json_each(?) a"
+            " WHERE (json_extract(a.value, '$[0]') = lower(a_type)"
+            "        AND json_extract(a.value, '$[1]') = a_key)"
+            " OR (json_extract(a.value, '$[0]') = lower(b_type)"
+            "     AND json_extract(a.value, '$[1]') = b_key))",
+            (pairs,),
+        ).rowcount
+    if _has_table(conn, "author_keys"):
+        counts["author_keys_naming"] = conn.execute(
+            "DELETE FROM author_keys WHERE kind = 'names' AND ltrim(lower(value), '@') IN"
+            " (SELECT json_extract(value, '$[1]') FROM json_each(?))",
+            (pairs,),
+        ).rowcount
+    if people and _has_table(conn, "people"):
+        counts["people"] = conn.execute(
+            "DELETE FROM people WHERE id IN (SELECT value FROM json_each(?))"
+            " AND NOT EXISTS (SELECT 1 FROM person_accounts pa WHERE pa.person_id = people.id)",
+            (json.dumps(people),),
+        ).rowcount
+    return counts
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+    return found.fetchone() is not None
 
 
 def _forget_hashes(conn: sqlite3.Connection, found: list[sqlite3.Row]) -> int:
