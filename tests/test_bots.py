@@ -41,7 +41,6 @@ def spam_evidence(flags: tuple[Finding, ...]) -> tuple[str, ...] | None:
         (NUMBERED, None),  # a default handle
         (PERSON, AccountActivity(posts_last_hour=40)),  # a busy poster
         (PERSON, AccountActivity(burst=9)),  # a live-event thread
-        (PERSON, AccountActivity(scheduled_every_s=3_600.0)),  # a scheduler
         (PERSON, AccountActivity(same_words=5)),  # a customer who keeps asking
         (PERSON, AccountActivity(near_copy_authors=6)),  # a share button's words
         (PERSON, AccountActivity(link_only_posts=4, link_only_domain="blog.example")),
@@ -63,6 +62,37 @@ def test_a_busy_human_on_a_default_handle_is_circumstance_only() -> None:
     # two weak signals, but both are what a person shows too.
     busy = AccountActivity(posts_last_hour=35, burst=7)
     assert bot_evidence(spam_flags("GOAL!!! what a finish", NUMBERED, busy, posted_at=NOW)) is None
+
+
+def test_a_new_customer_on_a_default_handle_is_a_person() -> None:
+    # People sign up to complain: youth and a numbered handle fit a person, together too.
+    newcomer = Author(handle="sam48210937", created_at=NOW - timedelta(hours=2))
+    assert (
+        bot_evidence(spam_flags("@acmehelp my order never came", newcomer, posted_at=NOW)) is None
+    )
+    # A brand-new account already posting twenty an hour is not that picture.
+    busy = AccountActivity(posts_last_hour=22)
+    assert bot_evidence(spam_flags("hello", newcomer, busy, posted_at=NOW)) == (
+        "numbered handle 'sam48210937'",
+        "account 2 hours old",
+        "22 posts in the last hour",
+    )
+
+
+def test_a_clockwork_schedule_is_strong_on_its_own() -> None:
+    # Six posts or more whose gaps stay within 10% of each other: a timer, not a hand.
+    timer = AccountActivity(scheduled_every_s=3_600.0)
+    assert bot_evidence(spam_flags("tip of the hour", PERSON, timer, posted_at=NOW)) == (
+        "posts like clockwork, every 60 min",
+    )
+
+
+def test_a_bluesky_handle_is_read_by_its_name() -> None:
+    paper_feed = Author(handle="socpaperbot.bsky.social")
+    assert bot_evidence(spam_flags("New paper", paper_feed)) == (
+        "'bot' in handle 'socpaperbot.bsky.social'",
+    )
+    assert bot_evidence(spam_flags("hi", Author(handle="talbot.bsky.social"))) is None
 
 
 def test_the_template_farm_of_the_issue_is_flagged_with_its_evidence() -> None:
@@ -124,7 +154,7 @@ def test_bot_in_the_handle_is_still_enough_on_its_own() -> None:
 
 def test_each_family_counts_once() -> None:
     pace = [Signal("pace", 1, "a"), Signal("pace", 1, "b"), Signal("name:numbered", 1, "c")]
-    assert bot_verdict(pace) == ()  # circumstance only
+    assert bot_verdict(pace) == ()  # a busy person on a default handle
     assert bot_verdict([Signal("sameness", 1, "x"), Signal("sameness", 1, "y")]) == ()
     assert bot_verdict([Signal("sameness", 1, "x"), Signal("age", 1, "y")]) == ("x", "y")
 

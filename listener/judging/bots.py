@@ -4,13 +4,13 @@ accounts, links only to one domain), what its profile shows (age, followers agai
 following, posts for its age) and, weakest, a handle ending in many digits.
 
 Each signal carries its evidence in words and a weight: 1 (weak) or 2 (strong). Signals of
-one family (the pace of posting, its sameness, its links, the account's age, its shape, its
-name, its text) are one piece of evidence however many of them fire, so a family adds its
-strongest weight once: six posts in a minute are also twenty in the hour, and that is one
-fact, not two. A flag needs 2, from two families or one strong signal, and never from
-circumstance alone: the pace of posting and a numbered handle are what a person live-posting
-a match from a default account also shows, so they flag only beside a signal of what the
-account is or says (sameness, youth, shape, links, its text). ``docs/bots.md`` gives the
+one family (the pace of posting, its schedule, its sameness, its links, the account's age,
+its shape, its name, its text) are one piece of evidence however many of them fire, so a
+family adds its strongest weight once: six posts in a minute are also twenty in the hour,
+and that is one fact, not two. A flag needs 2, from two families or one strong signal, and
+never from signals that all fit a picture of a person (``HUMAN_PICTURES``): a numbered
+handle with a young account is a customer who signed up to complain, with a fast pace one
+live-posting a match. ``docs/bots.md`` gives the
 thresholds, why each is where it is and what the bench measured.
 """
 
@@ -26,10 +26,10 @@ __all__ = [
     "AccountActivity",
     "Signal",
     "activity_signals",
+    "activity_spam",
     "bot_verdict",
     "name_signals",
     "profile_signals",
-    "repeated_link_spam",
 ]
 
 
@@ -57,24 +57,26 @@ class Signal:
     weight: int  # 1 weak, 2 strong
     evidence: str
 
-    @property
-    def circumstantial(self) -> bool:
-        # What a busy human on a default handle shows too: never a flag on its own.
-        return self.family in _CIRCUMSTANTIAL
 
-
-_CIRCUMSTANTIAL = frozenset({"pace", "name:numbered"})
+# What a person looks like too: a new account on the handle the network gave (a customer
+# who signed up to complain), or a busy one on it (live-posting a match). Signals that all
+# fit one of these pictures never flag, however many there are.
+HUMAN_PICTURES = (
+    frozenset({"age", "name:numbered"}),
+    frozenset({"pace", "name:numbered"}),
+)
 ENOUGH = 2  # a flag needs this much weight
 
 # Thresholds, chosen on the synthetic set's seed 1 (bench/bots.py) and reported on seed 2.
 RATE_PER_HOUR = 20  # a person live-posting an event reaches ~10–15; a farm posts all hour
 BURST_POSTS, BURST_SECONDS = 5, 60  # five posts within a minute: typed that fast, or sent
 SCHEDULE_MIN_POSTS = 6  # a clockwork schedule needs this many posts to be seen
-SCHEDULE_JITTER = 0.1  # gaps within ±10% of their mean: a timer, not a person
+SCHEDULE_JITTER = 0.1  # gaps within ±10% of their mean: a timer, not a person (strong)
 SAME_WORDS_POSTS = 3  # three earlier posts of the same words (a customer repeats once or twice)
 NEAR_COPY_AUTHORS = 2  # two other accounts with the same words lately
 LINK_ONLY_POSTS = 3  # three link-only posts to one domain in a day
-LINK_ONLY_SPAM_STRONG = 5  # five: the account exists to push that domain
+LINK_ONLY_SPAM_STRONG = 5  # five: the account exists to push that domain (spam, strong)
+LINK_ONLY_BOT_STRONG = 8  # eight in a day: nobody pastes bare links that often by hand
 YOUNG_DAYS = 3  # an account made under three days before it posted
 SHAPE_MIN_FOLLOWING = 500  # following this many…
 SHAPE_FOLLOWER_SHARE = 0.1  # …with followers under a tenth of that: it follows to be followed
@@ -95,7 +97,8 @@ def name_signals(author: Author) -> list[Signal]:
         return []  # the usual bare text: nothing to read
     signals: list[Signal] = []
     handle = (author.handle or "").lstrip("@").lower()
-    if "bot" in handle and _BOT_HANDLE.search(handle):
+    # A Bluesky handle is a domain: its first label is the name ("paperbot.bsky.social").
+    if "bot" in handle and (_BOT_HANDLE.search(handle) or _BOT_HANDLE.search(handle.split(".")[0])):
         signals.append(Signal("name", 2, f"'bot' in handle '{handle}'"))
     elif handle[-6:].isdigit() and _NUMBERED_HANDLE.fullmatch(handle):
         signals.append(Signal("name:numbered", 1, f"numbered handle '{handle}'"))
@@ -140,7 +143,7 @@ def activity_signals(activity: AccountActivity) -> list[Signal]:
         signals.append(Signal("pace", 1, f"{activity.burst} posts within {BURST_SECONDS} s"))
     if activity.scheduled_every_s is not None:
         every = _duration(activity.scheduled_every_s)
-        signals.append(Signal("pace", 1, f"posts like clockwork, every {every}"))
+        signals.append(Signal("schedule", 2, f"posts like clockwork, every {every}"))
     if activity.same_words >= SAME_WORDS_POSTS:
         signals.append(
             Signal("sameness", 1, f"the same words in {activity.same_words} earlier posts")
@@ -150,23 +153,34 @@ def activity_signals(activity: AccountActivity) -> list[Signal]:
             Signal("sameness", 1, f"the same words as {activity.near_copy_authors} other accounts")
         )
     if activity.link_only_posts >= LINK_ONLY_POSTS:
-        signals.append(Signal("links", 1, _link_evidence(activity)))
+        weight = 2 if activity.link_only_posts >= LINK_ONLY_BOT_STRONG else 1
+        signals.append(Signal("links", weight, _link_evidence(activity)))
     return signals
 
 
-def repeated_link_spam(activity: AccountActivity | None) -> tuple[int, str] | None:
-    """Link-only posts to one domain as a spam signal: weak at ``LINK_ONLY_POSTS``, strong
-    at ``LINK_ONLY_SPAM_STRONG`` (spam is what is said; the bot flag is who says it)."""
-    if activity is None or activity.link_only_posts < LINK_ONLY_POSTS:
-        return None
-    weight = 2 if activity.link_only_posts >= LINK_ONLY_SPAM_STRONG else 1
-    return weight, _link_evidence(activity)
+def activity_spam(activity: AccountActivity | None, *, link: bool) -> list[tuple[int, str]]:
+    """What the account's posting says of this post as spam (spam is what is said; the bot
+    flag is who says it): link-only posts to one domain, weak at ``LINK_ONLY_POSTS`` and
+    strong at ``LINK_ONLY_SPAM_STRONG``; a post with a ``link`` whose words the account has
+    posted again and again (strong: a customer repeating a question posts no link) or other
+    accounts post too (weak: a share button's words)."""
+    if activity is None:
+        return []
+    found: list[tuple[int, str]] = []
+    if activity.link_only_posts >= LINK_ONLY_POSTS:
+        weight = 2 if activity.link_only_posts >= LINK_ONLY_SPAM_STRONG else 1
+        found.append((weight, _link_evidence(activity)))
+    if link and activity.same_words >= SAME_WORDS_POSTS:
+        found.append((2, f"a link with the same words as {activity.same_words} earlier posts"))
+    elif link and activity.near_copy_authors >= NEAR_COPY_AUTHORS:
+        found.append((1, f"a link with the words of {activity.near_copy_authors} other accounts"))
+    return found
 
 
 def bot_verdict(signals: list[Signal]) -> tuple[str, ...]:
     """The evidence of a bot flag, or () when the signals do not reach one: each family
-    counts its strongest signal once, the total must reach ``ENOUGH``, and at least one
-    signal must be more than circumstance."""
+    counts its strongest signal once, the total must reach ``ENOUGH``, and the families must
+    not all fit one of the ``HUMAN_PICTURES``."""
     if not signals:
         return ()
     strongest: dict[str, int] = {}
@@ -174,7 +188,7 @@ def bot_verdict(signals: list[Signal]) -> tuple[str, ...]:
         strongest[signal.family] = max(strongest.get(signal.family, 0), signal.weight)
     if sum(strongest.values()) < ENOUGH:
         return ()
-    if all(signal.circumstantial for signal in signals):
+    if any(strongest.keys() <= picture for picture in HUMAN_PICTURES):
         return ()
     return tuple(signal.evidence for signal in signals)
 

@@ -24,10 +24,10 @@ from listener.judging.bots import (
     AccountActivity,
     Signal,
     activity_signals,
+    activity_spam,
     bot_verdict,
     name_signals,
     profile_signals,
-    repeated_link_spam,
 )
 from listener.judging.indic_judgments import indic_urgency
 from listener.judging.phrases import MAX_SIGNAL_TEXT, Lexicon, SignalText, read_text
@@ -107,8 +107,7 @@ def spam_flags(
         bot += profile_signals(author, posted_at)
     if activity is not None:
         bot += activity_signals(activity)
-        if link_spam := repeated_link_spam(activity):
-            spam.append(link_spam)
+        spam += activity_spam(activity, link="http" in prepared or "www." in prepared)
     for family, phrase in _PROMO.find(read):
         kind, weight = _PROMO_WEIGHTS[family]
         if kind is Flag.SPAM:

@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from itertools import pairwise
 from statistics import fmean
 from typing import Protocol
@@ -158,7 +159,13 @@ def timeline_activity(
 
 def timeline_post(at: datetime, words: str) -> TimelinePost:
     """A post as the timeline reads it: its time, its words' shape, its link-only domain."""
-    text = words[:RECENT_POST_CHARS]
+    shape, domain = _shape_and_domain(words[:RECENT_POST_CHARS])
+    return TimelinePost(at.timestamp(), shape, domain)
+
+
+@lru_cache(maxsize=16_384)
+def _shape_and_domain(text: str) -> tuple[str, str | None]:
+    # Remembered: an account's stored posts are read again with every batch it posts in.
     lowered = text.lower()
     shape = " ".join(_NOISE.sub(" ", lowered).split())
     domain = None
@@ -167,7 +174,7 @@ def timeline_post(at: datetime, words: str) -> TimelinePost:
         if urls and len(shape.split()) <= _LINK_ONLY_WORDS:
             host = urlsplit(urls[0] if "://" in urls[0] else f"//{urls[0]}").hostname or ""
             domain = host.removeprefix("www.") or None
-    return TimelinePost(at.timestamp(), shape, domain)
+    return shape, domain
 
 
 def _words(mention: Mention) -> str:
