@@ -29,6 +29,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     ValidatorFunctionWrapHandler,
+    WrapValidator,
     field_validator,
     model_validator,
 )
@@ -37,6 +38,7 @@ from listener.config.alerts import AlertsSettings, RuleBase, unknown_names
 from listener.config.channels import ChannelBase
 from listener.config.errors import combine_errors, load_model
 from listener.config.judgments import JudgmentSettings
+from listener.config.people import PersonSettings, checked_people
 from listener.config.replies import RepliesSettings
 from listener.config.store_path import store_path_problem
 from listener.config.web import WebSettings
@@ -202,6 +204,10 @@ class StorageSettings(_Strict):
     # Always set: even with Elasticsearch, SQLite keeps source state and the outbox.
     sqlite: Path = Field(default=Path("data/listener.db"), validate_default=True)
     elasticsearch: str | None = None  # for scale-out
+    # Mentions published longer ago than this are pruned daily (issue 18), their index rows
+    # with them; the dashboard's counts stay. Off unless set; under a day is refused: the
+    # alert rules and the dedupe window read the last hours' mentions.
+    retention: Annotated[Duration, at_least(timedelta(days=1))] | None = None
 
     @field_validator("sqlite", mode="before")
     @classmethod
@@ -279,6 +285,7 @@ class Settings(_Strict):
     pipeline: PipelineSettings = Field(default_factory=PipelineSettings)
     judgments: JudgmentSettings = Field(default_factory=JudgmentSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    people: Annotated[list[PersonSettings], WrapValidator(checked_people)] = []
     config_path: Path = Field(default=DEFAULT_CONFIG, exclude=True)  # set by load_settings
     # The values ${VAR} references were replaced with (set by load_settings): secrets in
     # every output. A command puts them in force with listener.redaction.

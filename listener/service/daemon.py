@@ -39,6 +39,7 @@ from listener.config.settings import Settings, SourceSettings
 from listener.logs import fields
 from listener.metrics import Metrics
 from listener.pipeline.run import Pipeline
+from listener.service.people import sync_settings_people
 from listener.service.runner import PollSummary, SourceRunner
 from listener.service.scheduler import is_due
 from listener.service.stream_setup import StreamSetup
@@ -72,6 +73,7 @@ class Daemon:
         self._clock = clock
         self._rng = rng
         self.store: SQLiteStore = open_store(settings.storage.sqlite)
+        sync_settings_people(self.store, settings)
         self._http = http or build_client(
             timeout_s=settings.scheduler.http_timeout.total_seconds(),
             user_agent=settings.scheduler.user_agent or DEFAULT_USER_AGENT,
@@ -121,6 +123,7 @@ class Daemon:
     def _apply(self, settings: Settings) -> None:
         """Make ``settings`` the running ones: brands, sources, schedule and pipeline."""
         self.settings = settings
+        sync_settings_people(self.store, settings)
         self.alerting.reconfigure(settings)
         pipeline = Pipeline(
             settings, self.store, clock=self._clock, on_stored=self.alerting.on_stored
