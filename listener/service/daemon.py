@@ -85,7 +85,7 @@ class Daemon:
         # extra that is not installed would stop the judge from being built).
         self._watcher = SettingsWatcher(settings, vet=settings_problems)
         self.settings = settings
-        self._upkeep = Upkeep(self.store, settings)
+        self._upkeep = Upkeep(self.store, settings, metrics=self.metrics)
         self.alerting = Alerting(
             settings, self.store, http=self._http, clock=clock, metrics=self.metrics
         )
@@ -187,6 +187,7 @@ class Daemon:
             await self.reload_if_changed()
             now = self._clock()
             await self._upkeep.forget_old_hashes(now, self.settings)
+            await self._upkeep.prune_retention(now, self.settings)
             if await self._upkeep.retrain_models(now, self.settings):
                 self._pipeline.use_models(self._upkeep.models)
         except Exception:  # the database may be locked or full; the next tick tries again
