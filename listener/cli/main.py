@@ -24,6 +24,7 @@ from listener.cli.common import config_option, load_or_exit, start_logging, stor
 from listener.cli.draft import draft
 from listener.cli.erase import erase
 from listener.cli.mentions import label, search, show
+from listener.cli.people import people
 from listener.cli.render import (
     render_poll_summary,
     safe_error,
@@ -323,6 +324,7 @@ main.add_command(tokens)
 main.add_command(rollups)
 main.add_command(stats)
 main.add_command(erase)
+main.add_command(people)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,225 @@
+"""``listener people``: link one customer's accounts across networks, by hand (issue 18).
+
+Nothing is ever linked silently: ``suggest`` lists pairs that strong profile signals point
+at, each with the ``link`` and ``dismiss`` commands that settle it. Accounts are written
+``TYPE:HANDLE`` (``x:@jane``, ``mastodon:@jane@mastodon.social``). Exit codes: 0 done,
+1 no such person or account, 2 bad usage or settings.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from collections.abc import Sequence
+
+import click
+
+from listener.cli.common import config_option, load_or_exit
+from listener.cli.render_people import (
+    person_as_json,
+    render_person,
+    render_person_line,
+    render_suggestion,
+    suggestion_as_json,
+)
+from listener.config.people import parse_account
+from listener.sources.registry import network_of, same_network_types
+from listener.store import SQLiteStore, open_store
+from listener.store.people import Account, PeopleError, Person
+
+__all__ = ["people"]
+
+
+def _asker() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a bare container)
+        return "unknown"
+
+
+def _parse(value: str) -> Account:
+    try:
+        source_type, handle = parse_account(value)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    return Account(source_type, handle)
+
+
+def _open(config_path: str | None) -> SQLiteStore:
+    settings = load_or_exit(config_path, polls=False)
+    return open_store(settings.storage.sqlite)
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+def _counts(store: SQLiteStore, person: Person) -> dict[Account, int]:
+    counts: dict[Account, int] = {}
+    for account in person.accounts:
+        record = store.get_author(account.source_type, account.handle)
+        if record is not None:
+            counts[account] = record.mention_count
+    return counts
+
+
+def _find(store: SQLiteStore, ref: str) -> Person | None:
+    if ref.isdigit():
+        return store.get_person(int(ref))
+    account = _parse(ref)
+    return store.person_of(same_network_types(account.source_type), account.handle)
+
+
+def _echo_person(store: SQLiteStore, person: Person, as_json: bool) -> None:
+    counts = _counts(store, person)
+    if as_json:
+        click.echo(json.dumps(person_as_json(person, counts), ensure_ascii=False))
+    else:
+        click.echo(render_person(person, counts))
+
+
+@click.group()
+def people() -> None:
+    """One customer's accounts across networks: link, unlink, tag, suggestions."""
+
+
+@people.command()
+@click.argument("accounts", nargs=-1, required=True, metavar="TYPE:HANDLE...")
+@click.option("--name", default=None, help="The person's name.")
+@click.option("--tag", "tags", multiple=True, help="vip, loyal or press (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print the person as JSON.")
+@config_option
+def link(
+    accounts: Sequence[str],
+    name: str | None,
+    tags: Sequence[str],
+    as_json: bool,
+    config_path: str | None,
+) -> None:
+    """Make the ACCOUNTS one person (people they belong to are merged)."""
+    parsed = [_parse(a) for a in accounts]
+    with _open(config_path) as store:
+        try:
+            person = store.link_accounts(parsed, by=_asker(), name=name)
+            if tags:
+                person = store.update_person(person.id, tags=[*person.tags, *tags])
+        except PeopleError as exc:
+            raise click.UsageError(str(exc)) from None
+        _echo_person(store, person, as_json)
+
+
+@people.command()
+@click.argument("account", metavar="TYPE:HANDLE")
+@config_option
+def unlink(account: str, config_path: str | None) -> None:
+    """Take ACCOUNT off its person (a person left with none is removed)."""
+    parsed = _parse(account)
+    with _open(config_path) as store:
+        if store.person_of([parsed.source_type], parsed.handle) is None:
+            _fail(f"{parsed} is linked to nobody")
+        after = store.unlink_account(parsed, by=_asker())
+        click.echo(
+            f"{parsed} unlinked"
+            + (f"; person #{after.id} keeps {len(after.accounts)}" if after else "; person removed")
+        )
+
+
+@people.command(name="list")
+@click.option("--limit", default=200, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@config_option
+def list_people(limit: int, as_json: bool, config_path: str | None) -> None:
+    """Every person, by name."""
+    with _open(config_path) as store:
+        for person in store.list_people(limit=limit):
+            if as_json:
+                click.echo(json.dumps(person_as_json(person), ensure_ascii=False))
+            else:
+                click.echo(render_person_line(person))
+
+
+@people.command()
+@click.argument("ref", metavar="ID|TYPE:HANDLE")
+@click.option("--json", "as_json", is_flag=True, help="Print the person as JSON.")
+@config_option
+def show(ref: str, as_json: bool, config_path: str | None) -> None:
+    """A person: accounts with their mentions, tags, note."""
+    with _open(config_path) as store:
+        person = _find(store, ref)
+        if person is None:
+            _fail(f"no person is {ref}: `listener people list` shows them")
+            return
+        _echo_person(store, person, as_json)
+
+
+@people.command()
+@click.argument("person_id", type=int, metavar="ID")
+@click.option("--tag", "tags", multiple=True, help="vip, loyal or press (repeatable; replaces).")
+@click.option("--no-tags", is_flag=True, help="Clear the tags.")
+@click.option("--note", default=None, help="A note for colleagues ('' clears it).")
+@click.option("--name", default=None, help="The person's name ('' clears it).")
+@config_option
+def tag(
+    person_id: int,
+    tags: Sequence[str],
+    no_tags: bool,
+    note: str | None,
+    name: str | None,
+    config_path: str | None,
+) -> None:
+    """Set a person's tags, note or name."""
+    if tags and no_tags:
+        raise click.UsageError("--tag and --no-tags together say two things")
+    if not (tags or no_tags or note is not None or name is not None):
+        raise click.UsageError("give --tag, --no-tags, --note or --name")
+    with _open(config_path) as store:
+        if store.get_person(person_id) is None:
+            _fail(f"no person {person_id}: `listener people list` shows them")
+        try:
+            person = store.update_person(
+                person_id, name=name, note=note, tags=[] if no_tags else (list(tags) or None)
+            )
+        except PeopleError as exc:
+            raise click.UsageError(str(exc)) from None
+        click.echo(render_person_line(person))
+
+
+@people.command()
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@config_option
+def suggest(limit: int, as_json: bool, config_path: str | None) -> None:
+    """Accounts that may be one person, strongest first, with the evidence."""
+    with _open(config_path) as store:
+        # The store cannot tell networks: a pair on one network (x and x_stream) is one
+        # account's two feeds, not a suggestion.
+        found = [
+            s
+            for s in store.suggestions(limit=limit * 2)
+            if network_of(s.accounts[0].source_type) != network_of(s.accounts[1].source_type)
+        ][:limit]
+    if as_json:
+        for suggestion in found:
+            click.echo(json.dumps(suggestion_as_json(suggestion), ensure_ascii=False))
+        return
+    if not found:
+        click.echo("no open suggestions")
+    for number, suggestion in enumerate(found, start=1):
+        click.echo(render_suggestion(number, suggestion))
+
+
+@people.command()
+@click.argument("first", metavar="TYPE:HANDLE")
+@click.argument("second", metavar="TYPE:HANDLE")
+@config_option
+def dismiss(first: str, second: str, config_path: str | None) -> None:
+    """Say FIRST and SECOND are not one person: the pair is not suggested again."""
+    a, b = _parse(first), _parse(second)
+    with _open(config_path) as store:
+        try:
+            store.dismiss_suggestion(a, b, by=_asker())
+        except PeopleError as exc:
+            raise click.UsageError(str(exc)) from None
+    click.echo(f"{a} and {b} will not be suggested again")
