@@ -1,0 +1,102 @@
+"""The store's erasure on its own: an incident that keeps other people's mentions loses only
+the erased person's (ids, terms, title words, drafts); a deletion at the source leaves a
+tombstone without the author's identity; the audit holds counts, never the person."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from listener.models import AlertKind, Author, ReplyDraft, Severity
+from listener.store import SQLiteStore, open_store
+from listener.store.alert_contract import NewAlert
+from listener.store.erasure import NothingToErase
+from listener.store.people import Account
+from tests.store_helpers import T0, make_mention
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SQLiteStore]:
+    with open_store(tmp_path / "listener.db") as opened:
+        opened.insert_mentions(
+            [
+                make_mention(1, text="Acme crashed again, gribblewort everywhere",
+                             author=Author(handle="Pell_Ada", name="Ada Pell")),
+                make_mention(2, text="Acme crashed on my phone too",
+                             author=Author(handle="bob", name="Bob B")),
+                make_mention(3, text="Acme crashed, refund please",
+                             author=Author(handle="cy", name="Cy C")),
+            ]
+        )  # fmt: skip
+        with opened.alert_transaction() as tx:
+            tx.add_alert(
+                NewAlert(
+                    key="incident:acme", kind=AlertKind.INCIDENT, rule="spike", brand="acme",
+                    severity=Severity.HIGH, title="Acme: 3 mentions (crashed, gribblewort)",
+                    created_at=T0 + timedelta(hours=1),
+                    mention_ids=("news:1", "news:2", "news:3"),
+                    details={"count": 3, "measure": "mentions",
+                             "terms": ["crashed", "gribblewort"],
+                             "example_ids": ["news:1", "news:2"]},
+                    drafts=(ReplyDraft("acknowledge", "Hi @Pell_Ada, sorry!", "en"),
+                            ReplyDraft("acknowledge", "Sorry for the crash.", "en")),
+                )
+            )  # fmt: skip
+        yield opened
+
+
+def test_an_alert_keeping_other_mentions_loses_only_the_person(store: SQLiteStore) -> None:
+    report = store.erase_accounts([Account("rss", "@pell_ada")], asked_by="dpo", reason="asked")
+    assert report.counts["mentions"] == 1
+    assert report.counts["alerts_changed"] == 1
+    alert = store.get_alert(1)
+    assert alert is not None
+    assert alert.mention_ids == ("news:2", "news:3")
+    assert alert.details["terms"] == ["crashed"]  # a word others wrote too stays
+    assert alert.details["example_ids"] == ["news:2"]
+    assert alert.details["count"] == 3 and alert.details["measure"] == "mentions"
+    assert "gribblewort" not in alert.title and "crashed" in alert.title
+    assert [d.text for d in alert.drafts] == ["Sorry for the crash."]
+
+
+def test_the_audit_holds_counts_not_the_person(store: SQLiteStore, tmp_path: Path) -> None:
+    store.erase_accounts([Account("rss", "pell_ada")], asked_by="dpo", reason="ticket 7")
+    (entry,) = store.erasure_audit()
+    assert (entry.scope, entry.asked_by, entry.reason) == ("author", "dpo", "ticket 7")
+    assert entry.counts["mentions"] == 1 and entry.counts["authors"] == 1
+    text = repr(entry).lower()
+    assert "pell" not in text and "ada" not in text and "gribblewort" not in text
+
+
+def test_nothing_matched_raises_and_writes_nothing(store: SQLiteStore) -> None:
+    with pytest.raises(NothingToErase):
+        store.erase_accounts([Account("rss", "nobody")], asked_by="dpo", reason="")
+    assert store.erasure_audit() == []
+    assert store.preview_erasure([Account("rss", "nobody")]) == {}
+
+
+def test_a_preview_counts_without_erasing(store: SQLiteStore) -> None:
+    counts = store.preview_erasure([Account("rss", "Pell_Ada")])
+    assert counts["mentions"] == 1 and counts["alerts_changed"] == 1
+    assert store.get_mention("news:1") is not None
+
+
+def test_a_deletion_at_the_source_drops_the_authors_identity(store: SQLiteStore) -> None:
+    assert store.tombstone_mentions(["news:1"], T0 + timedelta(days=1)) == 1
+    with sqlite3.connect(Path(store.path)) as conn:
+        row = conn.execute(
+            "SELECT author_handle, author_name, author_url, author_followers, author, url,"
+            " canonical_url, title, body FROM mentions WHERE id = 'news:1'"
+        ).fetchone()
+        indexed = conn.execute(
+            "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'author: ada'"
+        ).fetchone()
+    conn.close()
+    assert row == (None, None, None, None, "", None, None, "", "")
+    assert indexed == (0,)
+    # Still known: the post never comes back.
+    assert store.existing_ids(["news:1"]) == {"news:1"}
