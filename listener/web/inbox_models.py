@@ -14,6 +14,7 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel, Field, StrictBool, field_validator
 
 from listener.models import AlertKind, AlertState, Severity
+from listener.web.copy_views import CopiesOut
 
 # The mention page's judgments, evidence and all: one model for a mention's judgments
 # wherever the app shows them.
@@ -133,6 +134,10 @@ class AlertSummary(BaseModel):
     url: str | None = Field(description="The lead mention's link; only http(s) links")
     sla: SlaClock | None
     snooze: SnoozeView | None
+    also_on: int = Field(
+        default=0,
+        description="Other sources the lead mention's story also ran on: its near-copies",
+    )
     wave: WaveView | None = Field(
         default=None,
         description="Set for an alert about many mentions: then author, source, reach,"
@@ -160,6 +165,12 @@ class MentionView(BaseModel):
     published_at: datetime | None = None
     deleted: bool = False
     judgments: JudgmentsOut | None = None
+    copies: CopiesOut | None = Field(
+        default=None, description="Where else this story ran: its near-copies (issue 18)"
+    )
+    copy_of: str | None = Field(
+        default=None, description="The story's head when this mention is a near-copy of it"
+    )
 
 
 class DraftView(BaseModel):

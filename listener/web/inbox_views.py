@@ -26,6 +26,7 @@ from listener.store import inbox_reads
 from listener.store.inbox_reads import InboxEntry, InboxKey, InboxQuery, SlaBreach
 from listener.web.auth import Principal
 from listener.web.context import WebContext
+from listener.web.copy_views import CopiesOut, copies_of, copy_sources
 from listener.web.display import link_or_none
 from listener.web.inbox_models import (
     MAX_ID,
@@ -180,7 +181,7 @@ def list_inbox(
     more = len(entries) > limit
     entries = entries[:limit]
     return InboxPage(
-        items=[summary(context, e) for e in entries],
+        items=summaries(context, entries),
         next_cursor=encode_cursor(entries[-1].key) if more and entries else None,
     )
 
@@ -191,7 +192,7 @@ def newer_rows(
     """Alerts raised after ``after_id`` that the list would show, oldest first."""
     query = inbox_query(context, who, filters)
     entries = inbox_reads.newer_alerts(context.store, query, after_id=after_id, limit=MAX_PAGE)
-    return [summary(context, e) for e in entries]
+    return summaries(context, entries)
 
 
 def one_row(context: WebContext, alert_id: int) -> AlertSummary:
@@ -239,8 +240,16 @@ def _author(context: WebContext, author: Author, source_type: str) -> AuthorView
     )
 
 
-def summary(context: WebContext, entry: InboxEntry) -> AlertSummary:
+def summaries(context: WebContext, entries: list[InboxEntry]) -> list[AlertSummary]:
+    """Rows, their leads' near-copies counted in one read."""
+    also_on = copy_sources(context.store, [e.lead.id for e in entries if e.lead is not None])
+    return [summary(context, e, also_on.get(e.lead.id, 0) if e.lead else 0) for e in entries]
+
+
+def summary(context: WebContext, entry: InboxEntry, also_on: int | None = None) -> AlertSummary:
     alert, lead = entry.alert, entry.lead
+    if also_on is None:
+        also_on = copy_sources(context.store, [lead.id])[lead.id] if lead is not None else 0
     snooze = entry.snooze
     words = ""
     if lead is not None and lead.deleted_at is None:
@@ -270,6 +279,7 @@ def summary(context: WebContext, entry: InboxEntry) -> AlertSummary:
         snooze=None
         if snooze is None
         else SnoozeView(until=snooze.until, at=snooze.at, by=snooze.by, active=entry.snoozed_now),
+        also_on=also_on,
         wave=wave_view(alert),
     )
 
@@ -278,7 +288,11 @@ def summary(context: WebContext, entry: InboxEntry) -> AlertSummary:
 
 
 def mention_view(
-    context: WebContext, mention_id: str, m: Mention | None, lead: bool
+    context: WebContext,
+    mention_id: str,
+    m: Mention | None,
+    lead: bool,
+    copies: CopiesOut | None = None,
 ) -> MentionView:
     if m is None:
         return MentionView(id=mention_id, missing=True, lead=lead)
@@ -296,6 +310,8 @@ def mention_view(
         published_at=m.published_at,
         deleted=gone,
         judgments=None if gone else judgments_out(m.judgments),
+        copies=copies if copies is not None and copies.count else None,
+        copy_of=m.copy_of,
     )
 
 
@@ -333,7 +349,10 @@ def alert_detail(context: WebContext, alert_id: int) -> AlertDetail:
         raise HTTPException(404, f"no alert with id {alert_id}")
     listed = alert.mention_ids[:MENTIONS_LISTED]
     found = inbox_reads.mentions_by_id(store, listed)
-    mentions = [mention_view(context, i, found.get(i), n == 0) for n, i in enumerate(listed)]
+    copies = copies_of(store, found)
+    mentions = [
+        mention_view(context, i, found.get(i), n == 0, copies.get(i)) for n, i in enumerate(listed)
+    ]
     lead = found.get(alert.mention_ids[0]) if alert.mention_ids else None
     history: list[HistoryItemView] = []
     if lead is not None and lead.author.handle:

@@ -21,6 +21,7 @@ from listener.models import Author, Finding, Judgments, Mention
 from listener.store import UnknownMention
 from listener.store.author_reads import AlertBrief, alerts_of_mentions, existing_mentions
 from listener.web.context import WebContext
+from listener.web.copy_views import CopiesOut, CopyHeadOut, copies_of, head_of
 from listener.web.display import Show, author_page_path, link_or_none
 from listener.web.label_retraining import retrain_soon
 
@@ -105,6 +106,7 @@ class MentionOut(BaseModel):
     thread_id: str | None
     page: str
     judgments: JudgmentsOut
+    copy_of: str | None = None  # the head's id when this is a near-copy of another story
 
 
 class ThreadOut(BaseModel):
@@ -142,6 +144,8 @@ class MentionDetail(BaseModel):
     alerts: list[AlertOut]
     thread: ThreadOut
     learning: LearningOut
+    copies: CopiesOut  # where else this story ran (near-copies of it, issue 18)
+    copy_of: CopyHeadOut | None  # the story this mention is a near-copy of
 
 
 class LabelIn(BaseModel):
@@ -228,6 +232,7 @@ def mention_out(m: Mention) -> MentionOut:
         thread_id=m.thread_id,
         page=mention_page_path(m.id),
         judgments=judgments_out(m.judgments),
+        copy_of=m.copy_of,
     )
 
 
@@ -313,6 +318,8 @@ def mention_detail(context: WebContext, mention_id: str) -> MentionDetail:
         alerts=[alert_out(a) for a in alerts],
         thread=_thread(context, m),
         learning=learning_out(context),
+        copies=copies_of(context.store, [m.id])[m.id],
+        copy_of=head_of(context.store, m),
     )
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import html
 import re
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 from urllib.parse import quote
 
@@ -30,6 +31,7 @@ from pydantic import BaseModel
 from listener.models import Mention
 from listener.query import QueryError
 from listener.store import SearchHit, SQLiteStore
+from listener.store.near_prints import CopyRef
 from listener.store.search import SearchWhere
 from listener.store.search_facets import FACET_SAMPLE, facet_counts
 from listener.store.search_walk import FIRST_PAGE, walk_page
@@ -95,6 +97,10 @@ class SearchHitOut(BaseModel):
     flags: list[str]  # threat, press, abuse, spam, bot: what the urgency/flag filters read
     brands: list[str]
     score: float | None
+    copy_of: str | None = None  # the story's head when this hit is a near-copy of it
+    copy_of_link: str | None = None  # the head's mention page
+    copies: int = 0  # near-copies of this hit's story stored from other posts
+    copy_sources: int = 0  # ... on this many sources ("also on N sources")
 
 
 class FacetValue(BaseModel):
@@ -160,7 +166,7 @@ def mention_link(mention_id: str) -> str:
     return "/mentions/" + quote(mention_id, safe="")
 
 
-def hit_out(hit: SearchHit, marks: tuple[str, str]) -> SearchHitOut:
+def hit_out(hit: SearchHit, marks: tuple[str, str], copies: Sequence[CopyRef] = ()) -> SearchHitOut:
     m: Mention = hit.mention
     snippet = marked_parts(hit.snippet, marks)
     title = marked_parts(hit.title_highlighted or m.title, marks)
@@ -186,6 +192,10 @@ def hit_out(hit: SearchHit, marks: tuple[str, str]) -> SearchHitOut:
         flags=[f.name for f in m.judgments.flags],
         brands=list(m.brands),
         score=hit.score,
+        copy_of=m.copy_of,
+        copy_of_link=mention_link(m.copy_of) if m.copy_of else None,
+        copies=len(copies),
+        copy_sources=len({c.source for c in copies}),
     )
 
 
@@ -244,8 +254,9 @@ def run_search(
         hits = page.hits
         next_cursor = None if page.next_after is None else f"k{page.next_after}"
     facets = _facets(store, form, where)
+    copies = store.copies_of(h.mention.id for h in hits)
     return SearchPage(
-        items=[hit_out(h, marks) for h in hits],
+        items=[hit_out(h, marks, copies[h.mention.id]) for h in hits],
         next_cursor=next_cursor,
         order=form.sort,
         facets=facets,
