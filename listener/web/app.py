@@ -21,6 +21,7 @@ from listener.web import (
     routes_auth,
     routes_authors,
     routes_dashboard,
+    routes_erasure,
     routes_inbox,
     routes_mentions,
     routes_ops,
@@ -86,6 +87,7 @@ def create_app(context: WebContext) -> FastAPI:
     app.include_router(routes_authors.router)
     app.include_router(api_authors.router)
     app.include_router(routes_people.router)
+    app.include_router(routes_erasure.router)
     app.include_router(api_people.router)
     app.include_router(routes_search.router)
     app.include_router(api_search.router)
