@@ -227,3 +227,13 @@ def test_a_dropped_settings_person_with_hand_links_becomes_hand_made(store: SQLi
     person = store.person_of(["reddit"], "jr")
     assert person is not None and person.origin == "hand"
     assert person.accounts == (Account("reddit", "jr"),)
+
+
+def test_a_store_held_before_schema_15_stores_profiles_without_them(tmp_path: Path) -> None:
+    from listener.store.schema import MIGRATIONS
+
+    older = [m for m in MIGRATIONS if m[0] < 15]
+    with SQLiteStore(tmp_path / "old.db", migrations=older) as old:
+        old.insert_mentions([make_mention(1, author=Author(handle="jane", bio="@jane_r"))])
+        author = old.get_author("rss", "jane")
+        assert author is not None and author.mention_count == 1 and author.bio is None

@@ -16,6 +16,7 @@ from typing import Any
 from listener.models import Author, Mention
 from listener.store.profile_keys import BIO_CAP, profile_keys
 from listener.store.rows import ts
+from listener.store.schema_people import PEOPLE_SCHEMA
 
 __all__ = ["write_profile_keys_on"]
 
@@ -77,7 +78,9 @@ def write_profile_keys_on(conn: sqlite3.Connection, new: Sequence[Mention]) -> N
             }
         )
         keys.extend(where | {"kind": k, "value": v} for k, v in profile_keys(bio, links))
-    if not profiles:
+    # A store held at a schema before 15 (tests and benches make one) has no profile
+    # columns: it keeps what it kept before. Asked only when a batch carries a profile.
+    if not profiles or conn.execute("PRAGMA user_version").fetchone()[0] < PEOPLE_SCHEMA:
         return
     conn.executemany(_UPDATE_PROFILE, profiles)
     conn.executemany(_DELETE_KEYS, profiles)

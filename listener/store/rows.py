@@ -384,9 +384,20 @@ def row_to_author(row: sqlite3.Row) -> AuthorRecord:
         first_seen_at=parse_ts(row["first_seen_at"]),
         last_seen_at=parse_ts(row["last_seen_at"]),
         mention_count=row["mention_count"],
-        bio=row["bio"],
-        links=tuple(json.loads(row["links"])) if row["links"] else (),
-        created_at=parse_ts_or_none(row["created_at"]),
-        following=row["following"],
-        posts=row["posts"],
+        **_profile_of(row),
     )
+
+
+def _profile_of(row: sqlite3.Row) -> dict[str, Any]:
+    # Schema 15's profile columns; a store held at an older schema has none.
+    try:
+        bio: str | None = row["bio"]
+    except IndexError:
+        return {}
+    return {
+        "bio": bio,
+        "links": tuple(json.loads(row["links"])) if row["links"] else (),
+        "created_at": parse_ts_or_none(row["created_at"]),
+        "following": row["following"],
+        "posts": row["posts"],
+    }
