@@ -47,7 +47,7 @@ def get_people(
 
 
 @router.get(
-    "/people/{person_id}",
+    "/people/{person_id:int}",
     responses=problem_responses({**BAD_CURSOR, 404: "No such person"}),
 )
 def get_person(
@@ -74,7 +74,7 @@ def link_people(
 
 
 @router.post(
-    "/people/{person_id}/unlink",
+    "/people/{person_id:int}/unlink",
     responses=problem_responses({**REFUSED, **BAD_ACCOUNT, 404: "Not one of their accounts"}),
 )
 def unlink_account(
@@ -98,7 +98,7 @@ def dismiss_suggestion(
 
 
 @router.post(
-    "/people/{person_id}/tags",
+    "/people/{person_id:int}/tags",
     responses=problem_responses({**REFUSED, **BAD_ACCOUNT, 404: "No such person"}),
 )
 def tag_person(
@@ -108,4 +108,4 @@ def tag_person(
     _who: Annotated[Principal, Depends(require(Role.AGENT))],
 ) -> PersonOut:
     """Set the person's tags (vip, loyal, press), note or name; a field left out stays."""
-    return edit(context, person_id, body)
+    return edit(context, person_id, tags=body.tags, note=body.note, name=body.name)

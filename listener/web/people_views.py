@@ -11,26 +11,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Literal
 
 from fastapi import HTTPException
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, JsonValue
 
 from listener.sources.registry import network_of, same_network_types, source_types
 from listener.store.people import Account, PeopleError, Person, Suggestion
 from listener.web.context import WebContext
 from listener.web.display import author_page_path
 
-PERSON_TAGS = ("vip", "loyal", "press")
+PersonTag = Literal["vip", "loyal", "press"]
+PERSON_TAGS: tuple[str, ...] = ("vip", "loyal", "press")
 MAX_HANDLE = 200
 MAX_NAME = 200
 MAX_NOTE = 2000
 PEOPLE_LISTED = 200
 SUGGESTIONS_LISTED = 50
+KNOWN_TYPES: list[JsonValue] = [*sorted(source_types())]
 
 
 class AccountIn(BaseModel):
-    source_type: str = Field(min_length=1, max_length=64)
-    handle: str = Field(min_length=1, max_length=MAX_HANDLE)
+    # The document lists the registered types; ``account_of`` checks them in any case.
+    source_type: str = Field(min_length=1, max_length=64, json_schema_extra={"enum": KNOWN_TYPES})
+    # Something besides spaces and the leading '@', which are dropped.
+    handle: str = Field(min_length=1, max_length=MAX_HANDLE, pattern=r"[^\s@]")
 
 
 class LinkIn(BaseModel):
@@ -45,7 +50,7 @@ class DismissIn(BaseModel):
 class PersonEditIn(BaseModel):
     """Only the fields given change; an empty note or name clears it."""
 
-    tags: list[str] | None = Field(default=None, max_length=len(PERSON_TAGS))
+    tags: list[PersonTag] | None = Field(default=None, max_length=len(PERSON_TAGS))
     note: str | None = Field(default=None, max_length=MAX_NOTE)
     name: str | None = Field(default=None, max_length=MAX_NAME)
 
@@ -200,7 +205,8 @@ def link(
     context: WebContext, accounts: Sequence[Account], *, by: str, name: str | None = None
 ) -> PersonOut:
     if len({(a.source_type, a.handle.lower()) for a in accounts}) < 2:
-        raise HTTPException(status_code=422, detail="linking needs two different accounts")
+        # 409 as the store's own refusals: the request is well formed, the link impossible.
+        raise HTTPException(status_code=409, detail="linking needs two different accounts")
     try:
         return person_out(context.store.link_accounts(accounts, by=by, name=name or None))
     except PeopleError as error:
@@ -234,11 +240,19 @@ def dismiss(context: WebContext, a: Account, b: Account, *, by: str) -> DismissO
     return DismissOut(dismissed=True)
 
 
-def edit(context: WebContext, person_id: int, change: PersonEditIn) -> PersonOut:
+def edit(
+    context: WebContext,
+    person_id: int,
+    *,
+    tags: Sequence[str] | None,
+    note: str | None,
+    name: str | None,
+) -> PersonOut:
+    """Change what is given (None keeps it); a form's tags arrive unchecked, so they are
+    checked here for both the page and the API."""
     get_person(context, person_id)
-    tags = None
-    if change.tags is not None:
-        tags = [t.strip().lower() for t in change.tags if t.strip()]
+    if tags is not None:
+        tags = [t.strip().lower() for t in tags if t.strip()]
         wrong = [t for t in tags if t not in PERSON_TAGS]
         if wrong:
             raise HTTPException(
@@ -249,9 +263,9 @@ def edit(context: WebContext, person_id: int, change: PersonEditIn) -> PersonOut
     try:
         person = context.store.update_person(
             person_id,
-            name=None if change.name is None else change.name.strip(),
+            name=None if name is None else name.strip(),
             tags=tags,
-            note=None if change.note is None else change.note.strip(),
+            note=None if note is None else note.strip(),
         )
     except PeopleError as error:
         raise _refused(error) from None

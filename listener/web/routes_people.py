@@ -25,7 +25,6 @@ from listener.web.people_views import (
     MAX_NAME,
     MAX_NOTE,
     PERSON_TAGS,
-    PersonEditIn,
     account_of,
     dismiss,
     edit,
@@ -73,7 +72,7 @@ def people(
     )
 
 
-@router.get("/people/{person_id}", response_class=HTMLResponse)
+@router.get("/people/{person_id:int}", response_class=HTMLResponse)
 def person(
     person_id: PersonId,
     request: Request,
@@ -131,7 +130,7 @@ def dismiss_from_page(
     return back_to(back, "/people")
 
 
-@router.post("/people/{person_id}/unlink", response_model=None)
+@router.post("/people/{person_id:int}/unlink", response_model=None)
 def unlink_from_page(
     person_id: PersonId,
     source_type: TypeField,
@@ -144,7 +143,7 @@ def unlink_from_page(
     return back_to(back, left.person.page if left.person else "/people")
 
 
-@router.post("/people/{person_id}/edit", response_model=None)
+@router.post("/people/{person_id:int}/edit", response_model=None)
 def edit_from_page(
     person_id: PersonId,
     context: Annotated[WebContext, Depends(context_of)],
@@ -155,5 +154,5 @@ def edit_from_page(
     back: BackField = "",
 ) -> RedirectResponse:
     # An unticked box sends nothing: no tags field at all means every tag was unticked.
-    edit(context, person_id, PersonEditIn(tags=tags or [], note=note, name=name))
+    edit(context, person_id, tags=tags or [], note=note, name=name)
     return back_to(back, person_page_path(person_id))
