@@ -46,6 +46,9 @@ BANDS = BINS // BAND_ROWS  # 21
 # their few shingles by chance ("love the new app" / "hate the new app"). Chosen on the
 # bench (bench/copies.py prints precision and recall for several minimums).
 MIN_SHINGLES = 8
+# A text with this many shingles is sketched without its headline: a syndicating site
+# writes its own headline over the same article.
+TEXT_ALONE = 40
 # Hostile text is capped before any regex: a syndicated article's opening says what it is.
 MAX_CHARS = 4000
 
@@ -59,7 +62,7 @@ _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 MAX_NUMBERS = 24
 # A repost's marker says nothing about the story ("RT @x: …", "via @x").
 _NOISE = frozenset({"rt", "via", "amp"})
-_SKETCH = struct.Struct(f"<{BINS}I")
+_SKETCH = struct.Struct(f"<{BINS}IQ")  # the values, then the full bins' mask
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,10 @@ class Print:
     # The figures the text states ("10000", "1.2"): templated stories (an insider's share
     # sale, a quarter's results) share most shingles and differ in exactly these.
     numbers: frozenset[str] = frozenset()
+    # Which bins a shingle filled (bit i: bin i); the others were densified. The estimate
+    # reads the full ones only: a short text's few shingles, copied round the empty bins,
+    # would make one shared phrase look like half the text.
+    full: int = (1 << BINS) - 1
 
     @property
     def clusterable(self) -> bool:
@@ -85,14 +92,15 @@ class Print:
         ]
 
     def to_bytes(self) -> bytes:
-        return _SKETCH.pack(*self.values)
+        return _SKETCH.pack(*self.values, self.full)
 
     def numbers_text(self) -> str:
         return " ".join(sorted(self.numbers))
 
     @staticmethod
     def from_bytes(blob: bytes, numbers: str = "", shingles: int = MIN_SHINGLES) -> Print:
-        return Print(_SKETCH.unpack(blob), shingles, frozenset(numbers.split()))
+        *values, full = _SKETCH.unpack(blob)
+        return Print(tuple(values), shingles, frozenset(numbers.split()), full)
 
 
 def _mix(x: int) -> int:
@@ -131,16 +139,14 @@ def _words(text: str) -> list[str]:
 def fingerprint(title: str, text: str) -> Print:
     """The sketch of a mention's title and text (the title first: a headline is words of
     the story too; a different headline costs a few shingles, not the match)."""
-    plain = _plain(f"{title}\n{text}" if title and not text.startswith(title) else text)
-    words = _words(plain)
-    hashes = [zlib.crc32(w.encode()) for w in words]
-    hashes += [0] * (SHINGLE_WORDS - len(hashes))  # one shingle for a text shorter than one
-    # Multiplicative hashing of the three words' hashes: one multiply each, its high bits
-    # well spread (a bit of each word reaches every higher bit of the product).
-    shingles = {
-        (hashes[i] * _K1 ^ hashes[i + 1] * _K2 ^ hashes[i + 2] * _K3) & _MASK64
-        for i in range(len(hashes) - SHINGLE_WORDS + 1)
-    }
+    plain = _plain(text)
+    shingles = _shingles(_words(plain))
+    if len(shingles) < TEXT_ALONE and title and not text.startswith(title):
+        # A short text (a feed's summary) is not enough on its own: the headline's words
+        # count too, shingled apart (no shingle spans headline and text).
+        plain_title = _plain(title)
+        shingles |= _shingles(_words(plain_title))
+        plain = f"{plain_title} {plain}"
     bins: list[int | None] = [None] * BINS
     for h in shingles:
         slot = (h >> 40) % BINS
@@ -148,7 +154,21 @@ def fingerprint(title: str, text: str) -> Print:
         current = bins[slot]
         if current is None or value < current:
             bins[slot] = value
-    return Print(_densified(bins), len(shingles), numbers_of(plain))
+    full = sum(1 << i for i, value in enumerate(bins) if value is not None)
+    return Print(_densified(bins), len(shingles), numbers_of(plain), full)
+
+
+def _shingles(words: list[str]) -> set[int]:
+    hashes = [zlib.crc32(w.encode()) for w in words]
+    if not hashes:
+        return set()
+    hashes += [0] * (SHINGLE_WORDS - len(hashes))  # one shingle for a text shorter than one
+    # Multiplicative hashing of the three words' hashes: one multiply each, its high bits
+    # well spread (a bit of each word reaches every higher bit of the product).
+    return {
+        (hashes[i] * _K1 ^ hashes[i + 1] * _K2 ^ hashes[i + 2] * _K3) & _MASK64
+        for i in range(len(hashes) - SHINGLE_WORDS + 1)
+    }
 
 
 def _densified(bins: list[int | None]) -> tuple[int, ...]:
@@ -181,5 +201,16 @@ def numbers_agree(a: Print, b: Print) -> bool:
 
 
 def similarity(a: Print, b: Print) -> float:
-    """The estimated Jaccard similarity of the two texts' shingle sets, 0…1."""
-    return sum(x == y for x, y in zip(a.values, b.values, strict=True)) / BINS
+    """The estimated Jaccard similarity of the two texts' shingle sets, 0…1: of the bins
+    either text filled, the share where both hold the same least hash (one-permutation
+    hashing's estimator; the densified bins serve the band keys only)."""
+    either = a.full | b.full
+    if not either:
+        return 1.0 if a.values == b.values else 0.0
+    both = a.full & b.full
+    same = sum(
+        1
+        for i, (x, y) in enumerate(zip(a.values, b.values, strict=True))
+        if x == y and both >> i & 1
+    )
+    return same / either.bit_count()

@@ -27,7 +27,7 @@ __all__ = ["THRESHOLD", "CopyOf", "NearCopies", "NearCopyLookups", "marked"]
 
 # Estimated Jaccard similarity of the word shingles from which a text is a copy: chosen on
 # one half of bench/copies_cases.json and checked on the other (docs/near-copies.md).
-THRESHOLD = 0.5
+THRESHOLD = 0.45
 
 
 @dataclass(frozen=True, slots=True)
