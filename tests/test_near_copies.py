@@ -10,17 +10,19 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from listener.config.settings import Settings
 from listener.fingerprint import MIN_SHINGLES, fingerprint, numbers_agree, similarity
 from listener.models import RawItem
+from listener.pipeline.copies import NearCopies
 from listener.pipeline.run import Pipeline
 from listener.service.upkeep import Upkeep
 from listener.store import SQLiteStore, open_store
 from tests.helpers import SettableClock
+from tests.store_helpers import make_mention
 
 SETTINGS = """\
 brands:
@@ -174,3 +176,29 @@ def test_the_daemons_hourly_upkeep_prunes_prints_outside_the_window(
     kept = db.execute("SELECT m.id FROM near_prints p JOIN mentions m USING (seq)").fetchall()
     assert kept == [("other:z",)]
     assert copy_of(store, "wire:a") is None and store.get_mention("wire:a") is not None
+
+
+def test_the_recheck_in_the_write_transaction_finds_a_head_stored_since_the_first_pass(
+    pipeline: Pipeline, store: SQLiteStore, clock: SettableClock
+) -> None:
+    # The first pass ran before another source stored the story: the mention comes to the
+    # insert unmarked, and the recheck on the writer marks it.
+    since = clock() - timedelta(hours=1)
+    late = make_mention(7, source="news", title="Insider sale at Acme", text=RETOLD)
+    assert NearCopies().find([late], store, since=since) == {}
+    pipeline.process("wire", "rss", [item("a", "Acme CEO sells shares", STORY)])
+
+    stored = store.insert_mentions(
+        [late], recheck=lambda lookups: NearCopies().recheck([late], lookups, since=since)
+    )
+    assert [m.copy_of for m in stored] == ["wire:a"]
+    assert copy_of(store, "news:7") == "wire:a"
+
+
+def test_the_recheck_unmarks_a_copy_whose_head_is_gone(store: SQLiteStore) -> None:
+    since = datetime(2000, 1, 1, tzinfo=UTC)
+    orphan = make_mention(8, text=RETOLD, copy_of="wire:gone")
+    stored = store.insert_mentions(
+        [orphan], recheck=lambda lookups: NearCopies().recheck([orphan], lookups, since=since)
+    )
+    assert [m.copy_of for m in stored] == [None]
