@@ -173,3 +173,19 @@ def test_a_waves_examples_show_a_story_once(
     alert, deliveries = raise_alert(store, 2, at=T0, kind=AlertKind.INCIDENT, mention_ids=ids)
     message = compose(store, write_settings(ALERT_SETTINGS), alert, deliveries[0])
     assert [(e.id, e.copy_sources) for e in message.examples] == [(head.id, 2), (other.id, 0)]
+
+
+def test_a_copy_whose_story_is_gone_still_names_it(web_server: Callable[..., WebServer]) -> None:
+    running = web_server()
+    orphan = make_mention(4, source="feed-b", copy_of="feed-a:404")
+    running.store.insert_mentions([orphan])
+    shown = httpx.get(f"{running.url}/api/v1/mentions/{orphan.id}").json()
+    assert shown["copy_of"] == {
+        "id": "feed-a:404",
+        "source": "",
+        "title": "",
+        "page": "/mentions/feed-a:404",
+        "held": False,
+    }
+    page = httpx.get(f"{running.url}/mentions/{orphan.id}").text
+    assert 'A near-copy of\n    <a href="/mentions/feed-a:404">feed-a:404</a>' in page
