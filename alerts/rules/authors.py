@@ -109,11 +109,19 @@ def earlier_mentions(
 ) -> list[Mention]:
     """The author's mentions published before this one, newest first (a few); with
     ``person``, every linked account's, merged."""
+    found = recent_mentions(tx, mention, person, before=mention.published_at, limit=limit)
+    return [m for m in found if m.id != mention.id]
+
+
+def recent_mentions(
+    reads: AuthorReads, mention: Mention, person: Person | None, *, before: datetime, limit: int
+) -> list[Mention]:
+    """The mentions by ``mention``'s author (with ``person``, by every linked account)
+    published before ``before``: one indexed read per account, merged newest first."""
     found: dict[str, Mention] = {}
     for types, handle in author_accounts(mention, person):
-        for m in tx.author_mentions(types, handle, before=mention.published_at, limit=limit):
-            if m.id != mention.id:
-                found.setdefault(m.id, m)
+        for m in reads.author_mentions(types, handle, before=before, limit=limit):
+            found.setdefault(m.id, m)
     # sorted() is stable: an unlinked author's one read keeps the store's order.
     return sorted(found.values(), key=lambda m: m.published_at, reverse=True)[:limit]
 

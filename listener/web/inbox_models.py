@@ -206,6 +206,7 @@ class HistoryItemView(BaseModel):
     excerpt: str
     complaint: bool
     in_this_alert: bool
+    network: str = ""  # a linked person's other network ("reddit"); "" on the lead's own
 
 
 class AlertDetail(BaseModel):

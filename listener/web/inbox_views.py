@@ -18,10 +18,10 @@ from urllib.parse import urlencode
 from fastapi import HTTPException
 from pydantic import BaseModel, field_validator
 
-from alerts.rules.authors import author_tags
+from alerts.rules.authors import author_tags, person_of, recent_mentions
 from listener.config.alerts import SlaSettings
 from listener.models import Alert, AlertKind, AlertState, Author, Mention, ReplyDraft, Severity
-from listener.sources.registry import same_network_types
+from listener.sources.registry import network_of
 from listener.store import inbox_reads
 from listener.store.inbox_reads import InboxEntry, InboxKey, InboxQuery, SlaBreach
 from listener.web.auth import Principal
@@ -339,6 +339,11 @@ def draft_view(draft: ReplyDraft) -> DraftView:
     )
 
 
+def _other_network(m: Mention, lead_network: str) -> str:
+    network = network_of(m.source_type)
+    return "" if network == lead_network else network
+
+
 def alert_detail(context: WebContext, alert_id: int) -> AlertDetail:
     """One alert in full: its mentions with their judgments, drafts, history and replies,
     and the lead author's other mentions."""
@@ -357,12 +362,10 @@ def alert_detail(context: WebContext, alert_id: int) -> AlertDetail:
     history: list[HistoryItemView] = []
     if lead is not None and lead.author.handle:
         held = set(alert.mention_ids)
-        earlier = store.author_mentions(
-            same_network_types(lead.source_type),  # a stream's posts are the same person's
-            lead.author.handle,
-            before=context.clock(),
-            limit=HISTORY_ITEMS,
-        )
+        # A stream's posts are the same author's; a linked person's other accounts too.
+        person = person_of(store, lead)
+        earlier = recent_mentions(store, lead, person, before=context.clock(), limit=HISTORY_ITEMS)
+        lead_network = network_of(lead.source_type)
         history = [
             HistoryItemView(
                 id=m.id,
@@ -372,6 +375,7 @@ def alert_detail(context: WebContext, alert_id: int) -> AlertDetail:
                 excerpt=excerpt(m.text or m.title, 200),
                 complaint=m.judgments.complaint,
                 in_this_alert=m.id in held,
+                network=_other_network(m, lead_network),
             )
             for m in earlier
         ]
