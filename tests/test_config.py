@@ -320,7 +320,7 @@ def test_unknown_key_without_a_close_match_lists_the_allowed_keys(tmp_path: Path
     problem = only_problem(tmp_path, MINIMAL.replace("  sqlite:", "  zzz: 1\n  sqlite:"))
 
     assert problem.key_path == "storage.zzz"
-    assert problem.message == "unknown key; allowed here: sqlite, elasticsearch"
+    assert problem.message == "unknown key; allowed here: sqlite, elasticsearch, retention"
 
 
 def test_a_missing_required_key_points_at_its_parent_mapping(tmp_path: Path) -> None:
