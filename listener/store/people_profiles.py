@@ -54,24 +54,36 @@ def _has_profile(author: Author) -> bool:
     )
 
 
+def _newest_per_author(new: Sequence[Mention]) -> list[Mention]:
+    """Of a batch's mentions with a profile, each author's last fetched: an older one in
+    the same batch would lose to it anyway."""
+    newest: dict[tuple[str, str], Mention] = {}
+    for m in new:
+        if m.author.handle and _has_profile(m.author):
+            key = (m.source_type, m.author.handle.lower())
+            kept = newest.get(key)
+            if kept is None or m.fetched_at >= kept.fetched_at:
+                newest[key] = m
+    return list(newest.values())
+
+
 def write_profile_keys_on(conn: sqlite3.Connection, new: Sequence[Mention]) -> None:
     """Keep what the new mentions' authors' profiles say (bio, links, account age and
     shape) and the keys that suggest links, inside the caller's transaction."""
     profiles: list[dict[str, Any]] = []
     keys: list[dict[str, Any]] = []
-    for m in new:
+    for m in _newest_per_author(new):
         author = m.author
-        if not author.handle or not _has_profile(author):
-            continue
         # The authors table's own key (rows.author_params): the handle lowercased.
-        where = {"type": m.source_type, "key": author.handle.lower(), "at": ts(m.fetched_at)}
+        handle = author.handle or ""  # never empty: _newest_per_author kept handles only
+        where = {"type": m.source_type, "key": handle.lower(), "at": ts(m.fetched_at)}
         bio = author.bio[:BIO_CAP] if author.bio else None
-        links = list(author.links[:20])
+        links = tuple(author.links[:20])
         profiles.append(
             where
             | {
                 "bio": bio,
-                "links": json.dumps(links) if links else None,
+                "links": json.dumps(list(links)) if links else None,
                 "created_at": ts(author.created_at) if author.created_at else None,
                 "following": author.following,
                 "posts": author.posts,

@@ -16,8 +16,7 @@ A bio is text from the internet: it is capped before any regex reads it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from urllib.parse import urlsplit
+from functools import lru_cache
 
 __all__ = ["BIO_CAP", "ProfileKey", "profile_keys"]
 
@@ -61,29 +60,46 @@ _NOT_USERS = frozenset((
 # fmt: on
 
 _URL = re.compile(r"\bhttps?://[^\s<>\"'()]+", re.IGNORECASE)
+# scheme, optional user info, host, optional port, path (query and fragment left off)
+_URL_PARTS = re.compile(r"https?://(?:[^@/?#\s]*@)?([^/?#:\s]+)(?::\d*)?([^?#\s]*)", re.I)
 _EMAIL = re.compile(r"(?<![@\w.+-])[\w.+-]{1,64}@((?:[a-z0-9-]{1,63}\.)+[a-z]{2,24})\b", re.I)
 _FEDI = re.compile(r"(?<![\w@])@([a-z0-9_.]{1,64})@((?:[a-z0-9-]{1,63}\.)+[a-z]{2,24})\b", re.I)
 _AT_HANDLE = re.compile(r"(?<![\w@./])@([a-z0-9_]{2,30})\b(?![@.]\w)", re.IGNORECASE)
 _BSKY = re.compile(r"(?<![\w@.])([a-z0-9-]{1,63}\.bsky\.social)\b", re.IGNORECASE)
 
 
-def profile_keys(bio: str | None, links: Iterable[str] = ()) -> set[ProfileKey]:
-    """The site, email and names keys of a profile's bio and links."""
-    text = (bio or "")[:BIO_CAP]
+@lru_cache(maxsize=4096)
+def profile_keys(bio: str | None, links: tuple[str, ...] = ()) -> frozenset[ProfileKey]:
+    """The site, email and names keys of a profile's bio and links. Cached: an author's
+    profile is the same on each of their posts, and a batch often holds several."""
     keys: set[ProfileKey] = set()
-    urls = [link[:_LINK_CAP] for _, link in zip(range(_LINKS_CAP), links, strict=False)]
-    urls += _URL.findall(text)
-    for url in urls:
-        keys |= _url_keys(url if "://" in url else f"https://{url}")
-    for match in _EMAIL.finditer(text):
-        domain = match.group(1).lower()
-        if not _free_mail(domain):
-            keys.add(("email", domain))
-    for match in _FEDI.finditer(text):
-        keys.add(("names", f"{match.group(1)}@{match.group(2)}".lower()))
-    keys.update(("names", m.group(1).lower()) for m in _AT_HANDLE.finditer(text))
-    keys.update(("names", m.group(1).lower()) for m in _BSKY.finditer(text))
-    return keys
+    urls = [link[:_LINK_CAP] for link in links[:_LINKS_CAP]]
+    # Word by word: the patterns below only ever match inside one word, and most words
+    # hold no '@', '://' or '.bsky.social', so a regex runs on a few short strings only.
+    for word in (bio or "")[:BIO_CAP].split():
+        if "://" in word:
+            urls += _URL.findall(word)
+        elif "@" in word:
+            keys |= _at_keys(word)
+        elif ".bsky.social" in word.lower():
+            keys.update(("names", m.group(1).lower()) for m in _BSKY.finditer(word))
+    for url in dict.fromkeys(urls):
+        keys |= _url_keys(url)
+    return frozenset(keys)
+
+
+def _at_keys(word: str) -> set[ProfileKey]:
+    """The keys of a word holding '@': a fediverse handle, an @handle or an email address."""
+    fedi = _FEDI.search(word)
+    if fedi:
+        return {("names", f"{fedi.group(1)}@{fedi.group(2)}".lower())}
+    handle = _AT_HANDLE.search(word)
+    if handle:
+        return {("names", handle.group(1).lower())}
+    email = _EMAIL.search(word)
+    if email and not _free_mail(domain := email.group(1).lower()):
+        return {("email", domain)}
+    return set()
 
 
 def _free_mail(domain: str) -> bool:
@@ -91,14 +107,16 @@ def _free_mail(domain: str) -> bool:
 
 
 def _url_keys(url: str) -> set[ProfileKey]:
-    try:
-        parts = urlsplit(url.rstrip(".,;:!?"))
-        host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
-    except ValueError:  # a malformed port or bracket: hostile or broken, either way no key
+    # A regex, not urlsplit, which cost most of the parsing; a malformed URL (hostile or broken)
+    # simply gives a host without a dot, so no key.
+    parts = _URL_PARTS.match(url if "://" in url else f"https://{url}")
+    if parts is None:
         return set()
+    host = parts.group(1).lower().rstrip(".").removeprefix("www.").removeprefix("m.")
+    path = parts.group(2).rstrip(".,;:!?")
     if "." not in host or host in _SHORTENERS:
         return set()
-    segments = [s for s in parts.path.split("/") if s]
+    segments = [s for s in path.split("/") if s]
     keys: set[ProfileKey] = set()
     named = _named_handle(host, segments)
     if named:
