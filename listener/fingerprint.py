@@ -5,11 +5,12 @@ changed: the same words, not the same bytes. The words are normalised (case-fold
 accents and punctuation dropped, URLs and handles out), cut into overlapping shingles of
 ``SHINGLE_WORDS`` words, and sketched by one-permutation MinHash: each shingle is hashed
 once and lands in one of ``BINS`` bins, each bin keeps its smallest hash; empty bins borrow
-from the next full one (rotation densification), so short texts compare as well as long
-ones. Two sketches agree in a bin with probability ≈ the Jaccard similarity of the two
-shingle sets, so ``similarity`` estimates it; ``band_keys`` groups the bins in bands of
+from the next full one (rotation densification) for the band keys. Of the bins either
+text filled, the share holding the same least hash estimates the Jaccard similarity of the
+two shingle sets (``similarity``); ``band_keys`` groups the densified bins in bands of
 ``BAND_ROWS`` for an index lookup (LSH): two texts share a band key with probability
-1 - (1 - J³)^21, 0.94 at J = 0.5, 0.03 at J = 0.1.
+1 - (1 - J³)^21, 0.86 at J = 0.45, 0.03 at J = 0.1. The figures a text states are kept
+apart (``numbers_agree``): a templated story about another event differs in those.
 
 Our own small module: one hash per shingle and plain integer work, about the cost of the
 regexes (``bench/copies.py`` prints the µs per mention). A MinHash library (datasketch)
@@ -137,8 +138,9 @@ def _words(text: str) -> list[str]:
 
 @lru_cache(maxsize=4096)  # the pipeline sketches a new mention, then the store keeps it
 def fingerprint(title: str, text: str) -> Print:
-    """The sketch of a mention's title and text (the title first: a headline is words of
-    the story too; a different headline costs a few shingles, not the match)."""
+    """The sketch of a mention's text, with its title's shingles when the text is short (a
+    feed's summary); a long text goes without its headline, which a syndicating site
+    rewrites. The figures kept are those of what was sketched."""
     plain = _plain(text)
     shingles = _shingles(_words(plain))
     if len(shingles) < TEXT_ALONE and title and not text.startswith(title):
