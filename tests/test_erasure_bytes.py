@@ -5,7 +5,8 @@ A real store is built through the real pipeline and the real alert rules: the pe
 on two networks (X and Mastodon) with distinctive words, a profile bio and links, and is
 linked as one person with a name; one post
 raises a complaint alert with reply drafts and a pending delivery to a webhook; a person
-labels it. Another author's post stays. After the erasure, a checkpoint and ``VACUUM``, the
+labels it; another author posts a near-copy of one of their posts. Another author's post
+stays. After the erasure, a checkpoint and ``VACUUM``, the
 file's bytes (and any -wal/-shm) are searched for each word in UTF-8, lowercased and
 uppercased; the other author's words must still be found, so the search can fail.
 """
@@ -35,6 +36,13 @@ WORDS = ("flibbertigibbous", "quokkamatic", "snorkelwhistle", "Brontosaurial")
 BIO_WORD = "marzipanolith"
 LINK = "https://zqf-gardenhouse.example/about"
 OTHER_WORD = "marmaladequasar"
+# A story the person posts and another author copies with one word changed (a near-copy):
+# the copy is the other author's and stays, but must not keep the erased post's id.
+STORY = (
+    "Acme announced today that its new warehouse in the northern district will open next "
+    "spring, bringing two hundred jobs to the region and cutting delivery times for customers "
+    "across the coast by nearly a full day according to the company statement"
+)
 
 SETTINGS = """\
 brands:
@@ -79,6 +87,7 @@ def items(now: datetime) -> dict[tuple[str, str], list[RawItem]]:
                 author=person(HANDLE),
                 published_at=when,
             ),
+            RawItem("103", html=STORY, author=person(HANDLE), published_at=when),
             RawItem(
                 "102",
                 url="https://x.example/someone/status/102",
@@ -94,7 +103,13 @@ def items(now: datetime) -> dict[tuple[str, str], list[RawItem]]:
                 html=f"<p>The Acme {WORDS[2]} and the {WORDS[3]} parcel, again.</p>",
                 author=person(f"{HANDLE}@social.example"),
                 published_at=when,
-            )
+            ),
+            RawItem(
+                "301",
+                html=STORY.replace("nearly", "almost"),
+                author=Author(handle="copy_desk"),
+                published_at=when,
+            ),
         ],
     }
 
@@ -139,13 +154,17 @@ def test_erase_leaves_no_byte_of_the_person(settings: Settings, store: SQLiteSto
     for present in (WORDS[0], BIO_WORD, "zqf-gardenhouse", "Zephyrine"):
         assert present.encode() in before, present
 
+    copy = store.get_mention("masto-acme:301")
+    assert copy is not None and copy.copy_of == "x-acme:103"
     linked = store.link_accounts(
         [Account("x", HANDLE), Account("mastodon", f"{HANDLE}@social.example")],
         by="agent ana", name=NAME,
     )  # fmt: skip
     report = store.erase_person(linked.id, asked_by="dpo", reason="GDPR art. 17 request")
-    assert report.counts["mentions"] == 2
+    assert report.counts["mentions"] == 3
     assert report.counts["people"] == 1
+    copy = store.get_mention("masto-acme:301")
+    assert copy is not None and copy.copy_of is None  # the copy heads its cluster now
     assert report.counts.get("alerts_deleted", 0) >= 1
     store.close()
 
@@ -158,6 +177,9 @@ def test_erase_leaves_no_byte_of_the_person(settings: Settings, store: SQLiteSto
     for secret in secrets:
         for form in forms(secret):
             assert form not in after, f"{form!r} is still in the file"
+    # No erased id either (alert links, example ids, a copy's head): only opaque marks stay.
+    for erased in ("x-acme:101", "x-acme:103", "masto-acme:201"):
+        assert erased.encode() not in after, erased
     assert OTHER_WORD.encode() in after
     assert b"GDPR art. 17 request" in after  # the audit line stays, without the person
     with sqlite3.connect(db) as check:
@@ -165,7 +187,7 @@ def test_erase_leaves_no_byte_of_the_person(settings: Settings, store: SQLiteSto
         assert check.execute("SELECT count(*) FROM complaint_labels").fetchone()[0] == 0
         for table in ("people", "person_accounts", "author_keys"):
             assert check.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
-        assert check.execute("SELECT count(*) FROM authors").fetchone()[0] == 1
+        assert check.execute("SELECT count(*) FROM authors").fetchone()[0] == 2  # the others
     check.close()
 
 
@@ -178,6 +200,6 @@ def test_an_erased_post_served_again_is_not_stored(settings: Settings, store: SQ
 
     again = pipeline.process("x-acme", "x", served[("x-acme", "x")])
     assert again.stored == [] or all(m.id != "x-acme:101" for m in again.stored)
-    assert again.dropped.get(DropReason.ALREADY_STORED, 0) == 2
+    assert again.dropped.get(DropReason.ALREADY_STORED, 0) == 3
     assert store.get_mention("x-acme:101") is None
     assert store.get_mention("x-acme:102") is not None

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 
 from listener.store import erasure_marks, rows
 from listener.store.base import StoreError
-from listener.store.erasure_rows import author_keyed_tables, erase_accounts_on
+from listener.store.erasure_rows import author_keyed_tables, erase_accounts_on, rehead_copies_on
 from listener.store.people import Account
 
 __all__ = ["AuditEntry", "ErasureReport", "ErasureRows", "NothingToErase"]
@@ -201,6 +201,7 @@ class ErasureRows:
                 key = erasure_marks.store_key_on(conn)
                 if key is not None:
                     erasure_marks.mark_erased_on(conn, key, (r[1] for r in found))
+                rehead_copies_on(conn, [r[1] for r in found])
                 conn.execute(
                     "DELETE FROM mentions WHERE seq IN (SELECT value FROM json_each(?))",
                     (json.dumps([r[0] for r in found]),),

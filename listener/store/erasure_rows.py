@@ -81,6 +81,7 @@ def erase_accounts_on(
     key = erasure_marks.store_key_on(conn)
     if key is not None:
         counts["tombstones"] = erasure_marks.mark_erased_on(conn, key, ids)
+    counts["copies_reheaded"] = rehead_copies_on(conn, ids)
     conn.execute(
         "DELETE FROM mentions WHERE seq IN (SELECT value FROM json_each(?))",
         (json.dumps([r[0] for r in found]),),
@@ -95,6 +96,31 @@ def erase_accounts_on(
         ).rowcount
     counts.update(_person_rows_on(conn, pairs, people))
     return {k: v for k, v in counts.items() if v}
+
+
+def rehead_copies_on(conn: sqlite3.Connection, ids: Sequence[str]) -> int:
+    """Give the near-copies of heads about to be deleted (``ids``) a live head: the oldest
+    copy heads the rest. Else each copy's ``copy_of`` would keep the erased post's id, which
+    the opaque tombstone exists not to keep. Returns how many copies were moved."""
+    if not ids or "copy_of" not in {r[1] for r in conn.execute("PRAGMA table_info(mentions)")}:
+        return 0
+    gone = json.dumps(list(ids))
+    heads = conn.execute(
+        "SELECT copy_of, min(seq) FROM mentions WHERE copy_of IN (SELECT value FROM json_each(?))"
+        " AND id NOT IN (SELECT value FROM json_each(?)) GROUP BY copy_of",
+        (gone, gone),
+    ).fetchall()
+    moved = 0
+    for old_head, seq in heads:
+        (new_head,) = conn.execute("SELECT id FROM mentions WHERE seq = ?", (seq,)).fetchone()
+        conn.execute("UPDATE mentions SET copy_of = NULL WHERE seq = ?", (seq,))
+        moved += (
+            conn.execute(
+                "UPDATE mentions SET copy_of = ? WHERE copy_of = ?", (new_head, old_head)
+            ).rowcount
+            + 1
+        )
+    return moved
 
 
 def _people_of_on(conn: sqlite3.Connection, pairs: str) -> list[int]:
