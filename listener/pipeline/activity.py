@@ -5,8 +5,9 @@ An account is a handle on one network (a polled type and its stream are one acco
 timeline the posts the store holds of it from the last ``WINDOW`` (at most ``PER_ACCOUNT``,
 newest first) plus this batch's. From it, once per account: its densest minute, its
 link-only posts by domain, its posts by words, whether its gaps are clockwork; and per
-mention its posts within an hour. The words are compared with numbers, links and @handles
-taken out, so a template's filled-in coupon codes and tracking links still read as one.
+mention its posts in the hour up to it (the batch's earlier ones counted). The words are
+compared with numbers, links and @handles taken out, so a template's filled-in coupon codes
+and tracking links still read as one.
 """
 
 from __future__ import annotations
@@ -143,7 +144,7 @@ def timeline_activity(
     domain, link_only = domains.most_common(1)[0] if domains else (None, 0)
     found: dict[str, AccountActivity] = {}
     for mention_id, post in judged.items():
-        hour = bisect_right(times, post.at + _HOUR) - bisect_left(times, post.at - _HOUR)
+        hour = bisect_right(times, post.at) - bisect_left(times, post.at - _HOUR)
         shape = post.shape
         found[mention_id] = AccountActivity(
             posts_last_hour=hour,
