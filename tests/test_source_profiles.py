@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import html
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -19,7 +20,14 @@ from listener.models import Author, RawItem
 from listener.pipeline.normalize import MAX_BIO_CHARS, MAX_PROFILE_LINKS, normalize, scrub_item
 from listener.sources import jetstream, lemmy, mastodon, x, youtube
 from listener.sources.jetstream_map import read_frame
-from listener.sources.profiles import bluesky_facts, feed_handle, links_in_html, links_in_text
+from listener.sources.profiles import (
+    MAX_SOURCE_BIO_CHARS,
+    MAX_SOURCE_LINKS,
+    bluesky_facts,
+    feed_handle,
+    links_in_html,
+    links_in_text,
+)
 from listener.sources.reddit_authors import about_facts
 from listener.sources.streaming import StreamContext
 from listener.sources.youtube_authors import forget_channels
@@ -317,3 +325,19 @@ def test_link_helpers_read_only_the_first_part_of_a_huge_profile() -> None:
         "https://a.example/x",
         "http://b.example",
     )
+
+
+def test_sources_cut_a_huge_bio_and_link_list_before_caching_them() -> None:
+    status = federated_status()
+    status["account"]["note"] = "<p>" + "tea " * 250_000 + "</p>"
+    status["account"]["fields"] = [
+        {"name": f"site {n}", "value": f'<a href="https://s{n}.example/">s{n}</a>'}
+        for n in range(100)
+    ]
+    author = mastodon.raw_item(status).author
+    assert author.bio is not None and len(author.bio) == MAX_SOURCE_BIO_CHARS
+    assert len(author.links) == MAX_SOURCE_LINKS
+    [profile, *_] = body(PROFILES)["profiles"]
+    facts = bluesky_facts({**profile, "description": "<b>" * 1_000_000})
+    assert facts.bio is not None  # cut, then escaped
+    assert html.unescape(facts.bio) == ("<b>" * 1_000_000)[:MAX_SOURCE_BIO_CHARS]

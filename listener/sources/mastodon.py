@@ -55,7 +55,7 @@ from listener.sources.api import (
 )
 from listener.sources.base import PollContext, PollResult, SourceInfo
 from listener.sources.errors import PermanentError, TransientError
-from listener.sources.profiles import links_in_html, web_links
+from listener.sources.profiles import html_bio, links_in_html, web_links
 from listener.sources.ratelimit import RateBudget, pause_s
 from listener.sources.timestamps import parse_timestamp
 from listener.sources.values import MAPPING_ERRORS, as_count, as_int, as_text
@@ -280,7 +280,7 @@ def raw_item(status: dict[str, Any]) -> RawItem:
             name=as_text(account.get("display_name")),
             url=as_text(account.get("url")),
             followers=as_count(account.get("followers_count")),
-            bio=as_text(account.get("note")),  # HTML: normalize makes it text
+            bio=html_bio(account.get("note")),  # HTML: normalize makes it text
             links=_profile_links(account),
             created_at=parse_timestamp(account.get("created_at")),
             following=as_count(account.get("following_count")),

@@ -25,6 +25,12 @@ from listener.sources.values import as_count, as_text
 # A profile names a handful of sites; a page of links is not a profile but an attack, and
 # parsing it would be slow work on hostile text.
 MAX_SCANNED_CHARS = 20_000
+# A bio is cut here at the source: the author caches hold thousands of profiles for hours,
+# and normalize keeps 1,000 characters of text out of at most 4,000 of markup anyway.
+MAX_SOURCE_BIO_CHARS = 4_000
+# Links kept from one profile (normalize keeps 8 of them); a longer address is no website.
+MAX_SOURCE_LINKS = 16
+MAX_SOURCE_LINK_CHARS = 2_000
 # An address written out in plain text; the trailing punctuation of the sentence is not
 # part of it ("see https://example.com.").
 _TEXT_LINK = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
@@ -49,10 +55,16 @@ class ProfileFacts:
 
 
 def plain_bio(value: Any) -> str | None:
-    """A bio the network sends as plain text, escaped: ``Author.bio`` leaves a source as
-    HTML, like a post, and normalize strips it ("<3 & tea" survives the strip)."""
+    """A bio the network sends as plain text, cut and escaped: ``Author.bio`` leaves a
+    source as HTML, like a post, and normalize strips it ("<3 & tea" survives the strip)."""
     text = as_text(value)
-    return html.escape(text, quote=False) if text else None
+    return html.escape(text[:MAX_SOURCE_BIO_CHARS], quote=False) if text else None
+
+
+def html_bio(value: Any) -> str | None:
+    """A bio the network sends as HTML (Mastodon's note), cut."""
+    text = as_text(value)
+    return text[:MAX_SOURCE_BIO_CHARS] if text else None
 
 
 def with_facts(author: Author, facts: ProfileFacts | None) -> Author:
@@ -93,14 +105,19 @@ def links_in_text(text: object) -> tuple[str, ...]:
 
 
 def web_links(candidates: Iterable[object]) -> tuple[str, ...]:
-    """The http(s) URLs among ``candidates`` (anything else, blank or not a string, is
-    dropped), each once, in order."""
+    """The http(s) URLs among ``candidates`` (anything else, blank, too long or not a
+    string, is dropped), each once, in order, at most ``MAX_SOURCE_LINKS``."""
     seen: dict[str, None] = {}
     for value in candidates:
         if isinstance(value, str):
             link = value.strip()
-            if link.lower().startswith(("http://", "https://")) and len(link) > 8:
+            if (
+                link.lower().startswith(("http://", "https://"))
+                and 8 < len(link) <= MAX_SOURCE_LINK_CHARS
+            ):
                 seen.setdefault(link, None)
+                if len(seen) == MAX_SOURCE_LINKS:
+                    break
     return tuple(seen)
 
 
