@@ -128,3 +128,33 @@ def test_a_network_is_one_account_across_its_types(
     (streamed,) = report.stored
     bot = next(f for f in streamed.judgments.flags if f.name == Flag.BOT)
     assert "the same words in 10 earlier posts" in bot.evidence
+
+
+def test_near_identical_words_from_other_accounts_are_evidence(
+    write_settings: Callable[[str], Settings], clock: SettableClock
+) -> None:
+    # Three accounts made this week post one promotion with a word changed each time:
+    # the near-copy stage clusters them and the third's bot flag names the other two.
+    settings = write_settings(SETTINGS)
+    at = clock.now - timedelta(hours=1)
+    words = (
+        "Everyone is switching to the new Acme anvil because it is lighter, stronger and"
+        " cheaper than anything else on the market, see for yourself before the {} sale ends"
+    )
+    items = [
+        RawItem(
+            f"promo-{n}",
+            html=words.format(day),
+            author=Author(handle=f"promo_acct_{n}", created_at=at - timedelta(days=1)),
+            published_at=at + timedelta(minutes=n),
+        )
+        for n, day in enumerate(("weekend", "weekly", "summer"))
+    ]
+    with open_store(settings.storage.sqlite) as store:
+        pipeline = Pipeline(settings, store, clock=clock)
+        for item in items:
+            pipeline.process("x", "x", [item])
+        third = store.get_mention("x:promo-2")
+    assert third is not None and third.copy_of == "x:promo-0"
+    bot = next(f for f in third.judgments.flags if f.name == Flag.BOT)
+    assert bot.evidence == ("account 1 day old", "the same words as 2 other accounts")
