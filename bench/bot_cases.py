@@ -18,6 +18,7 @@ How it is built (``scale`` multiplies every count). Humans, who must not be flag
   news links with a comment.
 - ``repeat_customer``: asks the brand the same question two or three times an hour apart.
 - ``busy_numbered``: a numbered handle live-posting an event in bursts (the hardest human).
+- ``share_button``: people sharing one press release, each with a word of their own.
 Bots (flag ``bot``; ``spam`` where they sell):
 - ``template_farm``: 4–10 accounts with numbered handles, made days ago, following many
   and followed by few, posting one sales template with the code and link filled in, 6–15
@@ -27,6 +28,9 @@ Bots (flag ``bot``; ``spam`` where they sell):
 - ``scheduled``: an account posting a tip or a headline every 10, 15, 30 or 60 minutes,
   within ±3% (a timer), each post different words; accounts years old.
 - ``reply_farm``: young accounts replying the same sentence to many posts within minutes.
+- ``copy_farm``: 5–10 accounts made days ago posting one long promotion once or twice each,
+  its last words changed (what the near-copy stage clusters; made after the thresholds were
+  chosen, and generated last so the other archetypes of a seed are as they were).
 
 Randomness comes from ``random.Random(seed)`` only; the words are drawn from small banks
 written here, nothing from any dataset.
@@ -65,90 +69,30 @@ class Post:
     text: str
 
 
+# fmt: off
 _FIRST = (
-    "jane",
-    "omar",
-    "li",
-    "sam",
-    "priya",
-    "lucas",
-    "mia",
-    "kofi",
-    "ana",
-    "yuki",
-    "ben",
-    "zara",
-    "noah",
-    "ines",
-    "raj",
-    "eva",
-    "tom",
-    "nia",
-    "leo",
-    "ada",
+    "jane", "omar", "li", "sam", "priya", "lucas", "mia", "kofi", "ana", "yuki", "ben", "zara",
+    "noah", "ines", "raj", "eva", "tom", "nia", "leo", "ada",
 )
 _TOPICS = (
-    "the new Acme anvil",
-    "Acme's delivery",
-    "the Acme app",
-    "my Acme order",
-    "Acme support",
-    "the Acme store downtown",
-    "Acme's price rise",
-    "the Acme launch",
+    "the new Acme anvil", "Acme's delivery", "the Acme app", "my Acme order", "Acme support",
+    "the Acme store downtown", "Acme's price rise", "the Acme launch",
 )
 _OPINIONS = (
-    "is better than I expected",
-    "took ages again",
-    "keeps crashing on login",
-    "was friendly and quick",
-    "feels overpriced",
-    "finally arrived",
-    "made my day",
-    "is a mess this week",
-    "is fine I guess",
-    "surprised me",
-    "needs a dark mode",
-    "was out of stock",
-    "changed the packaging",
-    "has a weird new logo",
+    "is better than I expected", "took ages again", "keeps crashing on login",
+    "was friendly and quick", "feels overpriced", "finally arrived", "made my day",
+    "is a mess this week", "is fine I guess", "surprised me", "needs a dark mode",
+    "was out of stock", "changed the packaging", "has a weird new logo",
 )
 _ASIDES = (
-    "honestly",
-    "tbh",
-    "not gonna lie",
-    "again",
-    "today",
-    "this morning",
-    "lol",
-    "ugh",
-    "!!",
-    "?",
-    "",
-    "",
-    "",
+    "honestly", "tbh", "not gonna lie", "again", "today", "this morning", "lol", "ugh", "!!", "?",
+    "", "", "",
 )
 _EVENT = (
-    "GOAL!!!",
-    "what a save",
-    "no way that's offside",
-    "ref is blind",
-    "come on Acme FC",
-    "that pass though",
-    "we need a sub",
-    "half time, nervous",
-    "this crowd is loud",
-    "PENALTY",
-    "unreal finish",
-    "keeper is on fire",
-    "why is he still on",
-    "2-1!!",
-    "can't watch",
-    "VAR again??",
-    "subs now please",
-    "this is our year",
-    "deep breaths",
-    "absolute scenes",
+    "GOAL!!!", "what a save", "no way that's offside", "ref is blind", "come on Acme FC",
+    "that pass though", "we need a sub", "half time, nervous", "this crowd is loud", "PENALTY",
+    "unreal finish", "keeper is on fire", "why is he still on", "2-1!!", "can't watch",
+    "VAR again??", "subs now please", "this is our year", "deep breaths", "absolute scenes",
 )
 _QUESTIONS = (
     "hi @acmehelp my order #{n} never arrived, can you help?",
@@ -165,27 +109,28 @@ _REPLIES = (
     "So true. I found Acme cheaper here {url}",
 )
 _TIPS = (
-    "stretch before lifting an anvil",
-    "oil the hinge every spring",
-    "keep receipts for returns",
-    "check the warranty page",
-    "store anvils dry",
-    "update the app monthly",
-    "compare prices before buying",
-    "read the manual twice",
-    "label your tools",
-    "back up your settings",
-    "clean the filter weekly",
-    "tighten the bolts yearly",
+    "stretch before lifting an anvil", "oil the hinge every spring", "keep receipts for returns",
+    "check the warranty page", "store anvils dry", "update the app monthly",
+    "compare prices before buying", "read the manual twice", "label your tools",
+    "back up your settings", "clean the filter weekly", "tighten the bolts yearly",
 )
 _HEADLINES = (
-    "Acme opens new store",
-    "Acme recalls batch of anvils",
-    "Acme shares rise",
-    "Acme CEO speaks at summit",
-    "Acme app update out",
-    "Acme wins design prize",
+    "Acme opens new store", "Acme recalls batch of anvils", "Acme shares rise",
+    "Acme CEO speaks at summit", "Acme app update out", "Acme wins design prize",
 )
+# fmt: on
+# One press release shared by people, each with a word of their own in front (share_button).
+_SHARED = (
+    "Acme says its new anvil is lighter and stronger than any before it, and that prices will"
+    " fall next year as production moves closer to its biggest markets in Europe and Asia"
+)
+# One promotion posted by a farm of accounts, an ending changed so no two are the same bytes.
+_COPY_PROMO = (
+    "Everyone I know is switching to the new Acme anvil because it is lighter, stronger and"
+    " cheaper than anything else on the market, do yourself a favour and grab one {}"
+)
+_COPY_ENDINGS = ("today", "now", "this week", "before they sell out", "while you can")
+_SHARE_OPENERS = ("wow:", "interesting -", "about time.", "hmm,", "good news?", "read this:")
 _SHOP_DOMAINS = ("cheap-acme-deals.example", "anvil-outlet.example", "best-price-acme.example")
 _NEWS_DOMAINS = ("news.example", "daily.example", "techpaper.example", "localnews.example")
 
@@ -394,10 +339,37 @@ def _bots(m: _Maker, scale: int) -> None:
             m.add(Account(h, "reply_farm", True, True, **profile), times, texts)
 
 
+def _copies(m: _Maker, scale: int) -> None:
+    """Words shared across accounts (the near-copy stage's clusters): people sharing one
+    story with a word of their own, and a farm posting one promotion."""
+    rng = m.rng
+    for _ in range(6 * scale):  # share_button
+        text = f"{rng.choice(_SHARE_OPENERS)} {_SHARED} https://news.example/acme-anvil"
+        m.add(
+            Account(m.handle(), "share_button", False, False, **m.old_profile()), [m.at()], [text]
+        )
+    for _ in range(scale):  # copy_farm
+        start = m.at(0, HOURS - 1)
+        for _ in range(rng.randint(5, 10)):
+            made = START - timedelta(days=rng.uniform(0.2, 6))
+            profile: dict[str, Any] = {"created_at": made, "followers": rng.randint(0, 20)}
+            n = rng.randint(1, 2)
+            times = sorted(start + timedelta(seconds=rng.uniform(0, 3600)) for _ in range(n))
+            # Words, not numbers, vary: a different number reads as another story.
+            endings = (
+                f"{rng.choice(_COPY_ENDINGS)} {rng.choice(_FIRST)} {rng.choice(_ASIDES)}"
+                for _ in range(n)
+            )
+            texts = [_COPY_PROMO.format(ending) for ending in endings]
+            handle = m.handle(numbered=rng.random() < 0.5)
+            m.add(Account(handle, "copy_farm", True, True, **profile), times, texts)
+
+
 def generate(seed: int, scale: int = 1) -> tuple[list[Account], list[Post]]:
     """The accounts and their posts (oldest first) for ``seed``; ``scale`` multiplies the
     number of accounts of every archetype."""
     maker = _Maker(seed)
     _humans(maker, scale)
     _bots(maker, scale)
+    _copies(maker, scale)  # added after the thresholds were chosen; last, so the rest is as was
     return maker.accounts, sorted(maker.posts, key=lambda p: (p.at, p.handle))

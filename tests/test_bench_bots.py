@@ -49,6 +49,7 @@ def test_the_synthetic_set_is_the_same_for_a_seed_and_differs_across_seeds() -> 
         "link_spammer",
         "scheduled",
         "reply_farm",
+        "copy_farm",
     }
     assert all(a.at <= b.at for a, b in pairwise(posts))
 
@@ -77,6 +78,7 @@ def test_the_bench_runs_and_prints_its_figures(tmp_path: Path) -> None:
     # Seed 1 is the one the thresholds were chosen on: no person there is called a bot.
     assert synthetic["false_bot_flags"] == []
     assert synthetic["archetypes"]["busy_numbered"]["bot_flagged"] == 0
+    assert synthetic["archetypes"]["share_button"]["bot_flagged"] == 0
     assert synthetic["activity_us_per_mention"] > 0
     if figures["fixtures"] is None:
         pytest.skip("../shared/fixtures is not here")
