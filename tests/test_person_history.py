@@ -206,3 +206,18 @@ def test_an_open_alert_about_the_persons_other_account_is_counted_in_the_message
     [delivery, *_] = h.deliveries(reddit_alert)
     message = compose(h.store, h.settings, reddit_alert, delivery)
     assert message.history is not None and message.history.open_alerts == 1
+
+
+def test_a_saved_search_hit_by_the_person_gets_their_repeat_and_tag_points(
+    tmp_path: Path,
+) -> None:
+    rules = [{"type": "saved_search", "name": "refunds", "query": "refund*"}]
+    h, _ = _harness(tmp_path, make_settings(rules=rules))
+    h.history([_on_x()])
+    person = h.store.link_accounts(DANA, by="test")
+    h.store.update_person(person.id, tags=["press"])
+    hit = _via("reddit", text="acme refund please", handle="dana_r", complaint=False)
+    h.feed([hit])
+    [alert] = h.alerts("saved_search")
+    assert "2nd contact in 7 days" in alert.severity_reasons
+    assert "tagged press" in alert.severity_reasons
