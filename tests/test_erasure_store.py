@@ -100,3 +100,26 @@ def test_a_deletion_at_the_source_drops_the_authors_identity(store: SQLiteStore)
     assert indexed == (0,)
     # Still known: the post never comes back.
     assert store.existing_ids(["news:1"]) == {"news:1"}
+
+
+def test_a_digest_listing_the_persons_complaint_drops_only_that_line(store: SQLiteStore) -> None:
+    mine = "Complaint from @Pell_Ada on news: Acme crashed again"
+    theirs = "Complaint from @bob on news: Acme crashed on my phone"
+    with store.alert_transaction() as tx:
+        digest = tx.add_alert(
+            NewAlert(
+                key="digest:acme:1", kind=AlertKind.DIGEST, rule="daily", brand="acme",
+                severity=Severity.LOW,
+                title="Acme: daily digest", created_at=T0 + timedelta(hours=2),
+                details={"complaints": 2,
+                         "top_complaints": [{"id": 7, "title": mine}, {"id": 8, "title": theirs}],
+                         "sections": [{"title": "Top complaints", "lines": [mine, theirs]}]},
+            )
+        )  # fmt: skip
+    assert digest is not None
+    store.erase_accounts([Account("rss", "pell_ada")], asked_by="dpo", reason="asked")
+    kept = store.get_alert(digest.id)
+    assert kept is not None
+    assert kept.details["top_complaints"] == [{"id": 8, "title": theirs}]
+    assert kept.details["sections"] == [{"title": "Top complaints", "lines": [theirs]}]
+    assert kept.details["complaints"] == 2

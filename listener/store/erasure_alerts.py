@@ -67,7 +67,26 @@ def scrub_alerts_on(conn: sqlite3.Connection, who: Identity) -> dict[str, int]:
         )
         _rewrite(conn, alert_id, who, _kept_words(conn, kept))
         counts["alerts_changed"] += 1
+    # Alerts that quote the person without holding their mentions: a digest lists complaint
+    # alerts by title ("Complaint from @handle on x: …"). Only the lines naming the person
+    # or an erased id go there: without mentions of its own, such an alert has no words to
+    # tell the person's from everyone's.
+    for (alert_id,) in conn.execute(_NAMING, (json.dumps(sorted(_needles(who))),)).fetchall():
+        if alert_id not in touched:
+            _rewrite(conn, alert_id, who, set(who.words))
+            counts["alerts_changed"] += 1
     return counts
+
+
+_NAMING = """
+SELECT id FROM alerts a WHERE EXISTS (
+    SELECT 1 FROM json_each(?) n
+    WHERE instr(lower(a.title || ' ' || a.details || ' ' || a.drafts), n.value) > 0)
+"""
+
+
+def _needles(who: Identity) -> set[str]:
+    return {n for n in who.names if n} | {i.lower() for i in who.mention_ids}
 
 
 def _kept_words(conn: sqlite3.Connection, kept: list[str]) -> set[str]:
@@ -141,7 +160,7 @@ def _scrub(value: Any, holds: Callable[[str], bool], names: Callable[[str], bool
     figures): dropped only when they name the person or an erased id, so the alert still
     reads as its kind expects."""
     if isinstance(value, list):
-        return [_scrub(v, holds, names) for v in value if not any(holds(s) for s in _strings(v))]
+        return [_scrub(v, holds, names) for v in value if not _about_person(v, holds)]
     if isinstance(value, dict):
         return {
             k: _scrub(v, holds, names)
@@ -149,6 +168,17 @@ def _scrub(value: Any, holds: Callable[[str], bool], names: Callable[[str], bool
             if not names(str(k)) and not (isinstance(v, str) and names(v))
         }
     return value
+
+
+def _about_person(item: Any, holds: Callable[[str], bool]) -> bool:
+    """A listed string that holds the person, or a listed record (an example, a digest's
+    complaint line) whose own text does; a record that only contains such a list (a digest
+    section) stays, its list scrubbed."""
+    if isinstance(item, str):
+        return holds(item)
+    if isinstance(item, dict):
+        return any(isinstance(v, str) and holds(v) for v in item.values())
+    return False
 
 
 def _scrub_title(title: str, names: Collection[str], own: Collection[str]) -> str:
