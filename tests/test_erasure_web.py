@@ -11,6 +11,7 @@ import httpx
 
 from listener.models import Author
 from listener.store import accounts
+from listener.store.people import Account
 from tests.store_helpers import make_mention
 from tests.web_fixtures import WebServer
 
@@ -79,3 +80,22 @@ def test_non_admins_get_403(web_server: Serve) -> None:
         form = {"source_type": "rss", "handle": "Pell_Ada", "csrf_token": c.cookies[CSRF_COOKIE]}
         assert c.post("/erase", data=form).status_code == 403
     assert running.store.get_mention("news:1") is not None
+
+
+def test_an_admin_erases_a_person_from_the_person_page(web_server: Serve) -> None:
+    running = seeded(web_server)
+    person = running.store.link_accounts(
+        [Account("rss", "Pell_Ada"), Account("rss", "bob")], by="ana", name="Ada and Bob"
+    )
+    with signed_in(running, "ana", "admin") as c:
+        page = c.get(f"/people/{person.id}")
+        assert page.status_code == 200
+        assert f'href="/erase/person/{person.id}"' in page.text
+        confirm = c.get(f"/erase/person/{person.id}")
+        assert "2 mentions" in confirm.text and "1 people" in confirm.text
+        done = c.post(
+            "/erase", data={"person_id": str(person.id), "csrf_token": c.cookies[CSRF_COOKIE]}
+        )
+        assert done.status_code == 200 and "person erased by ana" in done.text
+    assert running.store.count_mentions() == 0
+    assert running.store.get_person(person.id) is None
