@@ -237,3 +237,16 @@ def test_a_store_held_before_schema_15_stores_profiles_without_them(tmp_path: Pa
         old.insert_mentions([make_mention(1, author=Author(handle="jane", bio="@jane_r"))])
         author = old.get_author("rss", "jane")
         assert author is not None and author.mention_count == 1 and author.bio is None
+
+
+def test_a_changed_profile_replaces_its_keys_and_an_older_one_does_not(store: SQLiteStore) -> None:
+    seen(store, 1, "reddit", "jr", links=("https://old-site.example",))
+    seen(store, 2, "x", "jane", links=("https://old-site.example",))
+    assert len(store.suggestions()) == 1
+    seen(store, 4, "x", "jane", links=("https://new-site.example",))  # jane moved on
+    assert store.suggestions() == []
+    seen(store, 3, "x", "jane", links=("https://old-site.example",))  # older, arrives late
+    assert store.suggestions() == []
+    seen(store, 5, "reddit", "jr", bio="now at https://new-site.example", links=())
+    [suggestion] = store.suggestions()
+    assert suggestion.evidence == ("both profiles link new-site.example",)

@@ -2,8 +2,10 @@
 
 Called by ``insert_mentions`` inside its transaction, after the authors' rows are written.
 The newest profile wins, by its mention's fetch time, as the follower count does; a field
-the newest profile does not give keeps the value an older one gave. Keys are rewritten only
-for the authors whose stored profile this batch just replaced, in one executemany each.
+the newest profile does not give keeps the value an older one gave. Each author's stored
+profile is read once (a primary-key probe): an older profile than the stored one is skipped,
+and the keys are parsed and rewritten only when the bio or links changed — an author's
+profile is the same on most of their posts.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from listener.store.schema_people import PEOPLE_SCHEMA
 
 __all__ = ["write_profile_keys_on"]
 
+_LINKS_KEPT = 20
+
+_STORED = "SELECT profile_at, bio, links FROM authors WHERE source_type = ? AND handle_key = ?"
 _UPDATE_PROFILE = """
 UPDATE authors SET
     bio = coalesce(:bio, bio),
@@ -28,20 +33,12 @@ UPDATE authors SET
     following = coalesce(:following, following),
     posts = coalesce(:posts, posts),
     profile_at = :at
-WHERE source_type = :type AND handle_key = :key AND coalesce(profile_at, '') <= :at
+WHERE source_type = :type AND handle_key = :key
 """
-# The keys are rewritten only where this mention's profile is the one now stored.
-_DELETE_KEYS = """
-DELETE FROM author_keys WHERE source_type = :type AND handle_key = :key
-AND EXISTS (SELECT 1 FROM authors
-            WHERE source_type = :type AND handle_key = :key AND profile_at = :at)
-"""
-_INSERT_KEY = """
-INSERT OR IGNORE INTO author_keys (kind, value, source_type, handle_key)
-SELECT :kind, :value, :type, :key
-WHERE EXISTS (SELECT 1 FROM authors
-              WHERE source_type = :type AND handle_key = :key AND profile_at = :at)
-"""
+_DELETE_KEYS = "DELETE FROM author_keys WHERE source_type = ? AND handle_key = ?"
+_INSERT_KEY = (
+    "INSERT OR IGNORE INTO author_keys (kind, value, source_type, handle_key) VALUES (?, ?, ?, ?)"
+)
 
 
 def _has_profile(author: Author) -> bool:
@@ -54,9 +51,9 @@ def _has_profile(author: Author) -> bool:
     )
 
 
-def _newest_per_author(new: Sequence[Mention]) -> list[Mention]:
-    """Of a batch's mentions with a profile, each author's last fetched: an older one in
-    the same batch would lose to it anyway."""
+def _newest_per_author(new: Sequence[Mention]) -> dict[tuple[str, str], Mention]:
+    """Of a batch's mentions with a profile, each author's last fetched (by the authors
+    table's key: the type and the handle lowercased), as an older one would lose anyway."""
     newest: dict[tuple[str, str], Mention] = {}
     for m in new:
         if m.author.handle and _has_profile(m.author):
@@ -64,36 +61,47 @@ def _newest_per_author(new: Sequence[Mention]) -> list[Mention]:
             kept = newest.get(key)
             if kept is None or m.fetched_at >= kept.fetched_at:
                 newest[key] = m
-    return list(newest.values())
+    return newest
 
 
 def write_profile_keys_on(conn: sqlite3.Connection, new: Sequence[Mention]) -> None:
     """Keep what the new mentions' authors' profiles say (bio, links, account age and
     shape) and the keys that suggest links, inside the caller's transaction."""
+    newest = _newest_per_author(new)
+    # A store held at a schema before 15 (tests and benches make one) has no profile
+    # columns: it keeps what it kept before. Asked only when a batch carries a profile.
+    if not newest or conn.execute("PRAGMA user_version").fetchone()[0] < PEOPLE_SCHEMA:
+        return
     profiles: list[dict[str, Any]] = []
-    keys: list[dict[str, Any]] = []
-    for m in _newest_per_author(new):
+    rekeyed: list[tuple[str, str]] = []
+    keys: list[tuple[str, str, str, str]] = []
+    for (source_type, handle_key), m in newest.items():
+        stored = conn.execute(_STORED, (source_type, handle_key)).fetchone()
+        at = ts(m.fetched_at)
+        if stored is None or (stored[0] is not None and stored[0] > at):
+            continue  # no author row (no handle stored), or a newer profile is kept
         author = m.author
-        # The authors table's own key (rows.author_params): the handle lowercased.
-        handle = author.handle or ""  # never empty: _newest_per_author kept handles only
-        where = {"type": m.source_type, "key": handle.lower(), "at": ts(m.fetched_at)}
         bio = author.bio[:BIO_CAP] if author.bio else None
-        links = tuple(author.links[:20])
+        links = json.dumps(list(author.links[:_LINKS_KEPT])) if author.links else None
         profiles.append(
-            where
-            | {
+            {
+                "type": source_type,
+                "key": handle_key,
+                "at": at,
                 "bio": bio,
-                "links": json.dumps(list(links)) if links else None,
+                "links": links,
                 "created_at": ts(author.created_at) if author.created_at else None,
                 "following": author.following,
                 "posts": author.posts,
             }
         )
-        keys.extend(where | {"kind": k, "value": v} for k, v in profile_keys(bio, links))
-    # A store held at a schema before 15 (tests and benches make one) has no profile
-    # columns: it keeps what it kept before. Asked only when a batch carries a profile.
-    if not profiles or conn.execute("PRAGMA user_version").fetchone()[0] < PEOPLE_SCHEMA:
-        return
+        # What the row holds after the update (a field not given keeps the stored one).
+        kept_bio, kept_links = bio or stored[1], links or stored[2]
+        if stored[0] is not None and (kept_bio, kept_links) == (stored[1], stored[2]):
+            continue  # the same bio and links: the same keys
+        rekeyed.append((source_type, handle_key))
+        link_list = tuple(json.loads(kept_links)) if kept_links else ()
+        keys.extend((k, v, source_type, handle_key) for k, v in profile_keys(kept_bio, link_list))
     conn.executemany(_UPDATE_PROFILE, profiles)
-    conn.executemany(_DELETE_KEYS, profiles)
+    conn.executemany(_DELETE_KEYS, rekeyed)
     conn.executemany(_INSERT_KEY, keys)
