@@ -17,7 +17,7 @@ import pytest
 from listener.config.settings import Settings
 from listener.fingerprint import MIN_SHINGLES, fingerprint, numbers_agree, similarity
 from listener.models import RawItem
-from listener.pipeline.copies import NearCopies
+from listener.pipeline.copies import THRESHOLD, NearCopies
 from listener.pipeline.run import Pipeline
 from listener.service.upkeep import Upkeep
 from listener.store import SQLiteStore, open_store
@@ -202,3 +202,35 @@ def test_the_recheck_unmarks_a_copy_whose_head_is_gone(store: SQLiteStore) -> No
         [orphan], recheck=lambda lookups: NearCopies().recheck([orphan], lookups, since=since)
     )
     assert [m.copy_of for m in stored] == [None]
+
+
+WAREHOUSE = (
+    "Acme opened its largest warehouse yet on the edge of Leeds this week, hiring local staff "
+    "for every shift.",
+    "This week the Acme company cut the ribbon on a huge new depot outside Leeds and took on "
+    "local workers.",
+    "The building will handle parcels for the whole north of England and is meant to shorten "
+    "delivery times for customers there.",
+    "Union leaders welcomed the jobs but asked for guarantees on pay and breaks for the night "
+    "teams.",
+    "Trade unions said they were pleased about employment yet demanded firm promises over "
+    "wages and rest periods overnight.",
+)
+
+
+def test_a_copy_of_a_copy_joins_the_head_even_when_it_is_unlike_the_head(
+    pipeline: Pipeline, store: SQLiteStore
+) -> None:
+    first, reworded, middle, last, last_reworded = WAREHOUSE
+    head = f"{first} {middle} {last}"
+    copy = f"{reworded} {middle} {last}"
+    copy_of_copy = f"{reworded} {middle} {last_reworded}"
+    assert similarity(fingerprint("", head), fingerprint("", copy_of_copy)) < THRESHOLD
+    assert similarity(fingerprint("", copy), fingerprint("", copy_of_copy)) >= THRESHOLD
+
+    pipeline.process("wire", "rss", [item("a", "", head)])
+    pipeline.process("news", "rss", [item("b", "", copy)])
+    pipeline.process("blog", "rss", [item("c", "", copy_of_copy)])
+    assert copy_of(store, "news:b") == "wire:a"
+    assert copy_of(store, "blog:c") == "wire:a"
+    assert [c.mention_id for c in store.copies_of(["wire:a"])["wire:a"]] == ["news:b", "blog:c"]
