@@ -34,6 +34,7 @@ __all__ = [
     "MIN_SHINGLES",
     "Print",
     "fingerprint",
+    "fingerprint_uncached",
     "numbers_agree",
     "similarity",
     "words_of",
@@ -136,8 +137,20 @@ def _words(text: str) -> list[str]:
     return [w for w in _WORD.findall(folded) if w not in _NOISE]
 
 
-@lru_cache(maxsize=4096)  # the pipeline sketches a new mention, then the store keeps it
 def fingerprint(title: str, text: str) -> Print:
+    """``fingerprint_uncached``, remembered for the last 1,024 texts: the pipeline sketches
+    a batch's new mentions (twice: before judging and in the write transaction), then the
+    store keeps their sketches. The key is the capped text, so the cache holds at most
+    1,024 × 8,000 characters, whatever ``pipeline.max_text_chars`` allows."""
+    return _remembered(title[:MAX_CHARS], text[:MAX_CHARS])
+
+
+@lru_cache(maxsize=1024)
+def _remembered(title: str, text: str) -> Print:
+    return fingerprint_uncached(title, text)
+
+
+def fingerprint_uncached(title: str, text: str) -> Print:
     """The sketch of a mention's text, with its title's shingles when the text is short (a
     feed's summary); a long text goes without its headline, which a syndicating site
     rewrites. The figures kept are those of what was sketched."""
