@@ -30,9 +30,8 @@ class Author:
     # The audience the author reaches: followers, or where a network has none, the nearest
     # measure of standing it shows (Reddit karma, Stack Exchange reputation).
     followers: int | None = None
-    # What the profile says of the account, where the source gives it (issue 18): the
-    # people module reads the bio and links for "maybe the same person" suggestions, the
-    # bot judge reads the account's age and shape. Plain text, capped by the source.
+    # The profile, where the source gives it: bio and links suggest one person's accounts
+    # (listener.store.people), age and shape feed the bot judge. Plain text, capped.
     bio: str | None = None  # the profile's self-description
     links: tuple[str, ...] = ()  # websites the profile names (not its own page, ``url``)
     created_at: datetime | None = None  # when the account was made
@@ -173,9 +172,8 @@ class Mention:
     # Set when the post was deleted at its source: the mention is a tombstone, its words
     # cleared, kept only so the id is never stored again.
     deleted_at: datetime | None = None
-    # A near-copy of another stored mention (a syndicated article, a cross-post): the id of
-    # its cluster's head, the first of the copies stored. A copy is stored and searchable
-    # but never alerts on its own (listener.pipeline.copies).
+    # On a near-copy (a syndicated article, a cross-post): its cluster head's id. Stored and
+    # searchable, it never alerts on its own (listener.pipeline.copies).
     copy_of: str | None = None
 
 
@@ -386,24 +384,9 @@ def text_mention(
     """A mention made of nothing but a text — what ``listener draft`` and the drafting
     benchmark judge and draft for, where no source delivered a post."""
     return Mention(
-        id=f"{source}:{native_id}",
-        source=source,
-        source_type=source_type,
-        native_id=native_id,
-        url=None,
-        canonical_url=None,
-        author=author or Author(),
-        title="",
-        text=text,
-        html="",
-        language=language,
-        published_at=at,
-        fetched_at=at,
-        engagement=Engagement(),
-        rating=None,
-        parent_id=None,
-        thread_id=None,
-        brands=brands,
-        matched_terms=(),
-        content_hash=native_id,
-    )
+        id=f"{source}:{native_id}", source=source, source_type=source_type,
+        native_id=native_id, url=None, canonical_url=None, author=author or Author(),
+        title="", text=text, html="", language=language, published_at=at, fetched_at=at,
+        engagement=Engagement(), rating=None, parent_id=None, thread_id=None, brands=brands,
+        matched_terms=(), content_hash=native_id,
+    )  # fmt: skip

@@ -18,7 +18,6 @@ from datetime import timedelta
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Annotated, Any, get_args
-from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -40,7 +39,7 @@ from listener.config.errors import combine_errors, load_model
 from listener.config.judgments import JudgmentSettings
 from listener.config.people import PersonSettings, checked_people
 from listener.config.replies import RepliesSettings
-from listener.config.store_path import store_path_problem
+from listener.config.storage import StorageSettings
 from listener.config.web import WebSettings
 from listener.query import valid_query
 from listener.sources.base import SourceOptions
@@ -197,51 +196,6 @@ class SourceSettings(_Strict):
         if type_name is None:
             return SourceOptions()  # `type` is wrong or missing, already reported
         return get_source_type(type_name).options_model.model_validate(value)
-
-
-class StorageSettings(_Strict):
-    # Relative to the settings file's folder (given as validation context), not the CWD.
-    # Always set: even with Elasticsearch, SQLite keeps source state and the outbox.
-    sqlite: Path = Field(default=Path("data/listener.db"), validate_default=True)
-    elasticsearch: str | None = None  # for scale-out
-    # Mentions published longer ago than this are pruned daily (issue 18), their index rows
-    # with them; the dashboard's counts stay. Off unless set; under a day is refused: the
-    # alert rules and the dedupe window read the last hours' mentions.
-    retention: Annotated[Duration, at_least(timedelta(days=1))] | None = None
-
-    @field_validator("sqlite", mode="before")
-    @classmethod
-    def _require_sqlite(cls, value: object) -> object:
-        if value is None or value == "":
-            raise ValueError("must be a file path, like 'data/listener.db' (SQLite keeps state)")
-        return value
-
-    @field_validator("sqlite")
-    @classmethod
-    def _resolve_sqlite(cls, value: Path, info: ValidationInfo) -> Path:
-        if value == Path():
-            raise ValueError("must be a file path, like 'data/listener.db'")
-        base = (info.context or {}).get("base_dir") or Path.cwd()
-        resolved = Path(base) / value.expanduser()
-        problem = store_path_problem(resolved)
-        if problem is not None:
-            raise ValueError(problem)
-        return resolved
-
-    @field_validator("elasticsearch")
-    @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        # The URL may carry a password, so the message does not repeat it.
-        try:
-            parts = urlsplit(value)
-            ok = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
-        except ValueError:
-            ok = False
-        if not ok:
-            raise ValueError("must be an http(s) URL, like 'http://localhost:9200'")
-        return value
 
 
 class PipelineSettings(_Strict):

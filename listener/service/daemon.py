@@ -102,15 +102,9 @@ class Daemon:
         pipeline.use_models(self._upkeep.models)
         self._pipeline = pipeline
         self.runner = SourceRunner(
-            scheduler=settings.scheduler,
-            store=self.store,
-            pipeline=pipeline,
-            http=self._http,
-            metrics=self.metrics,
-            clock=clock,
-            rng=rng,
-            on_committed=self._batch_committed,
-        )
+            scheduler=settings.scheduler, store=self.store, pipeline=pipeline, http=self._http,
+            metrics=self.metrics, clock=clock, rng=rng, on_committed=self._batch_committed,
+        )  # fmt: skip
         # Stream sources listen all the time, each in a runner of its own, beside the polls.
         setup = StreamSetup(
             store=self.store, http=self._http, metrics=self.metrics,

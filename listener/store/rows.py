@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from listener.clock import ensure_utc
 from listener.models import (
@@ -316,13 +316,10 @@ def row_to_mention(row: sqlite3.Row) -> Mention:
 
 
 def _copy_of(row: sqlite3.Row) -> str | None:
-    # Schema 17's column, set by near_prints.write_prints_on after the insert (the insert
-    # keeps the columns every schema's store has: tests drive stores at older schemas).
-    try:
-        value: str | None = row["copy_of"]
-    except IndexError:  # a store left at a schema before 17
+    try:  # schema 17's column, set after the insert; a store at an older schema has none
+        return cast("str | None", row["copy_of"])
+    except IndexError:
         return None
-    return value
 
 
 # "Latest followers" is by fetch time: a count observed later wins, whatever the order in
