@@ -157,10 +157,17 @@ def author_key(mention: Mention) -> tuple[tuple[str, ...], str] | None:
     return (same_network_types(mention.source_type), handle) if handle else None
 
 
+def contacts(earlier: Sequence[Mention]) -> list[Mention]:
+    """The earlier mentions that were contacts: a near-copy (``copy_of`` set, e.g. a site
+    syndicating the customer's letter) repeats a post, it is not the author writing again."""
+    return [m for m in earlier if m.copy_of is None]
+
+
 def prior_contacts(mention: Mention, earlier: Sequence[Mention]) -> int:
-    """Earlier mentions by the author within the repeat window (see ``alerts.severity``)."""
+    """Earlier contacts by the author within the repeat window (see ``alerts.severity``);
+    copies are not contacts."""
     since = mention.published_at - REPEAT_WINDOW
-    return sum(1 for m in earlier if m.published_at >= since)
+    return sum(1 for m in contacts(earlier) if m.published_at >= since)
 
 
 def history(

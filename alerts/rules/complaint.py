@@ -111,7 +111,7 @@ def check_complaint(
             created_at=now,
             mention_ids=(mention.id,),
             severity_reasons=reasons,
-            details={"tags": list(tags), "prior_contacts": len(earlier)},
+            details={"tags": list(tags), "prior_contacts": len(authors.contacts(earlier))},
             drafts=drafts(mention, history),
         )
     )

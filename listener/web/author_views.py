@@ -88,6 +88,7 @@ class AuthorMentionOut(BaseModel):
     complaint: bool
     alerts: list[AlertOut]
     network: str | None = None  # said when the history is a person's, over several networks
+    copy_of: str | None = None  # a near-copy of that mention: shown "copy", not a new contact
 
 
 class AuthorPage(BaseModel):
@@ -173,6 +174,7 @@ def _mention_out(
         complaint=m.judgments.complaint,
         alerts=alerts,
         network=network,
+        copy_of=m.copy_of,
     )
 
 
