@@ -16,6 +16,8 @@ from collections.abc import Sequence
 import click
 
 from listener.cli.common import config_option, load_or_exit
+from listener.cli.render import terminal_safe
+from listener.cli.render_history import ShownHistory, history_as_json, render_history
 from listener.cli.render_people import (
     person_as_json,
     render_person,
@@ -23,10 +25,19 @@ from listener.cli.render_people import (
     render_suggestion,
     suggestion_as_json,
 )
+from listener.clock import utcnow
 from listener.config.people import parse_account
+from listener.models import Mention
 from listener.sources.registry import network_of, same_network_types
 from listener.store import SQLiteStore, open_store
 from listener.store.people import Account, PeopleError, Person
+from listener.store.people_models import handle_key
+
+HISTORY_SHOWN = 5  # the person's last mentions ``show`` prints, across their accounts
+NO_PEOPLE = (
+    "No people yet: link accounts with listener people link TYPE:HANDLE TYPE:HANDLE "
+    "(`listener people suggest` lists accounts that may be one person)"
+)
 
 __all__ = ["people"]
 
@@ -39,6 +50,11 @@ def _asker() -> str:
 
 
 def _parse(value: str) -> Account:
+    if value.strip().isdigit():  # `people link rss:x 1`: a person's id where an account goes
+        raise click.UsageError(
+            f"{value!r} is not TYPE:HANDLE; to link accounts to person {value.strip()},"
+            f" write --person {value.strip()}"
+        )
     try:
         source_type, handle = parse_account(value)
     except ValueError as exc:
@@ -72,12 +88,51 @@ def _find(store: SQLiteStore, ref: str) -> Person | None:
     return store.person_of(same_network_types(account.source_type), account.handle)
 
 
-def _echo_person(store: SQLiteStore, person: Person, as_json: bool) -> None:
+def _recent(store: SQLiteStore, person: Person, limit: int) -> list[Mention]:
+    """The person's last mentions over every linked account, newest first: one indexed read
+    per account (an account is its network's types: ``x`` and ``x_stream`` are one)."""
+    found: dict[str, Mention] = {}
+    seen: set[tuple[str, str]] = set()
+    before = utcnow()
+    for account in person.accounts:
+        key = (network_of(account.source_type), handle_key(account.handle))
+        if key in seen:
+            continue
+        seen.add(key)
+        types = same_network_types(account.source_type)
+        for m in store.author_mentions(types, account.handle, before=before, limit=limit):
+            found.setdefault(m.id, m)
+    return sorted(found.values(), key=lambda m: m.published_at, reverse=True)[:limit]
+
+
+def _echo_person(
+    store: SQLiteStore, person: Person, as_json: bool, *, with_history: bool = False
+) -> None:
     counts = _counts(store, person)
+    # The same lines as `listener show`'s history; the person, tags and note are above.
+    shown = ShownHistory(None, (), None, _recent(store, person, HISTORY_SHOWN))
     if as_json:
-        click.echo(json.dumps(person_as_json(person, counts), ensure_ascii=False))
-    else:
-        click.echo(render_person(person, counts))
+        body = person_as_json(person, counts)
+        if with_history:
+            body["recent"] = history_as_json(shown)["recent"]
+        click.echo(json.dumps(body, ensure_ascii=False))
+        return
+    click.echo(render_person(person, counts))
+    if with_history:
+        click.echo(render_history(shown))
+
+
+def _warn_unseen(store: SQLiteStore, accounts: Sequence[Account]) -> None:
+    """Linking an account nothing is stored from is allowed (a customer may write later),
+    but a typo there links nobody the team will ever see: say so."""
+    for account in accounts:
+        types = same_network_types(account.source_type)
+        if all(store.get_author(t, account.handle) is None for t in types):
+            click.echo(
+                f"warning: no mention by {terminal_safe(str(account))} is stored yet:"
+                " linked anyway; check the spelling",
+                err=True,
+            )
 
 
 @click.group()
@@ -87,27 +142,41 @@ def people() -> None:
 
 @people.command()
 @click.argument("accounts", nargs=-1, required=True, metavar="TYPE:HANDLE...")
+@click.option(
+    "--person", "person_id", type=int, default=None, metavar="ID",
+    help="Link the ACCOUNTS to this existing person.",
+)  # fmt: skip
 @click.option("--name", default=None, help="The person's name.")
 @click.option("--tag", "tags", multiple=True, help="vip, loyal or press (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the person as JSON.")
 @config_option
 def link(
     accounts: Sequence[str],
+    person_id: int | None,
     name: str | None,
     tags: Sequence[str],
     as_json: bool,
     config_path: str | None,
 ) -> None:
-    """Make the ACCOUNTS one person (people they belong to are merged)."""
+    """Make the ACCOUNTS one person (people they belong to are merged); with --person,
+    add them to that person."""
     parsed = [_parse(a) for a in accounts]
     with _open(config_path) as store:
+        joined: list[Account] = []
+        if person_id is not None:
+            existing = store.get_person(person_id)
+            if existing is None:
+                _fail(f"no person {person_id}: `listener people list` shows them")
+                return
+            joined = list(existing.accounts[:1])  # linking to one of theirs joins them
         try:
-            person = store.link_accounts(parsed, by=_asker(), name=name)
+            person = store.link_accounts([*joined, *parsed], by=_asker(), name=name)
             if tags:
                 person = store.update_person(person.id, tags=[*person.tags, *tags])
         except PeopleError as exc:
             raise click.UsageError(str(exc)) from None
         _echo_person(store, person, as_json)
+        _warn_unseen(store, parsed)
 
 
 @people.command()
@@ -133,7 +202,10 @@ def unlink(account: str, config_path: str | None) -> None:
 def list_people(limit: int, as_json: bool, config_path: str | None) -> None:
     """Every person, by name."""
     with _open(config_path) as store:
-        for person in store.list_people(limit=limit):
+        found = store.list_people(limit=limit)
+        if not found and not as_json:
+            click.echo(NO_PEOPLE)
+        for person in found:
             if as_json:
                 click.echo(json.dumps(person_as_json(person), ensure_ascii=False))
             else:
@@ -145,13 +217,13 @@ def list_people(limit: int, as_json: bool, config_path: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the person as JSON.")
 @config_option
 def show(ref: str, as_json: bool, config_path: str | None) -> None:
-    """A person: accounts with their mentions, tags, note."""
+    """A person: accounts with their mentions, tags, note, and their last mentions."""
     with _open(config_path) as store:
         person = _find(store, ref)
         if person is None:
             _fail(f"no person is {ref}: `listener people list` shows them")
             return
-        _echo_person(store, person, as_json)
+        _echo_person(store, person, as_json, with_history=True)
 
 
 @people.command()

@@ -65,7 +65,10 @@ def render_history(h: ShownHistory) -> str:
         return "\n".join(lines)
     lines.append(f"  {'earlier':<10} {len(h.earlier)} mention(s), newest first")
     for e in h.earlier:
-        complaint = " (complaint)" if e.judgments.complaint else ""
+        # A near-copy (a syndicated letter) repeats a post: marked, and not a contact.
+        complaint = (" (copy)" if e.copy_of else "") + (
+            " (complaint)" if e.judgments.complaint else ""
+        )
         line = (
             f"{e.published_at:%Y-%m-%d %H:%M} UTC on {e.source} ({network_of(e.source_type)})"
             f'{complaint} {e.id}: "{_excerpt(e)}"'
@@ -101,6 +104,7 @@ def history_as_json(h: ShownHistory) -> dict[str, Any]:
                 "network": network_of(e.source_type),
                 "published_at": e.published_at.isoformat(),
                 "complaint": e.judgments.complaint,
+                "copy_of": e.copy_of,
                 "excerpt": _excerpt(e),
             }
             for e in h.earlier
