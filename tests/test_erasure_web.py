@@ -9,10 +9,11 @@ from contextlib import contextmanager
 
 import httpx
 
-from listener.models import Author
+from listener.models import AlertKind, Author, ReplyDraft, Severity
 from listener.store import accounts
+from listener.store.alert_contract import NewAlert
 from listener.store.people import Account
-from tests.store_helpers import make_mention
+from tests.store_helpers import T0, make_mention
 from tests.web_fixtures import WebServer
 
 PASSWORD = "plum-orchard-lantern-42"
@@ -99,3 +100,25 @@ def test_an_admin_erases_a_person_from_the_person_page(web_server: Serve) -> Non
         assert done.status_code == 200 and "person erased by ana" in done.text
     assert running.store.count_mentions() == 0
     assert running.store.get_person(person.id) is None
+
+
+def test_an_alert_page_says_its_drafts_went_with_an_erasure(web_server: Serve) -> None:
+    running = seeded(web_server)
+    with running.store.alert_transaction() as tx:
+        alert = tx.add_alert(
+            NewAlert(
+                key="complaint:news:1", kind=AlertKind.COMPLAINT, rule="complaint", brand="acme",
+                severity=Severity.HIGH, title="Complaint from @Pell_Ada on news: it broke",
+                created_at=T0, mention_ids=("news:1", "news:2"),
+                drafts=(ReplyDraft("acknowledge", "Hi @Pell_Ada, sorry!", "en"),),
+            )
+        )  # fmt: skip
+    assert alert is not None
+    with signed_in(running, "ana", "admin") as c:
+        before = c.get(f"/alerts/{alert.id}")
+        assert before.status_code == 200 and "Drafts removed" not in before.text
+        running.store.erase_accounts([Account("rss", "Pell_Ada")], asked_by="ana", reason="")
+        after = c.get(f"/alerts/{alert.id}")
+        assert after.status_code == 200
+        assert "Drafts removed when the author&#39;s data was erased" in after.text
+        assert "drafts are written for complaints" not in after.text

@@ -53,20 +53,19 @@ def erase_accounts_on(
         " AND ltrim(lower(m.author_handle), '@') = json_extract(a.value, '$[1]')",
         (pairs,),
     ).fetchall()
-    names = {k for _, k in keys} | {"@" + k for _, k in keys}
-    names |= {str(r[4]).casefold() for r in found if r[4]}
-    names |= {str(r[5]).casefold() for r in found if r[5]}
+    names = {str(r[5]).casefold().strip() for r in found if r[5]}
     for (name,) in conn.execute(
         "SELECT name FROM authors WHERE (source_type, ltrim(handle_key, '@')) IN"
         " (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')"
         " FROM json_each(?)) AND name IS NOT NULL",
         (pairs,),
     ):
-        names.add(str(name).casefold())
+        names.add(str(name).casefold().strip())
     ids = [r[1] for r in found]
     who = Identity(
         mention_ids=frozenset(ids),
-        names=frozenset(n for n in names if len(n) > 1),
+        handles=frozenset({k for _, k in keys} | {handle_key(str(r[4])) for r in found if r[4]}),
+        names=frozenset(n for n in names if n),
         words=frozenset(words_of(t for r in found for t in (r[2], r[3]))),
     )
     counts: dict[str, int] = {"mentions": len(ids)}
