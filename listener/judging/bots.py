@@ -43,7 +43,7 @@ class AccountActivity:
     posts_last_hour: int = 0  # its posts in the hour up to this one, this one included
     burst: int = 0  # most of its posts (this one's hour) within BURST_SECONDS of each other
     scheduled_every_s: float | None = None  # its recent posts' gap, when clockwork-regular
-    same_words: int = 0  # its other recent posts with this post's words (numbers, links aside)
+    same_words: int = 0  # its recent posts before this one with its words (numbers, links aside)
     link_only_domain: str | None = None  # the domain its link-only posts point to most
     link_only_posts: int = 0  # its recent posts that are only a link there, this one included
     recent_posts: int = 1  # its recent posts read, this one included

@@ -5,9 +5,9 @@ An account is a handle on one network (a polled type and its stream are one acco
 timeline the posts the store holds of it from the last ``WINDOW`` (at most ``PER_ACCOUNT``,
 newest first) plus this batch's. From it, once per account: its densest minute, its
 link-only posts by domain, its posts by words, whether its gaps are clockwork; and per
-mention its posts in the hour up to it (the batch's earlier ones counted). The words are
-compared with numbers, links and @handles taken out, so a template's filled-in coupon codes
-and tracking links still read as one.
+mention its posts in the hour up to it and its earlier posts of the same words (the batch's
+earlier ones counted, never its later ones). The words are compared with numbers, links and
+@handles taken out, so a template's filled-in coupon codes and tracking links read as one.
 """
 
 from __future__ import annotations
@@ -139,7 +139,12 @@ def timeline_activity(
     times = [p.at for p in ordered]
     burst = _densest(times, BURST_SECONDS)
     every = _clockwork(times[-_SCHEDULE_POSTS:])
-    shapes = Counter(p.shape for p in ordered if len(p.shape) >= _MIN_WORDS)
+    # Each shape's post times, sorted: a post's "earlier posts" are those before it, so the
+    # first of a batch of four counts none of the three after it.
+    shapes: dict[str, list[float]] = defaultdict(list)
+    for p in ordered:
+        if len(p.shape) >= _MIN_WORDS:
+            shapes[p.shape].append(p.at)
     domains = Counter(p.domain for p in ordered if p.domain)
     domain, link_only = domains.most_common(1)[0] if domains else (None, 0)
     found: dict[str, AccountActivity] = {}
@@ -150,7 +155,7 @@ def timeline_activity(
             posts_last_hour=hour,
             burst=burst,
             scheduled_every_s=every,
-            same_words=max(shapes.get(shape, 0) - 1, 0),
+            same_words=bisect_left(shapes.get(shape, []), post.at),
             link_only_domain=domain,
             link_only_posts=link_only,
             recent_posts=len(ordered),
