@@ -21,6 +21,7 @@ from listener.cli.common import config_option, load_or_exit, no_store_yet, parse
 from listener.cli.render_alerts import (
     MENTIONS_SHOWN,
     alert_as_json,
+    copies_json,
     delivery_as_json,
     event_as_json,
     mention_summary_json,
@@ -133,9 +134,13 @@ def show_alert(config_path: str | None, alert_id: int, as_json: bool) -> None:
         mentions = [(i, store.get_mention(i)) for i in ids]
         events = store.alert_events(alert_id)
         deliveries = store.list_deliveries(alert_id=alert_id)
+        lead = alert.lead_mention_id
+        lead_copies = store.copies_of([lead])[lead] if lead is not None else []
     if as_json:
         shown = alert_as_json(alert)
         shown["mentions"] = [mention_summary_json(i, m) for i, m in mentions]
+        if shown["mentions"]:
+            shown["mentions"][0].update(copies_json(lead_copies))
         shown["events"] = [event_as_json(e) for e in events]
         shown["deliveries"] = [delivery_as_json(d) for d in deliveries]
         click.echo(json.dumps(shown, ensure_ascii=False))
@@ -148,6 +153,7 @@ def show_alert(config_path: str | None, alert_id: int, as_json: bool) -> None:
             deliveries=deliveries,
             now=utcnow(),
             color=sys.stdout.isatty(),
+            lead_copies=lead_copies,
         )
     )
 

@@ -21,6 +21,7 @@ from listener.cli.render import (
     render_mention,
     terminal_safe,
 )
+from listener.cli.render_copies import also_on_line, copies_as_json, copy_of_line
 from listener.cli.render_history import author_history, history_as_json, render_history
 from listener.clock import utcnow
 from listener.judging.labels import retrain_after_label, save_label
@@ -104,13 +105,15 @@ def search(
             sys.exit(2)
         except ValueError as error:  # a filter value the store refuses, e.g. an empty --topic
             raise click.UsageError(str(error)) from None
+        copies = store.copies_of(hit.mention.id for hit in hits)
     if as_json:
         for hit in hits:
-            click.echo(json.dumps(hit_as_json(hit), ensure_ascii=False))
+            shown = hit_as_json(hit, copies[hit.mention.id])
+            click.echo(json.dumps(shown, ensure_ascii=False))
         return
     color = sys.stdout.isatty()
     for hit in hits:
-        click.echo(render_hit_text(hit, color=color))
+        click.echo(render_hit_text(hit, color=color, copies=copies[hit.mention.id]))
     if not hits:
         click.echo("no mentions match", err=True)
 
@@ -138,6 +141,12 @@ def show(config_path: str | None, mention_id: str, as_json: bool) -> None:
         sys.exit(1)
     with open_store(settings.storage.sqlite) as store:
         mention = store.get_mention(mention_id)
+        copies = store.copies_of([mention.id])[mention.id] if mention is not None else []
+        head = (
+            store.get_mention(mention.copy_of)
+            if mention is not None and mention.copy_of is not None
+            else None
+        )
         # A tombstone's author history would only put a name beside words that are gone.
         history = (
             author_history(store, settings.alerts.authors, mention)
@@ -152,9 +161,16 @@ def show(config_path: str | None, mention_id: str, as_json: bool) -> None:
         shown["edited_at"] = mention.edited_at.isoformat() if mention.edited_at else None
         shown["deleted_at"] = mention.deleted_at.isoformat() if mention.deleted_at else None
         shown["author_history"] = history_as_json(history) if history else None
+        # As the web API's mention: the head's id on a copy, every copy on a head.
+        shown["copy_of"] = mention.copy_of
+        shown["copies"] = copies_as_json(copies)
+        shown["copy_sources"] = len({c.source for c in copies})
         click.echo(json.dumps(shown, ensure_ascii=False))
     else:
         shown_text = render_mention(mention, color=sys.stdout.isatty())
+        copy_line = copy_of_line(mention, head) or also_on_line(copies)
+        if copy_line:
+            shown_text += "\n\n" + copy_line
         click.echo(shown_text + ("\n\n" + render_history(history) if history else ""))
 
 

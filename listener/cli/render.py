@@ -24,6 +24,7 @@ from listener.redaction import redact
 from listener.service.runner import PollSummary
 from listener.sources.base import SourceType
 from listener.store import DEFAULT_HIGHLIGHT, SearchHit
+from listener.store.near_prints import CopyRef
 from listener.units import format_duration
 
 HIGHLIGHT_START, HIGHLIGHT_END = DEFAULT_HIGHLIGHT  # the store's snippet markers
@@ -94,7 +95,18 @@ def judgments_line(m: Mention, *, color: bool = False) -> str:
     return " · ".join(parts)
 
 
-def render_hit_text(hit: SearchHit, *, color: bool) -> str:
+def _copy_mark(m: Mention, copies: Sequence[CopyRef]) -> str | None:
+    """A near-copy names its story's head; a head counts the other sources it ran on."""
+    if m.copy_of is not None:
+        return f"copy of {terminal_safe(m.copy_of)}"
+    sources = len({c.source for c in copies})
+    if sources:
+        return f"also on {sources} source{'' if sources == 1 else 's'}"
+    return None
+
+
+def render_hit_text(hit: SearchHit, *, color: bool, copies: Sequence[CopyRef] = ()) -> str:
+    """One search hit; ``copies`` are its near-copies (``store.copies_of``)."""
     m = hit.mention
     # The id leads (it starts with the source name): it is what `listener show` and
     # `listener label` take.
@@ -104,6 +116,8 @@ def render_hit_text(hit: SearchHit, *, color: bool) -> str:
         head += f" · {terminal_safe(author)}"
     title = _highlight(terminal_safe(hit.title_highlighted or m.title), color)
     lines = [click.style(head, dim=True) if color else head, f"  {judgments_line(m, color=color)}"]
+    if (mark := _copy_mark(m, copies)) is not None:
+        lines.append(f"  {mark}")
     if title:
         lines.append(f"  {title}")
     snippet = _highlight(terminal_safe(hit.snippet), color)
@@ -247,10 +261,14 @@ def mention_as_json(m: Mention) -> dict[str, Any]:
     }
 
 
-def hit_as_json(hit: SearchHit) -> dict[str, Any]:
+def hit_as_json(hit: SearchHit, copies: Sequence[CopyRef] = ()) -> dict[str, Any]:
+    """A search hit as JSON; its copy fields are named as the web API's search hits'."""
     m = hit.mention
     return {
         **mention_as_json(m),
+        "copy_of": m.copy_of,  # the story's head when this hit is a near-copy of it
+        "copies": len(copies),  # near-copies of this hit's story
+        "copy_sources": len({c.source for c in copies}),  # "also on N sources"
         # Flat copies of the sentiment, as before judgments grew: scripts read them.
         "sentiment": m.judgments.sentiment,
         "sentiment_label": m.judgments.sentiment_label.value,

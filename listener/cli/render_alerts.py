@@ -16,9 +16,11 @@ from typing import Any
 import click
 
 from listener.cli.render import relative, terminal_safe
+from listener.cli.render_copies import also_on_line, copies_as_json
 from listener.models import Alert, Delivery, DeliveryStatus, Mention
 from listener.redaction import redact
 from listener.store.alert_contract import AlertEvent
+from listener.store.near_prints import CopyRef
 
 MENTION_LINE_CHARS = 100
 MENTIONS_SHOWN = 20
@@ -84,6 +86,11 @@ def delivery_as_json(row: Delivery) -> dict[str, Any]:
 def event_as_json(event: AlertEvent) -> dict[str, Any]:
     shown: dict[str, Any] = _json_value(event)
     return shown
+
+
+def copies_json(copies: Sequence[CopyRef]) -> dict[str, Any]:
+    """Where else the lead mention's story ran, as ``listener show --json`` has it."""
+    return {"copies": copies_as_json(copies), "copy_sources": len({c.source for c in copies})}
 
 
 def mention_summary_json(mention_id: str, m: Mention | None) -> dict[str, Any]:
@@ -193,8 +200,10 @@ def render_alert(
     deliveries: Sequence[Delivery],
     now: datetime,
     color: bool = False,
+    lead_copies: Sequence[CopyRef] = (),
 ) -> str:
-    """One alert in full: its facts, mentions, reasons, details, drafts, history, outbox."""
+    """One alert in full: its facts, mentions, reasons, details, drafts, history, outbox.
+    ``lead_copies``: the lead mention's near-copies ("Also on N sources")."""
     head = f"alert #{alert.id} · {alert.kind.value} · {alert.severity.value} · {alert.state.value}"
     lines = [click.style(head, bold=True) if color else head, f"  {_cut(alert.title, 200)}", ""]
     ttfr = time_to_first_response_s(alert)
@@ -221,6 +230,8 @@ def render_alert(
         lines += [_mention_line(i, m, n == 0) for n, (i, m) in enumerate(mentions)]
         if len(alert.mention_ids) > len(mentions):
             lines.append(f"  … and {len(alert.mention_ids) - len(mentions)} more (--json)")
+        if (also_on := also_on_line(lead_copies)) is not None:
+            lines.append(f"  {also_on}")
     if alert.details:
         lines += ["", "details", *_detail_lines(alert.details)]
     for n, draft in enumerate(alert.drafts, 1):
