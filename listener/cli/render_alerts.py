@@ -249,6 +249,8 @@ def render_alert(
         for e in events:
             by = f" by {terminal_safe(e.by)}" if e.by else ""
             detail = f" — {_cut(e.detail, 160)}" if e.detail else ""
+            if e.mention_id:  # a copy's "also on" event: its id, for `listener show`
+                detail += f" ({terminal_safe(e.mention_id)})"
             lines.append(f"  {_when(e.at)} {terminal_safe(e.what)}{by}{detail}")
     if deliveries:
         lines += ["", "deliveries"]

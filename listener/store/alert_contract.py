@@ -60,6 +60,7 @@ class AlertEvent:
     # "assigned", "escalated", "reopened"
     by: str | None = None  # who did it; None for the daemon
     detail: str | None = None  # "assignee: dana", "mention x:123 folded in"
+    mention_id: str | None = None  # the mention it is about ("copy": the copy), to link it
 
 
 class AlertTx(Protocol):

@@ -193,6 +193,7 @@ def row_to_event(row: sqlite3.Row) -> AlertEvent:
         what=row["what"],
         by=row["actor"],
         detail=row["detail"],
+        mention_id=row["mention_id"],
     )
 
 

@@ -139,9 +139,10 @@ SELECT value, (SELECT seq FROM mentions WHERE id = ?) FROM json_each(?)
 _SET_COPY_OF = "UPDATE mentions SET copy_of = ? WHERE id = ?"
 _ALERTS_HOLDING = "SELECT alert_id FROM alert_mentions WHERE mention_id = ?"
 # As alert_rows.record_event writes it (that module imports rows too).
-_INSERT_EVENT = (
-    "INSERT INTO alert_events (alert_id, at, what, actor, detail) VALUES (?, ?, 'copy', NULL, ?)"
-)
+_INSERT_EVENT = """
+INSERT INTO alert_events (alert_id, at, what, actor, detail, mention_id)
+VALUES (?, ?, 'copy', NULL, ?, ?)
+"""
 
 
 def write_prints_on(conn: sqlite3.Connection, new: Sequence[Mention]) -> None:
@@ -163,9 +164,11 @@ def write_prints_on(conn: sqlite3.Connection, new: Sequence[Mention]) -> None:
             )
             conn.execute(_INSERT_BANDS, (m.id, json.dumps(sketch.band_keys())))
         if m.copy_of is not None:
+            # The words say where; the copy's id is a field of its own, which the pages
+            # render as a link to it (the CLI in brackets).
             for (alert_id,) in conn.execute(_ALERTS_HOLDING, (m.copy_of,)).fetchall():
-                detail = f"also on {m.source}: {m.id}"
-                conn.execute(_INSERT_EVENT, (alert_id, _ts(m.fetched_at), detail))
+                detail = f"also on {m.source}"
+                conn.execute(_INSERT_EVENT, (alert_id, _ts(m.fetched_at), detail, m.id))
 
 
 def forget_prints_on(conn: sqlite3.Connection, before: datetime) -> int:

@@ -28,6 +28,11 @@ _V17: tuple[str, ...] = (
         PRIMARY KEY (band_key, seq)
     ) WITHOUT ROWID""",
     "CREATE INDEX near_bands_seq ON near_bands(seq)",
+    # An alert event about one mention (a copy's "also on" event) names it here, so a page
+    # can link it; erasing or pruning that mention deletes the event with it (indexed: a
+    # deleted mention's events are found without a scan).
+    "ALTER TABLE alert_events ADD COLUMN mention_id TEXT REFERENCES mentions(id) ON DELETE CASCADE",
+    "CREATE INDEX alert_events_mention ON alert_events(mention_id)",
 )
 
 COPIES_MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = ((COPIES_SCHEMA, _V17),)

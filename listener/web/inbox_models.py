@@ -190,6 +190,8 @@ class EventView(BaseModel):
     what: str
     by: str | None
     detail: str | None
+    mention_id: str | None = None  # the mention it is about (a copy's "also on" event)
+    page: str | None = None  # that mention's page here
 
 
 class ReplyView(BaseModel):

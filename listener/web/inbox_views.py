@@ -45,7 +45,7 @@ from listener.web.inbox_models import (
     open_or_blank_is_any,
 )
 from listener.web.inbox_waves import wave_view
-from listener.web.mention_views import judgments_out
+from listener.web.mention_views import judgments_out, mention_page_path
 
 EXCERPT_CHARS = 140
 PAGE_SIZE = 50
@@ -387,7 +387,14 @@ def alert_detail(context: WebContext, alert_id: int) -> AlertDetail:
         more_mentions=max(0, len(alert.mention_ids) - len(listed)),
         drafts=[draft_view(d) for d in alert.drafts],
         events=[
-            EventView(at=e.at, what=e.what, by=e.by, detail=e.detail)
+            EventView(
+                at=e.at,
+                what=e.what,
+                by=e.by,
+                detail=e.detail,
+                mention_id=e.mention_id,
+                page=mention_page_path(e.mention_id) if e.mention_id else None,
+            )
             for e in store.alert_events(alert_id)
         ],
         replies=[
