@@ -95,6 +95,10 @@ class SearchHitOut(BaseModel):
     complaint: bool
     urgency: str  # low | normal | high
     flags: list[str]  # threat, press, abuse, spam, bot: what the urgency/flag filters read
+    # Why each flag: its evidence lines (by flag name), as the judge wrote them; the page
+    # shows them on the badge and under the hit. Author names and handles are in them:
+    # escaped by the template like every other text.
+    flag_evidence: dict[str, list[str]] = {}
     brands: list[str]
     score: float | None
     copy_of: str | None = None  # the story's head when this hit is a near-copy of it
@@ -190,6 +194,7 @@ def hit_out(hit: SearchHit, marks: tuple[str, str], copies: Sequence[CopyRef] = 
         complaint=m.judgments.complaint,
         urgency=m.judgments.urgency.value,
         flags=[f.name for f in m.judgments.flags],
+        flag_evidence={f.name: list(f.evidence) for f in m.judgments.flags if f.evidence},
         brands=list(m.brands),
         score=hit.score,
         copy_of=m.copy_of,
