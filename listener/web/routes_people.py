@@ -42,11 +42,19 @@ HandleField = Annotated[str, Form(min_length=1, max_length=MAX_HANDLE)]
 BackField = Annotated[str, Form(max_length=1000)]
 
 
-def back_to(back: str, fallback: str) -> RedirectResponse:
+def back_to(back: str, fallback: str, *, done: str | None = None) -> RedirectResponse:
     """A 303 to ``back`` when it is a path of this app, else to ``fallback``: a form field
-    is the client's word, and an absolute or scheme-relative URL would send the browser away."""
+    is the client's word, and an absolute or scheme-relative URL would send the browser away.
+    ``done`` (a fixed word, see people/_notice.html) tells the page what just happened: a
+    plain form post has no other way to confirm it."""
     local = back.startswith("/") and not back.startswith(("//", "/\\"))
-    return RedirectResponse(back if local else fallback, status_code=303)
+    target = back if local else fallback
+    if done is not None:
+        path, _, fragment = target.partition("#")
+        target = f"{path}{'&' if '?' in path else '?'}done={done}" + (
+            f"#{fragment}" if fragment else ""
+        )
+    return RedirectResponse(target, status_code=303)
 
 
 def form_context(who: Principal) -> dict[str, object]:
@@ -127,7 +135,7 @@ def dismiss_from_page(
     """ "Not the same": the suggestion is not offered again."""
     a, b = account_of(source_type, handle), account_of(other_source_type, other_handle)
     dismiss(context, a, b, by=who.name)
-    return back_to(back, "/people")
+    return back_to(back, "/people", done="not-same")
 
 
 @router.post("/people/{person_id:int}/unlink", response_model=None)
