@@ -18,7 +18,8 @@ Figures (keys of the JSON object): for each set, ``bot`` and ``spam`` precision,
 F1 over accounts with their counts; ``archetypes`` (synthetic): flagged / accounts per kind;
 ``signals``: per signal, the accounts it fired on (bots / humans) and among flagged
 accounts; ``activity_us_per_mention`` and ``activity_ms_per_batch``: the activity stage's
-time (store read included), one core.
+time (store read included), one core; ``copies_us_per_mention``: the near-copy stage's with
+the template comparison across accounts (``NearCopies.find_with_templates``).
 
 Nothing here trains anything; the fixtures stay in ``../shared``.
 """
@@ -72,6 +73,7 @@ SIGNAL_WORDS = (
     ("posts within", "burst"),
     ("like clockwork", "schedule"),
     ("earlier posts", "same_words"),
+    ("codes and numbers aside", "template"),
     ("other accounts", "near_copies"),
     ("only a link", "link_only"),
     (" old", "young"),
@@ -99,6 +101,7 @@ class Outcome:
     fired: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     flag_signals: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     activity_s: float = 0.0
+    copies_s: float = 0.0  # the near-copy stage with the template comparison
     mentions: int = 0
     batches: int = 0
 
@@ -131,9 +134,11 @@ def run(batches: Iterable[Batch], store: SQLiteStore) -> Outcome:
         mentions = [with_changes(m, brands=BRAND, matched_terms=BRAND) for m in normalised if m]
         since = batch.at - WINDOW
         fresh = dedupe(mentions, store, source=batch.source, since=since, report=report)
-        copies = near.find(fresh, store, since=since)
         started = time.perf_counter()
-        activity = account_activity(fresh, store, copies=copies, now=batch.at)
+        copies, templates = near.find_with_templates(fresh, store, since=since)
+        outcome.copies_s += time.perf_counter() - started
+        started = time.perf_counter()
+        activity = account_activity(fresh, store, copies=copies, now=batch.at, templates=templates)
         outcome.activity_s += time.perf_counter() - started
         outcome.mentions += len(fresh)
         outcome.batches += 1
@@ -195,6 +200,7 @@ def figures(outcome: Outcome, bots: dict[str, bool], spam: dict[str, bool]) -> d
         "false_spam_flags": sorted(k for k in flagged_spam if not spam.get(k)),
         "activity_us_per_mention": round(1e6 * outcome.activity_s / max(outcome.mentions, 1), 1),
         "activity_ms_per_batch": round(1e3 * outcome.activity_s / max(outcome.batches, 1), 3),
+        "copies_us_per_mention": round(1e6 * outcome.copies_s / max(outcome.mentions, 1), 1),
         "mentions": outcome.mentions,
     }
 
@@ -374,6 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"  activity stage: {part['activity_us_per_mention']} µs a mention,"
             f" {part['activity_ms_per_batch']} ms a batch, {part['mentions']} mentions"
         )
+        print(f"  near copies and templates: {part['copies_us_per_mention']} µs a mention")
     return 0
 
 

@@ -83,9 +83,12 @@ def account_activity(
     *,
     copies: Mapping[str, CopyOf],
     now: datetime,
+    templates: Mapping[str, int] | None = None,
 ) -> dict[str, AccountActivity]:
     """The activity of each mention's account (by mention id); for a mention without an
-    author handle, only what the near-copy stage knows."""
+    author handle, only what the near-copy stage knows. ``templates``: other accounts
+    posting each mention's template, its figures aside (``NearCopies.find_with_templates``).
+    """
     by_account: dict[tuple[str, str], list[Mention]] = defaultdict(list)
     for mention in mentions:
         handle = mention.author.handle
@@ -114,11 +117,14 @@ def account_activity(
             found[mention_id] = activity
     for mention in mentions:
         copy = copies.get(mention.id)
-        if copy is None or copy.authors <= 1:
+        near = copy.authors - 1 if copy else 0
+        shared = (templates or {}).get(mention.id, 0)
+        if near <= 0 and shared <= 0:
             continue
         seen = found.get(mention.id, AccountActivity())
         found[mention.id] = AccountActivity(
-            near_copy_authors=copy.authors - 1,
+            near_copy_authors=near,
+            template_authors=shared,
             posts_last_hour=seen.posts_last_hour,
             burst=seen.burst,
             scheduled_every_s=seen.scheduled_every_s,

@@ -18,16 +18,29 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from listener.fingerprint import Print, fingerprint, numbers_agree, similarity
+from listener.fingerprint import Print, fingerprint, numbers_agree, similarity, template_print
 from listener.models import Mention
 from listener.pipeline.types import with_changes
+from listener.sources.registry import network_of
 from listener.store.near_prints import NearCandidate
 
-__all__ = ["THRESHOLD", "CopyOf", "NearCopies", "NearCopyLookups", "marked"]
+__all__ = [
+    "TEMPLATE_THRESHOLD",
+    "THRESHOLD",
+    "CopyOf",
+    "NearCopies",
+    "NearCopyLookups",
+    "marked",
+    "template_accounts",
+]
 
 # Estimated Jaccard similarity of the word shingles from which a text is a copy: chosen on
 # one half of bench/copies_cases.json and checked on the other (docs/near-copies.md).
 THRESHOLD = 0.45
+# For the bot judge's "the same words as N other accounts": near-identical templates (their
+# figures masked, ``fingerprint.template_print``), well above a copy's 0.45 so people
+# quoting one headline with words of their own stay apart (docs/bots.md).
+TEMPLATE_THRESHOLD = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,15 +89,41 @@ class NearCopies:
     ) -> dict[str, CopyOf]:
         """The near-copies among ``mentions`` (by mention id), of a mention stored since
         ``since`` or of one earlier in ``mentions``."""
+        return self.find_with_templates(mentions, lookups, since=since, templates=False)[0]
+
+    def find_with_templates(
+        self,
+        mentions: Sequence[Mention],
+        lookups: NearCopyLookups,
+        *,
+        since: datetime,
+        templates: bool = True,
+    ) -> tuple[dict[str, CopyOf], dict[str, int]]:
+        """``find``'s near-copies and, from the same candidates, each mention's count of
+        other accounts posting its template (``template_accounts``) for the bot judge."""
         sketches = {
             m.id: s
             for m in mentions
             if m.deleted_at is None and (s := fingerprint(m.title, m.text)).clusterable
         }
         if not sketches:
-            return {}
+            return {}, {}
         keys = {m_id: frozenset(s.band_keys()) for m_id, s in sketches.items()}
         stored = lookups.near_candidates(sorted(set().union(*keys.values())), since)
+        copies = self._copies(mentions, sketches, keys, stored)
+        if not templates:
+            return copies, {}
+        return copies, template_accounts(
+            [m for m in mentions if m.id in sketches], stored, threshold=TEMPLATE_THRESHOLD
+        )
+
+    def _copies(
+        self,
+        mentions: Sequence[Mention],
+        sketches: Mapping[str, Print],
+        keys: Mapping[str, frozenset[int]],
+        stored: Sequence[NearCandidate],
+    ) -> dict[str, CopyOf]:
         members = [
             _Member(
                 c.mention_id,
@@ -143,6 +182,46 @@ class NearCopies:
             head = found.head_id if found else None
             out.append(m if m.copy_of == head else with_changes(m, copy_of=head))
         return out
+
+
+def template_accounts(
+    mentions: Sequence[Mention], stored: Sequence[NearCandidate], *, threshold: float
+) -> dict[str, int]:
+    """For each of ``mentions`` with an author handle, how many other accounts posted its
+    template: among the stored candidates (found by the copies' band lookup) and the rest
+    of the batch, those whose ``template_print`` shares a band with it and whose estimated
+    similarity reaches ``threshold`` — with no figures rule, the code a farm changes in each
+    post masked. Posts without a handle cannot be told apart as accounts and count none."""
+    pool: list[tuple[str, frozenset[int], Print]] = []
+    for c in stored:
+        source_type, _, handle = c.author_key.partition(":")
+        if handle and c.text and (sketch := template_print(c.title, c.text)).clusterable:
+            account = _account(source_type, handle)
+            pool.append((account, frozenset(sketch.band_keys()), sketch))
+    mine: dict[str, tuple[str, frozenset[int], Print]] = {}
+    for m in mentions:
+        handle = (m.author.handle or "").strip().lstrip("@")
+        if handle and (sketch := template_print(m.title, m.text)).clusterable:
+            account = _account(m.source_type, handle)
+            mine[m.id] = (account, frozenset(sketch.band_keys()), sketch)
+    pool.extend(mine.values())
+    found: dict[str, int] = {}
+    for mention_id, (author, bands, sketch) in mine.items():
+        others = {
+            other
+            for other, other_bands, other_sketch in pool
+            if other != author
+            and bands & other_bands
+            and similarity(sketch, other_sketch) >= threshold
+        }
+        if others:
+            found[mention_id] = len(others)
+    return found
+
+
+def _account(source_type: str, handle: str) -> str:
+    # A polled type and its stream are one network: one account posts on both.
+    return f"{network_of(source_type)}:{handle.lower()}"
 
 
 def marked(mention: Mention, copies: Mapping[str, CopyOf]) -> Mention:

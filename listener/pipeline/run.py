@@ -107,8 +107,8 @@ class Pipeline:
         since = now - self._settings.dedupe_window
         # First pass on reader connections: skip judging what is already known.
         fresh = dedupe(matched, self._store, source=source, since=since, report=report)
-        copies = self._copies.find(fresh, self._store, since=since)
-        activity = account_activity(fresh, self._store, copies=copies, now=now)
+        copies, templates = self._copies.find_with_templates(fresh, self._store, since=since)
+        activity = account_activity(fresh, self._store, copies=copies, now=now, templates=templates)
         judged = [judge(self._judge, marked(m, copies), activity.get(m.id)) for m in fresh]
 
         def recheck(lookups: DedupeLookups) -> Sequence[Mention]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from listener.clock import ensure_utc
-from listener.fingerprint import Print, fingerprint
+from listener.fingerprint import MAX_CHARS, Print, fingerprint
 from listener.models import Mention
 from listener.store.schema_copies import COPIES_SCHEMA
 
@@ -52,6 +52,10 @@ class NearCandidate:
     source: str
     author_key: str  # "source_type:handle", lowercase: distinct accounts of a cluster
     sketch: Print
+    # Its words, for the bot judge's template comparison (``fingerprint.template_print``):
+    # the stored sketch keeps the figures a template's code changes in.
+    title: str = ""
+    text: str = ""  # the first ``MAX_CHARS`` characters, as much as a sketch reads
 
 
 # listener.store.base imports CopyRef from here and rows imports base: this module cannot
@@ -95,11 +99,12 @@ def copies_of_on(conn: sqlite3.Connection, head_ids: Iterable[str]) -> dict[str,
 # (their words are gone), as are prints older than the window.
 _CANDIDATES = """
 SELECT DISTINCT m.id, coalesce(m.copy_of, m.id) AS head, m.source, m.source_type,
-    m.author_handle, p.sketch, p.numbers
+    m.author_handle, p.sketch, p.numbers, m.title, substr(m.body, 1, :chars) AS text
 FROM near_bands b
 JOIN near_prints p ON p.seq = b.seq
 JOIN mentions m ON m.seq = p.seq
-WHERE b.band_key IN (SELECT value FROM json_each(?)) AND p.seen_at >= ? AND m.deleted_at IS NULL
+WHERE b.band_key IN (SELECT value FROM json_each(:keys)) AND p.seen_at >= :since
+    AND m.deleted_at IS NULL
 ORDER BY m.seq
 """
 
@@ -118,8 +123,10 @@ def near_candidates_on(
             source=r["source"],
             author_key=f"{r['source_type']}:{(r['author_handle'] or '').lower()}",
             sketch=Print.from_bytes(r["sketch"], r["numbers"]),
+            title=r["title"],
+            text=r["text"] or "",
         )
-        for r in conn.execute(_CANDIDATES, (keys, _ts(since)))
+        for r in conn.execute(_CANDIDATES, {"keys": keys, "since": _ts(since), "chars": MAX_CHARS})
     ]
 
 
