@@ -111,3 +111,21 @@ def test_retention_is_off_by_default(
 def test_a_retention_under_a_day_is_refused(write_settings: Callable[[str], Settings]) -> None:
     with pytest.raises(ConfigError, match="at least 1d"):
         write_settings(SETTINGS.replace("400d", "12h"))
+
+
+def test_the_audit_says_the_cutoff_as_a_date_and_counts_the_tombstones(
+    store: SQLiteStore,
+) -> None:
+    cutoff = T0 + timedelta(days=5, hours=7, minutes=3, microseconds=123456)
+    store.prune_published_before(cutoff, batch=3)
+    (entry,) = store.erasure_audit()
+    assert entry.reason == f"published before {cutoff:%Y-%m-%d}"
+    assert entry.counts["mentions"] == entry.counts["tombstones"] == 5
+    assert sql(store, "SELECT count(*) FROM erased_ids") == [(5,)]
+
+
+def test_a_retention_of_0_says_how_to_keep_everything(
+    write_settings: Callable[[str], Settings],
+) -> None:
+    with pytest.raises(ConfigError, match=r"at least 1d \(or null to keep everything\)"):
+        write_settings(SETTINGS.replace("400d", "0"))

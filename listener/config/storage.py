@@ -8,14 +8,21 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from listener.config.store_path import store_path_problem
-from listener.units import Duration, at_least
+from listener.units import Duration
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _retention_at_least_a_day(value: timedelta) -> timedelta:
+    # "0" reads as "keep nothing" to some and "no limit" to others: say how to keep all.
+    if value < timedelta(days=1):
+        raise ValueError("must be at least 1d (or null to keep everything)")
+    return value
 
 
 class StorageSettings(_Strict):
@@ -26,7 +33,7 @@ class StorageSettings(_Strict):
     # Mentions published longer ago than this are pruned daily (issue 18), their index rows
     # with them; the dashboard's counts stay. Off unless set; under a day is refused: the
     # alert rules and the dedupe window read the last hours' mentions.
-    retention: Annotated[Duration, at_least(timedelta(days=1))] | None = None
+    retention: Annotated[Duration, AfterValidator(_retention_at_least_a_day)] | None = None
 
     @field_validator("sqlite", mode="before")
     @classmethod

@@ -193,7 +193,7 @@ class ErasureRows:
         and tag rows go with them, the rollup counts stay (no DELETE trigger, on purpose).
         Authors not seen since ``cutoff`` go too; links of hand-made people stay."""
         at = now or datetime.now(UTC)
-        counts = {"mentions": 0, "authors": 0}
+        counts = {"mentions": 0, "authors": 0, "tombstones": 0}
         while True:
             with self._write() as conn:
                 found = conn.execute(
@@ -204,7 +204,9 @@ class ErasureRows:
                     break
                 key = erasure_marks.store_key_on(conn)
                 if key is not None:
-                    erasure_marks.mark_erased_on(conn, key, (r[1] for r in found))
+                    counts["tombstones"] += erasure_marks.mark_erased_on(
+                        conn, key, (r[1] for r in found)
+                    )
                 rehead_copies_on(conn, [r[1] for r in found])
                 conn.execute(
                     "DELETE FROM mentions WHERE seq IN (SELECT value FROM json_each(?))",
@@ -227,8 +229,9 @@ class ErasureRows:
                 ).rowcount
             kept = {k: v for k, v in counts.items() if v}
             audit_id = (
+                # A date, as the setting reads ("400d"): the cutoff's time of day is noise.
                 _audit_on(
-                    conn, at, "retention", "retention", f"published before {rows.ts(cutoff)}", kept
+                    conn, at, "retention", "retention", f"published before {cutoff:%Y-%m-%d}", kept
                 )
                 if kept
                 else None
