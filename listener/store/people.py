@@ -29,7 +29,12 @@ from listener.store.people_links import (
 )
 from listener.store.people_models import Account, PeopleError, Person, Suggestion
 from listener.store.people_profiles import write_profile_keys_on
-from listener.store.people_suggest import suggestions_on
+from listener.store.people_suggest_table import (
+    drop_suggestion_on,
+    rebuild_suggestions_on,
+    refresh_suggestions_on,
+    suggestions_on,
+)
 from listener.store.people_sync import PersonEntry, SyncReport, sync_people_on
 from listener.store.rows import ts
 
@@ -79,13 +84,19 @@ class PeopleRows:
         """Make ``accounts`` one person (joining the person any of them already belongs to;
         two different people are merged only when ``by`` asked for it by linking them)."""
         with self._write() as conn:
-            return link_on(conn, accounts, by=by, name=name)
+            person = link_on(conn, accounts, by=by, name=name)
+            # Two people merged leave pairs between their accounts: all of them are redone.
+            refresh_suggestions_on(conn, [a.key for a in (*person.accounts, *accounts)])
+            return person
 
     def unlink_account(self, account: Account, *, by: str) -> Person | None:
         """Take ``account`` off its person (a person left with none is removed); the person
         afterwards, or None. ``by`` is who asked (kept for the audit of later slices)."""
         with self._write() as conn:
-            return unlink_on(conn, account)
+            left = unlink_on(conn, account)
+            # The account may be suggested with its former person's accounts again.
+            refresh_suggestions_on(conn, [account.key])
+            return left
 
     def update_person(
         self,
@@ -121,9 +132,25 @@ class PeopleRows:
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (*first, *second, by, ts(datetime.now(UTC))),
             )
+            drop_suggestion_on(conn, first, second)
 
     def sync_people(self, entries: Sequence[PersonEntry]) -> SyncReport:
         """Make the store's settings people what ``entries`` (settings' ``people:``) say,
         in one transaction; accounts linked by hand to someone else are left and reported."""
         with self._write() as conn:
-            return sync_people_on(conn, entries)
+            before = _settings_linked(conn)
+            report = sync_people_on(conn, entries)
+            refresh_suggestions_on(conn, before | _settings_linked(conn))
+            return report
+
+    def rebuild_suggestions(self) -> None:
+        """Work every suggestion out afresh from the stored profile keys (a full scan)."""
+        with self._write() as conn:
+            rebuild_suggestions_on(conn)
+
+
+def _settings_linked(conn: sqlite3.Connection) -> set[tuple[str, str]]:
+    rows = conn.execute(
+        "SELECT source_type, handle_key FROM person_accounts WHERE linked_by = 'settings'"
+    ).fetchall()
+    return {(str(r[0]).lower(), str(r[1])) for r in rows}

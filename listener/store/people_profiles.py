@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from listener.models import Author, Mention
+from listener.store.people_suggest_table import refresh_suggestions_on, touched_by_keys
 from listener.store.profile_keys import BIO_CAP, profile_keys
 from listener.store.rows import ts
 from listener.store.schema_people import PEOPLE_SCHEMA
@@ -35,6 +36,11 @@ UPDATE authors SET
     profile_at = :at
 WHERE source_type = :type AND handle_key = :key
 """
+_KEYS_OF = "SELECT kind, value FROM author_keys WHERE source_type = ? AND handle_key = ?"
+_NAMED = "SELECT 1 FROM author_keys WHERE kind = 'names' AND value = ? LIMIT 1"
+_HAS_SUGGESTION = (
+    "SELECT 1 FROM person_suggestions WHERE source_type = ? AND handle_key = ? LIMIT 1"
+)
 _DELETE_KEYS = "DELETE FROM author_keys WHERE source_type = ? AND handle_key = ?"
 _INSERT_KEY = (
     "INSERT OR IGNORE INTO author_keys (kind, value, source_type, handle_key) VALUES (?, ?, ?, ?)"
@@ -64,17 +70,36 @@ def _newest_per_author(new: Sequence[Mention]) -> dict[tuple[str, str], Mention]
     return newest
 
 
+def _named_newcomers(conn: sqlite3.Connection, new: Sequence[Mention]) -> set[tuple[str, str]]:
+    """The batch's authors some stored profile names and who have no suggestion yet: an
+    account named before it was first seen (the namer's keys were written without it). A
+    primary-key probe per author; a named author with suggestions already is settled."""
+    found: set[tuple[str, str]] = set()
+    authors = dict.fromkeys(
+        (m.source_type, m.author.handle.lower()) for m in new if m.author.handle
+    )
+    for key in authors:
+        if conn.execute(_NAMED, (key[1].removeprefix("@"),)).fetchone() is not None and (
+            conn.execute(_HAS_SUGGESTION, key).fetchone() is None
+        ):
+            found.add(key)
+    return found
+
+
 def write_profile_keys_on(conn: sqlite3.Connection, new: Sequence[Mention]) -> None:
     """Keep what the new mentions' authors' profiles say (bio, links, account age and
-    shape) and the keys that suggest links, inside the caller's transaction."""
-    newest = _newest_per_author(new)
-    # A store held at a schema before 15 (tests and benches make one) has no profile
-    # columns: it keeps what it kept before. Asked only when a batch carries a profile.
-    if not newest or conn.execute("PRAGMA user_version").fetchone()[0] < PEOPLE_SCHEMA:
+    shape) and the keys that suggest links, inside the caller's transaction; the
+    suggestions around the accounts whose keys changed are worked out again."""
+    if not new or conn.execute("PRAGMA user_version").fetchone()[0] < PEOPLE_SCHEMA:
+        # A store held at a schema before 15 (tests and benches make one) has no profile
+        # columns: it keeps what it kept before.
         return
+    newest = _newest_per_author(new)
     profiles: list[dict[str, Any]] = []
     rekeyed: list[tuple[str, str]] = []
     keys: list[tuple[str, str, str, str]] = []
+    changed: set[tuple[str, str]] = set()
+    touched: set[tuple[str, str]] = set()
     for (source_type, handle_key), m in newest.items():
         stored = conn.execute(_STORED, (source_type, handle_key)).fetchone()
         at = ts(m.fetched_at)
@@ -101,7 +126,14 @@ def write_profile_keys_on(conn: sqlite3.Connection, new: Sequence[Mention]) -> N
             continue  # the same bio and links: the same keys
         rekeyed.append((source_type, handle_key))
         link_list = tuple(json.loads(kept_links)) if kept_links else ()
-        keys.extend((k, v, source_type, handle_key) for k, v in profile_keys(kept_bio, link_list))
+        now = profile_keys(kept_bio, link_list)
+        before = {(str(k), str(v)) for k, v in conn.execute(_KEYS_OF, (source_type, handle_key))}
+        if before != now:
+            changed |= before ^ now
+            touched.add((source_type, handle_key))
+        keys.extend((k, v, source_type, handle_key) for k, v in now)
     conn.executemany(_UPDATE_PROFILE, profiles)
     conn.executemany(_DELETE_KEYS, rekeyed)
     conn.executemany(_INSERT_KEY, keys)
+    touched |= touched_by_keys(conn, changed) | _named_newcomers(conn, new)
+    refresh_suggestions_on(conn, touched)

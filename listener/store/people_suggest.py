@@ -2,9 +2,12 @@
 
 A pair is suggested when two accounts of different source types share a ``site`` or an
 ``email`` key (``listener.store.profile_keys``), or one's profile names the other's handle.
-The same display name is never a signal. A key shared by more than ``_COMMON`` accounts (a
+The same display name is never a signal. A key shared by more than ``COMMON`` accounts (a
 company's domain, a big community's site) says little about who is who and is skipped. Pairs
 already linked to one person, or dismissed, are not suggested again.
+
+The pairs are worked out here when an account's keys or links change and kept in the
+``person_suggestions`` table (``listener.store.people_suggest_table``), which the pages read.
 
 The store cannot tell networks: a pair may be two types of one network (``x`` and
 ``x_stream``), which callers drop with ``listener.sources.registry.network_of``.
@@ -17,11 +20,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from listener.store.people_links import person_id_of_on
-from listener.store.people_models import Account, Suggestion, handle_key
 
-__all__ = ["suggestions_on"]
+__all__ = ["COMMON", "AccountKey", "evidence_around", "evidence_everywhere", "handle_of"]
 
-_COMMON = 5  # more accounts than this on one site or email key: too common to suggest
+COMMON = 5  # more accounts than this on one site or email key: too common to suggest
 _EVIDENCE_CAP = 80  # characters of a handle or key quoted in evidence (hostile text)
 _WEIGHT = {"names": 3, "site": 2, "email": 1}
 
@@ -51,9 +53,9 @@ class _Found:
 def _shared_key_members(conn: sqlite3.Connection, kind: str, value: str) -> list[AccountKey]:
     rows = conn.execute(
         "SELECT source_type, handle_key FROM author_keys WHERE kind = ? AND value = ? LIMIT ?",
-        (kind, value, _COMMON + 1),
+        (kind, value, COMMON + 1),
     ).fetchall()
-    return [] if len(rows) > _COMMON else [(r[0], r[1]) for r in rows]
+    return [] if len(rows) > COMMON else [(r[0], r[1]) for r in rows]
 
 
 def _add_shared(found: _Found, conn: sqlite3.Connection, kind: str, value: str) -> None:
@@ -68,7 +70,7 @@ def _add_shared(found: _Found, conn: sqlite3.Connection, kind: str, value: str) 
             found.add(a, b, kind, words)
 
 
-def _handle(conn: sqlite3.Connection, account: AccountKey) -> str:
+def handle_of(conn: sqlite3.Connection, account: AccountKey) -> str:
     row = conn.execute(
         "SELECT handle FROM authors WHERE source_type = ? AND handle_key = ?", account
     ).fetchone()
@@ -78,7 +80,7 @@ def _handle(conn: sqlite3.Connection, account: AccountKey) -> str:
 def _add_naming(
     found: _Found, conn: sqlite3.Connection, namer: AccountKey, value: str, named: AccountKey
 ) -> None:
-    who = _cap(f"{namer[0]}:{_handle(conn, namer)}")
+    who = _cap(f"{namer[0]}:{handle_of(conn, namer)}")
     found.add(namer, named, "names", f"{who}'s profile names {_cap(_named(value))}")
 
 
@@ -111,7 +113,7 @@ def _everywhere(found: _Found, conn: sqlite3.Connection) -> None:
     shared = conn.execute(
         "SELECT kind, value FROM author_keys WHERE kind IN ('site', 'email')"
         " GROUP BY kind, value HAVING count(*) BETWEEN 2 AND ?",
-        (_COMMON,),
+        (COMMON,),
     ).fetchall()
     for kind, value in shared:
         _add_shared(found, conn, kind, value)
@@ -137,29 +139,25 @@ def _settled(conn: sqlite3.Connection, pair: _Pair) -> bool:
     return person_a is not None and person_a == person_id_of_on(conn, [b_type], b_key)
 
 
-def suggestions_on(
-    conn: sqlite3.Connection,
-    *,
-    around: tuple[Iterable[str], str] | None = None,
-    limit: int = 50,
-) -> list[Suggestion]:
-    """Open suggestions, strongest first (a profile naming a handle weighs most, then a
-    shared site, then an email domain; more evidence weighs more): every one, or those
-    of ``around`` (source types of one network, a handle)."""
+def evidence_around(
+    conn: sqlite3.Connection, accounts: Iterable[AccountKey]
+) -> dict[_Pair, dict[str, int]]:
+    """Every open pair holding one of ``accounts``, with its whole evidence (reason in words
+    -> weight): all the keys two accounts share are keys of each, so looking around one
+    side finds them all."""
     found = _Found()
-    if around is None:
-        _everywhere(found, conn)
-    else:
-        types, handle = around
-        for source_type in dict.fromkeys(t.strip().lower() for t in types):
-            _around(found, conn, (source_type, handle_key(handle)))
-    ranked = sorted(found.evidence.items(), key=lambda item: (-sum(item[1].values()), item[0]))
-    suggestions: list[Suggestion] = []
-    for pair, evidence in ranked:
-        if len(suggestions) >= limit:
-            break
-        if _settled(conn, pair):
-            continue
-        a, b = (Account(t, _handle(conn, (t, k))) for t, k in pair)
-        suggestions.append(Suggestion(accounts=(a, b), evidence=tuple(evidence)))
-    return suggestions
+    wanted = set(accounts)
+    for me in sorted(wanted):
+        _around(found, conn, me)
+    return {
+        pair: evidence
+        for pair, evidence in found.evidence.items()
+        if (pair[0] in wanted or pair[1] in wanted) and not _settled(conn, pair)
+    }
+
+
+def evidence_everywhere(conn: sqlite3.Connection) -> dict[_Pair, dict[str, int]]:
+    """Every open pair of the store: a full scan, for rebuilding the suggestions table."""
+    found = _Found()
+    _everywhere(found, conn)
+    return {p: e for p, e in found.evidence.items() if not _settled(conn, p)}

@@ -61,6 +61,29 @@ _V15: tuple[str, ...] = (
         PRIMARY KEY (kind, value, source_type, handle_key)
     ) WITHOUT ROWID""",
     "CREATE INDEX author_keys_author ON author_keys(source_type, handle_key)",
+    # The open suggestions, kept up to date as profile keys, links and dismissals change
+    # (listener.store.people_suggest_table): /people reads its top rows by the index instead of
+    # grouping every key at each view. A pair is two rows, one keyed by each account as every
+    # author-keyed table is, so erasing either account finds it; the trigger drops the mirror.
+    # ``leads`` is 1 on the row whose account sorts first: the list reads those. ``evidence``
+    # is a JSON list of the reasons in words, ``weight`` their sum.
+    """CREATE TABLE person_suggestions (
+        source_type TEXT NOT NULL,
+        handle_key TEXT NOT NULL,
+        other_type TEXT NOT NULL,
+        other_key TEXT NOT NULL,
+        leads INTEGER NOT NULL CHECK (leads IN (0, 1)),
+        weight INTEGER NOT NULL,
+        evidence TEXT NOT NULL,
+        PRIMARY KEY (source_type, handle_key, other_type, other_key)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX person_suggestions_rank ON person_suggestions"
+    "(weight DESC, source_type, handle_key, other_type, other_key) WHERE leads = 1",
+    """CREATE TRIGGER person_suggestions_mirror AFTER DELETE ON person_suggestions BEGIN
+        DELETE FROM person_suggestions WHERE source_type = old.other_type
+            AND handle_key = old.other_key AND other_type = old.source_type
+            AND other_key = old.handle_key;
+    END""",
 )
 
 PEOPLE_MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = ((PEOPLE_SCHEMA, _V15),)
