@@ -3,7 +3,10 @@ exit codes 0 erased, 1 nothing matched (or declined), 2 bad usage."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +17,7 @@ from listener.cli.main import main
 from listener.config.settings import Settings
 from listener.models import Author
 from listener.store import open_store
+from listener.store.people import Account
 from tests.store_helpers import make_mention
 
 SETTINGS = """\
@@ -96,3 +100,57 @@ def test_bad_usage_exits_2(config: Path, args: tuple[str, ...]) -> None:
     code, _ = run(config, *args, "--yes")
     assert code == 2
     assert len(ids(config)) == 3
+
+
+def link_quill(config: Path) -> int:
+    with open_store(config.parent / "data" / "listener.db") as store:
+        person = store.link_accounts(
+            [Account("x", "quill_fox"), Account("x", "someone")], by="ana", name="Quill Fox"
+        )
+    return person.id
+
+
+def test_a_linked_account_is_refused_without_person_or_only_this_account(config: Path) -> None:
+    person_id = link_quill(config)
+    code, out = run(config, "--author", "quill_fox", "--source", "x", "--yes")
+    assert code == 2
+    assert (
+        f"this account belongs to person #{person_id} (Quill Fox, 2 accounts): erase them all"
+        f" with --person {person_id}, or add --only-this-account"
+    ) in out
+    assert len(ids(config)) == 3
+    code, out = run(config, "--author", "quill_fox", "--source", "x", "--only-this-account",
+                    "--yes")  # fmt: skip
+    assert code == 0, out
+    assert ids(config) == ["x-api:3"]
+
+
+def test_the_plan_says_whose_data_and_counts_tombstones_apart(config: Path) -> None:
+    person_id = link_quill(config)
+    code, out = run(config, "--person", str(person_id), "--yes", "--reason", "r")
+    assert code == 0, out
+    assert (
+        f"will erase: person #{person_id} (Quill Fox, 2 accounts): x:@quill_fox, x:@someone" in out
+    )
+    assert "3 mentions" in out and "1 person record" in out and "1 people" not in out
+    assert "leaves 3 opaque tombstones" in out
+    assert ", 3 tombstones" not in out
+
+
+def test_at_a_terminal_the_reason_is_asked_for(config: Path) -> None:
+    # A real subprocess whose stdin is a terminal, as an operator runs it.
+    leader, follower = os.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "listener.cli.main", "erase", "--author", "quill_fox",
+         "--source", "x", "--asked-by", "dpo", "--config", str(config)],
+        stdin=follower, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    os.close(follower)
+    os.write(leader, b"ticket 5\ny\n")
+    _, err = proc.communicate(timeout=60)
+    os.close(leader)
+    assert proc.returncode == 0, err
+    assert "Reason (Enter for none)" in err and "type no name" in err
+    code, audit = run(config, "--audit")
+    assert code == 0
+    assert "reason: ticket 5" in audit

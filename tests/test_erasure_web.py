@@ -54,7 +54,8 @@ def test_an_admin_erases_an_author_through_the_confirm_page(web_server: Serve) -
         assert 'href="/erase/author/rss/Pell_Ada"' in author.text
         confirm = c.get("/erase/author/rss/Pell_Ada")
         assert confirm.status_code == 200
-        assert "1 mentions" in confirm.text and "1 authors" in confirm.text
+        # Plurals agree ("1 mention", not "1 mentions"): the trial of issue 18.
+        assert "1 mention<" in confirm.text and "1 author profile<" in confirm.text
         form = {"source_type": "rss", "handle": "Pell_Ada", "reason": "ticket 9"}
         assert c.post("/erase", data=form).status_code == 403  # no CSRF token
         assert running.store.get_mention("news:1") is not None
@@ -93,7 +94,7 @@ def test_an_admin_erases_a_person_from_the_person_page(web_server: Serve) -> Non
         assert page.status_code == 200
         assert f'href="/erase/person/{person.id}"' in page.text
         confirm = c.get(f"/erase/person/{person.id}")
-        assert "2 mentions" in confirm.text and "1 people" in confirm.text
+        assert "2 mentions" in confirm.text and "1 person record" in confirm.text
         done = c.post(
             "/erase", data={"person_id": str(person.id), "csrf_token": c.cookies[CSRF_COOKIE]}
         )
@@ -122,3 +123,53 @@ def test_an_alert_page_says_its_drafts_went_with_an_erasure(web_server: Serve) -
         assert after.status_code == 200
         assert "Drafts removed when the author&#39;s data was erased" in after.text
         assert "drafts are written for complaints" not in after.text
+
+
+def counts_list(page: str) -> str:
+    return page.split('id="erase-counts"')[1].split("</ul>")[0]
+
+
+def test_the_confirm_page_says_whose_data_with_cancel_and_tombstones_apart(
+    web_server: Serve,
+) -> None:
+    running = seeded(web_server)
+    with signed_in(running, "ana", "admin") as c:
+        confirm = c.get("/erase/author/rss/Pell_Ada")
+        assert confirm.status_code == 200
+        assert "<h1>Erase Ada Pell's data</h1>" in confirm.text
+        assert "@Pell_Ada on rss" in confirm.text
+        assert 'href="/authors/rss/Pell_Ada" id="erase-cancel">Cancel</a>' in confirm.text
+        assert "tombstone" not in counts_list(confirm.text)
+        assert "It leaves 1 opaque tombstone (" in confirm.text
+        assert "this account only" not in confirm.text
+    assert running.store.get_mention("news:1") is not None
+
+
+def test_a_linked_account_offers_the_whole_person_first(web_server: Serve) -> None:
+    running = seeded(web_server)
+    running.store.insert_mentions([make_mention(3, author=Author(handle="ada2", name="Ada P"))])
+    person = running.store.link_accounts(
+        [Account("rss", "Pell_Ada"), Account("rss", "ada2")], by="ana", name="Ada Pell"
+    )
+    with signed_in(running, "ana", "admin") as c:
+        author = c.get("/authors/rss/Pell_Ada").text
+        assert f'href="/erase/person/{person.id}">Erase this person (all 2 accounts)' in author
+        assert 'href="/erase/author/rss/Pell_Ada?only=1">Erase only this account' in author
+        choose = c.get("/erase/author/rss/Pell_Ada")
+        assert choose.status_code == 200
+        assert f"person #{person.id} (Ada Pell)</a>, with 2 accounts" in choose.text
+        assert 'id="erase-counts"' not in choose.text  # no erase form before the choice
+        token = c.cookies[CSRF_COOKIE]
+        # A form naming one linked account, without saying "only this one", erases nothing.
+        stale = c.post("/erase", data={"source_type": "rss", "handle": "Pell_Ada",
+                                       "csrf_token": token})  # fmt: skip
+        assert stale.status_code == 409 and "Erase only this account" in stale.text
+        assert running.store.get_mention("news:1") is not None
+        only = c.get("/erase/author/rss/Pell_Ada?only=1")
+        assert only.status_code == 200 and "(this account only)" in only.text
+        assert 'name="only_this_account" value="true"' in only.text
+        form = {"source_type": "rss", "handle": "Pell_Ada", "only_this_account": "true"}
+        done = c.post("/erase", data={**form, "csrf_token": token})
+        assert done.status_code == 200
+    assert running.store.get_mention("news:1") is None
+    assert running.store.get_mention("news:3") is not None

@@ -104,12 +104,19 @@ class ErasureRows:
         matched."""
         return self._erase(accounts, None, asked_by=asked_by, reason=reason, scope=scope)
 
-    def erase_person(self, person_id: int, *, asked_by: str, reason: str) -> ErasureReport:
-        """Erase the person and every account linked to them."""
-        return self._erase(
-            self.accounts_of_person(person_id), person_id, asked_by=asked_by, reason=reason,
-            scope="person",
-        )  # fmt: skip
+    def erase_person(
+        self,
+        person_id: int,
+        *,
+        asked_by: str,
+        reason: str,
+        accounts: Sequence[Account] | None = None,
+    ) -> ErasureReport:
+        """Erase the person and every account linked to them. ``accounts``: those accounts
+        on every type of their network (``same_network_types``, which the store cannot
+        import), so a stream's posts go with the polled API's; default the links alone."""
+        found = self.accounts_of_person(person_id) if accounts is None else accounts
+        return self._erase(found, person_id, asked_by=asked_by, reason=reason, scope="person")
 
     def accounts_of_person(self, person_id: int) -> list[Account]:
         with self._read() as conn:

@@ -1,22 +1,28 @@
 """Erasure for admins (issue 18): "Erase this person's data" on the author and person pages
-leads to ``/erase/author/{type}/{handle}`` or ``/erase/person/{id}``, a page with the counts
-of what will go; its form posts (CSRF-checked as every form) to ``/erase``, which erases and
-shows the audit line. ``/admin/erasures`` lists the audit. Everyone else gets 403.
+leads to ``/erase/author/{type}/{handle}`` or ``/erase/person/{id}``, a page saying whose data
+(name, accounts) and the counts of what will go, with Cancel; its form posts (CSRF-checked as
+every form) to ``/erase``, which erases and shows the audit line. ``/admin/erasures`` lists
+the audit. Everyone else gets 403.
 
-An author is erased on every type of its network, as the CLI does (``listener erase``).
+An author is erased on every type of its network, as the CLI does (``listener erase``). An
+account linked to a person offers the person's erasure first; the account alone only with
+``?only=1`` (the form then says ``only_this_account``), as the CLI's --only-this-account.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from listener.sources.registry import same_network_types, source_types
-from listener.store.erasure import NothingToErase, accounts_of
-from listener.store.people import Account
+from listener.store import erasure_words
+from listener.store.erasure import AuditEntry, NothingToErase, accounts_of
+from listener.store.people import Account, Person
 from listener.web.auth import Principal, Role, require
 from listener.web.context import WebContext, context_of
 from listener.web.display import Show
@@ -36,40 +42,99 @@ def _author_accounts(source_type: str, handle: str) -> list[Account]:
     return accounts_of(same_network_types(source_type), handle)
 
 
+def _network_accounts(linked: list[Account]) -> list[Account]:
+    # A person's stream posts go with their polled API's, as for one author.
+    return [n for a in linked for n in accounts_of(same_network_types(a.source_type), a.handle)]
+
+
+def _shown(account: Account) -> str:
+    return f"{account.source_type}:@{account.handle.lstrip('@')}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Whose:
+    """Who the page erases, in words: name, accounts; the person an account belongs to."""
+
+    name: str
+    accounts: list[str]
+    page: str  # where Cancel goes back to
+    person: Person | None = None  # for an author linked to a person
+
+
+def _whose_author(context: WebContext, source_type: str, handle: str) -> _Whose:
+    record = context.store.get_author(source_type, handle)
+    bare = handle.lstrip("@")
+    return _Whose(
+        name=(record.name if record and record.name else f"@{bare}"),
+        accounts=[f"@{bare} on {', '.join(same_network_types(source_type))}"],
+        page=f"/authors/{quote(source_type, safe='')}/{quote(handle, safe='')}",
+        person=context.store.person_of(same_network_types(source_type), handle),
+    )
+
+
+def _whose_person(person: Person | None, person_id: int) -> _Whose:
+    if person is None:
+        return _Whose(name=f"person #{person_id}", accounts=[], page="/people")
+    return _Whose(
+        name=person.name or f"person #{person.id}",
+        accounts=[_shown(a) for a in person.accounts],
+        page=f"/people/{person.id}",
+    )
+
+
 def _confirm(
     request: Request,
     context: WebContext,
     accounts: list[Account],
+    whose: _Whose,
     *,
     person_id: int | None,
     source_type: str = "",
     handle: str = "",
+    only_this_account: bool = False,
+    status_code: int = 200,
 ) -> HTMLResponse:
-    counts = context.store.preview_erasure(accounts, person_id=person_id)
+    # A linked account offers the person first: a request to erase someone is about all
+    # their accounts, and the page says whose erasure it is.
+    choose = whose.person is not None and not only_this_account
+    counts = {} if choose else context.store.preview_erasure(accounts, person_id=person_id)
     page = {
-        "counts": sorted(counts.items()),
+        "whose": whose,
+        "choose": choose,
+        "removed": erasure_words.removed(counts),
+        "created": erasure_words.created(counts),
         "person_id": person_id,
         "source_type": source_type,
         "handle": handle,
-        "networks": sorted({a.source_type for a in accounts}),
+        "only_this_account": only_this_account,
     }
-    return render(request, "erasure/confirm.html", page, status_code=200 if counts else 404)
+    found = choose or bool(counts)
+    return render(request, "erasure/confirm.html", page, status_code=status_code if found else 404)
 
 
 @router.get("/erase/author/{source_type}/{handle:path}", response_class=HTMLResponse)
 def confirm_author(
-    source_type: str, handle: str, request: Request, context: Context, _who: Admin
+    source_type: str,
+    handle: str,
+    request: Request,
+    context: Context,
+    _who: Admin,
+    only: Annotated[bool, Query()] = False,
 ) -> HTMLResponse:
     accounts = _author_accounts(source_type, handle)
     return _confirm(
-        request, context, accounts, person_id=None, source_type=source_type, handle=handle
-    )
+        request, context, accounts, _whose_author(context, source_type, handle),
+        person_id=None, source_type=source_type, handle=handle, only_this_account=only,
+    )  # fmt: skip
 
 
 @router.get("/erase/person/{person_id}", response_class=HTMLResponse)
 def confirm_person(person_id: int, request: Request, context: Context, _who: Admin) -> HTMLResponse:
-    accounts = context.store.accounts_of_person(person_id)
-    return _confirm(request, context, accounts, person_id=person_id)
+    person = context.store.get_person(person_id)
+    accounts = _network_accounts(context.store.accounts_of_person(person_id))
+    return _confirm(
+        request, context, accounts, _whose_person(person, person_id), person_id=person_id
+    )
 
 
 @router.post("/erase", response_class=HTMLResponse)
@@ -81,25 +146,47 @@ def erase(
     source_type: Annotated[str, Form(max_length=MAX_FIELD)] = "",
     handle: Annotated[str, Form(max_length=MAX_FIELD)] = "",
     person_id: Annotated[int | None, Form()] = None,
+    only_this_account: Annotated[bool, Form()] = False,
 ) -> HTMLResponse:
     try:
         if person_id is not None:
-            report = context.store.erase_person(person_id, asked_by=who.name, reason=reason)
-        elif source_type and handle:
-            report = context.store.erase_accounts(
-                _author_accounts(source_type, handle), asked_by=who.name, reason=reason
+            accounts = _network_accounts(context.store.accounts_of_person(person_id))
+            report = context.store.erase_person(
+                person_id, asked_by=who.name, reason=reason, accounts=accounts
             )
+        elif source_type and handle:
+            accounts = _author_accounts(source_type, handle)
+            whose = _whose_author(context, source_type, handle)
+            if whose.person is not None and not only_this_account:
+                # Never one account of a person by a stale or hand-made form: ask again.
+                return _confirm(
+                    request, context, accounts, whose, person_id=None, source_type=source_type,
+                    handle=handle, status_code=409,
+                )  # fmt: skip
+            report = context.store.erase_accounts(accounts, asked_by=who.name, reason=reason)
         else:
             raise HTTPException(status_code=422, detail="say whose data: an author or a person")
     except NothingToErase:
         return render(request, "erasure/done.html", {"entry": None}, status_code=404)
     (entry,) = [e for e in context.store.erasure_audit(limit=20) if e.id == report.audit_id]
-    return render(request, "erasure/done.html", {"entry": entry, "show": Show(context.clock())})
+    return render(request, "erasure/done.html", _shown_entry(context, entry))
+
+
+def _shown_entry(context: WebContext, entry: AuditEntry) -> dict[str, object]:
+    return {
+        "entry": entry,
+        "removed": erasure_words.removed(entry.counts),
+        "created": erasure_words.created(entry.counts),
+        "show": Show(context.clock()),
+    }
 
 
 @router.get("/admin/erasures", response_class=HTMLResponse)
 def audit(request: Request, context: Context, _who: Admin) -> HTMLResponse:
     entries = context.store.erasure_audit(limit=500)
+    lines = {e.id: erasure_words.counts_line(e.counts) for e in entries}
     return render(
-        request, "erasure/audit.html", {"entries": entries, "show": Show(context.clock())}
+        request,
+        "erasure/audit.html",
+        {"entries": entries, "lines": lines, "show": Show(context.clock())},
     )
