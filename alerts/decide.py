@@ -37,7 +37,7 @@ from listener.config.alerts import (
 )
 from listener.config.settings import Settings
 from listener.logs import fields
-from listener.models import Alert, DeliveryEvent, Mention
+from listener.models import Alert, AlertKind, DeliveryEvent, Mention
 from listener.store.alert_contract import AlertTx
 
 log = logging.getLogger("alerts.decide")
@@ -117,15 +117,16 @@ class AlertDecider:
         return found
 
     def _per_mention(self, tx: AlertTx, mention: Mention, now: datetime) -> list[Alert | None]:
-        if mention.copy_of is not None:
-            # A near-copy of a stored mention (issue 18) never alerts on its own: the head's
-            # alert, if any, got an "also on" event when the copy was stored.
-            return []
+        # A near-copy (issue 18) is held back only where the head already reached the team
+        # through the same rule: that alert got an "also on" event when the copy was stored.
+        # Elsewhere it is a mention like any other: a customer quoting a story and adding a
+        # complaint, a copy of a head that raised nothing, or whose alert was closed.
+        held = _alerts_holding_head(tx, mention)
         authors = self._settings.alerts.authors
         found: list[Alert | None] = []
         for rule in self._complaints:
             brand = next((b for b in mention.brands if watches(rule, b)), None)
-            if brand is not None:
+            if brand is not None and not _complaint_holds(held, rule.rule_name, brand):
                 found.append(
                     check_complaint(
                         tx,
@@ -140,7 +141,7 @@ class AlertDecider:
                 )
         for search in self._searches:
             brand = next((b for b in mention.brands if watches(search.rule, b)), None)
-            if brand is not None:
+            if brand is not None and not _search_holds(held, search.rule.rule_name, brand):
                 found.append(search.check(tx, mention, brand, now=now, authors_settings=authors))
         return found
 
@@ -176,3 +177,25 @@ class AlertDecider:
 
 def _brands_in(mentions: Sequence[Mention]) -> list[str]:
     return list(dict.fromkeys(b for m in mentions for b in m.brands))
+
+
+def _alerts_holding_head(tx: AlertTx, mention: Mention) -> list[Alert]:
+    """The open alerts holding the head of the cluster ``mention`` is a copy in (none for
+    a head: no read)."""
+    return [] if mention.copy_of is None else tx.open_alerts_holding(mention.copy_of)
+
+
+def _complaint_holds(held: Sequence[Alert], rule: str, brand: str) -> bool:
+    """Whether the complaint rule ``rule`` already put the head before the team for
+    ``brand``: its complaint alert, or the brand's incident a complaint folds into."""
+    return any(
+        a.brand == brand
+        and (a.kind == AlertKind.INCIDENT or (a.kind == AlertKind.COMPLAINT and a.rule == rule))
+        for a in held
+    )
+
+
+def _search_holds(held: Sequence[Alert], rule: str, brand: str) -> bool:
+    return any(
+        a.brand == brand and a.kind == AlertKind.SAVED_SEARCH and a.rule == rule for a in held
+    )

@@ -3,7 +3,7 @@ post, a cross-post with a word changed: the same words, not the same bytes, so t
 exact-content check in ``dedupe`` lets them through. Each new mention whose words are close
 enough to a mention stored within the dedupe window (or earlier in the batch) joins that
 mention's cluster: it is stored and searchable, marked ``copy_of`` the cluster's head, and
-never alerts on its own.
+alerts on its own only where the head has not already (``alerts.decide``).
 
 Candidates come from an index lookup on the sketches' LSH band keys (``listener.fingerprint``,
 ``near_bands`` in the store), across every source; a candidate is a copy when the estimated

@@ -137,6 +137,11 @@ class AlertTx(Protocol):
         """Alerts in new/acknowledged/replied, oldest first (digests are left out)."""
         ...
 
+    def open_alerts_holding(self, mention_id: str) -> list[Alert]:
+        """The open alerts (digests left out) that hold ``mention_id``, oldest first: one
+        indexed read (the decider asks it for each near-copy's head)."""
+        ...
+
     # -- deliveries --
     def enqueue(
         self,

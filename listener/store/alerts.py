@@ -212,6 +212,15 @@ class SqliteAlertTx:
             "a.created_at, a.id",
         )
 
+    def open_alerts_holding(self, mention_id: str) -> list[Alert]:
+        return alerts_where(
+            self._conn,
+            "a.id IN (SELECT alert_id FROM alert_mentions WHERE mention_id = :mention)"
+            " AND a.state IN (SELECT value FROM json_each(:open)) AND a.kind != :digest",
+            {"mention": mention_id, "open": json_values(OPEN_STATES), "digest": _DIGEST},
+            "a.created_at, a.id",
+        )
+
     # -- deliveries ------------------------------------------------------------------
 
     def enqueue(
