@@ -48,7 +48,7 @@ def _network_accounts(linked: list[Account]) -> list[Account]:
 
 
 def _shown(account: Account) -> str:
-    return f"{account.source_type}:@{account.handle.lstrip('@')}"
+    return f"@{account.handle.lstrip('@')} on {account.source_type}"
 
 
 @dataclass(frozen=True, slots=True)
