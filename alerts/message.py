@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from listener.models import AlertKind, AlertState, DeliveryEvent, ReplyDraft, Severity
+from listener.sources.registry import byline_parts
 
 # Mention text shown in a message is cut to this many characters (the link has the rest).
 MESSAGE_TEXT_CHARS = 1200
@@ -67,6 +68,16 @@ class MentionView:
     def more_copies(self) -> int:
         """Sources beyond the ones listed ("and N more")."""
         return max(self.copy_sources - len(self.copies), 0)
+
+    @property
+    def author_aside(self) -> str | None:
+        """What the messages put after the author's name: ``@handle`` for an account, the
+        site for a feed byline (``jane-doe@example.com`` is a name and a site, and shown
+        as one it reads, and is linked, as an email or a fediverse address)."""
+        if not self.author_handle:
+            return None
+        byline = byline_parts(self.source_type, self.author_handle)
+        return byline[1] if byline else "@" + self.author_handle
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,6 +89,10 @@ class SourceInfo:
     # polled sibling ("jetstream" reads "bluesky"), so one person there is one author and a
     # reply follows that network's rules, whichever reader stored the post.
     network: str | None = None
+    # The handles this type stores are feed bylines (``profiles.feed_handle``: the writer's
+    # name as a slug, '@', the site), not accounts: shown as "Jane Doe · example.com", never
+    # "@jane-doe@example.com", which reads (and mail clients link it) as an address.
+    byline_handles: bool = False
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,22 @@ def same_network_types(source_type: str) -> tuple[str, ...]:
     return (source_type, *(name for name in group if name != source_type))
 
 
+def byline_parts(source_type: str, handle: str | None) -> tuple[str, str] | None:
+    """(name slug, site) when ``source_type`` stores feed bylines as handles
+    (``SourceInfo.byline_handles``; ``profiles.feed_handle`` builds them as ``slug@site``),
+    so a page or message can say "Jane Doe · example.com" rather than show what reads as
+    an address; ``None`` for an account's handle (or an unregistered type)."""
+    if not handle or source_type not in _byline_types():
+        return None
+    slug, at, site = handle.removeprefix("@").rpartition("@")
+    return (slug, site) if at and slug and site else None
+
+
+@cache
+def _byline_types() -> frozenset[str]:
+    return frozenset(name for name, t in source_types().items() if t.info.byline_handles)
+
+
 @cache
 def _networks() -> dict[str, str]:
     # Built once: the alert rules ask at every complaint and draft.

@@ -60,6 +60,7 @@ INFO = SourceInfo(
     # Feeds are read with conditional GET: an unchanged feed answers 304 with no body,
     # and a feed's <ttl> or Cache-Control still stretches the next check.
     min_interval=timedelta(seconds=10),
+    byline_handles=True,  # an entry's author is a byline: feed_handle(name, site)
 )
 
 

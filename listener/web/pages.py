@@ -13,6 +13,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2_fragments.fastapi import Jinja2Blocks
 
+from listener.sources.registry import byline_parts
 from listener.web.display import NO_ACCOUNT_NOTE, author_page_path, humanise
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -25,6 +26,8 @@ templates.env.autoescape = True
 templates.env.filters["humanise"] = humanise
 templates.env.globals["author_page"] = author_page_path
 templates.env.globals["no_account_note"] = NO_ACCOUNT_NOTE
+# A feed byline's handle (name-slug@site) is shown as a name and a site, not an address.
+templates.env.globals["byline_parts"] = byline_parts
 
 
 def render(
