@@ -150,7 +150,9 @@ def test_a_digest_drops_the_line_of_an_alert_led_by_an_erased_mention(
                 details={"complaints": 2,
                          "top_complaints": [{"id": mine.id, "title": "Complaint on lemmy"},
                                             {"id": 2, "title": PIKE_TITLE}],
-                         "sections": [{"title": "Top complaints", "lines": lines}]},
+                         "sections": [{"title": "Top complaints", "lines": lines}],
+                         "open_alerts": {"count": 2, "oldest": {
+                             "id": mine.id, "title": "Complaint on lemmy: anvil cracked"}}},
             )
         )  # fmt: skip
     assert digest is not None
@@ -160,3 +162,8 @@ def test_a_digest_drops_the_line_of_an_alert_led_by_an_erased_mention(
     assert kept is not None
     assert kept.details["top_complaints"] == [{"id": 2, "title": PIKE_TITLE}]
     assert kept.details["sections"] == [{"title": "Top complaints", "lines": lines[1:]}]
+    # The oldest open alert stands alone (no list to drop it from): its text goes, its keys stay.
+    assert kept.details["open_alerts"] == {
+        "count": 2,
+        "oldest": {"id": mine.id, "title": "[erased]"},
+    }

@@ -124,16 +124,25 @@ class _Rules:
         if isinstance(item, str):
             return self.holds(item)
         if isinstance(item, dict):
-            for key in ("id", "alert_id"):
-                if isinstance(item.get(key), int) and item[key] in self.led_alerts:
-                    return True
-            return any(isinstance(v, str) and self.holds(v) for v in item.values())
+            return self.quotes_led(item) or any(
+                isinstance(v, str) and self.holds(v) for v in item.values()
+            )
         return False
+
+    def quotes_led(self, record: dict[str, Any]) -> bool:
+        return any(
+            isinstance(record.get(key), int) and record[key] in self.led_alerts
+            for key in ("id", "alert_id")
+        )
 
     def scrub(self, value: Any) -> Any:
         if isinstance(value, list):
             return [self.scrub(v) for v in value if not self.about(v)]
         if isinstance(value, dict):
+            if self.quotes_led(value):
+                # A record standing alone (a digest's oldest open alert): its keys stay for
+                # the template, its text was the erased mention's.
+                return {k: ERASED_MARK if isinstance(v, str) else v for k, v in value.items()}
             return {k: self.scrub(v) for k, v in value.items()}
         if isinstance(value, str):
             return self.blank(value)
