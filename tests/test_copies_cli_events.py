@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Callable
 from datetime import timedelta
 from html import escape
+from pathlib import Path
 
 import httpx
 from click.testing import CliRunner
@@ -20,6 +21,9 @@ from listener.config.settings import Settings
 from listener.models import Alert, Mention
 from listener.store import Store, open_store
 from listener.store.people_models import Account
+from listener.store.schema import MIGRATIONS
+from listener.store.schema_copies import COPIES_SCHEMA
+from listener.store.sqlite import SQLiteStore
 from tests.alert_helpers import raise_alert
 from tests.store_helpers import T0, make_mention
 from tests.web_fixtures import WebServer
@@ -111,3 +115,24 @@ def test_erasing_or_pruning_the_copy_leaves_no_event_naming_it(
     assert [e.what for e in store.alert_events(alert.id)] == ["raised", "copy"]
     store.prune_published_before(later.published_at + timedelta(seconds=1))
     assert [e.what for e in store.alert_events(alert.id)] == ["raised"]
+
+
+def test_schema_18_moves_an_older_events_id_to_its_column(tmp_path: Path) -> None:
+    """A database at 17 holds events as "also on <source>: <id>"; opening it at 18 keeps
+    the words and moves the id, and leaves an id whose mention is gone in the words."""
+    path = tmp_path / "old.db"
+    at_17 = [m for m in MIGRATIONS if m[0] <= COPIES_SCHEMA]
+    with SQLiteStore(path, migrations=at_17) as old:
+        head = make_mention(1, source="feed-a")
+        copy = make_mention(4, source="feed-d", id=COPY_ID, copy_of=head.id)
+        old.insert_mentions([head, copy])
+        alert, _ = raise_alert(old, 1, at=T0, mention_ids=[head.id])
+    with sqlite3.connect(path) as conn:
+        for detail in (f"also on feed-d: {COPY_ID}", "also on feed-z: feed-z:gone"):
+            conn.execute(
+                "INSERT INTO alert_events (alert_id, at, what, detail) VALUES (?, ?, 'copy', ?)",
+                (alert.id, T0.isoformat(), detail),
+            )
+    with open_store(path) as store:
+        events = [(e.detail, e.mention_id) for e in store.alert_events(alert.id)][1:]
+    assert events == [("also on feed-d", COPY_ID), ("also on feed-z: feed-z:gone", None)]

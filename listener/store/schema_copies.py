@@ -1,5 +1,5 @@
 """Schema 17: near-duplicate clusters: each mention's fingerprint within the dedupe
-window and its cluster head (issue 18).
+window and its cluster head (issue 18); schema 18: the copy a copy event names.
 
 Part of ``listener.store.schema``'s ordered migrations (shipped: never edit, append).
 """
@@ -28,11 +28,26 @@ _V17: tuple[str, ...] = (
         PRIMARY KEY (band_key, seq)
     ) WITHOUT ROWID""",
     "CREATE INDEX near_bands_seq ON near_bands(seq)",
-    # An alert event about one mention (a copy's "also on" event) names it here, so a page
-    # can link it; erasing or pruning that mention deletes the event with it (indexed: a
-    # deleted mention's events are found without a scan).
-    "ALTER TABLE alert_events ADD COLUMN mention_id TEXT REFERENCES mentions(id) ON DELETE CASCADE",
-    "CREATE INDEX alert_events_mention ON alert_events(mention_id)",
 )
 
-COPIES_MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = ((COPIES_SCHEMA, _V17),)
+# Schema 18: an alert event about one mention (a copy's "also on" event) names it here, so
+# a page can link it; erasing or pruning that mention deletes the event with it (indexed: a
+# deleted mention's events are found without a scan). Its own step, not part of 17, so a
+# database already at 17 gains it.
+COPY_EVENTS_SCHEMA = 18
+_V18: tuple[str, ...] = (
+    "ALTER TABLE alert_events ADD COLUMN mention_id TEXT REFERENCES mentions(id) ON DELETE CASCADE",
+    "CREATE INDEX alert_events_mention ON alert_events(mention_id)",
+    # Events written before read "also on <source>: <id>": the id moves to its column
+    # (where its mention is still stored: the foreign key holds).
+    """UPDATE alert_events
+    SET mention_id = substr(detail, instr(detail, ': ') + 2),
+        detail = substr(detail, 1, instr(detail, ': ') - 1)
+    WHERE what = 'copy' AND detail LIKE 'also on %: %'
+        AND substr(detail, instr(detail, ': ') + 2) IN (SELECT id FROM mentions)""",
+)
+
+COPIES_MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
+    (COPIES_SCHEMA, _V17),
+    (COPY_EVENTS_SCHEMA, _V18),
+)
