@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from stores import SOURCES
 from web_fixture import BULK, EXPORT_ROWS, OK, PASSWORD, Call, Fixture, Plan
+from web_plans_people import people_plans
 from web_store import BRANDS, mention_ids, raise_alerts
 
 from listener.models import SourceState
@@ -52,7 +53,8 @@ SEARCH_VARIANTS = (
 
 
 def plans(fx: Fixture) -> list[Plan]:
-    return [*_get_plans(fx), *_change_plans(fx)]
+    # Issue 18's people and erasure routes: their own module (web_plans_people).
+    return [*_get_plans(fx), *_change_plans(fx), *people_plans(fx, mention_ids(fx.store, 500))]
 
 
 def _get(
