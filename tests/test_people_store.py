@@ -54,7 +54,9 @@ def test_linking_accounts_of_two_people_merges_them(store: SQLiteStore) -> None:
         [Account("reddit", "jr"), Account("mastodon", "j@m.social")], by="ops"
     )
     store.update_person(second.id, tags=["press"])
-    merged = store.link_accounts([Account("reddit", "jr"), Account("x", "jane")], by="lead")
+    merged = store.link_accounts(
+        [Account("reddit", "jr"), Account("x", "jane")], by="lead", merge=True
+    )
     assert merged.id == first.id
     assert {str(a) for a in merged.accounts} == {"x:jane", "reddit:jr", "mastodon:j@m.social"}
     assert merged.tags == ("vip", "press") and merged.note == "called twice"

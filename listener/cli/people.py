@@ -148,6 +148,10 @@ def people() -> None:
 )  # fmt: skip
 @click.option("--name", default=None, help="The person's name.")
 @click.option("--tag", "tags", multiple=True, help="vip, loyal or press (repeatable).")
+@click.option(
+    "--merge", is_flag=True,
+    help="Accounts of two people already: merge those people (refused without it).",
+)  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the person as JSON.")
 @config_option
 def link(
@@ -155,11 +159,12 @@ def link(
     person_id: int | None,
     name: str | None,
     tags: Sequence[str],
+    merge: bool,
     as_json: bool,
     config_path: str | None,
 ) -> None:
-    """Make the ACCOUNTS one person (people they belong to are merged); with --person,
-    add them to that person."""
+    """Make the ACCOUNTS one person; with --person, add them to that person. Accounts
+    that belong to two people already are refused unless --merge is given."""
     parsed = [_parse(a) for a in accounts]
     with _open(config_path) as store:
         joined: list[Account] = []
@@ -170,7 +175,7 @@ def link(
                 return
             joined = list(existing.accounts[:1])  # linking to one of theirs joins them
         try:
-            person = store.link_accounts([*joined, *parsed], by=_asker(), name=name)
+            person = store.link_accounts([*joined, *parsed], by=_asker(), name=name, merge=merge)
             if tags:
                 person = store.update_person(person.id, tags=[*person.tags, *tags])
         except PeopleError as exc:

@@ -23,11 +23,12 @@ from datetime import UTC, datetime
 from listener.store.people_links import (
     get_person_on,
     link_on,
+    merges_of_on,
     person_of_on,
     unlink_on,
     update_person_on,
 )
-from listener.store.people_models import Account, PeopleError, Person, Suggestion
+from listener.store.people_models import Account, MergeNeeded, PeopleError, Person, Suggestion
 from listener.store.people_profiles import write_profile_keys_on
 from listener.store.people_suggest_table import (
     drop_suggestion_on,
@@ -40,6 +41,7 @@ from listener.store.rows import ts
 
 __all__ = [
     "Account",
+    "MergeNeeded",
     "PeopleError",
     "PeopleRows",
     "Person",
@@ -68,6 +70,11 @@ class PeopleRows:
         with self._read() as conn:
             return get_person_on(conn, person_id)
 
+    def merges_of(self, person_id: int) -> list[tuple[int, str, str]]:
+        """The people merged into ``person_id``: (former id, merged by, when)."""
+        with self._read() as conn:
+            return merges_of_on(conn, person_id)
+
     def list_people(self, *, limit: int = 200) -> list[Person]:
         """People by name (unnamed last), then by id."""
         with self._read() as conn:
@@ -79,12 +86,18 @@ class PeopleRows:
         return [p for p in found if p is not None]
 
     def link_accounts(
-        self, accounts: Sequence[Account], *, by: str, name: str | None = None
+        self,
+        accounts: Sequence[Account],
+        *,
+        by: str,
+        name: str | None = None,
+        merge: bool = False,
     ) -> Person:
-        """Make ``accounts`` one person (joining the person any of them already belongs to;
-        two different people are merged only when ``by`` asked for it by linking them)."""
+        """Make ``accounts`` one person (joining the person any of them already belongs to).
+        Accounts of two or more people raise ``MergeNeeded`` unless ``merge`` asks for it;
+        a merge is recorded with ``by`` (``merges_of``)."""
         with self._write() as conn:
-            person = link_on(conn, accounts, by=by, name=name)
+            person = link_on(conn, accounts, by=by, name=name, merge=merge)
             # Two people merged leave pairs between their accounts: all of them are redone.
             refresh_suggestions_on(conn, [a.key for a in (*person.accounts, *accounts)])
             return person

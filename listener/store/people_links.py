@@ -12,7 +12,14 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from listener.store.people_models import TAGS, Account, PeopleError, Person, handle_key
+from listener.store.people_models import (
+    TAGS,
+    Account,
+    MergeNeeded,
+    PeopleError,
+    Person,
+    handle_key,
+)
 from listener.store.rows import parse_ts, ts
 
 __all__ = [
@@ -22,6 +29,7 @@ __all__ = [
     "delete_person_on",
     "get_person_on",
     "link_on",
+    "merges_of_on",
     "person_id_of_on",
     "person_of_on",
     "unlink_on",
@@ -136,19 +144,23 @@ def link_on(
     by: str,
     name: str | None = None,
     origin: str = "hand",
+    merge: bool = False,
 ) -> Person:
-    """Make ``accounts`` one person: the oldest person any of them belongs to, the others
-    merged into it (their accounts, tags and notes), or a new one."""
+    """Make ``accounts`` one person: the person they belong to, or a new one. When they
+    belong to several, ``merge`` must say so (else ``MergeNeeded``): the others are merged
+    into the oldest (their accounts, tags and notes), and the merge is recorded with ``by``."""
     if not by.strip():
         raise PeopleError("a link needs the name of who made it")
     cleaned = _clean_accounts(accounts)
     owners = sorted(
         {pid for a in cleaned if (pid := person_id_of_on(conn, [a.key[0]], a.handle)) is not None}
     )
+    if len(owners) > 1 and not merge:
+        raise MergeNeeded(tuple(owners))
     if owners:
         target = owners[0]
         for other in owners[1:]:
-            _merge_on(conn, other, into=target)
+            _merge_on(conn, other, into=target, by=by)
     else:
         target = create_person_on(conn, name=name, origin=origin)
     for account in cleaned:
@@ -162,7 +174,7 @@ def link_on(
     return person
 
 
-def _merge_on(conn: sqlite3.Connection, source_id: int, *, into: int) -> None:
+def _merge_on(conn: sqlite3.Connection, source_id: int, *, into: int, by: str) -> None:
     source = get_person_on(conn, source_id)
     target = get_person_on(conn, into)
     assert source is not None and target is not None
@@ -174,6 +186,21 @@ def _merge_on(conn: sqlite3.Connection, source_id: int, *, into: int) -> None:
     )
     conn.execute("UPDATE person_accounts SET person_id = ? WHERE person_id = ?", (into, source_id))
     conn.execute("DELETE FROM people WHERE id = ?", (source_id,))
+    conn.execute(
+        "INSERT INTO person_merges (person_id, merged_id, merged_by, merged_at)"
+        " VALUES (?, ?, ?, ?)",
+        (into, source_id, by, _now()),
+    )
+
+
+def merges_of_on(conn: sqlite3.Connection, person_id: int) -> list[tuple[int, str, str]]:
+    """The people merged into ``person_id``: (their former id, who merged, when), oldest first."""
+    rows = conn.execute(
+        "SELECT merged_id, merged_by, merged_at FROM person_merges WHERE person_id = ?"
+        " ORDER BY merged_at, merged_id",
+        (person_id,),
+    ).fetchall()
+    return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
 
 
 def unlink_on(conn: sqlite3.Connection, account: Account) -> Person | None:

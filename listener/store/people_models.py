@@ -7,13 +7,35 @@ from datetime import datetime
 
 from listener.store.base import StoreError
 
-__all__ = ["TAGS", "Account", "PeopleError", "Person", "Suggestion", "handle_key"]
+__all__ = [
+    "TAGS",
+    "Account",
+    "MergeNeeded",
+    "PeopleError",
+    "Person",
+    "Suggestion",
+    "handle_key",
+]
 
 TAGS = ("vip", "loyal", "press")  # the only tags a person carries; severity reads them
 
 
 class PeopleError(StoreError):
     """A link or change that cannot be made; the message says why and what to do."""
+
+
+class MergeNeeded(PeopleError):
+    """A link that would merge people who exist already: refused unless asked for (a
+    suggestion's "Link" pressed on two people's accounts must not silently fold one into
+    the other). ``people`` are their ids, oldest first."""
+
+    def __init__(self, people: tuple[int, ...]) -> None:
+        self.people = people
+        named = " and ".join(f"#{p}" for p in people)
+        super().__init__(
+            f"these accounts already belong to people {named}: linking them merges those"
+            " people into one; ask for the merge to do it"
+        )
 
 
 def handle_key(handle: str) -> str:

@@ -41,6 +41,15 @@ _V15: tuple[str, ...] = (
         PRIMARY KEY (a_type, a_key, b_type, b_key)
     ) WITHOUT ROWID""",
     "CREATE INDEX person_dismissals_b ON person_dismissals(b_type, b_key)",
+    # Who merged which person into which (a "Link" on two people's accounts, asked for
+    # explicitly): the merged person's row is gone, its id stays here for the record.
+    """CREATE TABLE person_merges (
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        merged_id INTEGER NOT NULL,
+        merged_by TEXT NOT NULL,
+        merged_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX person_merges_person ON person_merges(person_id)",
     # What the newest profile seen says; profile_at (its mention's fetch time) decides
     # "newest" as followers_at does for the follower count.
     "ALTER TABLE authors ADD COLUMN bio TEXT",

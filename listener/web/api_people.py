@@ -68,9 +68,11 @@ def link_people(
     context: Annotated[WebContext, Depends(context_of)],
     who: Annotated[Principal, Depends(require(Role.AGENT))],
 ) -> PersonOut:
-    """Make the accounts one person (joining the person any of them is linked to already)."""
+    """Make the accounts one person (joining the person any of them is linked to already).
+    Accounts of two or more people are refused (409) unless ``merge`` is true: then those
+    people are merged into the oldest, and the merge recorded with the caller's name."""
     accounts = [account_of(a.source_type, a.handle) for a in body.accounts]
-    return link(context, accounts, by=who.name, name=body.name)
+    return link(context, accounts, by=who.name, name=body.name, merge=body.merge)
 
 
 @router.post(

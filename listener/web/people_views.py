@@ -17,7 +17,7 @@ from fastapi import HTTPException
 from pydantic import BaseModel, Field, JsonValue
 
 from listener.sources.registry import network_of, same_network_types, source_types
-from listener.store.people import Account, PeopleError, Person, Suggestion
+from listener.store.people import Account, MergeNeeded, PeopleError, Person, Suggestion
 from listener.web.context import WebContext
 from listener.web.display import author_page_path
 
@@ -41,6 +41,9 @@ class AccountIn(BaseModel):
 class LinkIn(BaseModel):
     accounts: list[AccountIn] = Field(min_length=2, max_length=20)
     name: str | None = Field(default=None, max_length=MAX_NAME)
+    # Accounts of two people already: they are merged into the oldest only when this says
+    # so (409 otherwise), as a "Link" must not silently fold one person into another.
+    merge: bool = False
 
 
 class DismissIn(BaseModel):
@@ -201,16 +204,39 @@ def _refused(error: PeopleError) -> HTTPException:
     return HTTPException(status_code=409, detail=str(error))
 
 
+class MergeAsked(HTTPException):
+    """409: the accounts belong to two or more people; the web page asks to confirm the
+    merge, a script sends ``merge: true``."""
+
+    def __init__(self, people: Sequence[Person]) -> None:
+        self.people = list(people)
+        named = " and ".join(f"#{p.id}" for p in people)
+        super().__init__(
+            status_code=409,
+            detail=f"both already belong to people {named}: merge? (linking them merges"
+            f" those people into #{people[0].id}; ask for the merge to do it)",
+        )
+
+
 def link(
-    context: WebContext, accounts: Sequence[Account], *, by: str, name: str | None = None
+    context: WebContext,
+    accounts: Sequence[Account],
+    *,
+    by: str,
+    name: str | None = None,
+    merge: bool = False,
 ) -> PersonOut:
     if len({(a.source_type, a.handle.lower()) for a in accounts}) < 2:
         # 409 as the store's own refusals: the request is well formed, the link impossible.
         raise HTTPException(status_code=409, detail="linking needs two different accounts")
     try:
-        return person_out(context.store.link_accounts(accounts, by=by, name=name or None))
+        linked = context.store.link_accounts(accounts, by=by, name=name or None, merge=merge)
+    except MergeNeeded as needed:
+        found = [context.store.get_person(p) for p in needed.people]
+        raise MergeAsked([p for p in found if p is not None]) from None
     except PeopleError as error:
         raise _refused(error) from None
+    return person_out(linked)
 
 
 def unlink(context: WebContext, person_id: int, account: Account, *, by: str) -> UnlinkOut:

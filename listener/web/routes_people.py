@@ -25,6 +25,7 @@ from listener.web.people_views import (
     MAX_NAME,
     MAX_NOTE,
     PERSON_TAGS,
+    MergeAsked,
     account_of,
     dismiss,
     edit,
@@ -114,11 +115,30 @@ def link_from_page(
     other_handle: HandleField,
     context: Annotated[WebContext, Depends(context_of)],
     who: Annotated[Principal, Depends(require(Role.AGENT))],
+    request: Request,
     back: BackField = "",
-) -> RedirectResponse:
-    """ "Link" on a suggestion, or "Link another account" on an author page."""
+    merge: Annotated[bool, Form()] = False,
+) -> RedirectResponse | HTMLResponse:
+    """ "Link" on a suggestion, or "Link another account" on an author page. Accounts of
+    two people already are not merged on one click: a page asks first (409), and its
+    "Merge" button posts the same form with ``merge``."""
     accounts = [account_of(source_type, handle), account_of(other_source_type, other_handle)]
-    linked = link(context, accounts, by=who.name)
+    try:
+        linked = link(context, accounts, by=who.name, merge=merge)
+    except MergeAsked as asked:
+        fields = {
+            "source_type": source_type,
+            "handle": handle,
+            "other_source_type": other_source_type,
+            "other_handle": other_handle,
+            "back": back,
+        }
+        return render(
+            request,
+            "people/merge.html",
+            {"people": asked.people, "fields": fields, "back": back or "/people"},
+            status_code=409,
+        )
     return back_to(back, linked.page)
 
 
