@@ -167,6 +167,11 @@ def link_on(
         if person_id_of_on(conn, [account.key[0]], account.handle) != target:
             attach_on(conn, target, account, by)
     if name:
+        origin_of = conn.execute("SELECT origin FROM people WHERE id = ?", (target,)).fetchone()
+        if origin_of[0] == "settings":
+            raise PeopleError(
+                f"person {target} comes from the people list in settings.yaml: name them there"
+            )
         conn.execute("UPDATE people SET name = ? WHERE id = ?", (name, target))
     conn.execute("UPDATE people SET updated_at = ? WHERE id = ?", (_now(), target))
     person = get_person_on(conn, target)
@@ -234,9 +239,17 @@ def update_person_on(
     tags: Sequence[str] | None = None,
     note: str | None = None,
 ) -> Person:
-    """Change what is given (None keeps it; an empty name or note clears it)."""
-    if get_person_on(conn, person_id) is None:
+    """Change what is given (None keeps it; an empty name or note clears it). A person of
+    the settings' people list is refused: the sync at each start rewrites their tags and
+    note, and matches them by name, so a change here would be undone or part them."""
+    person = get_person_on(conn, person_id)
+    if person is None:
         raise PeopleError(f"no person {person_id}: `listener people list` shows them")
+    if person.origin == "settings" and (name, tags, note) != (None, None, None):
+        raise PeopleError(
+            f"person {person_id} comes from the people list in settings.yaml: edit their"
+            " name, tags and note there"
+        )
     if name is not None:
         conn.execute("UPDATE people SET name = ? WHERE id = ?", (name.strip() or None, person_id))
     if tags is not None:

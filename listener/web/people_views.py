@@ -27,6 +27,11 @@ MAX_HANDLE = 200
 MAX_NAME = 200
 MAX_NOTE = 2000
 PEOPLE_LISTED = 200
+SETTINGS_ORIGIN = "settings"
+SETTINGS_OWNED = (
+    "person #{id} comes from the people list in settings.yaml: edit their name, tags and"
+    " note there (a change here would be undone at the next start)"
+)
 SUGGESTIONS_LISTED = 50
 KNOWN_TYPES: list[JsonValue] = [*sorted(source_types())]
 
@@ -275,8 +280,12 @@ def edit(
     name: str | None,
 ) -> PersonOut:
     """Change what is given (None keeps it); a form's tags arrive unchecked, so they are
-    checked here for both the page and the API."""
-    get_person(context, person_id)
+    checked here for both the page and the API. A person of the settings' people list is
+    refused (422): the sync at each start would undo the change, and a new name would
+    part it from the settings entry it is matched by."""
+    person = get_person(context, person_id)
+    if person.origin == SETTINGS_ORIGIN and (tags, note, name) != (None, None, None):
+        raise HTTPException(status_code=422, detail=SETTINGS_OWNED.format(id=person_id))
     if tags is not None:
         tags = [t.strip().lower() for t in tags if t.strip()]
         wrong = [t for t in tags if t not in PERSON_TAGS]
