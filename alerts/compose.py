@@ -95,12 +95,17 @@ def cap(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def copy_lines(copies: Sequence[CopyRef]) -> tuple[tuple[CopyLine, ...], int]:
+def copy_lines(
+    copies: Sequence[CopyRef], head_source: str | None = None
+) -> tuple[tuple[CopyLine, ...], int]:
     """The other sources a story ran on, one line each (its oldest copy there), capped to
-    ``COPY_LINES``; and how many sources there are in all."""
+    ``COPY_LINES``; and how many sources there are in all. A copy on the head's own source
+    (a feed republishing its story) is not another source: "also on 1 source: <the same
+    feed>" would tell the team nothing."""
     by_source: dict[str, CopyRef] = {}
     for ref in copies:
-        by_source.setdefault(ref.source, ref)
+        if ref.source != head_source:
+            by_source.setdefault(ref.source, ref)
     lines = tuple(
         CopyLine(
             mention_id=ref.mention_id,
@@ -117,7 +122,7 @@ def copy_lines(copies: Sequence[CopyRef]) -> tuple[tuple[CopyLine, ...], int]:
 
 def mention_view(m: Mention, copies: Sequence[CopyRef] = ()) -> MentionView:
     deleted = m.deleted_at is not None
-    lines, sources = copy_lines(copies)
+    lines, sources = copy_lines(copies, m.source)
     return MentionView(
         id=m.id,
         source=m.source,
