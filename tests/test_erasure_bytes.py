@@ -207,3 +207,46 @@ def test_an_erased_post_served_again_is_not_stored(settings: Settings, store: SQ
     assert again.dropped.get(DropReason.ALREADY_STORED, 0) == 3
     assert store.get_mention("x-acme:101") is None
     assert store.get_mention("x-acme:102") is not None
+
+
+COMPLAINT = (
+    "My Acme order never arrived and support ignores me completely, I want a refund now "
+    "because the parcel was promised for Monday and it is Friday and nobody answers the "
+    "phone or the chat at all, so frustrated with this company today"
+)
+
+
+def test_erasing_a_copy_leaves_no_byte_of_its_id(settings: Settings, store: SQLiteStore) -> None:
+    """The reversed case: the person owns a near-COPY of another author's complaint, whose
+    alert records 'also on masto-acme' with the copy's id. The event goes with the copy."""
+    pipeline = build(settings, store)
+    now = datetime.now(UTC)
+    pipeline.process("x-acme", "x", [RawItem(
+        "500", html=COMPLAINT, author=Author(handle="first_one"),
+        published_at=now - timedelta(minutes=5),
+    )])  # fmt: skip
+    pipeline.process("masto-acme", "mastodon", [RawItem(
+        "zqfpost", html=COMPLAINT.replace("Monday", "Tuesday"), author=person(HANDLE),
+        published_at=now - timedelta(minutes=4),
+    )])  # fmt: skip
+    copy = store.get_mention("masto-acme:zqfpost")
+    assert copy is not None and copy.copy_of == "x-acme:500"
+    db = Path(store.path)
+    with sqlite3.connect(db) as conn:
+        events = conn.execute("SELECT mention_id FROM alert_events WHERE what = 'copy'")
+        assert [r[0] for r in events] == ["masto-acme:zqfpost"]
+    conn.close()
+
+    store.erase_accounts([Account("mastodon", HANDLE)], asked_by="dpo", reason="request")
+    store.close()
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("VACUUM")
+    assert conn.execute("SELECT count(*) FROM alert_events WHERE what = 'copy'").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM alerts").fetchone()[0] == 1  # the head's stays
+    conn.close()
+    after = file_bytes(db)
+    for secret in ("masto-acme:zqfpost", "zqfpost", HANDLE, NAME):
+        for form in forms(secret):
+            assert form not in after, f"{form!r} is still in the file"
+    assert b"x-acme:500" in after
