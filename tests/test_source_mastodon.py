@@ -66,7 +66,8 @@ def test_a_hashtag_status_maps_to_a_mention(httpserver: HTTPServer) -> None:
         name=None,  # display_name is ""
         url="http://localhost:3000/@mastodonpy_test_2",
         followers=0,
-        created_at=datetime(2026, 8, 1, tzinfo=UTC),  # the profile (issue 18); note is ""
+        created_at=datetime(2026, 8, 1, tzinfo=UTC),  # the profile (issue 18)
+        bio="",  # note is "": an empty bio, which clears a stored one (not None: not given)
         following=0,
         posts=3,
     )

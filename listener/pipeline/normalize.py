@@ -130,7 +130,7 @@ def _clean_author(author: Author) -> Author:
 def _clean_bio(bio: str | None) -> str | None:
     """Plain text like the name, cut before the HTML is parsed (a 1 MB bio is hostile)."""
     if not bio:
-        return None
+        return bio  # None: not given; "": the profile has none (the store clears a kept bio)
     return cap(html_to_text(bio[: MAX_BIO_CHARS * RAW_HTML_FACTOR]), MAX_BIO_CHARS) or None
 
 

@@ -20,7 +20,7 @@ import regex
 
 from listener.models import Author
 from listener.sources.timestamps import parse_timestamp
-from listener.sources.values import as_count, as_text
+from listener.sources.values import as_count
 
 # A profile names a handful of sites; a page of links is not a profile but an attack, and
 # parsing it would be slow work on hostile text.
@@ -56,15 +56,38 @@ class ProfileFacts:
 
 def plain_bio(value: Any) -> str | None:
     """A bio the network sends as plain text, cut and escaped: ``Author.bio`` leaves a
-    source as HTML, like a post, and normalize strips it ("<3 & tea" survives the strip)."""
-    text = as_text(value)
-    return html.escape(text[:MAX_SOURCE_BIO_CHARS], quote=False) if text else None
+    source as HTML, like a post, and normalize strips it ("<3 & tea" survives the strip).
+    ``None`` when the payload had no bio (not a string), ``""`` when it had an empty one:
+    the store keeps a stored bio for the first and clears it for the second."""
+    if not isinstance(value, str):
+        return None
+    return html.escape(value.strip()[:MAX_SOURCE_BIO_CHARS], quote=False)
 
 
 def html_bio(value: Any) -> str | None:
-    """A bio the network sends as HTML (Mastodon's note), cut."""
-    text = as_text(value)
-    return text[:MAX_SOURCE_BIO_CHARS] if text else None
+    """A bio the network sends as HTML (Mastodon's note), cut; ``None`` or ``""`` as
+    ``plain_bio``."""
+    return value.strip()[:MAX_SOURCE_BIO_CHARS] if isinstance(value, str) else None
+
+
+def looked_up_profile(
+    description: Any,
+    *,
+    created_at: datetime | None = None,
+    following: int | None = None,
+    posts: int | None = None,
+) -> ProfileFacts:
+    """The facts of a profile lookup's answer (Bluesky's getProfiles, Reddit's about,
+    YouTube's channels), whose bio is plain text with its links written out. An empty
+    description is an empty bio (``""``: a bio the person removed is cleared from the
+    store); a missing one is ``None`` (not said: the stored bio is kept)."""
+    return ProfileFacts(
+        bio=plain_bio(description),
+        links=links_in_text(description),
+        created_at=created_at,
+        following=following,
+        posts=posts,
+    )
 
 
 def with_facts(author: Author, facts: ProfileFacts | None) -> Author:
@@ -85,10 +108,8 @@ def with_facts(author: Author, facts: ProfileFacts | None) -> Author:
 def bluesky_facts(profile: dict[str, Any]) -> ProfileFacts:
     """An ``app.bsky.actor.defs#profileViewDetailed`` (getProfiles): its description (plain
     text; the links in it written out), ``createdAt``, ``followsCount`` and ``postsCount``."""
-    bio = as_text(profile.get("description"))
-    return ProfileFacts(
-        bio=plain_bio(bio),
-        links=links_in_text(bio),
+    return looked_up_profile(
+        profile.get("description"),
         created_at=parse_timestamp(profile.get("createdAt")),
         following=as_count(profile.get("followsCount")),
         posts=as_count(profile.get("postsCount")),

@@ -37,10 +37,10 @@ from listener.sources.cached_authors import (
 )
 from listener.sources.errors import PermanentError, RateLimited, SourceError
 from listener.sources.http import Explain, FailedResponse
-from listener.sources.profiles import ProfileFacts, as_object, links_in_text, plain_bio
+from listener.sources.profiles import ProfileFacts, as_object, looked_up_profile
 from listener.sources.ratelimit import RateBudget
 from listener.sources.timestamps import parse_timestamp
-from listener.sources.values import as_count, as_text
+from listener.sources.values import as_count
 
 CACHE_TTL = timedelta(hours=24)
 CACHE = AuthorCache(CACHE_TTL, max_entries=20_000)
@@ -89,11 +89,8 @@ def about_facts(data: Any) -> ProfileFacts | None:
     if not isinstance(user, dict) or user.get("is_suspended") is True:
         return None
     page = as_object(user.get("subreddit"))
-    bio = as_text(page.get("public_description"))
-    return ProfileFacts(
-        bio=plain_bio(bio),
-        links=links_in_text(bio),
-        created_at=parse_timestamp(user.get("created_utc")),
+    return looked_up_profile(
+        page.get("public_description"), created_at=parse_timestamp(user.get("created_utc"))
     )
 
 

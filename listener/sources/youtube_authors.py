@@ -28,9 +28,9 @@ from listener.sources.base import PollContext
 from listener.sources.cached_authors import AuthorCache, lookup_failed, wanted, with_followers
 from listener.sources.errors import SourceError
 from listener.sources.http import Explain
-from listener.sources.profiles import ProfileFacts, as_object, links_in_text, plain_bio
+from listener.sources.profiles import ProfileFacts, as_object, looked_up_profile
 from listener.sources.timestamps import parse_timestamp
-from listener.sources.values import as_int, as_text
+from listener.sources.values import as_int
 
 IDS_PER_CALL = 50  # channels.list: at most 50 ids
 MAX_CALLS = 2  # per poll: 100 channels, 2 quota units
@@ -64,11 +64,9 @@ def _facts(channel: Any) -> ProfileFacts | None:
         return None
     snippet = as_object(channel.get("snippet"))
     statistics = as_object(channel.get("statistics"))
-    bio = as_text(snippet.get("description"))
     videos = as_int(statistics.get("videoCount"))
-    return ProfileFacts(
-        bio=plain_bio(bio),
-        links=links_in_text(bio),
+    return looked_up_profile(
+        snippet.get("description"),
         created_at=parse_timestamp(snippet.get("publishedAt")),
         posts=videos if videos is not None and videos >= 0 else None,
     )

@@ -2,10 +2,11 @@
 
 Called by ``insert_mentions`` inside its transaction, after the authors' rows are written.
 The newest profile wins, by its mention's fetch time, as the follower count does; a field
-the newest profile does not give keeps the value an older one gave. Each author's stored
-profile is read once (a primary-key probe): an older profile than the stored one is skipped,
-and the keys are parsed and rewritten only when the bio or links changed — an author's
-profile is the same on most of their posts.
+the newest profile does not give keeps the value an older one gave. A bio given empty
+(``""``: the payload had the field) is not "not given": the bio and links are cleared.
+Each author's stored profile is read once (a primary-key probe): an older profile than the
+stored one is skipped, and the keys are parsed and rewritten only when the bio or links
+changed — an author's profile is the same on most of their posts.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ _LINKS_KEPT = 20
 _STORED = "SELECT profile_at, bio, links FROM authors WHERE source_type = ? AND handle_key = ?"
 _UPDATE_PROFILE = """
 UPDATE authors SET
-    bio = coalesce(:bio, bio),
-    links = coalesce(:links, links),
+    bio = iif(:given, :bio, coalesce(:bio, bio)),
+    links = iif(:given, :links, coalesce(:links, links)),
     created_at = coalesce(:created_at, created_at),
     following = coalesce(:following, following),
     posts = coalesce(:posts, posts),
@@ -49,7 +50,7 @@ _INSERT_KEY = (
 
 def _has_profile(author: Author) -> bool:
     return bool(
-        author.bio
+        author.bio is not None
         or author.links
         or author.created_at
         or author.following is not None
@@ -108,11 +109,16 @@ def write_profile_keys_on(conn: sqlite3.Connection, new: Sequence[Mention]) -> N
         author = m.author
         bio = author.bio[:BIO_CAP] if author.bio else None
         links = json.dumps(list(author.links[:_LINKS_KEPT])) if author.links else None
+        # A bio given, even empty (sources say "" for a profile without one, None for a
+        # payload without the field), is the profile as it is now: its bio and links
+        # replace the stored ones, so a bio or site the person removed goes with its keys.
+        given = author.bio is not None
         profiles.append(
             {
                 "type": source_type,
                 "key": handle_key,
                 "at": at,
+                "given": given,
                 "bio": bio,
                 "links": links,
                 "created_at": ts(author.created_at) if author.created_at else None,
@@ -121,7 +127,7 @@ def write_profile_keys_on(conn: sqlite3.Connection, new: Sequence[Mention]) -> N
             }
         )
         # What the row holds after the update (a field not given keeps the stored one).
-        kept_bio, kept_links = bio or stored[1], links or stored[2]
+        kept_bio, kept_links = (bio, links) if given else (bio or stored[1], links or stored[2])
         if stored[0] is not None and (kept_bio, kept_links) == (stored[1], stored[2]):
             continue  # the same bio and links: the same keys
         rekeyed.append((source_type, handle_key))
