@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from listener.config.errors import combine_errors
+from listener.config.text_fields import stripped_non_empty
 from listener.sources.registry import network_of, source_types
 
 __all__ = ["PersonSettings", "checked_people", "parse_account"]
@@ -70,9 +71,9 @@ class PersonSettings(BaseModel):
     @field_validator("name")
     @classmethod
     def _name_given(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("a person needs a name: the store matches settings people by it")
-        return value.strip()
+        return stripped_non_empty(
+            value, "a person needs a name: the store matches settings people by it"
+        )
 
     @property
     def account_pairs(self) -> list[tuple[str, str]]:

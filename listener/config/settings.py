@@ -40,6 +40,7 @@ from listener.config.judgments import JudgmentSettings
 from listener.config.people import PersonSettings, checked_people
 from listener.config.replies import RepliesSettings
 from listener.config.storage import StorageSettings
+from listener.config.text_fields import stripped_non_empty
 from listener.config.web import WebSettings
 from listener.query import valid_query
 from listener.sources.base import SourceOptions
@@ -94,9 +95,7 @@ class BrandSettings(_Strict):
     @field_validator("name")
     @classmethod
     def _name_not_empty(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be empty")
-        return value.strip()
+        return stripped_non_empty(value, "must not be empty")
 
     @field_validator("query")
     @classmethod

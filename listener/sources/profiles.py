@@ -29,6 +29,9 @@ MAX_SCANNED_CHARS = 20_000
 # and normalize keeps 1,000 characters of text out of at most 4,000 of markup anyway.
 MAX_SOURCE_BIO_CHARS = 4_000
 # Links kept from one profile (normalize keeps 8 of them); a longer address is no website.
+# These caps only bound what the sources' caches hold: normalize's (1,000 characters of bio,
+# 8 links of 500) are the real ones, and these sit above them (tests/test_people_caps.py)
+# so that a source never cuts what normalize would keep.
 MAX_SOURCE_LINKS = 16
 MAX_SOURCE_LINK_CHARS = 2_000
 # An address written out in plain text; the trailing punctuation of the sentence is not

@@ -18,13 +18,12 @@ from typing import Any
 
 from listener.models import Author, Mention
 from listener.store.people_suggest_table import refresh_suggestions_on, touched_by_keys
-from listener.store.profile_keys import BIO_CAP, profile_keys
+from listener.store.profile_keys import BIO_CAP, LINKS_CAP, profile_keys
 from listener.store.rows import ts
 from listener.store.schema_people import PEOPLE_SCHEMA
 
 __all__ = ["write_profile_keys_on"]
 
-_LINKS_KEPT = 20
 
 _STORED = "SELECT profile_at, bio, links FROM authors WHERE source_type = ? AND handle_key = ?"
 _UPDATE_PROFILE = """
@@ -108,7 +107,7 @@ def write_profile_keys_on(conn: sqlite3.Connection, new: Sequence[Mention]) -> N
             continue  # no author row (no handle stored), or a newer profile is kept
         author = m.author
         bio = author.bio[:BIO_CAP] if author.bio else None
-        links = json.dumps(list(author.links[:_LINKS_KEPT])) if author.links else None
+        links = json.dumps(list(author.links[:LINKS_CAP])) if author.links else None
         # A bio given, even empty (sources say "" for a profile without one, None for a
         # payload without the field), is the profile as it is now: its bio and links
         # replace the stored ones, so a bio or site the person removed goes with its keys.

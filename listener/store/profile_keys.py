@@ -15,14 +15,22 @@ A bio is text from the internet: it is capped before any regex reads it.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from functools import lru_cache
+from collections import OrderedDict
 
-__all__ = ["BIO_CAP", "ProfileKey", "profile_keys"]
+__all__ = ["BIO_CAP", "LINKS_CAP", "LINK_CAP", "ProfileKey", "profile_keys"]
 
-BIO_CAP = 2000  # characters of a bio read; the rest is never parsed
-_LINKS_CAP = 20  # links read per profile
-_LINK_CAP = 500  # characters of one link
+# Backstops, not the real caps: the pipeline's normalize keeps 1,000 characters of a bio and
+# 8 links of at most 500 characters (listener.pipeline.normalize MAX_BIO_CHARS,
+# MAX_PROFILE_LINKS, MAX_LINK_CHARS), and the store cannot import the pipeline. These sit
+# above them (tests/test_people_caps.py checks it), so a normalized profile is read whole,
+# and only a caller bypassing the pipeline is cut here.
+BIO_CAP = 2000  # characters of a bio read and stored; the rest is never parsed
+LINKS_CAP = 20  # links read and stored per profile
+LINK_CAP = 500  # characters of one link read
+_CACHED = 4096  # profiles whose keys are kept: a digest and a few keys each
 
 ProfileKey = tuple[str, str]  # (kind, value)
 
@@ -68,15 +76,36 @@ _AT_HANDLE = re.compile(r"(?<![\w@./])@([a-z0-9_]{2,30})\b(?![@.]\w)", re.IGNORE
 _BSKY = re.compile(r"(?<![\w@.])([a-z0-9-]{1,63}\.bsky\.social)\b", re.IGNORECASE)
 
 
-@lru_cache(maxsize=4096)
+_cache: OrderedDict[bytes, frozenset[ProfileKey]] = OrderedDict()
+
+
 def profile_keys(bio: str | None, links: tuple[str, ...] = ()) -> frozenset[ProfileKey]:
     """The site, email and names keys of a profile's bio and links. Cached: an author's
-    profile is the same on each of their posts, and a batch often holds several."""
+    profile is the same on each of their posts, and a batch often holds several. The cache
+    is keyed by a digest of the capped profile, not the text: 4,096 bios and link lists
+    held as keys would keep tens of megabytes alive for nothing."""
+    capped_bio = (bio or "")[:BIO_CAP]
+    capped_links = tuple(link[:LINK_CAP] for link in links[:LINKS_CAP])
+    # JSON keeps the parts apart: no bio and links can read as another's.
+    text = json.dumps([capped_bio, capped_links])
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    found = _cache.get(digest)
+    if found is not None:
+        _cache.move_to_end(digest)
+        return found
+    found = _keys_of(capped_bio, capped_links)
+    _cache[digest] = found
+    if len(_cache) > _CACHED:
+        _cache.popitem(last=False)
+    return found
+
+
+def _keys_of(bio: str, links: tuple[str, ...]) -> frozenset[ProfileKey]:
     keys: set[ProfileKey] = set()
-    urls = [link[:_LINK_CAP] for link in links[:_LINKS_CAP]]
+    urls = list(links)
     # Word by word: the patterns below only ever match inside one word, and most words
     # hold no '@', '://' or '.bsky.social', so a regex runs on a few short strings only.
-    for word in (bio or "")[:BIO_CAP].split():
+    for word in bio.split():
         if "://" in word:
             urls += _URL.findall(word)
         elif "@" in word:
