@@ -99,8 +99,12 @@ def people_plans(fx: Fixture, mention_ids: list[str]) -> list[Plan]:
         _get(fx, "/people/{person_id:int}", f"/people/{busiest.id}", "busiest author"),
         _get(fx, "/api/v1/people/{person_id:int}", f"/api/v1/people/{busiest.id}",
              "busiest author"),
+        # A linked author's page asks "the person or this account?" (no preview); with
+        # ?only=1 it previews the erasure, the same work rolled back, as the person's page.
         _get(fx, "/erase/author/{source_type}/{handle:path}", f"/erase/author/x/{BUSIEST}",
-             "busiest author"),
+             "busiest author, linked"),
+        _get(fx, "/erase/author/{source_type}/{handle:path}",
+             f"/erase/author/x/{BUSIEST}?only=1", "busiest author, preview"),
         _get(fx, "/erase/person/{person_id}", f"/erase/person/{busiest.id}", "busiest author"),
         _get(fx, "/admin/erasures", "/admin/erasures"),
         _each("POST", "/people/link", lambda _i: Call(
