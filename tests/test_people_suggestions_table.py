@@ -107,3 +107,15 @@ def test_the_kept_rows_match_a_full_rebuild(store: SQLiteStore, path: Path) -> N
     store.rebuild_suggestions()
     assert (rows(path), [(s.accounts, s.evidence) for s in store.suggestions()]) == kept
     assert kept[1]
+
+
+def test_a_store_at_18_gets_its_suggestions_when_migrated(path: Path) -> None:
+    from listener.store.schema import MIGRATIONS
+
+    older = [m for m in MIGRATIONS if m[0] < 19]
+    with SQLiteStore(path, migrations=older) as old:
+        seen(old, 1, "x", "jane", links=SITE)
+        seen(old, 2, "reddit", "jr", links=SITE)
+    with open_store(path) as store:  # schema 19 builds the table from the stored keys
+        assert pairs(store) == {frozenset({"x:jane", "reddit:jr"})}
+        assert len(rows(path)) == 2

@@ -20,7 +20,7 @@ from listener.models import Author, Mention
 from listener.store.people_suggest_table import refresh_suggestions_on, touched_by_keys
 from listener.store.profile_keys import BIO_CAP, LINKS_CAP, profile_keys
 from listener.store.rows import ts
-from listener.store.schema_people import PEOPLE_SCHEMA
+from listener.store.schema_people import PEOPLE_SCHEMA, PEOPLE_SUGGESTIONS_SCHEMA
 
 __all__ = ["write_profile_keys_on"]
 
@@ -90,7 +90,8 @@ def write_profile_keys_on(conn: sqlite3.Connection, new: Sequence[Mention]) -> N
     """Keep what the new mentions' authors' profiles say (bio, links, account age and
     shape) and the keys that suggest links, inside the caller's transaction; the
     suggestions around the accounts whose keys changed are worked out again."""
-    if not new or conn.execute("PRAGMA user_version").fetchone()[0] < PEOPLE_SCHEMA:
+    version = conn.execute("PRAGMA user_version").fetchone()[0] if new else 0
+    if version < PEOPLE_SCHEMA:
         # A store held at a schema before 15 (tests and benches make one) has no profile
         # columns: it keeps what it kept before.
         return
@@ -140,5 +141,6 @@ def write_profile_keys_on(conn: sqlite3.Connection, new: Sequence[Mention]) -> N
     conn.executemany(_UPDATE_PROFILE, profiles)
     conn.executemany(_DELETE_KEYS, rekeyed)
     conn.executemany(_INSERT_KEY, keys)
-    touched |= touched_by_keys(conn, changed) | _named_newcomers(conn, new)
-    refresh_suggestions_on(conn, touched)
+    if version >= PEOPLE_SUGGESTIONS_SCHEMA:  # a store held before 19 keeps no suggestions
+        touched |= touched_by_keys(conn, changed) | _named_newcomers(conn, new)
+        refresh_suggestions_on(conn, touched)
