@@ -104,7 +104,7 @@ def copy_lines(
     feed>" would tell the team nothing."""
     by_source: dict[str, CopyRef] = {}
     for ref in copies:
-        if ref.source != head_source:
+        if ref.source != head_source and not ref.on_head_source:
             by_source.setdefault(ref.source, ref)
     lines = tuple(
         CopyLine(

@@ -9,9 +9,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from alerts.compose import compose, copy_lines
+from listener.cli.render_copies import also_on_line
 from listener.config.settings import Settings
 from listener.store import open_store
-from listener.store.near_prints import CopyRef
+from listener.store.near_prints import CopyRef, other_sources
+from listener.web.copy_views import copy_sources
 from tests.test_copies_alerting import LETTER, SETTINGS, pipeline, post
 
 
@@ -44,3 +46,22 @@ def test_copies_only_on_the_heads_source_are_no_other_source() -> None:
     assert copy_lines([_ref(1, "wire"), _ref(2, "wire")], "wire") == ((), 0)
     lines, sources = copy_lines([_ref(1, "wire"), _ref(2, "news"), _ref(3, "blog")], "wire")
     assert sources == 2 and [line.source for line in lines] == ["news", "blog"]
+
+
+def test_the_store_pages_and_cli_count_other_sources_as_the_message_does(
+    write_settings: Callable[[str], Settings],
+) -> None:
+    # The same story: the store marks the head's own source, and every count leaves it out.
+    settings = write_settings(SETTINGS)
+    letter = LETTER.format(brand="Acme")
+    with open_store(settings.storage.sqlite) as store:
+        p = pipeline(settings, store)
+        p.process("wire", "rss", [post("w1", letter, "lee")])
+        p.process("wire", "rss", [post("w2", "Updated. " + letter, "lee")])
+        p.process("news", "rss", [post("n1", "Readers write. " + letter, "desk")])
+        refs = store.copies_of(["wire:w1"])["wire:w1"]
+        assert [(r.source, r.on_head_source) for r in refs] == [("wire", True), ("news", False)]
+        assert other_sources(refs) == 1
+        assert copy_sources(store, ["wire:w1"]) == {"wire:w1": 1}
+        line = also_on_line(refs)
+        assert line is not None and line.startswith("Also on 1 source: news")

@@ -27,6 +27,7 @@ __all__ = [
     "NearCopyRows",
     "copies_of_on",
     "near_candidates_on",
+    "other_sources",
     "write_prints_on",
 ]
 
@@ -41,6 +42,14 @@ class CopyRef:
     url: str | None
     title: str
     published_at: datetime
+    # On the head's own source (a feed republishing its story): a copy, but not another
+    # source the story ran on, so "also on N sources" leaves it out (``other_sources``).
+    on_head_source: bool = False
+
+
+def other_sources(copies: Iterable[CopyRef]) -> int:
+    """On how many sources besides the head's own the story ran."""
+    return len({c.source.casefold() for c in copies if not c.on_head_source})
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +79,9 @@ def _parse_ts(value: str) -> datetime:
 
 
 _COPIES = """
-SELECT id, source, source_type, url, title, published_at FROM mentions
-WHERE copy_of = ? AND deleted_at IS NULL ORDER BY seq
+SELECT id, source, source_type, url, title, published_at,
+    source = (SELECT h.source FROM mentions h WHERE h.id = :head) AS on_head_source
+FROM mentions WHERE copy_of = :head AND deleted_at IS NULL ORDER BY seq
 """
 
 
@@ -89,8 +99,9 @@ def copies_of_on(conn: sqlite3.Connection, head_ids: Iterable[str]) -> dict[str,
                 url=r["url"],
                 title=r["title"],
                 published_at=_parse_ts(r["published_at"]),
+                on_head_source=bool(r["on_head_source"]),
             )
-            for r in conn.execute(_COPIES, (head,))
+            for r in conn.execute(_COPIES, {"head": head})
         ]
     return found
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from listener.models import Mention
 from listener.store import Store
-from listener.store.near_prints import CopyRef
+from listener.store.near_prints import CopyRef, other_sources
 from listener.web.display import link_or_none
 
 # A page lists this many copies under a story, then "and N more"; a list row only counts.
@@ -85,7 +85,7 @@ def copy_out(ref: CopyRef) -> CopyOut:
 def copies_out(refs: Sequence[CopyRef]) -> CopiesOut:
     return CopiesOut(
         count=len(refs),
-        sources=len({ref.source for ref in refs}),
+        sources=other_sources(refs),
         shown=[copy_out(ref) for ref in refs[:COPIES_SHOWN]],
     )
 
@@ -97,7 +97,7 @@ def copies_of(store: Store, head_ids: Iterable[str]) -> dict[str, CopiesOut]:
 
 def copy_sources(store: Store, head_ids: Iterable[str]) -> dict[str, int]:
     """On how many other sources each of ``head_ids`` ran (a list row shows the count only)."""
-    return {head: len({r.source for r in refs}) for head, refs in store.copies_of(head_ids).items()}
+    return {head: other_sources(refs) for head, refs in store.copies_of(head_ids).items()}
 
 
 def head_of(store: Store, m: Mention) -> CopyHeadOut | None:

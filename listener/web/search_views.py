@@ -31,7 +31,7 @@ from pydantic import BaseModel
 from listener.models import Mention
 from listener.query import QueryError
 from listener.store import SearchHit, SQLiteStore
-from listener.store.near_prints import CopyRef
+from listener.store.near_prints import CopyRef, other_sources
 from listener.store.search import SearchWhere
 from listener.store.search_facets import FACET_SAMPLE, facet_counts
 from listener.store.search_walk import FIRST_PAGE, walk_page
@@ -200,7 +200,7 @@ def hit_out(hit: SearchHit, marks: tuple[str, str], copies: Sequence[CopyRef] = 
         copy_of=m.copy_of,
         copy_of_link=mention_link(m.copy_of) if m.copy_of else None,
         copies=len(copies),
-        copy_sources=len({c.source for c in copies}),
+        copy_sources=other_sources(copies),
     )
 
 
