@@ -8,9 +8,6 @@ new past that time, which is when the rule escalates it.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -23,13 +20,13 @@ from listener.config.alerts import SlaSettings
 from listener.models import Alert, AlertKind, AlertState, Author, Mention, ReplyDraft, Severity
 from listener.sources.registry import network_of
 from listener.store import inbox_reads
-from listener.store.inbox_reads import InboxEntry, InboxKey, InboxQuery, SlaBreach
+from listener.store.inbox_reads import InboxEntry, InboxQuery, SlaBreach
 from listener.web.auth import Principal
 from listener.web.context import WebContext
 from listener.web.copy_views import CopiesOut, copies_of, copy_sources
 from listener.web.display import link_or_none
+from listener.web.inbox_cursor import decode_cursor, encode_cursor
 from listener.web.inbox_models import (
-    MAX_ID,
     AlertDetail,
     AlertSummary,
     AuthorView,
@@ -108,29 +105,6 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"
 
 
-# ---- cursors ---------------------------------------------------------------------------
-
-
-def encode_cursor(key: InboxKey) -> str:
-    raw = json.dumps([key.rank, key.created_at, key.id], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> InboxKey:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        rank, created_at, alert_id = json.loads(raw)
-        if not (
-            isinstance(rank, int) and isinstance(created_at, str) and isinstance(alert_id, int)
-        ):
-            raise ValueError("wrong types")
-        if not (0 <= rank <= 3 and 0 <= alert_id <= MAX_ID and len(created_at) <= 40):
-            raise ValueError("out of range")
-    except (ValueError, TypeError, binascii.Error) as error:
-        raise HTTPException(400, "cursor is not one this server gave out") from error
-    return InboxKey(rank, created_at, alert_id)
-
-
 # ---- the list --------------------------------------------------------------------------
 
 
@@ -199,7 +173,7 @@ def one_row(context: WebContext, alert_id: int) -> AlertSummary:
     entry = inbox_reads.alert_entry(context.store, alert_id, context.clock())
     if entry is None:
         raise HTTPException(404, f"no alert with id {alert_id}")
-    return summary(context, entry)
+    return summaries(context, [entry])[0]
 
 
 def sla_clock(alert: Alert, sla: SlaSettings | None, now: datetime) -> SlaClock | None:
@@ -246,10 +220,8 @@ def summaries(context: WebContext, entries: list[InboxEntry]) -> list[AlertSumma
     return [summary(context, e, also_on.get(e.lead.id, 0) if e.lead else 0) for e in entries]
 
 
-def summary(context: WebContext, entry: InboxEntry, also_on: int | None = None) -> AlertSummary:
+def summary(context: WebContext, entry: InboxEntry, also_on: int) -> AlertSummary:
     alert, lead = entry.alert, entry.lead
-    if also_on is None:
-        also_on = copy_sources(context.store, [lead.id])[lead.id] if lead is not None else 0
     snooze = entry.snooze
     words = ""
     if lead is not None and lead.deleted_at is None:
