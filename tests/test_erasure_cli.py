@@ -64,6 +64,7 @@ def test_erase_shows_the_counts_asks_and_erases_every_type_of_the_network(config
                     "--asked-by", "dpo", stdin="y\n")  # fmt: skip
     assert code == 0, out
     assert "will erase: " in out and "2 mentions" in out
+    assert "new mentions wait about 2 s while it runs" in out
     assert "audit #1 by dpo" in out
     assert ids(config) == ["x-api:3"]
     code, out = run(config, "--audit")

@@ -142,6 +142,8 @@ def test_the_confirm_page_says_whose_data_with_cancel_and_tombstones_apart(
         assert "tombstone" not in counts_list(confirm.text)
         assert "It leaves 1 opaque tombstone (" in confirm.text
         assert "this account only" not in confirm.text
+        # The writer is held while the index merges: the page says about how long.
+        assert "new mentions wait to be stored:\n  about 2 s at this store" in confirm.text
     assert running.store.get_mention("news:1") is not None
 
 

@@ -130,6 +130,10 @@ def erase(
             click.echo("nothing matched: no mention, author or person to erase", err=True)
             sys.exit(1)
         click.echo(f"will erase: {_whose(handle, accounts, person)}\n  {counts_line(counts)}")
+        click.echo(
+            f"  new mentions wait about {store.erasure_hold_seconds()} s while it runs"
+            " (the search index merge)"
+        )
         if reason is None and not yes and sys.stdin.isatty():
             reason = _ask_reason()
         if not yes and not click.confirm("Erase these for good?", default=False, err=True):

@@ -17,12 +17,53 @@ from collections.abc import Sequence
 
 from listener.store import erasure_marks
 from listener.store.erasure_alerts import Identity, scrub_alerts_on, words_of
+from listener.store.people_models import handle_key
 
 _TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+# A mention's author_handle is as the source shows it ("@JaneTube", "jane"): its index is
+# (source_type, author_handle NOCASE), so each spelling is a point lookup, never a scan.
+MENTIONS_OF = (
+    "SELECT seq, id, title, body, author_handle, author_name, brands, content_hash"
+    " FROM mentions WHERE source_type = ? AND author_handle = ? COLLATE NOCASE"
+)
 
 
-def handle_key(handle: str) -> str:
-    return handle.strip().lstrip("@").lower()
+def key_forms(key: str) -> tuple[str, str]:
+    """The stored spellings of a handle key: the authors table keys a handle lowercased as
+    shown (a YouTube "@janetube"), the people tables without its '@' (``handle_key``)."""
+    return key, "@" + key
+
+
+def account_keys(accounts: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(source_type, handle_key) of each account, once: the one key rule, people_models'."""
+    return sorted({(t.strip().lower(), handle_key(h)) for t, h in accounts if handle_key(h)})
+
+
+def keyed_params(keys: Sequence[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """Parameters of ``source_type = ? AND handle_key IN (?, ?)``: the key's two spellings,
+    so a table's primary key (source_type, handle_key) serves the lookup."""
+    return [(t, *key_forms(k)) for t, k in keys]
+
+
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+    return found.fetchone() is not None
+
+
+def mentions_of_on(
+    conn: sqlite3.Connection, accounts: Sequence[tuple[str, str]]
+) -> list[sqlite3.Row]:
+    """The mentions of ``accounts`` by the mentions_author index: each account's handle as
+    given and its key with and without '@' (NOCASE folds ASCII only, the key is folded)."""
+    found: dict[int, sqlite3.Row] = {}
+    for source_type, handle in accounts:
+        key = handle_key(handle)
+        if not key:
+            continue
+        for spelling in dict.fromkeys((handle.strip(), *key_forms(key))):
+            for row in conn.execute(MENTIONS_OF, (source_type.strip().lower(), spelling)):
+                found.setdefault(row[0], row)
+    return [found[seq] for seq in sorted(found)]
 
 
 def author_keyed_tables(conn: sqlite3.Connection) -> list[str]:
@@ -44,23 +85,17 @@ def erase_accounts_on(
 ) -> dict[str, int]:
     """Erase every mention, author row and author-keyed row of ``accounts``
     ((source_type, handle) pairs); return how many rows of each kind went."""
-    keys = sorted({(t.lower(), handle_key(h)) for t, h in accounts if handle_key(h)})
+    keys = account_keys(accounts)
     pairs = json.dumps([[t, k] for t, k in keys])
-    found = conn.execute(
-        "SELECT m.seq, m.id, m.title, m.body, m.author_handle, m.author_name, m.brands,"
-        " m.content_hash FROM mentions m JOIN json_each(?) a"
-        " ON m.source_type = json_extract(a.value, '$[0]') COLLATE NOCASE"
-        " AND ltrim(lower(m.author_handle), '@') = json_extract(a.value, '$[1]')",
-        (pairs,),
-    ).fetchall()
+    found = mentions_of_on(conn, accounts)
     names = {str(r[5]).casefold().strip() for r in found if r[5]}
-    for (name,) in conn.execute(
-        "SELECT name FROM authors WHERE (source_type, ltrim(handle_key, '@')) IN"
-        " (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')"
-        " FROM json_each(?)) AND name IS NOT NULL",
-        (pairs,),
-    ):
-        names.add(str(name).casefold().strip())
+    for params in keyed_params(keys):
+        for (name,) in conn.execute(
+            "SELECT name FROM authors WHERE source_type = ? AND handle_key IN (?, ?)"
+            " AND name IS NOT NULL",
+            params,
+        ):
+            names.add(str(name).casefold().strip())
     ids = [r[1] for r in found]
     who = Identity(
         mention_ids=frozenset(ids),
@@ -70,11 +105,9 @@ def erase_accounts_on(
     )
     counts: dict[str, int] = {"mentions": len(ids)}
     counts.update(scrub_alerts_on(conn, who))
-    counts["open_alert_links"] = conn.execute(
-        "DELETE FROM open_alert_authors WHERE (lower(source_type), ltrim(lower(handle), '@'))"
-        " IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')"
-        " FROM json_each(?))",
-        (pairs,),
+    counts["open_alert_links"] = conn.executemany(
+        "DELETE FROM open_alert_authors WHERE source_type = ? AND handle IN (?, ?)",
+        keyed_params(keys),
     ).rowcount
     counts["content_hashes"] = _forget_hashes(conn, found)
     key = erasure_marks.store_key_on(conn)
@@ -86,15 +119,28 @@ def erase_accounts_on(
         (json.dumps([r[0] for r in found]),),
     )
     people = _people_of_on(conn, pairs)
-    for table in author_keyed_tables(conn):
-        counts[table] = conn.execute(
-            f"DELETE FROM {_quoted(table)} WHERE (lower(source_type), ltrim(handle_key, '@')) IN"  # noqa: S608
-            " (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')"
-            " FROM json_each(?))",
-            (pairs,),
-        ).rowcount
+    counts.update(delete_author_keyed_on(conn, keys))
     counts.update(_person_rows_on(conn, pairs, people))
     return {k: v for k, v in counts.items() if v}
+
+
+def delete_author_keyed_on(
+    conn: sqlite3.Connection,
+    keys: Sequence[tuple[str, str]],
+    *,
+    skip: frozenset[str] = frozenset(),
+) -> dict[str, int]:
+    """Delete the rows of ``keys`` ((source_type, handle_key)) from every author-keyed
+    table but ``skip``, each by its primary key; return the rows deleted per table."""
+    params = keyed_params(keys)
+    counts: dict[str, int] = {}
+    for table in author_keyed_tables(conn):
+        if table not in skip and params:
+            counts[table] = conn.executemany(
+                f"DELETE FROM {_quoted(table)} WHERE source_type = ? AND handle_key IN (?, ?)",  # noqa: S608
+                params,
+            ).rowcount
+    return counts
 
 
 def rehead_copies_on(conn: sqlite3.Connection, ids: Sequence[str]) -> int:
@@ -123,7 +169,7 @@ def rehead_copies_on(conn: sqlite3.Connection, ids: Sequence[str]) -> int:
 
 
 def _people_of_on(conn: sqlite3.Connection, pairs: str) -> list[int]:
-    if not _has_table(conn, "person_accounts"):
+    if not has_table(conn, "person_accounts"):
         return []
     found = conn.execute(
         "SELECT DISTINCT person_id FROM person_accounts WHERE (lower(source_type), handle_key)"
@@ -138,7 +184,7 @@ def _person_rows_on(conn: sqlite3.Connection, pairs: str, people: list[int]) -> 
     dismissed suggestion names two accounts, another profile's 'names' key holds the handle;
     a person left with no account keeps only the erased person's name and note, so goes."""
     counts: dict[str, int] = {}
-    if _has_table(conn, "person_dismissals"):
+    if has_table(conn, "person_dismissals"):
         counts["person_dismissals"] = conn.execute(
             "DELETE FROM person_dismissals WHERE EXISTS (SELECT 1 FROM json_each(?) a"
             " WHERE (json_extract(a.value, '$[0]') = lower(a_type)"
@@ -147,24 +193,23 @@ def _person_rows_on(conn: sqlite3.Connection, pairs: str, people: list[int]) -> 
             "     AND json_extract(a.value, '$[1]') = b_key))",
             (pairs,),
         ).rowcount
-    if _has_table(conn, "author_keys"):
-        counts["author_keys_naming"] = conn.execute(
-            "DELETE FROM author_keys WHERE kind = 'names' AND ltrim(lower(value), '@') IN"
-            " (SELECT json_extract(value, '$[1]') FROM json_each(?))",
-            (pairs,),
+    if has_table(conn, "author_keys"):
+        # The primary key starts (kind, value): one probe per spelling of the handle.
+        counts["author_keys_naming"] = conn.executemany(
+            "DELETE FROM author_keys WHERE kind = 'names' AND value = ?",
+            [
+                (form,)
+                for k in dict.fromkeys(k for _, k in json.loads(pairs))
+                for form in key_forms(k)
+            ],
         ).rowcount
-    if people and _has_table(conn, "people"):
+    if people and has_table(conn, "people"):
         counts["people"] = conn.execute(
             "DELETE FROM people WHERE id IN (SELECT value FROM json_each(?))"
             " AND NOT EXISTS (SELECT 1 FROM person_accounts pa WHERE pa.person_id = people.id)",
             (json.dumps(people),),
         ).rowcount
     return counts
-
-
-def _has_table(conn: sqlite3.Connection, name: str) -> bool:
-    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
-    return found.fetchone() is not None
 
 
 def _forget_hashes(conn: sqlite3.Connection, found: list[sqlite3.Row]) -> int:

@@ -107,6 +107,7 @@ def _confirm(
         "source_type": source_type,
         "handle": handle,
         "only_this_account": only_this_account,
+        "hold_seconds": 0 if choose else context.store.erasure_hold_seconds(),
     }
     found = choose or bool(counts)
     return render(request, "erasure/confirm.html", page, status_code=status_code if found else 404)
