@@ -1,12 +1,16 @@
 """``storage.retention``: mentions published before now − retention are pruned in bounded
 batches with their index rows, leaving opaque tombstones (an old item served again is not
-stored) and the dashboard's rollup counts; authors not seen since go; an audit row says how
-many. The daemon's upkeep runs it at most once a day and counts it in a metric."""
+stored) and the dashboard's rollup counts, which `listener rollups check` and `rebuild` keep
+too; authors not seen since go; an audit row says how many. The daemon's upkeep runs it at
+most once a day and counts it in a metric."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -19,6 +23,7 @@ from listener.metrics import Metrics
 from listener.models import Author
 from listener.service.upkeep import Upkeep
 from listener.store import SQLiteStore, open_store
+from listener.store.people import Account
 from tests.store_helpers import T0, make_mention
 
 SETTINGS = """\
@@ -129,3 +134,36 @@ def test_a_retention_of_0_says_how_to_keep_everything(
 ) -> None:
     with pytest.raises(ConfigError, match=r"at least 1d \(or null to keep everything\)"):
         write_settings(SETTINGS.replace("400d", "0"))
+
+
+def _listener(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "listener.cli.main", *args, "--config", str(settings.config_path)],
+        capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )  # fmt: skip
+
+
+def test_rollups_check_and_rebuild_keep_the_pruned_and_erased_counts(
+    store: SQLiteStore, settings: Settings
+) -> None:
+    """Retention and erasure keep the dashboard's counts; `listener rollups check` counted
+    only live mentions (reporting the kept counts as corruption) and `rebuild` wiped them."""
+    counted = sql(store, "SELECT sum(mentions) FROM rollup_days WHERE brand = ''")
+    hours = sql(store, "SELECT * FROM rollup_hours ORDER BY 1, 2, 3, 4, 5, 6, 7")
+    tags = sql(store, "SELECT * FROM rollup_tag_days ORDER BY 1, 2, 3, 4")
+    store.prune_published_before(T0 + timedelta(days=3), batch=1)
+    store.erase_accounts([Account("rss", "user5")], asked_by="dpo", reason="")
+    assert store.count_mentions() == 4
+    store.close()
+
+    check = _listener(settings, "rollups", "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "rollups match the mentions (and the kept counts of" in check.stdout
+    rebuild = _listener(settings, "rollups", "rebuild")
+    assert rebuild.returncode == 0, rebuild.stderr
+    assert "including the kept counts of 3 pruned or erased mentions" in rebuild.stdout
+    with open_store(settings.storage.sqlite) as reopened:
+        assert sql(reopened, "SELECT sum(mentions) FROM rollup_days WHERE brand = ''") == counted
+        assert sql(reopened, "SELECT * FROM rollup_hours ORDER BY 1, 2, 3, 4, 5, 6, 7") == hours
+        assert sql(reopened, "SELECT * FROM rollup_tag_days ORDER BY 1, 2, 3, 4") == tags

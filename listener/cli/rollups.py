@@ -40,6 +40,12 @@ def rebuild(config_path: str | None) -> None:
     with open_store(_store_path(config_path)) as store:
         rebuilt = rebuild_store_rollups(store)
     click.echo(f"rollups rebuilt: {rebuilt.rows:,} rows in {rebuilt.seconds:.2f} s")
+    if rebuilt.kept:
+        # Retention and erasure delete posts but not their counts: say the recount kept them.
+        click.echo(
+            f"  including the kept counts of {rebuilt.kept:,} pruned or erased mentions"
+            " (docs/privacy.md)"
+        )
 
 
 @rollups.command("check")
@@ -50,7 +56,7 @@ def check(config_path: str | None) -> None:
         # One more than shown, to know whether there are more.
         found = check_store_rollups(store, limit=SHOWN_DIFFERENCES + 1)
     if not found:
-        click.echo("rollups match the mentions")
+        click.echo("rollups match the mentions (and the kept counts of pruned or erased ones)")
         return
     for difference in found[:SHOWN_DIFFERENCES]:
         click.echo(difference.describe())

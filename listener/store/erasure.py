@@ -30,6 +30,7 @@ from listener.store.erasure_rows import (
     rehead_copies_on,
 )
 from listener.store.people import Account
+from listener.store.rollup_rebuild import keep_counts_on
 
 __all__ = ["AuditEntry", "ErasureReport", "ErasureRows", "NothingToErase"]
 
@@ -226,6 +227,7 @@ class ErasureRows:
                         conn, key, (r[1] for r in found)
                     )
                 rehead_copies_on(conn, [r[1] for r in found])
+                keep_counts_on(conn, [r[0] for r in found])
                 conn.execute(
                     "DELETE FROM mentions WHERE seq IN (SELECT value FROM json_each(?))",
                     (json.dumps([r[0] for r in found]),),

@@ -4,7 +4,9 @@ Deleting a mention row removes its index rows by trigger (``mentions_fts`` gets 
 'delete', the letters index its DELETE) and its ``mention_brands``, ``mention_tags``,
 ``complaint_labels``, ``mention_filters`` and every later table keyed by the mention by
 ``ON DELETE CASCADE``. The rollup counts have no DELETE trigger on purpose: an erased
-mention stays counted in the dashboard's figures, which hold no word or name of it.
+mention stays counted in the dashboard's figures, which hold no word or name of it, and
+its counts are recorded in the kept-counts tables so `listener rollups rebuild` and
+`check` add them in (``rollup_rebuild.keep_counts_on``).
 A row keyed by an author, in any table, is keyed ``(source_type, handle_key)`` (the
 store's rule since schema 15), so every such table is found by its columns and swept.
 """
@@ -18,6 +20,7 @@ from collections.abc import Sequence
 from listener.store import erasure_marks
 from listener.store.erasure_alerts import Identity, scrub_alerts_on, words_of
 from listener.store.people_models import handle_key
+from listener.store.rollup_rebuild import keep_counts_on
 
 _TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
 # A mention's author_handle is as the source shows it ("@JaneTube", "jane"): its index is
@@ -114,6 +117,7 @@ def erase_accounts_on(
     if key is not None:
         counts["tombstones"] = erasure_marks.mark_erased_on(conn, key, ids)
     counts["copies_reheaded"] = rehead_copies_on(conn, ids)
+    keep_counts_on(conn, [r[0] for r in found])
     conn.execute(
         "DELETE FROM mentions WHERE seq IN (SELECT value FROM json_each(?))",
         (json.dumps([r[0] for r in found]),),

@@ -4,12 +4,15 @@ The counting rules are written here once, in SQL, and are the definition the inc
 upkeep (``listener.store.rollups``) must agree with: a live mention (``deleted_at IS NULL``)
 counts once under each distinct brand it names and once under ``''`` (all brands), in the
 hour ``substr(published_at, 1, 13)`` and day ``substr(published_at, 1, 10)`` of its stored
-UTC time; its topics and feelings count once each per brand likewise.
+UTC time; its topics and feelings count once each per brand likewise. The counts of mentions
+pruned by retention or erased are kept (``rollup_kept_hours``, ``rollup_kept_tag_hours``,
+schema 20) and added in: the dashboard's history outlives the posts.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -122,12 +125,14 @@ _WHOLE = {
     "tagged_in": "",
     "hours_in": "",
     "tag_join": "mention_tags t JOIN mentions m ON m.id = t.mention_id",
+    "kept_in": " WHERE true",  # an upsert's SELECT needs a WHERE before ON CONFLICT
 }
 _BETWEEN = {
     "tag_join": "mentions m CROSS JOIN mention_tags t ON t.mention_id = m.id",
     "mentions_in": " AND published_at >= :since AND published_at < :until",
     "tagged_in": " AND m.published_at >= :since AND m.published_at < :until",
     "hours_in": " WHERE hour >= :since AND hour < :until",
+    "kept_in": " WHERE hour >= :since AND hour < :until",
 }
 _PAST_ANY_DAY = "\uffff"  # sorts after every date
 _UNIT = {"rollup_hours": "hour", "rollup_days": "day", "rollup_tag_hours": "hour",
@@ -140,6 +145,49 @@ SELECT day FROM (
 """
 
 
+# The counts of pruned and erased mentions (schema 20), added to the recount's hours before
+# the days are summed from them: retention and erasure keep their rollup counts, so the
+# recount must hold them too.
+_ADD_KEPT_HOURS = """
+INSERT INTO {hours} (brand, hour, source, source_type, lang, sentiment, complaint, mentions)
+SELECT brand, hour, source, source_type, lang, sentiment, complaint, mentions
+FROM rollup_kept_hours{kept_in}
+ON CONFLICT DO UPDATE SET mentions = mentions + excluded.mentions
+"""
+_ADD_KEPT_TAG_HOURS = """
+INSERT INTO {tag_hours} (brand, hour, kind, value, mentions)
+SELECT brand, hour, kind, value, mentions FROM rollup_kept_tag_hours{kept_in}
+ON CONFLICT DO UPDATE SET mentions = mentions + excluded.mentions
+"""
+KEPT_TABLES = ("rollup_kept_hours", "rollup_kept_tag_hours")
+# The mentions about to be pruned or erased, by seq (keep_counts_on).
+_LEAVING = {
+    "mentions_in": " AND seq IN (SELECT value FROM json_each(:seqs))",
+    "tagged_in": " AND m.seq IN (SELECT value FROM json_each(:seqs))",
+    "tag_join": "mentions m CROSS JOIN mention_tags t ON t.mention_id = m.id",
+    "hours": "rollup_kept_hours",
+    "tag_hours": "rollup_kept_tag_hours",
+}
+
+
+def _has_kept(conn: sqlite3.Connection) -> bool:
+    # Below schema 20 (the rollups' own migration fills them at 12) there is nothing kept.
+    found = conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)", KEPT_TABLES
+    )
+    return bool(found.fetchone()[0] == len(KEPT_TABLES))
+
+
+def keep_counts_on(conn: sqlite3.Connection, seqs: list[int]) -> None:
+    """Record the rollup counts of the mentions ``seqs`` before retention or erasure deletes
+    them (the rollup tables keep counting them: no DELETE trigger), so a rebuild or check
+    adds them in. Hours only: days are summed from hours. Live mentions only, as counted."""
+    if seqs and _has_kept(conn):
+        params = {"seqs": json.dumps(seqs)}
+        conn.execute(_FILL_HOURS.format(**_LEAVING), params)
+        conn.execute(_FILL_TAG_HOURS.format(**_LEAVING), params)
+
+
 def _fill(
     conn: sqlite3.Connection,
     names: dict[str, str],
@@ -147,7 +195,12 @@ def _fill(
 ) -> None:
     ranges = _WHOLE if between is None else _BETWEEN
     params = {} if between is None else {"since": between[0], "until": between[1]}
+    kept = _has_kept(conn)
     for statement in (_FILL_HOURS, _FILL_DAYS, _FILL_TAG_HOURS, _FILL_TAG_DAYS):
+        if kept and statement is _FILL_DAYS:
+            conn.execute(_ADD_KEPT_HOURS.format(**names, **ranges), params)
+        if kept and statement is _FILL_TAG_DAYS:
+            conn.execute(_ADD_KEPT_TAG_HOURS.format(**names, **ranges), params)
         conn.execute(statement.format(**names, **ranges), params)
 
 
@@ -243,6 +296,17 @@ def _differences(
 class Rebuilt:
     rows: int  # rows in the four tables after the rebuild
     seconds: float  # on the clock
+    kept: int = 0  # pruned or erased mentions whose counts were added in
+
+
+def kept_mentions(conn: sqlite3.Connection) -> int:
+    """How many pruned or erased mentions the kept counts hold (each counts once under '')."""
+    if not _has_kept(conn):
+        return 0
+    found = conn.execute(
+        "SELECT coalesce(sum(mentions), 0) FROM rollup_kept_hours WHERE brand = ''"
+    )
+    return int(found.fetchone()[0])
 
 
 def rebuild_store_rollups(store: SQLiteStore, *, days: int = 7) -> Rebuilt:
@@ -258,8 +322,8 @@ def rebuild_store_rollups(store: SQLiteStore, *, days: int = 7) -> Rebuilt:
         with store._write() as conn:
             rebuild_rollups_between(conn, since, until)
     with store._read() as conn:
-        rows = rollup_rows(conn)
-    return Rebuilt(rows, time.perf_counter() - started)
+        rows, kept = rollup_rows(conn), kept_mentions(conn)
+    return Rebuilt(rows, time.perf_counter() - started, kept)
 
 
 def check_store_rollups(store: SQLiteStore, *, limit: int | None = None) -> list[RollupDifference]:

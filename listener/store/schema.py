@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from listener.store.base import SchemaTooNewError
 from listener.store.letters import LETTERS_MIGRATIONS
 from listener.store.schema_copies import COPIES_MIGRATIONS
-from listener.store.schema_erasure import ERASURE_MIGRATIONS
+from listener.store.schema_erasure import ERASURE_LATE_MIGRATIONS, ERASURE_MIGRATIONS
 from listener.store.schema_people import PEOPLE_LATE_MIGRATIONS, PEOPLE_MIGRATIONS
 from listener.store.schema_scale import SCALE_MIGRATIONS
 from listener.store.schema_stats import STATS_MIGRATIONS
@@ -293,7 +293,7 @@ _V5: tuple[str, ...] = (
 MIGRATIONS: tuple[Migration, ...] = (
     (1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5), *SCALE_MIGRATIONS, *WEB_MIGRATIONS,
     *STATS_MIGRATIONS, *LETTERS_MIGRATIONS, *STREAMS_MIGRATIONS, *PEOPLE_MIGRATIONS,
-    *ERASURE_MIGRATIONS, *COPIES_MIGRATIONS, *PEOPLE_LATE_MIGRATIONS,
+    *ERASURE_MIGRATIONS, *COPIES_MIGRATIONS, *PEOPLE_LATE_MIGRATIONS, *ERASURE_LATE_MIGRATIONS,
 )  # fmt: skip
 
 

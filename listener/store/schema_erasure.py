@@ -35,4 +35,33 @@ _V16: tuple[str, ...] = (
     "CREATE INDEX erasures_at ON erasures(at)",
 )
 
+# Schema 20: the rollup counts of pruned and erased mentions, per hour, so `listener rollups
+# rebuild` and `check` (which count the live mentions) add them in instead of dropping them
+# or calling them corruption (listener.store.rollup_rebuild.keep_counts_on). Days are sums
+# of hours, as the rebuild makes them. Counts pruned or erased before schema 20 are not
+# here: docs/privacy.md says so.
+KEPT_ROLLUPS_SCHEMA = 20
+_V20: tuple[str, ...] = (
+    """CREATE TABLE rollup_kept_hours (
+        brand TEXT NOT NULL COLLATE NOCASE,
+        hour TEXT NOT NULL,
+        source TEXT NOT NULL COLLATE NOCASE,
+        source_type TEXT NOT NULL COLLATE NOCASE,
+        lang TEXT NOT NULL COLLATE NOCASE,
+        sentiment TEXT NOT NULL,
+        complaint INTEGER NOT NULL,
+        mentions INTEGER NOT NULL,
+        PRIMARY KEY (brand, hour, source, source_type, lang, sentiment, complaint)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE rollup_kept_tag_hours (
+        brand TEXT NOT NULL COLLATE NOCASE,
+        hour TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        mentions INTEGER NOT NULL,
+        PRIMARY KEY (brand, hour, kind, value)
+    ) WITHOUT ROWID""",
+)
+
 ERASURE_MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = ((ERASURE_SCHEMA, _V16),)
+ERASURE_LATE_MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = ((KEPT_ROLLUPS_SCHEMA, _V20),)
