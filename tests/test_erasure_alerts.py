@@ -167,3 +167,46 @@ def test_a_digest_drops_the_line_of_an_alert_led_by_an_erased_mention(
         "count": 2,
         "oldest": {"id": mine.id, "title": "[erased]"},
     }
+
+
+def test_a_two_letter_name_and_short_or_common_words_blank_nothing_else(tmp_path: Path) -> None:
+    """'Al' is erased: an unrelated alert saying 'deal' (and 'Al' inside 'Global') survives
+    whole; in the alert holding Al's post, a word of theirs of four letters or more that no
+    one else wrote goes, their short and common words ('fix', 'over') stay."""
+    with open_store(tmp_path / "listener.db") as store:
+        store.insert_mentions([
+            make_mention(1, text="Acme deal is over, fix the quibblesnort", author=Author(
+                handle="al", name="Al")),
+            make_mention(2, text="Acme anvils arrived broken", author=Author(
+                handle="bea", name="Bea Global")),
+            make_mention(3, text="Great Acme deal today", author=Author(handle="cy", name="Cy")),
+        ])  # fmt: skip
+        with store.alert_transaction() as tx:
+            holding = tx.add_alert(
+                NewAlert(
+                    key="incident:acme",
+                    kind=AlertKind.INCIDENT,
+                    rule="spike",
+                    brand="acme",
+                    severity=Severity.HIGH,
+                    title="Acme: 2 mentions (over, fix, quibblesnort)",
+                    created_at=T0 + timedelta(hours=1),
+                    mention_ids=("news:1", "news:2"),
+                    details={"terms": ["over", "fix", "quibblesnort", "broken"]},
+                )
+            )
+            unrelated = tx.add_alert(NewAlert(
+                key="saved:deals:news:3", kind=AlertKind.SAVED_SEARCH, rule="deals",
+                brand="acme", severity=Severity.LOW,
+                title="Saved search deals: Great Acme deal today, Al (Global team)",
+                created_at=T0 + timedelta(hours=1), mention_ids=("news:3",),
+                details={"query": "deal", "matched": ["deal"], "note": "Al says deal"},
+            ))  # fmt: skip
+        assert holding is not None and unrelated is not None
+        before = store.get_alert(unrelated.id)
+        store.erase_accounts([Account("rss", "al")], asked_by="dpo", reason="")
+        _same(before, store.get_alert(unrelated.id))
+        changed = store.get_alert(holding.id)
+        assert changed is not None
+        assert changed.title == "Acme: 2 mentions (over, fix, [erased])"
+        assert changed.details["terms"] == ["over", "fix", "broken"]

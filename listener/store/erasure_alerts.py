@@ -3,10 +3,11 @@
 An alert made only of erased mentions goes whole (its events, deliveries, replies and snooze
 by foreign key). An alert that keeps other mentions loses the erased ones from
 ``alert_mentions`` and from what it says: listed items (example ids, terms, excerpts) that
-quote an erased id, the person's handle or full display name as a whole word, or a word
-found only in their erased posts; those names in its title, values and event details. Its
-drafts change only when its lead mention was erased (they were written to that person): a
-draft naming them goes, and an "erasure" event says so for the alert page.
+quote an erased id, the person's handle or full display name (3+ letters) as a whole word,
+or a word of 4+ letters, not a stopword, found only in their erased posts; those names in
+its title, values and event details. Its drafts change only when its lead mention was
+erased (they were written to that person): a draft naming them goes, and an "erasure"
+event says so for the alert page.
 
 An alert that holds none of the erased mentions (a digest listing complaint alerts by title
 and ``#id``) only loses the listed lines that quote an erased mention or an alert led by
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from listener.query.terms import STOPWORDS
 from listener.store import rows
 
 ERASED_MARK = "[erased]"
@@ -35,6 +37,8 @@ DRAFTS_ERASED = "Drafts removed when the author's data was erased"
 ERASURE_EVENT = "erasure"
 # A name shorter than this is too common a string ("Ed", "Jo") to blank wherever it stands.
 MIN_NAME_CHARS = 3
+# A word of the erased posts is theirs to blank only from this length, and not a stopword.
+MIN_OWN_WORD_CHARS = 4
 _WORD = re.compile(r"\w+", re.UNICODE)
 # A digest's line ends "(#12, new)" and a held item "(#12)": the alert it quotes.
 _ALERT_REF = re.compile(r"\(#(\d+)[,)]")
@@ -215,8 +219,13 @@ def _holding_rules(conn: sqlite3.Connection, who: Identity, kept: list[str]) -> 
         " WHERE id IN (SELECT value FROM json_each(?))",
         (json.dumps(kept),),
     ).fetchall()
-    # Words the remaining mentions also hold are the crowd's, not only this person's.
-    own = set(who.words) - words_of(t for r in found for t in (r[0], r[1]) if t)
+    # Words the remaining mentions also hold are the crowd's, not only this person's; a
+    # short or common word ("fix", "over") says nothing of who wrote it, and blanking it
+    # wrecks the alert's sense.
+    own = {
+        w for w in set(who.words) - words_of(t for r in found for t in (r[0], r[1]) if t)
+        if len(w) >= MIN_OWN_WORD_CHARS and w not in STOPWORDS
+    }  # fmt: skip
     # A name another author of the alert also goes by ("Jordan" beside "Jordan Pike") would
     # blank their text too: such a name is left, the handle and the words still go.
     others = words_of(t for r in found for t in (r[2], r[3]) if t)
