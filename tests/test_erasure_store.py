@@ -123,3 +123,48 @@ def test_a_digest_listing_the_persons_complaint_drops_only_that_line(store: SQLi
     assert kept.details["top_complaints"] == [{"id": 8, "title": theirs}]
     assert kept.details["sections"] == [{"title": "Top complaints", "lines": [theirs]}]
     assert kept.details["complaints"] == 2
+
+
+def test_erasure_clears_saved_searches_delivery_errors_cursors_and_stream_errors(
+    store: SQLiteStore,
+) -> None:
+    """The traces outside mentions and alerts' text: a saved search typed naming the person
+    goes (another stays), the changed alert's delivery error, a cursor at the erased post's
+    native id and a stream error naming them are cleared."""
+    db = Path(store.path)
+    with sqlite3.connect(db) as conn:
+        (native,) = conn.execute("SELECT native_id FROM mentions WHERE id = 'news:1'").fetchone()
+        for name, query in (("Ada watch", "from @Pell_Ada"), ("Pell_Ada", "acme"),
+                            ("Crashes", "crashed OR crash")):  # fmt: skip
+            conn.execute(
+                "INSERT INTO saved_searches VALUES (?, ?, '{}', 'ana', '2026-01-01', 'ana',"
+                " '2026-01-01')",
+                (name, query),
+            )
+        conn.execute(
+            "INSERT INTO deliveries (alert_id, channel, event, key, status, created_at,"
+            " not_before, last_error) VALUES (1, 'hook', 'raised', 'k1', 'failed', '2026-01-01',"
+            " '2026-01-01', 'HTTP 400: bad text \"Hi @Pell_Ada, sorry!\"')"
+        )
+        conn.execute(
+            "INSERT INTO source_state (source, cursor, error_count, items_total, last_new_items)"
+            " VALUES ('news', ?, 0, 0, 0), ('other', ?, 0, 0, 0)",
+            (native, native),
+        )
+        conn.execute(
+            "INSERT INTO stream_health (source, status, updated_at, last_error) VALUES"
+            " ('s1', 'down', '2026-01-01', 'rejected filter for @pell_ada'),"
+            " ('s2', 'down', '2026-01-01', 'HTTP 503')"
+        )
+    conn.close()
+    preview = store.preview_erasure([Account("rss", "Pell_Ada")])
+    report = store.erase_accounts([Account("rss", "Pell_Ada")], asked_by="dpo", reason="")
+    assert report.counts["saved_searches"] == preview["saved_searches"] == 2
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT name FROM saved_searches").fetchall() == [("Crashes",)]
+        assert conn.execute("SELECT last_error FROM deliveries").fetchall() == [(None,)]
+        cursors = conn.execute("SELECT source, cursor FROM source_state ORDER BY source")
+        assert cursors.fetchall() == [("news", None), ("other", native)]
+        errors = conn.execute("SELECT source, last_error FROM stream_health ORDER BY source")
+        assert errors.fetchall() == [("s1", None), ("s2", "HTTP 503")]
+    conn.close()

@@ -22,13 +22,9 @@ from datetime import UTC, datetime
 
 from listener.store import erasure_marks, rows
 from listener.store.base import StoreError
+from listener.store.erasure_marks import has_table
 from listener.store.erasure_preview import preview_on
-from listener.store.erasure_rows import (
-    delete_author_keyed_on,
-    erase_accounts_on,
-    has_table,
-    rehead_copies_on,
-)
+from listener.store.erasure_rows import delete_author_keyed_on, erase_accounts_on, rehead_copies_on
 from listener.store.people import Account
 from listener.store.rollup_rebuild import keep_counts_on
 

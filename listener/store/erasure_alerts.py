@@ -153,9 +153,13 @@ class _Rules:
         return value
 
 
-def scrub_alerts_on(conn: sqlite3.Connection, who: Identity) -> dict[str, int]:
+def scrub_alerts_on(
+    conn: sqlite3.Connection, who: Identity, changed: set[int] | None = None
+) -> dict[str, int]:
     """Delete or rewrite the alerts holding ``who.mention_ids`` and the lines of other
-    alerts that quote them; return counts by kind."""
+    alerts that quote them; return counts by kind, and add the changed alerts' ids to
+    ``changed``."""
+    changed = set() if changed is None else changed
     counts = {"alerts_deleted": 0, "alerts_changed": 0, "drafts_removed": 0}
     ids = json.dumps(sorted(who.mention_ids))
     holding = conn.execute(
@@ -190,11 +194,13 @@ def scrub_alerts_on(conn: sqlite3.Connection, who: Identity) -> dict[str, int]:
         rules = _holding_rules(conn, who, kept)
         counts["drafts_removed"] += _rewrite(conn, alert_id, rules, lead_erased=alert_id in led)
         counts["alerts_changed"] += 1
+        changed.add(alert_id)
     done = {a for a, _ in holding}
     quoting = _Rules(who, names=(), own_words=set(), handles_need_at=True, led_alerts=led)
     for (alert_id,) in conn.execute(_QUOTING, (json.dumps(sorted(_needles(who))), since)):
         if alert_id not in done and _rewrite_lists(conn, alert_id, quoting):
             counts["alerts_changed"] += 1
+            changed.add(alert_id)
     return {k: v for k, v in counts.items() if v}
 
 

@@ -19,6 +19,13 @@ _SELECT_KEY = "SELECT key FROM erasure_key WHERE id = 1"
 _ANY_MARK = "SELECT 1 FROM erased_ids LIMIT 1"
 
 
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    """Whether the store has table ``name`` (the erasure modules' one check: a store held at
+    an older schema in tests lacks later tables)."""
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+    return found.fetchone() is not None
+
+
 def store_key_on(conn: sqlite3.Connection) -> bytes | None:
     """The store's tombstone key; None for a store held below schema 16 (tests make such)."""
     try:

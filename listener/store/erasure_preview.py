@@ -14,14 +14,16 @@ import json
 import sqlite3
 from collections.abc import Sequence
 
+from listener.store.erasure_marks import has_table
 from listener.store.erasure_rows import (
     account_keys,
     author_keyed_tables,
-    has_table,
+    handles_and_names_on,
     key_forms,
     keyed_params,
     mentions_of_on,
 )
+from listener.store.erasure_traces import saved_searches_naming
 
 
 def preview_on(
@@ -54,6 +56,8 @@ def preview_on(
             " AND id NOT IN (SELECT value FROM json_each(?1))",
             (ids,),
         )
+    handles, names = handles_and_names_on(conn, keys, found)
+    counts["saved_searches"] = len(saved_searches_naming(conn, handles, names))
     keyed = author_keyed_tables(conn)
     for table in keyed:
         counts[table] = _sum(

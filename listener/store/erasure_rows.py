@@ -19,6 +19,8 @@ from collections.abc import Sequence
 
 from listener.store import erasure_marks
 from listener.store.erasure_alerts import Identity, scrub_alerts_on, words_of
+from listener.store.erasure_marks import has_table
+from listener.store.erasure_traces import erase_traces_on
 from listener.store.people_models import handle_key
 from listener.store.rollup_rebuild import keep_counts_on
 
@@ -26,8 +28,8 @@ _TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE
 # A mention's author_handle is as the source shows it ("@JaneTube", "jane"): its index is
 # (source_type, author_handle NOCASE), so each spelling is a point lookup, never a scan.
 MENTIONS_OF = (
-    "SELECT seq, id, title, body, author_handle, author_name, brands, content_hash"
-    " FROM mentions WHERE source_type = ? AND author_handle = ? COLLATE NOCASE"
+    "SELECT seq, id, title, body, author_handle, author_name, brands, content_hash, source,"
+    " native_id FROM mentions WHERE source_type = ? AND author_handle = ? COLLATE NOCASE"
 )
 
 
@@ -46,11 +48,6 @@ def keyed_params(keys: Sequence[tuple[str, str]]) -> list[tuple[str, str, str]]:
     """Parameters of ``source_type = ? AND handle_key IN (?, ?)``: the key's two spellings,
     so a table's primary key (source_type, handle_key) serves the lookup."""
     return [(t, *key_forms(k)) for t, k in keys]
-
-
-def has_table(conn: sqlite3.Connection, name: str) -> bool:
-    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
-    return found.fetchone() is not None
 
 
 def mentions_of_on(
@@ -91,23 +88,23 @@ def erase_accounts_on(
     keys = account_keys(accounts)
     pairs = json.dumps([[t, k] for t, k in keys])
     found = mentions_of_on(conn, accounts)
-    names = {str(r[5]).casefold().strip() for r in found if r[5]}
-    for params in keyed_params(keys):
-        for (name,) in conn.execute(
-            "SELECT name FROM authors WHERE source_type = ? AND handle_key IN (?, ?)"
-            " AND name IS NOT NULL",
-            params,
-        ):
-            names.add(str(name).casefold().strip())
+    handles, names = handles_and_names_on(conn, keys, found)
     ids = [r[1] for r in found]
     who = Identity(
         mention_ids=frozenset(ids),
-        handles=frozenset({k for _, k in keys} | {handle_key(str(r[4])) for r in found if r[4]}),
-        names=frozenset(n for n in names if n),
+        handles=handles,
+        names=names,
         words=frozenset(words_of(t for r in found for t in (r[2], r[3]))),
     )
     counts: dict[str, int] = {"mentions": len(ids)}
-    counts.update(scrub_alerts_on(conn, who))
+    changed: set[int] = set()
+    counts.update(scrub_alerts_on(conn, who, changed))
+    counts.update(
+        erase_traces_on(
+            conn, handles=who.handles, names=who.names, changed_alerts=sorted(changed),
+            native_ids=[(r[8], r[9]) for r in found],
+        )
+    )  # fmt: skip
     counts["open_alert_links"] = conn.executemany(
         "DELETE FROM open_alert_authors WHERE source_type = ? AND handle IN (?, ?)",
         keyed_params(keys),
@@ -126,6 +123,23 @@ def erase_accounts_on(
     counts.update(delete_author_keyed_on(conn, keys))
     counts.update(_person_rows_on(conn, pairs, people))
     return {k: v for k, v in counts.items() if v}
+
+
+def handles_and_names_on(
+    conn: sqlite3.Connection, keys: Sequence[tuple[str, str]], found: Sequence[sqlite3.Row]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The person's handle keys and display names (case-folded): of the accounts, their
+    mentions (``MENTIONS_OF`` rows) and their author rows."""
+    names = {str(r[5]).casefold().strip() for r in found if r[5]}
+    for params in keyed_params(keys):
+        for (name,) in conn.execute(
+            "SELECT name FROM authors WHERE source_type = ? AND handle_key IN (?, ?)"
+            " AND name IS NOT NULL",
+            params,
+        ):
+            names.add(str(name).casefold().strip())
+    handles = {k for _, k in keys} | {handle_key(str(r[4])) for r in found if r[4]}
+    return frozenset(handles), frozenset(n for n in names if n)
 
 
 def delete_author_keyed_on(
