@@ -155,3 +155,25 @@ def test_at_a_terminal_the_reason_is_asked_for(config: Path) -> None:
     code, audit = run(config, "--audit")
     assert code == 0
     assert "reason: ticket 5" in audit
+
+
+def test_an_account_settings_lists_is_refused_with_its_line_unless_forced(
+    write_settings: Callable[[str], Settings], config: Path
+) -> None:
+    """settings.yaml's people: are synced into the store at each start, so erasing one brings
+    them back; alerts.authors keeps their handle. Remove them there first (or --force)."""
+    config.write_text(
+        SETTINGS + "people:\n  - name: Quill Fox\n    accounts: ['x:@quill_fox']\n"
+        "alerts:\n  authors:\n    - {handle: '@Quill_Fox', source_type: x, tags: [vip]}\n",
+        encoding="utf-8",
+    )
+    code, out = run(config, "--author", "quill_fox", "--source", "x_stream", "--yes")
+    assert code == 2, out
+    assert (
+        "settings.yaml lists them: people: Quill Fox (line 8); alerts.authors: @quill_fox (line 11)"
+    ) in out
+    assert "Remove them from settings.yaml first" in out and "--force" in out
+    assert ids(config) == ["x-api:1", "x-api:3", "x-live:2"]
+    code, out = run(config, "--author", "quill_fox", "--source", "x", "--yes", "--force")
+    assert code == 0, out
+    assert ids(config) == ["x-api:3"]

@@ -175,3 +175,26 @@ def test_a_linked_account_offers_the_whole_person_first(web_server: Serve) -> No
         assert done.status_code == 200
     assert running.store.get_mention("news:1") is None
     assert running.store.get_mention("news:3") is not None
+
+
+def test_a_person_settings_lists_is_not_erased_from_the_web(web_server: Serve) -> None:
+    """The daemon syncs settings.yaml's people: at each start, which would bring them back:
+    the confirm page and the form say to remove them there first (line N)."""
+    running = web_server(
+        "brands:\n  - name: Acme\n    query: acme\nstorage:\n  sqlite: {db}\n"
+        "people:\n  - name: Ada Pell\n    accounts: ['rss:@Pell_Ada']\n"
+    )
+    running.store.insert_mentions([make_mention(1, author=Author(handle="Pell_Ada", name="A"))])
+    with signed_in(running, "ana", "admin") as c:
+        confirm = c.get("/erase/author/rss/Pell_Ada?only=1")
+        assert confirm.status_code == 409
+        assert 'id="erase-listed"' in confirm.text
+        assert "<li>people: Ada Pell (line 8)</li>" in confirm.text
+        assert 'action="/erase"' not in confirm.text
+        posted = c.post(
+            "/erase",
+            data={"source_type": "rss", "handle": "Pell_Ada", "only_this_account": "true",
+                  "csrf_token": c.cookies[CSRF_COOKIE]},
+        )  # fmt: skip
+        assert posted.status_code == 409
+    assert running.store.get_mention("news:1") is not None

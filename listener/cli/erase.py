@@ -7,8 +7,10 @@ person and all their accounts. An account linked to a person is refused unless
 request to erase someone is about all of them. Whose data and the counts are shown first
 and asked about, with the reason when none was given at a terminal (``--yes`` skips both,
 for scripts); the audit keeps who asked, when, the reason and the counts, never the handle,
-name or words. ``--audit`` lists it. Exit codes: 0 erased (or listed), 1 nothing matched
-(or declined), 2 bad usage or settings.
+name or words. ``--audit`` lists it. An account settings.yaml lists (``people:``,
+``alerts.authors``) is refused with the entry's line unless ``--force``: the daemon syncs
+``people:`` into the store at each start, which would bring the person back. Exit codes: 0
+erased (or listed), 1 nothing matched (or declined), 2 bad usage, settings, or listed.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import sys
 import click
 
 from listener.cli.common import config_option, load_or_exit
+from listener.config.listed import listed_in_settings
 from listener.sources.registry import same_network_types, source_types
 from listener.store import SQLiteStore, open_store
 from listener.store.erasure import ErasureReport, NothingToErase, accounts_of
@@ -68,6 +71,11 @@ def _ask_reason() -> str:
 )
 @click.option("--asked-by", default=None, help="Who asked (default: the OS user).")
 @click.option("--yes", is_flag=True, help="Do not ask before erasing.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Erase though settings.yaml lists them (people: brings them back at the next start).",
+)
 @click.option("--audit", "show_audit", is_flag=True, help="List the erasures made so far.")
 @config_option
 def erase(
@@ -78,6 +86,7 @@ def erase(
     only_this_account: bool,
     asked_by: str | None,
     yes: bool,
+    force: bool,
     show_audit: bool,
     config_path: str | None,
 ) -> None:
@@ -125,6 +134,15 @@ def erase(
                 )
             ]
             person = store.get_person(person_id or 0)
+        listed = listed_in_settings(settings, [(a.source_type, a.handle) for a in accounts])
+        if listed and not force:
+            click.echo(
+                "settings.yaml lists them: " + "; ".join(x.describe() for x in listed)
+                + ". Remove them from settings.yaml first (people: would bring them back at the"
+                " next start), or add --force",
+                err=True,
+            )  # fmt: skip
+            sys.exit(2)
         counts = store.preview_erasure(accounts, person_id=person_id)
         if not counts:
             click.echo("nothing matched: no mention, author or person to erase", err=True)

@@ -19,6 +19,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
+from listener.config.listed import Listing, listed_in_settings
 from listener.sources.registry import same_network_types, source_types
 from listener.store import erasure_words
 from listener.store.erasure import AuditEntry, NothingToErase, accounts_of
@@ -97,7 +98,11 @@ def _confirm(
     # A linked account offers the person first: a request to erase someone is about all
     # their accounts, and the page says whose erasure it is.
     choose = whose.person is not None and not only_this_account
-    counts = {} if choose else context.store.preview_erasure(accounts, person_id=person_id)
+    # Settings people come back at the next start: their entry goes first (CLI: --force).
+    listed = [] if choose else _listed(context, accounts)
+    counts = (
+        {} if choose or listed else context.store.preview_erasure(accounts, person_id=person_id)
+    )
     page = {
         "whose": whose,
         "choose": choose,
@@ -107,10 +112,16 @@ def _confirm(
         "source_type": source_type,
         "handle": handle,
         "only_this_account": only_this_account,
-        "hold_seconds": 0 if choose else context.store.erasure_hold_seconds(),
+        "hold_seconds": 0 if choose or listed else context.store.erasure_hold_seconds(),
+        "listed": [x.describe() for x in listed],
     }
-    found = choose or bool(counts)
-    return render(request, "erasure/confirm.html", page, status_code=status_code if found else 404)
+    found = choose or bool(counts) or bool(listed)
+    code = 409 if listed else status_code if found else 404
+    return render(request, "erasure/confirm.html", page, status_code=code)
+
+
+def _listed(context: WebContext, accounts: list[Account]) -> list[Listing]:
+    return listed_in_settings(context.settings, [(a.source_type, a.handle) for a in accounts])
 
 
 @router.get("/erase/author/{source_type}/{handle:path}", response_class=HTMLResponse)
@@ -152,6 +163,12 @@ def erase(
     try:
         if person_id is not None:
             accounts = _network_accounts(context.store.accounts_of_person(person_id))
+            if _listed(context, accounts):
+                person = context.store.get_person(person_id)
+                return _confirm(
+                    request, context, accounts, _whose_person(person, person_id),
+                    person_id=person_id,
+                )  # fmt: skip
             report = context.store.erase_person(
                 person_id, asked_by=who.name, reason=reason, accounts=accounts
             )
@@ -163,6 +180,11 @@ def erase(
                 return _confirm(
                     request, context, accounts, whose, person_id=None, source_type=source_type,
                     handle=handle, status_code=409,
+                )  # fmt: skip
+            if _listed(context, accounts):
+                return _confirm(
+                    request, context, accounts, whose, person_id=None, source_type=source_type,
+                    handle=handle, only_this_account=only_this_account,
                 )  # fmt: skip
             report = context.store.erase_accounts(accounts, asked_by=who.name, reason=reason)
         else:
