@@ -15,6 +15,7 @@ from listener.models import AlertKind, Author, ReplyDraft, Severity
 from listener.store import SQLiteStore, open_store
 from listener.store.alert_contract import NewAlert
 from listener.store.erasure import NothingToErase
+from listener.store.erasure_words import counts_line
 from listener.store.people import Account
 from tests.store_helpers import T0, make_mention
 
@@ -160,6 +161,7 @@ def test_erasure_clears_saved_searches_delivery_errors_cursors_and_stream_errors
     preview = store.preview_erasure([Account("rss", "Pell_Ada")])
     report = store.erase_accounts([Account("rss", "Pell_Ada")], asked_by="dpo", reason="")
     assert report.counts["saved_searches"] == preview["saved_searches"] == 2
+    assert "2 saved searches naming them" in counts_line(report.counts)
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT name FROM saved_searches").fetchall() == [("Crashes",)]
         assert conn.execute("SELECT last_error FROM deliveries").fetchall() == [(None,)]

@@ -23,6 +23,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "content_hashes": ("exact-copy hash", "exact-copy hashes"),
     "copies_reheaded": ("near-copy given a new head", "near-copies given a new head"),
     "open_alert_links": ("open-alert link", "open-alert links"),
+    "saved_searches": ("saved search naming them", "saved searches naming them"),
+    "person_suggestions": ("people suggestion", "people suggestions"),
     "tombstones": ("opaque tombstone", "opaque tombstones"),
 }
 
