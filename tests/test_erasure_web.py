@@ -59,7 +59,10 @@ def test_an_admin_erases_an_author_through_the_confirm_page(web_server: Serve) -
         form = {"source_type": "rss", "handle": "Pell_Ada", "reason": "ticket 9"}
         assert c.post("/erase", data=form).status_code == 403  # no CSRF token
         assert running.store.get_mention("news:1") is not None
-        done = c.post("/erase", data={**form, "csrf_token": c.cookies[CSRF_COOKIE]})
+        posted = c.post("/erase", data={**form, "csrf_token": c.cookies[CSRF_COOKIE]})
+        # Post/redirect/get: the done page is a GET, so a refresh cannot post the form again.
+        assert posted.status_code == 303 and posted.headers["location"] == "/admin/erasures/1"
+        done = c.get("/admin/erasures/1")
         assert done.status_code == 200
         assert "Audit #1" in done.text and "by ana" in done.text and "ticket 9" in done.text
         assert running.store.get_mention("news:1") is None
@@ -95,9 +98,11 @@ def test_an_admin_erases_a_person_from_the_person_page(web_server: Serve) -> Non
         assert f'href="/erase/person/{person.id}"' in page.text
         confirm = c.get(f"/erase/person/{person.id}")
         assert "2 mentions" in confirm.text and "1 person record" in confirm.text
-        done = c.post(
+        posted = c.post(
             "/erase", data={"person_id": str(person.id), "csrf_token": c.cookies[CSRF_COOKIE]}
         )
+        assert posted.status_code == 303
+        done = c.get(posted.headers["location"])
         assert done.status_code == 200 and "person erased by ana" in done.text
     assert running.store.count_mentions() == 0
     assert running.store.get_person(person.id) is None
@@ -172,7 +177,7 @@ def test_a_linked_account_offers_the_whole_person_first(web_server: Serve) -> No
         assert 'name="only_this_account" value="true"' in only.text
         form = {"source_type": "rss", "handle": "Pell_Ada", "only_this_account": "true"}
         done = c.post("/erase", data={**form, "csrf_token": token})
-        assert done.status_code == 200
+        assert done.status_code == 303
     assert running.store.get_mention("news:1") is None
     assert running.store.get_mention("news:3") is not None
 
@@ -198,3 +203,24 @@ def test_a_person_settings_lists_is_not_erased_from_the_web(web_server: Serve) -
         )  # fmt: skip
         assert posted.status_code == 409
     assert running.store.get_mention("news:1") is not None
+
+
+def test_the_done_page_is_a_get_of_the_audit_row(web_server: Serve) -> None:
+    running = seeded(web_server)
+    accounts.add_user(running.store, "aggie", "agent", PASSWORD, running.context.clock())
+    with signed_in(running, "ana", "admin") as c:
+        form = {"source_type": "rss", "handle": "bob", "reason": "ticket 4",
+                "csrf_token": c.cookies[CSRF_COOKIE]}  # fmt: skip
+        posted = c.post("/erase", data=form)
+        assert posted.status_code == 303
+        where = posted.headers["location"]
+        assert where == "/admin/erasures/1"
+        # A refresh is this GET, again: the same done text, and nothing erased twice.
+        first, again = c.get(where), c.get(where)
+        assert first.status_code == again.status_code == 200
+        assert 'id="erase-done"' in first.text and "ticket 4" in first.text
+        assert "1 mention. Left: 1 opaque tombstone." in again.text
+        assert len(running.store.erasure_audit()) == 1
+        assert c.get("/admin/erasures/2").status_code == 404
+    with signed_in(running, "aggie", "agent") as c:
+        assert c.get("/admin/erasures/1").status_code == 403

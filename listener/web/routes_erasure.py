@@ -1,7 +1,8 @@
 """Erasure for admins (issue 18): "Erase this person's data" on the author and person pages
 leads to ``/erase/author/{type}/{handle}`` or ``/erase/person/{id}``, a page saying whose data
 (name, accounts) and the counts of what will go, with Cancel; its form posts (CSRF-checked as
-every form) to ``/erase``, which erases and shows the audit line. ``/admin/erasures`` lists
+every form) to ``/erase``, which erases and redirects (303) to the audit line's page
+``/admin/erasures/{id}``. ``/admin/erasures`` lists
 the audit. Everyone else gets 403.
 
 An author is erased on every type of its network, as the CLI does (``listener erase``). An
@@ -17,7 +18,7 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from listener.config.listed import Listing, listed_in_settings
 from listener.sources.registry import same_network_types, source_types
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 Context = Annotated[WebContext, Depends(context_of)]
 Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
 MAX_FIELD = 1024
+MAX_AUDIT = 500  # rows /admin/erasures lists, and reaches by id
 
 
 def _author_accounts(source_type: str, handle: str) -> list[Account]:
@@ -159,7 +161,7 @@ def erase(
     handle: Annotated[str, Form(max_length=MAX_FIELD)] = "",
     person_id: Annotated[int | None, Form()] = None,
     only_this_account: Annotated[bool, Form()] = False,
-) -> HTMLResponse:
+) -> Response:
     try:
         if person_id is not None:
             accounts = _network_accounts(context.store.accounts_of_person(person_id))
@@ -191,8 +193,18 @@ def erase(
             raise HTTPException(status_code=422, detail="say whose data: an author or a person")
     except NothingToErase:
         return render(request, "erasure/done.html", {"entry": None}, status_code=404)
-    (entry,) = [e for e in context.store.erasure_audit(limit=20) if e.id == report.audit_id]
-    return render(request, "erasure/done.html", _shown_entry(context, entry))
+    # Post/redirect/get: a refresh of the done page reloads it rather than offering to post
+    # the erasure again.
+    return RedirectResponse(f"/admin/erasures/{report.audit_id}", status_code=303)
+
+
+@router.get("/admin/erasures/{audit_id}", response_class=HTMLResponse)
+def erased(audit_id: int, request: Request, context: Context, _who: Admin) -> HTMLResponse:
+    """One audit row as the done page says it: where an erasure's form lands."""
+    found = [e for e in context.store.erasure_audit(limit=MAX_AUDIT) if e.id == audit_id]
+    if not found:
+        raise HTTPException(status_code=404, detail=f"no erasure #{audit_id}")
+    return render(request, "erasure/done.html", _shown_entry(context, found[0]))
 
 
 def _shown_entry(context: WebContext, entry: AuditEntry) -> dict[str, object]:
@@ -206,7 +218,7 @@ def _shown_entry(context: WebContext, entry: AuditEntry) -> dict[str, object]:
 
 @router.get("/admin/erasures", response_class=HTMLResponse)
 def audit(request: Request, context: Context, _who: Admin) -> HTMLResponse:
-    entries = context.store.erasure_audit(limit=500)
+    entries = context.store.erasure_audit(limit=MAX_AUDIT)
     lines = {e.id: erasure_words.counts_line(e.counts) for e in entries}
     return render(
         request,
