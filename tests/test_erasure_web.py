@@ -207,7 +207,6 @@ def test_a_person_settings_lists_is_not_erased_from_the_web(web_server: Serve) -
 
 def test_the_done_page_is_a_get_of_the_audit_row(web_server: Serve) -> None:
     running = seeded(web_server)
-    accounts.add_user(running.store, "aggie", "agent", PASSWORD, running.context.clock())
     with signed_in(running, "ana", "admin") as c:
         form = {"source_type": "rss", "handle": "bob", "reason": "ticket 4",
                 "csrf_token": c.cookies[CSRF_COOKIE]}  # fmt: skip
