@@ -51,7 +51,7 @@ def test_an_admin_erases_an_author_through_the_confirm_page(web_server: Serve) -
     with signed_in(running, "ana", "admin") as c:
         author = c.get("/authors/rss/Pell_Ada")
         assert author.status_code == 200
-        assert 'href="/erase/author/rss/Pell_Ada"' in author.text
+        assert 'href="/erase/author/rss/Pell_Ada?back=/authors/rss/Pell_Ada"' in author.text
         confirm = c.get("/erase/author/rss/Pell_Ada")
         assert confirm.status_code == 200
         # Plurals agree ("1 mention", not "1 mentions"): the trial of issue 18.
@@ -95,7 +95,8 @@ def test_an_admin_erases_a_person_from_the_person_page(web_server: Serve) -> Non
     with signed_in(running, "ana", "admin") as c:
         page = c.get(f"/people/{person.id}")
         assert page.status_code == 200
-        assert f'href="/erase/person/{person.id}"' in page.text
+        assert f'href="/erase/person/{person.id}?back=/people/{person.id}"' in page.text
+        assert "Erase this person's data (all 2 accounts)<" in page.text
         confirm = c.get(f"/erase/person/{person.id}")
         assert "2 mentions" in confirm.text and "1 person record" in confirm.text
         posted = c.post(
@@ -160,8 +161,15 @@ def test_a_linked_account_offers_the_whole_person_first(web_server: Serve) -> No
     )
     with signed_in(running, "ana", "admin") as c:
         author = c.get("/authors/rss/Pell_Ada").text
-        assert f'href="/erase/person/{person.id}">Erase this person (all 2 accounts)' in author
-        assert 'href="/erase/author/rss/Pell_Ada?only=1">Erase only this account' in author
+        # One wording on the author and person pages, and the link says where it came from.
+        assert (
+            f'href="/erase/person/{person.id}?back=/authors/rss/Pell_Ada">'
+            "Erase this person's data (all 2 accounts)"
+        ) in author
+        assert (
+            'href="/erase/author/rss/Pell_Ada?only=1&amp;back=/authors/rss/Pell_Ada">'
+            "Erase only this account"
+        ) in author
         choose = c.get("/erase/author/rss/Pell_Ada")
         assert choose.status_code == 200
         assert f"person #{person.id} (Ada Pell)</a>, with 2 accounts" in choose.text
@@ -223,3 +231,37 @@ def test_the_done_page_is_a_get_of_the_audit_row(web_server: Serve) -> None:
         assert c.get("/admin/erasures/2").status_code == 404
     with signed_in(running, "aggie", "agent") as c:
         assert c.get("/admin/erasures/1").status_code == 403
+
+
+def test_cancel_returns_to_the_page_the_erasure_was_opened_from(web_server: Serve) -> None:
+    running = seeded(web_server)
+    person = running.store.link_accounts(
+        [Account("rss", "Pell_Ada"), Account("rss", "bob")], by="ana", name="Ada Pell"
+    )
+    cancel = 'id="erase-cancel">Cancel</a>'
+    with signed_in(running, "ana", "admin") as c:
+        author = c.get("/authors/rss/Pell_Ada").text
+        opened = author.split('class="erase-box"')[1].split('href="')[1].split('"')[0]
+        assert opened == f"/erase/person/{person.id}?back=/authors/rss/Pell_Ada"
+        confirm = c.get(opened.replace("&amp;", "&"))
+        assert confirm.status_code == 200
+        # Before: Cancel went to /people/1, a page the user never opened.
+        assert f'href="/authors/rss/Pell_Ada" {cancel}' in confirm.text
+        assert 'name="back" value="/authors/rss/Pell_Ada"' in confirm.text
+        # The choice page passes its own origin on to both of its ways.
+        choose = c.get("/erase/author/rss/Pell_Ada?back=/inbox%3Fq%3Dada").text
+        assert f'href="/inbox?q=ada" {cancel}' in choose
+        assert f'href="/erase/person/{person.id}?back=/inbox%3Fq%3Dada"' in choose
+        # Not a path of this app: Cancel goes to the page of whose data it is.
+        for away in (
+            "https://evil.example/",
+            "//evil.example/x",
+            "/\\evil.example",
+            "javascript:x",
+        ):
+            page = c.get(f"/erase/person/{person.id}", params={"back": away}).text
+            assert f'href="/people/{person.id}" {cancel}' in page
+            assert "evil" not in page.split('id="erase-cancel"')[0].split("<form")[-1]
+        plain = c.get(f"/erase/person/{person.id}").text
+        assert f'href="/people/{person.id}" {cancel}' in plain
+    assert running.store.get_mention("news:1") is not None

@@ -13,7 +13,7 @@ account linked to a person offers the person's erasure first; the account alone 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated
 from urllib.parse import quote
 
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 Context = Annotated[WebContext, Depends(context_of)]
 Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
 MAX_FIELD = 1024
+MAX_BACK = 1000  # as the people forms' back field
 MAX_AUDIT = 500  # rows /admin/erasures lists, and reaches by id
 
 
@@ -62,6 +63,15 @@ class _Whose:
     accounts: list[str]
     page: str  # where Cancel goes back to
     person: Person | None = None  # for an author linked to a person
+
+
+def _came_from(whose: _Whose, back: str) -> _Whose:
+    """Cancel goes back to ``back`` when it is a path of this app (the page the user came
+    from, e.g. the author page that offered the person's erasure), else to ``whose.page``: a
+    query value is the client's word, and an absolute or scheme-relative URL would send the
+    browser away."""
+    local = back.startswith("/") and not back.startswith(("//", "/\\"))
+    return replace(whose, page=back) if local else whose
 
 
 def _whose_author(context: WebContext, source_type: str, handle: str) -> _Whose:
@@ -134,21 +144,28 @@ def confirm_author(
     context: Context,
     _who: Admin,
     only: Annotated[bool, Query()] = False,
+    back: Annotated[str, Query(max_length=MAX_BACK)] = "",
 ) -> HTMLResponse:
     accounts = _author_accounts(source_type, handle)
+    whose = _came_from(_whose_author(context, source_type, handle), back)
     return _confirm(
-        request, context, accounts, _whose_author(context, source_type, handle),
+        request, context, accounts, whose,
         person_id=None, source_type=source_type, handle=handle, only_this_account=only,
     )  # fmt: skip
 
 
 @router.get("/erase/person/{person_id}", response_class=HTMLResponse)
-def confirm_person(person_id: int, request: Request, context: Context, _who: Admin) -> HTMLResponse:
+def confirm_person(
+    person_id: int,
+    request: Request,
+    context: Context,
+    _who: Admin,
+    back: Annotated[str, Query(max_length=MAX_BACK)] = "",
+) -> HTMLResponse:
     person = context.store.get_person(person_id)
     accounts = _network_accounts(context.store.accounts_of_person(person_id))
-    return _confirm(
-        request, context, accounts, _whose_person(person, person_id), person_id=person_id
-    )
+    whose = _came_from(_whose_person(person, person_id), back)
+    return _confirm(request, context, accounts, whose, person_id=person_id)
 
 
 @router.post("/erase", response_class=HTMLResponse)
@@ -161,6 +178,7 @@ def erase(
     handle: Annotated[str, Form(max_length=MAX_FIELD)] = "",
     person_id: Annotated[int | None, Form()] = None,
     only_this_account: Annotated[bool, Form()] = False,
+    back: Annotated[str, Form(max_length=MAX_BACK)] = "",
 ) -> Response:
     try:
         if person_id is not None:
@@ -168,7 +186,7 @@ def erase(
             if _listed(context, accounts):
                 person = context.store.get_person(person_id)
                 return _confirm(
-                    request, context, accounts, _whose_person(person, person_id),
+                    request, context, accounts, _came_from(_whose_person(person, person_id), back),
                     person_id=person_id,
                 )  # fmt: skip
             report = context.store.erase_person(
@@ -176,7 +194,7 @@ def erase(
             )
         elif source_type and handle:
             accounts = _author_accounts(source_type, handle)
-            whose = _whose_author(context, source_type, handle)
+            whose = _came_from(_whose_author(context, source_type, handle), back)
             if whose.person is not None and not only_this_account:
                 # Never one account of a person by a stale or hand-made form: ask again.
                 return _confirm(
