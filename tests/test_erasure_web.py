@@ -4,6 +4,8 @@ POST and the audit line; /admin/erasures lists the audit; anyone else gets 403."
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -265,3 +267,42 @@ def test_cancel_returns_to_the_page_the_erasure_was_opened_from(web_server: Serv
         plain = c.get(f"/erase/person/{person.id}").text
         assert f'href="/people/{person.id}" {cancel}' in plain
     assert running.store.get_mention("news:1") is not None
+
+
+def listed(page: str, anchor: str) -> list[str]:
+    found = re.findall(r"<li>([^<]*)</li>", page.split(anchor)[1].split("</ul>")[0])
+    return [html.unescape(line) for line in found]
+
+
+def test_the_preview_and_the_record_say_the_same_kinds_in_plain_words(
+    web_server: Serve,
+) -> None:
+    running = web_server()
+    # One profile names the other account: its 'names' detail is theirs, erased with them.
+    running.store.insert_mentions(
+        [
+            make_mention(1, source_type="mastodon", author=Author(
+                handle="jpike", name="Jordan Pike", bio="also @jordan_p@lemmy.test")),
+            make_mention(2, source_type="lemmy", author=Author(
+                handle="jordan_p@lemmy.test", name="Jordan P")),
+        ]
+    )  # fmt: skip
+    person = running.store.link_accounts(
+        [Account("mastodon", "jpike"), Account("lemmy", "jordan_p@lemmy.test")],
+        by="ana", name="Jordan Pike",
+    )  # fmt: skip
+    with signed_in(running, "ana", "admin") as c:
+        confirm = c.get(f"/erase/person/{person.id}")
+        assert confirm.status_code == 200
+        preview = listed(confirm.text, 'id="erase-counts"')
+        posted = c.post(
+            "/erase", data={"person_id": str(person.id), "csrf_token": c.cookies[CSRF_COOKIE]}
+        )
+        done = c.get(posted.headers["location"]).text
+    removed = html.unescape(done.split("Removed: ")[1].split(".")[0]).split(", ")
+    # Before: the preview listed '1 profile key naming them' (their own), the record did not.
+    assert preview == removed
+    assert "1 person record" in preview and "2 mentions" in preview
+    assert any("fingerprints of their posts' words" in line for line in preview)
+    for jargon in ("profile key", "hash", "people suggestion", "person link", "naming them"):
+        assert not any(jargon in line for line in preview), jargon

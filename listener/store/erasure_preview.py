@@ -96,10 +96,15 @@ def _person_rows(
             (pairs,),
         )
     if has_table(conn, "author_keys"):
+        # Only other profiles' keys: the erased accounts' own 'names' key is counted with
+        # their author-keyed rows, which the erasure deletes first (as its record says).
+        own = json.dumps([[t, f] for t, k in keys for f in key_forms(k)])
         counts["author_keys_naming"] = _sum(
             conn,
-            "SELECT count(*) FROM author_keys WHERE kind = 'names' AND value = ?",
-            [(f,) for k in dict.fromkeys(k for _, k in keys) for f in key_forms(k)],
+            "SELECT count(*) FROM author_keys WHERE kind = 'names' AND value = ?"
+            " AND (source_type, handle_key) NOT IN (SELECT json_extract(o.value, '$[0]'),"
+            " json_extract(o.value, '$[1]') FROM json_each(?) o)",
+            [(f, own) for k in dict.fromkeys(k for _, k in keys) for f in key_forms(k)],
         )
     if not has_table(conn, "person_accounts"):
         return counts

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 # Kinds an erasure writes rather than removes.
 CREATED = frozenset({"tombstones"})
 
+# Said as a social media manager would, not by table: the CLI, the pages and the audit
+# all read these, so one set of words says what an erasure took.
 _WORDS: dict[str, tuple[str, str]] = {
     "mentions": ("mention", "mentions"),
     "authors": ("author profile", "author profiles"),
@@ -16,15 +18,36 @@ _WORDS: dict[str, tuple[str, str]] = {
     "alerts_changed": ("alert changed", "alerts changed"),
     "drafts_removed": ("reply draft", "reply drafts"),
     "people": ("person record", "person records"),
-    "person_accounts": ("person link", "person links"),
-    "person_dismissals": ("dismissed suggestion", "dismissed suggestions"),
-    "author_keys": ("profile key", "profile keys"),
-    "author_keys_naming": ("profile key naming them", "profile keys naming them"),
-    "content_hashes": ("exact-copy hash", "exact-copy hashes"),
-    "copies_reheaded": ("near-copy given a new head", "near-copies given a new head"),
-    "open_alert_links": ("open-alert link", "open-alert links"),
+    "person_accounts": ("account linked to a person", "accounts linked to a person"),
+    "person_dismissals": (
+        "dismissed 'maybe the same person' suggestion",
+        "dismissed 'maybe the same person' suggestions",
+    ),
+    "author_keys": (
+        "profile detail kept for suggestions",
+        "profile details kept for suggestions",
+    ),
+    "author_keys_naming": (
+        "detail of another profile naming them",
+        "details of other profiles naming them",
+    ),
+    "content_hashes": (
+        "fingerprint of their posts' words (used to spot reposts)",
+        "fingerprints of their posts' words (used to spot reposts)",
+    ),
+    "copies_reheaded": (
+        "repost of their post now grouped under another",
+        "reposts of their posts now grouped under another",
+    ),
+    "open_alert_links": (
+        "follow-up link to an open alert",
+        "follow-up links to open alerts",
+    ),
     "saved_searches": ("saved search naming them", "saved searches naming them"),
-    "person_suggestions": ("people suggestion", "people suggestions"),
+    "person_suggestions": (
+        "'maybe the same person' suggestion",
+        "'maybe the same person' suggestions",
+    ),
     "tombstones": ("opaque tombstone", "opaque tombstones"),
 }
 
