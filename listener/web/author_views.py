@@ -75,6 +75,16 @@ class AuthorRecordOut(BaseModel):
     page: str | None
 
 
+class PersonTotalOut(BaseModel):
+    """What is stored of a linked person over all their accounts: the author page counts
+    this account's own mentions, but its history below is the person's, merged."""
+
+    mention_count: int
+    accounts: int
+    first_seen_at: datetime | None
+    last_seen_at: datetime | None
+
+
 class AuthorMentionOut(BaseModel):
     id: str
     page: str
@@ -104,6 +114,7 @@ class AuthorPage(BaseModel):
     next_cursor: str | None
     person: PersonOut | None = None  # the person this account is linked to, by hand
     suggestions: list[SuggestionOut] = []  # "maybe the same person", other networks only
+    person_total: PersonTotalOut | None = None  # when ``person`` is shown, their whole count
 
 
 class PersonPage(BaseModel):
@@ -228,6 +239,24 @@ def _person_alerts(context: WebContext, person: Person) -> list[AlertOut]:
     return newest[:ALERTS_SHOWN]
 
 
+def person_total(context: WebContext, person: Person) -> PersonTotalOut:
+    """The person's stored mentions over every account (each on every type of its network),
+    from the authors table's records: one primary-key lookup per account and type."""
+    records: dict[tuple[str, str], AuthorRecord] = {}
+    for account in person.accounts:
+        types = same_network_types(account.source_type)
+        for record in author_records(context.store, types, account.handle):
+            # Two linked accounts of one network (x and x_stream) read the same records.
+            records[(record.source_type.lower(), record.handle.lower())] = record
+    found = list(records.values())
+    return PersonTotalOut(
+        mention_count=sum(r.mention_count for r in found),
+        accounts=len(person.accounts),
+        first_seen_at=min((r.first_seen_at for r in found), default=None),
+        last_seen_at=max((r.last_seen_at for r in found), default=None),
+    )
+
+
 def _person_scope(person: Person) -> str:
     networks = dict.fromkeys(network_of(a.source_type) for a in person.accounts)
     return PERSON_SCOPE.format(
@@ -297,6 +326,7 @@ def author_page(
         next_cursor=next_cursor,
         person=person_out(person) if person else None,
         suggestions=suggestions_of_author(context, source_type, handle),
+        person_total=person_total(context, person) if person else None,
     )
 
 
