@@ -10,7 +10,7 @@ import pytest
 from listener.config.settings import Settings, load_settings
 from tests.helpers import SettableClock
 
-pytest_plugins = ["tests.web_fixtures"]
+pytest_plugins = ["tests.web_fixtures", "tests.elastic_fixtures"]
 
 
 @pytest.fixture

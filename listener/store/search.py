@@ -18,6 +18,7 @@ from listener.models import Flag, SentimentLabel, Urgency
 from listener.query import FieldFilter, FtsQuery, to_fts5
 from listener.query.fts import check_search_size, to_letters_fts5
 from listener.store.letters import LETTERS_TABLE
+from listener.store.mention_index import SearchAsk
 from listener.store.rows import ts
 from listener.store.search_both import WORD_INDEX, hit_marks, letters_answer, ranked_both
 
@@ -266,6 +267,9 @@ class SearchWhere:
     letters_sql: str | None = None
     letters_params: tuple[Any, ...] = ()
     letters_match: str | None = None
+    # The search as asked (query and filters), for a shared index to run it instead
+    # (listener.store.mention_index); None only where a SearchWhere is made by hand.
+    ask: SearchAsk | None = None
 
 
 def search_where(

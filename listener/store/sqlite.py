@@ -45,6 +45,7 @@ from listener.store.base import (
 )
 from listener.store.connection import connect
 from listener.store.erasure import ErasureRows
+from listener.store.mention_index import MentionIndex
 from listener.store.near_prints import NearCopyRows, write_prints_on
 from listener.store.people import PeopleRows, write_profile_keys_on
 from listener.store.schema import MIGRATIONS, Migration, migrate
@@ -62,6 +63,11 @@ class SQLiteStore(
 ):
     """The SQLite implementation of ``listener.store.Store`` (alerts and the outbox in
     ``listener.store.sqlite_alerts``)."""
+
+    # The shared mention index that answers search, the dashboard and author pages instead
+    # of this file: None here, an ``ElasticIndex`` on ``ElasticStore``
+    # (listener.store.mention_index).
+    shared_index: MentionIndex | None = None
 
     def __init__(self, path: str | Path, *, migrations: Sequence[Migration] = MIGRATIONS) -> None:
         self.path = Path(path)
