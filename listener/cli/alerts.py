@@ -48,13 +48,13 @@ def alerts() -> None:
 def _store(config_path: str | None, *, empty_ok: bool = False) -> Iterator[Store]:
     """The store the settings name; without a database yet, say so (exit 1, or 0 with
     ``empty_ok`` for listings) rather than create an empty one."""
-    from listener.store import open_store
+    from listener.config.engine import open_configured_store
 
     settings = load_or_exit(config_path, polls=False)
     if (missing := no_store_yet(settings)) is not None:
         click.echo(missing, err=not empty_ok)
         sys.exit(0 if empty_ok else 1)
-    with open_store(settings.storage.sqlite) as store:
+    with open_configured_store(settings.storage) as store:
         yield store
 
 

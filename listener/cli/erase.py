@@ -21,9 +21,10 @@ import sys
 import click
 
 from listener.cli.common import config_option, load_or_exit
+from listener.config.engine import open_configured_store
 from listener.config.listed import listed_in_settings
 from listener.sources.registry import same_network_types, source_types
-from listener.store import SQLiteStore, open_store
+from listener.store import SQLiteStore
 from listener.store.erasure import ErasureReport, NothingToErase, accounts_of
 from listener.store.erasure_words import counts_line
 from listener.store.people import Account, Person
@@ -95,7 +96,7 @@ def erase(
         if handle or source_type or person_id is not None:
             raise click.UsageError("--audit lists the erasures; it takes no --author/--person")
         settings = load_or_exit(config_path, polls=False)
-        with open_store(settings.storage.sqlite) as store:
+        with open_configured_store(settings.storage) as store:
             for entry in store.erasure_audit():
                 click.echo(
                     f"#{entry.id} {entry.at:%Y-%m-%d %H:%M} UTC  {entry.scope}  by {entry.asked_by}"
@@ -113,7 +114,7 @@ def erase(
         raise click.UsageError("--only-this-account goes with --author")
     settings = load_or_exit(config_path, polls=False)
     who = asked_by or _asker()
-    with open_store(settings.storage.sqlite) as store:
+    with open_configured_store(settings.storage) as store:
         if handle is not None and source_type:
             accounts = accounts_of(same_network_types(source_type), handle)
             person = store.person_of(same_network_types(source_type), handle)

@@ -77,13 +77,13 @@ def search(
 
     QUERY examples: 'acme', '"acme anvil" -refund', '@acme OR #acme', 'late lang:en'.
     """
-    from listener.store import open_store
+    from listener.config.engine import open_configured_store
 
     settings = load_or_exit(config_path, polls=False)
     if (missing := no_store_yet(settings)) is not None:
         click.echo(missing)
         return
-    with open_store(settings.storage.sqlite) as store:
+    with open_configured_store(settings.storage) as store:
         try:
             hits = store.search(
                 query or None,
@@ -133,13 +133,13 @@ def _unknown(mention_id: str) -> str:
 def show(config_path: str | None, mention_id: str, as_json: bool) -> None:
     """Show one mention and every judgment about it, each with its evidence, and the
     author's history (a linked person's across their accounts and networks)."""
-    from listener.store import open_store
+    from listener.config.engine import open_configured_store
 
     settings = load_or_exit(config_path, polls=False)
     if (missing := no_store_yet(settings)) is not None:
         click.echo(missing, err=True)
         sys.exit(1)
-    with open_store(settings.storage.sqlite) as store:
+    with open_configured_store(settings.storage) as store:
         mention = store.get_mention(mention_id)
         copies = store.copies_of([mention.id])[mention.id] if mention is not None else []
         head = (
@@ -184,14 +184,14 @@ def label(config_path: str | None, mention_id: str, verdict: str, by: str | None
 
     The label overrides the judges for this mention at once, and becomes training data.
     """
-    from listener.store import open_store
+    from listener.config.engine import open_configured_store
 
     settings = load_or_exit(config_path, polls=False)
     if (missing := no_store_yet(settings)) is not None:
         click.echo(missing, err=True)
         sys.exit(1)
     who = (by or os.environ.get("USER") or "cli").strip() or "cli"
-    with open_store(settings.storage.sqlite) as store:
+    with open_configured_store(settings.storage) as store:
         try:
             mention = save_label(store, mention_id, verdict == "complaint", by=who, at=utcnow())
         except UnknownMention:

@@ -26,10 +26,11 @@ from listener.cli.render_people import (
     suggestion_as_json,
 )
 from listener.clock import utcnow
+from listener.config.engine import open_configured_store
 from listener.config.people import parse_account
 from listener.models import Mention
 from listener.sources.registry import network_of, same_network_types
-from listener.store import SQLiteStore, open_store
+from listener.store import SQLiteStore
 from listener.store.people import Account, PeopleError, Person
 from listener.store.people_models import handle_key
 
@@ -64,7 +65,7 @@ def _parse(value: str) -> Account:
 
 def _open(config_path: str | None) -> SQLiteStore:
     settings = load_or_exit(config_path, polls=False)
-    return open_store(settings.storage.sqlite)
+    return open_configured_store(settings.storage)
 
 
 def _fail(message: str) -> None:

@@ -146,7 +146,7 @@ def stats(
 ) -> None:
     """Headline figures: mentions, negative share, complaints and their rate against the
     previous period of the same length; median first response; open alerts."""
-    from listener.store import open_store
+    from listener.config.engine import open_configured_store
     from listener.store.stats import headline
 
     settings = load_or_exit(config_path, polls=False)
@@ -163,7 +163,7 @@ def stats(
     if (missing := no_store_yet(settings)) is not None:
         click.echo(missing)
         return
-    with open_store(settings.storage.sqlite) as store:
+    with open_configured_store(settings.storage) as store:
         found = headline(store, scope)
     if as_json:
         click.echo(json.dumps(headline_as_json(scope, found), ensure_ascii=False))

@@ -174,9 +174,9 @@ def web(ctx: click.Context, config_path: str | None) -> None:
     start_logging("DEBUG" if ctx.obj["verbose"] >= 2 else "INFO")
     quiet_uvicorn()
     settings = load_or_exit(config_path)
-    from listener.store import open_store
+    from listener.config.engine import open_configured_store
 
-    store = open_store(settings.storage.sqlite)
+    store = open_configured_store(settings.storage)
     try:
         refuse_unsafe(settings, store)
         sock = bind(settings)

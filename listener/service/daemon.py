@@ -34,6 +34,7 @@ from alerts.outbox_watch import watch_store
 from alerts.service import Alerting
 from listener import __version__
 from listener.clock import Clock, utcnow
+from listener.config.engine import open_configured_store
 from listener.config.reload import SettingsWatcher
 from listener.config.settings import Settings, SourceSettings
 from listener.logs import fields
@@ -47,7 +48,7 @@ from listener.service.stream_supervisor import StreamSupervisor
 from listener.service.upkeep import Upkeep
 from listener.service.vetting import settings_problems
 from listener.sources.http import DEFAULT_USER_AGENT, build_client
-from listener.store import SQLiteStore, open_store
+from listener.store import SQLiteStore
 
 log = logging.getLogger("listener.service.daemon")
 
@@ -72,7 +73,7 @@ class Daemon:
         self.metrics = Metrics()
         self._clock = clock
         self._rng = rng
-        self.store: SQLiteStore = open_store(settings.storage.sqlite)
+        self.store: SQLiteStore = open_configured_store(settings.storage)
         sync_settings_people(self.store, settings)
         self._http = http or build_client(
             timeout_s=settings.scheduler.http_timeout.total_seconds(),

@@ -1,0 +1,251 @@
+"""``listener check`` with ``storage.elasticsearch``: it reaches the cluster (a real local
+osmem-server, or LISTENER_TEST_ES_URL) and prints flavour, version, health, the template's
+state and the indices' counts; a dead port, a 401 or a TLS failure is one line naming the URL
+(never its password) and what to do, with exit code 1. Credentials reaching the server are
+asserted on a real local HTTP server (pytest-httpserver)."""
+
+from __future__ import annotations
+
+import base64
+import socket
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pytest_httpserver import HTTPServer
+
+from listener.cli.main import main
+from listener.config.engine import cluster_settings, open_configured_store
+from listener.config.settings import load_settings
+from listener.store import open_store
+from listener.store.elasticsearch.cluster import Cluster, ClusterError
+from listener.store.elasticsearch.mapping import TEMPLATE_VERSION, index_names, mentions_template
+from listener.store.elasticsearch.settings import ClusterSettings
+from listener.store.elasticsearch.template import ensure_indices, template_state
+
+BASE = """\
+brands:
+  - name: Acme
+    query: acme
+web: {enabled: false}
+storage:
+  sqlite: data/listener.db
+"""
+
+
+def write_settings(folder: Path, elasticsearch_lines: str) -> Path:
+    path = folder / "settings.yaml"
+    path.write_text(BASE + "  elasticsearch:\n" + elasticsearch_lines, encoding="utf-8")
+    return path
+
+
+def for_cluster(folder: Path, es: ClusterSettings) -> Path:
+    return write_settings(
+        folder, f"    urls: [{es.urls[0]}]\n    index_prefix: {es.index_prefix}\n    replicas: 0\n"
+    )
+
+
+def check(config: Path, **env: str) -> tuple[int, str, str]:
+    result = CliRunner(env=env).invoke(main, ["check", "--config", str(config)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# -- a live cluster -------------------------------------------------------------------------
+
+
+def test_check_before_the_daemon_ran_says_the_template_is_missing(
+    tmp_path: Path, es_settings: ClusterSettings
+) -> None:
+    code, out, err = check(for_cluster(tmp_path, es_settings))
+
+    assert code == 0, err
+    assert "mention index: opensearch 3.8.0 at " in out or "mention index: elasticsearch" in out
+    assert "health green" in out or "health yellow" in out
+    mentions, keys = index_names(es_settings.index_prefix)
+    assert f"index template {mentions}: missing — the daemon puts it when it starts" in out
+    assert f"index {mentions}: not created yet" in out
+    assert f"index {keys}: not created yet" in out
+
+
+def test_check_after_the_store_opened_says_current_and_counts_documents(
+    tmp_path: Path, es_settings: ClusterSettings
+) -> None:
+    config = for_cluster(tmp_path, es_settings)
+    with open_configured_store(load_settings(config, environ={}).storage):
+        pass  # opening puts the template and creates the indices
+
+    code, out, err = check(config)
+
+    assert code == 0, err
+    mentions, keys = index_names(es_settings.index_prefix)
+    assert f"index template {mentions}: current (version {TEMPLATE_VERSION};" in out
+    assert f"index {mentions}: 0 documents" in out
+    assert f"index {keys}: 0 dedupe keys" in out
+    assert "lacks fields" not in out
+
+
+def test_an_older_template_is_reported_then_replaced_when_the_store_opens(
+    es_settings: ClusterSettings,
+) -> None:
+    mentions, _ = index_names(es_settings.index_prefix)
+    cluster = Cluster(es_settings)
+    try:
+        old = {
+            "index_patterns": [f"{mentions}*"],
+            "_meta": {"managed_by": "listener", "version": 0},
+        }
+        cluster.call(lambda es: es.indices.put_index_template(name=mentions, **old))
+        assert template_state(cluster).template == "outdated"
+
+        ensure_indices(cluster)
+
+        state = template_state(cluster)
+        assert (state.template, state.version) == ("current", TEMPLATE_VERSION)
+    finally:
+        cluster.close()
+
+
+def test_an_index_made_by_an_older_mapping_gets_the_missing_fields(
+    es_settings: ClusterSettings,
+) -> None:
+    mentions, _ = index_names(es_settings.index_prefix)
+    cluster = Cluster(es_settings)
+    try:
+        # The index settings (analysers) of this version, but only one field mapped.
+        settings = mentions_template(es_settings.index_prefix, shards=1, replicas=0, icu=False)[
+            "template"
+        ]["settings"]
+        partial = {"dynamic": "strict", "properties": {"id": {"type": "keyword"}}}
+        cluster.call(
+            lambda es: es.indices.create(index=mentions, settings=settings, mappings=partial)
+        )
+        before = template_state(cluster).mentions.missing_fields
+        assert "title" in before and "judgments.evidence" in before
+
+        ensure_indices(cluster)
+
+        assert template_state(cluster).mentions.missing_fields == ()
+    finally:
+        cluster.close()
+
+
+def test_a_mapping_the_cluster_cannot_extend_stops_the_open_with_what_to_do(
+    es_settings: ClusterSettings,
+) -> None:
+    mentions, _ = index_names(es_settings.index_prefix)
+    cluster = Cluster(es_settings)
+    try:
+        clash = {"properties": {"title": {"type": "long"}}}  # title is text in every version
+        cluster.call(lambda es: es.indices.create(index=mentions, mappings=clash))
+
+        with pytest.raises(ClusterError) as caught:
+            ensure_indices(cluster)
+
+        assert "index_prefix to a new name" in str(caught.value)
+        assert "listener reindex --to elasticsearch" in str(caught.value)
+    finally:
+        cluster.close()
+
+
+# -- a cluster that cannot be used ------------------------------------------------------------
+
+
+def test_a_dead_port_is_one_line_naming_the_url_without_its_password(tmp_path: Path) -> None:
+    port = closed_port()
+    config = write_settings(
+        tmp_path, f"    urls: ['http://elastic:${{ES_PASSWORD}}@127.0.0.1:{port}']\n"
+    )
+
+    code, out, err = check(config, ES_PASSWORD="s3cret-pass")
+
+    assert code == 1
+    assert err.strip().splitlines() == [
+        f"mention index: nothing answers at http://127.0.0.1:{port}: start the cluster,"
+        " or fix storage.elasticsearch.urls"
+    ]
+    assert "s3cret" not in out + err
+
+
+def test_a_command_reading_mentions_says_the_same_when_the_cluster_is_away(
+    tmp_path: Path,
+) -> None:
+    port = closed_port()
+    config = write_settings(tmp_path, f"    urls: [http://127.0.0.1:{port}]\n")
+    open_store(tmp_path / "data" / "listener.db").close()  # this daemon's file exists
+
+    result = CliRunner().invoke(main, ["search", "acme", "--config", str(config)])
+
+    assert result.exit_code == 1
+    assert f"nothing answers at http://127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_basic_auth_reaches_the_server_and_its_401_is_one_clear_line(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    token = base64.b64encode(b"listener:hunter2-long").decode()
+    httpserver.expect_request("/", headers={"Authorization": f"Basic {token}"}).respond_with_json(
+        {"error": {"type": "security_exception", "reason": "unable to authenticate"}},
+        status=401,
+    )
+    config = write_settings(
+        tmp_path,
+        f"    urls: [{httpserver.url_for('/').rstrip('/')}]\n"
+        "    username: listener\n    password: ${ES_PASSWORD}\n",
+    )
+
+    code, out, err = check(config, ES_PASSWORD="hunter2-long")
+
+    httpserver.check_assertions()  # the request carried the Basic header (else a 500)
+    assert code == 1
+    assert "refused the credentials (401): check storage.elasticsearch's api_key" in err
+    assert httpserver.url_for("/").rstrip("/") in err
+    assert "hunter2" not in out + err
+
+
+def test_an_api_key_is_sent_as_the_apikey_authorization(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request(
+        "/", headers={"Authorization": "ApiKey a2V5OnNlY3JldA=="}
+    ).respond_with_json({"error": {"type": "security_exception"}}, status=401)
+    config = write_settings(
+        tmp_path,
+        f"    urls: [{httpserver.url_for('/').rstrip('/')}]\n    api_key: ${{ES_API_KEY}}\n",
+    )
+
+    code, _, err = check(config, ES_API_KEY="a2V5OnNlY3JldA==")
+
+    httpserver.check_assertions()
+    assert code == 1 and "(401)" in err
+
+
+def test_https_to_a_server_without_tls_is_a_tls_failure_with_what_to_do(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    url = httpserver.url_for("/").rstrip("/").replace("http://", "https://")
+    config = write_settings(tmp_path, f"    urls: [{url}]\n    max_retries: 0\n")
+
+    code, _, err = check(config)
+
+    assert code == 1
+    assert f"the TLS handshake with {url} failed" in err
+    assert "storage.elasticsearch.ca_file" in err
+
+
+def test_cluster_settings_come_through_to_a_live_connection(
+    tmp_path: Path, es_settings: ClusterSettings
+) -> None:
+    settings = load_settings(for_cluster(tmp_path, es_settings), environ={})
+    assert settings.storage.elasticsearch is not None
+    cluster = Cluster(cluster_settings(settings.storage.elasticsearch))
+    try:
+        assert cluster.info is not None and cluster.flavour in ("opensearch", "elasticsearch")
+    finally:
+        cluster.close()
