@@ -36,6 +36,7 @@ from listener.cli.web import web as web_command
 from listener.clock import utcnow
 from listener.config.settings import Settings
 from listener.redaction import redact
+from listener.store.elasticsearch.cluster import ClusterError
 
 # SQLite's answers that mean the store file itself cannot be used, and what the operator can do;
 # any other database error (a missing column, bad SQL) is our bug and keeps its traceback.
@@ -58,6 +59,11 @@ class _ListenerGroup(click.Group):
         # is an operator's problem to fix, not a traceback.
         try:
             return super().invoke(ctx)
+        except ClusterError as exc:
+            # The cluster of storage.elasticsearch is away or refuses us: the message names
+            # its URL (without credentials) and what to do.
+            click.echo(f"listener: {redact(str(exc))}", err=True)
+            sys.exit(1)
         except sqlite3.DatabaseError as exc:
             # Extended codes name their primary one first: SQLITE_IOERR_SHORT_READ is an IOERR.
             name = getattr(exc, "sqlite_errorname", None) or ""
@@ -131,6 +137,12 @@ def check(config_path: str | None) -> None:
     if problems:
         sys.exit(2)
     click.echo("templates: OK — every configured channel's and every reply language's render")
+    if settings.storage.elasticsearch is not None:
+        from listener.cli.cluster_check import check_cluster
+
+        # Settings are fine but the cluster cannot be used: a runtime failure, exit 1.
+        if not check_cluster(settings.storage.elasticsearch):
+            sys.exit(1)
 
 
 @main.command()
