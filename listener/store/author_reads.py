@@ -23,7 +23,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -45,6 +45,7 @@ __all__ = [
     "author_mentions_page",
     "author_records",
     "existing_mentions",
+    "with_local_profiles",
 ]
 
 
@@ -80,6 +81,42 @@ def author_records(
 
     One primary-key lookup per type: the caller names the types (those configured), as the
     authors table has no index by handle alone."""
+    if (index := store.shared_index) is not None:
+        types = list(source_types)
+        return with_local_profiles(
+            index.author_records(types, handle), _local_records(store, types, handle)
+        )
+    return _local_records(store, source_types, handle)
+
+
+def with_local_profiles(
+    shared: Sequence[AuthorRecord], local: Iterable[AuthorRecord | None]
+) -> list[AuthorRecord]:
+    """The shared index's records with the profile (bio, links, account age, following,
+    posts) of this daemon's authors rows: mention rows and documents do not keep profiles,
+    only the authors row does, so a profile is what this daemon has seen."""
+    own = {(r.source_type.lower(), r.handle.lower()): r for r in local if r is not None}
+    found: list[AuthorRecord] = []
+    for record in shared:
+        mine = own.get((record.source_type.lower(), record.handle.lower()))
+        found.append(
+            record
+            if mine is None
+            else replace(
+                record,
+                bio=mine.bio,
+                links=mine.links,
+                created_at=mine.created_at,
+                following=mine.following,
+                posts=mine.posts,
+            )
+        )
+    return found
+
+
+def _local_records(
+    store: SQLiteStore, source_types: Iterable[str], handle: str
+) -> list[AuthorRecord]:
     key = handle.strip().removeprefix("@").lower()
     found: list[AuthorRecord] = []
     with _read(store) as conn:
@@ -115,6 +152,8 @@ def author_mentions_page(
     """Up to ``limit`` of the author's live mentions newest first, from after ``after``,
     and the key to continue from (None when this page is the last). ``source_type``: one
     type or the types of one network."""
+    if (index := store.shared_index) is not None:
+        return index.accounts_mentions_page([(source_type, handle)], after=after, limit=limit)
     params = {
         "handle": handle.strip().removeprefix("@"),
         "at": ts(after.published_at) if after else None,
@@ -145,6 +184,8 @@ def accounts_mentions_page(
     on the types of one network), merged newest first. The key is a mention's own
     (published_at, seq), the same for every account, so one cursor continues them all: each
     account is read through its index from after the key and the pages merged."""
+    if (index := store.shared_index) is not None:
+        return index.accounts_mentions_page(accounts, after=after, limit=limit)
     params = {
         "at": ts(after.published_at) if after else None,
         "seq": after.seq if after else 0,

@@ -126,6 +126,10 @@ class MentionIndex(Protocol):
     # -- authors (listener.store.elasticsearch.authors) ------------------------------------
     def author_records(self, source_types: Sequence[str], handle: str) -> list[AuthorRecord]: ...
 
+    def get_author(self, source_type: str, handle: str) -> AuthorRecord | None:
+        """``Store.get_author``: keyed by the handle lowercased as given."""
+        ...
+
     def accounts_mentions_page(
         self,
         accounts: Sequence[tuple[SourceTypes, str]],

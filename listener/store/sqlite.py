@@ -33,6 +33,7 @@ from listener.store import labelling, letters, lookups, revisions, rollups, rows
 from listener.store.activity_reads import ActivityRows
 from listener.store.alert_contract import OnStored
 from listener.store.alert_decide import decide_alerts_on
+from listener.store.author_reads import with_local_profiles
 from listener.store.base import (
     DEFAULT_HIGHLIGHT,
     AuthorRecord,
@@ -51,7 +52,13 @@ from listener.store.people import PeopleRows, write_profile_keys_on
 from listener.store.schema import MIGRATIONS, Migration, migrate
 from listener.store.schema_scale import FILTERS_SCHEMA
 from listener.store.schema_stats import ROLLUPS_SCHEMA
-from listener.store.search import build_search, fts_rejects, pick_statement, plain_snippet
+from listener.store.search import (
+    build_search,
+    fts_rejects,
+    pick_statement,
+    plain_snippet,
+    search_where,
+)
 from listener.store.sqlite_alerts import SQLiteAlerts
 from listener.store.stream_rows import StreamHealthRows
 
@@ -229,9 +236,14 @@ class SQLiteStore(
     def get_mention(self, mention_id: str) -> Mention | None:
         with self._read() as conn:
             row = conn.execute(rows.SELECT_MENTION, (mention_id,)).fetchone()
+        if row is None and (index := self.shared_index) is not None:
+            # Stored by another daemon sharing the index (this file has its own only).
+            return index.get_mention(mention_id)
         return None if row is None else rows.row_to_mention(row)
 
     def count_mentions(self) -> int:
+        if (index := self.shared_index) is not None:
+            return index.count_mentions()
         with self._read() as conn:
             count: int = conn.execute(
                 "SELECT count(*) FROM mentions WHERE deleted_at IS NULL"
@@ -244,7 +256,12 @@ class SQLiteStore(
                 "SELECT * FROM authors WHERE source_type = ? AND handle_key = ?",
                 (source_type, handle.lower()),
             ).fetchone()
-        return None if row is None else rows.row_to_author(row)
+        own = None if row is None else rows.row_to_author(row)
+        if (index := self.shared_index) is not None:
+            # The cluster's record with this daemon's profile (author_reads.with_local_profiles).
+            shared = index.get_author(source_type, handle)
+            return None if shared is None else with_local_profiles([shared], [own])[0]
+        return own
 
     # -- judgments and labels ------------------------------------------------------
 
@@ -337,6 +354,17 @@ class SQLiteStore(
         offset: int = 0,
         highlight: tuple[str, str] = DEFAULT_HIGHLIGHT,
     ) -> list[SearchHit]:
+        if (index := self.shared_index) is not None:
+            if limit < 0 or offset < 0:
+                raise ValueError("limit and offset must not be negative")
+            # Checks the values and the query as the SQLite search does.
+            where = search_where(
+                query, brand=brand, source=source, sentiment=sentiment, complaint=complaint,
+                feeling=feeling, topic=topic, language=language, urgency=urgency, flag=flag,
+                since=since, until=until,
+            )  # fmt: skip
+            assert where.ask is not None  # search_where always says what was asked
+            return index.search(where.ask, limit=limit, offset=offset, highlight=highlight)
         compiled = build_search(
             query, brand=brand, source=source, sentiment=sentiment, complaint=complaint,
             feeling=feeling, topic=topic, language=language, urgency=urgency, flag=flag,
