@@ -16,7 +16,9 @@ from listener.store.base import SchemaTooNewError
 from listener.store.letters import LETTERS_MIGRATIONS
 from listener.store.schema_copies import COPIES_MIGRATIONS
 from listener.store.schema_erasure import ERASURE_LATE_MIGRATIONS, ERASURE_MIGRATIONS
+from listener.store.schema_index import INDEX_MIGRATIONS
 from listener.store.schema_people import PEOPLE_LATE_MIGRATIONS, PEOPLE_MIGRATIONS
+from listener.store.schema_reindex import REINDEX_MIGRATIONS
 from listener.store.schema_scale import SCALE_MIGRATIONS
 from listener.store.schema_stats import STATS_MIGRATIONS
 from listener.store.schema_web import WEB_MIGRATIONS
@@ -294,6 +296,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     (1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5), *SCALE_MIGRATIONS, *WEB_MIGRATIONS,
     *STATS_MIGRATIONS, *LETTERS_MIGRATIONS, *STREAMS_MIGRATIONS, *PEOPLE_MIGRATIONS,
     *ERASURE_MIGRATIONS, *COPIES_MIGRATIONS, *PEOPLE_LATE_MIGRATIONS, *ERASURE_LATE_MIGRATIONS,
+    *INDEX_MIGRATIONS, *REINDEX_MIGRATIONS,
 )  # fmt: skip
 
 

@@ -16,3 +16,9 @@ class ElasticIndex(SearchReads, StatsReads, AuthorReads):
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
         self.mentions_index, self.keys_index = index_names(cluster.settings.index_prefix)
+
+    def refresh(self) -> None:
+        """Make every acknowledged write searchable now. For tests and the end of a reindex:
+        the daemon never asks (the index's refresh_interval shows writes within a second)."""
+        index = f"{self.mentions_index},{self.keys_index}"
+        self.cluster.call(lambda es: es.indices.refresh(index=index))

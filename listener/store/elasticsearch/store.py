@@ -1,23 +1,65 @@
-"""``ElasticStore``: the SQLite store with its mention reads answered by the shared index
-(being written: the outbox, claims and bulk sending; see this package's docstring)."""
+"""``ElasticStore``: the SQLite store whose mentions also go to the shared index.
+
+The local file stays the system of record for this daemon (fetch state, alerts, its outbox,
+the mentions it stored itself); the cluster's mentions index is shared by every daemon and
+answers the web's and CLI's mention reads (``shared_index``). How a write reaches it:
+
+1. ``insert_mentions`` runs the caller's recheck, then claims the survivors' dedupe keys in
+   the cluster (``claims``), inside the same write transaction: only what this store
+   claimed is stored. Cluster away: the batch is not stored (``ClaimError``), the source is
+   polled again.
+2. Every local write to a mention row queues it in ``index_outbox`` (TEMP triggers on the
+   writer connection, ``outbox``), committed with the write.
+3. After each write transaction that left something queued, the queue is sent (``bulk``),
+   synchronously, in the writer's thread but outside the write lock; the daemon's upkeep
+   sends it too (``drain_index``), so what a cluster outage held back goes when it is back.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
+from listener.models import Mention
+from listener.store.alert_contract import OnStored
+from listener.store.base import DuplicateLookups, Recheck, StoreError
+from listener.store.elasticsearch.claims import Claims, RecordingLookups, claim
 from listener.store.elasticsearch.cluster import Cluster
+from listener.store.elasticsearch.documents import writer_id_for
 from listener.store.elasticsearch.index import ElasticIndex
+from listener.store.elasticsearch.outbox import (
+    DrainReport,
+    IndexQueue,
+    Rejected,
+    install_triggers,
+    pending_on,
+    rejected_count_on,
+    rejected_on,
+    store_key_on,
+)
 from listener.store.elasticsearch.settings import ClusterSettings
 from listener.store.elasticsearch.template import ensure_indices
+from listener.store.lookups import TransactionLookups
 from listener.store.schema import MIGRATIONS, Migration
+from listener.store.schema_index import INDEX_SCHEMA
 from listener.store.sqlite import SQLiteStore
+
+# After a failed send, writes stop sending for this long (each would wait out the
+# cluster's timeouts); the upkeep keeps trying on its own schedule.
+SEND_PAUSE_AFTER_FAILURE_S = 30.0
+# Batches a write sends before returning: its own mentions, and a little of any backlog
+# (the upkeep sends the rest, without holding up a poll).
+BATCHES_PER_WRITE = 2
 
 
 class ElasticStore(SQLiteStore):
     """A daemon's store when ``storage.elasticsearch`` is set."""
 
-    shared_index: ElasticIndex  # type: ignore[assignment]  # until its readers are all written
+    shared_index: ElasticIndex
 
     def __init__(
         self,
@@ -27,19 +69,120 @@ class ElasticStore(SQLiteStore):
         migrations: Sequence[Migration] = MIGRATIONS,
     ) -> None:
         super().__init__(path, migrations=migrations)
+        self._sending = threading.local()
+        self._send_paused_until = 0.0
         try:
+            if self.schema_version < INDEX_SCHEMA:
+                raise StoreError(
+                    f"{self.path} is at schema {self.schema_version}: the Elasticsearch "
+                    f"engine needs schema {INDEX_SCHEMA} (its index outbox)"
+                )
+            with self._write_lock:
+                install_triggers(self._writer)
+                self.writer_id = writer_id_for(store_key_on(self._writer))
             self.cluster = Cluster(cluster)
             ensure_indices(self.cluster)
         except BaseException:
             super().close()
             raise
         self.shared_index = ElasticIndex(self.cluster)
+        self._queue = IndexQueue(
+            self.cluster, self.shared_index.mentions_index, read=self._read, write=self._write
+        )
+
+    # -- writes ------------------------------------------------------------------------
+
+    def insert_mentions(
+        self,
+        mentions: Sequence[Mention],
+        *,
+        recheck: Recheck | None = None,
+        on_stored: OnStored | None = None,
+    ) -> list[Mention]:
+        taken: list[Claims] = []
+
+        def claimed(lookups: DuplicateLookups) -> Sequence[Mention]:
+            if recheck is None:
+                kept, asked = mentions, None
+            else:
+                assert isinstance(lookups, TransactionLookups)  # lookups.rechecked's own
+                recording = RecordingLookups(lookups)
+                kept, asked = recheck(recording), recording.asked
+            claims = claim(
+                self.cluster, self.shared_index.keys_index, kept, writer=self.writer_id, asked=asked
+            )
+            taken.append(claims)
+            return claims.kept
+
+        try:
+            return super().insert_mentions(mentions, recheck=claimed, on_stored=on_stored)
+        except BaseException:
+            for claims in taken:  # not stored: the keys must not stand for it
+                claims.release()
+            raise
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with super()._write() as conn:
+            yield conn
+            queued = conn.execute("SELECT 1 FROM index_outbox LIMIT 1").fetchone() is not None
+        if queued and not getattr(self._sending, "active", False):
+            self._send_after_write()
+
+    def _send_after_write(self) -> None:
+        if time.monotonic() < self._send_paused_until:
+            return
+        self._sending.active = True  # the drain's own writes must not start another drain
+        try:
+            report = self._queue.drain(max_batches=BATCHES_PER_WRITE)
+        finally:
+            self._sending.active = False
+        if report.error is not None:
+            self._send_paused_until = time.monotonic() + SEND_PAUSE_AFTER_FAILURE_S
+
+    # -- the queue, for the upkeep, `listener check` and the web ------------------------
+
+    def drain_index(self, *, max_batches: int | None = None) -> DrainReport:
+        """Send what the outbox holds (all of it by default); the report says what went."""
+        self._sending.active = True
+        try:
+            report = self._queue.drain(max_batches=max_batches)
+        finally:
+            self._sending.active = False
+        self._send_paused_until = (
+            0.0 if report.error is None else time.monotonic() + SEND_PAUSE_AFTER_FAILURE_S
+        )
+        return report
+
+    def index_pending(self) -> int:
+        """Mentions written here that the cluster has not acknowledged yet."""
+        with self._read() as conn:
+            return pending_on(conn)
+
+    def index_last_error(self) -> str | None:
+        """The last failure to send ("<time>: <reason>"), until the queue is empty again."""
+        return self._queue.last_error
+
+    def index_rejected(self, limit: int = 100) -> list[Rejected]:
+        """Mentions the cluster refused for good (newest first), with its reasons."""
+        with self._read() as conn:
+            return rejected_on(conn, limit)
+
+    def index_rejected_count(self) -> int:
+        with self._read() as conn:
+            return rejected_count_on(conn)
+
+    def index_counters(self) -> tuple[int, int]:
+        """(documents rejected, failed sends) since this store opened, for the metrics."""
+        return self._queue.rejected_total, self._queue.send_failures_total
 
     def close(self) -> None:
         try:
             super().close()
         finally:
-            self.cluster.close()
+            cluster = getattr(self, "cluster", None)
+            if cluster is not None:
+                cluster.close()
 
 
 def open_elastic_store(path: str | Path, cluster: ClusterSettings) -> ElasticStore:

@@ -1,0 +1,317 @@
+"""Cross-daemon dedupe: claiming a mention's keys in ``<prefix>-keys`` before storing it.
+
+The SQLite recheck (run inside the write transaction) only sees this daemon's file. Two
+daemons polling the same feed, or one article reached by two daemons' sources, would both
+store it. So, still inside that transaction and after the caller's recheck, the store
+claims each surviving mention's keys as create-only documents, all in one bulk request, and
+keeps only the mentions whose keys it holds:
+
+- ``id:<mention id>``: the same post. Held by another writer: already stored. Held by this
+  writer for this mention: ours (a batch that claimed and then failed, or crashed, before
+  its commit).
+- ``url:<sha256 of the canonical URL>``: the same article. Held for a mention of the same
+  source is no duplicate, as the SQLite rule (``existing_canonical_urls(exclude_source=)``)
+  says: within one source the native id is what names a post.
+- ``content:<brand>:<hash>``: the same text for the same brand. A claim older than the
+  dedupe window is taken over (written over at its version, so two writers cannot both
+  take it), not a duplicate; and, as in SQLite, a mention is a duplicate only when every
+  one of its brands' pairs is held.
+
+Which keys are claimed follows what the caller's recheck looked up (``RecordingLookups``):
+the URLs it asked about (the pipeline asks only page-specific ones), the exclude-source and
+the window it used. Without a recheck only ids are claimed (SQLite then dedupes by id
+alone). The keys a dropped mention had claimed are released at once, so they never stand
+for a mention no one stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from elastic_transport import TransportError
+from elasticsearch import ApiError
+
+from listener.logs import fields
+from listener.models import Mention
+from listener.store.base import StoreError
+from listener.store.elasticsearch import bulk
+from listener.store.elasticsearch.cluster import Cluster
+from listener.store.lookups import TransactionLookups
+from listener.store.near_prints import NearCandidate
+from listener.store.rows import parse_ts, ts
+
+log = logging.getLogger("listener.store.elasticsearch")
+
+NOT_STORED = "the batch was not stored and its source will be polled again (nothing is lost)"
+
+
+class ClaimError(StoreError):
+    """The keys could not be claimed: the cluster is away or refused. The batch is not stored."""
+
+
+@dataclass(slots=True)
+class Asked:
+    """What the caller's recheck looked up inside the write transaction."""
+
+    urls: set[str] = field(default_factory=set)
+    exclude_source: str | None = None
+    pairs: set[tuple[str, str]] = field(default_factory=set)
+    since: datetime | None = None
+
+
+class RecordingLookups:
+    """The transaction's lookups, noting what the recheck asked (see the module docstring)."""
+
+    def __init__(self, inner: TransactionLookups) -> None:
+        self._inner = inner
+        self.asked = Asked()
+
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        return self._inner.existing_ids(ids)
+
+    def existing_canonical_urls(
+        self, urls: Iterable[str], *, exclude_source: str | None = None
+    ) -> set[str]:
+        wanted = list(urls)
+        self.asked.urls.update(u for u in wanted if u)
+        self.asked.exclude_source = exclude_source
+        return self._inner.existing_canonical_urls(wanted, exclude_source=exclude_source)
+
+    def recent_content_hashes(
+        self, pairs: Iterable[tuple[str, str]], since: datetime
+    ) -> set[tuple[str, str]]:
+        wanted = list(pairs)
+        self.asked.pairs.update(wanted)
+        self.asked.since = since
+        return self._inner.recent_content_hashes(wanted, since)
+
+    def near_candidates(self, band_keys: Iterable[int], since: datetime) -> list[NearCandidate]:
+        return self._inner.near_candidates(band_keys, since)
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    kind: str  # "id", "url", "content"
+    doc_id: str
+    mention: Mention
+
+
+def url_key(canonical_url: str) -> str:
+    return "url:" + hashlib.sha256(canonical_url.encode()).hexdigest()
+
+
+def content_key(brand: str, content_hash: str) -> str:
+    # A document id is at most 512 bytes: a long brand name goes by its digest.
+    name = brand if len(brand.encode()) <= 200 else hashlib.sha256(brand.encode()).hexdigest()
+    return f"content:{name}:{content_hash}"
+
+
+def id_key(mention_id: str) -> str:
+    key = f"id:{mention_id}"
+    return key if len(key.encode()) <= 500 else "id:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass
+class Claims:
+    """One batch's claims: ``kept`` are the mentions to store; ``release`` undoes the keys
+    claimed for them (when the local transaction fails after all)."""
+
+    kept: list[Mention]
+    created: dict[str, list[str]]  # mention id -> key document ids this batch created
+    cluster: Cluster
+    keys_index: str
+
+    def release(self, mention_ids: Iterable[str] | None = None) -> None:
+        """Delete the keys this batch created for these mentions (all, by default); best
+        effort: a key left behind names a mention of this writer, which a retry takes back."""
+        ids = self.created.keys() if mention_ids is None else mention_ids
+        doomed = [k for mention_id in ids for k in self.created.get(mention_id, ())]
+        if not doomed:
+            return
+        actions = [bulk.BulkAction("delete", self.keys_index, k) for k in doomed]
+        report = bulk.send(self.cluster, actions)
+        if report.request_error is not None:
+            log.warning(
+                "could not release dedupe claims of mentions not stored",
+                extra=fields(keys=len(doomed), reason=report.request_error),
+            )
+
+
+def claim(
+    cluster: Cluster,
+    keys_index: str,
+    mentions: Sequence[Mention],
+    *,
+    writer: str,
+    asked: Asked | None,
+) -> Claims:
+    """Claim ``mentions``' keys; see the module docstring. Raises ``ClaimError`` when the
+    cluster cannot answer: nothing of the batch may be stored then."""
+    keys = list(_keys_of(mentions, asked))
+    result = Claims(kept=[], created={}, cluster=cluster, keys_index=keys_index)
+    if not keys:
+        result.kept = list(mentions)
+        return result
+    actions = [
+        bulk.BulkAction("create", keys_index, k.doc_id, _claim_document(k, writer)) for k in keys
+    ]
+    sent = bulk.send(cluster, actions)
+    if sent.request_error is not None:
+        raise ClaimError(f"could not claim the dedupe keys: {sent.request_error}; {NOT_STORED}")
+    conflicts: list[int] = []
+    for i, outcome in enumerate(sent.outcomes):
+        assert outcome is not None  # no request error: every item was answered
+        if outcome.ok:
+            result.created.setdefault(keys[i].mention.id, []).append(keys[i].doc_id)
+        elif outcome.status == 409:
+            conflicts.append(i)
+        else:
+            result.release()
+            raise ClaimError(
+                f"the cluster refused a dedupe key ({outcome.status} {outcome.reason}); "
+                f"{NOT_STORED}"
+            )
+    holders = _holders(cluster, keys_index, sorted({keys[i].doc_id for i in conflicts}))
+    verdicts = _Verdicts(writer, asked)
+    stale: list[tuple[_Key, Mapping[str, Any]]] = []
+    for i in conflicts:
+        key, holder = keys[i], holders.get(keys[i].doc_id)
+        verdicts.judge(key, holder, stale)
+    result.kept = [m for m in mentions if verdicts.keeps(m)]
+    dropped = [m.id for m in mentions if not verdicts.keeps(m)]
+    if dropped:
+        log.info(
+            "not stored: another daemon stored the same post, article or text first",
+            extra=fields(mentions=len(dropped)),
+        )
+        result.release(dropped)
+    _take_over(cluster, keys_index, writer, [(k, h) for k, h in stale if verdicts.keeps(k.mention)])
+    return result
+
+
+class _Verdicts:
+    def __init__(self, writer: str, asked: Asked | None) -> None:
+        self._writer = writer
+        self._asked = asked
+        self._duplicate: set[str] = set()
+        self._held_pairs: dict[str, int] = {}  # mention id -> content keys held by others
+
+    def judge(
+        self,
+        key: _Key,
+        holder: Mapping[str, Any] | None,
+        stale: list[tuple[_Key, Mapping[str, Any]]],
+    ) -> None:
+        m = key.mention
+        if holder is None:
+            # Released between our create and our read (the holder's batch failed): no one
+            # holds it, so it stands in the way of nothing.
+            return
+        source = holder.get("_source", holder)
+        if source.get("mention_id") == m.id and key.kind != "id":
+            return  # ours: the same mention claimed it before
+        if key.kind == "id":
+            if source.get("mention_id") == m.id and source.get("writer") == self._writer:
+                return  # ours, claimed by a batch of this store that did not commit
+            self._duplicate.add(m.id)
+        elif key.kind == "url":
+            exclude = self._asked.exclude_source if self._asked else None
+            same_source = exclude is not None and str(source.get("source") or "").lower() == (
+                exclude.lower()
+            )
+            if not same_source:
+                self._duplicate.add(m.id)
+        else:
+            since = self._asked.since if self._asked else None
+            seen_at = source.get("seen_at")
+            if since is not None and seen_at is not None and parse_ts(seen_at) < since:
+                stale.append((key, holder))  # older than the window: free to take over
+            else:
+                self._held_pairs[m.id] = self._held_pairs.get(m.id, 0) + 1
+                if seen_at is not None and parse_ts(seen_at) < m.fetched_at:
+                    # As SQLite's content_hashes (seen_at = max(…)): if this mention is
+                    # stored after all, the pair's window runs from its fetch.
+                    stale.append((key, holder))
+
+    def keeps(self, m: Mention) -> bool:
+        if m.id in self._duplicate:
+            return False
+        held = self._held_pairs.get(m.id, 0)
+        pairs = len(_content_pairs(m, self._asked))
+        return not (pairs and held >= pairs)
+
+
+def _keys_of(mentions: Sequence[Mention], asked: Asked | None) -> Iterable[_Key]:
+    for m in mentions:
+        yield _Key("id", id_key(m.id), m)
+        if asked is None:
+            continue
+        if m.canonical_url and m.canonical_url in asked.urls:
+            yield _Key("url", url_key(m.canonical_url), m)
+        for brand, digest in _content_pairs(m, asked):
+            yield _Key("content", content_key(brand, digest), m)
+
+
+def _content_pairs(m: Mention, asked: Asked | None) -> list[tuple[str, str]]:
+    if asked is None or asked.since is None:
+        return []
+    return [
+        (brand, m.content_hash)
+        for brand in dict.fromkeys(m.brands)
+        if (brand, m.content_hash) in asked.pairs
+    ]
+
+
+def _claim_document(key: _Key, writer: str) -> dict[str, Any]:
+    return {
+        "kind": key.kind,
+        "mention_id": key.mention.id,
+        "source": key.mention.source,
+        "writer": writer,
+        # As SQLite's content_hashes.seen_at: the window counts from the fetch.
+        "seen_at": ts(key.mention.fetched_at),
+    }
+
+
+def _holders(cluster: Cluster, keys_index: str, doc_ids: list[str]) -> dict[str, dict[str, Any]]:
+    if not doc_ids:
+        return {}
+    try:
+        body = cluster.call(lambda es: es.mget(index=keys_index, ids=doc_ids)).body
+    except (ApiError, TransportError, StoreError) as exc:
+        raise ClaimError(f"could not read the dedupe keys held: {exc}; {NOT_STORED}") from exc
+    return {d["_id"]: d for d in body.get("docs") or [] if d.get("found")}
+
+
+def _take_over(
+    cluster: Cluster,
+    keys_index: str,
+    writer: str,
+    stale: list[tuple[_Key, Mapping[str, Any]]],
+) -> None:
+    """Write our claim over content keys older than the window (their holder's version
+    only: a writer that took one over meanwhile keeps it)."""
+    if not stale:
+        return
+    actions = [
+        bulk.BulkAction(
+            "index",
+            keys_index,
+            key.doc_id,
+            _claim_document(key, writer),
+            if_version=(int(holder["_seq_no"]), int(holder["_primary_term"])),
+        )
+        for key, holder in stale
+        if "_seq_no" in holder and "_primary_term" in holder
+    ]
+    report = bulk.send(cluster, actions)
+    if report.request_error is not None:
+        log.warning(
+            "could not take over stale content keys (they stay with their old holder)",
+            extra=fields(keys=len(actions), reason=report.request_error),
+        )

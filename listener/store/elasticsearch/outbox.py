@@ -1,0 +1,237 @@
+"""The index outbox: what the shared index has yet to receive from this daemon, and sending it.
+
+``install_triggers`` puts TEMP triggers on the store's writer connection: every insert,
+update or delete of a local mention row queues the mention in ``index_outbox`` (schema 21,
+``listener.store.schema_index``) in the same transaction. A mention read back
+(``get_mention``) is its ``mentions`` row alone (labels and judgments are written onto it),
+so watching that one table queues every change the index must see. TEMP triggers live and
+die with the connection: a plain SQLiteStore opening the same file queues nothing.
+
+``IndexQueue.drain`` sends the queue in order, in bounded bulk requests (``bulk``): a
+mention whose row is there goes as its current document ('create' when every queued write
+was its insert, with ``op_type=create``; 'index' once it changed), one whose row is gone
+(erasure, retention) as a delete. Outbox rows are removed only for the items the cluster
+acknowledged, and only up to the seq that was read, so a write made meanwhile is sent again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from listener.logs import fields
+from listener.store import rows
+from listener.store.elasticsearch import bulk
+from listener.store.elasticsearch.cluster import Cluster
+from listener.store.elasticsearch.documents import document_of
+
+log = logging.getLogger("listener.store.elasticsearch")
+
+Connection = Callable[[], AbstractContextManager[sqlite3.Connection]]
+
+# Unqualified table names in the bodies: SQLite refuses qualified ones inside triggers, and a
+# TEMP trigger's unqualified name finds main.index_outbox (temp holds no such table).
+TRIGGERS: tuple[str, ...] = (
+    """CREATE TEMP TRIGGER IF NOT EXISTS index_outbox_insert AFTER INSERT ON main.mentions
+    BEGIN
+        INSERT INTO index_outbox (mention_id, op, queued_at)
+        VALUES (new.id, 'create', strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'));
+    END""",
+    """CREATE TEMP TRIGGER IF NOT EXISTS index_outbox_update AFTER UPDATE ON main.mentions
+    BEGIN
+        INSERT INTO index_outbox (mention_id, op, queued_at)
+        VALUES (new.id, 'index', strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'));
+    END""",
+    """CREATE TEMP TRIGGER IF NOT EXISTS index_outbox_delete AFTER DELETE ON main.mentions
+    BEGIN
+        INSERT INTO index_outbox (mention_id, op, queued_at)
+        VALUES (old.id, 'delete', strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'));
+    END""",
+)
+
+
+def install_triggers(conn: sqlite3.Connection) -> None:
+    for statement in TRIGGERS:
+        conn.execute(statement)
+
+
+def store_key_on(conn: sqlite3.Connection) -> bytes:
+    key: bytes = conn.execute("SELECT store_key FROM index_writer").fetchone()[0]
+    return key
+
+
+def pending_on(conn: sqlite3.Connection) -> int:
+    """Mentions waiting to be sent (each once, however many writes it had)."""
+    count: int = conn.execute("SELECT count(DISTINCT mention_id) FROM index_outbox").fetchone()[0]
+    return count
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A mention the cluster refused for good, parked until it changes."""
+
+    mention_id: str
+    status: int
+    reason: str
+    rejected_at: str
+
+
+def rejected_on(conn: sqlite3.Connection, limit: int = 100) -> list[Rejected]:
+    found = conn.execute(
+        "SELECT mention_id, status, reason, rejected_at FROM index_rejected"
+        " ORDER BY rejected_at DESC, mention_id LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [Rejected(r[0], r[1], r[2], r[3]) for r in found]
+
+
+def rejected_count_on(conn: sqlite3.Connection) -> int:
+    count: int = conn.execute("SELECT count(*) FROM index_rejected").fetchone()[0]
+    return count
+
+
+@dataclass(slots=True)
+class DrainReport:
+    sent: int = 0  # mentions the cluster acknowledged (documents and deletes)
+    rejected: list[Rejected] = field(default_factory=list)  # parked in index_rejected
+    left: int = 0  # mentions read but not acknowledged (the cluster was away or busy)
+    error: str | None = None  # why they were left
+
+
+@dataclass(frozen=True, slots=True)
+class _Queued:
+    mention_id: str
+    last_seq: int  # the newest outbox row read for it: rows up to here are acknowledged
+    inserted_only: bool  # every queued write was its insert: sent with op_type=create
+
+
+class IndexQueue:
+    """Drains one store's outbox into the mentions index. Thread-safe: one drain at a time
+    (the insert path and the upkeep may both ask)."""
+
+    def __init__(
+        self, cluster: Cluster, mentions_index: str, *, read: Connection, write: Connection
+    ) -> None:
+        self._cluster = cluster
+        self._index = mentions_index
+        self._read = read
+        self._write = write
+        self._lock = threading.Lock()
+        self.last_error: str | None = None  # with its time; cleared once the queue empties
+        self.rejected_total = 0
+        self.send_failures_total = 0
+
+    def drain(self, *, max_batches: int | None = None) -> DrainReport:
+        """Send the queue, a batch of ``bulk_docs`` mentions at a time, until it is empty, a
+        request fails, or ``max_batches`` were sent."""
+        report = DrainReport()
+        with self._lock:
+            batches = 0
+            while max_batches is None or batches < max_batches:
+                batches += 1
+                queued, documents = self._next_batch(self._cluster.settings.bulk_docs)
+                if not queued:
+                    break
+                self._send(queued, documents, report)
+                if report.error is not None or len(queued) < self._cluster.settings.bulk_docs:
+                    break
+            if report.error is None and report.left == 0 and self._pending() == 0:
+                self.last_error = None
+        return report
+
+    def _pending(self) -> int:
+        with self._read() as conn:
+            return pending_on(conn)
+
+    def _next_batch(self, limit: int) -> tuple[list[_Queued], dict[str, dict[str, Any]]]:
+        # One snapshot: the outbox rows first, then the mention rows as they are now (as new
+        # or newer than those rows; a write after them queues a row of its own).
+        with self._read() as conn:
+            conn.execute("BEGIN")
+            try:
+                queued = _queued_on(conn, limit)
+                documents = _documents_on(conn, [q.mention_id for q in queued])
+            finally:
+                conn.execute("COMMIT")
+        return queued, documents
+
+    def _send(
+        self,
+        queued: list[_Queued],
+        documents: dict[str, dict[str, Any]],
+        report: DrainReport,
+    ) -> None:
+        actions = [self._action(q, documents.get(q.mention_id)) for q in queued]
+        sent = bulk.send(self._cluster, actions)
+        now = rows.ts(datetime.now(UTC))
+        done: list[tuple[str, int]] = []
+        parked: list[Rejected] = []
+        for q, action, outcome in zip(queued, actions, sent.outcomes, strict=True):
+            if bulk.acknowledged(action, outcome):
+                done.append((q.mention_id, q.last_seq))
+            elif outcome is not None and bulk.permanent(outcome):
+                reason = outcome.reason or f"refused with status {outcome.status}"
+                parked.append(Rejected(q.mention_id, outcome.status, reason, now))
+                done.append((q.mention_id, q.last_seq))
+            else:
+                report.left += 1
+        with self._write() as conn:
+            conn.executemany("DELETE FROM index_outbox WHERE mention_id = ? AND seq <= ?", done)
+            conn.executemany(
+                "DELETE FROM index_rejected WHERE mention_id = ?",
+                [(mention_id,) for mention_id, _ in done],
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO index_rejected (mention_id, status, reason, rejected_at)"
+                " VALUES (?, ?, ?, ?)",
+                [(r.mention_id, r.status, r.reason, r.rejected_at) for r in parked],
+            )
+        report.sent += len(done) - len(parked)
+        report.rejected.extend(parked)
+        self.rejected_total += len(parked)
+        for r in parked:
+            log.warning(
+                "the cluster refused a mention's document; parked (index_rejected) until it "
+                "changes",
+                extra=fields(mention=r.mention_id, status=r.status, reason=r.reason),
+            )
+        if sent.request_error is not None or report.left:
+            report.error = sent.request_error or f"{report.left} mentions not acknowledged"
+            self.send_failures_total += 1
+            self.last_error = f"{now}: {report.error}"
+            log.warning(
+                "mentions not sent to the cluster; they stay queued and are sent again",
+                extra=fields(left=report.left, reason=report.error),
+            )
+
+    def _action(self, q: _Queued, document: dict[str, Any] | None) -> bulk.BulkAction:
+        if document is None:
+            return bulk.BulkAction("delete", self._index, q.mention_id)
+        op: bulk.Op = "create" if q.inserted_only else "index"
+        return bulk.BulkAction(op, self._index, q.mention_id, document)
+
+
+def _queued_on(conn: sqlite3.Connection, limit: int) -> list[_Queued]:
+    # The oldest ``limit`` outbox rows, one entry per mention, in the order first queued.
+    found = conn.execute(
+        "SELECT mention_id, max(seq), min(op = 'create') FROM"
+        " (SELECT seq, mention_id, op FROM index_outbox ORDER BY seq LIMIT ?)"
+        " GROUP BY mention_id ORDER BY min(seq)",
+        (limit,),
+    ).fetchall()
+    return [_Queued(r[0], r[1], bool(r[2])) for r in found]
+
+
+def _documents_on(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
+    found = conn.execute(
+        "SELECT m.* FROM mentions m WHERE m.id IN (SELECT value FROM json_each(?))",
+        (json.dumps(ids, ensure_ascii=False),),
+    ).fetchall()
+    return {r["id"]: document_of(rows.row_to_mention(r), seq=r["seq"]) for r in found}
