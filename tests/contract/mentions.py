@@ -39,6 +39,7 @@ def mention(
     flags: tuple[str, ...] = (),
     urgency: Urgency = Urgency.NORMAL,
     handle: str | None = None,
+    followers: int | None = None,
     **overrides: Any,
 ) -> Mention:
     """Mention ``n``: published ``n`` hours after T0 and fetched in that order, so "newest
@@ -57,7 +58,9 @@ def mention(
         matched_terms=tuple(b.lower() for b in brands),
         published_at=when,
         fetched_at=when + timedelta(seconds=30),
-        author=Author(handle=handle or f"user{n}", name=(handle or f"user{n}").title()),
+        author=Author(
+            handle=handle or f"user{n}", name=(handle or f"user{n}").title(), followers=followers
+        ),
         judgments=Judgments(
             sentiment_label=sentiment,
             complaint=complaint,
@@ -74,10 +77,10 @@ def mention(
 
 MENTIONS = [
     mention(1, "My new Acme anvil arrived today, solid build. #anvils", title="Acme anvil arrives",
-            sentiment=POS, handle="wile", engagement=Engagement(likes=40, shares=3)),
+            sentiment=POS, handle="wile", followers=10, engagement=Engagement(likes=40, shares=3)),
     mention(2, "The Acme rocket skates broke after one day, refund please @acmehelp",
             title="Rocket skates", sentiment=NEG, complaint=True, topics=("quality",),
-            feelings=("angry",), urgency=Urgency.HIGH, handle="Wile",
+            feelings=("angry",), urgency=Urgency.HIGH, handle="Wile", followers=30,
             engagement=Engagement(likes=5, replies=9)),
     mention(3, "Café crème au magasin Acme, très agréable", source="reddit-main",
             source_type="reddit", language="fr", sentiment=POS, handle="marie"),
