@@ -36,6 +36,8 @@ count), so other work on a shared machine does not change the figures; the store
 temporary folder and WAL commits do not wait for the disk, so there is little time off CPU
 to miss.
 
+``--engine elasticsearch``: SQLite beside a cluster instead (``bench/ingest_engines.py``).
+
 The brand query is a pure negation of a nonsense word, so every text matches and is
 normalised, matched, deduplicated, judged and stored: the worst case for throughput.
 """
@@ -318,11 +320,21 @@ def main() -> int:
         "--store-root", type=Path, default=None, help="cache folder of the stores (data/bench)"
     )
     parser.add_argument("--json", action="store_true", help="print a JSON object last")
+    parser.add_argument("--engine", choices=("sqlite", "elasticsearch"), default="sqlite")
+    parser.add_argument("--es-url", help="the cluster for --engine elasticsearch (else osmem)")
     args = parser.parse_args()
+    if args.engine == "sqlite" and args.es_url:
+        parser.error("--es-url needs --engine elasticsearch")
+    if args.engine == "elasticsearch" and args.store_size:
+        parser.error("--store-size is for --engine sqlite (the large stores are SQLite files)")
     if not args.data.exists():
         print(f"skipped: no data at {args.data} (pass --data FILE with one text per line)")
         return 0
     texts = load_texts(args.data, args.limit)
+    if args.engine == "elasticsearch":
+        from ingest_engines import engines_main  # bench/, beside this file
+
+        return engines_main(texts, args)
     base = None
     if args.store_size:
         from stores import cached_store  # bench/stores.py, beside this file
