@@ -75,7 +75,8 @@ def document_of(m: Mention, *, seq: int) -> dict[str, Any]:
         "deleted_at": ts_or_none(m.deleted_at),
         "live": m.deleted_at is None,
         "engagement": dataclasses.asdict(e),
-        "engagement_total": sum(v for v in dataclasses.astuple(e) if v is not None),
+        # What the dashboard ranks as engagement (stats.people.ENGAGEMENT): views are not.
+        "engagement_total": sum(v or 0 for v in (e.likes, e.shares, e.replies)),
         "rating": m.rating,
         "parent_id": m.parent_id,
         "thread_id": m.thread_id,

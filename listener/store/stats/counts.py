@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from bisect import bisect_right
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -115,6 +116,11 @@ def incidents(conn: sqlite3.Connection, scope: StatsScope) -> list[Incident]:
 
 def volume(store: SQLiteStore, scope: StatsScope) -> Volume:
     """Mentions per bucket by sentiment, the previous period's total, the incidents."""
+    if (index := store.shared_index) is not None:
+        # The incidents are this daemon's spike alerts: alerts stay local.
+        charted = index.volume(scope)
+        with store._read() as conn:
+            return replace(charted, incidents=incidents(conn, scope))
     with store._read() as conn:
         spans, per_bucket = _bucketed(conn, scope, _BUCKET_SUMS)
         previous = total(conn, scope.previous())
@@ -130,6 +136,8 @@ def complaints(store: SQLiteStore, scope: StatsScope) -> Complaints:
     """Complaints and mentions per bucket, and both over the previous period, in total and
     per bucket (the previous period's buckets are this one's moved back by its length: as
     many, aligned by position)."""
+    if (index := store.shared_index) is not None:
+        return index.complaints(scope)
     before_scope = scope.previous()
     with store._read() as conn:
         spans, per_bucket = _bucketed(conn, scope, _BUCKET_SUMS)
@@ -183,6 +191,8 @@ def breakdown(store: SQLiteStore, scope: StatsScope, dimension: Dimension) -> Br
     previous period, most first; a value present only before is listed with 0."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"dimension must be one of {', '.join(DIMENSIONS)}, not {dimension!r}")
+    if (index := store.shared_index) is not None:
+        return index.breakdown(scope, dimension)
     previous_scope = scope.previous()
     with store._read() as conn:
         now = _values(conn, scope, dimension)
@@ -200,6 +210,8 @@ def breakdown(store: SQLiteStore, scope: StatsScope, dimension: Dimension) -> Br
 def share_of_voice(store: SQLiteStore, scope: StatsScope) -> ShareOfVoice:
     """Every brand's mentions and negative mentions in the range, most first (the scope's
     brand does not narrow it: a share is relative to the others)."""
+    if (index := store.shared_index) is not None:
+        return index.share_of_voice(scope)
     with store._read() as conn:
         found = sums_by(
             conn,

@@ -19,6 +19,11 @@ def _counts(conn: sqlite3.Connection, scope: StatsScope) -> tuple[int, int, int]
 
 
 def headline(store: SQLiteStore, scope: StatsScope) -> Headline:
+    if (index := store.shared_index) is not None:
+        # The counts are the shared index's; response times and open alerts stay local.
+        now, before = index.totals(scope), index.totals(scope.previous())
+        with store._read() as conn:
+            return _headline(conn, scope, now, before)
     with store._read() as conn:
         return headline_on(conn, scope)
 
@@ -32,9 +37,18 @@ def first_response(store: SQLiteStore, scope: StatsScope) -> Durations:
 
 def headline_on(conn: sqlite3.Connection, scope: StatsScope) -> Headline:
     """``headline`` on a connection the caller holds: the digest reads it inside the alert
-    rules' write transaction (``AlertTx.headline``)."""
-    mentions, negative, complaints = _counts(conn, scope)
-    before = _counts(conn, scope.previous())
+    rules' write transaction (``AlertTx.headline``): its counts are of the local mentions,
+    those of this daemon's alerts."""
+    return _headline(conn, scope, _counts(conn, scope), _counts(conn, scope.previous()))
+
+
+def _headline(
+    conn: sqlite3.Connection,
+    scope: StatsScope,
+    now: tuple[int, int, int],
+    before: tuple[int, int, int],
+) -> Headline:
+    mentions, negative, complaints = now
     first = first_response_durations(conn, scope)
     open_now = open_alerts(conn, scope)
     return Headline(

@@ -120,6 +120,8 @@ def top_authors(store: SQLiteStore, scope: StatsScope, limit: int = 10) -> list[
     largest reach there), with their number of mentions in the range."""
     if limit < 1:
         raise ValueError("limit must be at least 1")
+    if (index := store.shared_index) is not None:
+        return index.top_authors(scope, limit)
 
     def first_of_each(found: Iterator[Any]) -> list[Any]:
         seen: dict[tuple[str, str], Any] = {}
@@ -145,7 +147,8 @@ def top_authors(store: SQLiteStore, scope: StatsScope, limit: int = 10) -> list[
     ]
 
 
-def _excerpt(body: str) -> str:
+def excerpt(body: str) -> str:
+    """The first ``EXCERPT_CHARS`` characters of ``body``, cut with an ellipsis."""
     return body if len(body) <= EXCERPT_CHARS else body[:EXCERPT_CHARS].rstrip() + "…"
 
 
@@ -155,6 +158,8 @@ def engaged_mentions(
     """The ``limit`` mentions of the range with the most likes, shares and replies."""
     if limit < 1:
         raise ValueError("limit must be at least 1")
+    if (index := store.shared_index) is not None:
+        return index.engaged_mentions(scope, limit)
     with store._read() as conn:
         _, found = ranked(conn, scope, "engaged", limit, list)
     return [
@@ -164,7 +169,7 @@ def engaged_mentions(
             published_at=parse_ts(row[2]),
             author=row[3] or row[4],
             title=row[5],
-            excerpt=_excerpt(row[6]),
+            excerpt=excerpt(row[6]),
             url=row[7],
             engagement=int(row[10]),
             sentiment=row[8],

@@ -90,9 +90,13 @@ def rising_terms(
     if sample < 1:
         raise ValueError("a sample holds at least one mention")
     before = scope.previous()
-    with store._read() as conn:
-        _, now_texts = newest_texts(conn, scope, sample)
-        _, before_texts = newest_texts(conn, before, sample)
+    if (index := store.shared_index) is not None:
+        now_texts = index.newest_texts(scope, sample)
+        before_texts = index.newest_texts(before, sample)
+    else:
+        with store._read() as conn:
+            _, now_texts = newest_texts(conn, scope, sample)
+            _, before_texts = newest_texts(conn, before, sample)
     scored = score(
         frequencies(now_texts, excluded),
         len(now_texts),
