@@ -25,6 +25,7 @@ from listener.cli.draft import draft
 from listener.cli.erase import erase
 from listener.cli.mentions import label, search, show
 from listener.cli.people import people
+from listener.cli.reindex import reindex
 from listener.cli.render import (
     render_poll_summary,
     safe_error,
@@ -337,6 +338,7 @@ main.add_command(rollups)
 main.add_command(stats)
 main.add_command(erase)
 main.add_command(people)
+main.add_command(reindex)
 
 
 if __name__ == "__main__":
