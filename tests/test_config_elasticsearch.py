@@ -14,6 +14,8 @@ from listener.config.settings import Settings, load_settings
 from listener.config.storage import without_credentials
 from listener.config.yamlfile import Problem
 
+REPO_SETTINGS = Path(__file__).resolve().parent.parent / "settings.yaml"
+
 BASE = """\
 brands:
   - name: Acme
@@ -235,3 +237,28 @@ def test_an_unset_variable_is_named_and_no_problem_repeats_a_password(tmp_path: 
         tmp_path, "  elasticsearch:\n    urls: ['https://elastic:s3cret@a:9200', 'ftp://b']\n"
     )
     assert "s3cret" not in str(ConfigError([problem]))
+
+
+def test_the_commented_section_in_the_repository_settings_loads(tmp_path: Path) -> None:
+    # settings.yaml documents every key of the section as a commented example: uncommented,
+    # it must load (a renamed or removed key fails here).
+    text = REPO_SETTINGS.read_text(encoding="utf-8")
+    start = text.index("  #   elasticsearch:\n")
+    end = text.index("  elasticsearch: null\n")
+    example = [
+        "  " + line.removeprefix("  #   ")
+        for line in text[start:end].splitlines()
+        if not line.removeprefix("  #   ").lstrip().startswith(("#", "("))
+    ]
+    (tmp_path / "certs").mkdir()
+    (tmp_path / "certs" / "ca.pem").write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
+    (tmp_path / "settings.yaml").write_text(
+        text.replace("  elasticsearch: null\n", "\n".join(example) + "\n"), encoding="utf-8"
+    )
+
+    settings = load_settings(tmp_path / "settings.yaml", environ={"ES_API_KEY": "k"})
+
+    es = settings.storage.elasticsearch
+    assert es is not None
+    documented = {line.split(":")[0].strip() for line in example[1:]}
+    assert documented == set(type(es).model_fields) - {"username", "password"}
