@@ -183,6 +183,7 @@ class Daemon:
             now = self._clock()
             await self._upkeep.forget_old_hashes(now, self.settings)
             await self._upkeep.prune_retention(now, self.settings)
+            await self._upkeep.send_index_queue(now)
             if await self._upkeep.retrain_models(now, self.settings):
                 self._pipeline.use_models(self._upkeep.models)
         except Exception:  # the database may be locked or full; the next tick tries again

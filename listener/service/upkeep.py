@@ -19,7 +19,9 @@ from listener.judging.learning import ComplaintModel
 from listener.judging.training import load_models, retrain_brands
 from listener.logs import fields
 from listener.metrics import Metrics
+from listener.service.index_upkeep import IndexUpkeep
 from listener.store import SQLiteStore
+from listener.store.elasticsearch.store import ElasticStore
 
 log = logging.getLogger("listener.service.daemon")
 
@@ -45,6 +47,15 @@ class Upkeep:
         self._hashes_pruned_at: datetime | None = None
         self._models_checked_at: datetime | None = None
         self.models: dict[str, ComplaintModel] = load_models(store, settings)
+        self._index = (
+            IndexUpkeep(store, metrics=metrics) if isinstance(store, ElasticStore) else None
+        )
+
+    async def send_index_queue(self, now: datetime) -> None:
+        """On the Elasticsearch engine, send what the index outbox still holds
+        (listener.service.index_upkeep); nothing on the embedded engine."""
+        if self._index is not None:
+            await self._index.send(now)
 
     async def forget_old_hashes(self, now: datetime, settings: Settings) -> None:
         # The duplicate-content table only needs the dedupe window; prune it hourly so it
