@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import socket
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from listener.store.elasticsearch.cluster import Cluster, ClusterError
 from listener.store.elasticsearch.mapping import TEMPLATE_VERSION, index_names, mentions_template
 from listener.store.elasticsearch.settings import ClusterSettings
 from listener.store.elasticsearch.template import ensure_indices, template_state
+from tests.store_helpers import make_mention
 
 BASE = """\
 brands:
@@ -249,3 +251,39 @@ def test_cluster_settings_come_through_to_a_live_connection(
         assert cluster.info is not None and cluster.flavour in ("opensearch", "elasticsearch")
     finally:
         cluster.close()
+
+
+def test_check_counts_what_this_daemon_has_yet_to_send_and_what_was_refused(
+    tmp_path: Path, es_settings: ClusterSettings
+) -> None:
+    config = for_cluster(tmp_path, es_settings)
+    with open_configured_store(load_settings(config, environ={}).storage) as store:
+        store.insert_mentions([make_mention(1), make_mention(2)])  # sent after the commit
+        store.shared_index.refresh()
+
+    code, out, err = check(config)
+
+    assert code == 0, err
+    mentions, _ = index_names(es_settings.index_prefix)
+    assert f"index {mentions}: 2 documents" in out
+    assert "index outbox (listener.db): 0 mention(s) waiting to be sent" in out
+
+    # The queue as a cluster away for a while leaves it, and a refusal parked with its reason
+    # (written into the real file: the check reads them from there).
+    with sqlite3.connect(tmp_path / "data" / "listener.db") as conn:
+        conn.executemany(
+            "INSERT INTO index_outbox (mention_id, op) VALUES (?, ?)",
+            [("news:3", "create"), ("news:3", "index"), ("news:4", "create")],
+        )
+        conn.execute(
+            "INSERT INTO index_rejected VALUES ('news:5', 400, ?, '2026-12-06T10:00:00Z')",
+            ("mapper_parsing_exception: failed to parse \x1b[31mfield",),
+        )
+    code, out, _ = check(config)
+
+    assert code == 0
+    assert (
+        "index outbox (listener.db): 2 mention(s) waiting to be sent; 1 refused by the"
+        " cluster, the newest news:5 (400: mapper_parsing_exception: failed to parse" in out
+    )
+    assert "\x1b" not in out  # a reason may quote a document's text: made terminal-safe

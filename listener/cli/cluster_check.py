@@ -5,12 +5,18 @@ missing one is reported, not created."""
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote
+
 import click
 
+from listener.cli.render import terminal_safe
 from listener.config.engine import cluster_problem, cluster_settings
 from listener.config.storage import ElasticsearchSettings, without_credentials
 from listener.redaction import redact
 from listener.store.elasticsearch.cluster import Cluster, info_of
+from listener.store.elasticsearch.outbox import pending_on, rejected_count_on, rejected_on
 from listener.store.elasticsearch.template import (
     TemplateState,
     cluster_health,
@@ -18,9 +24,9 @@ from listener.store.elasticsearch.template import (
 )
 
 
-def check_cluster(es: ElasticsearchSettings) -> bool:
-    """Print what the cluster says; False (after one line naming the URL and what to do)
-    when it cannot be reached or refuses us."""
+def check_cluster(es: ElasticsearchSettings, sqlite_path: Path) -> bool:
+    """Print what the cluster says, and what this daemon's file has yet to send it; False
+    (after one line naming the URL and what to do) when it cannot be reached or refuses us."""
     settings = cluster_settings(es)
     where = ", ".join(without_credentials(url) for url in settings.urls)
     try:
@@ -44,6 +50,8 @@ def check_cluster(es: ElasticsearchSettings) -> bool:
     click.echo(_template_line(state))
     for line in _index_lines(state):
         click.echo(line)
+    if (outbox := _outbox_line(sqlite_path)) is not None:
+        click.echo(redact(outbox))
     return True
 
 
@@ -92,3 +100,30 @@ def _index_lines(state: TemplateState) -> list[str]:
             + " (added when the daemon starts)"
         )
     return lines
+
+
+def _outbox_line(path: Path) -> str | None:
+    """What the local file has queued for the cluster and what the cluster refused, read
+    read-only (``check`` changes nothing); None before the store first opened with a cluster."""
+    if not path.exists():
+        return None
+    conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+    try:
+        has = {
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE name IN ('index_outbox', 'index_rejected')"
+            )
+        }
+        if "index_outbox" not in has:
+            return None
+        line = f"index outbox ({path.name}): {pending_on(conn):,} mention(s) waiting to be sent"
+        if "index_rejected" in has and (refused := rejected_count_on(conn)):
+            newest = rejected_on(conn, 1)[0]
+            line += (
+                f"; {refused:,} refused by the cluster, the newest {newest.mention_id}"
+                f" ({newest.status}: {terminal_safe(newest.reason[:200])})"
+            )
+        return line
+    finally:
+        conn.close()

@@ -142,7 +142,7 @@ def check(config_path: str | None) -> None:
         from listener.cli.cluster_check import check_cluster
 
         # Settings are fine but the cluster cannot be used: a runtime failure, exit 1.
-        if not check_cluster(settings.storage.elasticsearch):
+        if not check_cluster(settings.storage.elasticsearch, Path(settings.storage.sqlite)):
             sys.exit(1)
 
 
