@@ -5,7 +5,11 @@ nothing, and a difference between the two sides is found and exits 1."""
 
 from __future__ import annotations
 
+import sqlite3
+import subprocess
+import time
 from collections.abc import Sequence
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,6 +24,7 @@ from listener.store.elasticsearch.mapping import index_names, mentions_template
 from listener.store.elasticsearch.settings import ClusterSettings
 from listener.store.elasticsearch.store import ElasticStore
 from listener.store.elasticsearch.template import ensure_indices
+from tests.daemon_process import LISTENER
 from tests.store_helpers import T0, make_mention
 
 MENTIONS = 25
@@ -60,13 +65,13 @@ def fill_local_store(path: Path) -> list[Mention]:
     return [m for m in found if m is not None]
 
 
-def index_documents(cluster: ClusterSettings) -> dict[str, dict[str, object]]:
+def index_documents(cluster: ClusterSettings, size: int = 1000) -> dict[str, dict[str, object]]:
     """Every document of the test's mentions index, by id, with its version."""
     mentions, _ = index_names(cluster.index_prefix)
     connection = Cluster(cluster)
     try:
         body = connection.call(
-            lambda es: es.search(index=mentions, size=1000, query={"match_all": {}}, version=True)
+            lambda es: es.search(index=mentions, size=size, query={"match_all": {}}, version=True)
         ).body
     finally:
         connection.close()
@@ -341,3 +346,47 @@ def test_after_the_copy_another_daemon_does_not_store_the_copied_posts_again(
 
     assert [m.id for m in stored] == [f"news:{MENTIONS + 1}"]
     assert sorted(index_documents(es_settings)) == sorted([*(m.id for m in local), stored[0].id])
+
+
+def copied_so_far(db: Path) -> int:
+    """What the running copy's checkpoint says (read beside it, as an operator would)."""
+    with closing(sqlite3.connect(db)) as conn:
+        row = conn.execute("SELECT copied FROM reindex_checkpoints").fetchone()
+    return 0 if row is None else int(row[0])
+
+
+def test_a_killed_copy_resumes_from_its_checkpoint_and_ends_with_equal_counts(
+    tmp_path: Path, es_settings: ClusterSettings
+) -> None:
+    settings = settings_file(tmp_path, es_settings)
+    db = tmp_path / "data" / "listener.db"
+    total = 400
+    with open_store(db) as store:
+        store.insert_mentions([make_mention(n) for n in range(1, total + 1)])
+    command = [str(LISTENER), "reindex", "--to", "elasticsearch", "--page-size", "2"]
+    process = subprocess.Popen(
+        [*command, "--config", str(settings)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while copied_so_far(db) < 20:  # some pages acknowledged: the copy is under way
+            assert process.poll() is None, "the copy ended before it could be interrupted"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        process.kill()
+        process.wait()
+    interrupted_at = copied_so_far(db)
+    assert 20 <= interrupted_at < total
+
+    resumed = reindex(settings, "--to", "elasticsearch", "--page-size", "500")
+
+    assert resumed.exit_code == 0, resumed.output
+    assert f"copied {total - interrupted_at:,} mentions to the cluster in this run" in (
+        resumed.output
+    )
+    assert f"this file: {total:,} live, 0 tombstones" in resumed.output
+    assert "counts match" in resumed.output
+    assert len(index_documents(es_settings, size=total + 10)) == total
