@@ -110,5 +110,20 @@ def open_store(engine: str, request: pytest.FixtureRequest) -> Iterator[OpenStor
 
 @pytest.fixture
 def store(open_store: OpenStore, tmp_path: Path) -> SQLiteStore:
-    """A new, empty store of this engine."""
+    """A new, empty store of this engine: the daemon whose reads a test checks."""
     return open_store(tmp_path / "listener.db")
+
+
+@pytest.fixture
+def peer_path(engine: str, tmp_path: Path) -> Path:
+    """Where a second daemon's store lives: the same file on SQLite, its own file beside
+    the first on Elasticsearch (the index prefix is what they share)."""
+    return tmp_path / ("listener.db" if engine == "sqlite" else "peer.db")
+
+
+@pytest.fixture
+def writer(store: SQLiteStore, open_store: OpenStore, peer_path: Path) -> SQLiteStore:
+    """Another daemon sharing ``store``'s mentions, which the read tests store through.
+    On Elasticsearch an ElasticStore keeps the mentions it wrote in its own SQLite file
+    too, so only reads from a daemon that did not write them prove the index answers."""
+    return open_store(peer_path)

@@ -20,8 +20,9 @@ from tests.contract.mentions import T0, fill
 
 
 @pytest.fixture
-def filled(store: SQLiteStore) -> SQLiteStore:
-    fill(store)
+def filled(store: SQLiteStore, writer: SQLiteStore) -> SQLiteStore:
+    """``store``, reading what another daemon (``writer``) stored."""
+    fill(writer)
     return store
 
 

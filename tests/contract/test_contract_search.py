@@ -16,8 +16,9 @@ from tests.contract.mentions import BY_ID, NEWEST_FIRST, T0, fill
 
 
 @pytest.fixture
-def filled(store: SQLiteStore) -> SQLiteStore:
-    fill(store)
+def filled(store: SQLiteStore, writer: SQLiteStore) -> SQLiteStore:
+    """``store``, reading what another daemon (``writer``) stored."""
+    fill(writer)
     return store
 
 

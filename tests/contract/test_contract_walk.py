@@ -18,8 +18,9 @@ from tests.contract.mentions import BY_ID, NEWEST_FIRST, fill, mention, settle
 
 
 @pytest.fixture
-def filled(store: SQLiteStore) -> SQLiteStore:
-    fill(store)
+def filled(store: SQLiteStore, writer: SQLiteStore) -> SQLiteStore:
+    """``store``, reading what another daemon (``writer``) stored."""
+    fill(writer)
     return store
 
 
