@@ -21,6 +21,7 @@ from listener.store import open_store
 from listener.store.elasticsearch.cluster import Cluster
 from listener.store.elasticsearch.documents import document_of, mention_of
 from listener.store.elasticsearch.mapping import index_names, mentions_template
+from listener.store.elasticsearch.reindex_to_cluster import ToCluster
 from listener.store.elasticsearch.settings import ClusterSettings
 from listener.store.elasticsearch.store import ElasticStore
 from listener.store.elasticsearch.template import ensure_indices
@@ -390,3 +391,29 @@ def test_a_killed_copy_resumes_from_its_checkpoint_and_ends_with_equal_counts(
     assert f"this file: {total:,} live, 0 tombstones" in resumed.output
     assert "counts match" in resumed.output
     assert len(index_documents(es_settings, size=total + 10)) == total
+
+
+def test_a_row_changed_or_deleted_while_its_page_was_sent_ends_in_its_newest_state(
+    tmp_path: Path, es_settings: ClusterSettings
+) -> None:
+    # The page is read, then (as a running daemon would, between the read and the send) one
+    # row is tombstoned and one pruned by retention: the index must not keep the old state.
+    connection = Cluster(es_settings)
+    try:
+        ensure_indices(connection)
+        with open_store(tmp_path / "listener.db") as store:
+            store.insert_mentions([make_mention(n) for n in range(1, 5)])
+            copier = ToCluster(store, connection, page_size=10)
+            page = copier.local_page(10)
+            store.tombstone_mentions(["news:3"], T0 + timedelta(days=1))
+            store.prune_published_before(T0 + timedelta(minutes=1, seconds=30))  # news:1
+
+            copier.send_page(page, resume="(test)")
+
+            current = [store.get_mention(f"news:{n}") for n in (2, 3, 4)]
+    finally:
+        connection.close()
+    documents = index_documents(es_settings)
+    assert sorted(documents) == ["news:2", "news:3", "news:4"]
+    assert [mention_of(documents[m.id]) for m in current if m] == current
+    assert documents["news:3"]["live"] is False

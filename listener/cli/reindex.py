@@ -104,7 +104,8 @@ def _copy(
     restart: bool,
 ) -> CopyReport:
     from listener.store.elasticsearch.mapping import index_names
-    from listener.store.elasticsearch.reindex import ToCluster, ToSQLite
+    from listener.store.elasticsearch.reindex_to_cluster import ToCluster
+    from listener.store.elasticsearch.reindex_to_sqlite import ToSQLite
     from listener.store.elasticsearch.template import ensure_indices
 
     size = page_size or cluster.settings.bulk_docs
