@@ -82,7 +82,12 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 @pytest.fixture(params=ENGINES)
 def engine(request: pytest.FixtureRequest) -> str:
-    """The engine this run of the test checks: "sqlite" or "elasticsearch"."""
+    """The engine this run of the test checks: "sqlite" or "elasticsearch" (skipped, and
+    said so, when no test cluster can be had)."""
+    if request.param == "elasticsearch":
+        url, what = request.getfixturevalue("es_cluster_url")
+        if not _CLUSTER_SEEN:
+            _CLUSTER_SEEN.append(f"{what} at {_without_password(url)}")
     return str(request.param)
 
 
@@ -94,9 +99,6 @@ def open_store(engine: str, request: pytest.FixtureRequest) -> Iterator[OpenStor
     settings: ClusterSettings | None = None
     if engine == "elasticsearch":
         settings = request.getfixturevalue("es_settings")
-        url, what = request.getfixturevalue("es_cluster_url")
-        if not _CLUSTER_SEEN:
-            _CLUSTER_SEEN.append(f"{what} at {_without_password(url)}")
 
     def open_one(path: Path) -> SQLiteStore:
         store = SQLiteStore(path) if settings is None else ElasticStore(path, settings)
