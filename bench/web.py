@@ -27,6 +27,11 @@ timed to its first event, and the exports to their first 1,000 rows (their full 
 download, not a page): both through a small ASGI driver in-process, which stops reading
 there as a browser closing the stream would.
 
+``--engine elasticsearch`` (``--es-url URL``, else a local osmem-server started for the run)
+runs both sections on ``ElasticStore`` copies whose mentions are first copied into the
+cluster (``bench/web_engine.py``), so search, facets, the dashboard and author pages read the
+index; ``--json`` then says which engine under ``engine``.
+
 The table: route, p50 and p95 in-process, the p95 of the process's CPU time per request
 in-process (what other work on a shared machine cannot inflate, as it does the clock), p95
 over HTTP, and whether both clock p95 are within 100 ms. The load average is printed before
@@ -49,12 +54,13 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+from es_local import bench_settings, local_cluster
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from stores import DEFAULT_ROOT
@@ -64,6 +70,7 @@ from web_plans import plans
 from web_store import cached_web_store
 from web_timing import HOST, copied_context, p95, serve
 
+from listener.store.elasticsearch.settings import ClusterSettings
 from listener.web.app import create_app
 from listener.web.context import WebContext
 
@@ -274,28 +281,56 @@ def main() -> int:
         help="every route on the web store, the dashboard on its own store, or both",
     )
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--engine",
+        choices=("sqlite", "elasticsearch"),
+        default="sqlite",
+        help="elasticsearch: the mention reads from a cluster's index (bench/web_engine.py)",
+    )
+    parser.add_argument("--es-url", help="the cluster for --engine elasticsearch (else osmem)")
     args = parser.parse_args()
     if args.repeats < 2:
         parser.error("--repeats must be at least 2 (a p95 of one request is no p95)")
     if args.size < 1 or args.alerts < 1:
         parser.error("--size and --alerts must be at least 1")
+    if args.es_url and args.engine != "elasticsearch":
+        parser.error("--es-url needs --engine elasticsearch")
     status, summary = 0, dict[str, Any]()
-    if args.section in ("all", "routes"):
-        status, summary = routes_section(args)
-    if args.section in ("all", "dashboard"):
-        dashboard_status, summary["dashboard"] = run_section(
-            args.size, args.alerts, args.repeats, args.root, args.only
-        )
-        status = max(status, dashboard_status)
+    with engine_cluster(args.engine, args.es_url) as cluster:
+        summary["engine"] = args.engine if cluster is None else f"elasticsearch: {cluster[1]}"
+        if args.section in ("all", "routes"):
+            status, routes = routes_section(
+                args, None if cluster is None else bench_settings(cluster[0])
+            )
+            summary |= routes
+        if args.section in ("all", "dashboard"):
+            dashboard_status, summary["dashboard"] = run_section(
+                args.size, args.alerts, args.repeats, args.root, args.only,
+                None if cluster is None else bench_settings(cluster[0]),
+            )  # fmt: skip
+            status = max(status, dashboard_status)
     if args.json:
         print(json.dumps(summary))
     return status
 
 
-def routes_section(args: argparse.Namespace) -> tuple[int, dict[str, Any]]:
+@contextlib.contextmanager
+def engine_cluster(engine: str, url: str | None) -> Iterator[tuple[str, str] | None]:
+    """(url, what it is) of the cluster for ``--engine elasticsearch``, else None."""
+    if engine != "elasticsearch":
+        yield None
+        return
+    with local_cluster(url) as found:
+        print(f"engine: elasticsearch, {found[1]}", file=sys.stderr)
+        yield found
+
+
+def routes_section(
+    args: argparse.Namespace, cluster: ClusterSettings | None = None
+) -> tuple[int, dict[str, Any]]:
     started = time.perf_counter()
     cached = cached_web_store(args.size, args.alerts, root=args.root)
-    with copied_context(cached, "bench-web-") as context:
+    with copied_context(cached, "bench-web-", cluster=cluster) as context:
         load_before = os.getloadavg()[0]
         print(
             f"store: {args.size:,} mentions, {args.alerts:,} alerts ({cached.name}, ready in"

@@ -27,6 +27,7 @@ from dashboard_store import DASHBOARD, cached_dashboard_store
 from web_fixture import Fixture, prepare
 from web_timing import HOST, copied_context, p50, p95, serve
 
+from listener.store.elasticsearch.settings import ClusterSettings
 from listener.web.app import create_app
 from listener.web.context import WebContext
 from listener.web.dashboard_panels import PANEL_NAMES, panel
@@ -153,12 +154,20 @@ def print_row(row: DashRow) -> None:
 
 
 def run_section(
-    size: int, alerts: int, repeats: int, root: Path, only: str | None
+    size: int,
+    alerts: int,
+    repeats: int,
+    root: Path,
+    only: str | None,
+    cluster: ClusterSettings | None = None,
 ) -> tuple[int, dict[str, Any]]:
-    """Time the dashboard; the exit status (1: an unexpected answer) and the JSON summary."""
+    """Time the dashboard (its reads from ``cluster``'s index when given); the exit status
+    (1: an unexpected answer) and the JSON summary."""
     started = time.perf_counter()
     cached = cached_dashboard_store(size, alerts, root=root)
-    copy = copied_context(cached, "bench-dashboard-", DASHBOARD.brands, DASHBOARD.sources)
+    copy = copied_context(
+        cached, "bench-dashboard-", DASHBOARD.brands, DASHBOARD.sources, cluster=cluster
+    )
     with copy as context:
         load_before = os.getloadavg()[0]
         print(

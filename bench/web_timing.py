@@ -19,6 +19,7 @@ from stores import END, SOURCES
 from web_store import BRANDS, open_copy
 
 from listener.metrics import Metrics
+from listener.store.elasticsearch.settings import ClusterSettings
 from listener.web.context import WebContext
 
 HOST = "127.0.0.1"
@@ -52,12 +53,19 @@ def copied_context(
     prefix: str,
     brands: tuple[str, ...] = BRANDS,
     sources: tuple[tuple[str, str], ...] = SOURCES,
+    cluster: ClusterSettings | None = None,
 ) -> Iterator[WebContext]:
     """The web app's context on a copy of ``cached`` (the bench writes to it) in a folder
-    of the run's own, removed afterwards; its clock stands at the stores' ``END``."""
+    of the run's own, removed afterwards; its clock stands at the stores' ``END``. With
+    ``cluster``, the copy is an ``ElasticStore`` whose mentions the cluster holds."""
     folder = Path(tempfile.mkdtemp(prefix=prefix))
     try:
         store, settings = open_copy(cached, folder, brands, sources)
+        if cluster is not None:
+            from web_engine import indexed_store  # bench/, beside this file
+
+            store.close()
+            store = indexed_store(settings.storage.sqlite, cluster)
         try:
             yield WebContext(settings=settings, store=store, metrics=Metrics(), clock=lambda: END)
         finally:
