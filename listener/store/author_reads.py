@@ -45,7 +45,7 @@ __all__ = [
     "author_mentions_page",
     "author_records",
     "existing_mentions",
-    "with_local_profiles",
+    "with_local_record",
 ]
 
 
@@ -82,36 +82,60 @@ def author_records(
     One primary-key lookup per type: the caller names the types (those configured), as the
     authors table has no index by handle alone."""
     if (index := store.shared_index) is not None:
-        types = list(source_types)
-        return with_local_profiles(
-            index.author_records(types, handle), _local_records(store, types, handle)
-        )
+        types = list(dict.fromkeys(t.lower() for t in source_types))
+        shared = {r.source_type.lower(): r for r in index.author_records(types, handle)}
+        own = {r.source_type.lower(): r for r in _local_records(store, types, handle)}
+        merged = (with_local_record(store, shared.get(t), own.get(t)) for t in types)
+        return [r for r in merged if r is not None]
     return _local_records(store, source_types, handle)
 
 
-def with_local_profiles(
-    shared: Sequence[AuthorRecord], local: Iterable[AuthorRecord | None]
-) -> list[AuthorRecord]:
-    """The shared index's records with the profile (bio, links, account age, following,
-    posts) of this daemon's authors rows: mention rows and documents do not keep profiles,
-    only the authors row does, so a profile is what this daemon has seen."""
-    own = {(r.source_type.lower(), r.handle.lower()): r for r in local if r is not None}
-    found: list[AuthorRecord] = []
-    for record in shared:
-        mine = own.get((record.source_type.lower(), record.handle.lower()))
-        found.append(
-            record
-            if mine is None
-            else replace(
-                record,
-                bio=mine.bio,
-                links=mine.links,
-                created_at=mine.created_at,
-                following=mine.following,
-                posts=mine.posts,
-            )
+def with_local_record(
+    store: SQLiteStore, shared: AuthorRecord | None, own: AuthorRecord | None
+) -> AuthorRecord | None:
+    """The shared index's record of an author completed by this daemon's authors row.
+
+    The index counts the documents that still name the author; the row also counted this
+    daemon's mentions of them since tombstoned (the tombstone blanks the author) or pruned,
+    which its own rows no longer name: those are added, and the first and last seen widened
+    to them; while there are such, the row's handle, name, url and followers win too (they
+    may come from those mentions, which no document names now). The profile (bio, links,
+    account age, following, posts) is the row's: mention rows and documents keep none.
+    Mentions another daemon stored and then tombstoned or pruned are counted only by that
+    daemon's row."""
+    if shared is None or own is None:
+        return shared or own
+    gone = own.mention_count - _named_rows(store, own.source_type, own.handle)
+    if gone > 0:
+        shared = replace(
+            shared,
+            handle=own.handle,
+            name=own.name if own.name is not None else shared.name,
+            url=own.url if own.url is not None else shared.url,
+            followers=own.followers if own.followers is not None else shared.followers,
         )
-    return found
+    return replace(
+        shared,
+        mention_count=shared.mention_count + max(gone, 0),
+        first_seen_at=min(shared.first_seen_at, own.first_seen_at),
+        last_seen_at=max(shared.last_seen_at, own.last_seen_at),
+        bio=own.bio,
+        links=own.links,
+        created_at=own.created_at,
+        following=own.following,
+        posts=own.posts,
+    )
+
+
+def _named_rows(store: SQLiteStore, source_type: str, handle: str) -> int:
+    # The rows the authors row's count still stands for, by the author index.
+    with _read(store) as conn:
+        (count,) = conn.execute(
+            "SELECT count(*) FROM mentions INDEXED BY mentions_author"
+            " WHERE source_type = ? AND author_handle = ? COLLATE NOCASE",
+            (source_type, handle),
+        ).fetchone()
+    return int(count)
 
 
 def _local_records(

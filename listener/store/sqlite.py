@@ -33,7 +33,7 @@ from listener.store import labelling, letters, lookups, revisions, rollups, rows
 from listener.store.activity_reads import ActivityRows
 from listener.store.alert_contract import OnStored
 from listener.store.alert_decide import decide_alerts_on
-from listener.store.author_reads import with_local_profiles
+from listener.store.author_reads import with_local_record
 from listener.store.base import (
     DEFAULT_HIGHLIGHT,
     AuthorRecord,
@@ -258,9 +258,8 @@ class SQLiteStore(
             ).fetchone()
         own = None if row is None else rows.row_to_author(row)
         if (index := self.shared_index) is not None:
-            # The cluster's record with this daemon's profile (author_reads.with_local_profiles).
-            shared = index.get_author(source_type, handle)
-            return None if shared is None else with_local_profiles([shared], [own])[0]
+            # The cluster's record completed by this daemon's row (see with_local_record).
+            return with_local_record(self, index.get_author(source_type, handle), own)
         return own
 
     # -- judgments and labels ------------------------------------------------------

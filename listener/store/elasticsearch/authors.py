@@ -14,11 +14,13 @@ that name the author, with the same rules the row's upsert follows:
   mention rows do not keep it either: only the authors row does), so ``author_reads``
   takes it from this daemon's own authors row, where it has one.
 
-Where the two must differ (said in the README): a tombstoned mention's document no longer
-names its author (the tombstone blanks it, as the row does) and a pruned or erased one is
-gone, so the index counts the mentions it still attributes, where the row kept counting
-them; ``url`` is read from the author's ``PROFILE_WINDOW`` newest mentions (it is not an
-indexed field), where the row's coalesce has no limit.
+A tombstoned mention's document no longer names its author (the tombstone blanks it, as the
+row does) and a pruned one is gone, so the index counts only the mentions it still
+attributes; ``author_reads.with_local_record`` adds back the ones this daemon stored (from
+its authors row). Where the engines still differ (for the README): such mentions stored by
+*another* daemon are not counted by this one; and ``url`` is read from the author's
+``PROFILE_WINDOW`` newest mentions (it is not an indexed field), where the row's coalesce
+has no limit.
 
 History pages sort by ``published_at`` then ``order_key``, both descending; the page key
 is a ``MentionKey`` whose ``seq`` is the last document's ``order_key`` (unique per daemon's
