@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from listener.web.auth import Principal, Role, require
 from listener.web.context import WebContext, context_of
 from listener.web.display import Show
+from listener.web.index_status import index_status
 from listener.web.pages import render
 from listener.web.source_views import poll_now, source_list, unpark_now
 
@@ -34,6 +35,7 @@ def _page(
         "sources/sources.html",
         {
             "sources": source_list(context).items,
+            "index": index_status(context),
             "can_act": who.may(Role.AGENT),
             "show": Show(context.clock()),
             "said": said,
