@@ -16,8 +16,8 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from listener.cli.main import main
-from listener.models import Finding, Judgments, Mention
-from listener.store import open_store
+from listener.models import Finding, Judgments, Mention, SentimentLabel
+from listener.store import SQLiteStore, open_store
 from listener.store.elasticsearch.cluster import Cluster
 from listener.store.elasticsearch.documents import document_of, mention_of
 from listener.store.elasticsearch.mapping import index_names, mentions_template
@@ -25,6 +25,8 @@ from listener.store.elasticsearch.reindex_to_cluster import ToCluster
 from listener.store.elasticsearch.settings import ClusterSettings
 from listener.store.elasticsearch.store import ElasticStore
 from listener.store.elasticsearch.template import ensure_indices
+from listener.store.stats.counts import DIMENSIONS, breakdown, share_of_voice, volume
+from listener.store.stats.scope import scope_for
 from tests.daemon_process import LISTENER
 from tests.store_helpers import T0, make_mention
 
@@ -417,3 +419,57 @@ def test_a_row_changed_or_deleted_while_its_page_was_sent_ends_in_its_newest_sta
     assert sorted(documents) == ["news:2", "news:3", "news:4"]
     assert [mention_of(documents[m.id]) for m in current if m] == current
     assert documents["news:3"]["live"] is False
+
+
+def varied_mentions() -> list[Mention]:
+    """Two brands, three sources, four languages, every feeling of the sentiment, topics,
+    over two days of hours."""
+    labels = list(SentimentLabel)
+    found = []
+    for n in range(1, 61):
+        topics = (Finding("shipping"),) if n % 4 == 0 else (Finding("price"),) if n % 7 == 0 else ()
+        found.append(
+            make_mention(
+                n,
+                source=("news", "forum", "reviews")[n % 3],
+                language=("en", "de", "pt-BR", None)[n % 4],
+                brands=("Acme",) if n % 5 else ("Acme", "Globex"),
+                published_at=T0 + timedelta(hours=n % 40, minutes=n),
+                judgments=Judgments(sentiment_label=labels[n % 4], topics=topics),
+            )
+        )
+    return found
+
+
+def panels(store: SQLiteStore) -> list[object]:
+    scope = scope_for(None, T0 - timedelta(days=1), T0 + timedelta(days=3), "hour")
+    acme = scope_for("Acme", T0 - timedelta(days=1), T0 + timedelta(days=3), "day")
+    return [
+        store.count_mentions(),
+        volume(store, scope),
+        volume(store, acme),
+        share_of_voice(store, scope),
+        *(breakdown(store, acme, dimension) for dimension in DIMENSIONS),
+    ]
+
+
+def test_the_dashboard_reads_the_same_from_the_copy_both_ways(
+    tmp_path: Path, es_settings: ClusterSettings
+) -> None:
+    first = tmp_path / "first"
+    first.mkdir()
+    with open_store(first / "data" / "listener.db") as store:
+        store.insert_mentions(varied_mentions())
+        store.tombstone_mentions(["news:6", "forum:10"], T0 + timedelta(days=1))
+        on_sqlite = panels(store)
+    assert on_sqlite[0] == 58  # the tombstones are counted nowhere
+
+    assert reindex(settings_file(first, es_settings), "--to", "elasticsearch").exit_code == 0
+    with ElasticStore(tmp_path / "reader.db", es_settings) as reader:
+        assert panels(reader) == on_sqlite
+
+    back = tmp_path / "back"
+    back.mkdir()
+    assert reindex(settings_file(back, es_settings), "--to", "sqlite").exit_code == 0
+    with open_store(back / "data" / "listener.db") as store:
+        assert panels(store) == on_sqlite

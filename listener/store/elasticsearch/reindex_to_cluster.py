@@ -86,6 +86,14 @@ class ToCluster:
             on_page(len(page))
         report.finished = True
         report.source, report.target, report.differences = self.compare()
+        # The dashboard and search see the whole copy at once, not within the next second.
+        everything = ",".join(index_names(self.cluster.settings.index_prefix))
+        try:
+            self.cluster.call(lambda es: es.indices.refresh(index=everything))
+        except (ApiError, TransportError) as exc:
+            raise cluster_failure(
+                exc, "the copy is done; the index refreshes within a second"
+            ) from exc
         return report
 
     def send_page(self, page: list[tuple[int, Mention]], *, resume: str) -> list[Rejection]:
