@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from listener.store.elasticsearch.reindex import ToCluster
+from listener.store.elasticsearch.reindex_to_cluster import ToCluster
 from listener.store.elasticsearch.settings import ClusterSettings
 from listener.store.elasticsearch.store import ElasticStore
 
