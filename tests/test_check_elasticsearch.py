@@ -7,8 +7,12 @@ asserted on a real local HTTP server (pytest-httpserver)."""
 from __future__ import annotations
 
 import base64
+import shutil
 import socket
 import sqlite3
+import ssl
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -287,3 +291,65 @@ def test_check_counts_what_this_daemon_has_yet_to_send_and_what_was_refused(
         " cluster, the newest news:5 (400: mapper_parsing_exception: failed to parse" in out
     )
     assert "\x1b" not in out  # a reason may quote a document's text: made terminal-safe
+
+
+def _tls_files(folder: Path) -> tuple[Path, Path, Path]:
+    """A CA and a server certificate for 127.0.0.1 signed by it (openssl, a real subprocess)."""
+
+    def run(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+        "-days", "2", "-subj", "/CN=listener test CA",
+        "-addext", "basicConstraints=critical,CA:TRUE",
+        "-addext", "keyUsage=critical,keyCertSign,cRLSign")  # fmt: skip
+    run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "node.key", "-out", "node.csr",
+        "-subj", "/CN=127.0.0.1")  # fmt: skip
+    (folder / "node.ext").write_text("subjectAltName=IP:127.0.0.1\n", encoding="utf-8")
+    run("x509", "-req", "-in", "node.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+        "-CAcreateserial", "-out", "node.pem", "-days", "2", "-extfile", "node.ext")  # fmt: skip
+    return folder / "ca.pem", folder / "node.pem", folder / "node.key"
+
+
+@pytest.fixture
+def tls_node(tmp_path: Path) -> Iterator[tuple[HTTPServer, Path]]:
+    """An https server answering ``GET /`` as an OpenSearch node does, and its CA file."""
+    if shutil.which("openssl") is None:
+        pytest.skip("no openssl to make a test certificate")
+    ca, cert, key = _tls_files(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server = HTTPServer(host="127.0.0.1", port=0, ssl_context=context)
+    server.expect_request("/").respond_with_json(
+        {"cluster_name": "tls", "version": {"distribution": "opensearch", "number": "2.17.1"}},
+        headers={"X-Elastic-Product": "Elasticsearch"},
+    )
+    server.start()
+    try:
+        yield server, ca
+    finally:
+        server.clear()
+        server.stop()
+
+
+def test_a_ca_file_lets_the_client_trust_a_self_signed_cluster(
+    tmp_path: Path, tls_node: tuple[HTTPServer, Path]
+) -> None:
+    server, ca = tls_node
+    url = server.url_for("/").rstrip("/")
+    settings = load_settings(
+        write_settings(tmp_path, f"    urls: [{url}]\n    ca_file: {ca.name}\n"), environ={}
+    )
+    assert settings.storage.elasticsearch is not None
+
+    cluster = Cluster(cluster_settings(settings.storage.elasticsearch))
+    try:
+        assert cluster.info is not None
+        assert (cluster.info.distribution, cluster.info.version) == ("opensearch", "2.17.1")
+    finally:
+        cluster.close()
+
+    # Without the CA the same node is refused, in one line saying what to set.
+    code, _, err = check(write_settings(tmp_path, f"    urls: [{url}]\n    max_retries: 0\n"))
+    assert code == 1
+    assert f"the TLS handshake with {url} failed" in err
