@@ -144,3 +144,22 @@ def test_retention_removes_the_pruned_documents_and_their_claims(
     assert forget_claims(a.cluster, a.shared_index.keys_index, [m.id for m in old]) == 9
     assert set(claims(a)) == {new.id}
     assert poll(a, [old[0]]) == []  # pruned: its tombstone keeps it out here
+
+
+def test_a_handle_stored_with_its_at_is_found_as_the_local_erasure_finds_it(
+    daemons: tuple[ElasticStore, ElasticStore],
+) -> None:
+    a, b = daemons
+    tube = make_mention(
+        1, source="yt", source_type="youtube", author=Author(handle="@JaneTube", name="Jane")
+    )
+    other = make_mention(
+        2, source="yt", source_type="youtube", author=Author(handle="JaneTuber", name="Not her")
+    )
+    poll(b, [tube, other])
+    index = a.shared_index
+    done = erase_accounts_in_index(
+        a.cluster, index.mentions_index, index.keys_index, [("YouTube", "janetube")]
+    )
+    assert done.documents == 1
+    assert documents(a) == {other.id} and set(claims(a)) == {other.id}
