@@ -170,6 +170,13 @@ def test_offset_pages_cut_one_list_without_repeats_or_gaps(filled: SQLiteStore) 
         assert len(set(whole)) == len(whole) == (12 if query is None else 11)
 
 
+def test_a_page_past_every_match_is_empty_however_deep(filled: SQLiteStore) -> None:
+    # Elasticsearch refuses from + size past index.max_result_window (10,000; osmem too):
+    # a deep page is still an empty page, not an error.
+    assert filled.search(None, limit=20, offset=10_000) == []
+    assert filled.search("acme", limit=20, offset=10_000) == []
+
+
 def test_highlights_wrap_the_matched_word_in_the_callers_markers(filled: SQLiteStore) -> None:
     [hit] = filled.search("anvil", highlight=("[[", "]]"))
     assert hit.title_highlighted == "Acme [[anvil]] arrives"
