@@ -7,6 +7,7 @@ asserted on a real local HTTP server (pytest-httpserver)."""
 from __future__ import annotations
 
 import base64
+import json
 import shutil
 import socket
 import sqlite3
@@ -14,10 +15,12 @@ import ssl
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from listener.cli.main import main
 from listener.config.engine import cluster_settings, open_configured_store
@@ -353,3 +356,44 @@ def test_a_ca_file_lets_the_client_trust_a_self_signed_cluster(
     code, _, err = check(write_settings(tmp_path, f"    urls: [{url}]\n    max_retries: 0\n"))
     assert code == 1
     assert f"the TLS handshake with {url} failed" in err
+
+
+def test_with_the_icu_plugin_listed_the_template_carries_the_icu_sub_fields(
+    httpserver: HTTPServer,
+) -> None:
+    # osmem has no plugins, so the plugin's presence is played by a local HTTP server that
+    # answers the requests ensure_indices makes, and records the template it is given.
+    product = {"X-Elastic-Product": "Elasticsearch"}
+    put: list[dict[str, Any]] = []
+
+    def keep_template(request: Request) -> Response:
+        put.append(json.loads(request.data))
+        return Response('{"acknowledged": true}', content_type="application/json", headers=product)
+
+    httpserver.expect_request("/_cat/plugins").respond_with_json(
+        [{"name": "node-1", "component": "analysis-icu", "version": "8.15.0"}], headers=product
+    )
+    httpserver.expect_request("/_index_template/icu-mentions", method="GET").respond_with_json(
+        {"error": {"type": "resource_not_found_exception"}}, status=404, headers=product
+    )
+    httpserver.expect_request("/_index_template/icu-mentions", method="PUT").respond_with_handler(
+        keep_template
+    )
+    for index in ("icu-mentions", "icu-keys"):
+        httpserver.expect_request(f"/{index}", method="HEAD").respond_with_data(
+            "", status=404, headers=product
+        )
+        httpserver.expect_request(f"/{index}", method="PUT").respond_with_json(
+            {"acknowledged": True, "index": index}, headers=product
+        )
+    url = httpserver.url_for("/").rstrip("/")
+    cluster = Cluster(ClusterSettings(urls=(url,), index_prefix="icu", flavour="elasticsearch"))
+    try:
+        ensure_indices(cluster)
+    finally:
+        cluster.close()
+
+    (template,) = put
+    assert template["_meta"] == {"managed_by": "listener", "version": TEMPLATE_VERSION, "icu": True}
+    title = template["template"]["mappings"]["properties"]["title"]
+    assert title["fields"]["icu"] == {"type": "text", "analyzer": "icu_analyzer"}
