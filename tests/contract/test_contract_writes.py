@@ -201,3 +201,17 @@ def test_new_judgments_and_a_persons_label_are_what_the_reads_see(store: SQLiteS
     assert (record.mention.id, record.is_complaint, record.labeled_by) == ("news:1", True, "ann")
     with pytest.raises(UnknownMention):
         store.update_judgments("news:404", negative)
+
+
+def test_a_heads_copies_are_read_by_every_daemon(store: SQLiteStore, writer: SQLiteStore) -> None:
+    # A near-copy carries its head's id (copy_of); the pages list the head's copies
+    # ("also on N sources") whichever daemon stored them.
+    head = make_mention(1)
+    copy = make_mention(2, source="alerts", copy_of="news:1", title="Post number 1 again")
+    writer.insert_mentions([head, copy])
+    settle(writer)
+    [ref] = store.copies_of(["news:1"])["news:1"]
+    assert (ref.mention_id, ref.source, ref.title, ref.on_head_source) == (
+        "alerts:2", "alerts", "Post number 1 again", False,
+    )  # fmt: skip
+    assert store.copies_of(["alerts:2"]) == {"alerts:2": []}
