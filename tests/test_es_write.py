@@ -7,14 +7,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from listener.models import Judgments
-from listener.store.elasticsearch.documents import mention_of
+from listener.store.elasticsearch.documents import mention_of, order_key
 from listener.store.elasticsearch.settings import ClusterSettings
 from listener.store.elasticsearch.store import ElasticStore
 from tests.store_helpers import T0, make_mention
@@ -85,3 +85,14 @@ def test_the_outbox_is_empty_on_the_embedded_engine(tmp_path: Path) -> None:
     raw = sqlite3.connect(tmp_path / "plain.db")
     assert raw.execute("SELECT count(*) FROM index_outbox").fetchone()[0] == 0
     raw.close()
+
+
+def test_order_keys_are_exact_as_json_doubles_and_newest_first() -> None:
+    # Some servers (osmem-server) read JSON numbers as doubles: a key past 2**53 would
+    # collide with its neighbours and break search_after (the walk repeated a page).
+    late = datetime(2200, 1, 1, tzinfo=UTC)
+    assert order_key(late, 2**20 - 1) < 2**53
+    assert float(order_key(T0, 7)) != float(order_key(T0, 8))
+    one_batch = [order_key(T0, seq) for seq in (5, 6, 7)]
+    assert one_batch == sorted(one_batch)  # same fetch: the store's insert order
+    assert order_key(T0 + timedelta(seconds=1), 1) > order_key(T0, 2**20 - 1)

@@ -26,17 +26,19 @@ from listener.store.rows import (
     words_columns,
 )
 
-# order_key = fetched_at in milliseconds × 2**20 + a 20-bit tie-breaker: newest first by
-# fetch time across daemons, and within one millisecond by the local store's insert order
-# (its seq), as the SQLite engine's walk orders them. Below 2**63 until the year 2248.
+# order_key = fetched_at in whole seconds × 2**20 + a 20-bit tie-breaker: newest first by
+# fetch time across daemons, and within one second by the local store's insert order (its
+# seq), as the SQLite engine's walk orders them. Kept below 2**53 (until the year 2242):
+# JSON numbers past it are not exact in every client or server (osmem-server reads them as
+# doubles: keys in milliseconds collided, and search_after and range on them went wrong).
 _TIE_BITS = 20
 
 
 def order_key(fetched_at: datetime, seq: int) -> int:
     """The newest-first walk's key of a mention fetched at ``fetched_at``, stored locally as
     row ``seq`` (any integer: only its low 20 bits are used)."""
-    millis = int(fetched_at.timestamp() * 1000)
-    return (millis << _TIE_BITS) | (seq & ((1 << _TIE_BITS) - 1))
+    seconds = int(fetched_at.timestamp())
+    return (seconds << _TIE_BITS) | (seq & ((1 << _TIE_BITS) - 1))
 
 
 def document_of(m: Mention, *, seq: int) -> dict[str, Any]:
