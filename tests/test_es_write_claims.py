@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from listener.models import Mention
+from listener.models import Author, Mention
 from listener.pipeline.dedupe import DedupeLookups, dedupe
 from listener.pipeline.types import BatchReport
 from listener.store.elasticsearch.claims import content_key, id_key, url_key
 from listener.store.elasticsearch.settings import ClusterSettings
 from listener.store.elasticsearch.store import ElasticStore
+from listener.store.people import Account
 from listener.store.rows import ts
 from tests.store_helpers import T0, make_mention
 
@@ -208,3 +209,37 @@ def test_two_daemons_storing_one_article_at_once_store_it_once(
     winners = [m.id for batch in stored.values() for m in batch]
     assert len(winners) == 1, stored
     assert in_index(a) == winners
+
+
+def claimed_ids(store: ElasticStore) -> set[str]:
+    index = store.shared_index
+    index.refresh()
+    body = index.cluster.call(lambda es: es.search(index=index.keys_index, size=500)).body
+    return {hit["_source"]["mention_id"] for hit in body["hits"]["hits"]}
+
+
+def test_the_stores_erasure_reaches_what_other_daemons_stored(
+    two: tuple[ElasticStore, ElasticStore],
+) -> None:
+    a, b = two
+    ann_here = make_mention(1, source="feed-a", author=Author(handle="ann"))
+    ann_there = make_mention(2, source="feed-b", author=Author(handle="Ann"))
+    bob = make_mention(3, source="feed-a", author=Author(handle="bob"))
+    store_checked(a, [ann_here, bob])
+    store_checked(b, [ann_there])
+    a.erase_accounts([Account("rss", "ann")], asked_by="dpo", reason="request 7")
+    assert in_index(a) == [bob.id] and claimed_ids(a) == {bob.id}
+    assert a.index_pending() == 0
+
+
+def test_pruned_mentions_claims_go_with_their_documents(
+    two: tuple[ElasticStore, ElasticStore],
+) -> None:
+    a, b = two
+    old, new = make_mention(1), make_mention(2, published_at=T0 + timedelta(days=30))
+    store_checked(a, [old, new])
+    a.prune_published_before(T0 + timedelta(days=1))
+    assert in_index(a) == [new.id] and claimed_ids(a) == {new.id}
+    # Its URL and text are free again for every daemon, as on SQLite after a prune.
+    again = make_mention(7, source="other", canonical_url=old.canonical_url)
+    assert store_checked(b, [again]) == [again]

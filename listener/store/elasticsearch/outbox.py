@@ -26,11 +26,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from elastic_transport import TransportError
+from elasticsearch import ApiError
+
 from listener.logs import fields
 from listener.store import rows
+from listener.store.base import StoreError
 from listener.store.elasticsearch import bulk
 from listener.store.elasticsearch.cluster import Cluster
 from listener.store.elasticsearch.documents import document_of
+from listener.store.elasticsearch.erasure import forget_claims
 
 log = logging.getLogger("listener.store.elasticsearch")
 
@@ -117,10 +122,17 @@ class IndexQueue:
     (the insert path and the upkeep may both ask)."""
 
     def __init__(
-        self, cluster: Cluster, mentions_index: str, *, read: Connection, write: Connection
+        self,
+        cluster: Cluster,
+        mentions_index: str,
+        keys_index: str,
+        *,
+        read: Connection,
+        write: Connection,
     ) -> None:
         self._cluster = cluster
         self._index = mentions_index
+        self._keys_index = keys_index
         self._read = read
         self._write = write
         self._lock = threading.Lock()
@@ -170,11 +182,14 @@ class IndexQueue:
     ) -> None:
         actions = [self._action(q, documents.get(q.mention_id)) for q in queued]
         sent = bulk.send(self._cluster, actions)
+        forgot = self._forget_claims(actions, sent)
         now = rows.ts(datetime.now(UTC))
         done: list[tuple[str, int]] = []
         parked: list[Rejected] = []
         for q, action, outcome in zip(queued, actions, sent.outcomes, strict=True):
-            if bulk.acknowledged(action, outcome):
+            if action.op == "delete" and not forgot:
+                report.left += 1  # its claims may still stand: deleted again next time
+            elif bulk.acknowledged(action, outcome):
                 done.append((q.mention_id, q.last_seq))
             elif outcome is not None and bulk.permanent(outcome):
                 reason = outcome.reason or f"refused with status {outcome.status}"
@@ -203,13 +218,38 @@ class IndexQueue:
                 extra=fields(mention=r.mention_id, status=r.status, reason=r.reason),
             )
         if sent.request_error is not None or report.left:
-            report.error = sent.request_error or f"{report.left} mentions not acknowledged"
+            report.error = (
+                sent.request_error
+                or (None if forgot else "the claims of deleted mentions could not be deleted")
+                or f"{report.left} mentions not acknowledged"
+            )
             self.send_failures_total += 1
             self.last_error = f"{now}: {report.error}"
             log.warning(
                 "mentions not sent to the cluster; they stay queued and are sent again",
                 extra=fields(left=report.left, reason=report.error),
             )
+
+    def _forget_claims(self, actions: list[bulk.BulkAction], sent: bulk.BulkReport) -> bool:
+        """Delete the dedupe claims naming the mentions whose documents were deleted (erased
+        or pruned here): a URL or content claim would otherwise refuse the article to every
+        daemon for a mention no one holds. False when the cluster could not do it."""
+        gone = [
+            a.id
+            for a, outcome in zip(actions, sent.outcomes, strict=True)
+            if a.op == "delete" and bulk.acknowledged(a, outcome)
+        ]
+        if not gone:
+            return True
+        try:
+            forget_claims(self._cluster, self._keys_index, gone)
+        except (ApiError, TransportError, StoreError) as exc:
+            log.warning(
+                "could not delete the dedupe claims of deleted mentions; tried again later",
+                extra=fields(mentions=len(gone), reason=str(exc)[: bulk.REASON_CHARS]),
+            )
+            return False
+        return True
 
     def _action(self, q: _Queued, document: dict[str, Any] | None) -> bulk.BulkAction:
         if document is None:

@@ -17,6 +17,7 @@ answers the web's and CLI's mention reads (``shared_index``). How a write reache
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 import time
@@ -24,12 +25,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from listener.logs import fields
 from listener.models import Mention
 from listener.store.alert_contract import OnStored
 from listener.store.base import DuplicateLookups, Recheck, StoreError
 from listener.store.elasticsearch.claims import Claims, RecordingLookups, claim
 from listener.store.elasticsearch.cluster import Cluster
 from listener.store.elasticsearch.documents import writer_id_for
+from listener.store.elasticsearch.erasure import erase_accounts_in_index
 from listener.store.elasticsearch.index import ElasticIndex
 from listener.store.elasticsearch.outbox import (
     DrainReport,
@@ -43,10 +46,14 @@ from listener.store.elasticsearch.outbox import (
 )
 from listener.store.elasticsearch.settings import ClusterSettings
 from listener.store.elasticsearch.template import ensure_indices
+from listener.store.erasure import ErasureReport
 from listener.store.lookups import TransactionLookups
+from listener.store.people_models import Account
 from listener.store.schema import MIGRATIONS, Migration
 from listener.store.schema_index import INDEX_SCHEMA
 from listener.store.sqlite import SQLiteStore
+
+log = logging.getLogger("listener.store.elasticsearch")
 
 # After a failed send, writes stop sending for this long (each would wait out the
 # cluster's timeouts); the upkeep keeps trying on its own schedule.
@@ -86,8 +93,9 @@ class ElasticStore(SQLiteStore):
             super().close()
             raise
         self.shared_index = ElasticIndex(self.cluster)
+        index = self.shared_index
         self._queue = IndexQueue(
-            self.cluster, self.shared_index.mentions_index, read=self._read, write=self._write
+            self.cluster, index.mentions_index, index.keys_index, read=self._read, write=self._write
         )
 
     # -- writes ------------------------------------------------------------------------
@@ -120,6 +128,43 @@ class ElasticStore(SQLiteStore):
             for claims in taken:  # not stored: the keys must not stand for it
                 claims.release()
             raise
+
+    # -- erasure: the cluster first ----------------------------------------------------
+
+    def erase_accounts(
+        self, accounts: Sequence[Account], *, asked_by: str, reason: str, scope: str = "author"
+    ) -> ErasureReport:
+        """Erase the accounts' mentions from the cluster (whichever daemon stored them, with
+        their claims: ``erasure``), then here. The cluster first: if it is away the
+        erasure fails whole and is run again, rather than leaving it half done and the
+        local part reporting nothing left to erase."""
+        self._erase_in_index(accounts)
+        return super().erase_accounts(accounts, asked_by=asked_by, reason=reason, scope=scope)
+
+    def erase_person(
+        self,
+        person_id: int,
+        *,
+        asked_by: str,
+        reason: str,
+        accounts: Sequence[Account] | None = None,
+    ) -> ErasureReport:
+        found = self.accounts_of_person(person_id) if accounts is None else accounts
+        self._erase_in_index(found)
+        return super().erase_person(person_id, asked_by=asked_by, reason=reason, accounts=found)
+
+    def _erase_in_index(self, accounts: Sequence[Account]) -> None:
+        index = self.shared_index
+        done = erase_accounts_in_index(
+            self.cluster,
+            index.mentions_index,
+            index.keys_index,
+            [(a.source_type, a.handle) for a in accounts],
+        )
+        log.info(
+            "erased from the shared index",
+            extra=fields(documents=done.documents, claims=done.claims),
+        )
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
