@@ -58,9 +58,15 @@ def reindex(settings: Path, *args: str) -> Result:
 
 
 def fill_local_store(path: Path) -> list[Mention]:
-    """25 mentions, two of them tombstoned, one revised (its edit must travel too)."""
+    """25 mentions, two of them tombstoned (one a near-copy of another), one revised (its
+    edit must travel too)."""
     with open_store(path) as store:
-        store.insert_mentions([make_mention(n) for n in range(1, MENTIONS + 1)])
+        store.insert_mentions(
+            [
+                make_mention(n, copy_of="news:16" if n == 17 else None)
+                for n in range(1, MENTIONS + 1)
+            ]
+        )
         store.tombstone_mentions(TOMBSTONED, T0 + timedelta(days=1))
         edited = make_mention(9, text="Edited: acme kettle", edited_at=T0 + timedelta(hours=2))
         store.revise_mentions([edited])
