@@ -96,3 +96,18 @@ def test_order_keys_are_exact_as_json_doubles_and_newest_first() -> None:
     one_batch = [order_key(T0, seq) for seq in (5, 6, 7)]
     assert one_batch == sorted(one_batch)  # same fetch: the store's insert order
     assert order_key(T0 + timedelta(seconds=1), 1) > order_key(T0, 2**20 - 1)
+
+
+def test_a_row_that_makes_no_document_is_parked_and_the_queue_goes_on(
+    store: ElasticStore,
+) -> None:
+    broken, fine = make_mention(1), make_mention(2)
+    store.insert_mentions([broken])
+    with store._write() as conn:  # damage written past the store's API, then a good write
+        conn.execute("UPDATE mentions SET published_at = 'not a time' WHERE id = ?", (broken.id,))
+    store.insert_mentions([fine])
+    assert store.index_pending() == 0
+    (parked,) = store.index_rejected()
+    assert parked.mention_id == broken.id and parked.status == 0
+    assert "could not build its document" in parked.reason
+    assert indexed(store, fine.id) is not None

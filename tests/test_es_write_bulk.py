@@ -19,6 +19,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from listener.store.base import StoreError
 from listener.store.elasticsearch import bulk
 from listener.store.elasticsearch.cluster import Cluster
 from listener.store.elasticsearch.settings import ClusterSettings
@@ -209,3 +210,27 @@ def test_a_refused_document_is_parked_with_its_reason_and_counted(
 
 def _fields(settings: ClusterSettings) -> dict[str, Any]:
     return {name: getattr(settings, name) for name in settings.__dataclass_fields__}
+
+
+def test_a_refused_claim_stores_nothing_and_leaves_no_claim_behind(
+    tmp_path: Path, proxy: Proxy, through: ClusterSettings
+) -> None:
+    first, second = make_mention(1), make_mention(2)
+
+    def refuse_second(action: dict[str, Any], _: dict[str, Any] | None) -> dict[str, Any] | None:
+        if action.get("create", {}).get("_id") == f"id:{second.id}":
+            return item_error(action, 403, "cluster_block_exception", "index read-only")
+        return None
+
+    proxy.item_fault = refuse_second
+    # One key a request: the first mention's claim is created before the second's refused.
+    with ElasticStore(
+        tmp_path / "listener.db", ClusterSettings(**{**_fields(through), "bulk_docs": 1})
+    ) as store:
+        with pytest.raises(StoreError, match=r"index read-only.*polled again"):
+            store.insert_mentions([first, second])
+        assert store.existing_ids([first.id, second.id]) == set()
+        index = store.shared_index
+        index.refresh()
+        keys = index.cluster.call(lambda es: es.count(index=index.keys_index)).body["count"]
+        assert keys == 0

@@ -161,22 +161,26 @@ def claim(
         bulk.BulkAction("create", keys_index, k.doc_id, _claim_document(k, writer)) for k in keys
     ]
     sent = bulk.send(cluster, actions)
-    if sent.request_error is not None:
-        raise ClaimError(f"could not claim the dedupe keys: {sent.request_error}; {NOT_STORED}")
     conflicts: list[int] = []
+    refused: str | None = sent.request_error
     for i, outcome in enumerate(sent.outcomes):
-        assert outcome is not None  # no request error: every item was answered
+        if outcome is None:
+            continue  # its request failed: ``refused`` says why
         if outcome.ok:
             result.created.setdefault(keys[i].mention.id, []).append(keys[i].doc_id)
         elif outcome.status == 409:
             conflicts.append(i)
-        else:
-            result.release()
-            raise ClaimError(
-                f"the cluster refused a dedupe key ({outcome.status} {outcome.reason}); "
-                f"{NOT_STORED}"
-            )
-    holders = _holders(cluster, keys_index, sorted({keys[i].doc_id for i in conflicts}))
+        elif refused is None:
+            refused = f"the cluster refused a dedupe key ({outcome.status} {outcome.reason})"
+    if refused is not None:
+        # Keys of earlier requests may have been created: they must not outlive the batch.
+        result.release()
+        raise ClaimError(f"could not claim the dedupe keys: {refused}; {NOT_STORED}")
+    try:
+        holders = _holders(cluster, keys_index, sorted({keys[i].doc_id for i in conflicts}))
+    except ClaimError:
+        result.release()
+        raise
     verdicts = _Verdicts(writer, asked)
     stale: list[tuple[_Key, Mapping[str, Any]]] = []
     for i in conflicts:

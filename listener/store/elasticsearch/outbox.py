@@ -152,7 +152,7 @@ class IndexQueue:
                 if not queued:
                     break
                 self._send(queued, documents, report)
-                if report.error is not None or len(queued) < self._cluster.settings.bulk_docs:
+                if report.error is not None:
                     break
             if report.error is None and report.left == 0 and self._pending() == 0:
                 self.last_error = None
@@ -162,7 +162,7 @@ class IndexQueue:
         with self._read() as conn:
             return pending_on(conn)
 
-    def _next_batch(self, limit: int) -> tuple[list[_Queued], dict[str, dict[str, Any]]]:
+    def _next_batch(self, limit: int) -> tuple[list[_Queued], dict[str, dict[str, Any] | str]]:
         # One snapshot: the outbox rows first, then the mention rows as they are now (as new
         # or newer than those rows; a write after them queues a row of its own).
         with self._read() as conn:
@@ -177,15 +177,21 @@ class IndexQueue:
     def _send(
         self,
         queued: list[_Queued],
-        documents: dict[str, dict[str, Any]],
+        documents: dict[str, dict[str, Any] | str],
         report: DrainReport,
     ) -> None:
-        actions = [self._action(q, documents.get(q.mention_id)) for q in queued]
-        sent = bulk.send(self._cluster, actions)
-        forgot = self._forget_claims(actions, sent)
         now = rows.ts(datetime.now(UTC))
         done: list[tuple[str, int]] = []
         parked: list[Rejected] = []
+        for q in queued:
+            built = documents.get(q.mention_id)
+            if isinstance(built, str):  # a row that makes no document: no retry can help
+                parked.append(Rejected(q.mention_id, 0, built, now))
+                done.append((q.mention_id, q.last_seq))
+        queued = [q for q in queued if not isinstance(documents.get(q.mention_id), str)]
+        actions = [self._action(q, documents.get(q.mention_id)) for q in queued]
+        sent = bulk.send(self._cluster, actions)
+        forgot = self._forget_claims(actions, sent)
         for q, action, outcome in zip(queued, actions, sent.outcomes, strict=True):
             if action.op == "delete" and not forgot:
                 report.left += 1  # its claims may still stand: deleted again next time
@@ -251,8 +257,8 @@ class IndexQueue:
             return False
         return True
 
-    def _action(self, q: _Queued, document: dict[str, Any] | None) -> bulk.BulkAction:
-        if document is None:
+    def _action(self, q: _Queued, document: dict[str, Any] | str | None) -> bulk.BulkAction:
+        if not isinstance(document, dict):
             return bulk.BulkAction("delete", self._index, q.mention_id)
         op: bulk.Op = "create" if q.inserted_only else "index"
         return bulk.BulkAction(op, self._index, q.mention_id, document)
@@ -269,9 +275,16 @@ def _queued_on(conn: sqlite3.Connection, limit: int) -> list[_Queued]:
     return [_Queued(r[0], r[1], bool(r[2])) for r in found]
 
 
-def _documents_on(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
+def _documents_on(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, Any] | str]:
     found = conn.execute(
         "SELECT m.* FROM mentions m WHERE m.id IN (SELECT value FROM json_each(?))",
         (json.dumps(ids, ensure_ascii=False),),
     ).fetchall()
-    return {r["id"]: document_of(rows.row_to_mention(r), seq=r["seq"]) for r in found}
+    documents: dict[str, dict[str, Any] | str] = {}
+    for r in found:
+        try:
+            documents[r["id"]] = document_of(rows.row_to_mention(r), seq=r["seq"])
+        except (ValueError, TypeError, KeyError) as exc:
+            # One bad row must not hold up the queue behind it: parked, with the reason.
+            documents[r["id"]] = f"could not build its document: {exc!r}"[: bulk.REASON_CHARS]
+    return documents
