@@ -293,6 +293,12 @@ def search_where(
     ``on_filters`` writes it for a ``mention_filters`` row even without a text query: a
     walk in ``seq`` order reads those narrow rows (no tombstones among them) rather than
     wide mentions rows."""
+    # The search as asked, for a shared index to run it (the checks below validate it).
+    ask = SearchAsk(
+        query=query, brand=brand, source=source, sentiment=sentiment, complaint=complaint,
+        feeling=feeling, topic=topic, language=language, urgency=urgency, flag=flag,
+        since=since, until=until,
+    )  # fmt: skip
     if query and query.strip():
         check_search_size(query)  # before FTS5 reads a doclist per term
         # Written for the letters index too when the word index answers: a Latin word glued
@@ -343,15 +349,19 @@ def search_where(
         e for e in (fts.match, fts.exclude, letters_match, letters_exclude) if e is not None
     )
     if fts.match is None:
-        return SearchWhere(where.sql(), tuple(where.params), None, expressions, ranked, table)
+        return SearchWhere(
+            where.sql(), tuple(where.params), None, expressions, ranked, table, ask=ask
+        )
     # The MATCH first, as the walks have always been written.
     word = _Where([f"{table} MATCH ?", *where.clauses], [fts.match, *where.params])
     if letters_match is None:
-        return SearchWhere(word.sql(), tuple(word.params), fts.match, expressions, ranked, table)
+        return SearchWhere(
+            word.sql(), tuple(word.params), fts.match, expressions, ranked, table, ask=ask
+        )
     beside = _Where([f"{LETTERS_TABLE} MATCH ?", *where.clauses], [letters_match, *where.params])
     return SearchWhere(
         word.sql(), tuple(word.params), fts.match, expressions, ranked, table,
-        beside.sql(), tuple(beside.params), letters_match,
+        beside.sql(), tuple(beside.params), letters_match, ask,
     )  # fmt: skip
 
 

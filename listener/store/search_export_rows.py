@@ -16,10 +16,11 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from listener.models import Mention
 from listener.store.rows import parse_ts
 from listener.store.search import SearchWhere
 from listener.store.search_both import both_sides, letters_answer
-from listener.store.search_walk import FIRST_PAGE
+from listener.store.search_walk import FIRST_PAGE, asked
 from listener.store.sqlite import SQLiteStore
 
 # In export order. Text is the mention's plain text (the body column).
@@ -119,6 +120,33 @@ def _record(row: tuple[Any, ...]) -> dict[str, Any]:
     }
 
 
+def record_of(m: Mention) -> dict[str, Any]:
+    """``m``'s export record, the one ``_record`` makes of its row (the shared index's
+    export: its documents keep the mention whole)."""
+    j = m.judgments
+    return {
+        "id": m.id,
+        "published_at": m.published_at.isoformat(),
+        "source": m.source,
+        "source_type": m.source_type,
+        "author_handle": m.author.handle,
+        "author_name": m.author.name,
+        "url": m.url,
+        "title": m.title,
+        "text": m.text,
+        "language": m.language,
+        "sentiment_label": str(j.sentiment_label),
+        "sentiment": j.sentiment,
+        "complaint": bool(j.complaint),
+        "complaint_score": j.complaint_score,
+        "feelings": [f.name for f in j.feelings],
+        "topics": [t.name for t in j.topics],
+        "urgency": str(j.urgency),
+        "reach": j.reach,
+        "brands": list(m.brands),
+    }
+
+
 def export_rows(
     store: SQLiteStore, where: SearchWhere, *, page_size: int = 500
 ) -> Iterator[list[dict[str, Any]]]:
@@ -127,6 +155,10 @@ def export_rows(
     (``search_where(..., on_filters=True)``), as it always is with a text query."""
     if not where.on_filters:
         raise ValueError("an export walks the mention_filters rows: use on_filters=True")
+    if (index := store.shared_index) is not None:
+        for hits in index.export_pages(asked(where), page_size=page_size):
+            yield [record_of(hit.mention) for hit in hits]
+        return
     shape = _MATCHED if where.match is not None else _FILTERED
     sql = shape.format(where=where.sql or " WHERE 1", fts=where.table)
     after = FIRST_PAGE

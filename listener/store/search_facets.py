@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from listener.store.search import SearchWhere
 from listener.store.search_both import both_sides, letters_answer
+from listener.store.search_walk import asked
 from listener.store.sqlite import SQLiteStore
 
 FACET_SAMPLE = 1000
@@ -62,6 +63,8 @@ def facet_counts(
     store: SQLiteStore, where: SearchWhere, *, sample: int = FACET_SAMPLE
 ) -> FacetCounts:
     """Counts per facet over the ``sample`` newest stored matches of ``where``."""
+    if (index := store.shared_index) is not None:
+        return index.facet_counts(asked(where), sample=sample)
     if where.match is not None:
         shape = _SAMPLE_MATCHED
     else:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from listener.store import rows
 from listener.store.base import DEFAULT_HIGHLIGHT, SearchHit
 from listener.store.letters import LETTERS_TABLE
+from listener.store.mention_index import SearchAsk
 from listener.store.search import SearchWhere, plain_snippet
 from listener.store.search_both import WORD_INDEX, both_sides, hit_marks, letters_answer
 from listener.store.sqlite import SQLiteStore
@@ -51,6 +52,15 @@ class WalkPage:
     next_after: int | None  # the cursor of the next page; None after the last one
 
 
+def asked(where: SearchWhere) -> SearchAsk:
+    """The search ``where`` was written for, for a shared index to run; one made by hand
+    (without ``search_where``) cannot be sent there."""
+    if where.ask is None:
+        raise ValueError("this store's mentions are searched in the shared index: build the "
+                         "search with search_where")  # fmt: skip
+    return where.ask
+
+
 def _where(where: SearchWhere) -> str:
     # Both shapes always narrow (MATCH, or "not a tombstone"); " WHERE 1" keeps " AND" valid.
     return where.sql or " WHERE 1"
@@ -65,6 +75,8 @@ def walk_page(
     highlight: tuple[str, str] = DEFAULT_HIGHLIGHT,
 ) -> WalkPage:
     """The ``limit`` matches stored just before the mention whose ``seq`` is ``after``."""
+    if (index := store.shared_index) is not None:
+        return index.walk_page(asked(where), after=after, limit=limit, highlight=highlight)
     if limit < 1:
         raise ValueError("a walk's page holds at least one mention")
     matched = where.match is not None

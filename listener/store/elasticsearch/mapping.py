@@ -34,7 +34,18 @@ def _words(icu: bool) -> dict[str, Any]:
     fields: dict[str, Any] = {"cjk": {"type": "text", "analyzer": "cjk"}}
     if icu:
         fields["icu"] = {"type": "text", "analyzer": "icu_analyzer"}
-    return {"type": "text", "analyzer": "standard", "fields": fields}
+    return {"type": "text", "analyzer": FOLDED, "fields": fields}
+
+
+# The words' analyzer: Unicode word boundaries, lowercase, and accents folded as the SQLite
+# engine's unicode61 remove_diacritics does ("cafe" finds "Café"; the query side is
+# listener.query.normalize). Defined in the template's settings below.
+FOLDED = "folded"
+_ANALYSIS = {
+    "analyzer": {
+        FOLDED: {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]}
+    }
+}
 
 
 def mention_properties(*, icu: bool = False) -> dict[str, Any]:
@@ -55,7 +66,7 @@ def mention_properties(*, icu: bool = False) -> dict[str, Any]:
                 "followers": _LONG,
             }
         },
-        "author_words": {"type": "text", "analyzer": "standard"},
+        "author_words": {"type": "text", "analyzer": FOLDED},
         "handles": {"type": "text", "analyzer": "whitespace"},
         "hashtags": {"type": "text", "analyzer": "whitespace"},
         "title": _words(icu),
@@ -94,7 +105,7 @@ def mention_properties(*, icu: bool = False) -> dict[str, Any]:
             "properties": {
                 "kind": _KEYWORD,  # sentiment, complaint, feeling, topic, urgency, flag, reach
                 "name": _KEYWORD,
-                "evidence": {"type": "text", "analyzer": "standard"},
+                "evidence": {"type": "text", "analyzer": FOLDED},
             },
         },
         "order_key": _LONG,
@@ -125,6 +136,7 @@ def mentions_template(prefix: str, *, shards: int, replicas: int, icu: bool) -> 
                 "number_of_replicas": replicas,
                 # Search sees a write within a second without a refresh per document.
                 "refresh_interval": "1s",
+                "analysis": _ANALYSIS,
             },
             "mappings": {"dynamic": "strict", "properties": mention_properties(icu=icu)},
         },
@@ -134,7 +146,7 @@ def mentions_template(prefix: str, *, shards: int, replicas: int, icu: bool) -> 
 
 # Raised whenever the mapping changes: `listener check` says "template out of date" when the
 # cluster's ``_meta.version`` is older, and the store re-puts it at start.
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2  # 2: the folded analyzer (accents) on the words
 
 
 def index_names(prefix: str) -> tuple[str, str]:

@@ -1,10 +1,267 @@
-"""(being written: see listener/store/mention_index.py for what this reader answers)"""
+"""Search on the shared index: ``SearchReads``, the search half of ``ElasticIndex``.
+
+Each reader answers as the SQLite reader of the same name does (``listener.store.search``,
+``search_walk``, ``search_facets``, ``search_export_rows``, ``stats.exact``):
+
+- ``search``: with a text query, by relevance (score, then newest published, then newest
+  stored); without one, newest published first. Offset paging. The SQLite engine ranks the
+  newest ``RANKED_WINDOW`` stored matches only; the cluster ranks every match.
+- ``walk_page``: newest stored first by ``order_key`` (``documents.order_key``), the cursor
+  being the last hit's key: each page is a range below it, so a page costs its own rows.
+- ``facet_counts``: the counts over the ``sample`` newest stored matches, ``capped`` when
+  there are more, as ``search_facets.FACET_SAMPLE`` means it.
+- Highlights: the markers wrap matched words in the title (whole) and in one fragment of
+  the text, plain text (the cluster's default encoder adds no HTML), as FTS5's highlight()
+  and snippet() give them; a fragment cut from inside the text gets an ellipsis.
+
+Tombstones are never found (``live``), whatever the query.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
+from elasticsearch import NotFoundError
+
+from listener.models import Mention
+from listener.query import to_fts5
+from listener.store.base import DEFAULT_HIGHLIGHT, SearchHit
 from listener.store.elasticsearch.cluster import Cluster
+from listener.store.elasticsearch.documents import mention_of
+from listener.store.elasticsearch.translate import (
+    Query,
+    ask_filters,
+    ask_query,
+    highlight_request,
+)
+from listener.store.mention_index import SearchAsk
+from listener.store.search import plain_snippet
+from listener.store.search_facets import FACET_NAMES, FacetCounts
+from listener.store.search_walk import FIRST_PAGE, WalkPage
+
+# About FTS5's 24-token snippet, in characters (the cluster cuts fragments by characters).
+SNIPPET_CHARS = 150
+_ELLIPSIS = "…"
+_NEWEST_STORED: list[Query] = [{"order_key": {"order": "desc"}}]
+_NEWEST_PUBLISHED: list[Query] = [
+    {"published_at": {"order": "desc"}},
+    {"order_key": {"order": "desc"}},
+]
+_RELEVANCE: list[Query] = [{"_score": {"order": "desc"}}, *_NEWEST_PUBLISHED]
+# Rows past a walk's page read for their exact keys (see SearchReads._walk_ids): one
+# double's worth of keys below and at the cursor.
+_WALK_SLACK = 512
+# A facet's values within one sample: more than any real search's distinct brands or tags.
+_FACET_BUCKETS = 10_000
+# The facets as search_facets names them → the document's field.
+_FACET_FIELDS = (
+    ("brand", "brands"),
+    ("source", "source"),
+    ("sentiment", "sentiment_label"),
+    ("complaint", "complaint"),
+    ("language", "language"),
+    ("feeling", "feelings"),
+    ("topic", "topics"),
+    ("urgency", "urgency"),
+    ("flag", "flags"),
+)
+
+
+def ranked(ask: SearchAsk) -> bool:
+    """Whether ``ask`` is ranked by relevance: it has a positive text part (as the SQLite
+    engine decides: a query of filters or exclusions alone lists newest first)."""
+    return bool(ask.query and ask.query.strip()) and to_fts5(ask.query or "").match is not None
+
+
+def _unmarked(text: str, highlight: tuple[str, str]) -> str:
+    return text.replace(highlight[0], "").replace(highlight[1], "")
+
+
+def snippet_of(text: str, fragment: str | None, highlight: tuple[str, str]) -> str:
+    """The hit's snippet: the marked fragment, with an ellipsis where it cuts the text."""
+    if fragment is None:
+        return plain_snippet(text)
+    plain = _unmarked(fragment, highlight)
+    at = text.find(plain)
+    before = _ELLIPSIS if at != 0 else ""
+    after = _ELLIPSIS if at < 0 or at + len(plain) < len(text) else ""
+    return before + fragment + after
+
+
+def _first(marks: dict[str, list[str]], *names: str) -> str | None:
+    for name in names:
+        found = marks.get(name)
+        if found:
+            return found[0]
+    return None
+
+
+def hit_of(found: dict[str, Any], *, scored: bool, highlight: tuple[str, str]) -> SearchHit:
+    mention = mention_of(found["_source"])
+    if not scored:
+        return SearchHit(mention, None, plain_snippet(mention.text), mention.title)
+    marks = found.get("highlight") or {}
+    title = _first(marks, "title", "title.cjk") or mention.title
+    snippet = snippet_of(mention.text, _first(marks, "text", "text.cjk"), highlight)
+    score = found.get("_score")
+    return SearchHit(mention, float(score) if score is not None else 0.0, snippet, title)
 
 
 class SearchReads:
     cluster: Cluster
     mentions_index: str
+
+    def _search(self, body: dict[str, Any]) -> dict[str, Any]:
+        index = self.mentions_index
+        found: dict[str, Any] = self.cluster.call(lambda es: es.search(index=index, **body)).body
+        return found
+
+    def search(
+        self,
+        ask: SearchAsk,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        highlight: tuple[str, str] = DEFAULT_HIGHLIGHT,
+    ) -> list[SearchHit]:
+        if limit < 0 or offset < 0:
+            raise ValueError("limit and offset must not be negative")
+        scored = ranked(ask)
+        body: dict[str, Any] = {
+            "query": ask_query(ask),
+            "sort": _RELEVANCE if scored else _NEWEST_PUBLISHED,
+            "from": offset,
+            "size": limit,
+            "track_total_hits": False,
+        }
+        if scored:
+            body["highlight"] = highlight_request(highlight, fragment_chars=SNIPPET_CHARS)
+        hits = self._search(body)["hits"]["hits"]
+        return [hit_of(h, scored=scored, highlight=highlight) for h in hits]
+
+    def walk_page(
+        self,
+        ask: SearchAsk,
+        *,
+        after: int,
+        limit: int,
+        highlight: tuple[str, str] = DEFAULT_HIGHLIGHT,
+    ) -> WalkPage:
+        if limit < 1:
+            raise ValueError("a walk's page holds at least one mention")
+        scored = ranked(ask)
+        query = ask_query(ask)
+        page_ids = self._walk_ids(query, after=after, count=limit + 1)
+        if not page_ids:
+            return WalkPage([], None)
+        # The page's documents, by id, with their highlights.
+        body: dict[str, Any] = {
+            "query": {"bool": {"filter": [query, {"ids": {"values": page_ids}}]}},
+            "size": len(page_ids),
+            "track_total_hits": False,
+        }
+        if scored:
+            body["query"] = {"bool": {"must": [query], "filter": [{"ids": {"values": page_ids}}]}}
+            body["highlight"] = highlight_request(highlight, fragment_chars=SNIPPET_CHARS)
+        by_id = {h["_id"]: h for h in self._search(body)["hits"]["hits"]}
+        found = [by_id[i] for i in page_ids if i in by_id]
+        more = len(found) > limit
+        found = found[:limit]
+        # A walk's hits carry no score, as the SQLite walk's.
+        hits = [
+            SearchHit(h.mention, None, h.snippet, h.title_highlighted)
+            for h in (hit_of(f, scored=scored, highlight=highlight) for f in found)
+        ]
+        next_after = int(found[-1]["_source"]["order_key"]) if more else None
+        return WalkPage(hits, next_after)
+
+    def _walk_ids(self, query: Query, *, after: int, count: int) -> list[str]:
+        """The ids of the ``count`` matches of ``query`` stored just before ``after``
+        (an ``order_key``), newest first, by their exact keys.
+
+        Elasticsearch compares longs exactly. osmem-server keeps them as doubles (exact
+        below 2**53 only), so keys that differ in their last ~8 bits (one millisecond's
+        seqs) compare equal there, in a range and in a sort: the range takes the keys up
+        to ``after`` inclusive and ``_WALK_SLACK`` more rows, and the exact keys of the
+        ``_source`` decide."""
+        body = {
+            "query": {"bool": {"filter": [query, {"range": {"order_key": {"lte": after}}}]}},
+            "sort": _NEWEST_STORED,
+            "size": count + _WALK_SLACK,
+            "_source": ["order_key"],
+            "track_total_hits": False,
+        }
+        keyed = [
+            (int(h["_source"]["order_key"]), str(h["_id"]))
+            for h in self._search(body)["hits"]["hits"]
+        ]
+        keyed = sorted((k for k in keyed if k[0] < after), reverse=True)
+        return [mention_id for _, mention_id in keyed[:count]]
+
+    def export_pages(self, ask: SearchAsk, *, page_size: int) -> Iterator[list[SearchHit]]:
+        after: int | None = FIRST_PAGE
+        while after is not None:
+            page = self.walk_page(ask, after=after, limit=page_size)
+            if page.hits:
+                yield page.hits
+            after = page.next_after
+
+    def facet_counts(self, ask: SearchAsk, *, sample: int) -> FacetCounts:
+        query = ask_query(ask)
+        values: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_NAMES}
+        if sample < 1:
+            return FacetCounts(counted=0, capped=self._count(query) > 0, values=values)
+        # The sample's ids (one more says whether the search has more), then the counts.
+        sample_ids = self._walk_ids(query, after=FIRST_PAGE, count=sample + 1)
+        capped = len(sample_ids) > sample
+        sampled = {"ids": {"values": sample_ids[:sample]}}
+        aggs = {
+            name: {"terms": {"field": field, "size": _FACET_BUCKETS}}
+            for name, field in _FACET_FIELDS
+        }
+        aggs["unknown_language"] = {"missing": {"field": "language"}}
+        body = {"query": sampled, "size": 0, "aggs": aggs, "track_total_hits": True}
+        found = self._search(body)
+        total = int(found["hits"]["total"]["value"])
+        for name, _ in _FACET_FIELDS:
+            for bucket in found["aggregations"][name]["buckets"]:
+                values[name].append((_facet_value(name, bucket), int(bucket["doc_count"])))
+        unknown = int(found["aggregations"]["unknown_language"]["doc_count"])
+        if unknown:
+            values["language"].append(("", unknown))
+        for listed in values.values():
+            listed.sort(key=lambda pair: (-pair[1], pair[0].lower()))
+        return FacetCounts(counted=min(total, sample), capped=capped, values=values)
+
+    def exact_count(self, ask: SearchAsk) -> int:
+        return self._count(ask_query(ask))
+
+    def count_mentions(self) -> int:
+        return self._count({"bool": {"filter": ask_filters(SearchAsk())}})
+
+    def _count(self, query: Query) -> int:
+        index = self.mentions_index
+        found = self.cluster.call(lambda es: es.count(index=index, query=query)).body
+        return int(found["count"])
+
+    def get_mention(self, mention_id: str) -> Mention | None:
+        index = self.mentions_index
+        try:
+            found = self.cluster.call(lambda es: es.get(index=index, id=mention_id)).body
+        except NotFoundError:
+            return None
+        return mention_of(found["_source"]) if found.get("found") else None
+
+
+def _below(ask: SearchAsk, after: int) -> Query:
+    query = ask_query(ask)
+    query["bool"]["filter"].append({"range": {"order_key": {"lt": after}}})
+    return query
+
+
+def _facet_value(name: str, bucket: dict[str, Any]) -> str:
+    if name == "complaint":
+        # A boolean's bucket key is 1/0 (key_as_string "true"/"false").
+        return "yes" if bucket["key"] in (1, True, "true") else "no"
+    return str(bucket["key"])

@@ -20,7 +20,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from listener.models import SentimentLabel
-from listener.store.search import UNKNOWN_LANGUAGE, filter_name, like_prefix
+from listener.store.search import UNKNOWN_LANGUAGE, filter_name, like_prefix, search_where
+from listener.store.search_walk import asked
 from listener.store.sqlite import SQLiteStore
 from listener.store.stats.scope import floor_hour
 from listener.store.stats.sums import (
@@ -60,6 +61,13 @@ def exact_count(
     """The number of live mentions ``store.search(None, ...)`` with these filters finds,
     or None when the rollups cannot tell it exactly. Bad values raise ``ValueError`` as
     search's do."""
+    if (index := store.shared_index) is not None:
+        # The cluster counts any filters exactly; search_where checks them as search does.
+        where = search_where(
+            None, brand=brand, source=source, sentiment=sentiment, complaint=complaint,
+            feeling=feeling, topic=topic, language=language, since=since, until=until,
+        )  # fmt: skip
+        return index.exact_count(asked(where))
     if not (_whole_hour(since) and _whole_hour(until)):
         return None
     keyed = (source, language, sentiment, complaint)
