@@ -4,9 +4,9 @@ filter every statistics read shares.
 
 Each ranks as ``listener.store.stats.people`` and ``.terms`` do on SQLite: largest first,
 then the newest published, then the last stored. "Last stored" is the local store's
-insert order there and ``order_key`` here (fetch time, then the writing store's seq): the
-same order when mentions are stored in the order they were fetched, which one daemon does;
-across daemons only the index has an order at all. ``published_at`` compares to the
+insert order there and ``order_key`` here (fetch time to the second, then the writing
+store's seq): the same order when mentions are stored in the order they were fetched, which
+one daemon does; across daemons only the index has an order at all. ``published_at`` compares to the
 millisecond here (Elasticsearch's date precision), to the microsecond in SQLite.
 """
 
