@@ -49,9 +49,6 @@ _NEWEST_PUBLISHED: list[Query] = [
     {"order_key": {"order": "desc"}},
 ]
 _RELEVANCE: list[Query] = [{"_score": {"order": "desc"}}, *_NEWEST_PUBLISHED]
-# Rows past a walk's page read for their exact keys (see SearchReads._walk_ids): one
-# double's worth of keys below and at the cursor.
-_WALK_SLACK = 512
 # A facet's values within one sample: more than any real search's distinct brands or tags.
 _FACET_BUCKETS = 10_000
 # The facets as search_facets names them → the document's field.
@@ -151,21 +148,15 @@ class SearchReads:
         if limit < 1:
             raise ValueError("a walk's page holds at least one mention")
         scored = ranked(ask)
-        query = ask_query(ask)
-        page_ids = self._walk_ids(query, after=after, count=limit + 1)
-        if not page_ids:
-            return WalkPage([], None)
-        # The page's documents, by id, with their highlights.
         body: dict[str, Any] = {
-            "query": {"bool": {"filter": [query, {"ids": {"values": page_ids}}]}},
-            "size": len(page_ids),
+            "query": _below(ask_query(ask), after),
+            "sort": _NEWEST_STORED,
+            "size": limit + 1,  # one past the page says whether another follows
             "track_total_hits": False,
         }
         if scored:
-            body["query"] = {"bool": {"must": [query], "filter": [{"ids": {"values": page_ids}}]}}
             body["highlight"] = highlight_request(highlight, fragment_chars=SNIPPET_CHARS)
-        by_id = {h["_id"]: h for h in self._search(body)["hits"]["hits"]}
-        found = [by_id[i] for i in page_ids if i in by_id]
+        found = self._search(body)["hits"]["hits"]
         more = len(found) > limit
         found = found[:limit]
         # A walk's hits carry no score, as the SQLite walk's.
@@ -176,28 +167,16 @@ class SearchReads:
         next_after = int(found[-1]["_source"]["order_key"]) if more else None
         return WalkPage(hits, next_after)
 
-    def _walk_ids(self, query: Query, *, after: int, count: int) -> list[str]:
-        """The ids of the ``count`` matches of ``query`` stored just before ``after``
-        (an ``order_key``), newest first, by their exact keys.
-
-        Elasticsearch compares longs exactly. osmem-server keeps them as doubles (exact
-        below 2**53 only), so keys that differ in their last ~8 bits (one millisecond's
-        seqs) compare equal there, in a range and in a sort: the range takes the keys up
-        to ``after`` inclusive and ``_WALK_SLACK`` more rows, and the exact keys of the
-        ``_source`` decide."""
+    def _newest_ids(self, query: Query, *, count: int) -> list[str]:
+        """The ids of the ``count`` newest stored matches of ``query``."""
         body = {
-            "query": {"bool": {"filter": [query, {"range": {"order_key": {"lte": after}}}]}},
+            "query": query,
             "sort": _NEWEST_STORED,
-            "size": count + _WALK_SLACK,
-            "_source": ["order_key"],
+            "size": count,
+            "_source": False,
             "track_total_hits": False,
         }
-        keyed = [
-            (int(h["_source"]["order_key"]), str(h["_id"]))
-            for h in self._search(body)["hits"]["hits"]
-        ]
-        keyed = sorted((k for k in keyed if k[0] < after), reverse=True)
-        return [mention_id for _, mention_id in keyed[:count]]
+        return [str(h["_id"]) for h in self._search(body)["hits"]["hits"]]
 
     def export_pages(self, ask: SearchAsk, *, page_size: int) -> Iterator[list[SearchHit]]:
         after: int | None = FIRST_PAGE
@@ -213,7 +192,7 @@ class SearchReads:
         if sample < 1:
             return FacetCounts(counted=0, capped=self._count(query) > 0, values=values)
         # The sample's ids (one more says whether the search has more), then the counts.
-        sample_ids = self._walk_ids(query, after=FIRST_PAGE, count=sample + 1)
+        sample_ids = self._newest_ids(query, count=sample + 1)
         capped = len(sample_ids) > sample
         sampled = {"ids": {"values": sample_ids[:sample]}}
         aggs = {
@@ -254,8 +233,9 @@ class SearchReads:
         return mention_of(found["_source"]) if found.get("found") else None
 
 
-def _below(ask: SearchAsk, after: int) -> Query:
-    query = ask_query(ask)
+def _below(query: Query, after: int) -> Query:
+    """``query`` (``ask_query``'s) narrowed to the mentions stored before the key ``after``
+    (order_key is exact below 2**53, in every engine: see documents.order_key)."""
     query["bool"]["filter"].append({"range": {"order_key": {"lt": after}}})
     return query
 
