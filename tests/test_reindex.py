@@ -479,3 +479,22 @@ def test_the_dashboard_reads_the_same_from_the_copy_both_ways(
     assert reindex(settings_file(back, es_settings), "--to", "sqlite").exit_code == 0
     with open_store(back / "data" / "listener.db") as store:
         assert panels(store) == on_sqlite
+
+
+def test_to_sqlite_says_which_side_has_more_when_the_counts_differ(
+    tmp_path: Path, es_settings: ClusterSettings
+) -> None:
+    db = tmp_path / "data" / "listener.db"
+    fill_local_store(db)
+    settings = settings_file(tmp_path, es_settings)
+    assert reindex(settings, "--to", "elasticsearch").exit_code == 0
+    with open_store(db) as store:  # stored on SQLite after the copy: the index lacks it
+        store.insert_mentions([make_mention(MENTIONS + 1)])
+
+    result = reindex(settings, "--to", "sqlite")
+
+    assert result.exit_code == 1, result.output
+    assert "the index: 23 live, 2 tombstones" in result.output
+    assert "this file: 24 live, 2 tombstones" in result.output
+    assert "this file has 1 live mention the index lacks: not sent yet?" in result.output
+    assert "counts differ" in result.output

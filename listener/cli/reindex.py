@@ -19,14 +19,16 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from listener.cli.common import config_option, load_or_exit
+from listener.cli.render import safe_error, terminal_safe
 
 if TYPE_CHECKING:  # the client is imported when the command runs: other commands skip it
     from listener.store.elasticsearch.cluster import Cluster
-    from listener.store.elasticsearch.reindex import CopyReport
+    from listener.store.elasticsearch.reindex import CopyReport, Tally
     from listener.store.sqlite import SQLiteStore
 
 TO_CLUSTER = "elasticsearch"  # as listener.store.elasticsearch.reindex names it
 SHOWN = 10
+REASON_CHARS = 300
 
 
 @click.command()
@@ -137,7 +139,10 @@ def _print_report(report: CopyReport, direction: str) -> int:
             " left as they are"
         )
     for rejection in report.rejected[:SHOWN]:
-        click.echo(f"  refused: {rejection.mention_id}: {rejection.status} {rejection.reason}")
+        # Ids and the cluster's reasons may quote a post: no control characters reach the
+        # terminal, and a reason is cut short.
+        what = f"{terminal_safe(rejection.mention_id)}: {rejection.status}"
+        click.echo(f"  refused: {what} {safe_error(rejection.reason)[:REASON_CHARS]}")
     if len(report.rejected) > SHOWN:
         click.echo(f"  … {len(report.rejected) - SHOWN:,} more refused")
     if not report.finished:
@@ -151,12 +156,35 @@ def _print_report(report: CopyReport, direction: str) -> int:
     click.echo(f"{here}: {report.source}")
     click.echo(f"{there}: {report.target}")
     for difference in report.differences:
-        click.echo(f"  differs: {difference}")
+        click.echo(f"  differs: {terminal_safe(difference)}")
+    if direction != TO_CLUSTER and report.source is not None and report.target is not None:
+        _explain_counts(report.source, report.target)
     if report.counts_match and not report.rejected:
         click.echo("counts match")
         return 0
     click.echo("counts differ: see the lines above; `--restart` copies everything again", err=True)
     return 1
+
+
+def _explain_counts(index: Tally, here: Tally) -> None:
+    for kind, there_n, here_n in (
+        ("live mention", index.live, here.live),
+        ("tombstone", index.tombstones, here.tombstones),
+    ):
+        if here_n > there_n:
+            click.echo(
+                f"  this file has {_count(here_n - there_n, kind)} the index lacks: not sent"
+                " yet? (`listener check` counts what waits to be sent)"
+            )
+        elif there_n > here_n:
+            click.echo(
+                f"  the index has {_count(there_n - here_n, kind)} this file lacks: erased or"
+                " pruned here, or stored by another daemon meanwhile (run it again)"
+            )
+
+
+def _count(n: int, kind: str) -> str:
+    return f"{n:,} {kind}{'' if n == 1 else 's'}"
 
 
 def _fail(message: str) -> NoReturn:
