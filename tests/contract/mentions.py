@@ -7,15 +7,22 @@ two spellings, a hostile text, an edit, a tombstone and a person's label.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from listener.models import Author, Engagement, Finding, Judgments, Mention, SentimentLabel, Urgency
+from listener.pipeline.dedupe import dedupe
+from listener.pipeline.types import BatchReport
 from listener.store import SQLiteStore
+from listener.store.base import DuplicateLookups
 from listener.store.elasticsearch.store import ElasticStore
+from tests.store_helpers import T0 as MADE_AT
 from tests.store_helpers import make_mention
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+# The dedupe window's start: every mention here and make_mention's are fetched after it.
+WINDOW_START = MADE_AT - timedelta(days=2)
 NEG, NEU, POS = SentimentLabel.NEGATIVE, SentimentLabel.NEUTRAL, SentimentLabel.POSITIVE
 HOSTILE_TEXT = 'Odd <b>bold</b> *:* OR a^3 ~ \\ "quoted" {"query": 1} from acme'
 TOMBSTONED = "news:8"
@@ -129,3 +136,19 @@ def settle(store: SQLiteStore) -> None:
     suite asks for it rather than sleeping)."""
     if isinstance(store, ElasticStore):
         store.shared_index.refresh()
+
+
+def through_dedupe(
+    store: SQLiteStore, batch: Sequence[Mention], *, source: str
+) -> tuple[list[Mention], BatchReport]:
+    """Store ``batch`` as the pipeline does: dedupe on the readers, again in the write
+    transaction (the recheck)."""
+    report = BatchReport()
+    fresh = dedupe(batch, store, source=source, since=WINDOW_START, report=report)
+
+    def recheck(lookups: DuplicateLookups) -> Sequence[Mention]:
+        return dedupe(fresh, lookups, source=source, since=WINDOW_START, report=report)
+
+    stored = store.insert_mentions(fresh, recheck=recheck)
+    settle(store)
+    return stored, report

@@ -21,28 +21,20 @@ from listener.pipeline.types import BatchReport, DropReason
 from listener.store import SQLiteStore
 from listener.store.base import DuplicateLookups, Revision, UnknownMention
 from tests.contract.conftest import OpenStore
-from tests.contract.mentions import BY_ID, EDITED, EDITED_AT, MENTIONS, T0, edited, fill, settle
+from tests.contract.mentions import (
+    BY_ID,
+    EDITED,
+    EDITED_AT,
+    MENTIONS,
+    T0,
+    WINDOW_START,
+    edited,
+    fill,
+    settle,
+    through_dedupe,
+)  # fmt: skip
 from tests.store_helpers import T0 as MADE_AT
 from tests.store_helpers import make_mention
-
-# make_mention's mentions are fetched minutes after MADE_AT: inside the dedupe window.
-WINDOW_START = MADE_AT - timedelta(days=2)
-
-
-def through_dedupe(
-    store: SQLiteStore, batch: Sequence[Mention], *, source: str
-) -> tuple[list[Mention], BatchReport]:
-    """Store ``batch`` as the pipeline does: dedupe on the readers, again in the write
-    transaction (the recheck)."""
-    report = BatchReport()
-    fresh = dedupe(batch, store, source=source, since=WINDOW_START, report=report)
-
-    def recheck(lookups: DuplicateLookups) -> Sequence[Mention]:
-        return dedupe(fresh, lookups, source=source, since=WINDOW_START, report=report)
-
-    stored = store.insert_mentions(fresh, recheck=recheck)
-    settle(store)
-    return stored, report
 
 
 def test_insert_returns_only_new_mentions_in_their_order(store: SQLiteStore) -> None:
