@@ -40,10 +40,16 @@ def test_an_authors_record_over_their_mentions(filled: SQLiteStore) -> None:
     assert author_records(filled, ["rss"], "nobody") == []
 
 
-def test_a_tombstoned_mentions_author_is_still_on_record(filled: SQLiteStore) -> None:
-    # The post is gone, the fact that they wrote one stays (SQLite's authors table).
+def test_a_tombstoned_mentions_author_on_record(engine: str, filled: SQLiteStore) -> None:
     gone = filled.get_author("rss", "user8")
-    assert gone is not None and gone.mention_count == 1
+    if engine == "sqlite":
+        # The post is gone, the fact that they wrote one stays (the authors table).
+        assert gone is not None and gone.mention_count == 1
+    else:
+        # Documented difference (listener/store/elasticsearch/authors.py): a tombstone's
+        # document no longer names its author, and only the daemon that stored it adds it
+        # back from its own authors row; this daemon did not store it.
+        assert gone is None
 
 
 def pages_of(
