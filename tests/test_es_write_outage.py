@@ -67,6 +67,7 @@ def test_writes_wait_in_the_outbox_while_the_cluster_is_away_then_go(
         assert store.index_pending() == 1
         error = store.index_last_error()
         assert error is not None and doomed.url.split("//")[1] in error
+        assert store.index_waiting_since() is not None  # what another process can read
 
         # A new mention cannot claim its keys: not stored, and the message says so.
         with pytest.raises(StoreError, match="polled again"):
@@ -89,6 +90,7 @@ def test_writes_wait_in_the_outbox_while_the_cluster_is_away_then_go(
         report = store.drain_index()
         assert (report.sent, report.left, report.error) == (1, 0, None)
         assert store.index_pending() == 0 and store.index_last_error() is None
+        assert store.index_waiting_since() is None
         assert store.insert_mentions([second]) == [second]
         index = store.shared_index
         index.refresh()

@@ -60,14 +60,19 @@ class IndexUpkeep:
         """Send the queue, unless a failed send asked to wait; then update the metrics."""
         if self._next_at is not None and now < self._next_at:
             return
-        report = await asyncio.to_thread(self._store.drain_index, max_batches=BATCHES_PER_TICK)
-        if report.error is None:
+        try:
+            report = await asyncio.to_thread(self._store.drain_index, max_batches=BATCHES_PER_TICK)
+            error = report.error
+        except Exception as exc:  # the index must never stop the tick's polls and alerts
+            log.exception("sending the index outbox failed")
+            error = f"{type(exc).__name__}: {exc}"
+        if error is None:
             self._next_at, self._wait = None, FIRST_WAIT
         else:
             self._next_at = now + self._wait
             log.info(
                 "the shared index is behind; trying again later",
-                extra=fields(wait_seconds=int(self._wait.total_seconds()), reason=report.error),
+                extra=fields(wait_seconds=int(self._wait.total_seconds()), reason=error),
             )
             self._wait = min(self._wait * 2, LONGEST_WAIT)
         await asyncio.to_thread(self._count)

@@ -205,8 +205,18 @@ class ElasticStore(SQLiteStore):
             return pending_on(conn)
 
     def index_last_error(self) -> str | None:
-        """The last failure to send ("<time>: <reason>"), until the queue is empty again."""
+        """This process's last failure to send ("<time>: <reason>"), until the queue is empty
+        again. Another process on the same file (``listener check``) sees None: it has
+        ``index_waiting_since`` for how long the queue has waited."""
         return self._queue.last_error
+
+    def index_waiting_since(self) -> str | None:
+        """When the oldest write still waiting for the cluster was queued (UTC), or None."""
+        with self._read() as conn:
+            found: str | None = conn.execute("SELECT min(queued_at) FROM index_outbox").fetchone()[
+                0
+            ]
+        return found
 
     def index_rejected(self, limit: int = 100) -> list[Rejected]:
         """Mentions the cluster refused for good (newest first), with its reasons."""
