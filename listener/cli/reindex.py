@@ -188,5 +188,6 @@ def _count(n: int, kind: str) -> str:
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"listener reindex: {message}", err=True)
+    # The message may carry the cluster's own error text: no control characters or secrets.
+    click.echo(f"listener reindex: {safe_error(message)}", err=True)
     sys.exit(1)
