@@ -263,10 +263,8 @@ def test_facets_count_the_newest_sample_and_say_when_capped(engines: Engines) ->
         expected = facet_counts(engines.sqlite, where, sample=sample)
         found = facet_counts(engines.elastic, where, sample=sample)
         assert (found.counted, found.capped) == (expected.counted, expected.capped)
-        for name, values in expected.values.items():
-            # The index keeps languages lowercase (the SQLite column keeps pt-BR's case).
-            wanted = [(v.lower(), n) for v, n in values] if name == "language" else values
-            assert found.values[name] == wanted, (query, sample, name)
+        assert found.values == expected.values, (query, sample)
+        assert ("pt-BR", 1) in found.values["language"] or sample < 1000
 
 
 def test_the_export_writes_the_same_records(engines: Engines) -> None:

@@ -19,6 +19,7 @@ Tombstones are never found (``live``), whatever the query.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -47,8 +48,11 @@ _NEWEST_STORED: list[Query] = [{"order_key": {"order": "desc"}}]
 _NEWEST_PUBLISHED: list[Query] = [
     {"published_at": {"order": "desc"}},
     {"order_key": {"order": "desc"}},
+    {"id": {"order": "desc"}},  # two daemons' keys may tie: search_after needs a total order
 ]
 _RELEVANCE: list[Query] = [{"_score": {"order": "desc"}}, *_NEWEST_PUBLISHED]
+# The cluster's default index.max_result_window: from + size may not pass it.
+RESULT_WINDOW = 10_000
 # A facet's values within one sample: more than any real search's distinct brands or tags.
 _FACET_BUCKETS = 10_000
 # The facets as search_facets names them → the document's field.
@@ -57,7 +61,6 @@ _FACET_FIELDS = (
     ("source", "source"),
     ("sentiment", "sentiment_label"),
     ("complaint", "complaint"),
-    ("language", "language"),
     ("feeling", "feelings"),
     ("topic", "topics"),
     ("urgency", "urgency"),
@@ -132,10 +135,36 @@ class SearchReads:
             "size": limit,
             "track_total_hits": False,
         }
+        if offset + limit > RESULT_WINDOW:
+            # Past the cluster's from + size limit: skip ahead in the same order by
+            # search_after, a window at a time (the web allows offsets the SQLite engine
+            # pages to; each window costs one request of sort keys only).
+            after = self._sort_values_at(body, offset)
+            if after is None:
+                return []
+            body["from"] = 0
+            body["search_after"] = after
         if scored:
             body["highlight"] = highlight_request(highlight, fragment_chars=SNIPPET_CHARS)
         hits = self._search(body)["hits"]["hits"]
         return [hit_of(h, scored=scored, highlight=highlight) for h in hits]
+
+    def _sort_values_at(self, body: dict[str, Any], offset: int) -> list[Any] | None:
+        """The sort values of the ``offset``-th hit of ``body``'s search (the last one
+        skipped), or None when it has no more hits than that."""
+        skip = {**body, "_source": False, "from": 0}
+        after: list[Any] | None = None
+        left = offset
+        while left > 0:
+            skip["size"] = min(left, RESULT_WINDOW)
+            if after is not None:
+                skip["search_after"] = after
+            hits = self._search(skip)["hits"]["hits"]
+            if len(hits) < skip["size"]:
+                return None
+            after = list(hits[-1]["sort"])
+            left -= len(hits)
+        return after
 
     def walk_page(
         self,
@@ -167,16 +196,17 @@ class SearchReads:
         next_after = int(found[-1]["_source"]["order_key"]) if more else None
         return WalkPage(hits, next_after)
 
-    def _newest_ids(self, query: Query, *, count: int) -> list[str]:
-        """The ids of the ``count`` newest stored matches of ``query``."""
+    def _newest(self, query: Query, *, count: int) -> list[tuple[str, str | None]]:
+        """(id, language as stored) of the ``count`` newest stored matches of ``query``."""
         body = {
             "query": query,
             "sort": _NEWEST_STORED,
             "size": count,
-            "_source": False,
+            "_source": ["stored.language"],
             "track_total_hits": False,
         }
-        return [str(h["_id"]) for h in self._search(body)["hits"]["hits"]]
+        hits = self._search(body)["hits"]["hits"]
+        return [(str(h["_id"]), (h["_source"].get("stored") or {}).get("language")) for h in hits]
 
     def export_pages(self, ask: SearchAsk, *, page_size: int) -> Iterator[list[SearchHit]]:
         after: int | None = FIRST_PAGE
@@ -192,26 +222,29 @@ class SearchReads:
         if sample < 1:
             return FacetCounts(counted=0, capped=self._count(query) > 0, values=values)
         # The sample's ids (one more says whether the search has more), then the counts.
-        sample_ids = self._newest_ids(query, count=sample + 1)
-        capped = len(sample_ids) > sample
-        sampled = {"ids": {"values": sample_ids[:sample]}}
+        newest = self._newest(query, count=sample + 1)
+        capped = len(newest) > sample
+        newest = newest[:sample]
         aggs = {
             name: {"terms": {"field": field, "size": _FACET_BUCKETS}}
             for name, field in _FACET_FIELDS
         }
-        aggs["unknown_language"] = {"missing": {"field": "language"}}
-        body = {"query": sampled, "size": 0, "aggs": aggs, "track_total_hits": True}
+        body = {
+            "query": {"ids": {"values": [mention_id for mention_id, _ in newest]}},
+            "size": 0,
+            "aggs": aggs,
+        }
         found = self._search(body)
-        total = int(found["hits"]["total"]["value"])
         for name, _ in _FACET_FIELDS:
             for bucket in found["aggregations"][name]["buckets"]:
                 values[name].append((_facet_value(name, bucket), int(bucket["doc_count"])))
-        unknown = int(found["aggregations"]["unknown_language"]["doc_count"])
-        if unknown:
-            values["language"].append(("", unknown))
+        # Languages as stored (the index's language field is lowercased for the filters;
+        # the SQLite facet shows "en-GB"), '' for one not recognised.
+        languages = Counter(language or "" for _, language in newest)
+        values["language"] = list(languages.items())
         for listed in values.values():
             listed.sort(key=lambda pair: (-pair[1], pair[0].lower()))
-        return FacetCounts(counted=min(total, sample), capped=capped, values=values)
+        return FacetCounts(counted=len(newest), capped=capped, values=values)
 
     def exact_count(self, ask: SearchAsk) -> int:
         return self._count(ask_query(ask))
