@@ -42,7 +42,12 @@ def _planned_cluster() -> str:
         version = importlib.metadata.version("osmem-server")
     except importlib.metadata.PackageNotFoundError:
         return f"elasticsearch skipped: set {ES_URL_VARIABLE} or install osmem-server"
-    return f"elasticsearch on osmem-server {version} (in-memory, OpenSearch-compatible)"
+    # The package's version; the server's own (the OpenSearch version it answers as) is
+    # in the summary, read when it started.
+    return (
+        f"elasticsearch on a local osmem-server (package {version}, in-memory,"
+        " OpenSearch-compatible)"
+    )
 
 
 def pytest_report_header() -> str:
