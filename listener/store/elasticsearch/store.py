@@ -180,9 +180,15 @@ class ElasticStore(SQLiteStore):
         self._sending.active = True  # the drain's own writes must not start another drain
         try:
             report = self._queue.drain(max_batches=BATCHES_PER_WRITE)
+            failed = report.error is not None
+        except Exception:
+            # The write is committed: it must not be reported failed (nor its claims
+            # released) because sending it did not work; the queue keeps it for the upkeep.
+            log.exception("sending the index outbox after a write failed; it stays queued")
+            failed = True
         finally:
             self._sending.active = False
-        if report.error is not None:
+        if failed:
             self._send_paused_until = time.monotonic() + SEND_PAUSE_AFTER_FAILURE_S
 
     # -- the queue, for the upkeep, `listener check` and the web ------------------------
