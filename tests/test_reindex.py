@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from click.testing import CliRunner, Result
+from pytest_httpserver import HTTPServer
 
 from listener.cli.main import main
 from listener.models import Finding, Judgments, Mention, SentimentLabel
@@ -304,7 +305,9 @@ def test_an_unreachable_cluster_is_one_line_naming_it(tmp_path: Path) -> None:
     result = reindex(settings, "--to", "elasticsearch")
 
     assert result.exit_code == 1
-    assert "listener reindex: cannot reach the cluster at http://127.0.0.1:9" in result.output
+    assert "listener reindex: cannot use the cluster: nothing answers at http://127.0.0.1:9" in (
+        result.output
+    )
     assert "Traceback" not in result.output
 
 
@@ -498,3 +501,30 @@ def test_to_sqlite_says_which_side_has_more_when_the_counts_differ(
     assert "this file: 24 live, 2 tombstones" in result.output
     assert "this file has 1 live mention the index lacks: not sent yet?" in result.output
     assert "counts differ" in result.output
+
+
+def test_a_cluster_refusing_the_credentials_is_one_line_without_the_password(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/").respond_with_json(
+        {"error": {"type": "security_exception", "reason": "unable to authenticate"}},
+        status=401,
+    )
+    url = httpserver.url_for("/").rstrip("/")
+    settings = settings_file(tmp_path, ClusterSettings(urls=(url,), index_prefix="locked"))
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(
+        text + "    username: listener\n    password: ${ES_PASSWORD}\n", encoding="utf-8"
+    )
+    fill_local_store(tmp_path / "data" / "listener.db")
+
+    result = CliRunner().invoke(
+        main,
+        ["reindex", "--to", "elasticsearch", "--config", str(settings)],
+        env={"ES_PASSWORD": "hunter2-long"},
+    )
+
+    assert result.exit_code == 1
+    assert f"{url} refused the credentials (401)" in result.output
+    assert "hunter2" not in result.output
+    assert "Traceback" not in result.output

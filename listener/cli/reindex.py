@@ -62,9 +62,9 @@ def reindex(
 ) -> None:
     """Copy the mentions into the Elasticsearch cluster, or from it into the SQLite file,
     resumably, and compare the counts at the end."""
-    from elasticsearch import ApiError, TransportError
+    from elasticsearch import ApiError, TransportError, UnsupportedProductError
 
-    from listener.config.engine import cluster_settings
+    from listener.config.engine import cluster_problem, cluster_settings
     from listener.store import open_store
     from listener.store.elasticsearch.cluster import Cluster, ClusterError
 
@@ -81,17 +81,17 @@ def reindex(
     if direction == TO_CLUSTER and not sqlite_path.exists():
         click.echo(f"nothing to copy: {sqlite_path} does not exist", err=True)
         sys.exit(1)
-    where = ", ".join(es.urls)
+    failures = (ClusterError, ApiError, TransportError, UnsupportedProductError)
     try:
         cluster = Cluster(cluster_settings(es))
-    except (ClusterError, ApiError, TransportError) as exc:
-        _fail(f"cannot reach the cluster at {where}: {exc}; check storage.elasticsearch")
+    except failures as exc:
+        _fail(f"cannot use the cluster: {cluster_problem(exc, es.urls) or exc}")
     try:
         sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         with open_store(sqlite_path) as store:
             report = _copy(store, cluster, direction, page_size, stop_after, restart)
-    except (ClusterError, ApiError, TransportError) as exc:
-        _fail(f"the copy stopped: {exc}")
+    except failures as exc:
+        _fail(f"the copy stopped: {cluster_problem(exc, es.urls) or exc}")
     finally:
         cluster.close()
     sys.exit(_print_report(report, direction))
