@@ -63,6 +63,8 @@ def _corpus() -> list[Mention]:
         make_mention(8, source="bsky", source_type="bluesky",
                      text="talking to @acme@mastodon.social about rockets"),
         make_mention(9, text="acme without a language", language=None),
+        make_mention(40, text="Don't order from zorblax.example today", brands=("Globex",),
+                     fetched_at=T0 + timedelta(minutes=9, seconds=45)),
     ]  # fmt: skip
     fillers = [
         make_mention(
@@ -148,6 +150,8 @@ _QUERIES = [
     "lang:ja",
     '"*:* OR a^3 ~ \\\\"',
     "nothingmatchesthis",
+    "don't",  # one word in the index, two in FTS5
+    "zorblax.example",
 ]
 
 
@@ -166,7 +170,7 @@ def test_tombstones_are_never_found(engines: Engines) -> None:
     for store in engines.both:
         assert "news:7" not in _ids(store.search(None, limit=100))
         assert "news:7" not in _ids(store.search("secret", limit=100))
-    assert engines.elastic.count_mentions() == engines.sqlite.count_mentions() == 32
+    assert engines.elastic.count_mentions() == engines.sqlite.count_mentions() == 33
 
 
 @pytest.mark.parametrize(
@@ -193,6 +197,18 @@ def test_every_filter_alone_and_with_a_query(engines: Engines, filters: dict[str
         found = engines.elastic.search(query, limit=100, **filters)  # type: ignore[arg-type]
         assert sorted(_ids(found)) == sorted(_ids(expected)), (query, filters)
         assert expected or query == "acme", filters  # the corpus holds each filter's match
+
+
+def test_a_word_inside_one_joined_by_a_dot_is_where_the_engines_differ(engines: Engines) -> None:
+    # A known difference of the engines (not osmem's): Elasticsearch's standard tokenizer
+    # (UAX #29) keeps "zorblax.example" one word, FTS5's unicode61 splits it; translate.py
+    # says why the mapping does not split it (osmem ignores char_filter and elision).
+    for query in ("zorblax", '"order from zorblax"'):
+        assert _ids(engines.sqlite.search(query)) == ["news:40"]
+        assert _ids(engines.elastic.search(query)) == []
+    # The whole joined word, and "don't" typed as such, are found by both.
+    for query in ("zorblax.example", "don't"):
+        assert _ids(engines.elastic.search(query)) == _ids(engines.sqlite.search(query))
 
 
 def test_bad_values_and_queries_are_refused_as_on_sqlite(engines: Engines) -> None:
