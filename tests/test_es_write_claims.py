@@ -243,3 +243,21 @@ def test_pruned_mentions_claims_go_with_their_documents(
     # Its URL and text are free again for every daemon, as on SQLite after a prune.
     again = make_mention(7, source="other", canonical_url=old.canonical_url)
     assert store_checked(b, [again]) == [again]
+
+
+def test_content_claims_older_than_the_window_are_forgotten_with_the_hashes(
+    two: tuple[ElasticStore, ElasticStore],
+) -> None:
+    a, _ = two
+    old = make_mention(1, content_hash="old")
+    new = make_mention(2, content_hash="new", fetched_at=T0 + timedelta(days=2))
+    store_checked(a, [old, new])
+    a.forget_content_hashes(T0 + timedelta(days=1))
+    index = a.shared_index
+    index.refresh()
+    body = index.cluster.call(
+        lambda es: es.search(index=index.keys_index, size=50, query={"term": {"kind": "content"}})
+    ).body
+    assert [hit["_source"]["mention_id"] for hit in body["hits"]["hits"]] == [new.id]
+    # Ids and URLs stay claimed, as SQLite keeps the rows that answer for them.
+    assert claimed_ids(a) == {old.id, new.id}

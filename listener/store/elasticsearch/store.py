@@ -23,7 +23,11 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
+
+from elastic_transport import TransportError
+from elasticsearch import ApiError
 
 from listener.logs import fields
 from listener.models import Mention
@@ -49,6 +53,7 @@ from listener.store.elasticsearch.template import ensure_indices
 from listener.store.erasure import ErasureReport
 from listener.store.lookups import TransactionLookups
 from listener.store.people_models import Account
+from listener.store.rows import ts
 from listener.store.schema import MIGRATIONS, Migration
 from listener.store.schema_index import INDEX_SCHEMA
 from listener.store.sqlite import SQLiteStore
@@ -128,6 +133,28 @@ class ElasticStore(SQLiteStore):
             for claims in taken:  # not stored: the keys must not stand for it
                 claims.release()
             raise
+
+    def forget_content_hashes(self, before: datetime) -> int:
+        """As on SQLite (the content hashes seen before the window's start), and the content
+        claims in the cluster seen before it: any daemon would take them over anyway, so
+        they only take room. The cluster away: kept for the next hourly pass."""
+        forgotten = super().forget_content_hashes(before)
+        index = self.shared_index
+        stale = {"bool": {"filter": [
+            {"term": {"kind": "content"}}, {"range": {"seen_at": {"lt": ts(before)}}},
+        ]}}  # fmt: skip
+        try:
+            self.cluster.call(
+                lambda es: es.delete_by_query(
+                    index=index.keys_index, query=stale, conflicts="proceed"
+                )
+            )
+        except (ApiError, TransportError, StoreError) as exc:
+            log.warning(
+                "could not forget the cluster's stale content claims; next hour",
+                extra=fields(reason=str(exc)[:300]),
+            )
+        return forgotten
 
     # -- erasure: the cluster first ----------------------------------------------------
 
