@@ -207,3 +207,16 @@ def test_a_heads_copies_are_read_by_every_daemon(store: SQLiteStore, writer: SQL
         "alerts:2", "alerts", "Post number 1 again", False,
     )  # fmt: skip
     assert store.copies_of(["alerts:2"]) == {"alerts:2": []}
+
+
+def test_a_person_labels_a_mention_another_daemon_stored(
+    store: SQLiteStore, writer: SQLiteStore
+) -> None:
+    # The web's label buttons are on every search hit, whichever daemon stored it.
+    fill(writer)
+    labelled = store.set_complaint_label("news:1", True, by="ann", at=T0 + timedelta(days=1))
+    assert labelled.judgments.complaint_by == "person"
+    settle(store)
+    assert {h.mention.id for h in writer.search(None, complaint=True)} == {
+        "news:1", "news:2", "reddit-main:4",
+    }  # fmt: skip
