@@ -148,3 +148,18 @@ def format_query(node: Node) -> str:
             inner = f"({inner})"
         return "-" + inner
     return format_leaf(node)
+
+
+def simplify(node: Node) -> Node:
+    """Double negations removed and groups flattened, so ``a --b`` searches like ``a b``.
+
+    Both engines' translations start from it, so they read the same tree."""
+    if isinstance(node, Not):
+        child = simplify(node.child)
+        return child.child if isinstance(child, Not) else Not(child, node.column)
+    if isinstance(node, And | Or):
+        flat: list[Node] = []
+        for child in map(simplify, node.children):
+            flat.extend(child.children if isinstance(child, type(node)) else (child,))
+        return type(node)(tuple(flat))
+    return node

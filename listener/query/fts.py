@@ -51,6 +51,7 @@ from listener.query.ast import (
     Term,
     format_leaf,
     format_query,
+    simplify,
 )
 from listener.query.parser import parse
 from listener.query.text import is_spaceless, letters_phrase, tokenize
@@ -117,19 +118,6 @@ def _literal(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _simplify(node: Node) -> Node:
-    """Remove double negations and re-flatten, so ``a --b`` searches like ``a b``."""
-    if isinstance(node, Not):
-        child = _simplify(node.child)
-        return child.child if isinstance(child, Not) else Not(child, node.column)
-    if isinstance(node, And | Or):
-        flat: list[Node] = []
-        for child in map(_simplify, node.children):
-            flat.extend(child.children if isinstance(child, type(node)) else (child,))
-        return type(node)(tuple(flat))
-    return node
-
-
 def _distinct(expressions: Iterable[str]) -> list[str]:
     """The expressions without repeats, in order. ``a AND a`` finds what ``a`` finds, but
     FTS5 would score each copy (a walk of its whole doclist for bm25's document count, and
@@ -160,7 +148,7 @@ class _Translator:
         self.letters = bool(letters)  # writing for the letters index
 
     def translate(self, node: Node) -> FtsQuery:
-        node = _simplify(node)
+        node = simplify(node)
         conjuncts = node.children if isinstance(node, And) else (node,)
         filters: list[FieldFilter] = []
         wanted: list[Node] = []

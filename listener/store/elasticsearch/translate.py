@@ -23,9 +23,9 @@ What each leaf searches, as the FTS5 translation does:
   a source's name or type, without case).
 
 Where the engines still differ: a word is not found inside a word joined to it by an
-apostrophe or a dot ("acme" in "d'Acme" or "acme.com"), which FTS5 finds. A char_filter or an elision filter
-would close that on Elasticsearch, but osmem-server (the CI cluster) ignores both, so the
-mapping keeps to what both were verified to do.
+apostrophe or a dot ("acme" in "d'Acme" or "acme.com"), which FTS5 finds. A char_filter or
+an elision filter would close that on Elasticsearch, but osmem-server (the CI cluster) ignores
+both, so the mapping keeps to what both were verified to do.
 
 The query shapes FTS5 refuses (a field filter inside OR, a NOT with nothing beside it) are
 refused first by ``listener.store.search.search_where``, which every search goes through
@@ -39,7 +39,17 @@ from typing import Any
 
 from listener.models import Flag, SentimentLabel, Urgency
 from listener.query import parse
-from listener.query.ast import And, Field, Handle, Hashtag, Node, Not, Or, Phrase, Term
+from listener.query.ast import (
+    Field,
+    Handle,
+    Hashtag,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    Term,
+    simplify,
+)
 from listener.query.text import is_spaceless
 from listener.store.mention_index import SearchAsk
 from listener.store.rows import ts
@@ -133,22 +143,9 @@ def _language(tag: str) -> list[Query]:
     return [{"term": {"language": tag}}, {"prefix": {"language": f"{tag}-"}}]
 
 
-def _simplify(node: Node) -> Node:
-    """Double negations removed and groups flattened, as the FTS5 translation does."""
-    if isinstance(node, Not):
-        child = _simplify(node.child)
-        return child.child if isinstance(child, Not) else Not(child, node.column)
-    if isinstance(node, And | Or):
-        flat: list[Node] = []
-        for child in map(_simplify, node.children):
-            flat.extend(child.children if isinstance(child, type(node)) else (child,))
-        return type(node)(tuple(flat))
-    return node
-
-
 def node_query(node: Node) -> Query:
     """The Query DSL of a parsed query (``listener.query.parse``)."""
-    return _node(_simplify(node))
+    return _node(simplify(node))
 
 
 def _node(node: Node) -> Query:
