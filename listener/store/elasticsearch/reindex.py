@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 from listener.store.elasticsearch.cluster import Cluster, ClusterError
+from listener.store.elasticsearch.mapping import index_names
 from listener.store.schema_reindex import (
     Checkpoint,
     forget_checkpoint_on,
@@ -111,3 +112,20 @@ def forget_checkpoint(store: SQLiteStore, direction: str, target: str) -> None:
 
 def cluster_failure(exc: Exception, resume: str) -> ClusterError:
     return ClusterError(f"the cluster failed: {exc}; {resume}")
+
+
+class CopyJob:
+    """What both directions of a copy start from: the store, the cluster, the page size and
+    the checkpoint of this direction and cluster (forgotten first on ``restart``)."""
+
+    direction: str
+
+    def __init__(
+        self, store: SQLiteStore, cluster: Cluster, *, page_size: int, restart: bool = False
+    ) -> None:
+        self.store, self.cluster, self.page_size = store, cluster, max(1, page_size)
+        self.mentions_index, _ = index_names(cluster.settings.index_prefix)
+        self.target = cluster_target(cluster)
+        if restart:
+            forget_checkpoint(store, self.direction, self.target)
+        self.checkpoint = read_checkpoint(store, self.direction, self.target)

@@ -20,13 +20,11 @@ from listener.store.elasticsearch.outbox import store_key_on
 from listener.store.elasticsearch.reindex import (
     SHOWN_DIFFERENCES,
     TO_CLUSTER,
+    CopyJob,
     CopyReport,
     Rejection,
     Tally,
     cluster_failure,
-    cluster_target,
-    forget_checkpoint,
-    read_checkpoint,
     save_checkpoint,
 )
 from listener.store.schema_reindex import Checkpoint
@@ -36,20 +34,17 @@ _SETTLE_ROUNDS = 3  # re-reads of a sent page: a row edited more often than this
 _COMPARE_PAGE = 1000
 
 
-class ToCluster:
+class ToCluster(CopyJob):
     """Copies ``store``'s mentions into ``cluster``'s mentions index."""
+
+    direction = TO_CLUSTER
 
     def __init__(
         self, store: SQLiteStore, cluster: Cluster, *, page_size: int, restart: bool = False
     ) -> None:
-        self.store, self.cluster, self.page_size = store, cluster, max(1, page_size)
-        self.mentions_index, _ = index_names(cluster.settings.index_prefix)
-        self.target = cluster_target(cluster)
+        super().__init__(store, cluster, page_size=page_size, restart=restart)
         with store._read() as conn:
             self.writer = writer_id_for(store_key_on(conn))
-        if restart:
-            forget_checkpoint(store, TO_CLUSTER, self.target)
-        self.checkpoint = read_checkpoint(store, TO_CLUSTER, self.target)
 
     @property
     def after_seq(self) -> int:

@@ -10,35 +10,22 @@ from elasticsearch import ApiError, TransportError
 
 from listener.clock import utcnow
 from listener.models import Mention
-from listener.store.elasticsearch.cluster import Cluster
 from listener.store.elasticsearch.documents import mention_of
-from listener.store.elasticsearch.mapping import index_names
 from listener.store.elasticsearch.reindex import (
     TO_SQLITE,
+    CopyJob,
     CopyReport,
     Tally,
     cluster_failure,
-    cluster_target,
-    forget_checkpoint,
-    read_checkpoint,
     save_checkpoint,
 )
 from listener.store.schema_reindex import Checkpoint
-from listener.store.sqlite import SQLiteStore
 
 
-class ToSQLite:
+class ToSQLite(CopyJob):
     """Copies ``cluster``'s mentions into ``store`` (a plain SQLite store: no outbox)."""
 
-    def __init__(
-        self, store: SQLiteStore, cluster: Cluster, *, page_size: int, restart: bool = False
-    ) -> None:
-        self.store, self.cluster, self.page_size = store, cluster, max(1, page_size)
-        self.mentions_index, _ = index_names(cluster.settings.index_prefix)
-        self.target = cluster_target(cluster)
-        if restart:
-            forget_checkpoint(store, TO_SQLITE, self.target)
-        self.checkpoint = read_checkpoint(store, TO_SQLITE, self.target)
+    direction = TO_SQLITE
 
     def remaining(self) -> int:
         """About how many index documents are left (the index may grow meanwhile)."""
