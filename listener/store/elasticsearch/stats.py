@@ -95,18 +95,7 @@ class StatsReads(RankedReads):
     def volume(self, scope: StatsScope) -> Volume:
         """Mentions per bucket by sentiment and the previous period's total; incidents are
         the local alerts' (left empty here)."""
-        before = scope.previous()
-        sums = {"sentiments": _SENTIMENT_TERMS}
-        answer = self._stats_search({
-            "size": 0,
-            "query": scope_query(scope.brand, before.since, scope.until),
-            "aggs": {
-                "now": {"filter": period(scope.since, scope.until),
-                        "aggs": {"buckets": _histogram(scope.bucket, timedelta(0), sums)}},
-                "before": {"filter": period(before.since, before.until)},
-            },
-        })  # fmt: skip
-        aggs = answer["aggregations"]
+        aggs = self._now_and_before(scope, {"sentiments": _SENTIMENT_TERMS})
         spans = scope.buckets()
         per_span = [dict.fromkeys(SENTIMENTS, 0) for _ in spans]
         for i, found in _per_span(spans, aggs["now"]["buckets"]["buckets"]):
@@ -119,20 +108,10 @@ class StatsReads(RankedReads):
         return Volume(points, int(aggs["before"]["doc_count"]), [])
 
     def complaints(self, scope: StatsScope) -> Complaints:
-        before = scope.previous()
         sums = {"complained": _COMPLAINED}
-        answer = self._stats_search({
-            "size": 0,
-            "query": scope_query(scope.brand, before.since, scope.until),
-            "aggs": {
-                "now": {"filter": period(scope.since, scope.until),
-                        "aggs": {"buckets": _histogram(scope.bucket, timedelta(0), sums)}},
-                "before": {"filter": period(before.since, before.until),
-                           "aggs": {"complained": _COMPLAINED,
-                                    "buckets": _histogram(scope.bucket, scope.length, sums)}},
-            },
-        })  # fmt: skip
-        aggs = answer["aggregations"]
+        before_sums = {"complained": _COMPLAINED,
+                       "buckets": _histogram(scope.bucket, scope.length, sums)}  # fmt: skip
+        aggs = self._now_and_before(scope, sums, before_sums)
         spans = scope.buckets()
         before_spans = [(start - scope.length, end - scope.length) for start, end in spans]
         points = self._complaint_points(spans, aggs["now"]["buckets"]["buckets"])
@@ -143,6 +122,30 @@ class StatsReads(RankedReads):
             int(aggs["before"]["doc_count"]),
             previous_points,
         )
+
+    def _now_and_before(
+        self,
+        scope: StatsScope,
+        sums: dict[str, Any],
+        before_sums: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """One request for the period's buckets (``sums`` in each) and the previous period
+        (``before_sums`` over it), as volume and complaints both chart them."""
+        before = scope.previous()
+        previous: dict[str, Any] = {"filter": period(before.since, before.until)}
+        if before_sums is not None:
+            previous["aggs"] = before_sums
+        answer = self._stats_search({
+            "size": 0,
+            "query": scope_query(scope.brand, before.since, scope.until),
+            "aggs": {
+                "now": {"filter": period(scope.since, scope.until),
+                        "aggs": {"buckets": _histogram(scope.bucket, timedelta(0), sums)}},
+                "before": previous,
+            },
+        })  # fmt: skip
+        aggregations: dict[str, Any] = answer["aggregations"]
+        return aggregations
 
     @staticmethod
     def _complaint_points(
