@@ -182,10 +182,24 @@ def claim(
         result.release()
         raise
     verdicts = _Verdicts(writer, asked)
-    stale: list[tuple[_Key, Mapping[str, Any]]] = []
+    stale: list[tuple[_Key, Mapping[str, Any], bool]] = []
     for i in conflicts:
         key, holder = keys[i], holders.get(keys[i].doc_id)
         verdicts.judge(key, holder, stale)
+    # The take-over comes before the verdict: a stale pair another writer took over first
+    # (409 at its version) is held by that writer, and counts as held for this mention.
+    try:
+        _take_over(
+            cluster,
+            keys_index,
+            writer,
+            [s for s in stale if verdicts.keeps(s[0].mention)],
+            result,
+            verdicts,
+        )
+    except ClaimError:
+        result.release()
+        raise
     result.kept = [m for m in mentions if verdicts.keeps(m)]
     dropped = [m.id for m in mentions if not verdicts.keeps(m)]
     if dropped:
@@ -194,7 +208,6 @@ def claim(
             extra=fields(mentions=len(dropped)),
         )
         result.release(dropped)
-    _take_over(cluster, keys_index, writer, [(k, h) for k, h in stale if verdicts.keeps(k.mention)])
     return result
 
 
@@ -209,8 +222,10 @@ class _Verdicts:
         self,
         key: _Key,
         holder: Mapping[str, Any] | None,
-        stale: list[tuple[_Key, Mapping[str, Any]]],
+        stale: list[tuple[_Key, Mapping[str, Any], bool]],
     ) -> None:
+        """``stale`` gets (key, holder, free): free = not counted as held unless its
+        take-over is refused."""
         m = key.mention
         if holder is None:
             # Released between our create and our read (the holder's batch failed): no one
@@ -234,13 +249,16 @@ class _Verdicts:
             since = self._asked.since if self._asked else None
             seen_at = source.get("seen_at")
             if since is not None and seen_at is not None and parse_ts(seen_at) < since:
-                stale.append((key, holder))  # older than the window: free to take over
+                stale.append((key, holder, True))  # older than the window: free to take over
             else:
                 self._held_pairs[m.id] = self._held_pairs.get(m.id, 0) + 1
                 if seen_at is not None and parse_ts(seen_at) < m.fetched_at:
                     # As SQLite's content_hashes (seen_at = max(…)): if this mention is
                     # stored after all, the pair's window runs from its fetch.
-                    stale.append((key, holder))
+                    stale.append((key, holder, False))
+
+    def held_by_another(self, m: Mention) -> None:
+        self._held_pairs[m.id] = self._held_pairs.get(m.id, 0) + 1
 
     def keeps(self, m: Mention) -> bool:
         if m.id in self._duplicate:
@@ -296,11 +314,15 @@ def _take_over(
     cluster: Cluster,
     keys_index: str,
     writer: str,
-    stale: list[tuple[_Key, Mapping[str, Any]]],
+    stale: list[tuple[_Key, Mapping[str, Any], bool]],
+    result: Claims,
+    verdicts: _Verdicts,
 ) -> None:
-    """Write our claim over content keys older than the window (their holder's version
-    only: a writer that took one over meanwhile keeps it)."""
-    if not stale:
+    """Write our claim over content keys older than the window, at their holder's version
+    only: a writer that took one over meanwhile keeps it (409), and a free pair it took
+    then counts as held for our mention. Keys we took go in ``result.created``."""
+    usable = [s for s in stale if "_seq_no" in s[1] and "_primary_term" in s[1]]
+    if not usable:
         return
     actions = [
         bulk.BulkAction(
@@ -310,12 +332,20 @@ def _take_over(
             _claim_document(key, writer),
             if_version=(int(holder["_seq_no"]), int(holder["_primary_term"])),
         )
-        for key, holder in stale
-        if "_seq_no" in holder and "_primary_term" in holder
+        for key, holder, _free in usable
     ]
     report = bulk.send(cluster, actions)
-    if report.request_error is not None:
-        log.warning(
-            "could not take over stale content keys (they stay with their old holder)",
-            extra=fields(keys=len(actions), reason=report.request_error),
-        )
+    for (key, _holder, free), outcome in zip(usable, report.outcomes, strict=True):
+        if outcome is not None and outcome.ok:
+            result.created.setdefault(key.mention.id, []).append(key.doc_id)
+        elif free and outcome is not None and outcome.status == 409:
+            verdicts.held_by_another(key.mention)
+        elif free:
+            # Unknown whether another writer holds it now: storing could duplicate the text.
+            reason = report.request_error or (f"{outcome.status}" if outcome else "no answer")
+            raise ClaimError(f"could not take over a stale dedupe key: {reason}; {NOT_STORED}")
+        else:
+            log.warning(
+                "could not refresh a content key held (it keeps its older window)",
+                extra=fields(key=key.doc_id, reason=report.request_error),
+            )
