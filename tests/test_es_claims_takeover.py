@@ -5,6 +5,7 @@ pair is held by another writer: their mention is a duplicate)."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -15,8 +16,10 @@ import pytest
 from listener.models import Mention
 from listener.pipeline.dedupe import DedupeLookups, dedupe
 from listener.pipeline.types import BatchReport
+from listener.store.elasticsearch.claims import id_key
 from listener.store.elasticsearch.settings import ClusterSettings
 from listener.store.elasticsearch.store import ElasticStore
+from listener.store.rows import ts
 from tests.store_helpers import T0, make_mention
 
 
@@ -65,3 +68,29 @@ def test_three_daemons_taking_over_one_stale_content_claim_store_the_text_once(
     finally:
         for store in stores:
             store.close()
+
+
+def test_a_claim_taken_back_is_released_when_the_local_commit_fails(
+    tmp_path: Path, es_settings: ClusterSettings
+) -> None:
+    with (
+        ElasticStore(tmp_path / "a.db", es_settings) as a,
+        ElasticStore(tmp_path / "b.db", es_settings) as b,
+    ):
+        m = make_mention(1)
+        index = a.shared_index
+        # What a crash between a's claim and its commit leaves: a's key, no local row.
+        left = {"kind": "id", "mention_id": m.id, "source": m.source, "writer": a.writer_id,
+                "seen_at": ts(m.fetched_at)}  # fmt: skip
+        index.cluster.call(
+            lambda es: es.create(index=index.keys_index, id=id_key(m.id), document=left)
+        )
+
+        def refuse(*_: object) -> None:
+            raise sqlite3.OperationalError("disk I/O error")  # a database error: batch undone
+
+        with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+            a.insert_mentions([m], on_stored=refuse)
+        assert a.existing_ids([m.id]) == set()
+        # a took its old claim back, then rolled back: the claim is gone with the batch.
+        assert b.insert_mentions([m]) == [m]

@@ -185,7 +185,9 @@ def claim(
     stale: list[tuple[_Key, Mapping[str, Any], bool]] = []
     for i in conflicts:
         key, holder = keys[i], holders.get(keys[i].doc_id)
-        verdicts.judge(key, holder, stale)
+        if verdicts.judge(key, holder, stale):
+            # Held already by this writer for this mention: a rollback must release it too.
+            result.created.setdefault(key.mention.id, []).append(key.doc_id)
     # The take-over comes before the verdict: a stale pair another writer took over first
     # (409 at its version) is held by that writer, and counts as held for this mention.
     try:
@@ -223,20 +225,21 @@ class _Verdicts:
         key: _Key,
         holder: Mapping[str, Any] | None,
         stale: list[tuple[_Key, Mapping[str, Any], bool]],
-    ) -> None:
+    ) -> bool:
         """``stale`` gets (key, holder, free): free = not counted as held unless its
-        take-over is refused."""
+        take-over is refused. True: this writer holds the key for this mention already."""
         m = key.mention
         if holder is None:
             # Released between our create and our read (the holder's batch failed): no one
             # holds it, so it stands in the way of nothing.
-            return
+            return False
         source = holder.get("_source", holder)
+        ours = bool(source.get("mention_id") == m.id and source.get("writer") == self._writer)
         if source.get("mention_id") == m.id and key.kind != "id":
-            return  # ours: the same mention claimed it before
+            return ours  # the same mention claimed it before
         if key.kind == "id":
-            if source.get("mention_id") == m.id and source.get("writer") == self._writer:
-                return  # ours, claimed by a batch of this store that did not commit
+            if ours:
+                return True  # claimed by a batch of this store that did not commit
             self._duplicate.add(m.id)
         elif key.kind == "url":
             exclude = self._asked.exclude_source if self._asked else None
@@ -256,6 +259,7 @@ class _Verdicts:
                     # As SQLite's content_hashes (seen_at = max(…)): if this mention is
                     # stored after all, the pair's window runs from its fetch.
                     stale.append((key, holder, False))
+        return False
 
     def held_by_another(self, m: Mention) -> None:
         self._held_pairs[m.id] = self._held_pairs.get(m.id, 0) + 1
