@@ -9,8 +9,8 @@ from typing import Any
 from elasticsearch import ApiError, TransportError
 
 from listener.clock import utcnow
-from listener.models import Mention
 from listener.store.elasticsearch.documents import mention_of
+from listener.store.elasticsearch.local_copies import store_as_indexed
 from listener.store.elasticsearch.reindex import (
     TO_SQLITE,
     CopyJob,
@@ -47,12 +47,7 @@ class ToSQLite(CopyJob):
             hits = self._index_page(after, min(room, self.page_size))
             if not hits:
                 break
-            mentions = [mention_of(h["_source"]) for h in hits]
-            known = self.store.existing_ids(m.id for m in mentions)
-            # No recheck and no on_stored: the index already deduplicated them, and
-            # imported history raises no alert.
-            self.store.insert_mentions([m for m in mentions if m.id not in known])
-            self._keep_copy_marks(mentions)
+            known = store_as_indexed(self.store, [mention_of(h["_source"]) for h in hits])
             report.already_there += len(known)
             report.copied_now += len(hits)
             report.copied_total += len(hits)
@@ -69,17 +64,6 @@ class ToSQLite(CopyJob):
             ).fetchone()
         report.target = Tally(int(live), int(dead))
         return report
-
-    def _keep_copy_marks(self, mentions: list[Mention]) -> None:
-        # The insert marks a copy only when it is live (near_prints.write_prints_on): a
-        # tombstoned copy keeps its mark here as it did on the daemon that stored it. Again
-        # on a repeated page (a crash before its checkpoint): only where still unset.
-        marks = [(m.copy_of, m.id) for m in mentions if m.deleted_at and m.copy_of]
-        if marks:
-            with self.store._write() as conn:
-                conn.executemany(
-                    "UPDATE mentions SET copy_of = ? WHERE id = ? AND copy_of IS NULL", marks
-                )
 
     def _index_page(self, after: Any, size: int) -> list[dict[str, Any]]:
         request: dict[str, Any] = {

@@ -30,7 +30,7 @@ from elastic_transport import TransportError
 from elasticsearch import ApiError
 
 from listener.logs import fields
-from listener.models import Mention
+from listener.models import Judgments, Mention
 from listener.store.alert_contract import OnStored
 from listener.store.base import DuplicateLookups, Recheck, StoreError
 from listener.store.elasticsearch.claims import Claims, RecordingLookups, claim
@@ -38,6 +38,7 @@ from listener.store.elasticsearch.cluster import Cluster
 from listener.store.elasticsearch.documents import writer_id_for
 from listener.store.elasticsearch.erasure import erase_accounts_in_index
 from listener.store.elasticsearch.index import ElasticIndex
+from listener.store.elasticsearch.local_copies import store_as_indexed
 from listener.store.elasticsearch.outbox import (
     DrainReport,
     IndexQueue,
@@ -155,6 +156,42 @@ class ElasticStore(SQLiteStore):
                 extra=fields(reason=str(exc)[:300]),
             )
         return forgotten
+
+    # -- judgments and labels of any daemon's mention -----------------------------------
+
+    def update_judgments(self, mention_id: str, judgments: Judgments) -> Mention:
+        self._keep_locally(mention_id)
+        return super().update_judgments(mention_id, judgments)
+
+    def set_complaint_label(
+        self, mention_id: str, is_complaint: bool, *, by: str, at: datetime
+    ) -> Mention:
+        """As on SQLite, for any mention in the index (the web's label buttons are on every
+        search hit): one another daemon stored is first written into this file as the
+        index holds it, then labelled here; the outbox sends the labelled document, and
+        the label is this daemon's (``complaint_labels``, which its models learn from).
+
+        Left: the daemon that stored it keeps its own row unlabelled; a later change it
+        sends of that mention (an edit, a tombstone, new judgments) replaces the
+        labelled document. Within its second the document then walks in this
+        daemon's insert order (``order_key`` is made from the writing store's row)."""
+        if by.strip():  # an empty name is refused by the label itself, before any write
+            self._keep_locally(mention_id)
+        return super().set_complaint_label(mention_id, is_complaint, by=by, at=at)
+
+    def _keep_locally(self, mention_id: str) -> None:
+        if self.existing_ids([mention_id]):
+            return
+        found = self.shared_index.get_mention(mention_id)
+        if found is None:
+            return  # in neither: the write raises UnknownMention
+        # Not sent on its own (a 'create' the cluster answers 409): the write that follows
+        # sends the row once, changed.
+        self._sending.active = True
+        try:
+            store_as_indexed(self, [found])
+        finally:
+            self._sending.active = False
 
     # -- erasure: the cluster first ----------------------------------------------------
 

@@ -1,0 +1,71 @@
+"""Two daemons on one cluster (two ElasticStores, two SQLite files, one index prefix), over
+real HTTP to the test cluster: what one daemon does to a mention the OTHER stored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from listener.models import Judgments
+from listener.store.base import UnknownMention
+from listener.store.elasticsearch.settings import ClusterSettings
+from listener.store.elasticsearch.store import ElasticStore
+from listener.store.mention_index import SearchAsk
+from listener.store.stats.scope import scope_for
+from tests.contract.mentions import T0, fill
+
+
+@pytest.fixture
+def daemons(
+    tmp_path: Path, es_settings: ClusterSettings
+) -> Iterator[tuple[ElasticStore, ElasticStore]]:
+    """(a, b): a stores, b acts on what a stored."""
+    with (
+        ElasticStore(tmp_path / "a.db", es_settings) as a,
+        ElasticStore(tmp_path / "b.db", es_settings) as b,
+    ):
+        yield a, b
+
+
+def complaint_ids(store: ElasticStore) -> set[str]:
+    store.shared_index.refresh()
+    return {h.mention.id for h in store.shared_index.search(SearchAsk(complaint=True), limit=50)}
+
+
+def test_a_label_on_another_daemons_mention_reaches_the_index_and_the_other_daemon(
+    daemons: tuple[ElasticStore, ElasticStore],
+) -> None:
+    a, b = daemons
+    fill(a)
+    scope = scope_for(None, T0 - timedelta(days=1), T0 + timedelta(days=2))
+    before = a.shared_index.totals(scope)
+    facet_before = complaint_facet(a)
+    assert "news:1" not in complaint_ids(a)
+    labelled = b.set_complaint_label("news:1", True, by="ann", at=T0 + timedelta(days=1))
+    assert labelled.judgments.complaint_by == "person" and labelled.judgments.complaint
+    assert b.index_pending() == 0  # sent with the label, nothing left queued
+    # The index, read by both daemons: search, the headline's counts, the facet.
+    assert "news:1" in complaint_ids(a) and "news:1" in complaint_ids(b)
+    assert a.shared_index.totals(scope)[2] == before[2] + 1
+    assert a.shared_index.get_mention("news:1") == labelled
+    assert complaint_facet(a) == {"yes": facet_before.get("yes", 0) + 1,
+                                  "no": facet_before["no"] - 1}  # fmt: skip
+    # The label is b's: its models learn from it; a's file has none.
+    assert [lm.mention.id for lm in b.labelled_mentions()] == ["news:1"]
+    assert a.labelled_mentions() == []
+    # Undone the same way, and judgments too.
+    b.set_complaint_label("news:1", False, by="ann", at=T0 + timedelta(days=1, hours=1))
+    assert "news:1" not in complaint_ids(a)
+    b.update_judgments("reddit-main:3", Judgments(complaint=True, complaint_score=0.9))
+    assert "reddit-main:3" in complaint_ids(a)
+    assert b.index_pending() == 0
+    with pytest.raises(UnknownMention):
+        b.set_complaint_label("news:404", True, by="ann", at=T0)
+
+
+def complaint_facet(store: ElasticStore) -> dict[str, int]:
+    store.shared_index.refresh()
+    return dict(store.shared_index.facet_counts(SearchAsk(), sample=100).values["complaint"])
