@@ -234,3 +234,18 @@ def test_a_refused_claim_stores_nothing_and_leaves_no_claim_behind(
         index.refresh()
         keys = index.cluster.call(lambda es: es.count(index=index.keys_index)).body["count"]
         assert keys == 0
+
+
+def test_a_429_is_retried_by_bulk_with_its_pause_not_at_once_by_the_transport(
+    proxy: Proxy, through: ClusterSettings
+) -> None:
+    # The transport retries other failures (max_retries=3 here) with no pause; a 429 is left
+    # to bulk.send's back-off, so each of its attempts is one request (review finding 10).
+    proxy.whole_bulk_429s = 20
+    cluster = Cluster(ClusterSettings(**{**_fields(through), "bulk_docs": 4, "max_retries": 3}))
+    try:
+        report = bulk.send(cluster, actions(4), retries_429=2, backoff_s=0.01)
+    finally:
+        cluster.close()
+    assert len(proxy.bulk_bodies) == 3  # bulk's three attempts, none multiplied by the transport
+    assert report.request_error is not None and "429" in report.request_error

@@ -90,7 +90,8 @@ class Cluster:
             "request_timeout": s.timeout_s,
             "max_retries": s.max_retries,
             "retry_on_timeout": True,
-            "retry_on_status": (429, 502, 503, 504),
+            # No 429: the transport retries at once; bulk.send backs off with jitter.
+            "retry_on_status": (502, 503, 504),
             "verify_certs": s.verify_certs,
         }
         if s.ca_file is not None:
