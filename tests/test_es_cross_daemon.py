@@ -14,8 +14,10 @@ from listener.store.base import UnknownMention
 from listener.store.elasticsearch.settings import ClusterSettings
 from listener.store.elasticsearch.store import ElasticStore
 from listener.store.mention_index import SearchAsk
+from listener.store.near_prints import other_sources
 from listener.store.stats.scope import scope_for
 from tests.contract.mentions import T0, fill
+from tests.store_helpers import make_mention
 
 
 @pytest.fixture
@@ -69,3 +71,28 @@ def test_a_label_on_another_daemons_mention_reaches_the_index_and_the_other_daem
 def complaint_facet(store: ElasticStore) -> dict[str, int]:
     store.shared_index.refresh()
     return dict(store.shared_index.facet_counts(SearchAsk(), sample=100).values["complaint"])
+
+
+def test_a_heads_copies_are_read_from_every_daemons_documents(
+    daemons: tuple[ElasticStore, ElasticStore],
+) -> None:
+    a, b = daemons
+    head = make_mention(1)
+    a.insert_mentions([head, make_mention(2, source="alerts", copy_of="news:1", title="Again")])
+    # b stores two more copies of a's head: one on the head's own source, one tombstoned.
+    later = head.fetched_at + timedelta(minutes=5)
+    b.insert_mentions([
+        make_mention(3, copy_of="news:1", title="Rerun", fetched_at=later),
+        make_mention(4, source="blog", copy_of="news:1", fetched_at=later),
+    ])  # fmt: skip
+    b.tombstone_mentions(["blog:4"], later)
+    a.shared_index.refresh()
+    for reader in (a, b):
+        refs = reader.copies_of(["news:1", "alerts:2", "news:1"])
+        assert set(refs) == {"news:1", "alerts:2"} and refs["alerts:2"] == []
+        assert [(r.mention_id, r.source, r.title, r.on_head_source) for r in refs["news:1"]] == [
+            ("alerts:2", "alerts", "Again", False),
+            ("news:3", "news", "Rerun", True),
+        ]
+        assert other_sources(refs["news:1"]) == 1
+    assert a.copies_of([]) == {}

@@ -20,7 +20,7 @@ in an alert is this daemon's), response times, the inbox, people and saved searc
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -30,6 +30,7 @@ from listener.store.base import DEFAULT_HIGHLIGHT, AuthorRecord, SearchHit
 if TYPE_CHECKING:  # these modules route through this one: types only, no import cycle
     from listener.models import Mention
     from listener.store.author_reads import MentionKey
+    from listener.store.near_prints import CopyRef
     from listener.store.rule_reads import SourceTypes
     from listener.store.search_facets import FacetCounts
     from listener.store.search_walk import WalkPage
@@ -101,6 +102,9 @@ class MentionIndex(Protocol):
     def count_mentions(self) -> int: ...
 
     def get_mention(self, mention_id: str) -> Mention | None: ...
+
+    # -- near-copies (listener.store.elasticsearch.copies) ---------------------------------
+    def copies_of(self, head_ids: Iterable[str]) -> dict[str, list[CopyRef]]: ...
 
     # -- the dashboard (listener.store.elasticsearch.stats) --------------------------------
     def volume(self, scope: StatsScope) -> Volume: ...

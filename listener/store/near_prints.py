@@ -15,11 +15,15 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from listener.clock import ensure_utc
 from listener.fingerprint import MAX_CHARS, Print, fingerprint
 from listener.models import Mention
 from listener.store.schema_copies import COPIES_SCHEMA
+
+if TYPE_CHECKING:  # mention_index imports base, which imports CopyRef from here
+    from listener.store.mention_index import MentionIndex
 
 __all__ = [
     "CopyRef",
@@ -203,7 +207,11 @@ class NearCopyRows:
     def _read(self) -> AbstractContextManager[sqlite3.Connection]:
         raise NotImplementedError
 
+    shared_index: MentionIndex | None
+
     def copies_of(self, head_ids: Iterable[str]) -> dict[str, list[CopyRef]]:
+        if (index := self.shared_index) is not None:
+            return index.copies_of(head_ids)
         with self._read() as conn:
             return copies_of_on(conn, head_ids)
 

@@ -1,16 +1,18 @@
 """``ElasticIndex``: the ``MentionIndex`` the Elasticsearch engine answers, one reader class
-per concern (search, the dashboard's statistics, authors) over one cluster connection."""
+per concern (search, the dashboard's statistics, authors, near-copies) over one cluster
+connection."""
 
 from __future__ import annotations
 
 from listener.store.elasticsearch.authors import AuthorReads
 from listener.store.elasticsearch.cluster import Cluster
+from listener.store.elasticsearch.copies import CopyReads
 from listener.store.elasticsearch.mapping import index_names
 from listener.store.elasticsearch.search import SearchReads
 from listener.store.elasticsearch.stats import StatsReads
 
 
-class ElasticIndex(SearchReads, StatsReads, AuthorReads):
+class ElasticIndex(SearchReads, StatsReads, AuthorReads, CopyReads):
     engine = "elasticsearch"
 
     def __init__(self, cluster: Cluster) -> None:
