@@ -91,7 +91,8 @@ class ElasticsearchSettings(_Strict):
     ca_file: Path | None = None
     verify_certs: bool = True
     timeout: PositiveDuration = timedelta(seconds=10)  # per request
-    max_retries: int = Field(default=3, ge=0, le=10)  # connection errors and 429/502/503/504
+    # connection errors and 502/503/504 (a 429 is left to bulk.send, which backs off)
+    max_retries: int = Field(default=3, ge=0, le=10)
     # auto: read GET / once (OpenSearch servers get plain JSON, not Elasticsearch's media type)
     flavour: Literal["auto", "elasticsearch", "opensearch"] = "auto"
     bulk_docs: int = Field(default=500, ge=1, le=10_000)  # documents per _bulk request
