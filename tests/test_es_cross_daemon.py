@@ -11,10 +11,12 @@ import pytest
 
 from listener.models import Judgments
 from listener.store.base import UnknownMention
+from listener.store.elasticsearch.documents import writer_bits
 from listener.store.elasticsearch.settings import ClusterSettings
 from listener.store.elasticsearch.store import ElasticStore
 from listener.store.mention_index import SearchAsk
 from listener.store.near_prints import other_sources
+from listener.store.search_walk import FIRST_PAGE
 from listener.store.stats.scope import scope_for
 from tests.contract.mentions import T0, fill
 from tests.store_helpers import make_mention
@@ -96,3 +98,41 @@ def test_a_heads_copies_are_read_from_every_daemons_documents(
         ]
         assert other_sources(refs["news:1"]) == 1
     assert a.copies_of([]) == {}
+
+
+def walked_ids(store: ElasticStore, limit: int) -> list[str]:
+    store.shared_index.refresh()
+    ids: list[str] = []
+    after: int | None = FIRST_PAGE
+    while after is not None:
+        page = store.shared_index.walk_page(SearchAsk(), after=after, limit=limit)
+        ids += [h.mention.id for h in page.hits]
+        after = page.next_after
+    return ids
+
+
+def test_two_daemons_in_one_second_with_equal_seqs_are_each_walked_once(
+    tmp_path: Path, es_settings: ClusterSettings
+) -> None:
+    with ElasticStore(tmp_path / "a.db", es_settings) as a:
+        # Writer ids are random per store file: one in 256 pairs shares the bits the key
+        # keeps (the residual risk documents.order_key states); this test wants two that
+        # do not, so it opens another file for b in that case.
+        for attempt in range(5):
+            b = ElasticStore(tmp_path / f"b{attempt}.db", es_settings)
+            if writer_bits(b.writer_id) != writer_bits(a.writer_id):
+                break
+            b.close()
+        with b:
+            same_second = T0.replace(microsecond=0)
+            # Each file's seqs are 1, 2, 3: equal low bits, one second, two daemons.
+            a.insert_mentions([make_mention(n, fetched_at=same_second) for n in (1, 2, 3)])
+            b.insert_mentions([make_mention(n, fetched_at=same_second) for n in (4, 5, 6)])
+            for limit in (1, 2, 3, 4, 5):  # a page boundary between every pair
+                walked = walked_ids(a, limit)
+                assert sorted(walked) == [f"news:{n}" for n in range(1, 7)], limit
+            # Within the second, each daemon's own insert order, newest first.
+            walked = walked_ids(b, 6)
+            assert [i for i in walked if i in ("news:1", "news:2", "news:3")] == [
+                "news:3", "news:2", "news:1",
+            ]  # fmt: skip

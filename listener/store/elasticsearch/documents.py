@@ -26,23 +26,43 @@ from listener.store.rows import (
     words_columns,
 )
 
-# order_key = fetched_at in whole seconds × 2**20 + a 20-bit tie-breaker: newest first by
-# fetch time across daemons, and within one second by the local store's insert order (its
-# seq), as the SQLite engine's walk orders them. Kept below 2**53 (until the year 2242):
-# JSON numbers past it are not exact in every client or server (osmem-server reads them as
-# doubles: keys in milliseconds collided, and search_after and range on them went wrong).
+# order_key = fetched_at in whole seconds × 2**20 + a 20-bit tie-breaker made of the writing
+# store's 8 writer bits (``writer_bits``) and its seq's low 12 bits: newest first by fetch
+# time across daemons, and within one second by the writing store's insert order (its seq),
+# as the SQLite engine's walk orders them. Two daemons' mentions of the same second differ
+# in their writer bits, so the walk (a range below the last key seen) skips neither.
+# Kept below 2**53 (until the year 2242): JSON numbers past it are not exact in every client
+# or server (osmem-server reads them as doubles: keys in milliseconds collided, and
+# search_after and range on them went wrong).
+#
+# Residual risk, said here because no walk can see it: two daemons whose writer ids share
+# their low 8 bits (about 1 pair in 256; ids are random per store file) can still make equal
+# keys, when they store mentions in the same second whose seqs agree modulo 4096; and one
+# daemon storing more than 4096 mentions in one second repeats its own keys. An equal key
+# at a page boundary is walked past (one of the two mentions is not shown by that walk).
+# Within one second a store's seq crossing a multiple of 4096 orders the later ones first.
 _TIE_BITS = 20
+_WRITER_BITS = 8
+_SEQ_BITS = _TIE_BITS - _WRITER_BITS
 
 
-def order_key(fetched_at: datetime, seq: int) -> int:
-    """The newest-first walk's key of a mention fetched at ``fetched_at``, stored locally as
-    row ``seq`` (any integer: only its low 20 bits are used)."""
+def writer_bits(writer: str | None) -> int:
+    """The bits of a store's writer id (``writer_id_for``) in its mentions' order keys."""
+    return 0 if writer is None else int(writer, 16) & ((1 << _WRITER_BITS) - 1)
+
+
+def order_key(fetched_at: datetime, seq: int, writer: str | None = None) -> int:
+    """The newest-first walk's key of a mention fetched at ``fetched_at``, stored as row
+    ``seq`` (any integer: only its low 12 bits are used) by the store whose writer id is
+    ``writer`` (None: writer bits 0, for documents no daemon's store wrote)."""
     seconds = int(fetched_at.timestamp())
-    return (seconds << _TIE_BITS) | (seq & ((1 << _TIE_BITS) - 1))
+    tie = (writer_bits(writer) << _SEQ_BITS) | (seq & ((1 << _SEQ_BITS) - 1))
+    return (seconds << _TIE_BITS) | tie
 
 
-def document_of(m: Mention, *, seq: int) -> dict[str, Any]:
-    """The index document of ``m`` (stored locally as row ``seq``)."""
+def document_of(m: Mention, *, seq: int, writer: str | None = None) -> dict[str, Any]:
+    """The index document of ``m``, stored locally as row ``seq`` by the store whose writer
+    id is ``writer`` (``writer_id_for``; its bits keep two daemons' order keys apart)."""
     j = m.judgments
     handles, hashtags = words_columns(m)
     tags: dict[str, list[str]] = {"feeling": [], "topic": [], "flag": []}
@@ -98,7 +118,7 @@ def document_of(m: Mention, *, seq: int) -> dict[str, Any]:
         "topics": tags["topic"],
         "flags": tags["flag"],
         "judgments": _nested_judgments(j),
-        "order_key": order_key(m.fetched_at, seq),
+        "order_key": order_key(m.fetched_at, seq, writer),
         "stored": _stored(m),
     }
 

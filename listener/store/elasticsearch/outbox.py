@@ -34,7 +34,7 @@ from listener.store import rows
 from listener.store.base import StoreError
 from listener.store.elasticsearch import bulk
 from listener.store.elasticsearch.cluster import Cluster
-from listener.store.elasticsearch.documents import document_of
+from listener.store.elasticsearch.documents import document_of, writer_id_for
 from listener.store.elasticsearch.erasure import forget_claims
 
 log = logging.getLogger("listener.store.elasticsearch")
@@ -281,9 +281,10 @@ def _documents_on(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[st
         (json.dumps(ids, ensure_ascii=False),),
     ).fetchall()
     documents: dict[str, dict[str, Any] | str] = {}
+    writer = writer_id_for(store_key_on(conn))  # its bits keep the daemons' order keys apart
     for r in found:
         try:
-            documents[r["id"]] = document_of(rows.row_to_mention(r), seq=r["seq"])
+            documents[r["id"]] = document_of(rows.row_to_mention(r), seq=r["seq"], writer=writer)
         except (ValueError, TypeError, KeyError) as exc:
             # One bad row must not hold up the queue behind it: parked, with the reason.
             documents[r["id"]] = f"could not build its document: {exc!r}"[: bulk.REASON_CHARS]

@@ -182,7 +182,9 @@ def send_documents(
     actions: list[BulkAction] = []
     owners: list[str] = []
     for seq, m in page:
-        actions.append(BulkAction("index", mentions_index, m.id, document_of(m, seq=seq)))
+        actions.append(
+            BulkAction("index", mentions_index, m.id, document_of(m, seq=seq, writer=writer))
+        )
         owners.append(m.id)
         for kind, key in _dedupe_keys(m):
             claim = {"kind": kind, "mention_id": m.id, "source": m.source, "writer": writer,
