@@ -9,13 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from listener.models import Judgments
+from listener.models import Author, Judgments
 from listener.store.base import UnknownMention
 from listener.store.elasticsearch.documents import writer_bits
 from listener.store.elasticsearch.settings import ClusterSettings
 from listener.store.elasticsearch.store import ElasticStore
+from listener.store.erasure import NothingToErase
+from listener.store.erasure_words import counts_line
 from listener.store.mention_index import SearchAsk
 from listener.store.near_prints import other_sources
+from listener.store.people_models import Account
 from listener.store.search_walk import FIRST_PAGE
 from listener.store.stats.scope import scope_for
 from tests.contract.mentions import T0, fill
@@ -136,3 +139,47 @@ def test_two_daemons_in_one_second_with_equal_seqs_are_each_walked_once(
             assert [i for i in walked if i in ("news:1", "news:2", "news:3")] == [
                 "news:3", "news:2", "news:1",
             ]  # fmt: skip
+
+
+def test_erasing_a_person_only_another_daemon_stored_is_done_audited_and_said(
+    daemons: tuple[ElasticStore, ElasticStore],
+) -> None:
+    a, b = daemons
+    ann = Author(handle="ann", name="Ann")
+    a.insert_mentions([make_mention(n, author=ann) for n in (1, 2)] + [make_mention(3)])
+    a.shared_index.refresh()
+    accounts = [Account("rss", "@Ann")]
+    # b's file holds none of them: the preview counts the cluster's documents.
+    assert b.preview_erasure(accounts) == {"index_documents": 2}
+    report = b.erase_accounts(accounts, asked_by="dpo", reason="asked")
+    assert report.counts["index_documents"] == 2
+    # Their id claims (stored without the pipeline's recheck: no URL or content claim).
+    assert report.counts["index_claims"] == 2
+    assert "mentions" not in report.counts  # none were b's rows
+    assert counts_line(report.counts) == (
+        "2 duplicate-check keys in the shared index, 2 mentions in the shared index (any daemon's)"
+    )  # what the CLI and the web's done page print
+    [audit] = b.erasure_audit()
+    assert (audit.id, audit.counts, audit.asked_by) == (report.audit_id, report.counts, "dpo")
+    a.shared_index.refresh()
+    assert {h.mention.id for h in a.shared_index.search(SearchAsk(), limit=10)} == {"news:3"}
+    # Nothing left anywhere: the preview is empty and the erasure says nothing matched.
+    assert b.preview_erasure(accounts) == {}
+    with pytest.raises(NothingToErase):
+        b.erase_person(404, asked_by="dpo", reason="again", accounts=accounts)
+
+
+def test_erasing_a_person_counts_the_cluster_beside_the_local_rows(
+    daemons: tuple[ElasticStore, ElasticStore],
+) -> None:
+    a, b = daemons
+    ann = Author(handle="ann", name="Ann")
+    a.insert_mentions([make_mention(1, author=ann)])
+    b.insert_mentions([make_mention(2, author=ann)])
+    a.shared_index.refresh()
+    accounts = [Account("rss", "ann")]
+    assert b.preview_erasure(accounts)["index_documents"] == 2
+    assert b.preview_erasure(accounts)["mentions"] == 1
+    report = b.erase_person(7, asked_by="dpo", reason="asked", accounts=accounts)
+    assert (report.counts["mentions"], report.counts["index_documents"]) == (1, 2)
+    assert b.index_pending() == 0  # the local delete found the document gone (404: done)

@@ -48,6 +48,15 @@ _WORDS: dict[str, tuple[str, str]] = {
         "'maybe the same person' suggestion",
         "'maybe the same person' suggestions",
     ),
+    # The Elasticsearch engine: what the shared index held, whichever daemon stored it.
+    "index_documents": (
+        "mention in the shared index (any daemon's)",
+        "mentions in the shared index (any daemon's)",
+    ),
+    "index_claims": (
+        "duplicate-check key in the shared index",
+        "duplicate-check keys in the shared index",
+    ),
     "tombstones": ("opaque tombstone", "opaque tombstones"),
 }
 

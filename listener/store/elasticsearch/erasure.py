@@ -34,7 +34,13 @@ from listener.logs import fields
 from listener.store.elasticsearch.cluster import Cluster, ClusterError
 from listener.store.people_models import handle_key
 
-__all__ = ["IndexErasure", "account_query", "erase_accounts_in_index", "forget_claims"]
+__all__ = [
+    "IndexErasure",
+    "account_query",
+    "count_accounts_in_index",
+    "erase_accounts_in_index",
+    "forget_claims",
+]
 
 log = logging.getLogger("listener.store.elasticsearch")
 
@@ -85,6 +91,17 @@ def account_query(accounts: Sequence[tuple[str, str]]) -> dict[str, Any] | None:
     return {"bool": {"should": wanted, "minimum_should_match": 1}}
 
 
+def count_accounts_in_index(
+    cluster: Cluster, mentions_index: str, accounts: Sequence[tuple[str, str]]
+) -> int:
+    """How many documents ``erase_accounts_in_index`` would delete (an erasure's preview)."""
+    query = account_query(accounts)
+    if query is None:
+        return 0
+    answer = cluster.call(lambda es: es.count(index=mentions_index, query=query)).body
+    return int(answer["count"])
+
+
 def erase_accounts_in_index(
     cluster: Cluster,
     mentions_index: str,
@@ -92,7 +109,8 @@ def erase_accounts_in_index(
     accounts: Sequence[tuple[str, str]],
 ) -> IndexErasure:
     """Delete the documents of ``accounts``' mentions, whichever daemon stored them, and the
-    claims naming them. Call after the local erasure (``ElasticStore.erase_accounts``)."""
+    claims naming them. Called inside the local erasure's transaction, before its deletes
+    (``ElasticStore._erase_on``)."""
     query = account_query(accounts)
     if query is None:
         return IndexErasure()

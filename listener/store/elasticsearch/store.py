@@ -36,7 +36,7 @@ from listener.store.base import DuplicateLookups, Recheck, StoreError
 from listener.store.elasticsearch.claims import Claims, RecordingLookups, claim
 from listener.store.elasticsearch.cluster import Cluster
 from listener.store.elasticsearch.documents import writer_id_for
-from listener.store.elasticsearch.erasure import erase_accounts_in_index
+from listener.store.elasticsearch.erasure import count_accounts_in_index, erase_accounts_in_index
 from listener.store.elasticsearch.index import ElasticIndex
 from listener.store.elasticsearch.local_copies import store_as_indexed
 from listener.store.elasticsearch.outbox import (
@@ -51,7 +51,6 @@ from listener.store.elasticsearch.outbox import (
 )
 from listener.store.elasticsearch.settings import ClusterSettings
 from listener.store.elasticsearch.template import ensure_indices
-from listener.store.erasure import ErasureReport
 from listener.store.lookups import TransactionLookups
 from listener.store.people_models import Account
 from listener.store.rows import ts
@@ -195,40 +194,39 @@ class ElasticStore(SQLiteStore):
 
     # -- erasure: the cluster first ----------------------------------------------------
 
-    def erase_accounts(
-        self, accounts: Sequence[Account], *, asked_by: str, reason: str, scope: str = "author"
-    ) -> ErasureReport:
-        """Erase the accounts' mentions from the cluster (whichever daemon stored them, with
-        their claims: ``erasure``), then here. The cluster first: if it is away the
-        erasure fails whole and is run again, rather than leaving it half done and the
-        local part reporting nothing left to erase."""
-        self._erase_in_index(accounts)
-        return super().erase_accounts(accounts, asked_by=asked_by, reason=reason, scope=scope)
+    def preview_erasure(
+        self, accounts: Sequence[Account], *, person_id: int | None = None
+    ) -> dict[str, int]:
+        """As on SQLite, and the accounts' documents in the shared index whichever daemon
+        stored them (``index_documents``: this daemon's own are among them)."""
+        counts = super().preview_erasure(accounts, person_id=person_id)
+        index = self.shared_index
+        found = count_accounts_in_index(self.cluster, index.mentions_index, _pairs(accounts))
+        if found:
+            counts["index_documents"] = found
+        return counts
 
-    def erase_person(
-        self,
-        person_id: int,
-        *,
-        asked_by: str,
-        reason: str,
-        accounts: Sequence[Account] | None = None,
-    ) -> ErasureReport:
-        found = self.accounts_of_person(person_id) if accounts is None else accounts
-        self._erase_in_index(found)
-        return super().erase_person(person_id, asked_by=asked_by, reason=reason, accounts=found)
-
-    def _erase_in_index(self, accounts: Sequence[Account]) -> None:
+    def _erase_on(
+        self, conn: sqlite3.Connection, accounts: Sequence[Account], person_id: int | None
+    ) -> dict[str, int]:
+        """The accounts' documents and claims in the cluster (whichever daemon stored them,
+        ``erasure``), then the local rows, in the erasure's write transaction: if the cluster
+        is away the erasure fails whole and is run again, rather than half done. What the
+        cluster removed is counted with the rest (``index_documents``, ``index_claims``),
+        so a person whose mentions only other daemons stored is erased, audited and said."""
         index = self.shared_index
         done = erase_accounts_in_index(
-            self.cluster,
-            index.mentions_index,
-            index.keys_index,
-            [(a.source_type, a.handle) for a in accounts],
+            self.cluster, index.mentions_index, index.keys_index, _pairs(accounts)
         )
         log.info(
             "erased from the shared index",
             extra=fields(documents=done.documents, claims=done.claims),
         )
+        counts = super()._erase_on(conn, accounts, person_id)
+        for kind, n in (("index_documents", done.documents), ("index_claims", done.claims)):
+            if n:
+                counts[kind] = n
+        return counts
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -308,6 +306,10 @@ class ElasticStore(SQLiteStore):
             cluster = getattr(self, "cluster", None)
             if cluster is not None:
                 cluster.close()
+
+
+def _pairs(accounts: Sequence[Account]) -> list[tuple[str, str]]:
+    return [(a.source_type, a.handle) for a in accounts]
 
 
 def open_elastic_store(path: str | Path, cluster: ClusterSettings) -> ElasticStore:
