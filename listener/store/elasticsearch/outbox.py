@@ -10,12 +10,17 @@ die with the connection: a plain SQLiteStore opening the same file queues nothin
 ``IndexQueue.drain`` sends the queue in order, in bounded bulk requests (``bulk``): a
 mention whose row is there goes as its current document ('create' when every queued write
 was its insert, with ``op_type=create``; 'index' once it changed), one whose row is gone
-(erasure, retention) as a delete. Outbox rows are removed only for the items the cluster
-acknowledged, and only up to the seq that was read, so a write made meanwhile is sent again.
+(erasure, retention) as a delete. A change of a mention the cluster already held replaces
+its document only where it still stands (``_mget`` its version, then 'index' with
+``if_seq_no``): a document another daemon erased stays erased, the change is acknowledged
+without being sent (a plain 'index' would put the erased document back). Outbox rows are
+removed only for the items the cluster acknowledged, and only up to the seq that was read,
+so a write made meanwhile is sent again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import sqlite3
@@ -30,6 +35,7 @@ from elastic_transport import TransportError
 from elasticsearch import ApiError
 
 from listener.logs import fields
+from listener.redaction import redact
 from listener.store import rows
 from listener.store.base import StoreError
 from listener.store.elasticsearch import bulk
@@ -115,6 +121,9 @@ class _Queued:
     mention_id: str
     last_seq: int  # the newest outbox row read for it: rows up to here are acknowledged
     inserted_only: bool  # every queued write was its insert: sent with op_type=create
+    # The cluster held its document when these writes were queued (its insert is not among
+    # them, nor was it parked): the change replaces that document only if it still stands.
+    replaces: bool = False
 
 
 class IndexQueue:
@@ -129,7 +138,11 @@ class IndexQueue:
         *,
         read: Connection,
         write: Connection,
+        unguarded_through: int = 0,
     ) -> None:
+        """``unguarded_through``: the outbox seq up to which changes are sent without the
+        erasure guard (the store opened against a mentions index it had to create: a
+        document missing there was never sent to it, not erased)."""
         self._cluster = cluster
         self._index = mentions_index
         self._keys_index = keys_index
@@ -139,6 +152,8 @@ class IndexQueue:
         self.last_error: str | None = None  # with its time; cleared once the queue empties
         self.rejected_total = 0
         self.send_failures_total = 0
+        self._versions_error = ""
+        self._unguarded_through = unguarded_through
 
     def drain(self, *, max_batches: int | None = None) -> DrainReport:
         """Send the queue, a batch of ``bulk_docs`` mentions at a time, until it is empty, a
@@ -168,7 +183,7 @@ class IndexQueue:
         with self._read() as conn:
             conn.execute("BEGIN")
             try:
-                queued = _queued_on(conn, limit)
+                queued = _queued_on(conn, limit, self._unguarded_through)
                 documents = _documents_on(conn, [q.mention_id for q in queued])
             finally:
                 conn.execute("COMMIT")
@@ -189,12 +204,34 @@ class IndexQueue:
                 parked.append(Rejected(q.mention_id, 0, built, now))
                 done.append((q.mention_id, q.last_seq))
         queued = [q for q in queued if not isinstance(documents.get(q.mention_id), str)]
-        actions = [self._action(q, documents.get(q.mention_id)) for q in queued]
+        versions = self._versions(
+            [
+                q.mention_id
+                for q in queued
+                if q.replaces and isinstance(documents.get(q.mention_id), dict)
+            ]
+        )
+        sending: list[_Queued] = []
+        actions: list[bulk.BulkAction] = []
+        for q in queued:
+            action = self._action(q, documents.get(q.mention_id))
+            if action.op == "index" and q.replaces:
+                if versions is None:  # its version could not be read: sent next time
+                    report.left += 1
+                    continue
+                if q.mention_id not in versions:  # erased (or pruned) in the cluster: done
+                    done.append((q.mention_id, q.last_seq))
+                    continue
+                action = dataclasses.replace(action, if_version=versions[q.mention_id])
+            sending.append(q)
+            actions.append(action)
         sent = bulk.send(self._cluster, actions)
         forgot = self._forget_claims(actions, sent)
-        for q, action, outcome in zip(queued, actions, sent.outcomes, strict=True):
+        for q, action, outcome in zip(sending, actions, sent.outcomes, strict=True):
             if action.op == "delete" and not forgot:
                 report.left += 1  # its claims may still stand: deleted again next time
+            elif action.if_version is not None and _status(outcome) == 409:
+                report.left += 1  # changed (or erased) since its version was read: next time
             elif bulk.acknowledged(action, outcome):
                 done.append((q.mention_id, q.last_seq))
             elif outcome is not None and bulk.permanent(outcome):
@@ -226,6 +263,7 @@ class IndexQueue:
         if sent.request_error is not None or report.left:
             report.error = (
                 sent.request_error
+                or (None if versions is not None else self._versions_error)
                 or (None if forgot else "the claims of deleted mentions could not be deleted")
                 or f"{report.left} mentions not acknowledged"
             )
@@ -257,6 +295,25 @@ class IndexQueue:
             return False
         return True
 
+    def _versions(self, ids: list[str]) -> dict[str, tuple[int, int]] | None:
+        """(seq_no, primary_term) of those of ``ids`` the mentions index holds; None when
+        the cluster could not say (``_versions_error`` says why)."""
+        if not ids:
+            return {}
+        index = self._index
+        try:
+            body = self._cluster.call(lambda es: es.mget(index=index, ids=ids, source=False)).body
+        except (ApiError, TransportError, StoreError) as exc:
+            where = bulk.cluster_where(self._cluster)
+            what = f"the cluster at {where}: reading the documents' versions: {exc}"
+            self._versions_error = redact(what)[: bulk.REASON_CHARS * 2]
+            return None
+        return {
+            str(doc["_id"]): (int(doc["_seq_no"]), int(doc["_primary_term"]))
+            for doc in body.get("docs", [])
+            if doc.get("found")
+        }
+
     def _action(self, q: _Queued, document: dict[str, Any] | str | None) -> bulk.BulkAction:
         if not isinstance(document, dict):
             return bulk.BulkAction("delete", self._index, q.mention_id)
@@ -264,15 +321,23 @@ class IndexQueue:
         return bulk.BulkAction(op, self._index, q.mention_id, document)
 
 
-def _queued_on(conn: sqlite3.Connection, limit: int) -> list[_Queued]:
+def _queued_on(conn: sqlite3.Connection, limit: int, unguarded_through: int) -> list[_Queued]:
     # The oldest ``limit`` outbox rows, one entry per mention, in the order first queued.
+    # A change replaces (guarded) unless its insert, a parked refusal or a row queued before
+    # the store found its mentions index new is among them: the cluster never held those.
     found = conn.execute(
-        "SELECT mention_id, max(seq), min(op = 'create') FROM"
-        " (SELECT seq, mention_id, op FROM index_outbox ORDER BY seq LIMIT ?)"
-        " GROUP BY mention_id ORDER BY min(seq)",
-        (limit,),
+        "SELECT q.mention_id, max(q.seq), min(q.op = 'create'),"
+        " max(q.op = 'create') OR min(q.seq) <= ? OR EXISTS"
+        " (SELECT 1 FROM index_rejected r WHERE r.mention_id = q.mention_id) FROM"
+        " (SELECT seq, mention_id, op FROM index_outbox ORDER BY seq LIMIT ?) q"
+        " GROUP BY q.mention_id ORDER BY min(q.seq)",
+        (unguarded_through, limit),
     ).fetchall()
-    return [_Queued(r[0], r[1], bool(r[2])) for r in found]
+    return [_Queued(r[0], r[1], bool(r[2]), replaces=not r[3]) for r in found]
+
+
+def _status(outcome: bulk.ItemOutcome | None) -> int | None:
+    return None if outcome is None else outcome.status
 
 
 def _documents_on(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, Any] | str]:

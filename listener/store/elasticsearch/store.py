@@ -93,14 +93,25 @@ class ElasticStore(SQLiteStore):
                 install_triggers(self._writer)
                 self.writer_id = writer_id_for(store_key_on(self._writer))
             self.cluster = Cluster(cluster)
-            ensure_indices(self.cluster)
+            created = ensure_indices(self.cluster)
         except BaseException:
             super().close()
             raise
         self.shared_index = ElasticIndex(self.cluster)
         index = self.shared_index
+        # A mentions index made just now (a new or emptied cluster) holds nothing this store
+        # sent before: the changes waiting in the outbox go to it whole, unguarded.
+        with self._read() as conn:
+            queued_through: int = conn.execute(
+                "SELECT coalesce(max(seq), 0) FROM index_outbox"
+            ).fetchone()[0]
         self._queue = IndexQueue(
-            self.cluster, index.mentions_index, index.keys_index, read=self._read, write=self._write
+            self.cluster,
+            index.mentions_index,
+            index.keys_index,
+            read=self._read,
+            write=self._write,
+            unguarded_through=queued_through if created else 0,
         )
 
     # -- writes ------------------------------------------------------------------------

@@ -63,9 +63,11 @@ def icu_installed(cluster: Cluster) -> bool:
     )
 
 
-def ensure_indices(cluster: Cluster) -> None:
+def ensure_indices(cluster: Cluster) -> bool:
     """Put the mentions template where it is missing or older, create the mentions and keys
-    indices where missing, and add this version's fields to an existing mentions index."""
+    indices where missing, and add this version's fields to an existing mentions index.
+    True when the mentions index was made here (a new cluster, or one emptied): no document
+    the store sent before is in it."""
     s = cluster.settings
     mentions, keys = index_names(s.index_prefix)
     icu = icu_installed(cluster)
@@ -79,7 +81,8 @@ def ensure_indices(cluster: Cluster) -> None:
         body = mentions_template(s.index_prefix, shards=s.shards, replicas=s.replicas, icu=icu)
         body["_meta"] = {**body["_meta"], "icu": icu}
         cluster.call(lambda es: es.indices.put_index_template(name=mentions, **body))
-    if not cluster.call(lambda es: es.indices.exists(index=mentions)):
+    created = not cluster.call(lambda es: es.indices.exists(index=mentions))
+    if created:
         cluster.call(lambda es: es.indices.create(index=mentions))
     elif version is None or version <= TEMPLATE_VERSION:
         _add_missing_fields(cluster, mentions, icu)
@@ -87,6 +90,7 @@ def ensure_indices(cluster: Cluster) -> None:
         settings = {"number_of_shards": s.shards, "number_of_replicas": s.replicas}
         mappings = {"dynamic": "strict", "properties": keys_properties()}
         cluster.call(lambda es: es.indices.create(index=keys, settings=settings, mappings=mappings))
+    return created
 
 
 def template_state(cluster: Cluster) -> TemplateState:
