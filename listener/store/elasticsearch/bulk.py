@@ -23,13 +23,13 @@ from __future__ import annotations
 import json
 import random
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from elastic_transport import TransportError
-from elasticsearch import ApiError
+from elastic_transport import ObjectApiResponse, TransportError
+from elasticsearch import ApiError, AsyncElasticsearch
 
 from listener.redaction import redact
 from listener.store.base import StoreError
@@ -100,8 +100,13 @@ def send(
     *,
     retries_429: int = 3,
     backoff_s: float = 0.5,
+    request_timeout_s: float | None = None,
 ) -> BulkReport:
-    """Send ``actions`` in bounded requests; see the module docstring for what comes back."""
+    """Send ``actions`` in bounded requests; see the module docstring for what comes back.
+
+    ``request_timeout_s``: a shorter timeout than the settings' for each request, without
+    the transport's own retries (the claims, sent while SQLite's write lock is held, use it:
+    a hung cluster must not hold every other writer for the full retry budget)."""
     report = BulkReport(outcomes=[None] * len(actions))
     s = cluster.settings
     for batch in _batches(actions, s.bulk_docs, s.bulk_bytes):
@@ -111,7 +116,7 @@ def send(
                 # Full jitter: daemons backing off together do not come back together.
                 time.sleep(random.uniform(0, backoff_s * 2 ** (attempt - 1)))
             report.requests += 1
-            failure = _send_once(cluster, actions, waiting, report)
+            failure = _send_once(cluster, actions, waiting, report, request_timeout_s)
             if failure is not None:
                 status, message = failure
                 if status == 429 and attempt < retries_429:
@@ -138,13 +143,23 @@ def _status(outcome: ItemOutcome | None) -> int | None:
 
 
 def _send_once(
-    cluster: Cluster, actions: Sequence[BulkAction], positions: list[int], report: BulkReport
+    cluster: Cluster,
+    actions: Sequence[BulkAction],
+    positions: list[int],
+    report: BulkReport,
+    request_timeout_s: float | None = None,
 ) -> tuple[int, str] | None:
     """One ``_bulk`` request of the actions at ``positions``; their outcomes go into
     ``report``. Returns (status, message) when the request as a whole failed."""
     operations = [line for i in positions for line in actions[i].lines()]
+
+    def request(es: AsyncElasticsearch) -> Awaitable[ObjectApiResponse[Any]]:
+        if request_timeout_s is not None:
+            es = es.options(request_timeout=request_timeout_s, max_retries=0)
+        return es.bulk(operations=operations, refresh=False)
+
     try:
-        body = cluster.call(lambda es: es.bulk(operations=operations, refresh=False)).body
+        body = cluster.call(request).body
     except ApiError as exc:
         return exc.meta.status, _request_error(cluster, f"{exc.meta.status} {exc.message}")
     except (TransportError, StoreError) as exc:

@@ -28,10 +28,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from elastic_transport import TransportError
 from elasticsearch import ApiError
@@ -134,12 +136,32 @@ class Claims:
         if not doomed:
             return
         actions = [bulk.BulkAction("delete", self.keys_index, k) for k in doomed]
-        report = bulk.send(self.cluster, actions)
+        report = bulk.send(self.cluster, actions, request_timeout_s=CLAIM_TIMEOUT_S, retries_429=1)
         if report.request_error is not None:
             log.warning(
                 "could not release dedupe claims of mentions not stored",
                 extra=fields(keys=len(doomed), reason=report.request_error),
             )
+
+
+# Claims are sent while SQLite's write lock is held: every other writer of the file (labels,
+# acks, the other sources' batches) waits on them. So each claim request gets a short
+# timeout and no transport retries, and after a failure claiming is refused at once for a
+# pause (the batches fail fast and are polled again) instead of every batch holding the lock
+# for a timeout of its own while the cluster is away.
+CLAIM_TIMEOUT_S = 5.0
+CLAIM_PAUSE_S = 30.0
+
+
+class _Gate:
+    """Whether claiming is paused after a failure, per cluster connection (so per store)."""
+
+    def __init__(self) -> None:
+        self.paused_until = 0.0
+        self.reason = ""
+
+
+_GATES: WeakKeyDictionary[Cluster, _Gate] = WeakKeyDictionary()
 
 
 def claim(
@@ -151,7 +173,35 @@ def claim(
     asked: Asked | None,
 ) -> Claims:
     """Claim ``mentions``' keys; see the module docstring. Raises ``ClaimError`` when the
-    cluster cannot answer: nothing of the batch may be stored then."""
+    cluster cannot answer: nothing of the batch may be stored then. After such a failure,
+    further calls raise at once for ``CLAIM_PAUSE_S`` without asking the cluster."""
+    gate = _GATES.setdefault(cluster, _Gate())
+    wait_s = gate.paused_until - time.monotonic()
+    if wait_s > 0:
+        raise ClaimError(
+            f"could not claim the dedupe keys: the cluster failed a moment ago ({gate.reason}); "
+            f"not asking it again for {wait_s:.0f} s; {NOT_STORED}"
+        )
+    try:
+        return _claim(cluster, keys_index, mentions, writer=writer, asked=asked)
+    except ClaimError as error:
+        gate.paused_until = time.monotonic() + CLAIM_PAUSE_S
+        gate.reason = str(error).split(";", 1)[0][:200]
+        log.warning(
+            "claims paused: the cluster could not be asked",
+            extra=fields(pause_s=CLAIM_PAUSE_S, reason=str(error)[:300]),
+        )
+        raise
+
+
+def _claim(
+    cluster: Cluster,
+    keys_index: str,
+    mentions: Sequence[Mention],
+    *,
+    writer: str,
+    asked: Asked | None,
+) -> Claims:
     keys = list(_keys_of(mentions, asked))
     result = Claims(kept=[], created={}, cluster=cluster, keys_index=keys_index)
     if not keys:
@@ -160,7 +210,7 @@ def claim(
     actions = [
         bulk.BulkAction("create", keys_index, k.doc_id, _claim_document(k, writer)) for k in keys
     ]
-    sent = bulk.send(cluster, actions)
+    sent = bulk.send(cluster, actions, request_timeout_s=CLAIM_TIMEOUT_S, retries_429=1)
     conflicts: list[int] = []
     refused: str | None = sent.request_error
     for i, outcome in enumerate(sent.outcomes):
@@ -308,7 +358,11 @@ def _holders(cluster: Cluster, keys_index: str, doc_ids: list[str]) -> dict[str,
     if not doc_ids:
         return {}
     try:
-        body = cluster.call(lambda es: es.mget(index=keys_index, ids=doc_ids)).body
+        body = cluster.call(
+            lambda es: es.options(request_timeout=CLAIM_TIMEOUT_S, max_retries=0).mget(
+                index=keys_index, ids=doc_ids
+            )
+        ).body
     except (ApiError, TransportError, StoreError) as exc:
         raise ClaimError(f"could not read the dedupe keys held: {exc}; {NOT_STORED}") from exc
     return {d["_id"]: d for d in body.get("docs") or [] if d.get("found")}
@@ -338,7 +392,7 @@ def _take_over(
         )
         for key, holder, _free in usable
     ]
-    report = bulk.send(cluster, actions)
+    report = bulk.send(cluster, actions, request_timeout_s=CLAIM_TIMEOUT_S, retries_429=1)
     for (key, _holder, free), outcome in zip(usable, report.outcomes, strict=True):
         if outcome is not None and outcome.ok:
             result.created.setdefault(key.mention.id, []).append(key.doc_id)
