@@ -26,7 +26,7 @@ from typing import Any
 from elasticsearch import NotFoundError
 
 from listener.models import Mention
-from listener.query import to_fts5
+from listener.query import QueryError, to_fts5
 from listener.store.base import DEFAULT_HIGHLIGHT, SearchHit
 from listener.store.elasticsearch.cluster import Cluster
 from listener.store.elasticsearch.documents import mention_of
@@ -53,6 +53,10 @@ _NEWEST_PUBLISHED: list[Query] = [
 _RELEVANCE: list[Query] = [{"_score": {"order": "desc"}}, *_NEWEST_PUBLISHED]
 # The cluster's default index.max_result_window: from + size may not pass it.
 RESULT_WINDOW = 10_000
+# Deeper pages are reached by skipping ahead a window per request (sort keys only): the
+# deepest page a search may ask for is kept to a few such requests, so one crafted page link
+# cannot cost the cluster a hundred searches. Past it, the search says to narrow itself.
+MAX_DEEP_OFFSET = 5 * RESULT_WINDOW
 # A facet's values within one sample: more than any real search's distinct brands or tags.
 _FACET_BUCKETS = 10_000
 # The facets as search_facets names them → the document's field.
@@ -127,6 +131,13 @@ class SearchReads:
     ) -> list[SearchHit]:
         if limit < 0 or offset < 0:
             raise ValueError("limit and offset must not be negative")
+        if offset > MAX_DEEP_OFFSET:
+            raise QueryError(
+                f"pages past the first {MAX_DEEP_OFFSET:,} results are not kept by the shared "
+                "index: narrow the search (a date range, a source or another word)",
+                ask.query or "",
+                1,
+            )
         scored = ranked(ask)
         body: dict[str, Any] = {
             "query": ask_query(ask),
