@@ -45,6 +45,10 @@ from listener.store.elasticsearch.erasure import forget_claims
 
 log = logging.getLogger("listener.store.elasticsearch")
 
+# A drain takes at most this many rounds, the later ones for drains asked for meanwhile: the
+# thread that runs it (a poll's write) is not held for ever by other threads' writes.
+ROUNDS_PER_DRAIN = 3
+
 Connection = Callable[[], AbstractContextManager[sqlite3.Connection]]
 
 # Unqualified table names in the bodies: SQLite refuses qualified ones inside triggers, and a
@@ -128,7 +132,9 @@ class _Queued:
 
 class IndexQueue:
     """Drains one store's outbox into the mentions index. Thread-safe: one drain at a time
-    (the insert path and the upkeep may both ask)."""
+    (the insert path and the upkeep may both ask); a drain asked for while one runs does not
+    wait for it: the running one takes another round for it (``_asked_again``), and what
+    that misses the upkeep sends on its next tick."""
 
     def __init__(
         self,
@@ -149,6 +155,7 @@ class IndexQueue:
         self._read = read
         self._write = write
         self._lock = threading.Lock()
+        self._asked_again = False
         self.last_error: str | None = None  # with its time; cleared once the queue empties
         self.rejected_total = 0
         self.send_failures_total = 0
@@ -159,19 +166,31 @@ class IndexQueue:
         """Send the queue, a batch of ``bulk_docs`` mentions at a time, until it is empty, a
         request fails, or ``max_batches`` were sent."""
         report = DrainReport()
-        with self._lock:
-            batches = 0
-            while max_batches is None or batches < max_batches:
-                batches += 1
-                queued, documents = self._next_batch(self._cluster.settings.bulk_docs)
-                if not queued:
-                    break
-                self._send(queued, documents, report)
-                if report.error is not None:
+        if not self._lock.acquire(blocking=False):
+            self._asked_again = True
+            return report
+        try:
+            for _ in range(ROUNDS_PER_DRAIN):
+                self._asked_again = False
+                self._drain_held(report, max_batches)
+                if report.error is not None or not self._asked_again:
                     break
             if report.error is None and report.left == 0 and self._pending() == 0:
                 self.last_error = None
+        finally:
+            self._lock.release()
         return report
+
+    def _drain_held(self, report: DrainReport, max_batches: int | None) -> None:
+        batches = 0
+        while max_batches is None or batches < max_batches:
+            batches += 1
+            queued, documents = self._next_batch(self._cluster.settings.bulk_docs)
+            if not queued:
+                break
+            self._send(queued, documents, report)
+            if report.error is not None:
+                break
 
     def _pending(self) -> int:
         with self._read() as conn:

@@ -10,7 +10,7 @@ answers the web's and CLI's mention reads (``shared_index``). How a write reache
    polled again.
 2. Every local write to a mention row queues it in ``index_outbox`` (TEMP triggers on the
    writer connection, ``outbox``), committed with the write.
-3. After each write transaction that left something queued, the queue is sent (``bulk``),
+3. After each write transaction that queued something, the queue is sent (``bulk``),
    synchronously, in the writer's thread but outside the write lock; the daemon's upkeep
    sends it too (``drain_index``), so what a cluster outage held back goes when it is back.
 """
@@ -241,10 +241,13 @@ class ElasticStore(SQLiteStore):
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
+        # Only a transaction that queued something sends (a web session's write must not
+        # pay for a backlog: the upkeep sends that). A new outbox row has the highest seq.
         with super()._write() as conn:
+            before = conn.execute("SELECT max(seq) FROM index_outbox").fetchone()[0]
             yield conn
-            queued = conn.execute("SELECT 1 FROM index_outbox LIMIT 1").fetchone() is not None
-        if queued and not getattr(self._sending, "active", False):
+            after = conn.execute("SELECT max(seq) FROM index_outbox").fetchone()[0]
+        if after != before and not getattr(self._sending, "active", False):
             self._send_after_write()
 
     def _send_after_write(self) -> None:
