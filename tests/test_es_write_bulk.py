@@ -249,3 +249,29 @@ def test_a_429_is_retried_by_bulk_with_its_pause_not_at_once_by_the_transport(
         cluster.close()
     assert len(proxy.bulk_bodies) == 3  # bulk's three attempts, none multiplied by the transport
     assert report.request_error is not None and "429" in report.request_error
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [(404, "index_not_found_exception"), (403, "cluster_block_exception")],
+)
+def test_a_missing_or_blocked_index_keeps_the_mention_queued_not_parked(
+    tmp_path: Path, proxy: Proxy, through: ClusterSettings, status: int, kind: str
+) -> None:
+    def away(action: dict[str, Any], document: dict[str, Any] | None) -> dict[str, Any] | None:
+        if action.get("create", {}).get("_index", "").endswith("-mentions"):
+            return item_error(action, status, kind, "no such index, or read-only")
+        return None
+
+    proxy.item_fault = away
+    m = make_mention(1)
+    with ElasticStore(tmp_path / "listener.db", through) as store:
+        assert store.insert_mentions([m]) == [m]
+        assert store.index_rejected() == []  # could be false: parked as a refusal before
+        assert store.index_pending() == 1
+        last_error = store.index_last_error()
+        assert last_error is not None and "1 mentions not acknowledged" in last_error
+        assert store.index_counters() == (0, 1)  # a failed send, counted; nothing refused
+        proxy.item_fault = None  # the index is back
+        report = store.drain_index()
+        assert (report.sent, report.error, store.index_pending()) == (1, None, 0)

@@ -9,7 +9,9 @@ so no item's failure is ever lost in a summary:
   jitter and send those items again, a bounded number of times; then they stay
   ``transient``, for the caller to try later.
 - other per-item errors of 4xx (a mapping that refuses the document) are ``permanent``:
-  the same document is refused the same way on every retry.
+  the same document is refused the same way on every retry; but an index missing
+  (index_not_found_exception) or blocked (cluster_block_exception, a full disk) is
+  transient: the index comes back.
 - 5xx per item, or a request that failed (unreachable, timeout, 401…): ``transient``, and
   ``request_error`` says why; the batches after a failed request are not tried (the next
   drain will), so a dead cluster costs one request, not one per batch.
@@ -36,6 +38,9 @@ from listener.store.base import StoreError
 from listener.store.elasticsearch.cluster import Cluster
 
 Op = Literal["create", "index", "delete"]
+
+# Per-item errors of 4xx that pass: kept queued (logged, counted), never parked.
+TRANSIENT_ERRORS = frozenset({"index_not_found_exception", "cluster_block_exception"})
 
 # A cluster's error reason can quote the document (text from the internet): kept short.
 REASON_CHARS = 300
@@ -90,8 +95,13 @@ def acknowledged(action: BulkAction, outcome: ItemOutcome | None) -> bool:
 
 
 def permanent(outcome: ItemOutcome | None) -> bool:
-    """A refusal that a retry of the same document gets again (4xx but 429)."""
-    return outcome is not None and 400 <= outcome.status < 500 and outcome.status != 429
+    """A refusal that a retry of the same document gets again (4xx but 429, and but an index
+    missing or blocked: a cluster restarted empty or with its disk full takes the same
+    document once the index is back or unblocked)."""
+    if outcome is None or not 400 <= outcome.status < 500 or outcome.status == 429:
+        return False
+    kind = (outcome.reason or "").split(":", 1)[0]
+    return kind not in TRANSIENT_ERRORS
 
 
 def send(
