@@ -373,12 +373,16 @@ def test_with_the_icu_plugin_listed_the_template_carries_the_icu_sub_fields(
     httpserver.expect_request("/_cat/plugins").respond_with_json(
         [{"name": "node-1", "component": "analysis-icu", "version": "8.15.0"}], headers=product
     )
-    httpserver.expect_request("/_index_template/icu-mentions", method="GET").respond_with_json(
-        {"error": {"type": "resource_not_found_exception"}}, status=404, headers=product
-    )
+    for name in ("icu-mentions", "icu-keys"):
+        httpserver.expect_request(f"/_index_template/{name}", method="GET").respond_with_json(
+            {"error": {"type": "resource_not_found_exception"}}, status=404, headers=product
+        )
     httpserver.expect_request("/_index_template/icu-mentions", method="PUT").respond_with_handler(
         keep_template
     )
+    httpserver.expect_request("/_index_template/icu-keys", method="PUT").respond_with_json(
+        {"acknowledged": True}, headers=product
+    )  # the keys index's template (no ICU in it)
     for index in ("icu-mentions", "icu-keys"):
         httpserver.expect_request(f"/{index}", method="HEAD").respond_with_data(
             "", status=404, headers=product

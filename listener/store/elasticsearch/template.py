@@ -1,4 +1,4 @@
-"""The index template and the two indices: put in place at every store open
+"""The index templates and the two indices: put in place at every store open
 (``ensure_indices``), and described for ``listener check`` and the web (``template_state``).
 
 The template carries ``_meta.version`` (``mapping.TEMPLATE_VERSION``) and ``_meta.icu``: a
@@ -25,6 +25,9 @@ from listener.store.elasticsearch.mapping import (
     mention_properties,
     mentions_template,
 )
+
+# Raised when keys_properties changes: the store puts the keys template again at start.
+KEYS_TEMPLATE_VERSION = 1
 
 TemplateStatus = Literal["missing", "current", "outdated", "newer"]
 
@@ -86,11 +89,29 @@ def ensure_indices(cluster: Cluster) -> bool:
         cluster.call(lambda es: es.indices.create(index=mentions))
     elif version is None or version <= TEMPLATE_VERSION:
         _add_missing_fields(cluster, mentions, icu)
+    keys_body = keys_template(s.index_prefix, shards=s.shards, replicas=s.replicas)
+    if _version(_template_meta(cluster, keys)) != KEYS_TEMPLATE_VERSION:
+        cluster.call(lambda es: es.indices.put_index_template(name=keys, **keys_body))
     if not cluster.call(lambda es: es.indices.exists(index=keys)):
-        settings = {"number_of_shards": s.shards, "number_of_replicas": s.replicas}
-        mappings = {"dynamic": "strict", "properties": keys_properties()}
+        settings, mappings = keys_body["template"]["settings"], keys_body["template"]["mappings"]
         cluster.call(lambda es: es.indices.create(index=keys, settings=settings, mappings=mappings))
     return created
+
+
+def keys_template(prefix: str, *, shards: int, replicas: int) -> dict[str, Any]:
+    """The body of ``PUT _index_template/<prefix>-keys``: a keys index the cluster makes by
+    itself (a claim written after the cluster restarted empty) is strict too, its
+    ``mention_id`` a keyword that erasure and retention can match exactly."""
+    _, keys = index_names(prefix)
+    return {
+        "index_patterns": [keys],
+        "priority": 200,
+        "template": {
+            "settings": {"number_of_shards": shards, "number_of_replicas": replicas},
+            "mappings": {"dynamic": "strict", "properties": keys_properties()},
+        },
+        "_meta": {"managed_by": "listener", "version": KEYS_TEMPLATE_VERSION},
+    }
 
 
 def template_state(cluster: Cluster) -> TemplateState:
