@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from listener.store.elasticsearch import bulk
 from listener.store.elasticsearch.cluster import Cluster
 from listener.store.elasticsearch.settings import ClusterSettings
 from listener.store.elasticsearch.store import ElasticStore
-from tests.store_helpers import make_mention
+from tests.store_helpers import T0, make_mention
 
 # What the cluster answers for one bulk item: None passes it through.
 ItemFault = Callable[[dict[str, Any], dict[str, Any] | None], dict[str, Any] | None]
@@ -275,3 +276,39 @@ def test_a_missing_or_blocked_index_keeps_the_mention_queued_not_parked(
         proxy.item_fault = None  # the index is back
         report = store.drain_index()
         assert (report.sent, report.error, store.index_pending()) == (1, None, 0)
+
+
+def test_a_late_send_of_an_older_row_does_not_overwrite_a_newer_document(
+    tmp_path: Path, proxy: Proxy, through: ClusterSettings, es_settings: ClusterSettings
+) -> None:
+    # Two processes on one file (review finding 5): a's send of the labelled row is held at
+    # the proxy while b changes the row again and sends it; a's late send then carries an
+    # older row. Its replace is guarded by the version a read, so it is refused (409) and
+    # the newer document stays. (osmem also takes version_type=external, but a version per
+    # store file cannot order two daemons' writes of one mention, so it is not used.)
+    arrived, go = threading.Event(), threading.Event()
+
+    def hold(action: dict[str, Any], document: dict[str, Any] | None) -> dict[str, Any] | None:
+        if "index" in action:
+            arrived.set()
+            go.wait(10)
+        return None
+
+    path = tmp_path / "listener.db"
+    m = make_mention(1)
+    with ElasticStore(path, es_settings) as b, ElasticStore(path, through) as a:
+        assert b.insert_mentions([m]) == [m] and b.index_pending() == 0
+        proxy.item_fault = hold
+        labelling = threading.Thread(
+            target=a.set_complaint_label, args=(m.id, True), kwargs={"by": "kim", "at": T0}
+        )
+        labelling.start()
+        assert arrived.wait(10)
+        b.update_judgments(m.id, replace(m.judgments, complaint=True, sentiment=-0.75))
+        assert b.index_pending() == 0  # b sent the newest row: label and judgment
+        go.set()
+        labelling.join(10)
+        b.shared_index.refresh()
+        got = b.shared_index.get_mention(m.id)
+        assert got is not None
+        assert (got.judgments.complaint, got.judgments.sentiment) == (True, -0.75)
