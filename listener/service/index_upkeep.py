@@ -20,6 +20,7 @@ from prometheus_client import Counter, Gauge
 from listener.logs import fields
 from listener.metrics import Metrics
 from listener.store.elasticsearch.store import ElasticStore
+from listener.store.elasticsearch.watch import watch_once
 
 log = logging.getLogger("listener.service.daemon")
 
@@ -27,6 +28,10 @@ FIRST_WAIT = timedelta(seconds=5)
 LONGEST_WAIT = timedelta(minutes=5)
 # Bulk requests per tick: a backlog of hours goes in steps, without holding the tick long.
 BATCHES_PER_TICK = 20
+# How often the daemon asks whether the cluster still holds listener's template and indices
+# (three small requests): a cluster restarted empty is repaired within this
+# (listener.store.elasticsearch.watch).
+WATCH_EVERY = timedelta(seconds=30)
 
 
 class IndexUpkeep:
@@ -35,6 +40,8 @@ class IndexUpkeep:
         self._next_at: datetime | None = None
         self._wait = FIRST_WAIT
         self._counted = (0, 0)  # the store's (rejected, failures) already added to counters
+        self._watch_at: datetime | None = None
+        self._watching: asyncio.Task[None] | None = None
         if metrics is None:
             self._pending: Gauge | None = None
             self._rejected: Counter | None = None
@@ -57,7 +64,9 @@ class IndexUpkeep:
         )
 
     async def send(self, now: datetime) -> None:
-        """Send the queue, unless a failed send asked to wait; then update the metrics."""
+        """Send the queue, unless a failed send asked to wait; then update the metrics.
+        Every ``WATCH_EVERY``, look (in the background) whether the cluster lost the indices."""
+        self._watch(now)
         if self._next_at is not None and now < self._next_at:
             return
         try:
@@ -76,6 +85,28 @@ class IndexUpkeep:
             )
             self._wait = min(self._wait * 2, LONGEST_WAIT)
         await asyncio.to_thread(self._count)
+
+    def _watch(self, now: datetime) -> None:
+        # In the background: a repair re-sends every mention of this daemon, which must not
+        # hold the tick's polls and alerts for its length.
+        if self._watching is not None and not self._watching.done():
+            return
+        if self._watch_at is not None and now < self._watch_at:
+            return
+        self._watch_at = now + WATCH_EVERY
+        self._watching = asyncio.create_task(asyncio.to_thread(self._look))
+
+    def _look(self) -> None:
+        try:
+            watch_once(self._store, self._store.cluster)
+        except Exception:  # a failed repair is tried again at the next look
+            log.exception("putting the shared index back failed; trying again later")
+            self._watch_at = None
+
+    async def settle(self) -> None:
+        """Wait for a look (and repair) under way: for a daemon's shutdown and for tests."""
+        if self._watching is not None:
+            await self._watching
 
     def _count(self) -> None:
         if self._pending is None or self._rejected is None or self._failures is None:
