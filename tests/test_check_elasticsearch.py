@@ -401,3 +401,23 @@ def test_with_the_icu_plugin_listed_the_template_carries_the_icu_sub_fields(
     assert template["_meta"] == {"managed_by": "listener", "version": TEMPLATE_VERSION, "icu": True}
     title = template["template"]["mappings"]["properties"]["title"]
     assert title["fields"]["icu"] == {"type": "text", "analyzer": "icu_analyzer"}
+
+
+def test_an_index_the_cluster_made_after_losing_listeners_is_a_failed_check(
+    tmp_path: Path, es_settings: ClusterSettings
+) -> None:
+    """The trial's osmem restart: a write after the loss auto-created the mentions index with
+    dynamic mappings; check used to pass while search and the dashboard failed."""
+    config = for_cluster(tmp_path, es_settings)
+    mentions, _ = index_names(es_settings.index_prefix)
+    cluster = Cluster(es_settings)
+    try:
+        cluster.call(lambda es: es.index(index=mentions, id="stray", document={"title": "x"}))
+    finally:
+        cluster.close()
+
+    code, _out, err = check(config)
+
+    assert code == 1
+    assert f"index {mentions} was made by the cluster, not by listener" in err
+    assert "listener reindex --to elasticsearch --restart" in err

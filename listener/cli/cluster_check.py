@@ -22,6 +22,7 @@ from listener.store.elasticsearch.template import (
     cluster_health,
     template_state,
 )
+from listener.store.elasticsearch.watch import cluster_made
 
 
 def check_cluster(es: ElasticsearchSettings, sqlite_path: Path) -> bool:
@@ -37,6 +38,7 @@ def check_cluster(es: ElasticsearchSettings, sqlite_path: Path) -> bool:
         info = cluster.info or info_of(cluster.call(lambda client: client.info()).body)
         health = cluster_health(cluster)
         state = template_state(cluster)
+        made = cluster_made(cluster)
     except Exception as exc:
         return _failed(exc, settings.urls)
     finally:
@@ -52,7 +54,15 @@ def check_cluster(es: ElasticsearchSettings, sqlite_path: Path) -> bool:
         click.echo(line)
     if (outbox := _outbox_line(sqlite_path)) is not None:
         click.echo(redact(outbox))
-    return True
+    for name in made:
+        click.echo(
+            f"index {name} was made by the cluster, not by listener (the cluster lost "
+            "listener's indices: restarted empty?); search and the dashboard fail on it. A "
+            "running daemon puts listener's back and sends its mentions again within 30 s; "
+            "with none running, start one or run `listener reindex --to elasticsearch --restart`",
+            err=True,
+        )
+    return not made
 
 
 def _failed(exc: Exception, urls: tuple[str, ...]) -> bool:
@@ -69,6 +79,7 @@ def _template_line(state: TemplateState) -> str:
     if state.template == "missing":
         return (
             f"index template {name}: missing — the daemon puts it when it starts"
+            " (a running one within 30 s)"
             f" (version {state.wanted}; {icu})"
         )
     if state.template == "outdated":

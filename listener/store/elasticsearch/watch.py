@@ -53,6 +53,12 @@ def _delete(es: AsyncElasticsearch, *, index: str) -> Awaitable[ObjectApiRespons
     return es.indices.delete(index=index)
 
 
+def cluster_made(cluster: Cluster) -> list[str]:
+    """listener's indices present with mappings the cluster made (auto-created by a write
+    after the cluster lost listener's), which search and the dashboard cannot use."""
+    return [n for n, m in _mappings(cluster).items() if m.get("dynamic") != "strict"]
+
+
 def lost_indices(cluster: Cluster) -> str | None:
     """What the cluster lacks of listener's template and indices, in words, or None when all
     are there as listener made them. Cluster errors propagate (the caller tries later)."""
