@@ -19,6 +19,7 @@ Tombstones are never found (``live``), whatever the query.
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -78,6 +79,20 @@ def ranked(ask: SearchAsk) -> bool:
     return bool(ask.query and ask.query.strip()) and to_fts5(ask.query or "").match is not None
 
 
+def cluster_marks() -> tuple[str, str]:
+    """Markers the cluster is asked to wrap matched words in: printable, and a fresh
+    random word no stored text holds. The caller's markers are not sent: the web's and
+    the CLI's are control characters, which the cluster trims off a fragment's ends
+    with the whitespace, losing the marker of a word that starts or ends the title or
+    text (osmem does; whether Elasticsearch does is not documented)."""
+    nonce = secrets.token_hex(8)
+    return f"[{nonce}>", f"<{nonce}]"
+
+
+def _remarked(text: str, sent: tuple[str, str], highlight: tuple[str, str]) -> str:
+    return text.replace(sent[0], highlight[0]).replace(sent[1], highlight[1])
+
+
 def _unmarked(text: str, highlight: tuple[str, str]) -> str:
     return text.replace(highlight[0], "").replace(highlight[1], "")
 
@@ -101,13 +116,18 @@ def _first(marks: dict[str, list[str]], *names: str) -> str | None:
     return None
 
 
-def hit_of(found: dict[str, Any], *, scored: bool, highlight: tuple[str, str]) -> SearchHit:
+def hit_of(
+    found: dict[str, Any], *, scored: bool, sent: tuple[str, str], highlight: tuple[str, str]
+) -> SearchHit:
+    """The hit of the cluster's ``found``, marked with ``highlight`` where the cluster
+    marked it with ``sent`` (``cluster_marks``)."""
     mention = mention_of(found["_source"])
     if not scored:
         return SearchHit(mention, None, plain_snippet(mention.text), mention.title)
     marks = found.get("highlight") or {}
-    title = _first(marks, "title", "title.cjk") or mention.title
-    snippet = snippet_of(mention.text, _first(marks, "text", "text.cjk"), highlight)
+    title = _remarked(_first(marks, "title", "title.cjk") or mention.title, sent, highlight)
+    fragment = _first(marks, "text", "text.cjk")
+    snippet = _remarked(snippet_of(mention.text, fragment, sent), sent, highlight)
     score = found.get("_score")
     return SearchHit(mention, float(score) if score is not None else 0.0, snippet, title)
 
@@ -155,10 +175,11 @@ class SearchReads:
                 return []
             body["from"] = 0
             body["search_after"] = after
+        sent = cluster_marks()
         if scored:
-            body["highlight"] = highlight_request(highlight, fragment_chars=SNIPPET_CHARS)
+            body["highlight"] = highlight_request(sent, fragment_chars=SNIPPET_CHARS)
         hits = self._search(body)["hits"]["hits"]
-        return [hit_of(h, scored=scored, highlight=highlight) for h in hits]
+        return [hit_of(h, scored=scored, sent=sent, highlight=highlight) for h in hits]
 
     def _sort_values_at(self, body: dict[str, Any], offset: int) -> list[Any] | None:
         """The sort values of the ``offset``-th hit of ``body``'s search (the last one
@@ -194,15 +215,16 @@ class SearchReads:
             "size": limit + 1,  # one past the page says whether another follows
             "track_total_hits": False,
         }
+        sent = cluster_marks()
         if scored:
-            body["highlight"] = highlight_request(highlight, fragment_chars=SNIPPET_CHARS)
+            body["highlight"] = highlight_request(sent, fragment_chars=SNIPPET_CHARS)
         found = self._search(body)["hits"]["hits"]
         more = len(found) > limit
         found = found[:limit]
         # A walk's hits carry no score, as the SQLite walk's.
         hits = [
             SearchHit(h.mention, None, h.snippet, h.title_highlighted)
-            for h in (hit_of(f, scored=scored, highlight=highlight) for f in found)
+            for h in (hit_of(f, scored=scored, sent=sent, highlight=highlight) for f in found)
         ]
         next_after = int(found[-1]["_source"]["order_key"]) if more else None
         return WalkPage(hits, next_after)
