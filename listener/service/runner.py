@@ -38,6 +38,7 @@ from listener.service.scheduler import (
 from listener.sources.base import PollContext, PollResult
 from listener.sources.errors import PermanentError, RateLimited, SourceError, TransientError
 from listener.sources.registry import get_source_type
+from listener.store.elasticsearch.claims import ClaimError
 
 log = logging.getLogger("listener.service.runner")
 
@@ -142,6 +143,11 @@ class SourceRunner:
             report = await self._process(source, result.items)
         except SourceError as error:
             summary = self._failed(source, state, error, time.monotonic() - started)
+        except ClaimError as error:
+            # The cluster away or refusing the dedupe claims is a documented, passing state,
+            # not a bug: the batch is not stored and is read again at the next poll.
+            transient = TransientError(str(error))
+            summary = self._failed(source, state, transient, time.monotonic() - started)
         except Exception as error:  # a bug in a source or the store must not stop the daemon
             log.exception("unexpected error while polling", extra=fields(source=source.name))
             wrapped = TransientError(f"internal error: {type(error).__name__}: {error}")
