@@ -48,7 +48,8 @@ def configure_logging(level: str | int = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "apscheduler"):
+    # elastic_transport logs each cluster request at INFO: one line per bulk send.
+    for noisy in ("httpx", "httpcore", "apscheduler", "elastic_transport", "elasticsearch"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

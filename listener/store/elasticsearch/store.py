@@ -95,7 +95,7 @@ class ElasticStore(SQLiteStore):
             self.cluster = Cluster(cluster)
             created = ensure_indices(self.cluster)
         except BaseException:
-            super().close()
+            self.close()  # the cluster's client too when it was made: no unclosed session
             raise
         self.shared_index = ElasticIndex(self.cluster)
         index = self.shared_index
