@@ -30,8 +30,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -42,9 +41,8 @@ from listener.logs import fields
 from listener.models import Mention
 from listener.store.base import StoreError
 from listener.store.elasticsearch import bulk
+from listener.store.elasticsearch.claims_asked import Asked
 from listener.store.elasticsearch.cluster import Cluster
-from listener.store.lookups import TransactionLookups
-from listener.store.near_prints import NearCandidate
 from listener.store.rows import parse_ts, ts
 
 log = logging.getLogger("listener.store.elasticsearch")
@@ -54,46 +52,6 @@ NOT_STORED = "the batch was not stored and its source will be polled again (noth
 
 class ClaimError(StoreError):
     """The keys could not be claimed: the cluster is away or refused. The batch is not stored."""
-
-
-@dataclass(slots=True)
-class Asked:
-    """What the caller's recheck looked up inside the write transaction."""
-
-    urls: set[str] = field(default_factory=set)
-    exclude_source: str | None = None
-    pairs: set[tuple[str, str]] = field(default_factory=set)
-    since: datetime | None = None
-
-
-class RecordingLookups:
-    """The transaction's lookups, noting what the recheck asked (see the module docstring)."""
-
-    def __init__(self, inner: TransactionLookups) -> None:
-        self._inner = inner
-        self.asked = Asked()
-
-    def existing_ids(self, ids: Iterable[str]) -> set[str]:
-        return self._inner.existing_ids(ids)
-
-    def existing_canonical_urls(
-        self, urls: Iterable[str], *, exclude_source: str | None = None
-    ) -> set[str]:
-        wanted = list(urls)
-        self.asked.urls.update(u for u in wanted if u)
-        self.asked.exclude_source = exclude_source
-        return self._inner.existing_canonical_urls(wanted, exclude_source=exclude_source)
-
-    def recent_content_hashes(
-        self, pairs: Iterable[tuple[str, str]], since: datetime
-    ) -> set[tuple[str, str]]:
-        wanted = list(pairs)
-        self.asked.pairs.update(wanted)
-        self.asked.since = since
-        return self._inner.recent_content_hashes(wanted, since)
-
-    def near_candidates(self, band_keys: Iterable[int], since: datetime) -> list[NearCandidate]:
-        return self._inner.near_candidates(band_keys, since)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,8 @@ from listener.logs import fields
 from listener.models import Judgments, Mention
 from listener.store.alert_contract import OnStored
 from listener.store.base import DuplicateLookups, Recheck, StoreError
-from listener.store.elasticsearch.claims import Claims, RecordingLookups, claim
+from listener.store.elasticsearch.claims import Claims, claim
+from listener.store.elasticsearch.claims_asked import RecordingLookups
 from listener.store.elasticsearch.cluster import Cluster
 from listener.store.elasticsearch.documents import writer_id_for
 from listener.store.elasticsearch.erasure import count_accounts_in_index, erase_accounts_in_index
